@@ -1,0 +1,26 @@
+import { Command, Option } from "commander";
+import { allRules } from "../../rules/index.js";
+import { writeStdout } from "../shared.js";
+
+export function register(program: Command): void {
+  program.addCommand(
+    new Command("rules")
+      .description("list every rule with its category, severity and the codes other tools use")
+      .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+      .action(async (flags: { output: string }) => {
+        if (flags.output === "json") {
+          const rules = allRules.map(({ analyze: _analyze, ...meta }) => meta);
+          await writeStdout(JSON.stringify(rules, null, 2) + "\n");
+          return;
+        }
+        const idWidth = Math.max(...allRules.map((rule) => rule.id.length), 4) + 2;
+        const categoryWidth = Math.max(...allRules.map((rule) => rule.category.length), 8) + 2;
+        const lines = [`${"RULE".padEnd(idWidth)}${"CATEGORY".padEnd(categoryWidth)}${"SEVERITY".padEnd(10)}TITLE`];
+        for (const rule of allRules) {
+          lines.push(`${rule.id.padEnd(idWidth)}${rule.category.padEnd(categoryWidth)}${rule.severity.padEnd(10)}${rule.title}`);
+        }
+        lines.push("", `${allRules.length} rules. \`ktriage explain RULE\` prints a rule's cause, fix and verification.`);
+        await writeStdout(lines.join("\n") + "\n");
+      }),
+  );
+}

@@ -1,0 +1,28 @@
+import { Command } from "commander";
+import { allRules } from "../../rules/index.js";
+import { filterBySelector, gather, type InputFlags } from "../gather.js";
+import { addInputOptions, addOutputOptions, analyse, emit, toReport, type OutputOptions } from "../shared.js";
+
+export function register(program: Command): void {
+  const command = new Command("scan")
+    .description("find every problem in a cluster, a snapshot or a set of files, grouped by resource")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  ktriage scan --snapshot examples/lab          # the bundled lab, no cluster needed
+  ktriage scan -f pods.json -f events.yaml      # kubectl output saved to files
+  kubectl get pods,events -o yaml | ktriage scan -f -
+  ktriage scan -n shop                          # live: the namespace in front of you
+  ktriage scan -A -o json --fail-on warning     # live, every namespace, for automation`,
+    );
+  addInputOptions(command);
+  addOutputOptions(command);
+  command.action(async (flags: InputFlags & OutputOptions) => {
+    const { view } = await gather(flags);
+    const result = analyse(allRules, view, { scope: "diagnose" });
+    const findings = filterBySelector(view, result.findings, view.mode === "live" ? undefined : flags.selector);
+    program.setOptionValue("exitCode", await emit(toReport("scan", view, result, findings), flags));
+  });
+  program.addCommand(command);
+}

@@ -1,0 +1,75 @@
+import { loadPaths, type LoadOptions } from "../sources/files.js";
+import { gatherLive, LiveUnavailableError, type LiveResult } from "../sources/live/index.js";
+import { parseLabelSelector } from "../util/selector.js";
+import { ViewBuilder } from "../view/builder.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import type { Finding } from "../model/finding.js";
+import { UsageError } from "./shared.js";
+
+export interface InputFlags {
+  filename?: string[];
+  snapshot?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  context?: string;
+  kubeconfig?: string;
+  timeout?: number;
+}
+
+export interface Gathered {
+  view: ClusterView;
+  live?: LiveResult;
+}
+
+export function hasOfflineInputs(flags: InputFlags): boolean {
+  return Boolean(flags.snapshot) || (flags.filename?.length ?? 0) > 0;
+}
+
+/**
+ * Offline when -f or --snapshot is given, live otherwise. The builder may be
+ * pre-filled (extra logs and events given to `pod`).
+ */
+export async function gather(flags: InputFlags, extra: { pod?: string; builder?: ViewBuilder; load?: LoadOptions } = {}): Promise<Gathered> {
+  if (flags.timeout !== undefined && !(flags.timeout > 0)) throw new UsageError("--timeout takes a number of seconds greater than 0");
+  const builder = extra.builder ?? new ViewBuilder();
+  if (hasOfflineInputs(flags) || extra.builder) {
+    const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...(flags.filename ?? [])];
+    loadPaths(paths, builder, extra.load ?? {});
+    const namespaces = flags.namespace && !flags.allNamespaces ? [flags.namespace] : undefined;
+    return { view: builder.build({ mode: "offline", namespaces }) };
+  }
+  try {
+    const live = await gatherLive(builder, {
+      kubeconfig: flags.kubeconfig,
+      context: flags.context,
+      namespace: flags.namespace,
+      allNamespaces: flags.allNamespaces,
+      selector: flags.selector,
+      pod: extra.pod,
+      timeoutMs: flags.timeout ? flags.timeout * 1000 : undefined,
+      progress: process.stderr.isTTY ? (message) => process.stderr.write(`\r\x1b[2K${message}`) : undefined,
+    });
+    if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
+    const namespaces = flags.allNamespaces ? undefined : [live.namespace];
+    return { view: builder.build({ mode: "live", now: new Date(), namespaces }), live };
+  } catch (error) {
+    if (error instanceof LiveUnavailableError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Keeps findings whose resource carries labels matching -l (offline; live lists are already selected). */
+export function filterBySelector(view: ClusterView, findings: Finding[], selector: string | undefined): Finding[] {
+  if (!selector) return findings;
+  let matches;
+  try {
+    matches = parseLabelSelector(selector);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return findings.filter((finding) => {
+    const object = view.get(finding.resource.kind, finding.resource.namespace, finding.resource.name);
+    return object ? matches(object.metadata.labels) : false;
+  });
+}

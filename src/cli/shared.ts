@@ -1,0 +1,90 @@
+import { Option, type Command } from "commander";
+import { highestSeverity, runRules, type EngineResult, type RunOptions } from "../engine/engine.js";
+import type { Rule } from "../engine/rule.js";
+import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
+import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "../report/index.js";
+import type { ClusterView } from "../view/cluster-view.js";
+
+/** Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error. */
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {}
+
+export interface OutputOptions {
+  output: OutputFormat;
+  failOn: Severity | "none";
+  color?: boolean;
+  showSkipped?: boolean;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function addInputOptions(command: Command): Command {
+  return command
+    .option("-f, --filename <path>", "file, folder or - (stdin): kubectl JSON/YAML, List, describe/events text, logs; repeatable", collect, [])
+    .option("--snapshot <dir>", "a ktriage snapshot folder or a `kubectl cluster-info dump --output-directory` folder")
+    .option("-n, --namespace <ns>", "only this namespace (live: the namespace to read)")
+    .option("-A, --all-namespaces", "every namespace")
+    .option("-l, --selector <selector>", "label selector, as kubectl: app=api,tier!=db,env in (prod,stage)")
+    .option("--context <name>", "kubeconfig context (live mode)")
+    .option("--kubeconfig <file>", "kubeconfig file (live mode; default $KUBECONFIG or ~/.kube/config)")
+    .option("--timeout <seconds>", "bound the whole live run", (value) => Number(value));
+}
+
+export function addOutputOptions(command: Command, defaultFailOn: Severity | "none" = "error"): Command {
+  return command
+    .addOption(new Option("-o, --output <format>", "output format").choices([...OUTPUT_FORMATS]).default("text"))
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default(defaultFailOn))
+    .option("--show-skipped", "list the rules skipped for missing inputs (text output)")
+    .option("--no-color", "never colour the output (NO_COLOR is honoured too)");
+}
+
+export function useColor(options: { color?: boolean }): boolean {
+  if (options.color === false) return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== "0") return true;
+  return Boolean(process.stdout.isTTY);
+}
+
+export function exitCodeFor(findings: readonly Finding[], failOn: Severity | "none"): number {
+  if (failOn === "none") return EXIT_CLEAN;
+  return highestSeverity(findings) >= SEVERITY_ORDER[failOn] ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+export function analyse(rules: readonly Rule[], view: ClusterView, options: RunOptions): EngineResult {
+  return runRules(rules, view, options);
+}
+
+export function toReport(command: string, view: ClusterView, result: EngineResult, findings: Finding[] = result.findings): Report {
+  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now };
+}
+
+/** Prints the report and returns the exit code. */
+export async function emit(report: Report, options: OutputOptions): Promise<number> {
+  const width = Math.min(Math.max(process.stdout.columns ?? 100, 60), 100);
+  const text = await renderReport(options.output, report, { color: useColor(options), width, showSkipped: options.showSkipped });
+  await writeStdout(text);
+  if (nothingLoaded(report)) return EXIT_USAGE;
+  return exitCodeFor(report.findings, options.failOn);
+}
+
+/** Every input failed to load: an input error, not a clean bill of health. */
+export function nothingLoaded(report: Report): boolean {
+  const inputs = report.inputs;
+  return inputs.objects + inputs.events + inputs.logs + inputs.envoy === 0 && inputs.problems.length > 0;
+}
+
+export function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(text)) resolve();
+    else process.stdout.once("drain", () => resolve());
+  });
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`ktriage: ${message}\n`);
+}

@@ -1,0 +1,70 @@
+/** The fixed cause vocabulary (TAXONOMY.md). Never rename an entry. */
+export const CATEGORIES = {
+  // Pods and containers
+  "app-runtime-error": "the application itself throws, panics or exits non-zero for a reason in its own code",
+  "bad-command": "command/args/entrypoint not found or not executable",
+  "exec-format-error": "the binary is for another CPU architecture",
+  "image-build-error": "the image is broken as built (missing jar, module, main manifest attribute)",
+  "missing-config-reference": "a Secret, ConfigMap, key or env var the container needs is missing or misspelt",
+  "config-file-missing": "the app cannot find its config file, usually a mount path mismatch",
+  "file-permission-denied": "permission denied on a file or volume (ownership, fsGroup, mode)",
+  "read-only-filesystem": "writes fail with EROFS under readOnlyRootFilesystem",
+  "insufficient-privileges": "operation not permitted, missing capability, runAsNonRoot conflicts, low port as non-root",
+  "port-in-use": "address already in use",
+  "dependency-unavailable": "a database or other dependency refuses, times out or does not resolve at start-up",
+  "liveness-probe-failure": "the liveness probe kills a container that is too slow to start for it",
+  "readiness-probe-failure": "the container runs but never becomes Ready",
+  "bad-probe-config": "the probe itself is wrong: path or port the app does not serve, wrong scheme",
+  "oom-killed": "the container exceeds its memory limit",
+  "cpu-throttling": "a CPU limit so low that start-up is slow and probes fail",
+  "init-container-failure": "an init container exits non-zero, so the app never starts",
+  "sidecar-dependency": "the app starts before its sidecar is ready and fails",
+  "disk-full": "no space left on device, ephemeral-storage eviction",
+  "container-runtime-error": "containerd/CRI/sandbox/CNI errors below the app",
+  "tls-or-clock-error": "certificate expired or not yet valid, unknown authority, clock skew",
+  "lock-contention": "database is locked, a lock file held by another instance",
+  "image-pull-failure": "ErrImagePull / ImagePullBackOff / InvalidImageName",
+  "exits-zero-under-always": "the process exits 0 under restartPolicy Always, so it crash-loops",
+  "job-backoff-limit": "a Job's pods keep failing until backoffLimit is reached",
+  unschedulable: "Pending: insufficient resources, selectors, affinity, taints, unbound PVC",
+  evicted: "the pod was evicted for node pressure",
+  "quota-exceeded": "a ResourceQuota or LimitRange rejects the pods",
+  "storage-unavailable": "a PVC cannot bind",
+  "api-permission-denied": "the workload's ServiceAccount lacks RBAC for the API calls it makes",
+  "service-without-endpoints": "a Service selects no ready pod",
+  "ingress-misconfigured": "an Ingress names a class, Service or port that does not exist",
+  "unknown-crash": "it crashes and the evidence names no known cause",
+  // Istio sidecar and mesh
+  "sidecar-port-conflict": "the app listens on, or declares, a port the sidecar reserves",
+  "sidecar-oom-killed": "istio-proxy is OOMKilled or starved by its resource limits",
+  "sidecar-istiod-unreachable": "the proxy cannot reach istiod, so it never gets config",
+  "sidecar-config-error": "bad ProxyConfig, sidecar annotations or injection values",
+  "sidecar-not-injected": "a workload that should be in the mesh has no sidecar",
+  "sidecar-not-ready": "READY 1/2: the proxy's readiness (15021) keeps failing",
+  "istio-init-failure": "istio-init / CNI cannot set up traffic capture",
+  "mtls-mode-conflict": "STRICT mTLS with a plaintext client, or DestinationRule TLS contradicting PeerAuthentication",
+  "outbound-traffic-blocked": "REGISTRY_ONLY outbound policy and no ServiceEntry for the external host",
+  "network-policy-conflict": "a NetworkPolicy blocks traffic the mesh needs",
+  "node-port-not-exposed": "a NodePort is not reachable from the host in a local cluster",
+  // Istio configuration
+  "routing-reference-not-found": "a VirtualService, Gateway or Sidecar refers to a host, subset or gateway that does not exist",
+  "routing-conflict": "two resources claim the same host, port or match, or a rule can never be reached",
+  "config-schema-error": "a field is invalid, misspelt, deprecated or an annotation is unknown",
+  "istio-config-other": "any other analyzer finding",
+  // Envoy data plane
+  "proxy-config-stale": "a proxy is STALE or NOT SENT against istiod, or runs another version",
+  "upstream-timeout": "requests end with UT: the proxy's route timeout fired",
+  "no-healthy-upstream": "UH: the cluster has no healthy endpoint",
+  "no-route": "NR: no route matched, or no filter chain matched",
+  "upstream-connection-failure": "UF, UC, URX, upstream connect error or reset before headers",
+  "downstream-disconnect": "DC: the client went away",
+  "missing-cluster": "a route points at a cluster that does not exist",
+  "slow-upstream-host": "one upstream host is much slower than its peers",
+  "rbac-or-authn-denied": "RBAC access denied, JWT verification fails, UAEX",
+} as const;
+
+export type Category = keyof typeof CATEGORIES;
+
+export function isCategory(value: string): value is Category {
+  return Object.prototype.hasOwnProperty.call(CATEGORIES, value);
+}

@@ -1,0 +1,81 @@
+import type { Category } from "./categories.js";
+
+export type Severity = "error" | "warning" | "info";
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** The object a finding is about. `file`/`line` point at the offending field when it came from a file. */
+export interface ResourceRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+  container?: string;
+  file?: string;
+  line?: number;
+}
+
+/**
+ * One fact the diagnosis relied on. `source` says what kind of evidence it is
+ * (`status`, `event`, `log`, `previous-log`, `spec`, `manifest`, `config-dump`,
+ * `access-log`, `proxy-status`, `api`), `text` says what it showed.
+ */
+export interface Evidence {
+  source: string;
+  text: string;
+  /** Where it came from: a status field path, a file path, an API path. */
+  path?: string;
+  /** 1-based line in `path` for files and logs. */
+  line?: number;
+}
+
+export interface YamlChange {
+  /** What the object (usually the owner's pod template) says now, trimmed to the part that changes. */
+  before: string;
+  /** The same part after the fix. */
+  after: string;
+  /** The object the YAML belongs to, e.g. `Deployment default/api`. */
+  target?: string;
+}
+
+export interface Fix {
+  description: string;
+  yaml?: YamlChange;
+  /** A strategic-merge or JSON patch, as passed to `kubectl patch`. */
+  patch?: string;
+  commands: string[];
+}
+
+export interface Finding {
+  rule: string;
+  category: Category;
+  severity: Severity;
+  /** 0..1: how sure the rule is that this is the cause. */
+  confidence: number;
+  resource: ResourceRef;
+  summary: string;
+  evidence: Evidence[];
+  cause: string;
+  fix?: Fix;
+  verify: string[];
+  /** Codes other tools give the same problem: `IST0101`, `KIA1107`, `popeye:POP-203`, `kube-linter:latest-tag`. */
+  equivalents: string[];
+  /**
+   * Findings this one explains: the engine folds other findings for the same
+   * resource here (a CrashLoopBackOff caused by an OOM is one problem).
+   */
+  symptoms?: FoldedFinding[];
+  /** The message istioctl analyze would print for this finding, when the rule mirrors an IST code. */
+  message?: string;
+}
+
+export interface FoldedFinding {
+  rule: string;
+  category: Category;
+  summary: string;
+}
+
+/** A rule the engine did not run, and why. */
+export interface SkippedRule {
+  rule: string;
+  reason: string;
+}

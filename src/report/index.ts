@@ -1,0 +1,29 @@
+import { stringify } from "yaml";
+import { renderMarkdown } from "./markdown.js";
+import { toJsonDocument, type OutputFormat, type RenderOptions, type Report } from "./report.js";
+import { renderText } from "./text.js";
+
+export type { OutputFormat, RenderOptions, Report } from "./report.js";
+export { OUTPUT_FORMATS, toJsonDocument } from "./report.js";
+
+/** Formats a report; reporters never change what the rules found. */
+export async function renderReport(format: OutputFormat, report: Report, options: RenderOptions): Promise<string> {
+  switch (format) {
+    case "json":
+      return JSON.stringify(toJsonDocument(report), null, 2) + "\n";
+    case "yaml":
+      return stringify(toJsonDocument(report), { lineWidth: 0 });
+    case "markdown":
+      return renderMarkdown(report);
+    case "sarif": {
+      const { renderSarif } = await import("./sarif.js");
+      return renderSarif(report);
+    }
+    case "istioctl": {
+      const { renderIstioctl } = await import("./istioctl.js");
+      return renderIstioctl(report);
+    }
+    case "text":
+      return renderText(report, options);
+  }
+}

@@ -1,0 +1,26 @@
+import { looksLikeDescribePod } from "./text/describe-pod.js";
+import { looksLikeEventsTable } from "./text/events-table.js";
+
+export type ContentKind = "kube" | "describe-pod" | "events-table" | "envoy-config-dump" | "proxy-status" | "access-log" | "log";
+
+const ACCESS_LOG_TEXT = /^\[\d{4}-\d{2}-\d{2}T[\d:.]+Z\] "(?:[A-Z]+ \S+ \S+|- - -)" \d{1,3} /;
+const ACCESS_LOG_JSON = /"(?:response_flags|upstream_cluster|response_code)"\s*:/;
+const PROXY_STATUS_HEADER = /^NAME\s+(?:CLUSTER\s+)?(?:CDS|ISTIOD|CLUSTER)\b.*\b(?:ISTIOD|VERSION)\b/;
+
+/** Tells what a text input is from its content (and its name as a hint). */
+export function classifyText(text: string, name = ""): ContentKind {
+  const head = text.slice(0, 16384);
+  const trimmed = head.trimStart();
+  const firstLine = trimmed.split("\n", 1)[0] ?? "";
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    if (/"configs"\s*:\s*\[/.test(head) && /type\.googleapis\.com\/envoy\.admin\.v3\./.test(head)) return "envoy-config-dump";
+    if (ACCESS_LOG_JSON.test(firstLine) && /"start_time"|"authority"|"upstream_host"/.test(firstLine)) return "access-log";
+    return "kube";
+  }
+  if (looksLikeDescribePod(head)) return "describe-pod";
+  if (looksLikeEventsTable(head)) return "events-table";
+  if (PROXY_STATUS_HEADER.test(firstLine)) return "proxy-status";
+  if (ACCESS_LOG_TEXT.test(firstLine) || head.split("\n").slice(0, 20).some((line) => ACCESS_LOG_TEXT.test(line))) return "access-log";
+  if (/^\s*(apiVersion|kind)\s*:/m.test(head) || /\.(ya?ml|json)$/i.test(name)) return "kube";
+  return "log";
+}

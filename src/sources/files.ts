@@ -1,0 +1,248 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import type { Origin } from "../model/kube.js";
+import type { ViewBuilder } from "../view/builder.js";
+import { classifyText, type ContentKind } from "./detect.js";
+import { parseKubeDocuments } from "./kube-documents.js";
+import { addMeshConfigFromObjects, parseMeshConfigText } from "./mesh-config.js";
+import { envoyPathInfo, logPathInfo, SNAPSHOT_MANIFEST, type SnapshotManifest } from "./snapshot-layout.js";
+import { looksLikeDescribePod, parseDescribePod } from "./text/describe-pod.js";
+import { parseEventsTable } from "./text/events-table.js";
+
+/** Files larger than this are not read whole; Envoy dumps and access logs above it are streamed by their own readers. */
+const MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024;
+const SKIPPED_NAMES = new Set([".git", "node_modules", ".DS_Store"]);
+
+export interface LoadOptions {
+  /** How to treat files whose type cannot be told from content (e.g. `--logs FILE`). */
+  forceKind?: ContentKind;
+  /** Attach logs given without a path layout to this pod/container. */
+  logTarget?: { namespace?: string; pod?: string; container?: string; previous?: boolean };
+  /** Read from stdin when a path is `-`. */
+  readStdin?: () => string;
+}
+
+/** Loads files, folders (recursively), snapshots, cluster-info dumps and stdin into the builder. */
+export function loadPaths(paths: readonly string[], builder: ViewBuilder, options: LoadOptions = {}): void {
+  for (const path of paths) {
+    if (path === "-") {
+      const text = options.readStdin ? options.readStdin() : readFileSync(0, "utf8");
+      builder.addSource("stdin");
+      loadText(text, "-", "-", builder, options);
+      continue;
+    }
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch (error) {
+      builder.addProblem({ file: path }, `cannot read: ${errorCode(error)}`);
+      continue;
+    }
+    if (stats.isDirectory()) {
+      loadDirectory(path, builder, options);
+    } else {
+      builder.addSource(path);
+      loadFile(path, path, builder, options);
+    }
+  }
+}
+
+function loadDirectory(root: string, builder: ViewBuilder, options: LoadOptions): void {
+  const manifest = readManifest(root, builder);
+  builder.addSource(manifest ? `snapshot ${root}` : root);
+  if (manifest?.capturedAt) {
+    const captured = new Date(manifest.capturedAt);
+    if (!Number.isNaN(captured.getTime())) builder.setCapturedAt(captured);
+  }
+  for (const file of walk(root)) {
+    const rel = relative(root, file).split(sep).join("/");
+    if (rel === SNAPSHOT_MANIFEST) continue;
+    loadFile(file, rel, builder, options);
+  }
+}
+
+function* walk(dir: string): Generator<string> {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (SKIPPED_NAMES.has(entry.name)) continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(full);
+    else if (entry.isFile()) yield full;
+  }
+}
+
+function readManifest(root: string, builder: ViewBuilder): SnapshotManifest | undefined {
+  const path = join(root, SNAPSHOT_MANIFEST);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as SnapshotManifest;
+  } catch {
+    builder.addProblem({ file: path, line: 1 }, "snapshot manifest is not valid JSON; reading the folder without it");
+    return undefined;
+  }
+}
+
+function loadFile(file: string, relativePath: string, builder: ViewBuilder, options: LoadOptions): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    builder.addProblem({ file }, `cannot read: ${errorCode(error)}`);
+    return;
+  }
+  const envoyInfo = envoyPathInfo(relativePath);
+  if (size > MAX_WHOLE_FILE_BYTES) {
+    if (envoyInfo?.file.endsWith(".json")) {
+      builder.envoy.configDumps.push({ proxy: `${envoyInfo.pod}.${envoyInfo.namespace}`, origin: { file }, dump: { streamFrom: file } });
+    } else {
+      builder.envoy.accessLogs.push({ proxy: envoyInfo ? `${envoyInfo.pod}.${envoyInfo.namespace}` : undefined, origin: { file }, path: file });
+    }
+    return;
+  }
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(file);
+  } catch (error) {
+    builder.addProblem({ file }, `cannot read: ${errorCode(error)}`);
+    return;
+  }
+  if (buffer.length === 0) {
+    builder.addProblem({ file }, "empty file: nothing to analyse");
+    return;
+  }
+  if (isBinary(buffer)) {
+    builder.addProblem({ file }, "binary data, not JSON, YAML or text: skipped");
+    return;
+  }
+  const text = buffer.toString("utf8");
+
+  const logInfo = logPathInfo(relativePath);
+  if (logInfo) {
+    if (envoyInfo) {
+      builder.envoy.accessLogs.push({ proxy: `${envoyInfo.pod}.${envoyInfo.namespace}`, origin: { file }, lines: splitLines(text), firstLine: 1 });
+      return;
+    }
+    builder.addLog({ namespace: logInfo.namespace, pod: logInfo.pod, container: logInfo.container, previous: logInfo.previous, origin: { file, line: 1 }, firstLine: 1, lines: splitLines(text) });
+    return;
+  }
+  if (envoyInfo) {
+    const proxy = `${envoyInfo.pod}.${envoyInfo.namespace}`;
+    if (envoyInfo.file.endsWith(".json") && envoyInfo.file.includes("config_dump")) {
+      addConfigDump(text, file, proxy, builder);
+      return;
+    }
+    if (envoyInfo.file.endsWith(".log")) {
+      builder.envoy.accessLogs.push({ proxy, origin: { file }, lines: splitLines(text), firstLine: 1 });
+      return;
+    }
+  }
+  if (/(^|\/)mesh\/meshconfig\.ya?ml$/.test(relativePath)) {
+    const mesh = parseMeshConfigText(text, file, builder);
+    if (mesh) builder.setMeshConfig(mesh);
+    return;
+  }
+  if (/(^|\/)mesh\/meshnetworks\.ya?ml$/.test(relativePath)) {
+    const networks = parseMeshConfigText(text, file, builder);
+    if (networks) builder.setMeshNetworks(networks);
+    return;
+  }
+  loadText(text, file, relativePath, builder, options);
+}
+
+/** Loads one text input whose type is told from its content. */
+export function loadText(text: string, file: string, relativePath: string, builder: ViewBuilder, options: LoadOptions = {}): void {
+  if (text.trim() === "") {
+    builder.addProblem({ file }, "empty input: nothing to analyse");
+    return;
+  }
+  const kind = options.forceKind ?? classifyText(text, relativePath);
+  const origin: Origin = { file, line: 1 };
+  switch (kind) {
+    case "kube": {
+      const parsed = parseKubeDocuments(text, file);
+      for (const problem of parsed.problems) builder.addProblem(problem.origin, problem.message);
+      for (const { object, origin: objectOrigin, locate } of parsed.objects) builder.addObject(object, objectOrigin, locate);
+      addMeshConfigFromObjects(parsed.objects.map((p) => p.object), file, builder);
+      return;
+    }
+    case "describe-pod": {
+      const parsed = parseDescribePod(text, origin);
+      builder.addObject(parsed.pod, origin);
+      parsed.events.forEach((event) => builder.addEvent(event));
+      parsed.problems.forEach((problem) => builder.addProblem(problem.origin, problem.message));
+      return;
+    }
+    case "events-table": {
+      const parsed = parseEventsTable(text, origin);
+      parsed.events.forEach((event) => builder.addEvent(event));
+      parsed.problems.forEach((problem) => builder.addProblem(problem.origin, problem.message));
+      return;
+    }
+    case "envoy-config-dump":
+      addConfigDump(text, file, undefined, builder);
+      return;
+    case "proxy-status":
+      builder.envoy.proxyStatus.push({ origin, text });
+      return;
+    case "access-log":
+      builder.envoy.accessLogs.push({ origin: { file }, lines: splitLines(text), firstLine: 1 });
+      return;
+    case "log": {
+      const target = options.logTarget ?? {};
+      builder.addLog({
+        namespace: target.namespace,
+        pod: target.pod,
+        container: target.container,
+        previous: target.previous ?? false,
+        origin,
+        firstLine: 1,
+        lines: splitLines(text),
+      });
+      return;
+    }
+  }
+}
+
+function addConfigDump(text: string, file: string, proxy: string | undefined, builder: ViewBuilder): void {
+  try {
+    builder.envoy.configDumps.push({ proxy, origin: { file }, dump: JSON.parse(text) });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    builder.addProblem({ file }, /end of JSON|Unterminated/i.test(message) ? "Envoy config dump is truncated (invalid JSON)" : `Envoy config dump is not valid JSON: ${message}`);
+  }
+}
+
+export function splitLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+function isBinary(buffer: Buffer): boolean {
+  const sample = buffer.subarray(0, Math.min(buffer.length, 8192));
+  let suspicious = 0;
+  for (const byte of sample) {
+    if (byte === 0) return true;
+    if (byte < 7 || (byte > 13 && byte < 32 && byte !== 27)) suspicious++;
+  }
+  return suspicious / sample.length > 0.1;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES") return "permission denied";
+  return error instanceof Error ? error.message : String(error);
+}
+
+export { looksLikeDescribePod };

@@ -1,0 +1,168 @@
+import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node } from "yaml";
+import type { FieldLocator, KubeObject, Origin } from "../model/kube.js";
+
+export interface ParsedObject {
+  object: KubeObject;
+  origin: Origin;
+  locate?: FieldLocator;
+}
+
+export interface ParseResult {
+  objects: ParsedObject[];
+  problems: { origin: Origin; message: string }[];
+}
+
+/** Files above this size are parsed without field positions (JSON.parse), to keep large snapshots fast. */
+export const POSITION_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Parses kubectl JSON or YAML: a single object, a `List`, or multi-document
+ * YAML. Each object keeps its file and line; YAML (and small JSON) also keep a
+ * locator for the line of any field. Bad documents are reported with their
+ * line and skipped; the others are kept.
+ */
+export function parseKubeDocuments(text: string, file: string): ParseResult {
+  const trimmed = text.trimStart();
+  if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && text.length > POSITION_LIMIT_BYTES) {
+    return parseLargeJson(text, file);
+  }
+  return parseWithPositions(text, file);
+}
+
+function parseLargeJson(text: string, file: string): ParseResult {
+  const result: ParseResult = { objects: [], problems: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    result.problems.push({ origin: { file, line: jsonErrorLine(text, error) }, message: describeJsonError(text, error) });
+    return result;
+  }
+  collectObjects(value, { file, line: 1 }, undefined, result);
+  return result;
+}
+
+function parseWithPositions(text: string, file: string): ParseResult {
+  const result: ParseResult = { objects: [], problems: [] };
+  const lineCounter = new LineCounter();
+  let documents: Document.Parsed[];
+  try {
+    documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false }) as Document.Parsed[];
+  } catch (error) {
+    result.problems.push({ origin: { file, line: 1 }, message: `cannot parse: ${error instanceof Error ? error.message : String(error)}` });
+    return result;
+  }
+  if (!Array.isArray(documents)) documents = [documents as unknown as Document.Parsed];
+  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+  const looksJson = /^\s*[[{]/.test(text);
+
+  documents.forEach((doc, index) => {
+    const startLine = lineAt(doc.contents?.range?.[0] ?? doc.range?.[0]) ?? 1;
+    if (doc.errors.length > 0) {
+      const error = doc.errors[0]!;
+      const line = lineAt(error.pos[0]) ?? startLine;
+      const what = looksJson ? describeJsonishYamlError(error.message) : firstLine(error.message);
+      result.problems.push({ origin: { file, line }, message: `${looksJson ? "invalid JSON" : "invalid YAML"} (document ${index + 1}): ${what}` });
+      return;
+    }
+    if (doc.contents === null) return; // empty document between separators
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      result.problems.push({ origin: { file, line: startLine }, message: `cannot read document ${index + 1}: ${error instanceof Error ? error.message : String(error)}` });
+      return;
+    }
+    const locate = (prefix: ReadonlyArray<string | number>): FieldLocator => (path) => {
+      const full = [...prefix, ...path];
+      for (let depth = full.length; depth >= 0; depth--) {
+        const node = doc.getIn(full.slice(0, depth), true) as Node | undefined;
+        const line = lineAt(keyOffset(doc, full.slice(0, depth)) ?? node?.range?.[0]);
+        if (line !== undefined) return line;
+      }
+      return undefined;
+    };
+    collectObjects(value, { file, line: startLine }, { locate, lineAt: (path) => locate(path)([]) }, result, []);
+  });
+  return result;
+}
+
+/** The offset of the key of a mapping entry, so that a finding points at `key:` rather than its value. */
+function keyOffset(doc: Document.Parsed, path: ReadonlyArray<string | number>): number | undefined {
+  if (path.length === 0) return undefined;
+  const parent = doc.getIn(path.slice(0, -1), true) as Node | undefined;
+  const last = path[path.length - 1];
+  if (parent && isMap(parent)) {
+    const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === last);
+    const keyNode = pair?.key as Node | undefined;
+    return keyNode?.range?.[0];
+  }
+  if (parent && isSeq(parent) && typeof last === "number") {
+    return (parent.items[last] as Node | undefined)?.range?.[0];
+  }
+  return undefined;
+}
+
+interface Locators {
+  locate: (prefix: ReadonlyArray<string | number>) => FieldLocator;
+  lineAt: (path: ReadonlyArray<string | number>) => number | undefined;
+}
+
+function collectObjects(value: unknown, origin: Origin, locators: Locators | undefined, result: ParseResult, path: (string | number)[] = []): void {
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => collectObjects(item, originAt(origin, locators, [...path, i]), locators, result, [...path, i]));
+    return;
+  }
+  if (typeof value !== "object") {
+    result.problems.push({ origin, message: `expected a Kubernetes object, found ${typeof value} ${JSON.stringify(value).slice(0, 40)}` });
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.kind !== "string" || record.kind === "") {
+    result.problems.push({ origin, message: "document has no kind: expected a Kubernetes object with apiVersion and kind" });
+    return;
+  }
+  if (record.kind === "List" || (record.kind.endsWith("List") && Array.isArray(record.items))) {
+    const items = Array.isArray(record.items) ? record.items : [];
+    items.forEach((item, i) => collectObjects(item, originAt(origin, locators, [...path, "items", i]), locators, result, [...path, "items", i]));
+    return;
+  }
+  const metadata = record.metadata;
+  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) {
+    result.problems.push({ origin, message: `${record.kind}: metadata is not a mapping` });
+    return;
+  }
+  const object = { ...record, metadata: (metadata as KubeObject["metadata"]) ?? {} } as KubeObject;
+  result.objects.push(locators ? { object, origin, locate: locators.locate(path) } : { object, origin });
+}
+
+function originAt(origin: Origin, locators: Locators | undefined, path: (string | number)[]): Origin {
+  const line = locators?.lineAt(path);
+  return line === undefined ? origin : { file: origin.file, line };
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function describeJsonishYamlError(message: string): string {
+  const first = firstLine(message);
+  if (/Missing closing|Unexpected end|flow collection/i.test(first)) return "truncated or unbalanced JSON (missing closing bracket or brace)";
+  return first;
+}
+
+function jsonErrorLine(text: string, error: unknown): number {
+  const match = /position (\d+)/.exec(error instanceof Error ? error.message : "");
+  if (!match) return text.split("\n").length;
+  const offset = Number(match[1]);
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function describeJsonError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Unexpected end of JSON input|Unterminated/i.test(message)) return "invalid JSON: the file ends early (truncated)";
+  return `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`;
+}

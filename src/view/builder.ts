@@ -1,0 +1,169 @@
+import { emptyEnvoyInputs, type EnvoyInputs } from "../envoy/inputs.js";
+import type { EventRecord, InputProblem, LogStream, MissingEvidence } from "../model/inputs.js";
+import { objectKey, type KubeObject, type LoadedObject, type Origin, type FieldLocator } from "../model/kube.js";
+import { ClusterView, type ViewMode } from "./cluster-view.js";
+import { stripSecretValues } from "./secrets.js";
+
+/** Collects what sources gather, then freezes it into a ClusterView. */
+export class ViewBuilder {
+  private readonly objects = new Map<string, LoadedObject>();
+  private readonly unnamed: LoadedObject[] = [];
+  private readonly events: EventRecord[] = [];
+  private readonly logs: LogStream[] = [];
+  readonly envoy: EnvoyInputs = emptyEnvoyInputs();
+  private readonly problems: InputProblem[] = [];
+  private readonly missing: MissingEvidence[] = [];
+  private readonly sources: string[] = [];
+  private meshConfig: Record<string, any> | undefined;
+  private meshNetworks: Record<string, any> | undefined;
+  private capturedAt: Date | undefined;
+  private latestSeen = 0;
+
+  addSource(description: string): void {
+    this.sources.push(description);
+  }
+
+  /** Adds a Kubernetes object. Events become EventRecords; Secret values are dropped here. */
+  addObject(object: KubeObject, origin: Origin, locate?: FieldLocator): void {
+    if (object.kind === "Event") {
+      this.addEvent(eventFromObject(object, origin));
+      return;
+    }
+    const kept = object.kind === "Secret" ? stripSecretValues(object) : object;
+    this.noteTimestamp(kept.metadata?.creationTimestamp);
+    this.noteStatusTimes(kept);
+    const loaded: LoadedObject = locate ? { object: kept, origin, locate } : { object: kept, origin };
+    if (!kept.metadata?.name) {
+      this.unnamed.push(loaded);
+      return;
+    }
+    // The same object from two inputs (a snapshot and a manifest): the later one wins.
+    this.objects.set(objectKey(kept.kind, kept.metadata.namespace, kept.metadata.name), loaded);
+  }
+
+  hasObject(kind: string, namespace: string | undefined, name: string): boolean {
+    return this.objects.has(objectKey(kind, namespace, name));
+  }
+
+  objectsOfKind(kind: string): KubeObject[] {
+    return [...this.objects.values()].filter((o) => o.object.kind === kind).map((o) => o.object);
+  }
+
+  addEvent(event: EventRecord): void {
+    this.noteTimestamp(event.lastTimestamp ?? event.firstTimestamp);
+    this.events.push(event);
+  }
+
+  addLog(stream: LogStream): void {
+    this.logs.push(stream);
+  }
+
+  addProblem(origin: Origin, message: string): void {
+    this.problems.push({ origin, message });
+  }
+
+  addMissing(missing: MissingEvidence): void {
+    this.missing.push(missing);
+  }
+
+  setMeshConfig(config: Record<string, any>): void {
+    this.meshConfig = config;
+  }
+
+  setMeshNetworks(config: Record<string, any>): void {
+    this.meshNetworks = config;
+  }
+
+  hasMeshConfig(): boolean {
+    return this.meshConfig !== undefined;
+  }
+
+  /** When the evidence was captured (a snapshot's manifest says so). */
+  setCapturedAt(date: Date): void {
+    this.capturedAt = date;
+  }
+
+  /** Logs without a pod (a log file given alone) are attached to the only pod, if there is exactly one. */
+  private attachOrphanLogs(): void {
+    const pods = [...this.objects.values()].filter((o) => o.object.kind === "Pod");
+    for (const stream of this.logs) {
+      if (stream.pod) continue;
+      if (pods.length === 1) {
+        const pod = pods[0]!.object;
+        stream.pod = pod.metadata.name;
+        stream.namespace = pod.metadata.namespace;
+        if (!stream.container) {
+          const containers: any[] = pod.spec?.containers ?? [];
+          stream.container = containers.length === 1 ? containers[0].name : containers[0]?.name;
+        }
+      }
+    }
+  }
+
+  build(options: { mode: ViewMode; now?: Date; namespaces?: string[] }): ClusterView {
+    this.attachOrphanLogs();
+    const now = options.now ?? this.capturedAt ?? (this.latestSeen > 0 ? new Date(this.latestSeen) : new Date());
+    const objects = [...this.objects.values(), ...this.unnamed];
+    return new ClusterView({
+      options: { mode: options.mode, now, namespaces: options.namespaces },
+      objects,
+      events: this.events,
+      logs: this.logs,
+      envoy: this.envoy,
+      meshConfig: this.meshConfig,
+      meshNetworks: this.meshNetworks,
+      inputs: {
+        sources: this.sources,
+        objects: objects.length,
+        events: this.events.length,
+        logs: this.logs.length,
+        envoy: this.envoy.configDumps.length + this.envoy.proxyStatus.length + this.envoy.accessLogs.length,
+        problems: this.problems,
+        missing: this.missing,
+      },
+    });
+  }
+
+  private noteTimestamp(value: unknown): void {
+    if (typeof value !== "string") return;
+    const time = Date.parse(value);
+    if (Number.isFinite(time) && time > this.latestSeen) this.latestSeen = time;
+  }
+
+  private noteStatusTimes(object: KubeObject): void {
+    if (object.kind !== "Pod" || !object.status) return;
+    for (const status of [...(object.status.containerStatuses ?? []), ...(object.status.initContainerStatuses ?? [])]) {
+      this.noteTimestamp(status?.state?.running?.startedAt);
+      this.noteTimestamp(status?.state?.terminated?.finishedAt);
+      this.noteTimestamp(status?.lastState?.terminated?.finishedAt);
+    }
+  }
+}
+
+/** core/v1 Event or events.k8s.io/v1 Event -> EventRecord. */
+export function eventFromObject(object: KubeObject, origin: Origin): EventRecord {
+  const involved = object.involvedObject ?? object.regarding ?? {};
+  const series = object.series ?? {};
+  const count = Number(object.count ?? series.count ?? 1) || 1;
+  const record: EventRecord = {
+    type: String(object.type ?? "Normal"),
+    reason: String(object.reason ?? ""),
+    message: String(object.message ?? object.note ?? "").trim(),
+    count,
+    involved: {
+      kind: String(involved.kind ?? ""),
+      namespace: involved.namespace ?? object.metadata?.namespace,
+      name: String(involved.name ?? ""),
+      uid: involved.uid,
+      fieldPath: involved.fieldPath,
+    },
+    origin,
+  };
+  const first = object.firstTimestamp ?? object.eventTime ?? object.deprecatedFirstTimestamp ?? object.metadata?.creationTimestamp;
+  const last = object.lastTimestamp ?? series.lastObservedTime ?? object.deprecatedLastTimestamp ?? object.eventTime ?? first;
+  if (first) record.firstTimestamp = String(first);
+  if (last) record.lastTimestamp = String(last);
+  const source = object.source?.component ?? object.reportingController ?? object.reportingComponent;
+  if (source) record.source = String(source);
+  return record;
+}

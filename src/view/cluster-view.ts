@@ -1,0 +1,202 @@
+import type { EnvoyInputs } from "../envoy/inputs.js";
+import type { EventRecord, InputSummary, LogStream } from "../model/inputs.js";
+import { objectKey, type KubeObject, type LoadedObject } from "../model/kube.js";
+
+export type ViewMode = "live" | "offline" | "lint";
+
+/** What the inputs hold; rules declare which of these they read. */
+export type InputKind =
+  | "pods"
+  | "events"
+  | "logs"
+  | "workloads"
+  | "nodes"
+  | "services"
+  | "config"
+  | "network-policies"
+  | "istio"
+  | "mesh-config"
+  | "envoy-config"
+  | "proxy-status"
+  | "access-logs"
+  | "manifests";
+
+export interface ViewOptions {
+  mode: ViewMode;
+  /** Reference time for ages and back-off: now when live, the latest timestamp in the inputs offline. */
+  now: Date;
+  /** Only these namespaces are reported (all when undefined). */
+  namespaces?: string[];
+}
+
+/**
+ * Everything the rules may read, indexed and immutable once built.
+ * Sources fill it through ViewBuilder; rules only read.
+ */
+export class ClusterView {
+  readonly mode: ViewMode;
+  readonly now: Date;
+  readonly objects: readonly LoadedObject[];
+  readonly events: readonly EventRecord[];
+  readonly logs: readonly LogStream[];
+  readonly envoy: EnvoyInputs;
+  readonly meshConfig: Record<string, any> | undefined;
+  readonly meshNetworks: Record<string, any> | undefined;
+  readonly inputs: InputSummary;
+  readonly namespaces: readonly string[] | undefined;
+
+  private readonly byKind = new Map<string, LoadedObject[]>();
+  private readonly byKey = new Map<string, LoadedObject>();
+  private readonly byUid = new Map<string, LoadedObject>();
+  private readonly eventsByObject = new Map<string, EventRecord[]>();
+  private readonly logsByContainer = new Map<string, LogStream[]>();
+  private readonly loadedByObject = new Map<KubeObject, LoadedObject>();
+
+  constructor(init: {
+    options: ViewOptions;
+    objects: LoadedObject[];
+    events: EventRecord[];
+    logs: LogStream[];
+    envoy: EnvoyInputs;
+    meshConfig?: Record<string, any>;
+    meshNetworks?: Record<string, any>;
+    inputs: InputSummary;
+  }) {
+    this.mode = init.options.mode;
+    this.now = init.options.now;
+    this.namespaces = init.options.namespaces;
+    this.objects = init.objects;
+    this.events = init.events;
+    this.logs = init.logs;
+    this.envoy = init.envoy;
+    this.meshConfig = init.meshConfig;
+    this.meshNetworks = init.meshNetworks;
+    this.inputs = init.inputs;
+
+    for (const loaded of init.objects) {
+      const { kind, metadata } = loaded.object;
+      let list = this.byKind.get(kind);
+      if (!list) this.byKind.set(kind, (list = []));
+      list.push(loaded);
+      this.byKey.set(objectKey(kind, metadata.namespace, metadata.name), loaded);
+      if (metadata.uid) this.byUid.set(metadata.uid, loaded);
+      this.loadedByObject.set(loaded.object, loaded);
+    }
+    for (const event of init.events) {
+      const key = objectKey(event.involved.kind, event.involved.namespace, event.involved.name);
+      let list = this.eventsByObject.get(key);
+      if (!list) this.eventsByObject.set(key, (list = []));
+      list.push(event);
+    }
+    for (const stream of init.logs) {
+      const key = `${stream.namespace ?? ""}/${stream.pod ?? ""}/${stream.container ?? ""}`;
+      let list = this.logsByContainer.get(key);
+      if (!list) this.logsByContainer.set(key, (list = []));
+      list.push(stream);
+    }
+  }
+
+  /** All loaded objects of a kind (`Pod`, `Deployment`, `VirtualService` ...). */
+  list(kind: string): readonly LoadedObject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** Objects of a kind, without their origins. */
+  kind(kind: string): KubeObject[] {
+    return this.list(kind).map((loaded) => loaded.object);
+  }
+
+  kinds(): string[] {
+    return [...this.byKind.keys()];
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.byKey.get(objectKey(kind, namespace, name))?.object;
+  }
+
+  getLoaded(kind: string, namespace: string | undefined, name: string): LoadedObject | undefined {
+    return this.byKey.get(objectKey(kind, namespace, name));
+  }
+
+  /** The LoadedObject (origin and field locator) of an object taken from this view. */
+  loadedOf(object: KubeObject): LoadedObject | undefined {
+    return this.loadedByObject.get(object);
+  }
+
+  byUidOf(uid: string): KubeObject | undefined {
+    return this.byUid.get(uid)?.object;
+  }
+
+  /** Events about one object, oldest first. */
+  eventsFor(kind: string, namespace: string | undefined, name: string): readonly EventRecord[] {
+    return this.eventsByObject.get(objectKey(kind, namespace, name)) ?? [];
+  }
+
+  /** Log streams of one container, previous instance first. */
+  logsFor(namespace: string | undefined, pod: string | undefined, container: string | undefined): readonly LogStream[] {
+    const exact = this.logsByContainer.get(`${namespace ?? ""}/${pod ?? ""}/${container ?? ""}`) ?? [];
+    return [...exact].sort((a, b) => Number(b.previous) - Number(a.previous));
+  }
+
+  /** The controller owner of an object, if it is in the view. */
+  ownerOf(object: KubeObject): KubeObject | undefined {
+    const ref = object.metadata.ownerReferences?.find((owner) => owner.controller) ?? object.metadata.ownerReferences?.[0];
+    if (!ref) return undefined;
+    if (ref.uid) {
+      const byUid = this.byUidOf(ref.uid);
+      if (byUid) return byUid;
+    }
+    return this.get(ref.kind, object.metadata.namespace, ref.name);
+  }
+
+  /** Pod -> ReplicaSet -> Deployment (or Job -> CronJob ...), nearest first, as far as the view holds. */
+  ownerChain(object: KubeObject): KubeObject[] {
+    const chain: KubeObject[] = [];
+    let current: KubeObject | undefined = object;
+    while (current && chain.length < 5) {
+      current = this.ownerOf(current);
+      if (current) chain.push(current);
+    }
+    return chain;
+  }
+
+  /** Whether the inputs hold any object of these kinds, or any data of these input kinds. */
+  has(input: InputKind): boolean {
+    switch (input) {
+      case "pods":
+        return this.list("Pod").length > 0;
+      case "events":
+        return this.events.length > 0;
+      case "logs":
+        return this.logs.length > 0;
+      case "workloads":
+        return ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"].some((k) => this.list(k).length > 0);
+      case "nodes":
+        return this.list("Node").length > 0;
+      case "services":
+        return this.list("Service").length > 0;
+      case "config":
+        return this.list("Secret").length > 0 || this.list("ConfigMap").length > 0;
+      case "network-policies":
+        return this.list("NetworkPolicy").length > 0;
+      case "istio":
+        return this.objects.some((o) => (o.object.apiVersion ?? "").includes("istio.io"));
+      case "mesh-config":
+        return this.meshConfig !== undefined;
+      case "envoy-config":
+        return this.envoy.configDumps.length > 0;
+      case "proxy-status":
+        return this.envoy.proxyStatus.length > 0;
+      case "access-logs":
+        return this.envoy.accessLogs.length > 0;
+      case "manifests":
+        return this.objects.length > 0;
+    }
+  }
+
+  /** Whether a namespace is in the scope the user asked for. */
+  inScope(namespace: string | undefined): boolean {
+    if (!this.namespaces) return true;
+    return this.namespaces.includes(namespace ?? "");
+  }
+}
