@@ -12,7 +12,7 @@ export function classifyText(text: string, name = ""): ContentKind {
   const head = text.slice(0, 16384);
   const trimmed = head.trimStart();
   const firstLine = trimmed.split("\n", 1)[0] ?? "";
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+  if (trimmed.startsWith("{") || /^\[\s*[{\]"]/.test(trimmed) || trimmed === "[") {
     if (/"configs"\s*:\s*\[/.test(head) && /type\.googleapis\.com\/envoy\.admin\.v3\./.test(head)) return "envoy-config-dump";
     if (ACCESS_LOG_JSON.test(firstLine) && /"start_time"|"authority"|"upstream_host"/.test(firstLine)) return "access-log";
     return "kube";

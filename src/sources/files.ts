@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import type { LogStream } from "../model/inputs.js";
 import type { Origin } from "../model/kube.js";
 import type { ViewBuilder } from "../view/builder.js";
 import { classifyText, type ContentKind } from "./detect.js";
@@ -132,6 +133,10 @@ function loadFile(file: string, relativePath: string, builder: ViewBuilder, opti
       builder.envoy.accessLogs.push({ proxy: `${envoyInfo.pod}.${envoyInfo.namespace}`, origin: { file }, lines: splitLines(text), firstLine: 1 });
       return;
     }
+    if (relativePath.endsWith("logs.txt")) {
+      for (const stream of splitClusterInfoDumpLogs(splitLines(text), file, logInfo.namespace, logInfo.pod)) builder.addLog(stream);
+      return;
+    }
     builder.addLog({ namespace: logInfo.namespace, pod: logInfo.pod, container: logInfo.container, previous: logInfo.previous, origin: { file, line: 1 }, firstLine: 1, lines: splitLines(text) });
     return;
   }
@@ -220,6 +225,38 @@ function addConfigDump(text: string, file: string, proxy: string | undefined, bu
     const message = error instanceof Error ? error.message : String(error);
     builder.addProblem({ file }, /end of JSON|Unterminated/i.test(message) ? "Envoy config dump is truncated (invalid JSON)" : `Envoy config dump is not valid JSON: ${message}`);
   }
+}
+
+const DUMP_START = /^==== START logs for container (\S+) of pod ([^/\s]+)\/(\S+) ====$/;
+const DUMP_END = /^==== END logs for container \S+ of pod \S+ ====$/;
+const DUMP_ERROR = /^(Create log request error|Request log error): /;
+
+/**
+ * `kubectl cluster-info dump` writes every container's log of a pod into one
+ * `<ns>/<pod>/logs.txt`, each wrapped in START/END marker lines.
+ */
+export function splitClusterInfoDumpLogs(lines: string[], file: string, namespace: string, pod: string): LogStream[] {
+  const streams: LogStream[] = [];
+  let current: LogStream | undefined;
+  lines.forEach((line, index) => {
+    const start = DUMP_START.exec(line);
+    if (start) {
+      current = { namespace: start[2] ?? namespace, pod: start[3] ?? pod, container: start[1], previous: false, origin: { file, line: index + 2 }, firstLine: index + 2, lines: [] };
+      streams.push(current);
+      return;
+    }
+    if (DUMP_END.test(line)) {
+      current = undefined;
+      return;
+    }
+    if (!current) {
+      current = { namespace, pod, previous: false, origin: { file, line: index + 1 }, firstLine: index + 1, lines: [] };
+      streams.push(current);
+    }
+    if (DUMP_ERROR.test(line) && current.lines.length === 0) return;
+    current.lines.push(line);
+  });
+  return streams.filter((stream) => stream.lines.length > 0);
 }
 
 export function splitLines(text: string): string[] {

@@ -108,7 +108,13 @@ interface Locators {
   lineAt: (path: ReadonlyArray<string | number>) => number | undefined;
 }
 
-function collectObjects(value: unknown, origin: Origin, locators: Locators | undefined, result: ParseResult, path: (string | number)[] = []): void {
+/** Typed lists (`PodList` from `kubectl cluster-info dump`) omit kind and apiVersion on their items. */
+interface ItemDefaults {
+  kind: string;
+  apiVersion?: string;
+}
+
+function collectObjects(value: unknown, origin: Origin, locators: Locators | undefined, result: ParseResult, path: (string | number)[] = [], defaults?: ItemDefaults): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
     value.forEach((item, i) => collectObjects(item, originAt(origin, locators, [...path, i]), locators, result, [...path, i]));
@@ -118,14 +124,18 @@ function collectObjects(value: unknown, origin: Origin, locators: Locators | und
     result.problems.push({ origin, message: `expected a Kubernetes object, found ${typeof value} ${JSON.stringify(value).slice(0, 40)}` });
     return;
   }
-  const record = value as Record<string, unknown>;
+  let record = value as Record<string, unknown>;
+  if ((typeof record.kind !== "string" || record.kind === "") && defaults) {
+    record = { apiVersion: defaults.apiVersion, kind: defaults.kind, ...record };
+  }
   if (typeof record.kind !== "string" || record.kind === "") {
     result.problems.push({ origin, message: "document has no kind: expected a Kubernetes object with apiVersion and kind" });
     return;
   }
   if (record.kind === "List" || (record.kind.endsWith("List") && Array.isArray(record.items))) {
     const items = Array.isArray(record.items) ? record.items : [];
-    items.forEach((item, i) => collectObjects(item, originAt(origin, locators, [...path, "items", i]), locators, result, [...path, "items", i]));
+    const itemDefaults = record.kind === "List" ? undefined : { kind: record.kind.slice(0, -"List".length), apiVersion: typeof record.apiVersion === "string" ? record.apiVersion : undefined };
+    items.forEach((item, i) => collectObjects(item, originAt(origin, locators, [...path, "items", i]), locators, result, [...path, "items", i], itemDefaults));
     return;
   }
   const metadata = record.metadata;

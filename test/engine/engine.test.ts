@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { resolve } from "node:path";
+import { runRules } from "../../src/engine/engine.js";
+import { defineRule, type Rule } from "../../src/engine/rule.js";
+import type { Finding } from "../../src/model/finding.js";
+import { viewFromPaths } from "../../src/view/load.js";
+
+const view = viewFromPaths([resolve(__dirname, "../fixtures/inputs/deployment-and-pod.yaml"), resolve(__dirname, "../fixtures/inputs/events.json")]);
+
+function podFinding(rule: string, category: Finding["category"], confidence: number, text = "x"): Finding {
+  return {
+    rule,
+    category,
+    severity: "error",
+    confidence,
+    resource: { kind: "Pod", namespace: "shop", name: "api-6d5f7c9b8-x2x4q", container: "app" },
+    summary: `${category} summary`,
+    evidence: [{ source: "log", text }],
+    cause: "c",
+    verify: [],
+    equivalents: [],
+  };
+}
+
+function ruleReturning(id: string, findings: Finding[], extra: Partial<Rule> = {}): Rule {
+  return defineRule({
+    id,
+    category: findings[0]?.category ?? "unknown-crash",
+    severity: "error",
+    title: id,
+    docs: { cause: "c", fix: "f", verify: ["v"], references: [] },
+    equivalents: [],
+    inputs: ["pods"],
+    scopes: ["diagnose"],
+    analyze: () => findings,
+    ...extra,
+  });
+}
+
+describe("engine", () => {
+  it("folds a fallback crash-loop finding under the specific root cause of the same container", () => {
+    const generic = ruleReturning("pod/crash-loop-unknown", [podFinding("pod/crash-loop-unknown", "unknown-crash", 0.3)], { fallback: true });
+    const oom = ruleReturning("pod/oom-killed", [podFinding("pod/oom-killed", "oom-killed", 0.95)]);
+    const result = runRules([generic, oom], view, { scope: "diagnose" });
+    expect(result.findings.map((f) => f.rule)).toEqual(["pod/oom-killed"]);
+    expect(result.findings[0]!.symptoms).toEqual([{ rule: "pod/crash-loop-unknown", category: "unknown-crash", summary: "unknown-crash summary" }]);
+  });
+
+  it("keeps a fallback finding when nothing more specific explains the resource", () => {
+    const generic = ruleReturning("pod/crash-loop-unknown", [podFinding("pod/crash-loop-unknown", "unknown-crash", 0.3)], { fallback: true });
+    expect(runRules([generic], view, { scope: "diagnose" }).findings.map((f) => f.rule)).toEqual(["pod/crash-loop-unknown"]);
+  });
+
+  it("ranks the most confident root cause first", () => {
+    const weak = ruleReturning("pod/dependency-unavailable", [podFinding("pod/dependency-unavailable", "dependency-unavailable", 0.5)]);
+    const strong = ruleReturning("pod/oom-killed", [podFinding("pod/oom-killed", "oom-killed", 0.95)]);
+    expect(runRules([weak, strong], view, { scope: "diagnose" }).findings.map((f) => f.rule)).toEqual(["pod/oom-killed", "pod/dependency-unavailable"]);
+  });
+
+  it("skips rules whose inputs are absent and says why", () => {
+    const envoyRule = ruleReturning("envoy/upstream-timeout", [], { inputs: ["access-logs"], category: "upstream-timeout" });
+    const result = runRules([envoyRule], view, { scope: "diagnose" });
+    expect(result.skipped).toEqual([{ rule: "envoy/upstream-timeout", reason: "no access-logs in the inputs" }]);
+  });
+
+  it("turns a rule that throws into a reported failure, and runs the others", () => {
+    const broken = ruleReturning("pod/broken", [], {
+      analyze: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'containers')");
+      },
+    });
+    const oom = ruleReturning("pod/oom-killed", [podFinding("pod/oom-killed", "oom-killed", 0.95)]);
+    const result = runRules([broken, oom], view, { scope: "diagnose" });
+    expect(result.failures).toEqual([{ rule: "pod/broken", message: "Cannot read properties of undefined (reading 'containers')" }]);
+    expect(result.findings).toHaveLength(1);
+  });
+
+  it("redacts credentials in evidence", () => {
+    const leaky = ruleReturning("pod/dependency-unavailable", [
+      podFinding("pod/dependency-unavailable", "dependency-unavailable", 0.8, "unable to connect to mongodb://root:password@mongo-service:27017/admin"),
+    ]);
+    const text = runRules([leaky], view, { scope: "diagnose" }).findings[0]!.evidence[0]!.text;
+    expect(text).toBe("unable to connect to mongodb://root:[REDACTED]@mongo-service:27017/admin");
+  });
+
+  it("only runs rules of the requested scope", () => {
+    const lintOnly = ruleReturning("manifest/latest-tag", [podFinding("manifest/latest-tag", "image-pull-failure", 0.5)], { scopes: ["lint"] });
+    expect(runRules([lintOnly], view, { scope: "diagnose" }).findings).toEqual([]);
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { redact } from "../../src/util/redact.js";
+
+describe("redact", () => {
+  it.each([
+    ["unable to connect to mongodb://root:password@mongo-service:27017/admin: MongoNetworkError", "mongodb://root:[REDACTED]@mongo-service:27017/admin"],
+    ['Liveness probe failed: Get "http://localhost:8080/health?health_access_key=9f8e7d6c5b4a": context deadline exceeded', "health_access_key=[REDACTED]"],
+    ["Authorization: Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl", "Bearer [REDACTED]"],
+    ['{"level":"info","msg":"connecting","db_password":"hunter2-prod"}', '"db_password":"[REDACTED]"'],
+    ["SPRING_DATASOURCE_PASSWORD=s3cr3t-value java -jar app.jar", "SPRING_DATASOURCE_PASSWORD=[REDACTED]"],
+  ])("masks %s", (line, expected) => {
+    const out = redact(line);
+    expect(out).toContain(expected);
+  });
+
+  it("leaves kubelet messages about keys alone", () => {
+    const message = "Error: couldn't find key passwrod in Secret lab/db-secret";
+    expect(redact(message)).toBe(message);
+    const oom = "Last State: Terminated / Reason: OOMKilled / Exit Code: 137";
+    expect(redact(oom)).toBe(oom);
+  });
+});
