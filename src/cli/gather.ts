@@ -39,6 +39,7 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
     const namespaces = flags.namespace && !flags.allNamespaces ? [flags.namespace] : undefined;
     return { view: builder.build({ mode: "offline", namespaces }) };
   }
+  const started = new Date();
   try {
     const live = await gatherLive(builder, {
       kubeconfig: flags.kubeconfig,
@@ -52,7 +53,7 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
     });
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
     const namespaces = flags.allNamespaces ? undefined : [live.namespace];
-    return { view: builder.build({ mode: "live", now: new Date(), namespaces }), live };
+    return { view: builder.build({ mode: "live", now: started, namespaces }), live };
   } catch (error) {
     if (error instanceof LiveUnavailableError) throw new UsageError(error.message);
     throw error;

@@ -55,9 +55,12 @@ function loadDirectory(root: string, builder: ViewBuilder, options: LoadOptions)
     const captured = new Date(manifest.capturedAt);
     if (!Number.isNaN(captured.getTime())) builder.setCapturedAt(captured);
   }
+  // Evidence the live run that wrote the snapshot could not read (forbidden calls) stays reported.
+  if (Array.isArray(manifest?.missing)) for (const missing of manifest.missing) builder.addMissing(missing);
+  const ignored = new Set(Array.isArray(manifest?.ignore) ? manifest.ignore : []);
   for (const file of walk(root)) {
     const rel = relative(root, file).split(sep).join("/");
-    if (rel === SNAPSHOT_MANIFEST) continue;
+    if (rel === SNAPSHOT_MANIFEST || ignored.has(rel)) continue;
     loadFile(file, rel, builder, options);
   }
 }

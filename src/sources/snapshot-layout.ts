@@ -15,7 +15,11 @@
  *   envoy/<ns>/<pod>/access.log              that proxy's access log (when kept apart from its container log)
  *   envoy/proxy-status.txt|.json             istioctl proxy-status output, or istiod /debug/syncz
  *   mesh/meshconfig.yaml, mesh/meshnetworks.yaml   MeshConfig and MeshNetworks when not in the istio ConfigMap
+ *
+ * Paths listed in the manifest's `ignore` (relative to the folder, e.g. `expected.tsv`) are not read.
  */
+import type { MissingEvidence } from "../model/inputs.js";
+
 export const SNAPSHOT_MANIFEST = "ktriage-snapshot.json";
 export const SNAPSHOT_FORMAT_VERSION = 1;
 
@@ -26,6 +30,10 @@ export interface SnapshotManifest {
   context?: string;
   namespaces?: string[] | "all";
   tool?: string;
+  /** Files at the snapshot's root that are not evidence (notes, expected results) and are not loaded. */
+  ignore?: string[];
+  /** Evidence `ktriage snapshot` could not read (forbidden calls), with the permission that gives it. */
+  missing?: MissingEvidence[];
 }
 
 const LOG_PATH = /(?:^|\/)logs\/([^/]+)\/([^/]+)\/([^/]+?)(\.previous)?\.log$/;
