@@ -1,0 +1,61 @@
+import { Command, Option } from "commander";
+import pc from "picocolors";
+import { computeReadiness, type CheckStatus } from "../../mesh/readiness.js";
+import { readinessMarkdown, readinessText } from "../../mesh/readiness-format.js";
+import { gather, type InputFlags } from "../gather.js";
+import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, useColor, warn, writeStdout } from "../shared.js";
+
+interface ReadinessFlags extends InputFlags {
+  output: "text" | "json" | "markdown";
+  color?: boolean;
+  failOnFail?: boolean;
+}
+
+export function register(program: Command): void {
+  const mesh = new Command("mesh").description("service mesh adoption: readiness checklist, rollout and rollback plan");
+  const readiness = new Command("readiness")
+    .description("compute the Istio adoption checklist for this cluster, then the four-phase rollout and the rollback, with its namespaces and deployments")
+    .option("-f, --filename <path>", "file or folder of kubectl JSON/YAML (nodes, namespaces, workloads, services, network policies); repeatable", (value: string, previous: string[] = []) => [...previous, value], [])
+    .option("--snapshot <dir>", "a ktriage snapshot folder or a `kubectl cluster-info dump` folder")
+    .option("-n, --namespace <ns>", "plan for this namespace only")
+    .option("-A, --all-namespaces", "every namespace (default offline)")
+    .option("--context <name>", "kubeconfig context (live mode)")
+    .option("--kubeconfig <file>", "kubeconfig file (live mode)")
+    .option("--timeout <seconds>", "bound the whole live run", (value) => Number(value))
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--fail-on-fail", "exit 1 when a checklist item fails (reserved ports, UID 1337, under 4 GB)")
+    .option("--no-color", "never colour the output (NO_COLOR is honoured too)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  ktriage mesh readiness --snapshot examples/lab      # offline, from a snapshot
+  ktriage mesh readiness -f cluster.yaml -o markdown  # kubectl get nodes,ns,deploy,sts,svc,netpol -A -o yaml > cluster.yaml
+  ktriage mesh readiness -A                           # live, every namespace
+  ktriage mesh readiness -n shop -o json              # live, plan for one namespace`,
+    )
+    .action(async (flags: ReadinessFlags) => {
+      const { view } = await gather(flags);
+      if (view.inputs.objects === 0) {
+        for (const problem of view.inputs.problems) warn(`${problem.origin.file}${problem.origin.line ? `:${problem.origin.line}` : ""}: ${problem.message}`);
+        warn("no Kubernetes objects in the inputs: give a snapshot (--snapshot DIR) or kubectl output (-f FILE)");
+        program.setOptionValue("exitCode", EXIT_USAGE);
+        return;
+      }
+      for (const problem of view.inputs.problems) warn(`${problem.origin.file}${problem.origin.line ? `:${problem.origin.line}` : ""}: ${problem.message}`);
+      const report = computeReadiness(view);
+      const color = useColor(flags);
+      const statusColor: Record<CheckStatus, (text: string) => string> = { ok: pc.green, warn: pc.yellow, fail: pc.red, info: pc.cyan, unknown: pc.dim };
+      const text =
+        flags.output === "json"
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : flags.output === "markdown"
+            ? readinessMarkdown(report)
+            : readinessText(report, color ? { bold: pc.bold, status: (status, value) => statusColor[status](value) } : undefined);
+      await writeStdout(text);
+      program.setOptionValue("exitCode", flags.failOnFail && report.checks.some((check) => check.status === "fail") ? EXIT_FINDINGS : EXIT_CLEAN);
+    });
+  readiness.exitOverride();
+  mesh.addCommand(readiness);
+  program.addCommand(mesh);
+}

@@ -1,0 +1,50 @@
+import { stringify } from "yaml";
+import type { Fix } from "../model/finding.js";
+import type { TemplateOwner } from "../rules/support/workload.js";
+import { ns } from "./evidence.js";
+
+function nest(path: readonly string[], value: unknown): Record<string, unknown> {
+  return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as Record<string, unknown>);
+}
+
+function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0 }).trimEnd();
+}
+
+/**
+ * Pod template annotations before/after, the strategic-merge patch and the
+ * rollout: the sidecar reads its annotations only when it is injected, so the
+ * pods must be recreated.
+ */
+export function annotationFix(owner: TemplateOwner, before: Record<string, string>, after: Record<string, string>, description: string, extraCommands: string[] = []): Fix {
+  const metadataPath = owner.kind === "Pod" ? ["metadata"] : [...owner.templatePath, "metadata"];
+  const patch = JSON.stringify(nest(metadataPath, { annotations: after }));
+  const target = `${owner.kind} ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`;
+  const commands =
+    owner.kind === "Pod"
+      ? [`kubectl get pod ${owner.name}${ns(owner.namespace)} -o yaml > pod.yaml   # add the annotations under metadata.annotations, then:`, "kubectl replace --force -f pod.yaml"]
+      : [
+          `kubectl patch ${owner.kind.toLowerCase()} ${owner.name}${ns(owner.namespace)} --type strategic -p '${patch}'`,
+          ...(["Deployment", "StatefulSet", "DaemonSet"].includes(owner.kind) ? [`kubectl rollout status ${owner.kind.toLowerCase()}/${owner.name}${ns(owner.namespace)}`] : []),
+        ];
+  return {
+    description,
+    yaml: {
+      target,
+      before: toYaml(nest(metadataPath, { annotations: Object.keys(before).length > 0 ? before : {} })),
+      after: toYaml(nest(metadataPath, { annotations: after })),
+    },
+    patch,
+    commands: [...commands, ...extraCommands],
+  };
+}
+
+/** A whole object to apply (NetworkPolicy, ServiceEntry, PeerAuthentication): before is what exists now, or nothing. */
+export function applyFix(description: string, target: string, after: string, before = "", extraCommands: string[] = []): Fix {
+  const file = `${target.split(/[\s/]/).pop()?.split(",")[0] ?? "fix"}.yaml`;
+  return {
+    description,
+    yaml: { target, before, after },
+    commands: [`kubectl apply -f ${file}   # the YAML above, saved to ${file}`, ...extraCommands],
+  };
+}

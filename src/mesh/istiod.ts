@@ -1,0 +1,82 @@
+import type { Evidence } from "../model/finding.js";
+import type { KubeObject } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import { firstHits, PROXY_SIGNATURES, type LogHit } from "./logs.js";
+import { containerStatus, podStatus, PROXY_CONTAINER, secondsBetween } from "./pods.js";
+
+export const ISTIO_NAMESPACE = "istio-system";
+/** A proxy needs up to a minute after start to get its config and certificates and become ready. */
+export const PROXY_WARMUP_SECONDS = 60;
+
+export function istiodPods(view: ClusterView): KubeObject[] {
+  return view.kind("Pod").filter((pod) => pod.metadata.namespace === ISTIO_NAMESPACE && (pod.metadata.labels?.app === "istiod" || pod.metadata.labels?.istio === "pilot"));
+}
+
+export interface IstiodHealth {
+  /** Whether the view holds istio-system pods at all (otherwise nothing can be said). */
+  known: boolean;
+  ready: number;
+  total: number;
+  evidence: Evidence[];
+}
+
+export function istiodHealth(view: ClusterView): IstiodHealth {
+  const pods = istiodPods(view);
+  const known = pods.length > 0 || view.kind("Pod").some((pod) => pod.metadata.namespace === ISTIO_NAMESPACE) || view.kind("Deployment").some((deploy) => deploy.metadata.namespace === ISTIO_NAMESPACE);
+  const ready = pods.filter((pod) => {
+    const status = podStatus(pod);
+    const condition = status.conditions?.find((entry) => entry.type === "Ready");
+    if (condition) return condition.status === "True";
+    const containers = status.containerStatuses ?? [];
+    return containers.length > 0 && containers.every((entry) => entry.ready === true);
+  });
+  const evidence: Evidence[] = pods.map((pod) => {
+    const discovery = podStatus(pod).containerStatuses?.[0];
+    const waiting = discovery?.state?.waiting?.reason;
+    const last = discovery?.lastState?.terminated?.reason;
+    return {
+      source: "status",
+      text: `istiod pod ${pod.metadata.name}: phase ${podStatus(pod).phase ?? "?"}, ready ${ready.includes(pod)}${waiting ? `, waiting ${waiting}` : ""}${last ? `, last terminated ${last}` : ""}, restarts ${discovery?.restartCount ?? 0}`,
+      path: `pods/${ISTIO_NAMESPACE}/${pod.metadata.name}`,
+    };
+  });
+  if (known && pods.length === 0) evidence.push({ source: "api", text: `no istiod pod (label app=istiod) in ${ISTIO_NAMESPACE}`, path: `pods/${ISTIO_NAMESPACE}` });
+  return { known, ready: ready.length, total: pods.length, evidence };
+}
+
+export interface ProxySymptoms {
+  hits: LogHit[];
+  ready: boolean;
+  restarts: number;
+  /** Seconds since the proxy container started (current instance), when known. */
+  runningFor?: number;
+  /** Past the warm-up: not ready for longer than a minute, or restarting. */
+  stuck: boolean;
+}
+
+/** What the proxy's status and log say about its connection to istiod. */
+export function proxySymptoms(view: ClusterView, pod: KubeObject): ProxySymptoms {
+  const status = containerStatus(pod, PROXY_CONTAINER);
+  const hits = firstHits(view, pod.metadata.namespace, pod.metadata.name, PROXY_CONTAINER, [
+    PROXY_SIGNATURES.xdsStreamClosed,
+    PROXY_SIGNATURES.istiodDial,
+    PROXY_SIGNATURES.dnsFailure,
+    PROXY_SIGNATURES.configNotReceived,
+  ]);
+  const startedAt = status?.state?.running?.startedAt ?? podStatus(pod).startTime;
+  const runningFor = secondsBetween(startedAt, view.now);
+  const ready = status?.ready === true;
+  const restarts = status?.restartCount ?? 0;
+  const stuck = !ready && (restarts > 0 || runningFor === undefined || runningFor > PROXY_WARMUP_SECONDS);
+  return { hits, ready, restarts, runningFor, stuck };
+}
+
+/** Commands that look at istiod from the proxy's side, as the runbook gives them. */
+export function istiodChecks(pod: KubeObject): string[] {
+  const namespace = pod.metadata.namespace ?? "default";
+  return [
+    `kubectl get pods -n ${ISTIO_NAMESPACE} -l app=istiod`,
+    `kubectl logs -n ${ISTIO_NAMESPACE} -l app=istiod --tail=50`,
+    `istioctl proxy-status ${pod.metadata.name}.${namespace}`,
+  ];
+}

@@ -1,0 +1,76 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { isProductionNamespace, productionReason } from "../../mesh/environment.js";
+import { resourceRef, specEvidence } from "../../mesh/evidence.js";
+import { injectionDecision } from "../../mesh/injection.js";
+import { outboundPolicy } from "../../mesh/mesh-config.js";
+import { hasSidecar } from "../../mesh/pods.js";
+import { meshSubjects } from "../../mesh/subjects.js";
+
+export const allowAnyOutboundInProduction = defineRule({
+  id: "sidecar/allow-any-outbound-in-production",
+  category: "outbound-traffic-blocked",
+  severity: "warning",
+  title: "ALLOW_ANY outbound traffic for production namespaces",
+  docs: {
+    cause:
+      "With outboundTrafficPolicy ALLOW_ANY (Istio's default) every sidecar passes traffic to any external host. The runbook keeps that for development and " +
+      "uses REGISTRY_ONLY in production, so that only hosts declared with a ServiceEntry can be reached.",
+    fix:
+      "For production, set REGISTRY_ONLY (mesh-wide, or with a Sidecar resource in the production namespace) after adding a ServiceEntry for each external host the workloads call.",
+    verify: ["kubectl get configmap istio -n istio-system -o jsonpath='{.data.mesh}' | grep -A1 outboundTrafficPolicy", "kubectl get serviceentry -A"],
+    references: ["seed 002 tips 5 (dev/prod settings)", "seed 002 problem 4"],
+  },
+  equivalents: ["KIA1007"],
+  inputs: ["mesh-config", "workloads"],
+  requires: ["mesh-config"],
+  scopes: ["diagnose", "lint"],
+  analyze(view) {
+    const policy = outboundPolicy(view);
+    if (!policy || policy.mode !== "ALLOW_ANY") return [];
+    const findings: Finding[] = [];
+    const namespaces = new Set<string>();
+    for (const subject of meshSubjects(view)) {
+      const meshed = subject.pod ? hasSidecar(subject.pod) : injectionDecision(view, subject.namespace, subject, subject.spec.hostNetwork === true).injected;
+      if (meshed && isProductionNamespace(view, subject.namespace)) namespaces.add(subject.namespace);
+    }
+    for (const namespace of [...namespaces].sort()) {
+      const restricted = view.kind("Sidecar").some((sidecar) => sidecar.metadata.namespace === namespace && !sidecar.spec?.workloadSelector && sidecar.spec?.outboundTrafficPolicy?.mode === "REGISTRY_ONLY");
+      if (restricted) continue;
+      const configMap = view.get("ConfigMap", "istio-system", "istio");
+      const sidecarYaml = [
+        "apiVersion: networking.istio.io/v1",
+        "kind: Sidecar",
+        "metadata:",
+        "  name: default",
+        `  namespace: ${namespace}`,
+        "spec:",
+        "  outboundTrafficPolicy:",
+        "    mode: REGISTRY_ONLY",
+      ].join("\n");
+      const namespaceObject = view.get("Namespace", undefined, namespace);
+      findings.push({
+        rule: "sidecar/allow-any-outbound-in-production",
+        category: "outbound-traffic-blocked",
+        severity: "warning",
+        confidence: 0.65,
+        resource: namespaceObject ? { ...resourceRef(view, namespaceObject), namespace } : { kind: "Namespace", name: namespace, namespace },
+        summary: `production namespace ${namespace} may call any external host: outbound policy is ALLOW_ANY`,
+        evidence: [
+          { source: "api", text: `namespace ${namespace} is production (${productionReason(view, namespace)}) and runs meshed workloads` },
+          configMap ? specEvidence(view, configMap, ["data", "mesh"], policy.evidence.text) : policy.evidence,
+          { source: "api", text: `no Sidecar in ${namespace} sets outboundTrafficPolicy REGISTRY_ONLY` },
+        ],
+        cause: "Every sidecar of this production namespace lets traffic out to any host, so nothing limits or records which external services the workloads reach. The runbook keeps ALLOW_ANY for development.",
+        fix: {
+          description: `Add a ServiceEntry per external host the workloads need, then restrict ${namespace} with a Sidecar (below) or the whole mesh with meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY.`,
+          yaml: { target: `Sidecar ${namespace}/default`, before: "", after: sidecarYaml },
+          commands: [`kubectl apply -f - <<'EOF'\n${sidecarYaml}\nEOF`, "# or mesh-wide: istioctl install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY -y"],
+        },
+        verify: [`kubectl get sidecar -n ${namespace}`, `kubectl logs -n ${namespace} <pod> -c istio-proxy | grep BlackHoleCluster   # shows what is still unregistered`],
+        equivalents: [],
+      });
+    }
+    return findings;
+  },
+});

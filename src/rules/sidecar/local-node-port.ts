@@ -1,0 +1,75 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { resourceRef, specEvidence } from "../../mesh/evidence.js";
+import type { ServiceSpec } from "../../mesh/kube-types.js";
+import { detectLocalCluster } from "../../mesh/local-cluster.js";
+import { SYSTEM_NAMESPACES } from "../../mesh/pods.js";
+
+export const localNodePort = defineRule({
+  id: "sidecar/local-node-port",
+  category: "node-port-not-exposed",
+  severity: "info",
+  title: "A NodePort in a k3d or kind cluster is not reachable from the host unless it was mapped",
+  docs: {
+    cause:
+      "k3d and kind run their nodes as containers. A NodePort opens the port on those containers, not on your machine, so `curl localhost:<nodePort>` " +
+      "gets `Connection refused` unless the port was mapped when the cluster was created.",
+    fix:
+      "Recreate the cluster with the port mapped (k3d: --port \"<nodePort>:<nodePort>@loadbalancer\"; kind: extraPortMappings), or use kubectl port-forward to the Service.",
+    verify: ["curl -s localhost:<nodePort>", "k3d cluster list / docker ps   # shows the port mapping"],
+    references: ["seed 002 problem 5"],
+  },
+  equivalents: [],
+  inputs: ["nodes", "services"],
+  requires: ["nodes", "services"],
+  scopes: ["diagnose"],
+  analyze(view) {
+    const cluster = detectLocalCluster(view);
+    if (!cluster) return [];
+    const findings: Finding[] = [];
+    for (const service of view.kind("Service")) {
+      const namespace = service.metadata.namespace ?? "default";
+      const spec = (service.spec ?? {}) as ServiceSpec;
+      if (spec.type !== "NodePort" || !view.inScope(namespace)) continue;
+      if (SYSTEM_NAMESPACES.has(namespace) && namespace !== "istio-system") continue;
+      const ports = (spec.ports ?? []).filter((port) => port.nodePort);
+      if (ports.length === 0) continue;
+      const index = (spec.ports ?? []).indexOf(ports[0]!);
+      const name = service.metadata.name ?? "";
+      const mappings = ports.map((port) => port.nodePort!);
+      const createCommand =
+        cluster.tool === "k3d"
+          ? `k3d cluster create ${cluster.name} ${mappings.map((port) => `--port "${port}:${port}@loadbalancer"`).join(" ")}`
+          : `kind create cluster --name ${cluster.name} --config kind-ports.yaml`;
+      const kindConfig = [
+        "kind: Cluster",
+        "apiVersion: kind.x-k8s.io/v1alpha4",
+        "nodes:",
+        "- role: control-plane",
+        "  extraPortMappings:",
+        ...mappings.flatMap((port) => [`  - containerPort: ${port}`, `    hostPort: ${port}`, "    protocol: TCP"]),
+      ].join("\n");
+      findings.push({
+        rule: "sidecar/local-node-port",
+        category: "node-port-not-exposed",
+        severity: "info",
+        confidence: 0.5,
+        resource: resourceRef(view, service, { path: ["spec", "ports", index, "nodePort"] }),
+        summary: `NodePort ${mappings.join(", ")} of ${name} is on the ${cluster.tool} node containers, not on localhost, unless it was mapped at cluster creation`,
+        evidence: [cluster.evidence, specEvidence(view, service, ["spec", "ports", index, "nodePort"], `Service ${name}: type NodePort, ${ports.map((port) => `port ${port.port} -> nodePort ${port.nodePort}`).join(", ")}`)],
+        cause: `${cluster.tool} nodes are containers: the NodePort opens on them, and the host only reaches ports mapped when the cluster was created (k3d, unlike a plain node, does not expose NodePorts by itself).`,
+        fix: {
+          description:
+            cluster.tool === "k3d"
+              ? `Map the port when creating the cluster, or use port-forward, which needs no mapping.`
+              : `Map the port with extraPortMappings when creating the cluster:\n${kindConfig}\nor use port-forward, which needs no mapping.`,
+          yaml: cluster.tool === "kind" ? { target: "kind cluster config", before: "", after: kindConfig } : undefined,
+          commands: [createCommand, `kubectl port-forward -n ${namespace} svc/${name} 8080:${ports[0]!.port}`, ...(namespace !== "istio-system" ? ["kubectl port-forward -n istio-system svc/istio-ingressgateway 8080:80   # through the mesh's ingress gateway"] : [])],
+        },
+        verify: [`curl -s localhost:${mappings[0]}   # after mapping`, "curl -s localhost:8080   # while port-forward runs"],
+        equivalents: [],
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,74 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { resourceRef, specEvidence } from "../../mesh/evidence.js";
+import { applyFix } from "../../mesh/fixes.js";
+import { injectionDecision } from "../../mesh/injection.js";
+import { proxySymptoms } from "../../mesh/istiod.js";
+import type { NetworkPolicySpec } from "../../mesh/kube-types.js";
+import { allowControlPlanePolicy, blockedSummary, controlPlaneEgress } from "../../mesh/network-policy.js";
+import { hasSidecar } from "../../mesh/pods.js";
+import { formatSelector, matchesSelector } from "../../mesh/selectors.js";
+import { meshSubjects } from "../../mesh/subjects.js";
+
+export const networkPolicyBlocksMesh = defineRule({
+  id: "sidecar/network-policy-blocks-mesh",
+  category: "network-policy-conflict",
+  severity: "warning",
+  title: "A NetworkPolicy would cut meshed pods off from istiod or DNS",
+  docs: {
+    cause:
+      "A NetworkPolicy that isolates egress (policyTypes Egress, e.g. a default deny-all) also blocks the sidecar's connection to istiod on 15012 and DNS on 53 " +
+      "unless a rule allows them. Pods that are healthy now lose their configuration at the next restart or rollout.",
+    fix: "Add a NetworkPolicy that allows egress to istiod (istio-system, TCP 15012) and kube-dns (UDP/TCP 53) for the meshed pods, or replace NetworkPolicies with Istio AuthorizationPolicies (seed 002 checklist).",
+    verify: ["kubectl get networkpolicy -n <ns>", "kubectl rollout restart deployment/<name> -n <ns> && kubectl get pods -n <ns>   # READY 2/2"],
+    references: ["seed 002 checklist 3 (network policies)", "seed 000 cause 2, step 4"],
+  },
+  equivalents: [],
+  inputs: ["network-policies", "workloads"],
+  requires: ["network-policies"],
+  scopes: ["diagnose", "lint"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    const reported = new Set<string>();
+    const subjects = meshSubjects(view);
+    for (const subject of subjects) {
+      const meshed = subject.pod ? hasSidecar(subject.pod) : injectionDecision(view, subject.namespace, subject, subject.spec.hostNetwork === true).injected;
+      if (!meshed) continue;
+      // A pod already failing for this reason is reported by sidecar/istiod-unreachable.
+      if (subject.pod) {
+        const symptoms = proxySymptoms(view, subject.pod);
+        if (symptoms.stuck || symptoms.hits.length > 0) continue;
+      }
+      const egress = controlPlaneEgress(view, { namespace: subject.namespace, labels: subject.labels });
+      if (egress.blocked.length === 0) continue;
+      const policy = egress.blocked[0]!.isolating[0]!.object;
+      const key = `${subject.namespace}/${policy.metadata.name}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const spec = (policy.spec ?? {}) as NetworkPolicySpec;
+      const selected = subjects.filter((other) => other.namespace === subject.namespace && matchesSelector(spec.podSelector ?? {}, other.labels));
+      const what = blockedSummary(egress.blocked);
+      findings.push({
+        rule: "sidecar/network-policy-blocks-mesh",
+        category: "network-policy-conflict",
+        severity: "warning",
+        confidence: 0.75,
+        resource: resourceRef(view, policy, { path: ["spec", "policyTypes"] }),
+        summary: `NetworkPolicy ${policy.metadata.name} isolates the egress of meshed pods without allowing ${what}`,
+        evidence: [
+          specEvidence(view, policy, ["spec", "podSelector"], `NetworkPolicy ${policy.metadata.name}: podSelector ${formatSelector(spec.podSelector)}, policyTypes ${(spec.policyTypes ?? []).join(",") || "(defaulted)"}, ${spec.egress?.length ?? 0} egress rule(s)`),
+          { source: "network-policy", text: `selects meshed ${subject.pod ? "pod" : subject.owner.kind} ${subject.pod?.metadata.name ?? subject.owner.name}${selected.length > 1 ? ` and ${selected.length - 1} more` : ""}; egress to ${what}: denied` },
+        ],
+        cause: "Sidecars need istiod (15012) and DNS (53). This policy denies them, so the proxies it selects cannot get configuration or certificates once they restart: READY 1/2.",
+        fix: applyFix(
+          "Allow the sidecar's control-plane traffic next to the existing policy (NetworkPolicies add up).",
+          `NetworkPolicy ${subject.namespace}/allow-istio-control-plane`,
+          allowControlPlanePolicy(subject.namespace, spec.podSelector?.matchLabels ?? {}),
+        ),
+        verify: [`kubectl get networkpolicy -n ${subject.namespace}`, `kubectl rollout restart ${subject.owner.kind.toLowerCase()}/${subject.owner.name} -n ${subject.namespace}`, `kubectl get pods -n ${subject.namespace}   # READY 2/2`],
+        equivalents: [],
+      });
+    }
+    return findings;
+  },
+});

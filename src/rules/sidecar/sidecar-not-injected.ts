@@ -1,0 +1,154 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Evidence, Finding, Fix } from "../../model/finding.js";
+import { ns, resourceRef, specEvidence } from "../../mesh/evidence.js";
+import { injectionDecision, INJECT_LABEL, knownRevisions, NAMESPACE_INJECTION_LABEL, REV_LABEL, type InjectionDecision } from "../../mesh/injection.js";
+import { hasSidecar, namespaceLabels, readyColumn, SYSTEM_NAMESPACES } from "../../mesh/pods.js";
+import { matchesLabels } from "../../mesh/selectors.js";
+import { meshSubjects, type MeshSubject } from "../../mesh/subjects.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+import { templateFix, kubectlRef } from "../support/workload.js";
+
+const ISTIO_KINDS_IN_NAMESPACE = ["PeerAuthentication", "AuthorizationPolicy", "Sidecar", "RequestAuthentication", "Telemetry"];
+
+export const sidecarNotInjected = defineRule({
+  id: "sidecar/sidecar-not-injected",
+  category: "sidecar-not-injected",
+  severity: "error",
+  title: "A workload that should be in the mesh has no istio-proxy sidecar",
+  docs: {
+    cause:
+      "The sidecar is added by the injector webhook when a pod is created, and only when the namespace is labelled istio-injection=enabled (or istio.io/rev=<revision>) " +
+      "or the pod is labelled sidecar.istio.io/inject=true. Pods created before the label, pods with sidecar.istio.io/inject=false, hostNetwork pods and pods whose " +
+      "revision has no injector stay 1/1 outside the mesh: no mTLS, no routing rules, no telemetry.",
+    fix: "Label the namespace (kubectl label namespace <ns> istio-injection=enabled) or fix what blocks injection, then recreate the pods with kubectl rollout restart.",
+    verify: ["kubectl get namespace <ns> --show-labels", "kubectl get pods -n <ns>   # READY 2/2 (App + Sidecar)"],
+    references: ["seed 002 problem 1", "seed 002 Phase 2", "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/"],
+  },
+  equivalents: ["IST0102", "IST0103"],
+  inputs: ["workloads", "istio", "mesh-config"],
+  scopes: ["diagnose", "lint"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    const seenOwners = new Set<string>();
+    for (const subject of meshSubjects(view)) {
+      if (subject.pod && hasSidecar(subject.pod)) continue;
+      if (subject.pod && ["Succeeded", "Failed"].includes(subject.pod.status?.phase)) continue;
+      const key = `${subject.owner.kind}/${subject.namespace}/${subject.owner.name}`;
+      if (seenOwners.has(key)) continue;
+      const finding = diagnose(view, subject);
+      if (finding) {
+        seenOwners.add(key);
+        findings.push(finding);
+      }
+    }
+    return findings;
+  },
+});
+
+function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined {
+  const decision = injectionDecision(view, subject.namespace, subject, subject.spec.hostNetwork === true);
+  if (decision.optedOut) return undefined;
+  if (!subject.pod && decision.injected) return undefined;
+  const namespace = subject.namespace;
+  const evidence: Evidence[] = [];
+  const nsObject = view.get("Namespace", undefined, namespace);
+  const labels = namespaceLabels(view, namespace);
+  const labelText = Object.entries(labels)
+    .filter(([key]) => key !== "kubernetes.io/metadata.name")
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+  const nsEvidence: Evidence = nsObject
+    ? specEvidence(view, nsObject, ["metadata", "labels"], `namespace ${namespace} labels: ${labelText || "<none>"}`)
+    : { source: "api", text: `namespace ${namespace} is not in the inputs: its labels are unknown` };
+
+  let reason: string;
+  let expectation: string;
+  if (decision.requestedBy) {
+    expectation = decision.requestedBy;
+    evidence.push(nsEvidence);
+    if (decision.blockedBy) {
+      reason = decision.blockedBy;
+    } else if (subject.pod) {
+      reason = "the pod was created before injection was enabled (or while the injector was unavailable): the webhook only acts at pod creation";
+    } else {
+      return undefined;
+    }
+  } else {
+    const signal = meshExpectation(view, subject);
+    if (!signal || !nsObject) return undefined;
+    expectation = signal.text;
+    evidence.push(...signal.evidence, nsEvidence);
+    reason = `namespace ${namespace} has neither ${NAMESPACE_INJECTION_LABEL}=enabled nor ${REV_LABEL}, and the pod is not labelled ${INJECT_LABEL}=true`;
+  }
+  if (subject.pod) {
+    evidence.unshift({ source: "status", text: `pod ${subject.pod.metadata.name}: READY ${readyColumn(subject.pod)}, containers ${(subject.spec.containers ?? []).map((container) => container.name).join(", ")} (no istio-proxy)`, path: "spec.containers" });
+  }
+  if (subject.spec.hostNetwork) evidence.push(specEvidence(view, subject.object, [...subject.specPath, "hostNetwork"], "hostNetwork: true"));
+
+  const target = subject.pod ? `pod ${subject.pod.metadata.name}` : `${subject.owner.kind} ${subject.owner.name}`;
+  return {
+    rule: "sidecar/sidecar-not-injected",
+    category: "sidecar-not-injected",
+    severity: decision.requestedBy ? "error" : "warning",
+    confidence: decision.requestedBy ? 0.9 : 0.7,
+    resource: resourceRef(view, subject.object, { path: subject.specPath.length > 1 ? [...subject.metadataPath] : undefined }),
+    summary: `${target} has no istio-proxy sidecar although ${expectation}`,
+    evidence,
+    cause: `${target} runs outside the mesh (READY 1/1): ${reason}.`,
+    fix: fixFor(view, subject, decision),
+    verify: [`kubectl get namespace ${namespace} --show-labels`, `kubectl get pods${ns(namespace)}   # READY 2/2 (App + Sidecar)`, `istioctl x describe pod ${subject.pod?.metadata.name ?? "<pod>"}${ns(namespace)}`],
+    equivalents: decision.requestedBy ? ["IST0103"] : ["IST0102"],
+  };
+}
+
+/** Why the workload is expected in the mesh although nothing asks for injection. */
+function meshExpectation(view: ClusterView, subject: MeshSubject): { text: string; evidence: Evidence[] } | undefined {
+  const namespace = subject.namespace;
+  if (SYSTEM_NAMESPACES.has(namespace)) return undefined;
+  const meshedSibling = view.kind("Pod").find((pod) => pod.metadata.namespace === namespace && hasSidecar(pod));
+  if (meshedSibling) {
+    return { text: `other pods in ${namespace} are in the mesh`, evidence: [{ source: "status", text: `pod ${meshedSibling.metadata.name} in ${namespace} runs istio-proxy`, path: `pods/${namespace}/${meshedSibling.metadata.name}` }] };
+  }
+  const services = view.kind("Service").filter((svc) => svc.metadata.namespace === namespace && matchesLabels(svc.spec?.selector, subject.labels));
+  const serviceNames = new Set(services.flatMap((svc) => [svc.metadata.name, `${svc.metadata.name}.${namespace}`, `${svc.metadata.name}.${namespace}.svc.cluster.local`]));
+  for (const kind of ["VirtualService", "DestinationRule"]) {
+    for (const object of view.kind(kind)) {
+      const hosts: string[] = kind === "VirtualService" ? (object.spec?.hosts ?? []) : [object.spec?.host].filter(Boolean);
+      const objectNamespace = object.metadata.namespace ?? "default";
+      const hit = hosts.find((host) => serviceNames.has(host) && (host.includes(".") || objectNamespace === namespace));
+      if (hit) return { text: `${kind} ${objectNamespace}/${object.metadata.name} routes to it`, evidence: [specEvidence(view, object, kind === "VirtualService" ? ["spec", "hosts"] : ["spec", "host"], `${kind} ${object.metadata.name} targets host ${hit}`)] };
+    }
+  }
+  for (const kind of ISTIO_KINDS_IN_NAMESPACE) {
+    const object = view.kind(kind).find((candidate) => candidate.metadata.namespace === namespace);
+    if (object) return { text: `${kind} ${namespace}/${object.metadata.name} applies to its namespace`, evidence: [specEvidence(view, object, ["metadata", "name"], `${kind} ${object.metadata.name} in ${namespace}`)] };
+  }
+  return undefined;
+}
+
+function fixFor(view: ClusterView, subject: MeshSubject, decision: InjectionDecision): Fix {
+  const namespace = subject.namespace;
+  const restart = subject.owner.kind === "Pod" ? `kubectl delete pod ${subject.owner.name}${ns(namespace)}   # recreate it from its manifest` : `kubectl rollout restart ${kubectlRef(subject.owner)}${ns(namespace)}`;
+  if (decision.blockedBy?.startsWith("hostNetwork")) {
+    const fix = templateFix(subject.owner, { hostNetwork: true }, {}, "Remove hostNetwork: the injector never injects host-network pods, because iptables capture would take over the node's traffic. If the pod must use the host network, it cannot have a sidecar.");
+    return fix;
+  }
+  if (decision.blockedBy?.startsWith("no sidecar injector webhook for revision")) {
+    const revisions = [...knownRevisions(view)];
+    const revision = revisions.find((candidate) => candidate !== "default") ?? revisions[0] ?? "default";
+    const label = revision === "default" ? `${NAMESPACE_INJECTION_LABEL}=enabled` : `${REV_LABEL}=${revision}`;
+    return {
+      description: `Point the namespace at an installed revision (${revisions.join(", ") || "none installed"}) and recreate the pods.`,
+      commands: [`kubectl label namespace ${namespace} ${REV_LABEL}- ${NAMESPACE_INJECTION_LABEL}-`, `kubectl label namespace ${namespace} ${label} --overwrite`, restart],
+    };
+  }
+  const before = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}`;
+  const labelled = decision.requestedBy ? undefined : `${NAMESPACE_INJECTION_LABEL}=enabled`;
+  return {
+    description: labelled
+      ? `Label namespace ${namespace} for injection, then recreate the pods: injection only happens when a pod is created.`
+      : "Injection is enabled now: recreate the pods so the webhook injects the sidecar.",
+    yaml: labelled ? { target: `Namespace ${namespace}`, before, after: `${before}\n  labels:\n    ${NAMESPACE_INJECTION_LABEL}: enabled` } : undefined,
+    commands: [...(labelled ? [`kubectl label namespace ${namespace} ${labelled}`] : []), restart],
+  };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { buildView } from "../helpers/rule-tester.js";
+import { isRegistryOnlyBlock, parseAccessEntry } from "../../src/mesh/access-log.js";
+import { proxyConfigProblems, sidecarAnnotationProblems } from "../../src/mesh/annotations.js";
+import { isProductionNamespace } from "../../src/mesh/environment.js";
+import { serviceForHost } from "../../src/mesh/hosts.js";
+import { outboundPolicy } from "../../src/mesh/mesh-config.js";
+import { parseQuantity } from "../../src/mesh/pods.js";
+import { matchesSelector } from "../../src/mesh/selectors.js";
+
+describe("mesh helpers", () => {
+  it("parses Istio's default text access log format", () => {
+    const entry = parseAccessEntry('[2025-10-23T05:12:31.482Z] "- - -" 0 UH - - "-" 0 0 0 - "-" "-" "-" "-" "-" BlackHoleCluster - 140.82.112.6:443 10.42.0.9:51234 api.github.com -');
+    expect(entry).toMatchObject({ code: 0, flags: "UH", cluster: "BlackHoleCluster", downstreamLocal: "140.82.112.6:443", downstreamRemote: "10.42.0.9:51234", sni: "api.github.com" });
+    expect(isRegistryOnlyBlock(entry!)).toBe(true);
+    expect(parseAccessEntry("2025-10-23T05:12:00.000000Z\tinfo\tEnvoy proxy is ready")).toBeUndefined();
+  });
+
+  it("parses JSON access log entries", () => {
+    const entry = parseAccessEntry('{"start_time":"2025-10-23T05:12:40.118Z","method":"GET","path":"/","protocol":"HTTP/1.1","response_code":502,"response_flags":"-","response_code_details":"direct_response","authority":"httpbin.org","upstream_cluster":"-","route_name":"block_all"}');
+    expect(entry?.route).toBe("block_all");
+    expect(isRegistryOnlyBlock(entry!)).toBe(true);
+  });
+
+  it("finds unknown and malformed sidecar annotations, with a suggestion", () => {
+    const problems = sidecarAnnotationProblems({ "sidecar.istio.io/proxyCpu": "100m", "sidecar.istio.io/proxyMemory": "lots", "sidecar.istio.io/inject": "true", "app.kubernetes.io/name": "x" });
+    expect(problems.map((problem) => [problem.key, problem.unknown, problem.suggestion])).toEqual([
+      ["sidecar.istio.io/proxyCpu", true, "sidecar.istio.io/proxyCPU"],
+      ["sidecar.istio.io/proxyMemory", false, undefined],
+    ]);
+  });
+
+  it("checks ProxyConfig fields and types", () => {
+    expect(proxyConfigProblems({ holdApplicationUntilProxyStarts: true, concurrency: 2, proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" } })).toEqual([]);
+    expect(proxyConfigProblems({ holdApplicationUntilProxyStarts: "yes", proxyMetadata: { ISTIO_META_DNS_CAPTURE: true } })).toHaveLength(2);
+  });
+
+  it("parses Kubernetes quantities", () => {
+    expect(parseQuantity("128Mi")).toBe(128 * 1024 * 1024);
+    expect(parseQuantity("100m")).toBeCloseTo(0.1);
+    expect(parseQuantity("2")).toBe(2);
+    expect(parseQuantity("1 core")).toBeUndefined();
+  });
+
+  it("matches label selectors with expressions", () => {
+    expect(matchesSelector({ matchExpressions: [{ key: "istio-injection", operator: "DoesNotExist" }] }, { app: "x" })).toBe(true);
+    expect(matchesSelector({ matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] }] }, { "sidecar.istio.io/inject": "false" })).toBe(false);
+    expect(matchesSelector({}, {})).toBe(true);
+  });
+
+  it("tells production namespaces by name or label", () => {
+    const view = buildView({ name: "ns", files: { "ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n  labels:\n    env: prod\n" } });
+    expect(isProductionNamespace(view, "payments")).toBe(true);
+    expect(isProductionNamespace(view, "shop-prod")).toBe(true);
+    expect(isProductionNamespace(view, "shop-dev")).toBe(false);
+    expect(isProductionNamespace(view, "product-catalog")).toBe(false);
+  });
+
+  it("resolves the hosts apps call the way cluster DNS does", () => {
+    const view = buildView({ name: "svc", files: { "svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: orders\n  namespace: shop\nspec:\n  ports:\n  - port: 80\n" } });
+    expect(serviceForHost(view, "orders", "shop")?.metadata.name).toBe("orders");
+    expect(serviceForHost(view, "orders.shop", "legacy")?.metadata.name).toBe("orders");
+    expect(serviceForHost(view, "orders.shop.svc.cluster.local", "legacy")?.metadata.name).toBe("orders");
+    expect(serviceForHost(view, "api.github.com", "shop")).toBeUndefined();
+  });
+
+  it("reads outboundTrafficPolicy from the istio ConfigMap, ALLOW_ANY when unset", () => {
+    const cm = (mesh: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |-\n${mesh.split("\n").map((line) => `    ${line}`).join("\n")}\n`;
+    expect(outboundPolicy(buildView({ name: "a", files: { "cm.yaml": cm("rootNamespace: istio-system") } }))).toMatchObject({ mode: "ALLOW_ANY", explicit: false });
+    expect(outboundPolicy(buildView({ name: "b", files: { "cm.yaml": cm("outboundTrafficPolicy:\n  mode: REGISTRY_ONLY") } }))).toMatchObject({ mode: "REGISTRY_ONLY", explicit: true, evidence: { path: "cm.yaml" } });
+    expect(outboundPolicy(buildView({ name: "c", files: {} }))).toBeUndefined();
+  });
+});

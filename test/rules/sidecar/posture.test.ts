@@ -1,0 +1,62 @@
+import { testRule } from "../../helpers/rule-tester.js";
+import { allowAnyOutboundInProduction } from "../../../src/rules/sidecar/allow-any-outbound-in-production.js";
+import { permissiveMtlsInProduction } from "../../../src/rules/sidecar/permissive-mtls-in-production.js";
+import { meshedPod, namespace } from "./fixtures.js";
+
+const prod = namespace("shop-prod", ["istio-injection: enabled"]);
+const labelledProd = namespace("payments", ["istio-injection: enabled", "environment: production"]);
+const dev = namespace("shop-dev", ["istio-injection: enabled"]);
+const pa = (ns: string, mode: string): string => `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+  namespace: ${ns}
+spec:
+  mtls:
+    mode: ${mode}
+`;
+const mesh = (mode?: string): string => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: istio
+  namespace: istio-system
+data:
+  mesh: |-
+    accessLogFile: /dev/stdout
+    defaultConfig:
+      discoveryAddress: istiod.istio-system.svc:15012${mode ? `\n    outboundTrafficPolicy:\n      mode: ${mode}` : ""}
+    rootNamespace: istio-system
+`;
+
+testRule(permissiveMtlsInProduction, {
+  valid: [
+    { name: "PERMISSIVE in a dev namespace (the seed's development setting)", files: { "ns.yaml": dev, "pa.yaml": pa("shop-dev", "PERMISSIVE"), "pod.yaml": meshedPod({ namespace: "shop-dev" }) } },
+    { name: "mesh-wide STRICT covers the production namespace", files: { "ns.yaml": prod, "pa.yaml": pa("istio-system", "STRICT"), "pod.yaml": meshedPod({ namespace: "shop-prod" }) } },
+  ],
+  invalid: [
+    {
+      name: "PERMISSIVE PeerAuthentication in shop-prod",
+      files: { "ns.yaml": prod, "pa.yaml": pa("shop-prod", "PERMISSIVE"), "pod.yaml": meshedPod({ namespace: "shop-prod" }) },
+      expect: { count: 1, category: "mtls-mode-conflict", severity: "warning", resource: { kind: "PeerAuthentication", namespace: "shop-prod", line: 8 }, evidence: ['name "shop-prod"', "mtls.mode PERMISSIVE"], fixIncludes: ["mode: STRICT"] },
+    },
+    {
+      name: "no policy at all (default PERMISSIVE) in a namespace labelled environment=production",
+      files: { "ns.yaml": labelledProd, "other.yaml": pa("shop-dev", "PERMISSIVE"), "pod.yaml": meshedPod({ namespace: "payments" }) },
+      expect: { category: "mtls-mode-conflict", resource: { kind: "Namespace", name: "payments" }, evidence: ["label environment=production", "Istio's default is PERMISSIVE"] },
+    },
+  ],
+});
+
+testRule(allowAnyOutboundInProduction, {
+  valid: [
+    { name: "ALLOW_ANY with only dev namespaces", files: { "ns.yaml": dev, "cm.yaml": mesh("ALLOW_ANY"), "pod.yaml": meshedPod({ namespace: "shop-dev" }) } },
+    { name: "REGISTRY_ONLY mesh-wide", files: { "ns.yaml": prod, "cm.yaml": mesh("REGISTRY_ONLY"), "pod.yaml": meshedPod({ namespace: "shop-prod" }) } },
+  ],
+  invalid: [
+    {
+      name: "ALLOW_ANY (unset) with a production namespace",
+      files: { "ns.yaml": prod, "cm.yaml": mesh(), "pod.yaml": meshedPod({ namespace: "shop-prod" }) },
+      expect: { count: 1, category: "outbound-traffic-blocked", severity: "warning", resource: { kind: "Namespace", name: "shop-prod" }, evidence: ["Istio's default is ALLOW_ANY"], fixIncludes: ["mode: REGISTRY_ONLY", "kind: Sidecar"] },
+    },
+  ],
+});
