@@ -1,3 +1,4 @@
+import { resolveLargeEnvoyInputs } from "../envoy/load.js";
 import { loadPaths, type LoadOptions } from "../sources/files.js";
 import { gatherLive, LiveUnavailableError, type LiveResult } from "../sources/live/index.js";
 import { parseLabelSelector } from "../util/selector.js";
@@ -36,6 +37,7 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
   if (hasOfflineInputs(flags) || extra.builder) {
     const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...(flags.filename ?? [])];
     loadPaths(paths, builder, extra.load ?? {});
+    await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message));
     const namespaces = flags.namespace && !flags.allNamespaces ? [flags.namespace] : undefined;
     return { view: builder.build({ mode: "offline", namespaces }) };
   }

@@ -1,9 +1,26 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { EXIT_USAGE, UsageError } from "./shared.js";
+import { register as registerEnvoy } from "./commands/envoy.js";
+import { register as registerExplain } from "./commands/explain.js";
+import { register as registerLint } from "./commands/lint.js";
+import { register as registerMesh } from "./commands/mesh.js";
+import { register as registerPod } from "./commands/pod.js";
+import { register as registerRules } from "./commands/rules.js";
+import { register as registerScan } from "./commands/scan.js";
+import { register as registerSnapshot } from "./commands/snapshot.js";
 
-/** Subcommands; each lives in ./commands/<name>.ts and exports register(program). */
-const COMMANDS = ["scan", "pod", "lint", "snapshot", "envoy", "mesh", "rules", "explain"] as const;
+/** Subcommands in the order `--help` lists them. */
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerScan,
+  registerPod,
+  registerLint,
+  registerSnapshot,
+  registerEnvoy,
+  registerMesh,
+  registerRules,
+  registerExplain,
+];
 
 export function buildProgram(): Command {
   return new Command("ktriage")
@@ -29,16 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   program.exitOverride();
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const name of COMMANDS) {
-    let module: { register?: (program: Command) => void };
-    try {
-      module = (await import(`./commands/${name}.js`)) as typeof module;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") continue;
-      throw error;
-    }
-    module.register?.(program);
-  }
+  for (const register of COMMANDS) register(program);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);

@@ -12,8 +12,11 @@ export function classifyText(text: string, name = ""): ContentKind {
   const head = text.slice(0, 16384);
   const trimmed = head.trimStart();
   const firstLine = trimmed.split("\n", 1)[0] ?? "";
+  // Pasted tool output can carry a JSON header line above `kubectl describe` text; no JSON document has a line starting `Name:`.
+  if (looksLikeDescribePod(head)) return "describe-pod";
   if (trimmed.startsWith("{") || /^\[\s*[{\]"]/.test(trimmed) || trimmed === "[") {
     if (/"configs"\s*:\s*\[/.test(head) && /type\.googleapis\.com\/envoy\.admin\.v3\./.test(head)) return "envoy-config-dump";
+    if (/envoy\.service\.status\.v3\.ClientConfig|"generic_?[xX]ds_?[cC]onfigs"/.test(head)) return "proxy-status";
     if (ACCESS_LOG_JSON.test(firstLine) && /"start_time"|"authority"|"upstream_host"/.test(firstLine)) return "access-log";
     return "kube";
   }

@@ -1,0 +1,364 @@
+import { createReadStream } from "node:fs";
+import { Command, Option } from "commander";
+import { runRules } from "../../engine/engine.js";
+import { AccessLogReader } from "../../envoy/access-log/reader.js";
+import { renderSummaryText, summaryToJson } from "../../envoy/access-log/report.js";
+import { ConfigDump } from "../../envoy/config-dump.js";
+import { fetchConfigDump, fetchSyncz, istioProxyLogs, KubectlError, type KubectlOptions } from "../../envoy/live.js";
+import { describeJsonError, loadConfigDumpFile, resolveLargeEnvoyInputs, toDump } from "../../envoy/load.js";
+import { parseProxyStatus, STATE_MEANINGS } from "../../envoy/proxy-status.js";
+import { bootstrapSummary, clusterMatches, clusterTable, listenerMatches, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "../../envoy/proxy-config-tables.js";
+import { traceRequest, type TraceResult } from "../../envoy/trace.js";
+import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
+import { envoyRules } from "../../rules/envoy/index.js";
+import { loadPaths } from "../../sources/files.js";
+import { ViewBuilder } from "../../view/builder.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+import { collect, emit, exitCodeFor, EXIT_USAGE, toReport, UsageError, warn, writeStdout, type OutputOptions } from "../shared.js";
+
+interface LiveFlags {
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+}
+
+const kubectlOptions = (flags: LiveFlags): KubectlOptions => ({ namespace: flags.namespace, context: flags.context, kubeconfig: flags.kubeconfig });
+
+function addLiveOptions(command: Command): Command {
+  return command
+    .option("-n, --namespace <ns>", "namespace of --pod (live)")
+    .option("--context <name>", "kubeconfig context (live)")
+    .option("--kubeconfig <file>", "kubeconfig file (live)");
+}
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0 || parsed > 65535) throw new UsageError(`"${value}" is not a port number`);
+  return parsed;
+}
+
+/** A config dump from -f FILE, stdin, or a live pod; exits 2 with one clear line when it cannot be read. */
+async function readDump(flags: { filename?: string; pod?: string } & LiveFlags): Promise<ConfigDump> {
+  if (flags.filename && flags.filename !== "-") {
+    const loaded = await loadConfigDumpFile(flags.filename);
+    if ("error" in loaded) throw new UsageError(loaded.error);
+    return loaded.dump;
+  }
+  let text: string;
+  let source: string;
+  if (flags.filename === "-") {
+    text = await readStdin();
+    source = "stdin";
+  } else if (flags.pod) {
+    try {
+      text = await fetchConfigDump(flags.pod, kubectlOptions(flags));
+    } catch (error) {
+      throw new UsageError(`cannot read the config dump of ${flags.pod}: ${(error as Error).message}`);
+    }
+    source = `pod ${flags.pod}`;
+  } else {
+    throw new UsageError("give a config dump with -f FILE (curl localhost:15000/config_dump, or istioctl proxy-config all -o json), -f - for stdin, or --pod NAME for a live proxy");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${source}: ${describeJsonError(text, error)}`);
+  }
+  const loaded = toDump(parsed, source);
+  if ("error" in loaded) throw new UsageError(loaded.error);
+  return loaded.dump;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Objects (pods, Services, DestinationRules) from --snapshot/--objects to name pods and build fixes. */
+function contextView(paths: string[]): ClusterView {
+  const builder = new ViewBuilder();
+  if (paths.length > 0) loadPaths(paths, builder);
+  return builder.build({ mode: "offline" });
+}
+
+function registerConfig(envoy: Command): void {
+  const command = new Command("config")
+    .description("print a proxy's clusters, listeners, routes, endpoints or secrets from its config dump, as istioctl proxy-config does")
+    .argument("[what]", "clusters | listeners | routes | endpoints | secrets | ecds | bootstrap | all", "all")
+    .option("-f, --filename <file>", "Envoy config dump (admin :15000/config_dump or istioctl proxy-config all -o json); - for stdin; any size")
+    .option("--pod <name>", "read the dump from a live pod's istio-proxy (kubectl exec ... pilot-agent request GET config_dump)")
+    .option("--fqdn <host>", "clusters: only names containing this FQDN")
+    .option("--port <port>", "clusters/listeners/endpoints: only this port", port)
+    .option("--subset <name>", "clusters: only this subset")
+    .addOption(new Option("--direction <direction>", "clusters: only this direction").choices(["inbound", "outbound"]))
+    .option("--address <address>", "listeners/endpoints: only this address")
+    .option("--type <type>", "listeners: HTTP, TCP, HTTP+TCP")
+    .option("--name <name>", "routes: only this route config")
+    .option("--cluster <name>", "endpoints: only this cluster")
+    .option("--status <status>", "endpoints: only this health status (HEALTHY, UNHEALTHY ...)")
+    .option("--no-verbose", "listeners/routes: the short table")
+    .option("--with-headers", "all: print a header before each table")
+    .addOption(new Option("-o, --output <format>", "text (istioctl's table) or json (the matching part of the dump)").choices(["text", "json"]).default("text"));
+  addLiveOptions(command);
+  command.addHelpText(
+    "after",
+    `
+Examples:
+  ktriage envoy config -f gateway-dump.json clusters --fqdn catalog.istioinaction.svc.cluster.local --port 80
+  ktriage envoy config -f dump.json listeners --port 8080
+  ktriage envoy config -f dump.json routes --name http.8080
+  ktriage envoy config --pod istio-ingressgateway-74df47f5f9-nv65v -n istio-system endpoints`,
+  );
+  command.action(async (what: string, flags: Record<string, unknown> & LiveFlags & { output: string }) => {
+    const dump = await readDump(flags as { filename?: string; pod?: string } & LiveFlags);
+    const clusterFilter = { fqdn: flags.fqdn as string | undefined, port: flags.port as number | undefined, subset: flags.subset as string | undefined, direction: flags.direction as string | undefined };
+    const listenerFilter = { address: flags.address as string | undefined, port: flags.port as number | undefined, type: flags.type as string | undefined, verbose: flags.verbose !== false };
+    const routeFilter = { name: flags.name as string | undefined, verbose: flags.verbose !== false };
+    const endpointFilter = { address: flags.address as string | undefined, port: flags.port as number | undefined, cluster: flags.cluster as string | undefined, status: flags.status as string | undefined };
+    const kind = what.toLowerCase().replace(/s$/, "");
+    if (flags.output === "json") {
+      const pick: Record<string, () => unknown> = {
+        cluster: () => dump.clusters().filter((cluster) => clusterMatches(cluster.name, clusterFilter)).map((cluster) => cluster.raw),
+        listener: () => dump.listeners().filter((listener) => listenerMatches(listener.raw, listenerFilter)).map((listener) => listener.raw),
+        route: () => dump.routeConfigs().filter((config) => !routeFilter.name || config.name === routeFilter.name).map((config) => config.raw),
+        endpoint: () => dump.endpoints().filter((cla) => !endpointFilter.cluster || cla.clusterName === endpointFilter.cluster).map((cla) => cla.raw),
+        secret: () => dump.secrets().map((secret) => ({ name: secret.name, state: secret.state, versionInfo: secret.versionInfo })),
+        all: () => dump.document(),
+      };
+      const choose = pick[kind];
+      if (!choose) throw new UsageError(`unknown table "${what}": clusters, listeners, routes, endpoints, secrets, ecds, bootstrap or all`);
+      // Envoy redacts private keys in its dump; never print one that slipped through.
+      await writeStdout(JSON.stringify(choose(), (key, value: unknown) => (key === "private_key" || key === "privateKey" ? "[redacted]" : value), 2) + "\n");
+      return;
+    }
+    const tables: Record<string, () => string> = {
+      cluster: () => clusterTable(dump, clusterFilter),
+      listener: () => listenerTable(dump, listenerFilter),
+      route: () => routeTable(dump, routeFilter),
+      endpoint: () => endpointTable(dump, endpointFilter),
+      secret: () => secretTable(dump),
+      ecd: () => ecdsTable(dump),
+      bootstrap: () => bootstrapSummary(dump),
+      all: () => fullSummary(dump, { cluster: clusterFilter, listener: listenerFilter, route: routeFilter, endpoint: endpointFilter }, { withHeaders: Boolean(flags.withHeaders) }),
+    };
+    const render = tables[kind];
+    if (!render) throw new UsageError(`unknown table "${what}": clusters, listeners, routes, endpoints, secrets, ecds, bootstrap or all`);
+    try {
+      await writeStdout(render());
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  });
+  envoy.addCommand(command);
+}
+
+export function renderTrace(result: TraceResult): string {
+  const lines: string[] = [`Request: ${result.request.method} http://${result.request.authority}${result.request.path} on listener port ${result.request.port}`, ""];
+  for (const step of result.steps) {
+    lines.push(`${step.ok ? "ok  " : "FAIL"} ${step.stage.padEnd(13)} ${step.summary}`);
+    for (const detail of step.details ?? []) lines.push(`       ${detail}`);
+    if (step.path) lines.push(`       at ${step.path}`);
+  }
+  if (result.broken) {
+    const broken = result.broken;
+    lines.push("", `Broken at ${broken.stage} [${broken.category}]`, `  ${broken.reason}`);
+    if (broken.fix) {
+      lines.push("", `Fix: ${broken.fix.description}`);
+      if (broken.fix.yaml) lines.push("", ...broken.fix.yaml.trimEnd().split("\n").map((line) => `  ${line}`));
+      if (broken.fix.commands.length) lines.push("", ...broken.fix.commands.map((command) => `  $ ${command}`));
+    }
+    if (broken.verify.length) lines.push("", "Verify:", ...broken.verify.map((command) => `  $ ${command}`));
+  } else {
+    lines.push("", "The request reaches its endpoints: every link is in place.");
+  }
+  return lines.join("\n") + "\n";
+}
+
+function registerTrace(envoy: Command): void {
+  const command = new Command("trace")
+    .description("follow one request through a proxy's config: listener, filter chain, route, cluster, endpoints; stop at the first broken link")
+    .option("-f, --filename <file>", "Envoy config dump of the proxy the request enters (any size); - for stdin")
+    .option("--pod <name>", "read the dump from a live pod (kubectl exec ... pilot-agent request GET config_dump)")
+    .requiredOption("--url <url>", "the request, e.g. http://catalog.istioinaction.io/items")
+    .option("--port <port>", "the listener port on the proxy (default: the URL's port; 8080 on the ingress gateway for Service port 80)", port)
+    .option("--method <method>", "HTTP method", "GET")
+    .option("--header <key=value>", "request header; repeatable", collect, [])
+    .option("--snapshot <dir>", "snapshot with pods, Services and DestinationRules: names the pod behind each endpoint and builds the fix")
+    .option("--objects <path>", "kubectl YAML/JSON with pods, Services, DestinationRules (same use as --snapshot); repeatable", collect, [])
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"));
+  addLiveOptions(command);
+  command.addHelpText("after", `\nExample (seed 004, 10.3.2):\n  ktriage envoy trace -f gateway-dump.json --url http://catalog.istioinaction.io/items --port 8080 --snapshot snap/`);
+  command.action(async (flags: { filename?: string; pod?: string; url: string; port?: number; method: string; header: string[]; snapshot?: string; objects: string[]; output: string } & LiveFlags) => {
+    const dump = await readDump(flags);
+    const headers: Record<string, string> = {};
+    for (const header of flags.header) {
+      const eq = header.indexOf("=");
+      if (eq <= 0) throw new UsageError(`--header "${header}" is not KEY=VALUE`);
+      headers[header.slice(0, eq)] = header.slice(eq + 1);
+    }
+    const view = contextView([...(flags.snapshot ? [flags.snapshot] : []), ...flags.objects]);
+    const data = envoyData(view);
+    const bootstrap = dump.bootstrap();
+    const proxyLabel = flags.pod ? `${flags.pod}${flags.namespace ? `.${flags.namespace}` : ""}` : bootstrap?.podName ? `${bootstrap.podName}.${bootstrap.namespace}` : "the proxy";
+    let result: TraceResult;
+    try {
+      result = traceRequest(dump, { url: flags.url, port: flags.port, method: flags.method, headers }, { podsByIp: data.podsByIp, pods: view.kind("Pod"), services: view.kind("Service"), destinationRules: view.kind("DestinationRule") }, proxyLabel);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    await writeStdout(flags.output === "json" ? JSON.stringify(result, null, 2) + "\n" : renderTrace(result));
+    envoy.parent?.setOptionValue("exitCode", result.broken ? 1 : 0);
+  });
+  envoy.addCommand(command);
+}
+
+function registerLogs(envoy: Command): void {
+  const command = new Command("logs")
+    .description("summarise Envoy access logs (by response code, flag, upstream cluster and host with p50/p95/p99) and diagnose them")
+    .argument("[files...]", "access-log files, or - for stdin; TEXT, JSON or --format; istio-proxy container logs are fine (agent lines are skipped)")
+    .option("--format <format>", "the Envoy format string the logs use (meshConfig.accessLogFormat), when not Istio's default TEXT or JSON")
+    .option("--pod <name>", "read a live pod's or gateway's istio-proxy log (kubectl logs -c istio-proxy)")
+    .option("--since <duration>", "live: only this recent (kubectl logs --since)", "1h")
+    .option("--top <n>", "rows per table", (value) => Number(value), 10)
+    .option("--snapshot <dir>", "snapshot with pods: maps upstream_host to its pod; VirtualServices give the route timeouts")
+    .option("--objects <path>", "kubectl YAML/JSON with pods/VirtualServices (same use as --snapshot); repeatable", collect, [])
+    .option("--dump <file>", "config dump of the same proxy: route timeouts and clusters for the findings")
+    .addOption(new Option("-o, --output <format>", "text (summary and findings) or json").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default("error"))
+    .option("--no-color", "never colour the output");
+  addLiveOptions(command);
+  command.addHelpText(
+    "after",
+    `
+Examples:
+  ktriage envoy logs gateway.log --snapshot snap/
+  kubectl -n istio-system logs deploy/istio-ingressgateway | ktriage envoy logs -
+  ktriage envoy logs --pod istio-ingressgateway-74df47f5f9-nv65v -n istio-system --since 10m
+  ktriage envoy logs app.log --format '[%START_TIME%] %REQ(:METHOD)% %RESPONSE_CODE% %RESPONSE_FLAGS% %DURATION% %UPSTREAM_HOST% %UPSTREAM_CLUSTER%'`,
+  );
+  command.action(async (files: string[], flags: { format?: string; pod?: string; since: string; top: number; snapshot?: string; objects: string[]; dump?: string; output: "text" | "json"; failOn: OutputOptions["failOn"]; color?: boolean } & LiveFlags) => {
+    if (files.length === 0 && !flags.pod) {
+      if (process.stdin.isTTY) throw new UsageError("give access-log files, - for stdin, or --pod NAME for a live proxy");
+      files = ["-"];
+    }
+    const builder = new ViewBuilder();
+    const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...flags.objects, ...(flags.dump ? [flags.dump] : [])];
+    if (paths.length > 0) loadPaths(paths, builder);
+    await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message));
+    const sources: Array<{ name: string; proxy?: string; open: () => { stream: NodeJS.ReadableStream; done?: Promise<void> } }> = [];
+    for (const file of files) sources.push({ name: file, open: () => ({ stream: file === "-" ? process.stdin : createReadStream(file) }) });
+    if (flags.pod) {
+      sources.push({ name: `kubectl logs ${flags.pod} -c istio-proxy`, proxy: flags.namespace ? `${flags.pod}.${flags.namespace}` : flags.pod, open: () => istioProxyLogs(flags.pod!, { ...kubectlOptions(flags), since: flags.since }) });
+    }
+    const summaries: Array<{ name: string; reader: AccessLogReader }> = [];
+    let failed = 0;
+    for (const source of sources) {
+      const reader = new AccessLogReader({ format: flags.format, containerLog: Boolean(source.proxy) });
+      try {
+        const opened = source.open();
+        await reader.feedStream(opened.stream as import("node:stream").Readable);
+        await opened.done;
+      } catch (error) {
+        failed++;
+        const code = (error as NodeJS.ErrnoException).code;
+        warn(`${source.name}: ${code === "ENOENT" ? "no such file or directory" : error instanceof KubectlError ? error.message : (error as Error).message}`);
+        continue;
+      }
+      builder.addSource(source.name);
+      builder.envoy.accessLogs.push({ origin: { file: source.name }, proxy: source.proxy, summary: reader.summary });
+      summaries.push({ name: source.name, reader });
+      if (reader.summary.skipped.count > 0) warn(`${source.name}: skipped ${reader.summary.skipped.count} line(s) that match no access-log format; first at line ${reader.summary.skipped.samples[0]!.line}`);
+    }
+    if (summaries.length === 0) {
+      envoy.parent?.setOptionValue("exitCode", failed > 0 ? EXIT_USAGE : 0);
+      return;
+    }
+    const view = builder.build({ mode: flags.pod ? "live" : "offline" });
+    const podOf = (host: string) => {
+      const pod = podForAddress(view, host);
+      return pod ? podLabel(pod) : undefined;
+    };
+    const result = runRules(envoyRules, view, { scope: "diagnose" });
+    if (flags.output === "json") {
+      const report = toReport("envoy logs", view, result);
+      const document = { summaries: summaries.map(({ name, reader }) => summaryToJson(reader.summary, { source: name, podOf })), findings: report.findings, inputs: { problems: report.inputs.problems.map((problem) => ({ file: problem.origin.file, message: problem.message })) } };
+      await writeStdout(JSON.stringify(document, null, 2) + "\n");
+      envoy.parent?.setOptionValue("exitCode", exitCodeFor(result.findings, flags.failOn));
+      return;
+    }
+    for (const { name, reader } of summaries) await writeStdout(renderSummaryText(reader.summary, { source: name, top: flags.top, podOf }) + "\n");
+    const code = await emit(toReport("envoy logs", view, result), { output: "text", failOn: flags.failOn, color: flags.color });
+    envoy.parent?.setOptionValue("exitCode", code);
+  });
+  envoy.addCommand(command);
+}
+
+function registerStatus(envoy: Command): void {
+  const command = new Command("status")
+    .description("read istioctl proxy-status (any layout, or -o json) or istiod's /debug/syncz; flag STALE/ERROR/NOT SENT proxies and version skew")
+    .option("-f, --filename <file>", "saved `istioctl proxy-status` output (text or JSON) or /debug/syncz JSON; - for stdin")
+    .option("--istio-namespace <ns>", "live: istiod's namespace", "istio-system")
+    .addOption(new Option("-o, --output <format>", "text or json").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default("error"))
+    .option("--no-color", "never colour the output");
+  addLiveOptions(command);
+  command.action(async (flags: { filename?: string; istioNamespace: string; output: "text" | "json"; failOn: OutputOptions["failOn"]; color?: boolean } & LiveFlags) => {
+    let text: string;
+    let source: string;
+    if (flags.filename) {
+      source = flags.filename;
+      try {
+        text = flags.filename === "-" ? await readStdin() : await import("node:fs").then((fs) => fs.readFileSync(flags.filename!, "utf8"));
+      } catch (error) {
+        throw new UsageError(`cannot read ${flags.filename}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (error as Error).message}`);
+      }
+    } else {
+      source = `api:get /api/v1/namespaces/${flags.istioNamespace}/services/http:istiod:15014/proxy/debug/syncz`;
+      try {
+        text = await fetchSyncz({ ...kubectlOptions(flags), istioNamespace: flags.istioNamespace });
+      } catch (error) {
+        throw new UsageError(`${(error as Error).message} (needs get on services/proxy in ${flags.istioNamespace}; or give saved output with -f)`);
+      }
+    }
+    const table = parseProxyStatus(text);
+    for (const problem of table.problems) warn(`${source}:${problem.line}: ${problem.message}`);
+    const builder = new ViewBuilder();
+    builder.addSource(source);
+    builder.envoy.proxyStatus.push({ origin: { file: source, line: 1 }, text });
+    const view = builder.build({ mode: flags.filename ? "offline" : "live" });
+    const result = runRules(envoyRules, view, { scope: "diagnose", only: ["envoy/proxy-status-stale", "envoy/proxy-version-skew"] });
+    if (flags.output === "json") {
+      await writeStdout(JSON.stringify({ layout: table.layout, proxies: table.rows, istiodVersions: table.istiodVersions, findings: result.findings }, null, 2) + "\n");
+    } else {
+      const counts = new Map<string, number>();
+      for (const row of table.rows) for (const status of Object.values(row.types)) counts.set(status.state, (counts.get(status.state) ?? 0) + 1);
+      const lines = [`${table.rows.length} proxies (${table.layout === "subscribed" ? "istioctl 1.27+ SUBSCRIBED TYPES layout: only subscriptions are shown; run istioctl proxy-status -v, or -o json, to see STALE" : table.layout === "json" ? "JSON" : "per-type layout"})`];
+      for (const [state, count] of counts) lines.push(`  ${state.padEnd(9)} ${String(count).padStart(4)}  ${STATE_MEANINGS[state as keyof typeof STATE_MEANINGS]}`);
+      await writeStdout(lines.join("\n") + "\n\n");
+    }
+    const code = flags.output === "json" ? exitCodeFor(result.findings, flags.failOn) : await emit(toReport("envoy status", view, result), { output: "text", failOn: flags.failOn, color: flags.color });
+    envoy.parent?.setOptionValue("exitCode", code);
+  });
+  envoy.addCommand(command);
+}
+
+export function register(program: Command): void {
+  const envoy = new Command("envoy").description("the Envoy data plane: proxy-status, config dumps, request tracing and access logs");
+  envoy.addHelpText(
+    "after",
+    `
+Examples:
+  ktriage envoy status -f proxy-status.txt
+  ktriage envoy config -f dump.json clusters --fqdn catalog.istioinaction.svc.cluster.local
+  ktriage envoy trace -f dump.json --url http://catalog.istioinaction.io/items --port 8080
+  ktriage envoy logs gateway.log --snapshot snap/`,
+  );
+  registerConfig(envoy);
+  registerTrace(envoy);
+  registerLogs(envoy);
+  registerStatus(envoy);
+  for (const command of envoy.commands) command.exitOverride();
+  program.addCommand(envoy);
+}

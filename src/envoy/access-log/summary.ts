@@ -1,0 +1,228 @@
+import type { AccessLogEntry } from "./format.js";
+import { splitResponseFlags } from "./response-flags.js";
+
+/** A log line kept as evidence: where it is and what it says. */
+export interface LineSample {
+  line: number;
+  text: string;
+  /** The response flags of the line, so evidence can show one line per kind. */
+  kind?: string;
+}
+
+/** Durations in whole milliseconds -> how many requests took that long; exact and bounded. */
+const DENSE_LIMIT = 1024;
+
+export class DurationHistogram {
+  /** Counts for 0..1023 ms, allocated on first use; longer durations go to `sparse`. */
+  private dense: Uint32Array | undefined;
+  private readonly sparse = new Map<number, number>();
+  total = 0;
+
+  add(milliseconds: number): void {
+    const key = Math.round(milliseconds);
+    if (key >= 0 && key < DENSE_LIMIT) {
+      (this.dense ??= new Uint32Array(DENSE_LIMIT))[key]!++;
+    } else {
+      this.sparse.set(key, (this.sparse.get(key) ?? 0) + 1);
+    }
+    this.total++;
+  }
+
+  merge(other: DurationHistogram): void {
+    for (const [key, count] of other.counts) {
+      for (let i = 0; i < count; i++) this.add(key);
+    }
+  }
+
+  private get counts(): Map<number, number> {
+    const all = new Map<number, number>();
+    if (this.dense) this.dense.forEach((count, key) => count > 0 && all.set(key, count));
+    for (const [key, count] of this.sparse) all.set(key, count);
+    return all;
+  }
+
+  /** The smallest duration at or above which `fraction` of requests fall (nearest rank). */
+  percentile(fraction: number): number | undefined {
+    if (this.total === 0) return undefined;
+    const rank = Math.max(1, Math.ceil(fraction * this.total));
+    let seen = 0;
+    const counts = this.counts;
+    for (const key of [...counts.keys()].sort((a, b) => a - b)) {
+      seen += counts.get(key)!;
+      if (seen >= rank) return key;
+    }
+    return undefined;
+  }
+
+  /** The most common duration (ties: the smallest). */
+  mode(): number | undefined {
+    let best: number | undefined;
+    let bestCount = 0;
+    for (const [key, count] of this.counts) {
+      if (count > bestCount || (count === bestCount && best !== undefined && key < best)) {
+        best = key;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+}
+
+function bump(map: Map<string, number>, key: string, by = 1): void {
+  if (key === "") return;
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Requests grouped by one key (cluster, host ...), with latency percentiles. */
+export class TrafficGroup {
+  requests = 0;
+  errors = 0;
+  readonly durations = new DurationHistogram();
+  /** Durations of the requests that got a 1xx-3xx answer, to compare with failures. */
+  readonly successDurations = new DurationHistogram();
+  readonly codes = new Map<number, number>();
+  readonly flags = new Map<string, number>();
+  /** For hosts: the cluster they were first reached through. */
+  cluster = "";
+
+  add(entry: AccessLogEntry, flags: readonly string[]): void {
+    this.requests++;
+    if (entry.responseCode >= 500 || entry.responseCode === 0) this.errors++;
+    if (entry.duration !== undefined) {
+      this.durations.add(entry.duration);
+      if (entry.responseCode > 0 && entry.responseCode < 400) this.successDurations.add(entry.duration);
+    }
+    this.codes.set(entry.responseCode, (this.codes.get(entry.responseCode) ?? 0) + 1);
+    for (const flag of flags) bump(this.flags, flag);
+    if (this.cluster === "") this.cluster = entry.upstreamCluster;
+  }
+}
+
+/** Requests that share one failure signature (a flag, an RBAC denial, BlackHoleCluster ...). */
+export class IssueBucket {
+  count = 0;
+  readonly samples: LineSample[] = [];
+  readonly clusters = new Map<string, number>();
+  readonly routes = new Map<string, number>();
+  readonly hosts = new Map<string, number>();
+  readonly authorities = new Map<string, number>();
+  readonly details = new Map<string, number>();
+  readonly codes = new Map<string, number>();
+  readonly transportFailures = new Map<string, number>();
+  /** The response flags of these requests, in the order first seen. */
+  readonly flags = new Map<string, number>();
+  readonly durations = new DurationHistogram();
+  firstTime = "";
+  lastTime = "";
+
+  add(entry: AccessLogEntry, line: number, text: string, flags: readonly string[] = []): void {
+    this.count++;
+    for (const flag of flags) bump(this.flags, flag);
+    const kind = flags.join(",");
+    if (this.samples.length < 5 || (this.samples.length < 10 && !this.samples.some((sample) => sample.kind === kind))) this.samples.push({ line, text, kind });
+    bump(this.clusters, entry.upstreamCluster);
+    bump(this.routes, entry.routeName);
+    bump(this.hosts, entry.upstreamHost);
+    bump(this.authorities, entry.authority || entry.requestedServerName);
+    bump(this.details, entry.responseCodeDetails);
+    bump(this.codes, String(entry.responseCode));
+    bump(this.transportFailures, entry.upstreamTransportFailureReason);
+    if (entry.duration !== undefined) this.durations.add(entry.duration);
+    if (entry.startTime && (this.firstTime === "" || entry.startTime < this.firstTime)) this.firstTime = entry.startTime;
+    if (entry.startTime > this.lastTime) this.lastTime = entry.startTime;
+  }
+
+  /** Adds another bucket's counts (several flags reported as one problem). */
+  mergeFrom(other: IssueBucket): void {
+    this.count += other.count;
+    for (const sample of other.samples) if (this.samples.length < 10) this.samples.push(sample);
+    this.samples.sort((a, b) => a.line - b.line);
+    for (const name of ["clusters", "routes", "hosts", "authorities", "details", "codes", "transportFailures", "flags"] as const) {
+      for (const [key, value] of other[name]) this[name].set(key, (this[name].get(key) ?? 0) + value);
+    }
+    this.durations.merge(other.durations);
+    if (other.firstTime && (this.firstTime === "" || other.firstTime < this.firstTime)) this.firstTime = other.firstTime;
+    if (other.lastTime > this.lastTime) this.lastTime = other.lastTime;
+  }
+}
+
+/**
+ * Failure signatures: a response flag, or a family of flags one problem
+ * produces together (UF,URX on one line is one failed request), or a denial.
+ */
+export type IssueKey = string | "CONNECT" | "DISCONNECT" | "RBAC" | "JWT" | "BLACKHOLE";
+
+const FLAG_FAMILIES: Record<string, IssueKey> = { UF: "CONNECT", UC: "CONNECT", URX: "CONNECT", UR: "CONNECT", DC: "DISCONNECT", DR: "DISCONNECT" };
+
+export function issueKeyOf(flag: string): IssueKey {
+  return FLAG_FAMILIES[flag] ?? flag;
+}
+
+export interface SkippedLines {
+  count: number;
+  samples: LineSample[];
+}
+
+/** Everything `envoy logs` and the access-log rules need, built in one pass in constant memory. */
+export class AccessLogSummary {
+  lines = 0;
+  entries = 0;
+  /** Lines in a container log that are pilot-agent/Envoy messages, not access-log lines. */
+  otherLines = 0;
+  readonly skipped: SkippedLines = { count: 0, samples: [] };
+  /** Lines in the JSON encoding vs TEXT/custom format, to report mixed files. */
+  jsonEntries = 0;
+  textEntries = 0;
+  readonly codes = new Map<number, number>();
+  readonly flags = new Map<string, number>();
+  readonly byCluster = new Map<string, TrafficGroup>();
+  readonly byHost = new Map<string, TrafficGroup>();
+  readonly issues = new Map<IssueKey, IssueBucket>();
+  readonly durations = new DurationHistogram();
+
+  addEntry(entry: AccessLogEntry, line: number, text: string, json: boolean): void {
+    this.entries++;
+    if (json) this.jsonEntries++;
+    else this.textEntries++;
+    const flags = splitResponseFlags(entry.responseFlags);
+    this.codes.set(entry.responseCode, (this.codes.get(entry.responseCode) ?? 0) + 1);
+    if (flags.length === 0) bump(this.flags, "-");
+    // BlackHoleCluster has no endpoints by design: its UH is the outbound policy, not an unhealthy service.
+    const blackHole = entry.upstreamCluster === "BlackHoleCluster";
+    let previousKey: IssueKey | undefined;
+    for (const flag of flags) {
+      bump(this.flags, flag);
+      const key = issueKeyOf(flag);
+      if (blackHole || key === previousKey) continue;
+      const family = flags.length === 1 ? flags : flags.filter((other) => issueKeyOf(other) === key);
+      if (family.length > 1 && family[0] !== flag) continue;
+      this.issue(key).add(entry, line, text, family);
+      previousKey = key;
+    }
+    if (entry.duration !== undefined) this.durations.add(entry.duration);
+    if (entry.upstreamCluster) this.group(this.byCluster, entry.upstreamCluster).add(entry, flags);
+    if (entry.upstreamHost) this.group(this.byHost, entry.upstreamHost).add(entry, flags);
+    const details = entry.responseCodeDetails;
+    if (entry.responseCode < 400 && entry.responseCode !== 0 && !blackHole) return;
+    if (details.startsWith("rbac_access_denied") || (entry.responseCode === 403 && /RBAC/i.test(details))) this.issue("RBAC").add(entry, line, text, flags);
+    if (details.startsWith("jwt_authn_access_denied") || details.includes("Jwt_verification_fails") || details.includes("Jwt_is_missing")) this.issue("JWT").add(entry, line, text, flags);
+    if (entry.upstreamCluster === "BlackHoleCluster" || entry.routeName === "block_all") this.issue("BLACKHOLE").add(entry, line, text, flags);
+  }
+
+  addSkipped(line: number, text: string): void {
+    this.skipped.count++;
+    if (this.skipped.samples.length < 5) this.skipped.samples.push({ line, text: text.length > 200 ? `${text.slice(0, 200)}...` : text });
+  }
+
+  issue(key: IssueKey): IssueBucket {
+    let bucket = this.issues.get(key);
+    if (!bucket) this.issues.set(key, (bucket = new IssueBucket()));
+    return bucket;
+  }
+
+  private group(map: Map<string, TrafficGroup>, key: string): TrafficGroup {
+    let group = map.get(key);
+    if (!group) map.set(key, (group = new TrafficGroup()));
+    return group;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Origin } from "../model/kube.js";
+import type { AccessLogSummary } from "./access-log/summary.js";
+
+/** Envoy data plane evidence held by the ClusterView. */
+export interface EnvoyInputs {
+  /** Envoy `/config_dump` documents (or `istioctl proxy-config all -o json`), one per proxy. */
+  configDumps: ConfigDumpInput[];
+  /** `istioctl proxy-status` outputs (text or JSON) or istiod `/debug/syncz`. */
+  proxyStatus: ProxyStatusInput[];
+  /** Access logs: istio-proxy container logs or files given to `envoy logs`. */
+  accessLogs: AccessLogInput[];
+}
+
+export interface ConfigDumpInput {
+  /** `pod.namespace` of the proxy when known. */
+  proxy?: string;
+  origin: Origin;
+  /**
+   * The parsed dump, or `{ streamFrom: path }` for files too large to read
+   * whole until `resolveLargeEnvoyInputs` has indexed them (then a ConfigDump).
+   */
+  dump: unknown;
+}
+
+export interface ProxyStatusInput {
+  origin: Origin;
+  text: string;
+}
+
+export interface AccessLogInput {
+  proxy?: string;
+  origin: Origin;
+  /** Read from here lazily (large files are streamed) ... */
+  path?: string;
+  /** ... or held in memory (live logs, snapshot logs). */
+  lines?: string[];
+  firstLine?: number;
+  /** Envoy format string the lines use, when not Istio's default TEXT/JSON. */
+  format?: string;
+  /** Filled by `resolveLargeEnvoyInputs` for `path` inputs: the one-pass summary rules read. */
+  summary?: AccessLogSummary;
+}
+
+export function emptyEnvoyInputs(): EnvoyInputs {
+  return { configDumps: [], proxyStatus: [], accessLogs: [] };
+}

@@ -1,0 +1,101 @@
+/**
+ * The Envoy evidence in a ClusterView, parsed once per view: config dumps,
+ * proxy-status tables and access-log summaries (from access-log inputs and
+ * from istio-proxy container logs).
+ */
+import type { KubeObject, Origin } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import { summarizeLines } from "./access-log/reader.js";
+import type { AccessLogSummary } from "./access-log/summary.js";
+import { ConfigDump } from "./config-dump.js";
+import { parseProxyStatus, type ProxyStatusTable } from "./proxy-status.js";
+
+export interface ViewDump {
+  proxy?: string;
+  origin: Origin;
+  dump: ConfigDump;
+}
+
+export interface ViewAccessLog {
+  /** `pod.namespace` when known. */
+  proxy?: string;
+  pod?: string;
+  namespace?: string;
+  origin: Origin;
+  summary: AccessLogSummary;
+  /** Read from an istio-proxy container log (kubectl logs ... -c istio-proxy). */
+  fromContainerLog: boolean;
+}
+
+export interface ViewProxyStatus {
+  origin: Origin;
+  table: ProxyStatusTable;
+}
+
+interface EnvoyViewData {
+  dumps: ViewDump[];
+  accessLogs: ViewAccessLog[];
+  proxyStatus: ViewProxyStatus[];
+  podsByIp: Map<string, KubeObject>;
+}
+
+const cache = new WeakMap<ClusterView, EnvoyViewData>();
+
+function splitProxy(proxy: string | undefined): { pod?: string; namespace?: string } {
+  if (!proxy) return {};
+  const dot = proxy.lastIndexOf(".");
+  return dot > 0 ? { pod: proxy.slice(0, dot), namespace: proxy.slice(dot + 1) } : { pod: proxy };
+}
+
+export function envoyData(view: ClusterView): EnvoyViewData {
+  let data = cache.get(view);
+  if (data) return data;
+  const dumps: ViewDump[] = [];
+  for (const input of view.envoy.configDumps) {
+    const dump = input.dump instanceof ConfigDump ? input.dump : ConfigDump.isConfigDump(input.dump) ? new ConfigDump(input.dump) : undefined;
+    if (dump) {
+      const bootstrap = dump.bootstrap();
+      const proxy = input.proxy ?? (bootstrap?.podName && bootstrap.namespace ? `${bootstrap.podName}.${bootstrap.namespace}` : undefined);
+      dumps.push({ proxy, origin: input.origin, dump });
+    }
+  }
+  const accessLogs: ViewAccessLog[] = [];
+  for (const input of view.envoy.accessLogs) {
+    const summary = input.summary ?? (input.lines ? summarizeLines(input.lines, { firstLine: input.firstLine ?? 1, format: input.format }) : undefined);
+    if (summary) accessLogs.push({ proxy: input.proxy, ...splitProxy(input.proxy), origin: input.origin, summary, fromContainerLog: false });
+  }
+  for (const stream of view.logs) {
+    if (stream.container !== "istio-proxy" || stream.previous) continue;
+    const summary = summarizeLines(stream.lines, { firstLine: stream.firstLine, containerLog: true });
+    if (summary.entries === 0) continue;
+    accessLogs.push({
+      proxy: stream.pod && stream.namespace ? `${stream.pod}.${stream.namespace}` : stream.pod,
+      pod: stream.pod,
+      namespace: stream.namespace,
+      origin: stream.origin,
+      summary,
+      fromContainerLog: true,
+    });
+  }
+  const proxyStatus = view.envoy.proxyStatus.map((input) => ({ origin: input.origin, table: parseProxyStatus(input.text) }));
+  const podsByIp = new Map<string, KubeObject>();
+  for (const pod of view.kind("Pod")) {
+    const ips: string[] = [pod.status?.podIP, ...((pod.status?.podIPs as Array<{ ip?: string }> | undefined) ?? []).map((entry) => entry.ip)].filter((ip): ip is string => typeof ip === "string");
+    // Host-network pods share the node's IP; they cannot tell endpoints apart.
+    if (pod.spec?.hostNetwork) continue;
+    for (const ip of ips) podsByIp.set(ip, pod);
+  }
+  data = { dumps, accessLogs, proxyStatus, podsByIp };
+  cache.set(view, data);
+  return data;
+}
+
+/** `10.244.0.17:3000` -> the pod with that IP, when the view has it. */
+export function podForAddress(view: ClusterView, address: string): KubeObject | undefined {
+  const ip = address.startsWith("[") ? address.slice(1, address.indexOf("]")) : address.replace(/:\d+$/, "");
+  return envoyData(view).podsByIp.get(ip);
+}
+
+export function podLabel(pod: KubeObject | undefined): string {
+  return pod ? `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}` : "";
+}

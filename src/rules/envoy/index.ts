@@ -1,0 +1,27 @@
+import type { Rule } from "../../engine/rule.js";
+import { blackholeTraffic } from "./blackhole-traffic.js";
+import { downstreamDisconnect } from "./downstream-disconnect.js";
+import { missingCluster } from "./missing-cluster.js";
+import { noHealthyUpstream } from "./no-healthy-upstream.js";
+import { noRoute } from "./no-route.js";
+import { proxyStatusStale } from "./proxy-status-stale.js";
+import { proxyVersionSkew } from "./proxy-version-skew.js";
+import { rbacOrAuthnDenied } from "./rbac-or-authn-denied.js";
+import { slowUpstreamHost } from "./slow-upstream-host.js";
+import { upstreamConnectionFailure } from "./upstream-connection-failure.js";
+import { upstreamTimeout } from "./upstream-timeout.js";
+
+/** Every envoy rule, in the order they are documented. */
+export const envoyRules: Rule[] = [
+  proxyStatusStale,
+  proxyVersionSkew,
+  missingCluster,
+  upstreamTimeout,
+  slowUpstreamHost,
+  noHealthyUpstream,
+  noRoute,
+  upstreamConnectionFailure,
+  downstreamDisconnect,
+  rbacOrAuthnDenied,
+  blackholeTraffic,
+];

@@ -1,0 +1,50 @@
+import { defineRule } from "../../engine/rule.js";
+import { parseSubsetKey } from "../../envoy/config-dump.js";
+import { flagFindings } from "../../envoy/flag-findings.js";
+import { describeProxy, grepCommand, listCounts, proxyArgument, top } from "../../envoy/findings.js";
+
+export const noHealthyUpstream = defineRule({
+  id: "envoy/no-healthy-upstream",
+  category: "no-healthy-upstream",
+  severity: "error",
+  title: "Requests end with UH: the cluster has no healthy endpoint",
+  docs: {
+    cause: "Envoy answered 503 \"no healthy upstream\" (response flag UH): the destination cluster had no healthy endpoint. Every pod behind it is unready, outlier detection (the circuit breaker) ejected them, or no pod matches the Service selector or the subset labels.",
+    fix: "Find why the pods are unready or ejected (kubectl get endpoints, pod readiness, outlier detection in the DestinationRule) and make the Service/subset select ready pods.",
+    verify: ["istioctl proxy-config endpoints <pod>.<namespace> --cluster \"<cluster>\"", "kubectl get endpoints <service> -n <namespace>"],
+    references: ["seed 002, sidecar log tips (no healthy upstream)", "seed 004, response flags"],
+  },
+  equivalents: [],
+  inputs: ["access-logs", "logs"],
+  requires: [],
+  scopes: ["diagnose"],
+  analyze(view) {
+    return flagFindings(this, view, {
+      keys: ["UH"],
+      lineSignatures: ["no-healthy-upstream"],
+      what: "ended 503 UH (no healthy upstream)",
+      summary: (log, bucket) => `${bucket.count} requests through ${describeProxy(log)} found no healthy upstream (503 UH) in ${top(bucket.clusters, 1)[0]?.[0] ?? "the cluster"}`,
+      cause: (_log, bucket) =>
+        `Envoy had no healthy endpoint in ${listCounts(bucket.clusters)}: every pod behind it is unready or ejected by outlier detection, or no pod matches the Service${[...bucket.clusters.keys()].some((name) => parseSubsetKey(name)?.subset) ? "/subset labels" : ""}.`,
+      fix: (log, bucket) => {
+        const cluster = top(bucket.clusters, 1)[0]?.[0] ?? "";
+        const key = parseSubsetKey(cluster);
+        const [service, namespace] = (key?.fqdn ?? "").split(".");
+        return {
+          description: "Make the destination's pods ready (or relax the DestinationRule outlierDetection), and check that the Service selector and subset labels match them.",
+          commands: [
+            `istioctl proxy-config endpoints ${proxyArgument(log)} --cluster "${cluster}"`,
+            ...(service ? [`kubectl get endpoints ${service} -n ${namespace}`, `kubectl get pods -n ${namespace} --show-labels`] : []),
+          ],
+        };
+      },
+      verify: (log) => [grepCommand(log, " 503 UH |\"response_flags\":\"UH\"") + " | wc -l", `istioctl proxy-config endpoints ${proxyArgument(log)}`],
+      lineFinding: (matches) => ({
+        summary: `${matches.length} "no healthy upstream" response${matches.length > 1 ? "s" : ""} in ${matches[0]!.pod ? `${matches[0]!.namespace}/${matches[0]!.pod} (${matches[0]!.container})` : matches[0]!.file}`,
+        cause: "A proxy answered 503 \"no healthy upstream\": the destination cluster had no healthy endpoint (all pods unready, ejected by the circuit breaker, or none matching the Service/subset).",
+        fix: { description: "Find the destination in the caller's istio-proxy access log (upstream_cluster) and make its pods ready.", commands: ["kubectl logs <caller-pod> -c istio-proxy | grep ' UH '", "istioctl proxy-config endpoints <caller-pod>.<namespace>"] },
+        verify: ["kubectl logs <caller-pod> -c istio-proxy --since=5m | grep -c ' UH '"],
+      }),
+    });
+  },
+});

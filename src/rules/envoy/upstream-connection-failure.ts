@@ -1,0 +1,42 @@
+import { defineRule } from "../../engine/rule.js";
+import { flagFindings } from "../../envoy/flag-findings.js";
+import { describeProxy, flagWords, grepCommand, hostWithPod, listCounts, proxyArgument, top } from "../../envoy/findings.js";
+
+export const upstreamConnectionFailure = defineRule({
+  id: "envoy/upstream-connection-failure",
+  category: "upstream-connection-failure",
+  severity: "error",
+  title: "Requests end with UF/UC/URX/UR: upstream connect error or reset before headers",
+  docs: {
+    cause:
+      "Envoy could not connect to the upstream (UF), the upstream closed the connection (UC) or reset the stream (UR), and retries ran out (URX); callers see \"upstream connect error or disconnect/reset before headers\". The target pods are down or restarting, the Service targetPort does not match the port the app listens on, or mTLS settings disagree (transport failure reason).",
+    fix: "Check that the destination pods are running and listen on the Service's targetPort, and that DestinationRule TLS matches PeerAuthentication.",
+    verify: ["kubectl logs <pod> -c istio-proxy | grep -E ' (UF|UC|URX|UR)[ ,]'", "istioctl proxy-config endpoints <pod>.<namespace> --cluster \"<cluster>\""],
+    references: ["seed 002, sidecar log tips (upstream connect error ...)", "seed 004, response flags (UC)"],
+  },
+  equivalents: [],
+  inputs: ["access-logs", "logs"],
+  requires: [],
+  scopes: ["diagnose"],
+  analyze(view) {
+    return flagFindings(this, view, {
+      keys: ["CONNECT"],
+      lineSignatures: ["upstream-connect-error"],
+      what: "failed to connect to or were reset by the upstream (UF/UC/URX/UR)",
+      summary: (log, bucket, keys) => `${bucket.count} requests through ${describeProxy(log)} failed reaching ${top(bucket.clusters, 1)[0]?.[0] ?? "the upstream"} (${keys.join(", ")})`,
+      cause: (_log, bucket, keys) =>
+        `${keys.map(flagWords).join("; ")}. Affected: ${listCounts(bucket.clusters)}${bucket.hosts.size > 0 ? ` on hosts ${top(bucket.hosts, 3).map(([host, count]) => `${hostWithPod(view, host)} (${count})`).join(", ")}` : ""}${bucket.transportFailures.size > 0 ? `; transport failure: ${listCounts(bucket.transportFailures, 2)}` : ""}. The destination is down or restarting, listens on another port than the Service's targetPort, or rejects the connection's TLS.`,
+      fix: (log, bucket) => ({
+        description: "Make the destination pods run and listen on the Service targetPort; if the transport failure names TLS, align DestinationRule tls.mode with the destination's PeerAuthentication.",
+        commands: [`istioctl proxy-config endpoints ${proxyArgument(log)} --cluster "${top(bucket.clusters, 1)[0]?.[0] ?? "<cluster>"}"`, "kubectl get pods -o wide -A | grep -v Running"],
+      }),
+      verify: (log) => [grepCommand(log, " (UF|UC|URX|UR)[ ,]|\"response_flags\":\"(UF|UC|URX|UR)") + " | wc -l"],
+      lineFinding: (matches) => ({
+        summary: `${matches.length} "upstream connect error or disconnect/reset before headers" line${matches.length > 1 ? "s" : ""} in ${matches[0]!.pod ? `${matches[0]!.namespace}/${matches[0]!.pod} (${matches[0]!.container})` : matches[0]!.file}`,
+        cause: `${matches[0]!.signature.explanation}.${/reset reason: ([^,]+)/.exec(matches[0]!.text) ? ` Envoy's reset reason: ${/reset reason: ([^,]+)/.exec(matches[0]!.text)![1]}.` : ""}`,
+        fix: { description: "Check the destination's pods and that the Service targetPort is the port the app listens on.", commands: ["kubectl get svc <service> -o jsonpath='{.spec.ports}'", "kubectl get pods -n <namespace> -l <selector>"] },
+        verify: ["kubectl logs <pod> -c istio-proxy --since=5m | grep -E ' (UF|UC|URX)[ ,]'"],
+      }),
+    });
+  },
+});

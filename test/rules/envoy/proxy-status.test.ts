@@ -1,0 +1,62 @@
+import { proxyStatusStale } from "../../../src/rules/envoy/proxy-status-stale.js";
+import { proxyVersionSkew } from "../../../src/rules/envoy/proxy-version-skew.js";
+import { testRule } from "../../helpers/rule-tester.js";
+
+/** Seed 004, 10.2.1, as istioctl 1.27 prints it (columns collapsed to single spaces in the seed). */
+const seed004 = `NAME CLUSTER ISTIOD VERSION SUBSCRIBED TYPES
+catalog-5899bbc954-xnq22.istioinaction Kubernetes istiod-85798b5866-8ptm6 1.27.0 4 (CDS,LDS,EDS,RDS)
+catalog-primary-658c756d7f-kv52g.istioinaction Kubernetes istiod-85798b5866-8ptm6 1.27.0 4 (CDS,LDS,EDS,RDS)
+catalog-v2-7cc6f578cd-5jzdl.istioinaction Kubernetes istiod-85798b5866-8ptm6 1.27.0 4 (CDS,LDS,EDS,RDS)
+catalog-v2-7cc6f578cd-rjrms.istioinaction Kubernetes istiod-85798b5866-8ptm6 1.27.0 4 (CDS,LDS,EDS,RDS)
+istio-egressgateway-559bd55945-nspdv.istio-system Kubernetes istiod-85798b5866-8ptm6 1.27.0 3 (CDS,LDS,EDS)
+istio-ingressgateway-74df47f5f9-nv65v.istio-system Kubernetes istiod-85798b5866-8ptm6 1.27.0 4 (CDS,LDS,EDS,RDS)
+`;
+
+/** istioctl 1.24 (per-type columns, ages since 1.23), aligned by its tabwriter. */
+const perType124 = `NAME                                              CLUSTER        CDS                LDS                EDS                RDS                ECDS         ISTIOD                      VERSION
+catalog-5899bbc954-xnq22.istioinaction            Kubernetes     SYNCED (2m3s)      SYNCED (2m3s)      SYNCED (2m3s)      SYNCED (2m3s)      NOT SENT     istiod-7d4f9c7b6d-2xk8q     1.24.2
+catalog-v2-7cc6f578cd-5jzdl.istioinaction         Kubernetes     STALE (14m)        SYNCED (14m)       STALE (14m)        SYNCED (14m)       NOT SENT     istiod-7d4f9c7b6d-2xk8q     1.24.2
+istio-ingressgateway-74df47f5f9-nv65v.istio-system     Kubernetes     SYNCED (2m3s)      SYNCED (2m3s)      SYNCED (2m3s)      NOT SENT     NOT SENT     istiod-7d4f9c7b6d-2xk8q     1.22.1
+`;
+
+/** istioctl 1.27 -v: one column per type, alphabetical. */
+const verbose127 = `NAME       CLUSTER      CDS       ECDS       EDS        LDS        RDS          ISTIOD      VERSION
+proxy1.default     cluster1     STALE     SYNCED     SYNCED     SYNCED     NOT SENT     istiod1     1.27.0
+`;
+
+const json130 = JSON.stringify({
+  versionInfo: "1.30.0",
+  resources: [
+    {
+      "@type": "type.googleapis.com/envoy.service.status.v3.ClientConfig",
+      node: { id: "ratings-v1-f745cf57b-qrxl2.bookinfo", metadata: { CLUSTER_ID: "Kubernetes", ISTIO_VERSION: "1.28.1" } },
+      genericXdsConfigs: [
+        { typeUrl: "type.googleapis.com/envoy.config.cluster.v3.Cluster", configStatus: "ERROR" },
+        { typeUrl: "type.googleapis.com/envoy.config.listener.v3.Listener", configStatus: "SYNCED" },
+      ],
+    },
+  ],
+  typeUrl: "type.googleapis.com/envoy.service.status.v3.ClientConfig",
+  controlPlane: { identifier: '{"Component":"istiod","ID":"istiod-6b9c8d7f5-wq2lp","Info":{"version":"1.30.0","revision":"","golang_version":"","status":"","tag":""}}' },
+}, null, 4);
+
+testRule(proxyStatusStale, {
+  valid: [{ name: "seed 004: every proxy subscribed on istiod 1.27 (SUBSCRIBED TYPES layout)", files: { "proxy-status.txt": seed004 } }],
+  invalid: [
+    {
+      name: "1.24 per-type layout with a STALE proxy",
+      files: { "proxy-status.txt": perType124 },
+      expect: { category: "proxy-config-stale", resource: { kind: "Pod", namespace: "istioinaction", name: "catalog-v2-7cc6f578cd-5jzdl" }, summary: "proxy catalog-v2-7cc6f578cd-5jzdl.istioinaction is CDS STALE (14m), EDS STALE (14m) against istiod-7d4f9c7b6d-2xk8q", evidence: [/CDS STALE \(14m\), LDS SYNCED \(14m\)/], count: 1 },
+    },
+    { name: "1.27 verbose layout", files: { "proxy-status.txt": verbose127 }, expect: { summary: /CDS STALE/ } },
+    { name: "proxy-status -o json with an ERROR (NACK)", files: { "proxy-status.json": json130 }, expect: { summary: /ratings-v1-f745cf57b-qrxl2.bookinfo is CDS ERROR against istiod-6b9c8d7f5-wq2lp/, fixIncludes: [/rejection/] } },
+  ],
+});
+
+testRule(proxyVersionSkew, {
+  valid: [{ name: "seed 004: all proxies on 1.27.0", files: { "proxy-status.txt": seed004 } }],
+  invalid: [
+    { name: "a gateway still on 1.22 after the upgrade to 1.24", files: { "proxy-status.txt": perType124 }, expect: { resource: { name: "istio-ingressgateway-74df47f5f9-nv65v", namespace: "istio-system" }, summary: "proxy istio-ingressgateway-74df47f5f9-nv65v.istio-system runs Istio 1.22.1, the newest proxy runs 1.24.2" } },
+    { name: "JSON names istiod's own version", files: { "proxy-status.json": json130 }, expect: { summary: "proxy ratings-v1-f745cf57b-qrxl2.bookinfo runs Istio 1.28.1, istiod runs 1.30.0", severity: "warning" } },
+  ],
+});
