@@ -1,0 +1,51 @@
+import type { Fix } from "../../model/finding.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+
+function fix(context: FixContext): Fix {
+  const d = context.d.cause.detail;
+  const namespace = d.namespace ?? context.names.namespace;
+  const account = d.name ?? context.podSpec?.serviceAccountName ?? "default";
+  const verb = d.verb ?? "get";
+  const resource = d.resource ?? "<resource>";
+  const group = d.group ?? "";
+  const role = `${account}-${resource}-${verb}`.replace(/[^a-z0-9-]/gi, "-").toLowerCase().slice(0, 60);
+  const after = [
+    "apiVersion: rbac.authorization.k8s.io/v1",
+    "kind: Role",
+    `metadata: { name: ${role}, namespace: ${namespace} }`,
+    "rules:",
+    `- apiGroups: ["${group}"]`,
+    `  resources: ["${resource}"]`,
+    `  verbs: ["${verb}"${verb === "get" ? ', "list", "watch"' : ""}]`,
+    "---",
+    "apiVersion: rbac.authorization.k8s.io/v1",
+    "kind: RoleBinding",
+    `metadata: { name: ${role}, namespace: ${namespace} }`,
+    `roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: ${role} }`,
+    `subjects: [{ kind: ServiceAccount, name: ${account}, namespace: ${namespace} }]`,
+  ].join("\n");
+  return {
+    description: `Grant ServiceAccount ${namespace}/${account} "${verb}" on ${resource}${group ? `.${group}` : ""} with a Role and RoleBinding (a ClusterRole if it needs the cluster scope)`,
+    yaml: { target: `Role ${namespace}/${role}`, before: "# no Role grants it", after },
+    commands: [`kubectl create role ${role} -n ${namespace} --verb=${verb}${verb === "get" ? ",list,watch" : ""} --resource=${resource}${group ? `.${group}` : ""}`, `kubectl create rolebinding ${role} -n ${namespace} --role=${role} --serviceaccount=${namespace}:${account}`],
+  };
+}
+
+export const apiPermissionDenied = podCauseRule({
+  id: "pod/api-permission-denied",
+  category: "api-permission-denied",
+  title: "ServiceAccount lacks RBAC for the Kubernetes API calls the app makes",
+  docs: {
+    cause: "The app calls the Kubernetes API with its ServiceAccount and the API server answers 403: 'forbidden: User \"system:serviceaccount:NS:SA\" cannot VERB resource \"R\"'. Operators and controllers exit when their informers cannot list or watch.",
+    fix: "Bind a Role (or ClusterRole) granting exactly the verb and resource named in the message to the ServiceAccount.",
+    verify: ["kubectl auth can-i <VERB> <RESOURCE> --as=system:serviceaccount:<NS>:<SA> -n <NS>", "kubectl logs <POD> -c <CONTAINER> --previous"],
+    references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
+  },
+  equivalents: [],
+  explain: (context) => `The API server refuses the ServiceAccount ${context.d.cause.detail.namespace ?? ""}/${context.d.cause.detail.name ?? ""} "${context.d.cause.detail.verb ?? "?"}" on ${context.d.cause.detail.resource ?? "a resource"}; the app exits when the call fails.`,
+  fix,
+  verify: (n, context) => {
+    const d = context.d.cause.detail;
+    return [`kubectl auth can-i ${d.verb ?? "get"} ${d.resource ?? "<RESOURCE>"} --as=system:serviceaccount:${d.namespace ?? n.namespace}:${d.name ?? "default"} -n ${d.namespace ?? n.namespace}   # yes`, logsCommand(n), ...restartVerify(n)];
+  },
+});

@@ -1,0 +1,35 @@
+import type { Fix } from "../../model/finding.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { templateFix } from "../support/workload.js";
+
+function fix(context: FixContext): Fix {
+  const commands = [logsCommand(context.names), `kubectl debug ${context.names.pod}${context.names.ns} -it --copy-to=${context.names.pod}-debug --container=${context.names.container || "app"} -- sh`];
+  const description = "The application's own code fails: fix the code or the input it chokes on (the log line and the lines after it name the exception and where it is thrown). Meanwhile, roll back to the last version that worked; FallbackToLogsOnError keeps the last log lines in the pod status for the next crash (seed 001 6.3).";
+  if (context.owner && context.current && context.d.container) {
+    const name = context.d.container.name;
+    return templateFix(
+      context.owner,
+      { containers: [{ name, terminationMessagePolicy: context.current.terminationMessagePolicy ?? "File" }] },
+      { containers: [{ name, terminationMessagePolicy: "FallbackToLogsOnError" }] },
+      description,
+      commands,
+    );
+  }
+  return { description, commands };
+}
+
+export const appRuntimeError = podCauseRule({
+  id: "pod/app-runtime-error",
+  category: "app-runtime-error",
+  title: "The application throws, panics or exits with an error of its own",
+  docs: {
+    cause: "The process exits because of its own code: an uncaught exception, a Go or Rust panic, a nil pointer, an unhandled promise rejection, a fatal log line. Kubernetes restarts it and it fails the same way.",
+    fix: "Read the exception and its 'Caused by' lines in the previous log, fix the code or the input/config it chokes on, and roll back meanwhile.",
+    verify: ["kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>", "kubectl get pod <POD> -w"],
+    references: ["seed 001 row 1, section 6"],
+  },
+  equivalents: ["k8sgpt:Pod"],
+  explain: (context) => `The application fails in its own code${context.d.cause.match ? `: ${context.d.cause.match.text.trim().slice(0, 200)}` : ""}${context.d.cause.terminated ? ` and exits ${context.d.cause.terminated.exitCode}` : ""}. Kubernetes restarts it and it fails the same way.`,
+  fix,
+  verify: (n) => [logsCommand(n), ...restartVerify(n)],
+});

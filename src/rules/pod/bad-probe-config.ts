@@ -1,0 +1,68 @@
+import type { Fix } from "../../model/finding.js";
+import { changeContainer } from "../support/pod-fixes.js";
+import { podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import type { ProbeSpec } from "../support/pod-types.js";
+import { probeEvidence } from "../support/probe-fix.js";
+
+/** A health path the image most likely serves, from what it is. */
+function likelyPath(context: FixContext): string {
+  const image = context.current?.image ?? "";
+  const text = context.d.container?.logs.flatMap((s) => s.lines.slice(0, 200)).join("\n") ?? "";
+  if (/spring|actuator/i.test(text) || /spring/i.test(image)) return "/actuator/health";
+  if (/nginx|httpd|apache/i.test(image)) return "/";
+  return "/healthz";
+}
+
+function fix(context: FixContext): Fix {
+  const failure = context.d.cause.probe;
+  const kind = failure?.kind ?? "liveness";
+  const probe = ((context.current?.[`${kind}Probe`] as ProbeSpec | undefined) ?? failure?.probe ?? {}) as ProbeSpec;
+  const mode = failure?.mode;
+  const ports = context.current?.ports ?? [];
+  const port = failure?.listeningPort ?? ports[0]?.containerPort;
+  let fixed: ProbeSpec;
+  let words: string;
+  if (mode === "status-4xx" && probe.httpGet) {
+    const path = likelyPath(context);
+    fixed = { ...probe, httpGet: { ...probe.httpGet, path } };
+    words = `${probe.httpGet.path ?? "/"} answers ${failure?.statusCode}: point the probe at a path the app serves without auth (e.g. ${path}; check with port-forward + curl first)`;
+  } else if (mode === "scheme" && probe.httpGet) {
+    const scheme = (probe.httpGet.scheme ?? "HTTP").toUpperCase() === "HTTPS" ? "HTTP" : "HTTPS";
+    fixed = { ...probe, httpGet: { ...probe.httpGet, scheme } };
+    words = `The port speaks ${scheme}, the probe the other protocol: set scheme: ${scheme}`;
+  } else if (mode === "exec") {
+    fixed = { ...probe, exec: undefined, tcpSocket: { port: port ?? 8080 } } as ProbeSpec;
+    words = "The probe's command is not in the image: use an httpGet/tcpSocket probe, or a command the image has";
+  } else {
+    const target = ports.find((p) => p.containerPort === port)?.name ?? port ?? 8080;
+    fixed = probe.httpGet ? { ...probe, httpGet: { ...probe.httpGet, port: target } } : probe.tcpSocket ? { ...probe, tcpSocket: { port: target } } : { ...probe, tcpSocket: { port: target } };
+    words = `${failure?.message ? "" : ""}Point the probe at the port the app listens on (${target})`;
+  }
+  return changeContainer(context, { [`${kind}Probe`]: fixed }, words, [
+    `kubectl port-forward pod/${context.names.pod}${context.names.ns} ${port ?? 8080}:${port ?? 8080} & curl -i http://localhost:${port ?? 8080}${fixed.httpGet?.path ?? "/"}`,
+  ]);
+}
+
+export const badProbeConfig = podCauseRule({
+  id: "pod/bad-probe-config",
+  category: "bad-probe-config",
+  title: "Probe checks a path, port or scheme the app does not serve",
+  docs: {
+    cause: "The probe itself is wrong: its HTTP path answers 404 (or 401/403), its port is not the one the app listens on or a port name no containerPort declares (connection refused), its scheme is HTTP against HTTPS or the reverse, or its exec command is not in the image. The app may be fine; the kubelet kills it (liveness) or keeps it out of the Service (readiness) forever.",
+    fix: "Point the probe at a path and port the app really serves, verified with port-forward + curl before deploying.",
+    verify: ["kubectl port-forward pod/<POD> 8080:8080 && curl -i http://localhost:8080/<PATH>", 'kubectl describe pod <POD> | grep -A3 -E "Liveness|Readiness"', "kubectl rollout status deploy/<NAME>"],
+    references: ["seed 001 row 20, section 11.2, section 10 (port-forward -> curl)"],
+  },
+  equivalents: ["k8sgpt:Pod", "kube-score:pod-probes"],
+  extraEvidence: probeEvidence,
+  fix,
+  verify: (n, context) => {
+    const failure = context.d.cause.probe;
+    const port = failure?.listeningPort ?? context.current?.ports?.[0]?.containerPort ?? 8080;
+    return [
+      `kubectl port-forward pod/${n.pod}${n.ns} ${port}:${port} & curl -i http://localhost:${port}${failure?.probe?.httpGet?.path ?? "/"}`,
+      `kubectl describe pod ${n.pod}${n.ns} | grep -A3 -E "Liveness|Readiness|Startup"`,
+      ...restartVerify(n),
+    ];
+  },
+});

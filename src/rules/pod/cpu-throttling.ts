@@ -1,0 +1,48 @@
+import type { Fix } from "../../model/finding.js";
+import { changeContainer } from "../support/pod-fixes.js";
+import { containerSpecEvidence, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import type { ProbeSpec } from "../support/pod-types.js";
+import { formatCpu, parseQuantity } from "../support/quantity.js";
+import { probeEvidence, startupProbeFor } from "../support/probe-fix.js";
+
+function fix(context: FixContext): Fix {
+  const resources = context.current?.resources ?? {};
+  const limit = parseQuantity(resources.limits?.cpu) ?? 0.1;
+  const newLimit = Math.max(1, limit * 4);
+  const newRequest = Math.max(parseQuantity(resources.requests?.cpu) ?? 0, 0.3);
+  const kind = context.d.cause.probe?.kind ?? "liveness";
+  const probe = (context.current?.[`${kind}Probe`] ?? context.d.cause.probe?.probe) as ProbeSpec | undefined;
+  const startup = startupProbeFor(context, probe);
+  return changeContainer(
+    context,
+    {
+      resources: { ...resources, requests: { ...(resources.requests ?? {}), cpu: formatCpu(newRequest) }, limits: { ...(resources.limits ?? {}), cpu: formatCpu(newLimit) } },
+      startupProbe: context.current?.startupProbe ?? startup,
+    },
+    `Raise the CPU request to a realistic ${formatCpu(newRequest)} and the limit from ${resources.limits?.cpu} to ${formatCpu(newLimit)} (or drop the CPU limit), and add a startupProbe so start-up is not judged by the liveness probe (seed 001 section 8)`,
+    [`kubectl top pod ${context.names.pod}${context.names.ns} --containers`],
+  );
+}
+
+export const cpuThrottling = podCauseRule({
+  id: "pod/cpu-throttling",
+  category: "cpu-throttling",
+  title: "CPU limit so low that start-up is slow and probes fail",
+  docs: {
+    cause: "The container's CPU limit is so low that CFS throttling stretches start-up (JIT, class loading, cache warm-up) past what the probes allow; the probes time out or are refused and the kubelet kills the container before it is ready.",
+    fix: "Raise requests.cpu to a realistic value and the limit well above it (or remove the CPU limit), and add a startupProbe sized to the real start-up.",
+    verify: ["kubectl top pod <POD>", "container_cpu_cfs_throttled_periods_total / container_cpu_cfs_periods_total in Prometheus", "kubectl rollout status deploy/<NAME>"],
+    references: ["seed 001 row 10, section 8"],
+  },
+  equivalents: ["kube-score:container-resources"],
+  extraEvidence(context) {
+    const resources = context.current?.resources;
+    return [containerSpecEvidence(context, ["resources", "limits", "cpu"], `limits.cpu ${resources?.limits?.cpu}, requests.cpu ${resources?.requests?.cpu ?? "none"}`), ...probeEvidence(context)];
+  },
+  fix,
+  verify: (n) => [
+    `kubectl top pod ${n.pod}${n.ns} --containers`,
+    `# Prometheus: rate(container_cpu_cfs_throttled_periods_total{pod="${n.pod}"}[5m]) / rate(container_cpu_cfs_periods_total{pod="${n.pod}"}[5m])`,
+    ...restartVerify(n),
+  ],
+});

@@ -1,0 +1,34 @@
+import type { Fix } from "../../model/finding.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { templateFix } from "../support/workload.js";
+
+function fix(context: FixContext): Fix {
+  const n = context.names;
+  const commands = [
+    logsCommand(n),
+    `kubectl describe pod ${n.pod}${n.ns}`,
+    `kubectl get events${n.ns} --sort-by=.lastTimestamp | tail -n 50`,
+    `kubectl debug pod/${n.pod}${n.ns} -c debug --image=busybox:1.36 --target=${n.container || "<CONTAINER>"} -it -- sh`,
+  ];
+  const description = "No known cause in the evidence: read the previous log in full, then keep the last lines in the status for next time (terminationMessagePolicy: FallbackToLogsOnError) and debug inside the pod (seed 001 sections 2 and 6).";
+  if (context.owner && context.current && context.d.container) {
+    return templateFix(context.owner, { containers: [{ name: context.d.container.name, terminationMessagePolicy: context.current.terminationMessagePolicy ?? "File" }] }, { containers: [{ name: context.d.container.name, terminationMessagePolicy: "FallbackToLogsOnError" }] }, description, commands);
+  }
+  return { description, commands };
+}
+
+export const crashLoopUnknown = podCauseRule({
+  id: "pod/crash-loop-unknown",
+  category: "unknown-crash",
+  title: "Container crash-loops and the evidence names no known cause",
+  fallback: true,
+  docs: {
+    cause: "The container keeps exiting and being restarted, but neither its last state, its events nor its logs match a known cause. The finding shows the last state, the exit code and the last meaningful log lines so a human can take it from there.",
+    fix: "Read the previous log in full, set terminationMessagePolicy: FallbackToLogsOnError, and debug inside the pod with an ephemeral container.",
+    verify: ["kubectl logs <POD> -c <CONTAINER> --previous", "kubectl describe pod <POD>", "kubectl get events --sort-by=.lastTimestamp"],
+    references: ["seed 001 sections 2, 5 and 6"],
+  },
+  equivalents: ["popeye:POP-203", "k8sgpt:Pod"],
+  fix,
+  verify: (n) => [logsCommand(n), ...restartVerify(n)],
+});

@@ -1,0 +1,26 @@
+import type { Fix } from "../../model/finding.js";
+import { podCauseRule, type FixContext } from "../support/pod-rule.js";
+
+function fix(context: FixContext): Fix {
+  const resource = context.d.cause.detail.resource || "memory";
+  const n = context.names;
+  return {
+    description: `The node ran low on ${resource}. Give the pod requests that match its real ${resource} use (pods using more than they request are evicted first), find what fills the node, and delete the evicted pod objects (they stay as Failed)`,
+    commands: ["kubectl describe node <NODE> | grep -A8 Conditions", "kubectl top pods -A --sort-by=memory | head", `kubectl delete pods${n.ns} --field-selector=status.phase==Failed`],
+  };
+}
+
+export const evicted = podCauseRule({
+  id: "pod/evicted",
+  category: "evicted",
+  title: "Pod evicted for node pressure",
+  docs: {
+    cause: "The kubelet evicted the pod because its node ran low on memory, disk (nodefs/imagefs) or PIDs; pods using more than they request are evicted first. The pod object stays with phase Failed, reason Evicted.",
+    fix: "Set requests that match real use (and limits), relieve the node's pressure, and clean up evicted pod objects.",
+    verify: ["kubectl describe node <NODE>", "kubectl get pods --field-selector=status.phase==Failed"],
+    references: ["seed 001 row 16", "../shared/reference/reasons.tsv (Evicted)"],
+  },
+  equivalents: ["popeye:POP-207"],
+  fix,
+  verify: (n) => ["kubectl describe node <NODE> | grep -A8 Conditions   # MemoryPressure/DiskPressure False", `kubectl get pods${n.ns} --field-selector=status.phase==Failed`],
+});

@@ -1,0 +1,80 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Evidence, Finding } from "../../model/finding.js";
+import type { EventRecord } from "../../model/inputs.js";
+import type { KubeObject } from "../../model/kube.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+import { diagnoseView } from "../support/diagnosis.js";
+import { eventEvidence } from "../support/evidence.js";
+import { namespaceFlag } from "../support/workload.js";
+
+interface JobStatus {
+  failed?: number;
+  succeeded?: number;
+  conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+}
+
+const BACKOFF_MESSAGE = /(?:has reached the specified backoff limit|BackoffLimitExceeded)/i;
+
+function jobsOf(view: ClusterView): Array<{ namespace?: string; name: string; object?: KubeObject; events: EventRecord[] }> {
+  const jobs: Array<{ namespace?: string; name: string; object?: KubeObject; events: EventRecord[] }> = view.kind("Job").map((object) => ({ namespace: object.metadata.namespace, name: object.metadata.name ?? "", object, events: [...view.eventsFor("Job", object.metadata.namespace, object.metadata.name ?? "")] }));
+  for (const event of view.events) {
+    if (event.involved.kind !== "Job" || jobs.some((j) => j.name === event.involved.name && j.namespace === event.involved.namespace)) continue;
+    jobs.push({ namespace: event.involved.namespace, name: event.involved.name, events: view.events.filter((e) => e.involved.kind === "Job" && e.involved.name === event.involved.name && e.involved.namespace === event.involved.namespace) });
+  }
+  return jobs;
+}
+
+export const jobBackoffLimit = defineRule({
+  id: "pod/job-backoff-limit",
+  category: "job-backoff-limit",
+  severity: "error",
+  title: "Job failed: its pods kept failing until backoffLimit was reached",
+  docs: {
+    cause: "A Job retries failed pods (with an exponential back-off) until spec.backoffLimit failures, then marks itself Failed with reason BackoffLimitExceeded and stops creating pods. The root cause is whatever makes each pod fail; at pod level it may look like CrashLoopBackOff.",
+    fix: "Fix the pods' own failure (see their finding), then re-run the Job (delete and re-create it: a Job's template is immutable); raise backoffLimit only for genuinely flaky work.",
+    verify: ["kubectl get job <JOB> -o jsonpath='{.status.conditions}'", "kubectl logs job/<JOB>", "kubectl get pods -l job-name=<JOB>"],
+    references: ["seed 001 FAQ Q2", "https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-backoff-failure-policy"],
+  },
+  equivalents: [],
+  inputs: ["workloads", "events", "pods"],
+  requires: [],
+  scopes: ["diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    const diagnoses = diagnoseView(view);
+    for (const job of jobsOf(view)) {
+      const status = (job.object?.status ?? {}) as JobStatus;
+      const condition = status.conditions?.find((c) => c.type === "Failed" && c.status === "True" && (c.reason === "BackoffLimitExceeded" || BACKOFF_MESSAGE.test(c.message ?? "")));
+      const events = job.events.filter((e) => e.reason === "BackoffLimitExceeded" || BACKOFF_MESSAGE.test(e.message));
+      if (!condition && events.length === 0) continue;
+      const declared = (job.object?.spec as { backoffLimit?: number } | undefined)?.backoffLimit;
+      const backoffLimit = declared ?? (job.object?.spec && Object.keys(job.object.spec).length > 0 && (job.object.spec as { template?: unknown }).template ? 6 : undefined);
+      const evidence: Evidence[] = [];
+      if (condition) evidence.push({ source: "status", path: "status.conditions[Failed]", text: `condition Failed: ${condition.reason ?? ""}: ${condition.message ?? ""}; status.failed ${status.failed ?? "?"}, spec.backoffLimit ${backoffLimit ?? "not shown"}` });
+      evidence.push(...events.slice(0, 1).map(eventEvidence));
+      const podCauses = diagnoses.filter((d) => d.pod.namespace === job.namespace && (d.pod.object?.metadata.ownerReferences?.some((r) => r.kind === "Job" && r.name === job.name) || d.pod.object?.metadata.labels?.["job-name"] === job.name));
+      const first = podCauses[0];
+      if (first) evidence.push({ source: "status", path: `Pod ${first.pod.namespace ?? "default"}/${first.pod.name}`, text: `its pods fail: ${first.cause.summary} (${first.cause.category})` });
+      const ns = namespaceFlag(job.namespace);
+      const loaded = job.object ? view.loadedOf(job.object) : undefined;
+      const line = loaded?.locate?.(["status", "conditions"]) ?? loaded?.origin.line;
+      findings.push({
+        rule: "pod/job-backoff-limit",
+        category: "job-backoff-limit",
+        severity: "error",
+        confidence: condition ? 0.97 : 0.9,
+        resource: { kind: "Job", ...(job.namespace ? { namespace: job.namespace } : {}), name: job.name, ...(loaded ? { file: loaded.origin.file } : {}), ...(line !== undefined ? { line } : {}) },
+        summary: `Job ${job.name} failed: backoffLimit${backoffLimit !== undefined ? ` (${backoffLimit})` : ""} reached${first ? `; its pods fail because ${first.cause.summary}` : ""}`,
+        evidence,
+        cause: `The Job's pods failed ${status.failed ?? "repeatedly"} times, reaching spec.backoffLimit${backoffLimit !== undefined ? ` ${backoffLimit}` : ""}, so the Job is Failed (BackoffLimitExceeded) and creates no more pods.${first ? ` Each pod fails the same way: ${first.cause.summary}.` : " Read a failed pod's log for the reason."}`,
+        fix: {
+          description: "Fix why the pods fail (see the pod finding), then re-run the Job: its pod template is immutable, so delete and re-create it from the corrected manifest. Raise backoffLimit only for genuinely flaky work.",
+          commands: [`kubectl logs job/${job.name}${ns}`, `kubectl get pods${ns} -l job-name=${job.name}`, `kubectl delete job ${job.name}${ns} && kubectl apply -f <job.yaml>`],
+        },
+        verify: [`kubectl get job ${job.name}${ns} -w   # COMPLETIONS reaches its target`, `kubectl get job ${job.name}${ns} -o jsonpath='{.status.conditions[*].type}{"\\n"}'   # Complete, not Failed`],
+        equivalents: [],
+      });
+    }
+    return findings;
+  },
+});

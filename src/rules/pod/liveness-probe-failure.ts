@@ -1,0 +1,40 @@
+import type { Fix } from "../../model/finding.js";
+import { changeContainer } from "../support/pod-fixes.js";
+import { podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import type { ProbeSpec } from "../support/pod-types.js";
+import { probeEvidence, relaxedLiveness, startupAllowanceSeconds, startupProbeFor } from "../support/probe-fix.js";
+
+function fix(context: FixContext): Fix {
+  const liveness = (context.current?.livenessProbe ?? context.d.cause.probe?.probe) as ProbeSpec | undefined;
+  const startup = (context.current?.startupProbe as ProbeSpec | undefined) ?? undefined;
+  const allowance = startupAllowanceSeconds(context);
+  const newStartup = startupProbeFor(context, startup ?? liveness);
+  const set: Record<string, unknown> = { startupProbe: newStartup };
+  const relaxed = relaxedLiveness(liveness);
+  if (relaxed) set.livenessProbe = relaxed;
+  return changeContainer(
+    context,
+    set,
+    `${startup ? "Give the startupProbe" : "Add a startupProbe with"} ${newStartup.failureThreshold} x ${newStartup.periodSeconds}s = ${(newStartup.failureThreshold ?? 0) * (newStartup.periodSeconds ?? 0)}s for start-up (${allowance.basis}); the liveness probe starts only after it succeeds, so keep liveness for real hangs (seed 001 4.4, section 7)`,
+  );
+}
+
+export const livenessProbeFailure = podCauseRule({
+  id: "pod/liveness-probe-failure",
+  category: "liveness-probe-failure",
+  title: "Liveness (or startup) probe kills a container that is still starting",
+  docs: {
+    cause: "The liveness probe starts checking before the app can answer (initialDelaySeconds too short, timeoutSeconds too small, failureThreshold x periodSeconds shorter than start-up). After failureThreshold failures the kubelet kills the container (Killing: failed liveness probe, exit 137/143) and the restart starts the same race again.",
+    fix: "Add a startupProbe on the same endpoint whose failureThreshold x periodSeconds covers the observed start-up with margin; keep the liveness probe for hangs only, with a realistic timeoutSeconds.",
+    verify: ['kubectl describe pod <POD> | grep -A3 -E "Liveness|Startup"', "kubectl get events --field-selector reason=Unhealthy", "kubectl rollout status deploy/<NAME>"],
+    references: ["seed 001 row 7, section 4.4, section 7", "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
+  },
+  equivalents: ["k8sgpt:Pod"],
+  extraEvidence: probeEvidence,
+  fix,
+  verify: (n) => [
+    `kubectl describe pod ${n.pod}${n.ns} | grep -A3 -E "Liveness|Startup"`,
+    `kubectl get events${n.ns} --field-selector involvedObject.name=${n.pod},reason=Unhealthy`,
+    ...restartVerify(n),
+  ],
+});

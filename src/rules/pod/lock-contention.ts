@@ -1,0 +1,37 @@
+import type { Fix } from "../../model/finding.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { templateFix } from "../support/workload.js";
+
+function fix(context: FixContext): Fix {
+  const owner = context.owner;
+  const description = "Another instance (a second replica, or the old pod during a rolling update) holds the lock on the same data. For SQLite/embedded stores on a ReadWriteOnce volume run one replica with strategy Recreate so the old pod is gone before the new one starts; remove a stale lock file only once no instance runs; avoid SQLite on NFS-backed volumes.";
+  if (owner?.kind === "Deployment" && owner.object) {
+    const spec = (owner.object.spec ?? {}) as { replicas?: number; strategy?: unknown };
+    const before = `spec:\n  replicas: ${spec.replicas ?? 1}\n  strategy: ${JSON.stringify(spec.strategy ?? { type: "RollingUpdate" })}`;
+    const patch = JSON.stringify({ spec: { replicas: 1, strategy: { type: "Recreate", rollingUpdate: null } } });
+    return {
+      description,
+      yaml: { target: `Deployment ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`, before, after: "spec:\n  replicas: 1\n  strategy:\n    type: Recreate" },
+      patch,
+      commands: [`kubectl patch deployment ${owner.name}${context.names.ns} --type merge -p '${patch}'`, `kubectl rollout status deployment/${owner.name}${context.names.ns}`],
+    };
+  }
+  if (owner && context.current) return templateFix(owner, {}, {}, description, [logsCommand(context.names)]);
+  return { description, commands: [logsCommand(context.names), `kubectl get pods${context.names.ns} -o wide   # which instances share the volume`] };
+}
+
+export const lockContention = podCauseRule({
+  id: "pod/lock-contention",
+  category: "lock-contention",
+  title: "A lock is held by another instance (database is locked, lock file)",
+  docs: {
+    cause: "The app cannot take a lock it needs: SQLite 'database is locked', a Liquibase changelog lock left by a killed pod, a Kafka/Elasticsearch/Prometheus data directory lock held by another replica or by the old pod during a rolling update, a stale postmaster.pid.",
+    fix: "Make sure only one instance uses the data (one replica, strategy Recreate for ReadWriteOnce volumes), release stale locks once nothing runs, add busy timeouts and retries.",
+    verify: ["kubectl get pods -o wide", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
+    references: ["seed 001 row 19"],
+  },
+  equivalents: [],
+  explain: (context) => `The app cannot take a lock another instance holds${context.d.cause.match ? `: ${context.d.cause.match.text.trim().slice(0, 200)}` : ""}.`,
+  fix,
+  verify: (n) => [logsCommand(n), ...restartVerify(n)],
+});

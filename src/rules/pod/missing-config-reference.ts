@@ -1,0 +1,154 @@
+import type { Evidence, Fix } from "../../model/finding.js";
+import { keysOf } from "../../view/secrets.js";
+import { closest } from "../support/closest.js";
+import { changeContainer, commandsOnly } from "../support/pod-fixes.js";
+import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import type { EnvVarSpec } from "../support/pod-types.js";
+
+interface Suggestion {
+  kind: "Secret" | "ConfigMap";
+  name: string;
+  key?: string;
+  /** What exists instead: a key of the same object, or another object's name. */
+  instead?: string;
+  /** Keys the object holds (names only). */
+  keys?: string[];
+  envIndex?: number;
+}
+
+function objectNames(context: FixContext, kind: string): string[] {
+  return context.view.kind(kind).filter((o) => o.metadata.namespace === context.d.pod.namespace || !o.metadata.namespace).map((o) => o.metadata.name ?? "");
+}
+
+function suggestion(context: FixContext): Suggestion | undefined {
+  const detail = context.d.cause.detail;
+  const env = context.current?.env ?? [];
+  if (detail.kind === "Secret" || detail.kind === "ConfigMap") {
+    const kind = detail.kind;
+    const object = context.view.get(kind, context.d.pod.namespace, detail.name ?? "");
+    const refKey = kind === "Secret" ? "secretKeyRef" : "configMapKeyRef";
+    const envIndex = env.findIndex((e) => e.valueFrom?.[refKey]?.name === detail.name && (!detail.key || e.valueFrom?.[refKey]?.key === detail.key));
+    const result: Suggestion = { kind, name: detail.name ?? "", ...(envIndex >= 0 ? { envIndex } : {}) };
+    if (detail.key) result.key = detail.key;
+    if (object) {
+      result.keys = keysOf(object);
+      if (detail.key) {
+        const instead = closest(detail.key, result.keys);
+        if (instead) result.instead = instead;
+      }
+    } else {
+      const instead = closest(detail.name ?? "", objectNames(context, kind));
+      if (instead) result.instead = instead;
+    }
+    return result;
+  }
+  // An env var the app reports missing (KeyError, unresolved placeholder): look for a key that would provide it.
+  const wanted = detail.key;
+  if (!wanted) return undefined;
+  for (const kind of ["Secret", "ConfigMap"] as const) {
+    for (const object of context.view.kind(kind).filter((o) => o.metadata.namespace === context.d.pod.namespace)) {
+      const keys = keysOf(object);
+      const normal = wanted.toLowerCase().replace(/[^a-z0-9]/g, "");
+      const exact = keys.find((key) => key.toLowerCase().replace(/[^a-z0-9]/g, "") === normal || normal.endsWith(key.toLowerCase().replace(/[^a-z0-9]/g, "")));
+      const instead = exact ?? closest(wanted, keys);
+      if (instead) return { kind, name: object.metadata.name ?? "", key: wanted, instead, keys };
+    }
+  }
+  return undefined;
+}
+
+function fix(context: FixContext): Fix {
+  const { d, names } = context;
+  const detail = d.cause.detail;
+  const found = suggestion(context);
+  const env = [...(context.current?.env ?? [])];
+  if (found?.key && found.instead && found.envIndex !== undefined) {
+    const refKey = found.kind === "Secret" ? "secretKeyRef" : "configMapKeyRef";
+    const entry = env[found.envIndex]!;
+    env[found.envIndex] = { ...entry, valueFrom: { [refKey]: { ...entry.valueFrom?.[refKey], key: found.instead } } } as EnvVarSpec;
+    return changeContainer(context, { env }, `${found.kind} ${found.name} has no key "${found.key}" but has "${found.instead}": fix the typo in env ${entry.name}`, [
+      `kubectl get ${found.kind.toLowerCase()} ${found.name}${names.ns} -o go-template='{{range $key, $value := .data}}{{$key}}{{"\\n"}}{{end}}'   # key names only`,
+    ]);
+  }
+  if (detail.subcause === "object-missing" && found?.instead) {
+    const refKey = found.kind === "Secret" ? "secretKeyRef" : "configMapKeyRef";
+    const fixedEnv = env.map((e) => (e.valueFrom?.[refKey]?.name === found.name ? ({ ...e, valueFrom: { [refKey]: { ...e.valueFrom[refKey], name: found.instead } } } as EnvVarSpec) : e));
+    const fixedFrom = (context.current?.envFrom ?? []).map((e) => {
+      if (found.kind === "Secret" && e.secretRef?.name === found.name) return { ...e, secretRef: { ...e.secretRef, name: found.instead } };
+      if (found.kind === "ConfigMap" && e.configMapRef?.name === found.name) return { ...e, configMapRef: { ...e.configMapRef, name: found.instead } };
+      return e;
+    });
+    return changeContainer(context, { env: fixedEnv, ...(context.current?.envFrom ? { envFrom: fixedFrom } : {}) }, `${found.kind} "${found.name}" does not exist but "${found.instead}" does: fix the name`);
+  }
+  if (detail.subcause === "object-missing") {
+    const create = found?.kind === "ConfigMap" || detail.kind === "ConfigMap"
+      ? `kubectl create configmap ${detail.name}${names.ns} --from-file=<file>   # or --from-literal=<key>=<value>`
+      : `kubectl create secret generic ${detail.name}${names.ns} --from-literal=<key>=<value>`;
+    return commandsOnly(`Create ${detail.kind} ${detail.name} in namespace ${names.namespace} (or correct the name the pod references; mark the reference optional: true only if the app can run without it)`, [create]);
+  }
+  if (detail.subcause === "key-missing") {
+    return commandsOnly(`Add key "${detail.key}" to ${detail.kind} ${detail.name}${found?.keys ? ` (it holds: ${found.keys.join(", ") || "no keys"})` : ""}, or reference a key it has`, [
+      detail.kind === "Secret"
+        ? `kubectl patch secret ${detail.name}${names.ns} --type merge -p '{"stringData":{"${detail.key}":"<value>"}}'`
+        : `kubectl patch configmap ${detail.name}${names.ns} --type merge -p '{"data":{"${detail.key}":"<value>"}}'`,
+    ]);
+  }
+  // Log-reported missing variable.
+  const wanted = detail.key ?? "<VAR>";
+  if (found?.instead) {
+    const refKey = found.kind === "Secret" ? "secretKeyRef" : "configMapKeyRef";
+    env.push({ name: wanted, valueFrom: { [refKey]: { name: found.name, key: found.instead } } } as EnvVarSpec);
+    return changeContainer(context, { env }, `The app needs ${wanted}; ${found.kind} ${found.name} has key "${found.instead}": pass it as ${wanted}`);
+  }
+  if (/^[A-Z][A-Z0-9_]+$/.test(wanted)) {
+    env.push({ name: wanted, value: "<value>" });
+    return changeContainer(context, { env }, `The app reads ${wanted} and it is not set: add it to the container's env (from a Secret with secretKeyRef if it is a credential)`);
+  }
+  return commandsOnly(`The app's setting "${wanted}" is not defined: add it to the app's configuration or as an environment variable (Spring maps ${wanted.toUpperCase().replace(/[.-]/g, "_")})`, [logsCommand(names)]);
+}
+
+export const missingConfigReference = podCauseRule({
+  id: "pod/missing-config-reference",
+  category: "missing-config-reference",
+  title: "Secret, ConfigMap, key or environment variable missing or misspelt",
+  docs: {
+    cause: "The container references a Secret, ConfigMap or key that does not exist (CreateContainerConfigError, FailedMount), or the app itself stops because a setting it needs is not set (Python KeyError on os.environ, Spring 'Could not resolve placeholder', envconfig 'required key ... missing value').",
+    fix: "Create the missing object or key, or correct the misspelt name; ktriage suggests the closest existing key or object when the inputs hold them (passwrod -> password). Secret values are never shown: only names and keys.",
+    verify: ["kubectl get secret <NAME> -o jsonpath='{.data.<KEY>}' | base64 -d | wc -c", "kubectl describe pod <POD>", "kubectl rollout status deploy/<NAME>"],
+    references: ["seed 001 row 3, section 4.2", "https://kubernetes.io/docs/tasks/inject-data-application/distribute-credentials-secure/"],
+  },
+  equivalents: ["popeye:POP-304", "popeye:POP-407", "k8sgpt:Pod"],
+  explain(context) {
+    const match = context.d.cause.match;
+    return `The app stops because a setting it needs is not defined${match ? `: ${match.text.trim().slice(0, 200)}` : ""}. The variable or property is not set in the container's env, envFrom or config.`;
+  },
+  extraEvidence(context) {
+    const found = suggestion(context);
+    const out: Evidence[] = [];
+    if (found?.envIndex !== undefined) {
+      const entry = context.current?.env?.[found.envIndex];
+      out.push(containerSpecEvidence(context, ["env", found.envIndex], `env ${entry?.name} from ${found.kind} ${found.name} key "${found.key ?? "(all)"}"`));
+    }
+    if (found?.instead) out.push({ source: "api", path: `${found.kind} ${context.d.pod.namespace ?? "default"}/${found.name}`, text: found.key ? `${found.kind} ${found.name} holds keys: ${(found.keys ?? []).join(", ")} (did you mean "${found.instead}"?)` : `${found.kind} "${found.instead}" exists (did you mean it?)` });
+    else if (found?.keys) out.push({ source: "api", path: `${found.kind} ${context.d.pod.namespace ?? "default"}/${found.name}`, text: `${found.kind} ${found.name} holds keys: ${found.keys.join(", ") || "none"}` });
+    return out;
+  },
+  fix,
+  verify: (n, context) => {
+    const detail = context.d.cause.detail;
+    const key = suggestion(context)?.instead ?? detail.key ?? "<KEY>";
+    if (!detail.kind) {
+      const names = n.ownerKind === "Pod" ? `pod/${n.pod}` : n.owner;
+      return [
+        `kubectl get ${names}${n.ns} -o jsonpath='{range ${n.ownerKind === "Pod" ? "" : ".spec.template"}.spec.containers[*]}{.name}{": "}{.env[*].name}{"\\n"}{end}'   # ${detail.key ?? "the variable"} is listed (names only)`,
+        logsCommand(n),
+        ...restartVerify(n),
+      ];
+    }
+    const check =
+      detail.kind === "ConfigMap"
+        ? `kubectl get configmap ${detail.name}${n.ns} -o jsonpath='{.data.${key}}' | wc -c   # key exists (non-zero length)`
+        : `kubectl get secret ${detail.name ?? "<SECRET>"}${n.ns} -o jsonpath='{.data.${key}}' | base64 -d | wc -c   # key exists; prints its length, never the value`;
+    return [check, `kubectl describe pod ${n.pod}${n.ns} | grep -A10 Events   # no CreateContainerConfigError`, ...restartVerify(n)];
+  },
+});

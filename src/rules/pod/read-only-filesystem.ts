@@ -1,0 +1,48 @@
+import type { Fix } from "../../model/finding.js";
+import { changeContainer, dirname, volumeNameFor } from "../support/pod-fixes.js";
+import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+
+/** The directory that must be writable, from the path in the log line. */
+function writeDir(context: FixContext): string {
+  const text = context.d.cause.match?.text ?? "";
+  const path = context.d.cause.detail.path ?? /(\/[\w.@/-]+)['"]?:? (?:\w+ )?[Rr]ead-only file system/.exec(text)?.[1] ?? /(?:open|mkdir|create|write|changing permissions of|couldn't open temporary file) '?(\/[\w.@/-]+)/.exec(text)?.[1];
+  if (!path) return "/tmp";
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  return /\.[a-z0-9]+$/i.test(last) || /temporary file/.test(text) ? dirname(path) : path;
+}
+
+function fix(context: FixContext): Fix {
+  const dir = writeDir(context);
+  const volume = volumeNameFor(dir);
+  const mounts = [...(context.current?.volumeMounts ?? []), { name: volume, mountPath: dir }];
+  const volumes = [...(context.podSpec?.volumes ?? []), { name: volume, emptyDir: {} }];
+  return changeContainer(
+    context,
+    { volumeMounts: mounts },
+    `Keep readOnlyRootFilesystem and give the app a writable emptyDir at ${dir} (seed 001 4.6); if the data must survive restarts use a PVC instead`,
+    [],
+    { volumes },
+  );
+}
+
+export const readOnlyFilesystem = podCauseRule({
+  id: "pod/read-only-filesystem",
+  category: "read-only-filesystem",
+  title: "Writes fail on a read-only root filesystem (EROFS)",
+  docs: {
+    cause: "securityContext.readOnlyRootFilesystem is true (or the volume is mounted readOnly) and the app writes to a path inside the image: logs, temp files, caches, pid files. The write fails with 'Read-only file system' (EROFS) and the app exits.",
+    fix: "Keep the read-only root and mount a writable emptyDir (or PVC) at exactly the directory the app writes to.",
+    verify: ["kubectl exec <POD> -- touch <DIR>/.write-test", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
+    references: ["seed 001 row 11, section 4.6"],
+  },
+  equivalents: ["kube-linter:no-read-only-root-fs", "polaris:notReadOnlyRootFilesystem"],
+  explain(context) {
+    const ro = context.current?.securityContext?.readOnlyRootFilesystem;
+    return `The app writes to ${writeDir(context)}, which is on a read-only filesystem${ro ? " (securityContext.readOnlyRootFilesystem: true)" : ""}; the write fails with EROFS and the app exits.`;
+  },
+  extraEvidence(context) {
+    return context.current?.securityContext?.readOnlyRootFilesystem ? [containerSpecEvidence(context, ["securityContext", "readOnlyRootFilesystem"], "securityContext.readOnlyRootFilesystem: true")] : [];
+  },
+  fix,
+  verify: (n, context) => [`kubectl exec ${n.pod}${n.c}${n.ns} -- touch ${writeDir(context)}/.write-test`, logsCommand(n), ...restartVerify(n)],
+});

@@ -1,0 +1,47 @@
+import type { Fix } from "../../model/finding.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { templateFix, type JsonObject } from "../support/workload.js";
+
+function fix(context: FixContext): Fix {
+  const sidecar = context.d.cause.detail.sidecar ?? "the sidecar";
+  const port = context.d.cause.detail.port ?? "15000";
+  const owner = context.owner;
+  if (sidecar === "istio-proxy" && owner) {
+    const annotations = { "proxy.istio.io/config": '{ "holdApplicationUntilProxyStarts": true }' };
+    const path = owner.kind === "Pod" ? [] : owner.templatePath;
+    const wrap = (value: JsonObject): JsonObject => path.reduceRight<JsonObject>((inner, key) => ({ [key]: inner }), value);
+    const before = (owner.object ? (path.reduce<unknown>((node, key) => (node as JsonObject | undefined)?.[key], owner.object) as JsonObject | undefined)?.metadata : undefined) as JsonObject | undefined;
+    const patch = JSON.stringify(wrap({ metadata: { annotations } }));
+    const ns = context.names.ns;
+    return {
+      description: "Start the app only after istio-proxy is ready: set holdApplicationUntilProxyStarts for this workload (or mesh-wide in meshConfig.defaultConfig)",
+      yaml: { target: `${owner.kind} ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`, before: `metadata:\n  annotations: ${JSON.stringify(before?.annotations ?? {})}`, after: `metadata:\n  annotations:\n    proxy.istio.io/config: '{ "holdApplicationUntilProxyStarts": true }'` },
+      patch,
+      commands: owner.kind === "Pod" ? [`kubectl delete pod ${owner.name}${ns}   # recreate it from its manifest with the annotation`] : [`kubectl patch ${owner.kind.toLowerCase()} ${owner.name}${ns} --type strategic -p '${patch}'`],
+    };
+  }
+  const probe = { exec: { command: ["sh", "-c", `nc -z localhost ${port}`] }, failureThreshold: 60, periodSeconds: 2 };
+  if (owner && context.current) {
+    const name = context.d.container?.name ?? "app";
+    return templateFix(owner, { containers: [{ name, startupProbe: context.current.startupProbe ?? null }] }, { containers: [{ name, startupProbe: probe }] }, `Make the app wait for ${sidecar} (localhost:${port}): on Kubernetes >= 1.29 run ${sidecar} as a native sidecar (an init container with restartPolicy: Always, started and ready before the app), or retry in the app; a startupProbe that checks the sidecar's port keeps the kubelet patient (seed 001 4.8)`);
+  }
+  return { description: `The app starts before ${sidecar} is ready: order them (native sidecar, holdApplicationUntilProxyStarts for Istio) or retry in the app (seed 001 4.8)`, commands: [logsCommand(context.names)] };
+}
+
+export const sidecarDependency = podCauseRule({
+  id: "pod/sidecar-dependency",
+  category: "sidecar-dependency",
+  title: "The app starts before its sidecar is ready",
+  docs: {
+    cause: "The app connects through a sidecar in the same pod (istio-proxy, cloud-sql-proxy, vault agent) at localhost as soon as it starts; the sidecar is not ready yet, the connection is refused and the app exits.",
+    fix: "Order the start-up: holdApplicationUntilProxyStarts for Istio, native sidecars (init containers with restartPolicy: Always) on Kubernetes >= 1.29, or a startupProbe and retries in the app (seed 001 4.8).",
+    verify: ["kubectl get pod <POD> -o jsonpath='{.status.containerStatuses[*].ready}'", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
+    references: ["seed 001 row 15, section 4.8", "https://istio.io/latest/docs/ops/common-problems/injection/"],
+  },
+  equivalents: [],
+  explain(context) {
+    return `The app connects to localhost:${context.d.cause.detail.port ?? "?"}, where ${context.d.cause.detail.sidecar ?? "its sidecar"} listens, before that sidecar is ready; the connection is refused and the app exits.`;
+  },
+  fix,
+  verify: (n) => [`kubectl get pod ${n.pod}${n.ns} -o jsonpath='{range .status.containerStatuses[*]}{.name}{" ready="}{.ready}{" restarts="}{.restartCount}{"\\n"}{end}'`, logsCommand(n), ...restartVerify(n)],
+});

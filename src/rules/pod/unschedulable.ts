@@ -1,0 +1,41 @@
+import type { Fix } from "../../model/finding.js";
+import { podCauseRule, type FixContext } from "../support/pod-rule.js";
+import { templateFix, type JsonObject } from "../support/workload.js";
+
+function fix(context: FixContext): Fix {
+  const sub = context.d.cause.detail.subcause ?? "other";
+  const n = context.names;
+  const spec = context.podSpec;
+  const owner = context.owner;
+  if (sub === "selector" && owner && spec?.nodeSelector) {
+    return templateFix(owner, { nodeSelector: spec.nodeSelector }, { nodeSelector: Object.fromEntries(Object.keys(spec.nodeSelector).map((key) => [key, "<a value a node has>"])) } as JsonObject, "No node carries the labels the pod selects: correct the nodeSelector/affinity to labels the nodes have (or label a node)", ["kubectl get nodes --show-labels", `kubectl label node <NODE> ${Object.entries(spec.nodeSelector).map(([k, v]) => `${k}=${v}`).join(" ")}`]);
+  }
+  if (sub === "taint" && owner) {
+    const taint = /\{([^}]+)\}/.exec(context.d.cause.detail.message ?? "")?.[1] ?? "";
+    const [key, value] = taint.split(":")[0]!.split("=").map((s) => s.trim());
+    const toleration = key ? { key, operator: value ? "Equal" : "Exists", ...(value ? { value } : {}), effect: "NoSchedule" } : { key: "<taint-key>", operator: "Exists", effect: "NoSchedule" };
+    return templateFix(owner, { tolerations: spec?.tolerations ?? [] }, { tolerations: [...(spec?.tolerations ?? []), toleration] }, `The nodes are tainted${taint ? ` (${taint})` : ""}: add a toleration if the pod belongs there, or schedule it on untainted nodes`, ["kubectl describe nodes | grep -A2 Taints"]);
+  }
+  if (sub.startsWith("insufficient")) {
+    return { description: "No node has enough free capacity for the pod's requests: lower the requests to what the app really uses, free capacity, or add nodes (cluster autoscaler)", commands: ["kubectl describe nodes | grep -A8 'Allocated resources'", `kubectl get pod ${n.pod}${n.ns} -o jsonpath='{.spec.containers[*].resources.requests}{"\\n"}'`, "kubectl top nodes"] };
+  }
+  if (sub === "unbound-pvc") {
+    return { description: "A PersistentVolumeClaim the pod mounts is not bound: check its StorageClass exists and provisions, or create a matching PersistentVolume", commands: [`kubectl get pvc${n.ns}`, `kubectl describe pvc <CLAIM>${n.ns}`, "kubectl get storageclass"] };
+  }
+  return { description: "Read the scheduler's message: it counts, per reason, the nodes that do not fit; fix the pod's requests, selectors, affinity or tolerations accordingly", commands: [`kubectl describe pod ${n.pod}${n.ns} | grep -A5 Events`, "kubectl get nodes -o wide"] };
+}
+
+export const unschedulable = podCauseRule({
+  id: "pod/unschedulable",
+  category: "unschedulable",
+  title: "Pod Pending: no node fits (resources, selectors, affinity, taints, unbound PVC)",
+  docs: {
+    cause: "The scheduler cannot place the pod (FailedScheduling, PodScheduled False): no node has enough free CPU/memory/GPU for its requests, none matches its nodeSelector or affinity, all carry taints it does not tolerate, or a PersistentVolumeClaim it mounts is unbound. Also kubelet admission rejections (OutOfcpu, OutOfmemory).",
+    fix: "Lower requests or add capacity, correct selectors/affinity or label nodes, add tolerations, or get the PVC bound.",
+    verify: ["kubectl describe pod <POD> | grep -A5 Events", "kubectl get pod <POD> -o wide -w"],
+    references: ["../shared/reference/reasons.tsv (FailedScheduling)", "https://kubernetes.io/docs/concepts/scheduling-eviction/"],
+  },
+  equivalents: ["k8sgpt:Pod"],
+  fix,
+  verify: (n) => [`kubectl get pod ${n.pod}${n.ns} -o wide -w   # gets a NODE and leaves Pending`, `kubectl describe pod ${n.pod}${n.ns} | grep -A5 Events   # Scheduled instead of FailedScheduling`],
+});

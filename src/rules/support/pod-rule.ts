@@ -1,0 +1,253 @@
+import type { Category } from "../../model/categories.js";
+import type { Evidence, Finding, Fix, Severity } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import { meaningfulTail } from "../../signatures/scan.js";
+import type { ClusterView, InputKind } from "../../view/cluster-view.js";
+import { defineRule, type Rule, type RuleDocs } from "../../engine/rule.js";
+import { diagnoseView, type Diagnosis } from "./diagnosis.js";
+import { eventEvidence, logLineEvidence } from "./evidence.js";
+import type { ContainerContext } from "./pod-context.js";
+import type { ContainerSpec, PodSpec, PodStatus } from "./pod-types.js";
+import { restartTimeline, timelineEvidence } from "./timeline.js";
+import { findContainer, kubectlRef, namespaceFlag, podSpecOf, rolloutUndoCommand, templateOwnerOf, type JsonObject, type TemplateOwner } from "./workload.js";
+
+/** Names a rule's commands need: pod, namespace flag, container flag, owner. */
+export interface CommandNames {
+  pod: string;
+  namespace: string;
+  /** ` -n NS` or "" */
+  ns: string;
+  /** ` -c NAME` or "" */
+  c: string;
+  container: string;
+  /** `deployment/api` when the pod has a template owner, else `pod/NAME`. */
+  owner: string;
+  ownerKind: string;
+}
+
+export function commandNames(d: Diagnosis, owner: TemplateOwner | undefined): CommandNames {
+  const container = d.container?.name ?? "";
+  return {
+    pod: d.pod.name,
+    namespace: d.pod.namespace ?? "default",
+    ns: namespaceFlag(d.pod.namespace),
+    c: container ? ` -c ${container}` : "",
+    container,
+    owner: owner && owner.kind !== "Pod" ? kubectlRef(owner) : `pod/${d.pod.name}`,
+    ownerKind: owner?.kind ?? "Pod",
+  };
+}
+
+export interface FixContext {
+  d: Diagnosis;
+  view: ClusterView;
+  /** The Pod's template owner (Deployment, StatefulSet, DaemonSet, Job, CronJob) or the pod itself; absent without a Pod object. */
+  owner?: TemplateOwner;
+  /** The container as the owner's template (or the pod) declares it. */
+  current?: ContainerSpec;
+  /** The pod spec as the owner's template (or the pod) declares it. */
+  podSpec?: PodSpec;
+  names: CommandNames;
+}
+
+export interface PodRuleSpec {
+  id: string;
+  category: Category;
+  title: string;
+  docs: RuleDocs;
+  equivalents?: string[];
+  severity?: Severity;
+  fallback?: boolean;
+  inputs?: InputKind[];
+  /** Only diagnoses this rule explains (defaults to those of its category). */
+  filter?: (d: Diagnosis) => boolean;
+  /** The plain-words cause, when the diagnosis leaves it to the rule. */
+  explain?: (context: FixContext) => string;
+  /** Evidence only this rule knows to add (spec fields with their lines). */
+  extraEvidence?: (context: FixContext) => Evidence[];
+  fix: (context: FixContext) => Fix | undefined;
+  verify: (names: CommandNames, context: FixContext) => string[];
+}
+
+/** The container in the owner's template when the inputs hold the owner, else in the pod. */
+export function templateContainer(owner: TemplateOwner | undefined, d: Diagnosis): { container?: ContainerSpec; podSpec?: PodSpec } {
+  const from = owner?.object ? podSpecOf(owner.object) : undefined;
+  const spec = (from?.spec ?? d.pod.spec) as PodSpec | undefined;
+  const name = d.container?.name;
+  const container = d.container && spec ? (findContainer(spec as JsonObject, name, d.container.init) as ContainerSpec | undefined) : undefined;
+  return { container: container ?? d.container?.spec, podSpec: spec };
+}
+
+/** Evidence that quotes a field of the container's spec, with the file and line it sits on. */
+export function containerSpecEvidence(context: FixContext, field: Array<string | number>, text: string): Evidence {
+  const container = context.d.container;
+  const object = context.owner?.object && context.owner.object !== context.d.pod.object ? context.owner.object : context.d.pod.object;
+  const loaded = object ? context.view.loadedOf(object) : undefined;
+  let base: Array<string | number> = container?.specPath ?? ["spec", "containers", 0];
+  if (object && object !== context.d.pod.object && context.owner) {
+    const list = (podSpecOf(object)?.spec[container?.init ? "initContainers" : "containers"] as Array<{ name?: string }> | undefined) ?? [];
+    const index = Math.max(0, list.findIndex((c) => c.name === container?.name));
+    base = [...context.owner.templatePath, "spec", container?.init ? "initContainers" : "containers", index];
+  }
+  const line = loaded?.locate?.([...base, ...field]);
+  const evidence: Evidence = { source: "spec", text, path: loaded?.origin.file ?? [...base, ...field].join(".") };
+  if (line !== undefined) evidence.line = line;
+  return evidence;
+}
+
+function locateStatus(view: ClusterView, pod: KubeObject | undefined, statusPath: string): { file?: string; line?: number } {
+  if (!pod) return {};
+  const loaded = view.loadedOf(pod);
+  if (!loaded) return {};
+  const path = statusPath.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const line = loaded.locate?.(path) ?? loaded.origin.line;
+  return { file: loaded.origin.file, ...(line !== undefined ? { line } : {}) };
+}
+
+function isHealthy(container: ContainerContext): boolean {
+  const status = container.status;
+  if (!status) return false;
+  if (status.state?.terminated?.exitCode === 0) return true;
+  return !!status.state?.running && status.ready !== false;
+}
+
+function othersEvidence(d: Diagnosis): Evidence[] {
+  if (!d.container) return [];
+  const others = d.pod.containers.filter((c) => c !== d.container && !c.init && c.status);
+  if (others.length === 0) return [];
+  const healthy = others.filter(isHealthy);
+  const text = others
+    .map((c) => `${c.name} ${c.status?.state?.running ? "Running" : c.status?.state?.terminated ? `Terminated (${c.status.state.terminated.reason ?? c.status.state.terminated.exitCode})` : `Waiting (${c.status?.state?.waiting?.reason ?? ""})`}${c.status?.ready ? ", Ready" : ""}, ${c.status?.restartCount ?? 0} restarts`)
+    .join("; ");
+  return [{ source: "status", path: "status.containerStatuses", text: `${healthy.length === others.length ? "the other containers are fine" : "other containers"}: ${text}` }];
+}
+
+/** A new ReplicaSet crashing while pods of an older one of the same Deployment are Ready: the rollout brought the crash. */
+export function rolloutEvidence(view: ClusterView, d: Diagnosis, owner: TemplateOwner | undefined): Evidence | undefined {
+  const pod = d.pod.object;
+  if (!pod || owner?.kind !== "Deployment") return undefined;
+  const hash = pod.metadata.labels?.["pod-template-hash"];
+  if (!hash) return undefined;
+  const prefix = `${owner.name}-`;
+  const olderReady = view.kind("Pod").filter((other) => {
+    if (other === pod || other.metadata.namespace !== pod.metadata.namespace) return false;
+    const otherHash = other.metadata.labels?.["pod-template-hash"];
+    const rs = other.metadata.ownerReferences?.find((ref) => ref.kind === "ReplicaSet")?.name ?? "";
+    if (!otherHash || otherHash === hash || !rs.startsWith(prefix)) return false;
+    const status = other.status as PodStatus | undefined;
+    return status?.phase === "Running" && (status.containerStatuses ?? []).every((s) => s.ready);
+  });
+  const replicaSets = view.kind("ReplicaSet").filter((rs) => rs.metadata.namespace === pod.metadata.namespace && rs.metadata.ownerReferences?.some((ref) => ref.kind === "Deployment" && ref.name === owner.name));
+  const current = replicaSets.find((rs) => rs.metadata.name === `${owner.name}-${hash}`);
+  const revision = (rs: KubeObject) => Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
+  const olderRs = replicaSets.find((rs) => rs !== current && (rs.status as { readyReplicas?: number } | undefined)?.readyReplicas && (!current || revision(rs) < revision(current)));
+  if (olderReady.length === 0 && !olderRs) return undefined;
+  const oldName = olderRs?.metadata.name ?? olderReady[0]!.metadata.ownerReferences?.find((ref) => ref.kind === "ReplicaSet")?.name ?? "the previous ReplicaSet";
+  return {
+    source: "status",
+    path: `ReplicaSet ${owner.namespace ?? "default"}/${owner.name}-${hash}`,
+    text: `recent rollout: new ReplicaSet ${owner.name}-${hash} crashes while ${oldName} still has Ready pods${olderReady.length ? ` (${olderReady.map((p) => p.metadata.name).join(", ")})` : ""}: rolling back restores service`,
+  };
+}
+
+function tailEvidence(d: Diagnosis): Evidence[] {
+  const container = d.container;
+  if (!container || container.logs.length === 0) return [];
+  const stream = container.logs[0]!;
+  return meaningfulTail(stream, 6).map((entry) => logLineEvidence(stream, entry.line, entry.text));
+}
+
+/** The lines after a matched line that belong to it (panic message, exception chain), so the evidence reads whole. */
+function followingLines(d: Diagnosis): Evidence[] {
+  const match = d.cause.match;
+  if (!match || d.cause.category !== "app-runtime-error") return [];
+  const out: Evidence[] = [];
+  for (let index = match.index + 1; index < match.stream.lines.length && out.length < 2; index++) {
+    const text = match.stream.lines[index]!;
+    if (text.trim() === "" || /^\s+at |^\s*goroutine \d+/.test(text)) continue;
+    out.push(logLineEvidence(match.stream, match.stream.firstLine + index, text));
+  }
+  return out;
+}
+
+/** Builds the Rule for one pod cause category from the shared diagnosis. */
+export function podCauseRule(spec: PodRuleSpec): Rule {
+  return defineRule({
+    id: spec.id,
+    category: spec.category,
+    severity: spec.severity ?? "error",
+    title: spec.title,
+    docs: spec.docs,
+    equivalents: spec.equivalents ?? [],
+    inputs: spec.inputs ?? ["pods", "events", "logs"],
+    requires: [],
+    scopes: ["diagnose"],
+    ...(spec.fallback ? { fallback: true } : {}),
+    analyze(view) {
+      const findings: Finding[] = [];
+      if (!view.has("pods") && !view.has("events") && !view.has("logs")) return findings;
+      for (const d of diagnoseView(view)) {
+        if (spec.filter ? !spec.filter(d) : d.cause.category !== spec.category) continue;
+        const owner = d.pod.object ? templateOwnerOf(view, d.pod.object) : undefined;
+        const { container: current, podSpec } = templateContainer(owner, d);
+        const names = commandNames(d, owner);
+        const context: FixContext = { d, view, owner, current, podSpec, names };
+        const evidence: Evidence[] = [...d.cause.evidence, ...followingLines(d), ...(spec.extraEvidence?.(context) ?? [])];
+        const backoff = d.container?.events.find((e) => e.reason === "BackOff" && /restarting failed container/i.test(e.message));
+        if (backoff && !evidence.some((e) => e.text.includes(backoff.message))) evidence.push(eventEvidence(backoff));
+        const timeline = restartTimeline(d.container?.status);
+        if (timeline && (timeline.restartCount > 0 || d.container?.status?.state?.waiting?.reason === "CrashLoopBackOff")) {
+          evidence.push(...timelineEvidence(timeline, view.now, d.container!.statusPath));
+        }
+        if (d.cause.category === "unknown-crash" || (d.cause.category === "init-container-failure" && !d.cause.match)) evidence.push(...tailEvidence(d));
+        evidence.push(...othersEvidence(d));
+        const rollout = rolloutEvidence(view, d, owner);
+        if (rollout) evidence.push(rollout);
+        let fix = spec.fix(context);
+        if (rollout && owner) {
+          const undo = rolloutUndoCommand(owner);
+          fix = fix
+            ? { ...fix, commands: [`${undo}   # quickest way back: the previous ReplicaSet was healthy`, ...fix.commands] }
+            : { description: "Roll back to the previous ReplicaSet, which was healthy, then fix the new version.", commands: [undo, `kubectl rollout status ${kubectlRef(owner)}${namespaceFlag(owner.namespace)}`] };
+        }
+        const location = locateStatus(view, d.pod.object, d.container?.statusPath ?? "status");
+        const finding: Finding = {
+          rule: spec.id,
+          category: spec.category,
+          severity: d.cause.severity,
+          confidence: d.cause.confidence,
+          resource: {
+            kind: "Pod",
+            ...(d.pod.namespace ? { namespace: d.pod.namespace } : {}),
+            name: d.pod.name,
+            ...(d.container?.name ? { container: d.container.name } : {}),
+            ...location,
+          },
+          summary: d.cause.summary,
+          evidence,
+          cause: d.cause.cause || spec.explain?.(context) || spec.docs.cause,
+          verify: spec.verify(names, context),
+          equivalents: spec.equivalents ?? [],
+        };
+        if (fix) finding.fix = fix;
+        findings.push(finding);
+      }
+      return findings;
+    },
+  });
+}
+
+/** The restart checks every crash fix ends with (seed 001 section 10: after the change). */
+export function restartVerify(n: CommandNames): string[] {
+  const rollout = n.ownerKind === "Deployment" || n.ownerKind === "StatefulSet" || n.ownerKind === "DaemonSet" ? [`kubectl rollout status ${n.owner}${n.ns}`] : [];
+  return [
+    ...rollout,
+    `kubectl get pod ${n.pod}${n.ns} -o jsonpath='{.status.containerStatuses[*].restartCount}{"\\n"}'   # must stop increasing`,
+    `kubectl get events${n.ns} --sort-by=.lastTimestamp | tail -n 50   # no new BackOff/Killing`,
+  ];
+}
+
+/** `kubectl logs --previous` for the container, as seed 001 section 2 starts. */
+export function logsCommand(n: CommandNames, previous = true): string {
+  return `kubectl logs ${n.pod}${n.c}${n.ns}${previous ? " --previous" : ""} --timestamps`;
+}

@@ -1,0 +1,19 @@
+import { unschedulable } from "../../../src/rules/pod/unschedulable.js";
+import { testRule } from "../../helpers/rule-tester.js";
+import { deployment, event, list, NOW, pod, running } from "./fixtures.js";
+
+const pending = (message: string, spec: Record<string, unknown> = {}) =>
+  pod({ owner: "Deployment/api", phase: "Pending", containers: [{ resources: { requests: { cpu: "4", memory: "8Gi" } } }], spec: { nodeName: undefined, ...spec }, podStatus: { conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastTransitionTime: "2025-06-02T09:58:11Z" }] } });
+
+testRule(unschedulable, {
+  valid: [
+    { name: "scheduled and running", files: { "pod.json": list(pod({ containers: [{ status: running() }] })) }, now: NOW },
+    { name: "old FailedScheduling event, pod scheduled since", files: { "pod.json": list(pod({ containers: [{ status: running() }] }), event("FailedScheduling", "0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.", { component: "default-scheduler" })) }, now: NOW },
+  ],
+  invalid: [
+    { name: "insufficient memory (holmesgpt h06 wording)", files: { "pod.json": list(pending("0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.")) }, now: NOW, expect: { category: "unschedulable", summary: /enough free memory/, fixIncludes: [/Allocated resources/] } },
+    { name: "node selector matches no node", files: { "pod.json": list(pending("0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", { nodeSelector: { disktype: "ssd" } }), deployment("api", [{}], { spec: { nodeSelector: { disktype: "ssd" } } })) }, now: NOW, expect: { category: "unschedulable", summary: /nodeSelector/, fixIncludes: [/kubectl label node <NODE> disktype=ssd/] } },
+    { name: "untolerated taint", files: { "pod.json": list(pending("0/2 nodes are available: 2 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")) }, now: NOW, expect: { category: "unschedulable", summary: /taints/, fixIncludes: [/tolerations/] } },
+    { name: "unbound PVC from events text only", files: { "events.txt": "LAST SEEN   TYPE      REASON             OBJECT                MESSAGE\n2m          Warning   FailedScheduling   pod/postgres-0        0/2 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.\n" }, expect: { category: "unschedulable", resource: { name: "postgres-0" }, summary: /PersistentVolumeClaim/ } },
+  ],
+});
