@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node } from "yaml";
 import type { FieldLocator, KubeObject, Origin } from "../model/kube.js";
+import { JsonLines } from "./json-lines.js";
 
 export interface ParsedObject {
   object: KubeObject;
@@ -26,7 +27,36 @@ export function parseKubeDocuments(text: string, file: string): ParseResult {
   if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && text.length > POSITION_LIMIT_BYTES) {
     return parseLargeJson(text, file);
   }
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    const parsed = parseJsonWithLines(text, file);
+    if (parsed) return parsed;
+  }
   return parseWithPositions(text, file);
+}
+
+/** Valid JSON: JSON.parse, with field lines found on demand. Invalid JSON returns undefined (the positional parser then reports it). */
+function parseJsonWithLines(text: string, file: string): ParseResult | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const result: ParseResult = { objects: [], problems: [] };
+  const lines = new JsonLines(text);
+  const locate = (prefix: ReadonlyArray<string | number>): FieldLocator => {
+    let base: number | undefined;
+    return (path) => {
+      base ??= lines.offsetOf(prefix);
+      return base === undefined ? undefined : lines.lineBelow(base, path);
+    };
+  };
+  const lineAt = (path: ReadonlyArray<string | number>) => {
+    const offset = lines.offsetOf(path);
+    return offset === undefined ? undefined : lines.lineOf(offset);
+  };
+  collectObjects(value, { file, line: lines.lineOf(text.length - text.trimStart().length) }, { locate, lineAt }, result, []);
+  return result;
 }
 
 function parseLargeJson(text: string, file: string): ParseResult {

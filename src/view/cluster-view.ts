@@ -51,6 +51,7 @@ export class ClusterView {
   private readonly eventsByObject = new Map<string, EventRecord[]>();
   private readonly logsByContainer = new Map<string, LogStream[]>();
   private readonly loadedByObject = new Map<KubeObject, LoadedObject>();
+  private readonly objectsByKind = new Map<string, KubeObject[]>();
 
   constructor(init: {
     options: ViewOptions;
@@ -103,7 +104,10 @@ export class ClusterView {
 
   /** Objects of a kind, without their origins. */
   kind(kind: string): KubeObject[] {
-    return this.list(kind).map((loaded) => loaded.object);
+    // The view never changes once built, so each kind's array is made once (rules call this inside loops).
+    let objects = this.objectsByKind.get(kind);
+    if (!objects) this.objectsByKind.set(kind, (objects = this.list(kind).map((loaded) => loaded.object)));
+    return objects;
   }
 
   kinds(): string[] {

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Scale benchmark: for each size, generates a synthetic snapshot (bench/generate-snapshot.mjs) in a
+// temporary folder, then loads and analyses it in a fresh child process so that peak RSS is per size.
+// Prints one line per size:
+//
+//   pods=10000 events=50000 load_ms=... analyze_ms=... rss_mb=...
+//
+//   npm run bench                       # 1k, 10k, 100k pods
+//   npm run bench -- 1000 10000         # chosen sizes
+//   BENCH_KEEP=1 npm run bench          # keep the generated snapshots (printed on stderr)
+//   BENCH_TIMEOUT_S=600 npm run bench   # stop a size whose analysis runs longer (default 900 s)
+//
+// Needs a build (dist/, or BENCH_DIST=<dir>); runs `npm run build` when dist/ is missing.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "..");
+/** A size whose analysis takes longer than this is stopped and reported as a timeout. */
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 900);
+const DIST = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(ROOT, "dist");
+
+if (process.argv[2] === "--measure") {
+  await measure(process.argv[3]);
+} else {
+  await main(process.argv.slice(2));
+}
+
+async function main(args) {
+  const sizes = args.length ? args.map(Number) : [1_000, 10_000, 100_000];
+  if (!existsSync(join(DIST, "view", "load.js")) || !existsSync(join(DIST, "engine", "engine.js")) || !existsSync(join(DIST, "rules", "index.js"))) {
+    process.stderr.write("bench: dist/ is missing, running npm run build\n");
+    const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+    if (!existsSync(join(DIST, "view", "load.js"))) {
+      process.stderr.write(`bench: the build did not produce dist/ (exit ${build.status})\n`);
+      process.exit(2);
+    }
+  }
+  for (const pods of sizes) {
+    const dir = join(tmpdir(), `ktriage-bench-${pods}`);
+    process.stderr.write(`bench: generating ${pods} pods in ${dir}\n`);
+    const generated = JSON.parse(execFileSync(process.execPath, [join(HERE, "generate-snapshot.mjs"), "--pods", String(pods), "--out", dir], { encoding: "utf8", maxBuffer: 1 << 20 }).trim());
+    const child = spawnSync(process.execPath, ["--max-old-space-size=8192", fileURLToPath(import.meta.url), "--measure", dir], { encoding: "utf8", maxBuffer: 1 << 20, timeout: TIMEOUT_S * 1000 });
+    const reports = child.stdout.trim().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    const loaded = reports.find((report) => report.phase === "loaded");
+    const result = reports.find((report) => report.phase === "analysed");
+    if (result) {
+      console.log(`pods=${result.pods} events=${result.events} load_ms=${result.loadMs} analyze_ms=${result.analyzeMs} rss_mb=${result.rssMb}`);
+      process.stderr.write(`bench:   ${(generated.bytes / 1e6).toFixed(0)} MB on disk, ${generated.logs} log files, ${result.findings} findings from ${result.rules} rules, ${result.problems} input problems\n`);
+    } else {
+      const why = child.error?.code === "ETIMEDOUT" || child.signal ? `timeout(>${TIMEOUT_S * 1000})` : `error(exit-${child.status})`;
+      if (!child.signal) process.stderr.write(child.stderr);
+      console.log(`pods=${loaded?.pods ?? generated.pods} events=${loaded?.events ?? generated.events} load_ms=${loaded?.loadMs ?? "NaN"} analyze_ms=${why} rss_mb=${loaded?.rssMb ?? "NaN"}`);
+      process.stderr.write(`bench:   analysis did not finish; rss_mb is the peak after loading\n`);
+    }
+    if (process.env.BENCH_KEEP) process.stderr.write(`bench:   kept ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Child process: load the snapshot, run every diagnose rule, report times and peak RSS. */
+async function measure(dir) {
+  const { viewFromPaths } = await import(pathToFileURL(join(DIST, "view", "load.js")).href);
+  const { runRules } = await import(pathToFileURL(join(DIST, "engine", "engine.js")).href);
+  const { allRules } = await import(pathToFileURL(join(DIST, "rules", "index.js")).href);
+  const loadStart = performance.now();
+  const view = viewFromPaths([dir]);
+  const loadMs = Math.round(performance.now() - loadStart);
+  const pods = view.list("Pod").length;
+  console.log(JSON.stringify({ phase: "loaded", pods, events: view.events.length, loadMs, rssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  const analyzeStart = performance.now();
+  const result = runRules(allRules, view, { scope: "diagnose" });
+  const analyzeMs = Math.round(performance.now() - analyzeStart);
+  const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(
+    JSON.stringify({
+      phase: "analysed",
+      pods,
+      events: view.events.length,
+      loadMs,
+      analyzeMs,
+      rssMb,
+      findings: result.findings.length,
+      rules: allRules.length,
+      problems: view.inputs.problems.length,
+    }),
+  );
+}
