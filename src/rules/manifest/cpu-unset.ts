@@ -1,0 +1,60 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
+import { limitRangeDefault, rawResource } from "./lib/resources.js";
+import { containersOf, isObject, workloadsOf } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/cpu-unset",
+  category: "cpu-throttling",
+  severity: "info",
+  equivalents: ["kube-linter:unset-cpu-requirements", "kube-score:container-resources", "polaris:cpuRequestsMissing", "polaris:cpuLimitsMissing", "popeye:POP-106", "popeye:POP-107"],
+  docs: { verify: ["kubectl top pod <pod> -n <namespace> --containers", "kubectl describe node <node> | grep -A8 'Allocated resources'"] },
+};
+
+export const cpuUnsetRule = defineRule({
+  ...meta,
+  title: "Container without a CPU request or limit",
+  docs: {
+    cause:
+      "With no CPU request the container gets only leftover CPU when the node is busy; start-up slows down and probes time out (the runbook's \"slow start -> liveness failure\"). Without any limit one container can also starve its neighbours.",
+    fix: "Set requests.cpu to what start-up and steady state really need (runbook starting point 300m) and a limit that does not throttle start-up (e.g. 1 core).",
+    verify: meta.docs.verify,
+    references: ["seed 001 section 8", "seed 001 section 3 row 10"],
+  },
+  inputs: ["workloads"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const workload of workloadsOf(view)) {
+      const defaultRequest = limitRangeDefault(view, workload.namespace, "cpu", "defaultRequest") ?? limitRangeDefault(view, workload.namespace, "cpu", "default");
+      const defaultLimit = limitRangeDefault(view, workload.namespace, "cpu", "default");
+      for (const ref of containersOf(workload)) {
+        const request = rawResource(ref.container, "requests", "cpu");
+        const limit = rawResource(ref.container, "limits", "cpu");
+        const missing = [...(request === undefined && limit === undefined && defaultRequest === undefined ? ["requests.cpu"] : []), ...(limit === undefined && defaultLimit === undefined ? ["limits.cpu"] : [])];
+        if (missing.length === 0) continue;
+        const resources = isObject(ref.container.resources) ? ref.container.resources : {};
+        findings.push(
+          objectFinding(meta, view, workload.object, {
+            field: isObject(ref.container.resources) ? [...ref.path, "resources"] : ref.path,
+            container: ref.name,
+            summary: `Container ${ref.name} of ${workload.kind} ${workload.name} has no ${missing.join(" and no ")}`,
+            cause: missing.includes("requests.cpu")
+              ? "Without a CPU request the container is first to be starved on a busy node: start-up stretches and liveness or startup probes can kill it before it is up."
+              : "Without a CPU limit a busy container can take the node's spare CPU from its neighbours; set one that does not throttle start-up.",
+            confidence: 0.35,
+            fix: containerChangeFix(
+              view,
+              workload,
+              ref.name,
+              { current: ref.container, set: { resources: { ...resources, requests: { ...(isObject(resources.requests) ? resources.requests : {}), cpu: request ?? "300m" }, limits: { ...(isObject(resources.limits) ? resources.limits : {}), cpu: limit ?? "1" } } }, init: ref.init },
+              "Set CPU requests and limits from measurement (runbook starting point: 300m / 1).",
+            ),
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,57 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { absenceConfidence, closest, findNamed, namesIn } from "./lib/lookup.js";
+import { nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
+import { objects, str, workloadsOf } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/image-pull-secret-missing",
+  category: "image-pull-failure",
+  severity: "error",
+  equivalents: ["popeye:POP-305"],
+  docs: { verify: ["kubectl get secret <name> -n <namespace> -o jsonpath='{.type}'", "kubectl get pods -n <namespace> -w"] },
+};
+
+export const imagePullSecretMissingRule = defineRule({
+  ...meta,
+  title: "imagePullSecrets names a Secret that does not exist",
+  docs: {
+    cause:
+      "The pod asks for registry credentials from a Secret that is not there. The kubelet pulls without them: a private image fails with ErrImagePull (`pull access denied ... may require authorization`) and then ImagePullBackOff.",
+    fix: "Create the docker-registry Secret in the workload's namespace, or correct the name in imagePullSecrets.",
+    verify: meta.docs.verify,
+    references: ["seed 003 (image pull failures)", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"],
+  },
+  inputs: ["workloads"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    const confidence = absenceConfidence(view, "Secret");
+    if (confidence === "skip") return [];
+    const certain = confidence === "certain";
+    for (const workload of workloadsOf(view)) {
+      objects(workload.spec.imagePullSecrets).forEach((entry, index) => {
+        const name = str(entry.name);
+        if (!name || findNamed(view, "Secret", workload.namespace, name)) return;
+        const suggestion = closest(name, namesIn(view, "Secret", workload.namespace));
+        const ns = nsFlag(workload.namespace);
+        const list = objects(workload.spec.imagePullSecrets);
+        const fixed = list.map((e, i) => (i === index && suggestion ? { name: suggestion } : e));
+        findings.push(
+          objectFinding(meta, view, workload.object, {
+            field: [...workload.specPath, "imagePullSecrets", index, "name"],
+            summary: `imagePullSecrets of ${workload.kind} ${workload.name} names Secret "${name}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+            cause: `Without the Secret "${name}" the kubelet pulls anonymously; a private registry answers \`pull access denied, repository does not exist or may require authorization\` and the pod goes ErrImagePull -> ImagePullBackOff.`,
+            severity: certain ? "error" : "warning",
+            confidence: certain ? 0.9 : 0.6,
+            fix: suggestion
+              ? podChangeFix(view, workload, { imagePullSecrets: list }, { imagePullSecrets: fixed }, `Use the existing Secret "${suggestion}".`)
+              : { description: `Create the registry Secret "${name}".`, commands: [`kubectl create secret docker-registry ${name}${ns} --docker-server=<registry> --docker-username=<user> --docker-password=<token>`] },
+            verify: [`kubectl get secret ${name}${ns} -o jsonpath='{.type}'   # kubernetes.io/dockerconfigjson`, `kubectl get pods${ns} -w`],
+          }),
+        );
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,57 @@
+/** What a few widely used images do at start that a manifest can break. */
+export interface ImageFacts {
+  /** Directories the image writes to at start (must be writable under readOnlyRootFilesystem). */
+  writes: string[];
+  /** Directories whose shipped contents the image needs (a ConfigMap mounted over them hides them). */
+  needsContents: string[];
+  /** The image's default user is root (runAsNonRoot without runAsUser is refused). */
+  runsAsRoot?: boolean;
+  /** Port the image listens on by default. */
+  defaultPort?: number;
+}
+
+/** Repository name (without registry and tag) -> facts. Matched on the last path segments. */
+const FACTS: Array<[RegExp, ImageFacts]> = [
+  [/(^|\/)nginx-unprivileged$/, { writes: ["/tmp"], needsContents: ["/etc/nginx"], runsAsRoot: false, defaultPort: 8080 }],
+  [/(^|\/)nginx$/, { writes: ["/var/cache/nginx", "/var/run"], needsContents: ["/etc/nginx"], runsAsRoot: true, defaultPort: 80 }],
+  [/(^|\/)httpd$/, { writes: ["/usr/local/apache2/logs"], needsContents: ["/usr/local/apache2/conf", "/usr/local/apache2"], runsAsRoot: true, defaultPort: 80 }],
+  [/(^|\/)postgres$/, { writes: ["/var/run/postgresql", "/var/lib/postgresql/data"], needsContents: [], runsAsRoot: true }],
+  [/(^|\/)mysql$|(^|\/)mariadb$/, { writes: ["/var/run/mysqld", "/var/lib/mysql", "/tmp"], needsContents: ["/etc/mysql"], runsAsRoot: true }],
+  [/(^|\/)redis$/, { writes: ["/data"], needsContents: [], runsAsRoot: true }],
+  [/(^|\/)tomcat$/, { writes: ["/usr/local/tomcat/logs", "/usr/local/tomcat/temp", "/usr/local/tomcat/work"], needsContents: ["/usr/local/tomcat/conf"], runsAsRoot: true }],
+  [/(^|\/)(elasticsearch|opensearch)$/, { writes: ["/usr/share/$1/config", "/usr/share/$1/data", "/usr/share/$1/logs", "/tmp"], needsContents: ["/usr/share/$1/config"] }],
+  [/(^|\/)(open-liberty|websphere-liberty)$/, { writes: ["/logs", "/output"], needsContents: ["/config"] }],
+  [/(^|\/)(busybox|alpine|ubuntu|debian|centos|fedora|node|python|golang|ruby|php|rabbitmq|memcached|mongo|traefik|haproxy|caddy)$/, { writes: [], needsContents: [], runsAsRoot: true }],
+];
+
+/** Repository path of an image reference, lower-cased, without registry host, tag or digest. */
+export function repositoryOf(image: string): string {
+  let ref = image.split("@")[0]!;
+  const lastSlash = ref.lastIndexOf("/");
+  const colon = ref.lastIndexOf(":");
+  if (colon > lastSlash) ref = ref.slice(0, colon);
+  const parts = ref.split("/");
+  if (parts.length > 1 && (parts[0]!.includes(".") || parts[0]!.includes(":") || parts[0] === "localhost")) parts.shift();
+  return parts.join("/").toLowerCase();
+}
+
+export function imageFacts(image: unknown): ImageFacts | undefined {
+  if (typeof image !== "string" || image === "") return undefined;
+  const repository = repositoryOf(image);
+  for (const [pattern, facts] of FACTS) {
+    const match = pattern.exec(repository);
+    if (!match) continue;
+    const name = match[2] ?? "";
+    const expand = (paths: string[]) => paths.map((p) => p.replace("$1", name));
+    return { ...facts, writes: expand(facts.writes), needsContents: expand(facts.needsContents) };
+  }
+  return undefined;
+}
+
+/** Whether `path` is `dir` or inside it. */
+export function isUnder(path: string, dir: string): boolean {
+  const clean = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
+  const a = clean(path);
+  const b = clean(dir);
+  return a === b || a.startsWith(b === "/" ? "/" : `${b}/`);
+}

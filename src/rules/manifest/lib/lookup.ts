@@ -1,0 +1,171 @@
+import type { KubeObject } from "../../../model/kube.js";
+import type { ClusterView } from "../../../view/cluster-view.js";
+import { isObject, objects, stringMap } from "./workloads.js";
+
+/**
+ * Name lookups that tolerate manifests without a namespace: an object with no
+ * namespace is applied to the current namespace, so it matches any namespace.
+ */
+interface KindIndex {
+  byName: Map<string, KubeObject[]>;
+  all: KubeObject[];
+}
+
+const indexes = new WeakMap<ClusterView, Map<string, KindIndex>>();
+
+function indexOf(view: ClusterView, kind: string): KindIndex {
+  let perView = indexes.get(view);
+  if (!perView) indexes.set(view, (perView = new Map()));
+  let index = perView.get(kind);
+  if (!index) {
+    const byName = new Map<string, KubeObject[]>();
+    const all = view.kind(kind);
+    for (const object of all) {
+      const name = object.metadata.name ?? "";
+      let list = byName.get(name);
+      if (!list) byName.set(name, (list = []));
+      list.push(object);
+    }
+    index = { byName, all };
+    perView.set(kind, index);
+  }
+  return index;
+}
+
+export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+export function findNamed(view: ClusterView, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+  const candidates = indexOf(view, kind).byName.get(name);
+  if (!candidates) return undefined;
+  return candidates.find((o) => o.metadata.namespace === namespace) ?? candidates.find((o) => sameNamespace(o.metadata.namespace, namespace));
+}
+
+/** Objects of a kind in a namespace (manifests without a namespace included). */
+export function inNamespace(view: ClusterView, kind: string, namespace: string | undefined): KubeObject[] {
+  return indexOf(view, kind).all.filter((o) => sameNamespace(o.metadata.namespace, namespace));
+}
+
+export function namesIn(view: ClusterView, kind: string, namespace: string | undefined): string[] {
+  return inNamespace(view, kind, namespace)
+    .map((o) => o.metadata.name ?? "")
+    .filter((name) => name !== "");
+}
+
+/**
+ * Whether the inputs carry what the cluster already has (a snapshot or
+ * `--against-cluster`): then a missing reference is certain, not a guess.
+ * Cluster inventories always hold Nodes or Namespaces; plain manifest sets rarely do.
+ */
+export function hasClusterContext(view: ClusterView): boolean {
+  return view.mode !== "lint" || view.list("Node").length > 0 || view.objects.some((o) => o.origin.file.startsWith("api:"));
+}
+
+/**
+ * How sure a "does not exist" can be for objects of a kind: `certain` when the
+ * cluster's inventory is loaded and holds objects of that kind (a snapshot
+ * that could not list Secrets proves nothing about them), `skip` when scanning
+ * a cluster whose inventory of that kind is absent, `likely` otherwise.
+ */
+export function absenceConfidence(view: ClusterView, kind: string): "certain" | "likely" | "skip" {
+  const listed = view.list(kind).length > 0 && !view.inputs.missing.some((m) => m.what.toLowerCase().includes(kind.toLowerCase()));
+  if (hasClusterContext(view) && listed) return "certain";
+  return view.mode === "lint" ? "likely" : "skip";
+}
+
+/** Levenshtein distance, bounded: returns `max + 1` as soon as it is exceeded. */
+export function editDistance(a: string, b: string, max = 4): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      rowMin = Math.min(rowMin, current[j]!);
+    }
+    if (rowMin > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The closest candidate to a misspelt name, if one is close enough to be the intended one. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  for (const candidate of candidates) {
+    if (candidate === name) continue;
+    const folded = candidate.toLowerCase().replace(/[-_.]/g, "") === name.toLowerCase().replace(/[-_.]/g, "") ? 0 : undefined;
+    const distance = folded ?? editDistance(name, candidate, limit);
+    if (distance <= limit && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best) return best;
+  // "db" for "db-headless", "api-config" for "api": one name extends the other by a suffix.
+  const extended = candidates.filter((candidate) => candidate.startsWith(`${name}-`) || name.startsWith(`${candidate}-`));
+  return extended.length === 1 ? extended[0] : undefined;
+}
+
+/** A label selector (matchLabels + matchExpressions, or a plain map for Services) against labels. */
+export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+  if (!isObject(selector)) return false;
+  const isLabelSelector = "matchLabels" in selector || "matchExpressions" in selector;
+  const matchLabels = stringMap(isLabelSelector ? selector.matchLabels : selector);
+  for (const [key, value] of Object.entries(matchLabels)) if (labels[key] !== value) return false;
+  if (!isLabelSelector) return true;
+  for (const expression of objects(selector.matchExpressions)) {
+    const key = String(expression.key ?? "");
+    const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    switch (expression.operator) {
+      case "In":
+        if (!has || !values.includes(labels[key]!)) return false;
+        break;
+      case "NotIn":
+        if (has && values.includes(labels[key]!)) return false;
+        break;
+      case "Exists":
+        if (!has) return false;
+        break;
+      case "DoesNotExist":
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** `{}` or a selector with nothing in it selects everything. */
+export function selectsAll(selector: unknown): boolean {
+  if (!isObject(selector)) return selector === undefined;
+  const labels = Object.keys(stringMap(selector.matchLabels ?? {})).length;
+  const expressions = objects(selector.matchExpressions).length;
+  const plain = !("matchLabels" in selector) && !("matchExpressions" in selector) ? Object.keys(selector).length : 0;
+  return labels === 0 && expressions === 0 && plain === 0;
+}
+
+export function formatSelector(selector: unknown): string {
+  if (!isObject(selector)) return "{}";
+  const isLabelSelector = "matchLabels" in selector || "matchExpressions" in selector;
+  const parts = Object.entries(stringMap(isLabelSelector ? selector.matchLabels : selector)).map(([k, v]) => `${k}=${v}`);
+  for (const expression of objects(selector.matchExpressions)) {
+    const values = Array.isArray(expression.values) ? expression.values.join(",") : "";
+    parts.push(`${String(expression.key)} ${String(expression.operator)}${values ? ` (${values})` : ""}`);
+  }
+  return parts.join(",") || "{}";
+}
+
+/** Namespace labels, when the Namespace is in the inputs. */
+export function namespaceLabels(view: ClusterView, namespace: string | undefined): Record<string, string> | undefined {
+  if (!namespace) return undefined;
+  const object = view.get("Namespace", undefined, namespace) ?? findNamed(view, "Namespace", undefined, namespace);
+  return object ? stringMap(object.metadata.labels) : undefined;
+}

@@ -1,0 +1,165 @@
+import { stringify } from "yaml";
+import type { Category } from "../../../model/categories.js";
+import type { Evidence, Finding, Fix, Severity } from "../../../model/finding.js";
+import type { KubeObject } from "../../../model/kube.js";
+import type { ClusterView } from "../../../view/cluster-view.js";
+import { containerFix, kubectlRef, namespaceFlag, templateFix, type ContainerChange, type JsonObject } from "../../support/workload.js";
+import type { Workload } from "./workloads.js";
+
+/** The parts of a rule a finding repeats. */
+export interface RuleMeta {
+  id: string;
+  category: Category;
+  severity: Severity;
+  equivalents: string[];
+  docs: { verify: string[] };
+}
+
+export interface FindingInput {
+  /** Path from the object's root to the offending field. */
+  field: ReadonlyArray<string | number>;
+  container?: string;
+  summary: string;
+  cause: string;
+  /** Evidence besides the offending field itself. */
+  evidence?: Evidence[];
+  /** Overrides the text of the offending-field evidence. */
+  fieldText?: string;
+  fix?: Fix;
+  severity?: Severity;
+  category?: Category;
+  confidence: number;
+  verify?: string[];
+  equivalents?: string[];
+}
+
+export function fieldPath(path: ReadonlyArray<string | number>): string {
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
+}
+
+function inlineValue(value: unknown): string {
+  if (value === undefined) return "(not set)";
+  if (typeof value === "string") return JSON.stringify(value);
+  const text = JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+export function valueAt(object: unknown, path: ReadonlyArray<string | number>): unknown {
+  let node: unknown = object;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
+
+/** The line of a field in the object's file, or the object's own line. */
+export function lineOf(view: ClusterView, object: KubeObject, path: ReadonlyArray<string | number>): { file?: string; line?: number } {
+  const loaded = view.loadedOf(object);
+  if (!loaded) return {};
+  const line = loaded.locate?.([...path]) ?? loaded.origin.line;
+  const file = loaded.origin.file.startsWith("api:") ? undefined : loaded.origin.file;
+  return { file, line };
+}
+
+/** Evidence pointing at a field of an object: `spec.template.spec.containers[0].image: "nginx"` at file:line. */
+export function fieldEvidence(view: ClusterView, object: KubeObject, path: ReadonlyArray<string | number>, text?: string): Evidence {
+  const { file, line } = lineOf(view, object, path);
+  const location = file ? {} : { path: `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name ?? ""}` };
+  return {
+    source: "manifest",
+    // "is" rather than ":" so that names of Secret keys (`secretKeyRef.key`) are not mistaken for secret values by redaction.
+    text: text ?? `${object.kind} ${object.metadata.name ?? ""} ${fieldPath(path)} is ${inlineValue(valueAt(object, path))}`,
+    ...(file ? { path: file } : location),
+    ...(line !== undefined ? { line } : {}),
+  };
+}
+
+/** A finding about one object, pointing at the line of the offending field. */
+export function objectFinding(meta: RuleMeta, view: ClusterView, object: KubeObject, input: FindingInput): Finding {
+  const { file, line } = lineOf(view, object, input.field);
+  const resource: Finding["resource"] = { kind: object.kind, name: object.metadata.name ?? "" };
+  if (object.metadata.namespace) resource.namespace = object.metadata.namespace;
+  if (input.container) resource.container = input.container;
+  if (file) resource.file = file;
+  if (line !== undefined) resource.line = line;
+  const finding: Finding = {
+    rule: meta.id,
+    category: input.category ?? meta.category,
+    severity: input.severity ?? meta.severity,
+    confidence: input.confidence,
+    resource,
+    summary: input.summary,
+    evidence: [fieldEvidence(view, object, input.field, input.fieldText), ...(input.evidence ?? [])],
+    cause: input.cause,
+    verify: input.verify ?? fillPlaceholders(meta.docs.verify, object, input.container, file),
+    equivalents: input.equivalents ?? meta.equivalents,
+  };
+  if (input.fix) finding.fix = input.fix;
+  return finding;
+}
+
+/** The rule's generic verify commands with this finding's names filled in (pod names stay `<pod>`: they are not known before deploy). */
+function fillPlaceholders(commands: readonly string[], object: KubeObject, container: string | undefined, file: string | undefined): string[] {
+  const name = object.metadata.name ?? "";
+  const kind = object.kind.toLowerCase();
+  return commands.map((command) => {
+    let out = command.replace(/\b(deployment|statefulset|daemonset)\/<name>/g, ["deployment", "statefulset", "daemonset"].includes(kind) ? `${kind}/${name}` : "$1/<name>");
+    if (object.metadata.namespace) out = out.replace(/<namespace>/g, object.metadata.namespace);
+    if (container) out = out.replace(/<container>/g, container);
+    if (file && file !== "-") out = out.replace(/<file>/g, file);
+    if (object.kind === "Service") out = out.replace(/<service>/g, name);
+    if (object.kind === "Ingress") out = out.replace(/ingress <name>/g, `ingress ${name}`);
+    if (object.kind === "PersistentVolumeClaim") out = out.replace(/pvc <name>/g, `pvc ${name}`);
+    return out;
+  });
+}
+
+/** Commands to apply a fix: edit and apply the file in lint mode, patch the live object otherwise. */
+function withApplyCommands(view: ClusterView, object: KubeObject, fix: Fix, extra: string[]): Fix {
+  if (view.mode !== "lint") return fix;
+  const { file } = lineOf(view, object, []);
+  const target = file && file !== "-" ? file : `<file with ${object.kind} ${object.metadata.name ?? ""}>`;
+  return { ...fix, commands: [`kubectl apply --dry-run=server -f ${target}`, `kubectl apply -f ${target}`, ...extra] };
+}
+
+/** A fix of a container in a workload's pod template. */
+export function containerChangeFix(view: ClusterView, workload: Workload, containerName: string, change: ContainerChange, description: string, extra: string[] = []): Fix {
+  return withApplyCommands(view, workload.object, containerFix(workload.owner, containerName, change, description, extra), [...rolloutCheck(view, workload), ...extra]);
+}
+
+/** A fix of pod-level fields of a workload's template. */
+export function podChangeFix(view: ClusterView, workload: Workload, before: JsonObject, after: JsonObject, description: string, extra: string[] = []): Fix {
+  return withApplyCommands(view, workload.object, templateFix(workload.owner, before, after, description, extra), [...rolloutCheck(view, workload), ...extra]);
+}
+
+function rolloutCheck(view: ClusterView, workload: Workload): string[] {
+  if (view.mode !== "lint") return [];
+  return ["Deployment", "StatefulSet", "DaemonSet"].includes(workload.kind) ? [`kubectl rollout status ${kubectlRef(workload)}${namespaceFlag(workload.namespace)}`] : [];
+}
+
+/** A fix of a non-workload object (Service, Ingress, PVC ...): the changed part before and after. */
+export function objectChangeFix(view: ClusterView, object: KubeObject, before: JsonObject, after: JsonObject, description: string, extra: string[] = []): Fix {
+  const toYaml = (value: unknown) => stringify(value, { lineWidth: 0 }).trimEnd();
+  const ns = namespaceFlag(object.metadata.namespace);
+  const patch = JSON.stringify(after);
+  const fix: Fix = {
+    description,
+    yaml: { target: `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name ?? ""}`, before: toYaml(before), after: toYaml(after) },
+    patch,
+    commands: [`kubectl patch ${object.kind.toLowerCase()} ${object.metadata.name ?? ""}${ns} --type merge -p '${patch}'`, ...extra],
+  };
+  return withApplyCommands(view, object, fix, extra);
+}
+
+export function workloadLabel(workload: { kind: string; namespace?: string; name: string }): string {
+  return `${workload.kind} ${workload.namespace ? `${workload.namespace}/` : ""}${workload.name}`;
+}
+
+export function nsFlag(namespace: string | undefined): string {
+  return namespaceFlag(namespace);
+}
+
+export function nest(path: ReadonlyArray<string>, value: unknown): JsonObject {
+  return path.reduceRight<JsonObject>((inner, key) => ({ [key]: inner }), value as JsonObject);
+}

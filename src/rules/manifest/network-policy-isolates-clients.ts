@@ -1,0 +1,100 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import { commandLine } from "./lib/commands.js";
+import { portsOf } from "./lib/probes.js";
+import { sameNamespace } from "./lib/lookup.js";
+import { ingressAdmits, policiesFor } from "./lib/network-policy.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
+import { selectedBy, serviceSelector } from "./lib/services.js";
+import { containersOf, isObject, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/network-policy-isolates-clients",
+  category: "network-policy-conflict",
+  severity: "error",
+  equivalents: [],
+  docs: { verify: ["kubectl exec <client pod> -n <namespace> -- wget -qO- -T 3 http://<service>:<port>/", "kubectl get networkpolicy -n <namespace> -o yaml"] },
+};
+
+/** Workloads whose env or command line name the Service as a host. */
+function clientsOf(service: KubeObject, workloads: Workload[]): Array<{ workload: Workload; text: string }> {
+  const name = service.metadata.name ?? "";
+  const ns = service.metadata.namespace;
+  const host = new RegExp(`(?:^|[/@\\s=,"'])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:\\.${ns ?? "[a-z0-9-]+"}(?:\\.svc(?:\\.cluster\\.local)?)?)?(?::\\d+|/|$|[\\s"',])`);
+  const clients: Array<{ workload: Workload; text: string }> = [];
+  for (const workload of workloads) {
+    for (const ref of containersOf(workload)) {
+      const texts = [...objects(ref.container.env).map((e) => str(e.value) ?? ""), commandLine(ref.container)];
+      const hit = texts.find((text) => host.test(text));
+      if (hit) {
+        clients.push({ workload, text: hit.length > 100 ? `${hit.slice(0, 97)}...` : hit });
+        break;
+      }
+    }
+  }
+  return clients;
+}
+
+export const networkPolicyIsolatesClientsRule = defineRule({
+  ...meta,
+  title: "An ingress NetworkPolicy shuts out the workload's only clients",
+  docs: {
+    cause:
+      "A NetworkPolicy with Ingress selects a workload's pods, and no ingress rule admits the workloads that call it (found by their env and command lines naming its Service), or the Ingress controller when an Ingress routes to it. Their connections time out although both sides run.",
+    fix: "Add an ingress rule admitting the clients (a podSelector for same-namespace callers, a namespaceSelector for the ingress controller's namespace) on the Service's target port.",
+    verify: meta.docs.verify,
+    references: ["seed 002 (network policy check)", "seed 001 section 3 row 6"],
+  },
+  inputs: ["network-policies", "workloads", "services"],
+  requires: ["network-policies", "services"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    const workloads = workloadsOf(view);
+    const ingresses = view.kind("Ingress");
+    for (const service of view.kind("Service")) {
+      const selector = serviceSelector(service);
+      if (!selector) continue;
+      const servers = selectedBy(view, service.metadata.namespace, selector).filter((s) => s.workload);
+      if (servers.length === 0) continue;
+      const port = objects(service.spec?.ports)[0];
+      if (!port) continue;
+      const declaredTarget = (port.targetPort ?? port.port) as number | string;
+      const protocol = str(port.protocol) ?? "TCP";
+      for (const server of servers) {
+        // A named targetPort is resolved to the number the server's container declares, which is what policies usually list.
+        const resolved = typeof declaredTarget === "string" ? containersOf(server.workload!).flatMap((c) => portsOf(c.container)).find((p) => p.name === declaredTarget)?.containerPort : undefined;
+        const targetPort = resolved ?? declaredTarget;
+        const policies = policiesFor(view, server.namespace, server.labels, "Ingress");
+        if (policies.length === 0) continue;
+        const blocked: string[] = [];
+        for (const client of clientsOf(service, workloads.filter((w) => w !== server.workload))) {
+          if (!ingressAdmits(view, policies, { namespace: client.workload.namespace, labels: client.workload.podLabels }, targetPort, protocol)) blocked.push(`${client.workload.kind} ${client.workload.name} (calls it: ${client.text})`);
+        }
+        const routed = ingresses.filter((ingress) => sameNamespace(ingress.metadata.namespace, service.metadata.namespace) && JSON.stringify(ingress.spec ?? {}).includes(`"${service.metadata.name ?? ""}"`));
+        // The ingress controller runs in its own namespace: only a namespaceSelector (or ipBlock, or an open rule) lets it in.
+        if (routed.length > 0 && !ingressAdmits(view, policies, { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } }, targetPort, protocol)) {
+          blocked.push(`the ingress controller (Ingress ${routed.map((i) => i.metadata.name).join(", ")})`);
+        }
+        if (blocked.length === 0) continue;
+        const policy = policies[0]!;
+        const ingress = Array.isArray(policy.spec?.ingress) ? policy.spec.ingress : [];
+        const from = [
+          ...clientsOf(service, workloads.filter((w) => w !== server.workload)).map((c) => ({ podSelector: { matchLabels: c.workload.podLabels } })),
+          ...(routed.length ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }] : []),
+        ];
+        findings.push(
+          objectFinding(meta, view, policy, {
+            field: isObject(policy.spec) && policy.spec.ingress !== undefined ? ["spec", "ingress"] : ["spec", "policyTypes"],
+            summary: `NetworkPolicy ${policy.metadata.name ?? ""} shuts out the clients of ${server.kind} ${server.name} (Service ${service.metadata.name ?? ""}): ${blocked.join("; ")}`,
+            cause: `Once a policy selects the pods for Ingress, only what its rules admit gets in. No rule admits ${blocked.length === 1 ? "this caller" : "these callers"} on port ${String(targetPort)}, so their connections time out (\`dial tcp ...:${String(targetPort)}: i/o timeout\`) while both sides look healthy.`,
+            confidence: 0.75,
+            fix: objectChangeFix(view, policy, { spec: { ingress } }, { spec: { ingress: [...ingress, { from, ports: [{ protocol, port: targetPort }] }] } }, "Admit the callers on the Service's target port."),
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,71 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { closest, formatSelector, sameNamespace, selectsAll } from "./lib/lookup.js";
+import { objectFinding, type RuleMeta } from "./lib/report.js";
+import { podSources, selectedBy } from "./lib/services.js";
+import { isObject, objects } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/network-policy-selects-nothing",
+  category: "network-policy-conflict",
+  severity: "info",
+  equivalents: ["kube-linter:dangling-networkpolicy", "kube-linter:dangling-networkpolicypeer-podselector", "kube-score:networkpolicy-targets-pod", "popeye:POP-1200", "popeye:POP-1202"],
+  docs: { verify: ["kubectl get pods -n <namespace> -l <selector>", "kubectl describe networkpolicy <name> -n <namespace>"] },
+};
+
+export const networkPolicySelectsNothingRule = defineRule({
+  ...meta,
+  title: "A NetworkPolicy (or one of its peers) selects no pod",
+  docs: {
+    cause:
+      "The policy's podSelector, or a podSelector in one of its from/to peers, matches no pod template in the namespace. The policy then protects nothing, or its allow rule admits nobody, usually because of a label typo, and the traffic it was written for is not shaped as intended.",
+    fix: "Use the labels the workloads' pod templates really carry.",
+    verify: meta.docs.verify,
+    references: ["seed 002 (network policy check)"],
+  },
+  inputs: ["network-policies", "workloads"],
+  requires: ["network-policies"],
+  scopes: ["lint"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const policy of view.kind("NetworkPolicy")) {
+      const namespace = policy.metadata.namespace;
+      const workloadsHere = podSources(view).some((source) => sameNamespace(source.namespace, namespace));
+      const selector = policy.spec?.podSelector;
+      if (isObject(selector) && !selectsAll(selector) && selectedBy(view, namespace, selector).length === 0) {
+        findings.push(
+          objectFinding(meta, view, policy, {
+            field: ["spec", "podSelector"],
+            summary: `NetworkPolicy ${policy.metadata.name ?? ""} selects ${formatSelector(selector)}, which no pod template ${workloadsHere ? "in the namespace" : "in the inputs"} carries`,
+            cause: `A policy that selects no pod has no effect: the pods it was meant to isolate stay open.${workloadsHere ? "" : " (The inputs hold no workload of this namespace; lint them together, or with --snapshot, to be sure.)"}`,
+            confidence: workloadsHere ? 0.6 : 0.35,
+          }),
+        );
+      }
+      // Peers are only judged against a namespace whose workloads are in the inputs.
+      if (!workloadsHere) continue;
+      for (const direction of ["ingress", "egress"] as const) {
+        objects(policy.spec?.[direction]).forEach((rule, ruleIndex) => {
+          objects(rule[direction === "ingress" ? "from" : "to"]).forEach((peer, peerIndex) => {
+            if (!isObject(peer.podSelector) || isObject(peer.namespaceSelector) || selectsAll(peer.podSelector)) return;
+            if (selectedBy(view, namespace, peer.podSelector).length > 0) return;
+            // Peers may live in another manifest set: speak only when a workload carries the same label key with another value (a typo).
+            const wanted = Object.entries(isObject(peer.podSelector.matchLabels) ? peer.podSelector.matchLabels : {});
+            const sources = podSources(view).filter((source) => sameNamespace(source.namespace, namespace));
+            const nearMiss = wanted.some(([key, value]) => closest(String(value), sources.map((source) => source.labels[key]).filter((v): v is string => v !== undefined)) !== undefined);
+            if (!nearMiss) return;
+            findings.push(
+              objectFinding(meta, view, policy, {
+                field: ["spec", direction, ruleIndex, direction === "ingress" ? "from" : "to", peerIndex, "podSelector"],
+                summary: `NetworkPolicy ${policy.metadata.name ?? ""} ${direction} rule ${ruleIndex} ${direction === "ingress" ? "admits" : "allows"} pods labelled ${formatSelector(peer.podSelector)}, but no pod template carries them`,
+                cause: `The ${direction} rule names peers that do not exist, so the traffic it was written to allow is still denied.`,
+                confidence: 0.55,
+              }),
+            );
+          });
+        });
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,60 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./lib/report.js";
+import { handlerKey, handlerOf } from "./lib/probes.js";
+import { containersOf, isObject, workloadsOf } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/probes-identical",
+  category: "liveness-probe-failure",
+  severity: "warning",
+  equivalents: ["kube-score:pod-probes-identical"],
+  docs: { verify: ["kubectl describe pod <pod> -n <namespace> | grep -E 'Liveness|Readiness'", "kubectl get pods -n <namespace> -w   # RESTARTS stays flat while a dependency is down"] },
+};
+
+export const probesIdenticalRule = defineRule({
+  ...meta,
+  title: "Readiness and liveness probes are identical",
+  docs: {
+    cause:
+      "The liveness probe checks exactly what the readiness probe checks. When the app is merely not ready (a database is slow, a cache warms up) the liveness probe fails too, and the kubelet restarts a container that only needed to wait: restarts pile up into CrashLoopBackOff and the outage spreads.",
+    fix: "Keep readiness for \"can take traffic\" (dependencies included) and make liveness check only that the process itself is alive (a cheap endpoint such as /healthz/live), with a longer period or threshold.",
+    verify: meta.docs.verify,
+    references: ["seed 001 section 7", "seed 001 section 3 rows 7-8"],
+  },
+  inputs: ["workloads"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const workload of workloadsOf(view)) {
+      for (const ref of containersOf(workload)) {
+        if (ref.init) continue;
+        const liveness = ref.container.livenessProbe;
+        const readiness = ref.container.readinessProbe;
+        if (!isObject(liveness) || !isObject(readiness)) continue;
+        const key = handlerKey(liveness);
+        if (key === "" || key !== handlerKey(readiness)) continue;
+        const handler = handlerOf(liveness)!;
+        const livePath = handler.type === "httpGet" ? { ...handler.handler, path: "/healthz/live" } : handler.handler;
+        findings.push(
+          objectFinding(meta, view, workload.object, {
+            field: [...ref.path, "livenessProbe"],
+            container: ref.name,
+            summary: `Container ${ref.name}: the liveness probe is identical to the readiness probe (${handler.type}${handler.type === "httpGet" ? ` ${String(handler.handler.path ?? "/")}` : ""})`,
+            cause: "A failing dependency makes readiness fail, which is right, but the same check in liveness then restarts the container, which cannot help and turns a slow dependency into a crash loop.",
+            evidence: [fieldEvidence(view, workload.object, [...ref.path, "readinessProbe"], `readinessProbe checks the same ${handler.type} handler`)],
+            confidence: 0.7,
+            fix: containerChangeFix(
+              view,
+              workload,
+              ref.name,
+              { current: ref.container, set: { livenessProbe: { [handler.type]: livePath, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 } }, init: ref.init },
+              "Let liveness check only the process (a separate, cheap endpoint), and leave dependency checks to readiness.",
+            ),
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});

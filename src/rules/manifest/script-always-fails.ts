@@ -1,0 +1,70 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { shellScript } from "./lib/commands.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
+import { exitStatus, topLevelStatements } from "./lib/shell.js";
+import { containersOf, workloadsOf } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/script-always-fails",
+  category: "app-runtime-error",
+  severity: "error",
+  equivalents: [],
+  docs: { verify: ["kubectl get pod <pod> -n <namespace> -o jsonpath='{.status.containerStatuses[*].lastState.terminated.exitCode}{\"\\n\"}'", "kubectl logs <pod> -n <namespace> -c <container> --previous"] },
+};
+
+export const scriptAlwaysFailsRule = defineRule({
+  ...meta,
+  title: "The container's shell script exits non-zero unconditionally",
+  docs: {
+    cause:
+      "The `sh -c` script reaches an `exit N` (N > 0) or `false` at its top level, outside any condition. Every run ends with that exit code: a Deployment's pod crash-loops, an init container blocks the pod (Init:CrashLoopBackOff), a Job fails until backoffLimit.",
+    fix: "Remove the unconditional failure (often left from debugging), or put it under the condition it was meant for (`|| exit 1`).",
+    verify: meta.docs.verify,
+    references: ["seed 001 section 4.7 (`./migrate up || exit 1`)", "seed 001 section 11.1"],
+  },
+  inputs: ["workloads"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const workload of workloadsOf(view)) {
+      const isJob = workload.kind === "Job" || workload.kind === "CronJob";
+      for (const ref of containersOf(workload)) {
+        const found = shellScript(ref.container);
+        if (!found) continue;
+        const statements = topLevelStatements(found.script);
+        let failing: { text: string; status: number } | undefined;
+        for (const statement of statements) {
+          if (statement.guarded) continue;
+          if (/^exec\s/.test(statement.text)) break; // exec replaces the shell: nothing after it runs
+          const status = exitStatus(statement.text);
+          if (status !== undefined) {
+            if (status > 0) failing = { text: statement.text, status };
+            break;
+          }
+          if (/^(?:\/bin\/)?false$/.test(statement.text)) {
+            failing = { text: statement.text, status: 1 };
+            break;
+          }
+        }
+        if (!failing) continue;
+        const category = ref.init ? "init-container-failure" : isJob ? "job-backoff-limit" : "app-runtime-error";
+        const fixedScript = found.script.replace(new RegExp(`(^|\\n|;)\\s*${failing.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*(?=\\n|;|$)`), "$1");
+        const list = (found.field === "command" ? ref.container.command : ref.container.args) as unknown[];
+        const fixedList = list.map((part, i) => (i === found.index ? fixedScript.trim() : part));
+        findings.push(
+          objectFinding(meta, view, workload.object, {
+            field: [...ref.path, found.field, found.index],
+            container: ref.name,
+            category,
+            summary: `The script of ${ref.init ? "init container" : "container"} ${ref.name} always ends with \`${failing.text}\` (exit ${failing.status})`,
+            cause: `\`${failing.text}\` runs on every start, outside any condition, so the container always exits ${failing.status}: ${ref.init ? "the init container fails and the app never starts (Init:CrashLoopBackOff)" : isJob ? "every Job pod fails until backoffLimit is reached (BackoffLimitExceeded)" : "the kubelet restarts it with growing back-off (CrashLoopBackOff)"}.`,
+            confidence: 0.85,
+            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [found.field]: fixedList }, init: ref.init }, `Remove the unconditional \`${failing.text}\` (or guard it: \`<command> || exit ${failing.status}\`).`),
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});

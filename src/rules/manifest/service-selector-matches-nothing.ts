@@ -1,0 +1,60 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { formatSelector, sameNamespace } from "./lib/lookup.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
+import { podSources, selectedBy, serviceSelector } from "./lib/services.js";
+import { stringMap } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/service-selector-matches-nothing",
+  category: "service-without-endpoints",
+  severity: "error",
+  equivalents: ["kube-linter:dangling-service", "kube-score:service-targets-pod", "popeye:POP-1100"],
+  docs: { verify: ["kubectl get endpointslices -n <namespace> -l kubernetes.io/service-name=<service>", "kubectl get pods -n <namespace> -l <selector> --show-labels"] },
+};
+
+export const serviceSelectorMatchesNothingRule = defineRule({
+  ...meta,
+  title: "A Service's selector matches no pod template",
+  docs: {
+    cause:
+      "The Service selects pods by labels that no workload's pod template carries (often a typo, or labels changed in the Deployment but not the Service). It gets no endpoints: clients see `connection refused`, `no healthy upstream` or 503s although the pods run fine.",
+    fix: "Make the Service selector equal to the labels of the pods it should reach (the workload's spec.template.metadata.labels).",
+    verify: meta.docs.verify,
+    references: ["seed 001 section 4.10 (match containerPort and Service port)", "https://kubernetes.io/docs/concepts/services-networking/service/"],
+  },
+  inputs: ["services", "workloads"],
+  requires: ["services"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const service of view.kind("Service")) {
+      if (service.spec?.type === "ExternalName") continue;
+      const selector = serviceSelector(service);
+      if (!selector) continue;
+      if (selectedBy(view, service.metadata.namespace, selector).length > 0) continue;
+      const candidates = podSources(view).filter((source) => sameNamespace(source.namespace, service.metadata.namespace));
+      const wanted = stringMap(selector);
+      // The workload whose labels share the most keys with the selector is the one the Service was meant for.
+      const best = candidates
+        .map((source) => ({ source, shared: Object.keys(wanted).filter((key) => key in source.labels).length, equal: Object.entries(wanted).filter(([k, v]) => source.labels[k] === v).length }))
+        .filter((c) => c.shared > 0)
+        .sort((a, b) => b.equal - a.equal || b.shared - a.shared)[0];
+      const proposed = best ? Object.fromEntries(Object.keys(wanted).filter((k) => k in best.source.labels).map((k) => [k, best.source.labels[k]!])) : undefined;
+      findings.push(
+        objectFinding(meta, view, service, {
+          field: ["spec", "selector"],
+          summary: `Service ${service.metadata.name ?? ""} selects ${formatSelector(selector)}, which no pod template ${candidates.length ? "in the namespace " : ""}carries${best ? `; ${best.source.kind} ${best.source.name} has ${Object.entries(best.source.labels).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}`,
+          cause: "A Service with no matching pods has no endpoints: every connection to it is refused or answered 503 by the mesh, while the pods themselves are healthy.",
+          severity: candidates.length > 0 || view.mode !== "lint" ? "error" : "warning",
+          confidence: candidates.length > 0 ? 0.85 : 0.5,
+          evidence: candidates.slice(0, 3).map((c) => ({ source: "manifest", text: `${c.kind} ${c.name} pod labels: ${Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(",") || "(none)"}` })),
+          fix: proposed && Object.keys(proposed).length
+            ? objectChangeFix(view, service, { spec: { selector } }, { spec: { selector: proposed } }, `Select the labels ${best!.source.kind} ${best!.source.name} gives its pods.`)
+            : { description: "Set the selector to the labels of the pods that serve this Service.", commands: [`kubectl get pods${service.metadata.namespace ? ` -n ${service.metadata.namespace}` : ""} --show-labels`] },
+        }),
+      );
+    }
+    return findings;
+  },
+});

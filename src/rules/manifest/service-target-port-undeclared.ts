@@ -1,0 +1,81 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { portsOf } from "./lib/probes.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
+import { selectedBy, serviceSelector } from "./lib/services.js";
+import { containersOf, objects, str } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/service-target-port-undeclared",
+  category: "service-without-endpoints",
+  severity: "error",
+  equivalents: ["popeye:POP-1106", "kube-linter:invalid-target-ports"],
+  docs: { verify: ["kubectl get endpointslices -n <namespace> -l kubernetes.io/service-name=<service> -o wide", "kubectl port-forward svc/<service> -n <namespace> <port>:<port>"] },
+};
+
+const IANA_SVC_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export const serviceTargetPortUndeclaredRule = defineRule({
+  ...meta,
+  title: "A Service's targetPort is not a port its pods declare",
+  docs: {
+    cause:
+      "The Service forwards to a targetPort that the selected containers do not expose: a port name no container defines (the endpoints stay empty), or a number other than every declared containerPort (connections are refused). Traffic never reaches the app.",
+    fix: "Set targetPort to the name (preferred) or number of the containerPort the app listens on.",
+    verify: meta.docs.verify,
+    references: ["seed 001 section 4.10 (containerPort and Service port must match)"],
+  },
+  inputs: ["services", "workloads"],
+  requires: ["services", "workloads"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const service of view.kind("Service")) {
+      const selector = serviceSelector(service);
+      if (!selector || service.spec?.type === "ExternalName") continue;
+      const targets = selectedBy(view, service.metadata.namespace, selector).filter((s) => s.workload);
+      objects(service.spec?.ports).forEach((port, index) => {
+        const target = port.targetPort ?? port.port;
+        const field = ["spec", "ports", index, port.targetPort !== undefined ? "targetPort" : "port"];
+        if (typeof target === "string" && !/^\d+$/.test(target) && !IANA_SVC_NAME.test(target)) {
+          findings.push(
+            objectFinding(meta, view, service, {
+              field,
+              summary: `Service ${service.metadata.name ?? ""} port ${String(port.name ?? port.port)}: targetPort "${target}" is not a valid port name`,
+              cause: "Port names must be IANA service names (lower-case letters, digits and '-', at most 15 characters, at least one letter); the API server rejects the Service.",
+              category: "config-schema-error",
+              confidence: 0.9,
+            }),
+          );
+          return;
+        }
+        if (targets.length === 0) return;
+        const containers = targets.flatMap((t) => containersOf(t.workload!).filter((c) => !c.init).map((c) => ({ ...c, owner: t })));
+        const declared = containers.flatMap((c) => portsOf(c.container).map((p) => ({ ...p, container: c.name, owner: c.owner })));
+        const protocol = str(port.protocol) ?? "TCP";
+        let problem: string | undefined;
+        let severity: "error" | "warning" = "error";
+        if (typeof target === "string" && !/^\d+$/.test(target)) {
+          if (!declared.some((p) => p.name === target)) problem = `names port "${target}", which no container of ${targets.map((t) => `${t.kind} ${t.name}`).join(", ")} declares`;
+        } else if (declared.length > 0 && !declared.some((p) => p.containerPort === Number(target) && p.protocol === protocol)) {
+          problem = `targets ${protocol} port ${String(target)}, but the selected containers declare ${declared.map((p) => `${p.containerPort}/${p.protocol}${p.name ? ` (${p.name})` : ""}`).join(", ")}`;
+          severity = "warning";
+        }
+        if (!problem) return;
+        const suggestion = declared.find((p) => p.protocol === protocol);
+        findings.push(
+          objectFinding(meta, view, service, {
+            field,
+            summary: `Service ${service.metadata.name ?? ""} port ${String(port.name ?? port.port)} ${problem}`,
+            cause: severity === "error" ? "A named targetPort that no container defines gives the Service no endpoints for that port: connections fail although the pods are Ready." : "The Service sends traffic to a port the app does not declare; unless the app also listens there undeclared, connections are refused.",
+            severity,
+            confidence: severity === "error" ? 0.85 : 0.6,
+            evidence: declared.slice(0, 4).map((p) => ({ source: "manifest", text: `${p.owner.kind} ${p.owner.name} container ${p.container} declares ${p.containerPort}/${p.protocol}${p.name ? ` name ${p.name}` : ""}` })),
+            fix: suggestion ? objectChangeFix(view, service, { spec: { ports: [port] } }, { spec: { ports: [{ ...port, targetPort: suggestion.name ?? suggestion.containerPort }] } }, `Target the declared port ${suggestion.name ?? suggestion.containerPort}.`) : undefined,
+          }),
+        );
+      });
+    }
+    return findings;
+  },
+});

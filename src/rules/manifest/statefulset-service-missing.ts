@@ -1,0 +1,71 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { closest, findNamed, hasClusterContext, inNamespace, namesIn, selectorMatches } from "./lib/lookup.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
+import { str, workloadsOf } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/statefulset-service-missing",
+  category: "dependency-unavailable",
+  severity: "error",
+  equivalents: ["kube-score:statefulset-has-servicename"],
+  docs: { verify: ["kubectl get service <service> -n <namespace> -o jsonpath='{.spec.clusterIP}'   # None", "kubectl exec <pod> -n <namespace> -- nslookup <pod>.<service>"] },
+};
+
+export const statefulSetServiceMissingRule = defineRule({
+  ...meta,
+  title: "A StatefulSet's serviceName is not a headless Service that selects its pods",
+  docs: {
+    cause:
+      "A StatefulSet's pods get their stable DNS names (`db-0.db.ns.svc`) from the headless Service named in serviceName. When that Service does not exist, is not headless, or does not select the pods, the names never resolve: clustered databases and brokers cannot find their peers at start-up and crash or wait forever.",
+    fix: "Create a headless Service (clusterIP: None) with the StatefulSet's serviceName that selects its pod labels.",
+    verify: meta.docs.verify,
+    references: ["https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id", "seed 001 section 3 row 6"],
+  },
+  inputs: ["workloads"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const workload of workloadsOf(view)) {
+      if (workload.kind !== "StatefulSet") continue;
+      const serviceName = str(workload.object.spec?.serviceName);
+      const servicesKnown = hasClusterContext(view) || inNamespace(view, "Service", workload.namespace).length > 0;
+      if (!serviceName) {
+        findings.push(
+          objectFinding(meta, view, workload.object, {
+            field: ["spec"],
+            summary: `StatefulSet ${workload.name} has no serviceName`,
+            cause: "Without a governing headless Service the pods get no stable DNS names; peers that look each other up by name cannot connect.",
+            severity: "warning",
+            confidence: 0.6,
+            fix: objectChangeFix(view, workload.object, { spec: {} }, { spec: { serviceName: workload.name } }, `Name a headless Service (e.g. ${workload.name}) and create it.`),
+          }),
+        );
+        continue;
+      }
+      const service = findNamed(view, "Service", workload.namespace, serviceName);
+      let problem: string | undefined;
+      if (!service) {
+        if (!servicesKnown) continue;
+        const suggestion = closest(serviceName, namesIn(view, "Service", workload.namespace));
+        problem = `names Service "${serviceName}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`;
+      } else if (service.spec?.clusterIP !== "None") {
+        problem = `names Service ${serviceName}, which is not headless (clusterIP is not None)`;
+      } else if (service.spec?.selector && !selectorMatches(service.spec.selector, workload.podLabels)) {
+        problem = `names Service ${serviceName}, whose selector does not match the StatefulSet's pod labels`;
+      }
+      if (!problem) continue;
+      findings.push(
+        objectFinding(meta, view, workload.object, {
+          field: ["spec", "serviceName"],
+          summary: `StatefulSet ${workload.name} ${problem}`,
+          cause: `The per-pod DNS names (${workload.name}-0.${serviceName}...) are published only by a headless Service that selects the pods; here they never resolve, so peers fail to find each other at start-up.`,
+          severity: service ? "warning" : "error",
+          confidence: service ? 0.6 : 0.8,
+          fix: { description: `Create (or fix) the headless Service ${serviceName}: clusterIP: None, selector ${JSON.stringify(workload.podLabels)}.`, commands: [`kubectl get service ${serviceName}${workload.namespace ? ` -n ${workload.namespace}` : ""} -o yaml`] },
+        }),
+      );
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,58 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import { closest } from "./lib/lookup.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
+import { objects, str, workloadsOf } from "./lib/workloads.js";
+
+const meta: RuleMeta = {
+  id: "manifest/storage-class-missing",
+  category: "storage-unavailable",
+  severity: "error",
+  equivalents: [],
+  docs: { verify: ["kubectl get storageclass", "kubectl get pvc -n <namespace>", "kubectl describe pvc <name> -n <namespace>"] },
+};
+
+export const storageClassMissingRule = defineRule({
+  ...meta,
+  title: "A PersistentVolumeClaim asks for a StorageClass that does not exist",
+  docs: {
+    cause:
+      "The claim (or a StatefulSet's volumeClaimTemplate) names a StorageClass the cluster does not have. Nothing provisions it: the PVC stays Pending (`storageclass.storage.k8s.io \"x\" not found`) and so does every pod that mounts it.",
+    fix: "Use a StorageClass the cluster has (`kubectl get storageclass`), or omit storageClassName to use the default class.",
+    verify: meta.docs.verify,
+    references: ["https://kubernetes.io/docs/concepts/storage/storage-classes/"],
+  },
+  inputs: ["workloads", "manifests"],
+  requires: ["manifests"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const classes = view.kind("StorageClass").map((c) => c.metadata.name ?? "");
+    // Only a cluster inventory (or a manifest set that defines its classes) says which classes exist.
+    if (classes.length === 0) return [];
+    const findings: Finding[] = [];
+    const check = (object: KubeObject, spec: Record<string, unknown> | undefined, path: (string | number)[], claimName: string) => {
+      const name = str(spec?.storageClassName);
+      if (!name || classes.includes(name)) return;
+      const suggestion = closest(name, classes);
+      const replacement = suggestion ?? classes.find((c) => view.kind("StorageClass").some((sc) => sc.metadata.name === c && sc.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true"));
+      findings.push(
+        objectFinding(meta, view, object, {
+          field: [...path, "storageClassName"],
+          summary: `PVC ${claimName} asks for StorageClass "${name}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+          cause: `No StorageClass "${name}" exists (the cluster has: ${classes.join(", ") || "none"}). The claim stays Pending and the pods that mount it are unschedulable (\`pod has unbound immediate PersistentVolumeClaims\`).`,
+          confidence: 0.9,
+          fix: objectChangeFix(view, object, { storageClassName: name }, { storageClassName: replacement ?? null }, replacement ? `Use StorageClass "${replacement}".` : "Remove storageClassName to use the cluster's default class, or create the class."),
+        }),
+      );
+    };
+    for (const pvc of view.kind("PersistentVolumeClaim")) check(pvc, pvc.spec, ["spec"], pvc.metadata.name ?? "");
+    for (const workload of workloadsOf(view)) {
+      if (workload.kind !== "StatefulSet") continue;
+      objects(workload.object.spec?.volumeClaimTemplates).forEach((template, index) => {
+        check(workload.object, template.spec as Record<string, unknown> | undefined, ["spec", "volumeClaimTemplates", index, "spec"], `template ${String((template.metadata as { name?: string } | undefined)?.name ?? index)} of StatefulSet ${workload.name}`);
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,93 @@
+import { networkPolicyBlocksDnsRule } from "../../../src/rules/manifest/network-policy-blocks-dns.js";
+import { testRule } from "../../helpers/rule-tester.js";
+import { deployment } from "./fixtures.js";
+
+const api = deployment("containers:\n- name: api\n  image: ghcr.io/acme/api:1.2.0\n  ports:\n  - name: http\n    containerPort: 8080", { name: "api" });
+
+const service = (selector: string, targetPort = "http", name = "api") => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  selector:
+    ${selector}
+  ports:
+  - name: http
+    port: 80
+    targetPort: ${targetPort}
+`;
+
+const ingress = (backend: string, port = "number: 80", cls = "nginx") => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: shop
+spec:
+  ingressClassName: ${cls}
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: ${backend}
+            port:
+              ${port}
+`;
+
+const denyEgress = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes:
+  - Ingress
+  - Egress
+`;
+
+const allowDns = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-dns
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: kube-system
+      podSelector:
+        matchLabels:
+          k8s-app: kube-dns
+    ports:
+    - { protocol: UDP, port: 53 }
+    - { protocol: TCP, port: 53 }
+`;
+
+testRule(networkPolicyBlocksDnsRule, {
+  valid: [
+    { name: "deny-all plus DNS allowance", mode: "lint", files: { "d.yaml": api, "np.yaml": denyEgress + "---\n" + allowDns } },
+    { name: "ingress-only policy", mode: "lint", files: { "d.yaml": api, "np.yaml": denyEgress.replace("  - Egress\n", "") } },
+    {
+      name: "meshed namespace is left to the sidecar rule",
+      mode: "lint",
+      files: { "ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n", "d.yaml": api, "np.yaml": denyEgress },
+    },
+  ],
+  invalid: [
+    {
+      name: "deny-all egress without port 53 (seed 002 deny-all)",
+      mode: "lint",
+      files: { "d.yaml": api, "np.yaml": denyEgress },
+      expect: { category: "network-policy-conflict", resource: { kind: "NetworkPolicy", name: "default-deny", line: 8 }, summary: /blocks DNS \(port 53\) egress for Deployment api/, fixIncludes: ["port: 53", "k8s-app: kube-dns"] },
+    },
+    { name: "deny-all egress with no workload in the inputs", mode: "lint", files: { "np.yaml": denyEgress }, expect: { summary: /every pod in namespace shop/ } },
+  ],
+});

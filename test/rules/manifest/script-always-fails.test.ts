@@ -1,0 +1,31 @@
+import { scriptAlwaysFailsRule } from "../../../src/rules/manifest/script-always-fails.js";
+import { testRule } from "../../helpers/rule-tester.js";
+import { cronJob, deployment } from "./fixtures.js";
+
+const image = (ref: string) => deployment(`containers:\n- name: app\n  image: ${ref}`);
+
+const sh = (script: string) => `containers:\n- name: app\n  image: alpine:3.20\n  command: ["sh", "-c"]\n  args:\n  - |\n${script
+  .split("\n")
+  .map((l) => "    " + l)
+  .join("\n")}`;
+
+testRule(scriptAlwaysFailsRule, {
+  valid: [
+    { name: "guarded exit (seed 001 section 4.7)", mode: "lint", files: { "d.yaml": deployment(sh("./migrate up || exit 1\nexec /app/server")) } },
+    { name: "exit inside if", mode: "lint", files: { "d.yaml": deployment(sh('if [ ! -f /etc/app/config.yaml ]; then\n  echo "missing config" >&2\n  exit 1\nfi\nexec /app/server')) } },
+  ],
+  invalid: [
+    {
+      name: "exit 1 left at the end",
+      mode: "lint",
+      files: { "d.yaml": deployment(sh("echo starting\n/app/warmup\nexit 1")) },
+      expect: { category: "app-runtime-error", summary: /always ends with `exit 1`/, resource: { line: 21 } },
+    },
+    {
+      name: "CronJob script that always fails",
+      mode: "lint",
+      files: { "cj.yaml": cronJob('containers:\n- name: report\n  image: alpine:3.20\n  command: ["/bin/sh", "-c", "echo generating; false"]') },
+      expect: { category: "job-backoff-limit", resource: { kind: "CronJob" } },
+    },
+  ],
+});

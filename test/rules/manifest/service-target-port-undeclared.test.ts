@@ -1,0 +1,33 @@
+import { serviceTargetPortUndeclaredRule } from "../../../src/rules/manifest/service-target-port-undeclared.js";
+import { testRule } from "../../helpers/rule-tester.js";
+import { deployment } from "./fixtures.js";
+
+const api = deployment("containers:\n- name: api\n  image: ghcr.io/acme/api:1.2.0\n  ports:\n  - name: http\n    containerPort: 8080", { name: "api" });
+
+const service = (selector: string, targetPort = "http", name = "api") => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  selector:
+    ${selector}
+  ports:
+  - name: http
+    port: 80
+    targetPort: ${targetPort}
+`;
+
+const web = deployment('containers:\n- name: web\n  image: ghcr.io/acme/web:3.0.0\n  env:\n  - name: API_URL\n    value: "http://api.shop.svc.cluster.local:80"', { name: "web" });
+
+testRule(serviceTargetPortUndeclaredRule, {
+  valid: [
+    { name: "named targetPort declared", mode: "lint", files: { "d.yaml": api, "s.yaml": service("app: api") } },
+    { name: "numeric targetPort declared", mode: "lint", files: { "d.yaml": api, "s.yaml": service("app: api", "8080") } },
+  ],
+  invalid: [
+    { name: "named targetPort nobody declares", mode: "lint", files: { "d.yaml": api, "s.yaml": service("app: api", "web") }, expect: { category: "service-without-endpoints", severity: "error", resource: { line: 12 }, summary: /names port "web"/, fixIncludes: ["targetPort: http"] } },
+    { name: "numeric targetPort differs", mode: "lint", files: { "d.yaml": api, "s.yaml": service("app: api", "9090") }, expect: { severity: "warning", summary: /targets TCP port 9090.*8080\/TCP \(http\)/ } },
+    { name: "invalid port name", mode: "lint", files: { "d.yaml": api, "s.yaml": service("app: api", "http_metrics_endpoint") }, expect: { category: "config-schema-error" } },
+  ],
+});

@@ -1,0 +1,35 @@
+import { statefulSetServiceMissingRule } from "../../../src/rules/manifest/statefulset-service-missing.js";
+import { testRule } from "../../helpers/rule-tester.js";
+import { statefulSet } from "./fixtures.js";
+
+const headless = (name: string, clusterIP = "None") => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  clusterIP: ${clusterIP}
+  selector:
+    app: db
+  ports:
+  - name: tcp-postgres
+    port: 5432
+`;
+
+const db = statefulSet("containers:\n- name: postgres\n  image: postgres:16.4\n  ports:\n  - { name: postgres, containerPort: 5432 }");
+
+testRule(statefulSetServiceMissingRule, {
+  valid: [
+    { name: "headless Service selecting the pods", mode: "lint", files: { "sts.yaml": db, "svc.yaml": headless("db") } },
+    { name: "no Service in the inputs at all: cannot tell", mode: "lint", files: { "sts.yaml": db } },
+  ],
+  invalid: [
+    {
+      name: "serviceName with no such Service",
+      mode: "lint",
+      files: { "sts.yaml": db, "svc.yaml": headless("db-headless") },
+      expect: { category: "dependency-unavailable", severity: "error", resource: { kind: "StatefulSet", name: "db", line: 7 }, summary: /names Service "db", which does not exist; did you mean "db-headless"/, equivalents: ["kube-score:statefulset-has-servicename"] },
+    },
+    { name: "Service is not headless", mode: "lint", files: { "sts.yaml": db, "svc.yaml": headless("db", "10.96.12.7") }, expect: { severity: "warning", summary: /not headless/ } },
+  ],
+});
