@@ -1,0 +1,96 @@
+import { Command } from "commander";
+import { runRules } from "../../engine/engine.js";
+import { buildLintInput } from "../../istio/lint-input.js";
+import { CLUSTER_SCOPED_KINDS } from "../../istio/meta.js";
+import type { Finding } from "../../model/finding.js";
+import { objectKey } from "../../model/kube.js";
+import { allRules } from "../../rules/index.js";
+import { loadPaths } from "../../sources/files.js";
+import { gatherLive, LiveUnavailableError } from "../../sources/live/index.js";
+import { ViewBuilder } from "../../view/builder.js";
+import { addOutputOptions, emit, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, toReport, UsageError, type OutputOptions } from "../shared.js";
+
+interface LintFlags extends OutputOptions {
+  namespace: string;
+  meshConfig?: string;
+  meshNetworks?: string;
+  defaultGateway: boolean;
+  snapshot?: string;
+  againstCluster?: boolean;
+  context?: string;
+  kubeconfig?: string;
+}
+
+/** Kinds of findings that are about the mesh configuration given with --mesh-config/--mesh-networks. */
+const MESH_KINDS = new Set(["MeshConfig", "MeshNetworks"]);
+
+export function register(program: Command): void {
+  const command = new Command("lint")
+    .description("check Kubernetes and Istio manifests before deploy (istioctl analyze parity, and more)")
+    .argument("<path...>", "files, folders (recursive) or - for stdin: YAML/JSON manifests, Lists, multi-document YAML")
+    .option("-n, --namespace <ns>", "namespace for objects that name none (as kubectl apply -n)", "default")
+    .option("--mesh-config <file>", "MeshConfig YAML (or the istio ConfigMap) to analyse against")
+    .option("--mesh-networks <file>", "MeshNetworks YAML to analyse against")
+    .option("--no-default-gateway", "do not assume the istio-ingressgateway Pod and Service in istio-system")
+    .option("--snapshot <dir>", "resolve references against what a snapshot of the cluster already has")
+    .option("--against-cluster", "resolve references against the live cluster (kubeconfig)")
+    .option("--context <name>", "kubeconfig context for --against-cluster")
+    .option("--kubeconfig <file>", "kubeconfig file for --against-cluster")
+    .addHelpText(
+      "after",
+      `
+Only findings about objects in PATH are reported; --snapshot and --against-cluster
+only supply what the manifests refer to (Services, Gateways, pods, DestinationRules).
+
+Examples:
+  ktriage lint k8s/ istio/                          # everything in two folders
+  ktriage lint vs.yaml -o istioctl                  # istioctl analyze lines, then cause and fix
+  helm template ./chart | ktriage lint -            # rendered chart from stdin
+  ktriage lint istio/ --snapshot snap/ -o sarif > ktriage.sarif
+  ktriage lint istio/ --mesh-config meshconfig.yaml --fail-on warning`,
+    );
+  addOutputOptions(command);
+  command.action(async (paths: string[], flags: LintFlags) => {
+    if (paths.length === 0) throw new UsageError("lint needs at least one PATH (file, folder or -)");
+    let context: ViewBuilder | undefined;
+    if (flags.snapshot) {
+      context = new ViewBuilder();
+      loadPaths([flags.snapshot], context);
+    }
+    if (flags.againstCluster) {
+      context ??= new ViewBuilder();
+      try {
+        await gatherLive(context, { kubeconfig: flags.kubeconfig, context: flags.context, allNamespaces: true });
+      } catch (error) {
+        if (error instanceof LiveUnavailableError) throw new UsageError(error.message);
+        throw error;
+      }
+    }
+    const { view, reportable } = buildLintInput({
+      paths,
+      defaultNamespace: flags.namespace,
+      defaultGateway: flags.defaultGateway,
+      ...(flags.meshConfig ? { meshConfigFile: flags.meshConfig } : {}),
+      ...(flags.meshNetworks ? { meshNetworksFile: flags.meshNetworks } : {}),
+      ...(context ? { context } : {}),
+    });
+    const result = runRules(allRules, view, { scope: "lint" });
+    const findings = result.findings.filter((finding) => isReportable(finding, reportable, Boolean(flags.meshConfig || flags.meshNetworks)));
+    const report = toReport("lint", view, result, findings);
+    const code = await emit(report, flags);
+    // A manifest that cannot be read would fail `kubectl apply`: it fails the lint like an error finding.
+    const unreadable = view.inputs.problems.length > 0 && flags.failOn !== "none" ? EXIT_FINDINGS : EXIT_CLEAN;
+    // Nothing in PATH could be read (the assumed gateway does not count): an input error.
+    const nothingRead = reportable.size === 0 && view.inputs.problems.length > 0;
+    program.setOptionValue("exitCode", nothingRead ? EXIT_USAGE : Math.max(code, unreadable));
+  });
+  program.addCommand(command);
+}
+
+function isReportable(finding: Finding, reportable: Set<string>, meshFiles: boolean): boolean {
+  const r = finding.resource;
+  if (MESH_KINDS.has(r.kind)) return meshFiles || reportable.size > 0;
+  const namespace = CLUSTER_SCOPED_KINDS.has(r.kind) ? undefined : r.namespace;
+  return reportable.has(objectKey(r.kind, namespace, r.name)) || reportable.has(objectKey(r.kind, r.namespace, r.name));
+}
+

@@ -1,0 +1,134 @@
+import { stringify } from "yaml";
+import type { Rule } from "../engine/rule.js";
+import type { Evidence, Finding, Fix, Severity } from "../model/finding.js";
+import type { KubeObject } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import { IST_CODES } from "./codes.js";
+import { nameOf, namespaceOf, refOf } from "./meta.js";
+
+type FieldPath = ReadonlyArray<string | number>;
+
+const LEVEL_TO_SEVERITY: Record<string, Severity> = { Error: "error", Warning: "warning", Info: "info" };
+
+/** Fills an istioctl message template: `%s %v %d` take the value, `%q` quotes it as Go does. */
+export function formatTemplate(template: string, args: ReadonlyArray<unknown>): string {
+  let index = 0;
+  return template.replace(/%[svdq]/g, (verb) => {
+    const value = args[index++];
+    if (verb === "%q") return JSON.stringify(String(value ?? ""));
+    if (Array.isArray(value)) return `[${value.join(" ")}]`;
+    return String(value ?? "");
+  });
+}
+
+/** `spec.http[0].route[0].destination.host` */
+export function formatPath(path: FieldPath): string {
+  let out = "";
+  for (const part of path) out += typeof part === "number" ? `[${part}]` : out === "" ? part : `.${part}`;
+  return out;
+}
+
+/** Reads a value at a field path. */
+export function valueAt(object: unknown, path: FieldPath): unknown {
+  let current: unknown = object;
+  for (const part of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
+}
+
+/** YAML text of a value, for fixes. */
+export function yamlOf(value: unknown): string {
+  return stringify(value, { lineWidth: 0 }).trimEnd();
+}
+
+export interface IstioReport {
+  object: KubeObject;
+  /** The IST code this finding mirrors; its template and args make `message`. */
+  code?: string;
+  args?: ReadonlyArray<unknown>;
+  /** Message for findings without an IST code (Kiali and ktriage checks). */
+  message?: string;
+  /** The offending field: the finding points at its line. */
+  path?: FieldPath;
+  summary: string;
+  cause: string;
+  fix: Fix;
+  /** More evidence after the offending field itself. */
+  evidence?: Evidence[];
+  /** Codes beyond the rule's own (`KIA1107` next to `IST0101`). */
+  equivalents?: string[];
+  severity?: Severity;
+  confidence?: number;
+  verify?: string[];
+}
+
+/**
+ * Builds a finding about an Istio or Kubernetes object: resource with file and
+ * line of the offending field, the field itself as first evidence, the
+ * istioctl message when the rule mirrors an IST code.
+ */
+export function istioFinding(rule: Rule, view: ClusterView, report: IstioReport): Finding {
+  const { object } = report;
+  const loaded = view.loadedOf(object);
+  const path = report.path ?? [];
+  const line = (path.length > 0 ? loaded?.locate?.(path) : undefined) ?? loaded?.origin.line;
+  const file = loaded?.origin.file;
+  const namespace = namespaceOf(object);
+  const code = report.code ? IST_CODES[report.code] : undefined;
+  const message = code ? formatTemplate(code.template, report.args ?? []) : report.message;
+  const evidence: Evidence[] = [];
+  if (path.length > 0) {
+    const value = valueAt(object, path);
+    const shown = value === undefined ? "(not set)" : typeof value === "object" ? JSON.stringify(value) : String(value);
+    evidence.push({ source: "manifest", text: `${refOf(object)} ${formatPath(path)}: ${shown.length > 200 ? `${shown.slice(0, 200)}...` : shown}`, ...(file ? { path: file } : {}), ...(line ? { line } : {}) });
+  } else {
+    evidence.push({ source: "manifest", text: `${refOf(object)}`, ...(file ? { path: file } : {}), ...(line ? { line } : {}) });
+  }
+  evidence.push(...(report.evidence ?? []));
+  // A report that lists its equivalents decides them; otherwise the rule's non-IST codes apply to every finding.
+  const others = report.equivalents ?? rule.equivalents.filter((item) => !/^IST\d+$/.test(item));
+  const equivalents = [...new Set([...(report.code ? [report.code] : []), ...others])];
+  const finding: Finding = {
+    rule: rule.id,
+    category: rule.category,
+    severity: report.severity ?? (code ? LEVEL_TO_SEVERITY[code.level]! : rule.severity),
+    confidence: report.confidence ?? 0.9,
+    resource: {
+      kind: object.kind,
+      ...(namespace ? { namespace } : {}),
+      name: nameOf(object),
+      ...(file ? { file } : {}),
+      ...(line ? { line } : {}),
+    },
+    summary: report.summary,
+    evidence,
+    cause: report.cause,
+    fix: report.fix,
+    verify: report.verify ?? rule.docs.verify,
+    equivalents,
+  };
+  if (message) finding.message = message;
+  return finding;
+}
+
+/** Evidence pointing at a field of another object (the DestinationRule a VirtualService depends on ...). */
+export function fieldEvidence(view: ClusterView, object: KubeObject, path: FieldPath, text: string): Evidence {
+  const loaded = view.loadedOf(object);
+  const line = (path.length > 0 ? loaded?.locate?.(path) : undefined) ?? loaded?.origin.line;
+  return { source: "manifest", text, ...(loaded?.origin.file ? { path: loaded.origin.file } : {}), ...(line ? { line } : {}) };
+}
+
+/** `kubectl -n NS get KIND NAME -o yaml` and similar, with the namespace flag only when there is one. */
+export function kubectl(verb: string, object: KubeObject, rest = ""): string {
+  const namespace = namespaceOf(object);
+  const kind = object.kind.toLowerCase();
+  return `kubectl${namespace ? ` -n ${namespace}` : ""} ${verb} ${kind} ${nameOf(object)}${rest ? ` ${rest}` : ""}`;
+}
+
+/** The analyze command that confirms an Istio config fix. */
+export function analyzeCommand(object: KubeObject): string {
+  const namespace = namespaceOf(object);
+  return namespace ? `istioctl analyze -n ${namespace}` : "istioctl analyze --all-namespaces";
+}

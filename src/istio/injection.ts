@@ -1,0 +1,86 @@
+import type { KubeObject } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import { arrayOf, nameOf, recordOf, stringMapOf } from "./meta.js";
+
+/** A label selector as Kubernetes evaluates it (matchLabels and matchExpressions). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export function labelSelectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return true;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
+  for (const expression of selector.matchExpressions ?? []) {
+    const value = labels[expression.key];
+    const values = expression.values ?? [];
+    switch (expression.operator) {
+      case "In":
+        if (value === undefined || !values.includes(value)) return false;
+        break;
+      case "NotIn":
+        if (value !== undefined && values.includes(value)) return false;
+        break;
+      case "Exists":
+        if (value === undefined) return false;
+        break;
+      case "DoesNotExist":
+        if (value !== undefined) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+function selectorOf(value: unknown): LabelSelector | undefined {
+  const record = recordOf(value);
+  if (!record) return undefined;
+  return {
+    matchLabels: stringMapOf(record.matchLabels),
+    matchExpressions: arrayOf<Record<string, unknown>>(record.matchExpressions).map((item) => ({ key: String(item?.key ?? ""), operator: String(item?.operator ?? ""), values: arrayOf(item?.values).map(String) })),
+  };
+}
+
+export interface InjectionWebhook {
+  name: string;
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
+}
+
+/** Istio's default injection selectors, used when the inputs hold no injection webhook. */
+export const DEFAULT_INJECTION_WEBHOOKS: InjectionWebhook[] = [
+  { name: "namespace.sidecar-injector.istio.io", namespaceSelector: { matchLabels: { "istio-injection": "enabled" } }, objectSelector: { matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] }] } },
+  { name: "rev.namespace.sidecar-injector.istio.io", namespaceSelector: { matchExpressions: [{ key: "istio.io/rev", operator: "Exists" }, { key: "istio-injection", operator: "DoesNotExist" }] }, objectSelector: { matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] }] } },
+  { name: "object.sidecar-injector.istio.io", namespaceSelector: { matchExpressions: [{ key: "istio-injection", operator: "DoesNotExist" }, { key: "istio.io/rev", operator: "DoesNotExist" }] }, objectSelector: { matchLabels: { "sidecar.istio.io/inject": "true" } } },
+];
+
+/** The sidecar injection webhooks in the inputs, or Istio's defaults when there are none. */
+export function injectionWebhooks(view: ClusterView): InjectionWebhook[] {
+  const found: InjectionWebhook[] = [];
+  for (const config of view.kind("MutatingWebhookConfiguration")) {
+    for (const webhook of arrayOf<Record<string, unknown>>(config.webhooks)) {
+      if (!recordOf(webhook)) continue;
+      const name = String(webhook?.name ?? "");
+      if (!name.endsWith("sidecar-injector.istio.io") && !nameOf(config).startsWith("istio-sidecar-injector") && !nameOf(config).startsWith("istio-revision-tag")) continue;
+      const entry: InjectionWebhook = { name };
+      const namespaceSelector = selectorOf(webhook.namespaceSelector);
+      const objectSelector = selectorOf(webhook.objectSelector);
+      if (namespaceSelector) entry.namespaceSelector = namespaceSelector;
+      if (objectSelector) entry.objectSelector = objectSelector;
+      found.push(entry);
+    }
+  }
+  return found.length > 0 ? found : DEFAULT_INJECTION_WEBHOOKS;
+}
+
+/** Labels of a namespace as the inputs give them ({} when the Namespace object is not among them). */
+export function namespaceLabels(view: ClusterView, namespace: string): Record<string, string> {
+  const object: KubeObject | undefined = view.get("Namespace", undefined, namespace) ?? view.get("Namespace", "", namespace);
+  return stringMapOf(object?.metadata.labels);
+}
+
+/** Whether some injection webhook would inject a pod with these labels in this namespace. */
+export function wouldBeInjected(view: ClusterView, namespace: string, podLabels: Record<string, string>): boolean {
+  const nsLabels = { ...namespaceLabels(view, namespace), "kubernetes.io/metadata.name": namespace };
+  return injectionWebhooks(view).some((webhook) => labelSelectorMatches(webhook.namespaceSelector, nsLabels) && labelSelectorMatches(webhook.objectSelector, podLabels));
+}

@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import type { KubeObject, LoadedObject } from "../model/kube.js";
+import { objectKey } from "../model/kube.js";
+import { loadPaths } from "../sources/files.js";
+import { parseMeshConfigText } from "../sources/mesh-config.js";
+import { ViewBuilder } from "../view/builder.js";
+import type { ClusterView, ViewMode } from "../view/cluster-view.js";
+import { CLUSTER_SCOPED_KINDS } from "./meta.js";
+
+/** Where the assumed ingress gateway comes from, as shown in evidence. */
+export const DEFAULT_GATEWAY_ORIGIN = "(assumed istio-ingressgateway)";
+
+/**
+ * The ingress gateway every Istio install has, which `istioctl analyze` also
+ * assumes when it reads files: a Pod labelled `istio: ingressgateway` and the
+ * `istio-ingressgateway` Service with ports 80, 443, 31400 and 15443.
+ */
+export function defaultIngressGateway(): KubeObject[] {
+  return [
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "istio-ingressgateway", namespace: "istio-system", labels: { app: "istio-ingressgateway", istio: "ingressgateway" } },
+      spec: { containers: [{ name: "istio-proxy", image: "docker.io/istio/proxyv2" }] },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "istio-ingressgateway", namespace: "istio-system", labels: { app: "istio-ingressgateway", istio: "ingressgateway" } },
+      spec: {
+        selector: { app: "istio-ingressgateway", istio: "ingressgateway" },
+        ports: [
+          { name: "http2", port: 80, protocol: "TCP", targetPort: 8080 },
+          { name: "https", port: 443, protocol: "TCP", targetPort: 8443 },
+          { name: "tcp", port: 31400, protocol: "TCP", targetPort: 31400 },
+          { name: "tls", port: 15443, protocol: "TCP", targetPort: 15443 },
+        ],
+      },
+    },
+  ];
+}
+
+export interface LintInputOptions {
+  paths: readonly string[];
+  meshConfigFile?: string;
+  meshNetworksFile?: string;
+  /** Add the assumed ingress gateway unless the inputs define one (default true). */
+  defaultGateway?: boolean;
+  /** Namespace for namespaced objects that name none; undefined keeps them without one. */
+  defaultNamespace?: string;
+  /** What the cluster already has (a snapshot folder or a live gather), used to resolve references only. */
+  context?: ViewBuilder;
+  readStdin?: () => string;
+  mode?: ViewMode;
+}
+
+export interface LintInput {
+  view: ClusterView;
+  /** Keys (`Kind/ns/name`) of the objects given as PATHs: only findings about these are reported. */
+  reportable: Set<string>;
+}
+
+/** Loads manifests for `ktriage lint` and builds the view the rules read. */
+export function buildLintInput(options: LintInputOptions): LintInput {
+  const manifests = new ViewBuilder();
+  loadPaths(options.paths, manifests, options.readStdin ? { readStdin: options.readStdin } : {});
+  const loaded = manifests.build({ mode: "lint" });
+
+  const contextView = options.context?.build({ mode: "lint" });
+  const builder = new ViewBuilder();
+  for (const source of [...(contextView?.inputs.sources ?? []), ...loaded.inputs.sources]) builder.addSource(source);
+  for (const item of contextView?.objects ?? []) builder.addObject(item.object, item.origin, item.locate);
+  for (const event of contextView?.events ?? []) builder.addEvent(event);
+  for (const problem of [...(contextView?.inputs.problems ?? []), ...loaded.inputs.problems]) builder.addProblem(problem.origin, problem.message);
+
+  const reportable = new Set<string>();
+  for (const item of loaded.objects) {
+    const object = withNamespace(item, options.defaultNamespace);
+    reportable.add(objectKey(object.kind, object.metadata.namespace, object.metadata.name));
+    builder.addObject(object, item.origin, item.locate);
+  }
+  for (const event of loaded.events) builder.addEvent(event);
+
+  const meshConfig = loaded.meshConfig ?? contextView?.meshConfig;
+  const meshNetworks = loaded.meshNetworks ?? contextView?.meshNetworks;
+  if (meshConfig) builder.setMeshConfig(meshConfig);
+  if (meshNetworks) builder.setMeshNetworks(meshNetworks);
+  if (options.meshConfigFile) {
+    const parsed = readMeshFile(options.meshConfigFile, builder);
+    if (parsed) builder.setMeshConfig(parsed);
+  }
+  if (options.meshNetworksFile) {
+    const parsed = readMeshFile(options.meshNetworksFile, builder);
+    if (parsed) builder.setMeshNetworks(parsed);
+  }
+
+  if (options.defaultGateway !== false) {
+    const [pod, service] = defaultIngressGateway() as [KubeObject, KubeObject];
+    const all = [...(contextView?.objects ?? []), ...loaded.objects].map((item) => item.object);
+    const hasPod = all.some((object) => object.kind === "Pod" && object.metadata.namespace === "istio-system" && object.metadata.labels?.istio === "ingressgateway");
+    const hasService = all.some((object) => object.kind === "Service" && object.metadata.namespace === "istio-system" && object.metadata.name === "istio-ingressgateway");
+    if (!hasPod) builder.addObject(pod, { file: DEFAULT_GATEWAY_ORIGIN });
+    if (!hasService) builder.addObject(service, { file: DEFAULT_GATEWAY_ORIGIN });
+  }
+  return { view: builder.build({ mode: options.mode ?? "lint" }), reportable };
+}
+
+function withNamespace(item: LoadedObject, namespace: string | undefined): KubeObject {
+  const object = item.object;
+  if (namespace === undefined || object.metadata.namespace || CLUSTER_SCOPED_KINDS.has(object.kind)) return object;
+  return { ...object, metadata: { ...object.metadata, namespace } };
+}
+
+function readMeshFile(file: string, builder: ViewBuilder): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    builder.addProblem({ file }, `cannot read: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : String(error)}`);
+    return undefined;
+  }
+  const parsed = parseMeshConfigText(text, file, builder);
+  // The istio ConfigMap form keeps MeshConfig under data.mesh.
+  const mesh = parsed?.data && typeof (parsed.data as Record<string, unknown>).mesh === "string" ? parseMeshConfigText(String((parsed.data as Record<string, unknown>).mesh), file, builder) : parsed;
+  return mesh;
+}

@@ -1,0 +1,80 @@
+import type { KubeObject } from "../model/kube.js";
+
+/** The namespace of an object as the inputs give it; "" when the input names none. */
+export function namespaceOf(object: KubeObject): string {
+  return textOf(object.metadata?.namespace);
+}
+
+export function nameOf(object: KubeObject): string {
+  return textOf(object.metadata?.name);
+}
+
+/** A name field as text: YAML may give a number (`name: 2024`) or nothing. */
+function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  return value === undefined || value === null || typeof value === "object" ? "" : String(value);
+}
+
+/** `Kind namespace/name`, or `Kind name` for objects without a namespace. */
+export function refOf(object: KubeObject): string {
+  const namespace = namespaceOf(object);
+  return namespace ? `${object.kind} ${namespace}/${nameOf(object)}` : `${object.kind} ${nameOf(object)}`;
+}
+
+/** `name.namespace` as istioctl prints resources in messages. */
+export function dottedName(object: KubeObject): string {
+  const namespace = namespaceOf(object);
+  return namespace ? `${nameOf(object)}.${namespace}` : nameOf(object);
+}
+
+/** Whether the object belongs to an Istio API group (`networking.istio.io`, `security.istio.io` ...). */
+export function isIstioObject(object: KubeObject): boolean {
+  return (object.apiVersion ?? "").includes("istio.io/");
+}
+
+/** A plain mapping from a spec field, or undefined for anything else (wrong type, absent). */
+export function recordOf(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** An array from a spec field, or [] when absent or of the wrong type. */
+export function arrayOf<T = unknown>(value: unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+/** A string map (labels, selectors) from a spec field; non-string values are dropped. */
+export function stringMapOf(value: unknown): Record<string, string> {
+  const record = recordOf(value);
+  const out: Record<string, string> = {};
+  if (!record) return out;
+  for (const [key, item] of Object.entries(record)) {
+    if (typeof item === "string") out[key] = item;
+    else if (typeof item === "number" || typeof item === "boolean") out[key] = String(item);
+  }
+  return out;
+}
+
+/** Kinds that have no namespace. */
+export const CLUSTER_SCOPED_KINDS = new Set([
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "StorageClass",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "IngressClass",
+  "PriorityClass",
+  "RuntimeClass",
+  "GatewayClass",
+  "APIService",
+  "CSIDriver",
+  "CSINode",
+  "VolumeAttachment",
+  "CertificateSigningRequest",
+  "MeshNetworks",
+]);

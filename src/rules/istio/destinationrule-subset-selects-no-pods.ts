@@ -1,0 +1,76 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { analyzeCommand, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { toFqdn } from "../../istio/hosts.js";
+import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { registryOf } from "../../istio/registry.js";
+import { subsetsOf } from "../../istio/virtual-service.js";
+import { selectInstances, workloadInstances, type WorkloadInstance } from "../../istio/workloads.js";
+
+/** Node labels Istio adds to endpoints for locality-aware subsets. */
+const TOPOLOGY_LABELS = ["topology.kubernetes.io/region", "topology.kubernetes.io/zone", "topology.istio.io/subzone", "kubernetes.io/hostname"];
+
+export const destinationRuleSubsetSelectsNoPods = defineRule({
+  id: "istio/destinationrule-subset-selects-no-pods",
+  category: "no-healthy-upstream",
+  severity: "error",
+  title: "DestinationRule subset selects no pod of its host",
+  docs: {
+    cause: "A subset's labels match no pod behind the host's Service (for example `version: v3` when only v1 and v2 run). Routes to that subset get 503 UH (no healthy upstream).",
+    fix: "Change the subset labels to those of the pods (see `kubectl get pods -L version`), or deploy the version the subset names.",
+    verify: ["istioctl analyze -n <namespace>", "kubectl get pods -n <namespace> -l <subset labels>", "istioctl proxy-config endpoints deploy/<client> --cluster 'outbound|<port>|<subset>|<host>'"],
+    references: ["https://istio.io/latest/docs/reference/config/analysis/ist0173/", "https://kiali.io/docs/features/validations/#kia0203---this-subsets-labels-are-not-found-in-any-matching-host"],
+  },
+  equivalents: ["IST0173", "KIA0203"],
+  inputs: ["istio"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const registry = registryOf(view);
+    const nodeLabels = new Map(view.kind("Node").map((node) => [node.metadata.name ?? "", stringMapOf(node.metadata.labels)]));
+    const withTopology = (pod: WorkloadInstance): Record<string, string> => {
+      const node = nodeLabels.get(String(pod.podSpec.nodeName ?? ""));
+      const labels = { ...pod.labels };
+      for (const key of TOPOLOGY_LABELS) if (node?.[key]) labels[key] = node[key]!;
+      return labels;
+    };
+    const findings: Finding[] = [];
+    for (const dr of view.kind("DestinationRule")) {
+      const host = recordOf(dr.spec)?.host;
+      if (typeof host !== "string") continue;
+      const service = registry.entries(toFqdn(host, namespaceOf(dr))).find((entry) => entry.object.kind === "Service" && entry.selector);
+      if (!service) continue;
+      const pods = selectInstances(workloadInstances(view, service.namespace), service.selector!);
+      for (const subset of subsetsOf(dr)) {
+        if (Object.keys(subset.labels).length === 0) continue;
+        const matches = pods.some((pod) => {
+          const labels = withTopology(pod);
+          return Object.entries(subset.labels).every(([key, value]) => value !== "" && labels[key] === value);
+        });
+        if (matches) continue;
+        const versions = [...new Set(pods.map((pod) => pod.labels.version).filter((value): value is string => !!value))];
+        const key = Object.keys(subset.labels)[0]!;
+        const existing = [...new Set(pods.map((pod) => pod.labels[key]).filter((value): value is string => !!value))];
+        const onlyTemplates = pods.length > 0 && pods.every((pod) => pod.object.kind !== "Pod");
+        findings.push(
+          istioFinding(this, view, {
+            object: dr,
+            code: "IST0173",
+            // Judged from workload templates before deploy: the missing version may be deployed by other manifests.
+            ...(onlyTemplates ? { severity: "warning" as const, confidence: 0.6 } : {}),
+            args: [subset.name],
+            path: ["spec", "subsets", subset.index, "labels"],
+            summary: `${refOf(dr)} subset "${subset.name}" selects ${Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(",")}, and none of the ${pods.length} pod(s) behind ${host} has those labels`,
+            cause: pods.length === 0 ? `No pod is behind ${refOf(service.object)} at all, so every subset is empty.` : `The pods behind ${host} carry ${key}=${existing.join("|") || "(unset)"}; routes to subset "${subset.name}" get 503 UH.`,
+            fix: {
+              description: existing.length ? `Use labels that the pods have (${key}: ${existing[0]}), or deploy the missing version.` : "Deploy pods with the subset's labels, or change the labels.",
+              yaml: { before: yamlOf({ name: subset.name, labels: subset.labels }), after: yamlOf({ name: subset.name, labels: { ...subset.labels, ...(existing.length ? { [key]: existing[0] } : {}) } }), target: refOf(dr) },
+              commands: [kubectl("edit", dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""} -l ${Object.entries(service.selector!).map(([k, v]) => `${k}=${v}`).join(",")} -L ${key}${versions.length ? "" : ""}`],
+            },
+            verify: [analyzeCommand(dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""} -l ${Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(",")}`],
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});

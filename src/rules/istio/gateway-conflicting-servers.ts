@@ -1,0 +1,82 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "../../istio/finding.js";
+import { gatewayPods, gatewaySelector, gatewayServers, type GatewayServer } from "../../istio/gateways.js";
+import { hostsOverlap, splitNamespacedHost } from "../../istio/hosts.js";
+import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { formatSelector } from "../../istio/workloads.js";
+
+function sameWorkloads(a: KubeObject, b: KubeObject, podsOf: (gateway: KubeObject) => Set<KubeObject>): boolean {
+  const left = podsOf(a);
+  const right = podsOf(b);
+  if (left.size === 0 || right.size === 0) return formatSelector(gatewaySelector(a)) === formatSelector(gatewaySelector(b));
+  for (const pod of left) if (right.has(pod)) return true;
+  return false;
+}
+
+function overlappingHosts(a: GatewayServer, b: GatewayServer): string[] {
+  const out: string[] = [];
+  for (const left of a.hosts) for (const right of b.hosts) if (hostsOverlap(splitNamespacedHost(left).host, splitNamespacedHost(right).host)) out.push(left);
+  return [...new Set(out)];
+}
+
+export const gatewayConflictingServers = defineRule({
+  id: "istio/gateway-conflicting-servers",
+  category: "routing-conflict",
+  severity: "error",
+  title: "Two Gateways claim the same port and host on the same gateway pods",
+  docs: {
+    cause: "Two Gateways select the same gateway pods and declare servers on the same port with overlapping hosts. Envoy gets one listener per port; the servers conflict (different protocols or TLS settings) and one of them is rejected or shadowed.",
+    fix: "Merge the servers into one Gateway, or give them different ports or non-overlapping hosts.",
+    verify: ["istioctl analyze -A", "istioctl proxy-config listeners deploy/istio-ingressgateway -n istio-system --port <port>"],
+    references: ["https://istio.io/latest/docs/reference/config/analysis/ist0145/", "https://kiali.io/docs/features/validations/#kia0301---more-than-one-gateway-for-the-same-host-port-combination"],
+  },
+  equivalents: ["IST0145", "KIA0301"],
+  inputs: ["istio"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const gateways = view.kind("Gateway").filter((gateway) => (gateway.apiVersion ?? "").includes("istio.io") && Object.keys(gatewaySelector(gateway)).length > 0);
+    const podCache = new Map<KubeObject, Set<KubeObject>>();
+    const podsOf = (gateway: KubeObject) => {
+      let set = podCache.get(gateway);
+      if (!set) podCache.set(gateway, (set = new Set(gatewayPods(view, gateway).map((pod) => pod.object))));
+      return set;
+    };
+    const byPort = new Map<number, { gateway: KubeObject; server: GatewayServer }[]>();
+    for (const gateway of gateways) {
+      for (const server of gatewayServers(gateway)) {
+        if (server.port === undefined) continue;
+        const list = byPort.get(server.port) ?? [];
+        list.push({ gateway, server });
+        byPort.set(server.port, list);
+      }
+    }
+    const findings: Finding[] = [];
+    const reported = new Set<KubeObject>();
+    for (const [port, list] of byPort) {
+      for (const entry of list) {
+        if (reported.has(entry.gateway)) continue;
+        const conflicts = list.filter((other) => other.gateway !== entry.gateway && sameWorkloads(entry.gateway, other.gateway, podsOf) && overlappingHosts(entry.server, other.server).length > 0);
+        if (conflicts.length === 0) continue;
+        reported.add(entry.gateway);
+        const hosts = overlappingHosts(entry.server, conflicts[0]!.server);
+        const names = [...new Set(conflicts.map((other) => `${namespaceOf(other.gateway) ? `${namespaceOf(other.gateway)}/` : ""}${nameOf(other.gateway)}`))].join(",");
+        findings.push(
+          istioFinding(this, view, {
+            object: entry.gateway,
+            code: "IST0145",
+            args: [names, formatSelector(gatewaySelector(entry.gateway)), String(port), hosts],
+            path: ["spec", "servers", entry.server.index, "port", "number"],
+            summary: `${refOf(entry.gateway)} and ${conflicts.map((other) => refOf(other.gateway)).join(", ")} both serve ${hosts.join(", ")} on port ${port} of the same gateway pods`,
+            cause: "One gateway listener per port: conflicting servers for the same host are merged unpredictably or rejected, so one Gateway's TLS or protocol settings do not apply.",
+            fix: { description: `Merge these servers into one Gateway, or move one to another port/host.`, commands: [kubectl("get", entry.gateway, "-o yaml"), ...conflicts.map((other) => kubectl("get", other.gateway, "-o yaml"))] },
+            evidence: conflicts.map((other) => fieldEvidence(view, other.gateway, ["spec", "servers", other.server.index], `${refOf(other.gateway)} server port ${port} hosts ${other.server.hosts.join(", ")}`)),
+            verify: [analyzeCommand(entry.gateway)],
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,109 @@
+import type { Rule } from "../../engine/rule.js";
+import { applicationUid1337 } from "./application-uid-1337.js";
+import { namespaceInjectionLabels } from "./namespace-injection-labels.js";
+import { deploymentServicePortConflict } from "./deployment-service-port-conflict.js";
+import { injectionWebhookInvalid } from "./injection-webhook-invalid.js";
+import { imageAutoWithoutInjection } from "./image-auto-without-injection.js";
+import { jwtClaimRouteWithoutAuthentication } from "./jwt-claim-route-without-authentication.js";
+import { authorizationPolicyNoWorkload } from "./authorization-policy-no-workload.js";
+import { authorizationPolicyNamespaceNotFound } from "./authorization-policy-namespace-not-found.js";
+import { gatewayCredentialNotFound } from "./gateway-credential-not-found.js";
+import { gatewayCredentialInvalid } from "./gateway-credential-invalid.js";
+import { proxyImageMismatch } from "./proxy-image-mismatch.js";
+import { virtualServiceUnreachableRule } from "./virtualservice-unreachable-rule.js";
+import { deprecatedFields } from "./deprecated-fields.js";
+import { destinationRuleHostNotFound } from "./destinationrule-host-not-found.js";
+import { destinationRuleSubsetSelectsNoPods } from "./destinationrule-subset-selects-no-pods.js";
+import { destinationRuleTlsNoCaCertificate } from "./destinationrule-tls-no-ca-certificate.js";
+import { envoyFilterPatchOperation } from "./envoyfilter-patch-operation.js";
+import { externalControlPlaneWebhook } from "./external-control-plane-webhook.js";
+import { gatewayApiCrdVersion } from "./gateway-api-crd-version.js";
+import { gatewayConflictingServers } from "./gateway-conflicting-servers.js";
+import { gatewayDuplicateCertificate } from "./gateway-duplicate-certificate.js";
+import { gatewayPortNotOnService } from "./gateway-port-not-on-service.js";
+import { gatewayWorkloadNotFound } from "./gateway-workload-not-found.js";
+import { jwksBlockedCidrsMissing } from "./jwks-blocked-cidrs-missing.js";
+import { kubernetesGatewayIneffectiveSelector } from "./kubernetes-gateway-ineffective-selector.js";
+import { meshNetworksUnknownRegistry } from "./mesh-networks-unknown-registry.js";
+import { mtlsDestinationRuleConflict } from "./mtls-destinationrule-conflict.js";
+import { negativeCondition } from "./negative-condition.js";
+import { schemaValidation } from "./schema-validation.js";
+import { serviceAppProtocolUnknown } from "./service-app-protocol-unknown.js";
+import { serviceExternalNamePortName } from "./service-externalname-port-name.js";
+import { servicePortNameConvention } from "./service-port-name-convention.js";
+import { serviceEntryAddressesRequired } from "./serviceentry-addresses-required.js";
+import { serviceEntryConflictingProtocol } from "./serviceentry-conflicting-protocol.js";
+import { sidecarIneffectiveInAmbient } from "./sidecar-ineffective-in-ambient.js";
+import { sidecarMultipleDefault } from "./sidecar-multiple-default.js";
+import { sidecarSelectorConflict } from "./sidecar-selector-conflict.js";
+import { sidecarSelectorNotFound } from "./sidecar-selector-not-found.js";
+import { telemetryEmptyProviders } from "./telemetry-empty-providers.js";
+import { telemetryMultipleDefault } from "./telemetry-multiple-default.js";
+import { telemetrySelectorConflict } from "./telemetry-selector-conflict.js";
+import { telemetrySelectorNotFound } from "./telemetry-selector-not-found.js";
+import { virtualServiceConflictingMeshHosts } from "./virtualservice-conflicting-mesh-hosts.js";
+import { virtualServiceDestinationHostNotFound } from "./virtualservice-destination-host-not-found.js";
+import { virtualServiceDestinationPortNotFound } from "./virtualservice-destination-port-not-found.js";
+import { virtualServiceDestinationPortRequired } from "./virtualservice-destination-port-required.js";
+import { virtualServiceGatewayNotFound } from "./virtualservice-gateway-not-found.js";
+import { virtualServiceHostNotInGateway } from "./virtualservice-host-not-in-gateway.js";
+import { virtualServiceIngressSubsetIgnored } from "./virtualservice-ingress-subset-ignored.js";
+import { virtualServiceInternalGatewayReference } from "./virtualservice-internal-gateway-reference.js";
+import { virtualServiceRouteWeights } from "./virtualservice-route-weights.js";
+import { virtualServiceSubsetNotFound } from "./virtualservice-subset-not-found.js";
+
+/** Every istio rule, in the order they are documented. */
+export const istioRules: Rule[] = [
+  virtualServiceDestinationHostNotFound,
+  virtualServiceDestinationPortNotFound,
+  virtualServiceDestinationPortRequired,
+  virtualServiceSubsetNotFound,
+  virtualServiceIngressSubsetIgnored,
+  virtualServiceGatewayNotFound,
+  virtualServiceHostNotInGateway,
+  virtualServiceInternalGatewayReference,
+  virtualServiceConflictingMeshHosts,
+  gatewayWorkloadNotFound,
+  gatewayPortNotOnService,
+  servicePortNameConvention,
+  serviceExternalNamePortName,
+  serviceAppProtocolUnknown,
+  sidecarSelectorNotFound,
+  sidecarSelectorConflict,
+  sidecarMultipleDefault,
+  sidecarIneffectiveInAmbient,
+  telemetrySelectorNotFound,
+  telemetrySelectorConflict,
+  telemetryMultipleDefault,
+  destinationRuleTlsNoCaCertificate,
+  serviceEntryAddressesRequired,
+  serviceEntryConflictingProtocol,
+  destinationRuleHostNotFound,
+  destinationRuleSubsetSelectsNoPods,
+  envoyFilterPatchOperation,
+  gatewayConflictingServers,
+  gatewayDuplicateCertificate,
+  telemetryEmptyProviders,
+  deprecatedFields,
+  jwksBlockedCidrsMissing,
+  gatewayApiCrdVersion,
+  meshNetworksUnknownRegistry,
+  kubernetesGatewayIneffectiveSelector,
+  negativeCondition,
+  externalControlPlaneWebhook,
+  mtlsDestinationRuleConflict,
+  virtualServiceRouteWeights,
+  schemaValidation,
+  applicationUid1337,
+  namespaceInjectionLabels,
+  deploymentServicePortConflict,
+  injectionWebhookInvalid,
+  imageAutoWithoutInjection,
+  jwtClaimRouteWithoutAuthentication,
+  authorizationPolicyNoWorkload,
+  authorizationPolicyNamespaceNotFound,
+  gatewayCredentialNotFound,
+  gatewayCredentialInvalid,
+  proxyImageMismatch,
+  virtualServiceUnreachableRule,
+];

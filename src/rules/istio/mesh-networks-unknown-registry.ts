@@ -1,0 +1,54 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import { istioFinding } from "../../istio/finding.js";
+import { arrayOf, recordOf, stringMapOf } from "../../istio/meta.js";
+
+/** The registry name of the local cluster. */
+const LOCAL_REGISTRY = "Kubernetes";
+
+export const meshNetworksUnknownRegistry = defineRule({
+  id: "istio/mesh-networks-unknown-registry",
+  category: "istio-config-other",
+  severity: "error",
+  title: "MeshNetworks names a service registry Istio does not know",
+  docs: {
+    cause: "A network's endpoints come `fromRegistry` a name that is neither `Kubernetes` (the local cluster) nor a remote cluster registered through an `istio/multiCluster=true` Secret, so that network gets no endpoints and cross-network traffic fails.",
+    fix: "Use the cluster name of a remote secret (the key in its data), or `Kubernetes` for the local cluster; names are case-sensitive.",
+    verify: ["istioctl analyze -n istio-system", "kubectl -n istio-system get secret -l istio/multiCluster=true"],
+    references: ["https://istio.io/latest/docs/reference/config/analysis/ist0126/"],
+  },
+  equivalents: ["IST0126"],
+  inputs: ["mesh-config"],
+  requires: [],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const networks = recordOf(view.meshNetworks?.networks);
+    if (!networks) return [];
+    const known = new Set([LOCAL_REGISTRY]);
+    for (const secret of view.kind("Secret")) {
+      if (stringMapOf(secret.metadata.labels)["istio/multiCluster"] !== "true") continue;
+      for (const key of [...Object.keys(recordOf(secret.data) ?? {}), ...Object.keys(recordOf(secret.stringData) ?? {})]) known.add(key);
+    }
+    const meshNetworks: KubeObject = { apiVersion: "v1", kind: "MeshNetworks", metadata: { name: "meshnetworks", namespace: "istio-system" } };
+    const findings: Finding[] = [];
+    for (const [network, value] of Object.entries(networks)) {
+      arrayOf<Record<string, unknown>>(recordOf(value)?.endpoints).forEach((endpoint) => {
+        const registry = endpoint?.fromRegistry;
+        if (typeof registry !== "string" || known.has(registry)) return;
+        findings.push(
+          istioFinding(this, view, {
+            object: meshNetworks,
+            code: "IST0126",
+            args: [registry, network],
+            summary: `MeshNetworks network ${network} takes endpoints from registry "${registry}", which is not a known cluster`,
+            cause: `Known registries are ${[...known].join(", ")}; "${registry}" matches none (names are case-sensitive), so network ${network} has no endpoints.`,
+            fix: { description: `Use one of ${[...known].join(", ")} in fromRegistry.`, commands: ["kubectl -n istio-system edit configmap istio"] },
+            verify: ["istioctl analyze -n istio-system"],
+          }),
+        );
+      });
+    }
+    return findings;
+  },
+});

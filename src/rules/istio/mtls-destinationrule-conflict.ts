@@ -1,0 +1,99 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { toFqdn } from "../../istio/hosts.js";
+import { destinationRuleTlsMode, effectiveMtls, hasSidecar, injectionKnown, type EffectiveMtls } from "../../istio/mtls.js";
+import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { registryOf } from "../../istio/registry.js";
+import { selectInstances, workloadInstances } from "../../istio/workloads.js";
+
+function policyEvidence(view: Parameters<typeof fieldEvidence>[0], effective: EffectiveMtls) {
+  if (!effective.source) return [];
+  return [fieldEvidence(view, effective.source, ["spec", "mtls", "mode"], `${refOf(effective.source)} (${effective.scope}-wide) mtls.mode: ${effective.mode}`)];
+}
+
+export const mtlsDestinationRuleConflict = defineRule({
+  id: "istio/mtls-destinationrule-conflict",
+  category: "mtls-mode-conflict",
+  severity: "error",
+  title: "DestinationRule TLS mode contradicts the server's PeerAuthentication or sidecar",
+  docs: {
+    cause:
+      "The client side (DestinationRule `trafficPolicy.tls.mode`) and the server side (PeerAuthentication, sidecar presence) disagree: DISABLE towards a STRICT server sends plaintext that the server's sidecar rejects; ISTIO_MUTUAL towards a workload without a sidecar, or one whose PeerAuthentication is DISABLE, sends mTLS that nothing terminates. Requests fail with `upstream connect error or disconnect/reset before headers` (503 UF/UC, `connection reset by peer`). istioctl stopped checking this (IST0113/IST0115 are retired).",
+    fix: "Remove `tls` from the DestinationRule and let auto mTLS choose (recommended), or make both sides agree: ISTIO_MUTUAL with STRICT/PERMISSIVE servers that have sidecars, DISABLE with PERMISSIVE/DISABLE servers.",
+    verify: ["istioctl analyze -n <namespace>", "istioctl x describe pod <server-pod> -n <namespace>", "istioctl proxy-config cluster deploy/<client> --fqdn <host> -o json | grep -A2 transport_socket"],
+    references: ["https://istio.io/latest/docs/ops/configuration/traffic-management/tls-configuration/", "https://kiali.io/docs/features/validations/#kia0207---peerauthentication-with-tls-strict-mode-found-it-should-be-permissive"],
+  },
+  equivalents: ["KIA0207", "KIA0208", "KIA0501", "IST0113", "IST0115"],
+  inputs: ["istio"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const registry = registryOf(view);
+    const findings: Finding[] = [];
+    for (const dr of view.kind("DestinationRule")) {
+      const host = recordOf(dr.spec)?.host;
+      if (typeof host !== "string") continue;
+      const service = registry.entries(toFqdn(host, namespaceOf(dr))).find((entry) => entry.object.kind === "Service" && entry.selector && Object.keys(entry.selector).length > 0);
+      if (!service) continue;
+      const servers = selectInstances(workloadInstances(view, service.namespace), service.selector!);
+      if (servers.length === 0) continue;
+      const ports: (number | undefined)[] = [undefined, ...service.ports.map((port) => port.number)];
+      const seen = new Set<string>();
+      for (const port of ports) {
+        const { mode, path } = destinationRuleTlsMode(dr, port);
+        if (!mode || seen.has(path.join("."))) continue;
+        seen.add(path.join("."));
+        const targetPort = port === undefined ? undefined : service.ports.find((item) => item.number === port)?.targetPort;
+        const server = servers[0]!;
+        const effective = effectiveMtls(view, server.namespace, server.labels, typeof targetPort === "number" ? targetPort : port);
+        const report = (equivalents: string[], summary: string, cause: string, afterTls: Record<string, unknown> | undefined, extra: KubeObject | undefined) =>
+          findings.push(
+            istioFinding(this, view, {
+              object: dr,
+              message: summary,
+              path,
+              equivalents,
+              summary,
+              cause,
+              fix: {
+                description: afterTls ? `Set tls.mode ${String(afterTls.mode)} (or remove tls and let auto mTLS decide).` : "Remove tls from the DestinationRule so that auto mTLS picks the right mode.",
+                yaml: { before: yamlOf({ trafficPolicy: { tls: { mode } } }), after: afterTls ? yamlOf({ trafficPolicy: { tls: afterTls } }) : yamlOf({ trafficPolicy: {} }), target: refOf(dr) },
+                commands: [kubectl("edit", dr), ...(extra ? [kubectl("get", extra, "-o yaml")] : [])],
+              },
+              evidence: policyEvidence(view, effective),
+              verify: [analyzeCommand(dr), `istioctl x describe pod <${server.object.metadata.name ?? "server"}-pod>${server.namespace ? ` -n ${server.namespace}` : ""}`],
+            }),
+          );
+        // With running pods behind the host, sidecar/mtls-mode-conflict reports these two contradictions; before deploy only templates say it.
+        const onlyTemplates = servers.every((item) => item.object.kind !== "Pod");
+        if (mode === "DISABLE" && effective.mode === "STRICT" && onlyTemplates) {
+          report(
+            [effective.scope === "mesh" ? "KIA0208" : "KIA0207"],
+            `${refOf(dr)} sends plaintext (tls.mode DISABLE) to ${host}${port ? ` port ${port}` : ""}, whose workloads require mTLS (${effective.source ? refOf(effective.source) : "PeerAuthentication"} STRICT)`,
+            "The server's sidecar accepts only mutual TLS; the client's sidecar sends plaintext because of this DestinationRule, so every connection is reset (503 UC/UF, `connection reset by peer`).",
+            { mode: "ISTIO_MUTUAL" },
+            effective.source,
+          );
+        } else if (mode === "ISTIO_MUTUAL" && effective.mode === "DISABLE") {
+          report(
+            ["KIA0501"],
+            `${refOf(dr)} sends Istio mTLS to ${host}${port ? ` port ${port}` : ""}, whose PeerAuthentication disables mTLS (${effective.source ? refOf(effective.source) : ""})`,
+            "The server's sidecar expects plaintext but the client originates Istio mTLS, so the handshake is never answered and requests fail with 503.",
+            { mode: "DISABLE" },
+            effective.source,
+          );
+        } else if (mode === "ISTIO_MUTUAL" && onlyTemplates && servers.every((item) => injectionKnown(view, item) && !hasSidecar(view, item))) {
+          report(
+            ["IST0115"],
+            `${refOf(dr)} sends Istio mTLS to ${host}, but its workloads (${servers.map((item) => refOf(item.object)).slice(0, 3).join(", ")}) have no sidecar to terminate it`,
+            "Only a sidecar can terminate Istio mTLS; the application receives a TLS handshake it does not expect and resets the connection (503 UC, `connection reset by peer`).",
+            undefined,
+            undefined,
+          );
+        }
+      }
+    }
+    return findings;
+  },
+});

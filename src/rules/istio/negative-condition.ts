@@ -1,0 +1,60 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { istioFinding, kubectl } from "../../istio/finding.js";
+import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
+
+/** Condition types that Istio sets; other controllers' conditions (Argo CD ...) are not ours to judge. */
+function isIstioCondition(type: string): boolean {
+  return !type.includes("/") || type.startsWith("istio.io/");
+}
+
+export const negativeCondition = defineRule({
+  id: "istio/negative-condition",
+  category: "istio-config-other",
+  severity: "warning",
+  title: "Istio reports a negative status condition on a resource",
+  docs: {
+    cause: "istiod wrote a status condition saying the resource is not accepted, not programmed or not bound (for example a waypoint that is missing or not ready, an unsupported policy value), so the resource does not take effect as written.",
+    fix: "Read the condition's reason and message, and fix what it names (deploy the waypoint, remove the unsupported field ...).",
+    verify: ["kubectl get <kind> <name> -o jsonpath='{.status}'", "istioctl analyze -n <namespace>"],
+    references: ["https://istio.io/latest/docs/reference/config/analysis/ist0171/"],
+  },
+  equivalents: ["IST0171"],
+  inputs: ["manifests"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const loaded of view.objects) {
+      const object = loaded.object;
+      const status = recordOf(object.status);
+      if (!status || object.kind === "Pod" || object.kind === "Node") continue;
+      const lists: { conditions: unknown; path: (string | number)[] }[] = [{ conditions: status.conditions, path: ["status", "conditions"] }];
+      arrayOf<Record<string, unknown>>(status.parents).forEach((parent, index) => lists.push({ conditions: parent?.conditions, path: ["status", "parents", index, "conditions"] }));
+      let done = false;
+      for (const { conditions, path } of lists) {
+        arrayOf<Record<string, unknown>>(conditions).forEach((condition, index) => {
+          if (done) return;
+          const type = String(condition?.type ?? "");
+          const reason = String(condition?.reason ?? "");
+          if (!isIstioCondition(type)) return;
+          if (String(condition?.status) !== "False" && reason !== "PartiallyInvalid") return;
+          done = true;
+          const message = String(condition?.message ?? "");
+          findings.push(
+            istioFinding(this, view, {
+              object,
+              code: "IST0171",
+              args: [type, reason, message],
+              path: [...path, index],
+              summary: `${refOf(object)} has condition ${type}=${String(condition?.status)} (${reason})`,
+              cause: `Istio reports ${type} ${String(condition?.status)} with reason ${reason}${message ? `: ${message}` : ""}.`,
+              fix: { description: `Fix what reason ${reason} names, then check the condition again.`, commands: [kubectl("get", object, "-o yaml")] },
+              verify: [kubectl("get", object, "-o jsonpath='{.status}'")],
+            }),
+          );
+        });
+      }
+    }
+    return findings;
+  },
+});

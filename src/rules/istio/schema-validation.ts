@@ -1,0 +1,78 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { analyzeCommand, formatPath, istioFinding, valueAt, yamlOf } from "../../istio/finding.js";
+import { refOf } from "../../istio/meta.js";
+import { GROUP_KINDS, GROUP_VERSIONS, SPEC_SCHEMAS, validate, type SchemaProblem } from "../../istio/schema.js";
+import { closest } from "../../istio/suggest.js";
+
+export const schemaValidation = defineRule({
+  id: "istio/schema-validation",
+  category: "config-schema-error",
+  severity: "error",
+  title: "Istio resource does not match its schema",
+  docs: {
+    cause: "A field has the wrong type (a string where a list or number is expected), a misspelt name, or a value outside its enum, or the kind/apiVersion is not an Istio API. The API server rejects the resource (`kubectl apply` fails), or, with older CRDs, silently drops the field so the behaviour it configures never happens.",
+    fix: "Correct the field as the message says; `kubectl explain <kind>.spec` and the Istio reference list the fields.",
+    verify: ["istioctl analyze -n <namespace>", "kubectl apply --dry-run=server -f <file>"],
+    references: ["https://istio.io/latest/docs/reference/config/analysis/ist0106/", "https://istio.io/latest/docs/reference/config/networking/"],
+  },
+  equivalents: ["IST0106"],
+  inputs: ["istio"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const loaded of view.objects) {
+      const object = loaded.object;
+      const apiVersion = object.apiVersion ?? "";
+      const slash = apiVersion.indexOf("/");
+      const group = slash > 0 ? apiVersion.slice(0, slash) : "";
+      if (!group.endsWith("istio.io")) continue;
+      const version = apiVersion.slice(slash + 1);
+      const problems: SchemaProblem[] = [];
+      const kinds = GROUP_KINDS[group];
+      if (!kinds) {
+        problems.push({ path: ["apiVersion"], message: `unknown Istio API group "${group}"`, severity: "error" });
+      } else if (kinds.length > 0 && !kinds.includes(object.kind)) {
+        const suggestion = closest(object.kind, kinds);
+        problems.push({ path: ["kind"], message: `kind ${object.kind} is not served by ${group}${suggestion ? ` (did you mean ${suggestion}?)` : ""}: no such CRD`, ...(suggestion ? { suggestion } : {}), severity: "error" });
+      } else if (!(GROUP_VERSIONS[group] ?? []).includes(version)) {
+        problems.push({ path: ["apiVersion"], message: `${group} does not serve version ${version} (served: ${(GROUP_VERSIONS[group] ?? []).join(", ")})`, suggestion: `${group}/v1`, severity: "error" });
+      } else {
+        const schema = SPEC_SCHEMAS[`${group}/${object.kind}`];
+        if (schema) {
+          if (object.spec === undefined && ["VirtualService", "DestinationRule", "Gateway", "ServiceEntry"].includes(object.kind)) problems.push({ path: ["spec"], message: "spec is missing", severity: "error" });
+          validate(object.spec, schema, ["spec"], problems, closest);
+        }
+      }
+      for (const problem of problems.slice(0, 20)) {
+        const current = valueAt(object, problem.path);
+        const last = problem.path[problem.path.length - 1];
+        const after =
+          problem.suggestion && typeof last === "string" && problem.message.startsWith("unknown field")
+            ? yamlOf({ [problem.suggestion]: current })
+            : problem.suggestion
+              ? yamlOf({ [String(last)]: problem.suggestion })
+              : undefined;
+        findings.push(
+          istioFinding(this, view, {
+            object,
+            code: "IST0106",
+            args: [`${formatPath(problem.path)}: ${problem.message}`],
+            path: problem.path,
+            summary: `${refOf(object)} ${formatPath(problem.path)}: ${problem.message}`,
+            cause: problem.message.startsWith("unknown field")
+              ? "Istio CRDs reject unknown fields (or drop them with older CRDs), so what this field was meant to configure does not happen."
+              : "The API server validates Istio resources against their schema and rejects this one; nothing of it is applied.",
+            fix: {
+              description: problem.suggestion ? `Use ${problem.suggestion}.` : `Correct ${formatPath(problem.path)}.`,
+              ...(after !== undefined ? { yaml: { before: yamlOf({ [String(last)]: current }), after, target: refOf(object) } } : {}),
+              commands: [`kubectl explain ${object.kind.toLowerCase()}.${formatPath(problem.path.filter((part) => typeof part === "string")).replace(/^spec\.?/, "spec.")}`.replace(/\.$/, ""), `kubectl apply --dry-run=server -f ${view.loadedOf(object)?.origin.file ?? "<file>"}`],
+            },
+            verify: [analyzeCommand(object), "kubectl apply --dry-run=server -f <file>"],
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});

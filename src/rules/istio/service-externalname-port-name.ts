@@ -1,0 +1,51 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { analyzeCommand, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
+import { portProtocol } from "../../istio/protocols.js";
+
+export const serviceExternalNamePortName = defineRule({
+  id: "istio/service-externalname-port-name",
+  category: "config-schema-error",
+  severity: "warning",
+  title: "ExternalName Service port is TCP or unnamed",
+  docs: {
+    cause: "For an ExternalName Service, a port named `tcp` (or not named after a protocol) makes the sidecar treat it as opaque TCP to a DNS name, which Envoy cannot route: connections through the mesh to the external name are dropped.",
+    fix: "Name the port after the real protocol (`https`, `http`, `tls`), or use a ServiceEntry for the external host.",
+    verify: ["istioctl analyze -n <namespace>"],
+    references: ["https://istio.io/latest/docs/reference/config/analysis/ist0150/"],
+  },
+  equivalents: ["IST0150"],
+  inputs: ["services"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const service of view.kind("Service")) {
+      const spec = recordOf(service.spec) ?? {};
+      if (spec.type !== "ExternalName") continue;
+      arrayOf<Record<string, unknown>>(spec.ports).forEach((raw, index) => {
+        const port = { name: typeof raw?.name === "string" ? raw.name : undefined, protocol: typeof raw?.protocol === "string" ? raw.protocol : undefined, appProtocol: typeof raw?.appProtocol === "string" ? raw.appProtocol : undefined };
+        const protocol = portProtocol(port);
+        if (protocol && protocol !== "tcp") return;
+        const number = Number(raw?.port ?? 0);
+        const proposed = number === 443 ? "https" : number === 80 ? "http" : "tls";
+        findings.push(
+          istioFinding(this, view, {
+            object: service,
+            code: "IST0150",
+            path: ["spec", "ports", index, port.name ? "name" : "port"],
+            summary: `${refOf(service)} (ExternalName ${String(spec.externalName ?? "")}) port ${number} is ${port.name ? `named "${port.name}"` : "unnamed"}, which the sidecar treats as plain TCP`,
+            cause: "TCP traffic to an ExternalName Service has no IP to match on, so the sidecar cannot forward it correctly.",
+            fix: {
+              description: `Name the port "${proposed}".`,
+              yaml: { before: yamlOf({ ports: [{ ...(port.name ? { name: port.name } : {}), port: number }] }), after: yamlOf({ ports: [{ name: proposed, port: number }] }), target: refOf(service) },
+              commands: [kubectl("edit", service)],
+            },
+            verify: [analyzeCommand(service)],
+          }),
+        );
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,22 @@
+import { defineRule } from "../../engine/rule.js";
+import { overlappingSelectors } from "../../istio/selector-policy.js";
+import { SIDECAR_KIND } from "./selector-kinds.js";
+
+export const sidecarSelectorConflict = defineRule({
+  id: "istio/sidecar-selector-conflict",
+  category: "routing-conflict",
+  severity: "error",
+  title: "Two Sidecars select the same workload",
+  docs: {
+    cause: "Several Sidecar resources select the same pod; Istio applies only one of them, in an undefined order.",
+    fix: "Merge them into one Sidecar, or make their workloadSelectors disjoint.",
+    verify: ["istioctl analyze -n <namespace>", "kubectl get pods -n <namespace> --show-labels"],
+    references: ["https://istio.io/latest/docs/reference/config/analysis/ist0110/"],
+  },
+  equivalents: ["IST0110", "KIA0003"],
+  inputs: ["istio"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    return overlappingSelectors(this, view, SIDECAR_KIND, "IST0110", ["KIA0003"]);
+  },
+});

@@ -1,0 +1,22 @@
+import { defineRule } from "../../engine/rule.js";
+import { overlappingSelectors } from "../../istio/selector-policy.js";
+import { TELEMETRY_KIND } from "./selector-kinds.js";
+
+export const telemetrySelectorConflict = defineRule({
+  id: "istio/telemetry-selector-conflict",
+  category: "routing-conflict",
+  severity: "error",
+  title: "Two Telemetry resources select the same workload",
+  docs: {
+    cause: "Several Telemetry resources select the same pod; only one is applied, in an undefined order.",
+    fix: "Merge them into one Telemetry, or make their selectors disjoint.",
+    verify: ["istioctl analyze -n <namespace>", "kubectl get pods -n <namespace> --show-labels"],
+    references: ["https://istio.io/latest/docs/reference/config/analysis/ist0159/"],
+  },
+  equivalents: ["IST0159"],
+  inputs: ["istio"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    return overlappingSelectors(this, view, TELEMETRY_KIND, "IST0159");
+  },
+});

@@ -1,0 +1,108 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { toFqdn } from "../../istio/hosts.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { registryOf } from "../../istio/registry.js";
+import { destinationRulesFor, destinationRulesForHost, routeDestinations, subsetsOf } from "../../istio/virtual-service.js";
+import { selectInstances, workloadInstances } from "../../istio/workloads.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+
+/**
+ * Labels for a new subset: the version label of the pods behind the host when
+ * there is one with that value, else `version: <subset>`.
+ */
+function subsetLabels(view: ClusterView, host: string, subset: string): Record<string, string> {
+  const entry = registryOf(view).entries(host)[0];
+  if (entry?.selector) {
+    const pods = selectInstances(workloadInstances(view, entry.namespace), entry.selector);
+    for (const key of ["version", "app.kubernetes.io/version"]) {
+      const match = pods.find((pod) => pod.labels[key] === subset);
+      if (match) return { [key]: subset };
+    }
+    const versions = [...new Set(pods.map((pod) => pod.labels.version).filter((value): value is string => value !== undefined))];
+    if (versions.length > 0 && !versions.includes(subset)) return { version: subset };
+  }
+  return { version: subset };
+}
+
+export const virtualServiceSubsetNotFound = defineRule({
+  id: "istio/virtualservice-subset-not-found",
+  category: "routing-reference-not-found",
+  severity: "error",
+  title: "VirtualService routes to a subset no DestinationRule defines",
+  docs: {
+    cause:
+      "A route names `subset: X` for a host, but no DestinationRule visible from the VirtualService's namespace defines subset X for that host. Envoy has no cluster `outbound|port|X|host` and every request on that route gets 503 NR (route to a missing cluster). This is seed 004's IST0101/KIA1107.",
+    fix: "Add the subset to the host's DestinationRule (with labels that select the pods of that version), create the DestinationRule, or route to a subset that exists.",
+    verify: ["istioctl analyze -n <namespace>", "kubectl get destinationrules -A -o yaml | grep -A3 subsets", "istioctl proxy-config cluster deploy/<client> --fqdn <host> --subset <subset>"],
+    references: ["seeds/004 (IST0101 reviews+v3, KIA1107)", "https://istio.io/latest/docs/reference/config/analysis/ist0101/", "https://kiali.io/docs/features/validations/#kia1107---subset-not-found"],
+  },
+  equivalents: ["IST0101", "KIA1107"],
+  inputs: ["istio"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const vs of view.kind("VirtualService")) {
+      const namespace = namespaceOf(vs);
+      const missingByHost = new Map<string, Set<string>>();
+      for (const destination of routeDestinations(vs)) {
+        if (!destination.subset || !destination.host) continue;
+        const fqdn = toFqdn(destination.host, namespace);
+        const rules = destinationRulesFor(view, fqdn, namespace);
+        if (rules.some((dr) => subsetsOf(dr).some((subset) => subset.name === destination.subset))) continue;
+        const hidden = destinationRulesForHost(view, fqdn).filter((dr) => !rules.includes(dr) && subsetsOf(dr).some((subset) => subset.name === destination.subset));
+        let set = missingByHost.get(fqdn);
+        if (!set) missingByHost.set(fqdn, (set = new Set()));
+        set.add(destination.subset);
+        const existing = rules[0];
+        const defined = rules.flatMap((dr) => subsetsOf(dr).map((subset) => subset.name));
+        findings.push(
+          istioFinding(this, view, {
+            object: vs,
+            code: "IST0101",
+            args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
+            path: [...destination.path, "subset"],
+            summary: `${refOf(vs)} routes to subset "${destination.subset}" of ${destination.host}, which ${existing ? `${refOf(existing)} does not define (it defines ${defined.length ? defined.join(", ") : "no subsets"})` : "no DestinationRule defines"}`,
+            cause: hidden.length
+              ? `${refOf(hidden[0]!)} defines subset "${destination.subset}" but its exportTo does not include namespace ${namespace || "(none)"}, so the route cannot use it.`
+              : `Without a subset "${destination.subset}" for ${fqdn}, Envoy has no cluster for this route and answers 503 NR for every request it matches.`,
+            fix: existing ? addSubsetFix(view, existing, fqdn, destination.subset) : newRuleFix(view, vs, destination.host, fqdn),
+            evidence: [
+              ...(existing ? [fieldEvidence(view, existing, ["spec", "subsets"], `${refOf(existing)} subsets: ${defined.join(", ") || "(none)"}`)] : []),
+              ...hidden.map((dr) => fieldEvidence(view, dr, ["spec", "exportTo"], `${refOf(dr)} defines "${destination.subset}" but exportTo is ${JSON.stringify(recordOf(dr.spec)?.exportTo)}`)),
+            ],
+            verify: [analyzeCommand(vs), `istioctl proxy-config cluster deploy/<client>${namespace ? ` -n ${namespace}` : ""} --fqdn ${fqdn} --subset ${destination.subset}`],
+          }),
+        );
+      }
+    }
+    return findings;
+
+    function addSubsetFix(view: ClusterView, dr: KubeObject, fqdn: string, subset: string) {
+      const subsets = arrayOf(recordOf(dr.spec)?.subsets);
+      const added = [...subsets, { name: subset, labels: subsetLabels(view, fqdn, subset) }];
+      return {
+        description: `Add subset "${subset}" to ${refOf(dr)}, with labels that select the pods of that version.`,
+        yaml: { before: yamlOf({ spec: { host: recordOf(dr.spec)?.host, subsets } }), after: yamlOf({ spec: { host: recordOf(dr.spec)?.host, subsets: added } }), target: refOf(dr) },
+        commands: [kubectl("edit", dr), `kubectl get pods${namespaceOf(dr) ? ` -n ${namespaceOf(dr)}` : ""} -L version`],
+      };
+    }
+
+    function newRuleFix(view: ClusterView, vs: KubeObject, host: string, fqdn: string) {
+      const used = [...new Set(routeDestinations(vs).filter((d) => d.subset && toFqdn(d.host, namespaceOf(vs)) === fqdn).map((d) => d.subset!))];
+      const manifest = {
+        apiVersion: "networking.istio.io/v1",
+        kind: "DestinationRule",
+        metadata: { name: host.split(".")[0], ...(namespaceOf(vs) ? { namespace: namespaceOf(vs) } : {}) },
+        spec: { host, subsets: used.map((name) => ({ name, labels: subsetLabels(view, fqdn, name) })) },
+      };
+      return {
+        description: `Create a DestinationRule for ${host} with the subsets ${refOf(vs)} uses (${used.join(", ")}).`,
+        yaml: { before: "", after: yamlOf(manifest), target: `DestinationRule ${namespaceOf(vs) ? `${namespaceOf(vs)}/` : ""}${nameOf({ kind: "DestinationRule", metadata: manifest.metadata })}` },
+        commands: ["kubectl apply -f destinationrule.yaml", `kubectl get pods${namespaceOf(vs) ? ` -n ${namespaceOf(vs)}` : ""} -L version`],
+      };
+    }
+  },
+});

@@ -1,0 +1,46 @@
+import { meshNetworksUnknownRegistry } from "../../../src/rules/istio/mesh-networks-unknown-registry.js";
+import { testRule } from "../../helpers/rule-tester.js";
+
+/** The istio ConfigMap carries MeshNetworks under data.meshNetworks. */
+const istioConfigMap = (registry: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: istio
+  namespace: istio-system
+data:
+  mesh: |-
+    defaultConfig:
+      discoveryAddress: istiod.istio-system.svc:15012
+  meshNetworks: |-
+    networks:
+      network1:
+        endpoints:
+        - fromRegistry: Kubernetes
+        gateways:
+        - registryServiceName: istio-eastwestgateway.istio-system.svc.cluster.local
+          port: 15443
+      network2:
+        endpoints:
+        - fromRegistry: ${registry}
+        gateways:
+        - address: 203.0.113.10
+          port: 15443
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: istio-remote-secret-cluster2
+  namespace: istio-system
+  labels:
+    istio/multiCluster: "true"
+type: Opaque
+stringData:
+  cluster2: |
+    apiVersion: v1
+    kind: Config
+`;
+
+testRule(meshNetworksUnknownRegistry, {
+  valid: [{ name: "remote cluster registered by its secret", files: { "istio.yaml": istioConfigMap("cluster2") } }],
+  invalid: [{ name: "registry name that no remote secret provides", files: { "istio.yaml": istioConfigMap("cluster-2") }, expect: { severity: "error", resource: { kind: "MeshNetworks", name: "meshnetworks" }, summary: /network2 takes endpoints from registry "cluster-2"/, equivalents: ["IST0126"] } }],
+});

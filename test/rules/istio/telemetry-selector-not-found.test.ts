@@ -1,0 +1,12 @@
+import { telemetrySelectorNotFound } from "../../../src/rules/istio/telemetry-selector-not-found.js";
+import { testRule } from "../../helpers/rule-tester.js";
+import { docs, reviewsPod } from "./fixtures.js";
+
+const telemetry = (name: string, selector: string) => `apiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata:\n  name: ${name}\n  namespace: default\nspec:\n${selector}  accessLogging:\n  - providers:\n    - name: envoy`;
+const select = (labels: string) => `  selector:\n    matchLabels:\n${labels}\n`;
+const pod = reviewsPod("v1", "7f9c6d8d5b-x2x4q");
+
+testRule(telemetrySelectorNotFound, {
+  valid: [{ name: "selects reviews", files: { "a.yaml": docs(pod, telemetry("reviews-logs", select("      app: reviews"))) } }],
+  invalid: [{ name: "selects nothing", files: { "a.yaml": docs(pod, telemetry("reviews-logs", select("      app: reveiws"))) }, expect: { summary: /selects app=reveiws/, fixIncludes: [/app: reviews/], equivalents: ["IST0101"] } }],
+});
