@@ -17,6 +17,7 @@ export interface OutputOptions {
   failOn: Severity | "none";
   color?: boolean;
   showSkipped?: boolean;
+  verbose?: boolean;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -40,6 +41,7 @@ export function addOutputOptions(command: Command, defaultFailOn: Severity | "no
     .addOption(new Option("-o, --output <format>", "output format").choices([...OUTPUT_FORMATS]).default("text"))
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default(defaultFailOn))
     .option("--show-skipped", "list the rules skipped for missing inputs (text output)")
+    .option("--verbose", "text output: show every finding in full, even when one rule fires on many resources")
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)");
 }
 
@@ -66,7 +68,7 @@ export function toReport(command: string, view: ClusterView, result: EngineResul
 /** Prints the report and returns the exit code. */
 export async function emit(report: Report, options: OutputOptions): Promise<number> {
   const width = Math.min(Math.max(process.stdout.columns ?? 100, 60), 100);
-  const text = await renderReport(options.output, report, { color: useColor(options), width, showSkipped: options.showSkipped });
+  const text = await renderReport(options.output, report, { color: useColor(options), width, showSkipped: options.showSkipped, verbose: options.verbose });
   await writeStdout(text);
   if (nothingLoaded(report)) return EXIT_USAGE;
   return exitCodeFor(report.findings, options.failOn);

@@ -82,6 +82,37 @@ function renderFinding(finding: Finding, options: RenderOptions, c: Colors): str
   return lines;
 }
 
+/** Warnings and notes one rule raises on many resources (a missing probe on every Deployment) are shown once. */
+const GROUP_THRESHOLD = 4;
+
+function groupRepeated(findings: readonly Finding[]): { single: Finding[]; grouped: Finding[][] } {
+  const byRule = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (finding.severity === "error") continue;
+    let list = byRule.get(finding.rule);
+    if (!list) byRule.set(finding.rule, (list = []));
+    list.push(finding);
+  }
+  const groupedRules = new Set([...byRule].filter(([, list]) => list.length >= GROUP_THRESHOLD).map(([rule]) => rule));
+  return {
+    single: findings.filter((finding) => finding.severity === "error" || !groupedRules.has(finding.rule)),
+    grouped: [...groupedRules].map((rule) => byRule.get(rule)!),
+  };
+}
+
+function renderGroup(group: Finding[], options: RenderOptions, c: Colors): string[] {
+  const first = group[0]!;
+  const names = group.map((f) => `${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ""}${f.resource.name}`);
+  const unique = [...new Set(names)];
+  const shown = unique.slice(0, 6).join(", ") + (unique.length > 6 ? `, +${unique.length - 6} more` : "");
+  const lines = [`${severityBadge(first, c)}  ${c.bold(`${first.rule} on ${group.length} resources`)} ${c.dim(`(${first.category})`)}`];
+  lines.push(...wrap(`e.g. ${first.summary}`, options.width, "     ", "   "));
+  lines.push(...wrap(shown, options.width, "     ", "   ").map((line) => c.dim(line)));
+  if (first.fix) lines.push(...wrap(`Fix: ${first.fix.description}`, options.width, "     ", "   "));
+  lines.push(c.dim(`   ktriage explain ${first.rule}`));
+  return lines;
+}
+
 /** The report an on-call engineer reads first: verdict, evidence with origins, fix, verify. */
 export function renderText(report: Report, options: RenderOptions): string {
   const c = pc.createColors(options.color);
@@ -111,10 +142,15 @@ export function renderText(report: Report, options: RenderOptions): string {
   } else if (report.findings.length === 0) {
     out.push(c.green("✔ No problems found."));
   }
-  report.findings.forEach((finding, index) => {
+  const { single, grouped } = options.verbose ? { single: report.findings, grouped: [] } : groupRepeated(report.findings);
+  single.forEach((finding, index) => {
     out.push(...renderFinding(finding, options, c));
-    if (index < report.findings.length - 1) out.push("");
+    if (index < single.length - 1) out.push("");
   });
+  if (grouped.length > 0) {
+    out.push("", c.bold("Found on many resources") + c.dim(" (--verbose shows each in full; -o json lists every finding)"));
+    for (const group of grouped) out.push(...renderGroup(group, options, c));
+  }
 
   out.push("");
   const counts = { error: 0, warning: 0, info: 0 };

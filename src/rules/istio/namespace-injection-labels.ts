@@ -21,6 +21,13 @@ function namespacesInjectedByDefault(view: ClusterView): boolean {
   return false;
 }
 
+/** On a cluster (not a manifest set), namespaces only need injection labels when Istio is there at all. */
+function istioInstalled(view: ClusterView): boolean {
+  if (view.has("istio")) return true;
+  if (view.kind("MutatingWebhookConfiguration").some((hook) => /istio/.test(hook.metadata.name ?? ""))) return true;
+  return ["Deployment", "Pod"].some((kind) => view.kind(kind).some((object) => /^istiod/.test(object.metadata.name ?? "")));
+}
+
 export const namespaceInjectionLabels = defineRule({
   id: "istio/namespace-injection-labels",
   category: "sidecar-not-injected",
@@ -38,6 +45,7 @@ export const namespaceInjectionLabels = defineRule({
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];
+    if (view.mode !== "lint" && !istioInstalled(view)) return findings;
     const byDefault = namespacesInjectedByDefault(view);
     for (const namespace of view.kind("Namespace")) {
       const name = nameOf(namespace);

@@ -4,6 +4,9 @@ import { istioFinding, kubectl } from "../../istio/finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 
 /** Condition types that Istio sets; other controllers' conditions (Argo CD ...) are not ours to judge. */
+/** The kinds istiod writes status conditions on; a Deployment's Available=False is the workload's own state. */
+const CONDITION_KINDS = new Set(["Service", "ServiceEntry", "AuthorizationPolicy", "Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute", "WorkloadEntry"]);
+
 function isIstioCondition(type: string): boolean {
   return !type.includes("/") || type.startsWith("istio.io/");
 }
@@ -27,7 +30,7 @@ export const negativeCondition = defineRule({
     for (const loaded of view.objects) {
       const object = loaded.object;
       const status = recordOf(object.status);
-      if (!status || object.kind === "Pod" || object.kind === "Node") continue;
+      if (!status || !CONDITION_KINDS.has(object.kind)) continue;
       const lists: { conditions: unknown; path: (string | number)[] }[] = [{ conditions: status.conditions, path: ["status", "conditions"] }];
       arrayOf<Record<string, unknown>>(status.parents).forEach((parent, index) => lists.push({ conditions: parent?.conditions, path: ["status", "parents", index, "conditions"] }));
       let done = false;
