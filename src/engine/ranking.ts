@@ -10,12 +10,29 @@ function score(finding: Finding, fallbackRules: ReadonlySet<string>): number {
   return fallbackPenalty + SEVERITY_ORDER[finding.severity] * 2 + finding.confidence;
 }
 
+function resourceKey(finding: Finding): string {
+  const r = finding.resource;
+  return `${r.kind}/${r.namespace ?? ""}/${r.name}`;
+}
+
+function layerOf(rule: string): string {
+  return rule.split("/", 1)[0]!;
+}
+
+function foldInto(target: Finding, folded: readonly Finding[]): Finding {
+  return { ...target, symptoms: [...(target.symptoms ?? []), ...folded.map((f) => ({ rule: f.rule, category: f.category, summary: f.summary }))] };
+}
+
 /**
- * Per resource (and container), the most likely root cause comes first and
- * fallback findings (generic crash loop, unknown crash) are folded under it
- * as symptoms. Resources are then ordered by their worst finding.
+ * Per resource (and container), the most likely root cause comes first.
+ * Folded under it as symptoms: fallback findings (generic crash loop, unknown
+ * crash), a second finding of the same category on the same container, and a
+ * finding of the same category that another layer reports on another
+ * container of the same pod (the app's and the proxy's view of one blocked
+ * call). Resources are then ordered by their worst finding.
  */
 export function rankAndFold(findings: Finding[], fallbackRules: ReadonlySet<string>): Finding[] {
+  const byScore = (a: Finding, b: Finding) => score(b, fallbackRules) - score(a, fallbackRules);
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
     const key = groupKey(finding);
@@ -24,26 +41,57 @@ export function rankAndFold(findings: Finding[], fallbackRules: ReadonlySet<stri
     group.push(finding);
   }
 
-  const ranked: Finding[][] = [];
+  const kept: Finding[] = [];
+  const foldedInto = new Map<Finding, Finding[]>();
+  const fold = (target: Finding, finding: Finding) => {
+    let list = foldedInto.get(target);
+    if (!list) foldedInto.set(target, (list = []));
+    list.push(finding);
+  };
   for (const group of groups.values()) {
-    group.sort((a, b) => score(b, fallbackRules) - score(a, fallbackRules));
+    group.sort(byScore);
     const top = group[0]!;
-    if (fallbackRules.has(top.rule)) {
-      ranked.push(group);
-      continue;
+    const topIsFallback = fallbackRules.has(top.rule);
+    const seenCategories = new Map<string, Finding>();
+    for (const finding of group) {
+      const sameCategory = seenCategories.get(finding.category);
+      if (finding !== top && !topIsFallback && fallbackRules.has(finding.rule)) fold(top, finding);
+      else if (sameCategory) fold(sameCategory, finding);
+      else {
+        seenCategories.set(finding.category, finding);
+        kept.push(finding);
+      }
     }
-    const kept: Finding[] = [];
-    const folded: Finding[] = [];
-    for (const finding of group) (fallbackRules.has(finding.rule) ? folded : kept).push(finding);
-    if (folded.length > 0) {
-      kept[0] = {
-        ...top,
-        symptoms: [...(top.symptoms ?? []), ...folded.map((f) => ({ rule: f.rule, category: f.category, summary: f.summary }))],
-      };
-    }
-    ranked.push(kept);
   }
 
+  kept.sort(byScore);
+  const firstOfCategory = new Map<string, Finding>();
+  const survivors: Finding[] = [];
+  for (const finding of kept) {
+    const key = `${resourceKey(finding)}#${finding.category}`;
+    const earlier = firstOfCategory.get(key);
+    if (earlier && earlier.resource.container !== finding.resource.container && layerOf(earlier.rule) !== layerOf(finding.rule)) {
+      fold(earlier, finding);
+      continue;
+    }
+    if (!earlier) firstOfCategory.set(key, finding);
+    survivors.push(finding);
+  }
+
+  const withSymptoms = survivors.map((finding) => {
+    const folded = foldedInto.get(finding);
+    return folded ? foldInto(finding, folded) : finding;
+  });
+
+  // Resources ordered by their worst finding; a resource's findings stay together.
+  const byResource = new Map<string, Finding[]>();
+  for (const finding of withSymptoms) {
+    const key = groupKey(finding);
+    let list = byResource.get(key);
+    if (!list) byResource.set(key, (list = []));
+    list.push(finding);
+  }
+  const ranked = [...byResource.values()];
   ranked.sort((a, b) => {
     const diff = score(b[0]!, fallbackRules) - score(a[0]!, fallbackRules);
     if (diff !== 0) return diff;

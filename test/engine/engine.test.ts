@@ -88,3 +88,26 @@ describe("engine", () => {
     expect(runRules([lintOnly], view, { scope: "diagnose" }).findings).toEqual([]);
   });
 });
+
+describe("folding one problem seen by two layers", () => {
+  it("folds a second finding of the same category on the same container", () => {
+    const podRule = ruleReturning("pod/sidecar-dependency", [podFinding("pod/sidecar-dependency", "sidecar-dependency", 0.8)]);
+    const sidecarRule = ruleReturning("sidecar/app-starts-before-sidecar", [podFinding("sidecar/app-starts-before-sidecar", "sidecar-dependency", 0.9)]);
+    const findings = runRules([podRule, sidecarRule], view, { scope: "diagnose" }).findings;
+    expect(findings.map((f) => f.rule)).toEqual(["sidecar/app-starts-before-sidecar"]);
+    expect(findings[0]!.symptoms?.map((s) => s.rule)).toEqual(["pod/sidecar-dependency"]);
+  });
+
+  it("folds the proxy's view of a blocked call under the app's, across containers of one pod", () => {
+    const appSide = podFinding("sidecar/outbound-registry-only", "outbound-traffic-blocked", 0.9);
+    const proxySide = { ...podFinding("envoy/blackhole-traffic", "outbound-traffic-blocked", 0.85), resource: { ...appSide.resource, container: "istio-proxy" } };
+    const findings = runRules([ruleReturning("sidecar/outbound-registry-only", [appSide]), ruleReturning("envoy/blackhole-traffic", [proxySide])], view, { scope: "diagnose" }).findings;
+    expect(findings.map((f) => f.rule)).toEqual(["sidecar/outbound-registry-only"]);
+  });
+
+  it("keeps two containers' own problems of the same category from the same layer", () => {
+    const app = podFinding("pod/oom-killed", "oom-killed", 0.95);
+    const worker = { ...podFinding("pod/oom-killed", "oom-killed", 0.95), resource: { ...app.resource, container: "worker" } };
+    expect(runRules([ruleReturning("pod/oom-killed", [app, worker])], view, { scope: "diagnose" }).findings).toHaveLength(2);
+  });
+});
