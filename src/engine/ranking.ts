@@ -26,7 +26,9 @@ function foldInto(target: Finding, folded: readonly Finding[]): Finding {
 /**
  * Per resource (and container), the most likely root cause comes first.
  * Folded under it as symptoms: fallback findings (generic crash loop, unknown
- * crash), a second finding of the same category on the same container, and a
+ * crash), another rule's finding of the same category on the same container
+ * (a container has one cause of a kind; configuration findings without a
+ * container, or one rule's several findings, are distinct problems), and a
  * finding of the same category that another layer reports on another
  * container of the same pod (the app's and the proxy's view of one blocked
  * call). Resources are then ordered by their worst finding.
@@ -56,7 +58,7 @@ export function rankAndFold(findings: Finding[], fallbackRules: ReadonlySet<stri
     for (const finding of group) {
       const sameCategory = seenCategories.get(finding.category);
       if (finding !== top && !topIsFallback && fallbackRules.has(finding.rule)) fold(top, finding);
-      else if (sameCategory) fold(sameCategory, finding);
+      else if (sameCategory && sameCategory.rule !== finding.rule && finding.resource.container !== undefined) fold(sameCategory, finding);
       else {
         seenCategories.set(finding.category, finding);
         kept.push(finding);
@@ -70,7 +72,7 @@ export function rankAndFold(findings: Finding[], fallbackRules: ReadonlySet<stri
   for (const finding of kept) {
     const key = `${resourceKey(finding)}#${finding.category}`;
     const earlier = firstOfCategory.get(key);
-    if (earlier && earlier.resource.container !== finding.resource.container && layerOf(earlier.rule) !== layerOf(finding.rule)) {
+    if (earlier && earlier.resource.container !== undefined && finding.resource.container !== undefined && earlier.resource.container !== finding.resource.container && layerOf(earlier.rule) !== layerOf(finding.rule)) {
       fold(earlier, finding);
       continue;
     }

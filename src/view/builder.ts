@@ -3,6 +3,7 @@ import type { EventRecord, InputProblem, LogStream, MissingEvidence } from "../m
 import { objectKey, type KubeObject, type LoadedObject, type Origin, type FieldLocator } from "../model/kube.js";
 import { ClusterView, type ViewMode } from "./cluster-view.js";
 import { stripSecretValues } from "./secrets.js";
+import { normaliseShape } from "./shape.js";
 
 /** Collects what sources gather, then freezes it into a ClusterView. */
 export class ViewBuilder {
@@ -28,6 +29,10 @@ export class ViewBuilder {
     if (object.kind === "Event") {
       this.addEvent(eventFromObject(object, origin));
       return;
+    }
+    for (const problem of normaliseShape(object)) {
+      const line = locate?.(problem.path) ?? origin.line;
+      this.addProblem({ file: origin.file, line }, `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata?.name ?? ""}: ${problem.message}`);
     }
     const kept = object.kind === "Secret" ? stripSecretValues(object) : object;
     this.noteTimestamp(kept.metadata?.creationTimestamp);
@@ -132,7 +137,8 @@ export class ViewBuilder {
 
   private noteStatusTimes(object: KubeObject): void {
     if (object.kind !== "Pod" || !object.status) return;
-    for (const status of [...(object.status.containerStatuses ?? []), ...(object.status.initContainerStatuses ?? [])]) {
+    const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+    for (const status of [...list(object.status.containerStatuses), ...list(object.status.initContainerStatuses)]) {
       this.noteTimestamp(status?.state?.running?.startedAt);
       this.noteTimestamp(status?.state?.terminated?.finishedAt);
       this.noteTimestamp(status?.lastState?.terminated?.finishedAt);

@@ -111,3 +111,12 @@ describe("folding one problem seen by two layers", () => {
     expect(runRules([ruleReturning("pod/oom-killed", [app, worker])], view, { scope: "diagnose" }).findings).toHaveLength(2);
   });
 });
+
+describe("distinct problems of one rule", () => {
+  it("keeps every finding one rule reports on the same resource", () => {
+    const v1 = { ...podFinding("istio/virtualservice-subset-not-found", "routing-reference-not-found", 0.9), resource: { kind: "VirtualService", namespace: "shop", name: "catalog" }, summary: "subset version-v1" };
+    const v2 = { ...v1, summary: "subset version-v2" };
+    const findings = runRules([ruleReturning("istio/virtualservice-subset-not-found", [v1, v2])], view, { scope: "diagnose" }).findings;
+    expect(findings.map((f) => f.summary)).toEqual(["subset version-v1", "subset version-v2"]);
+  });
+});
