@@ -47,7 +47,7 @@ class ShapeChecker {
     }
     const kept = value.filter(isObject);
     if (kept.length !== value.length) {
-      this.problems.push({ path: [...path, key], message: `${[...path, key].join(".")} has ${value.length - kept.length} entr${value.length - kept.length === 1 ? "y" : "ies"} that are not mappings; ignored` });
+      this.problems.push({ path: [...path, key], message: `${[...path, key].join(".")} has ${value.length - kept.length === 1 ? "an entry that is not a mapping" : `${value.length - kept.length} entries that are not mappings`}; ignored` });
       holder[key] = kept;
     }
     return kept;

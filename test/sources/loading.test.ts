@@ -107,3 +107,35 @@ describe("kubectl cluster-info dump folders", () => {
     expect(view.logsFor("shop", "api-6d5f7c9b8-x2x4q", "migrate")[0]!.lines).toEqual(["2025-06-02T10:40:58Z migrating to version 42"]);
   });
 });
+
+describe("fields of the wrong type", () => {
+  it("are reported with file and line, dropped, and the rest of the object kept", () => {
+    const view = viewFromTexts({
+      "deploy.yaml": [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata:",
+        "  name: api",
+        "  namespace: shop",
+        "spec:",
+        "  template:",
+        "    spec:",
+        "      containers:",
+        "      - name: app",
+        "        image: registry.example.com/shop/api:1.4.2",
+        "        args: --port=8080",
+        "        ports:",
+        "        - containerPort: 8080",
+        "      - null",
+        "",
+      ].join("\n"),
+    });
+    const messages = view.inputs.problems.map((p) => `${p.origin.file}:${p.origin.line}: ${p.message}`);
+    expect(messages).toEqual([
+      "deploy.yaml:9: Deployment shop/api: spec.template.spec.containers has an entry that is not a mapping; ignored",
+      "deploy.yaml:12: Deployment shop/api: spec.template.spec.containers.0.args should be a list of strings, found string \"--port=8080\"; ignored",
+    ]);
+    const container = view.get("Deployment", "shop", "api")!.spec.template.spec.containers[0];
+    expect(container).toEqual({ name: "app", image: "registry.example.com/shop/api:1.4.2", ports: [{ containerPort: 8080 }] });
+  });
+});
