@@ -36,6 +36,9 @@ export function memoryPlan(context: FixContext): { limit?: number; request?: num
   } else if (limit !== undefined) {
     newLimit = roundMemoryUp(limit * 2);
     note = `the peak is above the ${formatMemory(limit)} limit; without a measured peak the limit is doubled (measure with kubectl top and set peak + 20-30%)`;
+  } else if (!context.current) {
+    newLimit = 512 * 2 ** 20;
+    note = "the pod's spec is not among the inputs, so its memory limit is unknown: compare the peak with resources.limits.memory (kubectl get pod -o yaml)";
   } else {
     newLimit = 512 * 2 ** 20;
     note = "the container has no memory limit of its own, so a LimitRange default or the node's memory was hit";
@@ -93,7 +96,7 @@ export const oomKilled = podCauseRule({
     const parts = [`limits.memory ${resources?.limits?.memory ?? "none"}`, `requests.memory ${resources?.requests?.memory ?? "none"}`];
     const heap = jvmHeapOf(jvmOptions(context.current));
     if (heap.flag) parts.push(`JVM ${heap.flag}`);
-    const evidence = [containerSpecEvidence(context, ["resources"], parts.join(", "))];
+    const evidence = context.current ? [containerSpecEvidence(context, ["resources"], parts.join(", "))] : [];
     const nodeName = context.d.pod.spec?.nodeName;
     const node = nodeName ? context.view.get("Node", undefined, nodeName) : undefined;
     const allocatable = (node?.status as { allocatable?: { memory?: string } } | undefined)?.allocatable?.memory;
