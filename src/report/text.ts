@@ -9,16 +9,18 @@ const SEVERITY_LABEL: Record<Finding["severity"], string> = { error: "ERROR", wa
 export function wrap(text: string, width: number, indent: string, firstIndent = indent): string[] {
   const out: string[] = [];
   for (const paragraph of text.split("\n")) {
-    let line = out.length === 0 ? firstIndent : indent;
-    const base = line.length;
+    let prefix = out.length === 0 ? firstIndent : indent;
+    let line = "";
     for (const word of paragraph.split(/ +/)) {
-      if (line.length > base && line.length + 1 + word.length > width) {
-        out.push(line);
-        line = indent;
+      if (line !== "" && prefix.length + line.length + 1 + word.length > width) {
+        out.push(prefix + line);
+        prefix = indent;
+        line = word;
+      } else {
+        line = line === "" ? word : `${line} ${word}`;
       }
-      line += (line.length > (out.length === 0 ? firstIndent.length : indent.length) ? " " : "") + word;
     }
-    out.push(line);
+    out.push(prefix + line);
   }
   return out;
 }
@@ -53,9 +55,10 @@ function renderFinding(finding: Finding, options: RenderOptions, c: Colors): str
     lines.push(`   ${c.underline("Evidence")}`);
     for (const item of finding.evidence) {
       const loc = location(item);
-      const label = item.source.padEnd(12);
       const text = loc ? `${item.text}  (${loc})` : item.text;
-      lines.push(...wrap(`${label} ${text}`, width, "                  ", "   • "));
+      const selfDescribing = item.text.toLowerCase().startsWith(`${item.source.toLowerCase()} `);
+      const prefix = selfDescribing ? "   • " : `   • ${item.source}: `;
+      lines.push(...wrap(text, width, "       ", prefix));
     }
   }
   if (finding.cause) {
