@@ -1,6 +1,6 @@
-import { stringify } from "yaml";
 import type { Fix } from "../model/finding.js";
 import type { TemplateOwner } from "../rules/support/workload.js";
+import { yamlText } from "../rules/support/yaml-text.js";
 import { ns } from "./evidence.js";
 
 function nest(path: readonly string[], value: unknown): Record<string, unknown> {
@@ -8,7 +8,7 @@ function nest(path: readonly string[], value: unknown): Record<string, unknown> 
 }
 
 function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  return yamlText(value).trimEnd();
 }
 
 /**

@@ -77,6 +77,16 @@ function defaultWebhooks(): WebhookSelectors[] {
   ];
 }
 
+const DEFAULT_WEBHOOKS: readonly WebhookSelectors[] = defaultWebhooks();
+const webhooksCache = new WeakMap<ClusterView, readonly WebhookSelectors[]>();
+
+/** The injector webhooks of a view, read once per view (a decision is made for every pod). */
+function viewWebhooks(view: ClusterView): readonly WebhookSelectors[] {
+  let hooks = webhooksCache.get(view);
+  if (!hooks) webhooksCache.set(view, (hooks = injectorWebhooks(view)));
+  return hooks;
+}
+
 /** Revisions that have an injector webhook in the view (`default` for an unlabelled one). */
 export function knownRevisions(view: ClusterView): Set<string> {
   const revisions = new Set<string>();
@@ -87,8 +97,22 @@ export function knownRevisions(view: ClusterView): Set<string> {
   return revisions;
 }
 
+const decisionCache = new WeakMap<ClusterView, WeakMap<object, Map<string, InjectionDecision>>>();
+
 /** Decides injection for a pod template's metadata the way the injector webhook and its template do. */
 export function injectionDecision(view: ClusterView, namespace: string, meta: { labels?: Record<string, string>; annotations?: Record<string, string> }, hostNetwork: boolean): InjectionDecision {
+  // Several rules ask about the same pods (the view never changes): decided once per view, metadata and namespace.
+  let byMeta = decisionCache.get(view);
+  if (!byMeta) decisionCache.set(view, (byMeta = new WeakMap()));
+  let byNamespace = byMeta.get(meta);
+  if (!byNamespace) byMeta.set(meta, (byNamespace = new Map()));
+  const key = `${hostNetwork}/${namespace}`;
+  let decision = byNamespace.get(key);
+  if (!decision) byNamespace.set(key, (decision = decideInjection(view, namespace, meta, hostNetwork)));
+  return decision;
+}
+
+function decideInjection(view: ClusterView, namespace: string, meta: { labels?: Record<string, string>; annotations?: Record<string, string> }, hostNetwork: boolean): InjectionDecision {
   const nsLabels = namespaceLabels(view, namespace);
   const podLabels = meta.labels ?? {};
   const annotations = meta.annotations ?? {};
@@ -111,8 +135,8 @@ export function injectionDecision(view: ClusterView, namespace: string, meta: { 
     decision.revision = podRevision;
   }
 
-  const seen = injectorWebhooks(view);
-  const hooks = seen.length > 0 ? seen : defaultWebhooks();
+  const seen = viewWebhooks(view);
+  const hooks = seen.length > 0 ? seen : DEFAULT_WEBHOOKS;
   const match = hooks.find((hook) => matchesSelector(hook.namespaceSelector, nsLabels) && matchesSelector(hook.objectSelector, podLabels));
   decision.webhookSelects = match !== undefined;
 

@@ -9,7 +9,7 @@ export const ISTIO_NAMESPACE = "istio-system";
 export const PROXY_WARMUP_SECONDS = 60;
 
 export function istiodPods(view: ClusterView): KubeObject[] {
-  return view.kind("Pod").filter((pod) => pod.metadata.namespace === ISTIO_NAMESPACE && (pod.metadata.labels?.app === "istiod" || pod.metadata.labels?.istio === "pilot"));
+  return view.kindIn("Pod", ISTIO_NAMESPACE).filter((pod) => (pod.metadata.labels?.app === "istiod" || pod.metadata.labels?.istio === "pilot"));
 }
 
 export interface IstiodHealth {
@@ -22,7 +22,7 @@ export interface IstiodHealth {
 
 export function istiodHealth(view: ClusterView): IstiodHealth {
   const pods = istiodPods(view);
-  const known = pods.length > 0 || view.kind("Pod").some((pod) => pod.metadata.namespace === ISTIO_NAMESPACE) || view.kind("Deployment").some((deploy) => deploy.metadata.namespace === ISTIO_NAMESPACE);
+  const known = pods.length > 0 || view.kindIn("Pod", ISTIO_NAMESPACE).length > 0 || view.kindIn("Deployment", ISTIO_NAMESPACE).length > 0;
   const ready = pods.filter((pod) => {
     const status = podStatus(pod);
     const condition = status.conditions?.find((entry) => entry.type === "Ready");

@@ -35,11 +35,28 @@ export interface PodIdentity {
   labels: Record<string, string>;
 }
 
+const policiesCache = new WeakMap<ClusterView, Map<string, LoadedObject[]>>();
+
+/** NetworkPolicies of a namespace (no namespace counts as `default`), in the view's order, grouped once per view. */
+function policiesIn(view: ClusterView, namespace: string): LoadedObject[] {
+  let byNamespace = policiesCache.get(view);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    for (const loaded of view.list("NetworkPolicy")) {
+      const key = loaded.object.metadata.namespace ?? "default";
+      let list = byNamespace.get(key);
+      if (!list) byNamespace.set(key, (list = []));
+      list.push(loaded);
+    }
+    policiesCache.set(view, byNamespace);
+  }
+  return byNamespace.get(namespace) ?? [];
+}
+
 /** NetworkPolicies in the pod's namespace whose podSelector selects it. */
 export function policiesSelecting(view: ClusterView, pod: PodIdentity): LoadedObject[] {
-  return view.list("NetworkPolicy").filter((loaded) => {
+  return policiesIn(view, pod.namespace).filter((loaded) => {
     const policy = loaded.object;
-    if ((policy.metadata.namespace ?? "default") !== pod.namespace) return false;
     return matchesSelector((policy.spec as NetworkPolicySpec | undefined)?.podSelector ?? {}, pod.labels);
   });
 }
@@ -112,13 +129,13 @@ const KUBE_DNS_DEFAULT_LABELS = { "k8s-app": "kube-dns" };
 
 /** istiod's xDS/CA port 15012 in its namespace, from the istiod pods in the view or Istio's default labels. */
 export function istiodTarget(view: ClusterView, namespace = "istio-system"): EgressTarget {
-  const pods = view.kind("Pod").filter((pod) => pod.metadata.namespace === namespace && (pod.metadata.labels?.app === "istiod" || pod.metadata.labels?.istio === "pilot"));
+  const pods = view.kindIn("Pod", namespace).filter((pod) => (pod.metadata.labels?.app === "istiod" || pod.metadata.labels?.istio === "pilot"));
   return podTarget(view, namespace, pods, ISTIOD_DEFAULT_LABELS, 15012, "TCP", `istiod (${namespace}) TCP 15012`, "istiod:15012");
 }
 
 /** Cluster DNS: kube-dns/CoreDNS pods in kube-system on port 53. */
 export function dnsTargets(view: ClusterView): EgressTarget[] {
-  const pods = view.kind("Pod").filter((pod) => pod.metadata.namespace === "kube-system" && pod.metadata.labels?.["k8s-app"] === "kube-dns");
+  const pods = view.kindIn("Pod", "kube-system").filter((pod) => pod.metadata.labels?.["k8s-app"] === "kube-dns");
   return (["UDP", "TCP"] as const).map((protocol) => podTarget(view, "kube-system", pods, KUBE_DNS_DEFAULT_LABELS, 53, protocol, `DNS (kube-dns in kube-system) ${protocol} 53`, "DNS:53"));
 }
 

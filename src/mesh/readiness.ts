@@ -365,7 +365,7 @@ function injectionState(view: ClusterView, namespace: string): "enabled" | "disa
   const labels = namespaceLabels(view, namespace);
   if (labels["istio-injection"] === "disabled") return "disabled";
   if (labels["istio-injection"] === "enabled" || labels["istio.io/rev"] !== undefined) return "enabled";
-  return view.kind("Pod").some((pod) => pod.metadata.namespace === namespace && hasSidecar(pod)) ? "enabled" : "none";
+  return view.kindIn("Pod", namespace).some((pod) => hasSidecar(pod)) ? "enabled" : "none";
 }
 
 function testScore(view: ClusterView, namespace: string): number {

@@ -21,8 +21,17 @@ export interface MeshSubject {
   owner: TemplateOwner;
 }
 
+const subjectsCache = new WeakMap<ClusterView, MeshSubject[]>();
+
 /** Pods first, then templates of workloads that have no pod in the view; system namespaces left out. */
 export function meshSubjects(view: ClusterView): MeshSubject[] {
+  // Several sidecar rules walk the subjects of the same view: built once, each caller gets its own array.
+  let subjects = subjectsCache.get(view);
+  if (!subjects) subjectsCache.set(view, (subjects = buildSubjects(view)));
+  return [...subjects];
+}
+
+function buildSubjects(view: ClusterView): MeshSubject[] {
   const subjects: MeshSubject[] = [];
   const represented = new Set<string>();
   for (const pod of view.kind("Pod")) {

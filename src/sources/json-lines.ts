@@ -4,26 +4,35 @@
  * still point at `file:line` without the cost of a positional YAML parse of every snapshot file.
  */
 export class JsonLines {
-  private newlines: number[] | undefined;
+  /**
+   * Known (offset, line) pairs, offsets ascending, starting at (0, 1). A line is counted from the
+   * nearest known offset before it, so no index of every newline is kept (that index took more memory
+   * than the parsed objects of a large snapshot). Objects are located in file order while loading,
+   * so each newline is counted about once.
+   */
+  private readonly knownOffsets: number[] = [0];
+  private readonly knownLines: number[] = [1];
   private readonly itemOffsets = new Map<string, number[]>();
 
   constructor(private readonly text: string) {}
 
   /** 1-based line of a character offset. */
   lineOf(offset: number): number {
-    if (!this.newlines) {
-      const newlines: number[] = [];
-      for (let i = this.text.indexOf("\n"); i !== -1; i = this.text.indexOf("\n", i + 1)) newlines.push(i);
-      this.newlines = newlines;
-    }
+    const offsets = this.knownOffsets;
     let low = 0;
-    let high = this.newlines.length;
+    let high = offsets.length - 1;
     while (low < high) {
-      const middle = (low + high) >> 1;
-      if (this.newlines[middle]! < offset) low = middle + 1;
-      else high = middle;
+      const middle = (low + high + 1) >> 1;
+      if (offsets[middle]! <= offset) low = middle;
+      else high = middle - 1;
     }
-    return low + 1;
+    let line = this.knownLines[low]!;
+    for (let i = this.text.indexOf("\n", offsets[low]!); i !== -1 && i < offset; i = this.text.indexOf("\n", i + 1)) line++;
+    if (low === offsets.length - 1 && offset > offsets[low]!) {
+      offsets.push(offset);
+      this.knownLines.push(line);
+    }
+    return line;
   }
 
   /**
@@ -134,15 +143,19 @@ function skipSpace(text: string, i: number): number {
 
 /** `i` at an opening quote; returns the offset just after the closing quote. */
 function skipString(text: string, i: number): number {
-  i++;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i += 2;
-    else if (c === QUOTE) return i + 1;
-    else i++;
+  // indexOf finds the next quote natively; a quote preceded by an odd number of backslashes is escaped.
+  for (;;) {
+    const quote = text.indexOf('"', i + 1);
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    for (let b = quote - 1; text.charCodeAt(b) === BACKSLASH; b--) backslashes++;
+    if ((backslashes & 1) === 0) return quote + 1;
+    i = quote;
   }
-  return i;
 }
+
+/** The characters that matter inside an object or array: quotes and brackets (everything else is skipped natively). */
+const STRUCTURAL = /["{}[\]]/g;
 
 /** `i` at the start of a value; returns the offset just after it. */
 function skipValue(text: string, i: number): number {
@@ -154,14 +167,17 @@ function skipValue(text: string, i: number): number {
       const d = text.charCodeAt(i);
       if (d === QUOTE) {
         i = skipString(text, i);
-        continue;
+      } else {
+        i++;
+        if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
+        else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
+          depth--;
+          if (depth === 0) return i;
+        }
       }
-      if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
-      else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
-      i++;
+      STRUCTURAL.lastIndex = i;
+      if (!STRUCTURAL.test(text)) return text.length;
+      i = STRUCTURAL.lastIndex - 1;
     }
     return i;
   }

@@ -52,6 +52,11 @@ export class ClusterView {
   private readonly logsByContainer = new Map<string, LogStream[]>();
   private readonly loadedByObject = new Map<KubeObject, LoadedObject>();
   private readonly objectsByKind = new Map<string, KubeObject[]>();
+  /** kind -> metadata.namespace (undefined for cluster-scoped) -> objects, built on first use. */
+  private readonly byKindNamespace = new Map<string, Map<string | undefined, LoadedObject[]>>();
+  private readonly objectsByKindNamespace = new Map<string, Map<string | undefined, KubeObject[]>>();
+  private podsByNodeIndex: Map<string, KubeObject[]> | undefined;
+  private hasIstio: boolean | undefined;
 
   constructor(init: {
     options: ViewOptions;
@@ -108,6 +113,55 @@ export class ClusterView {
     let objects = this.objectsByKind.get(kind);
     if (!objects) this.objectsByKind.set(kind, (objects = this.list(kind).map((loaded) => loaded.object)));
     return objects;
+  }
+
+  /**
+   * Loaded objects of a kind whose `metadata.namespace` is exactly `namespace`
+   * (undefined: objects without a namespace), in the order of `list(kind)`.
+   */
+  listIn(kind: string, namespace: string | undefined): readonly LoadedObject[] {
+    let byNamespace = this.byKindNamespace.get(kind);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      for (const loaded of this.list(kind)) {
+        const key = loaded.object.metadata.namespace;
+        let list = byNamespace.get(key);
+        if (!list) byNamespace.set(key, (list = []));
+        list.push(loaded);
+      }
+      this.byKindNamespace.set(kind, byNamespace);
+    }
+    return byNamespace.get(namespace) ?? [];
+  }
+
+  /** Objects of a kind in one namespace (exactly as `kind(kind).filter(o => o.metadata.namespace === namespace)`). */
+  kindIn(kind: string, namespace: string | undefined): KubeObject[] {
+    let byNamespace = this.objectsByKindNamespace.get(kind);
+    if (!byNamespace) this.objectsByKindNamespace.set(kind, (byNamespace = new Map()));
+    let objects = byNamespace.get(namespace);
+    if (!objects) byNamespace.set(namespace, (objects = this.listIn(kind, namespace).map((loaded) => loaded.object)));
+    return objects;
+  }
+
+  /** Namespaces (metadata.namespace, undefined for cluster-scoped) that hold objects of a kind. */
+  namespacesOf(kind: string): (string | undefined)[] {
+    this.listIn(kind, undefined);
+    return [...this.byKindNamespace.get(kind)!.keys()];
+  }
+
+  /** Pods whose `spec.nodeName` is `node`, in the order of `kind("Pod")`. */
+  podsOnNode(node: string): KubeObject[] {
+    if (!this.podsByNodeIndex) {
+      this.podsByNodeIndex = new Map();
+      for (const pod of this.kind("Pod")) {
+        const name = pod.spec?.nodeName;
+        if (typeof name !== "string") continue;
+        let list = this.podsByNodeIndex.get(name);
+        if (!list) this.podsByNodeIndex.set(name, (list = []));
+        list.push(pod);
+      }
+    }
+    return this.podsByNodeIndex.get(node) ?? [];
   }
 
   kinds(): string[] {
@@ -184,7 +238,7 @@ export class ClusterView {
       case "network-policies":
         return this.list("NetworkPolicy").length > 0;
       case "istio":
-        return this.objects.some((o) => (o.object.apiVersion ?? "").includes("istio.io"));
+        return (this.hasIstio ??= this.objects.some((o) => (o.object.apiVersion ?? "").includes("istio.io")));
       case "mesh-config":
         return this.meshConfig !== undefined;
       case "envoy-config":

@@ -185,12 +185,20 @@ const STRING_FIELDS = new Set([
 const OPAQUE_SUBTREES = new Set(["data", "binaryData", "stringData", "labels", "annotations", "matchLabels", "nodeSelector", "selector"]);
 
 function checkStringFields(check: ShapeChecker, node: unknown, path: (string | number)[]): void {
+  // `path` is one stack shared by the whole walk (pushed and popped), copied only when a problem is reported.
   if (Array.isArray(node)) {
-    node.forEach((item, index) => checkStringFields(check, item, [...path, index]));
+    for (let index = 0; index < node.length; index++) {
+      const item: unknown = node[index];
+      if (typeof item !== "object" || item === null) continue;
+      path.push(index);
+      checkStringFields(check, item, path);
+      path.pop();
+    }
     return;
   }
   if (!isObject(node)) return;
-  for (const [key, value] of Object.entries(node)) {
+  for (const key of Object.keys(node)) {
+    const value = node[key];
     if (OPAQUE_SUBTREES.has(key) && path.length > 0) continue;
     if (STRING_FIELDS.has(key) && value !== null && value !== undefined && typeof value !== "string") {
       if (typeof value === "number" || typeof value === "boolean") {
@@ -201,7 +209,11 @@ function checkStringFields(check: ShapeChecker, node: unknown, path: (string | n
       }
       continue;
     }
-    if (typeof value === "object" && value !== null) checkStringFields(check, value, [...path, key]);
+    if (typeof value === "object" && value !== null) {
+      path.push(key);
+      checkStringFields(check, value, path);
+      path.pop();
+    }
   }
 }
 

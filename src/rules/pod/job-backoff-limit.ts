@@ -17,10 +17,19 @@ const BACKOFF_MESSAGE = /(?:has reached the specified backoff limit|BackoffLimit
 
 function jobsOf(view: ClusterView): Array<{ namespace?: string; name: string; object?: KubeObject; events: EventRecord[] }> {
   const jobs: Array<{ namespace?: string; name: string; object?: KubeObject; events: EventRecord[] }> = view.kind("Job").map((object) => ({ namespace: object.metadata.namespace, name: object.metadata.name ?? "", object, events: [...view.eventsFor("Job", object.metadata.namespace, object.metadata.name ?? "")] }));
+  // Jobs known only from their events (the Job was deleted, or only events were given), in the order of their first event.
+  const jobKey = (namespace: string | undefined, name: string) => JSON.stringify([namespace ?? null, name]);
+  const known = new Set(jobs.map((job) => jobKey(job.namespace, job.name)));
+  const eventOnly = new Map<string, { namespace?: string; name: string; events: EventRecord[] }>();
   for (const event of view.events) {
-    if (event.involved.kind !== "Job" || jobs.some((j) => j.name === event.involved.name && j.namespace === event.involved.namespace)) continue;
-    jobs.push({ namespace: event.involved.namespace, name: event.involved.name, events: view.events.filter((e) => e.involved.kind === "Job" && e.involved.name === event.involved.name && e.involved.namespace === event.involved.namespace) });
+    if (event.involved.kind !== "Job") continue;
+    const key = jobKey(event.involved.namespace, event.involved.name);
+    if (known.has(key)) continue;
+    let job = eventOnly.get(key);
+    if (!job) eventOnly.set(key, (job = { namespace: event.involved.namespace, name: event.involved.name, events: [] }));
+    job.events.push(event);
   }
+  jobs.push(...eventOnly.values());
   return jobs;
 }
 

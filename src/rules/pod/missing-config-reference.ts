@@ -4,6 +4,7 @@ import { closest } from "../support/closest.js";
 import { changeContainer, commandsOnly } from "../support/pod-fixes.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
 import type { EnvVarSpec } from "../support/pod-types.js";
+import type { ClusterView } from "../../view/cluster-view.js";
 
 interface Suggestion {
   kind: "Secret" | "ConfigMap";
@@ -16,8 +17,17 @@ interface Suggestion {
   envIndex?: number;
 }
 
+const objectNamesCache = new WeakMap<ClusterView, Map<string, string[]>>();
+
+/** Names of the objects of a kind in the pod's namespace or without one, once per view, kind and namespace. */
 function objectNames(context: FixContext, kind: string): string[] {
-  return context.view.kind(kind).filter((o) => o.metadata.namespace === context.d.pod.namespace || !o.metadata.namespace).map((o) => o.metadata.name ?? "");
+  const namespace = context.d.pod.namespace;
+  let byKey = objectNamesCache.get(context.view);
+  if (!byKey) objectNamesCache.set(context.view, (byKey = new Map()));
+  const key = `${kind}\u0000${namespace === undefined ? "\u0000" : namespace}`;
+  let names = byKey.get(key);
+  if (!names) byKey.set(key, (names = context.view.kind(kind).filter((o) => o.metadata.namespace === namespace || !o.metadata.namespace).map((o) => o.metadata.name ?? "")));
+  return names;
 }
 
 function suggestion(context: FixContext): Suggestion | undefined {
@@ -46,7 +56,7 @@ function suggestion(context: FixContext): Suggestion | undefined {
   const wanted = detail.key;
   if (!wanted) return undefined;
   for (const kind of ["Secret", "ConfigMap"] as const) {
-    for (const object of context.view.kind(kind).filter((o) => o.metadata.namespace === context.d.pod.namespace)) {
+    for (const object of context.view.kindIn(kind, context.d.pod.namespace)) {
       const keys = keysOf(object);
       const normal = wanted.toLowerCase().replace(/[^a-z0-9]/g, "");
       const exact = keys.find((key) => key.toLowerCase().replace(/[^a-z0-9]/g, "") === normal || normal.endsWith(key.toLowerCase().replace(/[^a-z0-9]/g, "")));

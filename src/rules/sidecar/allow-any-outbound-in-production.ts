@@ -35,7 +35,7 @@ export const allowAnyOutboundInProduction = defineRule({
       if (meshed && isProductionNamespace(view, subject.namespace)) namespaces.add(subject.namespace);
     }
     for (const namespace of [...namespaces].sort()) {
-      const restricted = view.kind("Sidecar").some((sidecar) => sidecar.metadata.namespace === namespace && !sidecar.spec?.workloadSelector && sidecar.spec?.outboundTrafficPolicy?.mode === "REGISTRY_ONLY");
+      const restricted = view.kindIn("Sidecar", namespace).some((sidecar) => !sidecar.spec?.workloadSelector && sidecar.spec?.outboundTrafficPolicy?.mode === "REGISTRY_ONLY");
       if (restricted) continue;
       const configMap = view.get("ConfigMap", "istio-system", "istio");
       const sidecarYaml = [

@@ -137,7 +137,7 @@ function isExternal(view: ClusterView, host: string): boolean {
   if (!host.includes(".")) return false;
   const first = host.split(".")[0]!;
   const second = host.split(".")[1];
-  return !view.kind("Service").some((svc) => svc.metadata.name === first && svc.metadata.namespace === second);
+  return !view.kindIn("Service", second).some((svc) => svc.metadata.name === first);
 }
 
 /** Whether a ServiceEntry visible from the namespace lists the host (exact or wildcard). */
@@ -150,7 +150,7 @@ export function serviceEntryCovers(view: ClusterView, namespace: string, host: s
 /** A Sidecar resource that sets outboundTrafficPolicy for this pod (workload selector first, then the namespace default). */
 function sidecarOverride(view: ClusterView, pod: KubeObject): { mode: "ALLOW_ANY" | "REGISTRY_ONLY"; evidence: Evidence } | undefined {
   const namespace = pod.metadata.namespace ?? "default";
-  const sidecars = view.kind("Sidecar").filter((sidecar) => sidecar.metadata.namespace === namespace && sidecar.spec?.outboundTrafficPolicy?.mode);
+  const sidecars = view.kindIn("Sidecar", namespace).filter((sidecar) => sidecar.spec?.outboundTrafficPolicy?.mode);
   const selected = sidecars.find((sidecar) => matchesLabels(sidecar.spec?.workloadSelector?.labels, pod.metadata.labels)) ?? sidecars.find((sidecar) => !sidecar.spec?.workloadSelector);
   if (!selected) return undefined;
   const mode = selected.spec.outboundTrafficPolicy.mode === "REGISTRY_ONLY" ? "REGISTRY_ONLY" : "ALLOW_ANY";

@@ -34,7 +34,7 @@ export const permissiveMtlsInProduction = defineRule({
     }
     for (const namespace of [...namespaces].sort()) {
       const mtls = effectiveMtls(view, namespace, {});
-      const workloadPolicies = view.kind("PeerAuthentication").filter((policy) => policy.metadata.namespace === namespace && policy.spec?.selector?.matchLabels && policy.spec?.mtls?.mode === "PERMISSIVE");
+      const workloadPolicies = view.kindIn("PeerAuthentication", namespace).filter((policy) => policy.spec?.selector?.matchLabels && policy.spec?.mtls?.mode === "PERMISSIVE");
       if (mtls.mode === "STRICT" && workloadPolicies.length === 0) continue;
       const strict = [
         "apiVersion: security.istio.io/v1",

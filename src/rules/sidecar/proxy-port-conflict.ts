@@ -50,6 +50,24 @@ export const proxyPortConflict = defineRule({
   },
 });
 
+const servicesCache = new WeakMap<ClusterView, Map<string, KubeObject[]>>();
+
+/** Services of a namespace (no namespace counts as `default`), in the view's order, grouped once per view. */
+function servicesIn(view: ClusterView, namespace: string): KubeObject[] {
+  let byNamespace = servicesCache.get(view);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    for (const service of view.kind("Service")) {
+      const key = service.metadata.namespace ?? "default";
+      let list = byNamespace.get(key);
+      if (!list) byNamespace.set(key, (list = []));
+      list.push(service);
+    }
+    servicesCache.set(view, byNamespace);
+  }
+  return byNamespace.get(namespace) ?? [];
+}
+
 function conflictsOf(view: ClusterView, subject: MeshSubject): Conflict[] {
   const conflicts = new Map<number, Conflict>();
   const add = (port: number, container: string | undefined, evidence: Evidence): Conflict => {
@@ -73,8 +91,7 @@ function conflictsOf(view: ClusterView, subject: MeshSubject): Conflict[] {
     });
   }
 
-  for (const service of view.kind("Service")) {
-    if ((service.metadata.namespace ?? "default") !== subject.namespace) continue;
+  for (const service of servicesIn(view, subject.namespace)) {
     const spec = (service.spec ?? {}) as ServiceSpec;
     if (!matchesLabels(spec.selector, subject.labels)) continue;
     (spec.ports ?? []).forEach((port, index) => {

@@ -5,6 +5,7 @@ import { injectionDecision, INJECT_LABEL, knownRevisions, NAMESPACE_INJECTION_LA
 import { hasSidecar, namespaceLabels, readyColumn, SYSTEM_NAMESPACES } from "../../mesh/pods.js";
 import { matchesLabels } from "../../mesh/selectors.js";
 import { meshSubjects, type MeshSubject } from "../../mesh/subjects.js";
+import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { templateFix, kubectlRef } from "../support/workload.js";
 
@@ -52,20 +53,23 @@ function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined 
   const namespace = subject.namespace;
   const evidence: Evidence[] = [];
   const nsObject = view.get("Namespace", undefined, namespace);
-  const labels = namespaceLabels(view, namespace);
-  const labelText = Object.entries(labels)
-    .filter(([key]) => key !== "kubernetes.io/metadata.name")
-    .map(([key, value]) => `${key}=${value}`)
-    .join(",");
-  const nsEvidence: Evidence = nsObject
-    ? specEvidence(view, nsObject, ["metadata", "labels"], `namespace ${namespace} labels: ${labelText || "<none>"}`)
-    : { source: "api", text: `namespace ${namespace} is not in the inputs: its labels are unknown` };
+  // Built only for a finding: most subjects turn out to need none.
+  const namespaceEvidence = (): Evidence => {
+    const labels = namespaceLabels(view, namespace);
+    const labelText = Object.entries(labels)
+      .filter(([key]) => key !== "kubernetes.io/metadata.name")
+      .map(([key, value]) => `${key}=${value}`)
+      .join(",");
+    return nsObject
+      ? specEvidence(view, nsObject, ["metadata", "labels"], `namespace ${namespace} labels: ${labelText || "<none>"}`)
+      : { source: "api", text: `namespace ${namespace} is not in the inputs: its labels are unknown` };
+  };
 
   let reason: string;
   let expectation: string;
   if (decision.requestedBy) {
     expectation = decision.requestedBy;
-    evidence.push(nsEvidence);
+    evidence.push(namespaceEvidence());
     if (decision.blockedBy) {
       reason = decision.blockedBy;
     } else if (subject.pod) {
@@ -77,7 +81,7 @@ function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined 
     const signal = meshExpectation(view, subject);
     if (!signal || !nsObject) return undefined;
     expectation = signal.text;
-    evidence.push(...signal.evidence, nsEvidence);
+    evidence.push(...signal.evidence, namespaceEvidence());
     reason = `namespace ${namespace} has neither ${NAMESPACE_INJECTION_LABEL}=enabled nor ${REV_LABEL}, and the pod is not labelled ${INJECT_LABEL}=true`;
   }
   if (subject.pod) {
@@ -105,25 +109,68 @@ function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined 
 function meshExpectation(view: ClusterView, subject: MeshSubject): { text: string; evidence: Evidence[] } | undefined {
   const namespace = subject.namespace;
   if (SYSTEM_NAMESPACES.has(namespace)) return undefined;
-  const meshedSibling = view.kind("Pod").find((pod) => pod.metadata.namespace === namespace && hasSidecar(pod));
+  const meshedSibling = meshedPodIn(view, namespace);
   if (meshedSibling) {
     return { text: `other pods in ${namespace} are in the mesh`, evidence: [{ source: "status", text: `pod ${meshedSibling.metadata.name} in ${namespace} runs istio-proxy`, path: `pods/${namespace}/${meshedSibling.metadata.name}` }] };
   }
-  const services = view.kind("Service").filter((svc) => svc.metadata.namespace === namespace && matchesLabels(svc.spec?.selector, subject.labels));
+  const services = view.kindIn("Service", namespace).filter((svc) => matchesLabels(svc.spec?.selector, subject.labels));
   const serviceNames = new Set(services.flatMap((svc) => [svc.metadata.name, `${svc.metadata.name}.${namespace}`, `${svc.metadata.name}.${namespace}.svc.cluster.local`]));
   for (const kind of ["VirtualService", "DestinationRule"]) {
-    for (const object of view.kind(kind)) {
-      const hosts: string[] = kind === "VirtualService" ? (object.spec?.hosts ?? []) : [object.spec?.host].filter(Boolean);
+    const routes = routesByHost(view, kind);
+    // Only the objects naming one of the service's hosts can match; visit them in the view's order.
+    const candidates = [...new Set([...serviceNames].flatMap((name) => (name === undefined ? [] : routes.get(name) ?? [])))].sort((a, b) => a - b);
+    const objects = view.kind(kind);
+    for (const index of candidates) {
+      const object = objects[index]!;
+      const hosts = hostsOf(kind, object);
       const objectNamespace = object.metadata.namespace ?? "default";
       const hit = hosts.find((host) => serviceNames.has(host) && (host.includes(".") || objectNamespace === namespace));
       if (hit) return { text: `${kind} ${objectNamespace}/${object.metadata.name} routes to it`, evidence: [specEvidence(view, object, kind === "VirtualService" ? ["spec", "hosts"] : ["spec", "host"], `${kind} ${object.metadata.name} targets host ${hit}`)] };
     }
   }
   for (const kind of ISTIO_KINDS_IN_NAMESPACE) {
-    const object = view.kind(kind).find((candidate) => candidate.metadata.namespace === namespace);
+    const object = view.kindIn(kind, namespace)[0];
     if (object) return { text: `${kind} ${namespace}/${object.metadata.name} applies to its namespace`, evidence: [specEvidence(view, object, ["metadata", "name"], `${kind} ${object.metadata.name} in ${namespace}`)] };
   }
   return undefined;
+}
+
+function hostsOf(kind: string, object: KubeObject): string[] {
+  return kind === "VirtualService" ? (object.spec?.hosts ?? []) : [object.spec?.host].filter(Boolean);
+}
+
+const meshedPodCache = new WeakMap<ClusterView, Map<string, KubeObject | undefined>>();
+
+/** The first pod of a namespace that runs istio-proxy, once per namespace and view. */
+function meshedPodIn(view: ClusterView, namespace: string): KubeObject | undefined {
+  let byNamespace = meshedPodCache.get(view);
+  if (!byNamespace) meshedPodCache.set(view, (byNamespace = new Map()));
+  if (!byNamespace.has(namespace)) byNamespace.set(namespace, view.kindIn("Pod", namespace).find((pod) => hasSidecar(pod)));
+  return byNamespace.get(namespace);
+}
+
+const routesCache = new WeakMap<ClusterView, Map<string, Map<string, number[]>>>();
+
+/** Host -> positions in `view.kind(kind)` of the VirtualServices (or DestinationRules) that name it. */
+function routesByHost(view: ClusterView, kind: string): Map<string, number[]> {
+  let byKind = routesCache.get(view);
+  if (!byKind) routesCache.set(view, (byKind = new Map()));
+  let byHost = byKind.get(kind);
+  if (!byHost) {
+    byHost = new Map();
+    view.kind(kind).forEach((object, index) => {
+      const hosts = hostsOf(kind, object);
+      if (!Array.isArray(hosts)) return;
+      for (const host of hosts) {
+        if (typeof host !== "string") continue;
+        let positions = byHost!.get(host);
+        if (!positions) byHost!.set(host, (positions = []));
+        positions.push(index);
+      }
+    });
+    byKind.set(kind, byHost);
+  }
+  return byHost;
 }
 
 function fixFor(view: ClusterView, subject: MeshSubject, decision: InjectionDecision): Fix {

@@ -93,8 +93,26 @@ function eventsOf(pod: PodContext, container: ContainerContext, all: ContainerCo
   return out;
 }
 
+const logsByPodCache = new WeakMap<ClusterView, Map<string, LogStream[]>>();
+
+/** The view's log streams grouped by pod name (`unknown` when a stream names none), in the view's order. */
+function logsByPod(view: ClusterView): Map<string, LogStream[]> {
+  let byPod = logsByPodCache.get(view);
+  if (!byPod) {
+    byPod = new Map();
+    for (const stream of view.logs) {
+      const name = stream.pod ?? "unknown";
+      let list = byPod.get(name);
+      if (!list) byPod.set(name, (list = []));
+      list.push(stream);
+    }
+    logsByPodCache.set(view, byPod);
+  }
+  return byPod;
+}
+
 function logsOf(view: ClusterView, namespace: string | undefined, pod: string | undefined, container: string, onlyContainer: boolean): LogStream[] {
-  const streams = view.logs.filter(
+  const streams = (logsByPod(view).get(pod ?? "unknown") ?? []).filter(
     (stream) =>
       (stream.pod ?? "unknown") === (pod ?? "unknown") &&
       (stream.namespace === undefined || namespace === undefined || stream.namespace === namespace) &&
@@ -123,7 +141,7 @@ function buildContainers(view: ClusterView, pod: PodContext): void {
       const named = containerNamedBy(event).name;
       if (named) names.add(named);
     }
-    for (const stream of view.logs) if ((stream.pod ?? "unknown") === pod.name && stream.container) names.add(stream.container);
+    for (const stream of logsByPod(view).get(pod.name) ?? []) if (stream.container) names.add(stream.container);
     if (names.size === 0) names.add("");
     [...names].forEach((name, index) => specs.push({ init: false, index, name }));
   }
@@ -220,13 +238,28 @@ export function podContexts(view: ClusterView): PodContext[] {
     if (!pod) orphans.set(k, (pod = { view, namespace: event.involved.namespace, name: event.involved.name, events: [], containers: [] }));
     pod.events.push(event);
   }
+  // For a name without `/`, `k.endsWith(`/${name}`)` holds exactly when the part of k after its last `/` is the name.
+  const seenNames = new Set([...seen].map((k) => k.slice(k.lastIndexOf("/") + 1)));
+  const orphansByName = new Map<string, PodContext[]>();
+  for (const orphan of orphans.values()) {
+    const list = orphansByName.get(orphan.name) ?? [];
+    list.push(orphan);
+    orphansByName.set(orphan.name, list);
+  }
   for (const stream of view.logs) {
     const name = stream.pod ?? "unknown";
-    if ([...seen].some((k) => k.endsWith(`/${name}`))) continue;
-    const byName = [...orphans.values()].find((p) => p.name === name && (stream.namespace === undefined || p.namespace === undefined || p.namespace === stream.namespace));
+    // A stream's pod is a loaded pod when a Pod of that name exists in any namespace.
+    if (seenNames.has(name) || (name.includes("/") && [...seen].some((k) => k.endsWith(`/${name}`)))) continue;
+    const byName = (orphansByName.get(name) ?? []).find((p) => stream.namespace === undefined || p.namespace === undefined || p.namespace === stream.namespace);
     if (byName) continue;
     const k = key(stream.namespace, name);
-    if (!orphans.has(k)) orphans.set(k, { view, namespace: stream.namespace, name, events: [], containers: [] });
+    if (!orphans.has(k)) {
+      const orphan: PodContext = { view, namespace: stream.namespace, name, events: [], containers: [] };
+      orphans.set(k, orphan);
+      const list = orphansByName.get(name) ?? [];
+      list.push(orphan);
+      orphansByName.set(name, list);
+    }
   }
   pods.push(...orphans.values());
   for (const pod of pods) buildContainers(view, pod);

@@ -129,15 +129,15 @@ export function rolloutEvidence(view: ClusterView, d: Diagnosis, owner: Template
   const hash = pod.metadata.labels?.["pod-template-hash"];
   if (!hash) return undefined;
   const prefix = `${owner.name}-`;
-  const olderReady = view.kind("Pod").filter((other) => {
-    if (other === pod || other.metadata.namespace !== pod.metadata.namespace) return false;
+  const olderReady = view.kindIn("Pod", pod.metadata.namespace).filter((other) => {
+    if (other === pod) return false;
     const otherHash = other.metadata.labels?.["pod-template-hash"];
     const rs = other.metadata.ownerReferences?.find((ref) => ref.kind === "ReplicaSet")?.name ?? "";
     if (!otherHash || otherHash === hash || !rs.startsWith(prefix)) return false;
     const status = other.status as PodStatus | undefined;
     return status?.phase === "Running" && (status.containerStatuses ?? []).every((s) => s.ready);
   });
-  const replicaSets = view.kind("ReplicaSet").filter((rs) => rs.metadata.namespace === pod.metadata.namespace && rs.metadata.ownerReferences?.some((ref) => ref.kind === "Deployment" && ref.name === owner.name));
+  const replicaSets = view.kindIn("ReplicaSet", pod.metadata.namespace).filter((rs) => rs.metadata.ownerReferences?.some((ref) => ref.kind === "Deployment" && ref.name === owner.name));
   const current = replicaSets.find((rs) => rs.metadata.name === `${owner.name}-${hash}`);
   const revision = (rs: KubeObject) => Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
   const olderRs = replicaSets.find((rs) => rs !== current && (rs.status as { readyReplicas?: number } | undefined)?.readyReplicas && (!current || revision(rs) < revision(current)));

@@ -1,7 +1,7 @@
-import { stringify } from "yaml";
 import type { Fix, YamlChange } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import { yamlText } from "./yaml-text.js";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -97,7 +97,7 @@ function clone<T>(value: T): T {
 }
 
 function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  return yamlText(value).trimEnd();
 }
 
 export interface ContainerChange {
