@@ -65,8 +65,6 @@ const ANALYZER_FILES: Record<string, string> = {
 const KNOWN_GAPS: Record<string, string> = {
   misannoted: "IST0107/IST0135 need Istio's annotation registry (which resource kinds each annotation applies to, which are deprecated); only IST0108/IST0125 on pods are checked (sidecar/proxy-config-error)",
   alpha: "IST0136 needs the feature status (alpha) of every Istio annotation, which ktriage does not carry",
-  istioInjection: "sidecar/sidecar-not-injected also reports IST0103 for a hostNetwork pod, which Istio never injects (owned by the sidecar layer)",
-  istioInjectionEnableNamespacesByDefault: "same extra IST0103 for the hostNetwork pod as istioInjection",
   InconsistentMultiClusterService: "the view holds one object per kind/namespace/name, so the same Service from two clusters cannot be compared (IST0170)",
 };
 

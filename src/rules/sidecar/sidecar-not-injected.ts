@@ -47,7 +47,9 @@ export const sidecarNotInjected = defineRule({
 });
 
 function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined {
-  const decision = injectionDecision(view, subject.namespace, subject, subject.spec.hostNetwork === true);
+  // Host-network pods (node agents, CNI daemons) are never injected, by design: not a finding.
+  if (subject.spec.hostNetwork === true) return undefined;
+  const decision = injectionDecision(view, subject.namespace, subject, false);
   if (decision.optedOut) return undefined;
   if (!subject.pod && decision.injected) return undefined;
   const namespace = subject.namespace;

@@ -85,6 +85,8 @@ spec:
 
 testRule(sidecarNotInjected, {
   valid: [
+    // Node agents on the host network are never injected, by design.
+    { name: "hostNetwork pod in an injected namespace", files: { "ns.yaml": namespace("my-app", ["istio-injection: enabled"]), "pod.yaml": plainPod({ hostNetwork: true }) } },
     { name: "meshed pod 2/2 in an injected namespace", files: { "ns.yaml": namespace("shop", ["istio-injection: enabled"]), "pod.yaml": meshedPod(), "wh.yaml": injectorWebhook } },
     { name: "namespace explicitly labelled istio-injection=disabled", files: { "ns.yaml": namespace("my-app", ["istio-injection: disabled"]), "pod.yaml": plainPod(), "pa.yaml": peerAuth } },
     { name: "unlabelled namespace and nothing says the workload belongs to the mesh", files: { "ns.yaml": namespace("my-app"), "pod.yaml": plainPod() } },
@@ -111,11 +113,6 @@ testRule(sidecarNotInjected, {
       name: "pod created before the namespace was labelled",
       files: { "ns.yaml": namespace("my-app", ["istio-injection: enabled"]), "pod.yaml": plainPod(), "wh.yaml": injectorWebhook },
       expect: { category: "sidecar-not-injected", severity: "error", summary: /although namespace label istio-injection=enabled/, evidence: ["istio-injection=enabled"], fixIncludes: ["kubectl rollout restart deployment/my-service -n my-app"], equivalents: ["IST0103"] },
-    },
-    {
-      name: "hostNetwork pod in an injected namespace",
-      files: { "ns.yaml": namespace("my-app", ["istio-injection: enabled"]), "pod.yaml": plainPod({ hostNetwork: true }) },
-      expect: { category: "sidecar-not-injected", evidence: ["hostNetwork: true"], fixIncludes: [/hostNetwork/] },
     },
     {
       name: "namespace asks for revision canary but only the default revision's injector exists",
