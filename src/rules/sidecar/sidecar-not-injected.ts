@@ -7,7 +7,7 @@ import { matchesLabels } from "../../mesh/selectors.js";
 import { meshSubjects, type MeshSubject } from "../../mesh/subjects.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { templateFix, kubectlRef } from "../support/workload.js";
+import { kubectlRef } from "../support/workload.js";
 
 const ISTIO_KINDS_IN_NAMESPACE = ["PeerAuthentication", "AuthorizationPolicy", "Sidecar", "RequestAuthentication", "Telemetry"];
 
@@ -89,7 +89,6 @@ function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined 
   if (subject.pod) {
     evidence.unshift({ source: "status", text: `pod ${subject.pod.metadata.name}: READY ${readyColumn(subject.pod)}, containers ${(subject.spec.containers ?? []).map((container) => container.name).join(", ")} (no istio-proxy)`, path: "spec.containers" });
   }
-  if (subject.spec.hostNetwork) evidence.push(specEvidence(view, subject.object, [...subject.specPath, "hostNetwork"], "hostNetwork: true"));
 
   const target = subject.pod ? `pod ${subject.pod.metadata.name}` : `${subject.owner.kind} ${subject.owner.name}`;
   return {
@@ -178,10 +177,6 @@ function routesByHost(view: ClusterView, kind: string): Map<string, number[]> {
 function fixFor(view: ClusterView, subject: MeshSubject, decision: InjectionDecision): Fix {
   const namespace = subject.namespace;
   const restart = subject.owner.kind === "Pod" ? `kubectl delete pod ${subject.owner.name}${ns(namespace)}   # recreate it from its manifest` : `kubectl rollout restart ${kubectlRef(subject.owner)}${ns(namespace)}`;
-  if (decision.blockedBy?.startsWith("hostNetwork")) {
-    const fix = templateFix(subject.owner, { hostNetwork: true }, {}, "Remove hostNetwork: the injector never injects host-network pods, because iptables capture would take over the node's traffic. If the pod must use the host network, it cannot have a sidecar.");
-    return fix;
-  }
   if (decision.blockedBy?.startsWith("no sidecar injector webhook for revision")) {
     const revisions = [...knownRevisions(view)];
     const revision = revisions.find((candidate) => candidate !== "default") ?? revisions[0] ?? "default";
