@@ -1,3 +1,4 @@
+import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node } from "yaml";
 import type { FieldLocator, KubeObject, Origin } from "../model/kube.js";
 import { JsonLines } from "./json-lines.js";
@@ -31,7 +32,114 @@ export function parseKubeDocuments(text: string, file: string): ParseResult {
     const parsed = parseJsonWithLines(text, file);
     if (parsed) return parsed;
   }
-  return parseWithPositions(text, file);
+  return parseYamlDocuments(text, file) ?? parseWithPositions(text, file);
+}
+
+const DOCUMENT_MARKER = /^---(?:[ \t]*(?:#.*)?)$/;
+const DOCUMENT_END = /^\.\.\.[ \t]*$/;
+
+interface DocumentText {
+  text: string;
+  /** 1-based line of the document's first line in the file. */
+  firstLine: number;
+}
+
+/** Multi-document YAML split at its `---` lines; undefined when the layout needs the full parser (directives, content after `---`). */
+function splitDocuments(text: string): DocumentText[] | undefined {
+  const lines = text.split("\n");
+  const documents: DocumentText[] = [];
+  let start = 0;
+  const flush = (end: number) => {
+    if (end > start) documents.push({ text: lines.slice(start, end).join("\n"), firstLine: start + 1 });
+  };
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (line.startsWith("%")) return undefined;
+    if (!line.startsWith("---") && !line.startsWith("...")) continue;
+    if (DOCUMENT_MARKER.test(line.trimEnd()) || DOCUMENT_END.test(line)) {
+      flush(index);
+      start = index + 1;
+    } else if (line.startsWith("---")) {
+      return undefined;
+    }
+  }
+  flush(lines.length);
+  return documents;
+}
+
+/**
+ * YAML read document by document with js-yaml, and field positions computed
+ * only when a finding asks for one (the positional parser is several times
+ * slower and most objects are never cited). A document js-yaml rejects goes
+ * through the positional parser, which says where and why.
+ */
+function parseYamlDocuments(text: string, file: string): ParseResult | undefined {
+  const documents = splitDocuments(text);
+  if (!documents) return undefined;
+  const result: ParseResult = { objects: [], problems: [] };
+  documents.forEach((document, index) => {
+    let value: unknown;
+    try {
+      value = loadYaml(document.text, { schema: CORE_SCHEMA, json: true });
+    } catch {
+      const detailed = parseWithPositions(document.text, file);
+      for (const problem of detailed.problems) {
+        result.problems.push({
+          origin: { file, line: (problem.origin.line ?? 1) + document.firstLine - 1 },
+          message: problem.message.replace("(document 1)", `(document ${index + 1})`),
+        });
+      }
+      for (const parsed of detailed.objects) {
+        result.objects.push({ ...parsed, origin: { file, line: (parsed.origin.line ?? 1) + document.firstLine - 1 }, locate: shiftLocator(parsed.locate, document.firstLine - 1) });
+      }
+      return;
+    }
+    if (value === null || value === undefined) return;
+    const positions = lazyPositions(document);
+    const firstContent = firstContentLine(document);
+    collectObjects(value, { file, line: firstContent }, { locate: positions.locate, lineAt: (path) => (path.length === 0 ? firstContent : positions.lineAt(path)) }, result, []);
+  });
+  return result;
+}
+
+function firstContentLine(document: DocumentText): number {
+  const lines = document.text.split("\n");
+  const index = lines.findIndex((line) => line.trim() !== "" && !line.trimStart().startsWith("#"));
+  return document.firstLine + Math.max(0, index);
+}
+
+function shiftLocator(locate: FieldLocator | undefined, offset: number): FieldLocator | undefined {
+  return locate ? (path) => {
+    const line = locate(path);
+    return line === undefined ? undefined : line + offset;
+  } : undefined;
+}
+
+/** Field lines of one YAML document, from the positional parser run the first time a line is needed. */
+function lazyPositions(document: DocumentText): Locators {
+  let parsed: { doc: Document.Parsed; lineAt: (offset: number | undefined) => number | undefined } | undefined;
+  const load = () => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      const doc = parseAllDocuments(document.text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false }) as Document.Parsed[];
+      const first = Array.isArray(doc) ? doc[0]! : (doc as unknown as Document.Parsed);
+      parsed = { doc: first, lineAt: (offset) => (offset === undefined ? undefined : lineCounter.linePos(offset).line + document.firstLine - 1) };
+    }
+    return parsed;
+  };
+  const lineOf = (full: ReadonlyArray<string | number>) => {
+    const { doc, lineAt } = load();
+    for (let depth = full.length; depth >= 0; depth--) {
+      const node = doc.getIn(full.slice(0, depth), true) as Node | undefined;
+      const line = lineAt(keyOffset(doc, full.slice(0, depth)) ?? node?.range?.[0]);
+      if (line !== undefined) return line;
+    }
+    return undefined;
+  };
+  return {
+    locate: (prefix) => (path) => lineOf([...prefix, ...path]),
+    lineAt: (path) => lineOf(path),
+  };
 }
 
 /** Valid JSON: JSON.parse, with field lines found on demand. Invalid JSON returns undefined (the positional parser then reports it). */
