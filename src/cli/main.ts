@@ -1,25 +1,18 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { EXIT_USAGE, UsageError } from "./shared.js";
-import { register as registerEnvoy } from "./commands/envoy.js";
-import { register as registerExplain } from "./commands/explain.js";
-import { register as registerLint } from "./commands/lint.js";
-import { register as registerMesh } from "./commands/mesh.js";
-import { register as registerPod } from "./commands/pod.js";
-import { register as registerRules } from "./commands/rules.js";
-import { register as registerScan } from "./commands/scan.js";
-import { register as registerSnapshot } from "./commands/snapshot.js";
+type Register = (program: Command) => void;
 
-/** Subcommands in the order `--help` lists them. */
-const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  registerScan,
-  registerPod,
-  registerLint,
-  registerSnapshot,
-  registerEnvoy,
-  registerMesh,
-  registerRules,
-  registerExplain,
+/** Subcommands in the order `--help` lists them; only the one invoked is loaded. */
+const COMMANDS: ReadonlyArray<[name: string, load: () => Promise<{ register: Register }>]> = [
+  ["scan", () => import("./commands/scan.js")],
+  ["pod", () => import("./commands/pod.js")],
+  ["lint", () => import("./commands/lint.js")],
+  ["snapshot", () => import("./commands/snapshot.js")],
+  ["envoy", () => import("./commands/envoy.js")],
+  ["mesh", () => import("./commands/mesh.js")],
+  ["rules", () => import("./commands/rules.js")],
+  ["explain", () => import("./commands/explain.js")],
 ];
 
 export function buildProgram(): Command {
@@ -46,7 +39,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   program.exitOverride();
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const register of COMMANDS) register(program);
+  const invoked = argv[2];
+  const wanted = COMMANDS.some(([name]) => name === invoked) ? COMMANDS.filter(([name]) => name === invoked) : COMMANDS;
+  for (const [, load] of wanted) (await load()).register(program);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);
