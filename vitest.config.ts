@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
-    hookTimeout: 600_000,
+    hookTimeout: 1_200_000,
     pool: "forks",
   },
 });
