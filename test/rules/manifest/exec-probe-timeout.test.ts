@@ -1,12 +1,6 @@
 import { execProbeTimeoutRule } from "../../../src/rules/manifest/exec-probe-timeout.js";
 import { testRule } from "../../helpers/rule-tester.js";
-import { deployment } from "./fixtures.js";
-
-const web = (probes: string, ports = "  ports:\n  - name: http\n    containerPort: 8080") => `containers:
-- name: web
-  image: ghcr.io/nginxinc/nginx-unprivileged:1.27-alpine
-${ports}
-${probes}`;
+import { deployment, web } from "./fixtures.js";
 
 testRule(execProbeTimeoutRule, {
   valid: [{ name: "exec probe with 5s timeout", mode: "lint", files: { "d.yaml": deployment(web('  livenessProbe:\n    exec:\n      command: ["pg_isready", "-U", "postgres"]\n    timeoutSeconds: 5')) } }],

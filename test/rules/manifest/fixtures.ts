@@ -117,3 +117,65 @@ export function nodes(list: Array<{ name: string; cpu?: string; memory?: string;
     })),
   });
 }
+
+/** A Deployment `api` in `shop` serving a named port `http` (8080). */
+export const api = deployment("containers:\n- name: api\n  image: ghcr.io/acme/api:1.2.0\n  ports:\n  - name: http\n    containerPort: 8080", { name: "api" });
+
+/** A Service `api` in `shop` selecting `selector`, port 80 to `targetPort`. */
+export const service = (selector: string, targetPort = "http", name = "api") => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  selector:
+    ${selector}
+  ports:
+  - name: http
+    port: 80
+    targetPort: ${targetPort}
+`;
+
+/** An Ingress `shop` routing shop.example.com/ to the Service `backend`. */
+export const ingress = (backend: string, port = "number: 80", cls = "nginx") => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: shop
+spec:
+  ingressClassName: ${cls}
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: ${backend}
+            port:
+              ${port}
+`;
+
+/** An unprivileged nginx container `web` with a named port, and the given probes. */
+export const web = (probes: string, ports = "  ports:\n  - name: http\n    containerPort: 8080") => `containers:
+- name: web
+  image: ghcr.io/nginxinc/nginx-unprivileged:1.27-alpine
+${ports}
+${probes}`;
+
+/** The runbook's recommended probes (seed 001, section 7) on `web`. */
+export const healthy = web(`  startupProbe:
+    httpGet: { path: /healthz/startup, port: http }
+    periodSeconds: 2
+    failureThreshold: 60
+  livenessProbe:
+    httpGet: { path: /healthz/live, port: http }
+    periodSeconds: 10
+    timeoutSeconds: 2
+    failureThreshold: 3
+  readinessProbe:
+    httpGet: { path: /healthz/ready, port: http }
+    periodSeconds: 5
+    timeoutSeconds: 1
+    failureThreshold: 2`);

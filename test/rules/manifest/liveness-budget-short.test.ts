@@ -1,27 +1,6 @@
 import { livenessBudgetShortRule } from "../../../src/rules/manifest/liveness-budget-short.js";
 import { testRule } from "../../helpers/rule-tester.js";
-import { deployment, statefulSet } from "./fixtures.js";
-
-const web = (probes: string, ports = "  ports:\n  - name: http\n    containerPort: 8080") => `containers:
-- name: web
-  image: ghcr.io/nginxinc/nginx-unprivileged:1.27-alpine
-${ports}
-${probes}`;
-
-const healthy = web(`  startupProbe:
-    httpGet: { path: /healthz/startup, port: http }
-    periodSeconds: 2
-    failureThreshold: 60
-  livenessProbe:
-    httpGet: { path: /healthz/live, port: http }
-    periodSeconds: 10
-    timeoutSeconds: 2
-    failureThreshold: 3
-  readinessProbe:
-    httpGet: { path: /healthz/ready, port: http }
-    periodSeconds: 5
-    timeoutSeconds: 1
-    failureThreshold: 2`);
+import { deployment, healthy, statefulSet, web } from "./fixtures.js";
 
 testRule(livenessBudgetShortRule, {
   valid: [

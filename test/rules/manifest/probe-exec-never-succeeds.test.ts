@@ -1,27 +1,6 @@
 import { probeExecNeverSucceedsRule } from "../../../src/rules/manifest/probe-exec-never-succeeds.js";
 import { testRule } from "../../helpers/rule-tester.js";
-import { deployment } from "./fixtures.js";
-
-const web = (probes: string, ports = "  ports:\n  - name: http\n    containerPort: 8080") => `containers:
-- name: web
-  image: ghcr.io/nginxinc/nginx-unprivileged:1.27-alpine
-${ports}
-${probes}`;
-
-const healthy = web(`  startupProbe:
-    httpGet: { path: /healthz/startup, port: http }
-    periodSeconds: 2
-    failureThreshold: 60
-  livenessProbe:
-    httpGet: { path: /healthz/live, port: http }
-    periodSeconds: 10
-    timeoutSeconds: 2
-    failureThreshold: 3
-  readinessProbe:
-    httpGet: { path: /healthz/ready, port: http }
-    periodSeconds: 5
-    timeoutSeconds: 1
-    failureThreshold: 2`);
+import { deployment, healthy, web } from "./fixtures.js";
 
 testRule(probeExecNeverSucceedsRule, {
   valid: [{ name: "shell command as a list", mode: "lint", files: { "d.yaml": deployment(web('  livenessProbe:\n    exec:\n      command: ["sh", "-c", "redis-cli ping | grep PONG"]\n    timeoutSeconds: 5')) } }],

@@ -1,22 +1,6 @@
 import { serviceTargetPortUndeclaredRule } from "../../../src/rules/manifest/service-target-port-undeclared.js";
 import { testRule } from "../../helpers/rule-tester.js";
-import { deployment } from "./fixtures.js";
-
-const api = deployment("containers:\n- name: api\n  image: ghcr.io/acme/api:1.2.0\n  ports:\n  - name: http\n    containerPort: 8080", { name: "api" });
-
-const service = (selector: string, targetPort = "http", name = "api") => `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: shop
-spec:
-  selector:
-    ${selector}
-  ports:
-  - name: http
-    port: 80
-    targetPort: ${targetPort}
-`;
+import { api, deployment, service } from "./fixtures.js";
 
 const web = deployment('containers:\n- name: web\n  image: ghcr.io/acme/web:3.0.0\n  env:\n  - name: API_URL\n    value: "http://api.shop.svc.cluster.local:80"', { name: "web" });
 
