@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildLintInput } from "../../src/istio/lint-input.js";
 import type { KubeObject } from "../../src/model/kube.js";
 import { allRules } from "../../src/rules/index.js";
 import { ViewBuilder } from "../../src/view/builder.js";
@@ -12,44 +14,62 @@ import { viewFromPaths } from "../../src/view/load.js";
  * logs are mutated with a fixed seed: values replaced by null, strings,
  * numbers, empty lists and mappings.
  */
+const junk: unknown[] = [null, "x", 5, [], {}, [null], true];
+
+function mutator(seed: number, rate: number): (value: unknown) => unknown {
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const mutate = (value: unknown): unknown => {
+    if (value === null || typeof value !== "object") return value;
+    const copy: Record<string, unknown> = Array.isArray(value) ? ([...value] as unknown as Record<string, unknown>) : { ...(value as Record<string, unknown>) };
+    for (const key of Object.keys(copy)) {
+      if (key === "kind" || key === "apiVersion") continue;
+      copy[key] = random() < rate ? junk[Math.floor(random() * junk.length)] : mutate(copy[key]);
+    }
+    return copy;
+  };
+  return mutate;
+}
+
+function failuresOn(objects: KubeObject[], rounds: number, rate: number, mode: "offline" | "lint", extra?: (builder: ViewBuilder) => void, now?: Date): string[] {
+  const mutate = mutator(20261122, rate);
+  const failures = new Set<string>();
+  for (let round = 0; round < rounds; round++) {
+    const builder = new ViewBuilder();
+    for (const object of objects) {
+      const mutated = mutate(object) as KubeObject;
+      if (!mutated.metadata || typeof mutated.metadata !== "object" || Array.isArray(mutated.metadata)) mutated.metadata = { name: "mutated" };
+      builder.addObject(mutated, { file: "mutated.json", line: 1 });
+    }
+    extra?.(builder);
+    const view = builder.build({ mode, now });
+    for (const rule of allRules) {
+      try {
+        rule.analyze(view);
+      } catch (error) {
+        failures.add(`${rule.id}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  return [...failures];
+}
+
 describe("every rule on malformed objects", () => {
   const lab = viewFromPaths([resolve(__dirname, "../../examples/lab")]);
-  const objects = lab.objects.map((loaded) => loaded.object);
+  const labObjects = lab.objects.map((loaded) => loaded.object);
+  const withLabEvidence = (builder: ViewBuilder) => {
+    for (const event of lab.events) builder.addEvent(event);
+    for (const log of lab.logs) builder.addLog(log);
+  };
 
   for (const mode of ["offline", "lint"] as const) {
     it(`no rule throws on 12 rounds of mutated lab objects (${mode})`, () => {
-      let seed = 20261122;
-      const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-      const junk: unknown[] = [null, "x", 5, [], {}, [null], true];
-      const mutate = (value: unknown): unknown => {
-        if (value === null || typeof value !== "object") return value;
-        const copy: Record<string, unknown> = Array.isArray(value) ? ([...value] as unknown as Record<string, unknown>) : { ...(value as Record<string, unknown>) };
-        for (const key of Object.keys(copy)) {
-          if (key === "kind" || key === "apiVersion") continue;
-          copy[key] = random() < 0.12 ? junk[Math.floor(random() * junk.length)] : mutate(copy[key]);
-        }
-        return copy;
-      };
-      const failures = new Set<string>();
-      for (let round = 0; round < 12; round++) {
-        const builder = new ViewBuilder();
-        for (const object of objects) {
-          const mutated = mutate(object) as KubeObject;
-          if (!mutated.metadata || typeof mutated.metadata !== "object" || Array.isArray(mutated.metadata)) mutated.metadata = { name: "mutated" };
-          builder.addObject(mutated, { file: "mutated.json", line: 1 });
-        }
-        for (const event of lab.events) builder.addEvent(event);
-        for (const log of lab.logs) builder.addLog(log);
-        const view = builder.build({ mode, now: lab.now });
-        for (const rule of allRules) {
-          try {
-            rule.analyze(view);
-          } catch (error) {
-            failures.add(`${rule.id}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-      }
-      expect([...failures]).toEqual([]);
+      expect(failuresOn(labObjects, 12, 0.12, mode, withLabEvidence, lab.now)).toEqual([]);
     });
   }
+
+  const peer = resolve(__dirname, "../../../shared/peer/istio-analyzers/testdata");
+  it.skipIf(!existsSync(peer))("no rule throws on 40 rounds of mutated objects from Istio's analyzer suite", () => {
+    const { view } = buildLintInput({ paths: [peer] });
+    expect(failuresOn(view.objects.map((loaded) => loaded.object), 40, 0.15, "lint")).toEqual([]);
+  });
 });
