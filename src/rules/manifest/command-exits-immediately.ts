@@ -17,7 +17,13 @@ const meta: RuleMeta = {
 const ONE_SHOT = /^(?:\/bin\/|\/usr\/bin\/)?(echo|printf|true|date|env|printenv|hostname|whoami|id|pwd|ls|uname|cat|mkdir|cp|mv|touch|chmod|chown|ln|rm|wget|curl|nslookup|ping -c \d+|sleep \d{1,2}|exit 0|exit)\b/;
 const LONG_RUNNING_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Pod"];
 
+/** A statement is one-shot when every command it chains (`a && b`, `a || b`, `a | b`) is. */
 function isOneShot(statement: string): boolean {
+  const parts = statement.split(/\s*(?:&&|\|\||\|)\s*/).filter((part) => part !== "");
+  return parts.length > 0 && parts.every(isOneShotCommand);
+}
+
+function isOneShotCommand(statement: string): boolean {
   if (exitStatus(statement) === 0) return true;
   if (/^sleep\s+(\d+)$/.test(statement)) return Number(/\d+/.exec(statement)![0]) < 60;
   if (/^cat\s*$/.test(statement)) return false; // cat with no file waits on stdin
