@@ -1,5 +1,6 @@
 import type { Finding, SkippedRule } from "../model/finding.js";
 import { SEVERITY_ORDER } from "../model/finding.js";
+import { templateOwnerOf } from "../rules/support/workload.js";
 import { redact } from "../util/redact.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { rankAndFold } from "./ranking.js";
@@ -46,7 +47,43 @@ export function runRules(rules: readonly Rule[], view: ClusterView, options: Run
       failures.push({ rule: rule.id, message: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { findings: rankAndFold(findings, fallbackRules), skipped, failures };
+  return { findings: foldWorkloadPredictions(view, rankAndFold(findings, fallbackRules)), skipped, failures };
+}
+
+/**
+ * A prediction on a workload's template (a manifest rule: "the Secret key is
+ * missing") and the diagnosis of its running pod (CreateContainerConfigError
+ * for that key) are one problem: the workload's finding is folded under the
+ * pod's, which carries the observed evidence.
+ */
+function foldWorkloadPredictions(view: ClusterView, findings: Finding[]): Finding[] {
+  const podFindingByOwner = new Map<string, Finding>();
+  for (const finding of findings) {
+    if (finding.resource.kind !== "Pod") continue;
+    const pod = view.get("Pod", finding.resource.namespace, finding.resource.name);
+    if (!pod) continue;
+    const owner = templateOwnerOf(view, pod);
+    if (owner.kind === "Pod") continue;
+    const key = `${owner.kind}/${owner.namespace ?? ""}/${owner.name}#${finding.category}`;
+    if (!podFindingByOwner.has(key)) podFindingByOwner.set(key, finding);
+  }
+  if (podFindingByOwner.size === 0) return findings;
+  const folded = new Map<Finding, Finding[]>();
+  const kept: Finding[] = [];
+  for (const finding of findings) {
+    const target = finding.resource.kind === "Pod" ? undefined : podFindingByOwner.get(`${finding.resource.kind}/${finding.resource.namespace ?? ""}/${finding.resource.name}#${finding.category}`);
+    if (!target) {
+      kept.push(finding);
+      continue;
+    }
+    let list = folded.get(target);
+    if (!list) folded.set(target, (list = []));
+    list.push(finding);
+  }
+  return kept.map((finding) => {
+    const symptoms = folded.get(finding);
+    return symptoms ? { ...finding, symptoms: [...(finding.symptoms ?? []), ...symptoms.map((f) => ({ rule: f.rule, category: f.category, summary: f.summary }))] } : finding;
+  });
 }
 
 function matchesFocus(finding: Finding, focus: NonNullable<RunOptions["focus"]>): boolean {

@@ -120,3 +120,20 @@ describe("distinct problems of one rule", () => {
     expect(findings.map((f) => f.summary)).toEqual(["subset version-v1", "subset version-v2"]);
   });
 });
+
+describe("a workload prediction and its pod's diagnosis", () => {
+  it("fold the Deployment's finding under the pod's when both name the same cause", () => {
+    const onPod = podFinding("pod/oom-killed", "oom-killed", 0.95);
+    const onDeployment = { ...podFinding("manifest/jvm-heap-exceeds-limit", "oom-killed", 0.7), resource: { kind: "Deployment", namespace: "shop", name: "api", container: "app" } };
+    const findings = runRules([ruleReturning("pod/oom-killed", [onPod]), ruleReturning("manifest/jvm-heap-exceeds-limit", [onDeployment])], view, { scope: "diagnose" }).findings;
+    expect(findings.map((f) => `${f.resource.kind} ${f.rule}`)).toEqual(["Pod pod/oom-killed"]);
+    expect(findings[0]!.symptoms?.map((s) => s.rule)).toEqual(["manifest/jvm-heap-exceeds-limit"]);
+  });
+
+  it("keep the Deployment's finding when it names another cause", () => {
+    const onPod = podFinding("pod/oom-killed", "oom-killed", 0.95);
+    const onDeployment = { ...podFinding("manifest/image-tag-unpinned", "image-pull-failure", 0.4), severity: "warning" as const, resource: { kind: "Deployment", namespace: "shop", name: "api", container: "app" } };
+    const findings = runRules([ruleReturning("pod/oom-killed", [onPod]), ruleReturning("manifest/image-tag-unpinned", [onDeployment])], view, { scope: "diagnose" }).findings;
+    expect(findings).toHaveLength(2);
+  });
+});
