@@ -285,9 +285,21 @@ function collectObjects(value: unknown, origin: Origin, locators: Locators | und
   result.objects.push(locators ? { object, origin, locate: locators.locate(path) } : { object, origin });
 }
 
+/** The origin of an item inside a List: its line is found only when something reads it (most are never cited). */
 function originAt(origin: Origin, locators: Locators | undefined, path: (string | number)[]): Origin {
-  const line = locators?.lineAt(path);
-  return line === undefined ? origin : { file: origin.file, line };
+  if (!locators) return origin;
+  let line: number | undefined;
+  let found = false;
+  return {
+    file: origin.file,
+    get line(): number | undefined {
+      if (!found) {
+        line = locators.lineAt(path) ?? origin.line;
+        found = true;
+      }
+      return line;
+    },
+  };
 }
 
 function firstLine(message: string): string {
