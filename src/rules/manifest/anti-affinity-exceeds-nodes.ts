@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { selectorMatches } from "./lib/lookup.js";
-import { nodeMatchesPod, schedulableNodes, untoleratedTaints } from "./lib/nodes.js";
+import { placementOf, schedulableNodesOf } from "./lib/nodes.js";
 import { objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
 import { isObject, objects, stringMap, workloadsOf } from "./lib/workloads.js";
 
@@ -27,7 +27,7 @@ export const antiAffinityExceedsNodesRule = defineRule({
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
-    const nodes = schedulableNodes(view.kind("Node"));
+    const nodes = schedulableNodesOf(view);
     if (nodes.length === 0) return [];
     const findings: Finding[] = [];
     for (const workload of workloadsOf(view)) {
@@ -36,7 +36,8 @@ export const antiAffinityExceedsNodesRule = defineRule({
       const required = objects(antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
       const termIndex = required.findIndex((term) => term.topologyKey === "kubernetes.io/hostname" && selectorMatches(term.labelSelector, workload.podLabels));
       if (termIndex < 0) continue;
-      const eligible = nodes.filter((node) => nodeMatchesPod(node, workload.spec) && untoleratedTaints(node, workload.spec).length === 0).length;
+      const placement = placementOf(view, workload.spec);
+      const eligible = placement.placeable.length;
       const surge = workload.kind === "Deployment" && (workload.object.spec?.strategy?.type ?? "RollingUpdate") === "RollingUpdate" && workload.object.spec?.strategy?.rollingUpdate?.maxSurge !== 0 && workload.object.spec?.strategy?.rollingUpdate?.maxSurge !== "0%";
       if (workload.replicas < eligible || (workload.replicas === eligible && !surge)) continue;
       const over = workload.replicas > eligible;
@@ -59,7 +60,7 @@ export const antiAffinityExceedsNodesRule = defineRule({
             { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } } },
             "Make the anti-affinity preferred so replicas spread when they can and still run when they cannot.",
           ),
-          evidence: [{ source: "api", text: `${eligible} eligible node(s): ${nodes.filter((node) => nodeMatchesPod(node, workload.spec)).map((n) => n.metadata.name).join(", ")}; labels ${JSON.stringify(stringMap(workload.podLabels))}` }],
+          evidence: [{ source: "api", text: `${eligible} eligible node(s): ${placement.selected.map((n) => n.metadata.name).join(", ")}; labels ${JSON.stringify(stringMap(workload.podLabels))}` }],
         }),
       );
     }

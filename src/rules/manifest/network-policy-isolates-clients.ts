@@ -3,11 +3,12 @@ import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { commandLine } from "./lib/commands.js";
 import { portsOf } from "./lib/probes.js";
-import { sameNamespace } from "./lib/lookup.js";
+import { inNamespace } from "./lib/lookup.js";
 import { ingressAdmits, policiesFor } from "./lib/network-policy.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { selectedBy, serviceSelector } from "./lib/services.js";
-import { containersOf, isObject, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
+import { containersOf, isObject, objects, str, workloadsOf, type ContainerRef, type Workload } from "./lib/workloads.js";
+import type { ClusterView } from "../../view/cluster-view.js";
 
 const meta: RuleMeta = {
   id: "manifest/network-policy-isolates-clients",
@@ -17,16 +18,48 @@ const meta: RuleMeta = {
   docs: { verify: ["kubectl exec <client pod> -n <namespace> -- wget -qO- -T 3 http://<service>:<port>/", "kubectl get networkpolicy -n <namespace> -o yaml"] },
 };
 
-/** Workloads whose env or command line name the Service as a host. */
-function clientsOf(service: KubeObject, workloads: Workload[]): Array<{ workload: Workload; text: string }> {
+/** Characters that can border a Service name where a text uses it as a host. */
+const HOST_BORDER = /[/@\s=,"'.:]/;
+
+function hostTexts(ref: ContainerRef): string[] {
+  return [...objects(ref.container.env).map((e) => str(e.value) ?? ""), commandLine(ref.container)];
+}
+
+const byToken = new WeakMap<ClusterView, Map<string, Workload[]>>();
+
+/**
+ * Workloads whose env or command line hold a word, split at HOST_BORDER, in the order of `workloadsOf`:
+ * the workloads that can name a Service as a host, before the exact match.
+ */
+function workloadsMentioning(view: ClusterView, word: string): Workload[] {
+  let index = byToken.get(view);
+  if (!index) {
+    index = new Map();
+    for (const workload of workloadsOf(view)) {
+      const words = new Set(containersOf(workload).flatMap((ref) => hostTexts(ref).flatMap((text) => text.split(HOST_BORDER))));
+      for (const token of words) {
+        let list = index.get(token);
+        if (!list) index.set(token, (list = []));
+        list.push(workload);
+      }
+    }
+    byToken.set(view, index);
+  }
+  return index.get(word) ?? [];
+}
+
+/** Workloads other than `server` whose env or command line name the Service as a host. */
+function clientsOf(view: ClusterView, service: KubeObject, server: Workload | undefined): Array<{ workload: Workload; text: string }> {
   const name = service.metadata.name ?? "";
   const ns = service.metadata.namespace;
   const host = new RegExp(`(?:^|[/@\\s=,"'])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:\\.${ns ?? "[a-z0-9-]+"}(?:\\.svc(?:\\.cluster\\.local)?)?)?(?::\\d+|/|$|[\\s"',])`);
+  // A name used as a host is a whole word between HOST_BORDER characters, so only workloads with that word can match.
+  const candidates = name === "" || HOST_BORDER.test(name) ? workloadsOf(view) : workloadsMentioning(view, name);
   const clients: Array<{ workload: Workload; text: string }> = [];
-  for (const workload of workloads) {
+  for (const workload of candidates) {
+    if (workload === server) continue;
     for (const ref of containersOf(workload)) {
-      const texts = [...objects(ref.container.env).map((e) => str(e.value) ?? ""), commandLine(ref.container)];
-      const hit = texts.find((text) => host.test(text));
+      const hit = hostTexts(ref).find((text) => host.test(text));
       if (hit) {
         clients.push({ workload, text: hit.length > 100 ? `${hit.slice(0, 97)}...` : hit });
         break;
@@ -34,6 +67,14 @@ function clientsOf(service: KubeObject, workloads: Workload[]): Array<{ workload
     }
   }
   return clients;
+}
+
+const specTexts = new WeakMap<KubeObject, string>();
+
+function specText(ingress: KubeObject): string {
+  let text = specTexts.get(ingress);
+  if (text === undefined) specTexts.set(ingress, (text = JSON.stringify(ingress.spec ?? {})));
+  return text;
 }
 
 export const networkPolicyIsolatesClientsRule = defineRule({
@@ -51,8 +92,6 @@ export const networkPolicyIsolatesClientsRule = defineRule({
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];
-    const workloads = workloadsOf(view);
-    const ingresses = view.kind("Ingress");
     for (const service of view.kind("Service")) {
       const selector = serviceSelector(service);
       if (!selector) continue;
@@ -69,10 +108,10 @@ export const networkPolicyIsolatesClientsRule = defineRule({
         const policies = policiesFor(view, server.namespace, server.labels, "Ingress");
         if (policies.length === 0) continue;
         const blocked: string[] = [];
-        for (const client of clientsOf(service, workloads.filter((w) => w !== server.workload))) {
+        for (const client of clientsOf(view, service, server.workload)) {
           if (!ingressAdmits(view, policies, { namespace: client.workload.namespace, labels: client.workload.podLabels }, targetPort, protocol)) blocked.push(`${client.workload.kind} ${client.workload.name} (calls it: ${client.text})`);
         }
-        const routed = ingresses.filter((ingress) => sameNamespace(ingress.metadata.namespace, service.metadata.namespace) && JSON.stringify(ingress.spec ?? {}).includes(`"${service.metadata.name ?? ""}"`));
+        const routed = inNamespace(view, "Ingress", service.metadata.namespace).filter((ingress) => specText(ingress).includes(`"${service.metadata.name ?? ""}"`));
         // The ingress controller runs in its own namespace: only a namespaceSelector (or ipBlock, or an open rule) lets it in.
         if (routed.length > 0 && !ingressAdmits(view, policies, { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } }, targetPort, protocol)) {
           blocked.push(`the ingress controller (Ingress ${routed.map((i) => i.metadata.name).join(", ")})`);
@@ -81,7 +120,7 @@ export const networkPolicyIsolatesClientsRule = defineRule({
         const policy = policies[0]!;
         const ingress = Array.isArray(policy.spec?.ingress) ? policy.spec.ingress : [];
         const from = [
-          ...clientsOf(service, workloads.filter((w) => w !== server.workload)).map((c) => ({ podSelector: { matchLabels: c.workload.podLabels } })),
+          ...clientsOf(view, service, server.workload).map((c) => ({ podSelector: { matchLabels: c.workload.podLabels } })),
           ...(routed.length ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }] : []),
         ];
         findings.push(

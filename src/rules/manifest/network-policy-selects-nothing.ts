@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { closest, formatSelector, sameNamespace, selectsAll } from "./lib/lookup.js";
+import { closest, formatSelector, selectsAll } from "./lib/lookup.js";
 import { objectFinding, type RuleMeta } from "./lib/report.js";
-import { podSources, selectedBy } from "./lib/services.js";
+import { podSourcesIn, selectedBy } from "./lib/services.js";
 import { isObject, objects } from "./lib/workloads.js";
 
 const meta: RuleMeta = {
@@ -30,7 +30,7 @@ export const networkPolicySelectsNothingRule = defineRule({
     const findings: Finding[] = [];
     for (const policy of view.kind("NetworkPolicy")) {
       const namespace = policy.metadata.namespace;
-      const workloadsHere = podSources(view).some((source) => sameNamespace(source.namespace, namespace));
+      const workloadsHere = podSourcesIn(view, namespace).length > 0;
       const selector = policy.spec?.podSelector;
       if (isObject(selector) && !selectsAll(selector) && selectedBy(view, namespace, selector).length === 0) {
         findings.push(
@@ -51,7 +51,7 @@ export const networkPolicySelectsNothingRule = defineRule({
             if (selectedBy(view, namespace, peer.podSelector).length > 0) return;
             // Peers may live in another manifest set: speak only when a workload carries the same label key with another value (a typo).
             const wanted = Object.entries(isObject(peer.podSelector.matchLabels) ? peer.podSelector.matchLabels : {});
-            const sources = podSources(view).filter((source) => sameNamespace(source.namespace, namespace));
+            const sources = podSourcesIn(view, namespace);
             const nearMiss = wanted.some(([key, value]) => closest(String(value), sources.map((source) => source.labels[key]).filter((v): v is string => v !== undefined)) !== undefined);
             if (!nearMiss) return;
             findings.push(

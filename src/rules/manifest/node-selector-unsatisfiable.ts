@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { nodeMatchesPod, schedulableNodes, untoleratedTaints } from "./lib/nodes.js";
+import { nodeLabels, placementOf, schedulableNodesOf, untoleratedTaints } from "./lib/nodes.js";
 import { objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
 import { isObject, stringMap, workloadsOf } from "./lib/workloads.js";
 
@@ -26,23 +26,23 @@ export const nodeSelectorUnsatisfiableRule = defineRule({
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
-    const nodes = schedulableNodes(view.kind("Node"));
+    const nodes = schedulableNodesOf(view);
     if (nodes.length === 0) return [];
     const findings: Finding[] = [];
     for (const workload of workloadsOf(view)) {
       const spec = workload.spec;
       if (typeof spec.nodeName === "string") continue;
-      const selected = nodes.filter((node) => nodeMatchesPod(node, spec));
+      const { selected, placeable } = placementOf(view, spec);
       if (selected.length === 0) {
         const selector = stringMap(spec.nodeSelector);
         const field = Object.keys(selector).length ? [...workload.specPath, "nodeSelector"] : [...workload.specPath, "affinity", "nodeAffinity"];
-        const labelsSeen = Object.keys(selector).map((key) => `${key}: ${[...new Set(nodes.map((n) => stringMap(n.metadata.labels)[key]).filter(Boolean))].join(", ") || "(no node has it)"}`);
+        const labelsSeen = Object.keys(selector).map((key) => `${key}: ${[...new Set(nodes.map((n) => nodeLabels(n)[key]).filter(Boolean))].join(", ") || "(no node has it)"}`);
         findings.push(
           objectFinding(meta, view, workload.object, {
             field,
             summary: `No node matches the ${Object.keys(selector).length ? "nodeSelector" : "required node affinity"} of ${workload.kind} ${workload.name} (${nodes.length} node${nodes.length === 1 ? "" : "s"} checked)`,
             cause: `The scheduler will report \`0/${nodes.length} nodes are available: ${nodes.length} node(s) didn't match Pod's node affinity/selector\` and the pods stay Pending.${labelsSeen.length ? ` Node values: ${labelsSeen.join("; ")}.` : ""}`,
-            evidence: nodes.slice(0, 5).map((node) => ({ source: "api", text: `Node ${node.metadata.name ?? ""} labels: ${Object.entries(stringMap(node.metadata.labels)).filter(([k]) => !k.startsWith("beta.")).map(([k, v]) => `${k}=${v}`).join(", ")}` })),
+            evidence: nodes.slice(0, 5).map((node) => ({ source: "api", text: `Node ${node.metadata.name ?? ""} labels: ${Object.entries(nodeLabels(node)).filter(([k]) => !k.startsWith("beta.")).map(([k, v]) => `${k}=${v}`).join(", ")}` })),
             confidence: 0.85,
             fix: Object.keys(selector).length
               ? podChangeFix(view, workload, { nodeSelector: selector }, { nodeSelector: Object.fromEntries(Object.keys(selector).map((k) => [k, `<value a node has>`])) }, "Select labels that nodes carry, or label the intended nodes.", [`kubectl label node <node> ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(" ")}`])
@@ -51,7 +51,6 @@ export const nodeSelectorUnsatisfiableRule = defineRule({
         );
         continue;
       }
-      const placeable = selected.filter((node) => untoleratedTaints(node, spec).length === 0);
       if (placeable.length > 0) continue;
       const taints = [...new Set(selected.flatMap((node) => untoleratedTaints(node, spec).map((t) => `${String(t.key)}${t.value !== undefined ? `=${String(t.value)}` : ""}:${String(t.effect)}`)))];
       const first = untoleratedTaints(selected[0]!, spec)[0]!;

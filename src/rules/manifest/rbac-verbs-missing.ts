@@ -3,7 +3,7 @@ import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { commandLine } from "./lib/commands.js";
-import { findNamed, hasClusterContext, sameNamespace } from "./lib/lookup.js";
+import { findNamed, hasClusterContext, inNamespace, sameNamespace } from "./lib/lookup.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { asArray, containersOf, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
 
@@ -111,7 +111,7 @@ interface Grant {
 function grantsFor(view: ClusterView, namespace: string | undefined, account: string): Grant[] | undefined {
   const isSubject = (binding: KubeObject) =>
     objects(binding.subjects).some((s) => s.kind === "ServiceAccount" && s.name === account && sameNamespace(str(s.namespace) ?? binding.metadata.namespace, namespace));
-  const bindings = [...view.kind("RoleBinding").filter((b) => sameNamespace(b.metadata.namespace, namespace)), ...view.kind("ClusterRoleBinding")].filter(isSubject);
+  const bindings = [...inNamespace(view, "RoleBinding", namespace), ...view.kind("ClusterRoleBinding")].filter(isSubject);
   const grants: Grant[] = [];
   for (const binding of bindings) {
     const ref = binding.roleRef ?? {};

@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { formatSelector, sameNamespace } from "./lib/lookup.js";
+import { formatSelector } from "./lib/lookup.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { podSources, selectedBy, serviceSelector } from "./lib/services.js";
+import { podSourcesIn, selectedBy, serviceSelector } from "./lib/services.js";
 import { stringMap } from "./lib/workloads.js";
 
 const meta: RuleMeta = {
@@ -33,7 +33,7 @@ export const serviceSelectorMatchesNothingRule = defineRule({
       const selector = serviceSelector(service);
       if (!selector) continue;
       if (selectedBy(view, service.metadata.namespace, selector).length > 0) continue;
-      const candidates = podSources(view).filter((source) => sameNamespace(source.namespace, service.metadata.namespace));
+      const candidates = podSourcesIn(view, service.metadata.namespace);
       const wanted = stringMap(selector);
       // The workload whose labels share the most keys with the selector is the one the Service was meant for.
       const best = candidates

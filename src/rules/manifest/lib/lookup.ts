@@ -8,7 +8,11 @@ import { isObject, objects, stringMap } from "./workloads.js";
  */
 interface KindIndex {
   byName: Map<string, KubeObject[]>;
+  /** The first object of each name in each namespace (undefined: objects without one). */
+  byNamespaceName: Map<string | undefined, Map<string, KubeObject>>;
   all: KubeObject[];
+  /** Objects a query in a namespace sees when some objects have no namespace, made on first use. */
+  visibleIn?: Map<string, KubeObject[]>;
 }
 
 const indexes = new WeakMap<ClusterView, Map<string, KindIndex>>();
@@ -26,7 +30,14 @@ function indexOf(view: ClusterView, kind: string): KindIndex {
       if (!list) byName.set(name, (list = []));
       list.push(object);
     }
-    index = { byName, all };
+    const byNamespaceName = new Map<string | undefined, Map<string, KubeObject>>();
+    for (const object of all) {
+      let names = byNamespaceName.get(object.metadata.namespace);
+      if (!names) byNamespaceName.set(object.metadata.namespace, (names = new Map()));
+      const name = object.metadata.name ?? "";
+      if (!names.has(name)) names.set(name, object);
+    }
+    index = { byName, byNamespaceName, all };
     perView.set(kind, index);
   }
   return index;
@@ -37,14 +48,25 @@ export function sameNamespace(a: string | undefined, b: string | undefined): boo
 }
 
 export function findNamed(view: ClusterView, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-  const candidates = indexOf(view, kind).byName.get(name);
+  const index = indexOf(view, kind);
+  const candidates = index.byName.get(name);
   if (!candidates) return undefined;
-  return candidates.find((o) => o.metadata.namespace === namespace) ?? candidates.find((o) => sameNamespace(o.metadata.namespace, namespace));
+  // The first object with that exact namespace, else (the namespace being known) the first without one, else the first of the name.
+  const exact = index.byNamespaceName.get(namespace)?.get(name);
+  if (exact) return exact;
+  return namespace === undefined ? candidates[0] : index.byNamespaceName.get(undefined)?.get(name);
 }
 
-/** Objects of a kind in a namespace (manifests without a namespace included). */
+/** Objects of a kind in a namespace (manifests without a namespace included), in the order of `view.kind(kind)`. */
 export function inNamespace(view: ClusterView, kind: string, namespace: string | undefined): KubeObject[] {
-  return indexOf(view, kind).all.filter((o) => sameNamespace(o.metadata.namespace, namespace));
+  const index = indexOf(view, kind);
+  if (namespace === undefined) return index.all.slice();
+  const unnamespaced = view.kindIn(kind, undefined);
+  if (unnamespaced.length === 0) return view.kindIn(kind, namespace).slice();
+  index.visibleIn ??= new Map();
+  let visible = index.visibleIn.get(namespace);
+  if (!visible) index.visibleIn.set(namespace, (visible = index.all.filter((o) => sameNamespace(o.metadata.namespace, namespace))));
+  return visible.slice();
 }
 
 export function namesIn(view: ClusterView, kind: string, namespace: string | undefined): string[] {
@@ -59,8 +81,12 @@ export function namesIn(view: ClusterView, kind: string, namespace: string | und
  * Cluster inventories always hold Nodes or Namespaces; plain manifest sets rarely do.
  */
 export function hasClusterContext(view: ClusterView): boolean {
-  return view.mode !== "lint" || view.list("Node").length > 0 || view.objects.some((o) => o.origin.file.startsWith("api:"));
+  let known = clusterContext.get(view);
+  if (known === undefined) clusterContext.set(view, (known = view.mode !== "lint" || view.list("Node").length > 0 || view.objects.some((o) => o.origin.file.startsWith("api:"))));
+  return known;
 }
+
+const clusterContext = new WeakMap<ClusterView, boolean>();
 
 /**
  * How sure a "does not exist" can be for objects of a kind: `certain` when the

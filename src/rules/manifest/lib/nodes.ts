@@ -1,4 +1,5 @@
 import type { KubeObject } from "../../../model/kube.js";
+import type { ClusterView } from "../../../view/cluster-view.js";
 import type { JsonObject } from "../../support/workload.js";
 import { isObject, objects, stringMap, str } from "./workloads.js";
 
@@ -27,9 +28,18 @@ function requirementsMatch(labels: Record<string, string>, expressions: JsonObje
   });
 }
 
+const labelMaps = new WeakMap<KubeObject, Record<string, string>>();
+
+/** A node's labels as strings, made once a node (read-only: callers share it). */
+export function nodeLabels(node: KubeObject): Record<string, string> {
+  let labels = labelMaps.get(node);
+  if (!labels) labelMaps.set(node, (labels = stringMap(node.metadata.labels)));
+  return labels;
+}
+
 /** nodeSelector and required node affinity against one node. */
 export function nodeMatchesPod(node: KubeObject, spec: JsonObject): boolean {
-  const labels = stringMap(node.metadata.labels);
+  const labels = nodeLabels(node);
   for (const [key, value] of Object.entries(stringMap(spec.nodeSelector))) if (labels[key] !== value) return false;
   const affinity = isObject(spec.affinity) && isObject(spec.affinity.nodeAffinity) ? spec.affinity.nodeAffinity : undefined;
   const required = affinity && isObject(affinity.requiredDuringSchedulingIgnoredDuringExecution) ? affinity.requiredDuringSchedulingIgnoredDuringExecution : undefined;
@@ -63,4 +73,42 @@ export function untoleratedTaints(node: KubeObject, spec: JsonObject): JsonObjec
 
 export function schedulableNodes(nodes: KubeObject[]): KubeObject[] {
   return nodes.filter((node) => node.spec?.unschedulable !== true);
+}
+
+/** The nodes a pod spec may land on: those its nodeSelector and required node affinity select, and of those the ones whose taints it tolerates. */
+export interface Placement {
+  selected: KubeObject[];
+  placeable: KubeObject[];
+}
+
+interface PlacementCache {
+  nodes: KubeObject[];
+  byConstraint: Map<string, Placement>;
+}
+
+const placements = new WeakMap<ClusterView, PlacementCache>();
+
+function placementCache(view: ClusterView): PlacementCache {
+  let cache = placements.get(view);
+  if (!cache) placements.set(view, (cache = { nodes: schedulableNodes(view.kind("Node")), byConstraint: new Map() }));
+  return cache;
+}
+
+/** The view's schedulable nodes, made once a view. */
+export function schedulableNodesOf(view: ClusterView): KubeObject[] {
+  return placementCache(view).nodes;
+}
+
+/** Where a pod spec may be scheduled among the view's schedulable nodes; specs with the same constraints share one answer. */
+export function placementOf(view: ClusterView, spec: JsonObject): Placement {
+  const cache = placementCache(view);
+  const nodeAffinity = isObject(spec.affinity) && isObject(spec.affinity.nodeAffinity) ? spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution : undefined;
+  const key = JSON.stringify([spec.nodeSelector ?? null, nodeAffinity ?? null, spec.tolerations ?? null]);
+  let placement = cache.byConstraint.get(key);
+  if (!placement) {
+    const selected = cache.nodes.filter((node) => nodeMatchesPod(node, spec));
+    placement = { selected, placeable: selected.filter((node) => untoleratedTaints(node, spec).length === 0) };
+    cache.byConstraint.set(key, placement);
+  }
+  return placement;
 }

@@ -1,8 +1,8 @@
-import { stringify } from "yaml";
 import type { Category } from "../../../model/categories.js";
 import type { Evidence, Finding, Fix, Severity } from "../../../model/finding.js";
 import type { KubeObject } from "../../../model/kube.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
+import { yamlText } from "../../support/yaml-text.js";
 import { containerFix, kubectlRef, namespaceFlag, templateFix, type ContainerChange, type JsonObject } from "../../support/workload.js";
 import type { Workload } from "./workloads.js";
 
@@ -64,7 +64,11 @@ export function lineOf(view: ClusterView, object: KubeObject, path: ReadonlyArra
 
 /** Evidence pointing at a field of an object: `spec.template.spec.containers[0].image: "nginx"` at file:line. */
 export function fieldEvidence(view: ClusterView, object: KubeObject, path: ReadonlyArray<string | number>, text?: string): Evidence {
-  const { file, line } = lineOf(view, object, path);
+  return evidenceAt(lineOf(view, object, path), object, path, text);
+}
+
+/** `fieldEvidence` with the field's location already looked up. */
+function evidenceAt({ file, line }: { file?: string; line?: number }, object: KubeObject, path: ReadonlyArray<string | number>, text?: string): Evidence {
   const location = file ? {} : { path: `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name ?? ""}` };
   return {
     source: "manifest",
@@ -77,7 +81,8 @@ export function fieldEvidence(view: ClusterView, object: KubeObject, path: Reado
 
 /** A finding about one object, pointing at the line of the offending field. */
 export function objectFinding(meta: RuleMeta, view: ClusterView, object: KubeObject, input: FindingInput): Finding {
-  const { file, line } = lineOf(view, object, input.field);
+  const location = lineOf(view, object, input.field);
+  const { file, line } = location;
   const resource: Finding["resource"] = { kind: object.kind, name: object.metadata.name ?? "" };
   if (object.metadata.namespace) resource.namespace = object.metadata.namespace;
   if (input.container) resource.container = input.container;
@@ -90,7 +95,7 @@ export function objectFinding(meta: RuleMeta, view: ClusterView, object: KubeObj
     confidence: input.confidence,
     resource,
     summary: input.summary,
-    evidence: [fieldEvidence(view, object, input.field, input.fieldText), ...(input.evidence ?? [])],
+    evidence: [evidenceAt(location, object, input.field, input.fieldText), ...(input.evidence ?? [])],
     cause: input.cause,
     verify: input.verify ?? fillPlaceholders(meta.docs.verify, object, input.container, file),
     equivalents: input.equivalents ?? meta.equivalents,
@@ -140,7 +145,7 @@ function rolloutCheck(view: ClusterView, workload: Workload): string[] {
 
 /** A fix of a non-workload object (Service, Ingress, PVC ...): the changed part before and after. */
 export function objectChangeFix(view: ClusterView, object: KubeObject, before: JsonObject, after: JsonObject, description: string, extra: string[] = []): Fix {
-  const toYaml = (value: unknown) => stringify(value, { lineWidth: 0 }).trimEnd();
+  const toYaml = (value: unknown) => yamlText(value).trimEnd();
   const ns = namespaceFlag(object.metadata.namespace);
   const patch = JSON.stringify(after);
   const fix: Fix = {
