@@ -7,8 +7,8 @@ export class JsonLines {
   /**
    * Known (offset, line) pairs, offsets ascending, starting at (0, 1). A line is counted from the
    * nearest known offset before it, so no index of every newline is kept (that index took more memory
-   * than the parsed objects of a large snapshot). Objects are located in file order while loading,
-   * so each newline is counted about once.
+   * than the parsed objects of a large snapshot). Every lookup far from a known offset is remembered,
+   * so each stretch of the text is counted about once whatever the order of lookups.
    */
   private readonly knownOffsets: number[] = [0];
   private readonly knownLines: number[] = [1];
@@ -28,9 +28,10 @@ export class JsonLines {
     }
     let line = this.knownLines[low]!;
     for (let i = this.text.indexOf("\n", offsets[low]!); i !== -1 && i < offset; i = this.text.indexOf("\n", i + 1)) line++;
-    if (low === offsets.length - 1 && offset > offsets[low]!) {
-      offsets.push(offset);
-      this.knownLines.push(line);
+    if (offset - offsets[low]! > KNOWN_OFFSET_SPACING) {
+      // Keep the pair, in order, so later lookups nearby count few newlines (findings cite objects in any order).
+      offsets.splice(low + 1, 0, offset);
+      this.knownLines.splice(low + 1, 0, line);
     }
     return line;
   }
@@ -123,6 +124,8 @@ export class JsonLines {
   }
 }
 
+/** Offsets further than this from the nearest known one are remembered. */
+const KNOWN_OFFSET_SPACING = 2048;
 const QUOTE = 34;
 const COMMA = 44;
 const COLON = 58;
