@@ -2,6 +2,7 @@ import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node } from "yaml";
 import type { FieldLocator, KubeObject, Origin } from "../model/kube.js";
 import { JsonLines } from "./json-lines.js";
+import { BlockYamlLines } from "./yaml-lines.js";
 
 export interface ParsedObject {
   object: KubeObject;
@@ -127,7 +128,13 @@ function lazyPositions(document: DocumentText): Locators {
     }
     return parsed;
   };
+  let block: BlockYamlLines | undefined;
   const lineOf = (full: ReadonlyArray<string | number>) => {
+    block ??= new BlockYamlLines(document.text, document.firstLine);
+    for (let depth = full.length; depth > 0; depth--) {
+      const line = block.lineOf(full.slice(0, depth));
+      if (line !== undefined) return line;
+    }
     const { doc, lineAt } = load();
     for (let depth = full.length; depth >= 0; depth--) {
       const node = doc.getIn(full.slice(0, depth), true) as Node | undefined;
