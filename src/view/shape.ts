@@ -182,7 +182,7 @@ const STRING_FIELDS = new Set([
   "nodeName", "restartPolicy", "imagePullPolicy", "phase", "podIP", "hostIP", "ip", "containerID", "imageID", "operator",
   "storageClassName", "host", "scheme", "protocol", "value",
 ]);
-const OPAQUE_SUBTREES = new Set(["data", "binaryData", "stringData", "labels", "annotations", "matchLabels", "nodeSelector", "selector"]);
+const OPAQUE_SUBTREES = new Set(["data", "binaryData", "stringData", "labels", "annotations", "matchLabels", "nodeSelector", "selector", "managedFields"]);
 
 function checkStringFields(check: ShapeChecker, node: unknown, path: (string | number)[]): void {
   // `path` is one stack shared by the whole walk (pushed and popped), copied only when a problem is reported.
