@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { CommanderError } from "commander";
 import { register } from "../../src/cli/commands/envoy.js";
 import { buildProgram } from "../../src/cli/main.js";
@@ -30,7 +30,18 @@ import { catalogGatewayDump } from "./fixtures/catalog-gateway-dump.js";
 import { catalogObjectsYaml } from "./fixtures/catalog-objects.js";
 import { seed004GatewayRequests, textLine } from "./fixtures/access-lines.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ktriage-envoy-cli-"));
+const scratchDirs: string[] = [];
+/** A temp folder removed when the file's tests end. */
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const dir = scratchDir("ktriage-envoy-cli-");
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);

@@ -1,18 +1,29 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConfigDump } from "../../src/envoy/config-dump.js";
 import { loadConfigDumpFile, resolveLargeEnvoyInputs } from "../../src/envoy/load.js";
 import { envoyData } from "../../src/envoy/view-data.js";
 import { ViewBuilder } from "../../src/view/builder.js";
 import { seed004GatewayRequests, textLine } from "./fixtures/access-lines.js";
 
+const scratchDirs: string[] = [];
+/** A temp folder removed when the file's tests end. */
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 const peer = resolve(import.meta.dirname, "../../../shared/peer/istioctl-proxyconfig");
 
 describe("large Envoy inputs the file loader leaves for later", () => {
   it("indexes a dump registered as { streamFrom } and summarises an access log registered by path", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ktriage-load-"));
+    const dir = scratchDir("ktriage-load-");
     const log = join(dir, "access.log");
     writeFileSync(log, seed004GatewayRequests(20).map(textLine).join("\n") + "\n");
     const builder = new ViewBuilder();
@@ -32,7 +43,7 @@ describe("large Envoy inputs the file loader leaves for later", () => {
   });
 
   it("says what is wrong with a file that is JSON but not a dump", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ktriage-load-"));
+    const dir = scratchDir("ktriage-load-");
     const path = join(dir, "pods.json");
     writeFileSync(path, JSON.stringify({ apiVersion: "v1", kind: "List", items: [] }));
     const loaded = await loadConfigDumpFile(path);

@@ -1,8 +1,19 @@
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { readJsonStreaming, StreamingJsonParser } from "../../src/envoy/stream-json.js";
+
+const scratchDirs: string[] = [];
+/** A temp folder removed when the file's tests end. */
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const peer = resolve(import.meta.dirname, "../../../shared/peer/istioctl-proxyconfig");
 const dumps = ["proxyconfig__config_dump.json", "writer__compare__configdump.json", "writer__endpoint__configdump.json", "writer__secret__spire__config_dump.json"];
@@ -31,7 +42,7 @@ describe("streaming JSON reader for config dumps over 512 MB", () => {
 
   it("reports a truncated dump instead of returning part of it", async () => {
     const bytes = readFileSync(resolve(peer, "proxyconfig__config_dump.json"));
-    const dir = mkdtempSync(join(tmpdir(), "ktriage-json-"));
+    const dir = scratchDir("ktriage-json-");
     const path = join(dir, "truncated.json");
     writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
     await expect(readJsonStreaming(path)).rejects.toThrow(/truncated/);
