@@ -65,11 +65,21 @@ export class JsonLines {
     return this.lineOf(this.descend(base, path).line);
   }
 
+  /** (value offset, key or index) -> [offset of the child's value, offset of its key]: findings cite the same objects again and again. */
+  private readonly steps = new Map<string, [number, number]>();
+
   private descend(start: number, path: ReadonlyArray<string | number>): { offset: number; line: number; complete: boolean } {
     const text = this.text;
     let i = start;
     let line = start;
     for (const part of path) {
+      const stepKey = `${i}\u0000${part}`;
+      const known = this.steps.get(stepKey);
+      if (known) {
+        [i, line] = known;
+        continue;
+      }
+      const from = i;
       const c = text.charCodeAt(i);
       let found = false;
       if (c === OPEN_BRACE && typeof part === "string") {
@@ -105,6 +115,7 @@ export class JsonLines {
         }
       }
       if (!found) return { offset: i, line, complete: false };
+      this.steps.set(`${from}\u0000${part}`, [i, line]);
     }
     return { offset: i, line, complete: true };
   }
