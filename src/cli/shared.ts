@@ -1,6 +1,5 @@
 import { Option, type Command } from "commander";
-import { highestSeverity, runRules, type EngineResult, type RunOptions } from "../engine/engine.js";
-import type { Rule } from "../engine/rule.js";
+import { highestSeverity, type EngineResult } from "../engine/engine.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "../report/index.js";
 import type { ClusterView } from "../view/cluster-view.js";
@@ -55,10 +54,6 @@ export function useColor(options: { color?: boolean }): boolean {
 export function exitCodeFor(findings: readonly Finding[], failOn: Severity | "none"): number {
   if (failOn === "none") return EXIT_CLEAN;
   return highestSeverity(findings) >= SEVERITY_ORDER[failOn] ? EXIT_FINDINGS : EXIT_CLEAN;
-}
-
-export function analyse(rules: readonly Rule[], view: ClusterView, options: RunOptions): EngineResult {
-  return runRules(rules, view, options);
 }
 
 export function toReport(command: string, view: ClusterView, result: EngineResult, findings: Finding[] = result.findings): Report {

@@ -3,7 +3,7 @@ import { SEVERITY_ORDER } from "../model/finding.js";
 import { templateOwnerOf } from "../rules/support/workload.js";
 import { redact } from "../util/redact.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { rankAndFold } from "./ranking.js";
+import { foldInto, rankAndFold } from "./ranking.js";
 import type { Rule, RuleScope } from "./rule.js";
 
 export interface EngineResult {
@@ -82,7 +82,7 @@ function foldWorkloadPredictions(view: ClusterView, findings: Finding[]): Findin
   }
   return kept.map((finding) => {
     const symptoms = folded.get(finding);
-    return symptoms ? { ...finding, symptoms: [...(finding.symptoms ?? []), ...symptoms.map((f) => ({ rule: f.rule, category: f.category, summary: f.summary }))] } : finding;
+    return symptoms ? foldInto(finding, symptoms) : finding;
   });
 }
 

@@ -19,7 +19,8 @@ function layerOf(rule: string): string {
   return rule.split("/", 1)[0]!;
 }
 
-function foldInto(target: Finding, folded: readonly Finding[]): Finding {
+/** `target` with `folded` listed as the symptoms it explains. */
+export function foldInto(target: Finding, folded: readonly Finding[]): Finding {
   return { ...target, symptoms: [...(target.symptoms ?? []), ...folded.map((f) => ({ rule: f.rule, category: f.category, summary: f.summary }))] };
 }
 

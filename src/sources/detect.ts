@@ -20,7 +20,6 @@ export function classifyText(text: string, name = ""): ContentKind {
     if (ACCESS_LOG_JSON.test(firstLine) && /"start_time"|"authority"|"upstream_host"/.test(firstLine)) return "access-log";
     return "kube";
   }
-  if (looksLikeDescribePod(head)) return "describe-pod";
   if (looksLikeEventsTable(head)) return "events-table";
   if (PROXY_STATUS_HEADER.test(firstLine)) return "proxy-status";
   if (ACCESS_LOG_TEXT.test(firstLine) || head.split("\n").slice(0, 20).some((line) => ACCESS_LOG_TEXT.test(line))) return "access-log";

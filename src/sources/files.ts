@@ -7,7 +7,7 @@ import { classifyText, type ContentKind } from "./detect.js";
 import { parseKubeDocuments } from "./kube-documents.js";
 import { addMeshConfigFromObjects, parseMeshConfigText } from "./mesh-config.js";
 import { envoyPathInfo, logPathInfo, SNAPSHOT_MANIFEST, type SnapshotManifest } from "./snapshot-layout.js";
-import { looksLikeDescribePod, parseDescribePod } from "./text/describe-pod.js";
+import { parseDescribePod } from "./text/describe-pod.js";
 import { parseEventsTable } from "./text/events-table.js";
 
 /** Files larger than this are not read whole; Envoy dumps and access logs above it are streamed by their own readers. */
@@ -285,4 +285,3 @@ function errorCode(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export { looksLikeDescribePod };

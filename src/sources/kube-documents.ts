@@ -136,12 +136,7 @@ function lazyPositions(document: DocumentText): Locators {
       if (line !== undefined) return line;
     }
     const { doc, lineAt } = load();
-    for (let depth = full.length; depth >= 0; depth--) {
-      const node = doc.getIn(full.slice(0, depth), true) as Node | undefined;
-      const line = lineAt(keyOffset(doc, full.slice(0, depth)) ?? node?.range?.[0]);
-      if (line !== undefined) return line;
-    }
-    return undefined;
+    return deepestLine(doc, lineAt, full);
   };
   return {
     locate: (prefix) => (path) => lineOf([...prefix, ...path]),
@@ -218,18 +213,20 @@ function parseWithPositions(text: string, file: string): ParseResult {
       result.problems.push({ origin: { file, line: startLine }, message: `cannot read document ${index + 1}: ${error instanceof Error ? error.message : String(error)}` });
       return;
     }
-    const locate = (prefix: ReadonlyArray<string | number>): FieldLocator => (path) => {
-      const full = [...prefix, ...path];
-      for (let depth = full.length; depth >= 0; depth--) {
-        const node = doc.getIn(full.slice(0, depth), true) as Node | undefined;
-        const line = lineAt(keyOffset(doc, full.slice(0, depth)) ?? node?.range?.[0]);
-        if (line !== undefined) return line;
-      }
-      return undefined;
-    };
+    const locate = (prefix: ReadonlyArray<string | number>): FieldLocator => (path) => deepestLine(doc, lineAt, [...prefix, ...path]);
     collectObjects(value, { file, line: startLine }, { locate, lineAt: (path) => locate(path)([]) }, result, []);
   });
   return result;
+}
+
+/** Line of the field at `full`, or of the deepest part of that path the document has. */
+function deepestLine(doc: Document.Parsed, lineAt: (offset: number | undefined) => number | undefined, full: ReadonlyArray<string | number>): number | undefined {
+  for (let depth = full.length; depth >= 0; depth--) {
+    const node = doc.getIn(full.slice(0, depth), true) as Node | undefined;
+    const line = lineAt(keyOffset(doc, full.slice(0, depth)) ?? node?.range?.[0]);
+    if (line !== undefined) return line;
+  }
+  return undefined;
 }
 
 /** The offset of the key of a mapping entry, so that a finding points at `key:` rather than its value. */

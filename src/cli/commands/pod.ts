@@ -1,12 +1,13 @@
 import { Command } from "commander";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
+import { runRules } from "../../engine/engine.js";
 import { allRules } from "../../rules/index.js";
 import { loadPaths } from "../../sources/files.js";
 import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { gather, hasOfflineInputs, type InputFlags } from "../gather.js";
-import { addInputOptions, addOutputOptions, analyse, collect, emit, toReport, UsageError, type OutputOptions } from "../shared.js";
+import { addInputOptions, addOutputOptions, collect, emit, toReport, UsageError, type OutputOptions } from "../shared.js";
 
 interface PodFlags extends InputFlags, OutputOptions {
   container?: string;
@@ -49,7 +50,7 @@ Examples:
     const { view } = await gather(flags, { pod: name, builder });
     const pod = choosePod(view, name, flags.namespace);
     if (name && !pod && view.mode === "live") throw new UsageError(`pod ${name} not found in namespace ${flags.namespace ?? "(context default)"}`);
-    const result = analyse(allRules, view, { scope: "diagnose" });
+    const result = runRules(allRules, view, { scope: "diagnose" });
     const findings = pod ? result.findings.filter((finding) => isAbout(view, finding, pod)) : result.findings;
     program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, findings), flags));
   });

@@ -1,7 +1,8 @@
 import { Command } from "commander";
+import { runRules } from "../../engine/engine.js";
 import { allRules } from "../../rules/index.js";
 import { filterBySelector, gather, type InputFlags } from "../gather.js";
-import { addInputOptions, addOutputOptions, analyse, emit, toReport, type OutputOptions } from "../shared.js";
+import { addInputOptions, addOutputOptions, emit, toReport, type OutputOptions } from "../shared.js";
 
 export function register(program: Command): void {
   const command = new Command("scan")
@@ -20,7 +21,7 @@ Examples:
   addOutputOptions(command);
   command.action(async (flags: InputFlags & OutputOptions) => {
     const { view } = await gather(flags);
-    const result = analyse(allRules, view, { scope: "diagnose" });
+    const result = runRules(allRules, view, { scope: "diagnose" });
     const findings = filterBySelector(view, result.findings, view.mode === "live" ? undefined : flags.selector);
     program.setOptionValue("exitCode", await emit(toReport("scan", view, result, findings), flags));
   });
