@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlText } from "../rules/support/yaml-text.js";
 import type { Rule } from "../engine/rule.js";
 import type { Evidence, Finding, Fix, Severity } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
@@ -40,7 +40,7 @@ export function valueAt(object: unknown, path: FieldPath): unknown {
 
 /** YAML text of a value, for fixes. */
 export function yamlOf(value: unknown): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  return yamlText(value).trimEnd();
 }
 
 export interface IstioReport {

@@ -98,7 +98,7 @@ function parseYamlDocuments(text: string, file: string): ParseResult | undefined
     if (value === null || value === undefined) return;
     const positions = lazyPositions(document);
     const firstContent = firstContentLine(document);
-    collectObjects(value, { file, line: firstContent }, { locate: positions.locate, lineAt: (path) => (path.length === 0 ? firstContent : positions.lineAt(path)) }, result, []);
+    collectObjects(value, { file, line: firstContent }, positions, result, []);
   });
   return result;
 }
@@ -130,6 +130,7 @@ function lazyPositions(document: DocumentText): Locators {
   };
   let block: BlockYamlLines | undefined;
   const lineOf = (full: ReadonlyArray<string | number>) => {
+    if (full.length === 0) return firstContentLine(document);
     block ??= new BlockYamlLines(document.text, document.firstLine);
     for (let depth = full.length; depth > 0; depth--) {
       const line = block.lineOf(full.slice(0, depth));

@@ -29,6 +29,9 @@ describe("fix YAML text", () => {
       "1", "0.5", "1e3", "1.", "-1", "+1", "0x1F", "0o17", ".inf", "-.Inf", ".nan", "true", "False", "null", "~", "",
       "1Gi", "500m", "250Mi", "nginx:1.27", "ghcr.io/acme/api@sha256:0a1b", "--port=8080", "-x", "a b", " leading", "trailing ",
       "key: value", "#comment", "x #y", "@at", "`tick", "it's", 'say "hi"', "line one\nline two", "yes", "on", "NaN",
+      "<existing-service>", "<namespace>/<gateway>", "*.example.com", "*", "sh", "-c", "<health check>", "...", "---", "--", "%x", "a: b",
+      "x:", ":x", "x:y", "a,b", "[a]", "{a}", "?", "? x", "- x", "-", "!tag", "&anchor", "|", ">", "'q", '"q', "a\tb", "caf\u00e9",
+      "back\\slash", `both ' and "`, "a #b", "a#b", "http://host:8080/path", "10.0.0.0/8", "auto:<version>", "..x",
       0, 1, -1, 1.5, -0, 1e21, Number.MAX_SAFE_INTEGER + 2, true, false, null,
     ];
     for (const scalar of scalars) {
@@ -47,6 +50,12 @@ describe("fix YAML text", () => {
       { spec: { containers: [{ name: "app", env: undefined }] } },
       { spec: { containers: [{ name: undefined }] } },
       { spec: { args: [["nested"]] } },
+      { spec: { servers: [] } },
+      { spec: { selector: {} } },
+      { spec: { selector: { app: undefined } } },
+      { spec: { items: [{}, { name: "a" }] } },
+      { "*.key": 1 },
+      { "": 1 },
       { "needs quoting: key": 1 },
       { "1": "numeric key" },
       { spec: { template: { metadata: { annotations: { "sidecar.istio.io/inject": "false" } } } } },
