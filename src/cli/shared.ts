@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
-import { highestSeverity, type EngineResult } from "../engine/engine.js";
+import { highestSeverity, type EngineResult, type RunOptions } from "../engine/engine.js";
+import type { Rule } from "../engine/rule.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "../report/index.js";
 import type { ClusterView } from "../view/cluster-view.js";
@@ -17,6 +18,8 @@ export interface OutputOptions {
   color?: boolean;
   showSkipped?: boolean;
   verbose?: boolean;
+  rule?: string[];
+  enable?: string[];
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -39,6 +42,8 @@ export function addOutputOptions(command: Command, defaultFailOn: Severity | "no
   return command
     .addOption(new Option("-o, --output <format>", "output format").choices([...OUTPUT_FORMATS]).default("text"))
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default(defaultFailOn))
+    .option("--rule <id>", "run only this rule, or the rules under a prefix such as istio/; repeatable", collect, [])
+    .option("--enable <id>", "also run this opt-in rule (ktriage rules marks them); repeatable", collect, [])
     .option("--show-skipped", "list the rules skipped for missing inputs (text output)")
     .option("--verbose", "text output: show every finding in full, even when one rule fires on many resources")
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)");
@@ -84,4 +89,19 @@ export function writeStdout(text: string): Promise<void> {
 
 export function warn(message: string): void {
   process.stderr.write(`ktriage: ${message}\n`);
+}
+
+/** `--rule` and `--enable` as engine options; an id or prefix that names no rule is a usage error. */
+export function ruleSelection(options: { rule?: string[]; enable?: string[] }, rules: readonly Rule[]): Pick<RunOptions, "only" | "enable"> {
+  const only = options.rule ?? [];
+  const enable = options.enable ?? [];
+  for (const id of only) {
+    if (!rules.some((rule) => rule.id === id || rule.id.startsWith(id))) throw new UsageError(`--rule ${id}: no rule has this id or prefix (ktriage rules lists them)`);
+  }
+  for (const id of enable) {
+    const rule = rules.find((candidate) => candidate.id === id);
+    if (!rule) throw new UsageError(`--enable ${id}: no such rule (ktriage rules lists them)`);
+    if (!rule.optIn) throw new UsageError(`--enable ${id}: this rule runs by default; --enable is for opt-in rules`);
+  }
+  return { ...(only.length > 0 ? { only } : {}), ...(enable.length > 0 ? { enable } : {}) };
 }

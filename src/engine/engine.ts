@@ -17,6 +17,8 @@ export interface RunOptions {
   scope: RuleScope;
   /** Only these rule ids (or id prefixes like `istio/`). */
   only?: string[];
+  /** Opt-in rules to run as well (by id); `only` naming one by its full id enables it too. */
+  enable?: string[];
   /** Report only findings about this resource. */
   focus?: { kind: string; namespace?: string; name: string };
 }
@@ -31,6 +33,7 @@ export function runRules(rules: readonly Rule[], view: ClusterView, options: Run
   for (const rule of rules) {
     if (!rule.scopes.includes(options.scope)) continue;
     if (options.only && !options.only.some((id) => rule.id === id || rule.id.startsWith(id))) continue;
+    if (rule.optIn && !options.enable?.includes(rule.id) && !options.only?.includes(rule.id)) continue;
     const required = rule.requires ?? rule.inputs.slice(0, 1);
     const absent = required.filter((input) => !view.has(input));
     if (absent.length > 0) {

@@ -38,6 +38,8 @@ export interface Rule {
    * resource (unknown-crash, generic CrashLoopBackOff): the engine folds it away otherwise.
    */
   fallback?: boolean;
+  /** Too noisy for every run (istioctl leaves its counterpart out too): runs only when named with `--enable` or `--rule`. */
+  optIn?: boolean;
   analyze(view: ClusterView): Finding[];
 }
 

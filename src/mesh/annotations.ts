@@ -74,6 +74,11 @@ export const SIDECAR_ANNOTATIONS: ReadonlyMap<string, Check> = new Map<string, C
 
 const SIDECAR_PREFIXES = ["sidecar.istio.io/", "proxy.istio.io/", "traffic.sidecar.istio.io/", "status.sidecar.istio.io/", "readiness.status.sidecar.istio.io/"];
 
+/** Whether a pod annotation is one the injector reads (its names and values are checked by sidecarAnnotationProblems). */
+export function isSidecarAnnotation(key: string): boolean {
+  return SIDECAR_PREFIXES.some((prefix) => key.startsWith(prefix));
+}
+
 export interface AnnotationProblem {
   key: string;
   value: string;
@@ -87,7 +92,7 @@ export interface AnnotationProblem {
 export function sidecarAnnotationProblems(annotations: Record<string, string>): AnnotationProblem[] {
   const problems: AnnotationProblem[] = [];
   for (const [key, value] of Object.entries(annotations)) {
-    if (!SIDECAR_PREFIXES.some((prefix) => key.startsWith(prefix))) continue;
+    if (!isSidecarAnnotation(key)) continue;
     const check = SIDECAR_ANNOTATIONS.get(key);
     if (!check) {
       const suggestion = closest(key);

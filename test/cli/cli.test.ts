@@ -81,6 +81,23 @@ describe("ktriage CLI", () => {
     expect(unknown.stderr).toMatch(/nothing known as "no-such-topic"/);
   });
 
+  it("runs only the rules --rule names, and opt-in rules only with --enable", () => {
+    const misannotated = resolve(root, "../shared/peer/istio-analyzers/testdata/misannotated.yaml");
+    const rulesOf = (args: string[]) => {
+      const result = ktriage(["lint", misannotated, "-o", "json", "--fail-on", "none", ...args]);
+      expect(result.code, result.stderr).toBe(0);
+      return new Set((JSON.parse(result.stdout).findings as Array<{ rule: string }>).map((finding) => finding.rule));
+    };
+    const byDefault = rulesOf([]);
+    expect(byDefault).toContain("istio/annotation-misplaced");
+    expect(byDefault).not.toContain("istio/annotation-alpha");
+    expect(rulesOf(["--enable", "istio/annotation-alpha"])).toContain("istio/annotation-alpha");
+    expect([...rulesOf(["--rule", "istio/annotation-"])].every((rule) => rule.startsWith("istio/annotation-"))).toBe(true);
+    const unknown = ktriage(["lint", misannotated, "--enable", "istio/no-such-rule"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--enable istio\/no-such-rule: no such rule/);
+  });
+
   it("lists rules as JSON with their metadata", () => {
     const result = ktriage(["rules", "-o", "json"]);
     expect(result.code).toBe(0);

@@ -60,7 +60,7 @@ export function buildView(testCase: RuleCase): ClusterView {
 /** Runs one rule alone over a case, as the engine would. */
 export function runRule(rule: Rule, testCase: RuleCase, scope?: RuleScope): Finding[] {
   const view = buildView(testCase);
-  const result = runRules([rule], view, { scope: scope ?? rule.scopes[0]! });
+  const result = runRules([rule], view, { scope: scope ?? rule.scopes[0]!, enable: [rule.id] });
   if (result.failures.length > 0) throw new Error(`rule ${rule.id} threw: ${result.failures[0]!.message}`);
   return result.findings;
 }

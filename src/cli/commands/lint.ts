@@ -8,7 +8,7 @@ import { allRules } from "../../rules/index.js";
 import { loadPaths } from "../../sources/files.js";
 import { gatherLive, LiveUnavailableError } from "../../sources/live/index.js";
 import { ViewBuilder } from "../../view/builder.js";
-import { addOutputOptions, emit, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, toReport, UsageError, type OutputOptions } from "../shared.js";
+import { addOutputOptions, emit, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, toReport, UsageError, type OutputOptions, ruleSelection } from "../shared.js";
 
 interface LintFlags extends OutputOptions {
   namespace: string;
@@ -51,6 +51,7 @@ Examples:
     );
   addOutputOptions(command);
   command.action(async (paths: string[], flags: LintFlags) => {
+    const selection = ruleSelection(flags, allRules);
     if (paths.length === 0) throw new UsageError("lint needs at least one PATH (file, folder or -)");
     let context: ViewBuilder | undefined;
     if (flags.snapshot) {
@@ -74,7 +75,7 @@ Examples:
       ...(flags.meshNetworks ? { meshNetworksFile: flags.meshNetworks } : {}),
       ...(context ? { context } : {}),
     });
-    const result = runRules(allRules, view, { scope: "lint" });
+    const result = runRules(allRules, view, { scope: "lint", ...selection });
     const findings = result.findings.filter((finding) => isReportable(finding, reportable, Boolean(flags.meshConfig || flags.meshNetworks)));
     const report = toReport("lint", view, result, findings);
     const code = await emit(report, flags);

@@ -7,7 +7,7 @@ import { loadPaths } from "../../sources/files.js";
 import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { gather, hasOfflineInputs, type InputFlags } from "../gather.js";
-import { addInputOptions, addOutputOptions, collect, emit, toReport, UsageError, type OutputOptions } from "../shared.js";
+import { addInputOptions, addOutputOptions, collect, emit, toReport, UsageError, type OutputOptions, ruleSelection } from "../shared.js";
 
 interface PodFlags extends InputFlags, OutputOptions {
   container?: string;
@@ -36,6 +36,7 @@ Examples:
   addInputOptions(command);
   addOutputOptions(command);
   command.action(async (name: string | undefined, flags: PodFlags) => {
+    const selection = ruleSelection(flags, allRules);
     const extraFiles = flags.logs.length + flags.previousLogs.length + flags.events.length > 0;
     let builder: ViewBuilder | undefined;
     if (extraFiles || hasOfflineInputs(flags)) {
@@ -50,7 +51,7 @@ Examples:
     const { view } = await gather(flags, { pod: name, builder });
     const pod = choosePod(view, name, flags.namespace);
     if (name && !pod && view.mode === "live") throw new UsageError(`pod ${name} not found in namespace ${flags.namespace ?? "(context default)"}`);
-    const result = runRules(allRules, view, { scope: "diagnose" });
+    const result = runRules(allRules, view, { scope: "diagnose", ...selection });
     const findings = pod ? result.findings.filter((finding) => isAbout(view, finding, pod)) : result.findings;
     program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, findings), flags));
   });

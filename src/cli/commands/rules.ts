@@ -17,7 +17,7 @@ export function register(program: Command): void {
         const categoryWidth = Math.max(...allRules.map((rule) => rule.category.length), 8) + 2;
         const lines = [`${"RULE".padEnd(idWidth)}${"CATEGORY".padEnd(categoryWidth)}${"SEVERITY".padEnd(10)}TITLE`];
         for (const rule of allRules) {
-          lines.push(`${rule.id.padEnd(idWidth)}${rule.category.padEnd(categoryWidth)}${rule.severity.padEnd(10)}${rule.title}`);
+          lines.push(`${rule.id.padEnd(idWidth)}${rule.category.padEnd(categoryWidth)}${rule.severity.padEnd(10)}${rule.title}${rule.optIn ? " (opt-in: --enable)" : ""}`);
         }
         lines.push("", `${allRules.length} rules. \`ktriage explain RULE\` prints a rule's cause, fix and verification.`);
         await writeStdout(lines.join("\n") + "\n");

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { runRules } from "../../engine/engine.js";
 import { allRules } from "../../rules/index.js";
 import { filterBySelector, gather, type InputFlags } from "../gather.js";
-import { addInputOptions, addOutputOptions, emit, toReport, type OutputOptions } from "../shared.js";
+import { addInputOptions, addOutputOptions, emit, toReport, type OutputOptions, ruleSelection } from "../shared.js";
 
 export function register(program: Command): void {
   const command = new Command("scan")
@@ -20,8 +20,9 @@ Examples:
   addInputOptions(command);
   addOutputOptions(command);
   command.action(async (flags: InputFlags & OutputOptions) => {
+    const selection = ruleSelection(flags, allRules);
     const { view } = await gather(flags);
-    const result = runRules(allRules, view, { scope: "diagnose" });
+    const result = runRules(allRules, view, { scope: "diagnose", ...selection });
     const findings = filterBySelector(view, result.findings, view.mode === "live" ? undefined : flags.selector);
     program.setOptionValue("exitCode", await emit(toReport("scan", view, result, findings), flags));
   });

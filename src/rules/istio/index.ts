@@ -1,4 +1,8 @@
 import type { Rule } from "../../engine/rule.js";
+import { annotationAlpha } from "./annotation-alpha.js";
+import { annotationDeprecated } from "./annotation-deprecated.js";
+import { annotationMisplaced } from "./annotation-misplaced.js";
+import { annotationUnknown } from "./annotation-unknown.js";
 import { applicationUid1337 } from "./application-uid-1337.js";
 import { namespaceInjectionLabels } from "./namespace-injection-labels.js";
 import { deploymentServicePortConflict } from "./deployment-service-port-conflict.js";
@@ -106,4 +110,8 @@ export const istioRules: Rule[] = [
   gatewayCredentialInvalid,
   proxyImageMismatch,
   virtualServiceUnreachableRule,
+  annotationUnknown,
+  annotationMisplaced,
+  annotationDeprecated,
+  annotationAlpha,
 ];

@@ -50,4 +50,8 @@ export const ISTIO_ANALYZER_OF_RULE: Record<string, string> = {
   "istio/gateway-credential-invalid": "gateway.SecretAnalyzer",
   "istio/proxy-image-mismatch": "injection.ImageAnalyzer",
   "istio/virtualservice-unreachable-rule": "schemaValidation.CollectionValidationAnalyzer(collections.VirtualService)",
+  "istio/annotation-unknown": "annotations.K8sAnalyzer",
+  "istio/annotation-misplaced": "annotations.K8sAnalyzer",
+  "istio/annotation-deprecated": "annotations.K8sAnalyzer",
+  "istio/annotation-alpha": "maturity.AlphaAnalyzer",
 };

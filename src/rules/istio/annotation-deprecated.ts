@@ -1,0 +1,75 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding, Fix } from "../../model/finding.js";
+import { annotatedMetadata, blockLabel, metadataFix, type AnnotatedMetadata } from "../../istio/annotated.js";
+import { ISTIO_ANNOTATIONS, isIstioAnnotation } from "../../istio/annotation-catalogue.js";
+import { analyzeCommand, istioFinding } from "../../istio/finding.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+
+const INJECT = "sidecar.istio.io/inject";
+
+/**
+ * An Istio annotation that Istio has deprecated; it may stop working in a
+ * later release. The inject annotation is the common one: the
+ * `sidecar.istio.io/inject` label replaces it.
+ *
+ * | case | finding |
+ * |---|---|
+ * | Pod template with annotation `sidecar.istio.io/inject: "false"` | IST0135, fix moves it to the label |
+ * | the same with the label set too | none (both kept on purpose) |
+ * | Deployment with `sidecar.istio.io/statsInclusionPrefixes` | IST0135, use proxyStatsMatcher |
+ * | Pod with `sidecar.istio.io/proxyCPU` | none (not deprecated) |
+ */
+export const annotationDeprecated = defineRule({
+  id: "istio/annotation-deprecated",
+  category: "config-schema-error",
+  severity: "info",
+  title: "Deprecated Istio annotation",
+  docs: {
+    cause: "The annotation is deprecated in this Istio release and may stop working after an upgrade.",
+    fix: "Use its replacement: the sidecar.istio.io/inject label instead of the annotation; proxyStatsMatcher in proxy.istio.io/config instead of sidecar.istio.io/statsInclusion*; istio.io/reroute-virtual-interfaces instead of kubevirtInterfaces.",
+    verify: ["istioctl analyze -n <namespace>   # no IST0135"],
+    references: ["https://istio.io/latest/docs/reference/config/annotations/", "https://istio.io/latest/docs/reference/config/analysis/ist0135/"],
+  },
+  equivalents: ["IST0135"],
+  inputs: ["manifests"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const block of annotatedMetadata(view)) {
+      for (const [key, value] of Object.entries(block.annotations)) {
+        if (!isIstioAnnotation(key)) continue;
+        const known = ISTIO_ANNOTATIONS.get(key);
+        if (!known?.deprecated) continue;
+        if (key === INJECT && INJECT in block.labels) continue;
+        findings.push(
+          istioFinding(this, view, {
+            object: block.object,
+            code: "IST0135",
+            args: [key, key === INJECT ? ` in favor of the "${INJECT}" label` : ""],
+            path: [...block.metadataPath, "annotations", key],
+            summary: `${blockLabel(block)}: ${key} is deprecated${known.replacement ? `; use ${known.replacement}` : ""}`,
+            cause: `Istio has deprecated the ${key} annotation; it may stop working in a later release.${known.replacement ? ` Its replacement is ${known.replacement}.` : " It has no replacement: remove it."}`,
+            fix: replacementFix(view, block, key, value, known.replacement),
+            verify: [analyzeCommand(block.object)],
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});
+
+function replacementFix(view: ClusterView, block: AnnotatedMetadata, key: string, value: string, replacement: string | undefined): Fix {
+  if (key === INJECT) {
+    return metadataFix(
+      view,
+      block.object,
+      [{ metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: {}, labels: { [INJECT]: value } } }],
+      `Set the ${INJECT} label instead of the annotation (same value); injection reads the label first.`,
+    );
+  }
+  if (!replacement) {
+    return metadataFix(view, block.object, [{ metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: {} } }], `Remove ${key}; Istio no longer uses it.`);
+  }
+  return { description: `Replace ${key} with ${replacement}, then roll the workload out.`, commands: [`kubectl edit ${block.object.kind.toLowerCase()} ${String(block.object.metadata?.name ?? "")}${block.object.metadata?.namespace ? ` -n ${block.object.metadata.namespace}` : ""}`] };
+}

@@ -1,0 +1,73 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding, Fix } from "../../model/finding.js";
+import { podTemplatePath } from "../support/workload.js";
+import { annotatedMetadata, blockLabel, metadataFix, type AnnotatedMetadata } from "../../istio/annotated.js";
+import { ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "../../istio/annotation-catalogue.js";
+import { analyzeCommand, istioFinding } from "../../istio/finding.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+
+/**
+ * An Istio annotation on a kind of resource it has no effect on. The common
+ * case: a pod annotation (`sidecar.istio.io/*`, `proxy.istio.io/config`) on a
+ * Deployment's own metadata instead of its pod template, so the injector never
+ * sees it.
+ *
+ * | case | finding |
+ * |---|---|
+ * | Deployment metadata with `sidecar.istio.io/proxyCPU` | IST0107, fix moves it into spec.template.metadata |
+ * | Pod with `kubernetes.io/ingress.class` | IST0107, only Ingress reads it: remove |
+ * | Namespace with `kubernetes.io/ingress.class` | IST0107 |
+ * | Pod template with `networking.istio.io/exportTo` | IST0107, it belongs on the Service |
+ * | Deployment with `galley.istio.io/analyze-suppress` | none (applies to any kind) |
+ */
+export const annotationMisplaced = defineRule({
+  id: "istio/annotation-misplaced",
+  category: "config-schema-error",
+  severity: "warning",
+  title: "Istio annotation on a kind of resource it does not apply to",
+  docs: {
+    cause:
+      "Istio reads each annotation on particular kinds only. A pod annotation set on a Deployment's own metadata (instead of spec.template.metadata) never reaches the pods, " +
+      "so the injector does not see it; an Ingress or Service annotation on a Pod or Namespace does nothing.",
+    fix: "Move the annotation to where Istio reads it: the pod template for pod annotations, the Service or Ingress for theirs.",
+    verify: ["istioctl analyze -n <namespace>   # no IST0107", "kubectl get pod <pod> -n <namespace> -o jsonpath='{.metadata.annotations}'   # after the rollout"],
+    references: ["https://istio.io/latest/docs/reference/config/annotations/", "https://istio.io/latest/docs/reference/config/analysis/ist0107/"],
+  },
+  equivalents: ["IST0107"],
+  inputs: ["manifests"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const block of annotatedMetadata(view)) {
+      for (const [key, value] of Object.entries(block.annotations)) {
+        if (!isIstioAnnotation(key)) continue;
+        const known = ISTIO_ANNOTATIONS.get(key);
+        if (!known || known.appliesTo.includes("Any") || known.appliesTo.includes(block.kind)) continue;
+        const where = known.appliesTo.join(", ");
+        findings.push(
+          istioFinding(this, view, {
+            object: block.object,
+            code: "IST0107",
+            args: [key, where],
+            path: [...block.metadataPath, "annotations", key],
+            summary: `${blockLabel(block)}: ${key} only applies to ${where}`,
+            cause: `Istio reads ${key} on ${where} only; on ${block.kind === "Pod" && block.metadataPath.length > 1 ? "a pod template" : `a ${block.kind}`} it has no effect.`,
+            fix: moveFix(view, block, key, value, known),
+            verify: [analyzeCommand(block.object)],
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});
+
+function moveFix(view: ClusterView, block: AnnotatedMetadata, key: string, value: string, known: IstioAnnotation): Fix {
+  const templatePath = podTemplatePath(block.object.kind);
+  const remove = { metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: {} } };
+  if (known.appliesTo.includes("Pod") && templatePath && block.metadataPath.length === 1) {
+    const template = [...templatePath, "metadata"];
+    return metadataFix(view, block.object, [remove, { metadataPath: template, before: {}, after: { annotations: { [key]: value } } }], `Move ${key} from the ${block.object.kind}'s metadata into its pod template (spec.template.metadata.annotations), where the injector reads it; the pods are recreated by the rollout.`);
+  }
+  return metadataFix(view, block.object, [remove], `Remove ${key} here${known.appliesTo.length > 0 ? ` and set it on the ${known.appliesTo.join(" or ")} it is meant for` : ""}.`);
+}
