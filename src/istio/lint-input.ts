@@ -52,6 +52,11 @@ export interface LintInputOptions {
   context?: ViewBuilder;
   readStdin?: () => string;
   mode?: ViewMode;
+  /**
+   * Manifests of each cluster of a multi-cluster mesh (`--cluster NAME=PATH`). They are linted with
+   * `paths`, and each cluster also gets a view of its own so rules can compare clusters.
+   */
+  clusters?: ReadonlyArray<{ name: string; paths: readonly string[] }>;
 }
 
 export interface LintInput {
@@ -63,8 +68,14 @@ export interface LintInput {
 /** Loads manifests for `ktriage lint` and builds the view the rules read. */
 export function buildLintInput(options: LintInputOptions): LintInput {
   const manifests = new ViewBuilder();
-  loadPaths(options.paths, manifests, options.readStdin ? { readStdin: options.readStdin } : {});
+  const clusterPaths = (options.clusters ?? []).flatMap((cluster) => cluster.paths);
+  loadPaths([...options.paths, ...clusterPaths], manifests, options.readStdin ? { readStdin: options.readStdin } : {});
   const loaded = manifests.build({ mode: "lint" });
+  const clusters = (options.clusters ?? []).map((cluster) => {
+    const builder = new ViewBuilder();
+    loadPaths(cluster.paths, builder);
+    return { name: cluster.name, view: builder.build({ mode: "lint" }) };
+  });
 
   const contextView = options.context?.build({ mode: "lint" });
   const builder = new ViewBuilder();
@@ -102,7 +113,7 @@ export function buildLintInput(options: LintInputOptions): LintInput {
     if (!hasPod) builder.addObject(pod, { file: DEFAULT_GATEWAY_ORIGIN });
     if (!hasService) builder.addObject(service, { file: DEFAULT_GATEWAY_ORIGIN });
   }
-  return { view: builder.build({ mode: options.mode ?? "lint" }), reportable };
+  return { view: builder.build({ mode: options.mode ?? "lint", ...(clusters.length > 0 ? { clusters } : {}) }), reportable };
 }
 
 function withNamespace(item: LoadedObject, namespace: string | undefined): KubeObject {

@@ -1,7 +1,7 @@
 import { emptyEnvoyInputs, type EnvoyInputs } from "../envoy/inputs.js";
 import type { EventRecord, InputProblem, LogStream, MissingEvidence } from "../model/inputs.js";
 import { objectKey, type KubeObject, type LoadedObject, type Origin, type FieldLocator } from "../model/kube.js";
-import { ClusterView, type ViewMode } from "./cluster-view.js";
+import { ClusterView, type ClusterMember, type ViewMode } from "./cluster-view.js";
 import { stripSecretValues } from "./secrets.js";
 import { normaliseShape } from "./shape.js";
 
@@ -105,12 +105,12 @@ export class ViewBuilder {
     }
   }
 
-  build(options: { mode: ViewMode; now?: Date; namespaces?: string[] }): ClusterView {
+  build(options: { mode: ViewMode; now?: Date; namespaces?: string[]; clusters?: ReadonlyArray<ClusterMember> }): ClusterView {
     this.attachOrphanLogs();
     const now = options.now ?? this.capturedAt ?? (this.latestSeen > 0 ? new Date(this.latestSeen) : new Date());
     const objects = [...this.objects.values(), ...this.unnamed];
     return new ClusterView({
-      options: { mode: options.mode, now, namespaces: options.namespaces },
+      options: { mode: options.mode, now, namespaces: options.namespaces, ...(options.clusters ? { clusters: options.clusters } : {}) },
       objects,
       events: this.events,
       logs: this.logs,

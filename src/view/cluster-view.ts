@@ -27,6 +27,14 @@ export interface ViewOptions {
   now: Date;
   /** Only these namespaces are reported (all when undefined). */
   namespaces?: string[];
+  /** The clusters of a multi-cluster mesh, each with its own view, when the inputs name them. */
+  clusters?: ReadonlyArray<ClusterMember>;
+}
+
+/** One cluster of a multi-cluster mesh and what the inputs hold of it. */
+export interface ClusterMember {
+  name: string;
+  view: ClusterView;
 }
 
 /**
@@ -44,6 +52,8 @@ export class ClusterView {
   readonly meshNetworks: Record<string, any> | undefined;
   readonly inputs: InputSummary;
   readonly namespaces: readonly string[] | undefined;
+  /** Per-cluster views of a multi-cluster lint (`--cluster NAME=PATH`); empty otherwise. */
+  readonly clusters: ReadonlyArray<ClusterMember>;
 
   private readonly byKind = new Map<string, LoadedObject[]>();
   private readonly byKey = new Map<string, LoadedObject>();
@@ -71,6 +81,7 @@ export class ClusterView {
     this.mode = init.options.mode;
     this.now = init.options.now;
     this.namespaces = init.options.namespaces;
+    this.clusters = init.options.clusters ?? [];
     this.objects = init.objects;
     this.events = init.events;
     this.logs = init.logs;

@@ -63,7 +63,6 @@ const ANALYZER_FILES: Record<string, string> = {
  * starts passing the test says so, and the entry must go.
  */
 const KNOWN_GAPS: Record<string, string> = {
-  InconsistentMultiClusterService: "the view holds one object per kind/namespace/name, so the same Service from two clusters cannot be compared (IST0170)",
 };
 
 interface ConformanceCase {
@@ -108,10 +107,12 @@ function readCases(): ConformanceCase[] {
 
 /** The (code, resource) pairs ktriage reports for one case. */
 export function runCase(testCase: ConformanceCase, emitted: Set<string>): string[] {
-  const clusters = testCase.inputs.map((input) => /^([a-z0-9-]+):(.*)$/.exec(input));
-  const paths = testCase.inputs.map((input, i) => resolve(peer, clusters[i]?.[2] ?? input));
+  const tagged = testCase.inputs.map((input) => /^([a-z0-9-]+):(.*)$/.exec(input));
+  const paths = testCase.inputs.filter((_, i) => !tagged[i]).map((input) => resolve(peer, input));
+  const clusters = tagged.flatMap((match) => (match ? [{ name: match[1]!, paths: [resolve(peer, match[2]!)] }] : []));
   const { view } = buildLintInput({
     paths,
+    ...(clusters.length > 0 ? { clusters } : {}),
     ...(testCase.meshConfig ? { meshConfigFile: resolve(peer, testCase.meshConfig) } : {}),
     ...(testCase.meshNetworks ? { meshNetworksFile: resolve(peer, testCase.meshNetworks) } : {}),
   });

@@ -8,7 +8,7 @@ import { allRules } from "../../rules/index.js";
 import { loadPaths } from "../../sources/files.js";
 import { gatherLive, LiveUnavailableError } from "../../sources/live/index.js";
 import { ViewBuilder } from "../../view/builder.js";
-import { addOutputOptions, emit, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, toReport, UsageError, type OutputOptions, ruleSelection } from "../shared.js";
+import { addOutputOptions, collect, emit, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, toReport, UsageError, type OutputOptions, ruleSelection } from "../shared.js";
 
 interface LintFlags extends OutputOptions {
   namespace: string;
@@ -19,6 +19,7 @@ interface LintFlags extends OutputOptions {
   againstCluster?: boolean;
   context?: string;
   kubeconfig?: string;
+  cluster: string[];
 }
 
 /** Kinds of findings that are about the mesh configuration given with --mesh-config/--mesh-networks. */
@@ -27,7 +28,7 @@ const MESH_KINDS = new Set(["MeshConfig", "MeshNetworks"]);
 export function register(program: Command): void {
   const command = new Command("lint")
     .description("check Kubernetes and Istio manifests before deploy (istioctl analyze parity, and more)")
-    .argument("<path...>", "files, folders (recursive) or - for stdin: YAML/JSON manifests, Lists, multi-document YAML")
+    .argument("[path...]", "files, folders (recursive) or - for stdin: YAML/JSON manifests, Lists, multi-document YAML")
     .option("-n, --namespace <ns>", "namespace for objects that name none (as kubectl apply -n)", "default")
     .option("--mesh-config <file>", "MeshConfig YAML (or the istio ConfigMap) to analyse against")
     .option("--mesh-networks <file>", "MeshNetworks YAML to analyse against")
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .option("--against-cluster", "resolve references against the live cluster (kubeconfig)")
     .option("--context <name>", "kubeconfig context for --against-cluster")
     .option("--kubeconfig <file>", "kubeconfig file for --against-cluster")
+    .option("--cluster <name=path>", "manifests of one cluster of a multi-cluster mesh (compared with the other clusters'); repeatable", collect, [])
     .addHelpText(
       "after",
       `
@@ -47,12 +49,14 @@ Examples:
   ktriage lint vs.yaml -o istioctl                  # istioctl analyze lines, then cause and fix
   helm template ./chart | ktriage lint -            # rendered chart from stdin
   ktriage lint istio/ --snapshot snap/ -o sarif > ktriage.sarif
-  ktriage lint istio/ --mesh-config meshconfig.yaml --fail-on warning`,
+  ktriage lint istio/ --mesh-config meshconfig.yaml --fail-on warning
+  ktriage lint --cluster east=east/ --cluster west=west/   # a multi-cluster mesh`,
     );
   addOutputOptions(command);
   command.action(async (paths: string[], flags: LintFlags) => {
     const selection = ruleSelection(flags, allRules);
-    if (paths.length === 0) throw new UsageError("lint needs at least one PATH (file, folder or -)");
+    const clusters = flags.cluster.map(parseCluster);
+    if (paths.length === 0 && clusters.length === 0) throw new UsageError("lint needs at least one PATH (file, folder or -) or --cluster NAME=PATH");
     let context: ViewBuilder | undefined;
     if (flags.snapshot) {
       context = new ViewBuilder();
@@ -74,6 +78,7 @@ Examples:
       ...(flags.meshConfig ? { meshConfigFile: flags.meshConfig } : {}),
       ...(flags.meshNetworks ? { meshNetworksFile: flags.meshNetworks } : {}),
       ...(context ? { context } : {}),
+      ...(clusters.length > 0 ? { clusters } : {}),
     });
     const result = runRules(allRules, view, { scope: "lint", ...selection });
     const findings = result.findings.filter((finding) => isReportable(finding, reportable, Boolean(flags.meshConfig || flags.meshNetworks)));
@@ -95,3 +100,10 @@ function isReportable(finding: Finding, reportable: Set<string>, meshFiles: bool
   return reportable.has(objectKey(r.kind, namespace, r.name)) || reportable.has(objectKey(r.kind, r.namespace, r.name));
 }
 
+
+/** `--cluster east=manifests/east`: the cluster's name and its manifests (comma-separated paths). */
+function parseCluster(value: string): { name: string; paths: string[] } {
+  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)=(.+)$/.exec(value);
+  if (!match) throw new UsageError(`--cluster ${value}: expected NAME=PATH (for example east=manifests/east)`);
+  return { name: match[1]!, paths: match[2]!.split(",").filter((path) => path !== "") };
+}

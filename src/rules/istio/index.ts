@@ -29,6 +29,7 @@ import { gatewayWorkloadNotFound } from "./gateway-workload-not-found.js";
 import { jwksBlockedCidrsMissing } from "./jwks-blocked-cidrs-missing.js";
 import { kubernetesGatewayIneffectiveSelector } from "./kubernetes-gateway-ineffective-selector.js";
 import { meshNetworksUnknownRegistry } from "./mesh-networks-unknown-registry.js";
+import { multiclusterServiceInconsistent } from "./multicluster-service-inconsistent.js";
 import { mtlsDestinationRuleConflict } from "./mtls-destinationrule-conflict.js";
 import { negativeCondition } from "./negative-condition.js";
 import { schemaValidation } from "./schema-validation.js";
@@ -114,4 +115,5 @@ export const istioRules: Rule[] = [
   annotationMisplaced,
   annotationDeprecated,
   annotationAlpha,
+  multiclusterServiceInconsistent,
 ];

@@ -54,4 +54,5 @@ export const ISTIO_ANALYZER_OF_RULE: Record<string, string> = {
   "istio/annotation-misplaced": "annotations.K8sAnalyzer",
   "istio/annotation-deprecated": "annotations.K8sAnalyzer",
   "istio/annotation-alpha": "maturity.AlphaAnalyzer",
+  "istio/multicluster-service-inconsistent": "multicluster.ServiceAnalyzer",
 };
