@@ -5,6 +5,7 @@ import { parseLabelSelector } from "../util/selector.js";
 import { ViewBuilder } from "../view/builder.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { Finding } from "../model/finding.js";
+import { ensureHeapFor } from "./heap.js";
 import { UsageError } from "./shared.js";
 
 export interface InputFlags {
@@ -36,6 +37,7 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
   const builder = extra.builder ?? new ViewBuilder();
   if (hasOfflineInputs(flags) || extra.builder) {
     const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...(flags.filename ?? [])];
+    ensureHeapFor(paths);
     loadPaths(paths, builder, extra.load ?? {});
     await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message));
     const namespaces = flags.namespace && !flags.allNamespaces ? [flags.namespace] : undefined;

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { runRules } from "../../engine/engine.js";
 import { buildLintInput } from "../../istio/lint-input.js";
+import { ensureHeapFor } from "../heap.js";
 import { CLUSTER_SCOPED_KINDS } from "../../istio/meta.js";
 import type { Finding } from "../../model/finding.js";
 import { objectKey } from "../../model/kube.js";
@@ -57,6 +58,7 @@ Examples:
     const selection = ruleSelection(flags, allRules);
     const clusters = flags.cluster.map(parseCluster);
     if (paths.length === 0 && clusters.length === 0) throw new UsageError("lint needs at least one PATH (file, folder or -) or --cluster NAME=PATH");
+    ensureHeapFor([...paths, ...(flags.snapshot ? [flags.snapshot] : []), ...clusters.flatMap((cluster) => cluster.paths)]);
     let context: ViewBuilder | undefined;
     if (flags.snapshot) {
       context = new ViewBuilder();

@@ -1,0 +1,80 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { totalmem } from "node:os";
+import { join } from "node:path";
+import { getHeapStatistics } from "node:v8";
+
+const MB = 1024 * 1024;
+/** Heap one byte of input takes once read: its text (kept for line lookups) and the parsed objects. */
+const HEAP_PER_INPUT_BYTE = 2.5;
+const BASE_HEAP = 256 * MB;
+/** Set in the environment of the re-started process, so it never restarts itself again. */
+const RESTARTED = "KTRIAGE_HEAP_MB";
+
+/**
+ * Node's default heap limit (about 4 GB) is too small for very large snapshots (100k pods, 2 GB of
+ * JSON): V8 would abort with an out-of-memory stack trace. When the inputs on disk need more than
+ * the limit, ktriage runs itself again with a heap sized for them, and exits with that run's code.
+ */
+export function ensureHeapFor(paths: readonly string[]): void {
+  if (process.env[RESTARTED] !== undefined) return;
+  const limit = getHeapStatistics().heap_size_limit;
+  const threshold = (limit * 0.85 - BASE_HEAP) / HEAP_PER_INPUT_BYTE;
+  const bytes = inputBytes(paths, threshold);
+  if (bytes <= threshold) return;
+  const wanted = Math.ceil((bytes * HEAP_PER_INPUT_BYTE + BASE_HEAP) * 1.25 / MB);
+  const available = Math.floor((totalmem() * 0.85) / MB);
+  const heapMb = Math.min(wanted, available);
+  if (heapMb <= limit / MB) return;
+  if (heapMb < wanted) {
+    process.stderr.write(`ktriage: the inputs are ${(bytes / 1024 ** 3).toFixed(1)} GB on disk and need about ${(wanted / 1024).toFixed(1)} GB of memory; this machine has ${(totalmem() / 1024 ** 3).toFixed(1)} GB. Trying with ${(heapMb / 1024).toFixed(1)} GB.\n`);
+  }
+  const [script, ...args] = process.argv.slice(1);
+  const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${heapMb}`, script!, ...args], {
+    stdio: "inherit",
+    env: { ...process.env, [RESTARTED]: String(heapMb) },
+  });
+  if (child.error) {
+    process.stderr.write(`ktriage: could not restart with a ${heapMb} MB heap: ${child.error.message}\n`);
+    process.exit(2);
+  }
+  if (child.signal) {
+    process.stderr.write(`ktriage: stopped by ${child.signal}${child.signal === "SIGABRT" ? " (out of memory: narrow the inputs, or run on a machine with more memory)" : ""}\n`);
+    process.exit(2);
+  }
+  process.exit(child.status ?? 2);
+}
+
+/** Bytes of the files under `paths` (stdin counts as nothing); stops counting once past `enough`. */
+function inputBytes(paths: readonly string[], enough: number): number {
+  let total = 0;
+  const visit = (path: string): void => {
+    if (total > enough) return;
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      return;
+    }
+    if (stats.isFile()) {
+      total += stats.size;
+      return;
+    }
+    if (!stats.isDirectory()) return;
+    let entries;
+    try {
+      entries = readdirSync(path, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name === ".git" || entry.name === "node_modules") continue;
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (entry.isFile()) visit(full);
+      if (total > enough) return;
+    }
+  };
+  for (const path of paths) if (path !== "-") visit(path);
+  return total;
+}
