@@ -24,22 +24,36 @@ export interface AnnotatedMetadata {
  * the pod templates of workloads with no pod in the inputs (a template and its pods carry the same
  * annotations: one of them is judged). Only blocks with at least one Istio annotation.
  */
-export function annotatedMetadata(view: ClusterView): AnnotatedMetadata[] {
+export function annotatedMetadata(view: ClusterView): readonly AnnotatedMetadata[] {
+  let blocks = blocksCache.get(view);
+  if (!blocks) blocksCache.set(view, (blocks = collectBlocks(view)));
+  return blocks;
+}
+
+/** The four annotation rules read the same blocks of a view. */
+const blocksCache = new WeakMap<ClusterView, AnnotatedMetadata[]>();
+
+function collectBlocks(view: ClusterView): AnnotatedMetadata[] {
   const blocks: AnnotatedMetadata[] = [];
-  const add = (block: AnnotatedMetadata) => {
-    if (Object.keys(block.annotations).some(isIstioAnnotation)) blocks.push(block);
-  };
   for (const kind of ANNOTATED_KINDS) {
     if (kind === "Pod") continue;
     for (const object of view.kind(kind)) {
-      add({ object, kind, metadataPath: ["metadata"], annotations: stringMap(object.metadata?.annotations), labels: stringMap(object.metadata?.labels), initContainers: [] });
+      if (!hasIstioAnnotation(object.metadata?.annotations)) continue;
+      blocks.push({ object, kind, metadataPath: ["metadata"], annotations: stringMap(object.metadata?.annotations), labels: stringMap(object.metadata?.labels), initContainers: [] });
     }
   }
   for (const subject of meshSubjects(view)) {
+    if (!hasIstioAnnotation(subject.annotations)) continue;
     const initContainers = (subject.spec.initContainers ?? []).map((container) => String(container?.name ?? ""));
-    add({ object: subject.object, kind: "Pod", metadataPath: subject.metadataPath, annotations: stringMap(subject.annotations), labels: stringMap(subject.labels), initContainers });
+    blocks.push({ object: subject.object, kind: "Pod", metadataPath: subject.metadataPath, annotations: stringMap(subject.annotations), labels: stringMap(subject.labels), initContainers });
   }
   return blocks;
+}
+
+function hasIstioAnnotation(annotations: unknown): boolean {
+  if (annotations === null || typeof annotations !== "object") return false;
+  for (const key in annotations) if (isIstioAnnotation(key)) return true;
+  return false;
 }
 
 function stringMap(value: unknown): Record<string, string> {

@@ -14,7 +14,11 @@ export class JsonLines {
   private readonly knownLines: number[] = [1];
   private readonly itemOffsets = new Map<string, number[]>();
 
-  constructor(private readonly text: string) {}
+  /** `parsed`: the document JSON.parse made of `text`, when known; it lets long arrays be indexed by their indentation. */
+  constructor(
+    private readonly text: string,
+    private readonly parsed?: unknown,
+  ) {}
 
   /** 1-based line of a character offset. */
   lineOf(offset: number): number {
@@ -48,7 +52,7 @@ export class JsonLines {
       let offsets = this.itemOffsets.get(key);
       if (!offsets) {
         const found = this.descend(skipSpace(this.text, 0), parent);
-        offsets = found.complete ? this.arrayItems(found.offset) : [];
+        offsets = found.complete ? (this.indentedItems(found.offset, this.lengthAt(parent)) ?? this.arrayItems(found.offset)) : [];
         this.itemOffsets.set(key, offsets);
       }
       return offsets[last];
@@ -118,6 +122,45 @@ export class JsonLines {
       this.steps.set(`${from}\u0000${part}`, [i, line]);
     }
     return { offset: i, line, complete: true };
+  }
+
+  private lengthAt(path: ReadonlyArray<string | number>): number | undefined {
+    let current: unknown = this.parsed;
+    for (const part of path) {
+      if (current === null || typeof current !== "object") return undefined;
+      current = (current as Record<string | number, unknown>)[part];
+    }
+    return Array.isArray(current) ? current.length : undefined;
+  }
+
+  /**
+   * Item offsets of a pretty-printed array of objects (kubectl, jq and JSON.stringify all write one):
+   * every item opens with `{` and closes with `}` on lines of the same indentation, so the items are
+   * found with native string search instead of a scan of every value. The result is used only when it
+   * has exactly the number of items the parse found and every boundary is `},` then `{`; otherwise
+   * undefined, and the caller scans.
+   */
+  private indentedItems(start: number, expected: number | undefined): number[] | undefined {
+    const text = this.text;
+    if (expected === undefined || expected < 2 || text.charCodeAt(start) !== OPEN_BRACKET) return undefined;
+    const first = skipSpace(text, start + 1);
+    const lineStart = text.lastIndexOf("\n", first) + 1;
+    if (text.charCodeAt(first) !== OPEN_BRACE || lineStart <= start) return undefined;
+    const indent = text.slice(lineStart, first);
+    if (!/^[ \t]*$/.test(indent)) return undefined;
+    const close = `\n${indent}}`;
+    const offsets = [first];
+    for (let item = first; ; ) {
+      const end = text.indexOf(close, item + 1);
+      if (end === -1) return undefined;
+      let next = skipSpace(text, end + close.length);
+      if (text.charCodeAt(next) === CLOSE_BRACKET) return offsets.length === expected ? offsets : undefined;
+      if (text.charCodeAt(next) !== COMMA || offsets.length === expected) return undefined;
+      next = skipSpace(text, next + 1);
+      if (text.charCodeAt(next) !== OPEN_BRACE || text.charCodeAt(next - indent.length - 1) !== 10 || text.slice(next - indent.length, next) !== indent) return undefined;
+      offsets.push(next);
+      item = next;
+    }
   }
 
   private arrayItems(start: number): number[] {

@@ -154,7 +154,7 @@ function parseJsonWithLines(text: string, file: string): ParseResult | undefined
     return undefined;
   }
   const result: ParseResult = { objects: [], problems: [] };
-  const lines = new JsonLines(text);
+  const lines = new JsonLines(text, value);
   const locate = (prefix: ReadonlyArray<string | number>): FieldLocator => {
     let base: number | undefined;
     return (path) => {

@@ -55,6 +55,28 @@ describe("field lines in JSON inputs", () => {
     expect(compared).toBeGreaterThan(200);
   });
 
+  it("finds List items however the List is laid out: pretty-printed, compact, mixed, or misindented", () => {
+    const pods = JSON.parse(readFileSync(join(lab, "shop", "pods.json"), "utf8")).items as unknown[];
+    const list = (items: unknown[]) => ({ apiVersion: "v1", kind: "List", items, metadata: { resourceVersion: "" } });
+    const pretty = JSON.stringify(list(pods), null, 4);
+    const lines = pretty.split("\n");
+    const itemStarts = lines.flatMap((line, index) => (line === "        {" ? [index] : []));
+    const layouts: Record<string, string> = {
+      "4-space (kubectl)": pretty,
+      "2-space (jq)": JSON.stringify(list(pods), null, 2),
+      compact: JSON.stringify(list(pods)),
+      "one item on one line": JSON.stringify(list(pods), null, 4).replace(JSON.stringify(pods[1], null, 4).replace(/\n/g, "\n        "), JSON.stringify(pods[1])),
+      "an item's first line indented differently": lines.map((line, index) => (index === itemStarts[1] ? `      ${line.trimStart()}` : line)).join("\n"),
+    };
+    for (const [layout, text] of Object.entries(layouts)) {
+      const parsed = parseKubeDocuments(text, "pods.json");
+      parsed.objects.forEach((object, index) => {
+        expect(object.origin.line, `${layout} #${index}`).toBe(yamlLine(text, ["items", index]));
+        expect(object.locate!(["status", "containerStatuses", 0, "lastState"]), `${layout} #${index}`).toBe(yamlLine(text, ["items", index, "status", "containerStatuses", 0, "lastState"]));
+      });
+    }
+  });
+
   it("handles escaped keys, nested arrays and a single object", () => {
     const text = '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "metadata": {"name": "x", "annotations": {"a\\"b": "1"}},\n  "data": {\n    "list": "[1, [2, 3]]",\n    "key": "v"\n  }\n}\n';
     const [object] = parseKubeDocuments(text, "cm.json").objects;
