@@ -37,8 +37,7 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
   const builder = extra.builder ?? new ViewBuilder();
   if (hasOfflineInputs(flags) || extra.builder) {
     const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...(flags.filename ?? [])];
-    ensureHeapFor(paths);
-    loadPaths(paths, builder, extra.load ?? {});
+    loadPaths(paths, builder, { ...extra.load, onListed: ensureHeapFor });
     await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message));
     const namespaces = flags.namespace && !flags.allNamespaces ? [flags.namespace] : undefined;
     return { view: builder.build({ mode: "offline", namespaces }) };

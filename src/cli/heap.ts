@@ -1,7 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
 import { totalmem } from "node:os";
-import { join } from "node:path";
 import { getHeapStatistics } from "node:v8";
 
 const MB = 1024 * 1024;
@@ -11,23 +9,26 @@ const BASE_HEAP = 256 * MB;
 /** Set in the environment of the re-started process, so it never restarts itself again. */
 const RESTARTED = "KTRIAGE_HEAP_MB";
 
+/** Bytes of input listed so far in this run (a snapshot given as context, then the manifests ...). */
+let listedBytes = 0;
+
 /**
  * Node's default heap limit (about 4 GB) is too small for very large snapshots (100k pods, 2 GB of
- * JSON): V8 would abort with an out-of-memory stack trace. When the inputs on disk need more than
- * the limit, ktriage runs itself again with a heap sized for them, and exits with that run's code.
+ * JSON): V8 would abort with an out-of-memory stack trace. Called with the size of the inputs about
+ * to be read (the loader lists them first); when they need more than the limit, ktriage runs itself
+ * again with a heap sized for them, and exits with that run's code.
  */
-export function ensureHeapFor(paths: readonly string[]): void {
+export function ensureHeapFor(bytes: number): void {
+  listedBytes += bytes;
   if (process.env[RESTARTED] !== undefined) return;
   const limit = getHeapStatistics().heap_size_limit;
-  const threshold = (limit * 0.85 - BASE_HEAP) / HEAP_PER_INPUT_BYTE;
-  const bytes = inputBytes(paths, threshold);
-  if (bytes <= threshold) return;
-  const wanted = Math.ceil((bytes * HEAP_PER_INPUT_BYTE + BASE_HEAP) * 1.25 / MB);
+  if (listedBytes * HEAP_PER_INPUT_BYTE + BASE_HEAP <= limit * 0.85) return;
+  const wanted = Math.ceil(((listedBytes * HEAP_PER_INPUT_BYTE + BASE_HEAP) * 1.25) / MB);
   const available = Math.floor((totalmem() * 0.85) / MB);
   const heapMb = Math.min(wanted, available);
   if (heapMb <= limit / MB) return;
   if (heapMb < wanted) {
-    process.stderr.write(`ktriage: the inputs are ${(bytes / 1024 ** 3).toFixed(1)} GB on disk and need about ${(wanted / 1024).toFixed(1)} GB of memory; this machine has ${(totalmem() / 1024 ** 3).toFixed(1)} GB. Trying with ${(heapMb / 1024).toFixed(1)} GB.\n`);
+    process.stderr.write(`ktriage: the inputs are ${(listedBytes / 1024 ** 3).toFixed(1)} GB on disk and need about ${(wanted / 1024).toFixed(1)} GB of memory; this machine has ${(totalmem() / 1024 ** 3).toFixed(1)} GB. Trying with ${(heapMb / 1024).toFixed(1)} GB.\n`);
   }
   const [script, ...args] = process.argv.slice(1);
   const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${heapMb}`, script!, ...args], {
@@ -43,38 +44,4 @@ export function ensureHeapFor(paths: readonly string[]): void {
     process.exit(2);
   }
   process.exit(child.status ?? 2);
-}
-
-/** Bytes of the files under `paths` (stdin counts as nothing); stops counting once past `enough`. */
-function inputBytes(paths: readonly string[], enough: number): number {
-  let total = 0;
-  const visit = (path: string): void => {
-    if (total > enough) return;
-    let stats;
-    try {
-      stats = statSync(path);
-    } catch {
-      return;
-    }
-    if (stats.isFile()) {
-      total += stats.size;
-      return;
-    }
-    if (!stats.isDirectory()) return;
-    let entries;
-    try {
-      entries = readdirSync(path, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.name === ".git" || entry.name === "node_modules") continue;
-      const full = join(path, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else if (entry.isFile()) visit(full);
-      if (total > enough) return;
-    }
-  };
-  for (const path of paths) if (path !== "-") visit(path);
-  return total;
 }

@@ -57,6 +57,8 @@ export interface LintInputOptions {
    * `paths`, and each cluster also gets a view of its own so rules can compare clusters.
    */
   clusters?: ReadonlyArray<{ name: string; paths: readonly string[] }>;
+  /** Told the size of the manifests before they are read (see LoadOptions.onListed). */
+  onListed?: (bytes: number) => void;
 }
 
 export interface LintInput {
@@ -69,7 +71,7 @@ export interface LintInput {
 export function buildLintInput(options: LintInputOptions): LintInput {
   const manifests = new ViewBuilder();
   const clusterPaths = (options.clusters ?? []).flatMap((cluster) => cluster.paths);
-  loadPaths([...options.paths, ...clusterPaths], manifests, options.readStdin ? { readStdin: options.readStdin } : {});
+  loadPaths([...options.paths, ...clusterPaths], manifests, { ...(options.readStdin ? { readStdin: options.readStdin } : {}), ...(options.onListed ? { onListed: options.onListed } : {}) });
   const loaded = manifests.build({ mode: "lint" });
   const clusters = (options.clusters ?? []).map((cluster) => {
     const builder = new ViewBuilder();

@@ -21,34 +21,64 @@ export interface LoadOptions {
   logTarget?: { namespace?: string; pod?: string; container?: string; previous?: boolean };
   /** Read from stdin when a path is `-`. */
   readStdin?: () => string;
+  /** Told the total size of the files about to be read (stdin not counted), before any is read. */
+  onListed?: (bytes: number) => void;
 }
 
 /** Loads files, folders (recursively), snapshots, cluster-info dumps and stdin into the builder. */
 export function loadPaths(paths: readonly string[], builder: ViewBuilder, options: LoadOptions = {}): void {
-  for (const path of paths) {
-    if (path === "-") {
+  const plan = paths.map((path) => planPath(path, builder));
+  options.onListed?.(plan.reduce((total, item) => total + (item.kind === "file" ? item.size : item.kind === "directory" ? item.files.reduce((sum, file) => sum + file.size, 0) : 0), 0));
+  for (const item of plan) {
+    if (item.kind === "stdin") {
       const text = options.readStdin ? options.readStdin() : readFileSync(0, "utf8");
       builder.addSource("stdin");
       loadText(text, "-", "-", builder, options);
-      continue;
-    }
-    let stats;
-    try {
-      stats = statSync(path);
-    } catch (error) {
-      builder.addProblem({ file: path }, `cannot read: ${errorCode(error)}`);
-      continue;
-    }
-    if (stats.isDirectory()) {
-      loadDirectory(path, builder, options);
-    } else {
-      builder.addSource(path);
-      loadFile(path, path, builder, options);
+    } else if (item.kind === "file") {
+      builder.addSource(item.path);
+      loadFile(item.path, item.path, item.size, builder, options);
+    } else if (item.kind === "directory") {
+      loadDirectory(item, builder, options);
     }
   }
 }
 
-function loadDirectory(root: string, builder: ViewBuilder, options: LoadOptions): void {
+interface ListedFile {
+  path: string;
+  /** Path inside the folder given, with `/` separators. */
+  relative: string;
+  size: number;
+}
+
+type PlannedPath = { kind: "stdin" } | { kind: "unreadable" } | { kind: "file"; path: string; size: number } | { kind: "directory"; root: string; files: ListedFile[] };
+
+/** What a path holds, listed before anything is read, so the total size is known first. */
+function planPath(path: string, builder: ViewBuilder): PlannedPath {
+  if (path === "-") return { kind: "stdin" };
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    builder.addProblem({ file: path }, `cannot read: ${errorCode(error)}`);
+    return { kind: "unreadable" };
+  }
+  if (!stats.isDirectory()) return { kind: "file", path, size: stats.size };
+  const files: ListedFile[] = [];
+  for (const file of walk(path)) {
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch (error) {
+      builder.addProblem({ file }, `cannot read: ${errorCode(error)}`);
+      continue;
+    }
+    files.push({ path: file, relative: relative(path, file).split(sep).join("/"), size });
+  }
+  return { kind: "directory", root: path, files };
+}
+
+function loadDirectory(directory: { root: string; files: readonly ListedFile[] }, builder: ViewBuilder, options: LoadOptions): void {
+  const root = directory.root;
   const manifest = readManifest(root, builder);
   builder.addSource(manifest ? `snapshot ${root}` : root);
   if (manifest?.capturedAt) {
@@ -58,10 +88,9 @@ function loadDirectory(root: string, builder: ViewBuilder, options: LoadOptions)
   // Evidence the live run that wrote the snapshot could not read (forbidden calls) stays reported.
   if (Array.isArray(manifest?.missing)) for (const missing of manifest.missing) builder.addMissing(missing);
   const ignored = new Set(Array.isArray(manifest?.ignore) ? manifest.ignore : []);
-  for (const file of walk(root)) {
-    const rel = relative(root, file).split(sep).join("/");
-    if (rel === SNAPSHOT_MANIFEST || ignored.has(rel)) continue;
-    loadFile(file, rel, builder, options);
+  for (const file of directory.files) {
+    if (file.relative === SNAPSHOT_MANIFEST || ignored.has(file.relative)) continue;
+    loadFile(file.path, file.relative, file.size, builder, options);
   }
 }
 
@@ -96,14 +125,7 @@ function readManifest(root: string, builder: ViewBuilder): SnapshotManifest | un
   }
 }
 
-function loadFile(file: string, relativePath: string, builder: ViewBuilder, options: LoadOptions): void {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (error) {
-    builder.addProblem({ file }, `cannot read: ${errorCode(error)}`);
-    return;
-  }
+function loadFile(file: string, relativePath: string, size: number, builder: ViewBuilder, options: LoadOptions): void {
   const envoyInfo = envoyPathInfo(relativePath);
   if (size > MAX_WHOLE_FILE_BYTES) {
     if (envoyInfo?.file.endsWith(".json")) {

@@ -148,12 +148,11 @@ export class JsonLines {
     if (text.charCodeAt(first) !== OPEN_BRACE || lineStart <= start) return undefined;
     const indent = text.slice(lineStart, first);
     if (!/^[ \t]*$/.test(indent)) return undefined;
-    const close = `\n${indent}}`;
     const offsets = [first];
     for (let item = first; ; ) {
-      const end = text.indexOf(close, item + 1);
+      const end = this.closingBrace(item + 1, indent);
       if (end === -1) return undefined;
-      let next = skipSpace(text, end + close.length);
+      let next = skipSpace(text, end + 1);
       if (text.charCodeAt(next) === CLOSE_BRACKET) return offsets.length === expected ? offsets : undefined;
       if (text.charCodeAt(next) !== COMMA || offsets.length === expected) return undefined;
       next = skipSpace(text, next + 1);
@@ -161,6 +160,20 @@ export class JsonLines {
       offsets.push(next);
       item = next;
     }
+  }
+
+  /**
+   * Offset of the first `}` from `from` that opens its line after exactly `indent`. A search for the
+   * one character is native and fast; a search for newline-indent-brace is not (its spaces defeat
+   * the skip table of the substring search).
+   */
+  private closingBrace(from: number, indent: string): number {
+    const text = this.text;
+    for (let brace = text.indexOf("}", from); brace !== -1; brace = text.indexOf("}", brace + 1)) {
+      const lineStart = brace - indent.length;
+      if (text.charCodeAt(lineStart - 1) === 10 && text.startsWith(indent, lineStart)) return brace;
+    }
+    return -1;
   }
 
   private arrayItems(start: number): number[] {

@@ -58,11 +58,10 @@ Examples:
     const selection = ruleSelection(flags, allRules);
     const clusters = flags.cluster.map(parseCluster);
     if (paths.length === 0 && clusters.length === 0) throw new UsageError("lint needs at least one PATH (file, folder or -) or --cluster NAME=PATH");
-    ensureHeapFor([...paths, ...(flags.snapshot ? [flags.snapshot] : []), ...clusters.flatMap((cluster) => cluster.paths)]);
     let context: ViewBuilder | undefined;
     if (flags.snapshot) {
       context = new ViewBuilder();
-      loadPaths([flags.snapshot], context);
+      loadPaths([flags.snapshot], context, { onListed: ensureHeapFor });
     }
     if (flags.againstCluster) {
       context ??= new ViewBuilder();
@@ -81,6 +80,7 @@ Examples:
       ...(flags.meshNetworks ? { meshNetworksFile: flags.meshNetworks } : {}),
       ...(context ? { context } : {}),
       ...(clusters.length > 0 ? { clusters } : {}),
+      onListed: ensureHeapFor,
     });
     const result = runRules(allRules, view, { scope: "lint", ...selection });
     const findings = result.findings.filter((finding) => isReportable(finding, reportable, Boolean(flags.meshConfig || flags.meshNetworks)));
