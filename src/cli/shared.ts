@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { highestSeverity, type EngineResult, type RunOptions } from "../engine/engine.js";
 import type { Rule } from "../engine/rule.js";
+import { parseSuppressRule } from "../engine/suppress.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "../report/index.js";
 import type { ClusterView } from "../view/cluster-view.js";
@@ -20,6 +21,7 @@ export interface OutputOptions {
   verbose?: boolean;
   rule?: string[];
   enable?: string[];
+  suppress?: string[];
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -44,6 +46,7 @@ export function addOutputOptions(command: Command, defaultFailOn: Severity | "no
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default(defaultFailOn))
     .option("--rule <id>", "run only this rule, or the rules under a prefix such as istio/; repeatable", collect, [])
     .option("--enable <id>", "also run this opt-in rule (ktriage rules marks them); repeatable", collect, [])
+    .option("--suppress <code=resource>", 'do not report an Istio code on a resource, as istioctl: "IST0102=Namespace frod", "IST0101=VirtualService *.default"; repeatable', collect, [])
     .option("--show-skipped", "list the rules skipped for missing inputs (text output)")
     .option("--verbose", "text output: show every finding in full, even when one rule fires on many resources")
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)");
@@ -62,7 +65,7 @@ export function exitCodeFor(findings: readonly Finding[], failOn: Severity | "no
 }
 
 export function toReport(command: string, view: ClusterView, result: EngineResult, findings: Finding[] = result.findings): Report {
-  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now };
+  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now, suppressed: result.suppressed };
 }
 
 /** Prints the report and returns the exit code. */
@@ -92,7 +95,7 @@ export function warn(message: string): void {
 }
 
 /** `--rule` and `--enable` as engine options; an id or prefix that names no rule is a usage error. */
-export function ruleSelection(options: { rule?: string[]; enable?: string[] }, rules: readonly Rule[]): Pick<RunOptions, "only" | "enable"> {
+export function ruleSelection(options: { rule?: string[]; enable?: string[]; suppress?: string[] }, rules: readonly Rule[]): Pick<RunOptions, "only" | "enable" | "suppress"> {
   const only = options.rule ?? [];
   const enable = options.enable ?? [];
   for (const id of only) {
@@ -103,5 +106,10 @@ export function ruleSelection(options: { rule?: string[]; enable?: string[] }, r
     if (!rule) throw new UsageError(`--enable ${id}: no such rule (ktriage rules lists them)`);
     if (!rule.optIn) throw new UsageError(`--enable ${id}: this rule runs by default; --enable is for opt-in rules`);
   }
-  return { ...(only.length > 0 ? { only } : {}), ...(enable.length > 0 ? { enable } : {}) };
+  const suppress = (options.suppress ?? []).map((value) => {
+    const rule = parseSuppressRule(value);
+    if (!rule) throw new UsageError(`--suppress ${value}: expected CODE=Kind name.namespace, for example "IST0102=Namespace frod" or "IST0101=VirtualService *.default"`);
+    return rule;
+  });
+  return { ...(only.length > 0 ? { only } : {}), ...(enable.length > 0 ? { enable } : {}), ...(suppress.length > 0 ? { suppress } : {}) };
 }

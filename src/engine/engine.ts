@@ -4,6 +4,7 @@ import { templateOwnerOf } from "../rules/support/workload.js";
 import { redact } from "../util/redact.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { foldInto, rankAndFold } from "./ranking.js";
+import { applySuppressions, type SuppressedFinding, type SuppressRule } from "./suppress.js";
 import type { Rule, RuleScope } from "./rule.js";
 
 export interface EngineResult {
@@ -11,6 +12,8 @@ export interface EngineResult {
   skipped: SkippedRule[];
   /** Rules that threw: reported as input problems, never as a stack trace. */
   failures: { rule: string; message: string }[];
+  /** Findings left out by the galley.istio.io/analyze-suppress annotation or --suppress. */
+  suppressed: SuppressedFinding[];
 }
 
 export interface RunOptions {
@@ -19,6 +22,8 @@ export interface RunOptions {
   only?: string[];
   /** Opt-in rules to run as well (by id); `only` naming one by its full id enables it too. */
   enable?: string[];
+  /** `--suppress CODE=Kind name.namespace` rules, as istioctl takes them. */
+  suppress?: readonly SuppressRule[];
   /** Report only findings about this resource. */
   focus?: { kind: string; namespace?: string; name: string };
 }
@@ -50,7 +55,8 @@ export function runRules(rules: readonly Rule[], view: ClusterView, options: Run
       failures.push({ rule: rule.id, message: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { findings: foldWorkloadPredictions(view, rankAndFold(findings, fallbackRules)), skipped, failures };
+  const { kept, suppressed } = applySuppressions(view, findings, options.suppress ?? []);
+  return { findings: foldWorkloadPredictions(view, rankAndFold(kept, fallbackRules)), skipped, failures, suppressed };
 }
 
 /**

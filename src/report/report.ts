@@ -1,3 +1,4 @@
+import type { SuppressedFinding } from "../engine/suppress.js";
 import type { Finding, SkippedRule } from "../model/finding.js";
 import type { InputSummary } from "../model/inputs.js";
 import type { ViewMode } from "../view/cluster-view.js";
@@ -13,6 +14,8 @@ export interface Report {
   failures: { rule: string; message: string }[];
   /** Reference time of the analysis. */
   now: Date;
+  /** Findings left out at the user's request (galley.istio.io/analyze-suppress, --suppress). */
+  suppressed?: SuppressedFinding[];
 }
 
 export type OutputFormat = "text" | "json" | "yaml" | "markdown" | "sarif" | "istioctl";
@@ -38,6 +41,7 @@ export function toJsonDocument(report: Report): Record<string, unknown> {
     analyzedAt: report.now.toISOString(),
     findings: report.findings,
     skipped: report.skipped,
+    suppressed: report.suppressed ?? [],
     inputs: {
       sources: report.inputs.sources,
       objects: report.inputs.objects,

@@ -164,5 +164,10 @@ export function renderText(report: Report, options: RenderOptions): string {
   if (options.showSkipped) {
     for (const skipped of report.skipped) out.push(c.dim(`  - ${skipped.rule}: ${skipped.reason}`));
   }
+  const suppressed = report.suppressed ?? [];
+  if (suppressed.length > 0) {
+    const shown = suppressed.slice(0, 5).map((item) => `${item.code} on ${item.resource}`).join(", ");
+    out.push(c.dim(`${suppressed.length} suppressed (galley.istio.io/analyze-suppress or --suppress): ${shown}${suppressed.length > 5 ? ", ..." : ""}`));
+  }
   return out.join("\n") + "\n";
 }

@@ -1,0 +1,77 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runRules } from "../../src/engine/engine.js";
+import { parseSuppressRule } from "../../src/engine/suppress.js";
+import { buildLintInput } from "../../src/istio/lint-input.js";
+import { allRules } from "../../src/rules/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ktriage-suppress-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const virtualService = (annotations = "") => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: bookinfo
+${annotations}spec:
+  hosts:
+  - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v3
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  selector:
+    app: reviews
+  ports:
+  - name: http
+    port: 9080
+`;
+
+function lint(text: string, suppress: string[] = []) {
+  const file = join(dir, `vs-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, text);
+  const { view } = buildLintInput({ paths: [file] });
+  const rules = suppress.map((value) => parseSuppressRule(value)!);
+  const result = runRules(allRules, view, { scope: "lint", suppress: rules });
+  const codes = result.findings.filter((finding) => finding.resource.kind === "VirtualService").flatMap((finding) => finding.equivalents);
+  return { codes, suppressed: result.suppressed };
+}
+
+describe("suppressing Istio codes, as istioctl does", () => {
+  it("reports IST0101 for a subset no DestinationRule defines", () => {
+    expect(lint(virtualService()).codes).toContain("IST0101");
+  });
+
+  it("honours galley.istio.io/analyze-suppress on the resource", () => {
+    const { codes, suppressed } = lint(virtualService("  annotations:\n    galley.istio.io/analyze-suppress: IST0101,IST0108\n"));
+    expect(codes).not.toContain("IST0101");
+    expect(suppressed).toContainEqual({ rule: "istio/virtualservice-subset-not-found", code: "IST0101", resource: "VirtualService reviews.bookinfo", by: "annotation" });
+  });
+
+  it("honours * in the annotation, and leaves other codes alone", () => {
+    expect(lint(virtualService("  annotations:\n    galley.istio.io/analyze-suppress: '*'\n")).codes.filter((code) => code.startsWith("IST"))).toEqual([]);
+    expect(lint(virtualService("  annotations:\n    galley.istio.io/analyze-suppress: IST0102\n")).codes).toContain("IST0101");
+  });
+
+  it("takes --suppress CODE=Kind name.namespace, with * wildcards", () => {
+    expect(lint(virtualService(), ["IST0101=VirtualService reviews.bookinfo"]).codes).not.toContain("IST0101");
+    expect(lint(virtualService(), ["IST0101=VirtualService *.bookinfo"]).suppressed[0]).toMatchObject({ code: "IST0101", by: "--suppress" });
+    expect(lint(virtualService(), ["IST0101=VirtualService *.default"]).codes).toContain("IST0101");
+  });
+
+  it("rejects malformed --suppress values", () => {
+    expect(parseSuppressRule("IST0101")).toBeUndefined();
+    expect(parseSuppressRule("KIA1107=VirtualService reviews.bookinfo")).toBeUndefined();
+    expect(parseSuppressRule("IST0101=VirtualService reviews.bookinfo")).toBeDefined();
+  });
+});
