@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import type { KubeObject, LoadedObject } from "../model/kube.js";
+import type { FieldLocator, KubeObject, LoadedObject } from "../model/kube.js";
 import { objectKey } from "../model/kube.js";
 import { loadPaths } from "../sources/files.js";
-import { parseMeshConfigText } from "../sources/mesh-config.js";
+import { meshTextLocator, parseMeshConfigText } from "../sources/mesh-config.js";
 import { ViewBuilder } from "../view/builder.js";
 import type { ClusterView, ViewMode } from "../view/cluster-view.js";
 import { CLUSTER_SCOPED_KINDS } from "./meta.js";
@@ -97,14 +97,14 @@ export function buildLintInput(options: LintInputOptions): LintInput {
   const meshConfig = loaded.meshConfig ?? contextView?.meshConfig;
   const meshNetworks = loaded.meshNetworks ?? contextView?.meshNetworks;
   if (meshConfig) builder.setMeshConfig(meshConfig);
-  if (meshNetworks) builder.setMeshNetworks(meshNetworks);
+  if (meshNetworks) builder.setMeshNetworks(meshNetworks, loaded.meshNetworks ? loaded.meshNetworksSource : contextView?.meshNetworksSource);
   if (options.meshConfigFile) {
     const parsed = readMeshFile(options.meshConfigFile, builder);
-    if (parsed) builder.setMeshConfig(parsed);
+    if (parsed) builder.setMeshConfig(parsed.value);
   }
   if (options.meshNetworksFile) {
     const parsed = readMeshFile(options.meshNetworksFile, builder);
-    if (parsed) builder.setMeshNetworks(parsed);
+    if (parsed) builder.setMeshNetworks(parsed.value, { file: options.meshNetworksFile, ...(parsed.locate ? { locate: parsed.locate } : {}) });
   }
 
   if (options.defaultGateway !== false) {
@@ -124,7 +124,7 @@ function withNamespace(item: LoadedObject, namespace: string | undefined): KubeO
   return { ...object, metadata: { ...object.metadata, namespace } };
 }
 
-function readMeshFile(file: string, builder: ViewBuilder): Record<string, unknown> | undefined {
+function readMeshFile(file: string, builder: ViewBuilder): { value: Record<string, unknown>; locate?: FieldLocator } | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -134,6 +134,9 @@ function readMeshFile(file: string, builder: ViewBuilder): Record<string, unknow
   }
   const parsed = parseMeshConfigText(text, file, builder);
   // The istio ConfigMap form keeps MeshConfig under data.mesh.
-  const mesh = parsed?.data && typeof (parsed.data as Record<string, unknown>).mesh === "string" ? parseMeshConfigText(String((parsed.data as Record<string, unknown>).mesh), file, builder) : parsed;
-  return mesh;
+  if (parsed?.data && typeof (parsed.data as Record<string, unknown>).mesh === "string") {
+    const mesh = parseMeshConfigText(String((parsed.data as Record<string, unknown>).mesh), file, builder);
+    return mesh ? { value: mesh } : undefined;
+  }
+  return parsed ? { value: parsed, locate: meshTextLocator(text) } : undefined;
 }

@@ -43,6 +43,12 @@ export interface KubeObject {
 /** Returns the 1-based line of the field at `path` inside an object, if the source kept positions. */
 export type FieldLocator = (path: ReadonlyArray<string | number>) => number | undefined;
 
+/** Where a MeshConfig or MeshNetworks document was read, and the line of its fields when known. */
+export interface MeshSource {
+  file: string;
+  locate?: FieldLocator;
+}
+
 /** An object together with where it came from. */
 export interface LoadedObject {
   object: KubeObject;

@@ -5,7 +5,7 @@ import type { Origin } from "../model/kube.js";
 import type { ViewBuilder } from "../view/builder.js";
 import { classifyText, type ContentKind } from "./detect.js";
 import { parseKubeDocuments } from "./kube-documents.js";
-import { addMeshConfigFromObjects, parseMeshConfigText } from "./mesh-config.js";
+import { addMeshConfigFromObjects, meshTextLocator, parseMeshConfigText } from "./mesh-config.js";
 import { envoyPathInfo, logPathInfo, SNAPSHOT_MANIFEST, type SnapshotManifest } from "./snapshot-layout.js";
 import { parseDescribePod } from "./text/describe-pod.js";
 import { parseEventsTable } from "./text/events-table.js";
@@ -183,7 +183,7 @@ function loadFile(file: string, relativePath: string, size: number, builder: Vie
   }
   if (/(^|\/)mesh\/meshnetworks\.ya?ml$/.test(relativePath)) {
     const networks = parseMeshConfigText(text, file, builder);
-    if (networks) builder.setMeshNetworks(networks);
+    if (networks) builder.setMeshNetworks(networks, { file, locate: meshTextLocator(text) });
     return;
   }
   loadText(text, file, relativePath, builder, options);

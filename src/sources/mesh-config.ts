@@ -1,5 +1,6 @@
 import { parse } from "yaml";
-import type { KubeObject } from "../model/kube.js";
+import type { FieldLocator, KubeObject } from "../model/kube.js";
+import { BlockYamlLines } from "./yaml-lines.js";
 import type { ViewBuilder } from "../view/builder.js";
 
 /** Parses a MeshConfig or MeshNetworks YAML document; problems go to the builder. */
@@ -30,8 +31,21 @@ export function addMeshConfigFromObjects(objects: readonly KubeObject[], file: s
       }
       if (typeof data.meshNetworks === "string") {
         const networks = parseMeshConfigText(data.meshNetworks, file, builder);
-        if (networks) builder.setMeshNetworks(networks);
+        if (networks) builder.setMeshNetworks(networks, { file });
       }
     }
   }
+}
+
+/** Field lines of a block-style MeshConfig/MeshNetworks file: the deepest part of the path that is found. */
+export function meshTextLocator(text: string): FieldLocator {
+  let lines: BlockYamlLines | undefined;
+  return (path) => {
+    lines ??= new BlockYamlLines(text, 1);
+    for (let depth = path.length; depth > 0; depth--) {
+      const line = lines.lineOf(path.slice(0, depth));
+      if (line !== undefined) return line;
+    }
+    return undefined;
+  };
 }

@@ -1,6 +1,6 @@
 import { emptyEnvoyInputs, type EnvoyInputs } from "../envoy/inputs.js";
 import type { EventRecord, InputProblem, LogStream, MissingEvidence } from "../model/inputs.js";
-import { objectKey, type KubeObject, type LoadedObject, type Origin, type FieldLocator } from "../model/kube.js";
+import { objectKey, type KubeObject, type LoadedObject, type Origin, type FieldLocator, type MeshSource } from "../model/kube.js";
 import { ClusterView, type ClusterMember, type ViewMode } from "./cluster-view.js";
 import { stripSecretValues } from "./secrets.js";
 import { normaliseShape } from "./shape.js";
@@ -17,6 +17,7 @@ export class ViewBuilder {
   private readonly sources: string[] = [];
   private meshConfig: Record<string, any> | undefined;
   private meshNetworks: Record<string, any> | undefined;
+  private meshNetworksSource: MeshSource | undefined;
   private capturedAt: Date | undefined;
   private latestSeen = 0;
 
@@ -75,8 +76,9 @@ export class ViewBuilder {
     this.meshConfig = config;
   }
 
-  setMeshNetworks(config: Record<string, any>): void {
+  setMeshNetworks(config: Record<string, any>, source?: MeshSource): void {
     this.meshNetworks = config;
+    this.meshNetworksSource = source;
   }
 
   hasMeshConfig(): boolean {
@@ -117,6 +119,7 @@ export class ViewBuilder {
       envoy: this.envoy,
       meshConfig: this.meshConfig,
       meshNetworks: this.meshNetworks,
+      meshNetworksSource: this.meshNetworksSource,
       inputs: {
         sources: this.sources,
         objects: objects.length,

@@ -1,6 +1,6 @@
 import type { EnvoyInputs } from "../envoy/inputs.js";
 import type { EventRecord, InputSummary, LogStream } from "../model/inputs.js";
-import { objectKey, type KubeObject, type LoadedObject } from "../model/kube.js";
+import { objectKey, type KubeObject, type LoadedObject, type MeshSource } from "../model/kube.js";
 
 export type ViewMode = "live" | "offline" | "lint";
 
@@ -50,6 +50,8 @@ export class ClusterView {
   readonly envoy: EnvoyInputs;
   readonly meshConfig: Record<string, any> | undefined;
   readonly meshNetworks: Record<string, any> | undefined;
+  /** Where MeshNetworks was read (file, and field lines for a YAML file of its own). */
+  readonly meshNetworksSource: MeshSource | undefined;
   readonly inputs: InputSummary;
   readonly namespaces: readonly string[] | undefined;
   /** Per-cluster views of a multi-cluster lint (`--cluster NAME=PATH`); empty otherwise. */
@@ -76,6 +78,7 @@ export class ClusterView {
     envoy: EnvoyInputs;
     meshConfig?: Record<string, any>;
     meshNetworks?: Record<string, any>;
+    meshNetworksSource?: MeshSource;
     inputs: InputSummary;
   }) {
     this.mode = init.options.mode;
@@ -88,6 +91,7 @@ export class ClusterView {
     this.envoy = init.envoy;
     this.meshConfig = init.meshConfig;
     this.meshNetworks = init.meshNetworks;
+    this.meshNetworksSource = init.meshNetworksSource;
     this.inputs = init.inputs;
 
     for (const loaded of init.objects) {

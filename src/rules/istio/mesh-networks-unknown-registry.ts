@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import type { KubeObject } from "../../model/kube.js";
+import type { KubeObject, MeshSource } from "../../model/kube.js";
 import { istioFinding } from "../../istio/finding.js";
 import { arrayOf, recordOf, stringMapOf } from "../../istio/meta.js";
 
@@ -33,11 +33,11 @@ export const meshNetworksUnknownRegistry = defineRule({
     const meshNetworks: KubeObject = { apiVersion: "v1", kind: "MeshNetworks", metadata: { name: "meshnetworks", namespace: "istio-system" } };
     const findings: Finding[] = [];
     for (const [network, value] of Object.entries(networks)) {
-      arrayOf<Record<string, unknown>>(recordOf(value)?.endpoints).forEach((endpoint) => {
+      arrayOf<Record<string, unknown>>(recordOf(value)?.endpoints).forEach((endpoint, index) => {
         const registry = endpoint?.fromRegistry;
         if (typeof registry !== "string" || known.has(registry)) return;
         findings.push(
-          istioFinding(this, view, {
+          atSource(view.meshNetworksSource, ["networks", network, "endpoints", index, "fromRegistry"], istioFinding(this, view, {
             object: meshNetworks,
             code: "IST0126",
             args: [registry, network],
@@ -45,10 +45,19 @@ export const meshNetworksUnknownRegistry = defineRule({
             cause: `Known registries are ${[...known].join(", ")}; "${registry}" matches none (names are case-sensitive), so network ${network} has no endpoints.`,
             fix: { description: `Use one of ${[...known].join(", ")} in fromRegistry.`, commands: ["kubectl -n istio-system edit configmap istio"] },
             verify: ["istioctl analyze -n istio-system"],
-          }),
+          })),
         );
       });
     }
     return findings;
   },
 });
+
+/** The finding and its first evidence pointed at the MeshNetworks file, and the field's line in it when known. */
+function atSource(source: MeshSource | undefined, path: Array<string | number>, finding: Finding): Finding {
+  if (!source) return finding;
+  const line = source.locate?.(path);
+  const where = { file: source.file, ...(line !== undefined ? { line } : {}) };
+  const [first, ...rest] = finding.evidence;
+  return { ...finding, resource: { ...finding.resource, ...where }, evidence: first ? [{ ...first, text: `${first.text}: networks.${String(path[1])}.endpoints[${String(path[3])}].fromRegistry`, path: source.file, ...(line !== undefined ? { line } : {}) }, ...rest] : rest };
+}
