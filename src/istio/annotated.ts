@@ -3,7 +3,7 @@ import type { Fix } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import { yamlText } from "../rules/support/yaml-text.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { ANNOTATED_KINDS, isIstioAnnotation } from "./annotation-catalogue.js";
+import { ANNOTATED_KINDS, ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "./annotation-catalogue.js";
 import { nameOf, namespaceOf } from "./meta.js";
 
 /** One metadata block whose Istio annotations the annotation rules judge. */
@@ -28,6 +28,25 @@ export function annotatedMetadata(view: ClusterView): readonly AnnotatedMetadata
   let blocks = blocksCache.get(view);
   if (!blocks) blocksCache.set(view, (blocks = collectBlocks(view)));
   return blocks;
+}
+
+/** One Istio annotation where it was found: its block, value, catalogue entry (undefined when unknown) and field path. */
+export interface FoundAnnotation {
+  block: AnnotatedMetadata;
+  key: string;
+  value: string;
+  known: IstioAnnotation | undefined;
+  path: Array<string | number>;
+}
+
+/** Every Istio annotation of the view's annotated metadata blocks. */
+export function* istioAnnotationsOf(view: ClusterView): Generator<FoundAnnotation> {
+  for (const block of annotatedMetadata(view)) {
+    for (const [key, value] of Object.entries(block.annotations)) {
+      if (!isIstioAnnotation(key)) continue;
+      yield { block, key, value, known: ISTIO_ANNOTATIONS.get(key), path: [...block.metadataPath, "annotations", key] };
+    }
+  }
 }
 
 /** The four annotation rules read the same blocks of a view. */

@@ -6,36 +6,13 @@ import { runRules } from "../../src/engine/engine.js";
 import { parseSuppressRule } from "../../src/engine/suppress.js";
 import { buildLintInput } from "../../src/istio/lint-input.js";
 import { allRules } from "../../src/rules/index.js";
+import { docs, reviewsService, reviewsVirtualService } from "../rules/istio/fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ktriage-suppress-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const virtualService = (annotations = "") => `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: reviews
-  namespace: bookinfo
-${annotations}spec:
-  hosts:
-  - reviews
-  http:
-  - route:
-    - destination:
-        host: reviews
-        subset: v3
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: reviews
-  namespace: bookinfo
-spec:
-  selector:
-    app: reviews
-  ports:
-  - name: http
-    port: 9080
-`;
+/** The reviews VirtualService routing to subset v3, which no DestinationRule defines (IST0101), with extra metadata lines. */
+const virtualService = (annotations = "") => docs(reviewsService, reviewsVirtualService("v3").replace("  namespace: default\n", `  namespace: default\n${annotations}`));
 
 function lint(text: string, suppress: string[] = []) {
   const file = join(dir, `vs-${Math.random().toString(36).slice(2)}.yaml`);
@@ -55,7 +32,7 @@ describe("suppressing Istio codes, as istioctl does", () => {
   it("honours galley.istio.io/analyze-suppress on the resource", () => {
     const { codes, suppressed } = lint(virtualService("  annotations:\n    galley.istio.io/analyze-suppress: IST0101,IST0108\n"));
     expect(codes).not.toContain("IST0101");
-    expect(suppressed).toContainEqual({ rule: "istio/virtualservice-subset-not-found", code: "IST0101", resource: "VirtualService reviews.bookinfo", by: "annotation" });
+    expect(suppressed).toContainEqual({ rule: "istio/virtualservice-subset-not-found", code: "IST0101", resource: "VirtualService reviews.default", by: "annotation" });
   });
 
   it("honours * in the annotation, and leaves other codes alone", () => {
@@ -64,14 +41,14 @@ describe("suppressing Istio codes, as istioctl does", () => {
   });
 
   it("takes --suppress CODE=Kind name.namespace, with * wildcards", () => {
-    expect(lint(virtualService(), ["IST0101=VirtualService reviews.bookinfo"]).codes).not.toContain("IST0101");
-    expect(lint(virtualService(), ["IST0101=VirtualService *.bookinfo"]).suppressed[0]).toMatchObject({ code: "IST0101", by: "--suppress" });
-    expect(lint(virtualService(), ["IST0101=VirtualService *.default"]).codes).toContain("IST0101");
+    expect(lint(virtualService(), ["IST0101=VirtualService reviews.default"]).codes).not.toContain("IST0101");
+    expect(lint(virtualService(), ["IST0101=VirtualService *.default"]).suppressed[0]).toMatchObject({ code: "IST0101", by: "--suppress" });
+    expect(lint(virtualService(), ["IST0101=VirtualService *.prod"]).codes).toContain("IST0101");
   });
 
   it("rejects malformed --suppress values", () => {
     expect(parseSuppressRule("IST0101")).toBeUndefined();
-    expect(parseSuppressRule("KIA1107=VirtualService reviews.bookinfo")).toBeUndefined();
-    expect(parseSuppressRule("IST0101=VirtualService reviews.bookinfo")).toBeDefined();
+    expect(parseSuppressRule("KIA1107=VirtualService reviews.default")).toBeUndefined();
+    expect(parseSuppressRule("IST0101=VirtualService reviews.default")).toBeDefined();
   });
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { annotatedMetadata, blockLabel } from "../../istio/annotated.js";
-import { ISTIO_ANNOTATIONS, isIstioAnnotation } from "../../istio/annotation-catalogue.js";
+import { blockLabel, istioAnnotationsOf } from "../../istio/annotated.js";
 import { analyzeCommand, istioFinding } from "../../istio/finding.js";
 
 /** Set by Istio itself (injector, gateway controller, revision tags), never by the user. */
@@ -39,25 +38,21 @@ export const annotationAlpha = defineRule({
   optIn: true,
   analyze(view) {
     const findings: Finding[] = [];
-    for (const block of annotatedMetadata(view)) {
-      const capturedByCni = block.kind === "Pod" && !block.initContainers.includes("istio-init");
-      for (const key of Object.keys(block.annotations)) {
-        if (!isIstioAnnotation(key) || SET_BY_ISTIO.has(key)) continue;
-        if (capturedByCni && SET_WITH_CNI.has(key)) continue;
-        if (ISTIO_ANNOTATIONS.get(key)?.status !== "Alpha") continue;
-        findings.push(
-          istioFinding(this, view, {
-            object: block.object,
-            code: "IST0136",
-            args: [key],
-            path: [...block.metadataPath, "annotations", key],
-            summary: `${blockLabel(block)}: ${key} is an alpha-phase feature`,
-            cause: `${key} belongs to an alpha-phase Istio feature; it may change or be removed in a later release.`,
-            fix: { description: "Nothing to change if the feature is needed; re-test it on every Istio upgrade.", commands: [] },
-            verify: [analyzeCommand(block.object)],
-          }),
-        );
-      }
+    for (const { block, key, known, path } of istioAnnotationsOf(view)) {
+      if (known?.status !== "Alpha" || SET_BY_ISTIO.has(key)) continue;
+      if (SET_WITH_CNI.has(key) && block.kind === "Pod" && !block.initContainers.includes("istio-init")) continue;
+      findings.push(
+        istioFinding(this, view, {
+          object: block.object,
+          code: "IST0136",
+          args: [key],
+          path,
+          summary: `${blockLabel(block)}: ${key} is an alpha-phase feature`,
+          cause: `${key} belongs to an alpha-phase Istio feature; it may change or be removed in a later release.`,
+          fix: { description: "Nothing to change if the feature is needed; re-test it on every Istio upgrade.", commands: [] },
+          verify: [analyzeCommand(block.object)],
+        }),
+      );
     }
     return findings;
   },

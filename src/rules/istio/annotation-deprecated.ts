@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding, Fix } from "../../model/finding.js";
-import { annotatedMetadata, blockLabel, metadataFix, type AnnotatedMetadata } from "../../istio/annotated.js";
-import { ISTIO_ANNOTATIONS, isIstioAnnotation } from "../../istio/annotation-catalogue.js";
+import { blockLabel, istioAnnotationsOf, metadataFix, type AnnotatedMetadata } from "../../istio/annotated.js";
 import { analyzeCommand, istioFinding } from "../../istio/finding.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 
@@ -35,25 +34,20 @@ export const annotationDeprecated = defineRule({
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];
-    for (const block of annotatedMetadata(view)) {
-      for (const [key, value] of Object.entries(block.annotations)) {
-        if (!isIstioAnnotation(key)) continue;
-        const known = ISTIO_ANNOTATIONS.get(key);
-        if (!known?.deprecated) continue;
-        if (key === INJECT && INJECT in block.labels) continue;
-        findings.push(
-          istioFinding(this, view, {
-            object: block.object,
-            code: "IST0135",
-            args: [key, key === INJECT ? ` in favor of the "${INJECT}" label` : ""],
-            path: [...block.metadataPath, "annotations", key],
-            summary: `${blockLabel(block)}: ${key} is deprecated${known.replacement ? `; use ${known.replacement}` : ""}`,
-            cause: `Istio has deprecated the ${key} annotation; it may stop working in a later release.${known.replacement ? ` Its replacement is ${known.replacement}.` : " It has no replacement: remove it."}`,
-            fix: replacementFix(view, block, key, value, known.replacement),
-            verify: [analyzeCommand(block.object)],
-          }),
-        );
-      }
+    for (const { block, key, value, known, path } of istioAnnotationsOf(view)) {
+      if (!known?.deprecated || (key === INJECT && INJECT in block.labels)) continue;
+      findings.push(
+        istioFinding(this, view, {
+          object: block.object,
+          code: "IST0135",
+          args: [key, key === INJECT ? ` in favor of the "${INJECT}" label` : ""],
+          path,
+          summary: `${blockLabel(block)}: ${key} is deprecated${known.replacement ? `; use ${known.replacement}` : ""}`,
+          cause: `Istio has deprecated the ${key} annotation; it may stop working in a later release.${known.replacement ? ` Its replacement is ${known.replacement}.` : " It has no replacement: remove it."}`,
+          fix: replacementFix(view, block, key, value, known.replacement),
+          verify: [analyzeCommand(block.object)],
+        }),
+      );
     }
     return findings;
   },

@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding, Fix } from "../../model/finding.js";
 import { podTemplatePath } from "../support/workload.js";
-import { annotatedMetadata, blockLabel, metadataFix, type AnnotatedMetadata } from "../../istio/annotated.js";
-import { ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "../../istio/annotation-catalogue.js";
+import { blockLabel, istioAnnotationsOf, metadataFix, type AnnotatedMetadata } from "../../istio/annotated.js";
+import type { IstioAnnotation } from "../../istio/annotation-catalogue.js";
 import { analyzeCommand, istioFinding } from "../../istio/finding.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 
@@ -38,25 +38,21 @@ export const annotationMisplaced = defineRule({
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];
-    for (const block of annotatedMetadata(view)) {
-      for (const [key, value] of Object.entries(block.annotations)) {
-        if (!isIstioAnnotation(key)) continue;
-        const known = ISTIO_ANNOTATIONS.get(key);
-        if (!known || known.appliesTo.includes("Any") || known.appliesTo.includes(block.kind)) continue;
-        const where = known.appliesTo.join(", ");
-        findings.push(
-          istioFinding(this, view, {
-            object: block.object,
-            code: "IST0107",
-            args: [key, where],
-            path: [...block.metadataPath, "annotations", key],
-            summary: `${blockLabel(block)}: ${key} only applies to ${where}`,
-            cause: `Istio reads ${key} on ${where} only; on ${block.kind === "Pod" && block.metadataPath.length > 1 ? "a pod template" : `a ${block.kind}`} it has no effect.`,
-            fix: moveFix(view, block, key, value, known),
-            verify: [analyzeCommand(block.object)],
-          }),
-        );
-      }
+    for (const { block, key, value, known, path } of istioAnnotationsOf(view)) {
+      if (!known || known.appliesTo.includes("Any") || known.appliesTo.includes(block.kind)) continue;
+      const where = known.appliesTo.join(", ");
+      findings.push(
+        istioFinding(this, view, {
+          object: block.object,
+          code: "IST0107",
+          args: [key, where],
+          path,
+          summary: `${blockLabel(block)}: ${key} only applies to ${where}`,
+          cause: `Istio reads ${key} on ${where} only; on ${block.kind === "Pod" && block.metadataPath.length > 1 ? "a pod template" : `a ${block.kind}`} it has no effect.`,
+          fix: moveFix(view, block, key, value, known),
+          verify: [analyzeCommand(block.object)],
+        }),
+      );
     }
     return findings;
   },

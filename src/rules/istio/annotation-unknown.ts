@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { annotatedMetadata, blockLabel, metadataFix } from "../../istio/annotated.js";
-import { ISTIO_ANNOTATIONS, isIstioAnnotation } from "../../istio/annotation-catalogue.js";
+import { blockLabel, istioAnnotationsOf, metadataFix } from "../../istio/annotated.js";
+import { ISTIO_ANNOTATIONS } from "../../istio/annotation-catalogue.js";
 import { analyzeCommand, istioFinding } from "../../istio/finding.js";
 import { editDistance } from "../../istio/suggest.js";
 import { isSidecarAnnotation } from "../../mesh/annotations.js";
@@ -35,25 +35,22 @@ export const annotationUnknown = defineRule({
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];
-    for (const block of annotatedMetadata(view)) {
-      for (const [key, value] of Object.entries(block.annotations)) {
-        if (!isIstioAnnotation(key) || ISTIO_ANNOTATIONS.has(key)) continue;
-        if (block.kind === "Pod" && isSidecarAnnotation(key)) continue;
-        const suggestion = likelyMeant(key);
-        const after = suggestion ? { [suggestion]: value } : {};
-        findings.push(
-          istioFinding(this, view, {
-            object: block.object,
-            code: "IST0108",
-            args: [key],
-            path: [...block.metadataPath, "annotations", key],
-            summary: `${blockLabel(block)}: unknown Istio annotation ${key}${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
-            cause: `Istio defines no annotation ${key}, so it ignores it${suggestion ? `; ${suggestion} is the closest one it defines` : ""}. Whatever it was meant to set is not applied.`,
-            fix: metadataFix(view, block.object, [{ metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: after } }], suggestion ? `Rename ${key} to ${suggestion}.` : `Remove ${key}; Istio has no such annotation.`),
-            verify: [analyzeCommand(block.object)],
-          }),
-        );
-      }
+    for (const { block, key, value, known, path } of istioAnnotationsOf(view)) {
+      if (known || (block.kind === "Pod" && isSidecarAnnotation(key))) continue;
+      const suggestion = likelyMeant(key);
+      const after = suggestion ? { [suggestion]: value } : {};
+      findings.push(
+        istioFinding(this, view, {
+          object: block.object,
+          code: "IST0108",
+          args: [key],
+          path,
+          summary: `${blockLabel(block)}: unknown Istio annotation ${key}${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
+          cause: `Istio defines no annotation ${key}, so it ignores it${suggestion ? `; ${suggestion} is the closest one it defines` : ""}. Whatever it was meant to set is not applied.`,
+          fix: metadataFix(view, block.object, [{ metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: after } }], suggestion ? `Rename ${key} to ${suggestion}.` : `Remove ${key}; Istio has no such annotation.`),
+          verify: [analyzeCommand(block.object)],
+        }),
+      );
     }
     return findings;
   },
