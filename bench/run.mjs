@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Scale benchmark: for each size, generates a synthetic snapshot (bench/generate-snapshot.mjs) in a
 // temporary folder, then loads and analyses it in a fresh child process so that peak RSS is per size.
+// The child gets the heap the CLI would run with for that much input (Node's default, or the larger one
+// ktriage restarts itself with: src/cli/heap.ts).
 // Prints one line per size:
 //
 //   pods=10000 events=50000 load_ms=... analyze_ms=... rss_mb=...
@@ -13,7 +15,8 @@
 // Needs a build (dist/, or BENCH_DIST=<dir>); runs `npm run build` when dist/ is missing.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, totalmem } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -39,11 +42,14 @@ async function main(args) {
       process.exit(2);
     }
   }
+  const { heapFlagsFor } = await import(pathToFileURL(join(DIST, "cli", "heap.js")).href);
   for (const pods of sizes) {
     const dir = join(tmpdir(), `ktriage-bench-${pods}`);
     process.stderr.write(`bench: generating ${pods} pods in ${dir}\n`);
     const generated = JSON.parse(execFileSync(process.execPath, [join(HERE, "generate-snapshot.mjs"), "--pods", String(pods), "--out", dir], { encoding: "utf8", maxBuffer: 1 << 20 }).trim());
-    const child = spawnSync(process.execPath, ["--max-old-space-size=8192", fileURLToPath(import.meta.url), "--measure", dir], { encoding: "utf8", maxBuffer: 1 << 20, timeout: TIMEOUT_S * 1000 });
+    // The heap the CLI would run with for this much input: Node's default, or the one ktriage restarts itself with.
+    const sizing = heapFlagsFor(generated.bytes, getHeapStatistics().heap_size_limit, totalmem());
+    const child = spawnSync(process.execPath, [...(sizing?.flags ?? []), fileURLToPath(import.meta.url), "--measure", dir], { encoding: "utf8", maxBuffer: 1 << 20, timeout: TIMEOUT_S * 1000 });
     const reports = child.stdout.trim().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
     const loaded = reports.find((report) => report.phase === "loaded");
     const result = reports.find((report) => report.phase === "analysed");

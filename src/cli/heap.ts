@@ -13,6 +13,21 @@ const RESTARTED = "KTRIAGE_HEAP_MB";
 let listedBytes = 0;
 
 /**
+ * The V8 heap flags for reading `bytes` of input, or undefined when the default heap (`limitBytes`)
+ * is enough. The old generation starts at the expected size, so V8 does not run full collections
+ * on the way up to it while the inputs are parsed.
+ */
+export function heapFlagsFor(bytes: number, limitBytes: number, machineBytes: number): { flags: string[]; heapMb: number; wantedMb: number } | undefined {
+  const needed = bytes * HEAP_PER_INPUT_BYTE + BASE_HEAP;
+  if (needed <= limitBytes * 0.85) return undefined;
+  const wantedMb = Math.ceil((needed * 1.25) / MB);
+  const heapMb = Math.min(wantedMb, Math.floor((machineBytes * 0.85) / MB));
+  if (heapMb <= limitBytes / MB) return undefined;
+  const initialMb = Math.min(Math.ceil(needed / MB), heapMb);
+  return { flags: [`--max-old-space-size=${heapMb}`, `--initial-old-space-size=${initialMb}`], heapMb, wantedMb };
+}
+
+/**
  * Node's default heap limit (about 4 GB) is too small for very large snapshots (100k pods, 2 GB of
  * JSON): V8 would abort with an out-of-memory stack trace. Called with the size of the inputs about
  * to be read (the loader lists them first); when they need more than the limit, ktriage runs itself
@@ -21,17 +36,14 @@ let listedBytes = 0;
 export function ensureHeapFor(bytes: number): void {
   listedBytes += bytes;
   if (process.env[RESTARTED] !== undefined) return;
-  const limit = getHeapStatistics().heap_size_limit;
-  if (listedBytes * HEAP_PER_INPUT_BYTE + BASE_HEAP <= limit * 0.85) return;
-  const wanted = Math.ceil(((listedBytes * HEAP_PER_INPUT_BYTE + BASE_HEAP) * 1.25) / MB);
-  const available = Math.floor((totalmem() * 0.85) / MB);
-  const heapMb = Math.min(wanted, available);
-  if (heapMb <= limit / MB) return;
-  if (heapMb < wanted) {
-    process.stderr.write(`ktriage: the inputs are ${(listedBytes / 1024 ** 3).toFixed(1)} GB on disk and need about ${(wanted / 1024).toFixed(1)} GB of memory; this machine has ${(totalmem() / 1024 ** 3).toFixed(1)} GB. Trying with ${(heapMb / 1024).toFixed(1)} GB.\n`);
+  const sizing = heapFlagsFor(listedBytes, getHeapStatistics().heap_size_limit, totalmem());
+  if (!sizing) return;
+  const { flags, heapMb, wantedMb } = sizing;
+  if (heapMb < wantedMb) {
+    process.stderr.write(`ktriage: the inputs are ${(listedBytes / 1024 ** 3).toFixed(1)} GB on disk and need about ${(wantedMb / 1024).toFixed(1)} GB of memory; this machine has ${(totalmem() / 1024 ** 3).toFixed(1)} GB. Trying with ${(heapMb / 1024).toFixed(1)} GB.\n`);
   }
   const [script, ...args] = process.argv.slice(1);
-  const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${heapMb}`, script!, ...args], {
+  const child = spawnSync(process.execPath, [...process.execArgv, ...flags, script!, ...args], {
     stdio: "inherit",
     env: { ...process.env, [RESTARTED]: String(heapMb) },
   });

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { heapFlagsFor } from "../../src/cli/heap.js";
 
 const root = resolve(__dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "ktriage-heap-"));
@@ -33,5 +34,25 @@ describe("inputs larger than Node's heap", () => {
     const report = JSON.parse(result.stdout) as { findings: unknown[]; inputs: { objects: number } };
     expect(report.inputs.objects).toBeGreaterThan(1500);
     expect(report.findings.length).toBeGreaterThan(50);
+  });
+});
+
+describe("heap sizing", () => {
+  const GB = 1024 ** 3;
+  it("keeps Node's default heap for inputs that fit in it", () => {
+    expect(heapFlagsFor(209e6, 4 * GB, 24 * GB)).toBeUndefined();
+  });
+
+  it("sizes the heap for 2 GB of snapshot: 2.5 bytes of heap a byte of input, plus a quarter", () => {
+    const sizing = heapFlagsFor(2.09e9, 4.05 * GB, 24 * GB)!;
+    expect(sizing.heapMb).toBe(sizing.wantedMb);
+    expect(sizing.heapMb).toBeGreaterThan(6000);
+    expect(sizing.flags).toEqual([`--max-old-space-size=${sizing.heapMb}`, expect.stringMatching(/^--initial-old-space-size=\d+$/)]);
+  });
+
+  it("never asks for more than 85% of the machine's memory", () => {
+    const sizing = heapFlagsFor(20e9, 4 * GB, 24 * GB)!;
+    expect(sizing.heapMb).toBe(Math.floor((24 * GB * 0.85) / 1024 ** 2));
+    expect(sizing.wantedMb).toBeGreaterThan(sizing.heapMb);
   });
 });
