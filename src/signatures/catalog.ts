@@ -19,6 +19,12 @@ export interface LogSignature {
   example: string;
   /** Where that line was seen. */
   source: string;
+  /**
+   * The line that names the error when it is not the matching one: `following-exception` for a
+   * Python traceback, whose exception (`KeyError: 'API_URL'`) is the first unindented line after
+   * the frames.
+   */
+  namedBy?: "following-exception";
 }
 
 const REF = "../shared/reference/log-signatures.tsv";
@@ -1068,6 +1074,7 @@ export const LOG_SIGNATURES: readonly LogSignature[] = [
     keyword: "traceback (most recent call last)",
     pattern: /Traceback \(most recent call last\)/,
     weight: 40,
+    namedBy: "following-exception",
     example: "Traceback (most recent call last):",
     source: "https://github.com/kubeedge/sedna/issues/320",
   },

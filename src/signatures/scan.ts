@@ -148,12 +148,14 @@ export function scanLogs(streams: readonly LogStream[], catalog: CompiledCatalog
       const stamp = TIMESTAMP_PREFIX.exec(text);
       const body = stamp ? text.slice(stamp[0].length) : text;
       for (const { signature, groups } of matchLine(body, catalog, stamp ? body.toLowerCase() : lower)) {
+        const named = signature.namedBy === "following-exception" ? followingException(lines, index) : index;
+        const namedText = lines[named]!;
         matches.push({
           signature,
           stream,
-          line: stream.firstLine + index,
-          index,
-          text: text.length > MAX_EVIDENCE_LINE ? `${text.slice(0, MAX_EVIDENCE_LINE)}…` : text,
+          line: stream.firstLine + named,
+          index: named,
+          text: namedText.length > MAX_EVIDENCE_LINE ? `${namedText.slice(0, MAX_EVIDENCE_LINE)}…` : namedText,
           previous: stream.previous,
           groups,
         });
@@ -161,6 +163,19 @@ export function scanLogs(streams: readonly LogStream[], catalog: CompiledCatalog
     }
   }
   return matches;
+}
+
+/** Python's `Traceback (most recent call last):` is followed by indented frames, then the exception line. */
+const FRAME_LINES_SEARCHED = 400;
+
+function followingException(lines: readonly string[], traceback: number): number {
+  const last = Math.min(lines.length, traceback + 1 + FRAME_LINES_SEARCHED);
+  for (let index = traceback + 1; index < last; index++) {
+    const line = TIMESTAMP_PREFIX.exec(lines[index]!) ? lines[index]!.replace(TIMESTAMP_PREFIX, "") : lines[index]!;
+    if (line.trim() === "" || /^\s/.test(line)) continue;
+    return /^[A-Za-z_][\w.]*(?::|$)/.test(line) ? index : traceback;
+  }
+  return traceback;
 }
 
 /**

@@ -11,7 +11,8 @@ const PATTERNS: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, "[REDACTED JWT]"],
   [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, "$1:[REDACTED]@"],
   [
-    new RegExp(`("?[A-Za-z0-9_.-]*${SECRET_WORDS}[A-Za-z0-9_.-]*"?\\s*[:=]\\s*"?)(?!Bearer\\b|Basic\\b|\\[REDACTED)([^"\\s,;&}]+)`, "gi"),
+    // A key ending in Error/Exception/Warning/Failure is an exception's name (`NoCredentialsError: Unable to ...`), not a key.
+    new RegExp(`("?[A-Za-z0-9_.-]*${SECRET_WORDS}[A-Za-z0-9_.-]*(?<!Error|Exception|Warning|Failure)"?\\s*[:=]\\s*"?)(?!Bearer\\b|Basic\\b|\\[REDACTED)([^"\\s,;&}]+)`, "gi"),
     (_match: string, key: string, value: string) => (value.length === 0 || value === "REDACTED" ? `${key}${value}` : `${key}[REDACTED]`),
   ],
   [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, "[REDACTED AWS KEY]"],

@@ -13,6 +13,14 @@ describe("redact", () => {
     expect(out).toContain(expected);
   });
 
+  it("leaves exception names and their messages alone, but still masks a value after them", () => {
+    const boto = "botocore.exceptions.NoCredentialsError: Unable to locate credentials";
+    expect(redact(boto)).toBe(boto);
+    const jwt = "jwt.exceptions.InvalidTokenError: Signature has expired";
+    expect(redact(jwt)).toBe(jwt);
+    expect(redact("AuthenticationFailure: password=hunter2")).toBe("AuthenticationFailure: password=[REDACTED]");
+  });
+
   it("leaves kubelet messages about keys alone", () => {
     const message = "Error: couldn't find key passwrod in Secret lab/db-secret";
     expect(redact(message)).toBe(message);

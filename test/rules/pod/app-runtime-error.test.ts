@@ -44,7 +44,22 @@ testRule(appRuntimeError, {
       files: { "pod.json": crashing(1) },
       logs: log('Traceback (most recent call last):\n  File "/app/main.py", line 12, in <module>\n    limit = int(os.environ.get("BATCH_LIMIT", "ten"))\nValueError: invalid literal for int() with base 10: \'ten\'\n'),
       now: NOW,
-      expect: { category: "app-runtime-error" },
+      expect: { category: "app-runtime-error", summary: /ValueError: invalid literal for int\(\) with base 10: 'ten'/, evidence: [/previous log line 4: ValueError/] },
+    },
+    {
+      name: "Python traceback through a library: the verdict is the exception, not the Traceback line",
+      files: { "pod.json": crashing(1) },
+      logs: log(
+        "2025-06-02 10:30:02,118 INFO export: exporting orders for 2025-05 to s3://acme-reports\n" +
+          "Traceback (most recent call last):\n" +
+          '  File "/app/export.py", line 52, in upload\n' +
+          "    s3.upload_file(path, bucket, key)\n" +
+          '  File "/usr/local/lib/python3.12/site-packages/botocore/auth.py", line 418, in add_auth\n' +
+          "    raise NoCredentialsError()\n" +
+          "botocore.exceptions.NoCredentialsError: Unable to locate credentials\n",
+      ),
+      now: NOW,
+      expect: { category: "app-runtime-error", summary: /NoCredentialsError: Unable to locate credentials/, evidence: [/previous log line 7: botocore.exceptions.NoCredentialsError/] },
     },
   ],
 });
