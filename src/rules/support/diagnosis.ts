@@ -771,7 +771,8 @@ function diagnoseContainer(container: ContainerContext, now: Date): Cause | unde
 function schedulingSubcause(message: string): { detail: string; words: string } {
   if (/unbound (?:immediate )?PersistentVolumeClaims|persistentvolumeclaim "[^"]+" not found|volume node affinity conflict/i.test(message)) return { detail: "unbound-pvc", words: "a PersistentVolumeClaim it mounts is not bound (or its volume is pinned to other nodes)" };
   if (/Insufficient (cpu|memory|ephemeral-storage|pods|[\w./-]+)/i.test(message)) {
-    const resource = /Insufficient ([\w./-]+)/i.exec(message)![1]!;
+    // The scheduler ends the clause with a period: "2 Insufficient memory. preemption: ..."; nvidia.com/gpu has dots of its own.
+    const resource = /Insufficient ([\w./-]*[\w/-])/i.exec(message)![1]!;
     return { detail: `insufficient-${resource.replace(/[^\w-]/g, "-")}`, words: `no node has enough free ${resource} for its requests` };
   }
   if (/didn't match Pod's node affinity\/selector|node\(s\) didn't match node selector|didn't match pod affinity|didn't match pod anti-affinity/i.test(message)) return { detail: "selector", words: "no node matches its nodeSelector / node affinity (or pod (anti-)affinity)" };
