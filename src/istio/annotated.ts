@@ -1,6 +1,7 @@
 import { meshSubjects } from "../mesh/subjects.js";
 import type { Fix } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
+import { templateChangeCommands } from "../rules/support/workload.js";
 import { yamlText } from "../rules/support/yaml-text.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { ANNOTATED_KINDS, ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "./annotation-catalogue.js";
@@ -114,10 +115,14 @@ export function metadataFix(view: ClusterView, object: KubeObject, changes: Read
   const namespace = namespaceOf(object);
   const target = `${object.kind} ${namespace ? `${namespace}/` : ""}${nameOf(object)}`;
   const file = view.loadedOf(object)?.origin.file;
+  const touchesTemplate = changes.some((change) => change.metadataPath.length > 1);
+  const owner = { kind: object.kind, name: nameOf(object), ...(namespace ? { namespace } : {}) };
   const commands =
     view.mode === "lint"
       ? [`kubectl apply --dry-run=server -f ${file && file !== "-" ? file : `<file with ${target}>`}`, `kubectl apply -f ${file && file !== "-" ? file : `<file with ${target}>`}`]
-      : [`kubectl patch ${object.kind.toLowerCase()} ${nameOf(object)}${namespace ? ` -n ${namespace}` : ""} --type merge -p '${JSON.stringify(patch)}'`];
+      : touchesTemplate
+        ? templateChangeCommands(owner, JSON.stringify(patch), "merge")
+        : [`kubectl patch ${object.kind.toLowerCase()} ${nameOf(object)}${namespace ? ` -n ${namespace}` : ""} --type merge -p '${JSON.stringify(patch)}'`];
   return { description, yaml: { target, before: yamlText(before).trimEnd(), after: yamlText(after).trimEnd() }, patch: JSON.stringify(patch), commands };
 }
 

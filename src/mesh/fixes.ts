@@ -1,7 +1,6 @@
 import type { Fix } from "../model/finding.js";
-import type { TemplateOwner } from "../rules/support/workload.js";
+import { templateChangeCommands, type TemplateOwner } from "../rules/support/workload.js";
 import { yamlText } from "../rules/support/yaml-text.js";
-import { ns } from "./evidence.js";
 
 function nest(path: readonly string[], value: unknown): Record<string, unknown> {
   return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as Record<string, unknown>);
@@ -20,13 +19,7 @@ export function annotationFix(owner: TemplateOwner, before: Record<string, strin
   const metadataPath = owner.kind === "Pod" ? ["metadata"] : [...owner.templatePath, "metadata"];
   const patch = JSON.stringify(nest(metadataPath, { annotations: after }));
   const target = `${owner.kind} ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`;
-  const commands =
-    owner.kind === "Pod"
-      ? [`kubectl get pod ${owner.name}${ns(owner.namespace)} -o yaml > pod.yaml   # add the annotations under metadata.annotations, then:`, "kubectl replace --force -f pod.yaml"]
-      : [
-          `kubectl patch ${owner.kind.toLowerCase()} ${owner.name}${ns(owner.namespace)} --type strategic -p '${patch}'`,
-          ...(["Deployment", "StatefulSet", "DaemonSet"].includes(owner.kind) ? [`kubectl rollout status ${owner.kind.toLowerCase()}/${owner.name}${ns(owner.namespace)}`] : []),
-        ];
+  const commands = templateChangeCommands(owner, patch, "strategic");
   return {
     description,
     yaml: {
@@ -34,7 +27,7 @@ export function annotationFix(owner: TemplateOwner, before: Record<string, strin
       before: toYaml(nest(metadataPath, { annotations: Object.keys(before).length > 0 ? before : {} })),
       after: toYaml(nest(metadataPath, { annotations: after })),
     },
-    patch,
+    ...(owner.kind === "Job" || owner.kind === "Pod" ? {} : { patch }),
     commands: [...commands, ...extraCommands],
   };
 }

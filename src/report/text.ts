@@ -103,6 +103,34 @@ function groupRepeated(findings: readonly Finding[]): { single: Finding[]; group
   };
 }
 
+/**
+ * Pods with the very same finding (rule, namespace, container and summary: the replicas of one
+ * Deployment, the retries of one Job) are shown once, with the other pods named under it.
+ */
+function collapseSamePods(findings: readonly Finding[]): { single: Finding[]; samePods: Map<Finding, Finding[]> } {
+  const firstByKey = new Map<string, Finding>();
+  const samePods = new Map<Finding, Finding[]>();
+  const single: Finding[] = [];
+  for (const finding of findings) {
+    const r = finding.resource;
+    if (r.kind !== "Pod") {
+      single.push(finding);
+      continue;
+    }
+    const key = `${finding.rule}|${r.namespace ?? ""}|${r.container ?? ""}|${finding.summary}`;
+    const first = firstByKey.get(key);
+    if (!first) {
+      firstByKey.set(key, finding);
+      single.push(finding);
+      continue;
+    }
+    let list = samePods.get(first);
+    if (!list) samePods.set(first, (list = []));
+    list.push(finding);
+  }
+  return { single, samePods };
+}
+
 function renderGroup(group: Finding[], options: RenderOptions, c: Colors): string[] {
   const first = group[0]!;
   const names = group.map((f) => `${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ""}${f.resource.name}`);
@@ -145,9 +173,15 @@ export function renderText(report: Report, options: RenderOptions): string {
   } else if (report.findings.length === 0) {
     out.push(c.green("✔ No problems found."));
   }
-  const { single, grouped } = options.verbose ? { single: report.findings, grouped: [] } : groupRepeated(report.findings);
+  const { single: all, grouped } = options.verbose ? { single: report.findings, grouped: [] } : groupRepeated(report.findings);
+  const { single, samePods } = options.verbose ? { single: all, samePods: new Map<Finding, Finding[]>() } : collapseSamePods(all);
   single.forEach((finding, index) => {
     out.push(...renderFinding(finding, options, c));
+    const same = samePods.get(finding);
+    if (same) {
+      const names = same.map((other) => other.resource.name);
+      out.push(...wrap(`Same finding on ${same.length} more pod${same.length === 1 ? "" : "s"}: ${names.slice(0, 8).join(", ")}${names.length > 8 ? `, +${names.length - 8} more` : ""} (--verbose shows each)`, options.width, "   ", "   ").map((line) => c.dim(line)));
+    }
     if (index < single.length - 1) out.push("");
   });
   if (grouped.length > 0) {

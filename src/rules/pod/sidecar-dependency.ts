@@ -1,4 +1,6 @@
 import type { Fix } from "../../model/finding.js";
+import { annotationFix } from "../../mesh/fixes.js";
+import { parseProxyConfigAnnotation } from "../../mesh/mesh-config.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
 import { templateFix, type JsonObject } from "../support/workload.js";
 
@@ -7,18 +9,17 @@ function fix(context: FixContext): Fix {
   const port = context.d.cause.detail.port ?? "15000";
   const owner = context.owner;
   if (sidecar === "istio-proxy" && owner) {
-    const annotations = { "proxy.istio.io/config": '{ "holdApplicationUntilProxyStarts": true }' };
     const path = owner.kind === "Pod" ? [] : owner.templatePath;
-    const wrap = (value: JsonObject): JsonObject => path.reduceRight<JsonObject>((inner, key) => ({ [key]: inner }), value);
-    const before = (owner.object ? (path.reduce<unknown>((node, key) => (node as JsonObject | undefined)?.[key], owner.object) as JsonObject | undefined)?.metadata : undefined) as JsonObject | undefined;
-    const patch = JSON.stringify(wrap({ metadata: { annotations } }));
-    const ns = context.names.ns;
-    return {
-      description: "Start the app only after istio-proxy is ready: set holdApplicationUntilProxyStarts for this workload (or mesh-wide in meshConfig.defaultConfig)",
-      yaml: { target: `${owner.kind} ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`, before: `metadata:\n  annotations: ${JSON.stringify(before?.annotations ?? {})}`, after: `metadata:\n  annotations:\n    proxy.istio.io/config: '{ "holdApplicationUntilProxyStarts": true }'` },
-      patch,
-      commands: owner.kind === "Pod" ? [`kubectl delete pod ${owner.name}${ns}   # recreate it from its manifest with the annotation`] : [`kubectl patch ${owner.kind.toLowerCase()} ${owner.name}${ns} --type strategic -p '${patch}'`],
-    };
+    const metadata = owner.object ? ((path.reduce<unknown>((node, key) => (node as JsonObject | undefined)?.[key], owner.object) as JsonObject | undefined)?.metadata as JsonObject | undefined) : undefined;
+    const current = (metadata?.annotations as Record<string, string> | undefined)?.["proxy.istio.io/config"];
+    // Keep what the annotation already sets; add the one field.
+    const existing = current === undefined ? {} : (parseProxyConfigAnnotation(current).value ?? {});
+    return annotationFix(
+      owner,
+      current === undefined ? {} : { "proxy.istio.io/config": current },
+      { "proxy.istio.io/config": JSON.stringify({ ...existing, holdApplicationUntilProxyStarts: true }) },
+      "Start the app only after istio-proxy is ready: set holdApplicationUntilProxyStarts for this workload (or mesh-wide in meshConfig.defaultConfig)",
+    );
   }
   const probe = { exec: { command: ["sh", "-c", `nc -z localhost ${port}`] }, failureThreshold: 60, periodSeconds: 2 };
   if (owner && context.current) {

@@ -49,7 +49,7 @@ export const proxyConfigError = defineRule({
       ].join("; ");
       const nullPatch = Object.fromEntries(problems.filter((problem) => problem.unknown).map((problem) => [problem.key, null]));
       const fix = annotationFix(subject.owner, before, { ...after, ...Object.fromEntries(malformed.map((problem) => [problem.key, "<valid value>"])) }, `${description[0]?.toUpperCase() ?? ""}${description.slice(1)}; then roll the workload out so the pods are injected again.`);
-      if (Object.keys(nullPatch).length > 0 && subject.owner.kind !== "Pod") {
+      if (Object.keys(nullPatch).length > 0 && subject.owner.kind !== "Pod" && subject.owner.kind !== "Job") {
         fix.commands.unshift(`kubectl patch ${kubectlRef(subject.owner)}${ns(subject.namespace)} --type merge -p '${JSON.stringify({ spec: { template: { metadata: { annotations: nullPatch } } } })}'   # removes the misspelt keys`);
       }
       findings.push({

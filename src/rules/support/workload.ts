@@ -141,15 +141,27 @@ export function templateFix(owner: TemplateOwner, beforeSpec: JsonObject, afterS
     after: toYaml(wrap(afterSpec)),
   };
   const patch = JSON.stringify(wrap(afterSpec));
+  return { description, yaml, ...(owner.kind === "Job" || owner.kind === "Pod" ? {} : { patch }), commands: [...templateChangeCommands(owner, patch, "strategic"), ...extraCommands] };
+}
+
+/**
+ * The commands that change a pod template in the cluster: a patch and the rollout for workloads; for
+ * a bare Pod and for a Job, whose pod template the API server refuses to change, re-creating it.
+ */
+export function templateChangeCommands(owner: { kind: string; name: string; namespace?: string }, patch: string, type: "strategic" | "merge"): string[] {
   const ns = namespaceFlag(owner.namespace);
-  const commands =
-    owner.kind === "Pod"
-      ? [`kubectl get pod ${owner.name}${ns} -o yaml > pod.yaml   # edit as shown, then:`, `kubectl replace --force -f pod.yaml`]
-      : [
-          `kubectl patch ${owner.kind.toLowerCase()} ${owner.name}${ns} --type strategic -p '${patch}'`,
-          ...(["Deployment", "StatefulSet", "DaemonSet"].includes(owner.kind) ? [`kubectl rollout status ${kubectlRef(owner)}${ns}`] : []),
-        ];
-  return { description, yaml, patch, commands: [...commands, ...extraCommands] };
+  switch (owner.kind) {
+    case "Pod":
+      return [`kubectl get pod ${owner.name}${ns} -o yaml > pod.yaml   # edit as shown, then:`, "kubectl replace --force -f pod.yaml"];
+    case "Job":
+      return [`kubectl delete job ${owner.name}${ns}   # a Job's pod template cannot be changed: re-create it`, "kubectl apply -f <the Job's manifest, edited as shown>"];
+    default:
+      return [
+        `kubectl patch ${owner.kind.toLowerCase()} ${owner.name}${ns} --type ${type} -p '${patch}'${owner.kind === "CronJob" ? "   # the next Job it creates gets the change" : ""}`,
+        ...(["Deployment", "StatefulSet", "DaemonSet"].includes(owner.kind) ? [`kubectl rollout status ${kubectlRef(owner)}${ns}`] : []),
+        ...(owner.kind === "ReplicaSet" ? [`kubectl delete pods${ns} -l <the ReplicaSet's selector>   # a ReplicaSet does not replace running pods`] : []),
+      ];
+  }
 }
 
 function nest(path: string[], value: JsonObject): JsonObject {
