@@ -210,3 +210,44 @@ export function meaningfulTail(stream: LogStream, count = 5): Array<{ line: numb
 }
 
 export { compile as compileCatalog };
+
+const LEADING_TIMESTAMP = [
+  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\s+/, // RFC 3339, Python logging
+  /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?\s+/, // Go's log package
+  /^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\] /, // klog
+];
+const LOGFMT_VALUE = (key: string) => new RegExp(`(?:^|\\s)${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|(\\S+))`);
+
+/**
+ * What a log line says, without its timestamp and structure: the `msg` and `err` of a logfmt or JSON
+ * line, the text after a timestamp otherwise. For verdicts; evidence keeps the whole line.
+ */
+export function logMessage(line: string): string {
+  let text = line.trim();
+  if (text.startsWith("{")) {
+    try {
+      const record = JSON.parse(text) as Record<string, unknown>;
+      const message = [record.msg ?? record.message, record.error ?? record.err].filter((part): part is string => typeof part === "string" && part !== "");
+      if (message.length > 0) return message.join(": ");
+    } catch {
+      // not JSON after all: read it as text
+    }
+  }
+  if (/(?:^|\s)msg=/.test(text)) {
+    const value = (key: string) => {
+      const match = LOGFMT_VALUE(key).exec(text);
+      return match ? (match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : match[2]) : undefined;
+    };
+    const message = [value("msg"), value("err") ?? value("error")].filter((part): part is string => part !== undefined && part !== "");
+    if (message.length > 0) return message.join(": ");
+  }
+  for (const pattern of LEADING_TIMESTAMP) text = text.replace(pattern, "");
+  // klog's structured form: "message" key="value" ...
+  const structured = /^"((?:[^"\\]|\\.)*)"(?=\s+[\w.-]+=|$)/.exec(text);
+  if (structured) {
+    const err = LOGFMT_VALUE("err").exec(text);
+    const message = structured[1]!.replace(/\\(.)/g, "$1");
+    return err ? `${message}: ${(err[1] ?? err[2]!).replace(/\\(.)/g, "$1")}` : message;
+  }
+  return text;
+}

@@ -1,4 +1,5 @@
 import type { Fix } from "../../model/finding.js";
+import { logMessage } from "../../signatures/scan.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
 import { templateFix } from "../support/workload.js";
 
@@ -29,7 +30,7 @@ export const appRuntimeError = podCauseRule({
     references: ["seed 001 row 1, section 6"],
   },
   equivalents: ["k8sgpt:Pod"],
-  explain: (context) => `The application fails in its own code${context.d.cause.match ? `: ${context.d.cause.match.text.trim().slice(0, 200)}` : ""}${context.d.cause.terminated ? ` and exits ${context.d.cause.terminated.exitCode}` : ""}. Kubernetes restarts it and it fails the same way.`,
+  explain: (context) => `The application fails in its own code${context.d.cause.match ? `: ${logMessage(context.d.cause.match.text).slice(0, 200)}` : ""}${context.d.cause.terminated ? ` and exits ${context.d.cause.terminated.exitCode}` : ""}. Kubernetes restarts it and it fails the same way.`,
   fix,
   verify: (n) => [logsCommand(n), ...restartVerify(n)],
 });

@@ -1,7 +1,7 @@
 import type { Category } from "../../model/categories.js";
 import type { Evidence, Severity } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
-import { matchLine, strongestMatch, type LogMatch } from "../../signatures/scan.js";
+import { logMessage, matchLine, strongestMatch, type LogMatch } from "../../signatures/scan.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { eventEvidence, logEvidence, terminatedEvidence, waitingEvidence } from "./evidence.js";
 import { podContexts, type ContainerContext, type PodContext } from "./pod-context.js";
@@ -521,7 +521,7 @@ function causeFromLog(container: ContainerContext, match: LogMatch, terminated: 
     category,
     confidence,
     severity: "error",
-    summary: `${displayContainer(container)} crashes: ${match.text.trim().slice(0, 160)}`,
+    summary: `${displayContainer(container)} crashes: ${logMessage(match.text).slice(0, 160)}`,
     cause: "",
     evidence,
     match,
