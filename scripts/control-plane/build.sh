@@ -3,7 +3,7 @@
 #   kube-apiserver and etcd  from the k8s.io/kubernetes Go module (wrapper module in ./wrapper)
 #   kwok                     from sigs.k8s.io/kwok/cmd/kwok
 # Cache: ${KTRIAGE_CP_CACHE:-~/.cache/ktriage/control-plane}/<versions>/bin. Prints that bin directory last.
-# Requires Go (PATH or /usr/local/go/bin). A missing toolchain is an error, never a skip.
+# Requires Go (PATH or /usr/local/go/bin) unless the binaries are cached. A missing toolchain is an error, never a skip.
 set -euo pipefail
 
 KUBERNETES_VERSION="${KUBERNETES_VERSION:-v1.33.13}"
@@ -15,17 +15,22 @@ bin="${dest}/bin"
 
 log() { printf '[control-plane build] %s\n' "$*" >&2; }
 
-if ! command -v go >/dev/null 2>&1; then
-  if [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:${PATH}"; else
-    log "ERROR: Go toolchain not found (PATH or /usr/local/go/bin). Install Go >= 1.24 to build kube-apiserver, etcd and kwok."
-    exit 2
-  fi
-fi
-
 if [ -x "${bin}/kube-apiserver" ] && [ -x "${bin}/etcd" ] && [ -x "${bin}/kwok" ]; then
   log "cached: ${bin}"
   echo "${bin}"
   exit 0
+fi
+
+# Go is needed only to build. Searched on PATH, then in KTRIAGE_GO_DIRS (default: the official tarball's place).
+if ! command -v go >/dev/null 2>&1; then
+  go_dirs="${KTRIAGE_GO_DIRS:-/usr/local/go/bin}"
+  for dir in ${go_dirs//:/ }; do
+    if [ -x "${dir}/go" ]; then export PATH="${dir}:${PATH}"; break; fi
+  done
+  if ! command -v go >/dev/null 2>&1; then
+    log "ERROR: Go toolchain not found (PATH or ${go_dirs}). Install Go >= 1.24 to build kube-apiserver, etcd and kwok (https://go.dev/dl/), or put already built binaries in ${bin}."
+    exit 2
+  fi
 fi
 
 # One build at a time, even when several test workers start together.
