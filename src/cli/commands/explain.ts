@@ -8,7 +8,7 @@ function describeRule(rule: Rule): string {
   const lines = [
     `${rule.id} — ${rule.title}`,
     `category: ${rule.category} · severity: ${rule.severity}${rule.equivalents.length ? ` · equivalents: ${rule.equivalents.join(", ")}` : ""}`,
-    `reads: ${rule.inputs.join(", ")} · runs in: ${rule.scopes.join(", ")}`,
+    `reads: ${rule.inputs.join(", ")} · runs in: ${rule.scopes.join(", ")}${rule.optIn ? ` · opt-in: --enable ${rule.id}` : ""}`,
     "",
     "Cause",
     `  ${rule.docs.cause}`,
