@@ -59,6 +59,8 @@ function collectBlocks(view: ClusterView): AnnotatedMetadata[] {
     if (kind === "Pod") continue;
     for (const object of view.kind(kind)) {
       if (!hasIstioAnnotation(object.metadata?.annotations)) continue;
+      // The Deployment controller copies its annotations to its ReplicaSets: judged once, on the Deployment.
+      if (kind === "ReplicaSet" && object.metadata?.ownerReferences?.some((ref) => ref.kind === "Deployment")) continue;
       blocks.push({ object, kind, metadataPath: ["metadata"], annotations: stringMap(object.metadata?.annotations), labels: stringMap(object.metadata?.labels), initContainers: [] });
     }
   }

@@ -8,6 +8,14 @@ const pod = (annotations: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  na
 testRule(annotationMisplaced, {
   scope: "lint",
   valid: [
+    {
+      name: "a Deployment's ReplicaSet carries the Deployment's annotations: reported on the Deployment only",
+      mode: "live",
+      files: {
+        "rs.yaml":
+          "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: fortio-deploy-6d4f8b7c9\n  namespace: default\n  annotations:\n    deployment.kubernetes.io/revision: \"2\"\n    sidecar.istio.io/statsInclusionPrefixes: cluster.outbound\n  ownerReferences:\n  - apiVersion: apps/v1\n    kind: Deployment\n    name: fortio-deploy\n    uid: 5b0c6f0e-3c1f-4c8a-9a43-1d2e0f6a7b21\n    controller: true\nspec:\n  selector:\n    matchLabels:\n      app: fortio\n  template:\n    metadata:\n      labels:\n        app: fortio\n    spec:\n      containers:\n      - name: fortio\n        image: fortio/fortio:1.69.5\n",
+      },
+    },
     { name: "pod annotation in the pod template", mode: "lint", files: { "deploy.yaml": deployment("    deployment.kubernetes.io/revision: \"3\"\n", "      annotations:\n        sidecar.istio.io/proxyCPU: 200m\n") } },
     { name: "annotation that applies to any kind", mode: "lint", files: { "deploy.yaml": deployment("    galley.istio.io/analyze-suppress: IST0103\n") } },
     { name: "proxy.istio.io/config on a Pod", mode: "lint", files: { "pod.yaml": pod('    proxy.istio.io/config: "{}"\n') } },
