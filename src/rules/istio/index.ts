@@ -33,6 +33,7 @@ import { multiclusterServiceInconsistent } from "./multicluster-service-inconsis
 import { mtlsDestinationRuleConflict } from "./mtls-destinationrule-conflict.js";
 import { negativeCondition } from "./negative-condition.js";
 import { schemaValidation } from "./schema-validation.js";
+import { schemaWarning } from "./schema-warning.js";
 import { serviceAppProtocolUnknown } from "./service-app-protocol-unknown.js";
 import { serviceExternalNamePortName } from "./service-externalname-port-name.js";
 import { servicePortNameConvention } from "./service-port-name-convention.js";
@@ -99,6 +100,7 @@ export const istioRules: Rule[] = [
   mtlsDestinationRuleConflict,
   virtualServiceRouteWeights,
   schemaValidation,
+  schemaWarning,
   applicationUid1337,
   namespaceInjectionLabels,
   deploymentServicePortConflict,
