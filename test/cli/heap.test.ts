@@ -47,7 +47,7 @@ describe("heap sizing", () => {
     const sizing = heapFlagsFor(2.09e9, 4.05 * GB, 24 * GB)!;
     expect(sizing.heapMb).toBe(sizing.wantedMb);
     expect(sizing.heapMb).toBeGreaterThan(6000);
-    expect(sizing.flags).toEqual([`--max-old-space-size=${sizing.heapMb}`, expect.stringMatching(/^--initial-old-space-size=\d+$/)]);
+    expect(sizing.flags).toEqual([`--max-old-space-size=${sizing.heapMb}`, expect.stringMatching(/^--initial-old-space-size=\d+$/), "--max-semi-space-size=64"]);
   });
 
   it("never asks for more than 85% of the machine's memory", () => {
