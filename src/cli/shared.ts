@@ -46,7 +46,7 @@ export function addOutputOptions(command: Command, defaultFailOn: Severity | "no
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default(defaultFailOn))
     .option("--rule <id>", "run only this rule, or the rules under a prefix such as istio/; repeatable", collect, [])
     .option("--enable <id>", "also run this opt-in rule (ktriage rules marks them); repeatable", collect, [])
-    .option("--suppress <code=resource>", 'do not report an Istio code on a resource, as istioctl: "IST0102=Namespace frod", "IST0101=VirtualService *.default"; repeatable', collect, [])
+    .option("--suppress <code=resource>", 'do not report an Istio code or a rule on a resource, as istioctl: "IST0102=Namespace frod", "manifest/cpu-unset=Deployment *.batch"; repeatable', collect, [])
     .option("--show-skipped", "list the rules skipped for missing inputs (text output)")
     .option("--verbose", "text output: show every finding in full, even when one rule fires on many resources")
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)");
@@ -108,7 +108,8 @@ export function ruleSelection(options: { rule?: string[]; enable?: string[]; sup
   }
   const suppress = (options.suppress ?? []).map((value) => {
     const rule = parseSuppressRule(value);
-    if (!rule) throw new UsageError(`--suppress ${value}: expected CODE=Kind name.namespace, for example "IST0102=Namespace frod" or "IST0101=VirtualService *.default"`);
+    if (!rule) throw new UsageError(`--suppress ${value}: expected CODE=Kind name.namespace (CODE an IST code or a rule id), for example "IST0102=Namespace frod" or "manifest/cpu-unset=Deployment *.batch"`);
+    if (!rule.code.startsWith("IST") && !rules.some((candidate) => candidate.id === rule.code)) throw new UsageError(`--suppress ${value}: no rule ${rule.code} (ktriage rules lists them)`);
     return rule;
   });
   return { ...(only.length > 0 ? { only } : {}), ...(enable.length > 0 ? { enable } : {}), ...(suppress.length > 0 ? { suppress } : {}) };

@@ -14,7 +14,8 @@ export interface SuppressedFinding {
 
 /**
  * `--suppress` values as istioctl takes them: `CODE=Kind name.namespace` (`IST0102=Namespace frod`,
- * `IST0101=VirtualService *.default`); `*` matches any run of characters in the resource.
+ * `IST0101=VirtualService *.default`); `*` matches any run of characters in the resource. CODE may
+ * also be a ktriage rule id (`manifest/cpu-unset=Deployment *.batch`).
  */
 export interface SuppressRule {
   code: string;
@@ -22,7 +23,7 @@ export interface SuppressRule {
 }
 
 export function parseSuppressRule(value: string): SuppressRule | undefined {
-  const match = /^(IST\d{4})=(\S+) (\S+)$/.exec(value.trim());
+  const match = /^(IST\d{4}|[a-z]+\/[a-z0-9-]+)=(\S+) (\S+)$/.exec(value.trim());
   if (!match) return undefined;
   const pattern = `${match[2]} ${match[3]}`.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
   return { code: match[1]!, resource: new RegExp(`^${pattern}$`) };
@@ -36,15 +37,16 @@ function istioctlName(finding: Finding): string {
 
 /**
  * Splits findings into those to report and those the user suppressed: by the analyze-suppress
- * annotation on the resource, or by a --suppress rule. Only findings with an Istio code (IST…) can be
- * suppressed, as in istioctl; a finding is left out when any of its IST codes is suppressed.
+ * annotation on the resource, or by a --suppress rule naming one of its IST codes or its rule id.
+ * A finding is left out when any of its IST codes is suppressed, as in istioctl.
  */
 export function applySuppressions(view: ClusterView, findings: Finding[], rules: readonly SuppressRule[]): { kept: Finding[]; suppressed: SuppressedFinding[] } {
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
     const codes = finding.equivalents.filter((code) => /^IST\d{4}$/.test(code));
-    const hit = codes.length > 0 ? suppression(view, finding, codes, rules) : undefined;
+    const byRule = rules.find((rule) => rule.code === finding.rule && rule.resource.test(istioctlName(finding)));
+    const hit = byRule ? { code: finding.rule, by: "--suppress" as const } : codes.length > 0 ? suppression(view, finding, codes, rules) : undefined;
     if (hit) suppressed.push({ rule: finding.rule, code: hit.code, resource: istioctlName(finding), by: hit.by });
     else kept.push(finding);
   }

@@ -46,9 +46,16 @@ describe("suppressing Istio codes, as istioctl does", () => {
     expect(lint(virtualService(), ["IST0101=VirtualService *.prod"]).codes).toContain("IST0101");
   });
 
+  it("takes a ktriage rule id as the code too", () => {
+    const { suppressed } = lint(virtualService(), ["istio/virtualservice-subset-not-found=VirtualService reviews.default"]);
+    expect(suppressed).toContainEqual({ rule: "istio/virtualservice-subset-not-found", code: "istio/virtualservice-subset-not-found", resource: "VirtualService reviews.default", by: "--suppress" });
+    expect(lint(virtualService(), ["istio/virtualservice-subset-not-found=VirtualService reviews.default"]).codes).not.toContain("IST0101");
+  });
+
   it("rejects malformed --suppress values", () => {
     expect(parseSuppressRule("IST0101")).toBeUndefined();
     expect(parseSuppressRule("KIA1107=VirtualService reviews.default")).toBeUndefined();
     expect(parseSuppressRule("IST0101=VirtualService reviews.default")).toBeDefined();
+    expect(parseSuppressRule("manifest/cpu-unset=Deployment *.batch")).toBeDefined();
   });
 });
