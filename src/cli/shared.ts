@@ -64,8 +64,10 @@ export function exitCodeFor(findings: readonly Finding[], failOn: Severity | "no
   return highestSeverity(findings) >= SEVERITY_ORDER[failOn] ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
-export function toReport(command: string, view: ClusterView, result: EngineResult, findings: Finding[] = result.findings): Report {
-  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now, suppressed: result.suppressed };
+/** The report of a command; `keep` narrows the suppressed list as the command narrowed its findings. */
+export function toReport(command: string, view: ClusterView, result: EngineResult, findings: Finding[] = result.findings, keep: (finding: Finding) => boolean = () => true): Report {
+  const suppressed = result.suppressed.filter((item) => keep(item.finding));
+  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now, suppressed };
 }
 
 /** Prints the report and returns the exit code. */

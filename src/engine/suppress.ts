@@ -10,6 +10,8 @@ export interface SuppressedFinding {
   code: string;
   resource: string;
   by: "annotation" | "--suppress";
+  /** The finding itself, for commands that narrow what they report (lint's PATHs, -l, one pod); not in the JSON. */
+  finding: Finding;
 }
 
 /**
@@ -47,7 +49,7 @@ export function applySuppressions(view: ClusterView, findings: Finding[], rules:
     const codes = finding.equivalents.filter((code) => /^IST\d{4}$/.test(code));
     const byRule = rules.find((rule) => rule.code === finding.rule && rule.resource.test(istioctlName(finding)));
     const hit = byRule ? { code: finding.rule, by: "--suppress" as const } : codes.length > 0 ? suppression(view, finding, codes, rules) : undefined;
-    if (hit) suppressed.push({ rule: finding.rule, code: hit.code, resource: istioctlName(finding), by: hit.by });
+    if (hit) suppressed.push({ rule: finding.rule, code: hit.code, resource: istioctlName(finding), by: hit.by, finding });
     else kept.push(finding);
   }
   return { kept, suppressed };

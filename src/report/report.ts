@@ -41,7 +41,7 @@ export function toJsonDocument(report: Report): Record<string, unknown> {
     analyzedAt: report.now.toISOString(),
     findings: report.findings,
     skipped: report.skipped,
-    suppressed: report.suppressed ?? [],
+    suppressed: (report.suppressed ?? []).map(({ rule, code, resource, by }) => ({ rule, code, resource, by })),
     inputs: {
       sources: report.inputs.sources,
       objects: report.inputs.objects,

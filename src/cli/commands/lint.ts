@@ -83,8 +83,8 @@ Examples:
       onListed: ensureHeapFor,
     });
     const result = runRules(allRules, view, { scope: "lint", ...selection });
-    const findings = result.findings.filter((finding) => isReportable(finding, reportable, Boolean(flags.meshConfig || flags.meshNetworks)));
-    const report = toReport("lint", view, result, findings);
+    const keep = (finding: Finding) => isReportable(finding, reportable, Boolean(flags.meshConfig || flags.meshNetworks));
+    const report = toReport("lint", view, result, result.findings.filter(keep), keep);
     const code = await emit(report, flags);
     // A manifest that cannot be read would fail `kubectl apply`: it fails the lint like an error finding.
     const unreadable = view.inputs.problems.length > 0 && flags.failOn !== "none" ? EXIT_FINDINGS : EXIT_CLEAN;

@@ -52,8 +52,8 @@ Examples:
     const pod = choosePod(view, name, flags.namespace);
     if (name && !pod && view.mode === "live") throw new UsageError(`pod ${name} not found in namespace ${flags.namespace ?? "(context default)"}`);
     const result = runRules(allRules, view, { scope: "diagnose", ...selection });
-    const findings = pod ? result.findings.filter((finding) => isAbout(view, finding, pod)) : result.findings;
-    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, findings), flags));
+    const keep = (finding: Finding) => !pod || isAbout(view, finding, pod);
+    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, result.findings.filter(keep), keep), flags));
   });
   program.addCommand(command);
 }

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { runRules } from "../../engine/engine.js";
+import type { Finding } from "../../model/finding.js";
 import { allRules } from "../../rules/index.js";
 import { filterBySelector, gather, type InputFlags } from "../gather.js";
 import { addInputOptions, addOutputOptions, emit, toReport, type OutputOptions, ruleSelection } from "../shared.js";
@@ -23,8 +24,10 @@ Examples:
     const selection = ruleSelection(flags, allRules);
     const { view } = await gather(flags);
     const result = runRules(allRules, view, { scope: "diagnose", ...selection });
-    const findings = filterBySelector(view, result.findings, view.mode === "live" ? undefined : flags.selector);
-    program.setOptionValue("exitCode", await emit(toReport("scan", view, result, findings), flags));
+    const selector = view.mode === "live" ? undefined : flags.selector;
+    const findings = filterBySelector(view, result.findings, selector);
+    const keep = (finding: Finding) => filterBySelector(view, [finding], selector).length > 0;
+    program.setOptionValue("exitCode", await emit(toReport("scan", view, result, findings, keep), flags));
   });
   program.addCommand(command);
 }
