@@ -5,6 +5,7 @@
  * Tracing one request then parses a few kilobytes instead of the whole dump.
  */
 import { StreamingJsonParser } from "./stream-json.js";
+import { BACKSLASH, isJsonSpace, QUOTE } from "../util/json-chars.js";
 
 export interface SectionRange {
   type: string;
@@ -13,14 +14,8 @@ export interface SectionRange {
 }
 
 const ADMIN_TYPE = Buffer.from("type.googleapis.com/envoy.admin.v3.");
-const QUOTE = 34;
-const BACKSLASH = 92;
 /** Sections larger than this cannot become one string; they are parsed from bytes in chunks. */
 const STRING_LIMIT = 256 * 1024 * 1024;
-
-function isSpace(byte: number): boolean {
-  return byte === 32 || byte === 10 || byte === 13 || byte === 9;
-}
 
 /** Finds the config sections by their `@type`; undefined when the buffer does not look like a dump. */
 export function indexSections(buffer: Buffer): SectionRange[] | undefined {
@@ -33,13 +28,13 @@ export function indexSections(buffer: Buffer): SectionRange[] | undefined {
     let back = position - 1;
     if (buffer[back] !== QUOTE) return undefined;
     back--;
-    while (back > 0 && (isSpace(buffer[back]!) || buffer[back] === 58)) back--;
+    while (back > 0 && (isJsonSpace(buffer[back]!) || buffer[back] === 58)) back--;
     if (buffer.toString("latin1", back - 6, back + 1) !== '"@type"') {
       position = buffer.indexOf(ADMIN_TYPE, typeEnd);
       continue;
     }
     back -= 7;
-    while (back > 0 && isSpace(buffer[back]!)) back--;
+    while (back > 0 && isJsonSpace(buffer[back]!)) back--;
     if (buffer[back] !== 123) return undefined;
     starts.push({ type, start: back });
     position = buffer.indexOf(ADMIN_TYPE, typeEnd);
@@ -47,17 +42,17 @@ export function indexSections(buffer: Buffer): SectionRange[] | undefined {
   if (starts.length === 0) return undefined;
   // A complete dump ends with the configs list and the top object: `]}`.
   let tail = buffer.length - 1;
-  while (tail > 0 && isSpace(buffer[tail]!)) tail--;
+  while (tail > 0 && isJsonSpace(buffer[tail]!)) tail--;
   if (buffer[tail] !== 125) return undefined;
   tail--;
-  while (tail > 0 && isSpace(buffer[tail]!)) tail--;
+  while (tail > 0 && isJsonSpace(buffer[tail]!)) tail--;
   if (buffer[tail] !== 93) return undefined;
   const ranges: SectionRange[] = [];
   for (let i = 0; i < starts.length; i++) {
     let end = i + 1 < starts.length ? starts[i + 1]!.start : buffer.lastIndexOf(93 /* ] */);
     if (end < 0) return undefined;
     end--;
-    while (end > starts[i]!.start && (isSpace(buffer[end]!) || buffer[end] === 44)) end--;
+    while (end > starts[i]!.start && (isJsonSpace(buffer[end]!) || buffer[end] === 44)) end--;
     if (buffer[end] !== 125) return undefined;
     ranges.push({ type: starts[i]!.type, start: starts[i]!.start, end: end + 1 });
   }
@@ -101,10 +96,10 @@ export function findObjectByKey(buffer: Buffer, range: SectionRange, keys: strin
   let position = buffer.indexOf(needle, range.start);
   while (position >= 0 && position < range.end) {
     let back = position - 1;
-    while (back > range.start && isSpace(buffer[back]!)) back--;
+    while (back > range.start && isJsonSpace(buffer[back]!)) back--;
     if (buffer[back] === 58 /* : */) {
       back--;
-      while (back > range.start && isSpace(buffer[back]!)) back--;
+      while (back > range.start && isJsonSpace(buffer[back]!)) back--;
       const keyEnd = back;
       const keyStart = buffer.lastIndexOf(QUOTE, keyEnd - 1);
       const key = buffer.toString("latin1", keyStart + 1, keyEnd);

@@ -6,6 +6,7 @@
  * such value.
  */
 import { createReadStream } from "node:fs";
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from "../util/json-chars.js";
 
 export class JsonStreamError extends Error {
   constructor(
@@ -18,19 +19,7 @@ export class JsonStreamError extends Error {
 
 type Container = { kind: "object"; value: Record<string, unknown>; key?: string; expectKey: boolean } | { kind: "array"; value: unknown[] };
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const COLON = 58;
-const COMMA = 44;
 const QUOTE_BYTES = Buffer.from('"');
-
-function isSpace(byte: number): boolean {
-  return byte === 32 || byte === 10 || byte === 13 || byte === 9;
-}
 
 export class StreamingJsonParser {
   private readonly stack: Container[] = [];
@@ -103,7 +92,7 @@ export class StreamingJsonParser {
         case "literal": {
           for (; index < length; index++) {
             const current = chunk[index]!;
-            if (current === COMMA || current === CLOSE_BRACE || current === CLOSE_BRACKET || isSpace(current)) break;
+            if (current === COMMA || current === CLOSE_BRACE || current === CLOSE_BRACKET || isJsonSpace(current)) break;
           }
           if (index >= length) {
             this.parts.push(chunk.subarray(start, length));
@@ -115,7 +104,7 @@ export class StreamingJsonParser {
           continue;
         }
         case "structure": {
-          if (isSpace(byte)) {
+          if (isJsonSpace(byte)) {
             index++;
             continue;
           }

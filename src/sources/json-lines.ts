@@ -1,3 +1,4 @@
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from "../util/json-chars.js";
 /**
  * Line numbers of fields in JSON text, found on demand by scanning the text rather than building a
  * syntax tree. JSON inputs are parsed with JSON.parse; this tells where a field was, so findings can
@@ -193,21 +194,9 @@ export class JsonLines {
 
 /** Offsets further than this from the nearest known one are remembered. */
 const KNOWN_OFFSET_SPACING = 2048;
-const QUOTE = 34;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const BACKSLASH = 92;
 
 function skipSpace(text: string, i: number): number {
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
-    i++;
-  }
+  while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
   return i;
 }
 
