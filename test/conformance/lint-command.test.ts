@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli/main.js";
 import { register } from "../../src/cli/commands/lint.js";
 import { EXIT_USAGE, UsageError } from "../../src/cli/shared.js";
+import { docs, reviewsDestinationRule, reviewsService, reviewsVirtualService } from "../rules/istio/fixtures.js";
 
 /** The program with the lint command, as src/cli/main.ts wires it. */
 async function main(args: string[]): Promise<number> {
@@ -45,47 +46,9 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-const reviews = `apiVersion: v1
-kind: Service
-metadata:
-  name: reviews
-  namespace: default
-spec:
-  selector:
-    app: reviews
-  ports:
-  - name: http
-    port: 9080
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: reviews
-  namespace: default
-spec:
-  host: reviews
-  subsets:
-  - name: v1
-    labels:
-      version: v1
-  - name: v2
-    labels:
-      version: v2
-`;
-const vs = `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: reviews
-  namespace: default
-spec:
-  hosts:
-  - reviews
-  http:
-  - route:
-    - destination:
-        host: reviews
-        subset: v3
-`;
+const reviews = docs(reviewsService, reviewsDestinationRule("v1", "v2"));
+/** Routes to subset v3, which the DestinationRule does not define (IST0101 at the subset, line 13). */
+const vs = docs(reviewsVirtualService("v3"));
 const gateway = `apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata:
