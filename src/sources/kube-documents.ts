@@ -96,9 +96,8 @@ function parseYamlDocuments(text: string, file: string): ParseResult | undefined
       return;
     }
     if (value === null || value === undefined) return;
-    const positions = lazyPositions(document);
     const firstContent = firstContentLine(document);
-    collectObjects(value, { file, line: firstContent }, positions, result, []);
+    collectObjects(value, { file, line: firstContent }, lazyPositions(document, firstContent), result, []);
   });
   return result;
 }
@@ -116,8 +115,11 @@ function shiftLocator(locate: FieldLocator | undefined, offset: number): FieldLo
   } : undefined;
 }
 
-/** Field lines of one YAML document, from the positional parser run the first time a line is needed. */
-function lazyPositions(document: DocumentText): Locators {
+/**
+ * Field lines of one YAML document: by indentation for block style, from the positional parser (run the
+ * first time it is needed) otherwise. `firstContent`: the line of the document's first key, the object's own line.
+ */
+function lazyPositions(document: DocumentText, firstContent: number): Locators {
   let parsed: { doc: Document.Parsed; lineAt: (offset: number | undefined) => number | undefined } | undefined;
   const load = () => {
     if (!parsed) {
@@ -130,12 +132,10 @@ function lazyPositions(document: DocumentText): Locators {
   };
   let block: BlockYamlLines | undefined;
   const lineOf = (full: ReadonlyArray<string | number>) => {
-    if (full.length === 0) return firstContentLine(document);
+    if (full.length === 0) return firstContent;
     block ??= new BlockYamlLines(document.text, document.firstLine);
-    for (let depth = full.length; depth > 0; depth--) {
-      const line = block.lineOf(full.slice(0, depth));
-      if (line !== undefined) return line;
-    }
+    const line = block.deepestLineOf(full);
+    if (line !== undefined) return line;
     const { doc, lineAt } = load();
     return deepestLine(doc, lineAt, full);
   };

@@ -40,12 +40,5 @@ export function addMeshConfigFromObjects(objects: readonly KubeObject[], file: s
 /** Field lines of a block-style MeshConfig/MeshNetworks file: the deepest part of the path that is found. */
 export function meshTextLocator(text: string): FieldLocator {
   let lines: BlockYamlLines | undefined;
-  return (path) => {
-    lines ??= new BlockYamlLines(text, 1);
-    for (let depth = path.length; depth > 0; depth--) {
-      const line = lines.lineOf(path.slice(0, depth));
-      if (line !== undefined) return line;
-    }
-    return undefined;
-  };
+  return (path) => (lines ??= new BlockYamlLines(text, 1)).deepestLineOf(path);
 }

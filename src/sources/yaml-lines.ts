@@ -13,6 +13,15 @@ export class BlockYamlLines {
     this.lines = text.split("\n");
   }
 
+  /** The line of the deepest part of `path` that is found (the field itself when it exists). */
+  deepestLineOf(path: ReadonlyArray<string | number>): number | undefined {
+    for (let depth = path.length; depth > 0; depth--) {
+      const line = this.lineOf(path.slice(0, depth));
+      if (line !== undefined) return line;
+    }
+    return undefined;
+  }
+
   lineOf(path: ReadonlyArray<string | number>): number | undefined {
     const lines = this.lines;
     // The node being searched: its children start after `start`, are indented more than `indent`;
