@@ -29,3 +29,18 @@ export function closest(value: string, candidates: Iterable<string>): string | u
   if (best === undefined) return undefined;
   return bestDistance <= Math.max(2, Math.floor(value.length / 3)) || best.startsWith(value) || value.startsWith(best) ? best : undefined;
 }
+
+/** The candidate at most `maxDistance` edits from `value`, ignoring case; the first of the nearest. */
+export function nearestWithin(value: string, candidates: Iterable<string>, maxDistance: number): string | undefined {
+  let best: string | undefined;
+  let bestDistance = maxDistance + 1;
+  const lower = value.toLowerCase();
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}

@@ -1,5 +1,6 @@
 import { cidrContains } from "./network-policy.js";
 import { isQuantity } from "./pods.js";
+import { editDistance, nearestWithin } from "../istio/suggest.js";
 import { parseProxyConfigAnnotation } from "./mesh-config.js";
 
 type Check = (value: string) => string | undefined;
@@ -106,30 +107,7 @@ export function sidecarAnnotationProblems(annotations: Record<string, string>): 
 }
 
 function closest(key: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const known of SIDECAR_ANNOTATIONS.keys()) {
-    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
-    if (distance < bestDistance) {
-      best = known;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
+  return nearestWithin(key, SIDECAR_ANNOTATIONS.keys(), 3);
 }
 
 /** ProxyConfig (MeshConfig.defaultConfig) fields that the proxy.istio.io/config annotation may set. */

@@ -3,7 +3,7 @@ import type { Finding } from "../../model/finding.js";
 import { blockLabel, istioAnnotationsOf, metadataFix } from "../../istio/annotated.js";
 import { ISTIO_ANNOTATIONS } from "../../istio/annotation-catalogue.js";
 import { analyzeCommand, istioFinding } from "../../istio/finding.js";
-import { editDistance } from "../../istio/suggest.js";
+import { nearestWithin } from "../../istio/suggest.js";
 import { isSidecarAnnotation } from "../../mesh/annotations.js";
 
 /**
@@ -58,14 +58,5 @@ export const annotationUnknown = defineRule({
 
 /** The defined annotation a typo was most likely meant to be: at most 2 edits away (3 for long names). */
 function likelyMeant(key: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = key.length > 20 ? 4 : 3;
-  for (const known of ISTIO_ANNOTATIONS.keys()) {
-    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
-    if (distance < bestDistance) {
-      best = known;
-      bestDistance = distance;
-    }
-  }
-  return best;
+  return nearestWithin(key, ISTIO_ANNOTATIONS.keys(), key.length > 20 ? 3 : 2);
 }
