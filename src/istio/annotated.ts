@@ -1,7 +1,7 @@
 import { meshSubjects } from "../mesh/subjects.js";
 import type { Fix } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
-import { templateChangeCommands } from "../rules/support/workload.js";
+import { nest, templateChangeCommands } from "../rules/support/workload.js";
 import { yamlText } from "../rules/support/yaml-text.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { ANNOTATED_KINDS, ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "./annotation-catalogue.js";
@@ -90,9 +90,6 @@ export function blockLabel(block: AnnotatedMetadata): string {
   return block.metadataPath.length > 1 ? `${ref} pod template` : ref;
 }
 
-function nest(path: readonly string[], value: unknown): Record<string, unknown> {
-  return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as Record<string, unknown>);
-}
 
 export interface MetadataChange {
   /** The metadata block as it is (only the keys that change). */

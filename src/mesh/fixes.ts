@@ -1,10 +1,7 @@
 import type { Fix } from "../model/finding.js";
-import { templateChangeCommands, type TemplateOwner } from "../rules/support/workload.js";
+import { nest, templateChangeCommands, type TemplateOwner } from "../rules/support/workload.js";
 import { yamlText } from "../rules/support/yaml-text.js";
 
-function nest(path: readonly string[], value: unknown): Record<string, unknown> {
-  return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as Record<string, unknown>);
-}
 
 function toYaml(value: unknown): string {
   return yamlText(value).trimEnd();

@@ -164,8 +164,9 @@ export function templateChangeCommands(owner: { kind: string; name: string; name
   }
 }
 
-function nest(path: string[], value: JsonObject): JsonObject {
-  return path.reduceRight<JsonObject>((inner, key) => ({ [key]: inner }), value);
+/** `value` under `path`: nest(["spec", "template"], x) is { spec: { template: x } }. */
+export function nest(path: ReadonlyArray<string>, value: unknown): JsonObject {
+  return path.reduceRight<JsonObject>((inner, key) => ({ [key]: inner }), value as JsonObject);
 }
 
 /** `kubectl rollout undo` when a new ReplicaSet crashes and the previous one was healthy. */

@@ -165,6 +165,3 @@ export function nsFlag(namespace: string | undefined): string {
   return namespaceFlag(namespace);
 }
 
-export function nest(path: ReadonlyArray<string>, value: unknown): JsonObject {
-  return path.reduceRight<JsonObject>((inner, key) => ({ [key]: inner }), value as JsonObject);
-}
