@@ -31,7 +31,8 @@ function emptySelector(field: "selector" | "workloadSelector", labelsKey: "match
   };
 }
 
-const NON_HTTP_PROTOCOLS = new Set(["HTTPS", "GRPC-WEB", "TCP", "TLS", "MONGO", "REDIS", "MYSQL"]);
+/** Protocols Istio treats as HTTP (`protocol.IsHTTP`). */
+const HTTP_PROTOCOLS = new Set(["HTTP", "HTTP2", "GRPC", "GRPC-WEB", "HTTP_PROXY"]);
 const CERTIFICATE_FIELDS = ["caCrl", "serverCertificate", "privateKey", "caCertificates", "tlsCertificates", "credentialName", "credentialNames"];
 
 function serverTlsWarnings(tls: Spec | undefined, path: Array<string | number>): SchemaWarning[] {
@@ -61,7 +62,7 @@ const gateway: Check = (spec) =>
     const path: Array<string | number> = ["spec", "servers", index];
     const protocol = String(recordOf(server?.port)?.protocol ?? "").toUpperCase();
     const tls = recordOf(server?.tls);
-    if (tls?.httpsRedirect === true && NON_HTTP_PROTOCOLS.has(protocol)) {
+    if (tls?.httpsRedirect === true && protocol !== "" && !HTTP_PROTOCOLS.has(protocol)) {
       out.push({ path: [...path, "tls", "httpsRedirect"], message: "tls.httpsRedirect should only be used with http servers", fix: "Set httpsRedirect on the HTTP (port 80) server that should redirect to HTTPS, not on this one." });
     }
     return [...out, ...serverTlsWarnings(tls, [...path, "tls"])];
@@ -89,7 +90,7 @@ const sidecar: Check = (spec, object) => {
   });
   arrayOf<Spec>(spec.ingress).forEach((listener, index) => {
     const protocol = String(recordOf(listener?.port)?.protocol ?? "").toUpperCase();
-    if (recordOf(recordOf(listener?.connectionPool)?.http) && protocol !== "" && !["HTTP", "HTTP2", "GRPC", "HTTP_PROXY"].includes(protocol)) {
+    if (recordOf(recordOf(listener?.connectionPool)?.http) && protocol !== "" && !HTTP_PROTOCOLS.has(protocol)) {
       out.push({ path: ["spec", "ingress", index, "connectionPool", "http"], message: `sidecar: HTTP connection pool settings are configured for port ${String(recordOf(listener?.port)?.number ?? "")} (${JSON.stringify(String(recordOf(listener?.port)?.name ?? ""))}) but its protocol is not HTTP (${protocol}); only TCP settings will apply`, fix: "Remove connectionPool.http, or give the port an HTTP protocol." });
     }
     out.push(...serverTlsWarnings(recordOf(listener?.tls), ["spec", "ingress", index, "tls"]));
