@@ -216,7 +216,14 @@ const LEADING_TIMESTAMP = [
   /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?\s+/, // Go's log package
   /^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\] /, // klog
 ];
-const LOGFMT_VALUE = (key: string) => new RegExp(`(?:^|\\s)${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|(\\S+))`);
+const logfmtPattern = (key: string) => new RegExp(`(?:^|\\s)${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|(\\S+))`);
+const LOGFMT_VALUE: Record<"msg" | "err" | "error", RegExp> = { msg: logfmtPattern("msg"), err: logfmtPattern("err"), error: logfmtPattern("error") };
+
+/** A logfmt value, quoted or not, unescaped. */
+function logfmtValue(text: string, key: keyof typeof LOGFMT_VALUE): string | undefined {
+  const match = LOGFMT_VALUE[key].exec(text);
+  return match ? (match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : match[2]) : undefined;
+}
 
 /**
  * What a log line says, without its timestamp and structure: the `msg` and `err` of a logfmt or JSON
@@ -234,20 +241,16 @@ export function logMessage(line: string): string {
     }
   }
   if (/(?:^|\s)msg=/.test(text)) {
-    const value = (key: string) => {
-      const match = LOGFMT_VALUE(key).exec(text);
-      return match ? (match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : match[2]) : undefined;
-    };
-    const message = [value("msg"), value("err") ?? value("error")].filter((part): part is string => part !== undefined && part !== "");
+    const message = [logfmtValue(text, "msg"), logfmtValue(text, "err") ?? logfmtValue(text, "error")].filter((part): part is string => part !== undefined && part !== "");
     if (message.length > 0) return message.join(": ");
   }
   for (const pattern of LEADING_TIMESTAMP) text = text.replace(pattern, "");
   // klog's structured form: "message" key="value" ...
   const structured = /^"((?:[^"\\]|\\.)*)"(?=\s+[\w.-]+=|$)/.exec(text);
   if (structured) {
-    const err = LOGFMT_VALUE("err").exec(text);
+    const err = logfmtValue(text, "err");
     const message = structured[1]!.replace(/\\(.)/g, "$1");
-    return err ? `${message}: ${(err[1] ?? err[2]!).replace(/\\(.)/g, "$1")}` : message;
+    return err ? `${message}: ${err}` : message;
   }
   return text;
 }
