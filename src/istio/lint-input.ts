@@ -69,35 +69,37 @@ export interface LintInput {
 
 /** Loads manifests for `ktriage lint` and builds the view the rules read. */
 export function buildLintInput(options: LintInputOptions): LintInput {
+  const listed = options.onListed ? { onListed: options.onListed } : {};
   const manifests = new ViewBuilder();
-  const clusterPaths = (options.clusters ?? []).flatMap((cluster) => cluster.paths);
-  loadPaths([...options.paths, ...clusterPaths], manifests, { ...(options.readStdin ? { readStdin: options.readStdin } : {}), ...(options.onListed ? { onListed: options.onListed } : {}) });
-  const loaded = manifests.build({ mode: "lint" });
+  loadPaths(options.paths, manifests, { ...(options.readStdin ? { readStdin: options.readStdin } : {}), ...listed });
+  // Each cluster is read once into a view of its own; the combined view takes their objects too.
   const clusters = (options.clusters ?? []).map((cluster) => {
     const builder = new ViewBuilder();
-    loadPaths(cluster.paths, builder);
+    loadPaths(cluster.paths, builder, listed);
     return { name: cluster.name, view: builder.build({ mode: "lint" }) };
   });
+  const given = [manifests.build({ mode: "lint" }), ...clusters.map((cluster) => cluster.view)];
 
   const contextView = options.context?.build({ mode: "lint" });
   const builder = new ViewBuilder();
-  for (const source of [...(contextView?.inputs.sources ?? []), ...loaded.inputs.sources]) builder.addSource(source);
+  for (const source of [...(contextView?.inputs.sources ?? []), ...given.flatMap((view) => view.inputs.sources)]) builder.addSource(source);
   for (const item of contextView?.objects ?? []) builder.addObject(item.object, item.origin, item.locate);
   for (const event of contextView?.events ?? []) builder.addEvent(event);
-  for (const problem of [...(contextView?.inputs.problems ?? []), ...loaded.inputs.problems]) builder.addProblem(problem.origin, problem.message);
+  for (const problem of [...(contextView?.inputs.problems ?? []), ...given.flatMap((view) => view.inputs.problems)]) builder.addProblem(problem.origin, problem.message);
 
   const reportable = new Set<string>();
-  for (const item of loaded.objects) {
+  for (const item of given.flatMap((view) => view.objects)) {
     const object = withNamespace(item, options.defaultNamespace);
     reportable.add(objectKey(object.kind, object.metadata.namespace, object.metadata.name));
     builder.addObject(object, item.origin, item.locate);
   }
-  for (const event of loaded.events) builder.addEvent(event);
+  for (const event of given.flatMap((view) => view.events)) builder.addEvent(event);
 
-  const meshConfig = loaded.meshConfig ?? contextView?.meshConfig;
-  const meshNetworks = loaded.meshNetworks ?? contextView?.meshNetworks;
+  const meshSource = [...given, ...(contextView ? [contextView] : [])];
+  const meshConfig = meshSource.find((view) => view.meshConfig)?.meshConfig;
+  const networks = meshSource.find((view) => view.meshNetworks);
   if (meshConfig) builder.setMeshConfig(meshConfig);
-  if (meshNetworks) builder.setMeshNetworks(meshNetworks, loaded.meshNetworks ? loaded.meshNetworksSource : contextView?.meshNetworksSource);
+  if (networks?.meshNetworks) builder.setMeshNetworks(networks.meshNetworks, networks.meshNetworksSource);
   if (options.meshConfigFile) {
     const parsed = readMeshFile(options.meshConfigFile, builder);
     if (parsed) builder.setMeshConfig(parsed.value);
@@ -109,7 +111,7 @@ export function buildLintInput(options: LintInputOptions): LintInput {
 
   if (options.defaultGateway !== false) {
     const [pod, service] = defaultIngressGateway() as [KubeObject, KubeObject];
-    const all = [...(contextView?.objects ?? []), ...loaded.objects].map((item) => item.object);
+    const all = [...(contextView?.objects ?? []), ...given.flatMap((view) => view.objects)].map((item) => item.object);
     const hasPod = all.some((object) => object.kind === "Pod" && object.metadata.namespace === "istio-system" && object.metadata.labels?.istio === "ingressgateway");
     const hasService = all.some((object) => object.kind === "Service" && object.metadata.namespace === "istio-system" && object.metadata.name === "istio-ingressgateway");
     if (!hasPod) builder.addObject(pod, { file: DEFAULT_GATEWAY_ORIGIN });
