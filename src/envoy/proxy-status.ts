@@ -28,8 +28,10 @@ export interface ProxyStatusRow {
   line: number;
 }
 
+export type ProxyStatusLayout = "per-type" | "subscribed" | "json" | "syncz";
+
 export interface ProxyStatusTable {
-  layout: "per-type" | "subscribed" | "json";
+  layout: ProxyStatusLayout;
   rows: ProxyStatusRow[];
   /** istiod version(s) when the input says (JSON control plane identifier). */
   istiodVersions: Record<string, string>;
@@ -45,6 +47,30 @@ export const STATE_MEANINGS: Record<SyncState, string> = {
   UNKNOWN: "istiod does not know the state of this type",
 };
 
+/** What each layout can and cannot tell, said next to every reading of it. */
+export const LAYOUT_LIMITS: Record<ProxyStatusLayout, { name: string; tells: string; cannotTell: string }> = {
+  "per-type": {
+    name: "per-type columns (istioctl 1.26 and earlier, or 1.27+ with -v)",
+    tells: "SYNCED, NOT SENT, STALE or ERROR for each xDS type of each proxy, and the age of the last push (1.23+)",
+    cannotTell: "why a type is STALE or which resource Envoy rejected (read the istio-proxy log), nor proxies connected to another istiod replica that istioctl could not reach",
+  },
+  subscribed: {
+    name: "SUBSCRIBED TYPES (istioctl 1.27+ default)",
+    tells: "which istiod each proxy is connected to, its Istio version, and which xDS types it subscribes to (a sidecar or gateway without CDS or LDS has no clusters or listeners)",
+    cannotTell: "whether the configuration was acknowledged: STALE and ERROR are not shown, so a proxy on old config looks the same as a synced one (run istioctl proxy-status -v, or read istiod's /debug/syncz)",
+  },
+  json: {
+    name: "istioctl proxy-status -o json (ClientConfig per proxy)",
+    tells: "each proxy's config status per xDS type as istiod tracks it, and istiod's version from the control plane identifier",
+    cannotTell: "the age of the last push, or which resource was rejected",
+  },
+  syncz: {
+    name: "istiod /debug/syncz",
+    tells: "the nonce istiod sent and the nonce Envoy acknowledged per xDS type (sent but not acknowledged is STALE), and, from Istio 1.22, the last error Envoy returned (a NACK) per type",
+    cannotTell: "proxies connected to other istiod replicas (each replica reports only its own connections)",
+  },
+};
+
 const SHORT_TYPES: Record<string, string> = {
   "type.googleapis.com/envoy.config.cluster.v3.Cluster": "CDS",
   "type.googleapis.com/envoy.config.listener.v3.Listener": "LDS",
@@ -56,11 +82,22 @@ const SHORT_TYPES: Record<string, string> = {
   "type.googleapis.com/istio.workload.Address": "WDS",
 };
 
-const FIXED_COLUMNS = new Set(["NAME", "CLUSTER", "ISTIOD", "VERSION", "SUBSCRIBED TYPES"]);
+/** PILOT is the istiod column of istioctl 1.4 and earlier. */
+const FIXED_COLUMNS = new Set(["NAME", "CLUSTER", "ISTIOD", "PILOT", "VERSION", "SUBSCRIBED TYPES"]);
 
 function splitProxy(proxy: string): { pod: string; namespace?: string } {
   const dot = proxy.lastIndexOf(".");
   return dot > 0 ? { pod: proxy.slice(0, dot), namespace: proxy.slice(dot + 1) } : { pod: proxy };
+}
+
+/** Rows whose line numbers point into a text table (JSON inputs have none). */
+export function hasLineNumbers(table: ProxyStatusTable): boolean {
+  return table.layout === "per-type" || table.layout === "subscribed";
+}
+
+/** ztunnel and other ambient proxies subscribe to workload types, never to CDS/LDS. */
+export function isAmbientProxy(row: ProxyStatusRow): boolean {
+  return row.pod.startsWith("ztunnel") || (row.subscribed ?? Object.keys(row.types)).some((type) => type === "WDS" || type === "WADS");
 }
 
 function normaliseState(value: string): SyncState {
@@ -116,7 +153,7 @@ function parseRow(tokens: string[], columns: string[], line: number): ProxyStatu
         row.proxy = value;
         Object.assign(row, splitProxy(value));
       } else if (column === "CLUSTER") row.cluster = value;
-      else if (column === "ISTIOD") row.istiod = value;
+      else if (column === "ISTIOD" || column === "PILOT") row.istiod = value;
       else if (column === "VERSION") row.version = value;
       continue;
     }
@@ -171,33 +208,51 @@ export function parseProxyStatusJson(text: string): ProxyStatusTable {
         istiod = identifier;
       }
     }
-    const resources = arr(document, "resources");
-    if (resources.length > 0 || field(document, "resources") !== undefined) {
-      for (const resource of resources) {
-        const node = obj(resource, "node");
-        const metadata = obj(node, "metadata");
-        const proxy = str(node, "id");
-        const types: Record<string, TypeStatus> = {};
-        for (const config of arr(resource, "generic_xds_configs")) {
-          const typeUrl = str(config, "type_url");
-          const short = SHORT_TYPES[typeUrl] ?? typeUrl.split(".").pop() ?? typeUrl;
-          types[short] = { state: normaliseState(str(config, "config_status") || "UNKNOWN") };
-        }
-        table.rows.push({ proxy, ...splitProxy(proxy), cluster: str(metadata, "CLUSTER_ID") || undefined, istiod, version: str(metadata, "ISTIO_VERSION") || undefined, types, line: 1 });
-      }
+    if (field(document, "proxy") !== undefined) {
+      table.layout = "syncz";
+      table.rows.push(synczRow(document));
       continue;
     }
-    // Older /debug/syncz: one object per proxy with <type>_sent / <type>_acked nonces.
-    if (field(document, "proxy") !== undefined) {
-      const proxy = str(document, "proxy");
+    for (const resource of arr(document, "resources")) {
+      const node = obj(resource, "node");
+      const metadata = obj(node, "metadata");
+      const proxy = str(node, "id");
       const types: Record<string, TypeStatus> = {};
-      for (const [type, short] of [["cluster", "CDS"], ["listener", "LDS"], ["route", "RDS"], ["endpoint", "EDS"], ["extensionconfig", "ECDS"]] as const) {
-        const sent = str(document, `${type}_sent`);
-        const acked = str(document, `${type}_acked`);
-        types[short] = { state: sent === "" ? "NOT SENT" : sent === acked ? "SYNCED" : "STALE", ...(sent !== "" && acked === "" ? { note: "Never Acknowledged" } : {}) };
+      for (const config of arr(resource, "generic_xds_configs")) {
+        const typeUrl = str(config, "type_url");
+        types[shortType(typeUrl)] = { state: normaliseState(str(config, "config_status") || "UNKNOWN") };
       }
-      table.rows.push({ proxy, ...splitProxy(proxy), cluster: str(document, "cluster_id") || undefined, istiod: str(document, "istiod") || undefined, version: str(document, "istio_version") || undefined, types, line: 1 });
+      table.rows.push({ proxy, ...splitProxy(proxy), cluster: str(metadata, "CLUSTER_ID") || undefined, istiod, version: str(metadata, "ISTIO_VERSION") || undefined, types, line: 1 });
     }
   }
   return table;
+}
+
+function shortType(typeUrl: string): string {
+  return SHORT_TYPES[typeUrl] ?? typeUrl.split(".").pop() ?? typeUrl;
+}
+
+function nonceState(sent: string, acked: string, lastError: string): TypeStatus {
+  if (lastError !== "") return { state: "ERROR", note: lastError };
+  if (sent === "") return { state: "NOT SENT" };
+  if (sent === acked) return { state: "SYNCED" };
+  return acked === "" ? { state: "STALE", note: "Never Acknowledged" } : { state: "STALE" };
+}
+
+/**
+ * One proxy of /debug/syncz: Istio 1.22+ adds `resources` (per type URL: sent,
+ * acked, lastError); older istiod has only the `<type>_sent` / `<type>_acked` nonces.
+ */
+function synczRow(document: Record<string, unknown>): ProxyStatusRow {
+  const proxy = str(document, "proxy");
+  const types: Record<string, TypeStatus> = {};
+  const resources = obj(document, "resources");
+  if (resources && Object.keys(resources).length > 0) {
+    for (const [typeUrl, status] of Object.entries(resources)) types[shortType(typeUrl)] = nonceState(str(status, "sent"), str(status, "acked"), str(status, "lastError"));
+  } else {
+    for (const [type, short] of [["cluster", "CDS"], ["listener", "LDS"], ["route", "RDS"], ["endpoint", "EDS"], ["extensionconfig", "ECDS"]] as const) {
+      types[short] = nonceState(str(document, `${type}_sent`), str(document, `${type}_acked`), "");
+    }
+  }
+  return { proxy, ...splitProxy(proxy), cluster: str(document, "cluster_id") || undefined, version: str(document, "istio_version") || undefined, types, line: 1 };
 }

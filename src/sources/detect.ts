@@ -5,7 +5,10 @@ export type ContentKind = "kube" | "describe-pod" | "events-table" | "envoy-conf
 
 const ACCESS_LOG_TEXT = /^\[\d{4}-\d{2}-\d{2}T[\d:.]+Z\] "(?:[A-Z]+ \S+ \S+|- - -)" \d{1,3} /;
 const ACCESS_LOG_JSON = /"(?:response_flags|upstream_cluster|response_code)"\s*:/;
-const PROXY_STATUS_HEADER = /^NAME\s+(?:CLUSTER\s+)?(?:CDS|ISTIOD|CLUSTER)\b.*\b(?:ISTIOD|VERSION)\b/;
+const PROXY_STATUS_HEADER = /^NAME\s+(?:CLUSTER\s+)?(?:CDS|ISTIOD|CLUSTER)\b.*\b(?:ISTIOD|PILOT|VERSION)\b/;
+/** istiod's /debug/syncz: a list of proxies with per-type nonces (and, from 1.22, per-type-URL resources). */
+const SYNCZ_PROXY = /"proxy"\s*:\s*"/;
+const SYNCZ_FIELD = /"(?:(?:cluster|listener|route|endpoint)_(?:sent|acked)|istio_version|proxy_type)"\s*:/;
 
 /** Tells what a text input is from its content (and its name as a hint). */
 export function classifyText(text: string, name = ""): ContentKind {
@@ -17,6 +20,7 @@ export function classifyText(text: string, name = ""): ContentKind {
   if (trimmed.startsWith("{") || /^\[\s*[{\]"]/.test(trimmed) || trimmed === "[") {
     if (/"configs"\s*:\s*\[/.test(head) && /type\.googleapis\.com\/envoy\.admin\.v3\./.test(head)) return "envoy-config-dump";
     if (/envoy\.service\.status\.v3\.ClientConfig|"generic_?[xX]ds_?[cC]onfigs"/.test(head)) return "proxy-status";
+    if (SYNCZ_PROXY.test(head) && SYNCZ_FIELD.test(head)) return "proxy-status";
     if (ACCESS_LOG_JSON.test(firstLine) && /"start_time"|"authority"|"upstream_host"/.test(firstLine)) return "access-log";
     return "kube";
   }

@@ -34,4 +34,28 @@ details-v1-7d4d9d5fcb-5lz7p.bookinfo     Kubernetes     SYNCED (4m)        SYNCE
     const table = parseProxyStatus(JSON.stringify([{ cluster_id: "Kubernetes", proxy: "productpage-v1-6b746f74dc-9stvs.default", istio_version: "1.10.0", cluster_sent: "LNG5eJyA2Rg=", cluster_acked: "LNG5eJyA2Rg=", listener_sent: "Kx9bFfF0mTs=", listener_acked: "", route_sent: "", route_acked: "" }]));
     expect(table.rows[0]!.types).toMatchObject({ CDS: { state: "SYNCED" }, LDS: { state: "STALE", note: "Never Acknowledged" }, RDS: { state: "NOT SENT" } });
   });
+
+  it("reads istiod 1.22+ /debug/syncz with per-type-URL resources, ERROR from lastError", () => {
+    const table = parseProxyStatus(JSON.stringify([{ cluster_id: "Kubernetes", proxy: "ratings-v1-f745cf57b-qrxl2.bookinfo", proxy_type: "sidecar", istio_version: "1.23.0", resources: {
+      "type.googleapis.com/envoy.config.cluster.v3.Cluster": { sent: "n2", acked: "n2", sentTime: "2024-09-02T10:00:00Z" },
+      "type.googleapis.com/envoy.config.route.v3.RouteConfiguration": { sent: "n3", acked: "n2", sentTime: "2024-09-02T10:00:00Z" },
+      "type.googleapis.com/envoy.config.listener.v3.Listener": { sent: "n3", acked: "n2", lastError: "duplicate listener 0.0.0.0_9080 found" },
+    } }]));
+    expect(table.layout).toBe("syncz");
+    expect(table.rows[0]!.types).toEqual({ CDS: { state: "SYNCED" }, RDS: { state: "STALE" }, LDS: { state: "ERROR", note: "duplicate listener 0.0.0.0_9080 found" } });
+    expect(table.rows[0]!.version).toBe("1.23.0");
+  });
+
+  it("reads the istioctl 1.4 layout with its PILOT column", () => {
+    const table = parseProxyStatus(`NAME                                                   CDS        LDS        EDS               RDS          PILOT                            VERSION
+details-v1-c5b5f496d-7thfn.default                     SYNCED     SYNCED     SYNCED (50%)      SYNCED       istio-pilot-75bdf98789-n2kqh     1.4.0
+`);
+    expect(table.rows[0]).toMatchObject({ pod: "details-v1-c5b5f496d-7thfn", istiod: "istio-pilot-75bdf98789-n2kqh", version: "1.4.0", types: { EDS: { state: "SYNCED", note: "50%" } } });
+  });
+
+  it("reads -o json in snake_case as well as protojson camelCase", () => {
+    const table = parseProxyStatus(JSON.stringify({ resources: [{ node: { id: "a.b" }, generic_xds_configs: [{ type_url: "type.googleapis.com/envoy.config.cluster.v3.Cluster", config_status: "STALE" }] }] }));
+    expect(table.layout).toBe("json");
+    expect(table.rows[0]!.types).toEqual({ CDS: { state: "STALE" } });
+  });
 });

@@ -6,7 +6,7 @@ import { renderSummaryText, summaryToJson } from "../../envoy/access-log/report.
 import { ConfigDump } from "../../envoy/config-dump.js";
 import { fetchConfigDump, fetchSyncz, istioProxyLogs, KubectlError, type KubectlOptions } from "../../envoy/live.js";
 import { describeJsonError, loadConfigDumpFile, resolveLargeEnvoyInputs, toDump } from "../../envoy/load.js";
-import { parseProxyStatus, STATE_MEANINGS } from "../../envoy/proxy-status.js";
+import { LAYOUT_LIMITS, parseProxyStatus, STATE_MEANINGS } from "../../envoy/proxy-status.js";
 import { bootstrapSummary, clusterMatches, clusterTable, listenerMatches, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "../../envoy/proxy-config-tables.js";
 import { traceRequest, type TraceResult } from "../../envoy/trace.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
@@ -328,13 +328,14 @@ function registerStatus(envoy: Command): void {
     builder.addSource(source);
     builder.envoy.proxyStatus.push({ origin: { file: source, line: 1 }, text });
     const view = builder.build({ mode: flags.filename ? "offline" : "live" });
-    const result = runRules(envoyRules, view, { scope: "diagnose", only: ["envoy/proxy-status-stale", "envoy/proxy-version-skew"] });
+    const result = runRules(envoyRules, view, { scope: "diagnose", only: ["envoy/proxy-status-stale", "envoy/proxy-version-skew", "envoy/proxy-subscriptions-missing", "envoy/proxy-sync-state-unknown"] });
     if (flags.output === "json") {
-      await writeStdout(JSON.stringify({ layout: table.layout, proxies: table.rows, istiodVersions: table.istiodVersions, findings: result.findings }, null, 2) + "\n");
+      await writeStdout(JSON.stringify({ layout: table.layout, layoutLimits: LAYOUT_LIMITS[table.layout], proxies: table.rows, istiodVersions: table.istiodVersions, findings: result.findings }, null, 2) + "\n");
     } else {
       const counts = new Map<string, number>();
       for (const row of table.rows) for (const status of Object.values(row.types)) counts.set(status.state, (counts.get(status.state) ?? 0) + 1);
-      const lines = [`${table.rows.length} proxies (${table.layout === "subscribed" ? "istioctl 1.27+ SUBSCRIBED TYPES layout: only subscriptions are shown; run istioctl proxy-status -v, or -o json, to see STALE" : table.layout === "json" ? "JSON" : "per-type layout"})`];
+      const limits = LAYOUT_LIMITS[table.layout];
+      const lines = [`${table.rows.length} proxies, read from ${limits.name}`, `  tells: ${limits.tells}`, `  cannot tell: ${limits.cannotTell}`];
       for (const [state, count] of counts) lines.push(`  ${state.padEnd(9)} ${String(count).padStart(4)}  ${STATE_MEANINGS[state as keyof typeof STATE_MEANINGS]}`);
       await writeStdout(lines.join("\n") + "\n\n");
     }

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { STATE_MEANINGS, type ProxyStatusRow } from "../../envoy/proxy-status.js";
+import { hasLineNumbers, STATE_MEANINGS, type ProxyStatusRow } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
 
 /** Types a sidecar or gateway always receives: NOT SENT here means the proxy has no config at all. */
@@ -20,7 +20,7 @@ export const proxyStatusStale = defineRule({
       "istioctl proxy-status shows the proxy out of sync. STALE: istiod sent an update that Envoy has not acknowledged (istiod overloaded, the connection between Envoy and istiod lost or broken, or a bug in Istio). ERROR: Envoy rejected (NACKed) the configuration. NOT SENT for CDS/LDS: istiod has sent the proxy no clusters or listeners at all. The data plane is eventually consistent, so a short STALE is normal; one that persists means the proxy routes on old config.",
     fix: "Check istiod's health and logs and the proxy's istio-proxy log for rejected config (\"gRPC config ... rejected\"); restart the proxy's pod if it stays STALE.",
     verify: ["istioctl proxy-status", "kubectl logs -n istio-system deploy/istiod | grep -i -E 'nack|reject'"],
-    references: ["seed 004, 10.2.1 (SYNCED, NOT SENT, STALE)"],
+    references: ["https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/"],
   },
   equivalents: [],
   inputs: ["proxy-status"],
@@ -39,7 +39,7 @@ export const proxyStatusStale = defineRule({
           confidence: worst === "STALE" ? 0.8 : 0.9,
           resource: resourceOf(row, origin.file),
           summary: `proxy ${row.proxy} is ${bad.map(([type, status]) => `${type} ${status.state}${status.note ? ` (${status.note})` : ""}`).join(", ")} against ${row.istiod ?? "istiod"}`,
-          evidence: [{ source: "proxy-status", text: `${row.proxy}: ${Object.entries(row.types).map(([type, status]) => `${type} ${status.state}${status.note ? ` (${status.note})` : ""}`).join(", ")}${row.istiod ? `; ISTIOD ${row.istiod}` : ""}${row.version ? `; VERSION ${row.version}` : ""}`, path: origin.file, line: row.line > 1 || table.layout !== "json" ? row.line : undefined }],
+          evidence: [{ source: "proxy-status", text: `${row.proxy}: ${Object.entries(row.types).map(([type, status]) => `${type} ${status.state}${status.note ? ` (${status.note})` : ""}`).join(", ")}${row.istiod ? `; ISTIOD ${row.istiod}` : ""}${row.version ? `; VERSION ${row.version}` : ""}`, path: origin.file, line: hasLineNumbers(table) ? row.line : undefined }],
           cause:
             [...new Set(bad.map(([, status]) => status.state))]
               .map((state) => `${bad.filter(([, status]) => status.state === state).map(([type]) => type).join(", ")} ${state}: ${STATE_MEANINGS[state]}`)

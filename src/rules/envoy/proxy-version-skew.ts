@@ -1,5 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
+import { hasLineNumbers } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
 
 function minor(version: string): string {
@@ -36,7 +37,7 @@ export const proxyVersionSkew = defineRule({
     cause: "The proxy's Istio version (VERSION in istioctl proxy-status) differs from istiod's, usually because the pod was not restarted after an Istio upgrade. Istio supports a data plane one minor version behind the control plane; older proxies may misread new config.",
     fix: "Restart the workload so the injector gives it the current sidecar (kubectl rollout restart), after checking its namespace's injection label or revision.",
     verify: ["istioctl proxy-status", "istioctl version"],
-    references: ["seed 004, 10.2.1 (proxy-status VERSION column)", "https://istio.io/latest/docs/releases/supported-releases/"],
+    references: ["https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/", "https://istio.io/latest/docs/releases/supported-releases/"],
   },
   equivalents: [],
   inputs: ["proxy-status"],
@@ -58,7 +59,7 @@ export const proxyVersionSkew = defineRule({
           confidence: fromIstiod ? 0.9 : 0.7,
           resource: { kind: "Pod", namespace: row.namespace, name: row.pod, container: "istio-proxy", file: origin.file },
           summary: `proxy ${row.proxy} runs Istio ${row.version}, ${fromIstiod ? "istiod runs" : "the newest proxy runs"} ${reference}`,
-          evidence: [{ source: "proxy-status", text: `${row.proxy} VERSION ${row.version}; ${fromIstiod ? `istiod ${reference}` : `other proxies up to ${reference}`}`, path: origin.file, line: table.layout === "json" ? undefined : row.line }],
+          evidence: [{ source: "proxy-status", text: `${row.proxy} VERSION ${row.version}; ${fromIstiod ? `istiod ${reference}` : `other proxies up to ${reference}`}`, path: origin.file, line: hasLineNumbers(table) ? row.line : undefined }],
           cause: `The proxy is ${behind ? "older" : "newer"} than ${fromIstiod ? "istiod" : "the rest of the mesh"} (${row.version} vs ${reference})${behind ? ": its pod was not restarted after the control plane upgrade" : ""}.`,
           fix: {
             description: "Restart the workload so it gets the current sidecar image.",

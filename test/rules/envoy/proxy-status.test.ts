@@ -1,5 +1,7 @@
 import { proxyStatusStale } from "../../../src/rules/envoy/proxy-status-stale.js";
 import { proxyVersionSkew } from "../../../src/rules/envoy/proxy-version-skew.js";
+import { proxySubscriptionsMissing } from "../../../src/rules/envoy/proxy-subscriptions-missing.js";
+import { proxySyncStateUnknown } from "../../../src/rules/envoy/proxy-sync-state-unknown.js";
 import { testRule } from "../../helpers/rule-tester.js";
 
 /** Seed 004, 10.2.1, as istioctl 1.27 prints it (columns collapsed to single spaces in the seed). */
@@ -58,5 +60,68 @@ testRule(proxyVersionSkew, {
   invalid: [
     { name: "a gateway still on 1.22 after the upgrade to 1.24", files: { "proxy-status.txt": perType124 }, expect: { resource: { name: "istio-ingressgateway-74df47f5f9-nv65v", namespace: "istio-system" }, summary: "proxy istio-ingressgateway-74df47f5f9-nv65v.istio-system runs Istio 1.22.1, the newest proxy runs 1.24.2" } },
     { name: "JSON names istiod's own version", files: { "proxy-status.json": json130 }, expect: { summary: "proxy ratings-v1-f745cf57b-qrxl2.bookinfo runs Istio 1.28.1, istiod runs 1.30.0", severity: "warning" } },
+  ],
+});
+
+/** istioctl 1.27 as its own test data prints it (istioctl/pkg/writer/pilot/testdata): a proxy with no subscription, and a ztunnel. */
+const subscribed127 = `NAME                                   CLUSTER      ISTIOD                      VERSION     SUBSCRIBED TYPES
+catalog-5899bbc954-xnq22.istioinaction     Kubernetes     istiod-85798b5866-8ptm6     1.27.0      4 (CDS,LDS,EDS,RDS)
+orders-6c9f8d7b5-4xkzq.shop                Kubernetes     istiod-85798b5866-8ptm6     1.27.0      0
+ztunnel-7xk2p.istio-system                 Kubernetes     istiod-85798b5866-8ptm6     1.27.0      2 (WADS,WDS)
+`;
+
+/** istiod 1.24 /debug/syncz: per type URL, with the NACK in lastError. */
+const syncz124 = JSON.stringify([
+  {
+    cluster_id: "Kubernetes",
+    proxy: "reviews-v2-5b667bcbf8-hq7ns.bookinfo",
+    proxy_type: "sidecar",
+    istio_version: "1.24.2",
+    cluster_sent: "2025-01-12T08:14:01Z/41",
+    cluster_acked: "2025-01-12T08:14:01Z/41",
+    listener_sent: "2025-01-12T08:14:01Z/41",
+    listener_acked: "2025-01-12T08:13:30Z/40",
+    resources: {
+      "type.googleapis.com/envoy.config.cluster.v3.Cluster": { sent: "2025-01-12T08:14:01Z/41", acked: "2025-01-12T08:14:01Z/41", sentTime: "2025-01-12T08:14:01.118Z" },
+      "type.googleapis.com/envoy.config.listener.v3.Listener": {
+        sent: "2025-01-12T08:14:01Z/41",
+        acked: "2025-01-12T08:13:30Z/40",
+        sentTime: "2025-01-12T08:14:01.120Z",
+        lastError: "Error adding/updating listener(s) 0.0.0.0_9080: duplicate listener 0.0.0.0_9080 found",
+      },
+    },
+  },
+], null, 4);
+
+testRule(proxySubscriptionsMissing, {
+  valid: [
+    { name: "the 1.27 default layout with every sidecar subscribed (egress gateway without RDS is normal)", files: { "proxy-status.txt": seed004 } },
+    { name: "per-type layouts are read by the sync rule instead", files: { "proxy-status.txt": perType124 } },
+  ],
+  invalid: [
+    {
+      name: "a sidecar subscribed to nothing; ztunnel's workload types are fine",
+      files: { "proxy-status.txt": subscribed127 },
+      expect: { resource: { kind: "Pod", namespace: "shop", name: "orders-6c9f8d7b5-4xkzq" }, summary: "proxy orders-6c9f8d7b5-4xkzq.shop subscribes to no xDS types: no CDS or LDS from istiod-85798b5866-8ptm6", evidence: [/SUBSCRIBED TYPES 0/], count: 1 },
+    },
+  ],
+});
+
+testRule(proxySyncStateUnknown, {
+  valid: [
+    { name: "per-type layout shows sync state", files: { "proxy-status.txt": perType124 } },
+    { name: "syncz shows sync state", files: { "syncz.json": syncz124 } },
+  ],
+  invalid: [{ name: "the 1.27 default layout says nothing about STALE", files: { "proxy-status.txt": seed004 }, expect: { severity: "info", summary: "6 proxies listed without sync state: STALE and ERROR are not visible in this layout", count: 1 } }],
+});
+
+testRule(proxyStatusStale, {
+  valid: [],
+  invalid: [
+    {
+      name: "istiod 1.22+ /debug/syncz with a NACKed listener",
+      files: { "syncz.json": syncz124 },
+      expect: { resource: { name: "reviews-v2-5b667bcbf8-hq7ns", namespace: "bookinfo" }, summary: /LDS ERROR \(Error adding\/updating listener\(s\) 0.0.0.0_9080: duplicate listener/, count: 1 },
+    },
   ],
 });
