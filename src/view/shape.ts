@@ -170,9 +170,16 @@ function checkPodStatus(check: ShapeChecker, status: Json): void {
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"]);
 
+/**
+ * Built-in Kubernetes kinds (core, apps/v1, batch/v1, networking.k8s.io ...). Custom resources and their
+ * definitions are not: a CRD's openAPIV3Schema has properties called `kind`, `name` or `key` whose values
+ * are schemas, and a custom resource's fields mean what its CRD says.
+ */
 function isCoreKubernetes(object: KubeObject): boolean {
   const apiVersion = typeof object.apiVersion === "string" ? object.apiVersion : "";
-  return !apiVersion.includes("istio.io") && !apiVersion.includes("gateway.networking.k8s.io");
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  if (group === "apiextensions.k8s.io" || group === "gateway.networking.k8s.io") return false;
+  return group === "" || !group.includes(".") || group.endsWith(".k8s.io");
 }
 
 /** Fields that are strings wherever they appear in a core object. */

@@ -48,7 +48,7 @@ export const cpuUnsetRule = defineRule({
               view,
               workload,
               ref.name,
-              { current: ref.container, set: { resources: { ...resources, requests: { ...(isObject(resources.requests) ? resources.requests : {}), cpu: request ?? "300m" }, limits: { ...(isObject(resources.limits) ? resources.limits : {}), cpu: limit ?? "1" } } }, init: ref.init },
+              { current: ref.container, set: { resources: { ...resources, requests: { ...(isObject(resources.requests) ? resources.requests : {}), cpu: request ?? "<measured CPU use>" }, limits: { ...(isObject(resources.limits) ? resources.limits : {}), cpu: limit ?? "<CPU that does not throttle start-up>" } } }, init: ref.init },
               "Set CPU requests and limits from measurement (runbook starting point: 300m / 1).",
             ),
           }),

@@ -7,7 +7,7 @@ import { containersOf, str, workloadsOf } from "./lib/workloads.js";
 const meta: RuleMeta = {
   id: "manifest/image-tag-unpinned",
   category: "image-pull-failure",
-  severity: "warning",
+  severity: "info",
   equivalents: ["kube-linter:latest-tag", "kube-score:container-image-tag", "polaris:tagNotSpecified", "popeye:POP-100", "popeye:POP-101"],
   docs: { verify: ["kubectl get pods -n <namespace> -o jsonpath='{range .items[*]}{.status.containerStatuses[*].imageID}{\"\\n\"}{end}'", "kubectl rollout status deployment/<name> -n <namespace>"] },
 };

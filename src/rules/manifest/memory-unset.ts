@@ -7,7 +7,7 @@ import { containersOf, isObject, workloadsOf } from "./lib/workloads.js";
 const meta: RuleMeta = {
   id: "manifest/memory-unset",
   category: "oom-killed",
-  severity: "warning",
+  severity: "info",
   equivalents: ["kube-linter:unset-memory-requirements", "kube-score:container-resources", "polaris:memoryRequestsMissing", "polaris:memoryLimitsMissing", "popeye:POP-106", "popeye:POP-107"],
   docs: {
     verify: [
@@ -23,7 +23,7 @@ export const memoryUnsetRule = defineRule({
   docs: {
     cause:
       "A container with no memory limit can grow until the node runs short; the kernel OOM killer or the kubelet's eviction then picks it (or a neighbour). With no request the scheduler places it on a node that cannot hold its real use. Either way the pod is killed (OOMKilled, exit 137, or Evicted) at the worst moment.",
-    fix: "Set requests.memory near the measured working set and limits.memory with headroom (the runbook: 95th percentile + 20-30%).",
+    fix: "Set requests.memory near the measured working set and limits.memory above the measured peak with headroom (95th percentile + 20-30%). Unset memory is a matter of practice, not a failure: many published manifests leave it to the operator.",
     verify: meta.docs.verify,
     references: ["seed 001 section 8", "seed 001 section 4.5", "seed 001 section 10 (resources from measurement)"],
   },
@@ -39,8 +39,8 @@ export const memoryUnsetRule = defineRule({
         const missing = [...(request === undefined && limit === undefined ? ["requests.memory"] : []), ...(limit === undefined && defaultLimit === undefined ? ["limits.memory"] : [])];
         if (missing.length === 0) continue;
         const resources = isObject(ref.container.resources) ? ref.container.resources : {};
-        const requests = { ...(isObject(resources.requests) ? resources.requests : {}), memory: request ?? "512Mi" };
-        const limits = { ...(isObject(resources.limits) ? resources.limits : {}), memory: limit ?? "1Gi" };
+        const requests = { ...(isObject(resources.requests) ? resources.requests : {}), memory: request ?? "<measured working set, e.g. from kubectl top>" };
+        const limits = { ...(isObject(resources.limits) ? resources.limits : {}), memory: limit ?? "<measured peak plus headroom>" };
         findings.push(
           objectFinding(meta, view, workload.object, {
             field: isObject(ref.container.resources) ? [...ref.path, "resources"] : ref.path,
@@ -50,7 +50,7 @@ export const memoryUnsetRule = defineRule({
               ? "Nothing bounds the container's memory: a leak or a burst grows until the node is short, and the kernel OOM-kills it or the kubelet evicts the pod."
               : "With no memory request the scheduler counts the container as using the limit only if set; without a request it may be packed onto a node that cannot hold its real use.",
             confidence: 0.5,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, requests, limits } }, init: ref.init }, "Set memory requests and limits from measurement (starting point from the runbook: 512Mi / 1Gi)."),
+            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, requests, limits } }, init: ref.init }, "Set memory requests and limits from measurement: the request near the working set `kubectl top` shows, the limit above the measured peak."),
           }),
         );
       }

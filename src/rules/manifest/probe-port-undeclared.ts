@@ -22,8 +22,8 @@ export const probePortUndeclaredRule = defineRule({
   title: "A probe targets a port the container does not declare",
   docs: {
     cause:
-      "A liveness, readiness or startup probe uses a named port the container does not define, a UDP port, or a number that differs from every declared containerPort. The probe can never connect (`connect: connection refused`, or the named port cannot be resolved), so liveness kills a healthy container and readiness keeps it out of its Service.",
-    fix: "Point the probe at a port the container declares and the app listens on (use the port's name), or declare the port. Check the path and port locally first (`kubectl port-forward` then `curl`).",
+      "A liveness, readiness or startup probe uses a named port the container does not define, or a port declared as UDP. The kubelet cannot resolve the named port (or gets no TCP answer), so every check fails: liveness kills a healthy container and readiness keeps it out of its Service. A numeric port needs no declared containerPort: apps often serve health on a port they do not list (CoreDNS on 8080 and 8181).",
+    fix: "Declare the named port with the port number the app serves the probe on, or use that number in the probe. Check the path and port locally first (`kubectl port-forward` then `curl`).",
     verify: meta.docs.verify,
     references: ["seed 001 section 3 row 20", "seed 001 section 10 (probe paths)", "seed 001 section 11.2"],
   },
@@ -40,19 +40,16 @@ export const probePortUndeclaredRule = defineRule({
           const handler = handlerOf(probe);
           if (!handler || handler.type === "exec" || handler.handler.port === undefined) continue;
           const resolved = resolvePort(ref.container, handler.handler.port);
+          // A numeric probe port needs no declared containerPort: the kubelet connects to the pod IP and port directly
+          // (https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/).
           let problem: string | undefined;
-          let severity: "error" | "warning" = "error";
           if (resolved.named && !resolved.declared) {
             problem = `uses the named port "${String(handler.handler.port)}", which container ${ref.name} does not declare${ports.length ? ` (it declares ${ports.map((p) => p.name ?? p.containerPort).join(", ")})` : ""}`;
           } else if (resolved.declared && resolved.declared.protocol === "UDP") {
             problem = `targets port ${resolved.declared.name ?? resolved.declared.containerPort}, which is declared as UDP; ${handler.type} probes connect over TCP`;
-          } else if (!resolved.named && !resolved.declared && ports.length > 0 && resolved.number !== undefined) {
-            problem = `targets port ${resolved.number}, but container ${ref.name} declares only ${ports.map((p) => p.containerPort).join(", ")}`;
-            severity = "warning";
           }
           if (!problem) continue;
-          const target = ports.find((p) => p.protocol !== "UDP");
-          const fixedProbe = target ? { ...probe, [handler.type]: { ...handler.handler, port: target.name ?? target.containerPort } } : undefined;
+          const portName = typeof handler.handler.port === "string" ? handler.handler.port : undefined;
           const kind = field.replace("Probe", "");
           findings.push(
             objectFinding(meta, view, workload.object, {
@@ -60,17 +57,23 @@ export const probePortUndeclaredRule = defineRule({
               container: ref.name,
               summary: `The ${kind} probe of container ${ref.name} ${problem}`,
               cause: `The kubelet probes a port nothing listens on, so every ${kind} check fails (\`${kind === "readiness" ? "Readiness" : kind === "startup" ? "Startup" : "Liveness"} probe failed: ... connect: connection refused\`).${field === "readinessProbe" ? " The pod never becomes Ready and its Service has no endpoints." : " The kubelet restarts the container again and again: CrashLoopBackOff."}`,
-              severity,
               category: "bad-probe-config",
-              confidence: severity === "error" ? 0.9 : 0.65,
-              fix: fixedProbe
-                ? containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [field]: fixedProbe }, init: ref.init }, `Probe the declared port ${target!.name ?? target!.containerPort} (the port the app serves).`)
+              confidence: 0.9,
+              // Which port serves the probe is not in the manifest: the fix says what it needs instead of guessing a port.
+              fix: portName && !resolved.declared
+                ? containerChangeFix(
+                    view,
+                    workload,
+                    ref.name,
+                    { current: ref.container, set: { ports: [...(Array.isArray(ref.container.ports) ? ref.container.ports : []), { name: portName, containerPort: "<the TCP port the app serves this probe on>" }] }, init: ref.init },
+                    `Declare the port named "${portName}" with the TCP port the app serves the probe on, or point the probe at that port number.`,
+                  )
                 : containerChangeFix(
                     view,
                     workload,
                     ref.name,
-                    { current: ref.container, set: { ports: [{ name: typeof handler.handler.port === "string" ? handler.handler.port : "http", containerPort: typeof handler.handler.port === "number" ? handler.handler.port : 8080, protocol: "TCP" }] }, init: ref.init },
-                    "Declare the port the app listens on, with the name the probe uses.",
+                    { current: ref.container, set: { [field]: { ...probe, [handler.type]: { ...handler.handler, port: "<the TCP port the app serves this probe on>" } } }, init: ref.init },
+                    "Probe the TCP port the app serves its health check on; a UDP port cannot answer a TCP or HTTP probe.",
                   ),
             }),
           );

@@ -7,7 +7,7 @@ import { containersOf, isObject, workloadsOf } from "./lib/workloads.js";
 const meta: RuleMeta = {
   id: "manifest/probes-identical",
   category: "liveness-probe-failure",
-  severity: "warning",
+  severity: "info",
   equivalents: ["kube-score:pod-probes-identical"],
   docs: { verify: ["kubectl describe pod <pod> -n <namespace> | grep -E 'Liveness|Readiness'", "kubectl get pods -n <namespace> -w   # RESTARTS stays flat while a dependency is down"] },
 };
@@ -18,7 +18,7 @@ export const probesIdenticalRule = defineRule({
   docs: {
     cause:
       "The liveness probe checks exactly what the readiness probe checks. When the app is merely not ready (a database is slow, a cache warms up) the liveness probe fails too, and the kubelet restarts a container that only needed to wait: restarts pile up into CrashLoopBackOff and the outage spreads.",
-    fix: "Keep readiness for \"can take traffic\" (dependencies included) and make liveness check only that the process itself is alive (a cheap endpoint such as /healthz/live), with a longer period or threshold.",
+    fix: "Keep readiness for \"can take traffic\" (dependencies included) and make liveness check only that the process itself is alive (a cheap endpoint the app itself serves; many apps use the same one for both, which is a choice, not a failure), with a longer period or threshold.",
     verify: meta.docs.verify,
     references: ["seed 001 section 7", "seed 001 section 3 rows 7-8"],
   },
@@ -35,7 +35,8 @@ export const probesIdenticalRule = defineRule({
         const key = handlerKey(liveness);
         if (key === "" || key !== handlerKey(readiness)) continue;
         const handler = handlerOf(liveness)!;
-        const livePath = handler.type === "httpGet" ? { ...handler.handler, path: "/healthz/live" } : handler.handler;
+        // The app's own liveness endpoint is not in the manifest: inventing one (a /healthz/live that answers 404) would restart a working container.
+        const livePath = handler.type === "httpGet" ? { ...handler.handler, path: "<a path the app serves that checks only the process>" } : { "<handler>": "<a check of the process alone>" };
         findings.push(
           objectFinding(meta, view, workload.object, {
             field: [...ref.path, "livenessProbe"],
@@ -48,7 +49,7 @@ export const probesIdenticalRule = defineRule({
               view,
               workload,
               ref.name,
-              { current: ref.container, set: { livenessProbe: { [handler.type]: livePath, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 } }, init: ref.init },
+              { current: ref.container, set: { livenessProbe: handler.type === "httpGet" ? { ...liveness, httpGet: livePath } : { ...livePath, periodSeconds: liveness.periodSeconds ?? 10, failureThreshold: liveness.failureThreshold ?? 3 } }, init: ref.init },
               "Let liveness check only the process (a separate, cheap endpoint), and leave dependency checks to readiness.",
             ),
           }),

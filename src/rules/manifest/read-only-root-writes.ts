@@ -37,6 +37,11 @@ function declaredWritePaths(container: Record<string, unknown>): Array<{ path: s
   return found;
 }
 
+/** Every mountPath of the container: a path under any volume, read-only or not, is not on the root filesystem. */
+function mountPaths(container: Record<string, unknown>): string[] {
+  return objects(container.volumeMounts).map((mount) => str(mount.mountPath) ?? "").filter((path) => path !== "");
+}
+
 function writableMounts(workload: Workload, container: Record<string, unknown>): string[] {
   const volumes = new Map(objects(workload.spec.volumes).map((v) => [str(v.name) ?? "", v]));
   return objects(container.volumeMounts)
@@ -70,7 +75,8 @@ export const readOnlyRootWritesRule = defineRule({
         const facts = imageFacts(ref.container.image);
         const candidates = [...(facts?.writes ?? []).map((path) => ({ path, from: `image ${String(ref.container.image)}` })), ...declaredWritePaths(ref.container)];
         const mounts = writableMounts(workload, ref.container);
-        const uncovered = candidates.filter((c) => !mounts.some((m) => isUnder(c.path, m)));
+        const elsewhere = [...mountPaths(ref.container), ...(facts?.volumes ?? [])];
+        const uncovered = candidates.filter((c) => !mounts.some((m) => isUnder(c.path, m)) && !elsewhere.some((m) => isUnder(c.path, m)));
         if (uncovered.length === 0) continue;
         const dirs = [...new Set(uncovered.map((u) => (/\.[a-z0-9]{1,5}$/i.test(u.path) ? u.path.replace(/\/[^/]+$/, "") || "/" : u.path)))];
         const volumeNames = dirs.map((dir) => `writable-${dir.replace(/^\//, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, ""));

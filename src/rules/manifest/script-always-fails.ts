@@ -48,6 +48,8 @@ export const scriptAlwaysFailsRule = defineRule({
           }
         }
         if (!failing) continue;
+        // A loop or branch that can `exit 0` (or exec into the real process) earlier makes the final failure the retry budget running out, not a certainty.
+        if (canSucceedBefore(found.script, failing.text)) continue;
         const category = ref.init ? "init-container-failure" : isJob ? "job-backoff-limit" : "app-runtime-error";
         const fixedScript = found.script.replace(new RegExp(`(^|\\n|;)\\s*${failing.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*(?=\\n|;|$)`), "$1");
         const list = (found.field === "command" ? ref.container.command : ref.container.args) as unknown[];
@@ -68,3 +70,9 @@ export const scriptAlwaysFailsRule = defineRule({
     return findings;
   },
 });
+
+function canSucceedBefore(script: string, failingStatement: string): boolean {
+  const end = script.lastIndexOf(failingStatement);
+  const before = end < 0 ? script : script.slice(0, end);
+  return /(^|[\s;&|(])exit(\s+0)?\s*($|[;\n)])/m.test(before) || /(^|[\s;&|(])exec\s/m.test(before);
+}

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { formatSelector } from "./lib/lookup.js";
+import { closest, formatSelector } from "./lib/lookup.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { podSourcesIn, selectedBy, serviceSelector } from "./lib/services.js";
 import { stringMap } from "./lib/workloads.js";
@@ -40,18 +40,30 @@ export const serviceSelectorMatchesNothingRule = defineRule({
         .map((source) => ({ source, shared: Object.keys(wanted).filter((key) => key in source.labels).length, equal: Object.entries(wanted).filter(([k, v]) => source.labels[k] === v).length }))
         .filter((c) => c.shared > 0)
         .sort((a, b) => b.equal - a.equal || b.shared - a.shared)[0];
-      const proposed = best ? Object.fromEntries(Object.keys(wanted).filter((k) => k in best.source.labels).map((k) => [k, best.source.labels[k]!])) : undefined;
+      // Only a near miss (a typo of the value) says which pods were meant; other labels under the same key
+      // (`k8s-app=node-local-dns` for a selector `k8s-app=kube-dns`) belong to different pods.
+      const typo = best && Object.entries(wanted).every(([key, value]) => key in best.source.labels && (best.source.labels[key] === value || closest(value, [best.source.labels[key]!]) !== undefined));
+      const proposed = best && typo ? Object.fromEntries(Object.keys(wanted).map((k) => [k, best.source.labels[k]!])) : undefined;
+      // Offline, the pods a Service selects are often deployed by another manifest set (kube-dns-upstream selects
+      // the cluster's CoreDNS): without a near miss that is no finding worth more than a note. Live and in
+      // snapshots the pods are all there, so no endpoints is what clients get now.
+      const severity = view.mode !== "lint" || proposed ? "error" : "info";
       findings.push(
         objectFinding(meta, view, service, {
           field: ["spec", "selector"],
           summary: `Service ${service.metadata.name ?? ""} selects ${formatSelector(selector)}, which no pod template ${candidates.length ? "in the namespace " : ""}carries${best ? `; ${best.source.kind} ${best.source.name} has ${Object.entries(best.source.labels).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}`,
           cause: "A Service with no matching pods has no endpoints: every connection to it is refused or answered 503 by the mesh, while the pods themselves are healthy.",
-          severity: candidates.length > 0 || view.mode !== "lint" ? "error" : "warning",
-          confidence: candidates.length > 0 ? 0.85 : 0.5,
+          severity,
+          confidence: severity === "error" ? 0.85 : 0.4,
           evidence: candidates.slice(0, 3).map((c) => ({ source: "manifest", text: `${c.kind} ${c.name} pod labels: ${Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(",") || "(none)"}` })),
           fix: proposed && Object.keys(proposed).length
             ? objectChangeFix(view, service, { spec: { selector } }, { spec: { selector: proposed } }, `Select the labels ${best!.source.kind} ${best!.source.name} gives its pods.`)
-            : { description: "Set the selector to the labels of the pods that serve this Service.", commands: [`kubectl get pods${service.metadata.namespace ? ` -n ${service.metadata.namespace}` : ""} --show-labels`] },
+            : {
+                description: view.mode === "lint"
+                  ? "No pod template in these manifests carries these labels: if the pods are deployed separately, nothing to change; otherwise set the selector to the labels of the pods that serve this Service."
+                  : "Deploy the pods this Service is for, or set the selector to the labels of the pods that serve it.",
+                commands: [`kubectl get pods${service.metadata.namespace ? ` -n ${service.metadata.namespace}` : ""} -l ${Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(",")} --show-labels`],
+              },
         }),
       );
     }

@@ -7,7 +7,7 @@ import { str, workloadsOf } from "./lib/workloads.js";
 const meta: RuleMeta = {
   id: "manifest/statefulset-service-missing",
   category: "dependency-unavailable",
-  severity: "error",
+  severity: "warning",
   equivalents: ["kube-score:statefulset-has-servicename"],
   docs: { verify: ["kubectl get service <service> -n <namespace> -o jsonpath='{.spec.clusterIP}'   # None", "kubectl exec <pod> -n <namespace> -- nslookup <pod>.<service>"] },
 };
@@ -55,13 +55,16 @@ export const statefulSetServiceMissingRule = defineRule({
         problem = `names Service ${serviceName}, whose selector does not match the StatefulSet's pod labels`;
       }
       if (!problem) continue;
+      // The StatefulSet and its pods are created either way; only the per-pod DNS names are missing. That fails
+      // something only when peers look each other up: several replicas, or a container naming the Service.
+      const peersUseNames = Number(workload.object.spec?.replicas ?? 1) > 1 || JSON.stringify(workload.spec.containers ?? []).includes(`.${serviceName}`);
       findings.push(
         objectFinding(meta, view, workload.object, {
           field: ["spec", "serviceName"],
           summary: `StatefulSet ${workload.name} ${problem}`,
           cause: `The per-pod DNS names (${workload.name}-0.${serviceName}...) are published only by a headless Service that selects the pods; here they never resolve, so peers fail to find each other at start-up.`,
-          severity: service ? "warning" : "error",
-          confidence: service ? 0.6 : 0.8,
+          severity: peersUseNames ? "warning" : "info",
+          confidence: peersUseNames ? 0.7 : 0.4,
           fix: { description: `Create (or fix) the headless Service ${serviceName}: clusterIP: None, selector ${JSON.stringify(workload.podLabels)}.`, commands: [`kubectl get service ${serviceName}${workload.namespace ? ` -n ${workload.namespace}` : ""} -o yaml`] },
         }),
       );

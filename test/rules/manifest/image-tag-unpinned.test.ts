@@ -11,7 +11,7 @@ testRule(imageTagUnpinnedRule, {
     { name: "digest", mode: "lint", files: { "d.yaml": image("ghcr.io/acme/api@sha256:4c1e0c1f6a4ab2f79a3a0e4b0c7f3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d") } },
   ],
   invalid: [
-    { name: "latest", mode: "lint", files: { "d.yaml": image("nginx:latest") }, expect: { category: "image-pull-failure", severity: "warning", summary: /latest tag: nginx:latest/, resource: { line: 18 }, equivalents: ["kube-linter:latest-tag", "polaris:tagNotSpecified"], fixIncludes: ["image: nginx:<version>"] } },
+    { name: "latest", mode: "lint", files: { "d.yaml": image("nginx:latest") }, expect: { category: "image-pull-failure", severity: "info", summary: /latest tag: nginx:latest/, resource: { line: 18 }, equivalents: ["kube-linter:latest-tag", "polaris:tagNotSpecified"], fixIncludes: ["image: nginx:<version>"] } },
     { name: "no tag, registry with port", mode: "lint", files: { "d.yaml": image("registry.local:5000/team/api") }, expect: { summary: /untagged image/ } },
   ],
 });

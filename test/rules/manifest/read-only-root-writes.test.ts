@@ -5,6 +5,34 @@ import { deployment } from "./fixtures.js";
 testRule(readOnlyRootWritesRule, {
   valid: [
     {
+      // kube-prometheus node-exporter as published: the udev path is read under a read-only hostPath mount.
+      name: "path under a read-only hostPath mount is not on the root filesystem",
+      mode: "lint",
+      files: {
+        "d.yaml": deployment(`containers:
+- name: node-exporter
+  image: quay.io/prometheus/node-exporter:v1.9.1
+  args: ["--path.rootfs=/host/root", "--path.udev.data=/host/root/run/udev/data"]
+  securityContext:
+    readOnlyRootFilesystem: true
+  volumeMounts:
+  - name: root
+    mountPath: /host/root
+    readOnly: true
+    mountPropagation: HostToContainer
+volumes:
+- name: root
+  hostPath:
+    path: /`),
+      },
+    },
+    {
+      // Argo CD's argocd-redis as published: /data is the redis image's declared VOLUME, writable under a read-only root.
+      name: "redis /data is an image VOLUME",
+      mode: "lint",
+      files: { "d.yaml": deployment(`containers:\n- name: redis\n  image: public.ecr.aws/docker/library/redis:8.2.3-alpine\n  args: ["--save", "", "--appendonly", "no"]\n  securityContext:\n    readOnlyRootFilesystem: true`) },
+    },
+    {
       name: "seed 001 section 4.6 fix: emptyDir at /app/logs",
       mode: "lint",
       files: {

@@ -6,6 +6,11 @@ export interface ImageFacts {
   needsContents: string[];
   /** The image's default user is root (runAsNonRoot without runAsUser is refused). */
   runsAsRoot?: boolean;
+  /**
+   * Directories the image declares as VOLUME: container runtimes (containerd, CRI-O) mount them as writable
+   * directories of their own, so they stay writable under readOnlyRootFilesystem.
+   */
+  volumes?: string[];
   /** Port the image listens on by default. */
   defaultPort?: number;
 }
@@ -15,9 +20,9 @@ const FACTS: Array<[RegExp, ImageFacts]> = [
   [/(^|\/)nginx-unprivileged$/, { writes: ["/tmp"], needsContents: ["/etc/nginx"], runsAsRoot: false, defaultPort: 8080 }],
   [/(^|\/)nginx$/, { writes: ["/var/cache/nginx", "/var/run"], needsContents: ["/etc/nginx"], runsAsRoot: true, defaultPort: 80 }],
   [/(^|\/)httpd$/, { writes: ["/usr/local/apache2/logs"], needsContents: ["/usr/local/apache2/conf", "/usr/local/apache2"], runsAsRoot: true, defaultPort: 80 }],
-  [/(^|\/)postgres$/, { writes: ["/var/run/postgresql", "/var/lib/postgresql/data"], needsContents: [], runsAsRoot: true }],
-  [/(^|\/)mysql$|(^|\/)mariadb$/, { writes: ["/var/run/mysqld", "/var/lib/mysql", "/tmp"], needsContents: ["/etc/mysql"], runsAsRoot: true }],
-  [/(^|\/)redis$/, { writes: ["/data"], needsContents: [], runsAsRoot: true }],
+  [/(^|\/)postgres$/, { writes: ["/var/run/postgresql", "/var/lib/postgresql/data"], volumes: ["/var/lib/postgresql/data"], needsContents: [], runsAsRoot: true }],
+  [/(^|\/)mysql$|(^|\/)mariadb$/, { writes: ["/var/run/mysqld", "/var/lib/mysql", "/tmp"], volumes: ["/var/lib/mysql"], needsContents: ["/etc/mysql"], runsAsRoot: true }],
+  [/(^|\/)redis$/, { writes: ["/data"], volumes: ["/data"], needsContents: [], runsAsRoot: true }],
   [/(^|\/)tomcat$/, { writes: ["/usr/local/tomcat/logs", "/usr/local/tomcat/temp", "/usr/local/tomcat/work"], needsContents: ["/usr/local/tomcat/conf"], runsAsRoot: true }],
   [/(^|\/)(elasticsearch|opensearch)$/, { writes: ["/usr/share/$1/config", "/usr/share/$1/data", "/usr/share/$1/logs", "/tmp"], needsContents: ["/usr/share/$1/config"] }],
   [/(^|\/)(open-liberty|websphere-liberty)$/, { writes: ["/logs", "/output"], needsContents: ["/config"] }],
