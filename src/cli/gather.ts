@@ -1,7 +1,7 @@
 import { resolveLargeEnvoyInputs } from "../envoy/load.js";
 import { loadPaths, type LoadOptions } from "../sources/files.js";
 import { gatherLive, LiveUnavailableError, type LiveResult } from "../sources/live/index.js";
-import { parseLabelSelector } from "../util/selector.js";
+import { labelSelectorMatches, parseLabelSelector, type LabelSelector } from "../k8s/selectors.js";
 import { ViewBuilder } from "../view/builder.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { Finding } from "../model/finding.js";
@@ -66,7 +66,7 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
 /** Keeps findings whose resource carries labels matching -l (offline; live lists are already selected). */
 export function filterBySelector(view: ClusterView, findings: Finding[], selector: string | undefined): Finding[] {
   if (!selector) return findings;
-  let matches;
+  let matches: LabelSelector;
   try {
     matches = parseLabelSelector(selector);
   } catch (error) {
@@ -74,6 +74,6 @@ export function filterBySelector(view: ClusterView, findings: Finding[], selecto
   }
   return findings.filter((finding) => {
     const object = view.get(finding.resource.kind, finding.resource.namespace, finding.resource.name);
-    return object ? matches(object.metadata.labels) : false;
+    return object ? labelSelectorMatches(matches, object.metadata.labels, { absent: "everything" }) : false;
   });
 }

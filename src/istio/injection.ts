@@ -1,35 +1,11 @@
+import { labelSelectorMatches, type LabelSelector } from "../k8s/selectors.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { arrayOf, nameOf, recordOf, stringMapOf } from "./meta.js";
 
-/** A label selector as Kubernetes evaluates it (matchLabels and matchExpressions). */
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-export function labelSelectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
-  for (const expression of selector.matchExpressions ?? []) {
-    const value = labels[expression.key];
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case "In":
-        if (value === undefined || !values.includes(value)) return false;
-        break;
-      case "NotIn":
-        if (value !== undefined && values.includes(value)) return false;
-        break;
-      case "Exists":
-        if (value === undefined) return false;
-        break;
-      case "DoesNotExist":
-        if (value !== undefined) return false;
-        break;
-    }
-  }
-  return true;
+/** A webhook's namespaceSelector / objectSelector: left out, it selects everything (admissionregistration/v1 defaults it to {}). */
+function webhookSelectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  return labelSelectorMatches(selector, labels, { absent: "everything" });
 }
 
 function selectorOf(value: unknown): LabelSelector | undefined {
@@ -82,5 +58,5 @@ export function namespaceLabels(view: ClusterView, namespace: string): Record<st
 /** Whether some injection webhook would inject a pod with these labels in this namespace. */
 export function wouldBeInjected(view: ClusterView, namespace: string, podLabels: Record<string, string>): boolean {
   const nsLabels = { ...namespaceLabels(view, namespace), "kubernetes.io/metadata.name": namespace };
-  return injectionWebhooks(view).some((webhook) => labelSelectorMatches(webhook.namespaceSelector, nsLabels) && labelSelectorMatches(webhook.objectSelector, podLabels));
+  return injectionWebhooks(view).some((webhook) => webhookSelectorMatches(webhook.namespaceSelector, nsLabels) && webhookSelectorMatches(webhook.objectSelector, podLabels));
 }

@@ -1,3 +1,4 @@
+import { formatSelector as formatLabels, labelMapMatches } from "../k8s/selectors.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { namespaceOf, recordOf, stringMapOf } from "./meta.js";
@@ -16,21 +17,14 @@ export interface WorkloadInstance {
   templatePath: (string | number)[];
 }
 
-/** Whether every key of `selector` has the same value in `labels`. An empty selector matches everything. */
+/** Whether a `workloadSelector.labels` / `selector.matchLabels` map selects the labels; no selector selects every workload. */
 export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  for (const [key, value] of Object.entries(selector)) {
-    if (labels[key] !== value) return false;
-  }
-  return true;
+  return labelMapMatches(selector, labels, { absent: "everything" });
 }
 
 /** `app=reviews,version=v1` as istioctl prints selectors. */
 export function formatSelector(selector: Record<string, string>): string {
-  return Object.entries(selector)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, value]) => `${key}=${value}`)
-    .join(",");
+  return formatLabels(selector, { absent: "", empty: "", sorted: true });
 }
 
 interface InstanceIndex {

@@ -2,7 +2,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { LabelSelector } from "./kube-types.js";
 import { namespaceLabels } from "./pods.js";
-import { matchesSelector } from "./selectors.js";
+import { labelSelectorMatches } from "../k8s/selectors.js";
 
 export const INJECT_LABEL = "sidecar.istio.io/inject";
 export const REV_LABEL = "istio.io/rev";
@@ -137,7 +137,7 @@ function decideInjection(view: ClusterView, namespace: string, meta: { labels?: 
 
   const seen = viewWebhooks(view);
   const hooks = seen.length > 0 ? seen : DEFAULT_WEBHOOKS;
-  const match = hooks.find((hook) => matchesSelector(hook.namespaceSelector, nsLabels) && matchesSelector(hook.objectSelector, podLabels));
+  const match = hooks.find((hook) => labelSelectorMatches(hook.namespaceSelector, nsLabels, { absent: "everything" }) && labelSelectorMatches(hook.objectSelector, podLabels, { absent: "everything" }));
   decision.webhookSelects = match !== undefined;
 
   if (decision.requestedBy && !decision.optedOut) {

@@ -1,15 +1,8 @@
 /** The parts of Kubernetes objects the mesh helpers and sidecar rules read. */
 
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | string;
-  values?: string[];
-}
+import type { LabelSelector } from "../k8s/selectors.js";
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
+export type { LabelSelector, LabelSelectorRequirement } from "../k8s/selectors.js";
 
 export interface ContainerPort {
   name?: string;

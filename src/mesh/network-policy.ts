@@ -2,7 +2,7 @@ import type { KubeObject, LoadedObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { ContainerPort, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from "./kube-types.js";
 import { namespaceLabels, podSpec, podStatus } from "./pods.js";
-import { matchesSelector } from "./selectors.js";
+import { labelSelectorMatches } from "../k8s/selectors.js";
 
 /** Where traffic goes, as NetworkPolicy egress rules see it. */
 export interface EgressTarget {
@@ -57,7 +57,7 @@ function policiesIn(view: ClusterView, namespace: string): LoadedObject[] {
 export function policiesSelecting(view: ClusterView, pod: PodIdentity): LoadedObject[] {
   return policiesIn(view, pod.namespace).filter((loaded) => {
     const policy = loaded.object;
-    return matchesSelector((policy.spec as NetworkPolicySpec | undefined)?.podSelector ?? {}, pod.labels);
+    return labelSelectorMatches((policy.spec as NetworkPolicySpec | undefined)?.podSelector, pod.labels, { absent: "everything" });
   });
 }
 
@@ -99,8 +99,8 @@ function peersAllow(view: ClusterView, peers: NetworkPolicyPeer[] | undefined, p
     if (peer.ipBlock) {
       return target.ips.length > 0 && target.ips.every((ip) => cidrContains(peer.ipBlock!.cidr, ip) && !(peer.ipBlock!.except ?? []).some((cidr) => cidrContains(cidr, ip)));
     }
-    const namespaceOk = peer.namespaceSelector ? matchesSelector(peer.namespaceSelector, target.namespaceLabels) : target.namespace === policyNamespace;
-    const podOk = peer.podSelector ? matchesSelector(peer.podSelector, target.podLabels) : true;
+    const namespaceOk = peer.namespaceSelector ? labelSelectorMatches(peer.namespaceSelector, target.namespaceLabels, { absent: "everything" }) : target.namespace === policyNamespace;
+    const podOk = peer.podSelector ? labelSelectorMatches(peer.podSelector, target.podLabels, { absent: "everything" }) : true;
     return namespaceOk && podOk;
   });
 }

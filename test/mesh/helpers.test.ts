@@ -6,7 +6,7 @@ import { isProductionNamespace } from "../../src/mesh/environment.js";
 import { serviceForHost } from "../../src/mesh/hosts.js";
 import { outboundPolicy } from "../../src/mesh/mesh-config.js";
 import { parseQuantity } from "../../src/mesh/pods.js";
-import { matchesSelector } from "../../src/mesh/selectors.js";
+import { labelSelectorMatches } from "../../src/k8s/selectors.js";
 
 describe("mesh helpers", () => {
   it("parses Istio's default text access log format", () => {
@@ -43,9 +43,9 @@ describe("mesh helpers", () => {
   });
 
   it("matches label selectors with expressions", () => {
-    expect(matchesSelector({ matchExpressions: [{ key: "istio-injection", operator: "DoesNotExist" }] }, { app: "x" })).toBe(true);
-    expect(matchesSelector({ matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] }] }, { "sidecar.istio.io/inject": "false" })).toBe(false);
-    expect(matchesSelector({}, {})).toBe(true);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "istio-injection", operator: "DoesNotExist" }] }, { app: "x" }, { absent: "everything" })).toBe(true);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] }] }, { "sidecar.istio.io/inject": "false" }, { absent: "everything" })).toBe(false);
+    expect(labelSelectorMatches({}, {}, { absent: "everything" })).toBe(true);
   });
 
   it("tells production namespaces by name or label", () => {

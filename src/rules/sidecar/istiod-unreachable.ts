@@ -8,7 +8,7 @@ import type { NetworkPolicySpec } from "../../mesh/kube-types.js";
 import { logEvidence } from "../../mesh/logs.js";
 import { allowControlPlanePolicy, blockedSummary, controlPlaneEgress, type ControlPlaneEgress } from "../../mesh/network-policy.js";
 import { hasSidecar, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
-import { formatSelector } from "../../mesh/selectors.js";
+import { formatSelector } from "../../k8s/selectors.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { templateOwnerOf } from "../support/workload.js";
 
@@ -77,7 +77,7 @@ export function diagnose(view: ClusterView, pod: KubeObject): Finding | undefine
       evidence,
       cause: `The NetworkPolicies that select this pod isolate its egress and none allows ${what}. The proxy cannot resolve or reach istiod, so it never receives its listeners, clusters and certificate and stays not ready.`,
       fix: applyFix(
-        `Add a NetworkPolicy that allows egress to istiod (istio-system, TCP 15012) and to DNS (kube-dns, UDP/TCP 53) for ${Object.keys(selector).length > 0 ? `the pods ${formatSelector({ matchLabels: selector })}` : `every pod in ${namespace}`}; NetworkPolicies are additive, so the existing ones stay.`,
+        `Add a NetworkPolicy that allows egress to istiod (istio-system, TCP 15012) and to DNS (kube-dns, UDP/TCP 53) for ${Object.keys(selector).length > 0 ? `the pods ${formatSelector({ matchLabels: selector }, { absent: "(all)", empty: "{} (all pods)" })}` : `every pod in ${namespace}`}; NetworkPolicies are additive, so the existing ones stay.`,
         `NetworkPolicy ${namespace}/allow-istio-control-plane`,
         yaml,
         "",
@@ -119,7 +119,7 @@ function policyEvidence(view: ClusterView, egress: ControlPlaneEgress): Evidence
             view,
             loaded.object,
             ["spec", "podSelector"],
-            `NetworkPolicy ${name} selects the pod (podSelector ${formatSelector(spec.podSelector)}), policyTypes ${(spec.policyTypes ?? []).join(",") || "(defaulted)"}, ${spec.egress?.length ?? 0} egress rule(s)`,
+            `NetworkPolicy ${name} selects the pod (podSelector ${formatSelector(spec.podSelector, { absent: "(all)", empty: "{} (all pods)" })}), policyTypes ${(spec.policyTypes ?? []).join(",") || "(defaulted)"}, ${spec.egress?.length ?? 0} egress rule(s)`,
           ),
         );
       }

@@ -7,7 +7,7 @@ import { applyFix } from "../../mesh/fixes.js";
 import { serviceForHost } from "../../mesh/hosts.js";
 import { appContainers, hasSidecar, podSpec, podStatus, PROXY_CONTAINER, SYSTEM_NAMESPACES, userPods } from "../../mesh/pods.js";
 import { effectiveMtls, type EffectiveMtls } from "../../istio/mtls.js";
-import { matchesLabels } from "../../mesh/selectors.js";
+import { labelMapMatches } from "../../k8s/selectors.js";
 import type { ServiceSpec } from "../../mesh/kube-types.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { isProductionNamespace } from "../../mesh/environment.js";
@@ -102,7 +102,7 @@ function plaintextClients(view: ClusterView): Finding[] {
           if (!service) return;
           const spec = (service.spec ?? {}) as ServiceSpec;
           const servicePort = spec.ports?.find((port) => port.port === Number(match[2] ?? 80)) ?? spec.ports?.[0];
-          const server = pods.find((pod) => pod.metadata.namespace === service.metadata.namespace && hasSidecar(pod) && matchesLabels(spec.selector, pod.metadata.labels));
+          const server = pods.find((pod) => pod.metadata.namespace === service.metadata.namespace && hasSidecar(pod) && labelMapMatches(spec.selector, pod.metadata.labels, { absent: "nothing", empty: "nothing" }));
           if (!server) return;
           const targetPort = typeof servicePort?.targetPort === "number" ? servicePort.targetPort : servicePort?.port;
           const mtls = effectiveMtls(view, server.metadata.namespace ?? "default", server.metadata.labels ?? {}, targetPort);

@@ -7,7 +7,7 @@ import { proxySymptoms } from "../../mesh/istiod.js";
 import type { NetworkPolicySpec } from "../../mesh/kube-types.js";
 import { allowControlPlanePolicy, blockedSummary, controlPlaneEgress } from "../../mesh/network-policy.js";
 import { hasSidecar } from "../../mesh/pods.js";
-import { formatSelector, matchesSelector } from "../../mesh/selectors.js";
+import { formatSelector, labelSelectorMatches } from "../../k8s/selectors.js";
 import { meshSubjects } from "../../mesh/subjects.js";
 
 export const networkPolicyBlocksMesh = defineRule({
@@ -46,7 +46,7 @@ export const networkPolicyBlocksMesh = defineRule({
       if (reported.has(key)) continue;
       reported.add(key);
       const spec = (policy.spec ?? {}) as NetworkPolicySpec;
-      const selected = subjects.filter((other) => other.namespace === subject.namespace && matchesSelector(spec.podSelector ?? {}, other.labels));
+      const selected = subjects.filter((other) => other.namespace === subject.namespace && labelSelectorMatches(spec.podSelector, other.labels, { absent: "everything" }));
       const what = blockedSummary(egress.blocked);
       findings.push({
         rule: "sidecar/network-policy-blocks-mesh",
@@ -56,7 +56,7 @@ export const networkPolicyBlocksMesh = defineRule({
         resource: resourceRef(view, policy, { path: ["spec", "policyTypes"] }),
         summary: `NetworkPolicy ${policy.metadata.name} isolates the egress of meshed pods without allowing ${what}`,
         evidence: [
-          specEvidence(view, policy, ["spec", "podSelector"], `NetworkPolicy ${policy.metadata.name}: podSelector ${formatSelector(spec.podSelector)}, policyTypes ${(spec.policyTypes ?? []).join(",") || "(defaulted)"}, ${spec.egress?.length ?? 0} egress rule(s)`),
+          specEvidence(view, policy, ["spec", "podSelector"], `NetworkPolicy ${policy.metadata.name}: podSelector ${formatSelector(spec.podSelector, { absent: "(all)", empty: "{} (all pods)" })}, policyTypes ${(spec.policyTypes ?? []).join(",") || "(defaulted)"}, ${spec.egress?.length ?? 0} egress rule(s)`),
           { source: "network-policy", text: `selects meshed ${subject.pod ? "pod" : subject.owner.kind} ${subject.pod?.metadata.name ?? subject.owner.name}${selected.length > 1 ? ` and ${selected.length - 1} more` : ""}; egress to ${what}: denied` },
         ],
         cause: "Sidecars need istiod (15012) and DNS (53). This policy denies them, so the proxies it selects cannot get configuration or certificates once they restart: READY 1/2.",

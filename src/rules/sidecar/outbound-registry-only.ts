@@ -7,7 +7,7 @@ import { ns, resourceRef, specEvidence } from "../../mesh/evidence.js";
 import { applyFix } from "../../mesh/fixes.js";
 import { outboundPolicy } from "../../mesh/mesh-config.js";
 import { appContainers, hasSidecar, podSpec, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
-import { matchesLabels } from "../../mesh/selectors.js";
+import { labelMapMatches } from "../../k8s/selectors.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 
 /** Connection errors that name an external host: Python requests/urllib3, curl, Go and Node clients. */
@@ -151,7 +151,7 @@ export function serviceEntryCovers(view: ClusterView, namespace: string, host: s
 function sidecarOverride(view: ClusterView, pod: KubeObject): { mode: "ALLOW_ANY" | "REGISTRY_ONLY"; evidence: Evidence } | undefined {
   const namespace = pod.metadata.namespace ?? "default";
   const sidecars = view.kindIn("Sidecar", namespace).filter((sidecar) => sidecar.spec?.outboundTrafficPolicy?.mode);
-  const selected = sidecars.find((sidecar) => matchesLabels(sidecar.spec?.workloadSelector?.labels, pod.metadata.labels)) ?? sidecars.find((sidecar) => !sidecar.spec?.workloadSelector);
+  const selected = sidecars.find((sidecar) => labelMapMatches(sidecar.spec?.workloadSelector?.labels, pod.metadata.labels, { absent: "nothing", empty: "nothing" })) ?? sidecars.find((sidecar) => !sidecar.spec?.workloadSelector);
   if (!selected) return undefined;
   const mode = selected.spec.outboundTrafficPolicy.mode === "REGISTRY_ONLY" ? "REGISTRY_ONLY" : "ALLOW_ANY";
   return { mode, evidence: specEvidence(view, selected, ["spec", "outboundTrafficPolicy", "mode"], `Sidecar ${selected.metadata.name}: outboundTrafficPolicy.mode ${mode}`) };

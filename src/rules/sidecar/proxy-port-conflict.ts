@@ -7,7 +7,7 @@ import type { Container, ServiceSpec } from "../../mesh/kube-types.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../mesh/logs.js";
 import { appContainers, containerSpecPath, containerStatus, hasSidecar, PROXY_CONTAINER } from "../../mesh/pods.js";
 import { isReservedPort, replacementPort, RESERVED_PORTS } from "../../mesh/ports.js";
-import { matchesLabels } from "../../mesh/selectors.js";
+import { labelMapMatches } from "../../k8s/selectors.js";
 import { meshSubjects, type MeshSubject } from "../../mesh/subjects.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { containerFix, findContainer, podSpecOf, type JsonObject } from "../support/workload.js";
@@ -93,7 +93,7 @@ function conflictsOf(view: ClusterView, subject: MeshSubject): Conflict[] {
 
   for (const service of servicesIn(view, subject.namespace)) {
     const spec = (service.spec ?? {}) as ServiceSpec;
-    if (!matchesLabels(spec.selector, subject.labels)) continue;
+    if (!labelMapMatches(spec.selector, subject.labels, { absent: "nothing", empty: "nothing" })) continue;
     (spec.ports ?? []).forEach((port, index) => {
       const target = resolveTargetPort(port.targetPort ?? port.port, apps);
       if (target === undefined || !isReservedPort(target.port)) return;

@@ -3,7 +3,7 @@ import type { Evidence, Finding, Fix } from "../../model/finding.js";
 import { ns, resourceRef, specEvidence } from "../../mesh/evidence.js";
 import { injectionDecision, INJECT_LABEL, knownRevisions, NAMESPACE_INJECTION_LABEL, REV_LABEL, type InjectionDecision } from "../../mesh/injection.js";
 import { hasSidecar, namespaceLabels, readyColumn, SYSTEM_NAMESPACES } from "../../mesh/pods.js";
-import { matchesLabels } from "../../mesh/selectors.js";
+import { labelMapMatches } from "../../k8s/selectors.js";
 import { meshSubjects, type MeshSubject } from "../../mesh/subjects.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
@@ -114,7 +114,7 @@ function meshExpectation(view: ClusterView, subject: MeshSubject): { text: strin
   if (meshedSibling) {
     return { text: `other pods in ${namespace} are in the mesh`, evidence: [{ source: "status", text: `pod ${meshedSibling.metadata.name} in ${namespace} runs istio-proxy`, path: `pods/${namespace}/${meshedSibling.metadata.name}` }] };
   }
-  const services = view.kindIn("Service", namespace).filter((svc) => matchesLabels(svc.spec?.selector, subject.labels));
+  const services = view.kindIn("Service", namespace).filter((svc) => labelMapMatches(svc.spec?.selector, subject.labels, { absent: "nothing", empty: "nothing" }));
   const serviceNames = new Set(services.flatMap((svc) => [svc.metadata.name, `${svc.metadata.name}.${namespace}`, `${svc.metadata.name}.${namespace}.svc.cluster.local`]));
   for (const kind of ["VirtualService", "DestinationRule"]) {
     const routes = routesByHost(view, kind);

@@ -1,3 +1,4 @@
+import { formatSelector as formatAnySelector, hasNoTerms, selectorMatches as anySelectorMatches } from "../../../k8s/selectors.js";
 import type { KubeObject } from "../../../model/kube.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
 import { isObject, objects, stringMap } from "./workloads.js";
@@ -138,55 +139,18 @@ export function closest(name: string, candidates: readonly string[]): string | u
   return extended.length === 1 ? extended[0] : undefined;
 }
 
-/** A label selector (matchLabels + matchExpressions, or a plain map for Services) against labels. */
+/** A label selector (matchLabels + matchExpressions, or a plain map for Services) against labels; none selects nothing, `{}` everything. */
 export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-  if (!isObject(selector)) return false;
-  const isLabelSelector = "matchLabels" in selector || "matchExpressions" in selector;
-  const matchLabels = stringMap(isLabelSelector ? selector.matchLabels : selector);
-  for (const [key, value] of Object.entries(matchLabels)) if (labels[key] !== value) return false;
-  if (!isLabelSelector) return true;
-  for (const expression of objects(selector.matchExpressions)) {
-    const key = String(expression.key ?? "");
-    const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    switch (expression.operator) {
-      case "In":
-        if (!has || !values.includes(labels[key]!)) return false;
-        break;
-      case "NotIn":
-        if (has && values.includes(labels[key]!)) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return anySelectorMatches(selector, labels, { absent: "nothing" });
 }
 
 /** `{}` or a selector with nothing in it selects everything. */
 export function selectsAll(selector: unknown): boolean {
-  if (!isObject(selector)) return selector === undefined;
-  const labels = Object.keys(stringMap(selector.matchLabels ?? {})).length;
-  const expressions = objects(selector.matchExpressions).length;
-  const plain = !("matchLabels" in selector) && !("matchExpressions" in selector) ? Object.keys(selector).length : 0;
-  return labels === 0 && expressions === 0 && plain === 0;
+  return hasNoTerms(selector, true);
 }
 
 export function formatSelector(selector: unknown): string {
-  if (!isObject(selector)) return "{}";
-  const isLabelSelector = "matchLabels" in selector || "matchExpressions" in selector;
-  const parts = Object.entries(stringMap(isLabelSelector ? selector.matchLabels : selector)).map(([k, v]) => `${k}=${v}`);
-  for (const expression of objects(selector.matchExpressions)) {
-    const values = Array.isArray(expression.values) ? expression.values.join(",") : "";
-    parts.push(`${String(expression.key)} ${String(expression.operator)}${values ? ` (${values})` : ""}`);
-  }
-  return parts.join(",") || "{}";
+  return formatAnySelector(selector, { absent: "{}", empty: "{}" });
 }
 
 /** Namespace labels, when the Namespace is in the inputs. */
