@@ -10,6 +10,8 @@ export interface GatewayServer {
   portName?: string;
   protocol?: string;
   hosts: string[];
+  /** The address the server binds to (`spec.servers[].bind`); unset binds all. */
+  bind?: string;
   tls?: Record<string, unknown>;
 }
 
@@ -29,6 +31,7 @@ export function gatewayServers(gateway: KubeObject): GatewayServer[] {
     if (typeof port?.number === "number") result.port = port.number;
     if (typeof port?.name === "string") result.portName = port.name;
     if (typeof port?.protocol === "string") result.protocol = port.protocol;
+    if (typeof server?.bind === "string" && server.bind !== "") result.bind = server.bind;
     const tls = recordOf(server?.tls);
     if (tls) result.tls = tls;
     return result;

@@ -28,7 +28,10 @@ export function defaultIngressGateway(): KubeObject[] {
       kind: "Service",
       metadata: { name: "istio-ingressgateway", namespace: "istio-system", labels: { app: "istio-ingressgateway", istio: "ingressgateway" } },
       spec: {
-        selector: { app: "istio-ingressgateway", istio: "ingressgateway" },
+        // As istioctl analyze assumes it: it fronts every pod labelled istio=ingressgateway, so a
+        // gateway pod the manifests bring without its own Service is not judged against ports
+        // that nothing says it lacks.
+        selector: { istio: "ingressgateway" },
         ports: [
           { name: "http2", port: 80, protocol: "TCP", targetPort: 8080 },
           { name: "https", port: 443, protocol: "TCP", targetPort: 8443 },

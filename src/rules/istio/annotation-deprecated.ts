@@ -13,7 +13,8 @@ const INJECT = "sidecar.istio.io/inject";
  *
  * | case | finding |
  * |---|---|
- * | Pod template with annotation `sidecar.istio.io/inject: "false"` | IST0135, fix moves it to the label |
+ * | Pod or Deployment with annotation `sidecar.istio.io/inject: "false"` | IST0135, fix moves it to the label |
+ * | Pod template with annotation `sidecar.istio.io/inject` | none (istioctl judges the pods it makes, not the template) |
  * | the same with the label set too | none (both kept on purpose) |
  * | Deployment with `sidecar.istio.io/statsInclusionPrefixes` | IST0135, use proxyStatsMatcher |
  * | Pod with `sidecar.istio.io/proxyCPU` | none (not deprecated) |
@@ -35,7 +36,7 @@ export const annotationDeprecated = defineRule({
   analyze(view) {
     const findings: Finding[] = [];
     for (const { block, key, value, known, path } of istioAnnotationsOf(view)) {
-      if (!known?.deprecated || (key === INJECT && INJECT in block.labels)) continue;
+      if (!known?.deprecated || (key === INJECT && (INJECT in block.labels || block.metadataPath.length > 1))) continue;
       findings.push(
         istioFinding(this, view, {
           object: block.object,

@@ -3,7 +3,6 @@ import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "../../istio/finding.js";
 import { gatewayPods, gatewaySelector, gatewayServers, type GatewayServer } from "../../istio/gateways.js";
-import { hostsOverlap, splitNamespacedHost } from "../../istio/hosts.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { formatSelector } from "../../istio/workloads.js";
 
@@ -15,10 +14,17 @@ function sameWorkloads(a: KubeObject, b: KubeObject, podsOf: (gateway: KubeObjec
   return false;
 }
 
-function overlappingHosts(a: GatewayServer, b: GatewayServer): string[] {
-  const out: string[] = [];
-  for (const left of a.hosts) for (const right of b.hosts) if (hostsOverlap(splitNamespacedHost(left).host, splitNamespacedHost(right).host)) out.push(left);
-  return [...new Set(out)];
+/**
+ * Hosts both servers declare on the same bind address. Istio merges the servers of one port and
+ * rejects a host only when another server already declared the very same string with the same
+ * bind (pilot's CheckDuplicates): `*\/shop.example.com`, `./shop.example.com` and
+ * `shop.example.com` are different entries, and wildcards are resolved per request by SNI or
+ * Host, not rejected.
+ */
+function duplicateHosts(a: GatewayServer, b: GatewayServer): string[] {
+  if ((a.bind ?? "") !== (b.bind ?? "")) return [];
+  const theirs = new Set(b.hosts);
+  return [...new Set(a.hosts.filter((host) => theirs.has(host)))];
 }
 
 export const gatewayConflictingServers = defineRule({
@@ -27,8 +33,8 @@ export const gatewayConflictingServers = defineRule({
   severity: "error",
   title: "Two Gateways claim the same port and host on the same gateway pods",
   docs: {
-    cause: "Two Gateways select the same gateway pods and declare servers on the same port with overlapping hosts. Envoy gets one listener per port; the servers conflict (different protocols or TLS settings) and one of them is rejected or shadowed.",
-    fix: "Merge the servers into one Gateway, or give them different ports or non-overlapping hosts.",
+    cause: "Two Gateways select the same gateway pods and declare servers on the same port (and bind address) with the same host. Envoy gets one listener per port; Istio keeps the first server for that host and drops the duplicate, so the other Gateway's protocol or TLS settings never apply.",
+    fix: "Merge the servers into one Gateway, or give them different ports or hosts.",
     verify: ["istioctl analyze -A", "istioctl proxy-config listeners deploy/istio-ingressgateway -n istio-system --port <port>"],
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0145/", "https://kiali.io/docs/features/validations/#kia0301---more-than-one-gateway-for-the-same-host-port-combination"],
   },
@@ -57,10 +63,10 @@ export const gatewayConflictingServers = defineRule({
     for (const [port, list] of byPort) {
       for (const entry of list) {
         if (reported.has(entry.gateway)) continue;
-        const conflicts = list.filter((other) => other.gateway !== entry.gateway && sameWorkloads(entry.gateway, other.gateway, podsOf) && overlappingHosts(entry.server, other.server).length > 0);
+        const conflicts = list.filter((other) => other.gateway !== entry.gateway && sameWorkloads(entry.gateway, other.gateway, podsOf) && duplicateHosts(entry.server, other.server).length > 0);
         if (conflicts.length === 0) continue;
         reported.add(entry.gateway);
-        const hosts = overlappingHosts(entry.server, conflicts[0]!.server);
+        const hosts = duplicateHosts(entry.server, conflicts[0]!.server);
         const names = [...new Set(conflicts.map((other) => `${namespaceOf(other.gateway) ? `${namespaceOf(other.gateway)}/` : ""}${nameOf(other.gateway)}`))].join(",");
         findings.push(
           istioFinding(this, view, {

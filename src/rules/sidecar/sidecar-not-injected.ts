@@ -25,7 +25,9 @@ export const sidecarNotInjected = defineRule({
     verify: ["kubectl get namespace <ns> --show-labels", "kubectl get pods -n <ns>   # READY 2/2 (App + Sidecar)"],
     references: ["seed 002 problem 1", "seed 002 Phase 2", "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/"],
   },
-  equivalents: ["IST0102", "IST0103"],
+  // IST0102 is Istio's code for the Namespace without an injection label (istio/namespace-injection-labels);
+  // a pod without its sidecar is IST0103 only when injection was asked for.
+  equivalents: ["IST0103"],
   inputs: ["workloads", "istio", "mesh-config"],
   scopes: ["diagnose", "lint"],
   analyze(view) {
@@ -80,6 +82,8 @@ function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined 
       return undefined;
     }
   } else {
+    // An ambient workload is in the mesh through ztunnel: it needs no sidecar.
+    if (inAmbient(view, subject)) return undefined;
     const signal = meshExpectation(view, subject);
     if (!signal || !nsObject) return undefined;
     expectation = signal.text;
@@ -102,8 +106,17 @@ function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined 
     cause: `${target} runs outside the mesh (READY 1/1): ${reason}.`,
     fix: fixFor(view, subject, decision),
     verify: [`kubectl get namespace ${namespace} --show-labels`, `kubectl get pods${ns(namespace)}   # READY 2/2 (App + Sidecar)`, `istioctl x describe pod ${subject.pod?.metadata.name ?? "<pod>"}${ns(namespace)}`],
-    equivalents: decision.requestedBy ? ["IST0103"] : ["IST0102"],
+    equivalents: decision.requestedBy ? ["IST0103"] : [],
   };
+}
+
+const DATAPLANE_MODE_LABEL = "istio.io/dataplane-mode";
+
+/** Enrolled in ambient mode by its namespace or its own label (https://istio.io/latest/docs/ambient/usage/add-workloads/). */
+function inAmbient(view: ClusterView, subject: MeshSubject): boolean {
+  const own = subject.labels?.[DATAPLANE_MODE_LABEL];
+  if (own !== undefined) return own === "ambient";
+  return namespaceLabels(view, subject.namespace)[DATAPLANE_MODE_LABEL] === "ambient";
 }
 
 /** Why the workload is expected in the mesh although nothing asks for injection. */

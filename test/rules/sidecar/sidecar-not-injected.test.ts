@@ -1,4 +1,5 @@
-import { testRule } from "../../helpers/rule-tester.js";
+import { describe, expect, it } from "vitest";
+import { runRule, testRule } from "../../helpers/rule-tester.js";
 import { sidecarNotInjected } from "../../../src/rules/sidecar/sidecar-not-injected.js";
 import { deployment, meshedPod, namespace } from "./fixtures.js";
 
@@ -93,6 +94,9 @@ testRule(sidecarNotInjected, {
     { name: "pod opts out with the label sidecar.istio.io/inject=false", files: { "ns.yaml": namespace("my-app", ["istio-injection: enabled"]), "pod.yaml": plainPod({ labels: ['sidecar.istio.io/inject: "false"'] }), "wh.yaml": injectorWebhook } },
     { name: "a Deployment manifest in an injected namespace (it will be injected)", mode: "lint", files: { "ns.yaml": namespace("my-app", ["istio-injection: enabled"]), "deploy.yaml": deployment({ name: "my-service", namespace: "my-app" }) } },
     { name: "explicit opt-out with the annotation sidecar.istio.io/inject: \"false\"", files: { "ns.yaml": namespace("my-app", ["istio-injection: enabled"]), "pod.yaml": plainPod({ annotations: ['sidecar.istio.io/inject: "false"'] }) } },
+    // Ambient workloads are in the mesh through ztunnel, without a sidecar.
+    { name: "pod in an ambient namespace with a STRICT PeerAuthentication", files: { "ns.yaml": namespace("my-app", ["istio.io/dataplane-mode: ambient"]), "pod.yaml": plainPod(), "pa.yaml": peerAuth, "wh.yaml": injectorWebhook } },
+    { name: "pod enrolled in ambient by its own label", files: { "ns.yaml": namespace("my-app"), "pod.yaml": plainPod({ labels: ["istio.io/dataplane-mode: ambient"] }), "pa.yaml": peerAuth, "wh.yaml": injectorWebhook } },
     { name: "kube-system pods are never expected in the mesh", files: { "ns.yaml": namespace("kube-system", ["istio-injection: enabled"]), "pod.yaml": plainPod({ namespace: "kube-system" }) } },
   ],
   invalid: [
@@ -106,7 +110,6 @@ testRule(sidecarNotInjected, {
         summary: /has no istio-proxy sidecar although PeerAuthentication my-app\/default/,
         evidence: ["READY 1/1", "namespace my-app labels: <none>"],
         fixIncludes: ["kubectl label namespace my-app istio-injection=enabled", "kubectl rollout restart deployment/my-service -n my-app", "istio-injection: enabled"],
-        equivalents: ["IST0102"],
       },
     },
     {
@@ -120,4 +123,17 @@ testRule(sidecarNotInjected, {
       expect: { category: "sidecar-not-injected", evidence: ["istio.io/rev=canary"], fixIncludes: ["kubectl label namespace my-app istio-injection=enabled --overwrite"] },
     },
   ],
+});
+
+describe("sidecar/sidecar-not-injected and Istio's codes", () => {
+  // istioctl analyze reports IST0102 on the Namespace (istio/namespace-injection-labels), never on a pod.
+  it("maps no code when nothing asked for injection", () => {
+    const findings = runRule(sidecarNotInjected, { name: "unlabelled", files: { "ns.yaml": namespace("my-app"), "pod.yaml": plainPod(), "pa.yaml": peerAuth, "wh.yaml": injectorWebhook } });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.equivalents).toEqual([]);
+  });
+  it("maps IST0103 when the namespace asks for injection", () => {
+    const findings = runRule(sidecarNotInjected, { name: "labelled", files: { "ns.yaml": namespace("my-app", ["istio-injection: enabled"]), "pod.yaml": plainPod(), "wh.yaml": injectorWebhook } });
+    expect(findings.map((finding) => finding.equivalents)).toEqual([["IST0103"]]);
+  });
 });
