@@ -1,9 +1,11 @@
 import { Option, type Command } from "commander";
 import { highestSeverity, type EngineResult, type RunOptions } from "../engine/engine.js";
 import type { Rule } from "../engine/rule.js";
+import { groupIncidents } from "../engine/incidents.js";
 import { parseSuppressRule } from "../engine/suppress.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "../report/index.js";
+import { inputProblemLines } from "../report/text.js";
 import type { ClusterView } from "../view/cluster-view.js";
 
 /** Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error. */
@@ -19,6 +21,7 @@ export interface OutputOptions {
   color?: boolean;
   showSkipped?: boolean;
   verbose?: boolean;
+  summary?: boolean;
   rule?: string[];
   enable?: string[];
   suppress?: string[];
@@ -48,6 +51,7 @@ export function addOutputOptions(command: Command, defaultFailOn: Severity | "no
     .option("--enable <id>", "also run this opt-in rule (ktriage rules marks them); repeatable", collect, [])
     .option("--suppress <code=resource>", 'do not report an Istio code or a rule on a resource, as istioctl: "IST0102=Namespace frod", "manifest/cpu-unset=Deployment *.batch"; repeatable', collect, [])
     .option("--show-skipped", "list the rules skipped for missing inputs (text output)")
+    .option("--summary", "text output: print only the triage list, one line an incident")
     .option("--verbose", "text output: show every finding in full, even when one rule fires on many resources")
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)");
 }
@@ -67,16 +71,37 @@ export function exitCodeFor(findings: readonly Finding[], failOn: Severity | "no
 /** The report of a command; `keep` narrows the suppressed list as the command narrowed its findings. */
 export function toReport(command: string, view: ClusterView, result: EngineResult, findings: Finding[] = result.findings, keep: (finding: Finding) => boolean = () => true): Report {
   const suppressed = result.suppressed.filter((item) => keep(item.finding));
-  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now, suppressed };
+  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now, suppressed, incidents: groupIncidents(view, findings) };
 }
 
 /** Prints the report and returns the exit code. */
 export async function emit(report: Report, options: OutputOptions): Promise<number> {
+  for (const line of inputProblemLines(report)) warn(line);
+  if (nothingLoaded(report) || nothingGiven(report)) {
+    warn("nothing to analyse: no input could be read");
+    return EXIT_USAGE;
+  }
+  const requestedSkipped = report.skipped.filter((item) => (options.rule ?? []).some((id) => item.rule === id || item.rule.startsWith(id))).map((item) => item.rule);
+  for (const rule of requestedSkipped) warn(`--rule ${rule} could not run: ${report.skipped.find((item) => item.rule === rule)?.reason ?? "its inputs are missing"}`);
+  const tty = Boolean(process.stdout.isTTY);
   const width = Math.min(Math.max(process.stdout.columns ?? 100, 60), 100);
-  const text = await renderReport(options.output, report, { color: useColor(options), width, showSkipped: options.showSkipped, verbose: options.verbose });
+  const text = await renderReport(options.output, { ...report, requestedSkipped: [] }, {
+    color: useColor(options),
+    width,
+    showSkipped: options.showSkipped,
+    verbose: options.verbose,
+    summaryOnly: options.summary,
+    problemsElsewhere: true,
+    ...(tty ? { columns: process.stdout.columns, summaryLines: options.summary || options.verbose ? undefined : Math.max(10, (process.stdout.rows ?? 40) - 4) } : {}),
+  });
   await writeStdout(text);
-  if (nothingLoaded(report)) return EXIT_USAGE;
   return exitCodeFor(report.findings, options.failOn);
+}
+
+/** Input given but nothing in it: an empty file or stdin, an empty folder. */
+function nothingGiven(report: Report): boolean {
+  const inputs = report.inputs;
+  return report.findings.length === 0 && inputs.objects + inputs.events + inputs.logs + inputs.envoy === 0 && inputs.sources.length > 0;
 }
 
 /** Every input failed to load: an input error, not a clean bill of health. */

@@ -25,5 +25,7 @@ export async function renderReport(format: OutputFormat, report: Report, options
     }
     case "text":
       return renderText(report, options);
+    case "wide":
+      return renderText(report, { ...options, wide: true });
   }
 }

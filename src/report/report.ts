@@ -1,5 +1,6 @@
 import type { SuppressedFinding } from "../engine/suppress.js";
 import type { Finding, SkippedRule } from "../model/finding.js";
+import type { Incident } from "../model/incident.js";
 import type { InputSummary } from "../model/inputs.js";
 import type { ViewMode } from "../view/cluster-view.js";
 
@@ -16,11 +17,15 @@ export interface Report {
   now: Date;
   /** Findings left out at the user's request (galley.istio.io/analyze-suppress, --suppress). */
   suppressed?: SuppressedFinding[];
+  /** The findings grouped by root cause, most urgent first (computed once, by the engine). */
+  incidents?: Incident[];
+  /** `--rule` ids the user asked for that could not run for missing inputs. */
+  requestedSkipped?: string[];
 }
 
-export type OutputFormat = "text" | "json" | "yaml" | "markdown" | "sarif" | "istioctl";
+export type OutputFormat = "text" | "wide" | "json" | "yaml" | "markdown" | "sarif" | "istioctl";
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "yaml", "markdown", "sarif", "istioctl"];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "wide", "json", "yaml", "markdown", "sarif", "istioctl"];
 
 export interface RenderOptions {
   color: boolean;
@@ -30,16 +35,29 @@ export interface RenderOptions {
   showSkipped?: boolean;
   /** Show every finding's full detail, including low-severity ones folded in text output. */
   verbose?: boolean;
+  /** Print only the triage summary. */
+  summaryOnly?: boolean;
+  /** The summary with more columns (`-o wide`). */
+  wide?: boolean;
+  /** Lines the summary may take before the details (the terminal's height); unbounded when absent. */
+  summaryLines?: number;
+  /** Input problems are reported elsewhere (the CLI writes them to stderr): leave them out of the text. */
+  problemsElsewhere?: boolean;
+  /** Truncate summary lines to this many columns (a terminal's width); never truncated when absent. */
+  columns?: number;
 }
 
 /** The machine-readable form; field names are a stable contract (schema/finding.schema.json). */
 export function toJsonDocument(report: Report): Record<string, unknown> {
+  const incidentOf = new Map<number, number>();
+  for (const incident of report.incidents ?? []) for (const index of incident.findings) incidentOf.set(index, incident.id);
   return {
     tool: "ktriage",
     command: report.command,
     mode: report.mode,
     analyzedAt: report.now.toISOString(),
-    findings: report.findings,
+    incidents: (report.incidents ?? []).map(({ id, severity, urgency, resource, cause, action, rule, scope, repeated, pods, findings }) => ({ id, severity, urgency, resource, cause, action, rule, scope, repeated, pods, findings })),
+    findings: report.findings.map((finding, index) => (incidentOf.has(index) ? { ...finding, incident: incidentOf.get(index) } : finding)),
     skipped: report.skipped,
     suppressed: (report.suppressed ?? []).map(({ rule, code, resource, by }) => ({ rule, code, resource, by })),
     inputs: {

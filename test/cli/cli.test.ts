@@ -41,8 +41,9 @@ describe("ktriage CLI", () => {
   it("exits 2 when no input can be read, naming each file", () => {
     const result = ktriage(["scan", "-f", resolve(fixtures, "truncated.json"), "-f", resolve(fixtures, "binary.bin")]);
     expect(result.code).toBe(2);
-    expect(result.stdout).toMatch(/truncated\.json:\d+: invalid JSON/);
-    expect(result.stdout).toMatch(/binary\.bin: binary data/);
+    expect(result.stderr).toMatch(/truncated\.json:\d+: invalid JSON/);
+    expect(result.stderr).toMatch(/binary\.bin: binary data/);
+    expect(result.stdout).toBe("");
   });
 
   it("writes JSON that validates against the published schema and keeps reading past bad files", () => {
