@@ -15,8 +15,13 @@ const COMMANDS: ReadonlyArray<[name: string, load: () => Promise<{ register: Reg
   ["explain", () => import("./commands/explain.js")],
 ];
 
-export function buildProgram(): Command {
-  return new Command("ktriage")
+/** `kubectl ktriage` when run through kubectl's plugin mechanism (the kubectl-ktriage bin), else `ktriage`. */
+export function programName(argv1: string | undefined = process.argv[1]): string {
+  return argv1 !== undefined && /(^|[\\/])kubectl-ktriage(\.[a-z]+)?$/.test(argv1) ? "kubectl ktriage" : "ktriage";
+}
+
+export function buildProgram(name: string = programName()): Command {
+  return new Command(name)
     .description("Tells Kubernetes and Istio operators why a workload is broken and how to fix it.")
     .version(VERSION, "--version")
     .showHelpAfterError("(run with --help for usage)")

@@ -2,7 +2,7 @@ import { Option, type Command } from "commander";
 import { highestSeverity, type EngineResult, type RunOptions } from "../engine/engine.js";
 import type { Rule } from "../engine/rule.js";
 import { groupIncidents } from "../engine/incidents.js";
-import { parseSuppressRule } from "../engine/suppress.js";
+import { RuleSelectionError, selectRules, type RuleSelection } from "../engine/selection.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "../report/index.js";
 import { inputProblemLines } from "../report/text.js";
@@ -121,23 +121,12 @@ export function warn(message: string): void {
   process.stderr.write(`ktriage: ${message}\n`);
 }
 
-/** `--rule` and `--enable` as engine options; an id or prefix that names no rule is a usage error. */
-export function ruleSelection(options: { rule?: string[]; enable?: string[]; suppress?: string[] }, rules: readonly Rule[]): Pick<RunOptions, "only" | "enable" | "suppress"> {
-  const only = options.rule ?? [];
-  const enable = options.enable ?? [];
-  for (const id of only) {
-    if (!rules.some((rule) => rule.id === id || rule.id.startsWith(id))) throw new UsageError(`--rule ${id}: no rule has this id or prefix (ktriage rules lists them)`);
+/** `--rule`, `--enable` and `--suppress` as engine options; one that names no rule is a usage error. */
+export function ruleSelection(options: RuleSelection, rules: readonly Rule[]): Pick<RunOptions, "only" | "enable" | "suppress"> {
+  try {
+    return selectRules(options, rules);
+  } catch (error) {
+    if (error instanceof RuleSelectionError) throw new UsageError(error.message);
+    throw error;
   }
-  for (const id of enable) {
-    const rule = rules.find((candidate) => candidate.id === id);
-    if (!rule) throw new UsageError(`--enable ${id}: no such rule (ktriage rules lists them)`);
-    if (!rule.optIn) throw new UsageError(`--enable ${id}: this rule runs by default; --enable is for opt-in rules`);
-  }
-  const suppress = (options.suppress ?? []).map((value) => {
-    const rule = parseSuppressRule(value);
-    if (!rule) throw new UsageError(`--suppress ${value}: expected CODE=Kind name.namespace (CODE an IST code or a rule id), for example "IST0102=Namespace frod" or "manifest/cpu-unset=Deployment *.batch"`);
-    if (!rule.code.startsWith("IST") && !rules.some((candidate) => candidate.id === rule.code)) throw new UsageError(`--suppress ${value}: no rule ${rule.code} (ktriage rules lists them)`);
-    return rule;
-  });
-  return { ...(only.length > 0 ? { only } : {}), ...(enable.length > 0 ? { enable } : {}), ...(suppress.length > 0 ? { suppress } : {}) };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Finding } from "../model/finding.js";
 import type { FieldLocator, KubeObject, LoadedObject } from "../model/kube.js";
 import { objectKey } from "../model/kube.js";
 import { loadPaths } from "../sources/files.js";
@@ -121,6 +122,20 @@ export function buildLintInput(options: LintInputOptions): LintInput {
     if (!hasService) builder.addObject(service, { file: DEFAULT_GATEWAY_ORIGIN });
   }
   return { view: builder.build({ mode: options.mode ?? "lint", ...(clusters.length > 0 ? { clusters } : {}) }), reportable };
+}
+
+/** Kinds of findings that are about the mesh configuration given with --mesh-config/--mesh-networks. */
+const MESH_KINDS = new Set(["MeshConfig", "MeshNetworks"]);
+
+/**
+ * Lint reports only findings about the objects given as PATHs (what the context supplies is there
+ * to resolve references), and findings on MeshConfig/MeshNetworks when those files were given.
+ */
+export function isReportable(finding: Finding, reportable: ReadonlySet<string>, meshFiles: boolean): boolean {
+  const r = finding.resource;
+  if (MESH_KINDS.has(r.kind)) return meshFiles || reportable.size > 0;
+  const namespace = CLUSTER_SCOPED_KINDS.has(r.kind) ? undefined : r.namespace;
+  return reportable.has(objectKey(r.kind, namespace, r.name)) || reportable.has(objectKey(r.kind, r.namespace, r.name));
 }
 
 function withNamespace(item: LoadedObject, namespace: string | undefined): KubeObject {

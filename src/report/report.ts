@@ -47,7 +47,7 @@ export interface RenderOptions {
   columns?: number;
 }
 
-/** The machine-readable form; field names are a stable contract (schema/finding.schema.json). */
+/** The machine-readable form; field names are a stable contract (schema/report.schema.json). */
 export function toJsonDocument(report: Report): Record<string, unknown> {
   const incidentOf = new Map<number, number>();
   for (const incident of report.incidents ?? []) for (const index of incident.findings) incidentOf.set(index, incident.id);

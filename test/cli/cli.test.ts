@@ -19,7 +19,7 @@ function ktriage(args: string[], env: Record<string, string> = {}, input?: strin
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const schema = JSON.parse(readFileSync(resolve(root, "schema/finding.schema.json"), "utf8"));
+const schema = JSON.parse(readFileSync(resolve(root, "schema/report.schema.json"), "utf8"));
 
 describe("ktriage CLI", () => {
   it("prints its version and help with examples", () => {

@@ -1,10 +1,8 @@
 import { Command } from "commander";
 import { runRules } from "../../engine/engine.js";
-import { buildLintInput } from "../../istio/lint-input.js";
+import { buildLintInput, isReportable } from "../../istio/lint-input.js";
 import { ensureHeapFor } from "../heap.js";
-import { CLUSTER_SCOPED_KINDS } from "../../istio/meta.js";
 import type { Finding } from "../../model/finding.js";
-import { objectKey } from "../../model/kube.js";
 import { allRules } from "../../rules/index.js";
 import { loadPaths } from "../../sources/files.js";
 import { gatherLive, LiveUnavailableError } from "../../sources/live/index.js";
@@ -22,9 +20,6 @@ interface LintFlags extends OutputOptions {
   kubeconfig?: string;
   cluster: string[];
 }
-
-/** Kinds of findings that are about the mesh configuration given with --mesh-config/--mesh-networks. */
-const MESH_KINDS = new Set(["MeshConfig", "MeshNetworks"]);
 
 export function register(program: Command): void {
   const command = new Command("lint")
@@ -94,14 +89,6 @@ Examples:
   });
   program.addCommand(command);
 }
-
-function isReportable(finding: Finding, reportable: Set<string>, meshFiles: boolean): boolean {
-  const r = finding.resource;
-  if (MESH_KINDS.has(r.kind)) return meshFiles || reportable.size > 0;
-  const namespace = CLUSTER_SCOPED_KINDS.has(r.kind) ? undefined : r.namespace;
-  return reportable.has(objectKey(r.kind, namespace, r.name)) || reportable.has(objectKey(r.kind, r.namespace, r.name));
-}
-
 
 /** `--cluster east=manifests/east`: the cluster's name and its manifests (comma-separated paths). */
 function parseCluster(value: string): { name: string; paths: string[] } {
