@@ -4,6 +4,7 @@ import { analyzeCommand, formatPath, istioFinding, valueAt, yamlOf } from "../..
 import { refOf } from "../../istio/meta.js";
 import { GROUP_KINDS, GROUP_VERSIONS, SPEC_SCHEMAS, validate, type SchemaProblem } from "../../istio/schema.js";
 import { closest } from "../../istio/suggest.js";
+import { istioValidation } from "../../istio/validation/index.js";
 
 export const schemaValidation = defineRule({
   id: "istio/schema-validation",
@@ -11,7 +12,7 @@ export const schemaValidation = defineRule({
   severity: "error",
   title: "Istio resource does not match its schema",
   docs: {
-    cause: "A field has the wrong type (a string where a list or number is expected), a misspelt name, or a value outside its enum, or the kind/apiVersion is not an Istio API. The API server rejects the resource (`kubectl apply` fails), or, with older CRDs, silently drops the field so the behaviour it configures never happens.",
+    cause: "A field has the wrong type (a string where a list or number is expected), a misspelt name, or a value outside its enum, or the kind/apiVersion is not an Istio API; or the values break a rule of Istio's validating webhook (an HTTP route with neither route, redirect nor direct response; a host that is not a valid DNS name; a TLS server without certificates). The API server rejects the resource (`kubectl apply` fails), or, with older CRDs, silently drops the field so the behaviour it configures never happens.",
     fix: "Correct the field as the message says; `kubectl explain <kind>.spec` and the Istio reference list the fields.",
     verify: ["istioctl analyze -n <namespace>", "kubectl apply --dry-run=server -f <file>"],
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0106/", "https://istio.io/latest/docs/reference/config/networking/"],
@@ -43,6 +44,8 @@ export const schemaValidation = defineRule({
           if (object.spec === undefined && ["VirtualService", "DestinationRule", "Gateway", "ServiceEntry"].includes(object.kind)) problems.push({ path: ["spec"], message: "spec is missing", severity: "error" });
           validate(object.spec, schema, ["spec"], problems, closest);
         }
+        // What the validating webhook rejects beyond the structure: values, combinations, references.
+        if (problems.length === 0) for (const message of istioValidation(object)) if (message.level === "error") problems.push({ path: message.path, message: message.message, severity: "error" });
       }
       for (const problem of problems.slice(0, 20)) {
         const current = valueAt(object, problem.path);

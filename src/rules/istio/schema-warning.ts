@@ -3,6 +3,8 @@ import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, formatPath, istioFinding, kubectl } from "../../istio/finding.js";
 import { arrayOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { ENVOY_FILTER_WARNING } from "../../istio/validation/envoy-filter.js";
+import { istioValidation } from "../../istio/validation/index.js";
 
 /** One thing Istio's validation accepts but warns about: where, what it says, what to do instead. */
 interface SchemaWarning {
@@ -239,6 +241,14 @@ const CHECKS: Record<string, Check> = {
   EnvoyFilter: envoyFilter,
 };
 
+/** Kinds whose validation (src/istio/validation) also yields warnings. */
+const VALIDATED_KINDS = ["VirtualService", "DestinationRule", "Gateway", "EnvoyFilter"];
+
+const WARNING_FIXES: Record<string, string> = {
+  [ENVOY_FILTER_WARNING]: "Prefer a first-class API (Telemetry, WasmPlugin, DestinationRule, Sidecar, ProxyConfig) where one covers the need; otherwise re-check this EnvoyFilter against every Istio upgrade (https://istio.io/latest/docs/reference/config/networking/envoy-filter/).",
+  "abort configured, but error type not set": "Set fault.abort.httpStatus (or grpcStatus) to the error to inject.",
+};
+
 /**
  * What Istio's validation accepts with a warning (istioctl analyze: IST0133): settings that do
  * something other than what they seem to, or are deprecated.
@@ -253,6 +263,7 @@ const CHECKS: Record<string, Check> = {
  * | VirtualService `gateways: [bookinfo-gateway.istio-system]`, `mirrorPercent` | legacy and deprecated forms |
  * | ServiceEntry `*foo.com`, NONE resolution with a workloadSelector | partial wildcard, ignored selector |
  * | Telemetry with two tracing providers | only one is used |
+ * | any EnvoyFilter | it patches Envoy internals that change between releases |
  * | anything without those | none |
  */
 export const schemaWarning = defineRule({
@@ -272,12 +283,18 @@ export const schemaWarning = defineRule({
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];
-    for (const [kind, check] of Object.entries(CHECKS)) {
+    for (const kind of new Set([...Object.keys(CHECKS), ...VALIDATED_KINDS])) {
+      const check = CHECKS[kind];
       for (const object of view.kind(kind)) {
         if (!(object.apiVersion ?? "").includes("istio.io/")) continue;
         const spec = recordOf(object.spec);
         if (!spec) continue;
-        for (const warning of check(spec, object)) {
+        const warnings = check ? check(spec, object) : [];
+        for (const message of istioValidation(object)) {
+          if (message.level !== "warning" || warnings.some((warning) => warning.message === message.message)) continue;
+          warnings.push({ path: message.path, message: message.message, fix: WARNING_FIXES[message.message] ?? "Change the field as the message says." });
+        }
+        for (const warning of warnings) {
           findings.push(
             istioFinding(this, view, {
               object,
