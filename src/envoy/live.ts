@@ -1,7 +1,7 @@
 /**
- * Live Envoy evidence through kubectl, read-only: istiod's /debug/syncz via the
- * API server's service proxy, istio-proxy logs, and a proxy's config dump via
- * pilot-agent (which needs pods/exec).
+ * istio-proxy logs streamed through `kubectl logs`, so multi-GB logs are read
+ * in constant memory. Envoy admin and istiod reads go through the API server
+ * with the live client instead (src/sources/live/envoy-admin.ts).
  */
 import { execFile, spawn } from "node:child_process";
 import type { Readable } from "node:stream";
@@ -41,17 +41,6 @@ export function kubectlStream(args: string[], options: KubectlOptions): { stream
     child.on("close", (code) => (code === 0 ? resolve() : reject(new KubectlError(`kubectl ${full.join(" ")}: ${stderr.trim().split("\n")[0] ?? `exit ${code}`}`))));
   });
   return { stream: child.stdout, done };
-}
-
-/** istiod's sync status for every proxy, through the API server's service proxy (needs services/proxy get). */
-export function fetchSyncz(options: KubectlOptions & { istioNamespace?: string }): Promise<string> {
-  const namespace = options.istioNamespace ?? "istio-system";
-  return kubectl(["get", "--raw", `/api/v1/namespaces/${namespace}/services/http:istiod:15014/proxy/debug/syncz`], options);
-}
-
-/** A proxy's config dump with endpoints (`pilot-agent request GET config_dump?include_eds`); needs pods/exec. */
-export function fetchConfigDump(pod: string, options: KubectlOptions): Promise<string> {
-  return kubectl(["exec", pod, ...(options.namespace ? ["-n", options.namespace] : []), "-c", "istio-proxy", "--", "pilot-agent", "request", "GET", "config_dump?include_eds"], options);
 }
 
 export function istioProxyLogs(pod: string, options: KubectlOptions & { since?: string; tail?: number }): { stream: Readable; done: Promise<void> } {

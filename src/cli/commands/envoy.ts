@@ -4,7 +4,8 @@ import { runRules } from "../../engine/engine.js";
 import { AccessLogReader } from "../../envoy/access-log/reader.js";
 import { renderSummaryText, summaryToJson } from "../../envoy/access-log/report.js";
 import { ConfigDump } from "../../envoy/config-dump.js";
-import { fetchConfigDump, fetchSyncz, istioProxyLogs, KubectlError, type KubectlOptions } from "../../envoy/live.js";
+import { hostMatches, liveEndpointTable, logLevelCommands, LOG_LEVELS, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../envoy/admin.js";
+import { istioProxyLogs, KubectlError, type KubectlOptions } from "../../envoy/live.js";
 import { describeJsonError, loadConfigDumpFile, resolveLargeEnvoyInputs, toDump } from "../../envoy/load.js";
 import { LAYOUT_LIMITS, parseProxyStatus, STATE_MEANINGS } from "../../envoy/proxy-status.js";
 import { bootstrapSummary, clusterMatches, clusterTable, listenerMatches, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "../../envoy/proxy-config-tables.js";
@@ -12,6 +13,7 @@ import { traceRequest, type TraceResult } from "../../envoy/trace.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
 import { envoyRules } from "../../rules/envoy/index.js";
 import { loadPaths } from "../../sources/files.js";
+import { EnvoyAdminSource, istiodSynczPath, needsPost, type AdminEndpoint } from "../../sources/live/envoy-admin.js";
 import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { collect, emit, exitCodeFor, EXIT_USAGE, toReport, UsageError, warn, writeStdout, type OutputOptions } from "../shared.js";
@@ -20,6 +22,7 @@ interface LiveFlags {
   namespace?: string;
   context?: string;
   kubeconfig?: string;
+  adminPort?: number;
 }
 
 const kubectlOptions = (flags: LiveFlags): KubectlOptions => ({ namespace: flags.namespace, context: flags.context, kubeconfig: flags.kubeconfig });
@@ -28,7 +31,26 @@ function addLiveOptions(command: Command): Command {
   return command
     .option("-n, --namespace <ns>", "namespace of --pod (live)")
     .option("--context <name>", "kubeconfig context (live)")
-    .option("--kubeconfig <file>", "kubeconfig file (live)");
+    .option("--kubeconfig <file>", "kubeconfig file (live)")
+    .option("--admin-port <port>", "Envoy's admin port on the pod (live)", port, 15000);
+}
+
+/** Reads one admin endpoint of a live proxy through the API server's pod proxy; exits 2 with one line when it cannot. */
+async function readAdmin(pod: string, endpoint: AdminEndpoint, flags: LiveFlags): Promise<string> {
+  const admin = await openAdmin(flags);
+  try {
+    return await admin.read(pod, endpoint);
+  } finally {
+    admin.close();
+  }
+}
+
+async function openAdmin(flags: LiveFlags): Promise<EnvoyAdminSource> {
+  try {
+    return await EnvoyAdminSource.open({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, adminPort: flags.adminPort });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function port(value: string): number {
@@ -51,7 +73,7 @@ async function readDump(flags: { filename?: string; pod?: string } & LiveFlags):
     source = "stdin";
   } else if (flags.pod) {
     try {
-      text = await fetchConfigDump(flags.pod, kubectlOptions(flags));
+      text = await readAdmin(flags.pod, "config_dump", flags);
     } catch (error) {
       throw new UsageError(`cannot read the config dump of ${flags.pod}: ${(error as Error).message}`);
     }
@@ -86,9 +108,10 @@ function contextView(paths: string[]): ClusterView {
 function registerConfig(envoy: Command): void {
   const command = new Command("config")
     .description("print a proxy's clusters, listeners, routes, endpoints or secrets from its config dump, as istioctl proxy-config does")
-    .argument("[what]", "clusters | listeners | routes | endpoints | secrets | ecds | bootstrap | all", "all")
+    .argument("[what]", "clusters | listeners | routes | endpoints | secrets | ecds | bootstrap | all; live (--pod) also stats | server_info | log", "all")
     .option("-f, --filename <file>", "Envoy config dump (admin :15000/config_dump or istioctl proxy-config all -o json); - for stdin; any size")
-    .option("--pod <name>", "read the dump from a live pod's istio-proxy (kubectl exec ... pilot-agent request GET config_dump)")
+    .option("--pod <name>", "read a live proxy through the API server's pod proxy (pods/proxy get): config_dump; /clusters for endpoints (STATUS, OUTLIER CHECK); stats, server_info, log")
+    .option("--level <level>", `log: the level to set (${LOG_LEVELS.join(", ")}, or logger:level,...); a write, so the command is printed, never run`)
     .option("--fqdn <host>", "clusters: only names containing this FQDN")
     .option("--port <port>", "clusters/listeners/endpoints: only this port", port)
     .option("--subset <name>", "clusters: only this subset")
@@ -112,12 +135,29 @@ Examples:
   ktriage envoy config --pod istio-ingressgateway-74df47f5f9-nv65v -n istio-system endpoints`,
   );
   command.action(async (what: string, flags: Record<string, unknown> & LiveFlags & { output: string }) => {
+    const kind = what.toLowerCase().replace(/s$/, "");
+    const pod = flags.pod as string | undefined;
+    if (kind === "stat" || kind === "server_info" || kind === "server-info" || kind === "log") {
+      if (!pod || flags.filename) throw new UsageError(`${what} is read from a live proxy: give --pod NAME (-n NAMESPACE)`);
+      await writeStdout(await liveAdminTable(kind, pod, flags, flags.output === "json", flags.level as string | undefined));
+      return;
+    }
+    if (kind === "endpoint" && pod && !flags.filename) {
+      const endpointFilter = { address: flags.address as string | undefined, port: flags.port as number | undefined, cluster: flags.cluster as string | undefined, status: flags.status as string | undefined };
+      const text = await readAdmin(pod, "clusters", flags);
+      try {
+        const hosts = parseAdminClusters(text);
+        await writeStdout(flags.output === "json" ? JSON.stringify(hosts.filter((host) => hostMatches(host, endpointFilter)), null, 2) + "\n" : liveEndpointTable(hosts, endpointFilter));
+      } catch (error) {
+        throw new UsageError(`pod ${pod}: ${(error as Error).message}`);
+      }
+      return;
+    }
     const dump = await readDump(flags as { filename?: string; pod?: string } & LiveFlags);
     const clusterFilter = { fqdn: flags.fqdn as string | undefined, port: flags.port as number | undefined, subset: flags.subset as string | undefined, direction: flags.direction as string | undefined };
     const listenerFilter = { address: flags.address as string | undefined, port: flags.port as number | undefined, type: flags.type as string | undefined, verbose: flags.verbose !== false };
     const routeFilter = { name: flags.name as string | undefined, verbose: flags.verbose !== false };
     const endpointFilter = { address: flags.address as string | undefined, port: flags.port as number | undefined, cluster: flags.cluster as string | undefined, status: flags.status as string | undefined };
-    const kind = what.toLowerCase().replace(/s$/, "");
     if (flags.output === "json") {
       const pick: Record<string, () => unknown> = {
         cluster: () => dump.clusters().filter((cluster) => clusterMatches(cluster.name, clusterFilter)).map((cluster) => cluster.raw),
@@ -154,6 +194,45 @@ Examples:
   envoy.addCommand(command);
 }
 
+/** stats, server_info and log of a live proxy. */
+async function liveAdminTable(kind: string, pod: string, flags: LiveFlags, json: boolean, level: string | undefined): Promise<string> {
+  const where = `${pod}${flags.namespace ? `.${flags.namespace}` : ""}`;
+  if (kind === "stat") {
+    const stats = parseAdminStats(await readAdmin(pod, "stats", flags));
+    const notable = notableStats(stats);
+    if (json) return JSON.stringify({ proxy: where, stats: Object.fromEntries(stats), notable }, null, 2) + "\n";
+    const lines = [`${where}: ${stats.size} counters and gauges`];
+    if (notable.length === 0) lines.push("  no rejected configuration, no ejected hosts, no connection failures");
+    for (const item of notable) lines.push(`  ${item.name}: ${item.value}   ${item.meaning}`);
+    return lines.join("\n") + "\n";
+  }
+  const info = parseServerInfo(await readAdmin(pod, "server_info", flags));
+  if (kind !== "log") {
+    if (json) return JSON.stringify({ proxy: where, ...info }, null, 2) + "\n";
+    return [`${where}:`, `  version: ${info.version}`, `  state: ${info.state}`, `  uptime: ${info.uptime}s`, `  log level at start: ${info.logLevel ?? "(not given)"}${info.componentLogLevel ? `; components: ${info.componentLogLevel}` : ""}`].join("\n") + "\n";
+  }
+  if (level !== undefined && !level.split(",").every((part) => LOG_LEVELS.includes(part.includes(":") ? part.slice(part.indexOf(":") + 1) : part))) throw new UsageError(`--level "${level}": use one of ${LOG_LEVELS.join(", ")}, or logger:level,...`);
+  let levels: Map<string, string> | undefined;
+  let note: string;
+  try {
+    levels = parseLogLevels(await readAdmin(pod, "logging", flags));
+    note = "current levels (GET /logging)";
+  } catch (error) {
+    if (!needsPost(error)) throw error;
+    // Envoy answers /logging only to POST; ktriage sends GETs only, so it shows the levels the proxy started with.
+    note = "levels Envoy was started with (server_info); this Envoy lists current levels only on POST /logging, which ktriage does not send: run istioctl proxy-config log for them";
+  }
+  const change = level ? logLevelCommands(pod, flags.namespace, level) : [];
+  if (json) return JSON.stringify({ proxy: where, source: note, levels: levels ? Object.fromEntries(levels) : undefined, startup: { logLevel: info.logLevel, componentLogLevel: info.componentLogLevel }, changeCommands: change }, null, 2) + "\n";
+  const lines = [`${where}: ${note}`];
+  if (levels) {
+    lines.push("active loggers:");
+    for (const [name, value] of [...levels].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`  ${name}: ${value}`);
+  } else lines.push(`  --log-level ${info.logLevel ?? "(not given)"}${info.componentLogLevel ? `  --component-log-level ${info.componentLogLevel}` : ""}`);
+  if (change.length) lines.push("", "Changing the level is a write; ktriage does not do it. Run one of:", ...change.map((command) => `  $ ${command}`));
+  return lines.join("\n") + "\n";
+}
+
 export function renderTrace(result: TraceResult): string {
   const lines: string[] = [`Request: ${result.request.method} http://${result.request.authority}${result.request.path} on listener port ${result.request.port}`, ""];
   for (const step of result.steps) {
@@ -180,7 +259,7 @@ function registerTrace(envoy: Command): void {
   const command = new Command("trace")
     .description("follow one request through a proxy's config: listener, filter chain, route, cluster, endpoints; stop at the first broken link")
     .option("-f, --filename <file>", "Envoy config dump of the proxy the request enters (any size); - for stdin")
-    .option("--pod <name>", "read the dump from a live pod (kubectl exec ... pilot-agent request GET config_dump)")
+    .option("--pod <name>", "read the dump from a live pod through the API server's pod proxy (pods/proxy get)")
     .requiredOption("--url <url>", "the request, e.g. http://catalog.istioinaction.io/items")
     .option("--port <port>", "the listener port on the proxy (default: the URL's port; 8080 on the ingress gateway for Service port 80)", port)
     .option("--method <method>", "HTTP method", "GET")
@@ -315,11 +394,14 @@ function registerStatus(envoy: Command): void {
         throw new UsageError(`cannot read ${flags.filename}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (error as Error).message}`);
       }
     } else {
-      source = `api:get /api/v1/namespaces/${flags.istioNamespace}/services/http:istiod:15014/proxy/debug/syncz`;
+      source = `api:GET ${istiodSynczPath(flags.istioNamespace)}`;
+      const admin = await openAdmin(flags);
       try {
-        text = await fetchSyncz({ ...kubectlOptions(flags), istioNamespace: flags.istioNamespace });
+        text = await admin.syncz(flags.istioNamespace);
       } catch (error) {
-        throw new UsageError(`${(error as Error).message} (needs get on services/proxy in ${flags.istioNamespace}; or give saved output with -f)`);
+        throw new UsageError(`${(error as Error).message} (or give saved output with -f)`);
+      } finally {
+        admin.close();
       }
     }
     const table = parseProxyStatus(text);

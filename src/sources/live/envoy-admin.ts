@@ -1,0 +1,98 @@
+/**
+ * Envoy's admin interface (port 15000 of every Istio proxy) and istiod's
+ * debug endpoints, read live through the API server's proxy subresources
+ * with the same read-only client live mode uses: GET only, so it needs
+ * `pods/proxy` get (and `services/proxy` get for istiod), never pods/exec.
+ * https://kubernetes.io/docs/tasks/access-application-cluster/access-cluster-services/#manually-constructing-apiserver-proxy-urls
+ */
+import { DEFAULT_LIMITS, KubeClient } from "./client.js";
+import { ApiError, LiveUnavailableError } from "./errors.js";
+import { resolveKubeConfig } from "./kubeconfig.js";
+
+export const ENVOY_ADMIN_PORT = 15000;
+
+export interface EnvoyAdminOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** Namespace of the pod; the context's namespace when absent. */
+  namespace?: string;
+  timeoutMs?: number;
+  /** Envoy's admin port on the pod (15000 in Istio). */
+  adminPort?: number;
+}
+
+/** The admin endpoints ktriage reads; all are GETs that change nothing in Envoy. */
+export type AdminEndpoint = "config_dump" | "clusters" | "stats" | "server_info" | "logging";
+
+const QUERIES: Record<AdminEndpoint, Record<string, string> | undefined> = {
+  config_dump: { include_eds: "true" },
+  clusters: { format: "json" },
+  stats: undefined,
+  server_info: undefined,
+  logging: undefined,
+};
+
+export function podProxyPath(namespace: string, pod: string, port: number, endpoint: string): string {
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${port}/proxy/${endpoint}`;
+}
+
+export function istiodSynczPath(istioNamespace: string): string {
+  return `/api/v1/namespaces/${encodeURIComponent(istioNamespace)}/services/http:istiod:15014/proxy/debug/syncz`;
+}
+
+/** Reads one proxy's admin endpoints, or istiod's sync state, through the API server. */
+export class EnvoyAdminSource {
+  private constructor(
+    private readonly client: KubeClient,
+    readonly namespace: string,
+    readonly server: string,
+    private readonly adminPort: number,
+  ) {}
+
+  static async open(options: EnvoyAdminOptions): Promise<EnvoyAdminSource> {
+    const kube = await resolveKubeConfig({ kubeconfig: options.kubeconfig, context: options.context });
+    const deadline = options.timeoutMs !== undefined ? Date.now() + options.timeoutMs : undefined;
+    const client = new KubeClient(kube, { ...DEFAULT_LIMITS, concurrency: 4 }, deadline);
+    return new EnvoyAdminSource(client, options.namespace ?? kube.namespace, kube.server, options.adminPort ?? ENVOY_ADMIN_PORT);
+  }
+
+  /** Where a call goes, for messages and evidence. */
+  describe(pod: string, endpoint: AdminEndpoint): string {
+    return `api:GET ${podProxyPath(this.namespace, pod, this.adminPort, endpoint)}`;
+  }
+
+  async read(pod: string, endpoint: AdminEndpoint): Promise<string> {
+    const path = podProxyPath(this.namespace, pod, this.adminPort, endpoint);
+    try {
+      return await this.client.getText(path, { query: QUERIES[endpoint], accept: endpoint === "stats" || endpoint === "logging" ? "text/plain" : "application/json" });
+    } catch (error) {
+      throw new LiveUnavailableError(explain(error, `pods/proxy in namespace ${this.namespace}`, pod));
+    }
+  }
+
+  async syncz(istioNamespace: string): Promise<string> {
+    try {
+      return await this.client.getText(istiodSynczPath(istioNamespace), { accept: "application/json" });
+    } catch (error) {
+      throw new LiveUnavailableError(explain(error, `services/proxy in namespace ${istioNamespace}`, "istiod"));
+    }
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+function explain(error: unknown, permission: string, target: string): string {
+  if (error instanceof ApiError) {
+    if (error.forbidden) return `${error.call}: 403 Forbidden: reading ${target} needs get on ${permission}`;
+    if (error.notFound) return `${error.call}: 404 Not Found: no pod ${target} (or its admin port is not served)`;
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** True when Envoy refused a GET because the endpoint needs POST (newer Envoy for /logging). */
+export function needsPost(error: unknown): boolean {
+  return error instanceof Error && /\b405\b|requires POST/i.test(error.message);
+}
