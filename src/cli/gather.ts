@@ -6,6 +6,7 @@ import { ViewBuilder } from "../view/builder.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { Finding } from "../model/finding.js";
 import { ensureHeapFor } from "./heap.js";
+import { requireExistingPaths, requireNamespace } from "./lookup.js";
 import { UsageError } from "./shared.js";
 
 export interface InputFlags {
@@ -37,10 +38,13 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
   const builder = extra.builder ?? new ViewBuilder();
   if (hasOfflineInputs(flags) || extra.builder) {
     const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...(flags.filename ?? [])];
+    requireExistingPaths(paths);
     loadPaths(paths, builder, { ...extra.load, onListed: ensureHeapFor });
     await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message));
     const namespaces = flags.namespace && !flags.allNamespaces ? [flags.namespace] : undefined;
-    return { view: builder.build({ mode: "offline", namespaces }) };
+    const view = builder.build({ mode: "offline", namespaces });
+    if (flags.namespace && !flags.allNamespaces) requireNamespace(view, flags.namespace, flags.snapshot ? "the snapshot" : "the inputs");
+    return { view };
   }
   const started = new Date();
   try {
@@ -56,7 +60,11 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
     });
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
     const namespaces = flags.allNamespaces ? undefined : [live.namespace];
-    return { view: builder.build({ mode: "live", now: started, namespaces }), live };
+    const view = builder.build({ mode: "live", now: started, namespaces });
+    if (flags.namespace && !flags.allNamespaces && view.inputs.problems.some((problem) => problem.message.includes(`namespace "${flags.namespace}" does not exist`))) {
+      throw new UsageError(`no namespace ${flags.namespace} in the cluster${live.context ? ` of context ${live.context}` : ""} (kubectl get namespaces lists them)`);
+    }
+    return { view, live };
   } catch (error) {
     if (error instanceof LiveUnavailableError) throw new UsageError(error.message);
     throw error;

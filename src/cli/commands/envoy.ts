@@ -8,7 +8,7 @@ import { hostMatches, liveEndpointTable, logLevelCommands, LOG_LEVELS, notableSt
 import { istioProxyLogs, KubectlError, type KubectlOptions } from "../../envoy/live.js";
 import { describeJsonError, loadConfigDumpFile, resolveLargeEnvoyInputs, toDump } from "../../envoy/load.js";
 import { LAYOUT_LIMITS, parseProxyStatus, STATE_MEANINGS } from "../../envoy/proxy-status.js";
-import { bootstrapSummary, clusterMatches, clusterTable, listenerMatches, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "../../envoy/proxy-config-tables.js";
+import { bootstrapSummary, clusterMatches, clusterTable, listenerMatches, listenerPort, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "../../envoy/proxy-config-tables.js";
 import { traceRequest, type TraceResult } from "../../envoy/trace.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
 import { envoyRules } from "../../rules/envoy/index.js";
@@ -16,6 +16,7 @@ import { loadPaths } from "../../sources/files.js";
 import { EnvoyAdminSource, istiodSynczPath, needsPost, type AdminEndpoint } from "../../sources/live/envoy-admin.js";
 import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import { requireExistingPaths } from "../lookup.js";
 import { collect, emit, exitCodeFor, EXIT_USAGE, toReport, UsageError, warn, writeStdout, type OutputOptions } from "../shared.js";
 
 interface LiveFlags {
@@ -255,6 +256,13 @@ export function renderTrace(result: TraceResult): string {
   return lines.join("\n") + "\n";
 }
 
+/** Listener ports a request could be traced on, the proxy's own (15000-15090) left out when there are others. */
+function proposedPorts(dump: ConfigDump): number[] {
+  const ports = [...new Set(dump.listeners().map((listener) => listenerPort(listener.raw)))].filter((candidate) => candidate > 0).sort((a, b) => a - b);
+  const application = ports.filter((candidate) => candidate < 15000 || candidate > 15090);
+  return application.length > 0 ? application : ports;
+}
+
 function registerTrace(envoy: Command): void {
   const command = new Command("trace")
     .description("follow one request through a proxy's config: listener, filter chain, route, cluster, endpoints; stop at the first broken link")
@@ -268,7 +276,7 @@ function registerTrace(envoy: Command): void {
     .option("--objects <path>", "kubectl YAML/JSON with pods, Services, DestinationRules (same use as --snapshot); repeatable", collect, [])
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"));
   addLiveOptions(command);
-  command.addHelpText("after", `\nExample (seed 004, 10.3.2):\n  ktriage envoy trace -f gateway-dump.json --url http://catalog.istioinaction.io/items --port 8080 --snapshot snap/`);
+  command.addHelpText("after", `\nExample:\n  ktriage envoy trace -f gateway-dump.json --url http://catalog.istioinaction.io/items --port 8080 --snapshot snap/`);
   command.action(async (flags: { filename?: string; pod?: string; url: string; port?: number; method: string; header: string[]; snapshot?: string; objects: string[]; output: string } & LiveFlags) => {
     const dump = await readDump(flags);
     const headers: Record<string, string> = {};
@@ -287,6 +295,14 @@ function registerTrace(envoy: Command): void {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    if (flags.port === undefined && result.broken?.stage === "listener") {
+      // No --port and nothing listens on the URL's port: the question was not the one meant; propose the ports that exist.
+      const ports = proposedPorts(dump);
+      const again = ports.length > 0 ? `: trace again with ${ports.map((candidate) => `--port ${candidate}`).join(" or ")}` : "";
+      warn(`no listener on port ${result.request.port}, the URL's port, and no --port given; ${proxyLabel} listens on ${ports.length > 0 ? ports.join(", ") : "no application port"}${again} (a gateway listens on the Service's targetPort, e.g. 8080 for port 80)`);
+      envoy.parent?.setOptionValue("exitCode", EXIT_USAGE);
+      return;
+    }
     await writeStdout(flags.output === "json" ? JSON.stringify(result, null, 2) + "\n" : renderTrace(result));
     envoy.parent?.setOptionValue("exitCode", result.broken ? 1 : 0);
   });
@@ -297,6 +313,7 @@ function registerLogs(envoy: Command): void {
   const command = new Command("logs")
     .description("summarise Envoy access logs (by response code, flag, upstream cluster and host with p50/p95/p99) and diagnose them")
     .argument("[files...]", "access-log files, or - for stdin; TEXT, JSON or --format; istio-proxy container logs are fine (agent lines are skipped)")
+    .option("-f, --filename <file>", "an access-log file, or - for stdin (same as the positional FILES); repeatable", collect, [])
     .option("--format <format>", "the Envoy format string the logs use (meshConfig.accessLogFormat), when not Istio's default TEXT or JSON")
     .option("--pod <name>", "read a live pod's or gateway's istio-proxy log (kubectl logs -c istio-proxy)")
     .option("--since <duration>", "live: only this recent (kubectl logs --since)", "1h")
@@ -313,11 +330,14 @@ function registerLogs(envoy: Command): void {
     `
 Examples:
   ktriage envoy logs gateway.log --snapshot snap/
+  ktriage envoy logs -f gateway.log -o json
   kubectl -n istio-system logs deploy/istio-ingressgateway | ktriage envoy logs -
   ktriage envoy logs --pod istio-ingressgateway-74df47f5f9-nv65v -n istio-system --since 10m
   ktriage envoy logs app.log --format '[%START_TIME%] %REQ(:METHOD)% %RESPONSE_CODE% %RESPONSE_FLAGS% %DURATION% %UPSTREAM_HOST% %UPSTREAM_CLUSTER%'`,
   );
-  command.action(async (files: string[], flags: { format?: string; pod?: string; since: string; top: number; snapshot?: string; objects: string[]; dump?: string; output: "text" | "json"; failOn: OutputOptions["failOn"]; color?: boolean } & LiveFlags) => {
+  command.action(async (positional: string[], flags: { filename: string[]; format?: string; pod?: string; since: string; top: number; snapshot?: string; objects: string[]; dump?: string; output: "text" | "json"; failOn: OutputOptions["failOn"]; color?: boolean } & LiveFlags) => {
+    let files = [...positional, ...flags.filename];
+    requireExistingPaths([...files, ...(flags.snapshot ? [flags.snapshot] : []), ...flags.objects, ...(flags.dump ? [flags.dump] : [])]);
     if (files.length === 0 && !flags.pod) {
       if (process.stdin.isTTY) throw new UsageError("give access-log files, - for stdin, or --pod NAME for a live proxy");
       files = ["-"];

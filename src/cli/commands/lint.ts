@@ -7,9 +7,12 @@ import { allRules } from "../../rules/index.js";
 import { loadPaths } from "../../sources/files.js";
 import { gatherLive, LiveUnavailableError } from "../../sources/live/index.js";
 import { ViewBuilder } from "../../view/builder.js";
-import { addOutputOptions, collect, emit, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, toReport, UsageError, type OutputOptions, ruleSelection } from "../shared.js";
+import { inputProblemLines } from "../../report/text.js";
+import { requireExistingPaths } from "../lookup.js";
+import { addOutputOptions, collect, emit, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, toReport, UsageError, warn, type OutputOptions, ruleSelection } from "../shared.js";
 
 interface LintFlags extends OutputOptions {
+  filename: string[];
   namespace: string;
   meshConfig?: string;
   meshNetworks?: string;
@@ -25,6 +28,7 @@ export function register(program: Command): void {
   const command = new Command("lint")
     .description("check Kubernetes and Istio manifests before deploy (istioctl analyze parity, and more)")
     .argument("[path...]", "files, folders (recursive) or - for stdin: YAML/JSON manifests, Lists, multi-document YAML")
+    .option("-f, --filename <path>", "a file, folder or - (same as the positional PATHs, as kubectl apply -f); repeatable", collect, [])
     .option("-n, --namespace <ns>", "namespace for objects that name none (as kubectl apply -n)", "default")
     .option("--mesh-config <file>", "MeshConfig YAML (or the istio ConfigMap) to analyse against")
     .option("--mesh-networks <file>", "MeshNetworks YAML to analyse against")
@@ -49,10 +53,12 @@ Examples:
   ktriage lint --cluster east=east/ --cluster west=west/   # a multi-cluster mesh`,
     );
   addOutputOptions(command);
-  command.action(async (paths: string[], flags: LintFlags) => {
+  command.action(async (positional: string[], flags: LintFlags) => {
+    const paths = [...positional, ...flags.filename];
     const selection = ruleSelection(flags, allRules);
     const clusters = flags.cluster.map(parseCluster);
     if (paths.length === 0 && clusters.length === 0) throw new UsageError("lint needs at least one PATH (file, folder or -) or --cluster NAME=PATH");
+    requireExistingPaths([...paths, ...clusters.flatMap((cluster) => cluster.paths), ...(flags.snapshot ? [flags.snapshot] : []), ...(flags.meshConfig ? [flags.meshConfig] : []), ...(flags.meshNetworks ? [flags.meshNetworks] : [])]);
     let context: ViewBuilder | undefined;
     if (flags.snapshot) {
       context = new ViewBuilder();
@@ -80,12 +86,17 @@ Examples:
     const result = runRules(allRules, view, { scope: "lint", ...selection });
     const keep = (finding: Finding) => isReportable(finding, reportable, Boolean(flags.meshConfig || flags.meshNetworks));
     const report = toReport("lint", view, result, result.findings.filter(keep), keep);
+    if (reportable.size === 0 && !flags.meshConfig && !flags.meshNetworks) {
+      // Nothing in PATH could be read, or PATH holds no object (an empty file or stdin): an input error, never "no problems".
+      for (const line of inputProblemLines(report)) warn(line);
+      warn(`nothing to lint: ${paths.join(", ") || "the --cluster paths"} hold${paths.length === 1 ? "s" : ""} no Kubernetes or Istio object`);
+      program.setOptionValue("exitCode", EXIT_USAGE);
+      return;
+    }
     const code = await emit(report, flags);
     // A manifest that cannot be read would fail `kubectl apply`: it fails the lint like an error finding.
     const unreadable = view.inputs.problems.length > 0 && flags.failOn !== "none" ? EXIT_FINDINGS : EXIT_CLEAN;
-    // Nothing in PATH could be read (the assumed gateway does not count): an input error.
-    const nothingRead = reportable.size === 0 && view.inputs.problems.length > 0;
-    program.setOptionValue("exitCode", nothingRead ? EXIT_USAGE : Math.max(code, unreadable));
+    program.setOptionValue("exitCode", Math.max(code, unreadable));
   });
   program.addCommand(command);
 }

@@ -8,8 +8,13 @@ import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, useColor, warn, writeStdout } fr
 interface ReadinessFlags extends InputFlags {
   output: "text" | "json" | "markdown";
   color?: boolean;
+  failOn?: "error" | "warning" | "info" | "none";
   failOnFail?: boolean;
 }
+
+/** A checklist item's status as a finding severity, for --fail-on. */
+const STATUS_SEVERITY: Partial<Record<CheckStatus, number>> = { fail: 3, warn: 2, info: 1 };
+const FAIL_ON_LEVEL = { error: 3, warning: 2, info: 1 } as const;
 
 export function register(program: Command): void {
   const mesh = new Command("mesh").description("service mesh adoption: readiness checklist, rollout and rollback plan");
@@ -23,7 +28,8 @@ export function register(program: Command): void {
     .option("--kubeconfig <file>", "kubeconfig file (live mode)")
     .option("--timeout <seconds>", "bound the whole live run", (value) => Number(value))
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
-    .option("--fail-on-fail", "exit 1 when a checklist item fails (reserved ports, UID 1337, under 4 GB)")
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a checklist item is at or above this level: error (an item fails: reserved ports, UID 1337, under 4 GB), warning (an item warns), info, or none").choices(["error", "warning", "info", "none"]).default("none"))
+    .addOption(new Option("--fail-on-fail", "deprecated: use --fail-on error").hideHelp())
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)")
     .addHelpText(
       "after",
@@ -32,7 +38,8 @@ Examples:
   ktriage mesh readiness --snapshot examples/lab      # offline, from a snapshot
   ktriage mesh readiness -f cluster.yaml -o markdown  # kubectl get nodes,ns,deploy,sts,svc,netpol -A -o yaml > cluster.yaml
   ktriage mesh readiness -A                           # live, every namespace
-  ktriage mesh readiness -n shop -o json              # live, plan for one namespace`,
+  ktriage mesh readiness -n shop -o json              # live, plan for one namespace
+  ktriage mesh readiness --snapshot snap/ --fail-on error   # CI: exit 1 when an item fails`,
     )
     .action(async (flags: ReadinessFlags) => {
       const { view } = await gather(flags);
@@ -53,7 +60,10 @@ Examples:
             ? readinessMarkdown(report)
             : readinessText(report, color ? { bold: pc.bold, status: (status, value) => statusColor[status](value) } : undefined);
       await writeStdout(text);
-      program.setOptionValue("exitCode", flags.failOnFail && report.checks.some((check) => check.status === "fail") ? EXIT_FINDINGS : EXIT_CLEAN);
+      if (flags.failOnFail) warn("--fail-on-fail is deprecated: use --fail-on error");
+      const failOn = flags.failOnFail && flags.failOn === "none" ? "error" : (flags.failOn ?? "none");
+      const threshold = failOn === "none" ? Infinity : FAIL_ON_LEVEL[failOn];
+      program.setOptionValue("exitCode", report.checks.some((check) => (STATUS_SEVERITY[check.status] ?? 0) >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN);
     });
   readiness.exitOverride();
   mesh.addCommand(readiness);

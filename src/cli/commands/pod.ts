@@ -7,6 +7,7 @@ import { loadPaths } from "../../sources/files.js";
 import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { gather, hasOfflineInputs, type InputFlags } from "../gather.js";
+import { didYouMean, nearestNames, requireExistingPaths } from "../lookup.js";
 import { addInputOptions, addOutputOptions, collect, emit, toReport, UsageError, type OutputOptions, ruleSelection } from "../shared.js";
 
 interface PodFlags extends InputFlags, OutputOptions {
@@ -40,6 +41,7 @@ Examples:
     const extraFiles = flags.logs.length + flags.previousLogs.length + flags.events.length > 0;
     let builder: ViewBuilder | undefined;
     if (extraFiles || hasOfflineInputs(flags)) {
+      requireExistingPaths([...flags.previousLogs, ...flags.logs, ...flags.events]);
       builder = new ViewBuilder();
       const target = { namespace: flags.namespace, pod: name, container: flags.container };
       loadPaths(flags.previousLogs, builder, { forceKind: "log", logTarget: { ...target, previous: true } });
@@ -50,12 +52,37 @@ Examples:
     }
     const { view } = await gather(flags, { pod: name, builder });
     const pod = choosePod(view, name, flags.namespace);
-    if (name && !pod && view.mode === "live") throw new UsageError(`pod ${name} not found in namespace ${flags.namespace ?? "(context default)"}`);
+    if (name && !pod) requirePod(view, name, flags, extraFiles);
+    if (pod && flags.container) requireContainer(pod, flags.container);
     const result = runRules(allRules, view, { scope: "diagnose", ...selection });
     const keep = (finding: Finding) => !pod || isAbout(view, finding, pod);
     program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, result.findings.filter(keep), keep), flags));
   });
   program.addCommand(command);
+}
+
+/**
+ * A pod NAME the inputs do not hold is a usage error naming the nearest pods, offline as live; a
+ * log alone (no pod objects at all) is diagnosed under the name given.
+ */
+function requirePod(view: ClusterView, name: string, flags: PodFlags, logsGiven: boolean): void {
+  const pods = view.kind("Pod").filter((pod) => flags.namespace === undefined || pod.metadata.namespace === flags.namespace);
+  if (view.mode !== "live" && pods.length === 0 && view.kind("Pod").length === 0 && logsGiven) return;
+  const where = view.mode === "live" ? `namespace ${flags.namespace ?? "(the context's default)"}` : flags.snapshot ? "the snapshot" : "the inputs";
+  const nearest = nearestNames(name, pods.map((pod) => pod.metadata.name ?? ""));
+  const label = (podName: string) => {
+    const pod = pods.find((candidate) => candidate.metadata.name === podName);
+    return flags.namespace || !pod?.metadata.namespace ? podName : `${podName} (-n ${pod.metadata.namespace})`;
+  };
+  const some = nearest.length > 0 || pods.length === 0 ? "" : ` (${pods.length} pod${pods.length === 1 ? "" : "s"} there: ${pods.slice(0, 3).map((pod) => label(pod.metadata.name ?? "")).join(", ")}${pods.length > 3 ? ", ..." : ""})`;
+  throw new UsageError(`no pod ${name} in ${where}${didYouMean(nearest.map(label))}${some}`);
+}
+
+function requireContainer(pod: KubeObject, container: string): void {
+  const spec = (pod as { spec?: { containers?: Array<{ name?: string }>; initContainers?: Array<{ name?: string }> } }).spec;
+  const names = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].map((item) => item.name ?? "").filter((item) => item !== "");
+  if (names.length === 0 || names.includes(container)) return;
+  throw new UsageError(`pod ${pod.metadata.name} has no container ${container} (containers: ${names.join(", ")})`);
 }
 
 function choosePod(view: ClusterView, name: string | undefined, namespace: string | undefined): KubeObject | undefined {

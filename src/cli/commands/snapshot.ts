@@ -1,11 +1,12 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { gatherLive, LiveUnavailableError } from "../../sources/live/index.js";
 import { SnapshotDirectoryError, SnapshotRecorder } from "../../sources/snapshot-writer.js";
 import { ViewBuilder } from "../../view/builder.js";
 import { UsageError, warn } from "../shared.js";
 
 interface SnapshotFlags {
-  output: string;
+  outputDir?: string;
+  output?: string;
   namespace?: string;
   allNamespaces?: boolean;
   selector?: string;
@@ -17,7 +18,8 @@ interface SnapshotFlags {
 export function register(program: Command): void {
   const command = new Command("snapshot")
     .description("save what live mode reads (objects, events, current and previous logs; Secret keys only) to a folder that --snapshot reads elsewhere")
-    .requiredOption("-o, --output <dir>", "folder to write (created; must be empty or an earlier snapshot)")
+    .option("--output-dir <dir>", "folder to write (created; must be empty or an earlier snapshot)")
+    .addOption(new Option("-o, --output <dir>", "deprecated: use --output-dir (-o is an output format in every other command)").hideHelp())
     .option("-n, --namespace <ns>", "the namespace to save (default: the context's namespace)")
     .option("-A, --all-namespaces", "every namespace")
     .option("-l, --selector <selector>", "only pods with these labels, as kubectl: app=api,tier!=db")
@@ -28,11 +30,14 @@ export function register(program: Command): void {
       "after",
       `
 Examples:
-  ktriage snapshot -o ./incident-4211 -n shop      # attach the folder to the ticket
-  ktriage scan --snapshot ./incident-4211          # same findings, anywhere, no cluster
-  ktriage snapshot -o ./cluster -A --timeout 60`,
+  ktriage snapshot --output-dir ./incident-4211 -n shop   # attach the folder to the ticket
+  ktriage scan --snapshot ./incident-4211                 # same findings, anywhere, no cluster
+  ktriage snapshot --output-dir ./cluster -A --timeout 60`,
     );
   command.action(async (flags: SnapshotFlags) => {
+    if (flags.output !== undefined && flags.outputDir === undefined) warn("snapshot -o DIR is deprecated: use --output-dir DIR (-o is an output format in every other command)");
+    const dir = flags.outputDir ?? flags.output;
+    if (!dir) throw new UsageError("snapshot needs --output-dir DIR, the folder to write");
     if (flags.timeout !== undefined && !(flags.timeout > 0)) throw new UsageError("--timeout takes a number of seconds greater than 0");
     if (flags.namespace && flags.allNamespaces) throw new UsageError("give -n NAMESPACE or -A, not both");
     const recorder = new SnapshotRecorder();
@@ -57,7 +62,7 @@ Examples:
     }
     let summary;
     try {
-      summary = recorder.write(flags.output, {
+      summary = recorder.write(dir, {
         capturedAt: capturedAt.toISOString(),
         context: live.context,
         namespaces: flags.allNamespaces ? "all" : [live.namespace],
@@ -65,7 +70,7 @@ Examples:
       });
     } catch (error) {
       if (error instanceof SnapshotDirectoryError) throw new UsageError(error.message);
-      throw new UsageError(`cannot write ${flags.output}: ${(error as Error).message}`);
+      throw new UsageError(`cannot write ${dir}: ${(error as Error).message}`);
     }
     for (const missing of summary.missing) warn(`not saved: ${missing.what} (${missing.status ?? "error"} on ${missing.call}); needs: ${missing.permission ?? "?"}`);
     for (const problem of summary.problems) warn(`${problem.message}`);

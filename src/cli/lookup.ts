@@ -1,0 +1,63 @@
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { editDistance } from "../rules/support/closest.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import { UsageError } from "./shared.js";
+
+/** Up to `count` candidates nearest to `wanted`: typos first, then names that contain it or that it contains. */
+export function nearestNames(wanted: string, candidates: Iterable<string>, count = 3): string[] {
+  const target = wanted.toLowerCase();
+  const scored: Array<{ name: string; score: number }> = [];
+  for (const name of new Set(candidates)) {
+    if (name === wanted || name.length > 253) continue;
+    const lower = name.toLowerCase();
+    const distance = editDistance(target, lower);
+    const related = lower.includes(target) || target.includes(lower) || lower.startsWith(target.slice(0, Math.max(4, Math.ceil((target.length * 2) / 3))));
+    const allowed = Math.max(2, Math.floor(target.length / 3));
+    if (distance <= allowed || related) scored.push({ name, score: related && distance > allowed ? allowed + 1 + distance / 100 : distance });
+  }
+  return scored
+    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
+    .slice(0, count)
+    .map((item) => item.name);
+}
+
+export function didYouMean(names: readonly string[]): string {
+  return names.length === 0 ? "" : `; did you mean ${names.join(", ")}?`;
+}
+
+/** Every PATH given must exist: a missing one is a usage error that names the nearest files beside it. */
+export function requireExistingPaths(paths: readonly string[]): void {
+  for (const path of paths) {
+    if (path === "-" || existsSync(path)) continue;
+    const trimmed = path.replace(/\/+$/, "");
+    const parent = dirname(trimmed);
+    let siblings: string[] = [];
+    try {
+      siblings = existsSync(parent) ? readdirSync(parent).slice(0, 10_000) : [];
+    } catch {
+      siblings = [];
+    }
+    const near = nearestNames(basename(trimmed), siblings).map((name) => (parent === "." ? name : join(parent, name)));
+    throw new UsageError(`no file or folder ${path}${didYouMean(near)}`);
+  }
+}
+
+/** Namespaces the inputs know: those of every object, and Namespace objects. */
+export function knownNamespaces(view: ClusterView): Set<string> {
+  const names = new Set<string>();
+  for (const kind of view.kinds()) {
+    for (const object of view.kind(kind)) {
+      if (object.metadata.namespace) names.add(object.metadata.namespace);
+      if (kind === "Namespace" && object.metadata.name) names.add(object.metadata.name);
+    }
+  }
+  return names;
+}
+
+/** `-n NS` offline: a namespace the snapshot or files do not hold is a usage error with the nearest ones. */
+export function requireNamespace(view: ClusterView, namespace: string, where: string): void {
+  const known = knownNamespaces(view);
+  if (known.size === 0 || known.has(namespace)) return;
+  throw new UsageError(`no namespace ${namespace} in ${where}${didYouMean(nearestNames(namespace, known))}`);
+}
