@@ -5,6 +5,7 @@
  * endpoint. Stops at the first broken link and says why.
  */
 import type { Category } from "../model/categories.js";
+import { labelMapMatches } from "../k8s/selectors.js";
 import type { KubeObject } from "../model/kube.js";
 import { arr, durationMs, field, isObject, obj, parseSubsetKey, str, wrapped, type ConfigDump, type JsonObject } from "./config-dump.js";
 import { describeRouteMatch, endpointAddresses, endpointHealth, HTTP_CONNECTION_MANAGER, listenerAddress, listenerPort, TCP_PROXY } from "./proxy-config-tables.js";
@@ -19,6 +20,8 @@ export interface TraceRequest {
 
 /** What the view knows about the cluster, to name pods and build fixes. */
 export interface TraceContext {
+  /** The pod whose proxy the request enters (the gateway pod): its Services turn a Service port into the listener port. */
+  proxyPod?: KubeObject;
   podsByIp?: Map<string, KubeObject>;
   pods?: readonly KubeObject[];
   services?: readonly KubeObject[];
@@ -26,7 +29,7 @@ export interface TraceContext {
 }
 
 export interface TraceStep {
-  stage: "listener" | "filter-chain" | "route-config" | "virtual-host" | "route" | "cluster" | "endpoints";
+  stage: "service" | "listener" | "filter-chain" | "route-config" | "virtual-host" | "route" | "cluster" | "endpoints";
   ok: boolean;
   summary: string;
   /** Where in the dump this came from. */
@@ -70,6 +73,37 @@ function parseUrl(request: TraceRequest): TraceResult["request"] {
   const hostHeader = Object.entries(request.headers ?? {}).find(([key]) => key.toLowerCase() === "host" || key.toLowerCase() === ":authority")?.[1];
   const authority = hostHeader ?? (url.port ? `${url.hostname}:${url.port}` : url.hostname);
   return { method: request.method ?? "GET", authority, host: authority.replace(/:\d+$/, ""), path: `${url.pathname}${url.search}`, port: request.port ?? urlPort };
+}
+
+export interface ServicePortMapping {
+  service: KubeObject;
+  servicePort: number;
+  portName?: string;
+  targetPort: number;
+}
+
+/**
+ * The Service port a client dials, turned into the port the proxy listens on:
+ * the `targetPort` of the Service that selects the proxy's pod (a number, or a
+ * named container port resolved on that pod). The ingress gateway's Service
+ * maps port 80 to 8080 because the gateway does not listen on privileged ports.
+ * https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service
+ */
+export function servicePortToTarget(pod: KubeObject, services: readonly KubeObject[], servicePort: number): ServicePortMapping | undefined {
+  const labels = (pod.metadata.labels ?? {}) as Record<string, string>;
+  for (const service of services) {
+    if (service.metadata.namespace !== pod.metadata.namespace) continue;
+    if (!labelMapMatches(service.spec?.selector, labels, { absent: "nothing" }) || Object.keys((service.spec?.selector as object | undefined) ?? {}).length === 0) continue;
+    for (const port of (service.spec?.ports as Array<{ name?: string; port?: number; targetPort?: number | string; protocol?: string }> | undefined) ?? []) {
+      if (port.port !== servicePort || (port.protocol ?? "TCP") !== "TCP") continue;
+      const target = port.targetPort ?? port.port;
+      if (typeof target === "number") return { service, servicePort, portName: port.name, targetPort: target };
+      const named = ((pod.spec?.containers as Array<{ ports?: Array<{ name?: string; containerPort?: number }> }> | undefined) ?? []).flatMap((container) => container.ports ?? []).find((containerPort) => containerPort.name === target);
+      if (named?.containerPort) return { service, servicePort, portName: port.name, targetPort: named.containerPort };
+      if (/^\d+$/.test(String(target))) return { service, servicePort, portName: port.name, targetPort: Number(target) };
+    }
+  }
+  return undefined;
 }
 
 function filterChainsOf(listener: JsonObject): Array<{ chain: JsonObject; index: number | "default" }> {
@@ -280,6 +314,19 @@ export function traceRequest(dump: ConfigDump, traceRequestInput: TraceRequest, 
     return result;
   };
   const pc = (what: string) => `istioctl proxy-config ${what} ${proxyLabel === "the proxy" ? "<pod>.<namespace>" : proxyLabel}`;
+
+  // 0. A Service port (the URL's) reaches the proxy on the Service's targetPort.
+  if (traceRequestInput.port === undefined && context.proxyPod && context.services) {
+    const mapping = servicePortToTarget(context.proxyPod, context.services, request.port);
+    if (mapping && mapping.targetPort !== request.port) {
+      result.steps.push({
+        stage: "service",
+        ok: true,
+        summary: `Service ${mapping.service.metadata.namespace}/${mapping.service.metadata.name} port ${mapping.servicePort}${mapping.portName ? ` (${mapping.portName})` : ""} -> targetPort ${mapping.targetPort} on ${context.proxyPod.metadata.name}`,
+      });
+      request.port = mapping.targetPort;
+    }
+  }
 
   // 1. Listener on the port.
   const onPort = dump.listeners().filter((listener) => listenerPort(listener.raw) === request.port);

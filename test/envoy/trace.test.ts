@@ -3,7 +3,9 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigDump } from "../../src/envoy/config-dump.js";
 import { clusterTable } from "../../src/envoy/proxy-config-tables.js";
-import { traceRequest, type TraceContext } from "../../src/envoy/trace.js";
+import { servicePortToTarget, traceRequest, type TraceContext } from "../../src/envoy/trace.js";
+import { loadPaths } from "../../src/sources/files.js";
+import { ViewBuilder } from "../../src/view/builder.js";
 import { parseKubeDocuments } from "../../src/sources/kube-documents.js";
 import { catalogGatewayDump } from "./fixtures/catalog-gateway-dump.js";
 import { catalogObjectsYaml } from "./fixtures/catalog-objects.js";
@@ -110,3 +112,28 @@ describe("envoy trace on a dump read as bytes", () => {
     }
   });
 });
+
+describe("envoy trace through the ingress gateway Service", () => {
+  // The lab's istio-ingressgateway Service and pod, as `kubectl get svc,pod -o json` gives them (port 80 -> targetPort 8080).
+  const builder = new ViewBuilder();
+  loadPaths([resolve(import.meta.dirname, "../../examples/lab/namespaces/istio-system")], builder);
+  const view = builder.build({ mode: "offline" });
+  const gateway = view.kind("Pod").find((pod) => pod.metadata.name?.startsWith("istio-ingressgateway"))!;
+  const services = view.kind("Service");
+
+  it("follows the Service's targetPort: port 80 is the gateway pod's 8080", () => {
+    expect(servicePortToTarget(gateway, services, 80)).toMatchObject({ servicePort: 80, portName: "http2", targetPort: 8080 });
+    expect(servicePortToTarget(gateway, services, 443)?.targetPort).toBe(8443);
+    expect(servicePortToTarget(gateway, services, 9999)).toBeUndefined();
+    const result = traceRequest(new ConfigDump(catalogGatewayDump({ withSubsets: true })), { url }, { ...context, proxyPod: gateway, services }, "deploy/istio-ingressgateway -n istio-system");
+    expect(result.steps[0]).toMatchObject({ stage: "service", ok: true, summary: `Service istio-system/istio-ingressgateway port 80 (http2) -> targetPort 8080 on ${gateway.metadata.name}` });
+    expect(result.steps[1]).toMatchObject({ stage: "listener", ok: true });
+    expect(result.request.port).toBe(8080);
+  });
+
+  it("an explicit --port is the listener port, never remapped", () => {
+    const result = traceRequest(new ConfigDump(catalogGatewayDump({ withSubsets: true })), { url, port: 80 }, { ...context, proxyPod: gateway, services }, "deploy/istio-ingressgateway -n istio-system");
+    expect(result.steps[0]).toMatchObject({ stage: "listener", ok: false });
+  });
+});
+

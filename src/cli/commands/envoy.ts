@@ -269,7 +269,7 @@ function registerTrace(envoy: Command): void {
     .option("-f, --filename <file>", "Envoy config dump of the proxy the request enters (any size); - for stdin")
     .option("--pod <name>", "read the dump from a live pod through the API server's pod proxy (pods/proxy get)")
     .requiredOption("--url <url>", "the request, e.g. http://catalog.istioinaction.io/items")
-    .option("--port <port>", "the listener port on the proxy (default: the URL's port; 8080 on the ingress gateway for Service port 80)", port)
+    .option("--port <port>", "the listener port on the proxy (default: the URL's port, turned into its Service's targetPort when the proxy's pod and Services are known: 80 -> 8080 on the ingress gateway)", port)
     .option("--method <method>", "HTTP method", "GET")
     .option("--header <key=value>", "request header; repeatable", collect, [])
     .option("--snapshot <dir>", "snapshot with pods, Services and DestinationRules: names the pod behind each endpoint and builds the fix")
@@ -289,9 +289,24 @@ function registerTrace(envoy: Command): void {
     const data = envoyData(view);
     const bootstrap = dump.bootstrap();
     const proxyLabel = flags.pod ? `${flags.pod}${flags.namespace ? `.${flags.namespace}` : ""}` : bootstrap?.podName ? `${bootstrap.podName}.${bootstrap.namespace}` : "the proxy";
+    const proxyPodName = flags.pod ?? bootstrap?.podName;
+    const proxyNamespace = flags.pod ? flags.namespace : bootstrap?.namespace;
+    let proxyPod = view.kind("Pod").find((pod) => pod.metadata.name === proxyPodName && (!proxyNamespace || pod.metadata.namespace === proxyNamespace));
+    let services = view.kind("Service");
+    if (!proxyPod && flags.pod && flags.port === undefined) {
+      // Live: the Service port in the URL reaches the proxy on the Service's targetPort.
+      const admin = await openAdmin(flags);
+      try {
+        ({ pod: proxyPod, services } = await admin.podAndServices(flags.pod));
+      } catch (error) {
+        warn(`${(error as Error).message}: the URL's port is used as the listener port`);
+      } finally {
+        admin.close();
+      }
+    }
     let result: TraceResult;
     try {
-      result = traceRequest(dump, { url: flags.url, port: flags.port, method: flags.method, headers }, { podsByIp: data.podsByIp, pods: view.kind("Pod"), services: view.kind("Service"), destinationRules: view.kind("DestinationRule") }, proxyLabel);
+      result = traceRequest(dump, { url: flags.url, port: flags.port, method: flags.method, headers }, { proxyPod, podsByIp: data.podsByIp, pods: view.kind("Pod"), services, destinationRules: view.kind("DestinationRule") }, proxyLabel);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }

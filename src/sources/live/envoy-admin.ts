@@ -5,6 +5,7 @@
  * `pods/proxy` get (and `services/proxy` get for istiod), never pods/exec.
  * https://kubernetes.io/docs/tasks/access-application-cluster/access-cluster-services/#manually-constructing-apiserver-proxy-urls
  */
+import type { KubeObject } from "../../model/kube.js";
 import { DEFAULT_LIMITS, KubeClient } from "./client.js";
 import { ApiError, LiveUnavailableError } from "./errors.js";
 import { resolveKubeConfig } from "./kubeconfig.js";
@@ -75,6 +76,17 @@ export class EnvoyAdminSource {
       return await this.client.getText(istiodSynczPath(istioNamespace), { accept: "application/json" });
     } catch (error) {
       throw new LiveUnavailableError(explain(error, `services/proxy in namespace ${istioNamespace}`, "istiod"));
+    }
+  }
+
+  /** The proxy's pod and the Services of its namespace: a trace turns a Service port into the listener port with them. */
+  async podAndServices(pod: string): Promise<{ pod: KubeObject; services: KubeObject[] }> {
+    const namespace = encodeURIComponent(this.namespace);
+    try {
+      const [object, list] = await Promise.all([this.client.getJson<KubeObject>(`/api/v1/namespaces/${namespace}/pods/${encodeURIComponent(pod)}`), this.client.getJson<{ items?: KubeObject[] }>(`/api/v1/namespaces/${namespace}/services`)]);
+      return { pod: { ...object, kind: "Pod" }, services: (list.items ?? []).map((service) => ({ ...service, kind: "Service" })) };
+    } catch (error) {
+      throw new LiveUnavailableError(explain(error, `pods and services in namespace ${this.namespace}`, pod));
     }
   }
 
