@@ -1,5 +1,5 @@
 import { cidrContains } from "./network-policy.js";
-import { isQuantity } from "./pods.js";
+import { isQuantity } from "../k8s/quantities.js";
 import { editDistance, nearestWithin } from "../istio/suggest.js";
 import { parseProxyConfigAnnotation } from "./mesh-config.js";
 

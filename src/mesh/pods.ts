@@ -1,10 +1,7 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { parseQuantity } from "../rules/support/quantity.js";
 import { SYSTEM_NAMESPACES } from "../istio/protocols.js";
 import type { Container, ContainerStatus, PodSpec, PodStatus } from "./kube-types.js";
-
-export { parseQuantity };
 
 export const PROXY_CONTAINER = "istio-proxy";
 /** The init containers Istio injects: istio-init sets up iptables, istio-validation checks the CNI did. */
@@ -93,6 +90,3 @@ export function secondsBetween(from: string | undefined, to: Date | string | und
   return Math.round((end - start) / 1000);
 }
 
-export function isQuantity(value: string): boolean {
-  return parseQuantity(value) !== undefined;
-}

@@ -6,7 +6,8 @@ import { istiodPods } from "./istiod.js";
 import type { Container, PodSpec, ServicePort } from "./kube-types.js";
 import { detectLocalCluster } from "./local-cluster.js";
 import { controlPlaneEgress, policyTypes } from "./network-policy.js";
-import { hasSidecar, namespaceLabels, parseQuantity, PROXY_CONTAINER, SYSTEM_NAMESPACES } from "./pods.js";
+import { parseQuantity } from "../k8s/quantities.js";
+import { hasSidecar, namespaceLabels, PROXY_CONTAINER, SYSTEM_NAMESPACES } from "./pods.js";
 import { isReservedPort } from "./ports.js";
 
 /** Seed 002's numbers: what the adoption checklist compares the cluster with. */

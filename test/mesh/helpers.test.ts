@@ -5,7 +5,7 @@ import { proxyConfigProblems, sidecarAnnotationProblems } from "../../src/mesh/a
 import { isProductionNamespace } from "../../src/mesh/environment.js";
 import { serviceForHost } from "../../src/mesh/hosts.js";
 import { outboundPolicy } from "../../src/mesh/mesh-config.js";
-import { parseQuantity } from "../../src/mesh/pods.js";
+import { parseQuantity } from "../../src/k8s/quantities.js";
 import { labelSelectorMatches } from "../../src/k8s/selectors.js";
 
 describe("mesh helpers", () => {

@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { argv, envIndex } from "./lib/commands.js";
-import { formatBytes, parseJvmSize, roundUpMemory } from "./lib/quantity.js";
+import { formatBytes, parseJvmSize, roundMemoryUp } from "../../k8s/quantities.js";
 import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { rawResource, resourceValue } from "./lib/resources.js";
 import { containersOf, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
@@ -75,7 +75,7 @@ export const jvmHeapExceedsLimitRule = defineRule({
             const heap = parseJvmSize(setting.value);
             if (heap === undefined || heap <= limit * HEAP_SHARE_WARNING) continue;
             const over = heap >= limit;
-            const newLimit = formatBytes(roundUpMemory(Math.max(heap * 1.25, heap + 256 * 2 ** 20)));
+            const newLimit = formatBytes(roundMemoryUp(Math.max(heap * 1.25, heap + 256 * 2 ** 20)));
             findings.push(
               objectFinding(meta, view, workload.object, {
                 field: setting.where,

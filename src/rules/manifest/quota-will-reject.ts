@@ -2,7 +2,7 @@ import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { inNamespace } from "./lib/lookup.js";
-import { formatBytes, formatCpu, parseQuantity } from "./lib/quantity.js";
+import { formatBytes, formatCpu, parseQuantity } from "../../k8s/quantities.js";
 import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./lib/report.js";
 import { limitRangeDefault, rawResource, resourceValue, type ResourceName } from "./lib/resources.js";
 import { podRequest } from "./lib/pod-requests.js";

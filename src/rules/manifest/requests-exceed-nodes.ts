@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { formatBytes, formatCpu, parseQuantity } from "./lib/quantity.js";
+import { formatBytes, formatCpu, parseQuantity } from "../../k8s/quantities.js";
 import { objectFinding, type RuleMeta } from "./lib/report.js";
 import { podRequest } from "./lib/pod-requests.js";
 import { containersOf, isObject, workloadsOf } from "./lib/workloads.js";

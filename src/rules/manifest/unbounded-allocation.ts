@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { argv, commandLine } from "./lib/commands.js";
-import { formatBytes, parseQuantity } from "./lib/quantity.js";
+import { formatBytes, parseQuantity } from "../../k8s/quantities.js";
 import { objectFinding, type RuleMeta } from "./lib/report.js";
 import { rawResource, resourceValue } from "./lib/resources.js";
 import { containersOf, workloadsOf } from "./lib/workloads.js";

@@ -2,7 +2,8 @@ import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
 import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../../mesh/evidence.js";
 import { annotationFix } from "../../mesh/fixes.js";
-import { containerSpecPath, containerStatus, parseQuantity, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
+import { parseQuantity } from "../../k8s/quantities.js";
+import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../mesh/logs.js";
 import { templateOwnerOf } from "../support/workload.js";
 

@@ -1,7 +1,7 @@
 import type { JsonObject } from "../../support/workload.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
 import { inNamespace } from "./lookup.js";
-import { parseQuantity } from "./quantity.js";
+import { parseQuantity } from "../../../k8s/quantities.js";
 import { isObject, objects } from "./workloads.js";
 
 export type ResourceName = "cpu" | "memory" | "ephemeral-storage";
