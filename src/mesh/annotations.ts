@@ -1,6 +1,6 @@
 import { cidrContains } from "./network-policy.js";
 import { isQuantity } from "../k8s/quantities.js";
-import { editDistance, nearestWithin } from "../istio/suggest.js";
+import { editDistance, nearestWithin } from "../util/suggest.js";
 import { parseProxyConfigAnnotation } from "./mesh-config.js";
 
 type Check = (value: string) => string | undefined;

@@ -3,7 +3,7 @@ import type { Finding } from "../../model/finding.js";
 import { blockLabel, istioAnnotationsOf, metadataFix } from "../../istio/annotated.js";
 import { ISTIO_ANNOTATIONS } from "../../istio/annotation-catalogue.js";
 import { analyzeCommand, istioFinding } from "../../istio/finding.js";
-import { nearestWithin } from "../../istio/suggest.js";
+import { nearestWithin } from "../../util/suggest.js";
 import { isSidecarAnnotation } from "../../mesh/annotations.js";
 
 /**

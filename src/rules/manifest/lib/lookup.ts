@@ -1,5 +1,6 @@
 import { formatSelector as formatAnySelector, hasNoTerms, selectorMatches as anySelectorMatches } from "../../../k8s/selectors.js";
 import type { KubeObject } from "../../../model/kube.js";
+import { nearest } from "../../../util/suggest.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
 import { isObject, objects, stringMap } from "./workloads.js";
 
@@ -101,42 +102,12 @@ export function absenceConfidence(view: ClusterView, kind: string): "certain" | 
   return view.mode === "lint" ? "likely" : "skip";
 }
 
-/** Levenshtein distance, bounded: returns `max + 1` as soon as it is exceeded. */
-export function editDistance(a: string, b: string, max = 4): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      rowMin = Math.min(rowMin, current[j]!);
-    }
-    if (rowMin > max) return max + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-/** The closest candidate to a misspelt name, if one is close enough to be the intended one. */
+/**
+ * The closest candidate to a misspelt name, if one is close enough to be the intended one;
+ * else the one name that extends it by a suffix ("db" for "db-headless", "api-config" for "api").
+ */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  for (const candidate of candidates) {
-    if (candidate === name) continue;
-    const folded = candidate.toLowerCase().replace(/[-_.]/g, "") === name.toLowerCase().replace(/[-_.]/g, "") ? 0 : undefined;
-    const distance = folded ?? editDistance(name, candidate, limit);
-    if (distance <= limit && distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  if (best) return best;
-  // "db" for "db-headless", "api-config" for "api": one name extends the other by a suffix.
-  const extended = candidates.filter((candidate) => candidate.startsWith(`${name}-`) || name.startsWith(`${candidate}-`));
-  return extended.length === 1 ? extended[0] : undefined;
+  return nearest(name, candidates, { compare: "folded-equal", allowed: (length) => Math.max(2, Math.floor(length / 3)), dashExtensions: true });
 }
 
 /** A label selector (matchLabels + matchExpressions, or a plain map for Services) against labels; none selects nothing, `{}` everything. */
