@@ -1,3 +1,4 @@
+import { declaredNamespaceLabels } from "../k8s/namespaces.js";
 import { labelSelectorMatches, type LabelSelector } from "../k8s/selectors.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
@@ -49,14 +50,8 @@ export function injectionWebhooks(view: ClusterView): InjectionWebhook[] {
   return found.length > 0 ? found : DEFAULT_INJECTION_WEBHOOKS;
 }
 
-/** Labels of a namespace as the inputs give them ({} when the Namespace object is not among them). */
-export function namespaceLabels(view: ClusterView, namespace: string): Record<string, string> {
-  const object: KubeObject | undefined = view.get("Namespace", undefined, namespace) ?? view.get("Namespace", "", namespace);
-  return stringMapOf(object?.metadata.labels);
-}
-
 /** Whether some injection webhook would inject a pod with these labels in this namespace. */
 export function wouldBeInjected(view: ClusterView, namespace: string, podLabels: Record<string, string>): boolean {
-  const nsLabels = { ...namespaceLabels(view, namespace), "kubernetes.io/metadata.name": namespace };
+  const nsLabels = { ...(declaredNamespaceLabels(view, namespace) ?? {}), "kubernetes.io/metadata.name": namespace };
   return injectionWebhooks(view).some((webhook) => webhookSelectorMatches(webhook.namespaceSelector, nsLabels) && webhookSelectorMatches(webhook.objectSelector, podLabels));
 }

@@ -1,3 +1,4 @@
+import { declaredNamespaceLabels } from "../k8s/namespaces.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { namespaceOf, recordOf, stringMapOf } from "./meta.js";
@@ -56,15 +57,14 @@ export function effectiveMtls(view: ClusterView, namespace: string, labels: Reco
  * istio-proxy container, else the injection label/annotation, else the
  * namespace's injection labels. Ambient pods have none.
  */
-export function hasSidecar(view: ClusterView, instance: WorkloadInstance): boolean {
+export function runsWithSidecar(view: ClusterView, instance: WorkloadInstance): boolean {
   if (hasSidecarContainer(instance)) return true;
   // A running pod without istio-proxy has no sidecar, whatever its labels say; a Pod manifest is injected when created.
   if (instance.object.kind === "Pod" && view.mode !== "lint") return false;
   const explicit = instance.labels["sidecar.istio.io/inject"] ?? instance.annotations["sidecar.istio.io/inject"];
   if (explicit === "false") return false;
   if (explicit === "true") return true;
-  const ns = view.get("Namespace", undefined, instance.namespace) ?? view.get("Namespace", "", instance.namespace);
-  const nsLabels = stringMapOf(ns?.metadata.labels);
+  const nsLabels = declaredNamespaceLabels(view, instance.namespace) ?? {};
   if (nsLabels["istio-injection"] === "disabled") return false;
   return nsLabels["istio-injection"] === "enabled" || nsLabels["istio.io/rev"] !== undefined;
 }

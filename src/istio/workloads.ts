@@ -1,3 +1,4 @@
+import { hasProxyContainer } from "./sidecar.js";
 import { formatSelector as formatLabels, labelMapMatches } from "../k8s/selectors.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
@@ -118,6 +119,5 @@ export function containersOf(podSpec: Record<string, unknown>): Record<string, u
 
 /** Whether a pod (or template) has, or will get, an istio-proxy container. */
 export function hasSidecarContainer(instance: WorkloadInstance): boolean {
-  const all = [...containersOf(instance.podSpec), ...(Array.isArray(instance.podSpec.initContainers) ? (instance.podSpec.initContainers as Record<string, unknown>[]) : [])];
-  return all.some((container) => container?.name === "istio-proxy");
+  return hasProxyContainer(instance.podSpec);
 }

@@ -1,7 +1,7 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { LabelSelector } from "./kube-types.js";
-import { namespaceLabels } from "./pods.js";
+import { namespaceLabels } from "../k8s/namespaces.js";
 import { labelSelectorMatches } from "../k8s/selectors.js";
 
 export const INJECT_LABEL = "sidecar.istio.io/inject";

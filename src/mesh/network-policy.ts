@@ -1,7 +1,8 @@
 import type { KubeObject, LoadedObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { ContainerPort, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from "./kube-types.js";
-import { namespaceLabels, podSpec, podStatus } from "./pods.js";
+import { namespaceLabels } from "../k8s/namespaces.js";
+import { podSpec, podStatus } from "./pods.js";
 import { labelSelectorMatches } from "../k8s/selectors.js";
 
 /** Where traffic goes, as NetworkPolicy egress rules see it. */

@@ -3,7 +3,9 @@ import type { ClusterView } from "../view/cluster-view.js";
 import { SYSTEM_NAMESPACES } from "../istio/protocols.js";
 import type { Container, ContainerStatus, PodSpec, PodStatus } from "./kube-types.js";
 
-export const PROXY_CONTAINER = "istio-proxy";
+import { PROXY_CONTAINER } from "../istio/sidecar.js";
+
+export { PROXY_CONTAINER };
 /** The init containers Istio injects: istio-init sets up iptables, istio-validation checks the CNI did. */
 export const INIT_CONTAINERS = ["istio-init", "istio-validation"] as const;
 
@@ -24,10 +26,6 @@ export function proxyContainer(spec: PodSpec): { container: Container; native: b
   if (regular) return { container: regular, native: false };
   const native = spec.initContainers?.find((container) => container.name === PROXY_CONTAINER);
   return native ? { container: native, native: true } : undefined;
-}
-
-export function hasSidecar(pod: KubeObject): boolean {
-  return proxyContainer(podSpec(pod)) !== undefined;
 }
 
 /** The application containers: everything but istio-proxy. */
@@ -67,13 +65,6 @@ export function readyColumn(pod: KubeObject): string {
     (status.containerStatuses ?? []).filter((entry) => entry.ready).length +
     (status.initContainerStatuses ?? []).filter((entry) => natives.includes(entry.name) && entry.ready).length;
   return `${ready}/${total}`;
-}
-
-/** Labels of a namespace; the API server always sets kubernetes.io/metadata.name. */
-export function namespaceLabels(view: ClusterView, namespace: string | undefined): Record<string, string> {
-  const name = namespace ?? "default";
-  const object = view.get("Namespace", undefined, name);
-  return { "kubernetes.io/metadata.name": name, ...(object?.metadata.labels ?? {}) };
 }
 
 /** Pods the view holds, outside the system namespaces and in the user's scope. */

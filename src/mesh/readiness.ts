@@ -7,7 +7,9 @@ import type { Container, PodSpec, ServicePort } from "./kube-types.js";
 import { detectLocalCluster } from "./local-cluster.js";
 import { controlPlaneEgress, policyTypes } from "./network-policy.js";
 import { parseQuantity } from "../k8s/quantities.js";
-import { hasSidecar, namespaceLabels, PROXY_CONTAINER, SYSTEM_NAMESPACES } from "./pods.js";
+import { namespaceLabels } from "../k8s/namespaces.js";
+import { PROXY_CONTAINER, SYSTEM_NAMESPACES } from "./pods.js";
+import { hasSidecar } from "../istio/sidecar.js";
 import { isReservedPort } from "./ports.js";
 
 /** Seed 002's numbers: what the adoption checklist compares the cluster with. */

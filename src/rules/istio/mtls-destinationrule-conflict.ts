@@ -3,7 +3,7 @@ import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
 import { toFqdn } from "../../istio/hosts.js";
-import { destinationRuleTlsMode, effectiveMtls, hasSidecar, injectionKnown, type EffectiveMtls } from "../../istio/mtls.js";
+import { destinationRuleTlsMode, effectiveMtls, injectionKnown, runsWithSidecar, type EffectiveMtls } from "../../istio/mtls.js";
 import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { registryOf } from "../../istio/registry.js";
 import { selectInstances, workloadInstances } from "../../istio/workloads.js";
@@ -83,7 +83,7 @@ export const mtlsDestinationRuleConflict = defineRule({
             { mode: "DISABLE" },
             effective.source,
           );
-        } else if (mode === "ISTIO_MUTUAL" && onlyTemplates && servers.every((item) => injectionKnown(view, item) && !hasSidecar(view, item))) {
+        } else if (mode === "ISTIO_MUTUAL" && onlyTemplates && servers.every((item) => injectionKnown(view, item) && !runsWithSidecar(view, item))) {
           report(
             ["IST0115"],
             `${refOf(dr)} sends Istio mTLS to ${host}, but its workloads (${servers.map((item) => refOf(item.object)).slice(0, 3).join(", ")}) have no sidecar to terminate it`,

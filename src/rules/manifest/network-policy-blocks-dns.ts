@@ -1,7 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { inNamespace, namespaceLabels, sameNamespace, selectsAll } from "./lib/lookup.js";
+import { declaredNamespaceLabels as namespaceLabels } from "../../k8s/namespaces.js";
+import { inNamespace, sameNamespace, selectsAll } from "./lib/lookup.js";
 import { egressAllowsDns, policiesFor, policyTypes } from "./lib/network-policy.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { workloadsOf, type Workload } from "./lib/workloads.js";

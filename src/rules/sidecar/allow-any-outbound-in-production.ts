@@ -4,7 +4,7 @@ import { isProductionNamespace, productionReason } from "../../mesh/environment.
 import { resourceRef, specEvidence } from "../../mesh/evidence.js";
 import { injectionDecision } from "../../mesh/injection.js";
 import { outboundPolicy } from "../../mesh/mesh-config.js";
-import { hasSidecar } from "../../mesh/pods.js";
+import { hasSidecar } from "../../istio/sidecar.js";
 import { meshSubjects } from "../../mesh/subjects.js";
 
 export const allowAnyOutboundInProduction = defineRule({

@@ -7,7 +7,8 @@ import { istiodChecks, istiodHealth, proxySymptoms } from "../../mesh/istiod.js"
 import type { NetworkPolicySpec } from "../../mesh/kube-types.js";
 import { logEvidence } from "../../mesh/logs.js";
 import { allowControlPlanePolicy, blockedSummary, controlPlaneEgress, type ControlPlaneEgress } from "../../mesh/network-policy.js";
-import { hasSidecar, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
+import { PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
+import { hasSidecar } from "../../istio/sidecar.js";
 import { formatSelector } from "../../k8s/selectors.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { templateOwnerOf } from "../support/workload.js";

@@ -6,7 +6,7 @@ import { injectionDecision } from "../../mesh/injection.js";
 import { proxySymptoms } from "../../mesh/istiod.js";
 import type { NetworkPolicySpec } from "../../mesh/kube-types.js";
 import { allowControlPlanePolicy, blockedSummary, controlPlaneEgress } from "../../mesh/network-policy.js";
-import { hasSidecar } from "../../mesh/pods.js";
+import { hasSidecar } from "../../istio/sidecar.js";
 import { formatSelector, labelSelectorMatches } from "../../k8s/selectors.js";
 import { meshSubjects } from "../../mesh/subjects.js";
 

@@ -6,7 +6,8 @@ import { registryOf } from "../../istio/registry.js";
 import { ns, resourceRef, specEvidence } from "../../mesh/evidence.js";
 import { applyFix } from "../../mesh/fixes.js";
 import { outboundPolicy } from "../../mesh/mesh-config.js";
-import { appContainers, hasSidecar, podSpec, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
+import { appContainers, podSpec, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
+import { hasSidecar } from "../../istio/sidecar.js";
 import { labelMapMatches } from "../../k8s/selectors.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 

@@ -4,7 +4,7 @@ import { isProductionNamespace, productionReason } from "../../mesh/environment.
 import { resourceRef, specEvidence } from "../../mesh/evidence.js";
 import { applyFix } from "../../mesh/fixes.js";
 import { injectionDecision } from "../../mesh/injection.js";
-import { hasSidecar } from "../../mesh/pods.js";
+import { hasSidecar } from "../../istio/sidecar.js";
 import { effectiveMtls, rootNamespace } from "../../istio/mtls.js";
 import { meshSubjects } from "../../mesh/subjects.js";
 

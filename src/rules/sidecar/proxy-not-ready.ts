@@ -4,7 +4,8 @@ import { eventEvidence, resourceRef, sidecarVerify, statusEvidence } from "../..
 import { istiodChecks, istiodHealth, PROXY_WARMUP_SECONDS, proxySymptoms } from "../../mesh/istiod.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../mesh/logs.js";
 import { controlPlaneEgress } from "../../mesh/network-policy.js";
-import { containerStatus, hasSidecar, PROXY_CONTAINER, readyColumn, userPods } from "../../mesh/pods.js";
+import { containerStatus, PROXY_CONTAINER, readyColumn, userPods } from "../../mesh/pods.js";
+import { hasSidecar } from "../../istio/sidecar.js";
 import { templateOwnerOf } from "../support/workload.js";
 import { diagnose as diagnoseIstiodUnreachable } from "./istiod-unreachable.js";
 

@@ -5,7 +5,8 @@ import { eventEvidence, ns, resourceRef, sidecarVerify, specEvidence } from "../
 import { podInjectionDecision, injectionDecision } from "../../mesh/injection.js";
 import type { Container, ServiceSpec } from "../../mesh/kube-types.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../mesh/logs.js";
-import { appContainers, containerSpecPath, containerStatus, hasSidecar, PROXY_CONTAINER } from "../../mesh/pods.js";
+import { appContainers, containerSpecPath, containerStatus, PROXY_CONTAINER } from "../../mesh/pods.js";
+import { hasSidecar } from "../../istio/sidecar.js";
 import { isReservedPort, replacementPort, RESERVED_PORTS } from "../../mesh/ports.js";
 import { labelMapMatches } from "../../k8s/selectors.js";
 import { meshSubjects, type MeshSubject } from "../../mesh/subjects.js";

@@ -1,3 +1,4 @@
+import { hasProxyContainer } from "../../istio/sidecar.js";
 import type { KubeObject } from "../../model/kube.js";
 
 interface ContainerStatus {
@@ -109,8 +110,7 @@ export function referencedObjects(pod: KubeObject): { secrets: string[]; configM
 
 /** Whether a pod runs an Istio sidecar. */
 export function hasSidecar(pod: KubeObject): boolean {
-  const containers: Array<{ name: string }> = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  return containers.some((container) => container.name === "istio-proxy") || Boolean(pod.metadata.annotations?.["sidecar.istio.io/status"]);
+  return hasProxyContainer(pod.spec) || Boolean(pod.metadata.annotations?.["sidecar.istio.io/status"]);
 }
 
 /** Whether a pod should have been given a sidecar (its labels or its namespace ask for injection). */

@@ -124,9 +124,3 @@ export function formatSelector(selector: unknown): string {
   return formatAnySelector(selector, { absent: "{}", empty: "{}" });
 }
 
-/** Namespace labels, when the Namespace is in the inputs. */
-export function namespaceLabels(view: ClusterView, namespace: string | undefined): Record<string, string> | undefined {
-  if (!namespace) return undefined;
-  const object = view.get("Namespace", undefined, namespace) ?? findNamed(view, "Namespace", undefined, namespace);
-  return object ? stringMap(object.metadata.labels) : undefined;
-}

@@ -1,7 +1,8 @@
 import type { KubeObject } from "../../../model/kube.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
 import type { JsonObject } from "../../support/workload.js";
-import { inNamespace, namespaceLabels, selectorMatches, selectsAll } from "./lookup.js";
+import { declaredNamespaceLabels } from "../../../k8s/namespaces.js";
+import { inNamespace, selectorMatches, selectsAll } from "./lookup.js";
 import { asArray, isObject, objects } from "./workloads.js";
 
 export function policyTypes(policy: KubeObject): string[] {
@@ -64,7 +65,7 @@ export function peerAdmits(view: ClusterView, policyNamespace: string | undefine
   if (isObject(peer.ipBlock)) return true;
   const clientNamespace = client.namespace ?? policyNamespace;
   if (isObject(peer.namespaceSelector)) {
-    const labels = { ...(namespaceLabels(view, clientNamespace) ?? {}), ...(clientNamespace ? { "kubernetes.io/metadata.name": clientNamespace } : {}) };
+    const labels = { ...(declaredNamespaceLabels(view, clientNamespace) ?? {}), ...(clientNamespace ? { "kubernetes.io/metadata.name": clientNamespace } : {}) };
     if (!selectsAll(peer.namespaceSelector) && !selectorMatches(peer.namespaceSelector, labels)) return false;
   } else if (clientNamespace !== policyNamespace && client.namespace !== undefined && policyNamespace !== undefined) {
     return false;

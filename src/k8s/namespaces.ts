@@ -1,0 +1,31 @@
+import type { KubeObject } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import type { Labels } from "./selectors.js";
+
+/** The Namespace object of that name, when the inputs hold it (a manifest may give it a stray metadata.namespace). */
+export function namespaceObject(view: ClusterView, name: string): KubeObject | undefined {
+  return view.get("Namespace", undefined, name) ?? view.kind("Namespace").find((object) => object.metadata.name === name);
+}
+
+function labelsOf(object: KubeObject): Labels {
+  const out: Labels = {};
+  for (const [key, value] of Object.entries(object.metadata.labels ?? {})) if (value !== undefined && value !== null) out[key] = String(value);
+  return out;
+}
+
+/** The labels the inputs give a namespace; undefined when its Namespace object is not among them. */
+export function declaredNamespaceLabels(view: ClusterView, name: string | undefined): Labels | undefined {
+  if (!name) return undefined;
+  const object = namespaceObject(view, name);
+  return object ? labelsOf(object) : undefined;
+}
+
+/**
+ * The labels a namespace has in the cluster, as namespace selectors see them:
+ * its own, plus `kubernetes.io/metadata.name`, which the API server always sets
+ * (https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetes-io-metadata-name).
+ */
+export function namespaceLabels(view: ClusterView, namespace: string | undefined): Labels {
+  const name = namespace ?? "default";
+  return { "kubernetes.io/metadata.name": name, ...(declaredNamespaceLabels(view, name) ?? {}) };
+}
