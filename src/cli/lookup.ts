@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { editDistance } from "../rules/support/closest.js";
+import { editDistance } from "../util/suggest.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { UsageError } from "./shared.js";
 
