@@ -7,10 +7,11 @@
  *
  * docs/library.md describes every function; the report's JSON form is schema/report.schema.json.
  */
+import { resolve } from "node:path";
 import { runRules, type RunOptions } from "./engine/engine.js";
 import { groupIncidents } from "./engine/incidents.js";
 import type { Rule, RuleDocs, RuleScope } from "./engine/rule.js";
-import { selectRules, type RuleSelection } from "./engine/selection.js";
+import { describeRules, selectRules, type RuleSelection } from "./engine/selection.js";
 import { buildLintInput, isReportable } from "./istio/lint-input.js";
 import type { Finding } from "./model/finding.js";
 import { renderReport, toJsonDocument, type OutputFormat, type Report } from "./report/index.js";
@@ -150,6 +151,8 @@ function analyse(command: string, view: ClusterView, run: RunOptions, keep: (fin
     now: view.now,
     suppressed: result.suppressed.filter((item) => keep(item.finding)),
     incidents: groupIncidents(view, findings),
+    rules: describeRules(findings, allRules),
+    toolVersion: VERSION,
   };
 }
 
@@ -160,11 +163,17 @@ export interface RenderOptions {
   width?: number;
   /** Text output: every finding in full. */
   verbose?: boolean;
+  /** SARIF: file URIs are made relative to this folder (default the working directory). */
+  sarifRoot?: string;
+  /** SARIF: the file name that stands for `-` (stdin). */
+  stdinFilename?: string;
 }
 
 /** Formats a report as the command line prints it: text, json, yaml, markdown, sarif or istioctl. */
 export function render(report: Report, format: OutputFormat = "text", options: RenderOptions = {}): Promise<string> {
-  return renderReport(format, report, { color: options.color ?? false, width: options.width ?? 100, verbose: options.verbose });
+  const cwd = process.cwd();
+  const sarif = { root: resolve(cwd, options.sarifRoot ?? "."), cwd, ...(options.stdinFilename ? { stdinName: options.stdinFilename } : {}) };
+  return renderReport(format, report, { color: options.color ?? false, width: options.width ?? 100, verbose: options.verbose, sarif });
 }
 
 /** The report as `-o json` prints it (schema/report.schema.json). */

@@ -1,10 +1,14 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { highestSeverity, type EngineResult, type RunOptions } from "../engine/engine.js";
 import type { Rule } from "../engine/rule.js";
 import { groupIncidents } from "../engine/incidents.js";
-import { RuleSelectionError, selectRules, type RuleSelection } from "../engine/selection.js";
+import { describeRules, RuleSelectionError, selectRules, type RuleSelection } from "../engine/selection.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "../report/index.js";
+import { allRules } from "../rules/index.js";
+import { VERSION } from "../version.js";
 import { inputProblemLines } from "../report/text.js";
 import type { ClusterView } from "../view/cluster-view.js";
 
@@ -25,6 +29,8 @@ export interface OutputOptions {
   rule?: string[];
   enable?: string[];
   suppress?: string[];
+  sarifRoot?: string;
+  stdinFilename?: string;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -53,7 +59,9 @@ export function addOutputOptions(command: Command, defaultFailOn: Severity | "no
     .option("--show-skipped", "list the rules skipped for missing inputs (text output)")
     .option("--summary", "text output: print only the triage list, one line an incident")
     .option("--verbose", "text output: show every finding in full, even when one rule fires on many resources")
-    .option("--no-color", "never colour the output (NO_COLOR is honoured too)");
+    .option("--no-color", "never colour the output (NO_COLOR is honoured too)")
+    .option("--sarif-root <dir>", "SARIF: file URIs relative to this folder (default: the git repository's top level, else the working directory)")
+    .option("--stdin-filename <path>", "SARIF: the file that - (stdin) was read from, as the repository names it");
 }
 
 export function useColor(options: { color?: boolean }): boolean {
@@ -71,7 +79,21 @@ export function exitCodeFor(findings: readonly Finding[], failOn: Severity | "no
 /** The report of a command; `keep` narrows the suppressed list as the command narrowed its findings. */
 export function toReport(command: string, view: ClusterView, result: EngineResult, findings: Finding[] = result.findings, keep: (finding: Finding) => boolean = () => true): Report {
   const suppressed = result.suppressed.filter((item) => keep(item.finding));
-  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now, suppressed, incidents: groupIncidents(view, findings) };
+  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now, suppressed, incidents: groupIncidents(view, findings), rules: describeRules(findings, allRules), toolVersion: VERSION };
+}
+
+/** `--sarif-root` (default the git top level above the working directory, else the working directory) and `--stdin-filename`. */
+export function sarifLocations(options: { sarifRoot?: string; stdinFilename?: string }): { root: string; cwd: string; stdinName?: string } {
+  const cwd = process.cwd();
+  const root = options.sarifRoot ? resolve(cwd, options.sarifRoot) : gitTopLevel(cwd) ?? cwd;
+  return { root, cwd, ...(options.stdinFilename ? { stdinName: options.stdinFilename } : {}) };
+}
+
+function gitTopLevel(from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /** Prints the report and returns the exit code. */
@@ -92,6 +114,7 @@ export async function emit(report: Report, options: OutputOptions): Promise<numb
     verbose: options.verbose,
     summaryOnly: options.summary,
     problemsElsewhere: true,
+    ...(options.output === "sarif" ? { sarif: sarifLocations(options) } : {}),
     ...(tty ? { columns: process.stdout.columns, summaryLines: options.summary || options.verbose ? undefined : Math.max(10, (process.stdout.rows ?? 40) - 4) } : {}),
   });
   await writeStdout(text);

@@ -1,4 +1,5 @@
 import type { RunOptions } from "./engine.js";
+import type { Finding } from "../model/finding.js";
 import type { Rule } from "./rule.js";
 import { parseSuppressRule } from "./suppress.js";
 
@@ -33,4 +34,13 @@ export function selectRules(selection: RuleSelection, rules: readonly Rule[]): P
     return rule;
   });
   return { ...(only.length > 0 ? { only } : {}), ...(enable.length > 0 ? { enable } : {}), ...(suppress.length > 0 ? { suppress } : {}) };
+}
+
+/** What reporters say about the rules behind these findings: title, documentation, other tools' codes. */
+export function describeRules(findings: readonly Finding[], rules: readonly Rule[]): Pick<Rule, "id" | "title" | "category" | "severity" | "docs" | "equivalents" | "fallback">[] {
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  return [...new Set(findings.map((finding) => finding.rule))].flatMap((id) => {
+    const rule = byId.get(id);
+    return rule ? [{ id: rule.id, title: rule.title, category: rule.category, severity: rule.severity, docs: rule.docs, equivalents: rule.equivalents, ...(rule.fallback ? { fallback: true } : {}) }] : [];
+  });
 }

@@ -3,7 +3,7 @@ import { renderMarkdown } from "./markdown.js";
 import { toJsonDocument, type OutputFormat, type RenderOptions, type Report } from "./report.js";
 import { renderText } from "./text.js";
 
-export type { OutputFormat, RenderOptions, Report } from "./report.js";
+export type { OutputFormat, RenderOptions, Report, RuleDescriptor } from "./report.js";
 export { OUTPUT_FORMATS, toJsonDocument } from "./report.js";
 
 /** Formats a report; reporters never change what the rules found. */
@@ -17,7 +17,7 @@ export async function renderReport(format: OutputFormat, report: Report, options
       return renderMarkdown(report);
     case "sarif": {
       const { renderSarif } = await import("./sarif.js");
-      return renderSarif(report);
+      return renderSarif(report, options.sarif);
     }
     case "istioctl": {
       const { renderIstioctl } = await import("./istioctl.js");

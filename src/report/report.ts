@@ -1,3 +1,4 @@
+import type { Rule } from "../engine/rule.js";
 import type { SuppressedFinding } from "../engine/suppress.js";
 import type { Finding, SkippedRule } from "../model/finding.js";
 import type { Incident } from "../model/incident.js";
@@ -21,7 +22,14 @@ export interface Report {
   incidents?: Incident[];
   /** `--rule` ids the user asked for that could not run for missing inputs. */
   requestedSkipped?: string[];
+  /** What reporters say about the rules behind the findings (SARIF's rule list); the command fills it. */
+  rules?: readonly RuleDescriptor[];
+  /** The ktriage version that made the report. */
+  toolVersion?: string;
 }
+
+/** A rule as reporters describe it: title, documentation and the codes other tools use. */
+export type RuleDescriptor = Pick<Rule, "id" | "title" | "category" | "severity" | "docs" | "equivalents" | "fallback">;
 
 export type OutputFormat = "text" | "wide" | "json" | "yaml" | "markdown" | "sarif" | "istioctl";
 
@@ -45,6 +53,8 @@ export interface RenderOptions {
   problemsElsewhere?: boolean;
   /** Truncate summary lines to this many columns (a terminal's width); never truncated when absent. */
   columns?: number;
+  /** SARIF: artifact URIs are made relative to `root` (an absolute folder); `stdinName` stands for `-`. */
+  sarif?: { root: string; cwd: string; stdinName?: string };
 }
 
 /** The machine-readable form; field names are a stable contract (schema/report.schema.json). */
