@@ -31,6 +31,7 @@ import { kubernetesGatewayIneffectiveSelector } from "./kubernetes-gateway-ineff
 import { meshNetworksUnknownRegistry } from "./mesh-networks-unknown-registry.js";
 import { multiclusterServiceInconsistent } from "./multicluster-service-inconsistent.js";
 import { mtlsDestinationRuleConflict } from "./mtls-destinationrule-conflict.js";
+import { kialiMtlsConsistency } from "./kiali-mtls-consistency.js";
 import { negativeCondition } from "./negative-condition.js";
 import { schemaValidation } from "./schema-validation.js";
 import { schemaWarning } from "./schema-warning.js";
@@ -98,6 +99,7 @@ export const istioRules: Rule[] = [
   negativeCondition,
   externalControlPlaneWebhook,
   mtlsDestinationRuleConflict,
+  kialiMtlsConsistency,
   virtualServiceRouteWeights,
   schemaValidation,
   schemaWarning,

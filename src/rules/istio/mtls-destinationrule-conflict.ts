@@ -25,7 +25,9 @@ export const mtlsDestinationRuleConflict = defineRule({
     verify: ["istioctl analyze -n <namespace>", "istioctl x describe pod <server-pod> -n <namespace>", "istioctl proxy-config cluster deploy/<client> --fqdn <host> -o json | grep -A2 transport_socket"],
     references: ["https://istio.io/latest/docs/ops/configuration/traffic-management/tls-configuration/", "https://kiali.io/docs/features/validations/#kia0207---peerauthentication-with-tls-strict-mode-found-it-should-be-permissive"],
   },
-  equivalents: ["KIA0207", "KIA0208", "KIA0501", "IST0113", "IST0115"],
+  // Kiali decides KIA0207/0208/0505 on mesh-wide and namespace-wide rules (istio/mtls-mesh-namespace-consistency);
+  // this rule judges the workloads behind one host.
+  equivalents: ["IST0113", "IST0115"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
@@ -69,7 +71,7 @@ export const mtlsDestinationRuleConflict = defineRule({
         const onlyTemplates = servers.every((item) => item.object.kind !== "Pod");
         if (mode === "DISABLE" && effective.mode === "STRICT" && onlyTemplates) {
           report(
-            [effective.scope === "mesh" ? "KIA0208" : "KIA0207"],
+            [],
             `${refOf(dr)} sends plaintext (tls.mode DISABLE) to ${host}${port ? ` port ${port}` : ""}, whose workloads require mTLS (${effective.source ? refOf(effective.source) : "PeerAuthentication"} STRICT)`,
             "The server's sidecar accepts only mutual TLS; the client's sidecar sends plaintext because of this DestinationRule, so every connection is reset (503 UC/UF, `connection reset by peer`).",
             { mode: "ISTIO_MUTUAL" },
@@ -77,7 +79,7 @@ export const mtlsDestinationRuleConflict = defineRule({
           );
         } else if (mode === "ISTIO_MUTUAL" && effective.mode === "DISABLE") {
           report(
-            ["KIA0501"],
+            [],
             `${refOf(dr)} sends Istio mTLS to ${host}${port ? ` port ${port}` : ""}, whose PeerAuthentication disables mTLS (${effective.source ? refOf(effective.source) : ""})`,
             "The server's sidecar expects plaintext but the client originates Istio mTLS, so the handshake is never answered and requests fail with 503.",
             { mode: "DISABLE" },

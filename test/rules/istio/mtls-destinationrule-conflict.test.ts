@@ -17,12 +17,12 @@ testRule(mtlsDestinationRuleConflict, {
     {
       name: "DISABLE towards mesh-wide STRICT, before deploy",
       files: { "a.yaml": docs(injected, reviewsService, reviewsDeployment("v1"), peer("STRICT", "istio-system"), dr("DISABLE")) },
-      expect: { severity: "error", category: "mtls-mode-conflict", resource: { kind: "DestinationRule", line: 68 }, summary: /sends plaintext \(tls.mode DISABLE\)/, evidence: [/mtls.mode: STRICT/], fixIncludes: [/mode: ISTIO_MUTUAL/], equivalents: ["KIA0208"] },
+      expect: { severity: "error", category: "mtls-mode-conflict", resource: { kind: "DestinationRule", line: 68 }, summary: /sends plaintext \(tls.mode DISABLE\)/, evidence: [/mtls.mode: STRICT/], fixIncludes: [/mode: ISTIO_MUTUAL/] },
     },
     {
       name: "ISTIO_MUTUAL towards a namespace with PeerAuthentication DISABLE",
       files: { "a.yaml": docs(injected, reviewsService, reviewsDeployment("v1"), peer("DISABLE"), dr("ISTIO_MUTUAL")) },
-      expect: { summary: /PeerAuthentication disables mTLS/, fixIncludes: [/mode: DISABLE/], equivalents: ["KIA0501"] },
+      expect: { summary: /PeerAuthentication disables mTLS/, fixIncludes: [/mode: DISABLE/] },
     },
     {
       name: "ISTIO_MUTUAL towards workloads that will run without sidecar",

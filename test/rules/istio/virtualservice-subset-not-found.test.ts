@@ -1,5 +1,6 @@
 import { virtualServiceSubsetNotFound } from "../../../src/rules/istio/virtualservice-subset-not-found.js";
-import { testRule } from "../../helpers/rule-tester.js";
+import { describe, expect, it } from "vitest";
+import { runRule, testRule } from "../../helpers/rule-tester.js";
 import { docs, reviewsDeployment, reviewsDestinationRule, reviewsService, reviewsVirtualService } from "./fixtures.js";
 
 testRule(virtualServiceSubsetNotFound, {
@@ -41,4 +42,28 @@ testRule(virtualServiceSubsetNotFound, {
       expect: { resource: { namespace: "frontend" }, evidence: [/exportTo/] },
     },
   ],
+});
+
+const bookinfoRule = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\n  namespace: bookinfo\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n`;
+const route = (namespace: string, host: string) => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews-route\n  namespace: ${namespace}\nspec:\n  hosts: [${host}]\n  http:\n  - route:\n    - destination:\n        host: ${host}\n        subset: v1\n`;
+const bookinfoService = `apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  namespace: bookinfo\nspec:\n  selector:\n    app: reviews\n  ports:\n  - name: http\n    port: 9080\n`;
+
+// Kiali (KIA1107) finds subsets through half-qualified names and FQDNs of other namespaces; Istio
+// (IST0101) does not expand `reviews.bookinfo`, so only its code applies there, on the host.
+testRule(virtualServiceSubsetNotFound, {
+  valid: [{ name: "the FQDN of another namespace", files: { "a.yaml": docs(bookinfoService, bookinfoRule, route("frontend", "reviews.bookinfo.svc.cluster.local")) } }],
+  invalid: [
+    {
+      name: "a half-qualified host whose DestinationRule defines the subset",
+      files: { "a.yaml": docs(bookinfoService, bookinfoRule, route("bookinfo", "reviews.bookinfo")) },
+      expect: { count: 1, summary: /Istio does not expand to reviews.bookinfo.svc.cluster.local/, fixIncludes: [/host: reviews.bookinfo.svc.cluster.local/], equivalents: ["IST0101"] },
+    },
+  ],
+});
+
+describe("KIA1107 on half-qualified hosts", () => {
+  it("is not claimed when the subset exists for the name Kiali resolves", () => {
+    const findings = runRule(virtualServiceSubsetNotFound, { name: "half", files: { "a.yaml": docs(bookinfoService, bookinfoRule, route("bookinfo", "reviews.bookinfo")) } });
+    expect(findings.map((finding) => finding.equivalents)).toEqual([["IST0101"]]);
+  });
 });
