@@ -13,6 +13,7 @@ import { traceRequest, type TraceResult } from "../../envoy/trace.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
 import { envoyRules } from "../../rules/envoy/index.js";
 import { loadPaths } from "../../sources/files.js";
+import { addMeshConfigFromObjects } from "../../sources/mesh-config.js";
 import { EnvoyAdminSource, istiodSynczPath, needsPost, type AdminEndpoint } from "../../sources/live/envoy-admin.js";
 import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
@@ -332,6 +333,7 @@ function registerLogs(envoy: Command): void {
     .option("--format <format>", "the Envoy format string the logs use (meshConfig.accessLogFormat), when not Istio's default TEXT or JSON")
     .option("--pod <name>", "read a live pod's or gateway's istio-proxy log (kubectl logs -c istio-proxy)")
     .option("--since <duration>", "live: only this recent (kubectl logs --since)", "1h")
+    .option("--istio-namespace <ns>", "live: istiod's namespace (the istio ConfigMap, root-namespace Telemetry)", "istio-system")
     .option("--top <n>", "rows per table", (value) => Number(value), 10)
     .option("--snapshot <dir>", "snapshot with pods: maps upstream_host to its pod; VirtualServices give the route timeouts")
     .option("--objects <path>", "kubectl YAML/JSON with pods/VirtualServices (same use as --snapshot); repeatable", collect, [])
@@ -350,7 +352,7 @@ Examples:
   ktriage envoy logs --pod istio-ingressgateway-74df47f5f9-nv65v -n istio-system --since 10m
   ktriage envoy logs app.log --format '[%START_TIME%] %REQ(:METHOD)% %RESPONSE_CODE% %RESPONSE_FLAGS% %DURATION% %UPSTREAM_HOST% %UPSTREAM_CLUSTER%'`,
   );
-  command.action(async (positional: string[], flags: { filename: string[]; format?: string; pod?: string; since: string; top: number; snapshot?: string; objects: string[]; dump?: string; output: "text" | "json"; failOn: OutputOptions["failOn"]; color?: boolean } & LiveFlags) => {
+  command.action(async (positional: string[], flags: { filename: string[]; format?: string; pod?: string; since: string; istioNamespace: string; top: number; snapshot?: string; objects: string[]; dump?: string; output: "text" | "json"; failOn: OutputOptions["failOn"]; color?: boolean } & LiveFlags) => {
     let files = [...positional, ...flags.filename];
     requireExistingPaths([...files, ...(flags.snapshot ? [flags.snapshot] : []), ...flags.objects, ...(flags.dump ? [flags.dump] : [])]);
     if (files.length === 0 && !flags.pod) {
@@ -363,6 +365,20 @@ Examples:
     await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message));
     const sources: Array<{ name: string; proxy?: string; open: () => { stream: NodeJS.ReadableStream; done?: Promise<void> } }> = [];
     for (const file of files) sources.push({ name: file, open: () => ({ stream: file === "-" ? process.stdin : createReadStream(file) }) });
+    if (flags.pod && !flags.snapshot) {
+      // Whether the proxy logs requests at all: MeshConfig and Telemetry, read live.
+      const admin = await openAdmin(flags);
+      try {
+        const objects = await admin.accessLoggingContext(flags.pod, flags.istioNamespace);
+        const origin = { file: `api:${admin.server}` };
+        for (const object of objects) builder.addObject(object, origin);
+        addMeshConfigFromObjects(objects, origin.file, builder);
+      } catch (error) {
+        warn(`${(error as Error).message}: whether access logging is on is not checked`);
+      } finally {
+        admin.close();
+      }
+    }
     if (flags.pod) {
       sources.push({ name: `kubectl logs ${flags.pod} -c istio-proxy`, proxy: flags.namespace ? `${flags.pod}.${flags.namespace}` : flags.pod, open: () => istioProxyLogs(flags.pod!, { ...kubectlOptions(flags), since: flags.since }) });
     }

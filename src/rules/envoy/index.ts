@@ -1,4 +1,5 @@
 import type { Rule } from "../../engine/rule.js";
+import { accessLoggingOff } from "./access-logging-off.js";
 import { blackholeTraffic } from "./blackhole-traffic.js";
 import { downstreamDisconnect } from "./downstream-disconnect.js";
 import { missingCluster } from "./missing-cluster.js";
@@ -28,4 +29,5 @@ export const envoyRules: Rule[] = [
   downstreamDisconnect,
   rbacOrAuthnDenied,
   blackholeTraffic,
+  accessLoggingOff,
 ];

@@ -90,6 +90,33 @@ export class EnvoyAdminSource {
     }
   }
 
+  /**
+   * What decides access logging for a proxy: its pod, the `istio` ConfigMap
+   * (MeshConfig accessLogFile) and the Telemetry resources of its namespace and
+   * the root namespace. A missing Telemetry CRD or ConfigMap is absence, not an error.
+   */
+  async accessLoggingContext(pod: string, istioNamespace: string): Promise<KubeObject[]> {
+    const namespace = encodeURIComponent(this.namespace);
+    const optional = async <T>(path: string): Promise<T | undefined> => {
+      try {
+        return await this.client.getJson<T>(path);
+      } catch (error) {
+        if (error instanceof ApiError && (error.notFound || error.forbidden)) return undefined;
+        throw error;
+      }
+    };
+    const [object, mesh, ...telemetries] = await Promise.all([
+      optional<KubeObject>(`/api/v1/namespaces/${namespace}/pods/${encodeURIComponent(pod)}`),
+      optional<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(istioNamespace)}/configmaps/istio`),
+      ...[...new Set([this.namespace, istioNamespace])].map((ns) => optional<{ items?: KubeObject[] }>(`/apis/telemetry.istio.io/v1/namespaces/${encodeURIComponent(ns)}/telemetries`)),
+    ]);
+    return [
+      ...(object ? [{ ...object, kind: "Pod" }] : []),
+      ...(mesh ? [{ ...mesh, kind: "ConfigMap" }] : []),
+      ...telemetries.flatMap((list) => (list?.items ?? []).map((item) => ({ ...item, apiVersion: item.apiVersion ?? "telemetry.istio.io/v1", kind: "Telemetry" }))),
+    ];
+  }
+
   close(): void {
     this.client.close();
   }

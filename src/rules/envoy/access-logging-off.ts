@@ -1,0 +1,53 @@
+import { defineRule } from "../../engine/rule.js";
+import { accessLoggingFor, accessLoggingTelemetryYaml } from "../../istio/access-logging.js";
+import type { Finding } from "../../model/finding.js";
+import { envoyData } from "../../envoy/view-data.js";
+
+export const accessLoggingOff = defineRule({
+  id: "envoy/access-logging-off",
+  category: "istio-config-other",
+  severity: "warning",
+  title: "Access logging is switched off for the proxy whose access logs are analysed",
+  docs: {
+    cause:
+      "Envoy writes access logs only when MeshConfig accessLogFile is set (Istio's demo profile sets /dev/stdout, the default profile leaves it empty) or a Telemetry resource enables accessLogging for the workload. With neither, the istio-proxy log holds no request lines: response codes, response flags (UT, UH, NR ...) and upstream hosts cannot be read from it.",
+    fix: "Enable access logs with the Telemetry API for the namespace (or the root namespace for the whole mesh), or set meshConfig.accessLogFile=/dev/stdout; mesh-wide logging multiplies log volume, so prefer the namespace or workload that is being debugged.",
+    verify: ["kubectl logs POD -n NAMESPACE -c istio-proxy --tail=5", "istioctl x describe pod POD -n NAMESPACE"],
+    references: ["https://istio.io/latest/docs/tasks/observability/logs/access-log/", "https://istio.io/latest/docs/reference/config/telemetry/"],
+  },
+  equivalents: [],
+  inputs: ["access-logs", "mesh-config", "istio"],
+  requires: ["access-logs"],
+  scopes: ["diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const log of envoyData(view).accessLogs) {
+      const pod = log.pod ? view.kind("Pod").find((candidate) => candidate.metadata.name === log.pod && (!log.namespace || candidate.metadata.namespace === log.namespace)) : undefined;
+      const namespace = pod?.metadata.namespace ?? log.namespace;
+      if (!namespace || seen.has(`${namespace}/${log.pod}`)) continue;
+      seen.add(`${namespace}/${log.pod}`);
+      const state = accessLoggingFor(view, namespace, (pod?.metadata.labels ?? {}) as Record<string, string>);
+      if (state.enabled !== false) continue;
+      const yaml = accessLoggingTelemetryYaml(namespace);
+      findings.push({
+        rule: this.id,
+        category: this.category,
+        severity: this.severity,
+        confidence: 0.9,
+        resource: pod ? { kind: "Pod", namespace, name: pod.metadata.name ?? log.pod ?? "", container: "istio-proxy" } : { kind: "Namespace", name: namespace },
+        summary: `access logging is off for ${log.pod ? `${namespace}/${log.pod}` : `namespace ${namespace}`} (${state.decidedBy}): its proxy writes no request lines${log.summary.entries > 0 ? `; the ${log.summary.entries} lines read predate the change or come from elsewhere` : ""}`,
+        evidence: [...state.evidence, { source: "access-log", text: `${log.summary.entries} access-log entries in ${log.origin.file}`, path: log.origin.file }],
+        cause: `${state.decidedBy === "meshConfig.accessLogFile" ? "MeshConfig accessLogFile is empty and no Telemetry resource enables accessLogging" : `${state.decidedBy} disables accessLogging`} for this workload, so Envoy logs no requests: response codes, response flags and upstream hosts are not recorded.`,
+        fix: {
+          description: `Enable access logs for namespace ${namespace} with the Telemetry API (the built-in envoy provider writes to the istio-proxy container's stdout); the proxies pick it up without a restart.`,
+          yaml: { before: "", after: yaml, target: `Telemetry ${namespace}/access-logs` },
+          commands: [`kubectl apply -f - <<'EOF'\n${yaml}EOF`, "istioctl install --set meshConfig.accessLogFile=/dev/stdout   # mesh-wide instead; raises log volume everywhere"],
+        },
+        verify: [log.pod ? `kubectl logs ${log.pod} -n ${namespace} -c istio-proxy --tail=5` : `kubectl logs -n ${namespace} -l <app-label> -c istio-proxy --tail=5`],
+        equivalents: this.equivalents,
+      });
+    }
+    return findings;
+  },
+});
