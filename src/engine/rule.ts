@@ -9,7 +9,7 @@ export interface RuleDocs {
   fix: string;
   /** Commands that confirm the fix worked. */
   verify: string[];
-  /** Runbook sections and upstream documents. */
+  /** Public documentation: kubernetes.io, istio.io, envoyproxy.io. */
   references: string[];
 }
 

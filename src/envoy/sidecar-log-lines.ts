@@ -1,6 +1,6 @@
 /**
  * Lines Envoy writes as response bodies or log messages that operators meet
- * in application and istio-proxy logs (seed 002, "Sidecar 로그에서 자주 보는 에러").
+ * in application and istio-proxy logs.
  */
 import type { Category } from "../model/categories.js";
 import type { ClusterView } from "../view/cluster-view.js";

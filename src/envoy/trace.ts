@@ -1,6 +1,6 @@
 /**
- * Follows one request through a proxy's config dump the way seed 004 does by
- * hand: listener, filter chain, route config, virtual host, route, weighted
+ * Follows one request through a proxy's config dump the way an operator does by
+ * hand with istioctl proxy-config: listener, filter chain, route config, virtual host, route, weighted
  * clusters, cluster, endpoints and their health, and the pod behind each
  * endpoint. Stops at the first broken link and says why.
  */

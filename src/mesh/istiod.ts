@@ -71,7 +71,7 @@ export function proxySymptoms(view: ClusterView, pod: KubeObject): ProxySymptoms
   return { hits, ready, restarts, runningFor, stuck };
 }
 
-/** Commands that look at istiod from the proxy's side, as the runbook gives them. */
+/** Commands that look at istiod from the proxy's side, as the Istio debugging guide gives them. */
 export function istiodChecks(pod: KubeObject): string[] {
   const namespace = pod.metadata.namespace ?? "default";
   return [

@@ -12,14 +12,14 @@ import { PROXY_CONTAINER, SYSTEM_NAMESPACES } from "./pods.js";
 import { hasSidecar } from "../istio/sidecar.js";
 import { isReservedPort } from "./ports.js";
 
-/** Seed 002's numbers: what the adoption checklist compares the cluster with. */
+/** The numbers the adoption checklist compares the cluster with. */
 export const READINESS_THRESHOLDS = {
   /** Istio pays off from five microservices; two or three is overkill. */
   servicesWorthIt: 5,
   servicesOverkill: 3,
   recommendedCpuCores: 4,
   recommendedMemoryBytes: 8 * 1024 ** 3,
-  /** Below this istiod itself kept restarting in the runbook's k3d test. */
+  /** Below this istiod itself keeps restarting on a small test cluster. */
   minimumMemoryBytes: 4 * 1024 ** 3,
   recommendedDiskBytes: 20 * 1024 ** 3,
   sidecarMemoryLowMiB: 50,
@@ -71,7 +71,7 @@ interface WorkloadInfo {
   stateful: boolean;
 }
 
-/** Seed 002's adoption checklist, computed from the cluster, then its four-phase plan and rollback filled in with this cluster's names. */
+/** The Istio adoption checklist, computed from the cluster, then its four-phase plan and rollback filled in with this cluster's names. */
 export function computeReadiness(view: ClusterView): ReadinessReport {
   const namespaces = userNamespaces(view);
   const workloads = workloadsOf(view, namespaces);
@@ -166,10 +166,10 @@ function serviceCountCheck(services: KubeObject[]): ReadinessCheck {
     status,
     detail:
       status === "ok"
-        ? `${count} services: enough for a mesh to pay off (the runbook's threshold is 5).`
+        ? `${count} services: enough for a mesh to pay off (5 or more).`
         : status === "warn"
-          ? `${count} service(s): with 3 or fewer Istio is likely more than you need (the runbook: monoliths and 2-3 services are overkill); an Ingress may be enough.`
-          : `${count} services: close to the runbook's threshold of 5; the mesh pays off when services call each other in chains.`,
+          ? `${count} service(s): with 3 or fewer Istio is likely more than you need (for a monolith or 2-3 services a mesh is overkill); an Ingress may be enough.`
+          : `${count} services: close to the threshold of 5; the mesh pays off when services call each other in chains.`,
     items: services.slice(0, 20).map((svc) => `${svc.metadata.namespace}/${svc.metadata.name}`),
   };
 }
@@ -186,7 +186,7 @@ function resourceCheck(nodes: number, cpu: number | undefined, memory: number | 
     title: "Cluster resources (4 cores, 8 GB)",
     status,
     detail: `allocatable ${cpu === undefined ? "unknown" : `${Number(cpu.toFixed(2))} cores`}, ${formatBytes(memory)} memory${disk !== undefined ? `, ${formatBytes(disk)} disk` : ""} on ${nodes} node${nodes === 1 ? "" : "s"}. ${
-      status === "fail" ? "Below 4 GB istiod itself keeps restarting (the runbook saw it at 2 GB)." : status === "warn" ? "Works, but the recommended minimum is 4 cores and 8 GB." : "Meets the recommended 4 cores and 8 GB."
+      status === "fail" ? "Below 4 GB istiod itself keeps restarting (seen at 2 GB)." : status === "warn" ? "Works, but the recommended minimum is 4 cores and 8 GB." : "Meets the recommended 4 cores and 8 GB."
     }${disk !== undefined && disk < t.recommendedDiskBytes ? " Disk is below the recommended 20 GB." : ""}`,
     items: [],
   };
@@ -307,7 +307,7 @@ function uidCheck(workloads: WorkloadInfo[]): ReadinessCheck {
   };
 }
 
-/** The runbook's four phases, with this cluster's namespaces and workloads. */
+/** The four adoption phases, with this cluster's namespaces and workloads. */
 function planPhases(view: ClusterView, namespaces: string[], workloads: WorkloadInfo[], istiod: string): Phase[] {
   const meshed = namespaces.filter((namespace) => injectionState(view, namespace) === "enabled");
   const optedOut = namespaces.filter((namespace) => injectionState(view, namespace) === "disabled");
@@ -380,7 +380,7 @@ function countIn(workloads: WorkloadInfo[], namespace: string): number {
   return workloads.filter((workload) => workload.namespace === namespace).length;
 }
 
-/** The runbook's rollback, step by step, for the namespaces moved. */
+/** The rollback, step by step, for the namespaces moved. */
 function rollbackSteps(namespaces: string[]): Phase[] {
   const targets = namespaces.length > 0 ? namespaces : ["<ns>"];
   return [

@@ -344,7 +344,7 @@ export const LOG_SIGNATURES: readonly LogSignature[] = [
     pattern: /(?:open|read|stat|load(?:ing)?) (?<path>\/[^\s:'"]+|\.{0,2}\/?[\w.@/-]+\.(?:ya?ml|json|toml|conf|cfg|ini|properties|env|xml|hcl)): no such file or directory/i,
     weight: 80,
     example: "open /etc/app/config.yaml: no such file or directory",
-    source: "seed 001 section 4.3",
+    source: "https://kubernetes.io/docs/concepts/storage/volumes/#using-subpath",
   },
   {
     id: "python-file-not-found",
@@ -435,7 +435,7 @@ export const LOG_SIGNATURES: readonly LogSignature[] = [
     pattern: /(?<!\(|modify \S+ \()read-only file system(?!\?)/i,
     weight: 92,
     example: "open /app/logs/app.log: read-only file system",
-    source: "seed 001 section 4.6; https://github.com/bokysan/docker-postfix/issues/199",
+    source: "https://github.com/bokysan/docker-postfix/issues/199",
   },
   // --- insufficient-privileges ------------------------------------------
   {

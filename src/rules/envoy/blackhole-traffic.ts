@@ -29,7 +29,7 @@ export const blackholeTraffic = defineRule({
     cause: "With outboundTrafficPolicy REGISTRY_ONLY, requests to hosts that are not in the mesh registry go to BlackHoleCluster (502 for HTTP, closed connection for TLS/TCP): the external host has no ServiceEntry.",
     fix: "Create a ServiceEntry for each external host the workload needs (or switch outboundTrafficPolicy to ALLOW_ANY).",
     verify: ["kubectl get serviceentry -A", "kubectl logs <pod> -c istio-proxy | grep BlackHoleCluster"],
-    references: ["seed 002, problem 4 (REGISTRY_ONLY)"],
+    references: ["https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/"],
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],

@@ -11,7 +11,7 @@ export const downstreamDisconnect = defineRule({
     cause: "The downstream (the client) closed the connection before Envoy finished (response flag DC, or DR for an HTTP/2 reset). Usually the client's own timeout is shorter than the upstream takes, or the client was restarted.",
     fix: "Compare the client's timeout with the request durations in the log; make the upstream faster or give the client a longer timeout than the route timeout.",
     verify: ["kubectl logs <pod> -c istio-proxy | grep -E ' (DC|DR)[ ,]'"],
-    references: ["seed 004, response flags (DC)"],
+    references: ["https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators"],
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],

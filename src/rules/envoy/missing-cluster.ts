@@ -16,7 +16,7 @@ export const missingCluster = defineRule({
       "A route in the proxy's configuration sends traffic (or a weighted share of it) to a cluster the proxy does not have, so Envoy answers 503 with NC for that share. In Istio this is almost always a VirtualService route to a subset that no DestinationRule defines (the cluster outbound|port|subset|host is never created).",
     fix: "Create the DestinationRule that defines the subsets the VirtualService routes to, with labels that match the pods, or route to an existing subset.",
     verify: ["istioctl proxy-config clusters <pod>.<namespace> --fqdn <host> --port <port>", "istioctl analyze -n <namespace>"],
-    references: ["seed 004, 10.2.2-10.3.2 (KIA1107, IST0101, proxy-config clusters --subset version-v1)"],
+    references: ["https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/"],
   },
   equivalents: ["IST0101", "KIA1107"],
   inputs: ["envoy-config", "access-logs", "logs", "pods", "services", "istio"],

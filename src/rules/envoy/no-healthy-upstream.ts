@@ -12,7 +12,7 @@ export const noHealthyUpstream = defineRule({
     cause: "Envoy answered 503 \"no healthy upstream\" (response flag UH): the destination cluster had no healthy endpoint. Every pod behind it is unready, outlier detection (the circuit breaker) ejected them, or no pod matches the Service selector or the subset labels.",
     fix: "Find why the pods are unready or ejected (kubectl get endpoints, pod readiness, outlier detection in the DestinationRule) and make the Service/subset select ready pods.",
     verify: ["istioctl proxy-config endpoints <pod>.<namespace> --cluster \"<cluster>\"", "kubectl get endpoints <service> -n <namespace>"],
-    references: ["seed 002, sidecar log tips (no healthy upstream)", "seed 004, response flags"],
+    references: ["https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators"],
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],

@@ -11,7 +11,7 @@ export const noRoute = defineRule({
     cause: "Envoy found no route for the request (HTTP 404, response flag NR, details route_not_found) or no filter chain for the connection: no Gateway/VirtualService binds this host, port and path on this proxy.",
     fix: "Add the host to the Gateway server and to a VirtualService bound to that Gateway (or to the mesh), with an http match for the path.",
     verify: ["istioctl proxy-config routes <pod>.<namespace>", "istioctl analyze -n <namespace>"],
-    references: ["seed 004, response flags (NR)"],
+    references: ["https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators"],
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],

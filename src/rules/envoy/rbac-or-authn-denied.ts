@@ -12,7 +12,7 @@ export const rbacOrAuthnDenied = defineRule({
       "The proxy itself refused the requests: an AuthorizationPolicy denied them (403 \"RBAC: access denied\", details rbac_access_denied_matched_policy[...]), a RequestAuthentication rejected the JWT (401 \"Jwt verification fails\" / \"Jwt is missing\"), or the external authorizer said no (UAEX).",
     fix: "Read the policy named in response_code_details (or [none]: ALLOW policies exist and none matched) and add a rule for this source/principal/path; for JWT, check issuer, audiences and jwksUri of the RequestAuthentication.",
     verify: ["kubectl get authorizationpolicy,requestauthentication -A", "kubectl logs <pod> -c istio-proxy | grep -E 'rbac_access_denied|jwt_authn_access_denied|UAEX'"],
-    references: ["seed 002, sidecar log tips (JWT verification fails)", "https://istio.io/latest/docs/ops/common-problems/security-issues/"],
+    references: ["https://istio.io/latest/docs/ops/common-problems/security-issues/"],
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],

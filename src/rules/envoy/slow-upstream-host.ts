@@ -24,7 +24,7 @@ export const slowUpstreamHost = defineRule({
     cause: "Among the endpoints of one cluster, one host answers much more slowly than the others (compare DURATION by upstream_host). Requests that land on it time out (UT) or drag p99 up while the rest are fine: the problem is that pod, not the service or the mesh.",
     fix: "Map upstream_host to its pod (kubectl get pod --field-selector status.podIP=IP) and investigate that pod: its logs, CPU throttling, the node it runs on; replace it if needed.",
     verify: ["kubectl get pod -A --field-selector status.podIP=<ip>", "kubectl logs <pod> -c istio-proxy | grep <ip>"],
-    references: ["seed 004, 10.3.3 (upstream_host identifies the intermittently slow app)"],
+    references: ["https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators"],
   },
   equivalents: [],
   inputs: ["access-logs", "logs", "pods"],

@@ -12,7 +12,7 @@ export const upstreamConnectionFailure = defineRule({
       "Envoy could not connect to the upstream (UF), the upstream closed the connection (UC) or reset the stream (UR), and retries ran out (URX); callers see \"upstream connect error or disconnect/reset before headers\". The target pods are down or restarting, the Service targetPort does not match the port the app listens on, or mTLS settings disagree (transport failure reason).",
     fix: "Check that the destination pods are running and listen on the Service's targetPort, and that DestinationRule TLS matches PeerAuthentication.",
     verify: ["kubectl logs <pod> -c istio-proxy | grep -E ' (UF|UC|URX|UR)[ ,]'", "istioctl proxy-config endpoints <pod>.<namespace> --cluster \"<cluster>\""],
-    references: ["seed 002, sidecar log tips (upstream connect error ...)", "seed 004, response flags (UC)"],
+    references: ["https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators"],
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],

@@ -68,7 +68,7 @@ export const upstreamTimeout = defineRule({
       "Envoy gave up waiting for the upstream and answered 504 with response flag UT (UpstreamRequestTimeout). UT means the proxy, not the application, made the timeout decision: the route's timeout (VirtualService http[].timeout) is shorter than the upstream takes, often because one upstream host is slow.",
     fix: "Find the slow upstream (upstream_host in the log, mapped to its pod) and fix it, or raise the VirtualService route timeout above the upstream's real p99.",
     verify: ["kubectl -n istio-system logs deploy/istio-ingressgateway | grep 504 | tail -n 1", "istioctl proxy-config routes deploy/istio-ingressgateway -n istio-system --name http.8080 -o json"],
-    references: ["seed 004, 10.3.3 (UT, upstream_host)", "https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators"],
+    references: ["https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators"],
   },
   equivalents: [],
   inputs: ["access-logs", "logs", "envoy-config", "istio", "pods"],

@@ -17,7 +17,7 @@ export const virtualServiceDestinationHostNotFound = defineRule({
       "A route or mirror destination names a host that is neither a Kubernetes Service nor a ServiceEntry host visible from the VirtualService's namespace (a typo, a Service in another namespace written as a short name, or a Service whose exportTo hides it). Envoy gets a route to a cluster with no endpoints and answers 503 NR/UH.",
     fix: "Point the destination at an existing Service (short name in the same namespace, or the FQDN `name.namespace.svc.cluster.local` across namespaces), create the missing Service or ServiceEntry, or widen its exportTo.",
     verify: ["istioctl analyze -n <namespace>", "kubectl get svc -A | grep <host>", "istioctl proxy-config routes deploy/<client> -o json | grep <host>"],
-    references: ["seeds/002 (istioctl analyze before deploy)", "https://istio.io/latest/docs/reference/config/analysis/ist0101/"],
+    references: ["https://istio.io/latest/docs/reference/config/analysis/ist0101/"],
   },
   equivalents: ["IST0101", "KIA1101"],
   inputs: ["istio"],

@@ -38,7 +38,7 @@ export const commandExitsImmediatelyRule = defineRule({
       "The container's command only runs one-shot commands (echo, date, a short sleep) and then ends with exit 0. Under restartPolicy Always (every Deployment, StatefulSet and DaemonSet) the kubelet restarts it each time it completes, with growing back-off: `Last State: Terminated, Reason: Completed, Exit Code: 0` and CrashLoopBackOff.",
     fix: "Run the long-lived process (`exec <server>` last), or use a Job/CronJob for one-shot work.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 11.1 (`sh -c \"echo OK; sleep 3600\"`)", "reference/reasons.tsv Completed"],
+    references: ["https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -27,7 +27,7 @@ export const commandSingleStringRule = defineRule({
       "`command` is an argument list, not a shell line: `[\"sh -c foo\"]` asks the runtime to execute a file literally named `sh -c foo`. It does not exist, so the container never starts: StartError, exit 128, `exec: \"sh -c foo\": executable file not found in $PATH`, then CrashLoopBackOff.",
     fix: "Split it into arguments: `[\"sh\", \"-c\", \"foo\"]`, or `[\"/usr/local/bin/app\", \"--flag\"]`.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.1", "seed 001 section 3 row 2", "reference/log-signatures.tsv wrong_entrypoint_not_in_path"],
+    references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -26,7 +26,7 @@ export const configMountHidesDirectoryRule = defineRule({
       "A ConfigMap or Secret volume mounted without subPath replaces the whole directory: everything the image shipped there disappears and only the keys remain. The app then cannot find its other files (`/etc/nginx/conf.d/default.conf is not a file or does not exist`, `Cannot find module`, missing keystore).",
     fix: "Mount only the file you provide, with subPath (`mountPath: /etc/nginx/nginx.conf`, `subPath: nginx.conf`), or mount the volume in a directory of its own that the app reads (conf.d).",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.3", "seed 001 section 3 row 4"],
+    references: ["https://kubernetes.io/docs/concepts/storage/volumes/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

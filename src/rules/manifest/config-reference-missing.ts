@@ -163,7 +163,7 @@ export const configReferenceMissingRule = defineRule({
       "The pod template refers to a Secret or ConfigMap (env valueFrom, envFrom, a volume or a projected volume) by a name or key that the inputs and the cluster do not have. The kubelet cannot build the container: it waits in CreateContainerConfigError (`secret \"x\" not found`, `couldn't find key k in Secret ns/x`), or the pod stays in ContainerCreating with FailedMount.",
     fix: "Correct the name or key (the closest existing one is suggested), or create the missing object before the workload. Mark the reference `optional: true` only when the app really copes without it.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 3 row 3", "seed 001 section 4.2", "seed 001 section 10 (Secret/ConfigMap key names)", "https://kubernetes.io/docs/concepts/configuration/secret/"],
+    references: ["https://kubernetes.io/docs/concepts/configuration/secret/"],
   },
   inputs: ["workloads", "config"],
   requires: ["workloads"],

@@ -17,10 +17,10 @@ export const cpuUnsetRule = defineRule({
   title: "Container without a CPU request or limit",
   docs: {
     cause:
-      "With no CPU request the container gets only leftover CPU when the node is busy; start-up slows down and probes time out (the runbook's \"slow start -> liveness failure\"). Without any limit one container can also starve its neighbours.",
-    fix: "Set requests.cpu to what start-up and steady state really need (runbook starting point 300m) and a limit that does not throttle start-up (e.g. 1 core).",
+      "With no CPU request the container gets only leftover CPU when the node is busy; start-up slows down and probes time out (a slow start then fails liveness). Without any limit one container can also starve its neighbours.",
+    fix: "Set requests.cpu to what start-up and steady state really need (a common starting point is 300m) and a limit that does not throttle start-up (e.g. 1 core).",
     verify: meta.docs.verify,
-    references: ["seed 001 section 8", "seed 001 section 3 row 10"],
+    references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],
@@ -49,7 +49,7 @@ export const cpuUnsetRule = defineRule({
               workload,
               ref.name,
               { current: ref.container, set: { resources: { ...resources, requests: { ...(isObject(resources.requests) ? resources.requests : {}), cpu: request ?? "<measured CPU use>" }, limits: { ...(isObject(resources.limits) ? resources.limits : {}), cpu: limit ?? "<CPU that does not throttle start-up>" } } }, init: ref.init },
-              "Set CPU requests and limits from measurement (runbook starting point: 300m / 1).",
+              "Set CPU requests and limits from measurement (a common starting point: 300m / 1).",
             ),
           }),
         );

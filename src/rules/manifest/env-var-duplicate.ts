@@ -19,7 +19,7 @@ export const envVarDuplicateRule = defineRule({
       "A container lists the same environment variable name more than once. Only the last entry takes effect (`kubectl apply` warns `hides previous definition`), so the value or Secret reference the author meant may be silently dropped and the app starts with the wrong setting.",
     fix: "Keep one entry per name, with the value that is meant.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 3 row 3"],
+    references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

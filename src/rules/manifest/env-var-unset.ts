@@ -79,7 +79,7 @@ export const envVarUnsetRule = defineRule({
       "The container's own command or args read an environment variable (`${VAR}`, `$(VAR)`, `if [ -z \"$VAR\" ]`, `${VAR:?}`) that neither env nor envFrom sets. The script exits at its own check, or the app starts with an empty value and fails (`KeyError: 'VAR'`, `Could not resolve placeholder`).",
     fix: "Set the variable in env (from a Secret or ConfigMap key when it is a credential or setting), or give the script a default (`${VAR:-value}`).",
     verify: meta.docs.verify,
-    references: ["seed 001 section 3 row 3", "seed 001 section 10 (command/args against the image)"],
+    references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -20,7 +20,7 @@ export const ephemeralStorageUnboundedRule = defineRule({
       "A container sets an ephemeral-storage request without a limit (or a limit without a request), or the pod writes to an emptyDir with no sizeLimit. Logs, caches and temp files then grow on the node's disk until the kubelet evicts pods for DiskPressure (`The node was low on resource: ephemeral-storage`) or the app fails with `no space left on device`.",
     fix: "Set both requests and limits for ephemeral-storage, and a sizeLimit on emptyDir volumes.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 3 row 16", "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage"],
+    references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

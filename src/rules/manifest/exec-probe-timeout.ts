@@ -20,7 +20,7 @@ export const execProbeTimeoutRule = defineRule({
       "An exec probe starts a new process in the container every period; with timeoutSeconds 1 (the default) any slow moment (CPU throttling, a busy node, a JVM or shell start) makes it time out (`command timed out`, `Liveness probe errored: rpc error: code = DeadlineExceeded`). Timeouts count as failures: liveness restarts a healthy container, readiness flaps.",
     fix: "Give exec probes timeoutSeconds of at least 3-5 s (measure the command), or use an httpGet/tcpSocket/grpc probe, which is cheaper.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 7 (time parameters from measurement)", "seed 001 section 3 row 10"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

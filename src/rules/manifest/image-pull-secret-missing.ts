@@ -20,7 +20,7 @@ export const imagePullSecretMissingRule = defineRule({
       "The pod asks for registry credentials from a Secret that is not there. The kubelet pulls without them: a private image fails with ErrImagePull (`pull access denied ... may require authorization`) and then ImagePullBackOff.",
     fix: "Create the docker-registry Secret in the workload's namespace, or correct the name in imagePullSecrets.",
     verify: meta.docs.verify,
-    references: ["seed 003 (image pull failures)", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -35,7 +35,7 @@ export const imageReferenceInvalidRule = defineRule({
       "The image field is not a valid reference (upper-case repository, spaces, a URL scheme, a bad tag). The kubelet cannot even try to pull: the container waits in InvalidImageName (`Failed to apply default image tag \"busyBOX\": couldn't parse image reference \"busyBOX\": invalid reference format: repository name must be lowercase`).",
     fix: "Write the reference as [registry/]repository[:tag][@digest] with a lower-case repository.",
     verify: meta.docs.verify,
-    references: ["seed 003 (image pull failures)", "reference/reasons.tsv InvalidImageName"],
+    references: ["https://kubernetes.io/docs/concepts/containers/images/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

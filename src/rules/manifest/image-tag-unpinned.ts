@@ -28,7 +28,7 @@ export const imageTagUnpinnedRule = defineRule({
       "An image without a tag means `:latest`, and `:latest` moves. Nodes pull different builds, a restart or reschedule silently runs new code (or an image for another architecture), a rollback goes nowhere, and imagePullPolicy defaults to Always, so every start depends on the registry.",
     fix: "Pin a version tag (or a digest) and change it to deploy.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.1 (image my/app:1.0.0 -> 1.0.1)", "https://kubernetes.io/docs/concepts/containers/images/#image-names"],
+    references: ["https://kubernetes.io/docs/concepts/containers/images/#image-names"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

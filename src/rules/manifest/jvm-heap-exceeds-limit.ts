@@ -57,7 +57,7 @@ export const jvmHeapExceedsLimitRule = defineRule({
       "The JVM is told to use a heap (-Xmx, or -XX:MaxRAMPercentage of the limit) that, with metaspace, thread stacks, code cache and direct buffers on top, does not fit the container's memory limit. Under load the heap grows to its maximum and the kernel kills the container: OOMKilled, exit 137, with no Java OutOfMemoryError in the log.",
     fix: "Keep the heap at about 75% of the limit (-XX:MaxRAMPercentage=75 lets the JVM follow the limit), or raise limits.memory to heap + 25% (at least 256Mi more).",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.5", "seed 001 section 8", "seed 001 section 3 row 9"],
+    references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -20,7 +20,7 @@ export const limitBelowRequestRule = defineRule({
       "A container's limit is below its request for the same resource. The API server rejects the object (`Invalid value: \"256Mi\": must be less than or equal to memory limit`), so the Deployment is not applied, or its ReplicaSet cannot create pods.",
     fix: "Raise the limit to at least the request (or lower the request).",
     verify: meta.docs.verify,
-    references: ["seed 001 section 8", "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
+    references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -31,7 +31,7 @@ export const livenessBudgetShortRule = defineRule({
       "The liveness probe starts killing the container after initialDelaySeconds + failureThreshold x periodSeconds. When that is shorter than the app's start-up, the kubelet restarts it before it ever serves (`Container app failed liveness probe, will be restarted`), and start-up never finishes: CrashLoopBackOff.",
     fix: "Add a startupProbe that allows the slowest realistic start (e.g. periodSeconds 2 x failureThreshold 60 = 120 s); liveness only begins after it succeeds, so it can stay strict. Tune the numbers from measured start times.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.4", "seed 001 section 7", "seed 001 section 11.2"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

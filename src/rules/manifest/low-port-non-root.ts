@@ -21,7 +21,7 @@ export const lowPortNonRootRule = defineRule({
       "The container runs as a non-root user and listens on a port below 1024, which needs CAP_NET_BIND_SERVICE unless the node's runtime lowers net.ipv4.ip_unprivileged_port_start. Where it does not, the bind fails (`bind() to 0.0.0.0:80 failed (13: Permission denied)`) and the app exits.",
     fix: "Listen on a port above 1024 (8080) and map it in the Service (port 80 -> targetPort 8080), or add the NET_BIND_SERVICE capability.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.9", "seed 001 section 3 row 12"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -25,7 +25,7 @@ export const memoryUnsetRule = defineRule({
       "A container with no memory limit can grow until the node runs short; the kernel OOM killer or the kubelet's eviction then picks it (or a neighbour). With no request the scheduler places it on a node that cannot hold its real use. Either way the pod is killed (OOMKilled, exit 137, or Evicted) at the worst moment.",
     fix: "Set requests.memory near the measured working set and limits.memory above the measured peak with headroom (95th percentile + 20-30%). Unset memory is a matter of practice, not a failure: many published manifests leave it to the operator.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 8", "seed 001 section 4.5", "seed 001 section 10 (resources from measurement)"],
+    references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -44,7 +44,7 @@ export const networkPolicyBlocksDnsRule = defineRule({
       "A NetworkPolicy with policyTypes Egress selects the pods, and no egress rule of any policy selecting them allows port 53 to the cluster DNS. Every name lookup times out: the app fails at start-up connecting to its database (`dial tcp: lookup db on 10.96.0.10:53: i/o timeout`, `Temporary failure in name resolution`). (Meshed pods, which also need istiod, are covered by sidecar/network-policy-blocks-mesh.)",
     fix: "Add an egress rule allowing UDP and TCP 53 to kube-dns in kube-system.",
     verify: meta.docs.verify,
-    references: ["seed 002 (network policy check before adopting Istio)", "seed 000 cause 2", "seed 001 section 3 row 6"],
+    references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
   },
   inputs: ["network-policies", "workloads"],
   requires: ["network-policies"],

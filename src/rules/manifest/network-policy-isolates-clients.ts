@@ -85,7 +85,7 @@ export const networkPolicyIsolatesClientsRule = defineRule({
       "A NetworkPolicy with Ingress selects a workload's pods, and no ingress rule admits the workloads that call it (found by their env and command lines naming its Service), or the Ingress controller when an Ingress routes to it. Their connections time out although both sides run.",
     fix: "Add an ingress rule admitting the clients (a podSelector for same-namespace callers, a namespaceSelector for the ingress controller's namespace) on the Service's target port.",
     verify: meta.docs.verify,
-    references: ["seed 002 (network policy check)", "seed 001 section 3 row 6"],
+    references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
   },
   inputs: ["network-policies", "workloads", "services"],
   requires: ["network-policies", "services"],

@@ -21,7 +21,7 @@ export const networkPolicySelectsNothingRule = defineRule({
       "The policy's podSelector, or a podSelector in one of its from/to peers, matches no pod template in the namespace. The policy then protects nothing, or its allow rule admits nobody, usually because of a label typo, and the traffic it was written for is not shaped as intended.",
     fix: "Use the labels the workloads' pod templates really carry.",
     verify: meta.docs.verify,
-    references: ["seed 002 (network policy check)"],
+    references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
   },
   inputs: ["network-policies", "workloads"],
   requires: ["network-policies"],

@@ -36,7 +36,7 @@ export const probeExecNeverSucceedsRule = defineRule({
       "An exec probe's command cannot exit 0: it is empty, it is one string with spaces (the kubelet does not split it, so there is no such executable), or it is `false`/`exit 1`. Liveness then kills the container every few seconds; readiness keeps it NotReady forever.",
     fix: "Write the command as an argument list (`[\"sh\", \"-c\", \"...\"]` when it needs a shell) that exits 0 when the app is healthy; test it with `kubectl exec` first.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 3 row 20", "seed 001 section 7", "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -19,10 +19,10 @@ export const probeMissingRule = defineRule({
   title: "A serving container has no readiness or liveness probe",
   docs: {
     cause:
-      "Without a readinessProbe a pod receives traffic the moment its process starts, before it can answer; without a livenessProbe a hung process is never restarted. Neither crashes the pod by itself, but both hide the state the runbook relies on.",
+      "Without a readinessProbe a pod receives traffic the moment its process starts, before it can answer; without a livenessProbe a hung process is never restarted. Neither crashes the pod by itself, but both hide the state a diagnosis relies on.",
     fix: "Add a readinessProbe on the port the app serves (\"can take traffic\") and a cheap livenessProbe (\"process alive\"), with a startupProbe for slow starts.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 7"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

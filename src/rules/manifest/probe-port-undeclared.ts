@@ -25,7 +25,7 @@ export const probePortUndeclaredRule = defineRule({
       "A liveness, readiness or startup probe uses a named port the container does not define, or a port declared as UDP. The kubelet cannot resolve the named port (or gets no TCP answer), so every check fails: liveness kills a healthy container and readiness keeps it out of its Service. A numeric port needs no declared containerPort: apps often serve health on a port they do not list (CoreDNS on 8080 and 8181).",
     fix: "Declare the named port with the port number the app serves the probe on, or use that number in the probe. Check the path and port locally first (`kubectl port-forward` then `curl`).",
     verify: meta.docs.verify,
-    references: ["seed 001 section 3 row 20", "seed 001 section 10 (probe paths)", "seed 001 section 11.2"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

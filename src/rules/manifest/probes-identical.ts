@@ -20,7 +20,7 @@ export const probesIdenticalRule = defineRule({
       "The liveness probe checks exactly what the readiness probe checks. When the app is merely not ready (a database is slow, a cache warms up) the liveness probe fails too, and the kubelet restarts a container that only needed to wait: restarts pile up into CrashLoopBackOff and the outage spreads.",
     fix: "Keep readiness for \"can take traffic\" (dependencies included) and make liveness check only that the process itself is alive (a cheap endpoint the app itself serves; many apps use the same one for both, which is a choice, not a failure), with a longer period or threshold.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 7", "seed 001 section 3 rows 7-8"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -153,7 +153,7 @@ export const rbacVerbsMissingRule = defineRule({
       "The container runs kubectl (or an API client) as its ServiceAccount, and the Roles bound to that account do not grant the verb on the resource (`kubectl get pods` needs list, `-w` needs watch, `logs` needs pods/log). The call fails with `Error from server (Forbidden): pods is forbidden: User \"system:serviceaccount:ns:sa\" cannot list resource \"pods\"` and the script exits.",
     fix: "Add the missing verbs to the Role bound to the ServiceAccount (least privilege: only these resources and verbs).",
     verify: meta.docs.verify,
-    references: ["reference/log-signatures.tsv rbac_forbidden_startup", "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
+    references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -62,7 +62,7 @@ export const readOnlyRootWritesRule = defineRule({
       "The container runs with readOnlyRootFilesystem: true, but its image or its own arguments write to paths (logs, temp files, caches, pid files) that no writable volume covers. The first write fails with EROFS (`open /app/logs/app.log: read-only file system`) and the app exits.",
     fix: "Keep readOnlyRootFilesystem and mount an emptyDir (or a PVC for data that must survive) at each path the app writes.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.6", "seed 001 section 3 row 11", "seed 001 section 10 (log paths and permissions)"],
+    references: ["https://kubernetes.io/docs/concepts/storage/volumes/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],
@@ -94,7 +94,7 @@ export const readOnlyRootWritesRule = defineRule({
               workload,
               ref.name,
               { current: ref.container, set: { volumeMounts: mountsAfter }, init: ref.init, podSet: { volumes: volumesAfter }, podCurrent: workload.spec },
-              `Mount an emptyDir at ${dirs.join(", ")} (the runbook's 4.6 fix) and keep readOnlyRootFilesystem: true.`,
+              `Mount an emptyDir at ${dirs.join(", ")} and keep readOnlyRootFilesystem: true.`,
             ),
           }),
         );

@@ -21,7 +21,7 @@ export const requestsExceedNodesRule = defineRule({
       "The pod's requests (sum of its containers, or its largest init container) exceed the allocatable CPU or memory of every node in the cluster. The scheduler can never place it: it stays Pending with `0/N nodes are available: N Insufficient memory`.",
     fix: "Lower the requests to what the app measurably needs, or add a node pool with larger nodes.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 8", "seed 001 section 10 (resources from measurement)"],
+    references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads", "nodes"],
   requires: ["workloads", "nodes"],

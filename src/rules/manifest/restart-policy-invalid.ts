@@ -21,7 +21,7 @@ export const restartPolicyInvalidRule = defineRule({
       "Deployments, StatefulSets, DaemonSets and ReplicaSets only run pods with restartPolicy Always; Jobs and CronJobs only with OnFailure or Never (and Always is their default in the pod spec, so a Job template must set one). The API server rejects the object: `spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"`.",
     fix: "Remove restartPolicy from long-running workloads (Always is the default); set OnFailure or Never in Job and CronJob templates.",
     verify: meta.docs.verify,
-    references: ["https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy", "seed 001 FAQ Q2 (Jobs and backoffLimit)"],
+    references: ["https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -20,7 +20,7 @@ export const runAsNonRootConflictRule = defineRule({
       "runAsNonRoot: true tells the kubelet to refuse root, but the container runs as UID 0 (runAsUser: 0) or, with no runAsUser, as the image's default root user. The kubelet never starts it: CreateContainerConfigError `container's runAsUser breaks non-root policy` or `container has runAsNonRoot and image will run as root`.",
     fix: "Set a non-zero runAsUser (and runAsGroup/fsGroup) the image supports, e.g. 10001, or use the image's unprivileged variant.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.9", "seed 001 section 3 row 12"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],
@@ -53,7 +53,7 @@ export const runAsNonRootConflictRule = defineRule({
               workload,
               ref.name,
               { current: ref.container, set: { securityContext: { ...securityContext, runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }, init: ref.init },
-              `Run as a non-root UID the image supports (10001 here, as in the runbook)${facts?.runsAsRoot ? `, or switch to an unprivileged variant of ${String(ref.container.image)}` : ""}.`,
+              `Run as a non-root UID the image supports (10001 here)${facts?.runsAsRoot ? `, or switch to an unprivileged variant of ${String(ref.container.image)}` : ""}.`,
             ),
           }),
         );

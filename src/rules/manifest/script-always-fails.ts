@@ -21,7 +21,7 @@ export const scriptAlwaysFailsRule = defineRule({
       "The `sh -c` script reaches an `exit N` (N > 0) or `false` at its top level, outside any condition. Every run ends with that exit code: a Deployment's pod crash-loops, an init container blocks the pod (Init:CrashLoopBackOff), a Job fails until backoffLimit.",
     fix: "Remove the unconditional failure (often left from debugging), or put it under the condition it was meant for (`|| exit 1`).",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.7 (`./migrate up || exit 1`)", "seed 001 section 11.1"],
+    references: ["https://kubernetes.io/docs/concepts/workloads/pods/init-containers/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

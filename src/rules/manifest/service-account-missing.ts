@@ -20,7 +20,7 @@ export const serviceAccountMissingRule = defineRule({
       "The pod template runs as a ServiceAccount that is not there. The API server refuses to create the pods (`error looking up service account ns/name: serviceaccount \"name\" not found`), so the ReplicaSet, Job or StatefulSet stays at 0 pods.",
     fix: "Create the ServiceAccount (with its RoleBinding) before the workload, or correct the name.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 10", "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

@@ -21,7 +21,7 @@ export const serviceSelectorMatchesNothingRule = defineRule({
       "The Service selects pods by labels that no workload's pod template carries (often a typo, or labels changed in the Deployment but not the Service). It gets no endpoints: clients see `connection refused`, `no healthy upstream` or 503s although the pods run fine.",
     fix: "Make the Service selector equal to the labels of the pods it should reach (the workload's spec.template.metadata.labels).",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.10 (match containerPort and Service port)", "https://kubernetes.io/docs/concepts/services-networking/service/"],
+    references: ["https://kubernetes.io/docs/concepts/services-networking/service/"],
   },
   inputs: ["services", "workloads"],
   requires: ["services"],

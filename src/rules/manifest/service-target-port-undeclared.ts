@@ -23,7 +23,7 @@ export const serviceTargetPortUndeclaredRule = defineRule({
       "The Service forwards to a targetPort that the selected containers do not expose: a port name no container defines (the endpoints stay empty), or a number other than every declared containerPort (connections are refused). Traffic never reaches the app.",
     fix: "Set targetPort to the name (preferred) or number of the containerPort the app listens on.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.10 (containerPort and Service port must match)"],
+    references: ["https://kubernetes.io/docs/concepts/services-networking/service/"],
   },
   inputs: ["services", "workloads"],
   requires: ["services", "workloads"],

@@ -20,7 +20,7 @@ export const statefulSetServiceMissingRule = defineRule({
       "A StatefulSet's pods get their stable DNS names (`db-0.db.ns.svc`) from the headless Service named in serviceName. When that Service does not exist, is not headless, or does not select the pods, the names never resolve: clustered databases and brokers cannot find their peers at start-up and crash or wait forever.",
     fix: "Create a headless Service (clusterIP: None) with the StatefulSet's serviceName that selects its pod labels.",
     verify: meta.docs.verify,
-    references: ["https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id", "seed 001 section 3 row 6"],
+    references: ["https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

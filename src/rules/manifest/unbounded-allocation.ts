@@ -35,7 +35,7 @@ export const unboundedAllocationRule = defineRule({
       "The container's command is written to use memory without bound (`tail /dev/zero` buffers an endless line) or more than its limit (`stress --vm-bytes` above limits.memory). It is OOMKilled (exit 137) every time it runs.",
     fix: "Remove the allocation (a load test left in a manifest), or bound it below the memory limit.",
     verify: meta.docs.verify,
-    references: ["seed 001 section 4.5", "seed 001 section 3 row 9"],
+    references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads"],
   scopes: ["lint", "diagnose"],

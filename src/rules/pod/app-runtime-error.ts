@@ -5,7 +5,7 @@ import { templateFix } from "../support/workload.js";
 
 function fix(context: FixContext): Fix {
   const commands = [logsCommand(context.names), `kubectl debug ${context.names.pod}${context.names.ns} -it --copy-to=${context.names.pod}-debug --container=${context.names.container || "app"} -- sh`];
-  const description = "The application's own code fails: fix the code or the input it chokes on (the log line and the lines after it name the exception and where it is thrown). Meanwhile, roll back to the last version that worked; FallbackToLogsOnError keeps the last log lines in the pod status for the next crash (seed 001 6.3).";
+  const description = "The application's own code fails: fix the code or the input it chokes on (the log line and the lines after it name the exception and where it is thrown). Meanwhile, roll back to the last version that worked; FallbackToLogsOnError keeps the last log lines in the pod status for the next crash.";
   if (context.owner && context.current && context.d.container) {
     const name = context.d.container.name;
     return templateFix(
@@ -27,7 +27,7 @@ export const appRuntimeError = podCauseRule({
     cause: "The process exits because of its own code: an uncaught exception, a Go or Rust panic, a nil pointer, an unhandled promise rejection, a fatal log line. Kubernetes restarts it and it fails the same way.",
     fix: "Read the exception and its 'Caused by' lines in the previous log, fix the code or the input/config it chokes on, and roll back meanwhile.",
     verify: ["kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>", "kubectl get pod <POD> -w"],
-    references: ["seed 001 row 1, section 6"],
+    references: ["https://kubernetes.io/docs/tasks/debug/debug-application/debug-pods/"],
   },
   equivalents: ["k8sgpt:Pod"],
   explain: (context) => `The application fails in its own code${context.d.cause.match ? `: ${logMessage(context.d.cause.match.text).slice(0, 200)}` : ""}${context.d.cause.terminated ? ` and exits ${context.d.cause.terminated.exitCode}` : ""}. Kubernetes restarts it and it fails the same way.`,

@@ -20,7 +20,7 @@ function fix(context: FixContext): Fix {
     return changeContainer(
       context,
       { command: undefined },
-      `The command ${JSON.stringify(current.command)} overrides the image's ENTRYPOINT with a path that is not in the image. Remove the override to use the image's ENTRYPOINT, or set the path the image really has (seed 001 4.1: e.g. ["/usr/local/bin/app"] or ["sh","-c","/usr/local/bin/app ..."])`,
+      `The command ${JSON.stringify(current.command)} overrides the image's ENTRYPOINT with a path that is not in the image. Remove the override to use the image's ENTRYPOINT, or set the path the image really has`,
       inspect,
     );
   }
@@ -35,7 +35,7 @@ export const badCommand = podCauseRule({
     cause: "The container's command/args (or the image's ENTRYPOINT) names a program that is not in the image, not on $PATH, not executable, or a script whose CRLF shebang names an interpreter that does not exist. containerd reports StartError with exit code 128 and the kubelet RunContainerError; a shell wrapper exits 127 (not found) or 126 (not executable).",
     fix: "Point command at the path the image really has, or remove the override so the image's ENTRYPOINT runs; for scripts, make them executable and convert CRLF to LF.",
     verify: ["kubectl logs <POD> -c <CONTAINER> --previous", "kubectl get pod <POD> -o jsonpath='{.status.containerStatuses[*].lastState.terminated.exitCode}'", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 2, section 4.1, section 11.1", "../shared/reference/exit-codes.tsv (126, 127, 128)"],
+    references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/"],
   },
   equivalents: ["k8sgpt:Pod"],
   explain(context) {

@@ -51,7 +51,7 @@ export const badProbeConfig = podCauseRule({
     cause: "The probe itself is wrong: its HTTP path answers 404 (or 401/403), its port is not the one the app listens on or a port name no containerPort declares (connection refused), its scheme is HTTP against HTTPS or the reverse, or its exec command is not in the image. The app may be fine; the kubelet kills it (liveness) or keeps it out of the Service (readiness) forever.",
     fix: "Point the probe at a path and port the app really serves, verified with port-forward + curl before deploying.",
     verify: ["kubectl port-forward pod/<POD> 8080:8080 && curl -i http://localhost:8080/<PATH>", 'kubectl describe pod <POD> | grep -A3 -E "Liveness|Readiness"', "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 20, section 11.2, section 10 (port-forward -> curl)"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   equivalents: ["k8sgpt:Pod", "kube-score:pod-probes"],
   extraEvidence: probeEvidence,

@@ -33,7 +33,7 @@ function fix(context: FixContext): Fix {
       return changeContainer(context, { volumeMounts: mounts }, `The volume ${mount.name} is mounted over the whole ${mount.mountPath} directory, hiding ${path}. Mount only the file with subPath (or make sure the ConfigMap has a key named ${file})`);
     }
     mounts[index] = { ...mount, mountPath: dirname(path), readOnly: true };
-    return changeContainer(context, { volumeMounts: mounts }, `The app reads ${path} but volume ${mount.name} is mounted at ${mount.mountPath}: move the mountPath to ${dirname(path)} (seed 001 4.3)`);
+    return changeContainer(context, { volumeMounts: mounts }, `The app reads ${path} but volume ${mount.name} is mounted at ${mount.mountPath}: move the mountPath to ${dirname(path)}`);
   }
   if (path) {
     return commandsOnly(`The app reads ${path} and nothing provides it: mount a ConfigMap there (mountPath ${dirname(path)}) or pass the path the app should read via args`, [
@@ -49,9 +49,9 @@ export const configFileMissing = podCauseRule({
   title: "The app cannot find its config file (mount path mismatch)",
   docs: {
     cause: "The app opens a config file that is not where it looks: the ConfigMap is mounted at a different path, a mount over a whole directory hides the image's own files, or a subPath/key name does not match.",
-    fix: "Move the volumeMount's mountPath to the directory the app reads (seed 001 4.3), or mount a single file with subPath instead of shadowing the directory.",
+    fix: "Move the volumeMount's mountPath to the directory the app reads, or mount a single file with subPath instead of shadowing the directory.",
     verify: ["kubectl exec <POD> -- ls -l <DIR>", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 4, section 4.3", "https://kubernetes.io/docs/concepts/storage/volumes/#using-subpath"],
+    references: ["https://kubernetes.io/docs/concepts/storage/volumes/#using-subpath"],
   },
   equivalents: ["k8sgpt:Pod"],
   explain(context) {

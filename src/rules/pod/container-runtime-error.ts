@@ -26,7 +26,7 @@ export const containerRuntimeError = podCauseRule({
     cause: "The kubelet cannot create the pod sandbox or the container: the CNI plugin fails (FailedCreatePodSandBox), the runtime reports CreateContainerError (name reserved, context deadline exceeded), or the node's runtime is unhealthy. The application never runs.",
     fix: "Look at the node: CNI pods and their logs, kubelet and containerd journals; restart or replace the failing component, cordon the node if it alone is affected.",
     verify: ["kubectl describe node <NODE>", "journalctl -u kubelet -u containerd", "kubectl get pod <POD> -w"],
-    references: ["seed 001 row 17, section 5"],
+    references: ["https://kubernetes.io/docs/tasks/debug/debug-cluster/crictl/"],
   },
   equivalents: [],
   fix,

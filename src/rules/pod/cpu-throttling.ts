@@ -19,7 +19,7 @@ function fix(context: FixContext): Fix {
       resources: { ...resources, requests: { ...(resources.requests ?? {}), cpu: formatCpu(newRequest) }, limits: { ...(resources.limits ?? {}), cpu: formatCpu(newLimit) } },
       startupProbe: context.current?.startupProbe ?? startup,
     },
-    `Raise the CPU request to a realistic ${formatCpu(newRequest)} and the limit from ${resources.limits?.cpu} to ${formatCpu(newLimit)} (or drop the CPU limit), and add a startupProbe so start-up is not judged by the liveness probe (seed 001 section 8)`,
+    `Raise the CPU request to a realistic ${formatCpu(newRequest)} and the limit from ${resources.limits?.cpu} to ${formatCpu(newLimit)} (or drop the CPU limit), and add a startupProbe so start-up is not judged by the liveness probe`,
     [`kubectl top pod ${context.names.pod}${context.names.ns} --containers`],
   );
 }
@@ -32,7 +32,7 @@ export const cpuThrottling = podCauseRule({
     cause: "The container's CPU limit is so low that CFS throttling stretches start-up (JIT, class loading, cache warm-up) past what the probes allow; the probes time out or are refused and the kubelet kills the container before it is ready.",
     fix: "Raise requests.cpu to a realistic value and the limit well above it (or remove the CPU limit), and add a startupProbe sized to the real start-up.",
     verify: ["kubectl top pod <POD>", "container_cpu_cfs_throttled_periods_total / container_cpu_cfs_periods_total in Prometheus", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 10, section 8"],
+    references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   equivalents: ["kube-score:container-resources"],
   extraEvidence(context) {

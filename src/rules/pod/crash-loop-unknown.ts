@@ -10,7 +10,7 @@ function fix(context: FixContext): Fix {
     `kubectl get events${n.ns} --sort-by=.lastTimestamp | tail -n 50`,
     `kubectl debug pod/${n.pod}${n.ns} -c debug --image=busybox:1.36 --target=${n.container || "<CONTAINER>"} -it -- sh`,
   ];
-  const description = "No known cause in the evidence: read the previous log in full, then keep the last lines in the status for next time (terminationMessagePolicy: FallbackToLogsOnError) and debug inside the pod (seed 001 sections 2 and 6).";
+  const description = "No known cause in the evidence: read the previous log in full, then keep the last lines in the status for next time (terminationMessagePolicy: FallbackToLogsOnError) and debug inside the pod.";
   if (context.owner && context.current && context.d.container) {
     return templateFix(context.owner, { containers: [{ name: context.d.container.name, terminationMessagePolicy: context.current.terminationMessagePolicy ?? "File" }] }, { containers: [{ name: context.d.container.name, terminationMessagePolicy: "FallbackToLogsOnError" }] }, description, commands);
   }
@@ -26,7 +26,7 @@ export const crashLoopUnknown = podCauseRule({
     cause: "The container keeps exiting and being restarted, but neither its last state, its events nor its logs match a known cause. The finding shows the last state, the exit code and the last meaningful log lines so a human can take it from there.",
     fix: "Read the previous log in full, set terminationMessagePolicy: FallbackToLogsOnError, and debug inside the pod with an ephemeral container.",
     verify: ["kubectl logs <POD> -c <CONTAINER> --previous", "kubectl describe pod <POD>", "kubectl get events --sort-by=.lastTimestamp"],
-    references: ["seed 001 sections 2, 5 and 6"],
+    references: ["https://kubernetes.io/docs/tasks/debug/debug-application/debug-pods/"],
   },
   equivalents: ["popeye:POP-203", "k8sgpt:Pod"],
   fix,

@@ -56,7 +56,7 @@ export const dependencyUnavailable = podCauseRule({
     cause: "The app connects to a database, cache, broker or API at start-up and exits when it cannot: connection refused (the dependency is not up yet or listens elsewhere), timeout (NetworkPolicy, wrong address) or a name that does not resolve (wrong Service name or namespace). Connecting to localhost/127.0.0.1 from a pod reaches the pod itself, not the database.",
     fix: "Point the app at the dependency's Service DNS name, make start-up wait and retry (an init container that waits, retries with back-off, a startupProbe), and check the dependency's endpoints.",
     verify: ["kubectl get endpoints <SERVICE>", "kubectl run -it --rm nettest --image=busybox:1.36 -- nc -zv <HOST> <PORT>", "kubectl logs <POD> -c <CONTAINER> --previous"],
-    references: ["seed 001 row 6, section 7"],
+    references: ["https://kubernetes.io/docs/concepts/workloads/pods/init-containers/"],
   },
   equivalents: [],
   explain(context) {

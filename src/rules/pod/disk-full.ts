@@ -18,7 +18,7 @@ function fix(context: FixContext): Fix {
     return changeContainer(
       context,
       { resources: { ...resources, requests: { ...(resources.requests ?? {}), "ephemeral-storage": "1Gi" }, limits: { ...(resources.limits ?? {}), "ephemeral-storage": "4Gi" } } },
-      "The container's writable layer, logs or emptyDir filled the disk: rotate logs, cap emptyDir with sizeLimit, and declare ephemeral-storage requests and limits so the scheduler and eviction account for it (seed 001 row 16)",
+      "The container's writable layer, logs or emptyDir filled the disk: rotate logs, cap emptyDir with sizeLimit, and declare ephemeral-storage requests and limits so the scheduler and eviction account for it",
       [`kubectl describe node <NODE> | grep -A5 -E "Conditions|Allocated"`],
     );
   }
@@ -33,7 +33,7 @@ export const diskFull = podCauseRule({
     cause: "A volume or the node's disk is full: a PVC without retention fills up ('no space left on device'), or the container's logs, writable layer and emptyDir volumes grow past their ephemeral-storage limit and the kubelet evicts the pod.",
     fix: "Expand the PVC and add retention, or rotate logs, cap emptyDir with sizeLimit and declare ephemeral-storage requests/limits.",
     verify: ["kubectl exec <POD> -- df -h", "kubectl describe node <NODE>", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 16"],
+    references: ["https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/"],
   },
   equivalents: [],
   explain: (context) => `The disk the app writes to is full${context.d.cause.match ? `: ${context.d.cause.match.text.trim().slice(0, 200)}` : ""}.`,

@@ -18,7 +18,7 @@ export const evicted = podCauseRule({
     cause: "The kubelet evicted the pod because its node ran low on memory, disk (nodefs/imagefs) or PIDs; pods using more than they request are evicted first. The pod object stays with phase Failed, reason Evicted.",
     fix: "Set requests that match real use (and limits), relieve the node's pressure, and clean up evicted pod objects.",
     verify: ["kubectl describe node <NODE>", "kubectl get pods --field-selector=status.phase==Failed"],
-    references: ["seed 001 row 16", "../shared/reference/reasons.tsv (Evicted)"],
+    references: ["https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/"],
   },
   equivalents: ["popeye:POP-207"],
   fix,

@@ -22,7 +22,7 @@ export const execFormatError = podCauseRule({
     cause: "The kernel cannot execute the image's entrypoint because it is built for a different CPU architecture than the node (an amd64-only image on an arm64 node, or the reverse); rarely, a script without a shebang.",
     fix: "Build and push a multi-arch image (docker buildx --platform linux/amd64,linux/arm64), or pin the pod to nodes of the image's architecture with nodeSelector kubernetes.io/arch.",
     verify: ["docker manifest inspect <IMAGE>", "kubectl get nodes -L kubernetes.io/arch", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 rows 2 and 13"],
+    references: ["https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetes-io-arch"],
   },
   equivalents: [],
   explain: (context) => `The node cannot execute ${context.current?.image ?? "the image"}'s binary${context.d.cause.match ? ` (${context.d.cause.match.text.trim().slice(0, 120)})` : ""}: it is built for another CPU architecture.`,

@@ -27,7 +27,7 @@ export const exitsZeroUnderAlways = podCauseRule({
     cause: "The container's process ends successfully (exit 0, reason Completed) but pods of Deployments, StatefulSets and DaemonSets have restartPolicy Always: the kubelet restarts it every time and backs off into CrashLoopBackOff. Typical: a one-shot script in a Deployment, a server that daemonizes and returns, or an image whose default command is an interactive shell with no TTY.",
     fix: "Run one-shot work as a Job or CronJob, or make the command a long-running foreground process.",
     verify: ["kubectl get pod <POD> -o jsonpath='{.status.containerStatuses[*].lastState.terminated.reason}'", "kubectl get pod <POD> -w"],
-    references: ["../shared/reference/exit-codes.tsv (exit 0)", "https://github.com/docker-library/python/issues/648"],
+    references: ["https://github.com/docker-library/python/issues/648"],
   },
   equivalents: [],
   fix,

@@ -34,7 +34,7 @@ export const filePermissionDenied = podCauseRule({
     cause: "The app runs as a non-root user that does not own the file or volume it must write (a PVC formatted as root, a hostPath, an image directory owned by root). mkdir/open fails with 'Permission denied' and the app exits.",
     fix: "Set spec.securityContext.fsGroup to the app's group so the kubelet makes volumes group-writable, or chown the directory in an init container; fix file modes in the image.",
     verify: ["kubectl exec <POD> -- ls -ld <PATH>", "kubectl exec <POD> -- id", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 4", "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
   },
   equivalents: [],
   explain(context) {

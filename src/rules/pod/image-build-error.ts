@@ -29,7 +29,7 @@ export const imageBuildError = podCauseRule({
     cause: "The image starts but what its entrypoint needs is not in it: a thin jar without Main-Class ('no main manifest attribute'), a jar that was never copied, a Node module or entry file missing ('Cannot find module'), a Python package not installed ('ModuleNotFoundError'), a shared library absent from the runtime stage.",
     fix: "Fix the Dockerfile/build (copy the artefact, install the dependency, build an executable jar), push a new tag and roll it out; roll back to the previous image meanwhile.",
     verify: ["docker run --rm <IMAGE>", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 13"],
+    references: ["https://kubernetes.io/docs/concepts/containers/images/"],
   },
   equivalents: [],
   explain: (context) => `The image does not contain what its entrypoint needs${context.d.cause.match ? `: ${context.d.cause.match.text.trim().slice(0, 200)}` : ""}. This is a build problem, not a Kubernetes setting.`,

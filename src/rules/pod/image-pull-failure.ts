@@ -61,7 +61,7 @@ export const imagePullFailure = podCauseRule({
     cause: "The kubelet cannot pull the container's image, so the container never starts: the tag does not exist, the repository does not exist or needs credentials (imagePullSecrets), the registry is unreachable or its name does not resolve, the registry rate-limits pulls, or the reference cannot be parsed (InvalidImageName).",
     fix: "Correct the image reference (tag, repository, lower case), add an imagePullSecret for private registries, or fix the node's access to the registry; then let the pod be recreated.",
     verify: ["docker pull <IMAGE>", "kubectl describe pod <POD>", "kubectl get events --sort-by=.lastTimestamp"],
-    references: ["seed 003 (image tag error)", "seed 001 FAQ Q1", "https://kubernetes.io/docs/concepts/containers/images/"],
+    references: ["https://kubernetes.io/docs/concepts/containers/images/"],
   },
   equivalents: ["popeye:POP-203", "k8sgpt:Pod"],
   fix,

@@ -41,9 +41,9 @@ function fix(context: FixContext): Fix {
   const capability = neededCapability(d.cause.match?.text ?? "");
   if (capability) {
     const security = { ...(current?.securityContext ?? {}), capabilities: { ...(current?.securityContext?.capabilities ?? {}), add: [...new Set([...(current?.securityContext?.capabilities?.add ?? []), capability])] } } as JsonObject;
-    return changeContainer(context, { securityContext: security }, `Add only the capability the call needs (${capability}) and keep the rest dropped (seed 001 4.9); better, change the image so it does not need it at start-up`);
+    return changeContainer(context, { securityContext: security }, `Add only the capability the call needs (${capability}) and keep the rest dropped; better, change the image so it does not need it at start-up`);
   }
-  return commandsOnly("The process is denied a privileged operation: find the call in the log and either grant the single capability it needs or remove the need from the image (seed 001 4.9)", [logsCommand(context.names)]);
+  return commandsOnly("The process is denied a privileged operation: find the call in the log and either grant the single capability it needs or remove the need from the image", [logsCommand(context.names)]);
 }
 
 export const insufficientPrivileges = podCauseRule({
@@ -54,7 +54,7 @@ export const insufficientPrivileges = podCauseRule({
     cause: "The container is denied a privileged operation: a non-root process binds a port below 1024 (containerd does not lower net.ipv4.ip_unprivileged_port_start), chown/setuid without the capability, iptables without NET_ADMIN, or runAsNonRoot with an image that runs as root or as a non-numeric user.",
     fix: "Listen on a port >= 1024 (and point the Service targetPort at it), add only the one capability the call needs, or give the container a numeric non-root runAsUser.",
     verify: ["kubectl exec <POD> -- id", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 12, section 4.9", "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
   },
   equivalents: ["kube-linter:run-as-non-root", "polaris:runAsRootAllowed"],
   explain(context) {

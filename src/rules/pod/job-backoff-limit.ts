@@ -42,7 +42,7 @@ export const jobBackoffLimit = defineRule({
     cause: "A Job retries failed pods (with an exponential back-off) until spec.backoffLimit failures, then marks itself Failed with reason BackoffLimitExceeded and stops creating pods. The root cause is whatever makes each pod fail; at pod level it may look like CrashLoopBackOff.",
     fix: "Fix the pods' own failure (see their finding), then re-run the Job (delete and re-create it: a Job's template is immutable); raise backoffLimit only for genuinely flaky work.",
     verify: ["kubectl get job <JOB> -o jsonpath='{.status.conditions}'", "kubectl logs job/<JOB>", "kubectl get pods -l job-name=<JOB>"],
-    references: ["seed 001 FAQ Q2", "https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-backoff-failure-policy"],
+    references: ["https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-backoff-failure-policy"],
   },
   equivalents: [],
   inputs: ["workloads", "events", "pods"],

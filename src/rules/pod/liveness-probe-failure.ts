@@ -15,7 +15,7 @@ function fix(context: FixContext): Fix {
   return changeContainer(
     context,
     set,
-    `${startup ? "Give the startupProbe" : "Add a startupProbe with"} ${newStartup.failureThreshold} x ${newStartup.periodSeconds}s = ${(newStartup.failureThreshold ?? 0) * (newStartup.periodSeconds ?? 0)}s for start-up (${allowance.basis}); the liveness probe starts only after it succeeds, so keep liveness for real hangs (seed 001 4.4, section 7)`,
+    `${startup ? "Give the startupProbe" : "Add a startupProbe with"} ${newStartup.failureThreshold} x ${newStartup.periodSeconds}s = ${(newStartup.failureThreshold ?? 0) * (newStartup.periodSeconds ?? 0)}s for start-up (${allowance.basis}); the liveness probe starts only after it succeeds, so keep liveness for real hangs`,
   );
 }
 
@@ -27,7 +27,7 @@ export const livenessProbeFailure = podCauseRule({
     cause: "The liveness probe starts checking before the app can answer (initialDelaySeconds too short, timeoutSeconds too small, failureThreshold x periodSeconds shorter than start-up). After failureThreshold failures the kubelet kills the container (Killing: failed liveness probe, exit 137/143) and the restart starts the same race again.",
     fix: "Add a startupProbe on the same endpoint whose failureThreshold x periodSeconds covers the observed start-up with margin; keep the liveness probe for hangs only, with a realistic timeoutSeconds.",
     verify: ['kubectl describe pod <POD> | grep -A3 -E "Liveness|Startup"', "kubectl get events --field-selector reason=Unhealthy", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 7, section 4.4, section 7", "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   equivalents: ["k8sgpt:Pod"],
   extraEvidence: probeEvidence,

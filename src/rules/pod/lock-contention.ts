@@ -28,7 +28,7 @@ export const lockContention = podCauseRule({
     cause: "The app cannot take a lock it needs: SQLite 'database is locked', a Liquibase changelog lock left by a killed pod, a Kafka/Elasticsearch/Prometheus data directory lock held by another replica or by the old pod during a rolling update, a stale postmaster.pid.",
     fix: "Make sure only one instance uses the data (one replica, strategy Recreate for ReadWriteOnce volumes), release stale locks once nothing runs, add busy timeouts and retries.",
     verify: ["kubectl get pods -o wide", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 19"],
+    references: ["https://kubernetes.io/docs/tasks/debug/debug-application/debug-pods/"],
   },
   equivalents: [],
   explain: (context) => `The app cannot take a lock another instance holds${context.d.cause.match ? `: ${context.d.cause.match.text.trim().slice(0, 200)}` : ""}.`,

@@ -125,7 +125,7 @@ export const missingConfigReference = podCauseRule({
     cause: "The container references a Secret, ConfigMap or key that does not exist (CreateContainerConfigError, FailedMount), or the app itself stops because a setting it needs is not set (Python KeyError on os.environ, Spring 'Could not resolve placeholder', envconfig 'required key ... missing value').",
     fix: "Create the missing object or key, or correct the misspelt name; ktriage suggests the closest existing key or object when the inputs hold them (passwrod -> password). Secret values are never shown: only names and keys.",
     verify: ["kubectl get secret <NAME> -o jsonpath='{.data.<KEY>}' | base64 -d | wc -c", "kubectl describe pod <POD>", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 3, section 4.2", "https://kubernetes.io/docs/tasks/inject-data-application/distribute-credentials-secure/"],
+    references: ["https://kubernetes.io/docs/tasks/inject-data-application/distribute-credentials-secure/"],
   },
   equivalents: ["popeye:POP-304", "popeye:POP-407", "k8sgpt:Pod"],
   explain(context) {

@@ -83,7 +83,7 @@ export const oomKilled = podCauseRule({
     cause: "The container's memory use reached its limit and the kernel OOM killer ended it (reason OOMKilled, exit 137), or the runtime's own heap ran out (java.lang.OutOfMemoryError, JavaScript heap out of memory). A JVM whose -Xmx or MaxRAMPercentage does not leave room for non-heap memory under the limit is killed the same way.",
     fix: "Raise resources.limits.memory to the measured peak plus 20-30 % (and the request with it); for a JVM, keep the heap at about 75 % of the limit (-XX:MaxRAMPercentage=75) rather than a fixed -Xmx above it; look for a leak if usage grows without bound.",
     verify: ['kubectl describe pod <POD> | grep -A2 "State:"', "kubectl top pod <POD>", "kubectl get pod <POD> -o jsonpath='{.status.containerStatuses[*].lastState.terminated.reason}'"],
-    references: ["seed 001 rows 9, section 4.5 and section 8", "https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/"],
   },
   equivalents: ["popeye:POP-205", "k8sgpt:Pod"],
   explain(context) {

@@ -21,14 +21,14 @@ function fix(context: FixContext): Fix {
   const p = port(context);
   const who = holder(context);
   if (context.podSpec?.hostNetwork && p !== undefined) {
-    return commandsOnly(`Port ${p} is taken on the node (hostNetwork): move the app to a free port or drop hostNetwork (seed 001 4.10)`, [`kubectl debug node/<NODE> -it --image=busybox:1.36 -- netstat -tlnp | grep :${p}`]);
+    return commandsOnly(`Port ${p} is taken on the node (hostNetwork): move the app to a free port or drop hostNetwork`, [`kubectl debug node/<NODE> -it --image=busybox:1.36 -- netstat -tlnp | grep :${p}`]);
   }
   if (p !== undefined) {
     const next = p + 1;
     const ports = (context.current?.ports ?? []).map((x) => (x.containerPort === p ? { ...x, containerPort: next } : x));
-    return changeContainer(context, { ports: ports.length ? ports : [{ containerPort: next }] }, `${who ? `${who[0]!.toUpperCase()}${who.slice(1)}. ` : ""}Two listeners want port ${p} in one network namespace: move one of them (e.g. to ${next}, set in the app's own config too) and keep containerPort and the Service targetPort in step (seed 001 4.10)`);
+    return changeContainer(context, { ports: ports.length ? ports : [{ containerPort: next }] }, `${who ? `${who[0]!.toUpperCase()}${who.slice(1)}. ` : ""}Two listeners want port ${p} in one network namespace: move one of them (e.g. to ${next}, set in the app's own config too) and keep containerPort and the Service targetPort in step`);
   }
-  return commandsOnly("Two processes in the pod's network namespace want the same port: change one of them and keep containerPort and the Service targetPort in step (seed 001 4.10)", [logsCommand(context.names)]);
+  return commandsOnly("Two processes in the pod's network namespace want the same port: change one of them and keep containerPort and the Service targetPort in step", [logsCommand(context.names)]);
 }
 
 export const portInUse = podCauseRule({
@@ -39,7 +39,7 @@ export const portInUse = podCauseRule({
     cause: "The app cannot bind its port because another process in the same network namespace holds it: another container of the pod (they share localhost), a second listener configured inside the app, or the node itself when hostNetwork is on.",
     fix: "Change one listener's port, keep containerPort and the Service's targetPort in step, and remove duplicate listeners.",
     verify: ["kubectl exec <POD> -- netstat -tlnp", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 5, section 4.10"],
+    references: ["https://kubernetes.io/docs/tasks/debug/debug-application/debug-pods/"],
   },
   equivalents: [],
   explain(context) {

@@ -19,7 +19,7 @@ function fix(context: FixContext): Fix {
   return changeContainer(
     context,
     { volumeMounts: mounts },
-    `Keep readOnlyRootFilesystem and give the app a writable emptyDir at ${dir} (seed 001 4.6); if the data must survive restarts use a PVC instead`,
+    `Keep readOnlyRootFilesystem and give the app a writable emptyDir at ${dir}; if the data must survive restarts use a PVC instead`,
     [],
     { volumes },
   );
@@ -33,7 +33,7 @@ export const readOnlyFilesystem = podCauseRule({
     cause: "securityContext.readOnlyRootFilesystem is true (or the volume is mounted readOnly) and the app writes to a path inside the image: logs, temp files, caches, pid files. The write fails with 'Read-only file system' (EROFS) and the app exits.",
     fix: "Keep the read-only root and mount a writable emptyDir (or PVC) at exactly the directory the app writes to.",
     verify: ["kubectl exec <POD> -- touch <DIR>/.write-test", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 11, section 4.6"],
+    references: ["https://kubernetes.io/docs/concepts/storage/volumes/"],
   },
   equivalents: ["kube-linter:no-read-only-root-fs", "polaris:notReadOnlyRootFilesystem"],
   explain(context) {

@@ -11,7 +11,7 @@ function fix(context: FixContext): Fix {
     failure?.mode === "timeout"
       ? `The readiness endpoint does not answer within ${probe.timeoutSeconds ?? 1}s: raise timeoutSeconds and make the endpoint cheap`
       : failure?.mode === "status-5xx"
-        ? "The readiness endpoint reports the app unhealthy (5xx): find which dependency it checks and fix that; readiness should mean 'can take traffic now' (seed 001 section 7)"
+        ? "The readiness endpoint reports the app unhealthy (5xx): find which dependency it checks and fix that; readiness should mean 'can take traffic now'"
         : "The readiness endpoint refuses connections while the container runs: check the app's listen address (0.0.0.0, not 127.0.0.1) and port";
   const relaxed: ProbeSpec = { ...probe, timeoutSeconds: Math.max(probe.timeoutSeconds ?? 1, 3), failureThreshold: Math.max(probe.failureThreshold ?? 3, 3) };
   return changeContainer(context, { readinessProbe: relaxed }, words, [`kubectl get endpoints${context.names.ns}   # the pod's IP appears once Ready`]);
@@ -25,7 +25,7 @@ export const readinessProbeFailure = podCauseRule({
     cause: "The container is running but its readiness probe keeps failing, so the pod is not Ready, is left out of its Services' endpoints and serves no traffic ('healthy but not serving'). The endpoint times out, answers 5xx because a dependency it checks is down, or refuses because the app listens elsewhere.",
     fix: "Make the readiness check mean 'can take traffic now': the right path and port, a realistic timeoutSeconds, and only the dependencies the app truly needs.",
     verify: ["kubectl get pod <POD> -w", 'kubectl describe pod <POD> | grep -A3 Readiness', "kubectl get endpoints <SERVICE>"],
-    references: ["seed 001 row 8, section 7"],
+    references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   equivalents: ["k8sgpt:Pod", "popeye:POP-204"],
   extraEvidence: probeEvidence,

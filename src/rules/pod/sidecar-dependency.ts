@@ -24,9 +24,9 @@ function fix(context: FixContext): Fix {
   const probe = { exec: { command: ["sh", "-c", `nc -z localhost ${port}`] }, failureThreshold: 60, periodSeconds: 2 };
   if (owner && context.current) {
     const name = context.d.container?.name ?? "app";
-    return templateFix(owner, { containers: [{ name, startupProbe: context.current.startupProbe ?? null }] }, { containers: [{ name, startupProbe: probe }] }, `Make the app wait for ${sidecar} (localhost:${port}): on Kubernetes >= 1.29 run ${sidecar} as a native sidecar (an init container with restartPolicy: Always, started and ready before the app), or retry in the app; a startupProbe that checks the sidecar's port keeps the kubelet patient (seed 001 4.8)`);
+    return templateFix(owner, { containers: [{ name, startupProbe: context.current.startupProbe ?? null }] }, { containers: [{ name, startupProbe: probe }] }, `Make the app wait for ${sidecar} (localhost:${port}): on Kubernetes >= 1.29 run ${sidecar} as a native sidecar (an init container with restartPolicy: Always, started and ready before the app), or retry in the app; a startupProbe that checks the sidecar's port keeps the kubelet patient`);
   }
-  return { description: `The app starts before ${sidecar} is ready: order them (native sidecar, holdApplicationUntilProxyStarts for Istio) or retry in the app (seed 001 4.8)`, commands: [logsCommand(context.names)] };
+  return { description: `The app starts before ${sidecar} is ready: order them (native sidecar, holdApplicationUntilProxyStarts for Istio) or retry in the app`, commands: [logsCommand(context.names)] };
 }
 
 export const sidecarDependency = podCauseRule({
@@ -35,9 +35,9 @@ export const sidecarDependency = podCauseRule({
   title: "The app starts before its sidecar is ready",
   docs: {
     cause: "The app connects through a sidecar in the same pod (istio-proxy, cloud-sql-proxy, vault agent) at localhost as soon as it starts; the sidecar is not ready yet, the connection is refused and the app exits.",
-    fix: "Order the start-up: holdApplicationUntilProxyStarts for Istio, native sidecars (init containers with restartPolicy: Always) on Kubernetes >= 1.29, or a startupProbe and retries in the app (seed 001 4.8).",
+    fix: "Order the start-up: holdApplicationUntilProxyStarts for Istio, native sidecars (init containers with restartPolicy: Always) on Kubernetes >= 1.29, or a startupProbe and retries in the app.",
     verify: ["kubectl get pod <POD> -o jsonpath='{.status.containerStatuses[*].ready}'", "kubectl logs <POD> -c <CONTAINER> --previous", "kubectl rollout status deploy/<NAME>"],
-    references: ["seed 001 row 15, section 4.8", "https://istio.io/latest/docs/ops/common-problems/injection/"],
+    references: ["https://istio.io/latest/docs/ops/common-problems/injection/"],
   },
   equivalents: [],
   explain(context) {

@@ -32,7 +32,7 @@ export const tlsOrClockError = podCauseRule({
     cause: "A TLS check fails at start-up: a certificate has expired or is not yet valid (often clock skew on a node), is signed by an authority the app does not trust (missing CA bundle or ca-certificates in the image), or does not name the host; token checks fail on clock skew too.",
     fix: "Renew the certificate, mount the right CA bundle, install ca-certificates in the image, or fix node time sync.",
     verify: ["openssl x509 -noout -dates -in <CERT>", "kubectl debug node/<NODE> -it --image=busybox:1.36 -- date -u", "kubectl logs <POD> -c <CONTAINER> --previous"],
-    references: ["seed 001 row 18"],
+    references: ["https://kubernetes.io/docs/tasks/tls/managing-tls-in-a-cluster/"],
   },
   equivalents: [],
   explain: (context) => `A TLS or clock check fails at start-up (${kind(context)})${context.d.cause.match ? `: ${context.d.cause.match.text.trim().slice(0, 200)}` : ""}.`,

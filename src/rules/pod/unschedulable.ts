@@ -33,7 +33,7 @@ export const unschedulable = podCauseRule({
     cause: "The scheduler cannot place the pod (FailedScheduling, PodScheduled False): no node has enough free CPU/memory/GPU for its requests, none matches its nodeSelector or affinity, all carry taints it does not tolerate, or a PersistentVolumeClaim it mounts is unbound. Also kubelet admission rejections (OutOfcpu, OutOfmemory).",
     fix: "Lower requests or add capacity, correct selectors/affinity or label nodes, add tolerations, or get the PVC bound.",
     verify: ["kubectl describe pod <POD> | grep -A5 Events", "kubectl get pod <POD> -o wide -w"],
-    references: ["../shared/reference/reasons.tsv (FailedScheduling)", "https://kubernetes.io/docs/concepts/scheduling-eviction/"],
+    references: ["https://kubernetes.io/docs/concepts/scheduling-eviction/"],
   },
   equivalents: ["k8sgpt:Pod"],
   fix,

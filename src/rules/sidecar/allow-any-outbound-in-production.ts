@@ -14,12 +14,12 @@ export const allowAnyOutboundInProduction = defineRule({
   title: "ALLOW_ANY outbound traffic for production namespaces",
   docs: {
     cause:
-      "With outboundTrafficPolicy ALLOW_ANY (Istio's default) every sidecar passes traffic to any external host. The runbook keeps that for development and " +
+      "With outboundTrafficPolicy ALLOW_ANY (Istio's default) every sidecar passes traffic to any external host. That suits development; " +
       "uses REGISTRY_ONLY in production, so that only hosts declared with a ServiceEntry can be reached.",
     fix:
       "For production, set REGISTRY_ONLY (mesh-wide, or with a Sidecar resource in the production namespace) after adding a ServiceEntry for each external host the workloads call.",
     verify: ["kubectl get configmap istio -n istio-system -o jsonpath='{.data.mesh}' | grep -A1 outboundTrafficPolicy", "kubectl get serviceentry -A"],
-    references: ["seed 002 tips 5 (dev/prod settings)", "seed 002 problem 4"],
+    references: ["https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/"],
   },
   equivalents: ["KIA1007"],
   inputs: ["mesh-config", "workloads"],
@@ -61,7 +61,7 @@ export const allowAnyOutboundInProduction = defineRule({
           configMap ? specEvidence(view, configMap, ["data", "mesh"], policy.evidence.text) : policy.evidence,
           { source: "api", text: `no Sidecar in ${namespace} sets outboundTrafficPolicy REGISTRY_ONLY` },
         ],
-        cause: "Every sidecar of this production namespace lets traffic out to any host, so nothing limits or records which external services the workloads reach. The runbook keeps ALLOW_ANY for development.",
+        cause: "Every sidecar of this production namespace lets traffic out to any host, so nothing limits or records which external services the workloads reach. ALLOW_ANY suits development.",
         fix: {
           description: `Add a ServiceEntry per external host the workloads need, then restrict ${namespace} with a Sidecar (below) or the whole mesh with meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY.`,
           yaml: { target: `Sidecar ${namespace}/default`, before: "", after: sidecarYaml },

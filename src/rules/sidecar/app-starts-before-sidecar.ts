@@ -27,9 +27,9 @@ export const appStartsBeforeSidecar = defineRule({
     fix:
       "Make the app wait for the proxy: proxy.istio.io/config `holdApplicationUntilProxyStarts: true` on the pod template (or mesh-wide in meshConfig.defaultConfig), " +
       "or run istio-proxy as a native sidecar (Kubernetes 1.29+, sidecar.istio.io/nativeSidecar: \"true\"), which starts and becomes ready before the app. " +
-      "The runbook's alternative is a startupProbe that checks the proxy on localhost:15000.",
+      "Another way is a startupProbe that checks the proxy on localhost:15000.",
     verify: ["kubectl get pod <pod> -n <ns>   # RESTARTS of the app stays 0 on new pods", "kubectl logs <pod> -n <ns> -c <app>   # no connection refused at start"],
-    references: ["seed 001 row 15", "seed 001 4.8", "https://istio.io/latest/docs/ops/common-problems/injection/#pod-or-containers-start-with-network-issues-if-istio-proxy-is-not-ready"],
+    references: ["https://istio.io/latest/docs/ops/common-problems/injection/#pod-or-containers-start-with-network-issues-if-istio-proxy-is-not-ready"],
   },
   equivalents: [],
   inputs: ["pods", "logs"],
@@ -89,7 +89,7 @@ function diagnose(view: ClusterView, pod: KubeObject, appName: string): Finding 
     existing ? { [PROXY_CONFIG_ANNOTATION]: existing } : {},
     { [PROXY_CONFIG_ANNOTATION]: `${merged}\n` },
     "Hold the application until istio-proxy is ready (pod template annotation). Alternatives: mesh-wide `meshConfig.defaultConfig.holdApplicationUntilProxyStarts: true`; " +
-      'a native sidecar (annotation sidecar.istio.io/nativeSidecar: "true", Kubernetes 1.29+); or the runbook\'s startupProbe `sh -c "nc -z localhost 15000 && curl -sf http://localhost:15000/server_info"` (failureThreshold 60, periodSeconds 2).',
+      'a native sidecar (annotation sidecar.istio.io/nativeSidecar: "true", Kubernetes 1.29+); or a startupProbe `sh -c "nc -z localhost 15000 && curl -sf http://localhost:15000/server_info"` (failureThreshold 60, periodSeconds 2).',
     ["istioctl install --set meshConfig.defaultConfig.holdApplicationUntilProxyStarts=true -y   # mesh-wide alternative"],
   );
   return {

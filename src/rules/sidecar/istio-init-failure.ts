@@ -30,7 +30,7 @@ export const istioInitFailure = defineRule({
       "Install Istio with the CNI plugin (components.cni.enabled=true), which removes istio-init and its privileges so pods pass the restricted Pod Security level; " +
       "or let the namespace run privileged pods. For iptables errors on the node, load the nat table (iptable_nat / nf_tables) or use the CNI.",
     verify: ["kubectl get pods -n <ns>   # Init:... gone, READY 2/2", "kubectl logs <pod> -n <ns> -c istio-init", "kubectl get events -n <ns> --field-selector reason=FailedCreate"],
-    references: ["TAXONOMY istio-init-failure", "https://istio.io/latest/docs/setup/additional-setup/cni/", "https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/"],
+    references: ["https://istio.io/latest/docs/setup/additional-setup/cni/", "https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/"],
   },
   equivalents: [],
   inputs: ["workloads", "events", "logs"],

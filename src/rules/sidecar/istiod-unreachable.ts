@@ -27,7 +27,7 @@ export const istiodUnreachable = defineRule({
       "Allow exactly what the sidecar needs: egress to istiod pods in istio-system on TCP 15012 and to kube-dns on UDP/TCP 53 (the NetworkPolicy below). " +
       "If istiod itself is down, look at its pods and logs first.",
     verify: ["kubectl get pod <pod> -n <ns>   # READY 2/2", "istioctl proxy-status   # the pod's proxy is SYNCED", "kubectl logs <pod> -n <ns> -c istio-proxy   # no 'gRPC config stream closed'"],
-    references: ["seed 000 cause 2, step 4", "seed 002 problem 2", "reference/ports.tsv (15012)", "https://istio.io/latest/docs/ops/deployment/application-requirements/"],
+    references: ["https://istio.io/latest/docs/ops/deployment/application-requirements/"],
   },
   equivalents: [],
   inputs: ["pods", "logs", "network-policies", "events"],

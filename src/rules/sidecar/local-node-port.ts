@@ -17,7 +17,7 @@ export const localNodePort = defineRule({
     fix:
       "Recreate the cluster with the port mapped (k3d: --port \"<nodePort>:<nodePort>@loadbalancer\"; kind: extraPortMappings), or use kubectl port-forward to the Service.",
     verify: ["curl -s localhost:<nodePort>", "k3d cluster list / docker ps   # shows the port mapping"],
-    references: ["seed 002 problem 5"],
+    references: ["https://kind.sigs.k8s.io/docs/user/configuration/#extra-port-mappings"],
   },
   equivalents: [],
   inputs: ["nodes", "services"],

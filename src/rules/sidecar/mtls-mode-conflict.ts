@@ -29,9 +29,9 @@ export const mtlsModeConflict = defineRule({
       "the server's sidecar logs them as `filter_chain_not_found`. (DestinationRule TLS modes that contradict PeerAuthentication are istio/mtls-destinationrule-conflict.)",
     fix:
       "While migrating, set the workload or namespace to PERMISSIVE (a PeerAuthentication), or inject the client (namespace label and rollout restart). " +
-      "In production keep STRICT and inject the clients; PERMISSIVE is a development convenience (seed 002, dev vs prod).",
+      "In production keep STRICT and inject the clients; PERMISSIVE is a development convenience.",
     verify: ["kubectl get peerauthentication --all-namespaces", "kubectl exec -it <client> -n <ns> -- curl -sv http://<service>.<ns>   # answers", "istioctl x describe pod <server-pod> -n <ns>   # Workload mTLS mode"],
-    references: ["seed 002 problem 3", "seed 002 tips 5 (dev vs prod)", "https://istio.io/latest/docs/concepts/security/#peer-authentication"],
+    references: ["https://istio.io/latest/docs/concepts/security/#peer-authentication"],
   },
   equivalents: [],
   inputs: ["istio", "pods", "logs"],

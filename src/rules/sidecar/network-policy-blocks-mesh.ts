@@ -19,9 +19,9 @@ export const networkPolicyBlocksMesh = defineRule({
     cause:
       "A NetworkPolicy that isolates egress (policyTypes Egress, e.g. a default deny-all) also blocks the sidecar's connection to istiod on 15012 and DNS on 53 " +
       "unless a rule allows them. Pods that are healthy now lose their configuration at the next restart or rollout.",
-    fix: "Add a NetworkPolicy that allows egress to istiod (istio-system, TCP 15012) and kube-dns (UDP/TCP 53) for the meshed pods, or replace NetworkPolicies with Istio AuthorizationPolicies (seed 002 checklist).",
+    fix: "Add a NetworkPolicy that allows egress to istiod (istio-system, TCP 15012) and kube-dns (UDP/TCP 53) for the meshed pods, or replace NetworkPolicies with Istio AuthorizationPolicies.",
     verify: ["kubectl get networkpolicy -n <ns>", "kubectl rollout restart deployment/<name> -n <ns> && kubectl get pods -n <ns>   # READY 2/2"],
-    references: ["seed 002 checklist 3 (network policies)", "seed 000 cause 2, step 4"],
+    references: ["https://istio.io/latest/docs/ops/deployment/application-requirements/"],
   },
   equivalents: [],
   inputs: ["network-policies", "workloads"],

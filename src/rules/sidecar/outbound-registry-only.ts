@@ -37,7 +37,7 @@ export const outboundRegistryOnly = defineRule({
       "Calls to an external host without a ServiceEntry go to BlackHoleCluster (TLS: connection reset; HTTP: 502 from block_all): the app sees timeouts, resets or 502s.",
     fix: "Add a ServiceEntry per external host (MESH_EXTERNAL, resolution DNS, the port and protocol it is called on). Switching the mesh to ALLOW_ANY also works but only belongs in development.",
     verify: ["kubectl get serviceentry -n <ns>", "kubectl exec -it <pod> -n <ns> -c <app> -- curl -sI https://<host>", "kubectl logs <pod> -n <ns> -c istio-proxy | grep BlackHoleCluster   # no new entries"],
-    references: ["seed 002 problem 4", "https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/"],
+    references: ["https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/"],
   },
   equivalents: [],
   inputs: ["pods", "logs", "access-logs", "mesh-config", "istio"],
@@ -162,7 +162,7 @@ function seName(host: string): string {
   return `external-${host.replace(/^\*\./, "wildcard-").replace(/[^a-z0-9-]/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, "");
 }
 
-/** The ServiceEntry the runbook gives, for one host and port. */
+/** The ServiceEntry Istio's egress guide gives, for one host and port. */
 export function serviceEntryYaml(namespace: string, host: string, port: number): string {
   const [name, protocol] = port === 80 ? ["http", "HTTP"] : port === 443 ? ["https", "HTTPS"] : [`tcp-${port}`, "TCP"];
   return [

@@ -16,10 +16,10 @@ export const permissiveMtlsInProduction = defineRule({
   docs: {
     cause:
       "PERMISSIVE lets a workload accept plain text as well as mTLS. It is the convenient setting while migrating and in development, " +
-      "but in production it leaves service-to-service traffic unauthenticated and unencrypted for any caller without a sidecar (seed 002: dev PERMISSIVE, prod STRICT).",
+      "but in production it leaves service-to-service traffic unauthenticated and unencrypted for any caller without a sidecar.",
     fix: "Once every client of the namespace has a sidecar, set a STRICT PeerAuthentication for the namespace (or mesh-wide in the root namespace).",
     verify: ["kubectl get peerauthentication -n <ns>", "istioctl x describe pod <pod> -n <ns>   # Workload mTLS mode: STRICT"],
-    references: ["seed 002 tips 5 (dev/prod settings)", "seed 002 problem 3"],
+    references: ["https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/"],
   },
   equivalents: [],
   inputs: ["istio", "workloads"],

@@ -18,7 +18,7 @@ export const proxyConfigError = defineRule({
       "makes injection fail or gives the proxy a configuration it cannot start with.",
     fix: "Correct the annotation names and values on the pod template (or the ProxyConfig resource), then roll the workload out so the pods are injected again.",
     verify: ["kubectl get pod <pod> -n <ns>   # READY 2/2", "istioctl analyze -n <ns>   # no IST0108/IST0125", "kubectl logs <pod> -n <ns> -c istio-proxy"],
-    references: ["seed 000 cause 4", "https://istio.io/latest/docs/reference/config/annotations/", "https://istio.io/latest/docs/reference/config/networking/proxy-config/"],
+    references: ["https://istio.io/latest/docs/reference/config/annotations/", "https://istio.io/latest/docs/reference/config/networking/proxy-config/"],
   },
   equivalents: ["IST0108", "IST0125"],
   inputs: ["workloads", "istio", "mesh-config"],

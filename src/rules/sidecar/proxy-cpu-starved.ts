@@ -23,7 +23,7 @@ export const proxyCpuStarved = defineRule({
       "the pod stays READY 1/2 and restarts are possible when pilot-agent gives up.",
     fix: "Raise the sidecar's CPU with the pod template annotations sidecar.istio.io/proxyCPU (request) and sidecar.istio.io/proxyCPULimit (limit), then roll the workload out.",
     verify: ["kubectl get pod <pod> -n <ns>   # READY 2/2", "kubectl describe pod <pod> -n <ns>   # no Unhealthy events for :15021"],
-    references: ["seed 000 cause 3, step 3", "https://istio.io/latest/docs/reference/config/annotations/#SidecarProxyCPULimit"],
+    references: ["https://istio.io/latest/docs/reference/config/annotations/#SidecarProxyCPULimit"],
   },
   equivalents: [],
   inputs: ["pods", "events"],

@@ -25,7 +25,7 @@ export const proxyNotReady = defineRule({
       "For 30-60 s after start this failing is normal. After that the proxy is stuck, nearly always because it does not get configuration from istiod.",
     fix: "Wait one minute after start. If it is still 1/2, read the istio-proxy log, istiod's logs and proxy-status; fix what stops the proxy from syncing (see sidecar/istiod-unreachable).",
     verify: ["kubectl get pod <pod> -n <ns>   # READY 2/2", "istioctl proxy-status   # SYNCED"],
-    references: ["seed 002 problem 2", "seed 000 symptoms"],
+    references: ["https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/"],
   },
   equivalents: [],
   inputs: ["pods", "events", "logs"],

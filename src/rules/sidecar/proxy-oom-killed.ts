@@ -30,7 +30,7 @@ export const proxyOomKilled = defineRule({
       "Raise the sidecar's memory with the pod template annotations sidecar.istio.io/proxyMemory (request) and sidecar.istio.io/proxyMemoryLimit (limit), then roll the workload out " +
       "(the injector reads them when the pod is created). A Sidecar resource that limits egress hosts also shrinks Envoy's config and its memory.",
     verify: ["kubectl get pod <pod> -n <ns>   # READY 2/2, RESTARTS stops growing", "kubectl describe pod <pod> -n <ns>   # istio-proxy Limits show the new memory", "kubectl logs <pod> -n <ns> -c istio-proxy"],
-    references: ["seed 000 cause 3, step 3", "https://istio.io/latest/docs/reference/config/annotations/#SidecarProxyMemoryLimit"],
+    references: ["https://istio.io/latest/docs/reference/config/annotations/#SidecarProxyMemoryLimit"],
   },
   equivalents: [],
   inputs: ["pods", "events"],

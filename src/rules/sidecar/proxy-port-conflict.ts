@@ -30,10 +30,10 @@ export const proxyPortConflict = defineRule({
       "istio-proxy (Envoy and pilot-agent) binds 15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053 and 15090 inside the pod's network namespace. " +
       "When the application declares or listens on one of them, whichever starts second fails with `address already in use`: the proxy crash-loops (READY 1/2) or the app does.",
     fix:
-      "Move the application to another port (the runbook prefers this to changing the sidecar's ports): change the containerPort, the Service targetPort that points at it, " +
+      "Move the application to another port (simpler and safer than changing the sidecar's ports): change the containerPort, the Service targetPort that points at it, " +
       "and the port the application itself listens on (its flag, env var or config file), then roll the workload out.",
     verify: ["kubectl get pod <pod> -n <ns>   # READY 2/2", "kubectl logs <pod> -n <ns> -c istio-proxy   # no 'address already in use'"],
-    references: ["seed 000 cause 1, step 2", "reference/ports.tsv", "https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio"],
+    references: ["https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio"],
   },
   equivalents: ["IST0137"],
   inputs: ["workloads", "services", "logs", "events"],

@@ -25,7 +25,7 @@ export const sidecarNotInjected = defineRule({
       "revision has no injector stay 1/1 outside the mesh: no mTLS, no routing rules, no telemetry.",
     fix: "Label the namespace (kubectl label namespace <ns> istio-injection=enabled) or fix what blocks injection, then recreate the pods with kubectl rollout restart.",
     verify: ["kubectl get namespace <ns> --show-labels", "kubectl get pods -n <ns>   # READY 2/2 (App + Sidecar)"],
-    references: ["seed 002 problem 1", "seed 002 Phase 2", "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/"],
+    references: ["https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/"],
   },
   // IST0102 is Istio's code for the Namespace without an injection label (istio/namespace-injection-labels);
   // a pod without its sidecar is IST0103 only when injection was asked for.

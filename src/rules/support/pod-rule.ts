@@ -237,7 +237,7 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
   });
 }
 
-/** The restart checks every crash fix ends with (seed 001 section 10: after the change). */
+/** The restart checks every crash fix ends with. */
 export function restartVerify(n: CommandNames): string[] {
   const rollout = n.ownerKind === "Deployment" || n.ownerKind === "StatefulSet" || n.ownerKind === "DaemonSet" ? [`kubectl rollout status ${n.owner}${n.ns}`] : [];
   return [
@@ -247,7 +247,7 @@ export function restartVerify(n: CommandNames): string[] {
   ];
 }
 
-/** `kubectl logs --previous` for the container, as seed 001 section 2 starts. */
+/** `kubectl logs --previous` for the container, where every crash diagnosis starts. */
 export function logsCommand(n: CommandNames, previous = true): string {
   return `kubectl logs ${n.pod}${n.c}${n.ns}${previous ? " --previous" : ""} --timestamps`;
 }

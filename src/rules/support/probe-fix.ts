@@ -22,7 +22,7 @@ export function startupAllowanceSeconds(context: FixContext): { seconds: number;
     const lived = (finished - started) / 1000;
     return { seconds: Math.max(FALLBACK_STARTUP_SECONDS, Math.ceil(lived * 2)), basis: `the last instance was killed after ${Math.round(lived)}s; allowing at least twice that` };
   }
-  return { seconds: FALLBACK_STARTUP_SECONDS, basis: "no start-up time in the evidence; 120s as in seed 001 section 7" };
+  return { seconds: FALLBACK_STARTUP_SECONDS, basis: "no start-up time in the evidence; 120s, a start-up budget that covers most apps" };
 }
 
 /** A startupProbe on the same endpoint as the failing probe, with numbers from the observed start-up. */
@@ -37,7 +37,7 @@ export function startupProbeFor(context: FixContext, probe: ProbeSpec | undefine
   return { ...action, periodSeconds: STARTUP_PERIOD_SECONDS, failureThreshold: Math.ceil(allowance / STARTUP_PERIOD_SECONDS) };
 }
 
-/** The liveness probe once a startupProbe guards start-up (seed 001 4.4): no initial delay, realistic timeout. */
+/** The liveness probe once a startupProbe guards start-up: no initial delay, realistic timeout. */
 export function relaxedLiveness(probe: ProbeSpec | undefined): ProbeSpec | undefined {
   if (!probe) return undefined;
   return { ...probe, initialDelaySeconds: 0, periodSeconds: Math.max(probe.periodSeconds ?? 10, 10), timeoutSeconds: Math.max(probe.timeoutSeconds ?? 1, 2), failureThreshold: Math.max(probe.failureThreshold ?? 3, 3) };
