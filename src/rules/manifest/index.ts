@@ -41,6 +41,7 @@ import { serviceSelectorMatchesNothingRule } from "./service-selector-matches-no
 import { serviceTargetPortUndeclaredRule } from "./service-target-port-undeclared.js";
 import { statefulSetServiceMissingRule } from "./statefulset-service-missing.js";
 import { storageClassMissingRule } from "./storage-class-missing.js";
+import { pvcAccessModeConflictRule } from "./pvc-access-mode-conflict.js";
 import { sysctlUnsafeRule } from "./sysctl-unsafe.js";
 import { unboundedAllocationRule } from "./unbounded-allocation.js";
 
@@ -92,6 +93,7 @@ export const manifestRules: Rule[] = [
   nodeSelectorUnsatisfiableRule,
   antiAffinityExceedsNodesRule,
   storageClassMissingRule,
+  pvcAccessModeConflictRule,
   // Networking and RBAC
   serviceSelectorMatchesNothingRule,
   serviceTargetPortUndeclaredRule,
