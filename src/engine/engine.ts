@@ -3,6 +3,7 @@ import { SEVERITY_ORDER } from "../model/finding.js";
 import { templateOwnerOf } from "../rules/support/workload.js";
 import { redact } from "../util/redact.js";
 import type { ClusterView } from "../view/cluster-view.js";
+import { FixProver, type ProofFigures } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
 import { applySuppressions, type SuppressedFinding, type SuppressRule } from "./suppress.js";
 import type { Rule, RuleScope } from "./rule.js";
@@ -14,6 +15,8 @@ export interface EngineResult {
   failures: { rule: string; message: string }[];
   /** Findings left out by the galley.istio.io/analyze-suppress annotation or --suppress. */
   suppressed: SuppressedFinding[];
+  /** How many fixes the engine proved, kept as guidance, and dropped (their change made things worse or changed nothing). */
+  fixes: ProofFigures;
 }
 
 export interface RunOptions {
@@ -28,13 +31,21 @@ export interface RunOptions {
   focus?: { kind: string; namespace?: string; name: string };
 }
 
-/** Runs every rule whose inputs are present, then ranks findings per resource. */
+/** Runs every rule whose inputs are present, proves every fix, then ranks findings per resource. */
 export function runRules(rules: readonly Rule[], view: ClusterView, options: RunOptions): EngineResult {
+  const result = collect(rules, view, options);
+  const rerun = (changed: ClusterView) => collect(rules, changed, { ...options, focus: undefined }).findings;
+  const prover = new FixProver(view, rerun);
+  const proven = result.findings.map((finding) => prover.prove(finding));
+  const fallbackRules = new Set(rules.filter((rule) => rule.fallback).map((rule) => rule.id));
+  return { ...result, findings: foldWorkloadPredictions(view, rankAndFold(proven, fallbackRules)), fixes: prover.figures };
+}
+
+/** The findings of every rule whose inputs are present, before proof and ranking. */
+function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions): Omit<EngineResult, "fixes"> {
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
   const failures: EngineResult["failures"] = [];
-  const fallbackRules = new Set(rules.filter((rule) => rule.fallback).map((rule) => rule.id));
-
   for (const rule of rules) {
     if (!rule.scopes.includes(options.scope)) continue;
     if (options.only && !options.only.some((id) => rule.id === id || rule.id.startsWith(id))) continue;
@@ -56,7 +67,7 @@ export function runRules(rules: readonly Rule[], view: ClusterView, options: Run
     }
   }
   const { kept, suppressed } = applySuppressions(view, findings, options.suppress ?? []);
-  return { findings: foldWorkloadPredictions(view, rankAndFold(kept, fallbackRules)), skipped, failures, suppressed };
+  return { findings: kept, skipped, failures, suppressed };
 }
 
 /**

@@ -37,11 +37,33 @@ export interface YamlChange {
   target?: string;
 }
 
+/**
+ * The change a fix makes to one object, as `kubectl patch --type <type> -p <patch>` would send it;
+ * `create` is a new object (`patch` holds its manifest), as `kubectl apply` of the fix's YAML creates it.
+ */
+export interface FixChange {
+  kind: string;
+  namespace?: string;
+  name: string;
+  type: "strategic" | "merge" | "json" | "create";
+  patch: string;
+}
+
 export interface Fix {
   description: string;
   yaml?: YamlChange;
-  /** A strategic-merge or JSON patch, as passed to `kubectl patch`. */
+  /** A strategic-merge or JSON patch, as passed to `kubectl patch`; only on proven fixes. */
   patch?: string;
+  /** The change the fix makes, which the engine applies to the view to prove it. */
+  change?: FixChange;
+  /**
+   * Set by the engine: true when it applied the change to the view, re-ran the rules, and the finding was gone
+   * with no new error or warning; the commands then run as printed. False: guidance, whose changing commands
+   * carry `<...>` placeholders or are commented out.
+   */
+  proven?: boolean;
+  /** What the proof found, in one sentence. */
+  proof?: string;
   commands: string[];
 }
 

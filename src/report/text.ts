@@ -92,7 +92,8 @@ function renderFinding(finding: Finding, options: RenderOptions, c: Colors, numb
     lines.push(...wrap(finding.cause, width, "     "));
   }
   if (finding.fix) {
-    lines.push(`   ${c.underline("Fix")}`);
+    const proof = finding.fix.proven === true ? c.green("proven: applied to the view and re-checked") : finding.fix.proven === false ? c.yellow(`guidance, not proven: ${finding.fix.proof ?? "check before running"}; fill in every <...>`) : "";
+    lines.push(`   ${c.underline("Fix")}${proof ? ` ${c.dim("·")} ${proof}` : ""}`);
     lines.push(...wrap(finding.fix.description, width, "     "));
     if (finding.fix.yaml) lines.push(...renderYamlChange(finding.fix.yaml, options, c));
     for (const command of finding.fix.commands) lines.push(`     ${c.cyan("$")} ${command}`);

@@ -101,7 +101,7 @@ export function testRule(rule: Rule, tables: { valid: RuleCase[]; invalid: Inval
           for (const pattern of expected.evidence ?? []) {
             expect(finding.evidence.some((e) => matches(e.text, pattern)), `evidence ${pattern} in ${JSON.stringify(finding.evidence.map((e) => e.text))}`).toBe(true);
           }
-          const fixText = finding.fix ? [finding.fix.description, finding.fix.yaml?.after ?? "", finding.fix.patch ?? "", ...finding.fix.commands].join("\n") : "";
+          const fixText = finding.fix ? [finding.fix.description, finding.fix.yaml?.after ?? "", finding.fix.patch ?? "", finding.fix.change?.patch ?? "", ...finding.fix.commands].join("\n") : "";
           for (const pattern of expected.fixIncludes ?? []) {
             expect(matches(fixText, pattern), `fix ${pattern} in ${fixText}`).toBe(true);
           }

@@ -13,18 +13,29 @@ import type { ClusterView } from "../../view/cluster-view.js";
  * Labels for a new subset: the version label of the pods behind the host when
  * there is one with that value, else `version: <subset>`.
  */
+/**
+ * The labels that select a subset's pods, read from the pods the host's Service selects: `version: v1`
+ * for subset `v1`, and also for `version-v1` or `catalog-v1`. When no pod carries such a label the
+ * labels are a marked placeholder: a guessed label would select no pod.
+ */
 function subsetLabels(view: ClusterView, host: string, subset: string): Record<string, string> {
   const entry = registryOf(view).entries(host)[0];
   if (entry?.selector) {
     const pods = selectInstances(workloadInstances(view, entry.namespace), entry.selector);
     for (const key of ["version", "app.kubernetes.io/version"]) {
-      const match = pods.find((pod) => pod.labels[key] === subset);
-      if (match) return { [key]: subset };
+      const exact = pods.find((pod) => pod.labels[key] === subset);
+      if (exact) return { [key]: subset };
     }
-    const versions = [...new Set(pods.map((pod) => pod.labels.version).filter((value): value is string => value !== undefined))];
-    if (versions.length > 0 && !versions.includes(subset)) return { version: subset };
+    const preferred = (key: string) => (key === "version" ? 0 : key === "app.kubernetes.io/version" ? 1 : key.includes("istio.io") ? 3 : 2);
+    for (const pod of pods) {
+      const labels = Object.entries(pod.labels).sort(([a], [b]) => preferred(a) - preferred(b));
+      for (const [key, value] of labels) {
+        if (key in entry.selector || key === "pod-template-hash" || value === "") continue;
+        if (subset === `${key}-${value}` || subset.endsWith(`-${value}`)) return { [key]: value };
+      }
+    }
   }
-  return { version: subset };
+  return { "<label key>": `<the label value the pods of subset ${subset} carry>` };
 }
 
 export const virtualServiceSubsetNotFound = defineRule({
@@ -104,10 +115,13 @@ export const virtualServiceSubsetNotFound = defineRule({
     function addSubsetFix(view: ClusterView, dr: KubeObject, fqdn: string, subset: string) {
       const subsets = arrayOf(recordOf(dr.spec)?.subsets);
       const added = [...subsets, { name: subset, labels: subsetLabels(view, fqdn, subset) }];
+      const namespace = namespaceOf(dr);
+      const patch = JSON.stringify({ spec: { subsets: added } });
       return {
         description: `Add subset "${subset}" to ${refOf(dr)}, with labels that select the pods of that version.`,
         yaml: { before: yamlOf({ spec: { host: recordOf(dr.spec)?.host, subsets } }), after: yamlOf({ spec: { host: recordOf(dr.spec)?.host, subsets: added } }), target: refOf(dr) },
-        commands: [kubectl("edit", dr), `kubectl get pods${namespaceOf(dr) ? ` -n ${namespaceOf(dr)}` : ""} -L version`],
+        change: { kind: "DestinationRule", ...(namespace ? { namespace } : {}), name: nameOf(dr), type: "merge" as const, patch },
+        commands: [`kubectl patch destinationrule ${nameOf(dr)}${namespace ? ` -n ${namespace}` : ""} --type merge -p '${patch}'`, `kubectl get pods${namespace ? ` -n ${namespace}` : ""} -L version`],
       };
     }
 
@@ -122,7 +136,8 @@ export const virtualServiceSubsetNotFound = defineRule({
       return {
         description: `Create a DestinationRule for ${host} with the subsets ${refOf(vs)} uses (${used.join(", ")}).`,
         yaml: { before: "", after: yamlOf(manifest), target: `DestinationRule ${namespaceOf(vs) ? `${namespaceOf(vs)}/` : ""}${nameOf({ kind: "DestinationRule", metadata: manifest.metadata })}` },
-        commands: ["kubectl apply -f destinationrule.yaml", `kubectl get pods${namespaceOf(vs) ? ` -n ${namespaceOf(vs)}` : ""} -L version`],
+        change: { kind: "DestinationRule", ...(namespaceOf(vs) ? { namespace: namespaceOf(vs) } : {}), name: String(manifest.metadata.name), type: "create" as const, patch: JSON.stringify(manifest) },
+        commands: ["kubectl apply -f destinationrule.yaml   # the YAML above", `kubectl get pods${namespaceOf(vs) ? ` -n ${namespaceOf(vs)}` : ""} -L version`],
       };
     }
   },

@@ -1,6 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { argv, shellScript } from "./lib/commands.js";
+import { defaultsToShell } from "./lib/images.js";
 import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { exitStatus, topLevelStatements } from "./lib/shell.js";
 import { containersOf, str, workloadsOf } from "./lib/workloads.js";
@@ -60,9 +61,13 @@ export const commandExitsImmediatelyRule = defineRule({
         } else if (command.length > 0) {
           statements = [[...command, ...args].join(" ")];
           field = [...ref.path, "command"];
+        } else if (args.length === 0 && defaultsToShell(ref.container.image) && ref.container.stdin !== true && ref.container.tty !== true) {
+          // No command: the image's default CMD is a shell, which exits 0 at once without stdin.
+          statements = ["exit 0"];
+          field = [...ref.path, "image"];
         } else continue;
         if (statements.length === 0 || !statements.every(isOneShot)) continue;
-        const shown = statements.join("; ");
+        const shown = script || command.length > 0 ? statements.join("; ") : `the default shell of ${String(ref.container.image)}`;
         findings.push(
           objectFinding(meta, view, workload.object, {
             field,
@@ -78,7 +83,7 @@ export const commandExitsImmediatelyRule = defineRule({
                   { current: ref.container, set: { [script.field]: (script.field === "command" ? command : args).map((part, i) => (i === script.index ? `${script.script.trim()}\nexec sleep infinity  # replace with the real long-running process` : part)) }, init: ref.init },
                   "End the script by exec-ing the long-running process (or move one-shot work to a Job).",
                 )
-              : { description: "Run the long-running process, or move one-shot work to a Job/CronJob.", commands: [] },
+              : containerChangeFix(view, workload, ref.name, { current: ref.container, set: { command: ["<the long-running program the image has>"] }, init: ref.init }, "Run the long-running process, or move one-shot work to a Job/CronJob."),
           }),
         );
       }

@@ -5,6 +5,7 @@ import type { ClusterView } from "../../view/cluster-view.js";
 import { keysOf } from "../../view/secrets.js";
 import type { JsonObject } from "../support/workload.js";
 import { absenceConfidence, closest, findNamed, namesIn } from "./lib/lookup.js";
+import { runtimeCreatorOf } from "./lib/runtime-creators.js";
 import { containerChangeFix, nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
 import { containersOf, isObject, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
 
@@ -182,6 +183,10 @@ export const configReferenceMissingRule = defineRule({
         const where = `${workload.kind} ${workload.name}${ref.container ? ` container ${ref.container}` : ""} (${ref.use})`;
         if (!target) {
           if (confidence[ref.kind] === "skip") continue;
+          // Created at run time by the same inputs (the ingress-nginx admission Job, Argo CD's redis init container,
+          // MetalLB's controller): silent when the creator names it, a note when it only may create it.
+          const creator = runtimeCreatorOf(view, ref.kind, workload.namespace, ref.name);
+          if (creator?.named) continue;
           const certain = confidence[ref.kind] === "certain";
           const suggestion = closest(ref.name, namesIn(view, ref.kind, workload.namespace));
           const description = suggestion
@@ -192,8 +197,8 @@ export const configReferenceMissingRule = defineRule({
               field: ref.namePath,
               container: ref.container,
               summary: `${ref.kind} "${ref.name}" used by ${where} does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-              cause: `The ${ref.kind} "${ref.name}" is not in the ${certain ? "inputs or the cluster" : "inputs"}. The kubelet will report \`${kubeletMessage(ref, workload.namespace, false)}\` and the container never starts.${certain ? "" : " (No cluster context was given: if the object is created another way, lint with --against-cluster or --snapshot to confirm.)"}`,
-              severity: certain ? "error" : "warning",
+              cause: `The ${ref.kind} "${ref.name}" is not in the ${certain ? "inputs or the cluster" : "inputs"}.${creator ? ` ${creator.by} may create it at run time; if it does not,` : ""} The kubelet will report \`${kubeletMessage(ref, workload.namespace, false)}\` and the container never starts.${certain ? "" : " (No cluster context was given: if the object is created another way, lint with --against-cluster or --snapshot to confirm.)"}`,
+              severity: creator ? "info" : certain ? "error" : "warning",
               confidence: certain ? 0.95 : suggestion ? 0.8 : 0.6,
               fix: suggestion ? fixFor(view, workload, ref, { name: suggestion }, description, [createCommand(ref, workload.namespace)]) : { description, commands: [createCommand(ref, workload.namespace)] },
               verify: verifyFor(ref, workload.namespace, workload),

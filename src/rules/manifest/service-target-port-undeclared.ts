@@ -1,4 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
+import { closest } from "./lib/lookup.js";
 import type { Finding } from "../../model/finding.js";
 import { portsOf } from "./lib/probes.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
@@ -34,7 +35,8 @@ export const serviceTargetPortUndeclaredRule = defineRule({
       const selector = serviceSelector(service);
       if (!selector || service.spec?.type === "ExternalName") continue;
       const targets = selectedBy(view, service.metadata.namespace, selector).filter((s) => s.workload);
-      objects(service.spec?.ports).forEach((port, index) => {
+      const servicePorts = objects(service.spec?.ports);
+      servicePorts.forEach((port, index) => {
         const target = port.targetPort ?? port.port;
         const field = ["spec", "ports", index, port.targetPort !== undefined ? "targetPort" : "port"];
         if (typeof target === "string" && !/^\d+$/.test(target) && !IANA_SVC_NAME.test(target)) {
@@ -54,15 +56,18 @@ export const serviceTargetPortUndeclaredRule = defineRule({
         const declared = containers.flatMap((c) => portsOf(c.container).map((p) => ({ ...p, container: c.name, owner: c.owner })));
         const protocol = str(port.protocol) ?? "TCP";
         let problem: string | undefined;
-        let severity: "error" | "warning" = "error";
+        let severity: "error" | "info" = "error";
         if (typeof target === "string" && !/^\d+$/.test(target)) {
           if (!declared.some((p) => p.name === target)) problem = `names port "${target}", which no container of ${targets.map((t) => `${t.kind} ${t.name}`).join(", ")} declares`;
         } else if (declared.length > 0 && !declared.some((p) => p.containerPort === Number(target) && p.protocol === protocol)) {
           problem = `targets ${protocol} port ${String(target)}, but the selected containers declare ${declared.map((p) => `${p.containerPort}/${p.protocol}${p.name ? ` (${p.name})` : ""}`).join(", ")}`;
-          severity = "warning";
+          // A numeric targetPort reaches the pod whether or not a containerPort declares it (istiod serves 15014, the
+          // OpenTelemetry collector 4318, undeclared): a note, not a failure.
+          severity = "info";
         }
         if (!problem) return;
-        const suggestion = declared.find((p) => p.protocol === protocol);
+        // Only a near miss of a declared name says which port was meant; another declared port may speak another protocol.
+        const suggestion = severity === "error" && typeof target === "string" ? declared.find((p) => p.protocol === protocol && p.name !== undefined && closest(target, [p.name]) !== undefined) : undefined;
         findings.push(
           objectFinding(meta, view, service, {
             field,
@@ -71,7 +76,11 @@ export const serviceTargetPortUndeclaredRule = defineRule({
             severity,
             confidence: severity === "error" ? 0.85 : 0.6,
             evidence: declared.slice(0, 4).map((p) => ({ source: "manifest", text: `${p.owner.kind} ${p.owner.name} container ${p.container} declares ${p.containerPort}/${p.protocol}${p.name ? ` name ${p.name}` : ""}` })),
-            fix: suggestion ? objectChangeFix(view, service, { spec: { ports: [port] } }, { spec: { ports: [{ ...port, targetPort: suggestion.name ?? suggestion.containerPort }] } }, `Target the declared port ${suggestion.name ?? suggestion.containerPort}.`) : undefined,
+            fix: suggestion
+              ? objectChangeFix(view, service, { spec: { ports: servicePorts } }, { spec: { ports: servicePorts.map((p) => (p === port ? { ...port, targetPort: suggestion.name ?? suggestion.containerPort } : p)) } }, `Target the declared port ${suggestion.name ?? suggestion.containerPort} (the name "${String(target)}" looks misspelt).`)
+              : severity === "error"
+                ? objectChangeFix(view, service, { spec: { ports: servicePorts } }, { spec: { ports: servicePorts.map((p) => (p === port ? { ...port, targetPort: "<the name or number of the container port the app serves this on>" } : p)) } }, "Target the container port the app serves this Service port on, or declare that port with this name in the container.")
+                : { description: "If the app listens on this port (undeclared ports are reachable), nothing to change; declaring it as a containerPort documents it.", commands: [] },
           }),
         );
       });

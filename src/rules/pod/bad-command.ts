@@ -1,4 +1,5 @@
 import type { Fix } from "../../model/finding.js";
+import { defaultsToShell } from "../manifest/lib/images.js";
 import { changeContainer } from "../support/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
 
@@ -15,6 +16,15 @@ function fix(context: FixContext): Fix {
       description: `The entrypoint script ${path} has Windows (CRLF) line endings, so its shebang names "/bin/sh\\r", which does not exist. Convert it to LF (sed -i 's/\\r$//' ${path || "entrypoint.sh"}; .gitattributes: *.sh eol=lf) and rebuild the image.`,
       commands: inspect,
     };
+  }
+  if (current?.command && current.command.length > 0 && defaultsToShell(current.image) && !current.args?.length) {
+    // Without the override this image runs its default shell, which exits 0 at once: that would trade a crash loop for another.
+    return changeContainer(
+      context,
+      { command: ["<the program to run, at the path the image has it>"] },
+      `The command ${JSON.stringify(current.command)} names a path that is not in the image. Set the path the image really has; removing the override would run the image's default shell, which exits at once under restartPolicy Always.`,
+      inspect,
+    );
   }
   if (current?.command && current.command.length > 0) {
     return changeContainer(

@@ -8,8 +8,9 @@ const DEFAULT_PORTS: Record<string, number> = { postgres: 5432, postgresql: 5432
 function target(context: FixContext): { host?: string; port?: number } {
   const { host, port } = context.d.cause.detail;
   const text = context.d.cause.match?.text ?? "";
-  const h = host ?? /(?:host|server) "?([\w.-]+)"?/.exec(text)?.[1];
-  let p = port ? Number(port) : undefined;
+  // libpq: `connection to server at "postgres" (10.96.151.170), port 5432 failed`; older: `could not connect to server ... host "db"`.
+  const h = host ?? /\b(?:host|server)(?: at)? "([\w.-]+)"/.exec(text)?.[1] ?? /\b(?:host|server)(?: at)? (?!at\b)([A-Za-z0-9][\w.-]*)/.exec(text)?.[1];
+  let p = port ? Number(port) : /\bport (\d{1,5})\b/.exec(text) ? Number(/\bport (\d{1,5})\b/.exec(text)![1]) : undefined;
   if (p === undefined && h) p = DEFAULT_PORTS[h.split(".")[0]!.replace(/-.*$/, "")];
   if (p === undefined) {
     const known = Object.entries(DEFAULT_PORTS).find(([name]) => text.toLowerCase().includes(name));

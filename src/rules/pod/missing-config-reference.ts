@@ -88,7 +88,17 @@ function fix(context: FixContext): Fix {
       if (found.kind === "ConfigMap" && e.configMapRef?.name === found.name) return { ...e, configMapRef: { ...e.configMapRef, name: found.instead } };
       return e;
     });
-    return changeContainer(context, { env: fixedEnv, ...(context.current?.envFrom ? { envFrom: fixedFrom } : {}) }, `${found.kind} "${found.name}" does not exist but "${found.instead}" does: fix the name`);
+    // The reference can sit in env, envFrom or a volume: change only what names the missing object, so the patch changes something.
+    const set: Record<string, unknown> = {};
+    if (JSON.stringify(fixedEnv) !== JSON.stringify(env)) set.env = fixedEnv;
+    if (JSON.stringify(fixedFrom) !== JSON.stringify(context.current?.envFrom ?? [])) set.envFrom = fixedFrom;
+    const volumes = (context.podSpec?.volumes ?? []) as Array<Record<string, any>>;
+    const fixedVolumes = volumes.map((volume) => renameVolumeSource(volume, found.kind, found.name, found.instead!));
+    const podSet = JSON.stringify(fixedVolumes) !== JSON.stringify(volumes) ? { volumes: fixedVolumes } : undefined;
+    if (Object.keys(set).length > 0 || podSet) {
+      return changeContainer(context, set, `${found.kind} "${found.name}" does not exist but "${found.instead}" does: fix the name`, [], podSet);
+    }
+    return commandsOnly(`${found.kind} "${found.name}" does not exist but "${found.instead}" does: change the reference to it`, [`kubectl get ${found.kind.toLowerCase()} ${found.instead}${names.ns}`]);
   }
   if (detail.subcause === "object-missing") {
     const create = found?.kind === "ConfigMap" || detail.kind === "ConfigMap"
@@ -115,6 +125,21 @@ function fix(context: FixContext): Fix {
     return changeContainer(context, { env }, `The app reads ${wanted} and it is not set: add it to the container's env (from a Secret with secretKeyRef if it is a credential)`);
   }
   return commandsOnly(`The app's setting "${wanted}" is not defined: add it to the app's configuration or as an environment variable (Spring maps ${wanted.toUpperCase().replace(/[.-]/g, "_")})`, [logsCommand(names)]);
+}
+
+/** A pod volume with its ConfigMap or Secret source (direct or projected) renamed from `from` to `to`. */
+function renameVolumeSource(volume: Record<string, any>, kind: "Secret" | "ConfigMap", from: string, to: string): Record<string, any> {
+  if (kind === "ConfigMap" && volume.configMap?.name === from) return { ...volume, configMap: { ...volume.configMap, name: to } };
+  if (kind === "Secret" && volume.secret?.secretName === from) return { ...volume, secret: { ...volume.secret, secretName: to } };
+  if (Array.isArray(volume.projected?.sources)) {
+    const sources = volume.projected.sources.map((source: Record<string, any>) => {
+      if (kind === "ConfigMap" && source.configMap?.name === from) return { ...source, configMap: { ...source.configMap, name: to } };
+      if (kind === "Secret" && source.secret?.name === from) return { ...source, secret: { ...source.secret, name: to } };
+      return source;
+    });
+    return { ...volume, projected: { ...volume.projected, sources } };
+  }
+  return volume;
 }
 
 export const missingConfigReference = podCauseRule({

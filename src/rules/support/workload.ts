@@ -1,4 +1,4 @@
-import type { Fix, YamlChange } from "../../model/finding.js";
+import type { Fix, FixChange, YamlChange } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { yamlText } from "./yaml-text.js";
@@ -119,29 +119,37 @@ export function containerFix(owner: TemplateOwner, containerName: string, change
   const listKey = change.init ? "initContainers" : "containers";
   const beforeContainer: JsonObject = { name: containerName };
   const afterContainer: JsonObject = { name: containerName };
+  // A field set to undefined is removed: the YAML leaves it out, the strategic-merge patch says `null`
+  // (a patch that merely omits it would leave it in place).
+  const removed: JsonObject = { name: containerName };
   for (const [key, value] of Object.entries(change.set)) {
     if (change.current[key] !== undefined) beforeContainer[key] = clone(change.current[key]);
     if (value !== undefined) afterContainer[key] = clone(value);
+    else if (change.current[key] !== undefined) removed[key] = null;
   }
   const beforeSpec: JsonObject = { [listKey]: [beforeContainer] };
   const afterSpec: JsonObject = { [listKey]: [afterContainer] };
+  const removedSpec: JsonObject = {};
   for (const [key, value] of Object.entries(change.podSet ?? {})) {
     if (change.podCurrent?.[key] !== undefined) beforeSpec[key] = clone(change.podCurrent[key]);
     if (value !== undefined) afterSpec[key] = clone(value);
+    else if (change.podCurrent?.[key] !== undefined) removedSpec[key] = null;
   }
-  return templateFix(owner, beforeSpec, afterSpec, description, extraCommands);
+  const patchSpec: JsonObject = { ...afterSpec, ...removedSpec, [listKey]: [{ ...afterContainer, ...removed }] };
+  return templateFix(owner, beforeSpec, afterSpec, description, extraCommands, patchSpec);
 }
 
 /** The same for any change of the pod spec: before/after YAML under the template path, patch and commands. */
-export function templateFix(owner: TemplateOwner, beforeSpec: JsonObject, afterSpec: JsonObject, description: string, extraCommands: string[] = []): Fix {
+export function templateFix(owner: TemplateOwner, beforeSpec: JsonObject, afterSpec: JsonObject, description: string, extraCommands: string[] = [], patchSpec: JsonObject = afterSpec): Fix {
   const wrap = (spec: JsonObject): JsonObject => nest(owner.kind === "Pod" ? ["spec"] : [...owner.templatePath, "spec"], spec);
   const yaml: YamlChange = {
     target: `${owner.kind} ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`,
     before: toYaml(wrap(beforeSpec)),
     after: toYaml(wrap(afterSpec)),
   };
-  const patch = JSON.stringify(wrap(afterSpec));
-  return { description, yaml, ...(owner.kind === "Job" || owner.kind === "Pod" ? {} : { patch }), commands: [...templateChangeCommands(owner, patch, "strategic"), ...extraCommands] };
+  const patch = JSON.stringify(wrap(patchSpec));
+  const change: FixChange = { kind: owner.kind, ...(owner.namespace ? { namespace: owner.namespace } : {}), name: owner.name, type: "strategic", patch };
+  return { description, yaml, ...(owner.kind === "Job" || owner.kind === "Pod" ? {} : { patch }), change, commands: [...templateChangeCommands(owner, patch, "strategic"), ...extraCommands] };
 }
 
 /**

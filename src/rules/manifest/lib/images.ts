@@ -60,3 +60,12 @@ export function isUnder(path: string, dir: string): boolean {
   const b = clean(dir);
   return a === b || a.startsWith(b === "/" ? "/" : `${b}/`);
 }
+
+/**
+ * Base OS images whose default CMD is an interactive shell (`/bin/sh`, `bash`): with no stdin or TTY the
+ * shell reads end-of-file and exits 0 at once.
+ */
+export function defaultsToShell(image: unknown): boolean {
+  if (typeof image !== "string" || image === "") return false;
+  return /(^|\/)(alpine|busybox|ubuntu|debian|centos|fedora|rockylinux|almalinux|amazonlinux|archlinux|opensuse\/leap)$/.test(repositoryOf(image));
+}

@@ -152,6 +152,7 @@ export function objectChangeFix(view: ClusterView, object: KubeObject, before: J
     description,
     yaml: { target: `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name ?? ""}`, before: toYaml(before), after: toYaml(after) },
     patch,
+    change: { kind: object.kind, ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}), name: object.metadata.name ?? "", type: "merge", patch },
     commands: [`kubectl patch ${object.kind.toLowerCase()} ${object.metadata.name ?? ""}${ns} --type merge -p '${patch}'`, ...extra],
   };
   return withApplyCommands(view, object, fix, extra);

@@ -1,0 +1,283 @@
+import type { Finding, Fix, FixChange } from "../model/finding.js";
+import type { KubeObject, LoadedObject } from "../model/kube.js";
+import { templateOwnerOf } from "../rules/support/workload.js";
+import { ClusterView } from "../view/cluster-view.js";
+import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from "./patch/strategic-merge.js";
+
+/**
+ * Every fix is proven before it is printed: its change is applied to the object in memory (as
+ * `kubectl patch` would apply it), the rules run again on the changed view, and the fix stays runnable
+ * only when the finding it answers is gone and no new error or warning appears. Otherwise it is
+ * guidance: the commands that change the cluster carry `<...>` placeholders or are commented out.
+ */
+
+export type RunRaw = (view: ClusterView) => Finding[];
+
+/** Distinct changes re-checked in one run: each costs two runs of the rules on the part of the view it touches. */
+const MAX_PROOFS = 400;
+
+export interface ProofFigures {
+  proven: number;
+  guidance: number;
+  dropped: number;
+}
+
+/** Commands that change the cluster; `--dry-run` ones only ask the API server. */
+const CHANGING = /\b(?:kubectl|oc)\s+(?:patch|apply|create|delete|replace|set|scale|label|annotate|edit|cordon|uncordon|drain|taint|autoscale|rollout\s+(?:undo|restart)|expose)\b|\bistioctl\s+(?:install|uninstall|upgrade|x\s+revision\s+tag)\b|\bhelm\s+(?:install|upgrade|uninstall|rollback)\b/;
+const PLACEHOLDER = /<[^<>\n]+>/;
+const PATCH_COMMAND = /\bkubectl\s+patch\s+(\S+?)(?:\/|\s+)([a-z0-9][a-z0-9.-]*)((?:\s+(?:-n|--namespace)[ =]\S+)?)(?:\s+--type[ =](strategic|merge|json))?\s+(?:-p|--patch)[ =]'([^']*)'/;
+
+/** kubectl resource names and short names of the kinds fixes patch. */
+const RESOURCE_KINDS: Record<string, string> = {
+  deployment: "Deployment", deployments: "Deployment", deploy: "Deployment",
+  statefulset: "StatefulSet", sts: "StatefulSet", daemonset: "DaemonSet", ds: "DaemonSet",
+  replicaset: "ReplicaSet", rs: "ReplicaSet", job: "Job", cronjob: "CronJob", cj: "CronJob",
+  pod: "Pod", po: "Pod", service: "Service", svc: "Service", serviceaccount: "ServiceAccount", sa: "ServiceAccount",
+  configmap: "ConfigMap", cm: "ConfigMap", secret: "Secret", persistentvolumeclaim: "PersistentVolumeClaim", pvc: "PersistentVolumeClaim",
+  ingress: "Ingress", ing: "Ingress", networkpolicy: "NetworkPolicy", netpol: "NetworkPolicy", namespace: "Namespace", ns: "Namespace",
+  virtualservice: "VirtualService", vs: "VirtualService", destinationrule: "DestinationRule", dr: "DestinationRule",
+  gateway: "Gateway", gw: "Gateway", serviceentry: "ServiceEntry", se: "ServiceEntry", sidecar: "Sidecar",
+  peerauthentication: "PeerAuthentication", pa: "PeerAuthentication", authorizationpolicy: "AuthorizationPolicy", ap: "AuthorizationPolicy",
+  envoyfilter: "EnvoyFilter", horizontalpodautoscaler: "HorizontalPodAutoscaler", hpa: "HorizontalPodAutoscaler",
+  poddisruptionbudget: "PodDisruptionBudget", pdb: "PodDisruptionBudget",
+};
+
+/** The changes a fix makes: the `kubectl patch` commands it prints (exactly what would be sent), else its declared change. */
+export function changesOf(fix: Fix): FixChange[] {
+  const printed: FixChange[] = [];
+  for (const command of fix.commands) {
+    const match = PATCH_COMMAND.exec(command);
+    if (!match) continue;
+    const kind = RESOURCE_KINDS[match[1]!.toLowerCase()] ?? match[1]!;
+    const namespace = /(?:-n|--namespace)[ =](\S+)/.exec(match[3] ?? "")?.[1];
+    printed.push({ kind, ...(namespace ? { namespace } : {}), name: match[2]!, type: (match[4] as FixChange["type"] | undefined) ?? "strategic", patch: match[5]! });
+  }
+  if (printed.length > 0) return printed;
+  return fix.change ? [fix.change] : [];
+}
+
+export function applyChange(object: KubeObject, change: FixChange): KubeObject {
+  let patch: Json;
+  try {
+    patch = JSON.parse(change.patch) as Json;
+  } catch {
+    throw new PatchError("the patch is not valid JSON");
+  }
+  const original = object as unknown as Json;
+  const apiVersion = object.apiVersion ?? "";
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  const isCustom = group.includes(".") && !group.endsWith(".k8s.io");
+  if (change.type === "strategic" && isCustom) throw new PatchError(`a strategic merge patch is not supported for ${object.kind} (a custom resource); kubectl needs --type merge or json`);
+  if (change.type === "create") throw new PatchError("a new object is not a patch");
+  const result = change.type === "json" ? jsonPatch(original, patch) : change.type === "merge" ? mergePatch(original, patch) : strategicMerge(original, patch);
+  return result as unknown as KubeObject;
+}
+
+function findingKey(finding: Finding): string {
+  const r = finding.resource;
+  return `${finding.rule}|${r.kind}|${r.namespace ?? ""}|${r.name}|${r.container ?? ""}`;
+}
+
+function objectLabel(change: FixChange): string {
+  return `${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`;
+}
+
+const WORKLOAD_KINDS = new Set(["Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]);
+
+/**
+ * The part of the view a change can affect: the changed objects, the pods and ReplicaSets they own, and
+ * every other object of their namespace but other workloads (Services, config, policies, Istio config),
+ * with cluster-scoped objects and the mesh root namespace. When a non-workload object changes (a
+ * Service, a DestinationRule), the namespace's workloads and pods stay: its selectors reach them.
+ * Before and after are measured on the same part, so a proof costs what the change touches.
+ */
+function focusedView(view: ClusterView, changes: readonly FixChange[], objects: readonly LoadedObject[]): ClusterView {
+  const namespace = changes[0]!.namespace;
+  const targets = new Set(changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`));
+  const workloadsOnly = changes.every((change) => WORKLOAD_KINDS.has(change.kind));
+  const near = (ns: string | undefined) => ns === undefined || ns === namespace || ns === "istio-system";
+  const keep = (object: KubeObject) => {
+    if (!near(object.metadata.namespace)) return false;
+    if (!WORKLOAD_KINDS.has(object.kind) || !workloadsOnly) return true;
+    if (object.metadata.namespace !== namespace) return object.metadata.namespace === "istio-system";
+    if (targets.has(`${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`)) return true;
+    if (object.kind === "Pod") {
+      const owner = templateOwnerOf(view, object);
+      return targets.has(`${owner.kind}/${owner.namespace ?? ""}/${owner.name}`);
+    }
+    return view.ownerChain(object).some((owner) => targets.has(`${owner.kind}/${owner.metadata.namespace ?? ""}/${owner.metadata.name ?? ""}`));
+  };
+  const kept = objects.filter((loaded) => keep(loaded.object));
+  const names = new Set(kept.map((loaded) => `${loaded.object.kind}/${loaded.object.metadata.namespace ?? ""}/${loaded.object.metadata.name ?? ""}`));
+  const pods = new Set(kept.filter((loaded) => loaded.object.kind === "Pod").map((loaded) => `${loaded.object.metadata.namespace ?? ""}/${loaded.object.metadata.name ?? ""}`));
+  return new ClusterView({
+    options: { mode: view.mode, now: view.now, ...(view.namespaces ? { namespaces: [...view.namespaces] } : {}), clusters: view.clusters },
+    objects: kept,
+    events: view.events.filter((event) => names.has(`${event.involved.kind}/${event.involved.namespace ?? ""}/${event.involved.name}`) || (!WORKLOAD_KINDS.has(event.involved.kind) && near(event.involved.namespace))),
+    logs: view.logs.filter((stream) => pods.has(`${stream.namespace ?? ""}/${stream.pod ?? ""}`)),
+    envoy: view.envoy,
+    ...(view.meshConfig ? { meshConfig: view.meshConfig } : {}),
+    ...(view.meshNetworks ? { meshNetworks: view.meshNetworks } : {}),
+    ...(view.meshNetworksSource ? { meshNetworksSource: view.meshNetworksSource } : {}),
+    inputs: view.inputs,
+  });
+}
+
+/**
+ * The objects after the change. Observed pods of a changed workload get the same change on their spec
+ * (the part of the patch under the pod template), so what admission added to them (an injected sidecar,
+ * token volumes) stays; their observed status stays too: a rule reading that status against the new
+ * spec still sees what happened.
+ */
+function changedObjects(view: ClusterView, replaced: Map<KubeObject, KubeObject>, changes: readonly FixChange[]): LoadedObject[] {
+  const changed = new Map<string, FixChange[]>();
+  for (const change of changes) {
+    const key = `${change.kind}/${change.namespace ?? ""}/${change.name}`;
+    changed.set(key, [...(changed.get(key) ?? []), change]);
+  }
+  return view.objects.map((loaded) => {
+    const direct = replaced.get(loaded.object);
+    if (direct) return { ...loaded, object: direct };
+    if (loaded.object.kind !== "Pod" || view.mode === "lint" || !loaded.object.metadata.ownerReferences?.length) return loaded;
+    const owner = templateOwnerOf(view, loaded.object);
+    const ownerChanges = changed.get(`${owner.kind}/${owner.namespace ?? ""}/${owner.name}`);
+    if (!ownerChanges) return loaded;
+    let pod: KubeObject = loaded.object;
+    for (const change of ownerChanges) {
+      const podChange = underTemplate(change, owner.templatePath);
+      if (!podChange) continue;
+      try {
+        pod = applyChange(pod, podChange);
+      } catch {
+        return loaded;
+      }
+    }
+    return { ...loaded, object: pod };
+  });
+}
+
+/** The part of a workload patch that changes its pod template, as a patch of the pod itself. */
+function underTemplate(change: FixChange, templatePath: readonly string[]): FixChange | undefined {
+  let patch: unknown;
+  try {
+    patch = JSON.parse(change.patch);
+  } catch {
+    return undefined;
+  }
+  if (change.type === "json") {
+    const prefix = `/${templatePath.join("/")}/`;
+    const operations = (Array.isArray(patch) ? patch : []).filter((op) => typeof op?.path === "string" && op.path.startsWith(prefix));
+    if (operations.length === 0) return undefined;
+    return { ...change, kind: "Pod", patch: JSON.stringify(operations.map((op) => ({ ...op, path: `/${op.path.slice(prefix.length)}`, ...(typeof op.from === "string" && op.from.startsWith(prefix) ? { from: `/${op.from.slice(prefix.length)}` } : {}) }))) };
+  }
+  let node: any = patch;
+  for (const key of templatePath) node = node?.[key];
+  if (!node || typeof node !== "object") return undefined;
+  const { spec, metadata } = node as { spec?: unknown; metadata?: unknown };
+  return { ...change, kind: "Pod", patch: JSON.stringify({ ...(spec ? { spec } : {}), ...(metadata ? { metadata } : {}) }) };
+}
+
+type Verdict = { proven: true; proof: string } | { proven: false; dropped: boolean; proof: string };
+
+export class FixProver {
+  private proofs = 0;
+  private readonly verdicts = new Map<string, Verdict>();
+  readonly figures: ProofFigures = { proven: 0, guidance: 0, dropped: 0 };
+
+  constructor(
+    private readonly view: ClusterView,
+    private readonly runRaw: RunRaw,
+  ) {}
+
+  prove(finding: Finding): Finding {
+    const fix = finding.fix;
+    if (!fix) return finding;
+    const changes = changesOf(fix);
+    const verdict = this.verdictFor(finding, changes);
+    if (verdict.proven) {
+      this.figures.proven++;
+      return { ...finding, fix: { ...fix, proven: true, proof: verdict.proof } };
+    }
+    if (verdict.dropped) this.figures.dropped++;
+    else this.figures.guidance++;
+    return { ...finding, fix: asGuidance(fix, verdict) };
+  }
+
+  private verdictFor(finding: Finding, changes: FixChange[]): Verdict {
+    if (changes.length === 0) {
+      const changing = finding.fix!.commands.some((command) => CHANGING.test(command) && !/--dry-run/.test(command));
+      return { proven: false, dropped: false, proof: changing ? "ktriage cannot apply these commands to the view, so they are not proven" : "no change to apply: the steps are checks and guidance" };
+    }
+    const placeholders = changes.flatMap((change) => change.patch.match(new RegExp(PLACEHOLDER.source, "g")) ?? []);
+    if (placeholders.length > 0) return { proven: false, dropped: false, proof: `needs values the evidence does not show: ${[...new Set(placeholders)].join(", ")}` };
+    const key = `${findingKey(finding)}#${JSON.stringify(changes)}`;
+    let verdict = this.verdicts.get(key);
+    if (!verdict) this.verdicts.set(key, (verdict = this.check(finding, changes)));
+    return verdict;
+  }
+
+  private check(finding: Finding, changes: FixChange[]): Verdict {
+    const replaced = new Map<KubeObject, KubeObject>();
+    const created: LoadedObject[] = [];
+    for (const change of changes) {
+      if (change.type === "create") {
+        if (this.view.get(change.kind, change.namespace, change.name)) return { proven: false, dropped: true, proof: `${objectLabel(change)} exists already` };
+        try {
+          created.push({ object: JSON.parse(change.patch) as KubeObject, origin: { file: "fix" } });
+        } catch {
+          return { proven: false, dropped: true, proof: "the new object is not valid JSON" };
+        }
+        continue;
+      }
+      const target = this.view.get(change.kind, change.namespace, change.name);
+      if (!target) return { proven: false, dropped: false, proof: `${objectLabel(change)} is not in the inputs, so the change could not be checked` };
+      let after: KubeObject;
+      try {
+        after = applyChange(replaced.get(target) ?? target, change);
+      } catch (error) {
+        return { proven: false, dropped: true, proof: `the patch cannot be applied to ${objectLabel(change)}: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      if (JSON.stringify(after) === JSON.stringify(replaced.get(target) ?? target)) {
+        return { proven: false, dropped: true, proof: `the patch changes nothing in ${objectLabel(change)} (kubectl patch would leave it as it is)` };
+      }
+      replaced.set(target, after);
+    }
+    if (this.proofs >= MAX_PROOFS) return { proven: false, dropped: false, proof: `not re-checked: ktriage proves at most ${MAX_PROOFS} distinct changes in one run; narrow the inputs (-n, a smaller PATH) to prove this one` };
+    this.proofs++;
+    const before = this.runRaw(focusedView(this.view, changes, this.view.objects));
+    const answered = findingKey(finding);
+    if (!before.some((other) => findingKey(other) === answered)) return { proven: false, dropped: false, proof: "this finding depends on more of the inputs than the change touches, so it was not re-checked" };
+    const after = this.runRaw(focusedView(this.view, changes, [...changedObjects(this.view, replaced, changes), ...created]));
+    const stillThere = after.some((other) => findingKey(other) === answered);
+    const known = new Set(before.map(findingKey));
+    const fresh = after.filter((other) => other.severity !== "info" && !known.has(findingKey(other)));
+    if (fresh.length > 0) {
+      const list = fresh.slice(0, 3).map((other) => `${other.rule} (${other.severity}): ${other.summary}`).join("; ");
+      return { proven: false, dropped: true, proof: `applied to the view, the change brings a new problem: ${list}` };
+    }
+    if (stillThere) return { proven: false, dropped: false, proof: "applied to the view, the change does not make this finding go away; check the cause before changing anything" };
+    return { proven: true, proof: `applied to ${changes.map(objectLabel).join(", ")} in the view and re-checked: this finding is gone and no new error or warning appears` };
+  }
+
+}
+
+/**
+ * An unproven fix: the YAML stays as the template of the change; commands that would change the
+ * cluster no longer run as printed (their patch becomes a placeholder, other changing commands are
+ * commented out); read-only commands stay.
+ */
+function asGuidance(fix: Fix, verdict: { dropped: boolean; proof: string }): Fix {
+  const commands = fix.commands.map((command) => {
+    if (!CHANGING.test(command) || /--dry-run/.test(command)) return command;
+    const payload = /(?:-p|--patch)[ =]'([^']*)'/.exec(command)?.[1];
+    const patched = command.replace(/((?:-p|--patch)[ =])'[^']*'/, "$1'<the change shown above, once checked>'");
+    if (patched !== command && !verdict.dropped) return PLACEHOLDER.test(payload ?? "") ? patched : `${patched}   # proposed, not proven: ${payload}`;
+    return command.startsWith("#") ? command : `# ${command}   <not proven: check first>`;
+  });
+  const { patch: _patch, ...rest } = fix;
+  if (verdict.dropped) {
+    const { yaml: _yaml, ...withoutYaml } = rest;
+    return { ...withoutYaml, commands, proven: false, proof: verdict.proof };
+  }
+  return { ...rest, commands, proven: false, proof: verdict.proof };
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { runRules } from "../../src/engine/engine.js";
+import { applyChange, changesOf } from "../../src/engine/fix-proof.js";
+import { jsonPatch, mergePatch, strategicMerge } from "../../src/engine/patch/strategic-merge.js";
+import type { Finding } from "../../src/model/finding.js";
+import type { KubeObject } from "../../src/model/kube.js";
+import { allRules } from "../../src/rules/index.js";
+import { expectSafe } from "./expect-safe.js";
+import { buildView } from "../helpers/rule-tester.js";
+import { crashLoop, deployment, list, pod } from "../rules/pod/fixtures.js";
+import { commandOnAlpine, commandOverridesEntrypoint, missingConfigMapVolume } from "./issue-examples.js";
+
+const template = (containers: unknown[], extra: Record<string, unknown> = {}) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api", generation: 1 }, spec: { template: { spec: { containers, ...extra } } } });
+const patchOf = (spec: unknown) => ({ spec: { template: { spec } } });
+
+describe("strategic merge, as kubectl patch --type strategic applies it", () => {
+  const original = template([{ name: "app", image: "api:1", command: ["/app"], env: [{ name: "A", value: "1" }], ports: [{ containerPort: 8080, name: "http" }], volumeMounts: [{ name: "cfg", mountPath: "/etc/app" }] }], { volumes: [{ name: "cfg", configMap: { name: "a" } }, { name: "tmp", emptyDir: {} }] });
+
+  it("an empty env list and a bare container name change nothing (the two patches that left generation at 1)", () => {
+    expect(strategicMerge(original, patchOf({ containers: [{ name: "app", env: [] }] }))).toEqual(original);
+    expect(strategicMerge(original, patchOf({ containers: [{ name: "app" }] }))).toEqual(original);
+  });
+
+  it("null removes a field; $patch: delete removes a list element by its merge key", () => {
+    const removed = strategicMerge(original, patchOf({ containers: [{ name: "app", command: null }] })) as any;
+    expect(removed.spec.template.spec.containers[0].command).toBeUndefined();
+    expect(removed.spec.template.spec.containers[0].image).toBe("api:1");
+    const deleted = strategicMerge(original, patchOf({ volumes: [{ name: "tmp", $patch: "delete" }] })) as any;
+    expect(deleted.spec.template.spec.volumes).toEqual([{ name: "cfg", configMap: { name: "a" } }]);
+  });
+
+  it("merges containers and volumes by name, env by name, ports by containerPort, mounts by mountPath; replaces command", () => {
+    const merged = strategicMerge(original, patchOf({ volumes: [{ name: "cfg", configMap: { name: "b" } }], containers: [{ name: "app", command: ["/bin/app"], env: [{ name: "B", value: "2" }], ports: [{ containerPort: 8080, protocol: "TCP" }], volumeMounts: [{ mountPath: "/etc/app", readOnly: true }] }] })) as any;
+    const container = merged.spec.template.spec.containers[0];
+    expect(merged.spec.template.spec.volumes).toEqual([{ name: "cfg", configMap: { name: "b" } }, { name: "tmp", emptyDir: {} }]);
+    expect(container.command).toEqual(["/bin/app"]);
+    expect(container.env).toEqual([{ name: "A", value: "1" }, { name: "B", value: "2" }]);
+    expect(container.ports).toEqual([{ containerPort: 8080, name: "http", protocol: "TCP" }]);
+    expect(container.volumeMounts).toEqual([{ name: "cfg", mountPath: "/etc/app", readOnly: true }]);
+  });
+
+  it("merge patch replaces lists; JSON patch removes what a merge cannot", () => {
+    expect((mergePatch({ spec: { ports: [{ port: 80 }, { port: 443 }] } }, { spec: { ports: [{ port: 80 }] } }) as any).spec.ports).toEqual([{ port: 80 }]);
+    const removed = jsonPatch(original, [{ op: "remove", path: "/spec/template/spec/containers/0/command" }]) as any;
+    expect(removed.spec.template.spec.containers[0].command).toBeUndefined();
+    expect(() => jsonPatch(original, [{ op: "remove", path: "/spec/template/spec/containers/0/args" }])).toThrow(/does not exist/);
+  });
+});
+
+function diagnose(text: string): Finding[] {
+  return runRules(allRules, buildView({ name: "case", files: { "case.json": text }, now: "2025-06-02T10:15:00Z" }), { scope: "diagnose" }).findings;
+}
+
+function patchedDeployment(text: string, finding: Finding): KubeObject {
+  const view = buildView({ name: "case", files: { "case.json": text } });
+  const change = finding.fix!.change;
+  expect(change!.kind).toBe("Deployment");
+  return applyChange(view.get("Deployment", change!.namespace, change!.name)!, change!);
+}
+
+describe("the examples of the issue", () => {
+  it("a volume naming a missing ConfigMap: the fix renames the volume's ConfigMap, not env: []", () => {
+    const finding = diagnose(missingConfigMapVolume).find((f) => f.rule === "pod/missing-config-reference")!;
+    expect(finding.fix!.change!.patch).not.toContain('"env":[]');
+    const after = patchedDeployment(missingConfigMapVolume, finding);
+    expect(after.spec.template.spec.volumes).toEqual([{ name: "cfg", configMap: { name: "app-config" } }]);
+    expect(after.spec.template.spec.containers[0].env).toEqual([{ name: "LOG_LEVEL", value: "info" }]);
+  });
+
+  it("a command overriding a working ENTRYPOINT: the patch removes command (null), so it changes the Deployment", () => {
+    const finding = diagnose(commandOverridesEntrypoint).find((f) => f.rule === "pod/bad-command")!;
+    expect(finding.fix!.change!.patch).toContain('"command":null');
+    expect(patchedDeployment(commandOverridesEntrypoint, finding).spec.template.spec.containers[0].command).toBeUndefined();
+  });
+
+  it("alpine's crash sample: no fix removes the command (the default shell exits 0 and loops); it is guidance", () => {
+    const finding = diagnose(commandOnAlpine).find((f) => f.rule === "pod/bad-command")!;
+    expect(finding.fix!.proven).toBe(false);
+    expect(finding.fix!.change?.patch ?? "").not.toContain('"command":null');
+    expect(finding.fix!.commands.join("\n")).toMatch(/<[^>]+>/);
+  });
+
+  it("removing the command of an alpine container is caught by the proof as a new problem", () => {
+    const view = buildView({ name: "case", files: { "case.json": commandOnAlpine }, mode: "lint" });
+    const result = runRules(allRules, view, { scope: "lint" });
+    // Lint of the same Deployment without its command: command-exits-immediately must fire, which is what drops such a fix.
+    const without = buildView({ name: "case", files: { "case.json": commandOnAlpine.replace(/,\s*"command":\s*\[\s*"\/bin\/not-exist"\s*\]/g, "") }, mode: "lint" });
+    expect(runRules(allRules, without, { scope: "lint" }).findings.some((f) => f.rule === "manifest/command-exits-immediately" && f.resource.kind === "Deployment")).toBe(true);
+    expect(result.findings.some((f) => f.rule === "manifest/command-exits-immediately" && f.resource.kind === "Deployment")).toBe(false);
+  });
+
+  it('a dependency error "connection to server at \\"postgres\\"" waits for host postgres, never "at"', () => {
+    const text = list(pod({ owner: "Deployment/orders-sync", containers: [{ status: crashLoop({ exitCode: 1 }) }] }), deployment("orders-sync", [{}]));
+    const view = buildView({ name: "case", files: { "case.json": text }, now: "2025-06-02T10:15:00Z", logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "app", previous: true, text: 'psycopg2.OperationalError: connection to server at "postgres" (10.96.151.170), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\n' }] });
+    const finding = runRules(allRules, view, { scope: "diagnose" }).findings.find((f) => f.rule === "pod/dependency-unavailable")!;
+    const fixText = JSON.stringify(finding.fix);
+    expect(fixText).toContain("nc -z -w 2 postgres 5432");
+    expect(fixText).not.toMatch(/nc -z -w 2 at\b/);
+  });
+
+  it("every unproven fix is guidance: changing commands carry a placeholder or are commented out", () => {
+    for (const text of [missingConfigMapVolume, commandOverridesEntrypoint, commandOnAlpine]) {
+      for (const finding of diagnose(text)) expectSafe(finding);
+    }
+  });
+});
+
