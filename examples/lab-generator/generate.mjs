@@ -2273,6 +2273,46 @@ rootCaConfigMaps("kube-system");
   lab.file("envoy/proxy-status.txt", `${text}\n`);
 }
 
+// 001 §5: a rollout that stalls: revision 2 changed the command, its pod never starts, revision 1 still serves.
+namespace("lab-rollout");
+rootCaConfigMaps("lab-rollout");
+{
+  const message = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "/app/checkout-apj": stat /app/checkout-apj: no such file or directory: unknown';
+  const crash = crashLooping({ container: "api", image: "ghcr.io/acme/checkout-api:3.5.0", firstStart: "10:31:20", runSeconds: 0, startError: true, message });
+  const containerFor = (image, command) => ({ command, image, name: "api", ports: [{ containerPort: 8080, name: "http" }], resources: { limits: { memory: "256Mi" }, requests: { cpu: "100m", memory: "128Mi" } } });
+  const rollout = lab.deployment({
+    namespace: "lab-rollout",
+    name: "checkout-api",
+    created: "2025-05-30T14:00:00Z",
+    replicas: 2,
+    strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" },
+    progressing: condition("Progressing", "False", t("10:41:18"), "ProgressDeadlineExceeded", 'ReplicaSet "checkout-api-REPLACE" has timed out progressing.'),
+    revisions: [
+      {
+        revision: 1,
+        created: "2025-05-30T14:00:00Z",
+        template: { spec: { containers: [containerFor("ghcr.io/acme/checkout-api:3.4.1", ["/app/checkout-api"])] } },
+        pods: [
+          { key: "1", node: "lab-worker", created: "2025-05-30T14:00:00Z" },
+          { key: "2", node: "lab-worker2", created: "2025-05-30T14:00:01Z" },
+        ],
+      },
+      {
+        revision: 2,
+        created: "10:31:16",
+        template: { spec: { containers: [containerFor("ghcr.io/acme/checkout-api:3.5.0", ["/app/checkout-apj"])] } },
+        pods: [{ key: "new", node: "lab-worker", created: "10:31:16", statuses: { api: crashStatus(crash) }, events: crash.events }],
+      },
+    ],
+  });
+  const newPod = rollout.pods.at(-1);
+  finishCrashLoop(newPod, "api", crash.loop);
+  lab.event(rollout.deployment, { reason: "ScalingReplicaSet", message: `Scaled up replica set ${rollout.replicaSets.at(-1).metadata.name} from 0 to 1`, first: "10:31:16", component: "deployment-controller" });
+  for (const pod of rollout.pods.slice(0, 2)) healthy("Pod", "lab-rollout", pod.metadata.name);
+  expect("rollout-stalled-old-serving", "Deployment", "lab-rollout", "checkout-api", "", "rollout-stalled", "001 §5 (rollout status, rollout undo)");
+  expect("rollout-new-command-typo", "Pod", "lab-rollout", newPod.metadata.name, "api", "bad-command", "001 §4.1");
+}
+
 // ============================================================== fix-ups and output
 
 // Deployment Progressing messages name their ReplicaSet.

@@ -29,6 +29,7 @@ const CAUSE_WORDS: Record<Category, string> = {
   "image-pull-failure": "image cannot be pulled",
   "exits-zero-under-always": "exits 0 under Always",
   "job-backoff-limit": "Job failed (backoffLimit)",
+  "rollout-stalled": "rollout stalled",
   unschedulable: "Pending: no node fits",
   evicted: "evicted",
   "quota-exceeded": "quota rejects pods",

@@ -26,6 +26,7 @@ export const CATEGORIES = {
   "image-pull-failure": "ErrImagePull / ImagePullBackOff / InvalidImageName",
   "exits-zero-under-always": "the process exits 0 under restartPolicy Always, so it crash-loops",
   "job-backoff-limit": "a Job's pods keep failing until backoffLimit is reached",
+  "rollout-stalled": "a Deployment rollout exceeded progressDeadlineSeconds: the new ReplicaSet never became available while the old one still serves",
   unschedulable: "Pending: insufficient resources, selectors, affinity, taints, unbound PVC",
   evicted: "the pod was evicted for node pressure",
   "quota-exceeded": "a ResourceQuota or LimitRange rejects the pods",

@@ -25,6 +25,7 @@ import { oomKilled } from "./oom-killed.js";
 import { portInUse } from "./port-in-use.js";
 import { quotaExceeded } from "./quota-exceeded.js";
 import { readOnlyFilesystem } from "./read-only-filesystem.js";
+import { rolloutStalled } from "./rollout-stalled.js";
 import { readinessProbeFailure } from "./readiness-probe-failure.js";
 import { sidecarDependency } from "./sidecar-dependency.js";
 import { storageUnavailable } from "./storage-unavailable.js";
@@ -33,6 +34,7 @@ import { unschedulable } from "./unschedulable.js";
 
 /** Every pod rule, in the order they are documented. */
 export const podRules: Rule[] = [
+  rolloutStalled,
   oomKilled,
   badCommand,
   imagePullFailure,
