@@ -1,5 +1,5 @@
 import type { LogStream } from "../model/inputs.js";
-import { LOG_SIGNATURES, type LogSignature } from "./catalog.js";
+import { CAUSE_SIGNATURES, type LogSignature } from "./catalog.js";
 
 /** One signature found on one log line. */
 export interface LogMatch {
@@ -93,7 +93,7 @@ function trieSource(words: readonly string[]): string {
   return emit(root);
 }
 
-const DEFAULT = compile(LOG_SIGNATURES);
+const DEFAULT = compile(CAUSE_SIGNATURES);
 
 /**
  * Scans one log line against the catalog: a cheap anchor check first, then

@@ -9,6 +9,7 @@ import { addMeshConfigFromObjects, meshTextLocator, parseMeshConfigText } from "
 import { envoyPathInfo, logPathInfo, SNAPSHOT_MANIFEST, type SnapshotManifest } from "./snapshot-layout.js";
 import { parseDescribePod } from "./text/describe-pod.js";
 import { parseEventsTable } from "./text/events-table.js";
+import { readPastedText, type IntakeHint } from "./text/intake.js";
 
 /** Files larger than this are not read whole; Envoy dumps and access logs above it are streamed by their own readers. */
 const MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024;
@@ -21,6 +22,8 @@ export interface LoadOptions {
   logTarget?: { namespace?: string; pod?: string; container?: string; previous?: boolean };
   /** Read from stdin when a path is `-`. */
   readStdin?: () => string;
+  /** Inputs pasted by a person (`pod -f`, `--logs`, `--events`): YAML without `kind` is read as the part of a Pod it is. */
+  pasted?: boolean;
   /** Told the total size of the files about to be read (stdin not counted), before any is read. */
   onListed?: (bytes: number) => void;
 }
@@ -200,20 +203,24 @@ export function loadText(text: string, file: string, relativePath: string, build
   switch (kind) {
     case "kube": {
       const parsed = parseKubeDocuments(text, file);
+      if (options.pasted && parsed.objects.length === 0) {
+        addPasted(text, file, builder, { expect: "any" });
+        return;
+      }
       for (const problem of parsed.problems) builder.addProblem(problem.origin, problem.message);
       for (const { object, origin: objectOrigin, locate } of parsed.objects) builder.addObject(object, objectOrigin, locate);
       addMeshConfigFromObjects(parsed.objects.map((p) => p.object), file, builder);
       return;
     }
-    case "describe-pod": {
-      const parsed = parseDescribePod(text, origin);
-      builder.addObject(parsed.pod, origin);
-      parsed.events.forEach((event) => builder.addEvent(event));
-      parsed.problems.forEach((problem) => builder.addProblem(problem.origin, problem.message));
+    case "describe-pod":
+      addPasted(text, file, builder, { expect: "any" });
       return;
-    }
     case "events-table": {
       const parsed = parseEventsTable(text, origin);
+      if (parsed.events.length === 0) {
+        addPasted(text, file, builder, { expect: "events" });
+        return;
+      }
       parsed.events.forEach((event) => builder.addEvent(event));
       parsed.problems.forEach((problem) => builder.addProblem(problem.origin, problem.message));
       return;
@@ -229,18 +236,21 @@ export function loadText(text: string, file: string, relativePath: string, build
       return;
     case "log": {
       const target = options.logTarget ?? {};
-      builder.addLog({
-        namespace: target.namespace,
-        pod: target.pod,
-        container: target.container,
-        previous: target.previous ?? false,
-        origin,
-        firstLine: 1,
-        lines: splitLines(text),
-      });
+      addPasted(text, file, builder, { expect: options.forceKind === "log" ? "log" : "any", previous: target.previous ?? false, target });
       return;
     }
   }
+}
+
+/** Pasted text of any shape, read by content (see text/intake.ts). */
+function addPasted(text: string, file: string, builder: ViewBuilder, hint: IntakeHint): void {
+  const read = readPastedText(text, file, hint);
+  if (read.pod) builder.addObject(read.pod.object, read.pod.origin);
+  for (const { object, origin, locate } of read.objects) builder.addObject(object, origin, locate);
+  read.events.forEach((event) => builder.addEvent(event));
+  read.logs.forEach((stream) => builder.addLog(stream));
+  read.problems.forEach((problem) => builder.addProblem(problem.origin, problem.message));
+  if (!read.pod && read.objects.length === 0 && read.events.length === 0 && read.logs.length === 0) builder.addProblem({ file }, "nothing in this input could be read as describe output, events, a Pod fragment or log lines");
 }
 
 function addConfigDump(text: string, file: string, proxy: string | undefined, builder: ViewBuilder): void {

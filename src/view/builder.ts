@@ -1,5 +1,6 @@
 import { emptyEnvoyInputs, type EnvoyInputs } from "../envoy/inputs.js";
 import type { EventRecord, InputProblem, LogStream, MissingEvidence } from "../model/inputs.js";
+import { UNNAMED_POD } from "../model/unnamed.js";
 import { objectKey, type KubeObject, type LoadedObject, type Origin, type FieldLocator, type MeshSource } from "../model/kube.js";
 import { ClusterView, type ClusterMember, type ViewMode } from "./cluster-view.js";
 import { stripSecretValues } from "./secrets.js";
@@ -107,7 +108,45 @@ export class ViewBuilder {
     }
   }
 
+  /**
+   * Pasted parts that never name their pod (a status fragment, an Events
+   * section alone) belong to the one pod the other inputs name, when there is exactly one.
+   */
+  private adoptUnnamedPod(): void {
+    const pods = [...this.objects.values()].filter((o) => o.object.kind === "Pod");
+    const unnamedKey = pods.find((o) => o.object.metadata.name === UNNAMED_POD);
+    const named = pods.filter((o) => o !== unnamedKey);
+    let target: { name: string; namespace?: string } | undefined;
+    if (named.length === 1) target = { name: named[0]!.object.metadata.name!, namespace: named[0]!.object.metadata.namespace };
+    else if (named.length === 0) {
+      const names = new Map<string, string | undefined>();
+      for (const event of this.events) if (event.involved.kind === "Pod" && event.involved.name !== UNNAMED_POD) names.set(event.involved.name, event.involved.namespace);
+      for (const stream of this.logs) if (stream.pod && stream.pod !== UNNAMED_POD) names.set(stream.pod, stream.namespace);
+      if (names.size === 1) {
+        const [name, namespace] = [...names][0]!;
+        target = { name, namespace };
+      }
+    }
+    if (!target) return;
+    if (unnamedKey) {
+      const fragment = unnamedKey.object;
+      this.objects.delete(objectKey("Pod", fragment.metadata.namespace, UNNAMED_POD));
+      if (named.length === 1) fillMissing(named[0]!.object as unknown as Record<string, unknown>, fragment as unknown as Record<string, unknown>);
+      else {
+        const renamed = { ...fragment, metadata: { ...fragment.metadata, name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } };
+        this.objects.set(objectKey("Pod", renamed.metadata.namespace, target.name), { ...unnamedKey, object: renamed });
+      }
+    }
+    for (const event of this.events) {
+      if (event.involved.kind !== "Pod" || event.involved.name !== UNNAMED_POD) continue;
+      event.involved.name = target.name;
+      if (target.namespace && !event.involved.namespace) event.involved.namespace = target.namespace;
+    }
+    for (const stream of this.logs) if (stream.pod === UNNAMED_POD) delete stream.pod;
+  }
+
   build(options: { mode: ViewMode; now?: Date; namespaces?: string[]; clusters?: ReadonlyArray<ClusterMember> }): ClusterView {
+    this.adoptUnnamedPod();
     this.attachOrphanLogs();
     const now = options.now ?? this.capturedAt ?? (this.latestSeen > 0 ? new Date(this.latestSeen) : new Date());
     const objects = [...this.objects.values(), ...this.unnamed];
@@ -175,4 +214,21 @@ export function eventFromObject(object: KubeObject, origin: Origin): EventRecord
   const source = object.source?.component ?? object.reportingController ?? object.reportingComponent;
   if (source) record.source = String(source);
   return record;
+}
+
+/** Copies into `target` what it lacks from `source`; lists of named entries (containers, statuses) are matched by name. */
+function fillMissing(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (existing === undefined || existing === "") target[key] = value;
+    else if (Array.isArray(existing) && Array.isArray(value)) {
+      for (const item of value as Array<Record<string, unknown>>) {
+        const same = (existing as Array<Record<string, unknown>>).find((e) => e.name === item.name || item.name === "" || e.name === "");
+        if (same) fillMissing(same, item);
+        else existing.push(item);
+      }
+    } else if (typeof existing === "object" && existing !== null && typeof value === "object" && value !== null && !Array.isArray(value)) {
+      fillMissing(existing as Record<string, unknown>, value as Record<string, unknown>);
+    }
+  }
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { isCategory } from "../../src/model/categories.js";
 import type { LogStream } from "../../src/model/inputs.js";
 import { LOG_SIGNATURES } from "../../src/signatures/catalog.js";
-import { matchLine, meaningfulTail, scanLogs, strongestMatch } from "../../src/signatures/scan.js";
+import { compileCatalog, matchLine, meaningfulTail, scanLogs, strongestMatch } from "../../src/signatures/scan.js";
+
+/** Envoy's response texts are left out of the container-cause scan; each entry still matches its own example. */
+const everything = compileCatalog(LOG_SIGNATURES);
 
 function stream(text: string, previous = false, firstLine = 1): LogStream {
   return { previous, origin: { file: previous ? "app.previous.log" : "app.log" }, firstLine, lines: text.split("\n") };
@@ -24,7 +27,7 @@ describe("log signature catalog", () => {
   for (const signature of LOG_SIGNATURES) {
     it(`${signature.id} matches the line it was written from`, () => {
       expect(signature.example.toLowerCase(), "keyword in example").toContain(signature.keyword);
-      const found = matchLine(signature.example).map((m) => m.signature.id);
+      const found = matchLine(signature.example, everything).map((m) => m.signature.id);
       expect(found).toContain(signature.id);
     });
   }

@@ -10,7 +10,7 @@ import { gather, hasOfflineInputs, type InputFlags } from "../gather.js";
 import { didYouMean, nearestNames, requireExistingPaths } from "../lookup.js";
 import { addInputOptions, addOutputOptions, collect, emit, toReport, UsageError, type OutputOptions, ruleSelection } from "../shared.js";
 
-interface PodFlags extends InputFlags, OutputOptions {
+export interface PodFlags extends InputFlags, OutputOptions {
   container?: string;
   logs: string[];
   previousLogs: string[];
@@ -37,28 +37,34 @@ Examples:
   addInputOptions(command);
   addOutputOptions(command);
   command.action(async (name: string | undefined, flags: PodFlags) => {
-    const selection = ruleSelection(flags, allRules);
-    const extraFiles = flags.logs.length + flags.previousLogs.length + flags.events.length > 0;
-    let builder: ViewBuilder | undefined;
-    if (extraFiles || hasOfflineInputs(flags)) {
-      requireExistingPaths([...flags.previousLogs, ...flags.logs, ...flags.events]);
-      builder = new ViewBuilder();
-      const target = { namespace: flags.namespace, pod: name, container: flags.container };
-      loadPaths(flags.previousLogs, builder, { forceKind: "log", logTarget: { ...target, previous: true } });
-      loadPaths(flags.logs, builder, { forceKind: "log", logTarget: { ...target, previous: false } });
-      loadPaths(flags.events, builder);
-    } else if (!name) {
-      throw new UsageError("pod: give the pod NAME (live), or inputs with -f, --snapshot, --logs, --previous-logs or --events");
-    }
-    const { view } = await gather(flags, { pod: name, builder });
-    const pod = choosePod(view, name, flags.namespace);
-    if (name && !pod) requirePod(view, name, flags, extraFiles);
-    if (pod && flags.container) requireContainer(pod, flags.container);
-    const result = runRules(allRules, view, { scope: "diagnose", ...selection });
-    const keep = (finding: Finding) => !pod || isAbout(view, finding, pod);
-    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, result.findings.filter(keep), keep), flags));
+    const { view, result, findings, keep } = await diagnosePod(name, flags);
+    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, findings, keep), flags));
   });
   program.addCommand(command);
+}
+
+/** The `pod` pipeline without its output: gather, run the rules, keep the findings about the pod. */
+export async function diagnosePod(name: string | undefined, flags: PodFlags) {
+  const selection = ruleSelection(flags, allRules);
+  const extraFiles = flags.logs.length + flags.previousLogs.length + flags.events.length > 0;
+  let builder: ViewBuilder | undefined;
+  if (extraFiles || hasOfflineInputs(flags)) {
+    requireExistingPaths([...flags.previousLogs, ...flags.logs, ...flags.events]);
+    builder = new ViewBuilder();
+    const target = { namespace: flags.namespace, pod: name, container: flags.container };
+    loadPaths(flags.previousLogs, builder, { forceKind: "log", pasted: true, logTarget: { ...target, previous: true } });
+    loadPaths(flags.logs, builder, { forceKind: "log", pasted: true, logTarget: { ...target, previous: false } });
+    loadPaths(flags.events, builder, { pasted: true });
+  } else if (!name) {
+    throw new UsageError("pod: give the pod NAME (live), or inputs with -f, --snapshot, --logs, --previous-logs or --events");
+  }
+  const { view } = await gather(flags, { pod: name, builder, load: { pasted: true } });
+  const pod = choosePod(view, name, flags.namespace);
+  if (name && !pod) requirePod(view, name, flags, extraFiles);
+  if (pod && flags.container) requireContainer(pod, flags.container);
+  const result = runRules(allRules, view, { scope: "diagnose", ...selection });
+  const keep = (finding: Finding) => !pod || isAbout(view, finding, pod);
+  return { view, result, findings: result.findings.filter(keep), keep };
 }
 
 /**

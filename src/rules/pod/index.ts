@@ -23,6 +23,7 @@ import { lockContention } from "./lock-contention.js";
 import { missingConfigReference } from "./missing-config-reference.js";
 import { oomKilled } from "./oom-killed.js";
 import { portInUse } from "./port-in-use.js";
+import { proxyCannotReachIstiod } from "./proxy-cannot-reach-istiod.js";
 import { quotaExceeded } from "./quota-exceeded.js";
 import { readOnlyFilesystem } from "./read-only-filesystem.js";
 import { rolloutStalled } from "./rollout-stalled.js";
@@ -65,5 +66,6 @@ export const podRules: Rule[] = [
   quotaExceeded,
   storageUnavailable,
   apiPermissionDenied,
+  proxyCannotReachIstiod,
   crashLoopUnknown,
 ];

@@ -57,6 +57,7 @@ const START_FAILURES = new Set(["StartError", "ContainerCannotRun", "RunContaine
 const SIDECAR_NAMES = /(?:^istio-proxy$|^linkerd-proxy$|proxy|sidecar|envoy|^vault-agent|fluent|log|^cloud-sql|^cloudsql)/i;
 const MESH_CONTAINERS = new Set(["istio-proxy", "istio-init", "istio-validation"]);
 const ISTIO_PORTS = new Set([15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090]);
+const START_CATEGORIES = new Set<Category>(["bad-command", "exec-format-error", "config-file-missing"]);
 const LOCALHOST = /^(?:127\.0\.0\.1|localhost|::1|\[::1\]|0\.0\.0\.0)$/;
 
 function seconds(a: string | undefined, b: Date): number | undefined {
@@ -116,7 +117,7 @@ function diagnoseImagePull(container: ContainerContext): Cause | undefined {
   if (container.status?.state?.running) return undefined;
   const failed = events(container, /^(Failed|InspectFailed|ErrImageNeverPull)$/, /Failed to pull image|ErrImagePull|ImagePullBackOff|InvalidImageName|couldn't parse image reference|not present with pull policy of Never|Failed to apply default image tag/i);
   const backoff = events(container, /^BackOff$/, /Back-off pulling image/i);
-  if (!(waiting && IMAGE_WAITING.has(waiting.reason ?? "")) && failed.length === 0) return undefined;
+  if (!(waiting && IMAGE_WAITING.has(waiting.reason ?? "")) && failed.length === 0 && backoff.length === 0) return undefined;
   const detailed = failed.find((e) => /Failed to pull image|couldn't parse|not present with pull policy/i.test(e.message)) ?? failed[0];
   const text = [detailed?.message ?? "", waiting?.message ?? "", waiting?.reason ?? ""].join(" ");
   const sub = imagePullSubcause(text);
@@ -206,9 +207,11 @@ function diagnoseStart(container: ContainerContext): Cause | undefined {
   if (startFailed && terminated) evidence.push(terminatedEvidence(terminated, termPath));
   if (waiting?.reason) evidence.push(waitingEvidence(waiting.reason, waiting.message, `${container.statusPath}.state.waiting`));
   for (const event of failedEvents.slice(0, 2)) evidence.push(eventEvidence(event));
-  const found = matchLine(text.replace(/\n/g, " "))[0];
-  const execFailed = /unable to start container process: (?:error during container init: )?exec|exec: \\?"|starting container process caused:? \\?"?exec|executable file not found|exec user process caused/i.test(text);
-  const category: Category = /exec format error/i.test(text)
+  // The runtime's message is often cut in what was pasted; the container's log (or a note quoting the message) can hold the rest.
+  const logged = container.matches.find((m) => START_CATEGORIES.has(m.signature.category));
+  const found = matchLine(text.replace(/\n/g, " "))[0] ?? logged;
+  const execFailed = (found !== undefined && found === logged && found.signature.category === "bad-command") || /unable to start container process: (?:error during container init: )?exec|exec: \\?"|starting container process caused:? \\?"?exec|executable file not found|exec user process caused/i.test(text);
+  const category: Category = /exec format error/i.test(text) || (found === logged && found?.signature.category === "exec-format-error")
     ? "exec-format-error"
     : execFailed
       ? "bad-command"
@@ -350,7 +353,8 @@ function diagnoseProbe(container: ContainerContext, terminated: TerminatedState 
       const failures = probeFailures(container, candidate);
       const total = failures.reduce((sum, e) => sum + e.count, 0);
       const probe = container.spec?.[`${candidate}Probe`] as ProbeSpec | undefined;
-      if (failures.length && total >= (probe?.failureThreshold ?? 3) && (container.status?.restartCount ?? 1) > 0 && (exitByKill || !terminated)) {
+      // Without a status (the event lines alone) a failing liveness probe is all the evidence there is.
+      if (failures.length && (total >= (probe?.failureThreshold ?? 3) || !container.status) && (container.status?.restartCount ?? 1) > 0 && (exitByKill || !terminated)) {
         kind = candidate;
         break;
       }
@@ -555,7 +559,8 @@ function crashState(container: ContainerContext, now: Date): CrashState {
     const killed = events(container, /^Killing$/, /failed (liveness|startup) probe/i).length > 0;
     // A log given alone (no Pod, no events) is the log of the container the user is asking about.
     const logOnly = !container.pod.object && container.pod.events.length === 0 && container.logs.length > 0;
-    return { crashing: backoff || killed || container.matches.length > 0 || logOnly, recent: true };
+    const probing = events(container, /^Unhealthy$/, /^(?:Liveness|Startup) probe (?:failed|errored)/).length > 0;
+    return { crashing: backoff || killed || probing || container.matches.length > 0 || logOnly, recent: true };
   }
   const waiting = status.state?.waiting;
   const current = status.state?.terminated;
@@ -575,8 +580,18 @@ function crashState(container: ContainerContext, now: Date): CrashState {
     // reference time is clearly after this start (offline, "now" may be this very timestamp).
     const runningFor = seconds(status.state?.running?.startedAt, now);
     const backoff = events(container, /^BackOff$/, /restarting failed container/i).length > 0;
-    if (status.state?.running && status.ready !== false && !backoff && (runningFor === undefined || runningFor < 5)) return { crashing: false, recent: false, terminated: last };
+    if (status.state?.running && status.ready !== false && !backoff && (runningFor === undefined || runningFor < 5)) {
+      // Repeated failures with no start time to tell how long it has run since (a pasted excerpt): still worth naming, as a warning.
+      const repeated = runningFor === undefined && (status.restartCount ?? 0) >= 3 && (last.reason === "OOMKilled" || (last.exitCode ?? 0) !== 0);
+      return { crashing: repeated, recent: false, terminated: last };
+    }
     return { crashing: true, recent: true, terminated: last };
+  }
+  // Restarts without a last state (kubectl before 1.2, a status fragment): a back-off, a probe kill or a container that is not ready make them current.
+  if (!last && (status.restartCount ?? 0) > 0) {
+    const backoff = events(container, /^BackOff$/, /restarting failed container/i).length > 0;
+    const killed = events(container, /^Killing$/, /failed (liveness|startup) probe/i).length > 0;
+    if (backoff || killed || status.ready === false) return { crashing: true, recent: true };
   }
   return { crashing: false, recent: false };
 }
@@ -691,6 +706,34 @@ function asInitFailure(container: ContainerContext, inner: Cause | undefined, te
   return cause;
 }
 
+/** The weakest log line that still names a cause in a container that runs (no generic stack traces). */
+const RUNNING_LOG_WEIGHT = 75;
+
+const HANDLED = /\b(?:WARN(?:ING)?|INFO|DEBUG|retry|retrying|will retry|recovered)\b|^\s*[WI]\d{4} |level=(?:warn|info)|"level":\s?"(?:warn|info)/i;
+const FAILURE_MARK = /Traceback \(most recent call last\)|Exception|\bERROR\b|level=error|"level":\s?"error"|^E\d{4} |^\s+at |panic:|Caused by:/;
+const FAILURE_CONTEXT_LINES = 40;
+
+/** A logged failure that nothing handled: not a warning or a retry, with an error or a stack trace around it. */
+function isUnhandledFailure(match: LogMatch): boolean {
+  if (HANDLED.test(match.text)) return false;
+  const lines = match.stream.lines;
+  for (let index = Math.max(0, match.index - FAILURE_CONTEXT_LINES); index <= match.index; index++) if (FAILURE_MARK.test(lines[index] ?? "")) return true;
+  return false;
+}
+
+/** A container that runs (and may even be Ready) while its current log names a cause: the requests it serves fail. */
+function runningLogCause(container: ContainerContext): Cause | undefined {
+  if (!container.status?.state?.running) return undefined;
+  const current = container.matches.filter((m) => !m.previous && m.signature.weight >= RUNNING_LOG_WEIGHT && m.signature.category !== "app-runtime-error" && isUnhandledFailure(m));
+  const match = strongestMatch(current);
+  if (!match) return undefined;
+  const cause = causeFromLog(container, match, undefined, true);
+  cause.summary = `${displayContainer(container)} runs, but its log shows it failing: ${logMessage(match.text).slice(0, 160)}`;
+  cause.severity = "warning";
+  cause.confidence = Math.min(cause.confidence, 0.6);
+  return cause;
+}
+
 function unknownCrash(container: ContainerContext, terminated: TerminatedState | undefined): Cause {
   const evidence: Evidence[] = [];
   if (terminated) evidence.push(terminatedEvidence(terminated, container.status?.state?.terminated ? `${container.statusPath}.state.terminated` : `${container.statusPath}.lastState.terminated`));
@@ -715,7 +758,10 @@ function diagnoseContainer(container: ContainerContext, now: Date): Cause | unde
   if (MESH_CONTAINERS.has(container.name)) return undefined;
   const state = crashState(container, now);
   const terminated = state.terminated;
-  if (!state.crashing) return container.init ? undefined : diagnoseReadiness(container, now) ?? diagnoseStarvedCpu(container);
+  if (!state.crashing) {
+    const quiet = container.init ? undefined : diagnoseReadiness(container, now) ?? diagnoseStarvedCpu(container);
+    return quiet ?? (container.init ? undefined : runningLogCause(container));
+  }
   if (isSidecarAfterJob(container, terminated)) return undefined;
   if (container.pod.status && container.status?.state?.terminated && restartPolicyOf(container) !== "Always" && terminated?.exitCode === 0) return undefined;
 
@@ -837,6 +883,45 @@ function diagnosePod(pod: PodContext, now: Date): Cause | undefined {
   return diagnoseSandbox(pod);
 }
 
+const QUIET_WAITING = new Set(["ContainerCreating", "PodInitializing"]);
+
+/**
+ * A pod no cause explains but that is plainly not well: a waiting reason, a
+ * non-zero exit, restarts, Pending or Failed, a failing probe. It still gets a
+ * finding that says exactly what is known.
+ */
+function visiblyBroken(pod: PodContext): Diagnosis | undefined {
+  if (MESH_CONTAINERS.has(pod.containers.find((c) => !c.init)?.name ?? "")) return undefined;
+  const signs: Array<{ container?: ContainerContext; text: string; path: string }> = [];
+  for (const container of pod.containers) {
+    if (MESH_CONTAINERS.has(container.name)) continue;
+    const status = container.status;
+    const waiting = status?.state?.waiting?.reason;
+    const terminated = status?.state?.terminated ?? status?.lastState?.terminated;
+    if (waiting && !QUIET_WAITING.has(waiting)) signs.push({ container, text: `waiting: ${waiting}${status?.state?.waiting?.message ? ` (${status.state.waiting.message})` : ""}`, path: `${container.statusPath}.state.waiting` });
+    else if (terminated && (terminated.exitCode ?? 0) !== 0 && pod.status?.phase !== "Succeeded" && (status?.state?.terminated || status?.ready === false)) signs.push({ container, text: `terminated: exit ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ""}`, path: `${container.statusPath}.${status?.state?.terminated ? "state" : "lastState"}.terminated` });
+    else if ((status?.restartCount ?? 0) > 0 && status?.ready === false) signs.push({ container, text: `not ready after ${status?.restartCount} restarts`, path: `${container.statusPath}.restartCount` });
+    else if ((status?.restartCount ?? 0) > 0 && !status?.lastState?.terminated) signs.push({ container, text: `restarted ${status?.restartCount} times, and the evidence keeps no last state`, path: "restarts" });
+    const probe = container.events.find((e) => e.type === "Warning" && (/^(?:BackOff|Failed)$/.test(e.reason) || (e.reason === "Unhealthy" && /^(?:Liveness|Startup) probe/.test(e.message))));
+    if (probe && !signs.some((sign) => sign.container === container)) signs.push({ container, text: `${probe.reason}: ${probe.message}`, path: "events" });
+  }
+  const phase = pod.status?.phase;
+  if (signs.length === 0 && (phase === "Pending" || phase === "Failed" || phase === "Unknown")) signs.push({ text: `phase ${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ""}${pod.status?.message ? `: ${pod.status.message}` : ""}`, path: "status.phase" });
+  if (signs.length === 0) return undefined;
+  const first = signs[0]!;
+  const evidence: Evidence[] = signs.slice(0, 4).map((sign) => ({ source: sign.path === "events" ? "event" : "status", path: sign.path === "restarts" ? `${sign.container?.statusPath ?? "status"}.restartCount` : sign.path, text: `${sign.container?.name ? `${sign.container.name}: ` : ""}${sign.text}` }));
+  const cause: Cause = {
+    category: "unknown-crash",
+    confidence: 0.3,
+    severity: first.path === "events" || first.path === "restarts" || (phase === "Pending" && !first.container) ? "warning" : "error",
+    summary: `${first.container ? displayContainer(first.container) : `pod ${pod.name}`} is not healthy (${first.text.slice(0, 120)}); the evidence does not say why`,
+    cause: "The pod is visibly broken, but what was given (status, events, logs) names no known cause. The evidence below is everything known; the previous log and the pod's events usually hold the rest.",
+    evidence,
+    detail: {},
+  };
+  return { pod, ...(first.container ? { container: first.container } : {}), cause };
+}
+
 const diagnosisCache = new WeakMap<ClusterView, Diagnosis[]>();
 
 /** The cause of every unhealthy pod and container in the view, computed once per view and shared by the pod rules. */
@@ -851,11 +936,16 @@ export function diagnoseView(view: ClusterView): Diagnosis[] {
       out.push({ pod, cause: podCause, container: podCause.category === "container-runtime-error" || podCause.category === "storage-unavailable" ? pod.containers.find((c) => !c.init) : undefined });
       continue;
     }
+    const before = out.length;
     for (const container of pod.containers) {
       // App containers wait in PodInitializing until every init container has exited 0: never a cause of their own.
       if (!container.init && container.status?.state?.waiting?.reason === "PodInitializing") continue;
       const cause = diagnoseContainer(container, view.now);
       if (cause) out.push({ pod, container, cause });
+    }
+    if (out.length === before) {
+      const broken = visiblyBroken(pod);
+      if (broken) out.push(broken);
     }
   }
   diagnosisCache.set(view, out);

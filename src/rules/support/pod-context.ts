@@ -1,3 +1,4 @@
+import { UNNAMED_POD } from "../../model/unnamed.js";
 import type { EventRecord, LogStream } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
 import { scanLogs, type LogMatch } from "../../signatures/scan.js";
@@ -42,6 +43,7 @@ const CONTAINER_IN_MESSAGE = [
   /^(?:Created|Started|Stopping|Killing) container "?([\w.-]+)/i,
   /for Container "([\w.-]+)"/,
   /container[= ]"?([\w.-]+)"? (?:in pod|was using)/i,
+  /failed to (?:start|create) container "([\w.-]+)"/,
 ];
 const IMAGE_IN_MESSAGE = /(?:image|Image) "([^"]+)"/;
 
@@ -95,13 +97,13 @@ function eventsOf(pod: PodContext, container: ContainerContext, all: ContainerCo
 
 const logsByPodCache = new WeakMap<ClusterView, Map<string, LogStream[]>>();
 
-/** The view's log streams grouped by pod name (`unknown` when a stream names none), in the view's order. */
+/** The view's log streams grouped by pod name (UNNAMED_POD when a stream names none), in the view's order. */
 function logsByPod(view: ClusterView): Map<string, LogStream[]> {
   let byPod = logsByPodCache.get(view);
   if (!byPod) {
     byPod = new Map();
     for (const stream of view.logs) {
-      const name = stream.pod ?? "unknown";
+      const name = stream.pod ?? UNNAMED_POD;
       let list = byPod.get(name);
       if (!list) byPod.set(name, (list = []));
       list.push(stream);
@@ -112,9 +114,9 @@ function logsByPod(view: ClusterView): Map<string, LogStream[]> {
 }
 
 function logsOf(view: ClusterView, namespace: string | undefined, pod: string | undefined, container: string, onlyContainer: boolean): LogStream[] {
-  const streams = (logsByPod(view).get(pod ?? "unknown") ?? []).filter(
+  const streams = (logsByPod(view).get(pod ?? UNNAMED_POD) ?? []).filter(
     (stream) =>
-      (stream.pod ?? "unknown") === (pod ?? "unknown") &&
+      (stream.pod ?? UNNAMED_POD) === (pod ?? UNNAMED_POD) &&
       (stream.namespace === undefined || namespace === undefined || stream.namespace === namespace) &&
       (stream.container === container || (onlyContainer && (stream.container === undefined || container === ""))),
   );
@@ -148,7 +150,8 @@ function buildContainers(view: ClusterView, pod: PodContext): void {
   // A log given without a container name belongs to the app container in trouble, or the first one.
   const apps = specs.filter((c) => !c.init);
   const statusOf = (name: string) => (status.containerStatuses ?? []).find((s) => s.name === name);
-  const troubled = apps.find((c) => !isHealthyStatus(statusOf(c.name)) && statusOf(c.name) !== undefined) ?? apps[0];
+  const warned = new Set(pod.events.filter((event) => event.type === "Warning").map((event) => containerNamedBy(event).name));
+  const troubled = apps.find((c) => !isHealthyStatus(statusOf(c.name)) && statusOf(c.name) !== undefined) ?? apps.find((c) => warned.has(c.name)) ?? apps[0];
   for (const entry of specs) {
     const statuses = entry.init ? status.initContainerStatuses ?? [] : status.containerStatuses ?? [];
     const statusIndex = statuses.findIndex((s) => s.name === entry.name);
@@ -214,7 +217,7 @@ export function podContexts(view: ClusterView): PodContext[] {
   }
   const podNames = new Set(view.kind("Pod").map((pod) => pod.metadata.name ?? ""));
   for (const object of view.kind("Pod")) {
-    const name = object.metadata.name ?? "unknown";
+    const name = object.metadata.name ?? UNNAMED_POD;
     const pod: PodContext = {
       view,
       namespace: object.metadata.namespace,
@@ -247,7 +250,7 @@ export function podContexts(view: ClusterView): PodContext[] {
     orphansByName.set(orphan.name, list);
   }
   for (const stream of view.logs) {
-    const name = stream.pod ?? "unknown";
+    const name = stream.pod ?? UNNAMED_POD;
     // A stream's pod is a loaded pod when a Pod of that name exists in any namespace.
     if (seenNames.has(name) || (name.includes("/") && [...seen].some((k) => k.endsWith(`/${name}`)))) continue;
     const byName = (orphansByName.get(name) ?? []).find((p) => stream.namespace === undefined || p.namespace === undefined || p.namespace === stream.namespace);

@@ -1,5 +1,9 @@
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject, Origin } from "../../model/kube.js";
+import { UNNAMED_POD } from "../../model/unnamed.js";
+
+/** Stands for a container block whose `name:` line the paste cut off. */
+export const UNNAMED_CONTAINER_HEADER = "<container>";
 
 export interface ParsedDescribe {
   pod: KubeObject;
@@ -22,7 +26,7 @@ function isDescribeJob(text: string): boolean {
 
 function parseDescribeJob(text: string, origin: Origin): ParsedDescribe {
   const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, "m").exec(text)?.[1]?.trim();
-  const name = field("Name") ?? "unknown";
+  const name = field("Name") ?? UNNAMED_POD;
   const namespace = field("Namespace");
   const metadata: Json = { name, ...(namespace ? { namespace } : {}) };
   const controlledBy = /^(\w+)\/(\S+)$/.exec(field("Controlled By") ?? "");
@@ -366,7 +370,7 @@ export function parseDescribePod(text: string, origin: Origin): ParsedDescribe {
 
   const name = top.Name?.value;
   if (!name) problems.push({ origin, message: "kubectl describe output without a Name: line; read as an unnamed pod" });
-  metadata.name = name ?? "unknown";
+  metadata.name = name ?? UNNAMED_POD;
   if (top.Namespace?.value) metadata.namespace = top.Namespace.value;
   const keyValues = (value: string | undefined, separator: string) => {
     const out: Record<string, string> = {};
@@ -415,10 +419,10 @@ export function parseDescribePod(text: string, origin: Origin): ParsedDescribe {
       if (Object.keys(parsed.status).length > 1) statuses.push(parsed.status);
     };
     for (const line of body) {
-      const header = /^ {2}([a-z0-9]([-a-z0-9.]*[a-z0-9])?):\s*$/.exec(line.text);
+      const header = /^ {2}(<container>|[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?):\s*$/.exec(line.text);
       if (header) {
         flush();
-        current = { name: header[1]!, fields: [] };
+        current = { name: header[1] === UNNAMED_CONTAINER_HEADER ? "" : header[1]!, fields: [] };
         continue;
       }
       if (!current) continue;

@@ -97,10 +97,13 @@ describe("pod diagnosis as a whole: findings[0] is the root cause", () => {
     expect(top.fix?.proven).toBe(false);
   });
 
-  it("a log file alone gives a log-based diagnosis on Pod unknown", () => {
+  it("a log file alone gives a log-based diagnosis on the <pod> placeholder, never a made-up name", () => {
     const view = buildView({ name: "log only", files: { "app.log": "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n" } });
     const result = runRules(podRules, view, { scope: "diagnose" });
-    expect(result.findings[0]).toMatchObject({ category: "oom-killed", resource: { kind: "Pod", name: "unknown" } });
+    expect(result.findings[0]).toMatchObject({ category: "oom-killed", resource: { kind: "Pod", name: "<pod>" } });
+    const commands = [...(result.findings[0]!.fix?.commands ?? []), ...result.findings[0]!.verify];
+    expect(commands.some((command) => command.includes("<pod>"))).toBe(true);
+    expect(commands.join("\n")).not.toMatch(/\bunknown\b/);
   });
 
   it("a log file with no known line gives unknown-crash with its tail", () => {

@@ -1,0 +1,88 @@
+import type { LogSignature } from "./types.js";
+
+/**
+ * What istio-proxy (pilot-agent and Envoy) writes, and what Envoy answers in
+ * place of an upstream. `scope: "response"` lines are Envoy's response bodies
+ * or access-log texts seen in any container's log: symptoms of the data plane,
+ * read by the Envoy rules, never a pod's own cause.
+ */
+export const MESH_SIGNATURES: readonly LogSignature[] = [
+  {
+    id: "xds-config-not-received",
+    category: "sidecar-istiod-unreachable",
+    runtime: "istio",
+    keyword: "config not received from",
+    pattern: /config not received from (?:Pilot|XDS server|istiod)/i,
+    weight: 90,
+    example: '{"level":"info","msg":"Envoy proxy is NOT ready: config not received from Pilot (is Pilot running?): cds updates: 2 successful, 0 rejected; lds updates: 0 successful, 0 rejected"}',
+    source: "https://github.com/istio/istio/issues/13215",
+  },
+  {
+    id: "xds-grpc-stream-closed",
+    category: "sidecar-istiod-unreachable",
+    runtime: "envoy",
+    keyword: "config stream closed",
+    pattern: /gRPC config stream (?:to \S+ )?closed/,
+    weight: 86,
+    example: "[warning][config] [bazel-out/k8-opt/bin/external/envoy/source/common/config/_virtual_includes/grpc_stream_lib/common/config/grpc_stream.h:87] gRPC config stream closed: 14, no healthy upstream",
+    source: "https://github.com/istio/istio/issues/16260",
+  },
+  {
+    id: "xds-dial-istiod-failed",
+    category: "sidecar-istiod-unreachable",
+    runtime: "istio",
+    keyword: "15012",
+    pattern: /(?:istiod[\w.-]*|istio-pilot[\w.-]*|dial tcp [\d.]+):15012\b.{0,120}?(?:connection refused|i\/o timeout|no such host|context deadline exceeded|connection reset)/,
+    weight: 92,
+    example: 'warn xds failed to connect to XDS server: dial tcp 10.96.12.34:15012: i/o timeout',
+    source: "https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/ (XDS connection errors in pilot-agent logs)",
+  },
+  {
+    id: "upstream-connect-error",
+    category: "upstream-connection-failure",
+    runtime: "envoy",
+    keyword: "upstream connect error",
+    pattern: /upstream connect error or disconnect\/reset before headers/,
+    weight: 40,
+    scope: "response",
+    explanation: "Envoy could not connect to, or lost, the destination before it answered: the target pods are down or restarting, the Service targetPort does not match the port the app listens on, or mTLS settings disagree",
+    example: "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+    source: "https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/connection_pooling",
+  },
+  {
+    id: "no-healthy-upstream",
+    category: "no-healthy-upstream",
+    runtime: "envoy",
+    keyword: "no healthy upstream",
+    pattern: /\bno healthy upstream\b/,
+    weight: 40,
+    scope: "response",
+    explanation: "the destination cluster has no healthy endpoint: every pod is unready or ejected by outlier detection (circuit breaker), or no pod matches the Service/subset",
+    example: "no healthy upstream",
+    source: "https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage (UH)",
+  },
+  {
+    id: "jwt-verification-fails",
+    category: "rbac-or-authn-denied",
+    runtime: "envoy",
+    keyword: "jwt",
+    pattern: /\bJwt (?:verification fails|is missing|issuer is not configured|is expired|is not yet valid)\b/i,
+    weight: 40,
+    scope: "response",
+    explanation: "a RequestAuthentication rejected the request's JWT (bad signature, wrong issuer/audience, expired, or the JWKS cannot be fetched)",
+    example: "Jwt verification fails",
+    source: "https://istio.io/latest/docs/tasks/security/authentication/authn-policy/",
+  },
+  {
+    id: "rbac-access-denied",
+    category: "rbac-or-authn-denied",
+    runtime: "envoy",
+    keyword: "rbac: access denied",
+    pattern: /\bRBAC: access denied\b/,
+    weight: 40,
+    scope: "response",
+    explanation: "an AuthorizationPolicy denied the request (a DENY rule matched, or ALLOW policies exist and none matched)",
+    example: "RBAC: access denied",
+    source: "https://istio.io/latest/docs/ops/common-problems/security-issues/",
+  },
+];
