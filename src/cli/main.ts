@@ -13,7 +13,12 @@ const COMMANDS: ReadonlyArray<[name: string, load: () => Promise<{ register: Reg
   ["mesh", () => import("./commands/mesh.js")],
   ["rules", () => import("./commands/rules.js")],
   ["explain", () => import("./commands/explain.js")],
+  ["version", () => import("./commands/version.js")],
+  ["completion", () => import("./commands/completion.js")],
 ];
+
+/** Commands that need the whole tree registered (completion is generated from it). */
+const NEEDS_EVERY_COMMAND = new Set(["completion", "__complete"]);
 
 /** `kubectl ktriage` when run through kubectl's plugin mechanism (the kubectl-ktriage bin), else `ktriage`. */
 export function programName(argv1: string | undefined = process.argv[1]): string {
@@ -40,12 +45,19 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage 
     );
 }
 
+/** The program with every command registered (what completion is generated from). */
+export async function fullProgram(name?: string): Promise<Command> {
+  const program = buildProgram(name);
+  for (const [, load] of COMMANDS) (await load()).register(program);
+  return program;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   program.exitOverride();
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const invoked = argv[2];
-  const wanted = COMMANDS.some(([name]) => name === invoked) ? COMMANDS.filter(([name]) => name === invoked) : COMMANDS;
+  const wanted = COMMANDS.some(([name]) => name === invoked) && !NEEDS_EVERY_COMMAND.has(invoked!) ? COMMANDS.filter(([name]) => name === invoked) : COMMANDS;
   for (const [, load] of wanted) (await load()).register(program);
   for (const command of program.commands) command.exitOverride();
   try {
