@@ -32,7 +32,8 @@ export function foldInto(target: Finding, folded: readonly Finding[]): Finding {
  * container, or one rule's several findings, are distinct problems), and a
  * finding of the same category that another layer reports on another
  * container of the same pod (the app's and the proxy's view of one blocked
- * call). Resources are then ordered by their worst finding.
+ * call). Objects are then ordered by their worst finding, and each object's findings by
+ * severity then confidence: the defect that stops the rollout before the risks and the taste.
  */
 export function rankAndFold(findings: Finding[], fallbackRules: ReadonlySet<string>): Finding[] {
   const byScore = (a: Finding, b: Finding) => score(b, fallbackRules) - score(a, fallbackRules);
@@ -86,15 +87,16 @@ export function rankAndFold(findings: Finding[], fallbackRules: ReadonlySet<stri
     return folded ? foldInto(finding, folded) : finding;
   });
 
-  // Resources ordered by their worst finding; a resource's findings stay together.
+  // Objects ordered by their worst finding; an object's findings (all its containers) stay together,
+  // what breaks its rollout (error) before risk (warning) before taste (info).
   const byResource = new Map<string, Finding[]>();
   for (const finding of withSymptoms) {
-    const key = groupKey(finding);
+    const key = resourceKey(finding);
     let list = byResource.get(key);
     if (!list) byResource.set(key, (list = []));
     list.push(finding);
   }
-  const ranked = [...byResource.values()];
+  const ranked = [...byResource.values()].map((list) => [...list].sort(byScore));
   ranked.sort((a, b) => {
     const diff = score(b[0]!, fallbackRules) - score(a[0]!, fallbackRules);
     if (diff !== 0) return diff;
