@@ -2,7 +2,7 @@ import type { Finding, SkippedRule } from "../model/finding.js";
 import { SEVERITY_ORDER } from "../model/finding.js";
 import { templateOwnerOf } from "../rules/support/workload.js";
 import { redact } from "../util/redact.js";
-import type { ClusterView } from "../view/cluster-view.js";
+import type { ClusterView, InputKind } from "../view/cluster-view.js";
 import { FixProver, type ProofFigures } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
 import { applySuppressions, type SuppressedFinding, type SuppressRule } from "./suppress.js";
@@ -17,6 +17,8 @@ export interface EngineResult {
   suppressed: SuppressedFinding[];
   /** How many fixes the engine proved, kept as guidance, and dropped (their change made things worse or changed nothing). */
   fixes: ProofFigures;
+  /** With `recordInputs`: the input kinds each rule that ran read. */
+  inputsRead?: Map<string, ReadonlySet<InputKind>>;
 }
 
 export interface RunOptions {
@@ -29,6 +31,8 @@ export interface RunOptions {
   suppress?: readonly SuppressRule[];
   /** Report only findings about this resource. */
   focus?: { kind: string; namespace?: string; name: string };
+  /** Record which input kinds each rule reads (the rule-contract test does). */
+  recordInputs?: boolean;
 }
 
 /** Runs every rule whose inputs are present, proves every fix, then ranks findings per resource. */
@@ -46,6 +50,7 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions)
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
   const failures: EngineResult["failures"] = [];
+  const inputsRead = options.recordInputs ? new Map<string, ReadonlySet<InputKind>>() : undefined;
   for (const rule of rules) {
     if (!rule.scopes.includes(options.scope)) continue;
     if (options.only && !options.only.some((id) => rule.id === id || rule.id.startsWith(id))) continue;
@@ -56,6 +61,7 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions)
       skipped.push({ rule: rule.id, reason: `no ${absent.join(", ")} in the inputs` });
       continue;
     }
+    const reads = view.recordReads();
     try {
       for (const finding of rule.analyze(view)) {
         if (!view.inScope(finding.resource.namespace) && finding.resource.kind !== "Namespace") continue;
@@ -64,10 +70,13 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions)
       }
     } catch (error) {
       failures.push({ rule: rule.id, message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      view.stopRecording();
+      inputsRead?.set(rule.id, reads);
     }
   }
   const { kept, suppressed } = applySuppressions(view, findings, options.suppress ?? []);
-  return { findings: kept, skipped, failures, suppressed };
+  return { findings: kept, skipped, failures, suppressed, ...(inputsRead ? { inputsRead } : {}) };
 }
 
 /**

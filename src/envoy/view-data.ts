@@ -33,10 +33,10 @@ export interface ViewProxyStatus {
 }
 
 interface EnvoyViewData {
-  dumps: ViewDump[];
-  accessLogs: ViewAccessLog[];
-  proxyStatus: ViewProxyStatus[];
-  podsByIp: Map<string, KubeObject>;
+  readonly dumps: ViewDump[];
+  readonly accessLogs: ViewAccessLog[];
+  readonly proxyStatus: ViewProxyStatus[];
+  readonly podsByIp: Map<string, KubeObject>;
 }
 
 const cache = new WeakMap<ClusterView, EnvoyViewData>();
@@ -47,9 +47,40 @@ function splitProxy(proxy: string | undefined): { pod?: string; namespace?: stri
   return dot > 0 ? { pod: proxy.slice(0, dot), namespace: proxy.slice(dot + 1) } : { pod: proxy };
 }
 
+/**
+ * Built once per view for every rule, so its reads are not charged to the rule
+ * that happens to build it: a rule reads `envoy-config` when it takes the dumps,
+ * `access-logs` the access-log summaries, `proxy-status` the tables, `pods` the pod index.
+ */
 export function envoyData(view: ClusterView): EnvoyViewData {
   let data = cache.get(view);
-  if (data) return data;
+  if (!data) {
+    data = view.unrecorded(() => buildEnvoyData(view));
+    cache.set(view, data);
+  }
+  const built = data;
+  return {
+    get dumps() {
+      void view.envoy.configDumps;
+      return built.dumps;
+    },
+    get accessLogs() {
+      void view.envoy.accessLogs;
+      return built.accessLogs;
+    },
+    get proxyStatus() {
+      void view.envoy.proxyStatus;
+      return built.proxyStatus;
+    },
+    get podsByIp() {
+      view.kind("Pod");
+      return built.podsByIp;
+    },
+  };
+}
+
+function buildEnvoyData(view: ClusterView): EnvoyViewData {
+  let data: EnvoyViewData;
   const dumps: ViewDump[] = [];
   for (const input of view.envoy.configDumps) {
     const dump = input.dump instanceof ConfigDump ? input.dump : ConfigDump.isConfigDump(input.dump) ? new ConfigDump(input.dump) : undefined;
@@ -86,7 +117,6 @@ export function envoyData(view: ClusterView): EnvoyViewData {
     for (const ip of ips) podsByIp.set(ip, pod);
   }
   data = { dumps, accessLogs, proxyStatus, podsByIp };
-  cache.set(view, data);
   return data;
 }
 

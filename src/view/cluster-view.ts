@@ -31,6 +31,47 @@ export interface ViewOptions {
   clusters?: ReadonlyArray<ClusterMember>;
 }
 
+/** The kinds each input kind holds; any other kind counts as `manifests`, and Namespaces are context every rule may read. */
+const KIND_INPUTS: Record<string, InputKind> = {
+  Pod: "pods",
+  Deployment: "workloads",
+  StatefulSet: "workloads",
+  DaemonSet: "workloads",
+  ReplicaSet: "workloads",
+  Job: "workloads",
+  CronJob: "workloads",
+  Node: "nodes",
+  Service: "services",
+  Endpoints: "services",
+  EndpointSlice: "services",
+  Secret: "config",
+  ConfigMap: "config",
+  NetworkPolicy: "network-policies",
+};
+
+const ISTIO_KINDS = new Set([
+  "VirtualService",
+  "DestinationRule",
+  "Gateway",
+  "ServiceEntry",
+  "Sidecar",
+  "PeerAuthentication",
+  "AuthorizationPolicy",
+  "RequestAuthentication",
+  "EnvoyFilter",
+  "WorkloadEntry",
+  "WorkloadGroup",
+  "Telemetry",
+  "ProxyConfig",
+  "WasmPlugin",
+]);
+
+/** The input kind a rule reads when it reads objects of this Kubernetes kind; undefined for context (Namespace). */
+export function inputOfKind(kind: string): InputKind | undefined {
+  if (kind === "Namespace") return undefined;
+  return KIND_INPUTS[kind] ?? (ISTIO_KINDS.has(kind) ? "istio" : "manifests");
+}
+
 /** One cluster of a multi-cluster mesh and what the inputs hold of it. */
 export interface ClusterMember {
   name: string;
@@ -44,12 +85,16 @@ export interface ClusterMember {
 export class ClusterView {
   readonly mode: ViewMode;
   readonly now: Date;
-  readonly objects: readonly LoadedObject[];
-  readonly events: readonly EventRecord[];
-  readonly logs: readonly LogStream[];
-  readonly envoy: EnvoyInputs;
-  readonly meshConfig: Record<string, any> | undefined;
-  readonly meshNetworks: Record<string, any> | undefined;
+  private readonly allObjects: readonly LoadedObject[];
+  private readonly allEvents: readonly EventRecord[];
+  private readonly allLogs: readonly LogStream[];
+  private readonly envoyInputs: EnvoyInputs;
+  private readonly recordedEnvoy: EnvoyInputs;
+  private readonly mesh: Record<string, any> | undefined;
+  private readonly networks: Record<string, any> | undefined;
+  private readonly init: ConstructorParameters<typeof ClusterView>[0];
+  /** The input kinds read since `recordReads()`, while a rule runs. */
+  private reads: Set<InputKind> | undefined;
   /** Where MeshNetworks was read (file, and field lines for a YAML file of its own). */
   readonly meshNetworksSource: MeshSource | undefined;
   readonly inputs: InputSummary;
@@ -85,12 +130,29 @@ export class ClusterView {
     this.now = init.options.now;
     this.namespaces = init.options.namespaces;
     this.clusters = init.options.clusters ?? [];
-    this.objects = init.objects;
-    this.events = init.events;
-    this.logs = init.logs;
-    this.envoy = init.envoy;
-    this.meshConfig = init.meshConfig;
-    this.meshNetworks = init.meshNetworks;
+    this.init = init;
+    this.allObjects = init.objects;
+    this.allEvents = init.events;
+    this.allLogs = init.logs;
+    this.envoyInputs = init.envoy;
+    const envoy = init.envoy;
+    const note = (input: InputKind) => this.note(input);
+    this.recordedEnvoy = {
+      get configDumps() {
+        note("envoy-config");
+        return envoy.configDumps;
+      },
+      get proxyStatus() {
+        note("proxy-status");
+        return envoy.proxyStatus;
+      },
+      get accessLogs() {
+        note("access-logs");
+        return envoy.accessLogs;
+      },
+    };
+    this.mesh = init.meshConfig;
+    this.networks = init.meshNetworks;
     this.meshNetworksSource = init.meshNetworksSource;
     this.inputs = init.inputs;
 
@@ -117,13 +179,82 @@ export class ClusterView {
     }
   }
 
+  /** Every loaded object, whatever its kind. */
+  get objects(): readonly LoadedObject[] {
+    this.note("manifests");
+    return this.allObjects;
+  }
+
+  get events(): readonly EventRecord[] {
+    this.note("events");
+    return this.allEvents;
+  }
+
+  get logs(): readonly LogStream[] {
+    this.note("logs");
+    return this.allLogs;
+  }
+
+  get envoy(): EnvoyInputs {
+    return this.recordedEnvoy;
+  }
+
+  get meshConfig(): Record<string, any> | undefined {
+    this.note("mesh-config");
+    return this.mesh;
+  }
+
+  get meshNetworks(): Record<string, any> | undefined {
+    this.note("mesh-config");
+    return this.networks;
+  }
+
+  /**
+   * Starts recording which input kinds are read (the engine does, around each
+   * rule); the set fills as the rule reads, until `stopRecording()`.
+   */
+  recordReads(): Set<InputKind> {
+    this.reads = new Set();
+    return this.reads;
+  }
+
+  stopRecording(): void {
+    this.reads = undefined;
+  }
+
+  /** Runs `build` without recording its reads: for indexes of the view itself, built once for every rule. */
+  unrecorded<T>(build: () => T): T {
+    const reads = this.reads;
+    this.reads = undefined;
+    try {
+      return build();
+    } finally {
+      this.reads = reads;
+    }
+  }
+
+  /** The same inputs in a view of its own (nothing cached on this one carries over). */
+  fork(): ClusterView {
+    return new ClusterView(this.init);
+  }
+
+  private note(input: InputKind | undefined): void {
+    if (input && this.reads) this.reads.add(input);
+  }
+
+  private noteKind(kind: string): void {
+    if (this.reads) this.note(inputOfKind(kind));
+  }
+
   /** All loaded objects of a kind (`Pod`, `Deployment`, `VirtualService` ...). */
   list(kind: string): readonly LoadedObject[] {
+    this.noteKind(kind);
     return this.byKind.get(kind) ?? [];
   }
 
   /** Objects of a kind, without their origins. */
   kind(kind: string): KubeObject[] {
+    this.noteKind(kind);
     // The view never changes once built, so each kind's array is made once (rules call this inside loops).
     let objects = this.objectsByKind.get(kind);
     if (!objects) this.objectsByKind.set(kind, (objects = this.list(kind).map((loaded) => loaded.object)));
@@ -135,6 +266,7 @@ export class ClusterView {
    * (undefined: objects without a namespace), in the order of `list(kind)`.
    */
   listIn(kind: string, namespace: string | undefined): readonly LoadedObject[] {
+    this.noteKind(kind);
     let byNamespace = this.byKindNamespace.get(kind);
     if (!byNamespace) {
       byNamespace = new Map();
@@ -151,6 +283,7 @@ export class ClusterView {
 
   /** Objects of a kind in one namespace (exactly as `kind(kind).filter(o => o.metadata.namespace === namespace)`). */
   kindIn(kind: string, namespace: string | undefined): KubeObject[] {
+    this.noteKind(kind);
     let byNamespace = this.objectsByKindNamespace.get(kind);
     if (!byNamespace) this.objectsByKindNamespace.set(kind, (byNamespace = new Map()));
     let objects = byNamespace.get(namespace);
@@ -166,6 +299,7 @@ export class ClusterView {
 
   /** Pods whose `spec.nodeName` is `node`, in the order of `kind("Pod")`. */
   podsOnNode(node: string): KubeObject[] {
+    this.note("pods");
     if (!this.podsByNodeIndex) {
       this.podsByNodeIndex = new Map();
       for (const pod of this.kind("Pod")) {
@@ -184,10 +318,12 @@ export class ClusterView {
   }
 
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    this.noteKind(kind);
     return this.byKey.get(objectKey(kind, namespace, name))?.object;
   }
 
   getLoaded(kind: string, namespace: string | undefined, name: string): LoadedObject | undefined {
+    this.noteKind(kind);
     return this.byKey.get(objectKey(kind, namespace, name));
   }
 
@@ -197,16 +333,20 @@ export class ClusterView {
   }
 
   byUidOf(uid: string): KubeObject | undefined {
-    return this.byUid.get(uid)?.object;
+    const object = this.byUid.get(uid)?.object;
+    if (object) this.noteKind(object.kind);
+    return object;
   }
 
   /** Events about one object, oldest first. */
   eventsFor(kind: string, namespace: string | undefined, name: string): readonly EventRecord[] {
+    this.note("events");
     return this.eventsByObject.get(objectKey(kind, namespace, name)) ?? [];
   }
 
   /** Log streams of one container, previous instance first. */
   logsFor(namespace: string | undefined, pod: string | undefined, container: string | undefined): readonly LogStream[] {
+    this.note("logs");
     const exact = this.logsByContainer.get(`${namespace ?? ""}/${pod ?? ""}/${container ?? ""}`) ?? [];
     return [...exact].sort((a, b) => Number(b.previous) - Number(a.previous));
   }
@@ -237,34 +377,38 @@ export class ClusterView {
   has(input: InputKind): boolean {
     switch (input) {
       case "pods":
-        return this.list("Pod").length > 0;
+        return this.count("Pod") > 0;
       case "events":
-        return this.events.length > 0;
+        return this.allEvents.length > 0;
       case "logs":
-        return this.logs.length > 0;
+        return this.allLogs.length > 0;
       case "workloads":
-        return ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"].some((k) => this.list(k).length > 0);
+        return ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"].some((k) => this.count(k) > 0);
       case "nodes":
-        return this.list("Node").length > 0;
+        return this.count("Node") > 0;
       case "services":
-        return this.list("Service").length > 0;
+        return this.count("Service") > 0;
       case "config":
-        return this.list("Secret").length > 0 || this.list("ConfigMap").length > 0;
+        return this.count("Secret") > 0 || this.count("ConfigMap") > 0;
       case "network-policies":
-        return this.list("NetworkPolicy").length > 0;
+        return this.count("NetworkPolicy") > 0;
       case "istio":
-        return (this.hasIstio ??= this.objects.some((o) => (o.object.apiVersion ?? "").includes("istio.io")));
+        return (this.hasIstio ??= this.allObjects.some((o) => (o.object.apiVersion ?? "").includes("istio.io")));
       case "mesh-config":
-        return this.meshConfig !== undefined;
+        return this.mesh !== undefined;
       case "envoy-config":
-        return this.envoy.configDumps.length > 0;
+        return this.envoyInputs.configDumps.length > 0;
       case "proxy-status":
-        return this.envoy.proxyStatus.length > 0;
+        return this.envoyInputs.proxyStatus.length > 0;
       case "access-logs":
-        return this.envoy.accessLogs.length > 0;
+        return this.envoyInputs.accessLogs.length > 0;
       case "manifests":
-        return this.objects.length > 0;
+        return this.allObjects.length > 0;
     }
+  }
+
+  private count(kind: string): number {
+    return this.byKind.get(kind)?.length ?? 0;
   }
 
   /** Whether a namespace is in the scope the user asked for. */

@@ -40,7 +40,7 @@ export const proxyVersionSkew = defineRule({
     references: ["https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/", "https://istio.io/latest/docs/releases/supported-releases/"],
   },
   equivalents: [],
-  inputs: ["proxy-status"],
+  inputs: ["proxy-status", "workloads"],
   scopes: ["diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -33,7 +33,7 @@ export const annotationAlpha = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/annotations/", "https://istio.io/latest/docs/releases/feature-stages/", "https://istio.io/latest/docs/reference/config/analysis/ist0136/"],
   },
   equivalents: ["IST0136"],
-  inputs: ["manifests"],
+  inputs: ["manifests", "pods", "workloads", "services"],
   scopes: ["lint", "diagnose"],
   optIn: true,
   analyze(view) {

@@ -31,7 +31,7 @@ export const annotationDeprecated = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/annotations/", "https://istio.io/latest/docs/reference/config/analysis/ist0135/"],
   },
   equivalents: ["IST0135"],
-  inputs: ["manifests"],
+  inputs: ["manifests", "pods", "workloads", "services"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

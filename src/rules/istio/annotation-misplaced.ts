@@ -34,7 +34,7 @@ export const annotationMisplaced = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/annotations/", "https://istio.io/latest/docs/reference/config/analysis/ist0107/"],
   },
   equivalents: ["IST0107"],
-  inputs: ["manifests"],
+  inputs: ["manifests", "pods", "workloads", "services"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -31,7 +31,7 @@ export const annotationUnknown = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/annotations/", "https://istio.io/latest/docs/reference/config/analysis/ist0108/"],
   },
   equivalents: ["IST0108"],
-  inputs: ["manifests"],
+  inputs: ["manifests", "pods", "workloads", "services"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -18,7 +18,7 @@ export const applicationUid1337 = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0144/", "https://istio.io/latest/docs/ops/deployment/application-requirements/"],
   },
   equivalents: ["IST0144"],
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -23,7 +23,7 @@ export const authorizationPolicyNamespaceNotFound = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0101/", "https://kiali.io/docs/features/validations/#kia0101---namespace-not-found-for-this-rule"],
   },
   equivalents: ["IST0101", "KIA0101"],
-  inputs: ["istio"],
+  inputs: ["istio", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const known = new Set<string>();

@@ -17,7 +17,7 @@ export const authorizationPolicyNoWorkload = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0127/"],
   },
   equivalents: ["IST0127"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

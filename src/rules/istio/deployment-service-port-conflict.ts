@@ -27,7 +27,7 @@ export const deploymentServicePortConflict = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0116/", "https://istio.io/latest/docs/reference/config/analysis/ist0137/"],
   },
   equivalents: ["IST0116", "IST0137"],
-  inputs: ["services"],
+  inputs: ["services", "pods", "workloads", "istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -46,7 +46,7 @@ export const deprecatedFields = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0002/"],
   },
   equivalents: ["IST0002"],
-  inputs: ["istio"],
+  inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

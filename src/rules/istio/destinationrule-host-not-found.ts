@@ -18,7 +18,7 @@ export const destinationRuleHostNotFound = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0174/", "https://kiali.io/docs/features/validations/#kia0202---this-host-has-no-matching-entry-in-the-service-registry"],
   },
   equivalents: ["IST0174", "KIA0202"],
-  inputs: ["istio"],
+  inputs: ["istio", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const registry = registryOf(view);

@@ -22,7 +22,7 @@ export const destinationRuleSubsetSelectsNoPods = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0173/", "https://kiali.io/docs/features/validations/#kia0203---this-subsets-labels-are-not-found-in-any-matching-host"],
   },
   equivalents: ["IST0173", "KIA0203"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads", "nodes", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const registry = registryOf(view);

@@ -39,7 +39,7 @@ export const gatewayConflictingServers = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0145/", "https://kiali.io/docs/features/validations/#kia0301---more-than-one-gateway-for-the-same-host-port-combination"],
   },
   equivalents: ["IST0145", "KIA0301"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const gateways = view.kind("Gateway").filter((gateway) => (gateway.apiVersion ?? "").includes("istio.io") && Object.keys(gatewaySelector(gateway)).length > 0);

@@ -16,7 +16,7 @@ export const gatewayCredentialInvalid = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0161/"],
   },
   equivalents: ["IST0161"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads", "config", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -17,7 +17,7 @@ export const gatewayCredentialNotFound = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0101/", "https://istio.io/latest/docs/tasks/traffic-management/ingress/secure-ingress/"],
   },
   equivalents: ["IST0101"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads", "config", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     if (!secretsKnown(view)) return [];

@@ -18,7 +18,7 @@ export const gatewayPortNotOnService = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0162/"],
   },
   equivalents: ["IST0162"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

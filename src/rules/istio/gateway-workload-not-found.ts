@@ -18,7 +18,7 @@ export const gatewayWorkloadNotFound = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0101/", "https://kiali.io/docs/features/validations/#kia0302---no-matching-workload-found-for-gateway-selector-in-this-namespace"],
   },
   equivalents: ["IST0101", "KIA0302"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -17,7 +17,7 @@ export const imageAutoWithoutInjection = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0146/", "https://istio.io/latest/docs/setup/additional-setup/gateway/#deploying-a-gateway"],
   },
   equivalents: ["IST0146", "IST0147"],
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

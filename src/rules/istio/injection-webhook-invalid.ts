@@ -33,7 +33,7 @@ export const injectionWebhookInvalid = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0139/"],
   },
   equivalents: ["IST0139"],
-  inputs: ["manifests"],
+  inputs: ["manifests", "services"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -16,7 +16,7 @@ export const jwksBlockedCidrsMissing = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0175/"],
   },
   equivalents: ["IST0175"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const policies = view.kind("RequestAuthentication");

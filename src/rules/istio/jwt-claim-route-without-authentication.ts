@@ -21,7 +21,7 @@ export const jwtClaimRouteWithoutAuthentication = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0149/", "https://istio.io/latest/docs/tasks/security/authentication/jwt-route/"],
   },
   equivalents: ["IST0149"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

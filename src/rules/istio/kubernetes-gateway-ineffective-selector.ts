@@ -19,7 +19,7 @@ export const kubernetesGatewayIneffectiveSelector = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0166/"],
   },
   equivalents: ["IST0166"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

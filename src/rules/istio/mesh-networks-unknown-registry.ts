@@ -19,7 +19,7 @@ export const meshNetworksUnknownRegistry = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0126/"],
   },
   equivalents: ["IST0126"],
-  inputs: ["mesh-config"],
+  inputs: ["mesh-config", "config"],
   requires: [],
   scopes: ["lint", "diagnose"],
   analyze(view) {

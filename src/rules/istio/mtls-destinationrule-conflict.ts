@@ -28,7 +28,7 @@ export const mtlsDestinationRuleConflict = defineRule({
   // Kiali decides KIA0207/0208/0505 on mesh-wide and namespace-wide rules (istio/mtls-mesh-namespace-consistency);
   // this rule judges the workloads behind one host.
   equivalents: ["IST0113", "IST0115"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const registry = registryOf(view);

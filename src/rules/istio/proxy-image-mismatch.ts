@@ -47,7 +47,7 @@ export const proxyImageMismatch = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0158/", "https://istio.io/latest/docs/setup/upgrade/canary/"],
   },
   equivalents: ["IST0158"],
-  inputs: ["pods"],
+  inputs: ["pods", "workloads", "config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const images = injectedImages(view);

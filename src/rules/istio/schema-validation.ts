@@ -18,7 +18,7 @@ export const schemaValidation = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0106/", "https://istio.io/latest/docs/reference/config/networking/"],
   },
   equivalents: ["IST0106"],
-  inputs: ["istio"],
+  inputs: ["istio", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -15,7 +15,7 @@ export const serviceEntryAddressesRequired = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0134/"],
   },
   equivalents: ["IST0134"],
-  inputs: ["istio"],
+  inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const metadata = recordOf(recordOf(view.meshConfig?.defaultConfig)?.proxyMetadata);

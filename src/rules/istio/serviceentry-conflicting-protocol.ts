@@ -36,7 +36,7 @@ export const serviceEntryConflictingProtocol = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0177/"],
   },
   equivalents: ["IST0177", "KIA1212"],
-  inputs: ["istio"],
+  inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const meshDefault = view.meshConfig?.defaultServiceExportTo;

@@ -18,7 +18,7 @@ export const sidecarIneffectiveInAmbient = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0167/"],
   },
   equivalents: ["IST0167"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

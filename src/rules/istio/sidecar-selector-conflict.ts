@@ -14,7 +14,7 @@ export const sidecarSelectorConflict = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0110/"],
   },
   equivalents: ["IST0110", "KIA0003"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     return overlappingSelectors(this, view, SIDECAR_KIND, "IST0110", ["KIA0003"]);

@@ -14,7 +14,7 @@ export const sidecarSelectorNotFound = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0101/"],
   },
   equivalents: ["IST0101", "KIA0004"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     return selectorNotFound(this, view, SIDECAR_KIND, ["KIA0004"]);

@@ -17,7 +17,7 @@ export const telemetryEmptyProviders = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0157/"],
   },
   equivalents: ["IST0157"],
-  inputs: ["istio"],
+  inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

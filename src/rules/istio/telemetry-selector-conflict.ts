@@ -14,7 +14,7 @@ export const telemetrySelectorConflict = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0159/"],
   },
   equivalents: ["IST0159"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     return overlappingSelectors(this, view, TELEMETRY_KIND, "IST0159");

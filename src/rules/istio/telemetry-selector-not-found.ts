@@ -14,7 +14,7 @@ export const telemetrySelectorNotFound = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0101/"],
   },
   equivalents: ["IST0101"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     return selectorNotFound(this, view, TELEMETRY_KIND);

@@ -40,7 +40,7 @@ export const virtualServiceConflictingMeshHosts = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0109/", "https://kiali.io/docs/features/validations/#kia1106---more-than-one-virtual-service-for-same-host"],
   },
   equivalents: ["IST0109", "KIA1106"],
-  inputs: ["istio"],
+  inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const meshDefault = view.meshConfig?.defaultVirtualServiceExportTo;

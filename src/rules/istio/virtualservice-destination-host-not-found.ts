@@ -20,7 +20,7 @@ export const virtualServiceDestinationHostNotFound = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0101/"],
   },
   equivalents: ["IST0101", "KIA1101"],
-  inputs: ["istio"],
+  inputs: ["istio", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const registry = registryOf(view);

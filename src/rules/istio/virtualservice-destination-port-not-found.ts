@@ -18,7 +18,7 @@ export const virtualServiceDestinationPortNotFound = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0101/"],
   },
   equivalents: ["IST0101"],
-  inputs: ["istio"],
+  inputs: ["istio", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const registry = registryOf(view);

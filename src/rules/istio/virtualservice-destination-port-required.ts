@@ -18,7 +18,7 @@ export const virtualServiceDestinationPortRequired = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0112/"],
   },
   equivalents: ["IST0112"],
-  inputs: ["istio"],
+  inputs: ["istio", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const registry = registryOf(view);

@@ -51,7 +51,7 @@ export const virtualServiceSubsetNotFound = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0101/", "https://kiali.io/docs/features/validations/#kia1107---subset-not-found"],
   },
   equivalents: ["IST0101", "KIA1107"],
-  inputs: ["istio"],
+  inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

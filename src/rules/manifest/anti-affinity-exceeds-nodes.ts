@@ -23,7 +23,7 @@ export const antiAffinityExceedsNodesRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity"],
   },
-  inputs: ["workloads", "nodes"],
+  inputs: ["workloads", "nodes", "pods", "manifests"],
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

@@ -28,7 +28,7 @@ export const configMountHidesDirectoryRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/storage/volumes/"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "config", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

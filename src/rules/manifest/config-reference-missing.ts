@@ -166,7 +166,7 @@ export const configReferenceMissingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/configuration/secret/"],
   },
-  inputs: ["workloads", "config"],
+  inputs: ["workloads", "config", "pods", "nodes", "manifests"],
   requires: ["workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

@@ -81,7 +81,7 @@ export const envVarUnsetRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

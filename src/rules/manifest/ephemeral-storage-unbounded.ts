@@ -22,7 +22,7 @@ export const ephemeralStorageUnboundedRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

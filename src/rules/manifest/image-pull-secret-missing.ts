@@ -22,7 +22,7 @@ export const imagePullSecretMissingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "nodes", "config", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -47,7 +47,7 @@ export const ingressBackendMissingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/services-networking/ingress/"],
   },
-  inputs: ["manifests"],
+  inputs: ["manifests", "nodes", "services"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -22,7 +22,7 @@ export const limitBelowRequestRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -46,7 +46,7 @@ export const networkPolicyBlocksDnsRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
   },
-  inputs: ["network-policies", "workloads"],
+  inputs: ["network-policies", "workloads", "pods", "manifests"],
   requires: ["network-policies"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

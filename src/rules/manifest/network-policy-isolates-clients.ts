@@ -87,7 +87,7 @@ export const networkPolicyIsolatesClientsRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
   },
-  inputs: ["network-policies", "workloads", "services"],
+  inputs: ["network-policies", "workloads", "services", "pods", "manifests"],
   requires: ["network-policies", "services"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

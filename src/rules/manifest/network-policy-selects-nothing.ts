@@ -23,7 +23,7 @@ export const networkPolicySelectsNothingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
   },
-  inputs: ["network-policies", "workloads"],
+  inputs: ["network-policies", "workloads", "pods", "manifests"],
   requires: ["network-policies"],
   scopes: ["lint"],
   analyze(view) {

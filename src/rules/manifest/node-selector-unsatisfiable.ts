@@ -22,7 +22,7 @@ export const nodeSelectorUnsatisfiableRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/", "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/"],
   },
-  inputs: ["workloads", "nodes"],
+  inputs: ["workloads", "nodes", "pods", "manifests"],
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

@@ -24,7 +24,7 @@ export const probeMissingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -22,7 +22,7 @@ export const pvcMissingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/storage/persistent-volumes/#claims-as-volumes"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "nodes", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

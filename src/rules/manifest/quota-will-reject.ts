@@ -36,7 +36,7 @@ export const quotaWillRejectRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/policy/resource-quotas/", "https://kubernetes.io/docs/concepts/policy/limit-range/"],
   },
-  inputs: ["workloads", "manifests"],
+  inputs: ["workloads", "manifests", "pods"],
   requires: ["workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

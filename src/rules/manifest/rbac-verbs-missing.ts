@@ -155,7 +155,7 @@ export const rbacVerbsMissingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "nodes", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const rbacKnown = hasClusterContext(view) || view.list("Role").length + view.list("ClusterRole").length + view.list("RoleBinding").length > 0;

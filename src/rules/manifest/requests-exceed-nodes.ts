@@ -23,7 +23,7 @@ export const requestsExceedNodesRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
-  inputs: ["workloads", "nodes"],
+  inputs: ["workloads", "nodes", "pods", "manifests"],
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

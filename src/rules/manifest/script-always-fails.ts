@@ -23,7 +23,7 @@ export const scriptAlwaysFailsRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/workloads/pods/init-containers/"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -22,7 +22,7 @@ export const serviceAccountMissingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "nodes", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

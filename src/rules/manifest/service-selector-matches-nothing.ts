@@ -23,7 +23,7 @@ export const serviceSelectorMatchesNothingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/services-networking/service/"],
   },
-  inputs: ["services", "workloads"],
+  inputs: ["services", "workloads", "pods", "manifests"],
   requires: ["services"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

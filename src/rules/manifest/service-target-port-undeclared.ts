@@ -26,7 +26,7 @@ export const serviceTargetPortUndeclaredRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/services-networking/service/"],
   },
-  inputs: ["services", "workloads"],
+  inputs: ["services", "workloads", "pods", "manifests"],
   requires: ["services", "workloads"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

@@ -22,7 +22,7 @@ export const statefulSetServiceMissingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "nodes", "services", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -23,7 +23,7 @@ export const storageClassMissingRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/storage/storage-classes/"],
   },
-  inputs: ["workloads", "manifests"],
+  inputs: ["workloads", "manifests", "pods"],
   requires: ["manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {

@@ -35,7 +35,7 @@ export const sysctlUnsafeRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/"],
   },
-  inputs: ["workloads"],
+  inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

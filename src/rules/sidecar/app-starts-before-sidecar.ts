@@ -32,7 +32,7 @@ export const appStartsBeforeSidecar = defineRule({
     references: ["https://istio.io/latest/docs/ops/common-problems/injection/#pod-or-containers-start-with-network-issues-if-istio-proxy-is-not-ready"],
   },
   equivalents: [],
-  inputs: ["pods", "logs"],
+  inputs: ["pods", "logs", "workloads", "config", "mesh-config"],
   requires: ["pods", "logs"],
   scopes: ["diagnose"],
   analyze(view) {

@@ -33,7 +33,7 @@ export const istioInitFailure = defineRule({
     references: ["https://istio.io/latest/docs/setup/additional-setup/cni/", "https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/"],
   },
   equivalents: [],
-  inputs: ["workloads", "events", "logs"],
+  inputs: ["workloads", "events", "logs", "pods", "manifests"],
   scopes: ["diagnose", "lint"],
   analyze(view) {
     const findings: Finding[] = [];

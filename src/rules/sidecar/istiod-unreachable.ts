@@ -30,7 +30,7 @@ export const istiodUnreachable = defineRule({
     references: ["https://istio.io/latest/docs/ops/deployment/application-requirements/"],
   },
   equivalents: [],
-  inputs: ["pods", "logs", "network-policies", "events"],
+  inputs: ["pods", "logs", "network-policies", "events", "workloads"],
   scopes: ["diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

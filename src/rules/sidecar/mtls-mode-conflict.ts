@@ -34,7 +34,7 @@ export const mtlsModeConflict = defineRule({
     references: ["https://istio.io/latest/docs/concepts/security/#peer-authentication"],
   },
   equivalents: [],
-  inputs: ["istio", "pods", "logs"],
+  inputs: ["istio", "pods", "logs", "workloads", "services", "mesh-config"],
   requires: ["istio", "logs"],
   scopes: ["diagnose"],
   analyze(view) {

@@ -24,7 +24,7 @@ export const networkPolicyBlocksMesh = defineRule({
     references: ["https://istio.io/latest/docs/ops/deployment/application-requirements/"],
   },
   equivalents: [],
-  inputs: ["network-policies", "workloads"],
+  inputs: ["network-policies", "workloads", "pods", "logs", "manifests"],
   requires: ["network-policies"],
   scopes: ["diagnose", "lint"],
   analyze(view) {

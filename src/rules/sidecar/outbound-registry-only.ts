@@ -40,7 +40,7 @@ export const outboundRegistryOnly = defineRule({
     references: ["https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/"],
   },
   equivalents: [],
-  inputs: ["pods", "logs", "access-logs", "mesh-config", "istio"],
+  inputs: ["pods", "logs", "access-logs", "mesh-config", "istio", "services", "config"],
   requires: ["pods"],
   scopes: ["diagnose"],
   analyze(view) {

@@ -22,7 +22,7 @@ export const permissiveMtlsInProduction = defineRule({
     references: ["https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/"],
   },
   equivalents: [],
-  inputs: ["istio", "workloads"],
+  inputs: ["istio", "workloads", "pods", "manifests"],
   requires: ["istio"],
   scopes: ["diagnose", "lint"],
   analyze(view) {

@@ -21,7 +21,7 @@ export const proxyConfigError = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/annotations/", "https://istio.io/latest/docs/reference/config/networking/proxy-config/"],
   },
   equivalents: ["IST0108", "IST0125"],
-  inputs: ["workloads", "istio", "mesh-config"],
+  inputs: ["workloads", "istio", "mesh-config", "pods", "config"],
   scopes: ["diagnose", "lint"],
   analyze(view) {
     const findings: Finding[] = [];

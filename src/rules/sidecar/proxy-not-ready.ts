@@ -28,7 +28,7 @@ export const proxyNotReady = defineRule({
     references: ["https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/"],
   },
   equivalents: [],
-  inputs: ["pods", "events", "logs"],
+  inputs: ["pods", "events", "logs", "workloads", "network-policies"],
   scopes: ["diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -33,7 +33,7 @@ export const proxyOomKilled = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/annotations/#SidecarProxyMemoryLimit"],
   },
   equivalents: [],
-  inputs: ["pods", "events"],
+  inputs: ["pods", "events", "logs", "workloads"],
   scopes: ["diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -36,7 +36,7 @@ export const proxyPortConflict = defineRule({
     references: ["https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio"],
   },
   equivalents: ["IST0137"],
-  inputs: ["workloads", "services", "logs", "events"],
+  inputs: ["workloads", "services", "logs", "events", "pods", "manifests"],
   requires: ["workloads"],
   scopes: ["diagnose", "lint"],
   analyze(view) {

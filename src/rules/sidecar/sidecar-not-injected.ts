@@ -30,7 +30,7 @@ export const sidecarNotInjected = defineRule({
   // IST0102 is Istio's code for the Namespace without an injection label (istio/namespace-injection-labels);
   // a pod without its sidecar is IST0103 only when injection was asked for.
   equivalents: ["IST0103"],
-  inputs: ["workloads", "istio", "mesh-config"],
+  inputs: ["workloads", "istio", "mesh-config", "pods", "services", "manifests"],
   scopes: ["diagnose", "lint"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -1,0 +1,171 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runRules } from "../../src/engine/engine.js";
+import type { Rule } from "../../src/engine/rule.js";
+import { buildLintInput } from "../../src/istio/lint-input.js";
+import { CATEGORIES } from "../../src/model/categories.js";
+import { allRules } from "../../src/rules/index.js";
+import type { ClusterView, InputKind } from "../../src/view/cluster-view.js";
+import { viewFromPaths } from "../../src/view/load.js";
+
+/**
+ * The rule contract: every rule reads only the inputs it declares (the view
+ * records what each rule reads while it runs), has its docs, and has a table
+ * test of its own. Each rule runs alone on a fresh copy of each view, so what a
+ * helper caches for one rule never hides another rule's reads.
+ */
+const repoRoot = resolve(import.meta.dirname, "../..");
+const shared = resolve(repoRoot, "../shared");
+const analyzers = resolve(shared, "peer/istio-analyzers");
+const healthy = resolve(shared, "peer/healthy");
+
+interface Corpus {
+  name: string;
+  view: () => ClusterView;
+  scope: "diagnose" | "lint";
+}
+
+function corpora(): Corpus[] {
+  const list: Corpus[] = [
+    { name: "examples/lab", view: () => viewFromPaths([resolve(repoRoot, "examples/lab")]), scope: "diagnose" },
+    { name: "examples/lab (lint)", view: () => viewFromPaths([resolve(repoRoot, "examples/lab")], { mode: "lint" }), scope: "lint" },
+    { name: "examples/manifests", view: () => buildLintInput({ paths: [resolve(repoRoot, "examples/manifests")] }).view, scope: "lint" },
+  ];
+  if (existsSync(healthy)) {
+    for (const entry of readdirSync(healthy, { withFileTypes: true })) {
+      if (entry.isDirectory()) list.push({ name: `peer/healthy/${entry.name}`, view: () => buildLintInput({ paths: [resolve(healthy, entry.name)] }).view, scope: "lint" });
+    }
+  }
+  const cases = resolve(analyzers, "cases.tsv");
+  if (existsSync(cases)) {
+    const seen = new Set<string>();
+    for (const line of readFileSync(cases, "utf8").split("\n").slice(1)) {
+      const [name, , , inputs, meshConfig, meshNetworks] = line.split("\t");
+      if (!name || !inputs || seen.has(`${inputs}|${meshConfig}|${meshNetworks}`)) continue;
+      seen.add(`${inputs}|${meshConfig}|${meshNetworks}`);
+      const parts = inputs.split(",");
+      const tagged = parts.map((input) => /^([a-z0-9-]+):(.*)$/.exec(input));
+      const paths = parts.filter((_, i) => !tagged[i]).map((input) => resolve(analyzers, input));
+      const clusters = tagged.flatMap((match) => (match ? [{ name: match[1]!, paths: [resolve(analyzers, match[2]!)] }] : []));
+      list.push({
+        name: `peer/istio-analyzers ${name}`,
+        view: () =>
+          buildLintInput({
+            paths,
+            ...(clusters.length > 0 ? { clusters } : {}),
+            ...(meshConfig ? { meshConfigFile: resolve(analyzers, meshConfig) } : {}),
+            ...(meshNetworks ? { meshNetworksFile: resolve(analyzers, meshNetworks) } : {}),
+          }).view,
+        scope: "lint",
+      });
+    }
+  }
+  return list;
+}
+
+/** Every input kind each rule read, over every corpus, with one corpus that shows it. */
+function readsOfEveryRule(): Map<string, Map<InputKind, string>> {
+  const reads = new Map<string, Map<InputKind, string>>(allRules.map((rule) => [rule.id, new Map()]));
+  for (const corpus of corpora()) {
+    const view = corpus.view();
+    for (const rule of allRules) {
+      if (!rule.scopes.includes(corpus.scope)) continue;
+      const result = runRules([rule], view.fork(), { scope: corpus.scope, enable: [rule.id], recordInputs: true });
+      for (const input of result.inputsRead?.get(rule.id) ?? []) {
+        const seen = reads.get(rule.id)!;
+        if (!seen.has(input)) seen.set(input, corpus.name);
+      }
+    }
+  }
+  return reads;
+}
+
+/**
+ * Pod rules whose detection is moving out of the shared pod diagnosis into each
+ * rule: what they read is declared when each rule owns its detection. Only these
+ * reads are let through; any other undeclared read fails.
+ */
+const POD_RULES_DECLARED_WITH_THEIR_DETECTION: Record<string, InputKind[]> = {
+  "pod/oom-killed": ["nodes", "workloads"],
+  "pod/bad-command": ["workloads"],
+  "pod/image-pull-failure": ["workloads"],
+  "pod/app-runtime-error": ["workloads"],
+  "pod/exec-format-error": ["workloads"],
+  "pod/missing-config-reference": ["config", "workloads"],
+  "pod/config-file-missing": ["workloads"],
+  "pod/read-only-filesystem": ["workloads"],
+  "pod/insufficient-privileges": ["workloads"],
+  "pod/port-in-use": ["workloads"],
+  "pod/dependency-unavailable": ["workloads"],
+  "pod/liveness-probe-failure": ["workloads"],
+  "pod/bad-probe-config": ["workloads"],
+  "pod/init-container-failure": ["workloads"],
+  "pod/exits-zero-under-always": ["workloads"],
+  "pod/job-backoff-limit": ["logs"],
+  "pod/unschedulable": ["workloads"],
+};
+
+/** Rules that still lack a table test of their own; the list may only shrink. */
+const RULES_WITHOUT_A_TEST_FILE = [
+  "sidecar/permissive-mtls-in-production",
+  "sidecar/allow-any-outbound-in-production",
+  "envoy/proxy-status-stale",
+  "envoy/proxy-subscriptions-missing",
+  "envoy/proxy-sync-state-unknown",
+  "envoy/proxy-version-skew",
+  "envoy/no-healthy-upstream",
+  "envoy/no-route",
+  "envoy/upstream-connection-failure",
+  "envoy/downstream-disconnect",
+  "envoy/rbac-or-authn-denied",
+  "envoy/blackhole-traffic",
+];
+
+function testFileOf(rule: Rule): string {
+  return resolve(repoRoot, "test/rules", `${rule.id}.test.ts`);
+}
+
+describe("the rule contract", () => {
+  it("every rule reads only the inputs it declares", { timeout: 600_000 }, () => {
+    const reads = readsOfEveryRule();
+    const undeclared: string[] = [];
+    for (const rule of allRules) {
+      for (const [input, corpus] of reads.get(rule.id)!) {
+        if (POD_RULES_DECLARED_WITH_THEIR_DETECTION[rule.id]?.includes(input)) continue;
+        if (!rule.inputs.includes(input)) undeclared.push(`${rule.id} reads ${input} (in ${corpus}) but declares ${rule.inputs.join(", ") || "nothing"}`);
+      }
+    }
+    expect(undeclared).toEqual([]);
+  });
+
+  it("every rule requires only inputs it declares", () => {
+    const wrong = allRules.filter((rule) => (rule.requires ?? []).some((input) => !rule.inputs.includes(input))).map((rule) => rule.id);
+    expect(wrong).toEqual([]);
+  });
+
+  it("every rule has an id of its layer, a category, a title and its docs", () => {
+    const problems: string[] = [];
+    const ids = new Set<string>();
+    for (const rule of allRules) {
+      if (ids.has(rule.id)) problems.push(`${rule.id}: id used twice`);
+      ids.add(rule.id);
+      if (!/^(pod|sidecar|istio|envoy|manifest)\/[a-z0-9]+(?:-[a-z0-9]+)*$/.test(rule.id)) problems.push(`${rule.id}: id is not layer/kebab-case`);
+      if (!(rule.category in CATEGORIES)) problems.push(`${rule.id}: category ${rule.category} is not in the taxonomy`);
+      if (rule.title.trim() === "") problems.push(`${rule.id}: no title`);
+      if (rule.docs.cause.trim() === "") problems.push(`${rule.id}: docs.cause is empty`);
+      if (rule.docs.fix.trim() === "") problems.push(`${rule.id}: docs.fix is empty`);
+      if (rule.docs.verify.length === 0) problems.push(`${rule.id}: docs.verify is empty`);
+      if (rule.docs.references.length === 0) problems.push(`${rule.id}: docs.references is empty`);
+      if (rule.scopes.length === 0) problems.push(`${rule.id}: runs in no scope`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("every rule has a test file of its own", () => {
+    const missing = allRules.filter((rule) => !existsSync(testFileOf(rule)) && !RULES_WITHOUT_A_TEST_FILE.includes(rule.id)).map((rule) => `${rule.id}: no ${testFileOf(rule).slice(repoRoot.length + 1)}`);
+    expect(missing).toEqual([]);
+    const nowTested = RULES_WITHOUT_A_TEST_FILE.filter((id) => existsSync(resolve(repoRoot, "test/rules", `${id}.test.ts`)));
+    expect(nowTested, "rules that have a test file now: take them off RULES_WITHOUT_A_TEST_FILE").toEqual([]);
+  });
+});
