@@ -16,7 +16,7 @@ export const accessLoggingOff = defineRule({
     references: ["https://istio.io/latest/docs/tasks/observability/logs/access-log/", "https://istio.io/latest/docs/reference/config/telemetry/"],
   },
   equivalents: [],
-  inputs: ["access-logs", "mesh-config", "istio"],
+  inputs: ["access-logs", "mesh-config", "istio", "pods", "config"],
   requires: ["access-logs"],
   scopes: ["diagnose"],
   analyze(view) {
