@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Imports run only downward: cli -> report -> engine -> rules -> domain -> view -> model.
+ * Sources sit beside the rules (both read the domain; neither imports the other).
+ * A file imports from its own layer or from a layer below it, never above.
+ */
+const LAYERS: Record<string, number> = {
+  "cli.ts": 0,
+  cli: 0,
+  "index.ts": 0,
+  report: 1,
+  engine: 2,
+  rules: 3,
+  sources: 3,
+  k8s: 4,
+  istio: 4,
+  envoy: 4,
+  mesh: 4,
+  signatures: 4,
+  view: 5,
+  model: 6,
+  util: 6,
+  "version.ts": 6,
+};
+
+/** Upward imports still in the tree (file -> import); the list may only shrink. */
+const NOT_YET_DOWNWARD = new Set([
+  "engine/engine.ts -> rules/support/workload.js",
+  "engine/fix-proof.ts -> rules/support/workload.js",
+  "envoy/flag-findings.ts -> engine/rule.js",
+  "istio/finding.ts -> engine/rule.js",
+  "istio/selector-policy.ts -> engine/rule.js",
+  "istio/finding.ts -> rules/support/yaml-text.js",
+  "istio/annotated.ts -> rules/support/workload.js",
+  "istio/annotated.ts -> rules/support/yaml-text.js",
+  "istio/lint-input.ts -> sources/files.js",
+  "istio/lint-input.ts -> sources/mesh-config.js",
+  "mesh/fixes.ts -> rules/support/workload.js",
+  "mesh/fixes.ts -> rules/support/yaml-text.js",
+  "mesh/subjects.ts -> rules/support/workload.js",
+  "view/load.ts -> sources/files.js",
+  "view/builder.ts -> envoy/inputs.js",
+  "view/cluster-view.ts -> envoy/inputs.js",
+]);
+
+const src = resolve(import.meta.dirname, "../src");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function layerOf(path: string): { name: string; rank: number } {
+  const top = relative(src, path).split("/")[0]!;
+  const rank = LAYERS[top];
+  if (rank === undefined) throw new Error(`${relative(src, path)}: its folder ${top} is in no layer; add it to LAYERS`);
+  return { name: top, rank };
+}
+
+function importsOf(text: string): string[] {
+  const specifiers: string[] = [];
+  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) specifiers.push((match[1] ?? match[2])!);
+  return specifiers.filter((specifier) => specifier.startsWith("."));
+}
+
+/** Rules import the rule contract (engine/rule.ts) from below until it moves; it holds types and defineRule only. */
+function isRuleContract(target: string): boolean {
+  return target === "engine/rule.ts";
+}
+
+describe("imports run only downward", () => {
+  it("no file imports from a layer above its own", () => {
+    const upward: string[] = [];
+    for (const file of files(src)) {
+      const from = layerOf(file);
+      for (const specifier of importsOf(readFileSync(file, "utf8"))) {
+        const targetPath = resolve(dirname(file), specifier).replace(/\.js$/, ".ts");
+        const target = relative(src, targetPath);
+        const to = layerOf(targetPath);
+        const sideways = from.rank === to.rank && from.name !== to.name && (from.name === "rules" || from.name === "sources") && (to.name === "rules" || to.name === "sources");
+        if (to.rank >= from.rank && !sideways) continue;
+        if (from.name === "rules" && isRuleContract(target)) continue;
+        const edge = `${relative(src, file)} -> ${relative(src, targetPath).replace(/\.ts$/, ".js")}`;
+        if (!NOT_YET_DOWNWARD.has(edge)) upward.push(edge);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
+
+  it("the list of imports not yet downward only shrinks", () => {
+    const present = new Set<string>();
+    for (const file of files(src)) {
+      for (const specifier of importsOf(readFileSync(file, "utf8"))) {
+        present.add(`${relative(src, file)} -> ${relative(src, resolve(dirname(file), specifier))}`);
+      }
+    }
+    expect([...NOT_YET_DOWNWARD].filter((edge) => !present.has(edge))).toEqual([]);
+  });
+});
