@@ -204,7 +204,8 @@ export function actionWords(finding: Finding): string {
       if (!old || old.value !== leaf.value) changes.push(changeWords(old && old.value !== "{}" ? old : undefined, leaf));
     }
     for (const leaf of before) if (!afterByPath.has(leaf.path.join("\u0000")) && leaf.value !== "{}") changes.push(changeWords(leaf, undefined));
-    if (changes.length > 0 && changes.length <= 2) return changes.join(", ");
+    // The first change, or the first two when they stay short (a memory limit and its request).
+    if (changes.length > 0 && changes.length <= 2) return changes.join(", ").length <= 48 ? changes.join(", ") : changes[0]!;
   }
   return firstClause(fix.description);
 }

@@ -82,7 +82,7 @@ function cells(row: SummaryRow, report: Report, wide: boolean): string[] {
   return [...base, URGENCY_LABEL[first.urgency], first.rule, String(findings), String(pods), primary ? primary.confidence.toFixed(2) : "-"];
 }
 
-const HEADERS = ["#", "SEVERITY", "NAMESPACE", "RESOURCE", "CAUSE", "FIRST ACTION"];
+const HEADERS = ["#", "SEV", "NAMESPACE", "RESOURCE", "CAUSE", "FIRST ACTION"];
 const WIDE_HEADERS = [...HEADERS, "URGENCY", "RULE", "FINDINGS", "PODS", "CONFIDENCE"];
 
 function truncate(text: string, width: number): string {
@@ -107,9 +107,12 @@ export function renderSummary(report: Report, options: RenderOptions): string[] 
 
   const headers = options.wide ? WIDE_HEADERS : HEADERS;
   const table = rows.map((row) => cells(row, report, options.wide ?? false));
-  const widths = headers.map((header, column) => Math.max(header.length, ...table.map((row) => row[column]!.length)));
+  const budget = options.summaryLines === undefined ? Infinity : Math.max(3, options.summaryLines - 2);
+  const shown = table.length > budget ? table.slice(0, budget - 1) : table;
+  // Columns as wide as the rows shown need, so that the first action keeps the room that is left.
+  const widths = headers.map((header, column) => Math.max(header.length, ...shown.map((row) => row[column]!.length)));
   // Keep NAMESPACE and RESOURCE readable on narrow terminals: cap them, the action takes what is left.
-  const caps = options.wide ? [9, 8, 18, 32, 28, 40] : [9, 8, 18, 32, 28];
+  const caps = options.wide ? [9, 5, 18, 32, 26, 40] : [9, 5, 16, 30, 22];
   caps.forEach((cap, column) => (widths[column] = Math.min(widths[column]!, cap)));
   const format = (row: readonly string[], severity?: Finding["severity"]) => {
     const parts = row.map((cell, column) => {
@@ -122,8 +125,6 @@ export function renderSummary(report: Report, options: RenderOptions): string[] 
     return severity && options.color ? line.replace(SEVERITY_WORD[severity], severityWord(severity, c)) : line;
   };
   lines.push(c.dim(format(headers)));
-  const budget = options.summaryLines === undefined ? Infinity : Math.max(3, options.summaryLines - 2);
-  const shown = table.length > budget ? table.slice(0, budget - 1) : table;
   shown.forEach((row, index) => lines.push(format(row, rows[index]!.incidents[0]!.severity)));
   if (shown.length < table.length) {
     const hidden = rows.slice(shown.length).reduce((sum, row) => sum + row.incidents.length, 0);

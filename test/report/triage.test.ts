@@ -137,7 +137,7 @@ describe("scan text output", () => {
     expect(full.code).toBe(1);
     const lines = full.stdout.split("\n");
     expect(lines[2]).toMatch(/^\d+ incidents, most urgent first/);
-    expect(lines[3]).toMatch(/#\s+SEVERITY\s+NAMESPACE\s+RESOURCE\s+CAUSE\s+FIRST ACTION/);
+    expect(lines[3]).toMatch(/#\s+SEV\s+NAMESPACE\s+RESOURCE\s+CAUSE\s+FIRST ACTION/);
     expect(full.stdout).not.toMatch(/rules skipped for missing inputs/);
     const summary = ktriage(["scan", "--snapshot", "examples/lab", "--summary"]);
     expect(summary.code).toBe(1);
