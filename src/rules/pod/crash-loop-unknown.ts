@@ -9,8 +9,11 @@ function fix(context: FixContext): Fix {
     `kubectl describe pod ${n.pod}${n.ns}`,
     `kubectl get events${n.ns} --sort-by=.lastTimestamp | tail -n 50`,
     `kubectl debug pod/${n.pod}${n.ns} -c debug --image=busybox:1.36 --target=${n.container || "<CONTAINER>"} -it -- sh`,
+    // A copy of the pod whose container sleeps instead of crashing: its files, env and mounts can be inspected at leisure.
+    `kubectl debug pod/${n.pod}${n.ns} --copy-to=${n.pod.slice(0, 56)}-debug --container=${n.container || "<CONTAINER>"} -- sleep 3600`,
+    `kubectl exec -it ${n.pod.slice(0, 56)}-debug${n.ns} -c ${n.container || "<CONTAINER>"} -- sh   # then: kubectl delete pod ${n.pod.slice(0, 56)}-debug${n.ns}`,
   ];
-  const description = "No known cause in the evidence: read the previous log in full, then keep the last lines in the status for next time (terminationMessagePolicy: FallbackToLogsOnError) and debug inside the pod.";
+  const description = "No known cause in the evidence: read the previous log in full, then keep the last lines in the status for next time (terminationMessagePolicy: FallbackToLogsOnError) and debug inside the pod (an ephemeral container that shares its process namespace), or in a copy whose command is replaced by sleep.";
   if (context.owner && context.current && context.d.container) {
     return templateFix(context.owner, { containers: [{ name: context.d.container.name, terminationMessagePolicy: context.current.terminationMessagePolicy ?? "File" }] }, { containers: [{ name: context.d.container.name, terminationMessagePolicy: "FallbackToLogsOnError" }] }, description, commands);
   }

@@ -20,7 +20,7 @@ testRule(crashLoopUnknown, {
       name: "exit 143 with no log and no Killing event",
       files: { "pod.json": list(pod({ containers: [{ status: crashLoop({ exitCode: 143 }) }] })) },
       now: NOW,
-      expect: { category: "unknown-crash", summary: /exit 143/, fixIncludes: [/FallbackToLogsOnError/] },
+      expect: { category: "unknown-crash", summary: /exit 143/, fixIncludes: [/FallbackToLogsOnError/, /kubectl debug pod\/\S+ -n \S+ --copy-to=\S+-debug --container=\S+ -- sleep 3600/, /--target=/] },
     },
     {
       name: "BackOff event only",
