@@ -142,7 +142,7 @@ export function rolloutEvidence(view: ClusterView, d: Diagnosis, owner: Template
   const revision = (rs: KubeObject) => Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
   const olderRs = replicaSets.find((rs) => rs !== current && (rs.status as { readyReplicas?: number } | undefined)?.readyReplicas && (!current || revision(rs) < revision(current)));
   if (olderReady.length === 0 && !olderRs) return undefined;
-  const oldName = olderRs?.metadata.name ?? olderReady[0]!.metadata.ownerReferences?.find((ref) => ref.kind === "ReplicaSet")?.name ?? "the previous ReplicaSet";
+  const oldName = olderRs?.metadata.name ?? olderReady[0]?.metadata.ownerReferences?.find((ref) => ref.kind === "ReplicaSet")?.name ?? "the previous ReplicaSet";
   return {
     source: "status",
     path: `ReplicaSet ${owner.namespace ?? "default"}/${owner.name}-${hash}`,
