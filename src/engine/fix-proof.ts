@@ -181,6 +181,8 @@ type Verdict = { proven: true; proof: string } | { proven: false; dropped: boole
 
 export class FixProver {
   private proofs = 0;
+  /** The findings of each focused part of the view before any change, by the objects the change touches. */
+  private readonly before = new Map<string, Finding[]>();
   private readonly verdicts = new Map<string, Verdict>();
   readonly figures: ProofFigures = { proven: 0, guidance: 0, dropped: 0 };
 
@@ -244,7 +246,9 @@ export class FixProver {
     }
     if (this.proofs >= MAX_PROOFS) return { proven: false, dropped: false, proof: `not re-checked: ktriage proves at most ${MAX_PROOFS} distinct changes in one run; narrow the inputs (-n, a smaller PATH) to prove this one` };
     this.proofs++;
-    const before = this.runRaw(focusedView(this.view, changes, this.view.objects));
+    const beforeKey = changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`).sort().join(",");
+    let before = this.before.get(beforeKey);
+    if (!before) this.before.set(beforeKey, (before = this.runRaw(focusedView(this.view, changes, this.view.objects))));
     const answered = findingKey(finding);
     if (!before.some((other) => findingKey(other) === answered)) return { proven: false, dropped: false, proof: "this finding depends on more of the inputs than the change touches, so it was not re-checked" };
     const after = this.runRaw(focusedView(this.view, changes, [...changedObjects(this.view, replaced, changes), ...created]));
