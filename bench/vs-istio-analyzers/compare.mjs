@@ -6,7 +6,7 @@
 // files, and compares the (IST code, `Kind namespace/name`) sets. Prints the cases that differ,
 // a per-code table and the exact-agreement figure. Asserts nothing.
 //
-//   npm run build && node bench/vs-istio-analyzers/compare.mjs [--case NAME] [--lab DIR]
+//   npm run build && node bench/vs-istio-analyzers/compare.mjs [--case NAME] [--lab DIR] [--opt-in]
 //   ISTIO_ANALYZERS=/path/to/binary node bench/vs-istio-analyzers/compare.mjs
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
@@ -26,9 +26,12 @@ if (!existsSync(cli)) {
 }
 const istio = process.env.ISTIO_ANALYZERS ?? execFileSync("bash", [join(here, "build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
 
-/** Opt-in rules that mirror an analyzer istioctl runs by default. */
-const rules = JSON.parse(execFileSync("node", [cli, "rules", "-o", "json"], { encoding: "utf8", maxBuffer: 64 << 20 }));
-const optInIst = rules.filter((r) => r.optIn && (r.equivalents ?? []).some((c) => /^IST\d{4}$/.test(c))).map((r) => r.id);
+/** `--opt-in`: also run ktriage's opt-in rules (istioctl's maturity analyzer, IST0136, is not in its default set). */
+const optIn = args.includes("--opt-in")
+  ? JSON.parse(execFileSync("node", [cli, "rules", "-o", "json"], { encoding: "utf8", maxBuffer: 64 << 20 }))
+      .filter((r) => r.optIn && (r.equivalents ?? []).some((c) => /^IST\d{4}$/.test(c)))
+      .map((r) => r.id)
+  : [];
 
 function istioMessages(files, meshConfig, meshNetworks) {
   const flags = [...(meshConfig ? ["-mesh-config", meshConfig] : []), ...(meshNetworks ? ["-mesh-networks", meshNetworks] : [])];
@@ -50,7 +53,7 @@ function withDefaultNamespace(origin) {
 
 function ktriageMessages(files, meshConfig, meshNetworks) {
   const flags = [...(meshConfig ? ["--mesh-config", meshConfig] : []), ...(meshNetworks ? ["--mesh-networks", meshNetworks] : [])];
-  const run = spawnSync("node", [cli, "lint", ...files, ...flags, ...optInIst.flatMap((id) => ["--enable", id]), "-o", "json", "--fail-on", "none"], {
+  const run = spawnSync("node", [cli, "lint", ...files, ...flags, ...optIn.flatMap((id) => ["--enable", id]), "-o", "json", "--fail-on", "none"], {
     encoding: "utf8",
     maxBuffer: 64 << 20,
   });
