@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import type { Rule } from "../../engine/rule.js";
 import { CATEGORIES, isCategory } from "../../model/categories.js";
+import { findTerm } from "../../model/terms.js";
 import { allRules } from "../../rules/index.js";
 import { UsageError, writeStdout } from "../shared.js";
 
@@ -30,6 +31,11 @@ export function explain(topic: string): string {
   if (isCategory(topic)) {
     const rules = allRules.filter((candidate) => candidate.category === topic);
     return [`${topic}: ${CATEGORIES[topic]}`, "", rules.length ? "Rules:" : "No rule reports this category yet.", ...rules.map((r) => `  ${r.id} — ${r.title}`)].join("\n");
+  }
+  const term = findTerm(topic);
+  if (term) {
+    const rules = allRules.filter((candidate) => term.categories.includes(candidate.category));
+    return [`${term.term} (${term.kind}): ${term.meaning}`, "", `Causes to look at: ${term.categories.join(", ")}`, ...(rules.length ? ["", "Rules:", ...rules.map((r) => `  ${r.id} — ${r.title}`)] : [])].join("\n");
   }
   const upper = topic.toUpperCase();
   const byCode = allRules.filter((candidate) => candidate.equivalents.some((code) => code.toUpperCase() === upper || code.toUpperCase().endsWith(`:${upper}`)));

@@ -149,7 +149,7 @@ export function segmentLines(lines: readonly PastedLine[], hint: "log" | "events
         index = end + 1;
         continue;
       }
-      if (end === index && /^\s*\{\s*"(?:apiVersion|kind|metadata|status|spec|containerStatuses|lastState|state)"/.test(text)) {
+      if (end === index && /"(?:apiVersion|kind|metadata|status|spec|containerStatuses|lastState|state|restartCount)"\s*:/.test(text.slice(0, 200)) && !/"(?:msg|message|level|ts|time)"\s*:/.test(text.slice(0, 200))) {
         log = undefined;
         segments.push({ kind: "data", lines: [line] });
         index++;

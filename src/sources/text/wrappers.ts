@@ -47,8 +47,8 @@ export function unwrapLines(text: string): Unwrapped {
     if (line.endsWith("\r")) line = line.slice(0, -1);
     if (line.length > MAX_LINE) line = line.slice(0, MAX_LINE);
     const number = index + 1;
-    if (FENCE.test(line)) continue;
     while (QUOTE.test(line)) line = line.replace(QUOTE, "");
+    if (FENCE.test(line)) continue;
     const prompt = PROMPT.exec(line);
     const afterPrompt = prompt ? line.slice(prompt[0].length) : line;
     const kubectl = KUBECTL.exec(afterPrompt);
