@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { main } from "./cli/main.js";
+import { redact } from "./util/redact.js";
 
 // `ktriage ... | head` closes stdout early: stop quietly, as other Unix tools do.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -12,7 +13,7 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`ktriage: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`ktriage: ${redact(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 2;
   },
 );

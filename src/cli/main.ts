@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
-import { EXIT_USAGE, UsageError } from "./shared.js";
+import { EXIT_USAGE, UsageError, warn } from "./shared.js";
 type Register = (program: Command) => void;
 
 /** Subcommands in the order `--help` lists them; only the one invoked is loaded. */
@@ -68,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`ktriage: ${error.message}\n`);
+      warn(error.message);
       return EXIT_USAGE;
     }
     throw error;

@@ -10,6 +10,7 @@ import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "..
 import { allRules } from "../rules/index.js";
 import { VERSION } from "../version.js";
 import { inputProblemLines } from "../report/text.js";
+import { redact, redactDeep } from "../util/redact.js";
 import type { ClusterView } from "../view/cluster-view.js";
 
 /** Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error. */
@@ -79,7 +80,10 @@ export function exitCodeFor(findings: readonly Finding[], failOn: Severity | "no
 /** The report of a command; `keep` narrows the suppressed list as the command narrowed its findings. */
 export function toReport(command: string, view: ClusterView, result: EngineResult, findings: Finding[] = result.findings, keep: (finding: Finding) => boolean = () => true): Report {
   const suppressed = result.suppressed.filter((item) => keep(item.finding));
-  return { command, mode: view.mode, findings, skipped: result.skipped, inputs: view.inputs, failures: result.failures, now: view.now, suppressed, incidents: groupIncidents(view, findings), rules: describeRules(findings, allRules), toolVersion: VERSION };
+  // Input problems quote what was read (a scalar document, a file name): they cross the same boundary as findings.
+  const inputs = { ...view.inputs, problems: view.inputs.problems.map((problem) => ({ origin: problem.origin, message: redact(problem.message) })) };
+  const safe = redactDeep(findings);
+  return { command, mode: view.mode, findings: safe, skipped: result.skipped, inputs, failures: redactDeep(result.failures), now: view.now, suppressed, incidents: groupIncidents(view, safe), rules: describeRules(safe, allRules), toolVersion: VERSION };
 }
 
 /** `--sarif-root` (default the git top level above the working directory, else the working directory) and `--stdin-filename`. */
@@ -133,15 +137,17 @@ export function nothingLoaded(report: Report): boolean {
   return inputs.objects + inputs.events + inputs.logs + inputs.envoy === 0 && inputs.problems.length > 0;
 }
 
+/** Everything ktriage prints passes here: the last redaction pass, whatever the command and format. */
 export function writeStdout(text: string): Promise<void> {
+  const safe = redact(text);
   return new Promise((resolve) => {
-    if (process.stdout.write(text)) resolve();
+    if (process.stdout.write(safe)) resolve();
     else process.stdout.once("drain", () => resolve());
   });
 }
 
 export function warn(message: string): void {
-  process.stderr.write(`ktriage: ${message}\n`);
+  process.stderr.write(`ktriage: ${redact(message)}\n`);
 }
 
 /** `--rule`, `--enable` and `--suppress` as engine options; one that names no rule is a usage error. */

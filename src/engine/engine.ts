@@ -1,7 +1,7 @@
 import type { Finding, SkippedRule } from "../model/finding.js";
 import { SEVERITY_ORDER } from "../model/finding.js";
 import { templateOwnerOf } from "../rules/support/workload.js";
-import { redact } from "../util/redact.js";
+import { redact, redactDeep } from "../util/redact.js";
 import type { ClusterView, InputKind } from "../view/cluster-view.js";
 import { FixProver, type ProofFigures } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
@@ -40,7 +40,8 @@ export function runRules(rules: readonly Rule[], view: ClusterView, options: Run
   const result = collect(rules, view, options);
   const rerun = (changed: ClusterView) => collect(rules, changed, { ...options, focus: undefined }).findings;
   const prover = new FixProver(view, rerun);
-  const proven = result.findings.map((finding) => prover.prove(finding));
+  // The redaction boundary: after proving (the prover applies the real change), before anything reads the result.
+  const proven = result.findings.map((finding) => redactDeep(prover.prove(finding)));
   const fallbackRules = new Set(rules.filter((rule) => rule.fallback).map((rule) => rule.id));
   return { ...result, findings: foldWorkloadPredictions(view, rankAndFold(proven, fallbackRules)), fixes: prover.figures };
 }
@@ -120,12 +121,9 @@ function matchesFocus(finding: Finding, focus: NonNullable<RunOptions["focus"]>)
   return resource.kind === focus.kind && resource.name === focus.name && (focus.namespace === undefined || resource.namespace === focus.namespace);
 }
 
+/** The boundary every finding crosses: confidence in range, and every string it carries (summary, cause, evidence, fix, verify) redacted. */
 function clean(finding: Finding): Finding {
-  return {
-    ...finding,
-    confidence: Math.max(0, Math.min(1, Math.round(finding.confidence * 100) / 100)),
-    evidence: finding.evidence.map((item) => ({ ...item, text: redact(item.text) })),
-  };
+  return { ...finding, confidence: Math.max(0, Math.min(1, Math.round(finding.confidence * 100) / 100)), evidence: finding.evidence.map((item) => ({ ...item, text: redact(item.text) })) };
 }
 
 export function highestSeverity(findings: readonly Finding[]): number {

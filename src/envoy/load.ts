@@ -1,5 +1,8 @@
 /** Reading Envoy inputs that need more than one readFile: large dumps and large access logs. */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, type Stats } from "node:fs";
+import { fileTypeOf } from "../util/file-types.js";
+import { findJsonSyntaxError } from "../util/json-syntax.js";
+import { jsonTooDeep, LimitError, PARSE_LIMITS } from "../util/limits.js";
 import type { Origin } from "../model/kube.js";
 import { summarizeFile } from "./access-log/reader.js";
 import { ConfigDump } from "./config-dump.js";
@@ -16,28 +19,51 @@ const MAX_BUFFER = 2 * 1024 * 1024 * 1024 - 1;
 
 export type LoadedDump = { dump: ConfigDump; bytes: number } | { error: string };
 
-/** Why a JSON text failed to parse, with its line when the engine says where. */
-export function describeJsonError(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+/** Why a JSON text failed to parse, with the line, column and byte offset (computed: Node 20's JSON.parse does not say where). */
+export function describeJsonError(text: string, _error?: unknown): string {
+  if (text.trim() === "") return "empty: an Envoy config dump is a JSON object with a \"configs\" list";
   if (!/^\s*[{[]/.test(text)) return "not JSON: an Envoy config dump is a JSON object with a \"configs\" list";
-  if (/end of JSON|Unterminated|Unexpected end/i.test(message)) return "the config dump is truncated (JSON ends early)";
-  const position = /position (\d+)/.exec(message);
-  if (position) {
-    const offset = Number(position[1]);
-    const line = text.slice(0, offset).split("\n").length;
-    return `not valid JSON at line ${line}: ${message.replace(/ in JSON at position \d+.*$/, "")}`;
-  }
-  return `not valid JSON: ${message}`;
+  const error = findJsonSyntaxError(text);
+  if (!error) return "not valid JSON";
+  if (error.offset >= text.length) return `the config dump is truncated (JSON ends early), at line ${error.line}`;
+  return `not valid JSON at line ${error.line}, column ${error.column} (byte offset ${error.offset}): ${error.message}`;
+}
+
+/** JSON text parsed within the nesting limit; throws with the reason otherwise. */
+export function parseDumpText(text: string): unknown {
+  const deep = jsonTooDeep(text);
+  if (deep) throw new LimitError(`nests deeper than ${PARSE_LIMITS.maxDepth} levels at line ${deep.line} (byte offset ${deep.offset}); not read`);
+  return JSON.parse(text);
+}
+
+/** Why a file cannot be read as a dump (folder, FIFO, device, empty, binary), or undefined. */
+function unreadableDump(path: string, stats: Stats): string | undefined {
+  if (stats.isDirectory()) return `${path} is a folder: give the config dump file (curl localhost:15000/config_dump > dump.json)`;
+  if (!stats.isFile()) return `${path} is ${fileTypeOf(stats)}, not a regular file: skipped (pipe it to -f - instead)`;
+  if (stats.size === 0) return `${path}:1: empty file: an Envoy config dump is a JSON object with a "configs" list`;
+  return undefined;
 }
 
 /** Loads an Envoy config dump of any size; files over 512 MB are streamed. */
 export async function loadConfigDumpFile(path: string): Promise<LoadedDump> {
   let bytes: number;
   try {
-    bytes = statSync(path).size;
+    const stats = statSync(path);
+    const unreadable = unreadableDump(path, stats);
+    if (unreadable) return { error: unreadable };
+    bytes = stats.size;
   } catch (error) {
-    return { error: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (error as Error).message}` };
+    return { error: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (error as Error).message}` };
   }
+  try {
+    return await loadDump(path, bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { error: `${path}: ${code === "EACCES" ? "permission denied" : error instanceof LimitError || error instanceof RangeError ? `the config dump ${error instanceof LimitError ? error.message : "is too deeply nested to read"}` : (error as Error).message}` };
+  }
+}
+
+async function loadDump(path: string, bytes: number): Promise<LoadedDump> {
   // Read as bytes and index the sections: a trace then parses only what it follows.
   if (bytes >= INDEX_THRESHOLD && bytes <= MAX_BUFFER) {
     const buffer = readFileSync(path);
@@ -46,8 +72,9 @@ export async function loadConfigDumpFile(path: string): Promise<LoadedDump> {
     if (bytes <= WHOLE_STRING_LIMIT) {
       const text = buffer.toString("utf8");
       try {
-        return toDump(JSON.parse(text), path, bytes);
+        return toDump(parseDumpText(text), path, bytes);
       } catch (error) {
+        if (error instanceof LimitError) throw error;
         return { error: `${path}: ${describeJsonError(text, error)}` };
       }
     }
@@ -60,10 +87,13 @@ export async function loadConfigDumpFile(path: string): Promise<LoadedDump> {
       return { error: `${path}: ${(error as Error).message}` };
     }
   } else {
-    const text = readFileSync(path, "utf8");
+    const buffer = readFileSync(path);
+    if (buffer.includes(0)) return { error: `${path}:1: binary data, not JSON: an Envoy config dump is a JSON object with a "configs" list` };
+    const text = buffer.toString("utf8");
     try {
-      parsed = JSON.parse(text);
+      parsed = parseDumpText(text);
     } catch (error) {
+      if (error instanceof LimitError) throw error;
       return { error: `${path}: ${describeJsonError(text, error)}` };
     }
   }

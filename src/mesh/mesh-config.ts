@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { parseBoundedYaml as parse } from "../util/bounded-yaml.js";
 import type { Evidence } from "../model/finding.js";
 import type { ClusterView } from "../view/cluster-view.js";
 

@@ -1,9 +1,13 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { LogStream } from "../model/inputs.js";
 import type { Origin } from "../model/kube.js";
 import type { ViewBuilder } from "../view/builder.js";
 import { classifyText, type ContentKind } from "./detect.js";
+import { fileTypeOf } from "../util/file-types.js";
+import { describeBytes, LimitError, PARSE_LIMITS } from "../util/limits.js";
+import { findJsonSyntaxError } from "../util/json-syntax.js";
+import { describeJsonError, parseDumpText } from "../envoy/load.js";
 import { parseKubeDocuments } from "./kube-documents.js";
 import { addMeshConfigFromObjects, meshTextLocator, parseMeshConfigText } from "./mesh-config.js";
 import { envoyPathInfo, logPathInfo, SNAPSHOT_MANIFEST, type SnapshotManifest } from "./snapshot-layout.js";
@@ -12,7 +16,9 @@ import { parseEventsTable } from "./text/events-table.js";
 import { readPastedText, type IntakeHint } from "./text/intake.js";
 
 /** Files larger than this are not read whole; Envoy dumps and access logs above it are streamed by their own readers. */
-const MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024;
+const MAX_WHOLE_FILE_BYTES = PARSE_LIMITS.maxFileBytes;
+/** Folders nested deeper than this (symlinked folders included) are not walked. */
+const MAX_FOLDER_DEPTH = 40;
 const SKIPPED_NAMES = new Set([".git", "node_modules", ".DS_Store"]);
 
 export interface LoadOptions {
@@ -34,7 +40,7 @@ export function loadPaths(paths: readonly string[], builder: ViewBuilder, option
   options.onListed?.(plan.reduce((total, item) => total + (item.kind === "file" ? item.size : item.kind === "directory" ? item.files.reduce((sum, file) => sum + file.size, 0) : 0), 0));
   for (const item of plan) {
     if (item.kind === "stdin") {
-      const text = options.readStdin ? options.readStdin() : readFileSync(0, "utf8");
+      const text = options.readStdin ? options.readStdin() : readStdinBounded(builder);
       builder.addSource("stdin");
       loadText(text, "-", "-", builder, options);
     } else if (item.kind === "file") {
@@ -55,7 +61,13 @@ interface ListedFile {
 
 type PlannedPath = { kind: "stdin" } | { kind: "unreadable" } | { kind: "file"; path: string; size: number } | { kind: "directory"; root: string; files: ListedFile[] };
 
-/** What a path holds, listed before anything is read, so the total size is known first. */
+/**
+ * What a path holds, listed before anything is read, so the total size is
+ * known first. Only regular files are read: FIFOs, sockets and devices are
+ * named and skipped (a FIFO or /dev/zero would be read forever). Symbolic
+ * links to files and folders are followed, as `kubectl apply -f DIR` does;
+ * a link back into a folder already walked is named and skipped, so no walk loops.
+ */
 function planPath(path: string, builder: ViewBuilder): PlannedPath {
   if (path === "-") return { kind: "stdin" };
   let stats;
@@ -65,12 +77,28 @@ function planPath(path: string, builder: ViewBuilder): PlannedPath {
     builder.addProblem({ file: path }, `cannot read: ${errorCode(error)}`);
     return { kind: "unreadable" };
   }
-  if (!stats.isDirectory()) return { kind: "file", path, size: stats.size };
+  if (stats.isFile()) return { kind: "file", path, size: stats.size };
+  if (!stats.isDirectory()) {
+    builder.addProblem({ file: path }, `${fileTypeOf(stats)}, not a regular file: skipped (pipe it to -f - to read it from stdin)`);
+    return { kind: "unreadable" };
+  }
   const files: ListedFile[] = [];
-  for (const file of walk(path)) {
+  const seen = new Set<string>();
+  for (const file of walk(path, builder, new Set(), 0)) {
     let size: number;
     try {
-      size = statSync(file).size;
+      const target = statSync(file);
+      if (!target.isFile()) {
+        builder.addProblem({ file }, `${fileTypeOf(target)}, not a regular file: skipped`);
+        continue;
+      }
+      const real = realpathSync(file);
+      if (seen.has(real)) {
+        builder.addProblem({ file }, `the same file as another one in the folder (a symbolic link to ${real}): read once`);
+        continue;
+      }
+      seen.add(real);
+      size = target.size;
     } catch (error) {
       builder.addProblem({ file }, `cannot read: ${errorCode(error)}`);
       continue;
@@ -97,19 +125,76 @@ function loadDirectory(directory: { root: string; files: readonly ListedFile[] }
   }
 }
 
-function* walk(dir: string): Generator<string> {
+function* walk(dir: string, builder: ViewBuilder, walked: Set<string>, depth: number): Generator<string> {
+  let real: string;
   let entries;
   try {
+    real = realpathSync(dir);
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  } catch {
+  } catch (error) {
+    builder.addProblem({ file: dir }, `cannot read the folder: ${errorCode(error)}`);
     return;
   }
+  if (walked.has(real)) {
+    builder.addProblem({ file: dir }, `a symbolic link to a folder already read (${real}): skipped, so the walk does not loop`);
+    return;
+  }
+  if (depth > MAX_FOLDER_DEPTH) {
+    builder.addProblem({ file: dir }, `folders nested deeper than ${MAX_FOLDER_DEPTH} levels: not read`);
+    return;
+  }
+  walked.add(real);
   for (const entry of entries) {
     if (SKIPPED_NAMES.has(entry.name)) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
+    if (entry.isDirectory()) yield* walk(full, builder, walked, depth + 1);
     else if (entry.isFile()) yield full;
+    else if (entry.isSymbolicLink()) {
+      let target;
+      try {
+        target = statSync(full);
+      } catch (error) {
+        builder.addProblem({ file: full }, `a symbolic link that cannot be followed: ${errorCode(error)}`);
+        continue;
+      }
+      if (target.isDirectory()) yield* walk(full, builder, walked, depth + 1);
+      else yield full;
+    } else {
+      let kind = "not a regular file";
+      try {
+        kind = fileTypeOf(lstatSync(full));
+      } catch {
+        // the entry vanished: named all the same
+      }
+      builder.addProblem({ file: full }, `${kind}, not a regular file: skipped`);
+    }
   }
+  walked.delete(real);
+}
+
+/** Stdin read up to the byte cap (a pipe from /dev/zero ends there, with a message). */
+function readStdinBounded(builder: ViewBuilder): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.alloc(1 << 20);
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EAGAIN") continue;
+      if ((error as NodeJS.ErrnoException).code === "EOF") break;
+      throw error;
+    }
+    if (read === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, read)));
+    total += read;
+    if (total > MAX_WHOLE_FILE_BYTES) {
+      builder.addProblem({ file: "-" }, `stdin holds more than ${describeBytes(MAX_WHOLE_FILE_BYTES)}: read up to there`);
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function readManifest(root: string, builder: ViewBuilder): SnapshotManifest | undefined {
@@ -133,14 +218,16 @@ function loadFile(file: string, relativePath: string, size: number, builder: Vie
   if (size > MAX_WHOLE_FILE_BYTES) {
     if (envoyInfo?.file.endsWith(".json")) {
       builder.envoy.configDumps.push({ proxy: `${envoyInfo.pod}.${envoyInfo.namespace}`, origin: { file }, dump: { streamFrom: file } });
-    } else {
+    } else if (envoyInfo || /\.log$/.test(relativePath)) {
       builder.envoy.accessLogs.push({ proxy: envoyInfo ? `${envoyInfo.pod}.${envoyInfo.namespace}` : undefined, origin: { file }, path: file });
+    } else {
+      builder.addProblem({ file }, `${describeBytes(size)}, over the ${describeBytes(MAX_WHOLE_FILE_BYTES)} a file may have: not read (split it, or give Envoy access logs with a .log name to stream them)`);
     }
     return;
   }
   let buffer: Buffer;
   try {
-    buffer = readFileSync(file);
+    buffer = readRegularFile(file, size);
   } catch (error) {
     builder.addProblem({ file }, `cannot read: ${errorCode(error)}`);
     return;
@@ -150,7 +237,7 @@ function loadFile(file: string, relativePath: string, size: number, builder: Vie
     return;
   }
   if (isBinary(buffer)) {
-    builder.addProblem({ file }, "binary data, not JSON, YAML or text: skipped");
+    builder.addProblem({ file, line: 1 }, "binary data, not JSON, YAML or text: skipped");
     return;
   }
   const text = buffer.toString("utf8");
@@ -255,10 +342,10 @@ function addPasted(text: string, file: string, builder: ViewBuilder, hint: Intak
 
 function addConfigDump(text: string, file: string, proxy: string | undefined, builder: ViewBuilder): void {
   try {
-    builder.envoy.configDumps.push({ proxy, origin: { file }, dump: JSON.parse(text) });
+    builder.envoy.configDumps.push({ proxy, origin: { file }, dump: parseDumpText(text) });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    builder.addProblem({ file }, /end of JSON|Unterminated/i.test(message) ? "Envoy config dump is truncated (invalid JSON)" : `Envoy config dump is not valid JSON: ${message}`);
+    const syntax = error instanceof LimitError ? undefined : findJsonSyntaxError(text);
+    builder.addProblem({ file, line: syntax?.line ?? (error as LimitError).line ?? 1 }, `Envoy config dump ${error instanceof LimitError ? error.message : describeJsonError(text, error)}`);
   }
 }
 
@@ -310,10 +397,28 @@ function isBinary(buffer: Buffer): boolean {
   return suspicious / sample.length > 0.1;
 }
 
+/** Reads at most the cap (a file that grows while it is read stops there). */
+function readRegularFile(file: string, size: number): Buffer {
+  const descriptor = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(Math.min(size, MAX_WHOLE_FILE_BYTES));
+    let offset = 0;
+    while (offset < buffer.length) {
+      const read = readSync(descriptor, buffer, offset, buffer.length - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return offset === buffer.length ? buffer : buffer.subarray(0, offset);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 function errorCode(error: unknown): string {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === "ENOENT") return "no such file or directory";
-  if (code === "EACCES") return "permission denied";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ELOOP") return "a loop of symbolic links";
   return error instanceof Error ? error.message : String(error);
 }
 

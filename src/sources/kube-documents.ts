@@ -2,6 +2,8 @@ import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node } from "yaml";
 import type { FieldLocator, KubeObject, Origin } from "../model/kube.js";
 import { JsonLines } from "./json-lines.js";
+import { findJsonSyntaxError } from "../util/json-syntax.js";
+import { checkExpansion, describeBytes, jsonTooDeep, LimitError, PARSE_LIMITS, yamlTooDeep } from "../util/limits.js";
 import { BlockYamlLines } from "./yaml-lines.js";
 
 export interface ParsedObject {
@@ -26,14 +28,51 @@ export const POSITION_LIMIT_BYTES = 4 * 1024 * 1024;
  */
 export function parseKubeDocuments(text: string, file: string): ParseResult {
   const trimmed = text.trimStart();
-  if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && text.length > POSITION_LIMIT_BYTES) {
-    return parseLargeJson(text, file);
-  }
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+  const looksJson = trimmed.startsWith("{") || trimmed.startsWith("[");
+  if (looksJson) {
+    const deep = jsonTooDeep(text);
+    if (deep) return { objects: [], problems: [{ origin: { file, line: deep.line }, message: `JSON nests deeper than ${PARSE_LIMITS.maxDepth} levels at byte offset ${deep.offset}; not read` }] };
+    if (text.length > POSITION_LIMIT_BYTES) return parseLargeJson(text, file);
     const parsed = parseJsonWithLines(text, file);
     if (parsed) return parsed;
+    return invalidJson(text, file);
   }
-  return parseYamlDocuments(text, file) ?? parseWithPositions(text, file);
+  if (text.length > PARSE_LIMITS.maxYamlBytes) {
+    return { objects: [], problems: [{ origin: { file, line: 1 }, message: `YAML of ${describeBytes(text.length)}, over the ${describeBytes(PARSE_LIMITS.maxYamlBytes)} read as YAML: give it as JSON (kubectl get -o json) or split it` }] };
+  }
+  const result = parseYamlDocuments(text, file) ?? parseWithPositions(text, file);
+  if (/\.json$/i.test(file) && result.objects.length > 0) {
+    result.problems.unshift({ origin: { file, line: 1 }, message: "note: this .json file is YAML, not JSON; read as YAML" });
+  }
+  return result;
+}
+
+/**
+ * Text that starts like JSON but is not JSON (NaN, 0x1F, a trailing comma, a
+ * cut-off file). It is read as YAML only when it is valid YAML with no
+ * problem at all, and the note says so; otherwise the JSON error is reported
+ * with its line, column and byte offset.
+ */
+function invalidJson(text: string, file: string): ParseResult {
+  const error = findJsonSyntaxError(text);
+  const where = error ? `line ${error.line}, column ${error.column}, byte offset ${error.offset}: ${error.message}` : "not valid JSON";
+  const asYaml = text.length <= PARSE_LIMITS.maxYamlBytes && !yamlTooDeep(text) ? parseWithPositions(text, file) : undefined;
+  if (asYaml && asYaml.problems.length === 0 && asYaml.objects.length > 0) {
+    asYaml.problems.push({ origin: { file, line: error?.line ?? 1 }, message: `note: not valid JSON (${where}); it is valid YAML and was read as YAML` });
+    return asYaml;
+  }
+  return { objects: [], problems: [{ origin: { file, line: error?.line ?? 1 }, message: `invalid JSON at ${where}` }] };
+}
+
+/** Aliases (`*name`) and merge keys (`<<`) are what make a YAML document expand; without them there is nothing to count. */
+function mayExpand(text: string): boolean {
+  return text.includes("*") || text.includes("<<");
+}
+
+/** The value of one YAML document, held to the expansion limit; a LimitError says why it was not read. */
+function boundedValue(value: unknown, text: string): unknown {
+  if (mayExpand(text)) checkExpansion(value, Math.max(PARSE_LIMITS.maxExpandedValues, text.length));
+  return value;
 }
 
 const DOCUMENT_MARKER = /^---(?:[ \t]*(?:#.*)?)$/;
@@ -79,10 +118,19 @@ function parseYamlDocuments(text: string, file: string): ParseResult | undefined
   if (!documents) return undefined;
   const result: ParseResult = { objects: [], problems: [] };
   documents.forEach((document, index) => {
+    const deep = yamlTooDeep(document.text);
+    if (deep) {
+      result.problems.push({ origin: { file, line: deep.line + document.firstLine - 1 }, message: `YAML (document ${index + 1}) nests deeper than ${PARSE_LIMITS.maxDepth} levels; not read` });
+      return;
+    }
     let value: unknown;
     try {
-      value = loadYaml(document.text, { schema: CORE_SCHEMA, json: true });
-    } catch {
+      value = boundedValue(loadYaml(document.text, { schema: CORE_SCHEMA, json: true }), document.text);
+    } catch (error) {
+      if (error instanceof LimitError || error instanceof RangeError) {
+        result.problems.push({ origin: { file, line: document.firstLine }, message: `YAML (document ${index + 1}) ${error instanceof LimitError ? error.message : "is too deeply nested to read"}` });
+        return;
+      }
       const detailed = parseWithPositions(document.text, file);
       for (const problem of detailed.problems) {
         result.problems.push({
@@ -175,8 +223,9 @@ function parseLargeJson(text: string, file: string): ParseResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    result.problems.push({ origin: { file, line: jsonErrorLine(text, error) }, message: describeJsonError(text, error) });
+  } catch {
+    const error = findJsonSyntaxError(text);
+    result.problems.push({ origin: { file, line: error?.line ?? 1 }, message: error ? `invalid JSON at line ${error.line}, column ${error.column}, byte offset ${error.offset}: ${error.message}` : "invalid JSON" });
     return result;
   }
   collectObjects(value, { file, line: 1 }, undefined, result);
@@ -185,6 +234,11 @@ function parseLargeJson(text: string, file: string): ParseResult {
 
 function parseWithPositions(text: string, file: string): ParseResult {
   const result: ParseResult = { objects: [], problems: [] };
+  const deep = yamlTooDeep(text);
+  if (deep) {
+    result.problems.push({ origin: { file, line: deep.line }, message: `YAML nests deeper than ${PARSE_LIMITS.maxDepth} levels; not read` });
+    return result;
+  }
   const lineCounter = new LineCounter();
   let documents: Document.Parsed[];
   try {
@@ -209,9 +263,10 @@ function parseWithPositions(text: string, file: string): ParseResult {
     if (doc.contents === null) return; // empty document between separators
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 100 });
+      value = boundedValue(doc.toJS({ maxAliasCount: 100 }), text);
     } catch (error) {
-      result.problems.push({ origin: { file, line: startLine }, message: `cannot read document ${index + 1}: ${error instanceof Error ? error.message : String(error)}` });
+      const why = error instanceof LimitError ? error.message : error instanceof RangeError ? "is too deeply nested to read" : error instanceof Error ? error.message : String(error);
+      result.problems.push({ origin: { file, line: startLine }, message: `cannot read document ${index + 1}: ${why}` });
       return;
     }
     const locate = (prefix: ReadonlyArray<string | number>): FieldLocator => (path) => deepestLine(doc, lineAt, [...prefix, ...path]);
@@ -264,7 +319,7 @@ function collectObjects(value: unknown, origin: Origin, locators: Locators | und
     return;
   }
   if (typeof value !== "object") {
-    result.problems.push({ origin, message: `expected a Kubernetes object, found ${typeof value} ${JSON.stringify(value).slice(0, 40)}` });
+    result.problems.push({ origin, message: `expected a Kubernetes object, found a ${typeof value} (a document that is a single value)` });
     return;
   }
   let record = value as Record<string, unknown>;
@@ -281,6 +336,11 @@ function collectObjects(value: unknown, origin: Origin, locators: Locators | und
     items.forEach((item, i) => collectObjects(item, originAt(origin, locators, [...path, "items", i]), locators, result, [...path, "items", i], itemDefaults));
     return;
   }
+  const misTyped = misTypedIdentity(record);
+  if (misTyped) {
+    result.problems.push({ origin, message: `${record.kind}: ${misTyped}; the object is not read` });
+    return;
+  }
   const metadata = record.metadata;
   if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) {
     result.problems.push({ origin, message: `${record.kind}: metadata is not a mapping` });
@@ -288,6 +348,25 @@ function collectObjects(value: unknown, origin: Origin, locators: Locators | und
   }
   const object = { ...record, metadata: (metadata as KubeObject["metadata"]) ?? {} } as KubeObject;
   result.objects.push(locators ? { object, origin, locate: locators.locate(path) } : { object, origin });
+}
+
+/** The fields every object is indexed by must be strings (`apiVersion: 1`, `name: 12` are written by mistake). */
+function misTypedIdentity(record: Record<string, unknown>): string | undefined {
+  if (record.apiVersion !== undefined && typeof record.apiVersion !== "string") return `apiVersion is ${describeType(record.apiVersion)}, expected a string such as v1 or apps/v1`;
+  const metadata = record.metadata;
+  if (metadata && typeof metadata === "object" && !Array.isArray(metadata)) {
+    for (const key of ["name", "namespace", "generateName", "uid"]) {
+      const field = (metadata as Record<string, unknown>)[key];
+      if (field !== undefined && field !== null && typeof field !== "string") return `metadata.${key} is ${describeType(field)}, expected a string`;
+    }
+  }
+  return undefined;
+}
+
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
 }
 
 /** The origin of an item inside a List: its line is found only when something reads it (most are never cited). */
@@ -315,19 +394,4 @@ function describeJsonishYamlError(message: string): string {
   const first = firstLine(message);
   if (/Missing closing|Unexpected end|flow collection/i.test(first)) return "truncated or unbalanced JSON (missing closing bracket or brace)";
   return first;
-}
-
-function jsonErrorLine(text: string, error: unknown): number {
-  const match = /position (\d+)/.exec(error instanceof Error ? error.message : "");
-  if (!match) return text.split("\n").length;
-  const offset = Number(match[1]);
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function describeJsonError(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/Unexpected end of JSON input|Unterminated/i.test(message)) return "invalid JSON: the file ends early (truncated)";
-  return `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`;
 }

@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { parseBoundedYaml as parse } from "../util/bounded-yaml.js";
 import type { FieldLocator, KubeObject } from "../model/kube.js";
 import { BlockYamlLines } from "./yaml-lines.js";
 import type { ViewBuilder } from "../view/builder.js";
@@ -10,7 +10,7 @@ export function parseMeshConfigText(text: string, file: string, builder: ViewBui
     if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, any>;
     builder.addProblem({ file, line: 1 }, "mesh config is not a YAML mapping");
   } catch (error) {
-    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? (error as { line?: number }).line;
     builder.addProblem({ file, line }, `mesh config is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
   return undefined;

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MissingEvidence } from "../model/inputs.js";
 import type { KubeObject } from "../model/kube.js";
+import { redact, redactDeep } from "../util/redact.js";
 import { stripSecretValues } from "../view/secrets.js";
 import type { GatheredLog, LiveSink } from "./live/sink.js";
 import type { ResourceType } from "./live/resources.js";
@@ -34,7 +35,8 @@ export class SnapshotRecorder implements LiveSink {
   private readonly problems: Array<{ call: string; message: string }> = [];
 
   object(object: KubeObject, type: ResourceType): void {
-    const kept = object.kind === "Secret" ? stripSecretValues(object) : object;
+    // What a snapshot keeps crosses the same redaction as what ktriage prints: it is attached to tickets.
+    const kept = object.kind === "Secret" ? stripSecretValues(object) : redactDeep(object);
     const namespace = type.namespaced ? kept.metadata.namespace : undefined;
     const path = namespace ? ["namespaces", namespace, `${type.resource}.json`] : ["cluster", `${type.resource}.json`];
     const key = path.join("/");
@@ -44,7 +46,7 @@ export class SnapshotRecorder implements LiveSink {
   }
 
   log(log: GatheredLog): void {
-    this.logs.push(log);
+    this.logs.push({ ...log, text: redact(log.text) });
   }
 
   missing(missing: MissingEvidence): void {
@@ -52,7 +54,7 @@ export class SnapshotRecorder implements LiveSink {
   }
 
   problem(call: string, message: string): void {
-    this.problems.push({ call, message });
+    this.problems.push({ call: redact(call), message: redact(message) });
   }
 
   /** Writes the snapshot into `dir` (created; an existing snapshot there is replaced, other files are refused). */

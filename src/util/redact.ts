@@ -1,27 +1,101 @@
 /**
- * Masks credentials in log excerpts and messages: passwords, tokens, keys in
- * `key=value` / `key: value` / JSON form, bearer tokens, basic-auth userinfo in
- * URLs, JWTs and private key blocks.
+ * Masks credentials in any text ktriage prints: passwords, tokens and keys in
+ * `key=value` / `key: value` / JSON form, env entries whose name says secret,
+ * Authorization headers, userinfo in URLs, image references and authorities,
+ * known token shapes (JWT, AWS, GitHub, GitLab, Slack, Google, Stripe),
+ * private key blocks and database client passwords (`-pSECRET`).
+ *
+ * Every pattern runs in linear time on any input: each one starts only at the
+ * first character of a run (a lookbehind rules out the middle of one) and
+ * every repetition is bounded, so a 1 MB line costs one pass per pattern.
  */
-const SECRET_WORDS = "(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth|credentials?|session[_-]?id)";
+const SECRET_WORDS = "(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth(?![a-z])|credentials?|session[_-]?id|cookie)";
+const SECRET_NAME = new RegExp(SECRET_WORDS, "i");
+const NOT_A_KEY = /(?:Error|Exception|Warning|Failure|Ref|Name|Names|Path|File|Mode|Type|Refs)$/;
 
-const PATTERNS: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, "[REDACTED PRIVATE KEY]"],
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [REDACTED]"],
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, "[REDACTED JWT]"],
-  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, "$1:[REDACTED]@"],
+export const REDACTED = "[REDACTED]";
+
+type Replacer = (match: string, ...groups: any[]) => string;
+
+const PATTERNS: Array<[RegExp, string | Replacer]> = [
+  // A block cut short (a log line, a JSON string) ends at the first character that is not base64.
+  [/-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s\\]{0,16384}(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?/g, "[REDACTED PRIVATE KEY]"],
+  [/(?<![A-Za-z0-9_])(Bearer|Basic|Token|Digest|Negotiate)\s{1,8}(?!\[REDACTED)[A-Za-z0-9._~+/=-]{8,4096}/gi, "$1 [REDACTED]"],
+  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,8192}/g, "[REDACTED JWT]"],
+  [/(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, "[REDACTED AWS KEY]"],
+  [/(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g, "[REDACTED GITHUB TOKEN]"],
+  [/(?<![A-Za-z0-9_-])(?:glpat|gldt|glrt|glptt|glcbt)-[A-Za-z0-9_-]{20,255}/g, "[REDACTED GITLAB TOKEN]"],
+  [/(?<![A-Za-z0-9-])xox[abposre]-[A-Za-z0-9-]{10,255}/g, "[REDACTED SLACK TOKEN]"],
+  [/hooks\.slack\.com\/services\/[A-Za-z0-9/]{10,255}/g, "hooks.slack.com/services/[REDACTED]"],
+  [/(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, "[REDACTED GOOGLE API KEY]"],
+  [/(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{16,255}/g, "[REDACTED STRIPE KEY]"],
+  // scheme://user:password@host (connection strings, git remotes, registry URLs); the user may be empty (redis://:pw@).
+  [/(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@"'<>]{0,256}):(?!\[REDACTED)([^\s@/"'<>]{1,1024})@/g, "$1:[REDACTED]@"],
+  // user:password@host without a scheme (an image reference, an HTTP authority in an access log).
+  [/(?<![A-Za-z0-9._~%:/@-])([A-Za-z0-9._~%-]{1,128}):(?!\[REDACTED)([^\s@/:"'<>[\]]{1,256})@(?=[A-Za-z0-9-]{1,63}(?:(?:\.[A-Za-z0-9-]{1,63}){1,10}(?![A-Za-z0-9-])|[:/]))/g, "$1:[REDACTED]@"],
+  // NAME: value, NAME=value, "name": "value" where the name says secret.
   [
-    // A key ending in Error/Exception/Warning/Failure is an exception's name (`NoCredentialsError: Unable to ...`), not a key.
-    new RegExp(`("?[A-Za-z0-9_.-]*${SECRET_WORDS}[A-Za-z0-9_.-]*(?<!Error|Exception|Warning|Failure)"?\\s*[:=]\\s*"?)(?!Bearer\\b|Basic\\b|\\[REDACTED)([^"\\s,;&}]+)`, "gi"),
-    (_match: string, key: string, value: string) => (value.length === 0 || value === "REDACTED" ? `${key}${value}` : `${key}[REDACTED]`),
+    new RegExp(`(?<![A-Za-z0-9_.-])("?[A-Za-z0-9_.-]{0,64}${SECRET_WORDS}[A-Za-z0-9_.-]{0,64}"?)(\\s{0,8}[:=]\\s{0,8}"?)(?!Bearer\\b|Basic\\b|\\[REDACTED|<|\\{|\\[|\\$\\()([^"\\s,;&}\\]]{1,4096})`, "gi"),
+    (match: string, key: string, separator: string, _value: string) => (NOT_A_KEY.test(key.replace(/"$/, "")) ? match : `${key}${separator}${REDACTED}`),
   ],
-  [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, "[REDACTED AWS KEY]"],
+  // `--password SECRET`, `--token SECRET` (the value as the next argument).
+  [/(?<![A-Za-z0-9_-])(--?(?:password|passwd|token|secret|api-key|client-secret))(\s{1,4})(?!-|\[REDACTED|<)([^\s"',]{1,1024})/gi, `$1$2${REDACTED}`],
+  // {name: DB_PASSWORD, value: ...}: an env entry, as YAML, JSON or a kubectl patch.
+  [
+    /(?<![A-Za-z0-9_])(name"?\s{0,8}[:=]\s{0,8}"?)([A-Za-z0-9_.-]{1,128})("?\s{0,8},?\s{0,64}"?value"?\s{0,8}[:=]\s{0,8})("?)(?!\[REDACTED)([^"\n]{1,4096})/g,
+    (match: string, nameKey: string, name: string, between: string, quote: string, _value: string) => (SECRET_NAME.test(name) && !NOT_A_KEY.test(name) ? `${nameKey}${name}${between}${quote}${REDACTED}` : match),
+  ],
 ];
+
+/** MySQL and MariaDB clients take the password glued to -p: `mysql -uroot -pSECRET`. */
+const GLUED_PASSWORD = /(\s|^|")-p(?!\s|\[REDACTED)([^\s"',]{1,1024})/g;
+const MYSQL_CLIENT = /\b(?:mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlsh)\b/g;
 
 export function redact(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of PATTERNS) {
-    out = out.replace(pattern, replacement as string);
+  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement as string);
+  return redactGluedPasswords(out);
+}
+
+/** `-pSECRET` within 200 characters after a MySQL client's name (positions found once, walked in order). */
+function redactGluedPasswords(text: string): string {
+  const clients = [...text.matchAll(MYSQL_CLIENT)].map((match) => match.index);
+  if (clients.length === 0) return text;
+  let next = 0;
+  return text.replace(GLUED_PASSWORD, (match: string, before: string, _value: string, offset: number) => {
+    while (next + 1 < clients.length && clients[next + 1]! < offset) next++;
+    const client = clients[next]!;
+    return client < offset && offset - client <= 200 ? `${before}-p${REDACTED}` : match;
+  });
+}
+
+/** Whether an env var, header or field name says its value is a credential. */
+export function isCredentialName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_A_KEY.test(name);
+}
+
+const SENSITIVE_HEADERS = /^(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-amz-security-token|x-goog-api-key)$/i;
+
+/**
+ * Every string in a value redacted, and the values of fields, env entries and
+ * headers whose name says they are credentials replaced whole. Returns a copy.
+ */
+export function redactDeep<T>(value: T): T {
+  return redactValue(value, 0) as T;
+}
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === "string") return redact(value);
+  if (value === null || typeof value !== "object" || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const entryName = typeof record.name === "string" ? record.name : typeof record.key === "string" ? record.key : undefined;
+  const sensitiveEntry = entryName !== undefined && "value" in record && (isCredentialName(entryName) || SENSITIVE_HEADERS.test(entryName));
+  for (const [key, item] of Object.entries(record)) {
+    if (sensitiveEntry && key === "value" && typeof item === "string") out[key] = REDACTED;
+    else if (typeof item === "string" && isCredentialName(key) && item !== "") out[key] = REDACTED;
+    else out[key] = redactValue(item, depth + 1);
   }
   return out;
 }

@@ -28,6 +28,15 @@ export class ViewBuilder {
 
   /** Adds a Kubernetes object. Events become EventRecords; Secret values are dropped here. */
   addObject(object: KubeObject, origin: Origin, locate?: FieldLocator): void {
+    try {
+      this.indexObject(object, origin, locate);
+    } catch (error) {
+      // One malformed object costs only itself: it is named, the rest is analysed.
+      this.addProblem(origin, `${typeof object?.kind === "string" ? object.kind : "object"}: cannot be read (${error instanceof Error ? error.message : String(error)}); skipped`);
+    }
+  }
+
+  private indexObject(object: KubeObject, origin: Origin, locate?: FieldLocator): void {
     if (object.kind === "Event") {
       this.addEvent(eventFromObject(object, origin));
       return;

@@ -393,7 +393,7 @@ export class ClusterView {
       case "network-policies":
         return this.count("NetworkPolicy") > 0;
       case "istio":
-        return (this.hasIstio ??= this.allObjects.some((o) => (o.object.apiVersion ?? "").includes("istio.io")));
+        return (this.hasIstio ??= this.allObjects.some((o) => typeof o.object.apiVersion === "string" && o.object.apiVersion.includes("istio.io")));
       case "mesh-config":
         return this.mesh !== undefined;
       case "envoy-config":

@@ -42,7 +42,7 @@ describe("ktriage CLI", () => {
     const result = ktriage(["scan", "-f", resolve(fixtures, "truncated.json"), "-f", resolve(fixtures, "binary.bin")]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/truncated\.json:\d+: invalid JSON/);
-    expect(result.stderr).toMatch(/binary\.bin: binary data/);
+    expect(result.stderr).toMatch(/binary\.bin:1: binary data/);
     expect(result.stdout).toBe("");
   });
 

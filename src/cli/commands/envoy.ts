@@ -6,11 +6,13 @@ import { renderSummaryText, summaryToJson } from "../../envoy/access-log/report.
 import { ConfigDump } from "../../envoy/config-dump.js";
 import { hostMatches, liveEndpointTable, logLevelCommands, LOG_LEVELS, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../envoy/admin.js";
 import { istioProxyLogs, KubectlError, type KubectlOptions } from "../../envoy/live.js";
-import { describeJsonError, loadConfigDumpFile, resolveLargeEnvoyInputs, toDump } from "../../envoy/load.js";
+import { describeJsonError, loadConfigDumpFile, parseDumpText, resolveLargeEnvoyInputs, toDump } from "../../envoy/load.js";
+import { LimitError } from "../../util/limits.js";
 import { LAYOUT_LIMITS, parseProxyStatus, STATE_MEANINGS } from "../../envoy/proxy-status.js";
 import { bootstrapSummary, clusterMatches, clusterTable, listenerMatches, listenerPort, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "../../envoy/proxy-config-tables.js";
 import { traceRequest, type TraceResult } from "../../envoy/trace.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
+import { redactEnvoyDump } from "../../envoy/redact-dump.js";
 import { envoyRules } from "../../rules/envoy/index.js";
 import { loadPaths } from "../../sources/files.js";
 import { addMeshConfigFromObjects } from "../../sources/mesh-config.js";
@@ -85,9 +87,9 @@ async function readDump(flags: { filename?: string; pod?: string } & LiveFlags):
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseDumpText(text);
   } catch (error) {
-    throw new UsageError(`${source}: ${describeJsonError(text, error)}`);
+    throw new UsageError(`${source}: ${error instanceof LimitError ? `the config dump ${error.message}` : describeJsonError(text, error)}`);
   }
   const loaded = toDump(parsed, source);
   if ("error" in loaded) throw new UsageError(loaded.error);
@@ -171,8 +173,7 @@ Examples:
       };
       const choose = pick[kind];
       if (!choose) throw new UsageError(`unknown table "${what}": clusters, listeners, routes, endpoints, secrets, ecds, bootstrap or all`);
-      // Envoy redacts private keys in its dump; never print one that slipped through.
-      await writeStdout(JSON.stringify(choose(), (key, value: unknown) => (key === "private_key" || key === "privateKey" ? "[redacted]" : value), 2) + "\n");
+      await writeStdout(JSON.stringify(redactEnvoyDump(choose()), null, 2) + "\n");
       return;
     }
     const tables: Record<string, () => string> = {

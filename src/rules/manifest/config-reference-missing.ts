@@ -16,7 +16,7 @@ const meta: RuleMeta = {
   equivalents: ["kube-linter:env-value-from", "popeye:POP-304", "popeye:POP-407"],
   docs: {
     verify: [
-      "kubectl get secret <name> -n <namespace> -o jsonpath='{.data.<key>}' | base64 -d",
+      "kubectl get secret <name> -n <namespace> -o jsonpath='{.data.<key>}' | base64 -d | wc -c   # the key exists: prints its length, never the value",
       "kubectl get configmap <name> -n <namespace> -o jsonpath='{.data}'",
       "kubectl rollout status deployment/<name> -n <namespace>",
     ],
@@ -128,7 +128,7 @@ function verifyFor(ref: Reference, namespace: string | undefined, workload: Work
   const check =
     ref.kind === "Secret"
       ? ref.key
-        ? `kubectl get secret ${ref.name}${ns} -o jsonpath='{.data.${ref.key}}' | base64 -d`
+        ? `kubectl get secret ${ref.name}${ns} -o jsonpath='{.data.${ref.key}}' | base64 -d | wc -c   # the key exists: prints its length, never the value`
         : `kubectl get secret ${ref.name}${ns} -o jsonpath='{.data}' | jq 'keys'`
       : `kubectl get configmap ${ref.name}${ns} -o jsonpath='{.data${ref.key ? `.${ref.key}` : ""}}'`;
   const rollout = ["Deployment", "StatefulSet", "DaemonSet"].includes(workload.kind) ? [`kubectl rollout status ${workload.kind.toLowerCase()}/${workload.name}${ns}`] : [`kubectl get pods${ns} -w`];

@@ -128,26 +128,61 @@ export function rolloutEvidence(view: ClusterView, d: Diagnosis, owner: Template
   if (!pod || owner?.kind !== "Deployment") return undefined;
   const hash = pod.metadata.labels?.["pod-template-hash"];
   if (!hash) return undefined;
-  const prefix = `${owner.name}-`;
-  const olderReady = view.kindIn("Pod", pod.metadata.namespace).filter((other) => {
-    if (other === pod) return false;
-    const otherHash = other.metadata.labels?.["pod-template-hash"];
-    const rs = other.metadata.ownerReferences?.find((ref) => ref.kind === "ReplicaSet")?.name ?? "";
-    if (!otherHash || otherHash === hash || !rs.startsWith(prefix)) return false;
-    const status = other.status as PodStatus | undefined;
-    return status?.phase === "Running" && (status.containerStatuses ?? []).every((s) => s.ready);
-  });
-  const replicaSets = view.kindIn("ReplicaSet", pod.metadata.namespace).filter((rs) => rs.metadata.ownerReferences?.some((ref) => ref.kind === "Deployment" && ref.name === owner.name));
+  const index = rolloutIndex(view, pod.metadata.namespace);
+  const olderReady = (index.readyPods.get(owner.name) ?? []).filter((other) => other.hash !== hash);
+  const replicaSets = index.replicaSets.get(owner.name) ?? [];
   const current = replicaSets.find((rs) => rs.metadata.name === `${owner.name}-${hash}`);
   const revision = (rs: KubeObject) => Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
   const olderRs = replicaSets.find((rs) => rs !== current && (rs.status as { readyReplicas?: number } | undefined)?.readyReplicas && (!current || revision(rs) < revision(current)));
   if (olderReady.length === 0 && !olderRs) return undefined;
-  const oldName = olderRs?.metadata.name ?? olderReady[0]?.metadata.ownerReferences?.find((ref) => ref.kind === "ReplicaSet")?.name ?? "the previous ReplicaSet";
+  const oldName = olderRs?.metadata.name ?? olderReady[0]?.replicaSet ?? "the previous ReplicaSet";
+  const shown = olderReady.slice(0, 3).map((other) => other.name).join(", ");
+  const more = olderReady.length > 3 ? ` and ${olderReady.length - 3} more` : "";
   return {
     source: "status",
     path: `ReplicaSet ${owner.namespace ?? "default"}/${owner.name}-${hash}`,
-    text: `recent rollout: new ReplicaSet ${owner.name}-${hash} crashes while ${oldName} still has Ready pods${olderReady.length ? ` (${olderReady.map((p) => p.metadata.name).join(", ")})` : ""}: rolling back restores service`,
+    text: `recent rollout: new ReplicaSet ${owner.name}-${hash} crashes while ${oldName} still has Ready pods${olderReady.length ? ` (${shown}${more})` : ""}: rolling back restores service`,
   };
+}
+
+interface RolloutIndex {
+  /** Deployment name -> its Running pods whose containers are all Ready, with their template hash. */
+  readyPods: Map<string, Array<{ name: string; hash: string; replicaSet: string }>>;
+  /** Deployment name -> the ReplicaSets it owns. */
+  replicaSets: Map<string, KubeObject[]>;
+}
+
+const rolloutIndexes = new WeakMap<ClusterView, Map<string, RolloutIndex>>();
+
+/** One pass over a namespace's pods and ReplicaSets, shared by every pod diagnosed in it. */
+function rolloutIndex(view: ClusterView, namespace: string | undefined): RolloutIndex {
+  let byNamespace = rolloutIndexes.get(view);
+  if (!byNamespace) rolloutIndexes.set(view, (byNamespace = new Map()));
+  const key = namespace ?? "";
+  const cached = byNamespace.get(key);
+  if (cached) return cached;
+  const index: RolloutIndex = { readyPods: new Map(), replicaSets: new Map() };
+  for (const other of view.kindIn("Pod", namespace)) {
+    const hash = other.metadata.labels?.["pod-template-hash"];
+    const replicaSet = other.metadata.ownerReferences?.find((ref) => ref.kind === "ReplicaSet")?.name ?? "";
+    if (!hash || !replicaSet.endsWith(`-${hash}`)) continue;
+    const status = other.status as PodStatus | undefined;
+    if (status?.phase !== "Running" || !(status.containerStatuses ?? []).every((s) => s.ready)) continue;
+    const deployment = replicaSet.slice(0, -(hash.length + 1));
+    let list = index.readyPods.get(deployment);
+    if (!list) index.readyPods.set(deployment, (list = []));
+    list.push({ name: other.metadata.name ?? "", hash, replicaSet });
+  }
+  for (const rs of view.kindIn("ReplicaSet", namespace)) {
+    for (const ref of rs.metadata.ownerReferences ?? []) {
+      if (ref.kind !== "Deployment") continue;
+      let list = index.replicaSets.get(ref.name);
+      if (!list) index.replicaSets.set(ref.name, (list = []));
+      list.push(rs);
+    }
+  }
+  byNamespace.set(key, index);
+  return index;
 }
 
 function tailEvidence(d: Diagnosis): Evidence[] {

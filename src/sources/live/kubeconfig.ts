@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type https from "node:https";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
-import { parse } from "yaml";
+import { parseBoundedYaml as parse } from "../../util/bounded-yaml.js";
 import { LiveUnavailableError } from "./errors.js";
 
 /** What a request needs to authenticate: TLS material, headers, or an agent (proxies). */
