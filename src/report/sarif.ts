@@ -35,7 +35,7 @@ const INPUT_RULE: RuleDescriptor = {
 export function helpUri(rule: RuleDescriptor): string {
   const ist = rule.equivalents.find((code) => /^IST\d{4}$/.test(code));
   if (ist) return `https://istio.io/latest/docs/reference/config/analysis/${ist.toLowerCase()}/`;
-  return rule.docs.references.find((item) => item.startsWith("https://")) ?? `${INFORMATION_URI}/blob/main/docs/rules/${rule.id}.md`;
+  return rule.docs.references.find((item) => item.startsWith("https://")) ?? `${INFORMATION_URI}/blob/main/docs/rules.md#${rule.id.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`;
 }
 
 /**
