@@ -104,7 +104,9 @@ function gitTopLevel(from: string): string | undefined {
 export async function emit(report: Report, options: OutputOptions): Promise<number> {
   for (const line of inputProblemLines(report)) warn(line);
   if (nothingLoaded(report) || nothingGiven(report)) {
-    warn("nothing to analyse: no input could be read");
+    const sources = report.inputs.sources;
+    const named = report.inputs.problems.length > 0 || sources.length === 0;
+    warn(named ? "nothing to analyse: no input could be read" : `nothing to analyse: ${sources.join(", ")} ${sources.length === 1 ? "holds" : "hold"} no Kubernetes object, event, log line or Envoy input`);
     return EXIT_USAGE;
   }
   const requestedSkipped = report.skipped.filter((item) => (options.rule ?? []).some((id) => item.rule === id || item.rule.startsWith(id))).map((item) => item.rule);
