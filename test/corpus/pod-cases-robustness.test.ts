@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { random as seeded } from "../robustness/support/fuzz-cases.js";
 import { firstCategory, readCases } from "./pod-cases.js";
 
 /**
@@ -8,17 +9,6 @@ import { firstCategory, readCases } from "./pod-cases.js";
  * it never throws.
  */
 const cases = readCases();
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const crlf = (text: string) => text.replace(/\r?\n/g, "\r\n");
 const wrapped = (text: string, name: string) => {
