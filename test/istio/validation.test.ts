@@ -12,6 +12,12 @@ const dr = (spec: string) => `apiVersion: networking.istio.io/v1\nkind: Destinat
 const gw = (spec: string, name = "bookinfo-gateway") => `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: ${name}\n  namespace: bookinfo\nspec:\n${spec}`;
 const ef = (spec: string) => `apiVersion: networking.istio.io/v1alpha3\nkind: EnvoyFilter\nmetadata:\n  name: lua\n  namespace: bookinfo\nspec:\n${spec}`;
 
+const obj = (apiVersion: string, kind: string, spec: string, metadata = "") => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: example\n  namespace: bookinfo\n${metadata}spec:\n${spec}`;
+const sidecar = (spec: string) => obj("networking.istio.io/v1", "Sidecar", spec);
+const se = (spec: string) => obj("networking.istio.io/v1", "ServiceEntry", spec);
+const security = (kind: string, spec: string) => obj("security.istio.io/v1", kind, spec);
+const telemetry = (spec: string) => obj("telemetry.istio.io/v1", "Telemetry", spec);
+
 const route = "  hosts: [reviews]\n  http:\n  - route:\n    - destination:\n        host: reviews\n";
 const server = (extra = "", host = '"bookinfo.example.com"') => `  selector:\n    istio: ingressgateway\n  servers:\n  - port:\n      number: 80\n      name: http\n      protocol: HTTP\n    hosts:\n    - ${host}\n${extra}`;
 
@@ -54,6 +60,39 @@ const cases: Array<{ name: string; yaml: string; expect: Array<[level: "error" |
   },
   { name: "EnvoyFilter without a patch", yaml: ef("  configPatches:\n  - applyTo: CLUSTER\n    match:\n      cluster:\n        service: reviews.bookinfo.svc.cluster.local\n"), expect: [["warning", /EnvoyFilter exposes/], ["error", /Envoy filter: missing patch/]] },
   { name: "route patch with a listener match", yaml: ef("  configPatches:\n  - applyTo: HTTP_ROUTE\n    match:\n      listener:\n        portNumber: 80\n    patch:\n      operation: MERGE\n      value: {}\n"), expect: [["warning", /EnvoyFilter exposes/], ["error", /http route class objects cannot have non route configuration match/]] },
+
+  { name: "Sidecar with an egress listener", yaml: sidecar('  egress:\n  - hosts: ["./*", "istio-system/*"]\n'), expect: [] },
+  { name: "Sidecar with only a workloadSelector", yaml: sidecar("  workloadSelector:\n    labels:\n      app: reviews\n"), expect: [["error", /sidecar: empty configuration provided/]] },
+  { name: "Sidecar egress host without a namespace", yaml: sidecar("  egress:\n  - hosts: [reviews.bookinfo.svc.cluster.local]\n"), expect: [["error", /host must be of form namespace\/dnsName/]] },
+  { name: "Sidecar egress short host name", yaml: sidecar("  egress:\n  - hosts: [bookinfo/reviews]\n"), expect: [["error", /short names \(non FQDN\) are not allowed/]] },
+  { name: "Sidecar catch-all listener not last", yaml: sidecar('  egress:\n  - hosts: ["./*"]\n  - port:\n      number: 9080\n      protocol: HTTP\n      name: http\n    hosts: ["./*"]\n'), expect: [["error", /empty port should be the last listener/]] },
+  { name: "Sidecar ingress without a port", yaml: sidecar("  ingress:\n  - defaultEndpoint: 127.0.0.1:8080\n"), expect: [["error", /port is required for ingress listeners/]] },
+  { name: "Sidecar ingress defaultEndpoint on another host", yaml: sidecar("  ingress:\n  - port:\n      number: 9080\n      protocol: HTTP\n      name: http\n    defaultEndpoint: 10.0.0.1:8080\n"), expect: [["error", /defaultEndpoint must be of form/]] },
+  { name: "Sidecar ingress with a wildcard selector value", yaml: sidecar('  workloadSelector:\n    labels:\n      app: "*"\n  egress:\n  - hosts: ["./*"]\n'), expect: [["error", /wildcard is not supported in selector/]] },
+  { name: "Sidecar egress proxy with REGISTRY_ONLY", yaml: sidecar("  outboundTrafficPolicy:\n    mode: REGISTRY_ONLY\n    egressProxy:\n      host: egress.example.com\n      port:\n        number: 443\n"), expect: [["error", /egress_proxy must be set only with ALLOW_ANY/]] },
+  { name: "ServiceEntry with one DNS host", yaml: se("  hosts: [api.example.com]\n  location: MESH_EXTERNAL\n  resolution: DNS\n  ports:\n  - number: 443\n    name: https\n    protocol: TLS\n"), expect: [] },
+  { name: "ServiceEntry host *", yaml: se('  hosts: ["*"]\n  resolution: NONE\n  addresses: [10.0.0.1]\n  ports:\n  - number: 80\n    name: http\n    protocol: HTTP\n'), expect: [["error", /invalid host \*/]] },
+  { name: "ServiceEntry DNS wildcard without endpoints", yaml: se('  hosts: ["*.example.com"]\n  resolution: DNS\n  ports:\n  - number: 443\n    name: https\n    protocol: TLS\n'), expect: [["error", /hosts must be FQDN or contain only prefix wildcards/]] },
+  { name: "ServiceEntry without an address for a TCP port", yaml: se("  hosts: [db.example.com]\n  resolution: NONE\n  ports:\n  - number: 5432\n    name: tcp\n    protocol: TCP\n"), expect: [["warning", /addresses are required for ports serving TCP/]] },
+  { name: "ServiceEntry duplicate port number", yaml: se("  hosts: [api.example.com]\n  resolution: DNS\n  ports:\n  - number: 443\n    name: https\n    protocol: TLS\n  - number: 443\n    name: tls\n    protocol: TLS\n"), expect: [["error", /service entry port 443 already defined/]] },
+  { name: "ServiceEntry two hosts on a TCP port", yaml: se("  hosts: [a.example.com, b.example.com]\n  resolution: DNS\n  ports:\n  - number: 5432\n    name: tcp\n    protocol: TCP\n"), expect: [["error", /multiple hosts provided with non-HTTP, non-TLS ports/]] },
+  { name: "ServiceEntry STATIC endpoint with a host name", yaml: se("  hosts: [api.example.com]\n  resolution: STATIC\n  ports:\n  - number: 80\n    name: http\n    protocol: HTTP\n  endpoints:\n  - address: api.internal\n"), expect: [["error", /is not a valid IP address/]] },
+  { name: "WorkloadEntry without an address", yaml: obj("networking.istio.io/v1", "WorkloadEntry", "  labels:\n    app: vm\n"), expect: [["error", /address is required/]] },
+  { name: "WorkloadGroup without a template", yaml: obj("networking.istio.io/v1", "WorkloadGroup", "  metadata:\n    labels:\n      app: vm\n"), expect: [["error", /template is required/]] },
+  { name: "AuthorizationPolicy ALLOW from a namespace", yaml: security("AuthorizationPolicy", "  action: ALLOW\n  rules:\n  - from:\n    - source:\n        namespaces: [frontend]\n"), expect: [] },
+  { name: "DENY without rules", yaml: security("AuthorizationPolicy", "  action: DENY\n"), expect: [["error", /DENY action without `rules` is meaningless/]] },
+  { name: "CUSTOM without a provider", yaml: security("AuthorizationPolicy", "  action: CUSTOM\n  rules:\n  - {}\n"), expect: [["error", /`provider.name` must not be empty/]] },
+  { name: "unknown condition key", yaml: security("AuthorizationPolicy", "  rules:\n  - when:\n    - key: request.method\n      values: [GET]\n"), expect: [["error", /invalid `value` for `key` request.method: unknown attribute/], ["error", /invalid `notValue` for `key` request.method: unknown attribute/]] },
+  { name: "bad IP block and bad port", yaml: security("AuthorizationPolicy", '  rules:\n  - from:\n    - source:\n        ipBlocks: ["10.0.0.0/33"]\n    to:\n    - operation:\n        ports: ["http"]\n'), expect: [["error", /bad CIDR range/], ["error", /bad port \(http\)/]] },
+  { name: "selector and targetRef together", yaml: security("AuthorizationPolicy", "  selector:\n    matchLabels:\n      app: reviews\n  targetRef:\n    kind: Service\n    group: \"\"\n    name: reviews\n  rules:\n  - {}\n"), expect: [["error", /only one of targetRefs or workloadSelector/]] },
+  { name: "namespace PeerAuthentication with port level mTLS", yaml: security("PeerAuthentication", "  mtls:\n    mode: STRICT\n  portLevelMtls:\n    8080:\n      mode: DISABLE\n"), expect: [["error", /mesh\/namespace peer authentication cannot have port level mTLS/]] },
+  { name: "RequestAuthentication without issuer or jwksUri", yaml: security("RequestAuthentication", "  jwtRules:\n  - audiences: [bookinfo]\n"), expect: [["error", /issuer or jwksUri must be non-empty string/]] },
+  { name: "RequestAuthentication with an ftp jwksUri", yaml: security("RequestAuthentication", "  jwtRules:\n  - issuer: https://issuer.example.com\n    jwksUri: ftp://issuer.example.com/keys\n"), expect: [["error", /URI scheme "ftp" is not supported/]] },
+  { name: "Telemetry with an unnamed provider", yaml: telemetry("  accessLogging:\n  - providers:\n    - name: \"\"\n"), expect: [["error", /providers.name may not be empty/]] },
+  { name: "Telemetry sampling over 100", yaml: telemetry("  tracing:\n  - randomSamplingPercentage: 150\n"), expect: [["error", /randomSamplingPercentage must be in range/]] },
+  { name: "Telemetry UPSERT without a value", yaml: telemetry("  metrics:\n  - overrides:\n    - tagOverrides:\n        request_host:\n          operation: UPSERT\n"), expect: [["error", /tagOverrides.value must be set when operation is UPSERT/]] },
+  { name: "WasmPlugin without a url", yaml: obj("extensions.istio.io/v1alpha1", "WasmPlugin", "  selector:\n    matchLabels:\n      app: reviews\n"), expect: [["error", /url field needs to be set/]] },
+  { name: "WasmPlugin short sha256", yaml: obj("extensions.istio.io/v1alpha1", "WasmPlugin", "  url: oci://ghcr.io/example/filter:1.0\n  sha256: abc\n"), expect: [["error", /sha256 field must be 64 characters long/]] },
 ];
 
 describe("Istio validation of each kind", () => {

@@ -20,6 +20,8 @@ export type Spec = Record<string, unknown>;
 
 export class Messages {
   readonly list: ValidationMessage[] = [];
+  /** Istio's validation returned an error alone (no warnings): what it would have warned about is not reported. */
+  warningsDropped = false;
   error(path: FieldPath, message: string): void {
     this.list.push({ path, message, level: "error" });
   }
@@ -164,4 +166,87 @@ export function labelProblem(labels: unknown): string | undefined {
     if (typeof value === "string" && (value.length > 63 || !/^(?:(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value))) return `invalid tag value: ${value}`;
   }
   return undefined;
+}
+
+/** Istio's `ValidatePortName`: a port name is a DNS-1123 label. */
+export function portNameProblem(name: string): string | undefined {
+  return isDnsLabel(name) ? undefined : `invalid port name: ${name}`;
+}
+
+const PROTOCOLS = new Set(["tcp", "udp", "grpc", "grpc-web", "http", "http_proxy", "http2", "https", "tls", "mongo", "redis", "mysql"]);
+
+/** Istio's `protocol.Parse`, lower-cased; "" for an unset protocol, undefined for one Istio does not know. */
+export function protocolOf(value: unknown): string | undefined {
+  const name = typeof value === "string" ? value.toLowerCase() : "";
+  return name === "" ? "" : PROTOCOLS.has(name) ? name : undefined;
+}
+
+export const isHttpProtocol = (protocol: string | undefined): boolean => protocol !== undefined && ["http", "http2", "http_proxy", "grpc", "grpc-web"].includes(protocol);
+export const isTlsProtocol = (protocol: string | undefined): boolean => protocol === "https" || protocol === "tls";
+export const isTcpProtocol = (protocol: string | undefined): boolean => protocol !== undefined && ["tcp", "https", "tls", "mongo", "redis", "mysql"].includes(protocol);
+
+export function protocolProblem(value: unknown): string | undefined {
+  return protocolOf(value) === undefined ? `unsupported protocol: ${String(value)}` : undefined;
+}
+
+/** A `unix://` path: absolute and not a directory, or an abstract socket (`@name`). */
+export function unixAddressProblem(address: string): string | undefined {
+  if (address.length === 0) return "unix address must not be empty";
+  if (address.startsWith("@")) return undefined;
+  return address.startsWith("/") && !address.endsWith("/") ? undefined : `${address} is not an absolute path to a file`;
+}
+
+/** `a.b.c.d`, `a.b.c.d/nn` or the IPv6 forms. */
+export function ipSubnetProblem(subnet: string): string | undefined {
+  if (subnet.split("/").length === 2) return isCidr(subnet) ? undefined : `${subnet} is not a valid CIDR block`;
+  return isIpAddress(subnet) ? undefined : `${subnet} is not a valid IP`;
+}
+
+export function partialWildcardProblem(host: string): string | undefined {
+  return host.includes("*") && host.length !== 1 && !host.startsWith("*.") ? `partial wildcard "${host}" not allowed` : undefined;
+}
+
+/** Every label key and value of a map, as Kubernetes labels (Istio's `labels.Instance.Validate`). */
+export function labelsProblems(labels: unknown): string[] {
+  const record = recordOf(labels);
+  if (!record) return [];
+  return Object.entries(record).flatMap(([key, value]) => labelProblem({ [key]: value }) ?? []);
+}
+
+/**
+ * A `selector.matchLabels` (security, telemetry, extension kinds): an empty key or a `*` is an
+ * error; a selector with no labels a warning (it applies to the whole namespace).
+ */
+export function workloadSelector(out: Messages, selector: unknown, path: FieldPath, labelsKey = "matchLabels"): void {
+  const record = recordOf(selector);
+  if (!record) return;
+  const labels = recordOf(record[labelsKey]) ?? {};
+  for (const [key, value] of Object.entries(labels)) {
+    if (key === "") out.error(path, `empty key is not supported in selector: "=${String(value)}"`);
+    if (key.includes("*") || String(value).includes("*")) out.error(path, `wildcard is not supported in selector: "${key}=${String(value)}"`);
+  }
+  if (Object.keys(labels).length === 0) out.warning(path, "workload selector specified without labels");
+}
+
+const TARGET_KINDS = [
+  { group: "core", kind: "Service" },
+  { group: "networking.istio.io", kind: "ServiceEntry" },
+  { group: "gateway.networking.k8s.io", kind: "Gateway" },
+  { group: "gateway.networking.k8s.io", kind: "GatewayClass" },
+];
+
+/** `selector`, `targetRef` and `targetRefs` of a policy: only one of them, each reference to a Service, ServiceEntry, Gateway or GatewayClass of the same namespace. */
+export function policyTargets(out: Messages, spec: Spec): void {
+  const refs = [spec.targetRef, ...arrayOf<unknown>(spec.targetRefs)];
+  const set = [spec.selector !== undefined && spec.selector !== null, spec.targetRef !== undefined && spec.targetRef !== null, arrayOf(spec.targetRefs).length > 0].filter(Boolean).length;
+  if (set > 1) out.error(["spec"], "only one of targetRefs or workloadSelector can be set");
+  refs.forEach((value, index) => {
+    const ref = recordOf(value);
+    if (!ref) return;
+    const path = index === 0 ? ["spec", "targetRef"] : ["spec", "targetRefs", index - 1];
+    if (typeof ref.name !== "string" || ref.name === "") out.error(path, "targetRef name must be set");
+    if (typeof ref.namespace === "string" && ref.namespace !== "") out.error([...path, "namespace"], "targetRef namespace must not be set; cross namespace referencing is not supported");
+    const group = typeof ref.group === "string" && ref.group !== "" ? ref.group : "core";
+    if (!TARGET_KINDS.some((allowed) => allowed.group === group && allowed.kind === ref.kind)) out.error(path, `targetRef must be to one of Service, ServiceEntry, Gateway, GatewayClass but was ${String(ref.group ?? "")}/${String(ref.kind ?? "")}`);
+  });
 }

@@ -81,7 +81,7 @@ function settings(out: Messages, policy: Spec, path: FieldPath): void {
   if (tls) clientTls(out, tls, [...path, "tls"]);
 }
 
-function connectionPool(out: Messages, pool: Spec, path: FieldPath): void {
+export function connectionPool(out: Messages, pool: Spec, path: FieldPath): void {
   const http = recordOf(pool.http);
   const tcp = recordOf(pool.tcp);
   if (!http && !tcp) return out.error(path, "connection pool must have at least one field");

@@ -89,7 +89,7 @@ export function validateGateway(spec: Spec, name: string): Messages {
   return out;
 }
 
-function tlsOptions(out: Messages, tls: Spec, path: Array<string | number>): void {
+export function tlsOptions(out: Messages, tls: Spec, path: Array<string | number>): void {
   const mode = str(tls.mode) || "PASSTHROUGH";
   const set = (field: string) => str(tls[field]) !== "";
   const certificates = arrayOf<Spec>(tls.tlsCertificates);

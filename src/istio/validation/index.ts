@@ -4,31 +4,66 @@
  */
 import type { KubeObject } from "../../model/kube.js";
 import { recordOf } from "../meta.js";
-import type { ValidationMessage } from "./common.js";
+import { Messages, type ValidationMessage } from "./common.js";
 import { validateDestinationRule } from "./destination-rule.js";
 import { validateEnvoyFilter } from "./envoy-filter.js";
+import { validateProxyConfig, validateTelemetry, validateWasmPlugin } from "./extensions.js";
 import { validateGateway } from "./gateway.js";
+import { validateAuthorizationPolicy, validatePeerAuthentication, validateRequestAuthentication } from "./security.js";
+import { validateServiceEntry, validateWorkloadEntry, validateWorkloadGroup } from "./service-entry.js";
+import { validateSidecar } from "./sidecar.js";
 import { validateVirtualService } from "./virtual-service.js";
 
 export type { ValidationMessage } from "./common.js";
 
-/** Messages for one Istio object (networking.istio.io and the other istio.io groups); none for other APIs. */
-export function istioValidation(object: KubeObject): ValidationMessage[] {
+/** Kinds whose validation is here; for the others Istio's webhook checks only the structure. */
+export const VALIDATED_KINDS = [
+  "VirtualService", "DestinationRule", "Gateway", "EnvoyFilter", "Sidecar", "ServiceEntry", "WorkloadEntry", "WorkloadGroup",
+  "AuthorizationPolicy", "PeerAuthentication", "RequestAuthentication", "Telemetry", "WasmPlugin", "ProxyConfig",
+];
+
+/** Messages for one Istio object (networking.istio.io and the other istio.io groups), with whether Istio drops its warnings. */
+export function istioValidationResult(object: KubeObject): Messages {
   const group = (object.apiVersion ?? "").split("/")[0] ?? "";
-  if (!group.endsWith("istio.io")) return [];
   const spec = recordOf(object.spec);
-  if (!spec) return [];
+  if (!group.endsWith("istio.io") || !spec) return new Messages();
   const namespace = object.metadata?.namespace ?? "default";
+  const name = String(object.metadata?.name ?? "");
   switch (object.kind) {
     case "VirtualService":
-      return validateVirtualService(spec, namespace).list;
+      return validateVirtualService(spec, namespace);
     case "DestinationRule":
-      return validateDestinationRule(spec, namespace).list;
+      return validateDestinationRule(spec, namespace);
     case "Gateway":
-      return validateGateway(spec, String(object.metadata?.name ?? "")).list;
+      return validateGateway(spec, name);
     case "EnvoyFilter":
-      return validateEnvoyFilter(spec).list;
+      return validateEnvoyFilter(spec);
+    case "Sidecar":
+      return validateSidecar(spec);
+    case "ServiceEntry":
+      return validateServiceEntry(spec, namespace, recordOf(object.metadata?.labels) ?? {});
+    case "WorkloadEntry":
+      return validateWorkloadEntry(spec);
+    case "WorkloadGroup":
+      return validateWorkloadGroup(spec);
+    case "AuthorizationPolicy":
+      return validateAuthorizationPolicy(spec, name, namespace);
+    case "PeerAuthentication":
+      return validatePeerAuthentication(spec);
+    case "RequestAuthentication":
+      return validateRequestAuthentication(spec);
+    case "Telemetry":
+      return validateTelemetry(spec);
+    case "WasmPlugin":
+      return validateWasmPlugin(spec);
+    case "ProxyConfig":
+      return validateProxyConfig(spec);
     default:
-      return [];
+      return new Messages();
   }
+}
+
+/** Messages for one Istio object; none for other APIs. */
+export function istioValidation(object: KubeObject): ValidationMessage[] {
+  return istioValidationResult(object).list;
 }

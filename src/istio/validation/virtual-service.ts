@@ -322,7 +322,7 @@ function rewrite(out: Messages, value: Spec | undefined, path: FieldPath): void 
   if (regex && (str(regex.match) === "" || !("rewrite" in regex))) out.error([...path, "uriRegexRewrite"], "UriRegexRewrite has errors: UriRegexRewrite requires both Rewrite and Match fields to be specified");
 }
 
-function destination(out: Messages, value: Spec | undefined, path: FieldPath): void {
+export function destination(out: Messages, value: Spec | undefined, path: FieldPath): void {
   if (!value) return;
   const host = str(value.host);
   const problem = host === "*" ? `invalid destination host ${host}` : wildcardDomainProblem(host);

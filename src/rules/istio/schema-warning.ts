@@ -4,7 +4,7 @@ import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, formatPath, istioFinding, kubectl } from "../../istio/finding.js";
 import { arrayOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { ENVOY_FILTER_WARNING } from "../../istio/validation/envoy-filter.js";
-import { istioValidation } from "../../istio/validation/index.js";
+import { istioValidationResult, VALIDATED_KINDS } from "../../istio/validation/index.js";
 
 /** One thing Istio's validation accepts but warns about: where, what it says, what to do instead. */
 interface SchemaWarning {
@@ -241,9 +241,6 @@ const CHECKS: Record<string, Check> = {
   EnvoyFilter: envoyFilter,
 };
 
-/** Kinds whose validation (src/istio/validation) also yields warnings. */
-const VALIDATED_KINDS = ["VirtualService", "DestinationRule", "Gateway", "EnvoyFilter"];
-
 const WARNING_FIXES: Record<string, string> = {
   [ENVOY_FILTER_WARNING]: "Prefer a first-class API (Telemetry, WasmPlugin, DestinationRule, Sidecar, ProxyConfig) where one covers the need; otherwise re-check this EnvoyFilter against every Istio upgrade (https://istio.io/latest/docs/reference/config/networking/envoy-filter/).",
   "abort configured, but error type not set": "Set fault.abort.httpStatus (or grpcStatus) to the error to inject.",
@@ -289,8 +286,10 @@ export const schemaWarning = defineRule({
         if (!(object.apiVersion ?? "").includes("istio.io/")) continue;
         const spec = recordOf(object.spec);
         if (!spec) continue;
+        const validation = istioValidationResult(object);
+        if (validation.warningsDropped) continue;
         const warnings = check ? check(spec, object) : [];
-        for (const message of istioValidation(object)) {
+        for (const message of validation.list) {
           if (message.level !== "warning" || warnings.some((warning) => warning.message === message.message)) continue;
           warnings.push({ path: message.path, message: message.message, fix: WARNING_FIXES[message.message] ?? "Change the field as the message says." });
         }
