@@ -36,8 +36,10 @@ const enables = (mode: string | undefined): boolean => mode === "STRICT" || mode
 function drMode(rule: KubeObject, host: string): string | undefined {
   const spec = recordOf(rule.spec);
   if (spec?.host !== host) return undefined;
-  const mode = recordOf(recordOf(spec.trafficPolicy)?.tls)?.mode;
-  return typeof mode === "string" ? mode : undefined;
+  const tls = recordOf(recordOf(spec.trafficPolicy)?.tls);
+  if (!tls) return undefined;
+  // A tls block without a mode is DISABLE, the enum's zero value, as Kiali reads it.
+  return typeof tls.mode === "string" ? tls.mode : "DISABLE";
 }
 
 const MESH_HOST = "*.local";
@@ -62,7 +64,7 @@ export function kialiMtlsChecks(view: ClusterView): KialiMtlsCheck[] {
   for (const rule of rules) {
     const namespace = namespaceOf(rule) ?? "default";
     const meshMode = drMode(rule, MESH_HOST);
-    if (meshMode === "ISTIO_MUTUAL" && !meshPolicies.some((policy) => enables(peerMode(policy)))) out.push({ code: "KIA0205", object: rule, path: tlsPath });
+    if (meshMode === "ISTIO_MUTUAL" && !autoMtls && !meshPolicies.some((policy) => enables(peerMode(policy)))) out.push({ code: "KIA0205", object: rule, path: tlsPath });
     if (meshMode === "DISABLE") {
       const strict = meshPolicies.find((policy) => peerMode(policy) === "STRICT");
       if (strict) out.push({ code: "KIA0208", object: rule, path: tlsPath, other: strict });
@@ -75,7 +77,8 @@ export function kialiMtlsChecks(view: ClusterView): KialiMtlsCheck[] {
       const decisive = namespacePolicies(namespace).find((policy) => enables(peerMode(policy)));
       if (decisive) {
         if (peerMode(decisive) === "STRICT") out.push({ code: "KIA0207", object: rule, path: tlsPath, other: decisive });
-      } else {
+      } else if (!namespacePolicies(namespace).some((policy) => peerMode(policy) === "DISABLE")) {
+        // A namespace policy that disables mTLS agrees with the rule, whatever the mesh says.
         const strict = meshPolicies.find((policy) => peerMode(policy) === "STRICT");
         if (strict) out.push({ code: "KIA0208", object: rule, path: tlsPath, other: strict });
       }

@@ -17,7 +17,7 @@ interface CodeText {
  * side of the mesh-wide or namespace-wide setting is missing.
  */
 const CODES: Record<KialiMtlsCode, CodeText> = {
-  KIA0205: { severity: "warning", message: "PeerAuthentication enabling mTLS at mesh level is missing", cause: "This DestinationRule makes every client originate Istio mTLS to all mesh hosts, but no mesh-wide PeerAuthentication (root namespace, no selector) says the servers accept it; servers without a sidecar or with mTLS disabled reset these connections.", fix: "Add a mesh-wide PeerAuthentication with mtls.mode STRICT or PERMISSIVE in the root namespace, or remove tls from this DestinationRule and let auto mTLS decide." },
+  KIA0205: { severity: "warning", message: "PeerAuthentication enabling mTLS at mesh level is missing", cause: "This DestinationRule makes every client originate Istio mTLS to all mesh hosts, auto mTLS is off, and no mesh-wide PeerAuthentication (root namespace, no selector) says the servers accept it; servers without a sidecar or with mTLS disabled reset these connections.", fix: "Add a mesh-wide PeerAuthentication with mtls.mode STRICT or PERMISSIVE in the root namespace, or remove tls from this DestinationRule and let auto mTLS decide." },
   KIA0206: { severity: "warning", message: "PeerAuthentication enabling namespace-wide mTLS is missing", cause: "This DestinationRule makes clients originate Istio mTLS to every host of its namespace, auto mTLS is off, and no PeerAuthentication of the namespace or the mesh enables mTLS on the servers.", fix: "Add a PeerAuthentication without selector in this namespace (mtls.mode STRICT or PERMISSIVE), or remove tls from the DestinationRule." },
   KIA0207: { severity: "error", message: "PeerAuthentication with TLS strict mode found, it should be permissive", cause: "The namespace-wide DestinationRule sends plaintext (tls.mode DISABLE) while the namespace's PeerAuthentication accepts only mTLS: every connection to the namespace's services is reset.", fix: "Set the namespace PeerAuthentication to PERMISSIVE, or remove the DISABLE from the DestinationRule." },
   KIA0208: { severity: "error", message: "PeerAuthentication enabling mTLS found, permissive mode needed", cause: "The DestinationRule sends plaintext (tls.mode DISABLE) while the mesh-wide PeerAuthentication is STRICT: servers accept only mTLS and reset these connections.", fix: "Set the mesh-wide PeerAuthentication to PERMISSIVE (or give the namespace its own PERMISSIVE policy), or remove the DISABLE from the DestinationRule." },
@@ -30,10 +30,10 @@ const CODES: Record<KialiMtlsCode, CodeText> = {
 /**
  * | PeerAuthentication (no selector) | DestinationRule | code |
  * |---|---|---|
- * | none or UNSET in the root namespace | `*.local` ISTIO_MUTUAL | KIA0205 on the DestinationRule |
+ * | none or UNSET in the root namespace, auto mTLS off | `*.local` ISTIO_MUTUAL | KIA0205 on the DestinationRule |
  * | namespace and mesh not enabling, auto mTLS off | `*.ns.svc.cluster.local` ISTIO_MUTUAL | KIA0206 |
  * | namespace STRICT | `*.ns.svc.cluster.local` DISABLE | KIA0207 |
- * | mesh STRICT | `*.local` DISABLE, or the namespace one without a namespace policy | KIA0208 |
+ * | mesh STRICT | `*.local` DISABLE, or the namespace one without a namespace policy that enables or disables mTLS | KIA0208 |
  * | mesh STRICT, auto mTLS off | no `*.local` ISTIO_MUTUAL | KIA0401 on the PeerAuthentication |
  * | namespace STRICT, auto mTLS off | no namespace-wide or mesh-wide ISTIO_MUTUAL | KIA0501 |
  * | namespace DISABLE | namespace-wide (or, without one, mesh-wide) ISTIO_MUTUAL | KIA0505 |
