@@ -369,6 +369,25 @@ const istiod = lab.deployment({
   pods: [{ name: "istiod-85798b5866-8ptm6", node: "lab-worker", created: "2025-05-26T08:31:06Z" }],
 });
 healthy("Pod", "istio-system", "istiod-85798b5866-8ptm6");
+// 002 problem 2: istiod's own log, read by mesh readiness; pushes and reconnects, no error and no rejected push.
+lab.log("istio-system", "istiod-85798b5866-8ptm6", "discovery", [
+  "2025-06-02T10:38:51.204117Z\tinfo\tads\tADS: new connection for node:catalog-v2-7cc6f578cd-rjrms.istioinaction-41",
+  "2025-06-02T10:38:51.205420Z\tinfo\tads\tCDS: PUSH request for node:catalog-v2-7cc6f578cd-rjrms.istioinaction resources:31 size:27.6kB",
+  "2025-06-02T10:38:51.207981Z\tinfo\tads\tEDS: PUSH request for node:catalog-v2-7cc6f578cd-rjrms.istioinaction resources:26 size:4.9kB empty:0 cached:26/26 filtered:0",
+  "2025-06-02T10:38:51.211604Z\tinfo\tads\tLDS: PUSH request for node:catalog-v2-7cc6f578cd-rjrms.istioinaction resources:20 size:61.8kB",
+  "2025-06-02T10:38:51.214355Z\tinfo\tads\tRDS: PUSH request for node:catalog-v2-7cc6f578cd-rjrms.istioinaction resources:11 size:9.2kB cached:10/11",
+  "2025-06-02T10:42:17.530284Z\tinfo\tmodel\tIncremental push, service catalog.istioinaction.svc.cluster.local at shard Kubernetes/Kubernetes has no endpoints",
+  "2025-06-02T10:42:17.631907Z\tinfo\tads\tPush debounce stable[57] 2 for config VirtualService/istioinaction/catalog-v1-v2 and 1 more configs: 100.31218ms since last change, 100.30957ms since last push, full=true",
+  "2025-06-02T10:42:17.633210Z\tinfo\tads\tXDS: Pushing Services:15 ConnectedEndpoints:24 Version:2025-06-02T10:42:17Z/57",
+  "2025-06-02T10:42:17.636442Z\tinfo\tads\tRDS: PUSH for node:istio-ingressgateway-74df47f5f9-nv65v.istio-system resources:1 size:1.9kB cached:0/1",
+  "2025-06-02T10:42:17.640915Z\tinfo\tads\tRDS: PUSH for node:catalog-5899bbc954-xnq22.istioinaction resources:11 size:9.4kB cached:10/11",
+  "2025-06-02T10:42:17.643277Z\tinfo\tads\tRDS: PUSH for node:catalog-v2-7cc6f578cd-rjrms.istioinaction resources:11 size:9.4kB cached:10/11",
+  "2025-06-02T10:44:03.118542Z\tinfo\tads\tADS: \"10.244.1.12:52318\" istio-egressgateway-559bd55945-nspdv.istio-system-12 terminated",
+  "2025-06-02T10:44:03.412066Z\tinfo\tads\tADS: new connection for node:istio-egressgateway-559bd55945-nspdv.istio-system-58",
+  "2025-06-02T10:44:03.414830Z\tinfo\tads\tCDS: PUSH request for node:istio-egressgateway-559bd55945-nspdv.istio-system resources:29 size:25.3kB",
+  "2025-06-02T10:44:03.417359Z\tinfo\tads\tEDS: PUSH request for node:istio-egressgateway-559bd55945-nspdv.istio-system resources:24 size:4.4kB empty:0 cached:24/24 filtered:0",
+  "2025-06-02T10:44:03.420188Z\tinfo\tads\tLDS: PUSH request for node:istio-egressgateway-559bd55945-nspdv.istio-system resources:1 size:3.1kB",
+]);
 
 const gatewayPod = lab.deployment({
   namespace: "istio-system",

@@ -33,7 +33,7 @@ export function hasOfflineInputs(flags: InputFlags): boolean {
  * Offline when -f or --snapshot is given, live otherwise. The builder may be
  * pre-filled (extra logs and events given to `pod`).
  */
-export async function gather(flags: InputFlags, extra: { pod?: string; builder?: ViewBuilder; load?: LoadOptions } = {}): Promise<Gathered> {
+export async function gather(flags: InputFlags, extra: { pod?: string; builder?: ViewBuilder; load?: LoadOptions; istiodLogs?: boolean } = {}): Promise<Gathered> {
   if (flags.timeout !== undefined && !(flags.timeout > 0)) throw new UsageError("--timeout takes a number of seconds greater than 0");
   const builder = extra.builder ?? new ViewBuilder();
   if (hasOfflineInputs(flags) || extra.builder) {
@@ -55,6 +55,7 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
       allNamespaces: flags.allNamespaces,
       selector: flags.selector,
       pod: extra.pod,
+      ...(extra.istiodLogs ? { istiodLogs: true } : {}),
       timeoutMs: flags.timeout ? flags.timeout * 1000 : undefined,
       progress: process.stderr.isTTY ? (message) => process.stderr.write(`\r\x1b[2K${message}`) : undefined,
     });

@@ -11,6 +11,8 @@ import { namespaceLabels } from "../k8s/namespaces.js";
 import { PROXY_CONTAINER, SYSTEM_NAMESPACES } from "./pods.js";
 import { hasSidecar } from "../istio/sidecar.js";
 import { isReservedPort } from "./ports.js";
+import { readIstiodLogs } from "./istiod-logs.js";
+import { chooseTestService } from "./readiness-candidates.js";
 
 /** The numbers the adoption checklist compares the cluster with. */
 export const READINESS_THRESHOLDS = {
@@ -105,13 +107,14 @@ export function computeReadiness(view: ClusterView): ReadinessReport {
   };
   report.checks = [
     serviceCountCheck(services),
-    resourceCheck(nodes.length, cpu, memory, disk),
+    resourceCheck(nodes, cpu, memory, disk),
     sidecarMemoryCheck(report, memory, requested),
     networkPolicyCheck(view, namespaces, workloads),
     podSecurityCheck(view, namespaces),
     portNamingCheck(services),
     reservedPortCheck(workloads),
     uidCheck(workloads),
+    istiodLogCheck(view, istiod),
   ];
   report.plan = planPhases(view, namespaces, workloads, istiod);
   report.rollback = rollbackSteps(namespaces.filter((namespace) => workloads.some((workload) => workload.namespace === namespace) && injectionState(view, namespace) !== "disabled"));
@@ -174,21 +177,29 @@ function serviceCountCheck(services: KubeObject[]): ReadinessCheck {
   };
 }
 
-function resourceCheck(nodes: number, cpu: number | undefined, memory: number | undefined, disk: number | undefined): ReadinessCheck {
+function resourceCheck(nodeList: KubeObject[], cpu: number | undefined, memory: number | undefined, disk: number | undefined): ReadinessCheck {
+  const nodes = nodeList.length;
   if (nodes === 0 || memory === undefined) {
-    return { id: "resources", title: "Cluster resources (4 cores, 8 GB)", status: "unknown", detail: "no Node objects in the inputs: capacity unknown (kubectl get nodes -o yaml, or a snapshot, gives it).", items: [] };
+    return { id: "resources", title: "Cluster resources (4 cores, 8 GB, 20 GB disk)", status: "unknown", detail: "no Node objects in the inputs: capacity unknown (kubectl get nodes -o yaml, or a snapshot, gives it).", items: [] };
   }
   const t = READINESS_THRESHOLDS;
+  const diskShort = disk !== undefined && disk < t.recommendedDiskBytes;
   const status: CheckStatus =
-    memory < t.minimumMemoryBytes ? "fail" : memory < t.recommendedMemoryBytes || (cpu ?? 0) < t.recommendedCpuCores ? "warn" : "ok";
+    memory < t.minimumMemoryBytes ? "fail" : memory < t.recommendedMemoryBytes || (cpu ?? 0) < t.recommendedCpuCores || diskShort ? "warn" : "ok";
   return {
     id: "resources",
-    title: "Cluster resources (4 cores, 8 GB)",
+    title: "Cluster resources (4 cores, 8 GB, 20 GB disk)",
     status,
     detail: `allocatable ${cpu === undefined ? "unknown" : `${Number(cpu.toFixed(2))} cores`}, ${formatBytes(memory)} memory${disk !== undefined ? `, ${formatBytes(disk)} disk` : ""} on ${nodes} node${nodes === 1 ? "" : "s"}. ${
-      status === "fail" ? "Below 4 GB istiod itself keeps restarting (seen at 2 GB)." : status === "warn" ? "Works, but the recommended minimum is 4 cores and 8 GB." : "Meets the recommended 4 cores and 8 GB."
-    }${disk !== undefined && disk < t.recommendedDiskBytes ? " Disk is below the recommended 20 GB." : ""}`,
-    items: [],
+      status === "fail"
+        ? "Below 4 GB istiod itself keeps restarting (seen at 2 GB)."
+        : memory < t.recommendedMemoryBytes || (cpu ?? 0) < t.recommendedCpuCores
+          ? "Works, but the recommended minimum is 4 cores and 8 GB."
+          : diskShort
+            ? "Meets the recommended 4 cores and 8 GB."
+            : "Meets the recommended 4 cores, 8 GB and 20 GB of disk."
+    }${diskShort ? " Disk is below the recommended 20 GB: images of the sidecar and the control plane, and their logs, need room on the nodes." : ""}`,
+    items: diskShort ? nodeList.map((node) => `node ${node.metadata.name}: ${formatBytes(parseQuantity(node.status?.allocatable?.["ephemeral-storage"]))} allocatable ephemeral storage`) : [],
   };
 }
 
@@ -307,14 +318,48 @@ function uidCheck(workloads: WorkloadInfo[]): ReadinessCheck {
   };
 }
 
-/** The four adoption phases, with this cluster's namespaces and workloads. */
+function istiodLogCheck(view: ClusterView, istiod: ReadinessReport["cluster"]["istiod"]): ReadinessCheck {
+  const title = "istiod logs";
+  const command = "kubectl logs -n istio-system -l app=istiod --tail=50";
+  if (istiod !== "running") return { id: "istiod-logs", title, status: istiod === "unknown" ? "unknown" : "info", detail: istiod === "unknown" ? `no istio-system pods in the inputs: istiod's log could not be read (${command}).` : "istiod is not installed yet: nothing to read.", items: [] };
+  const reading = readIstiodLogs(view);
+  if (reading.read.length === 0) {
+    return { id: "istiod-logs", title, status: "unknown", detail: `the inputs hold no log of ${reading.unread.join(", ")}: a sidecar that stays 1/2 often means istiod cannot push its config; read it with: ${command}`, items: [] };
+  }
+  const count = reading.problems.length + reading.more;
+  return {
+    id: "istiod-logs",
+    title,
+    status: count > 0 ? "warn" : "ok",
+    detail:
+      count > 0
+        ? `${count} error line(s) or rejected pushes (ACK ERROR) in the log of ${reading.read.join(", ")}: sidecars may not get their config (READY 1/2 that does not clear). Fix these before moving workloads.`
+        : `no error and no rejected push in the log of ${reading.read.join(", ")}${reading.unread.length > 0 ? ` (no log in the inputs for ${reading.unread.join(", ")})` : ""}.`,
+    items: reading.problems.map((problem) => `${problem.pod} line ${problem.line}: ${problem.level}${problem.scope ? ` ${problem.scope}` : ""}: ${problem.text}`).concat(reading.more > 0 ? [`... and ${reading.more} more`] : []),
+  };
+}
+
+/** The four adoption phases, with this cluster's names. */
 function planPhases(view: ClusterView, namespaces: string[], workloads: WorkloadInfo[], istiod: string): Phase[] {
   const meshed = namespaces.filter((namespace) => injectionState(view, namespace) === "enabled");
   const optedOut = namespaces.filter((namespace) => injectionState(view, namespace) === "disabled");
   const candidates = namespaces.filter((namespace) => workloads.some((workload) => workload.namespace === namespace) && !meshed.includes(namespace) && !optedOut.includes(namespace));
   const byTestLikeness = [...candidates].sort((a, b) => testScore(view, b) - testScore(view, a) || countIn(workloads, a) - countIn(workloads, b) || a.localeCompare(b));
-  const testNamespace = byTestLikeness[0];
-  const testWorkload = workloads.filter((workload) => workload.namespace === testNamespace && !workload.stateful).sort((a, b) => a.replicas - b.replicas || a.name.localeCompare(b.name))[0];
+  // The first test-like namespace with a healthy stateless workload; a namespace whose workloads all crash is passed over.
+  const choices = byTestLikeness.map((namespace) => ({ namespace, choice: chooseTestService(view, workloads.filter((workload) => workload.namespace === namespace)) }));
+  const pickedIndex = Math.max(0, choices.findIndex((entry) => entry.choice.workload));
+  const picked = choices[pickedIndex];
+  const testNamespace = picked?.namespace;
+  const testWorkload = picked?.choice.workload;
+  const skipped = [...(picked?.choice.skipped ?? []), ...choices.slice(0, pickedIndex).map((entry) => `namespace ${entry.namespace}: no healthy stateless workload`)];
+  const health = picked?.choice.health;
+  const why = testWorkload && health
+    ? [
+        health.state === "healthy" ? `${health.pods} pod(s) running and ready` : "no pods in the inputs to judge its health",
+        picked.choice.exposure?.exposed ? `exposed (${picked.choice.exposure.how.join("; ")})` : "not exposed outside the cluster",
+        `${testWorkload.replicas} replica(s)`,
+      ].join(", ")
+    : undefined;
   const rest = candidates.filter((namespace) => namespace !== testNamespace);
   const stateless = workloads.filter((workload) => !workload.stateful && candidates.includes(workload.namespace) && workload !== testWorkload);
   const stateful = workloads.filter((workload) => workload.stateful && candidates.includes(workload.namespace));
@@ -330,7 +375,7 @@ function planPhases(view: ClusterView, namespaces: string[], workloads: Workload
     phase: 2,
     title: "Move one test service",
     goal: testNamespace
-      ? `start with the least important: ${testNamespace}${testWorkload ? `, ${testWorkload.kind.toLowerCase()}/${testWorkload.name}` : ""}.`
+      ? `start with the least important: ${testNamespace}${testWorkload ? `, ${testWorkload.kind.toLowerCase()}/${testWorkload.name} (${why})` : ""}.${skipped.length > 0 ? ` Never a crash-looping or unready one, whose own failures would hide a sidecar problem. Passed over: ${skipped.slice(0, 4).join("; ")}${skipped.length > 4 ? ` and ${skipped.length - 4} more` : ""}.` : ""}`
       : meshed.length > 0
         ? "every namespace in scope with workloads is already in the mesh: nothing to move."
         : "start with the least important service (no workload in the inputs).",

@@ -42,7 +42,7 @@ Examples:
   ktriage mesh readiness --snapshot snap/ --fail-on error   # CI: exit 1 when an item fails`,
     )
     .action(async (flags: ReadinessFlags) => {
-      const { view } = await gather(flags);
+      const { view } = await gather(flags, { istiodLogs: true });
       if (view.inputs.objects === 0) {
         for (const problem of view.inputs.problems) warn(`${problem.origin.file}${problem.origin.line ? `:${problem.origin.line}` : ""}: ${problem.message}`);
         warn("no Kubernetes objects in the inputs: give a snapshot (--snapshot DIR) or kubectl output (-f FILE)");

@@ -3,6 +3,7 @@ import { LiveUnavailableError, ApiError } from "./errors.js";
 import { Gatherer, messageOf } from "./gatherer.js";
 import { hasSidecar, isFailing, logsToRead, referencedObjects, wantsSidecar } from "./pod-health.js";
 import {
+  collectionPath,
   CONFIGMAPS,
   EVENTS,
   ISTIO_ROOT_NAMESPACE,
@@ -130,6 +131,26 @@ export async function collectPod(gatherer: Gatherer, namespace: string, name: st
     }),
   ]);
   return { pods: 1, failingPods: isFailing(pod) ? 1 : 0, logs: logRequests.length };
+}
+
+/**
+ * The current log of each container of istiod's pods (mesh readiness reads them for errors). The pods
+ * themselves join the view only when the scan did not list istio-system already.
+ */
+export async function collectIstiodLogs(gatherer: Gatherer, podsListed: boolean): Promise<number> {
+  const selector = { labelSelector: "app=istiod", what: "istiod pods in istio-system" };
+  let pods: KubeObject[];
+  if (podsListed) {
+    try {
+      pods = (await gatherer.client.getJson<{ items?: KubeObject[] }>(collectionPath(PODS, ISTIO_ROOT_NAMESPACE), { query: { labelSelector: selector.labelSelector } })).items ?? [];
+    } catch (error) {
+      gatherer.sink.problem(`GET ${collectionPath(PODS, ISTIO_ROOT_NAMESPACE)}?labelSelector=app%3Distiod`, messageOf(error));
+      return 0;
+    }
+  } else pods = await gatherer.list(PODS, ISTIO_ROOT_NAMESPACE, selector);
+  const requests = pods.flatMap((pod) => ((pod.spec?.containers ?? []) as Array<{ name: string }>).map((container) => ({ pod: pod.metadata?.name ?? "", container: container.name })));
+  await Promise.all(requests.map((request) => gatherer.log(ISTIO_ROOT_NAMESPACE, request.pod, request.container, false)));
+  return requests.length;
 }
 
 /** ReplicaSet -> Deployment, Job -> CronJob ...: each owner read by name, nearest first. */

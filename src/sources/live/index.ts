@@ -1,6 +1,6 @@
 import type { ViewBuilder } from "../../view/builder.js";
 import { DEFAULT_LIMITS, KubeClient, type ClientLimits } from "./client.js";
-import { collectPod, collectScan, type ScanStats } from "./collect.js";
+import { collectIstiodLogs, collectPod, collectScan, type ScanStats } from "./collect.js";
 import { LiveUnavailableError } from "./errors.js";
 import { Gatherer } from "./gatherer.js";
 import { resolveKubeConfig } from "./kubeconfig.js";
@@ -26,6 +26,8 @@ export interface LiveOptions {
   limits?: Partial<ClientLimits>;
   /** Items per list page (limit/continue); 500 by default. */
   pageSize?: number;
+  /** Also read istiod's pods and logs (mesh readiness). */
+  istiodLogs?: boolean;
   /** Also send everything read to this sink (the snapshot writer). */
   sink?: LiveSink;
 }
@@ -68,6 +70,7 @@ export async function gatherLive(builder: ViewBuilder, options: LiveOptions): Pr
     stats = options.pod
       ? await collectPod(gatherer, namespace, options.pod)
       : await collectScan(gatherer, { namespace: options.allNamespaces ? undefined : namespace, selector: options.selector, progress: options.progress });
+    if (options.istiodLogs) stats = { ...stats, logs: stats.logs + (await collectIstiodLogs(gatherer, options.allNamespaces === true || namespace === "istio-system")) };
   } finally {
     client.close();
   }
