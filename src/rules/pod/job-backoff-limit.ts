@@ -3,7 +3,7 @@ import type { Evidence, Finding } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { diagnoseView } from "../support/diagnosis.js";
+import { diagnoseView } from "./causes/cascade.js";
 import { eventEvidence } from "../support/evidence.js";
 import { namespaceFlag } from "../support/workload.js";
 
@@ -45,7 +45,7 @@ export const jobBackoffLimit = defineRule({
     references: ["https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-backoff-failure-policy"],
   },
   equivalents: [],
-  inputs: ["workloads", "events", "pods"],
+  inputs: ["workloads", "events", "pods", "logs"],
   requires: [],
   scopes: ["diagnose"],
   analyze(view) {

@@ -79,6 +79,7 @@ export const oomKilled = podCauseRule({
   id: "pod/oom-killed",
   category: "oom-killed",
   title: "Container killed for exceeding its memory limit (OOMKilled)",
+  inputs: ["pods", "events", "logs", "workloads", "nodes"],
   docs: {
     cause: "The container's memory use reached its limit and the kernel OOM killer ended it (reason OOMKilled, exit 137), or the runtime's own heap ran out (java.lang.OutOfMemoryError, JavaScript heap out of memory). A JVM whose -Xmx or MaxRAMPercentage does not leave room for non-heap memory under the limit is killed the same way.",
     fix: "Raise resources.limits.memory to the measured peak plus 20-30 % (and the request with it); for a JVM, keep the heap at about 75 % of the limit (-XX:MaxRAMPercentage=75) rather than a fixed -Xmx above it; look for a leak if usage grows without bound.",

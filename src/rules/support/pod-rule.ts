@@ -4,7 +4,8 @@ import type { KubeObject } from "../../model/kube.js";
 import { meaningfulTail } from "../../signatures/scan.js";
 import type { ClusterView, InputKind } from "../../view/cluster-view.js";
 import { defineRule, type Rule, type RuleDocs } from "../../engine/rule.js";
-import { diagnoseView, type Diagnosis } from "./diagnosis.js";
+import { diagnoseView } from "../pod/causes/cascade.js";
+import type { Diagnosis } from "../pod/causes/cause.js";
 import { eventEvidence, logLineEvidence } from "./evidence.js";
 import type { ContainerContext } from "./pod-context.js";
 import type { ContainerSpec, PodSpec, PodStatus } from "./pod-types.js";
@@ -214,7 +215,7 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
     title: spec.title,
     docs: spec.docs,
     equivalents: spec.equivalents ?? [],
-    inputs: spec.inputs ?? ["pods", "events", "logs"],
+    inputs: spec.inputs ?? ["pods", "events", "logs", "workloads"],
     requires: [],
     scopes: ["diagnose"],
     ...(spec.fallback ? { fallback: true } : {}),

@@ -1,0 +1,41 @@
+import type { Evidence } from "../../../model/finding.js";
+import { eventEvidence } from "../../support/evidence.js";
+import type { PodContext } from "../../support/pod-context.js";
+import { type Cause, podEvents } from "./cause.js";
+
+/** The kubelet evicted the pod: node pressure (evicted), or its own ephemeral-storage limit (disk-full). */
+export function evictionCause(pod: PodContext): Cause | undefined {
+  const status = pod.status;
+  if (status?.reason !== "Evicted" && podEvents(pod, /^Evicted$/).length === 0) return undefined;
+  const message = status?.message ?? podEvents(pod, /^Evicted$/)[0]?.message ?? "";
+  const ownLimit = /exceeds the total limit of containers|Usage of EmptyDir volume|exceeds its local ephemeral storage limit|ephemeral local storage usage exceeds/i.test(message);
+  const resource = /low on resource: ([\w-]+)/.exec(message)?.[1] ?? (ownLimit ? "ephemeral-storage" : "");
+  const evidence: Evidence[] = status?.reason ? [{ source: "status", path: "status.reason", text: `status: ${status.phase ?? "Failed"}, reason Evicted: ${message}` }] : [];
+  for (const event of podEvents(pod, /^Evicted$/).slice(0, 1)) evidence.push(eventEvidence(event));
+  return {
+    category: ownLimit ? "disk-full" : "evicted",
+    confidence: 0.95,
+    severity: "error",
+    summary: ownLimit ? `pod ${pod.name} was evicted: it used more ephemeral storage than its limit` : `pod ${pod.name} was evicted: the node ran low on ${resource || "a resource"}`,
+    cause: ownLimit
+      ? "The kubelet evicted the pod because its containers' writable layers, logs or emptyDir volumes grew past their ephemeral-storage limit (or the emptyDir sizeLimit)."
+      : `The kubelet evicted the pod because the node ran low on ${resource || "a resource"} (node pressure). Pods using more than they request are evicted first.`,
+    evidence,
+    detail: { resource, message },
+  };
+}
+
+/** The kubelet refused the pod at admission (OutOfcpu, OutOfmemory, NodeAffinity ...): the pod is Failed. */
+export function admissionCause(pod: PodContext): Cause | undefined {
+  const status = pod.status;
+  if (!(status?.phase === "Failed" && /^OutOf|^UnexpectedAdmissionError$|^NodeAffinity$/.test(status.reason ?? ""))) return undefined;
+  return {
+    category: "unschedulable",
+    confidence: 0.9,
+    severity: "error",
+    summary: `pod ${pod.name} was rejected by the kubelet at admission (${status.reason})`,
+    cause: `The node's kubelet refused the pod when it arrived: ${status.message ?? status.reason}. The pod is Failed and its controller creates a new one.`,
+    evidence: [{ source: "status", path: "status.reason", text: `status: Failed, reason ${status.reason}: ${status.message ?? ""}` }],
+    detail: { subcause: "admission", reason: status.reason ?? "" },
+  };
+}

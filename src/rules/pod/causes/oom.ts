@@ -1,0 +1,23 @@
+import { logEvidence, terminatedEvidence } from "../../support/evidence.js";
+import type { ContainerContext } from "../../support/pod-context.js";
+import type { TerminatedState } from "../../support/pod-types.js";
+import { type Cause, displayContainer } from "./cause.js";
+
+/** The runtime reports the container OOMKilled: the kernel ended it at its memory limit. */
+export function oomKilledCause(container: ContainerContext, terminated: TerminatedState | undefined): Cause | undefined {
+  if (terminated?.reason !== "OOMKilled") return undefined;
+  const path = container.status?.state?.terminated ? `${container.statusPath}.state.terminated` : `${container.statusPath}.lastState.terminated`;
+  const cause: Cause = {
+    category: "oom-killed",
+    confidence: 0.95,
+    severity: "error",
+    summary: `${displayContainer(container)} is OOMKilled: it exceeds its memory limit${container.spec?.resources?.limits?.memory ? ` of ${container.spec.resources.limits.memory}` : ""}`,
+    cause: "",
+    evidence: [terminatedEvidence(terminated, path)],
+    terminated,
+    detail: {},
+  };
+  const memoryLine = container.matches.find((m) => m.signature.category === "oom-killed");
+  if (memoryLine) cause.evidence.push(logEvidence(memoryLine));
+  return cause;
+}
