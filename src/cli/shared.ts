@@ -12,6 +12,7 @@ import { VERSION } from "../version.js";
 import { inputProblemLines } from "../report/text.js";
 import { redact, redactDeep } from "../util/redact.js";
 import type { ClusterView } from "../view/cluster-view.js";
+import type { TrafficInput } from "../report/html/traffic.js";
 
 /** Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error. */
 export const EXIT_CLEAN = 0;
@@ -100,8 +101,14 @@ function gitTopLevel(from: string): string | undefined {
   }
 }
 
+/** What `-o html` draws beside the report: the view it came from, and access logs a command read itself. */
+export interface HtmlContext {
+  view: ClusterView;
+  traffic?: TrafficInput[];
+}
+
 /** Prints the report and returns the exit code. */
-export async function emit(report: Report, options: OutputOptions): Promise<number> {
+export async function emit(report: Report, options: OutputOptions, html?: HtmlContext): Promise<number> {
   for (const line of inputProblemLines(report)) warn(line);
   if (nothingLoaded(report) || nothingGiven(report)) {
     const sources = report.inputs.sources;
@@ -121,7 +128,8 @@ export async function emit(report: Report, options: OutputOptions): Promise<numb
     summaryOnly: options.summary,
     problemsElsewhere: true,
     ...(options.output === "sarif" ? { sarif: sarifLocations(options) } : {}),
-    ...(tty ? { columns: process.stdout.columns, summaryLines: options.summary || options.verbose ? undefined : Math.max(10, (process.stdout.rows ?? 40) - 4) } : {}),
+    ...(options.output === "html" && html ? { html: await (await import("./html.js")).htmlExtras(html.view, report, html.traffic) } : {}),
+    ...(tty && options.output !== "html" ? { columns: process.stdout.columns, summaryLines: options.summary || options.verbose ? undefined : Math.max(10, (process.stdout.rows ?? 40) - 4) } : {}),
   });
   await writeStdout(text);
   return exitCodeFor(report.findings, options.failOn);

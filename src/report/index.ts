@@ -23,6 +23,10 @@ export async function renderReport(format: OutputFormat, report: Report, options
       const { renderIstioctl } = await import("./istioctl.js");
       return renderIstioctl(report);
     }
+    case "html": {
+      const { renderHtml } = await import("./html/document.js");
+      return renderHtml({ ...options.html, title: `ktriage ${report.command}`, report, now: report.now, toolVersion: report.toolVersion });
+    }
     case "text":
       return renderText(report, options);
     case "wide":

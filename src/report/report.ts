@@ -4,6 +4,7 @@ import type { Finding, SkippedRule } from "../model/finding.js";
 import type { Incident } from "../model/incident.js";
 import type { InputSummary } from "../model/inputs.js";
 import type { ViewMode } from "../view/cluster-view.js";
+import type { HtmlPage } from "./html/document.js";
 
 /** Everything a reporter formats. The JSON form is `{findings, skipped, inputs}` plus `tool`. */
 export interface Report {
@@ -31,9 +32,9 @@ export interface Report {
 /** A rule as reporters describe it: title, documentation and the codes other tools use. */
 export type RuleDescriptor = Pick<Rule, "id" | "title" | "category" | "severity" | "docs" | "equivalents" | "fallback">;
 
-export type OutputFormat = "text" | "wide" | "json" | "yaml" | "markdown" | "sarif" | "istioctl";
+export type OutputFormat = "text" | "wide" | "json" | "yaml" | "markdown" | "sarif" | "istioctl" | "html";
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "wide", "json", "yaml", "markdown", "sarif", "istioctl"];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "wide", "json", "yaml", "markdown", "sarif", "istioctl", "html"];
 
 export interface RenderOptions {
   color: boolean;
@@ -55,6 +56,8 @@ export interface RenderOptions {
   columns?: number;
   /** SARIF: artifact URIs are made relative to `root` (an absolute folder); `stdinName` stands for `-`. */
   sarif?: { root: string; cwd: string; stdinName?: string };
+  /** HTML: the pictures beside the report (timelines, access-log charts, proxy sync), built by the command from its view. */
+  html?: Omit<HtmlPage, "title" | "report" | "now">;
 }
 
 /** The machine-readable form; field names are a stable contract (schema/report.schema.json). */

@@ -62,7 +62,7 @@ function severityWord(severity: Finding["severity"], c: Colors): string {
   return c.cyan(word);
 }
 
-function cells(row: SummaryRow, report: Report, wide: boolean): string[] {
+export function cells(row: SummaryRow, report: Report, wide: boolean): string[] {
   const first = row.incidents[0]!;
   const last = row.incidents[row.incidents.length - 1]!;
   const number = row.incidents.length === 1 ? String(first.id) : `${first.id}-${last.id}`;

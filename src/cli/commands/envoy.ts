@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { Command, Option } from "commander";
 import { runRules } from "../../engine/engine.js";
 import { AccessLogReader } from "../../envoy/access-log/reader.js";
+import type { TrafficTimeline } from "../../report/html/traffic.js";
 import { renderSummaryText, summaryToJson } from "../../envoy/access-log/report.js";
 import { ConfigDump } from "../../envoy/config-dump.js";
 import { hostMatches, liveEndpointTable, logLevelCommands, LOG_LEVELS, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../envoy/admin.js";
@@ -339,7 +340,7 @@ function registerLogs(envoy: Command): void {
     .option("--snapshot <dir>", "snapshot with pods: maps upstream_host to its pod; VirtualServices give the route timeouts")
     .option("--objects <path>", "kubectl YAML/JSON with pods/VirtualServices (same use as --snapshot); repeatable", collect, [])
     .option("--dump <file>", "config dump of the same proxy: route timeouts and clusters for the findings")
-    .addOption(new Option("-o, --output <format>", "text (summary and findings) or json").choices(["text", "json"]).default("text"))
+    .addOption(new Option("-o, --output <format>", "text (summary and findings), json, or html (one page with the charts)").choices(["text", "json", "html"]).default("text"))
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default("error"))
     .option("--no-color", "never colour the output");
   addLiveOptions(command);
@@ -353,7 +354,7 @@ Examples:
   ktriage envoy logs --pod istio-ingressgateway-74df47f5f9-nv65v -n istio-system --since 10m
   ktriage envoy logs app.log --format '[%START_TIME%] %REQ(:METHOD)% %RESPONSE_CODE% %RESPONSE_FLAGS% %DURATION% %UPSTREAM_HOST% %UPSTREAM_CLUSTER%'`,
   );
-  command.action(async (positional: string[], flags: { filename: string[]; format?: string; pod?: string; since: string; istioNamespace: string; top: number; snapshot?: string; objects: string[]; dump?: string; output: "text" | "json"; failOn: OutputOptions["failOn"]; color?: boolean } & LiveFlags) => {
+  command.action(async (positional: string[], flags: { filename: string[]; format?: string; pod?: string; since: string; istioNamespace: string; top: number; snapshot?: string; objects: string[]; dump?: string; output: "text" | "json" | "html"; failOn: OutputOptions["failOn"]; color?: boolean } & LiveFlags) => {
     let files = [...positional, ...flags.filename];
     requireExistingPaths([...files, ...(flags.snapshot ? [flags.snapshot] : []), ...flags.objects, ...(flags.dump ? [flags.dump] : [])]);
     if (files.length === 0 && !flags.pod) {
@@ -383,13 +384,14 @@ Examples:
     if (flags.pod) {
       sources.push({ name: `kubectl logs ${flags.pod} -c istio-proxy`, proxy: flags.namespace ? `${flags.pod}.${flags.namespace}` : flags.pod, open: () => istioProxyLogs(flags.pod!, { ...kubectlOptions(flags), since: flags.since }) });
     }
-    const summaries: Array<{ name: string; reader: AccessLogReader }> = [];
+    const summaries: Array<{ name: string; reader: AccessLogReader; timeline?: TrafficTimeline; proxy?: string }> = [];
     let failed = 0;
     for (const source of sources) {
       const reader = new AccessLogReader({ format: flags.format, containerLog: Boolean(source.proxy) });
+      const timeline = flags.output === "html" ? new (await import("../../report/html/traffic.js")).TrafficTimeline() : undefined;
       try {
         const opened = source.open();
-        await reader.feedStream(opened.stream as import("node:stream").Readable);
+        await reader.feedStream(opened.stream as import("node:stream").Readable, timeline ? (entry) => timeline.add(entry) : undefined);
         await opened.done;
       } catch (error) {
         failed++;
@@ -399,7 +401,7 @@ Examples:
       }
       builder.addSource(source.name);
       builder.envoy.accessLogs.push({ origin: { file: source.name }, proxy: source.proxy, summary: reader.summary });
-      summaries.push({ name: source.name, reader });
+      summaries.push({ name: source.name, reader, timeline, proxy: source.proxy });
       if (reader.summary.skipped.count > 0) warn(`${source.name}: skipped ${reader.summary.skipped.count} line(s) that match no access-log format; first at line ${reader.summary.skipped.samples[0]!.line}`);
     }
     if (summaries.length === 0) {
@@ -417,6 +419,12 @@ Examples:
       const document = { summaries: summaries.map(({ name, reader }) => summaryToJson(reader.summary, { source: name, podOf })), findings: report.findings, inputs: { problems: report.inputs.problems.map((problem) => ({ file: problem.origin.file, message: problem.message })) } };
       await writeStdout(JSON.stringify(document, null, 2) + "\n");
       envoy.parent?.setOptionValue("exitCode", exitCodeFor(result.findings, flags.failOn));
+      return;
+    }
+    if (flags.output === "html") {
+      const traffic = summaries.map(({ name, reader, timeline, proxy }) => ({ source: name, proxy, summary: reader.summary, timeline: timeline!, podOf }));
+      const code = await emit(toReport("envoy logs", view, result), { output: "html", failOn: flags.failOn }, { view, traffic });
+      envoy.parent?.setOptionValue("exitCode", code);
       return;
     }
     for (const { name, reader } of summaries) await writeStdout(renderSummaryText(reader.summary, { source: name, top: flags.top, podOf }) + "\n");

@@ -93,7 +93,7 @@ Examples:
       program.setOptionValue("exitCode", EXIT_USAGE);
       return;
     }
-    const code = await emit(report, flags);
+    const code = await emit(report, flags, { view });
     // A manifest that cannot be read would fail `kubectl apply`: it fails the lint like an error finding.
     const unreadable = view.inputs.problems.length > 0 && flags.failOn !== "none" ? EXIT_FINDINGS : EXIT_CLEAN;
     program.setOptionValue("exitCode", Math.max(code, unreadable));

@@ -3,10 +3,11 @@ import pc from "picocolors";
 import { computeReadiness, type CheckStatus } from "../../mesh/readiness.js";
 import { readinessMarkdown, readinessText } from "../../mesh/readiness-format.js";
 import { gather, type InputFlags } from "../gather.js";
+import { VERSION } from "../../version.js";
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, useColor, warn, writeStdout } from "../shared.js";
 
 interface ReadinessFlags extends InputFlags {
-  output: "text" | "json" | "markdown";
+  output: "text" | "json" | "markdown" | "html";
   color?: boolean;
   failOn?: "error" | "warning" | "info" | "none";
   failOnFail?: boolean;
@@ -27,7 +28,7 @@ export function register(program: Command): void {
     .option("--context <name>", "kubeconfig context (live mode)")
     .option("--kubeconfig <file>", "kubeconfig file (live mode)")
     .option("--timeout <seconds>", "bound the whole live run", (value) => Number(value))
-    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json", "markdown", "html"]).default("text"))
     .addOption(new Option("--fail-on <severity>", "exit 1 when a checklist item is at or above this level: error (an item fails: reserved ports, UID 1337, under 4 GB), warning (an item warns), info, or none").choices(["error", "warning", "info", "none"]).default("none"))
     .addOption(new Option("--fail-on-fail", "deprecated: use --fail-on error").hideHelp())
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)")
@@ -54,7 +55,9 @@ Examples:
       const color = useColor(flags);
       const statusColor: Record<CheckStatus, (text: string) => string> = { ok: pc.green, warn: pc.yellow, fail: pc.red, info: pc.cyan, unknown: pc.dim };
       const text =
-        flags.output === "json"
+        flags.output === "html"
+          ? (await import("../../report/html/document.js")).renderHtml({ title: "ktriage mesh readiness", readiness: report, now: view.now, sources: view.inputs.sources, toolVersion: VERSION })
+          : flags.output === "json"
           ? `${JSON.stringify(report, null, 2)}\n`
           : flags.output === "markdown"
             ? readinessMarkdown(report)

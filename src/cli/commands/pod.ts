@@ -38,7 +38,7 @@ Examples:
   addOutputOptions(command);
   command.action(async (name: string | undefined, flags: PodFlags) => {
     const { view, result, findings, keep } = await diagnosePod(name, flags);
-    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, findings, keep), flags));
+    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, findings, keep), flags, { view }));
   });
   program.addCommand(command);
 }

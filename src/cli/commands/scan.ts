@@ -27,7 +27,7 @@ Examples:
     const selector = view.mode === "live" ? undefined : flags.selector;
     const findings = filterBySelector(view, result.findings, selector);
     const keep = (finding: Finding) => filterBySelector(view, [finding], selector).length > 0;
-    program.setOptionValue("exitCode", await emit(toReport("scan", view, result, findings, keep), flags));
+    program.setOptionValue("exitCode", await emit(toReport("scan", view, result, findings, keep), flags, { view }));
   });
   program.addCommand(command);
 }

@@ -1,0 +1,56 @@
+import { createReadStream } from "node:fs";
+import { AccessLogReader } from "../envoy/access-log/reader.js";
+import { envoyData, podForAddress, podLabel } from "../envoy/view-data.js";
+import type { RenderOptions, Report } from "../report/index.js";
+import { incidentFigures } from "../report/html/figures.js";
+import { TrafficTimeline, type TrafficInput } from "../report/html/traffic.js";
+import type { ClusterView } from "../view/cluster-view.js";
+
+/** `10.244.0.17:3000` -> `istioinaction/catalog-...` when the view has the pod. */
+export function podNamer(view: ClusterView): (host: string) => string | undefined {
+  return (host) => podLabel(podForAddress(view, host)) || undefined;
+}
+
+/** Each access log of the view read again with its timeline (the rules keep only counts). */
+export async function trafficOf(view: ClusterView): Promise<TrafficInput[]> {
+  const podOf = podNamer(view);
+  const out: TrafficInput[] = [];
+  for (const input of view.envoy.accessLogs) {
+    const reader = new AccessLogReader({ format: input.format });
+    const timeline = new TrafficTimeline();
+    if (input.lines) {
+      const first = input.firstLine ?? 1;
+      input.lines.forEach((line, index) => {
+        const entry = reader.feed(line, first + index);
+        if (entry) timeline.add(entry);
+      });
+    } else if (input.path) {
+      try {
+        await reader.feedStream(createReadStream(input.path, { highWaterMark: 1 << 20 }), (entry) => timeline.add(entry));
+      } catch {
+        continue; // already reported as an input problem when the view was built
+      }
+    } else continue;
+    if (reader.summary.entries > 0) out.push({ source: input.origin.file, proxy: input.proxy, summary: reader.summary, timeline, podOf });
+  }
+  for (const stream of view.logs) {
+    if (stream.container !== "istio-proxy" || stream.previous) continue;
+    const reader = new AccessLogReader({ containerLog: true });
+    const timeline = new TrafficTimeline();
+    stream.lines.forEach((line, index) => {
+      const entry = reader.feed(line, stream.firstLine + index);
+      if (entry) timeline.add(entry);
+    });
+    if (reader.summary.entries > 0) out.push({ source: stream.origin.file, proxy: stream.pod && stream.namespace ? `${stream.pod}.${stream.namespace}` : stream.pod, summary: reader.summary, timeline, podOf });
+  }
+  return out;
+}
+
+/** What `-o html` shows beside the report: timelines of the incidents' pods, access-log charts, proxy sync. */
+export async function htmlExtras(view: ClusterView, report: Report, traffic?: TrafficInput[]): Promise<NonNullable<RenderOptions["html"]>> {
+  return {
+    figures: incidentFigures(view, report),
+    traffic: traffic ?? (await trafficOf(view)),
+    proxyStatus: envoyData(view).proxyStatus.map((item) => ({ source: item.origin.file, table: item.table })),
+  };
+}
