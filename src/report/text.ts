@@ -13,6 +13,11 @@ export function wrap(text: string, width: number, indent: string, firstIndent = 
   const out: string[] = [];
   for (const paragraph of text.split("\n")) {
     let prefix = out.length === 0 ? firstIndent : indent;
+    // Laid-out lines (YAML, diffs, a stack trace's frames, tables) keep their spaces: printed as they are.
+    if (/^[ \t]|\S {2,}\S|\t/.test(paragraph)) {
+      out.push(prefix + paragraph.trimEnd());
+      continue;
+    }
     let line = "";
     for (const word of paragraph.split(/ +/)) {
       if (line !== "" && prefix.length + line.length + 1 + word.length > width) {
@@ -23,7 +28,7 @@ export function wrap(text: string, width: number, indent: string, firstIndent = 
         line = line === "" ? word : `${line} ${word}`;
       }
     }
-    out.push(prefix + line);
+    out.push(line === "" ? prefix.trimEnd() : prefix + line);
   }
   return out;
 }
@@ -81,10 +86,11 @@ function renderFinding(finding: Finding, options: RenderOptions, c: Colors, numb
     lines.push(`   ${c.underline("Evidence")}`);
     for (const item of finding.evidence) {
       const loc = location(item);
-      const text = loc ? `${item.text}  (${loc})` : item.text;
       const selfDescribing = item.text.toLowerCase().startsWith(`${item.source.toLowerCase()} `);
       const prefix = selfDescribing ? "   • " : `   • ${item.source}: `;
-      lines.push(...wrap(text, width, "       ", prefix));
+      const wrapped = wrap(item.text, width, "       ", prefix);
+      if (loc) wrapped.push(`${wrapped.pop()!}  (${loc})`);
+      lines.push(...wrapped);
     }
   }
   if (finding.cause) {
