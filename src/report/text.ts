@@ -89,7 +89,10 @@ function renderFinding(finding: Finding, options: RenderOptions, c: Colors, numb
       const selfDescribing = item.text.toLowerCase().startsWith(`${item.source.toLowerCase()} `);
       const prefix = selfDescribing ? "   • " : `   • ${item.source}: `;
       const wrapped = wrap(item.text, width, "       ", prefix);
-      if (loc) wrapped.push(`${wrapped.pop()!}  (${loc})`);
+      if (loc) {
+        const last = wrapped.pop()!;
+        wrapped.push(...(last.length + loc.length + 4 <= width ? [`${last}  (${loc})`] : [last, `       (${loc})`]));
+      }
       lines.push(...wrapped);
     }
   }

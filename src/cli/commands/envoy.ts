@@ -170,6 +170,12 @@ Examples:
         route: () => dump.routeConfigs().filter((config) => !routeFilter.name || config.name === routeFilter.name).map((config) => config.raw),
         endpoint: () => dump.endpoints().filter((cla) => !endpointFilter.cluster || cla.clusterName === endpointFilter.cluster).map((cla) => cla.raw),
         secret: () => dump.secrets().map((secret) => ({ name: secret.name, state: secret.state, versionInfo: secret.versionInfo })),
+        ecd: () => dump.ecdsFilters(),
+        bootstrap: () => {
+          const section = dump.section("BootstrapConfigDump")[0];
+          if (!section) throw new UsageError("config dump has no bootstrap section");
+          return section;
+        },
         all: () => dump.document(),
       };
       const choose = pick[kind];
