@@ -29,3 +29,8 @@ export function namespaceLabels(view: ClusterView, namespace: string | undefined
   const name = namespace ?? "default";
   return { "kubernetes.io/metadata.name": name, ...(declaredNamespaceLabels(view, name) ?? {}) };
 }
+
+/** Whether two objects can share a namespace: one without a namespace is applied to the current one, so it matches any. */
+export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}

@@ -1,4 +1,4 @@
-import { cidrContains } from "./network-policy.js";
+import { cidrContains } from "../k8s/network-policy.js";
 import { isQuantity } from "../k8s/quantities.js";
 import { editDistance, nearestWithin } from "../util/suggest.js";
 import { parseProxyConfigAnnotation } from "./mesh-config.js";

@@ -1,7 +1,5 @@
 /** The parts of Kubernetes objects the mesh helpers and sidecar rules read. */
 
-import type { LabelSelector } from "../k8s/selectors.js";
-
 export type { LabelSelector, LabelSelectorRequirement } from "../k8s/selectors.js";
 
 export interface ContainerPort {
@@ -81,31 +79,6 @@ export interface PodStatus {
   conditions?: PodCondition[];
   containerStatuses?: ContainerStatus[];
   initContainerStatuses?: ContainerStatus[];
-}
-
-export interface NetworkPolicyPort {
-  protocol?: string;
-  port?: number | string;
-  endPort?: number;
-}
-
-export interface NetworkPolicyPeer {
-  podSelector?: LabelSelector;
-  namespaceSelector?: LabelSelector;
-  ipBlock?: { cidr: string; except?: string[] };
-}
-
-export interface NetworkPolicyRule {
-  ports?: NetworkPolicyPort[];
-  to?: NetworkPolicyPeer[];
-  from?: NetworkPolicyPeer[];
-}
-
-export interface NetworkPolicySpec {
-  podSelector?: LabelSelector;
-  policyTypes?: string[];
-  egress?: NetworkPolicyRule[];
-  ingress?: NetworkPolicyRule[];
 }
 
 export interface ServicePort {

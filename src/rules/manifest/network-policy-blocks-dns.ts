@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { declaredNamespaceLabels as namespaceLabels } from "../../k8s/namespaces.js";
-import { inNamespace, sameNamespace, selectsAll } from "./lib/lookup.js";
-import { egressAllowsDns, policiesFor, policyTypes } from "./lib/network-policy.js";
+import { declaredNamespaceLabels as namespaceLabels, sameNamespace } from "../../k8s/namespaces.js";
+import { clusterDnsTargets, policiesIsolating, policyAllowing, policyIsolates, type PolicyTarget } from "../../k8s/network-policy.js";
+import { inNamespace, selectsAll } from "./lib/lookup.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { workloadsOf, type Workload } from "./lib/workloads.js";
 
@@ -36,6 +36,11 @@ function meshed(view: Parameters<typeof workloadsOf>[0], workload: Workload): bo
   return labels?.["istio-injection"] === "enabled" || (labels?.["istio.io/rev"] !== undefined && labels["istio-injection"] !== "disabled");
 }
 
+/** Whether one of the policies lets pods of the namespace reach cluster DNS over UDP or TCP. */
+function allowsDns(policies: KubeObject[], namespace: string | undefined, dns: PolicyTarget[]): boolean {
+  return dns.some((target) => policyAllowing(policies, "Egress", namespace, target.pods, target.port) !== undefined);
+}
+
 export const networkPolicyBlocksDnsRule = defineRule({
   ...meta,
   title: "An egress NetworkPolicy cuts pods off DNS",
@@ -53,6 +58,7 @@ export const networkPolicyBlocksDnsRule = defineRule({
     const findings: Finding[] = [];
     const reported = new Set<KubeObject>();
     const workloads = workloadsOf(view);
+    const dns = clusterDnsTargets(view);
     const report = (policy: KubeObject, affected: string) => {
       if (reported.has(policy)) return;
       reported.add(policy);
@@ -68,21 +74,21 @@ export const networkPolicyBlocksDnsRule = defineRule({
       );
     };
     for (const workload of workloads) {
-      const policies = policiesFor(view, workload.namespace, workload.podLabels, "Egress");
+      const policies = policiesIsolating(view, { namespace: workload.namespace, labels: workload.podLabels }, "Egress");
       if (policies.length === 0) continue;
       // Meshed pods need istiod as well as DNS: sidecar/network-policy-blocks-mesh reports those.
       if (meshed(view, workload)) continue;
-      if (!egressAllowsDns(policies)) for (const policy of policies) report(policy, `${workload.kind} ${workload.name}`);
+      if (!allowsDns(policies, workload.namespace, dns)) for (const policy of policies) report(policy, `${workload.kind} ${workload.name}`);
     }
     // A namespace-wide deny with no workload in the inputs still cuts every pod of the namespace off DNS.
     for (const policy of view.kind("NetworkPolicy")) {
-      if (reported.has(policy) || !policyTypes(policy).includes("Egress") || !selectsAll(policy.spec?.podSelector)) continue;
-      const others = inNamespace(view, "NetworkPolicy", policy.metadata.namespace).filter((p) => policyTypes(p).includes("Egress"));
+      if (reported.has(policy) || !policyIsolates(policy, "Egress") || !selectsAll(policy.spec?.podSelector)) continue;
+      const others = inNamespace(view, "NetworkPolicy", policy.metadata.namespace).filter((p) => policyIsolates(p, "Egress"));
       const selectedWorkloads = workloads.filter((w) => sameNamespace(w.namespace, policy.metadata.namespace));
       if (selectedWorkloads.length > 0) continue;
       const labels = namespaceLabels(view, policy.metadata.namespace);
       if (labels?.["istio-injection"] === "enabled" || labels?.["istio.io/rev"] !== undefined) continue;
-      if (!egressAllowsDns(others)) report(policy, `every pod in namespace ${policy.metadata.namespace ?? "(current)"}`);
+      if (!allowsDns(others, policy.metadata.namespace, dns)) report(policy, `every pod in namespace ${policy.metadata.namespace ?? "(current)"}`);
     }
     return findings;
   },

@@ -4,7 +4,8 @@ import type { KubeObject } from "../../model/kube.js";
 import { commandLine } from "./lib/commands.js";
 import { portsOf } from "./lib/probes.js";
 import { inNamespace } from "./lib/lookup.js";
-import { ingressAdmits, policiesFor } from "./lib/network-policy.js";
+import { namespaceLabels } from "../../k8s/namespaces.js";
+import { policiesIsolating, policyAllowing, type PolicyPortTarget } from "../../k8s/network-policy.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { selectedBy, serviceSelector } from "./lib/services.js";
 import { containersOf, isObject, objects, str, workloadsOf, type ContainerRef, type Workload } from "./lib/workloads.js";
@@ -69,6 +70,13 @@ function clientsOf(view: ClusterView, service: KubeObject, server: Workload | un
   return clients;
 }
 
+/** Whether one of the policies admits a client pod of that namespace and labels (no namespace: the server's). */
+function admits(view: ClusterView, policies: KubeObject[], serverNamespace: string | undefined, client: { namespace: string | undefined; labels: Record<string, string> }, port: PolicyPortTarget): boolean {
+  const namespace = client.namespace ?? serverNamespace;
+  const pods = { namespace, namespaceLabels: namespace ? namespaceLabels(view, namespace) : {}, podLabels: client.labels, ips: [] };
+  return policyAllowing(policies, "Ingress", serverNamespace, pods, port) !== undefined;
+}
+
 const specTexts = new WeakMap<KubeObject, string>();
 
 function specText(ingress: KubeObject): string {
@@ -103,17 +111,19 @@ export const networkPolicyIsolatesClientsRule = defineRule({
       const protocol = str(port.protocol) ?? "TCP";
       for (const server of servers) {
         // A named targetPort is resolved to the number the server's container declares, which is what policies usually list.
-        const resolved = typeof declaredTarget === "string" ? containersOf(server.workload!).flatMap((c) => portsOf(c.container)).find((p) => p.name === declaredTarget)?.containerPort : undefined;
+        const serverPorts = containersOf(server.workload!).flatMap((c) => portsOf(c.container));
+        const resolved = typeof declaredTarget === "string" ? serverPorts.find((p) => p.name === declaredTarget)?.containerPort : undefined;
         const targetPort = resolved ?? declaredTarget;
-        const policies = policiesFor(view, server.namespace, server.labels, "Ingress");
+        const destination: PolicyPortTarget = { port: targetPort, protocol, namedPorts: serverPorts };
+        const policies = policiesIsolating(view, { namespace: server.namespace, labels: server.labels }, "Ingress");
         if (policies.length === 0) continue;
         const blocked: string[] = [];
         for (const client of clientsOf(view, service, server.workload)) {
-          if (!ingressAdmits(view, policies, { namespace: client.workload.namespace, labels: client.workload.podLabels }, targetPort, protocol)) blocked.push(`${client.workload.kind} ${client.workload.name} (calls it: ${client.text})`);
+          if (!admits(view, policies, server.namespace, { namespace: client.workload.namespace, labels: client.workload.podLabels }, destination)) blocked.push(`${client.workload.kind} ${client.workload.name} (calls it: ${client.text})`);
         }
         const routed = inNamespace(view, "Ingress", service.metadata.namespace).filter((ingress) => specText(ingress).includes(`"${service.metadata.name ?? ""}"`));
         // The ingress controller runs in its own namespace: only a namespaceSelector (or ipBlock, or an open rule) lets it in.
-        if (routed.length > 0 && !ingressAdmits(view, policies, { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } }, targetPort, protocol)) {
+        if (routed.length > 0 && !admits(view, policies, server.namespace, { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } }, destination)) {
           blocked.push(`the ingress controller (Ingress ${routed.map((i) => i.metadata.name).join(", ")})`);
         }
         if (blocked.length === 0) continue;

@@ -3,7 +3,8 @@ import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { commandLine } from "./lib/commands.js";
-import { findNamed, hasClusterContext, inNamespace, sameNamespace } from "./lib/lookup.js";
+import { findNamed, hasClusterContext, inNamespace } from "./lib/lookup.js";
+import { sameNamespace } from "../../k8s/namespaces.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { asArray, containersOf, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
 

@@ -4,9 +4,10 @@ import type { KubeObject } from "../../model/kube.js";
 import { resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../../mesh/evidence.js";
 import { applyFix } from "../../mesh/fixes.js";
 import { istiodChecks, istiodHealth, proxySymptoms } from "../../mesh/istiod.js";
-import type { NetworkPolicySpec } from "../../mesh/kube-types.js";
 import { logEvidence } from "../../mesh/logs.js";
-import { allowControlPlanePolicy, blockedSummary, controlPlaneEgress, type ControlPlaneEgress } from "../../mesh/network-policy.js";
+import { blockedSummary, controlPlaneEgress, type ControlPlaneEgress } from "../../istio/control-plane-egress.js";
+import type { NetworkPolicySpec } from "../../k8s/network-policy.js";
+import { allowControlPlanePolicy } from "./control-plane-policy.js";
 import { PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { formatSelector } from "../../k8s/selectors.js";
@@ -64,7 +65,7 @@ export function diagnose(view: ClusterView, pod: KubeObject): Finding | undefine
   const owner = templateOwnerOf(view, pod);
   const verify = [...sidecarVerify(pod, owner), `istioctl proxy-status ${pod.metadata.name}.${namespace}   # SYNCED`];
   if (blocked) {
-    const blocking = egress.istiod.isolating[0]?.object ?? egress.blocked[0]!.isolating[0]!.object;
+    const blocking = egress.istiod.isolating[0] ?? egress.blocked[0]!.isolating[0]!;
     const selector = (blocking.spec as NetworkPolicySpec | undefined)?.podSelector?.matchLabels ?? {};
     const yaml = allowControlPlanePolicy(namespace, selector);
     const what = blockedSummary(egress.blocked);
@@ -74,7 +75,7 @@ export function diagnose(view: ClusterView, pod: KubeObject): Finding | undefine
       severity: "error",
       confidence: connectionHits.length > 0 ? 0.95 : 0.85,
       resource: resourceRef(view, pod, { container: PROXY_CONTAINER }),
-      summary: `NetworkPolicy ${egress.blocked[0]!.isolating.map((loaded) => loaded.object.metadata.name).join(", ")} blocks the sidecar's egress to ${what}`,
+      summary: `NetworkPolicy ${egress.blocked[0]!.isolating.map((policy) => policy.metadata.name).join(", ")} blocks the sidecar's egress to ${what}`,
       evidence,
       cause: `The NetworkPolicies that select this pod isolate its egress and none allows ${what}. The proxy cannot resolve or reach istiod, so it never receives its listeners, clusters and certificate and stays not ready.`,
       fix: applyFix(
@@ -110,22 +111,22 @@ function policyEvidence(view: ClusterView, egress: ControlPlaneEgress): Evidence
   const evidence: Evidence[] = [];
   const seen = new Set<string>();
   for (const verdict of egress.blocked) {
-    for (const loaded of verdict.isolating) {
-      const name = loaded.object.metadata.name ?? "";
-      const spec = (loaded.object.spec ?? {}) as NetworkPolicySpec;
+    for (const policy of verdict.isolating) {
+      const name = policy.metadata.name ?? "";
+      const spec = (policy.spec ?? {}) as NetworkPolicySpec;
       if (!seen.has(name)) {
         seen.add(name);
         evidence.push(
           specEvidence(
             view,
-            loaded.object,
+            policy,
             ["spec", "podSelector"],
             `NetworkPolicy ${name} selects the pod (podSelector ${formatSelector(spec.podSelector, { absent: "(all)", empty: "{} (all pods)" })}), policyTypes ${(spec.policyTypes ?? []).join(",") || "(defaulted)"}, ${spec.egress?.length ?? 0} egress rule(s)`,
           ),
         );
       }
     }
-    evidence.push({ source: "network-policy", text: `egress to ${verdict.target.description}: denied (no egress rule of ${verdict.isolating.map((loaded) => loaded.object.metadata.name).join(", ")} allows it)` });
+    evidence.push({ source: "network-policy", text: `egress to ${verdict.target.description}: denied (no egress rule of ${verdict.isolating.map((policy) => policy.metadata.name).join(", ")} allows it)` });
   }
   return evidence;
 }

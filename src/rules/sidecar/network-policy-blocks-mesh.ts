@@ -4,8 +4,9 @@ import { resourceRef, specEvidence } from "../../mesh/evidence.js";
 import { applyFix } from "../../mesh/fixes.js";
 import { injectionDecision } from "../../mesh/injection.js";
 import { proxySymptoms } from "../../mesh/istiod.js";
-import type { NetworkPolicySpec } from "../../mesh/kube-types.js";
-import { allowControlPlanePolicy, blockedSummary, controlPlaneEgress } from "../../mesh/network-policy.js";
+import { blockedSummary, controlPlaneEgress } from "../../istio/control-plane-egress.js";
+import type { NetworkPolicySpec } from "../../k8s/network-policy.js";
+import { allowControlPlanePolicy } from "./control-plane-policy.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { formatSelector, labelSelectorMatches } from "../../k8s/selectors.js";
 import { meshSubjects } from "../../mesh/subjects.js";
@@ -41,7 +42,7 @@ export const networkPolicyBlocksMesh = defineRule({
       }
       const egress = controlPlaneEgress(view, { namespace: subject.namespace, labels: subject.labels });
       if (egress.blocked.length === 0) continue;
-      const policy = egress.blocked[0]!.isolating[0]!.object;
+      const policy = egress.blocked[0]!.isolating[0]!;
       const key = `${subject.namespace}/${policy.metadata.name}`;
       if (reported.has(key)) continue;
       reported.add(key);

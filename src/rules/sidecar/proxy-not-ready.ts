@@ -3,7 +3,7 @@ import type { Evidence, Finding } from "../../model/finding.js";
 import { eventEvidence, resourceRef, sidecarVerify, statusEvidence } from "../../mesh/evidence.js";
 import { istiodChecks, istiodHealth, PROXY_WARMUP_SECONDS, proxySymptoms } from "../../mesh/istiod.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../mesh/logs.js";
-import { controlPlaneEgress } from "../../mesh/network-policy.js";
+import { controlPlaneEgress } from "../../istio/control-plane-egress.js";
 import { containerStatus, PROXY_CONTAINER, readyColumn, userPods } from "../../mesh/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { templateOwnerOf } from "../support/workload.js";

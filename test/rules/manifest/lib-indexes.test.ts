@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findNamed, inNamespace, sameNamespace, selectorMatches } from "../../../src/rules/manifest/lib/lookup.js";
+import { findNamed, inNamespace, selectorMatches } from "../../../src/rules/manifest/lib/lookup.js";
+import { sameNamespace } from "../../../src/k8s/namespaces.js";
 import { nodeMatchesPod, placementOf, schedulableNodes, untoleratedTaints } from "../../../src/rules/manifest/lib/nodes.js";
 import { podSources, podSourcesIn, selectedBy } from "../../../src/rules/manifest/lib/services.js";
 import { workloadsOf } from "../../../src/rules/manifest/lib/workloads.js";

@@ -1,6 +1,7 @@
 import { formatSelector as formatAnySelector, hasNoTerms, selectorMatches as anySelectorMatches } from "../../../k8s/selectors.js";
 import type { KubeObject } from "../../../model/kube.js";
 import { nearest } from "../../../util/suggest.js";
+import { sameNamespace } from "../../../k8s/namespaces.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
 import { isObject, objects, stringMap } from "./workloads.js";
 
@@ -43,10 +44,6 @@ function indexOf(view: ClusterView, kind: string): KindIndex {
     perView.set(kind, index);
   }
   return index;
-}
-
-export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
-  return a === undefined || b === undefined || a === b;
 }
 
 export function findNamed(view: ClusterView, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {

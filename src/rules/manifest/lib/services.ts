@@ -1,6 +1,7 @@
 import type { KubeObject } from "../../../model/kube.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
-import { sameNamespace, selectorMatches } from "./lookup.js";
+import { selectorMatches } from "./lookup.js";
+import { sameNamespace } from "../../../k8s/namespaces.js";
 import { isObject, workloadsOf, type Workload } from "./workloads.js";
 
 /** Pod label sets a Service or policy can select: workload templates, plus running pods in a scanned cluster. */

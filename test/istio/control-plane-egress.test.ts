@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildView } from "../helpers/rule-tester.js";
-import { cidrContains, controlPlaneEgress, policyTypes } from "../../src/mesh/network-policy.js";
+import { controlPlaneEgress } from "../../src/istio/control-plane-egress.js";
+import { cidrContains, policyTypes } from "../../src/k8s/network-policy.js";
 
 const pod = { namespace: "shop", labels: { app: "orders" } };
 const istiod = `apiVersion: v1

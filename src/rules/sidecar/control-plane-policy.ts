@@ -1,0 +1,38 @@
+/** The NetworkPolicy that allows exactly the control-plane traffic a sidecar needs. */
+export function allowControlPlanePolicy(namespace: string, podSelector: Record<string, string>, istiodNamespace = "istio-system"): string {
+  const selector = Object.keys(podSelector).length > 0 ? `\n    matchLabels:\n${Object.entries(podSelector).map(([key, value]) => `      ${key}: ${value}`).join("\n")}` : " {}";
+  return [
+    "apiVersion: networking.k8s.io/v1",
+    "kind: NetworkPolicy",
+    "metadata:",
+    "  name: allow-istio-control-plane",
+    `  namespace: ${namespace}`,
+    "spec:",
+    `  podSelector:${selector}`,
+    "  policyTypes:",
+    "  - Egress",
+    "  egress:",
+    "  - to:",
+    "    - namespaceSelector:",
+    "        matchLabels:",
+    `          kubernetes.io/metadata.name: ${istiodNamespace}`,
+    "      podSelector:",
+    "        matchLabels:",
+    "          app: istiod",
+    "    ports:",
+    "    - protocol: TCP",
+    "      port: 15012",
+    "  - to:",
+    "    - namespaceSelector:",
+    "        matchLabels:",
+    "          kubernetes.io/metadata.name: kube-system",
+    "      podSelector:",
+    "        matchLabels:",
+    "          k8s-app: kube-dns",
+    "    ports:",
+    "    - protocol: UDP",
+    "      port: 53",
+    "    - protocol: TCP",
+    "      port: 53",
+  ].join("\n");
+}
