@@ -94,6 +94,23 @@ export class ServiceRegistry {
     return this.wildcards.some((entry) => hostCovers(entry.host, host));
   }
 
+  /**
+   * What a pod's request to `name` reaches. The name is expanded as the pod's
+   * resolver does with the cluster's search path (`<name>.<namespace>.svc.<domain>`,
+   * `<name>.svc.<domain>`, `<name>.<domain>`, then as written:
+   * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#namespaces-of-services).
+   * A client with a sidecar sees the hosts exported to its namespace, ServiceEntries
+   * included; one without a sidecar only Services, whatever their exportTo.
+   */
+  forClient(name: string, clientNamespace: string, client: { sidecar: boolean }): RegistryEntry[] {
+    const candidates = [`${name}.${clientNamespace}.svc.${this.domain}`, `${name}.svc.${this.domain}`, `${name}.${this.domain}`, name];
+    for (const fqdn of candidates) {
+      const found = client.sidecar ? this.lookup(fqdn, clientNamespace) : this.entries(fqdn).filter((entry) => entry.object.kind === "Service");
+      if (found.length > 0) return found;
+    }
+    return [];
+  }
+
   all(): RegistryEntry[] {
     return [...this.exact.values()].flat();
   }

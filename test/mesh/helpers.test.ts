@@ -3,7 +3,6 @@ import { buildView } from "../helpers/rule-tester.js";
 import { isRegistryOnlyBlock, parseAccessEntry } from "../../src/mesh/access-log.js";
 import { proxyConfigProblems, sidecarAnnotationProblems } from "../../src/mesh/annotations.js";
 import { isProductionNamespace } from "../../src/mesh/environment.js";
-import { serviceForHost } from "../../src/mesh/hosts.js";
 import { outboundPolicy } from "../../src/mesh/mesh-config.js";
 import { parseQuantity } from "../../src/k8s/quantities.js";
 import { labelSelectorMatches } from "../../src/k8s/selectors.js";
@@ -54,14 +53,6 @@ describe("mesh helpers", () => {
     expect(isProductionNamespace(view, "shop-prod")).toBe(true);
     expect(isProductionNamespace(view, "shop-dev")).toBe(false);
     expect(isProductionNamespace(view, "product-catalog")).toBe(false);
-  });
-
-  it("resolves the hosts apps call the way cluster DNS does", () => {
-    const view = buildView({ name: "svc", files: { "svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: orders\n  namespace: shop\nspec:\n  ports:\n  - port: 80\n" } });
-    expect(serviceForHost(view, "orders", "shop")?.metadata.name).toBe("orders");
-    expect(serviceForHost(view, "orders.shop", "legacy")?.metadata.name).toBe("orders");
-    expect(serviceForHost(view, "orders.shop.svc.cluster.local", "legacy")?.metadata.name).toBe("orders");
-    expect(serviceForHost(view, "api.github.com", "shop")).toBeUndefined();
   });
 
   it("reads outboundTrafficPolicy from the istio ConfigMap, ALLOW_ANY when unset", () => {

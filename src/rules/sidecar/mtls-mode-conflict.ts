@@ -4,10 +4,10 @@ import type { KubeObject } from "../../model/kube.js";
 import { parseAccessEntry } from "../../mesh/access-log.js";
 import { ns, resourceRef, specEvidence } from "../../mesh/evidence.js";
 import { applyFix } from "../../mesh/fixes.js";
-import { serviceForHost } from "../../mesh/hosts.js";
 import { appContainers, podSpec, podStatus, PROXY_CONTAINER, SYSTEM_NAMESPACES, userPods } from "../../mesh/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { effectiveMtls, type EffectiveMtls } from "../../istio/mtls.js";
+import { registryOf } from "../../istio/registry.js";
 import { labelMapMatches } from "../../k8s/selectors.js";
 import type { ServiceSpec } from "../../mesh/kube-types.js";
 import type { ClusterView } from "../../view/cluster-view.js";
@@ -99,7 +99,7 @@ function plaintextClients(view: ClusterView): Finding[] {
         stream.lines.forEach((line, index) => {
           const match = CLIENT_RESET.exec(line);
           if (!match) return;
-          const service = serviceForHost(view, match[1]!.toLowerCase(), namespace);
+          const service = registryOf(view).forClient(match[1]!.toLowerCase(), namespace, { sidecar: false })[0]?.object;
           if (!service) return;
           const spec = (service.spec ?? {}) as ServiceSpec;
           const servicePort = spec.ports?.find((port) => port.port === Number(match[2] ?? 80)) ?? spec.ports?.[0];

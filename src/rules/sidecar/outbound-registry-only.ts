@@ -107,7 +107,7 @@ function blockedHosts(view: ClusterView, pod: KubeObject): BlockedHost[] {
   const namespace = pod.metadata.namespace ?? "default";
   const hosts = new Map<string, BlockedHost>();
   const add = (host: string, port: number, evidence: Evidence): void => {
-    if (!isExternal(view, host)) return;
+    if (!isExternal(view, host, namespace)) return;
     const key = `${host}:${port}`;
     let entry = hosts.get(key);
     if (!entry) hosts.set(key, (entry = { host, port, evidence: [] }));
@@ -132,13 +132,11 @@ function blockedHosts(view: ClusterView, pod: KubeObject): BlockedHost[] {
   return [...hosts.values()];
 }
 
-function isExternal(view: ClusterView, host: string): boolean {
+function isExternal(view: ClusterView, host: string, namespace: string): boolean {
   if (!host || host === "-" || /^[\d.]+$/.test(host) || host.includes(":")) return false;
   if (/\.(svc|cluster\.local|local)$/.test(host) || host.endsWith(".svc.cluster.local")) return false;
   if (!host.includes(".")) return false;
-  const first = host.split(".")[0]!;
-  const second = host.split(".")[1];
-  return !view.kindIn("Service", second).some((svc) => svc.metadata.name === first);
+  return registryOf(view).forClient(host, namespace, { sidecar: false }).length === 0;
 }
 
 /** Whether a ServiceEntry visible from the namespace lists the host (exact or wildcard). */
