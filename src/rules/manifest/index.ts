@@ -42,6 +42,7 @@ import { serviceTargetPortUndeclaredRule } from "./service-target-port-undeclare
 import { statefulSetServiceMissingRule } from "./statefulset-service-missing.js";
 import { storageClassMissingRule } from "./storage-class-missing.js";
 import { pvcAccessModeConflictRule } from "./pvc-access-mode-conflict.js";
+import { pvcCannotBindRule } from "./pvc-cannot-bind.js";
 import { sysctlUnsafeRule } from "./sysctl-unsafe.js";
 import { unboundedAllocationRule } from "./unbounded-allocation.js";
 
@@ -94,6 +95,7 @@ export const manifestRules: Rule[] = [
   antiAffinityExceedsNodesRule,
   storageClassMissingRule,
   pvcAccessModeConflictRule,
+  pvcCannotBindRule,
   // Networking and RBAC
   serviceSelectorMatchesNothingRule,
   serviceTargetPortUndeclaredRule,
