@@ -43,7 +43,8 @@ export function runRules(rules: readonly Rule[], view: ClusterView, options: Run
   // The redaction boundary: after proving (the prover applies the real change), before anything reads the result.
   const proven = result.findings.map((finding) => redactDeep(prover.prove(finding)));
   const fallbackRules = new Set(rules.filter((rule) => rule.fallback).map((rule) => rule.id));
-  return { ...result, findings: foldWorkloadPredictions(view, rankAndFold(proven, fallbackRules)), fixes: prover.figures };
+  const explains = new Map(rules.filter((rule) => rule.explains?.length).map((rule) => [rule.id, rule.explains!]));
+  return { ...result, findings: foldWorkloadPredictions(view, rankAndFold(proven, fallbackRules, explains)), fixes: prover.figures };
 }
 
 /** The findings of every rule whose inputs are present, before proof and ranking. */

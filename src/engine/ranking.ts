@@ -25,6 +25,31 @@ export function foldInto(target: Finding, folded: readonly Finding[]): Finding {
 }
 
 /**
+ * Findings a rule declares it explains (`explains`), on the same resource, fold under the explaining
+ * finding whatever their category or container: the cause is one incident, its symptoms listed in it.
+ */
+function foldExplained(findings: Finding[], explains: ReadonlyMap<string, readonly string[]>): { findings: Finding[]; explained: Map<Finding, Finding[]> } {
+  const explained = new Map<Finding, Finding[]>();
+  if (explains.size === 0) return { findings, explained };
+  const causes = new Map<string, Finding>();
+  for (const finding of findings) {
+    for (const rule of explains.get(finding.rule) ?? []) {
+      const key = `${resourceKey(finding)}#${rule}`;
+      if (!causes.has(key)) causes.set(key, finding);
+    }
+  }
+  const kept = findings.filter((finding) => {
+    const cause = causes.get(`${resourceKey(finding)}#${finding.rule}`);
+    if (!cause || cause === finding) return true;
+    let list = explained.get(cause);
+    if (!list) explained.set(cause, (list = []));
+    list.push(finding);
+    return false;
+  });
+  return { findings: kept, explained };
+}
+
+/**
  * Per resource (and container), the most likely root cause comes first.
  * Folded under it as symptoms: fallback findings (generic crash loop, unknown
  * crash), another rule's finding of the same category on the same container
@@ -35,8 +60,9 @@ export function foldInto(target: Finding, folded: readonly Finding[]): Finding {
  * call). Objects are then ordered by their worst finding, and each object's findings by
  * severity then confidence: the defect that stops the rollout before the risks and the taste.
  */
-export function rankAndFold(findings: Finding[], fallbackRules: ReadonlySet<string>): Finding[] {
+export function rankAndFold(allFindings: Finding[], fallbackRules: ReadonlySet<string>, explains: ReadonlyMap<string, readonly string[]> = new Map()): Finding[] {
   const byScore = (a: Finding, b: Finding) => score(b, fallbackRules) - score(a, fallbackRules);
+  const { findings, explained } = foldExplained(allFindings, explains);
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
     const key = groupKey(finding);
@@ -46,7 +72,7 @@ export function rankAndFold(findings: Finding[], fallbackRules: ReadonlySet<stri
   }
 
   const kept: Finding[] = [];
-  const foldedInto = new Map<Finding, Finding[]>();
+  const foldedInto = new Map<Finding, Finding[]>(explained);
   const fold = (target: Finding, finding: Finding) => {
     let list = foldedInto.get(target);
     if (!list) foldedInto.set(target, (list = []));

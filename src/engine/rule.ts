@@ -38,6 +38,11 @@ export interface Rule {
    * resource (unknown-crash, generic CrashLoopBackOff): the engine folds it away otherwise.
    */
   fallback?: boolean;
+  /**
+   * Rules whose findings on the same pod this rule's finding explains (a starved proxy is also slow to
+   * acknowledge istiod's pushes): the engine folds them under it as symptoms, so the cause ranks first.
+   */
+  explains?: readonly string[];
   /** Too noisy for every run (istioctl leaves its counterpart out too): runs only when named with `--enable` or `--rule`. */
   optIn?: boolean;
   analyze(view: ClusterView): Finding[];

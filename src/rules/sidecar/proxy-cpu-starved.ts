@@ -5,11 +5,41 @@ import { annotationFix } from "../../mesh/fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
 import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
 import { templateOwnerOf } from "../support/workload.js";
+import { envoyData } from "../../envoy/view-data.js";
+import { hasLineNumbers } from "../../envoy/proxy-status.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+import type { KubeObject } from "../../model/kube.js";
 
 const CPU_ANNOTATION = "sidecar.istio.io/proxyCPU";
 const CPU_LIMIT_ANNOTATION = "sidecar.istio.io/proxyCPULimit";
 /** Below this CPU limit Envoy cannot start and answer its readiness probe in time. */
 const STARVING_CPU_LIMIT = 0.2;
+/** Rules whose findings a starved proxy explains on its pod: slow to acknowledge pushes, slow to answer readiness. */
+const EXPLAINS = ["envoy/proxy-status-stale", "sidecar/proxy-not-ready"];
+
+/** proxy-status rows of this pod where istiod's last push is not acknowledged (STALE): a throttled Envoy is slow to ACK. */
+function staleEvidence(view: ClusterView, pod: KubeObject): Evidence[] {
+  const evidence: Evidence[] = [];
+  for (const { table, origin } of envoyData(view).proxyStatus) {
+    for (const row of table.rows) {
+      if (row.pod !== pod.metadata.name || (row.namespace !== undefined && row.namespace !== pod.metadata.namespace)) continue;
+      const stale = Object.entries(row.types).filter(([, status]) => status.state === "STALE").map(([type]) => type);
+      if (stale.length > 0) evidence.push({ source: "proxy-status", text: `proxy-status: ${row.proxy} ${stale.join(", ")} STALE (istiod's push not acknowledged)`, path: origin.file, line: hasLineNumbers(table) ? row.line : undefined });
+    }
+  }
+  return evidence;
+}
+
+/** The app containers' CPU limits (or requests), next to the proxy's: a proxy given a small fraction of what its app has. */
+function appCpuText(pod: KubeObject): string | undefined {
+  const apps = ((pod.spec?.containers ?? []) as Array<{ name: string; resources?: { limits?: { cpu?: string }; requests?: { cpu?: string } } }>).filter((container) => container.name !== PROXY_CONTAINER);
+  const parts = apps.map((container) => {
+    const cpu = container.resources?.limits?.cpu ?? container.resources?.requests?.cpu;
+    return cpu ? `${container.name} ${container.resources?.limits?.cpu ? "limit" : "request"} ${cpu}` : `${container.name} no CPU limit`;
+  });
+  return parts.length > 0 ? parts.join(", ") : undefined;
+}
+
 const PROBE_TIMEOUT = /(?:Readiness|Startup|Liveness) probe failed: Get "https?:\/\/[\d.]+:15021\/healthz\/ready": (?:context deadline exceeded|net\/http: request canceled)/;
 
 export const proxyCpuStarved = defineRule({
@@ -26,8 +56,9 @@ export const proxyCpuStarved = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/annotations/#SidecarProxyCPULimit"],
   },
   equivalents: [],
-  inputs: ["pods", "events"],
+  inputs: ["pods", "events", "proxy-status"],
   scopes: ["diagnose"],
+  explains: EXPLAINS,
   analyze(view) {
     const findings: Finding[] = [];
     for (const pod of userPods(view)) {
@@ -41,7 +72,9 @@ export const proxyCpuStarved = defineRule({
       if (status.lastState?.terminated?.reason === "OOMKilled") continue;
       const struggling = status.ready !== true || (status.restartCount ?? 0) > 0;
       const timeouts = view.eventsFor("Pod", pod.metadata.namespace, pod.metadata.name ?? "").filter((event) => event.reason === "Unhealthy" && PROBE_TIMEOUT.test(event.message));
-      if (!struggling || timeouts.length === 0) continue;
+      const stale = staleEvidence(view, pod);
+      if (!(struggling && timeouts.length > 0) && stale.length === 0) continue;
+      const app = appCpuText(pod);
 
       const containerPath = containerSpecPath(podSpec(pod), PROXY_CONTAINER) ?? [];
       const evidence: Evidence[] = [
@@ -50,6 +83,8 @@ export const proxyCpuStarved = defineRule({
           : specEvidence(view, pod, ["spec", ...containerPath, "resources", "limits", "cpu"], `istio-proxy resources: limits.cpu ${String(limitText)}`),
         statusEvidence(pod, PROXY_CONTAINER, "ready", `istio-proxy ready ${status.ready === true}, restartCount ${status.restartCount ?? 0}`),
         ...timeouts.slice(0, 2).map(eventEvidence),
+        ...stale,
+        ...(app ? [{ source: "spec" as const, text: `app containers: ${app}; istio-proxy limit ${String(limitText)}` }] : []),
       ];
       const owner = templateOwnerOf(view, pod);
       const templateAnnotations = owner.object && owner.kind !== "Pod" ? ((owner.object.spec?.template?.metadata?.annotations ?? {}) as Record<string, string>) : annotations;
@@ -61,9 +96,11 @@ export const proxyCpuStarved = defineRule({
         severity: "warning",
         confidence: 0.8,
         resource: resourceRef(view, pod, { container: PROXY_CONTAINER, path: ["spec", ...containerPath, "resources"] }),
-        summary: `istio-proxy is throttled by a CPU limit of ${String(limitText)}: its readiness on 15021 times out`,
+        summary: `istio-proxy is throttled by a CPU limit of ${String(limitText)}: ${[timeouts.length > 0 ? "its readiness on 15021 times out" : "", stale.length > 0 ? "it does not acknowledge istiod's pushes (STALE)" : ""].filter(Boolean).join(" and ")}`,
         evidence,
-        cause: `With only ${String(limitText)} CPU, Envoy is throttled while it loads its configuration and certificates, so /healthz/ready on 15021 does not answer within the probe timeout and the pod stays 1/2.`,
+        cause: `With only ${String(limitText)} CPU, Envoy is throttled while it loads and applies its configuration and certificates${
+          timeouts.length > 0 ? ", so /healthz/ready on 15021 does not answer within the probe timeout and the pod stays 1/2" : ""
+        }${stale.length > 0 ? `${timeouts.length > 0 ? "; and" : ","} it is too slow to apply and acknowledge what istiod pushes, so proxy-status shows it STALE: the out-of-sync proxy is the symptom, the CPU limit the cause` : ""}.`,
         fix: annotationFix(owner, before, { ...before, [CPU_ANNOTATION]: "100m", [CPU_LIMIT_ANNOTATION]: "500m" }, "Give istio-proxy at least 100m CPU request and 500m limit through the pod template annotations, then roll the workload out."),
         verify: [...sidecarVerify(pod, owner), `kubectl get events -n ${pod.metadata.namespace ?? "default"} --field-selector involvedObject.name=${pod.metadata.name},reason=Unhealthy`],
         equivalents: [],

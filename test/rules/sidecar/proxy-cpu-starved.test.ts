@@ -24,8 +24,15 @@ source:
   component: kubelet
 `;
 
+/** istioctl proxy-status of Istio 1.27 (per-type layout): istiod's last EDS and RDS pushes to the pod not acknowledged. */
+const proxyStatus = (pod: string) => `NAME                                 CLUSTER        CDS               ECDS        EDS               LDS               RDS               ISTIOD                      VERSION
+${pod}.shop         Kubernetes     SYNCED (3m2s)     IGNORED     STALE (8m41s)     SYNCED (3m2s)     STALE (8m41s)     istiod-85798b5866-8ptm6     1.27.0
+payments-6d8f7b9c4-q7w2e.shop        Kubernetes     SYNCED (3m2s)     IGNORED     SYNCED (3m2s)     SYNCED (3m2s)     SYNCED (3m2s)     istiod-85798b5866-8ptm6     1.27.0
+`;
+
 testRule(proxyCpuStarved, {
   valid: [
+    { name: "STALE in proxy-status with default proxy resources (not starvation)", files: { "ns.yaml": ns, "pod.yaml": meshedPod(), "proxy-status.txt": proxyStatus("orders-7c9d8b6f5-x2k4q") } },
     { name: "healthy pod with default proxy resources", files: { "ns.yaml": ns, "pod.yaml": meshedPod() } },
     { name: "low CPU limit but the proxy is ready and has no probe failures", files: { "ns.yaml": ns, "pod.yaml": meshedPod({ proxyResources: starved }) } },
     {
@@ -35,6 +42,19 @@ testRule(proxyCpuStarved, {
     },
   ],
   invalid: [
+    {
+      name: "50m CPU limit and the proxy STALE in proxy-status: the throttled Envoy is too slow to acknowledge istiod's pushes",
+      files: { "ns.yaml": ns, "pod.yaml": meshedPod({ proxyResources: starved }), "proxy-status.txt": proxyStatus("orders-7c9d8b6f5-x2k4q") },
+      now: "2025-10-23T05:10:30Z",
+      expect: {
+        count: 1,
+        category: "sidecar-oom-killed",
+        resource: { container: "istio-proxy" },
+        summary: /does not acknowledge istiod's pushes \(STALE\)/,
+        evidence: ["limits.cpu 50m", "EDS, RDS STALE", /app containers: orders .*; istio-proxy limit 50m/],
+        fixIncludes: ["sidecar.istio.io/proxyCPULimit: 500m"],
+      },
+    },
     {
       name: "50m CPU limit, readiness on 15021 times out",
       files: { "ns.yaml": ns, "pod.yaml": meshedPod({ proxyResources: starved, proxy_status: { ready: false } }), "events.yaml": probeTimeout },
