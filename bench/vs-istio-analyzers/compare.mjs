@@ -9,8 +9,10 @@
 //   npm run build && node bench/vs-istio-analyzers/compare.mjs [--case NAME] [--lab DIR] [--opt-in]
 //   ISTIO_ANALYZERS=/path/to/binary node bench/vs-istio-analyzers/compare.mjs
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, relative, resolve } from "node:path";
+import { stringify } from "yaml";
 
 const here = new URL(".", import.meta.url).pathname;
 const repo = resolve(here, "../..");
@@ -122,11 +124,43 @@ for (const c of cases) {
   const files = c.inputs.map((i) => join(peer, i));
   if (compare(c.name, files, c.meshConfig && join(peer, c.meshConfig), c.meshNetworks && join(peer, c.meshNetworks))) agree++;
 }
+/**
+ * The objects of a ktriage snapshot folder (cluster/ and namespaces/<ns>/ Lists) as plain YAML
+ * files, one per List, which is what Istio's file loader takes; events, logs and Envoy dumps are
+ * no Kubernetes config and stay out. Manifest folders are read as they are.
+ */
+function labInputs(dir) {
+  if (!existsSync(join(dir, "ktriage-snapshot.json"))) return { files: yamlFiles(dir), cleanup() {} };
+  const out = mkdtempSync(join(tmpdir(), "vs-istio-lab-"));
+  const files = [];
+  for (const path of yamlFiles(dir)) {
+    const rel = relative(dir, path);
+    if (!/^(cluster|namespaces)\//.test(rel) || basename(path) === "events.json") continue;
+    const list = JSON.parse(readFileSync(path, "utf8"));
+    const items = (Array.isArray(list.items) ? list.items : [list]).filter((item) => item && typeof item === "object" && item.kind);
+    if (items.length === 0) continue;
+    for (const item of items) delete item.metadata?.managedFields;
+    const file = join(out, `${rel.replace(/[\/]/g, "-").replace(/\.json$/, "")}.yaml`);
+    writeFileSync(file, items.map((item) => stringify(item)).join("---\n"));
+    files.push(file);
+  }
+  return { files, cleanup: () => rmSync(out, { recursive: true, force: true }) };
+}
+
 let lab = "skipped";
-if (!only && existsSync(labDir)) lab = compare(`lab ${labDir}`, yamlFiles(labDir)) ? "agrees" : "differs";
+let labObjects = 0;
+if (!only && existsSync(labDir)) {
+  const inputs = labInputs(labDir);
+  labObjects = inputs.files.length;
+  try {
+    lab = compare(`lab ${labDir}`, inputs.files) ? "agrees" : "differs";
+  } finally {
+    inputs.cleanup();
+  }
+}
 
 console.log("\ncode     both  istio-only  ktriage-only");
 for (const [code, row] of [...perCode].sort()) {
   console.log(`${code}  ${String(row.both).padStart(5)}  ${String(row.istioOnly).padStart(10)}  ${String(row.ktriageOnly).padStart(12)}`);
 }
-console.log(`\nexact agreement: ${agree}/${cases.length} single-cluster cases; lab: ${lab}`);
+console.log(`\nexact agreement: ${agree}/${cases.length} single-cluster cases; lab (${labObjects} files): ${lab}`);
