@@ -57,6 +57,9 @@ import { virtualServiceHostNotInGateway } from "./virtualservice-host-not-in-gat
 import { virtualServiceIngressSubsetIgnored } from "./virtualservice-ingress-subset-ignored.js";
 import { virtualServiceInternalGatewayReference } from "./virtualservice-internal-gateway-reference.js";
 import { virtualServiceRouteWeights } from "./virtualservice-route-weights.js";
+import { virtualServiceRepeatedSubset } from "./virtualservice-repeated-subset.js";
+import { sidecarRootDefaultSelector } from "./sidecar-root-default-selector.js";
+import { destinationRuleSubsetWithoutLabels } from "./destinationrule-subset-without-labels.js";
 import { virtualServiceSubsetNotFound } from "./virtualservice-subset-not-found.js";
 
 /** Every istio rule, in the order they are documented. */
@@ -101,6 +104,9 @@ export const istioRules: Rule[] = [
   mtlsDestinationRuleConflict,
   kialiMtlsConsistency,
   virtualServiceRouteWeights,
+  virtualServiceRepeatedSubset,
+  sidecarRootDefaultSelector,
+  destinationRuleSubsetWithoutLabels,
   schemaValidation,
   schemaWarning,
   applicationUid1337,

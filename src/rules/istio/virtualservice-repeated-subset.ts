@@ -1,0 +1,58 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { analyzeCommand, istioFinding, kubectl } from "../../istio/finding.js";
+import { toFqdn } from "../../istio/hosts.js";
+import { arrayOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+
+/**
+ * Kiali's KIA1105: two destinations of one route that are the same host and subset (the host
+ * expanded to its FQDN). The weights are summed into one destination; the split written is not
+ * the split that happens.
+ */
+export const virtualServiceRepeatedSubset = defineRule({
+  id: "istio/virtualservice-repeated-subset",
+  category: "routing-conflict",
+  severity: "warning",
+  title: "A route lists the same host and subset twice",
+  docs: {
+    cause: "Two destinations of one HTTP, TCP or TLS route name the same host (short and full names alike) and the same subset. Envoy gets one weighted cluster for both, so the route does not split traffic the way its destinations suggest; it is usually a copy-paste of a canary split that forgot to change the subset.",
+    fix: "Give each destination of the route its own subset (v1 and v2), or merge them into one destination with the sum of their weights.",
+    verify: ["kubectl get virtualservice <name> -n <namespace> -o yaml", "istioctl proxy-config routes deploy/<client> -o json | grep -A6 weighted_clusters"],
+    references: ["https://kiali.io/docs/features/validations/#kia1105---this-host-subset-combination-is-already-referenced-in-another-route-destination", "https://istio.io/latest/docs/reference/config/networking/virtual-service/#RouteDestination"],
+  },
+  equivalents: ["KIA1105"],
+  inputs: ["istio"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const vs of view.kind("VirtualService")) {
+      const spec = recordOf(vs.spec) ?? {};
+      for (const protocol of ["http", "tcp", "tls"] as const) {
+        arrayOf<unknown>(spec[protocol]).forEach((rule, ruleIndex) => {
+          const seen = new Map<string, number>();
+          arrayOf<unknown>(recordOf(rule)?.route).forEach((route, routeIndex) => {
+            const destination = recordOf(recordOf(route)?.destination);
+            if (typeof destination?.host !== "string") return;
+            const subset = typeof destination.subset === "string" ? destination.subset : "";
+            const key = `${toFqdn(destination.host, namespaceOf(vs) || "default")}|${subset}`;
+            const first = seen.get(key);
+            if (first === undefined) return void seen.set(key, routeIndex);
+            const what = `${destination.host}${subset ? ` subset ${subset}` : ""}`;
+            findings.push(
+              istioFinding(this, view, {
+                object: vs,
+                message: `This host subset combination is already referenced in another route destination (${what})`,
+                path: ["spec", protocol, ruleIndex, "route", routeIndex, "destination"],
+                summary: `${refOf(vs)} ${protocol}[${ruleIndex}] sends to ${what} in destinations ${first} and ${routeIndex}`,
+                cause: `Destinations ${first} and ${routeIndex} of the route are the same host and subset, so their weights go to one cluster and no other version gets the share the second one seems to give.`,
+                fix: { description: "Point the second destination at the subset it was meant for, or merge the two.", commands: [kubectl("edit", vs)] },
+                verify: [analyzeCommand(vs)],
+              }),
+            );
+          });
+        });
+      }
+    }
+    return findings;
+  },
+});
