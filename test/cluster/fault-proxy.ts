@@ -19,6 +19,8 @@ export interface Fault {
   delayMs?: number;
   /** Close the proxy for good when this request arrives (the server goes away). */
   goAway?: boolean;
+  /** Run before the request is forwarded (or answered): e.g. stop the real API server at this exact point. */
+  before?: () => Promise<void>;
 }
 
 export interface FaultProxy {
@@ -54,16 +56,28 @@ export async function startFaultProxy(target: { server: string; token: string; c
         void proxy.close();
         return;
       }
+      if (fault.before) {
+        const hook = fault.before;
+        void hook().then(
+          () => (fault.status === undefined ? forward() : answerWithFault()),
+          () => response.destroy(),
+        );
+        return;
+      }
       const answer = () => {
         if (fault.status === undefined) return forward();
-        response.writeHead(fault.status, { "Content-Type": "application/json", ...(fault.headers ?? {}) });
-        response.end(JSON.stringify(fault.body ?? { kind: "Status", apiVersion: "v1", status: "Failure", code: fault.status }));
+        answerWithFault();
       };
       if (fault.delayMs) setTimeout(answer, fault.delayMs);
       else answer();
       return;
     }
     forward();
+
+    function answerWithFault() {
+      response.writeHead(fault!.status!, { "Content-Type": typeof fault!.body === "string" ? "text/html" : "application/json", ...(fault!.headers ?? {}) });
+      response.end(typeof fault!.body === "string" ? fault!.body : JSON.stringify(fault!.body ?? { kind: "Status", apiVersion: "v1", status: "Failure", code: fault!.status }));
+    }
 
     function forward() {
       const upstream = https.request(

@@ -14,9 +14,11 @@ export interface ClientLimits {
   requestTimeoutMs: number;
   /** Attempts for a request that fails with 429, 5xx or a dropped connection. */
   attempts: number;
+  /** Largest answer read, in bytes after decompression; a larger one is cut off and named. */
+  maxResponseBytes: number;
 }
 
-export const DEFAULT_LIMITS: ClientLimits = { concurrency: 16, qps: 200, burst: 400, requestTimeoutMs: 30_000, attempts: 4 };
+export const DEFAULT_LIMITS: ClientLimits = { concurrency: 16, qps: 200, burst: 400, requestTimeoutMs: 30_000, attempts: 4, maxResponseBytes: 64 * 1024 * 1024 };
 
 export interface GetOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -45,6 +47,8 @@ export class KubeClient {
   private tokens: number;
   private lastRefill = Date.now();
   private unreachable: ApiError | undefined;
+  /** When the server last answered anything: a timeout on one slow call does not make a server that answers others unreachable. */
+  private lastAnswerAt = 0;
 
   constructor(
     private readonly kube: ResolvedKubeConfig,
@@ -78,6 +82,7 @@ export class KubeClient {
 
   private async get(path: string, options: GetOptions): Promise<string> {
     const call = `GET ${withQuery(path, options.query)}`;
+    const began = Date.now();
     await this.authorise();
     let lastError: ApiError | undefined;
     for (let attempt = 1; attempt <= this.limits.attempts; attempt++) {
@@ -111,7 +116,7 @@ export class KubeClient {
       }
       if (attempt < this.limits.attempts) await this.backOff(attempt, undefined, call);
     }
-    if (lastError && isConnectionError(lastError)) {
+    if (lastError && isConnectionError(lastError) && !(lastError.reason === "Timeout" && this.lastAnswerAt >= began)) {
       this.unreachable = new ApiError(call, undefined, lastError.reason, `API server ${this.kube.server} stopped answering: ${lastError.message}`);
     }
     throw lastError ?? new ApiError(call, undefined, "Error", `${call} failed`);
@@ -155,9 +160,20 @@ export class KubeClient {
           headers: { ...this.requestOptions.headers, Accept: options.accept, "Accept-Encoding": "gzip", "User-Agent": "ktriage (read-only)" },
         },
         (response) => {
+          this.lastAnswerAt = Date.now();
           const chunks: Buffer[] = [];
+          let size = 0;
           const stream = response.headers["content-encoding"] === "gzip" ? response.pipe(createGunzip()) : response;
-          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+          stream.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > this.limits.maxResponseBytes) {
+              const limit = `${Math.round((this.limits.maxResponseBytes / 1024 / 1024) * 10) / 10} MiB`;
+              reject(new ApiError(call, undefined, "TooLarge", `${call}: the answer is larger than ${limit} (the response size limit)`));
+              request.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
           stream.on("error", (error) => reject(new ApiError(call, undefined, "ConnectionLost", `${call}: ${messageOf(error)}`)));
           stream.on("end", () => {
             const retryAfter = Number(response.headers["retry-after"]);

@@ -59,7 +59,7 @@ export class Gatherer {
     const path = collectionPath(type, namespace);
     const baseQuery = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector ?? (type === SECRETS ? NOT_HELM_RELEASES : undefined) };
     // Secrets and ConfigMaps can be large (certificates, dashboards): smaller pages keep memory flat.
-    const limit = type === SECRETS || type === CONFIGMAPS ? Math.min(this.pageSize, LARGE_OBJECT_PAGE_SIZE) : this.pageSize;
+    let limit = type === SECRETS || type === CONFIGMAPS ? Math.min(this.pageSize, LARGE_OBJECT_PAGE_SIZE) : this.pageSize;
     const call = `GET ${withQuery(path, baseQuery)}`;
     for (let relist = 0; ; relist++) {
       const items: KubeObject[] = [];
@@ -76,12 +76,18 @@ export class Gatherer {
         } while (token);
       } catch (error) {
         if (error instanceof ApiError && error.status === 410 && relist < MAX_RELISTS) continue;
+        if (error instanceof ApiError && error.reason === "TooLarge" && limit > 1) {
+          // A page over the response size limit: smaller pages, from the start (each halving is one more list).
+          limit = Math.max(1, Math.floor(limit / 2));
+          relist--;
+          continue;
+        }
         if (error instanceof ApiError && error.forbidden && namespace === undefined && options.forbiddenFallback) {
           // Not allowed cluster-wide: the namespaces that matter may still be readable one by one.
           const lists = await Promise.all(options.forbiddenFallback.map((ns) => this.list(type, ns, { ...options, forbiddenFallback: undefined })));
           return lists.flat();
         }
-        this.report(error, type, namespace, "list", options.what);
+        this.report(error, type, namespace, "list", options.what, items.length);
         for (const item of items) this.sink.object(item, type, call);
         return items;
       }
@@ -129,7 +135,7 @@ export class Gatherer {
         this.sink.problem(call, `pod ${namespace}/${pod} is gone (404): its ${previous ? "previous " : ""}log of ${container} could not be read`);
         return;
       }
-      this.sink.problem(call, messageOf(error));
+      this.sink.problem(call, `${previous ? "previous " : ""}log of container ${container} in pod ${namespace}/${pod} not read: ${messageOf(error)}`);
     }
   }
 
@@ -174,7 +180,7 @@ export class Gatherer {
     return types;
   }
 
-  private report(error: unknown, type: ResourceType, namespace: string | undefined, verb: "get" | "list", what?: string): void {
+  private report(error: unknown, type: ResourceType, namespace: string | undefined, verb: "get" | "list", what?: string, readBefore = 0): void {
     const path = collectionPath(type, namespace);
     const call = error instanceof ApiError ? error.call.replace(/([?&])continue=[^&]*&?/, "$1").replace(/[?&]$/, "") : `GET ${path}`;
     const subject = what ?? `${type.kind} objects${type.namespaced ? (namespace ? ` in namespace ${namespace}` : " in all namespaces") : ""}`;
@@ -186,7 +192,8 @@ export class Gatherer {
       this.sink.problem(call, `${subject}: not served by this API server (404)`);
       return;
     }
-    this.sink.problem(call, `${subject} not read: ${messageOf(error)}`);
+    const message = messageOf(error).replace(/([?&])continue=[^&\s:]*&?/, "$1").replace(/[?&]:/, ":");
+    this.sink.problem(call, `${subject} ${readBefore > 0 ? `read only in part (${readBefore} before the error)` : "not read"}: ${message}`);
   }
 }
 

@@ -7,6 +7,9 @@ import { resolveKubeConfig } from "./kubeconfig.js";
 import { builderSink, teeSink, type LiveSink } from "./sink.js";
 
 export { LiveUnavailableError } from "./errors.js";
+
+/** A problem line of a call made after the server stopped answering: `<what> not read: API server ... stopped answering: ...`. */
+const STOPPED_ANSWERING = /^(.*?) not read: API server \S+ stopped answering: /;
 export type { LiveSink, GatheredLog } from "./sink.js";
 
 export interface LiveOptions {
@@ -56,11 +59,18 @@ export async function gatherLive(builder: ViewBuilder, options: LiveOptions): Pr
   const client = new KubeClient(kube, { ...DEFAULT_LIMITS, ...options.limits }, deadline);
   const sink = options.sink ? teeSink(builderSink(builder), options.sink) : builderSink(builder);
   const problems: string[] = [];
+  // Once the server has stopped answering, every later call fails the same way: one line names them all.
+  const cutOff: string[] = [];
   const gatherer = new Gatherer(client, {
     ...sink,
     problem(call, message) {
       problems.push(message);
-      sink.problem(call, message);
+      const unanswered = STOPPED_ANSWERING.exec(message);
+      if (unanswered && cutOff.length > 0) cutOff.push(unanswered[1]!);
+      else {
+        if (unanswered) cutOff.push(unanswered[1]!);
+        sink.problem(call, message);
+      }
     },
   }, options.pageSize);
   builder.addSource(`cluster ${kube.server}${kube.context ? ` (context ${kube.context})` : ""}`);
@@ -73,6 +83,10 @@ export async function gatherLive(builder: ViewBuilder, options: LiveOptions): Pr
     if (options.istiodLogs) stats = { ...stats, logs: stats.logs + (await collectIstiodLogs(gatherer, options.allNamespaces === true || namespace === "istio-system")) };
   } finally {
     client.close();
+  }
+  if (cutOff.length > 1) {
+    const named = cutOff.slice(1);
+    sink.problem(`api:${kube.server}`, `not read either, the API server had stopped answering: ${named.slice(0, 6).join("; ")}${named.length > 6 ? `; and ${named.length - 6} more` : ""}`);
   }
   if (deadline !== undefined && Date.now() >= deadline) {
     timedOut = true;
