@@ -218,6 +218,8 @@ export async function startControlPlane(options = {}) {
       "--max-requests-inflight=1000",
       "--max-mutating-requests-inflight=500",
       "--v=0",
+      // Extra flags from the caller, e.g. --audit-policy-file and --audit-log-path for the RBAC test.
+      ...(options.apiServerArgs ?? []),
     ];
     startApiServer = async () => {
       processes.apiserver = startProcess("apiserver", join(bin, "kube-apiserver"), apiArgs, dir);
