@@ -3,6 +3,10 @@ import pc from "picocolors";
 import { computeReadiness, type CheckStatus } from "../../mesh/readiness.js";
 import { readinessMarkdown, readinessText } from "../../mesh/readiness-format.js";
 import { gather, type InputFlags } from "../gather.js";
+import { describePod } from "../../mesh/describe-pod.js";
+import { describeText } from "../../mesh/describe-format.js";
+import { didYouMean, nearestNames } from "../lookup.js";
+import { UsageError } from "../shared.js";
 import { VERSION } from "../../version.js";
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, useColor, warn, writeStdout } from "../shared.js";
 
@@ -70,5 +74,43 @@ Examples:
     });
   readiness.exitOverride();
   mesh.addCommand(readiness);
+  mesh.addCommand(describeCommand());
   program.addCommand(mesh);
+}
+
+interface DescribeFlags extends InputFlags {
+  output: "text" | "json";
+}
+
+/** `ktriage mesh describe pod NAME`: the pod's place in the mesh, as `istioctl x describe pod` shows it. */
+function describeCommand(): Command {
+  const describe = new Command("describe").description("describe a pod's place in the mesh: Services and ports, DestinationRules and its subset, VirtualServices and gateways, mTLS mode per port, AuthorizationPolicies, and what each does to a request");
+  const pod = new Command("pod")
+    .description("what the mesh does to traffic for this pod (like istioctl x describe pod), read-only")
+    .argument("<name>", "the pod")
+    .option("-f, --filename <path>", "file or folder of kubectl JSON/YAML; repeatable", (value: string, previous: string[] = []) => [...previous, value], [])
+    .option("--snapshot <dir>", "a ktriage snapshot folder or a `kubectl cluster-info dump` folder")
+    .option("-n, --namespace <ns>", "the pod's namespace")
+    .option("--context <name>", "kubeconfig context (live mode)")
+    .option("--kubeconfig <file>", "kubeconfig file (live mode)")
+    .option("--timeout <seconds>", "bound the whole live run", (value) => Number(value))
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText(
+      "after",
+      `
+Examples:
+  ktriage mesh describe pod catalog-5899bbc954-xnq22 -n istioinaction                          # live
+  ktriage mesh describe pod catalog-5899bbc954-xnq22 -n istioinaction --snapshot examples/lab  # offline`,
+    )
+    .action(async (name: string, flags: DescribeFlags) => {
+      const { view } = await gather(flags, { pod: name });
+      for (const problem of view.inputs.problems) warn(`${problem.origin.file}${problem.origin.line ? `:${problem.origin.line}` : ""}: ${problem.message}`);
+      const pods = view.kind("Pod").filter((candidate) => flags.namespace === undefined || candidate.metadata.namespace === flags.namespace);
+      const target = pods.find((candidate) => candidate.metadata.name === name);
+      if (!target) throw new UsageError(`no pod ${name} in ${view.mode === "live" ? `namespace ${flags.namespace ?? "(the context's default)"}` : flags.snapshot ? "the snapshot" : "the inputs"}${didYouMean(nearestNames(name, pods.map((candidate) => candidate.metadata.name ?? "")))}`);
+      const description = describePod(view, target);
+      await writeStdout(flags.output === "json" ? `${JSON.stringify(description, null, 2)}\n` : describeText(description));
+    });
+  describe.addCommand(pod);
+  return describe;
 }
