@@ -8,7 +8,7 @@ import type { EventRecord } from "../../src/model/inputs.js";
 import { renderHtml } from "../../src/report/html/document.js";
 import { SCRIPT } from "../../src/report/html/script.js";
 import { STYLE } from "../../src/report/html/style.js";
-import { backoffSeconds, parseGoDuration, podRestartTimelines } from "../../src/report/html/restarts.js";
+import { backoffSeconds, parseGoDuration, podRestartTimelines, restartFigure } from "../../src/report/html/restarts.js";
 import { TrafficTimeline } from "../../src/report/html/traffic.js";
 import { timedEvents } from "../../src/report/html/events.js";
 import { redact } from "../../src/util/redact.js";
@@ -52,6 +52,18 @@ describe("restart timeline", () => {
     expect(last.reason).toBe("StartError");
     expect(last.start).toBe(last.end);
     expect(timeline!.runs[0]!.start).toBeGreaterThan(Date.parse("2025-06-01T00:00:00Z"));
+  });
+
+  it("a container restarted 500 times: 501 runs, the last 40 drawn one by one, the earlier ones in one band", () => {
+    const { pod, events } = labPod("lab-oom", "report-worker-xd8nqrtjds-pbzgr");
+    const status = (pod.status!.containerStatuses as Array<Record<string, any>>)[0]!;
+    const busy = { ...pod, status: { ...pod.status, startTime: "2025-05-30T00:00:00Z", containerStatuses: [{ ...status, restartCount: 500 }] } } as KubeObject;
+    const [timeline] = podRestartTimelines(busy, events.filter((event) => event.reason !== "Started"), NOW);
+    expect(timeline!.runs).toHaveLength(501);
+    const figure = restartFigure(timeline!);
+    expect(figure.match(/data-mark="run"/g)).toHaveLength(40);
+    expect(figure).toContain('data-mark="earlier" data-count="461"');
+    expect(figure.length).toBeLessThan(40_000);
   });
 
   it("parses the kubelet's Go durations and caps the back-off at 5 minutes", () => {

@@ -146,6 +146,17 @@ export function podRestartTimelines(pod: KubeObject, events: readonly EventRecor
   return out;
 }
 
+/** Runs drawn one by one; earlier ones share one band (a container crash-looping for days restarts hundreds of times). */
+export const RUNS_DRAWN = 40;
+
+/** The runs drawn, and the earlier ones folded into one band. */
+export function drawnRuns(timeline: RestartTimeline): { earlier?: { start: number; end: number; count: number }; runs: ContainerRun[]; first: number } {
+  const runs = timeline.runs;
+  if (runs.length <= RUNS_DRAWN) return { runs, first: 1 };
+  const folded = runs.slice(0, runs.length - RUNS_DRAWN);
+  return { earlier: { start: folded[0]!.start, end: folded[folded.length - 1]!.end ?? folded[folded.length - 1]!.start, count: folded.length }, runs: runs.slice(-RUNS_DRAWN), first: folded.length + 1 };
+}
+
 const WIDTH = 880;
 const LEFT = 12;
 const LANE_Y = 34;
@@ -159,14 +170,19 @@ function runLabel(run: ContainerRun): string {
 
 /** Runs as bars, back-off gaps between them, now, and the next restart, on one time axis. */
 export function restartChart(timeline: RestartTimeline): string {
-  const runs = timeline.runs;
+  const { runs, earlier, first } = drawnRuns(timeline);
   if (runs.length === 0) return "";
-  const from = runs[0]!.start;
+  const from = earlier?.start ?? runs[0]!.start;
   const to = Math.max(timeline.now, timeline.nextRestart ?? 0, ...runs.map((run) => run.end ?? timeline.now));
   const pad = Math.max(1000, (to - from) * 0.02);
   const scale = timeScale(from - pad, to + pad, LEFT, WIDTH - 2 * LEFT);
   const parts: string[] = [];
+  if (earlier) {
+    const x = scale.x(earlier.start);
+    parts.push(`<rect data-mark="earlier" data-count="${earlier.count}" class="run estimated earlier" x="${x}" y="${LANE_Y}" width="${round(Math.max(2, scale.x(earlier.end) - x))}" height="${LANE_HEIGHT}"><title>${own(`runs 1 to ${earlier.count}: ${clock(earlier.start)} to ${clock(earlier.end)}, placed by the back-off rule`)}</title></rect><text class="run-label" x="${x}" y="${LANE_Y - 6}">${own(`${earlier.count} earlier runs`)}</text>`);
+  }
   runs.forEach((run, index) => {
+    index += first - 1;
     const x = scale.x(run.start);
     const end = scale.x(run.end ?? timeline.now);
     const width = round(Math.max(2, end - x));
@@ -174,7 +190,7 @@ export function restartChart(timeline: RestartTimeline): string {
     const title = `run ${index + 1}: ${clock(run.start)}${run.end !== undefined ? ` to ${clock(run.end)} (${duration((run.end - run.start) / 1000)})` : " (running)"}${label ? `, ${label}` : ""}${run.estimated ? ", placed by the back-off rule (the kubelet keeps only the last termination)" : ""}`;
     parts.push(`<rect data-mark="run" class="run${run.estimated ? " estimated" : ""}${run.end === undefined ? " running" : ""}" x="${x}" y="${LANE_Y}" width="${width}" height="${LANE_HEIGHT}"><title>${safe(title)}</title></rect>`);
     if (label && !run.estimated) parts.push(`<text class="run-label" x="${x}" y="${LANE_Y - 6}">${safe(label)}</text>`);
-    const next = runs[index + 1];
+    const next = runs[index - first + 2];
     if (run.end !== undefined && next) {
       const gap = (next.start - run.end) / 1000;
       const gx = scale.x(run.end);
@@ -194,7 +210,7 @@ export function restartChart(timeline: RestartTimeline): string {
   const nowX = scale.x(timeline.now);
   parts.push(`<line class="now" x1="${nowX}" y1="12" x2="${nowX}" y2="${LANE_Y + LANE_HEIGHT + 4}"/><text class="now-label" x="${nowX}" y="10" text-anchor="middle">now</text>`);
   parts.push(timeAxis(scale, LANE_Y + LANE_HEIGHT + 34));
-  const label = `restart timeline of container ${timeline.container} in pod ${timeline.pod}: ${runs.length} runs`;
+  const label = `restart timeline of container ${timeline.container} in pod ${timeline.pod}: ${timeline.runs.length} runs`;
   return svg(WIDTH, LANE_Y + LANE_HEIGHT + 56, safe(label), parts.join(""));
 }
 
@@ -203,8 +219,10 @@ export function restartFigure(timeline: RestartTimeline): string {
   const estimated = timeline.runs.filter((run) => run.estimated).length;
   const caption = `Container ${timeline.container}${timeline.init ? " (init)" : ""} of ${timeline.namespace}/${timeline.pod}: ${timeline.restartCount} restart${timeline.restartCount === 1 ? "" : "s"}, now ${timeline.state}${timeline.nextRestart !== undefined ? `, next restart due ${clock(timeline.nextRestart)} UTC` : ""}`;
   const note = estimated > 0 ? `<p class="note">${own(`${estimated} of ${timeline.runs.length} runs (dashed) are placed by the kubelet's back-off rule, 10s doubling to 5m: the pod status keeps only the last termination, the events the first and last start.`)}</p>` : "";
-  const rows = timeline.runs
-    .map((run, index) => `<tr><td>${index + 1}</td><td>${own(clock(run.start))}</td><td>${run.end !== undefined ? own(clock(run.end)) : "running"}</td><td>${run.end !== undefined ? own(duration((run.end - run.start) / 1000)) : ""}</td><td>${safe(runLabel(run))}</td><td>${run.estimated ? "estimated" : "recorded"}</td></tr>`)
+  const { runs, earlier, first } = drawnRuns(timeline);
+  const folded = earlier ? `<tr><td>1-${earlier.count}</td><td>${own(clock(earlier.start))}</td><td>${own(clock(earlier.end))}</td><td></td><td></td><td>estimated</td></tr>` : "";
+  const rows = folded + runs
+    .map((run, index) => `<tr><td>${index + first}</td><td>${own(clock(run.start))}</td><td>${run.end !== undefined ? own(clock(run.end)) : "running"}</td><td>${run.end !== undefined ? own(duration((run.end - run.start) / 1000)) : ""}</td><td>${safe(runLabel(run))}</td><td>${run.estimated ? "estimated" : "recorded"}</td></tr>`)
     .join("");
-  return `<figure class="figure restarts" data-chart="restarts" data-runs="${timeline.runs.length}"><figcaption>${safe(caption)}</figcaption>${restartChart(timeline)}${note}<details class="data"><summary>Runs</summary><table><thead><tr><th>run</th><th>start</th><th>end</th><th>ran</th><th>exit</th><th></th></tr></thead><tbody>${rows}</tbody></table></details></figure>`;
+  return `<figure class="figure restarts" data-chart="restarts" data-runs="${timeline.runs.length}" data-drawn="${runs.length}"><figcaption>${safe(caption)}</figcaption>${restartChart(timeline)}${note}<details class="data"><summary>Runs</summary><table><thead><tr><th>run</th><th>start</th><th>end</th><th>ran</th><th>exit</th><th></th></tr></thead><tbody>${rows}</tbody></table></details></figure>`;
 }

@@ -1,5 +1,5 @@
 import type { AccessLogEntry } from "../../envoy/access-log/format.js";
-import { splitResponseFlags } from "../../envoy/access-log/response-flags.js";
+import { responseFlag, splitResponseFlags } from "../../envoy/access-log/response-flags.js";
 import type { AccessLogSummary, TrafficGroup } from "../../envoy/access-log/summary.js";
 import { own, safe, token } from "./escape.js";
 import { clock, duration, round, svg, timeAxis, timeScale } from "./svg.js";
@@ -254,7 +254,7 @@ export function trafficSection(input: TrafficInput): string {
     const flags = flagNames(series);
     if (flags.names.length > 0) {
       const flagged = [...flags.totals.values()].reduce((sum, count) => sum + count, 0);
-      figures.push(`<figure class="figure traffic" data-chart="flags" data-flagged="${flagged}"><figcaption>Requests per second by response flag <span class="dim">(requests with no flag left out)</span></figcaption>${stackedChart(series, flags.names, flagValue(flags.names), safe(`requests per second by response flag, ${name}`), "flags", flagColour(flags.names))}${legend(flags.names, flags.totals, flagColour(flags.names))}</figure>`);
+      figures.push(`<figure class="figure traffic" data-chart="flags" data-flagged="${flagged}"><figcaption>Requests per second by response flag <span class="dim">(requests with no flag left out)</span></figcaption>${stackedChart(series, flags.names, flagValue(flags.names), safe(`requests per second by response flag, ${name}`), "flags", flagColour(flags.names))}${legend(flags.names, flags.totals, flagColour(flags.names))}${flagTable(summary)}</figure>`);
     } else {
       figures.push(`<p class="note">No request carried a response flag.</p>`);
     }
@@ -271,6 +271,18 @@ export function trafficSection(input: TrafficInput): string {
   const p = (fraction: number) => summary.durations.percentile(fraction);
   const headline = `${summary.entries} requests${timeline.untimed ? ` (${timeline.untimed} without a start time)` : ""}${summary.entries > 0 ? `, p50 ${p(0.5) ?? "-"}ms, p95 ${p(0.95) ?? "-"}ms, p99 ${p(0.99) ?? "-"}ms` : ""}`;
   return `<section class="traffic-log" data-source="${safe(input.source)}"><h3>${safe(name)}</h3><p class="dim">${own(headline)}</p>${figures.join("")}</section>`;
+}
+
+/** Every response flag with its count and what Envoy means by it. */
+function flagTable(summary: AccessLogSummary): string {
+  const rows = [...summary.flags.entries()]
+    .filter(([flag]) => flag !== "-")
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([flag, count]) => {
+      const known = responseFlag(flag);
+      return `<tr><td><code>${safe(flag)}</code></td><td class="num">${own(count)}</td><td>${known ? safe(`${known.longName}: ${known.meaning}`) : "unknown flag"}</td></tr>`;
+    });
+  return `<details class="data"><summary>Response flags</summary><table><thead><tr><th>flag</th><th>requests</th><th>meaning</th></tr></thead><tbody>${rows.join("")}</tbody></table></details>`;
 }
 
 function hostTable(hosts: ReadonlyArray<[string, TrafficGroup, [number, number, number]]>, podOf: TrafficInput["podOf"]): string {
