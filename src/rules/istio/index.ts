@@ -60,6 +60,8 @@ import { virtualServiceRouteWeights } from "./virtualservice-route-weights.js";
 import { virtualServiceRepeatedSubset } from "./virtualservice-repeated-subset.js";
 import { sidecarRootDefaultSelector } from "./sidecar-root-default-selector.js";
 import { destinationRuleSubsetWithoutLabels } from "./destinationrule-subset-without-labels.js";
+import { exportToNamespaceNotFound } from "./exportto-namespace-not-found.js";
+import { serviceEntryDuplicateHostPort } from "./serviceentry-duplicate-host-port.js";
 import { virtualServiceSubsetNotFound } from "./virtualservice-subset-not-found.js";
 
 /** Every istio rule, in the order they are documented. */
@@ -107,6 +109,8 @@ export const istioRules: Rule[] = [
   virtualServiceRepeatedSubset,
   sidecarRootDefaultSelector,
   destinationRuleSubsetWithoutLabels,
+  exportToNamespaceNotFound,
+  serviceEntryDuplicateHostPort,
   schemaValidation,
   schemaWarning,
   applicationUid1337,
