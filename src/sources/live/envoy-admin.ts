@@ -124,7 +124,9 @@ export class EnvoyAdminSource {
 
 function explain(error: unknown, permission: string, target: string): string {
   if (error instanceof ApiError) {
-    if (error.forbidden) return `${error.call}: 403 Forbidden: reading ${target} needs get on ${permission}`;
+    // RBAC's 403 says who may not do what; any other 403 came from behind the proxy (the pod, or the API server refusing the address).
+    if (error.forbidden && /is forbidden: User |cannot get resource/.test(error.message)) return `${error.call}: 403 Forbidden: reading ${target} needs get on ${permission}`;
+    if (error.forbidden) return `${error.message} (the API server allowed the request; the answer came from ${target} or the proxy to it)`;
     if (error.notFound) return `${error.call}: 404 Not Found: no pod ${target} (or its admin port is not served)`;
     return error.message;
   }
