@@ -46,11 +46,24 @@ export async function trafficOf(view: ClusterView): Promise<TrafficInput[]> {
   return out;
 }
 
+/** The one pod a page is about (`ktriage pod`): only its proxy's access log and sync state are shown. */
+export interface PagePod {
+  name: string;
+  namespace?: string;
+}
+
+function isProxyOf(proxy: string | undefined, pod: PagePod): boolean {
+  if (!proxy) return false;
+  return proxy === pod.name || proxy === `${pod.name}.${pod.namespace ?? "default"}` || (pod.namespace === undefined && proxy.startsWith(`${pod.name}.`));
+}
+
 /** What `-o html` shows beside the report: timelines of the incidents' pods, access-log charts, proxy sync. */
-export async function htmlExtras(view: ClusterView, report: Report, traffic?: TrafficInput[]): Promise<NonNullable<RenderOptions["html"]>> {
+export async function htmlExtras(view: ClusterView, report: Report, traffic?: TrafficInput[], pod?: PagePod): Promise<NonNullable<RenderOptions["html"]>> {
+  const logs = traffic ?? (await trafficOf(view));
+  const proxyStatus = envoyData(view).proxyStatus.map((item) => ({ source: item.origin.file, table: pod ? { ...item.table, rows: item.table.rows.filter((row) => row.pod === pod.name && (pod.namespace === undefined || row.namespace === undefined || row.namespace === pod.namespace)) } : item.table }));
   return {
     figures: incidentFigures(view, report),
-    traffic: traffic ?? (await trafficOf(view)),
-    proxyStatus: envoyData(view).proxyStatus.map((item) => ({ source: item.origin.file, table: item.table })),
+    traffic: pod ? logs.filter((log) => isProxyOf(log.proxy, pod)) : logs,
+    proxyStatus,
   };
 }

@@ -105,6 +105,8 @@ function gitTopLevel(from: string): string | undefined {
 export interface HtmlContext {
   view: ClusterView;
   traffic?: TrafficInput[];
+  /** `ktriage pod`: the page shows only this pod's proxy. */
+  pod?: { name: string; namespace?: string };
 }
 
 /** Prints the report and returns the exit code. */
@@ -128,7 +130,7 @@ export async function emit(report: Report, options: OutputOptions, html?: HtmlCo
     summaryOnly: options.summary,
     problemsElsewhere: true,
     ...(options.output === "sarif" ? { sarif: sarifLocations(options) } : {}),
-    ...(options.output === "html" && html ? { html: await (await import("./html.js")).htmlExtras(html.view, report, html.traffic) } : {}),
+    ...(options.output === "html" && html ? { html: await (await import("./html.js")).htmlExtras(html.view, report, html.traffic, html.pod) } : {}),
     ...(tty && options.output !== "html" ? { columns: process.stdout.columns, summaryLines: options.summary || options.verbose ? undefined : Math.max(10, (process.stdout.rows ?? 40) - 4) } : {}),
   });
   await writeStdout(text);

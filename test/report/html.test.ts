@@ -150,6 +150,19 @@ describe("the page", () => {
     expect(html).not.toContain("abcdefghijkl1234");
   });
 
+  it("a pod's page pictures that pod: its restarts and events, its own proxy's access log and sync state only", async () => {
+    const worker = (await runCli(["pod", "report-worker-xd8nqrtjds-pbzgr", "-n", "lab-oom", "--snapshot", lab, "-o", "html", "--fail-on", "none"])).stdout;
+    expect(worker).toContain('data-chart="restarts"');
+    expect(worker).toContain('data-chart="events"');
+    expect(worker).not.toContain('data-chart="codes"');
+    expect(worker).not.toContain('data-chart="proxy-status"');
+    const gateway = (await runCli(["pod", "istio-ingressgateway-74df47f5f9-nv65v", "-n", "istio-system", "--snapshot", lab, "-o", "html", "--fail-on", "none"])).stdout;
+    expect(gateway).toContain('data-chart="codes"');
+    expect(gateway).not.toContain("productpage-v1-slmzkk6vmf-cfrdd.bookinfo");
+    expect(gateway.match(/data-mark="sync"/g)!.length).toBeGreaterThan(0);
+    expect(gateway).not.toContain("catalog-v2-7cc6f578cd-rjrms.istioinaction");
+  }, 60_000);
+
   it("needs nothing from anywhere: no src, href or url() but the page's own anchors", async () => {
     const result = await runCli(["scan", "--snapshot", lab, "-o", "html", "--fail-on", "none"]);
     expect(result.code).toBe(0);

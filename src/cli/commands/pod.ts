@@ -37,8 +37,9 @@ Examples:
   addInputOptions(command);
   addOutputOptions(command);
   command.action(async (name: string | undefined, flags: PodFlags) => {
-    const { view, result, findings, keep } = await diagnosePod(name, flags);
-    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, findings, keep), flags, { view }));
+    const { view, result, findings, keep, pod } = await diagnosePod(name, flags);
+    const page = pod ? { name: pod.metadata.name ?? "", namespace: pod.metadata.namespace } : name ? { name, namespace: flags.namespace } : undefined;
+    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, findings, keep), flags, { view, pod: page }));
   });
   program.addCommand(command);
 }
@@ -64,7 +65,7 @@ export async function diagnosePod(name: string | undefined, flags: PodFlags) {
   if (pod && flags.container) requireContainer(pod, flags.container);
   const result = runRules(allRules, view, { scope: "diagnose", ...selection });
   const keep = (finding: Finding) => !pod || isAbout(view, finding, pod);
-  return { view, result, findings: result.findings.filter(keep), keep };
+  return { view, result, findings: result.findings.filter(keep), keep, pod };
 }
 
 /**
