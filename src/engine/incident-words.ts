@@ -95,6 +95,7 @@ export function layerOf(rule: string): string {
 }
 
 export function causeWords(finding: Finding): string {
+  if (finding.category === "dependency-unavailable" && /DNS resolution of \S+ fails/.test(finding.summary)) return "name does not resolve";
   if (!CONFIGURATION_LAYERS.has(layerOf(finding.rule))) return CAUSE_WORDS[finding.category] ?? finding.category;
   const words = finding.rule.slice(finding.rule.indexOf("/") + 1).split("-");
   return words.map((word) => PROPER_NAMES[word] ?? word).join(" ");

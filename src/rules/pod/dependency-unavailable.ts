@@ -23,8 +23,47 @@ function isDns(context: FixContext): boolean {
   return /no such host|ENOTFOUND|EAI_AGAIN|name resolution|could not translate host name|Name or service not known|UnknownHostException/i.test(context.d.cause.match?.text ?? "");
 }
 
+/** A cluster DNS name split into its Service and namespace: `postgres.ops.svc.cluster.local` -> postgres in ops. */
+export function serviceOfHost(host: string): { service: string; namespace?: string } | undefined {
+  const match = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.([a-z0-9](?:[a-z0-9-]*[a-z0-9])?))?(?:\.svc(?:\.[a-z0-9.-]+)?)?\.?$/.exec(host);
+  if (!match) return undefined;
+  // A dotted name without .svc (api.example.com) is a name outside the cluster, not a Service.
+  if (match[2] && !/\.svc\b/.test(host) && host.split(".").length > 2) return undefined;
+  return { service: match[1]!, ...(match[2] ? { namespace: match[2] } : {}) };
+}
+
+/** Namespaces whose Services carry this name, from the inputs: where the name would have resolved. */
+function namespacesWithService(context: FixContext, service: string): string[] {
+  return context.view.kind("Service").filter((s) => s.metadata.name === service).map((s) => s.metadata.namespace ?? "default");
+}
+
+function dnsFix(context: FixContext, host: string): Fix {
+  const n = context.names;
+  const parts = serviceOfHost(host);
+  const namespace = parts?.namespace ?? n.namespace;
+  const elsewhere = parts ? namespacesWithService(context, parts.service).filter((ns) => ns !== namespace) : [];
+  const nsFlag = namespace === "default" && !parts?.namespace ? n.ns : ` -n ${namespace}`;
+  const where = parts
+    ? `${parts.namespace ? `no Service ${parts.service} in namespace ${parts.namespace}` : `no Service ${parts.service} in the pod's namespace${context.d.pod.namespace ? ` ${context.d.pod.namespace}` : ""}`}${elsewhere.length ? ` (a Service ${parts.service} exists in ${elsewhere.join(", ")}: use ${parts.service}.${elsewhere[0]}.svc.cluster.local)` : ""}`
+    : "the name is not in DNS (a typo, or a name only resolvable outside the cluster)";
+  return {
+    description: `The name ${host} does not resolve (DNS lookup: no such host): ${where}. Correct the host in the app's env/config to the Service's name (<service>.<namespace>.svc.cluster.local across namespaces); waiting or retrying does not help a name that does not exist`,
+    commands: [
+      ...(parts ? [`kubectl get svc ${parts.service}${nsFlag}`, `kubectl get svc -A --field-selector metadata.name=${parts.service}`] : []),
+      `kubectl run -it --rm dnscheck --image=busybox:1.36 --restart=Never${n.ns} -- nslookup ${host}`,
+    ],
+  };
+}
+
+/** DNS answered that the name does not exist (NXDOMAIN), not that it could not answer (EAI_AGAIN, a timeout). */
+function isUnknownName(context: FixContext): boolean {
+  const text = context.d.cause.match?.text ?? "";
+  return /no such host|ENOTFOUND|could not translate host name|Name or service not known|UnknownHostException|nodename nor servname/i.test(text) && !/Temporary failure|EAI_AGAIN|i\/o timeout/i.test(text);
+}
+
 function fix(context: FixContext): Fix {
   const { host, port } = target(context);
+  if (host && isUnknownName(context)) return dnsFix(context, host);
   if (host && LOCAL.test(host)) {
     return {
       description: `The app connects to ${host}${port ? `:${port}` : ""}, which inside a pod is the pod itself, not the database. Point it at the dependency's Service DNS name (e.g. <service>.${context.names.namespace}.svc.cluster.local${port ? `:${port}` : ""}) in its env/config`,
@@ -53,6 +92,7 @@ export const dependencyUnavailable = podCauseRule({
   id: "pod/dependency-unavailable",
   category: "dependency-unavailable",
   title: "A database or other dependency refuses, times out or does not resolve at start-up",
+  inputs: ["pods", "events", "logs", "workloads", "services"],
   docs: {
     cause: "The app connects to a database, cache, broker or API at start-up and exits when it cannot: connection refused (the dependency is not up yet or listens elsewhere), timeout (NetworkPolicy, wrong address) or a name that does not resolve (wrong Service name or namespace). Connecting to localhost/127.0.0.1 from a pod reaches the pod itself, not the database.",
     fix: "Point the app at the dependency's Service DNS name, make start-up wait and retry (an init container that waits, retries with back-off, a startupProbe), and check the dependency's endpoints.",
@@ -60,6 +100,16 @@ export const dependencyUnavailable = podCauseRule({
     references: ["https://kubernetes.io/docs/concepts/workloads/pods/init-containers/"],
   },
   equivalents: [],
+  refine(context) {
+    const { host } = target(context);
+    if (!host || !isUnknownName(context)) return undefined;
+    const who = context.d.container?.name ? `container ${context.d.container.name}` : "the container";
+    const parts = serviceOfHost(host);
+    return {
+      summary: `${who} ${context.d.cause.terminated || context.d.container?.status ? "crashes" : "fails"}: DNS resolution of ${host} fails (no such host)`,
+      cause: `The app looks up ${host} at start-up and DNS answers that no such name exists, so it exits. ${parts ? `Cluster DNS knows a Service as <service>.<namespace>.svc.cluster.local; ${parts.namespace ? `namespace ${parts.namespace} has no Service ${parts.service}` : `the pod's namespace has no Service ${parts.service}`}, or the name or namespace is misspelt.` : "The name is not in DNS: a typo, or a name only resolvable outside the cluster."} This is not a dependency that is down: nothing answers under that name at all.`,
+    };
+  },
   explain(context) {
     const { host, port } = target(context);
     const where = host ? `${host}${port ? `:${port}` : ""}` : "a dependency";
@@ -69,6 +119,7 @@ export const dependencyUnavailable = podCauseRule({
   fix,
   verify: (n, context) => {
     const { host, port } = target(context);
+    if (host && isUnknownName(context)) return [`kubectl run -it --rm dnscheck --image=busybox:1.36 --restart=Never${n.ns} -- nslookup ${host}   # must answer with the Service's ClusterIP`, logsCommand(n), ...restartVerify(n)];
     return [
       `kubectl get endpoints ${(host ?? "<SERVICE>").split(".")[0]}${n.ns}`,
       `kubectl run -it --rm nettest --image=busybox:1.36 --restart=Never${n.ns} -- nc -zv -w 3 ${host ?? "<HOST>"} ${port ?? "<PORT>"}`,

@@ -1,8 +1,10 @@
 import type { Fix } from "../../model/finding.js";
+import { eventEvidence, logLineEvidence } from "../support/evidence.js";
 import { changeContainer } from "../support/pod-fixes.js";
 import { containerSpecEvidence, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
 import type { ContainerSpec } from "../support/pod-types.js";
 import { formatMemory, jvmHeapOf, parseQuantity, roundMemoryUp } from "../support/quantity.js";
+import { limitStatedByKernel, memoryStatedInLogs, type StatedMemory } from "./causes/memory-in-logs.js";
 
 const DEFAULT_HEAP_PERCENT = 25;
 
@@ -19,20 +21,48 @@ function isJvm(context: FixContext): boolean {
 }
 
 /** Heap and limit arithmetic behind the fix: what the JVM may take, what the limit allows. */
-export function memoryPlan(context: FixContext): { limit?: number; request?: number; newLimit: number; newRequest: number; heap?: number; heapTooBig: boolean; javaHeapError: boolean; note: string } {
+/** The container's working set as metrics-server reports it (a PodMetrics object among the inputs). */
+export function measuredUsage(context: FixContext): number | undefined {
+  const metrics = context.view.get("PodMetrics", context.d.pod.namespace, context.d.pod.name);
+  const containers = (metrics as unknown as { containers?: Array<{ name?: string; usage?: { memory?: string } }> } | undefined)?.containers ?? [];
+  const usage = containers.find((c) => c.name === context.d.container?.name)?.usage?.memory;
+  return parseQuantity(usage);
+}
+
+/** Room a JVM needs beside its heap: metaspace, threads, code cache, direct buffers. */
+function nonHeap(heapBytes: number): number {
+  return Math.max(256 * 2 ** 20, heapBytes * 0.25);
+}
+
+export function memoryPlan(context: FixContext): { limit?: number; request?: number; newLimit: number; newRequest: number; heap?: number; heapTooBig: boolean; javaHeapError: boolean; note: string; stated?: StatedMemory; measured?: number; sizedFrom?: "log" | "metrics" } {
   const resources = context.current?.resources;
-  const limit = parseQuantity(resources?.limits?.memory);
+  // Without the spec, the kernel's own report of the kill still says which limit it enforced.
+  const limit = parseQuantity(resources?.limits?.memory) ?? (context.current ? undefined : limitStatedByKernel(context.d.container));
   const request = parseQuantity(resources?.requests?.memory);
   const options = jvmOptions(context.current);
   const heap = jvmHeapOf(options);
   const javaHeapError = context.d.cause.match?.signature.id === "java-outofmemoryerror" || context.d.container?.matches.some((m) => m.signature.id === "java-outofmemoryerror") === true;
   const heapBytes = heap.maxHeapBytes ?? (limit !== undefined && heap.maxRamPercentage !== undefined ? (limit * heap.maxRamPercentage) / 100 : undefined);
-  const heapTooBig = heapBytes !== undefined && limit !== undefined && heapBytes + Math.max(256 * 2 ** 20, heapBytes * 0.25) > limit;
+  const heapTooBig = heapBytes !== undefined && limit !== undefined && heapBytes + nonHeap(heapBytes) > limit;
+  const stated = memoryStatedInLogs(context.d.container);
+  const statedNeed = stated ? (stated.kind === "heap" ? stated.bytes + nonHeap(stated.bytes) : stated.bytes) : undefined;
+  const measured = measuredUsage(context);
   let newLimit: number;
   let note: string;
+  let sizedFrom: "log" | "metrics" | undefined;
   if (heapTooBig && heapBytes !== undefined) {
-    newLimit = roundMemoryUp((heapBytes + Math.max(256 * 2 ** 20, heapBytes * 0.25)) * 1.25);
+    newLimit = roundMemoryUp((heapBytes + nonHeap(heapBytes)) * 1.25);
     note = `the JVM heap alone (${heap.flag ?? "MaxRAMPercentage"} = ${formatMemory(heapBytes)}) plus metaspace, threads and buffers does not fit the ${formatMemory(limit!)} limit`;
+  } else if (stated && statedNeed !== undefined && (limit === undefined || statedNeed > limit)) {
+    // The log says how much it holds: size the limit to that (with 25 % headroom), never below the current limit.
+    newLimit = Math.max(roundMemoryUp(statedNeed * 1.25), limit ?? 0);
+    sizedFrom = "log";
+    note = `its log states ${stated.kind === "heap" ? `a maximum heap of ${formatMemory(stated.bytes)}, which needs about ${formatMemory(statedNeed)} with non-heap memory` : `${formatMemory(stated.bytes)} held in memory`} ("${stated.line.slice(0, 120)}")${limit !== undefined ? `, more than the ${formatMemory(limit)} limit` : ""}`;
+  } else if (measured !== undefined && limit !== undefined && measured >= limit * 0.8) {
+    // metrics-server's working set right under the limit: the peak is at least that; 30 % above it, never below the limit.
+    newLimit = Math.max(roundMemoryUp(measured * 1.3), roundMemoryUp(limit * 1.25));
+    sizedFrom = "metrics";
+    note = `metrics-server measures a working set of ${formatMemory(measured)}, ${Math.round((measured / limit) * 100)} % of the ${formatMemory(limit)} limit; the limit is set 30 % above it`;
   } else if (limit !== undefined) {
     newLimit = roundMemoryUp(limit * 2);
     note = `the peak is above the ${formatMemory(limit)} limit; without a measured peak the limit is doubled (measure with kubectl top and set peak + 20-30%)`;
@@ -48,7 +78,23 @@ export function memoryPlan(context: FixContext): { limit?: number; request?: num
   if (limit !== undefined) plan.limit = limit;
   if (request !== undefined) plan.request = request;
   if (heapBytes !== undefined) plan.heap = heapBytes;
+  if (stated) plan.stated = stated;
+  if (measured !== undefined) plan.measured = measured;
+  if (sizedFrom) plan.sizedFrom = sizedFrom;
   return plan;
+}
+
+/** Where a JVM writes its heap dump: an emptyDir, since the root filesystem may be read-only and the dump must outlive the process. */
+const DUMP_DIR = "/var/heap-dumps";
+const DUMP_VOLUME = "heap-dumps";
+
+/** JAVA_TOOL_OPTIONS with the flags added to whatever the container already passes there. */
+function javaToolOptions(container: ContainerSpec | undefined, flags: string[]): Array<{ name: string; value?: string }> {
+  const env = container?.env ?? [];
+  const existing = env.find((e) => e.name === "JAVA_TOOL_OPTIONS")?.value ?? "";
+  const missing = flags.filter((flag) => !existing.includes(flag.split("=")[0]!));
+  const value = [existing, ...missing].filter(Boolean).join(" ");
+  return [...env.filter((e) => e.name !== "JAVA_TOOL_OPTIONS"), { name: "JAVA_TOOL_OPTIONS", value }];
 }
 
 function fix(context: FixContext): Fix {
@@ -62,24 +108,38 @@ function fix(context: FixContext): Fix {
     },
   };
   const jvm = isJvm(context);
-  if (jvm && plan.javaHeapError && !plan.heapTooBig && plan.heap === undefined) {
-    // Java heap space with the default heap (25 % of the limit): give the heap a real share of the limit.
-    const env = [...(context.current?.env ?? []).filter((e) => e.name !== "JAVA_TOOL_OPTIONS"), { name: "JAVA_TOOL_OPTIONS", value: "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" }];
-    set.env = env;
+  const flags: string[] = [];
+  // Java heap space with the default heap (25 % of the limit): give the heap a real share of the limit.
+  if (jvm && plan.javaHeapError && !plan.heapTooBig && plan.heap === undefined) flags.push("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
+  let podSet: Record<string, unknown> | undefined;
+  if (jvm && context.current) {
+    // A heap dump on the next OutOfMemoryError shows what fills the heap; it goes to an emptyDir the size of the new limit.
+    flags.push("-XX:+HeapDumpOnOutOfMemoryError", `-XX:HeapDumpPath=${DUMP_DIR}`);
+    const mounts = context.current.volumeMounts ?? [];
+    if (!mounts.some((m) => m.mountPath === DUMP_DIR)) set.volumeMounts = [...mounts, { name: DUMP_VOLUME, mountPath: DUMP_DIR }];
+    const volumes = context.podSpec?.volumes ?? [];
+    if (!volumes.some((v) => v.name === DUMP_VOLUME)) podSet = { volumes: [...volumes, { name: DUMP_VOLUME, emptyDir: { sizeLimit: formatMemory(plan.newLimit) } }] };
   }
+  if (flags.length > 0) set.env = javaToolOptions(context.current, flags);
+  const dumpWords = jvm && context.current ? `; the JVM writes a heap dump to the emptyDir ${DUMP_DIR} on its next OutOfMemoryError (copy it out with kubectl cp before the pod is deleted)` : "";
   const words = plan.heapTooBig
     ? `Raise the memory limit to ${formatMemory(plan.newLimit)} so the heap fits with room for non-heap memory (or lower the heap to about 75 % of the limit)`
-    : jvm && plan.javaHeapError && plan.heap === undefined
-      ? `The JVM uses its default maximum heap (${DEFAULT_HEAP_PERCENT} % of the limit); set -XX:MaxRAMPercentage=75 and raise the limit to ${formatMemory(plan.newLimit)}`
-      : `Raise the memory limit from ${plan.limit !== undefined ? formatMemory(plan.limit) : "none"} to ${formatMemory(plan.newLimit)} (request ${formatMemory(plan.newRequest)}); then size it to the measured peak + 20-30 % and look for a leak if usage keeps growing`;
-  return changeContainer(context, set, words, [`kubectl top pod ${context.names.pod}${context.names.ns} --containers`]);
+    : plan.sizedFrom === "log"
+      ? `Raise the memory limit from ${plan.limit !== undefined ? formatMemory(plan.limit) : "none"} to ${formatMemory(plan.newLimit)} (request ${formatMemory(plan.newRequest)}): ${plan.note}`
+      : plan.sizedFrom === "metrics"
+        ? `Raise the memory limit from ${plan.limit !== undefined ? formatMemory(plan.limit) : "none"} to ${formatMemory(plan.newLimit)} (request ${formatMemory(plan.newRequest)}): ${plan.note}`
+        : jvm && plan.javaHeapError && plan.heap === undefined
+          ? `The JVM uses its default maximum heap (${DEFAULT_HEAP_PERCENT} % of the limit); set -XX:MaxRAMPercentage=75 and raise the limit to ${formatMemory(plan.newLimit)}`
+          : `Raise the memory limit from ${plan.limit !== undefined ? formatMemory(plan.limit) : "none"} to ${formatMemory(plan.newLimit)} (request ${formatMemory(plan.newRequest)}); no measured peak is in the evidence, so this doubles the limit: measure the peak (kubectl top pod --containers, with metrics-server) and set it + 20-30 %, and look for a leak if usage keeps growing`;
+  const copyDump = jvm && context.current ? [`kubectl cp ${context.names.namespace}/${context.names.pod}:${DUMP_DIR} ./heap-dumps${context.names.c}   # after the next OutOfMemoryError`] : [];
+  return changeContainer(context, set, `${words}${dumpWords}`, [`kubectl top pod ${context.names.pod}${context.names.ns} --containers   # metrics-server: the working set of each container`, ...copyDump], podSet);
 }
 
 export const oomKilled = podCauseRule({
   id: "pod/oom-killed",
   category: "oom-killed",
   title: "Container killed for exceeding its memory limit (OOMKilled)",
-  inputs: ["pods", "events", "logs", "workloads", "nodes"],
+  inputs: ["pods", "events", "logs", "workloads", "nodes", "manifests"],
   docs: {
     cause: "The container's memory use reached its limit and the kernel OOM killer ended it (reason OOMKilled, exit 137), or the runtime's own heap ran out (java.lang.OutOfMemoryError, JavaScript heap out of memory). A JVM whose -Xmx or MaxRAMPercentage does not leave room for non-heap memory under the limit is killed the same way.",
     fix: "Raise resources.limits.memory to the measured peak plus 20-30 % (and the request with it); for a JVM, keep the heap at about 75 % of the limit (-XX:MaxRAMPercentage=75) rather than a fixed -Xmx above it; look for a leak if usage grows without bound.",
@@ -105,6 +165,13 @@ export const oomKilled = podCauseRule({
       const bytes = parseQuantity(allocatable);
       evidence.push({ source: "api", path: `Node ${nodeName}`, text: `node ${nodeName} allocatable memory ${bytes !== undefined ? formatMemory(bytes) : allocatable}${resources?.limits?.memory ? "" : "; the container has no limit of its own, so it competes for the node's memory"}` });
     }
+    // The kernel's own report of the kill, as the node's OOMKilling event (node-problem-detector) carries it.
+    const podName = context.d.pod.name;
+    const oomEvents = context.view.events.filter((e) => (e.reason === "OOMKilling" || e.reason === "SystemOOM") && (e.involved.kind === "Node" ? !nodeName || e.involved.name === nodeName : e.involved.name === podName));
+    for (const event of oomEvents.slice(-2)) if (!context.d.cause.evidence.some((e) => e.text.includes(event.message))) evidence.push(eventEvidence(event));
+    const plan = memoryPlan(context);
+    if (plan.stated) evidence.push(logLineEvidence(plan.stated.stream, plan.stated.stream.firstLine + plan.stated.index, plan.stated.line));
+    if (plan.measured !== undefined) evidence.push({ source: "api", path: `PodMetrics ${context.d.pod.namespace ?? "default"}/${podName}`, text: `metrics-server: container ${context.d.container?.name ?? ""} working set ${formatMemory(plan.measured)}` });
     return evidence;
   },
   fix,

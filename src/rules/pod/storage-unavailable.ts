@@ -1,8 +1,11 @@
 import type { Fix } from "../../model/finding.js";
 import { podCauseRule, type FixContext } from "../support/pod-rule.js";
+import { claimEvidence, claimFix, claimWords, unboundClaims } from "./volume-claims.js";
 
 function fix(context: FixContext): Fix {
   const n = context.names;
+  const claims = unboundClaims(context);
+  if (claims.length > 0 && claims.some((state) => state.problem !== "unknown")) return claimFix(context, claims);
   return {
     description: "A volume cannot be attached or mounted: check the PVC is Bound, its StorageClass and CSI driver work, and (Multi-Attach) that no other node still holds a ReadWriteOnce volume",
     commands: [`kubectl get pvc${n.ns}`, "kubectl get volumeattachments", "kubectl get storageclass", "kubectl get pods -n kube-system | grep -i csi"],
@@ -20,6 +23,14 @@ export const storageUnavailable = podCauseRule({
     references: ["https://kubernetes.io/docs/concepts/storage/persistent-volumes/"],
   },
   equivalents: ["popeye:POP-1003"],
+  inputs: ["pods", "events", "logs", "workloads", "manifests"],
+  refine(context) {
+    const claims = unboundClaims(context).filter((state) => state.problem !== "unknown");
+    if (claims.length === 0) return undefined;
+    const words = claims.map(claimWords).join("; ");
+    return { summary: `pod ${context.d.pod.name} is stuck in ContainerCreating: ${words}`, cause: `The kubelet cannot mount the pod's volumes until their claims are bound: ${words}.` };
+  },
+  extraEvidence: (context) => claimEvidence(unboundClaims(context).filter((state) => state.problem !== "unknown")),
   fix,
   verify: (n) => [`kubectl get pvc${n.ns}   # STATUS Bound`, `kubectl get pod ${n.pod}${n.ns} -w`],
 });

@@ -1,6 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { podCauseRule, type FixContext } from "../support/pod-rule.js";
 import { templateFix, type JsonObject } from "../support/workload.js";
+import { claimEvidence, claimFix, claimWords, unboundClaims } from "./volume-claims.js";
 
 function fix(context: FixContext): Fix {
   const sub = context.d.cause.detail.subcause ?? "other";
@@ -20,6 +21,8 @@ function fix(context: FixContext): Fix {
     return { description: "No node has enough free capacity for the pod's requests: lower the requests to what the app really uses, free capacity, or add nodes (cluster autoscaler)", commands: ["kubectl describe nodes | grep -A8 'Allocated resources'", `kubectl get pod ${n.pod}${n.ns} -o jsonpath='{.spec.containers[*].resources.requests}{"\\n"}'`, "kubectl top nodes"] };
   }
   if (sub === "unbound-pvc") {
+    const claims = unboundClaims(context);
+    if (claims.length > 0) return claimFix(context, claims);
     return { description: "A PersistentVolumeClaim the pod mounts is not bound: check its StorageClass exists and provisions, or create a matching PersistentVolume", commands: [`kubectl get pvc${n.ns}`, `kubectl describe pvc <CLAIM>${n.ns}`, "kubectl get storageclass"] };
   }
   return { description: "Read the scheduler's message: it counts, per reason, the nodes that do not fit; fix the pod's requests, selectors, affinity or tolerations accordingly", commands: [`kubectl describe pod ${n.pod}${n.ns} | grep -A5 Events`, "kubectl get nodes -o wide"] };
@@ -36,6 +39,18 @@ export const unschedulable = podCauseRule({
     references: ["https://kubernetes.io/docs/concepts/scheduling-eviction/"],
   },
   equivalents: ["k8sgpt:Pod"],
+  inputs: ["pods", "events", "logs", "workloads", "manifests"],
+  refine(context) {
+    if (context.d.cause.detail.subcause !== "unbound-pvc") return undefined;
+    const claims = unboundClaims(context);
+    if (claims.length === 0) return undefined;
+    const words = claims.map(claimWords).join("; ");
+    return {
+      summary: `pod ${context.d.pod.name} is Pending: ${words}`,
+      cause: `The scheduler cannot place the pod until its volumes can be bound: ${words}. Its message: ${context.d.cause.detail.message ?? ""}`,
+    };
+  },
+  extraEvidence: (context) => (context.d.cause.detail.subcause === "unbound-pvc" ? claimEvidence(unboundClaims(context)) : []),
   fix,
   verify: (n) => [`kubectl get pod ${n.pod}${n.ns} -o wide -w   # gets a NODE and leaves Pending`, `kubectl describe pod ${n.pod}${n.ns} | grep -A5 Events   # Scheduled instead of FailedScheduling`],
 });

@@ -62,6 +62,8 @@ export interface PodRuleSpec {
   inputs?: InputKind[];
   /** Only diagnoses this rule explains (defaults to those of its category). */
   filter?: (d: Diagnosis) => boolean;
+  /** A sharper summary and cause than the diagnosis's, from what only this rule reads (claims, classes ...). */
+  refine?: (context: FixContext) => { summary: string; cause: string } | undefined;
   /** The plain-words cause, when the diagnosis leaves it to the rule. */
   explain?: (context: FixContext) => string;
   /** Evidence only this rule knows to add (spec fields with their lines). */
@@ -246,6 +248,7 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
             ? { ...fix, commands: [`${undo}   # quickest way back: the previous ReplicaSet was healthy`, ...fix.commands] }
             : { description: "Roll back to the previous ReplicaSet, which was healthy, then fix the new version.", commands: [undo, `kubectl rollout status ${kubectlRef(owner)}${namespaceFlag(owner.namespace)}`] };
         }
+        const refined = spec.refine?.(context);
         const location = locateStatus(view, d.pod.object, d.container?.statusPath ?? "status");
         const finding: Finding = {
           rule: spec.id,
@@ -259,9 +262,9 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
             ...(d.container?.name ? { container: d.container.name } : {}),
             ...location,
           },
-          summary: d.cause.summary,
+          summary: refined?.summary ?? d.cause.summary,
           evidence,
-          cause: d.cause.cause || spec.explain?.(context) || spec.docs.cause,
+          cause: refined?.cause ?? (d.cause.cause || spec.explain?.(context) || spec.docs.cause),
           verify: spec.verify(names, context),
           equivalents: spec.equivalents ?? [],
         };

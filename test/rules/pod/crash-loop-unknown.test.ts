@@ -10,6 +10,11 @@ testRule(crashLoopUnknown, {
   ],
   invalid: [
     {
+      name: "two describe lines alone, Ready False and Restart Count 5: a finding that says what is known",
+      files: { "describe.txt": "    Ready:          False\n    Restart Count:  5\n" },
+      expect: { category: "unknown-crash", summary: /keeps crashing; no known cause/, evidence: [/restarted 5 times/] },
+    },
+    {
       name: "exit 1 with an unrecognised log: shows the last meaningful lines",
       files: { "pod.json": list(pod({ containers: [{ status: crashLoop({ exitCode: 1 }) }] })) },
       logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "app", previous: true, text: "starting worker pool size=8\nloading catalogue shard 3/12\nshard 3 checksum mismatch, giving up\n\n" }],

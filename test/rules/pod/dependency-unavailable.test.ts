@@ -12,6 +12,13 @@ testRule(dependencyUnavailable, {
   ],
   invalid: [
     {
+      name: "a Go client's lookup of a Service in another namespace: DNS resolution fails, the host is named, no init container waits for a name that does not exist",
+      files: { "pod.json": list(pod({ owner: "Deployment/api", containers: [{ status: crashLoop({ exitCode: 1 }) }] }), deployment("api", [{}]), { apiVersion: "v1", kind: "Service", metadata: { name: "postgres", namespace: "db" }, spec: { selector: { app: "postgres" }, ports: [{ port: 5432 }] } }) },
+      logs: log("panic: dial tcp: lookup postgres.ops.svc.cluster.local on 10.96.0.10:53: no such host\n\ngoroutine 1 [running]:\nmain.main()\n"),
+      now: NOW,
+      expect: { category: "dependency-unavailable", summary: "container app crashes: DNS resolution of postgres.ops.svc.cluster.local fails (no such host)", fixIncludes: [/no Service postgres in namespace ops \(a Service postgres exists in db: use postgres\.db\.svc\.cluster\.local\)/, /nslookup postgres\.ops\.svc\.cluster\.local/] },
+    },
+    {
       name: "NestJS connects to redis at 127.0.0.1 (bitnami/charts#9818)",
       files: { "pod.json": crashing() },
       logs: log("[Nest] 1  - 04/18/2022, 3:38:21 PM   ERROR [ExceptionHandler] connect ECONNREFUSED 127.0.0.1:6379\nError: connect ECONNREFUSED 127.0.0.1:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (net.js:1159:16)\n"),

@@ -37,6 +37,33 @@ testRule(oomKilled, {
   ],
   invalid: [
     {
+      name: "the previous log states the size it loads: the limit holds it, not a doubled 128Mi",
+      files: { "pod.json": list(pod({ owner: "Deployment/api", containers: [{ resources: { limits: { memory: "128Mi" }, requests: { memory: "64Mi" } }, status: crashLoop({ exitCode: 137, reason: "OOMKilled" }) }] }), deployment("api", [{ resources: { limits: { memory: "128Mi" }, requests: { memory: "64Mi" } } }])) },
+      logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "app", previous: true, text: "2025-06-02T10:12:04Z INFO starting catalog service\n2025-06-02T10:12:05Z INFO loading product index into memory (2.1 GiB)\n" }],
+      now: NOW,
+      expect: { category: "oom-killed", evidence: [/previous log line 2: .*loading product index into memory \(2\.1 GiB\)/], fixIncludes: [/"memory":"2816Mi"/, /its log states 2151Mi held in memory/] },
+    },
+    {
+      name: "a JVM whose log echoes -Xmx2g under a 1Gi limit: the limit fits the heap plus non-heap, and a heap dump goes to an emptyDir",
+      files: { "pod.json": list(pod({ owner: "Deployment/api", containers: [{ image: "eclipse-temurin:21-jre", resources: { limits: { memory: "1Gi" } }, status: crashLoop({ exitCode: 137, reason: "OOMKilled" }) }] }), deployment("api", [{ image: "eclipse-temurin:21-jre", resources: { limits: { memory: "1Gi" } } }])) },
+      logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "app", previous: true, text: "Picked up JAVA_TOOL_OPTIONS: -Xmx2g\n2025-06-02T10:12:05.120Z  INFO 1 --- [main] c.e.Catalog : Starting Catalog v3.2.0\n" }],
+      now: NOW,
+      expect: { category: "oom-killed", fixIncludes: [/"memory":"3328Mi"/, /-XX:\+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=\/var\/heap-dumps/, /"emptyDir":\{"sizeLimit":"3328Mi"\}/, /kubectl cp default\/api-7d9f8b6c5d-x2k9p:\/var\/heap-dumps/] },
+    },
+    {
+      name: "metrics-server's working set near the limit sizes the new limit; the node's OOMKilling event is evidence",
+      files: {
+        "pod.json": list(
+          pod({ owner: "Deployment/api", containers: [{ resources: { limits: { memory: "512Mi" } }, status: crashLoop({ exitCode: 137, reason: "OOMKilled" }) }] }),
+          deployment("api", [{ resources: { limits: { memory: "512Mi" } } }]),
+          { apiVersion: "metrics.k8s.io/v1beta1", kind: "PodMetrics", metadata: { name: "api-7d9f8b6c5d-x2k9p", namespace: "default" }, timestamp: "2025-06-02T10:14:30Z", window: "15s", containers: [{ name: "app", usage: { cpu: "212m", memory: "498Mi" } }] },
+          event("OOMKilling", "Memory cgroup out of memory: Killed process 4242 (python3) total-vm:1021564kB, anon-rss:523712kB, file-rss:12044kB, shmem-rss:0kB, UID:1000 pgtables:1240kB oom_score_adj:985", { kind: "Node", name: "worker-2", namespace: "", component: "kernel-monitor" }),
+        ),
+      },
+      now: NOW,
+      expect: { category: "oom-killed", evidence: [/OOMKilling.*Killed process 4242 \(python3\)/, /metrics-server: container app working set 498Mi/], fixIncludes: [/"memory":"704Mi"/, /metrics-server measures a working set of 498Mi, 97 % of the 512Mi limit/] },
+    },
+    {
       name: "OOMKilled in lastState, Deployment in the inputs: fix doubles the limit in the template",
       files: {
         "pod.json": list(
