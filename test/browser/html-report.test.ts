@@ -167,6 +167,21 @@ describe("the lab's HTML report in Chromium", () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it("prints: filters and buttons left out, every folded part opened, and a PDF comes out", async () => {
+    const { page, errors } = await openFile(browser, pages.lab!);
+    expect(await page.locator("details:not([open])").count()).toBeGreaterThan(0);
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator(".filters").isVisible()).toBe(false);
+    expect(await page.locator("button.copy").first().isVisible()).toBe(false);
+    await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+    expect(await page.locator("details:not([open])").count()).toBe(0);
+    await page.evaluate(() => window.dispatchEvent(new Event("afterprint")));
+    expect(await page.locator("details:not([open])").count()).toBeGreaterThan(0);
+    const pdf = await page.pdf({ format: "A4", printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it("a copy button copies the fix's diff", async () => {
     const { page, errors } = await openFile(browser, pages.lab!);
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
