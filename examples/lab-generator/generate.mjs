@@ -2253,6 +2253,36 @@ configMap("kube-system", "coredns", {
 }, "2025-05-26T08:12:35Z");
 rootCaConfigMaps("kube-system");
 
+// Added after the scenarios so that the objects before it keep their IPs and resource versions.
+// Istio's samples/addons/prometheus.yaml: the Prometheus that scrapes the sidecars (15020, 15090); the
+// deny-all NetworkPolicies of lab-mesh-netpol and lab-mesh-netpol-new drop its scrapes.
+lab.deployment({
+  namespace: "istio-system",
+  name: "prometheus",
+  created: "2025-05-26T08:33:40Z",
+  labels: { "app.kubernetes.io/component": "server", "app.kubernetes.io/instance": "prometheus", "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/part-of": "prometheus" },
+  selector: { "app.kubernetes.io/component": "server", "app.kubernetes.io/instance": "prometheus", "app.kubernetes.io/name": "prometheus" },
+  template: {
+    labels: { "app.kubernetes.io/component": "server", "app.kubernetes.io/instance": "prometheus", "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/part-of": "prometheus", "sidecar.istio.io/inject": "false" },
+    spec: {
+      containers: [
+        {
+          args: ["--storage.tsdb.retention.time=15d", "--config.file=/etc/config/prometheus.yml", "--storage.tsdb.path=/data", "--web.console.libraries=/etc/prometheus/console_libraries", "--web.console.templates=/etc/prometheus/consoles", "--web.enable-lifecycle"],
+          image: "prom/prometheus:v3.2.1",
+          name: "prometheus-server",
+          ports: [{ containerPort: 9090 }],
+          livenessProbe: { httpGet: { path: "/-/healthy", port: 9090 }, initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 10, failureThreshold: 3, successThreshold: 1 },
+          readinessProbe: { httpGet: { path: "/-/ready", port: 9090 }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 3, successThreshold: 1 },
+        },
+      ],
+      serviceAccountName: "prometheus",
+    },
+  },
+  pods: [{ name: "prometheus-7f467df8b6-zhmxj", node: "lab-worker2", created: "2025-05-26T08:33:40Z" }],
+});
+healthy("Pod", "istio-system", "prometheus-7f467df8b6-zhmxj");
+expect("netpol-drops-prometheus-scrapes", "NetworkPolicy", "lab-mesh-netpol", "deny-all", "", "network-policy-conflict", "000 step 4 (metrics collection)");
+
 // Every namespace has its `default` ServiceAccount; named ones exist for the pods that use them.
 {
   const accounts = new Set();

@@ -39,7 +39,8 @@ describe("sidecar rules on the lab snapshot (examples/lab)", () => {
   for (const row of rows.filter((candidate) => OWNED.has(candidate.category))) {
     it(`${row.scenario}: ${row.kind} ${row.namespace}/${row.name} is ${row.category}`, () => {
       const found = findings.filter((finding) => finding.resource.kind === row.kind && finding.resource.namespace === row.namespace && finding.resource.name === row.name);
-      expect(found.map((finding) => finding.category)).toEqual([row.category]);
+      // One object can hold two problems of one category (a deny-all cuts the sidecars off istiod and drops Prometheus's scrapes).
+      expect([...new Set(found.map((finding) => finding.category))]).toEqual([row.category]);
     });
   }
 

@@ -6,6 +6,7 @@ import { istiodUnreachable } from "./istiod-unreachable.js";
 import { localNodePort } from "./local-node-port.js";
 import { mtlsModeConflict } from "./mtls-mode-conflict.js";
 import { networkPolicyBlocksMesh } from "./network-policy-blocks-mesh.js";
+import { networkPolicyBlocksScraping } from "./network-policy-blocks-scraping.js";
 import { outboundRegistryOnly } from "./outbound-registry-only.js";
 import { permissiveMtlsInProduction } from "./permissive-mtls-in-production.js";
 import { proxyConfigError } from "./proxy-config-error.js";
@@ -22,6 +23,7 @@ export const sidecarRules: Rule[] = [
   proxyCpuStarved,
   istiodUnreachable,
   networkPolicyBlocksMesh,
+  networkPolicyBlocksScraping,
   proxyConfigError,
   istioInitFailure,
   sidecarNotInjected,
