@@ -28,8 +28,6 @@ const LAYERS: Record<string, number> = {
 
 /** Upward imports still in the tree (file -> import); the list may only shrink. */
 const NOT_YET_DOWNWARD = new Set([
-  "engine/engine.ts -> rules/support/workload.js",
-  "engine/fix-proof.ts -> rules/support/workload.js",
   "envoy/flag-findings.ts -> engine/rule.js",
   "istio/finding.ts -> engine/rule.js",
   "istio/selector-policy.ts -> engine/rule.js",
@@ -40,7 +38,6 @@ const NOT_YET_DOWNWARD = new Set([
   "istio/lint-input.ts -> sources/mesh-config.js",
   "mesh/fixes.ts -> rules/support/workload.js",
   "mesh/fixes.ts -> rules/support/yaml-text.js",
-  "mesh/subjects.ts -> rules/support/workload.js",
   "view/load.ts -> sources/files.js",
   "view/builder.ts -> envoy/inputs.js",
   "view/cluster-view.ts -> envoy/inputs.js",

@@ -1,6 +1,6 @@
 import type { Finding, SkippedRule } from "../model/finding.js";
 import { SEVERITY_ORDER } from "../model/finding.js";
-import { templateOwnerOf } from "../rules/support/workload.js";
+import { templateOwnerOf } from "../k8s/workloads.js";
 import { redact, redactDeep } from "../util/redact.js";
 import type { ClusterView, InputKind } from "../view/cluster-view.js";
 import { FixProver, type ProofFigures } from "./fix-proof.js";

@@ -1,6 +1,6 @@
 import type { Finding, Fix, FixChange } from "../model/finding.js";
 import type { KubeObject, LoadedObject } from "../model/kube.js";
-import { templateOwnerOf } from "../rules/support/workload.js";
+import { templateOwnerOf } from "../k8s/workloads.js";
 import { ClusterView } from "../view/cluster-view.js";
 import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from "./patch/strategic-merge.js";
 

@@ -1,7 +1,7 @@
 import type { Finding } from "../model/finding.js";
 import { SEVERITY_ORDER } from "../model/finding.js";
 import { URGENCIES, type Incident, type IncidentResource, type Urgency } from "../model/incident.js";
-import { templateOwnerOf } from "../rules/support/workload.js";
+import { templateOwnerOf } from "../k8s/workloads.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { actionWords, causeWords, layerOf } from "./incident-words.js";
 

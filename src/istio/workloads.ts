@@ -2,21 +2,14 @@ import { hasProxyContainer } from "./sidecar.js";
 import { formatSelector as formatLabels, labelMapMatches } from "../k8s/selectors.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { namespaceOf, recordOf, stringMapOf } from "./meta.js";
+import { namespaceOf, recordOf } from "./meta.js";
+import { hasTemplate, placed, podTemplatePath, podWorkload, templateWorkload, type JsonObject, type Workload } from "../k8s/workloads.js";
 
 /** Kinds whose pod template becomes pods once deployed. */
 export const TEMPLATE_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"] as const;
 
-/** A set of pods as Istio selects them: a running Pod, or the pods a workload's template will create. */
-export interface WorkloadInstance {
-  object: KubeObject;
-  namespace: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  podSpec: Record<string, unknown>;
-  /** Field path of the pod template inside `object` (`[]` for a Pod). */
-  templatePath: (string | number)[];
-}
+/** A set of pods as Istio selects them: a running Pod, or the pods a workload's template will create; no namespace reads `""`. */
+export type WorkloadInstance = Workload<string>;
 
 /** Whether a `workloadSelector.labels` / `selector.matchLabels` map selects the labels; no selector selects every workload. */
 export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
@@ -48,36 +41,16 @@ function byNamespace(list: WorkloadInstance[]): Map<string, WorkloadInstance[]> 
   return map;
 }
 
-function templateOf(object: KubeObject): { template: Record<string, unknown> | undefined; path: (string | number)[] } {
-  if (object.kind === "CronJob") return { template: recordOf(recordOf(recordOf(object.spec?.jobTemplate)?.spec)?.template), path: ["spec", "jobTemplate", "spec", "template"] };
-  return { template: recordOf(object.spec?.template), path: ["spec", "template"] };
-}
-
 function instances(view: ClusterView): InstanceIndex {
   let entry = cache.get(view);
   if (entry) return entry;
-  const pods: WorkloadInstance[] = view.kind("Pod").map((pod) => ({
-    object: pod,
-    namespace: namespaceOf(pod),
-    labels: stringMapOf(pod.metadata.labels),
-    annotations: stringMapOf(pod.metadata.annotations),
-    podSpec: recordOf(pod.spec) ?? {},
-    templatePath: [],
-  }));
+  // Istio selects pods by their labels; which controller owns them is not asked, so each pod stands as its own owner.
+  const pods = view.kind("Pod").map((pod) => placed<JsonObject>(podWorkload(pod, { kind: pod.kind, namespace: pod.metadata.namespace, name: pod.metadata.name ?? "", object: pod, templatePath: [] }), namespaceOf(pod)));
   const templates: WorkloadInstance[] = [];
   for (const kind of TEMPLATE_KINDS) {
     for (const object of view.kind(kind)) {
-      const { template, path } = templateOf(object);
-      if (!template) continue;
-      const metadata = recordOf(template.metadata) ?? {};
-      templates.push({
-        object,
-        namespace: namespaceOf(object),
-        labels: stringMapOf(metadata.labels),
-        annotations: stringMapOf(metadata.annotations),
-        podSpec: recordOf(template.spec) ?? {},
-        templatePath: path,
-      });
+      const templatePath = podTemplatePath(kind)!;
+      if (hasTemplate(object, templatePath, "template")) templates.push(placed<JsonObject>(templateWorkload(object, undefined, templatePath)!, namespaceOf(object)));
     }
   }
   entry = { pods, templates };
@@ -119,5 +92,5 @@ export function containersOf(podSpec: Record<string, unknown>): Record<string, u
 
 /** Whether a pod (or template) has, or will get, an istio-proxy container. */
 export function hasSidecarContainer(instance: WorkloadInstance): boolean {
-  return hasProxyContainer(instance.podSpec);
+  return hasProxyContainer(instance.spec);
 }

@@ -1,5 +1,6 @@
 import type { Fix } from "../model/finding.js";
-import { nest, templateChangeCommands, type TemplateOwner } from "../rules/support/workload.js";
+import { nest, templateChangeCommands } from "../rules/support/workload.js";
+import { type TemplateOwner } from "../k8s/workloads.js";
 import { yamlText } from "../rules/support/yaml-text.js";
 
 

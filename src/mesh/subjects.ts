@@ -1,25 +1,13 @@
 import type { KubeObject } from "../model/kube.js";
-import { podTemplatePath, templateOwnerOf, type TemplateOwner } from "../rules/support/workload.js";
+import { placed, podWorkload, templateOwnerOf, templateWorkload, type Workload } from "../k8s/workloads.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { PodSpec } from "./kube-types.js";
 import { SYSTEM_NAMESPACES } from "./pods.js";
 
 const TEMPLATE_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"] as const;
 
-/** A pod, or a workload's pod template when none of its pods is in the inputs (manifests before deploy). */
-export interface MeshSubject {
-  object: KubeObject;
-  namespace: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  spec: PodSpec;
-  /** Path from the object root to the pod spec, for `locate`. */
-  specPath: string[];
-  /** Path from the object root to the pod template metadata. */
-  metadataPath: string[];
-  pod?: KubeObject;
-  owner: TemplateOwner;
-}
+/** A pod, or a workload's pod template when none of its pods is in the inputs (manifests before deploy), in its namespace (`default` when a manifest has none). */
+export type MeshSubject = Workload<string, PodSpec>;
 
 const subjectsCache = new WeakMap<ClusterView, MeshSubject[]>();
 
@@ -43,17 +31,7 @@ function buildSubjects(view: ClusterView): MeshSubject[] {
       const replicaSet = pod.metadata.ownerReferences?.find((ref) => ref.kind === "ReplicaSet");
       if (replicaSet) represented.add(`ReplicaSet/${namespace}/${replicaSet.name}`);
     }
-    subjects.push({
-      object: pod,
-      namespace,
-      labels: pod.metadata.labels ?? {},
-      annotations: pod.metadata.annotations ?? {},
-      spec: (pod.spec ?? {}) as PodSpec,
-      specPath: ["spec"],
-      metadataPath: ["metadata"],
-      pod,
-      owner,
-    });
+    subjects.push(placed(podWorkload(pod, owner), namespace));
   }
   for (const kind of TEMPLATE_KINDS) {
     for (const workload of view.kind(kind)) {
@@ -62,20 +40,7 @@ function buildSubjects(view: ClusterView): MeshSubject[] {
       if (represented.has(`${kind}/${namespace}/${workload.metadata.name}`)) continue;
       if (kind === "ReplicaSet" && workload.metadata.ownerReferences?.some((ref) => ref.kind === "Deployment")) continue;
       if (kind === "Job" && workload.metadata.ownerReferences?.some((ref) => ref.kind === "CronJob")) continue;
-      const templatePath = podTemplatePath(kind)!;
-      let template: unknown = workload;
-      for (const key of templatePath) template = (template as Record<string, unknown> | undefined)?.[key];
-      const templateObject = (template ?? {}) as { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: PodSpec };
-      subjects.push({
-        object: workload,
-        namespace,
-        labels: templateObject.metadata?.labels ?? {},
-        annotations: templateObject.metadata?.annotations ?? {},
-        spec: templateObject.spec ?? {},
-        specPath: [...templatePath, "spec"],
-        metadataPath: [...templatePath, "metadata"],
-        owner: { kind, namespace, name: workload.metadata.name ?? "", object: workload, templatePath },
-      });
+      subjects.push(placed(templateWorkload(workload)!, namespace));
     }
   }
   return subjects.filter((subject) => view.inScope(subject.namespace));

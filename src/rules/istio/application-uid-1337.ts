@@ -23,10 +23,10 @@ export const applicationUid1337 = defineRule({
   analyze(view) {
     const findings: Finding[] = [];
     for (const instance of workloadInstances(view)) {
-      const podSecurity = instance.podSpec.securityContext as { runAsUser?: unknown } | undefined;
+      const podSecurity = instance.spec.securityContext as { runAsUser?: unknown } | undefined;
       let path: (string | number)[] | undefined;
       if (podSecurity?.runAsUser === PROXY_UID) path = [...instance.templatePath, "spec", "securityContext", "runAsUser"];
-      containersOf(instance.podSpec).forEach((container, index) => {
+      containersOf(instance.spec).forEach((container, index) => {
         if (path || container.name === "istio-proxy") return;
         if ((container.securityContext as { runAsUser?: unknown } | undefined)?.runAsUser === PROXY_UID) path = [...instance.templatePath, "spec", "containers", index, "securityContext", "runAsUser"];
       });

@@ -28,7 +28,7 @@ export const destinationRuleSubsetSelectsNoPods = defineRule({
     const registry = registryOf(view);
     const nodeLabels = new Map(view.kind("Node").map((node) => [node.metadata.name ?? "", stringMapOf(node.metadata.labels)]));
     const withTopology = (pod: WorkloadInstance): Record<string, string> => {
-      const node = nodeLabels.get(String(pod.podSpec.nodeName ?? ""));
+      const node = nodeLabels.get(String(pod.spec.nodeName ?? ""));
       const labels = { ...pod.labels };
       for (const key of TOPOLOGY_LABELS) if (node?.[key]) labels[key] = node[key]!;
       return labels;

@@ -22,7 +22,7 @@ export const imageAutoWithoutInjection = defineRule({
   analyze(view) {
     const findings: Finding[] = [];
     for (const instance of workloadInstances(view)) {
-      const containers = containersOf(instance.podSpec);
+      const containers = containersOf(instance.spec);
       const index = containers.findIndex((container) => container.image === "auto");
       if (index < 0) continue;
       if (wouldBeInjected(view, instance.namespace, instance.labels)) continue;

@@ -23,7 +23,7 @@ export const jwksBlockedCidrsMissing = defineRule({
     if (policies.length === 0) return [];
     const findings: Finding[] = [];
     for (const istiod of workloadInstances(view).filter((item) => item.object.kind === "Deployment" && item.labels.app === "istiod")) {
-      const containers = containersOf(istiod.podSpec);
+      const containers = containersOf(istiod.spec);
       const index = containers.findIndex((container) => container.name === "discovery");
       const container = containers[index];
       if (!container) continue;

@@ -62,7 +62,7 @@ export const proxyImageMismatch = defineRule({
       const stale: { pod: KubeObject; image: string }[] = [];
       for (const pod of podInstances(view, nameOf(namespace))) {
         if (pod.annotations["sidecar.istio.io/proxyImage"]) continue;
-        const containers = [...arrayOf<Record<string, unknown>>(pod.podSpec.containers), ...arrayOf<Record<string, unknown>>(pod.podSpec.initContainers)];
+        const containers = [...arrayOf<Record<string, unknown>>(pod.spec.containers), ...arrayOf<Record<string, unknown>>(pod.spec.initContainers)];
         const proxy = containers.find((container) => container?.name === "istio-proxy");
         if (typeof proxy?.image !== "string" || sameImage(proxy.image, injector.image)) continue;
         stale.push({ pod: pod.object, image: proxy.image });

@@ -34,7 +34,7 @@ export const antiAffinityExceedsNodesRule = defineRule({
       if (!["Deployment", "StatefulSet", "ReplicaSet"].includes(workload.kind)) continue;
       const antiAffinity = isObject(workload.spec.affinity) && isObject(workload.spec.affinity.podAntiAffinity) ? workload.spec.affinity.podAntiAffinity : undefined;
       const required = objects(antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
-      const termIndex = required.findIndex((term) => term.topologyKey === "kubernetes.io/hostname" && selectorMatches(term.labelSelector, workload.podLabels));
+      const termIndex = required.findIndex((term) => term.topologyKey === "kubernetes.io/hostname" && selectorMatches(term.labelSelector, workload.labels));
       if (termIndex < 0) continue;
       const placement = placementOf(view, workload.spec);
       const eligible = placement.placeable.length;
@@ -60,7 +60,7 @@ export const antiAffinityExceedsNodesRule = defineRule({
             { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } } },
             "Make the anti-affinity preferred so replicas spread when they can and still run when they cannot.",
           ),
-          evidence: [{ source: "api", text: `${eligible} eligible node(s): ${placement.selected.map((n) => n.metadata.name).join(", ")}; labels ${JSON.stringify(stringMap(workload.podLabels))}` }],
+          evidence: [{ source: "api", text: `${eligible} eligible node(s): ${placement.selected.map((n) => n.metadata.name).join(", ")}; labels ${JSON.stringify(stringMap(workload.labels))}` }],
         }),
       );
     }

@@ -3,11 +3,12 @@ import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { keysOf } from "../../view/secrets.js";
-import type { JsonObject } from "../support/workload.js";
+import type { JsonObject } from "../../k8s/workloads.js";
 import { absenceConfidence, closest, findNamed, namesIn } from "./lib/lookup.js";
 import { runtimeCreatorOf } from "./lib/runtime-creators.js";
 import { containerChangeFix, nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
-import { containersOf, isObject, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
+import { containersOf, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
+import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {
   id: "manifest/config-reference-missing",

@@ -1,11 +1,12 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import type { JsonObject } from "../support/workload.js";
+import type { JsonObject } from "../../k8s/workloads.js";
 import { argv, envNames } from "./lib/commands.js";
 import { findNamed } from "./lib/lookup.js";
 import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { keysOf } from "../../view/secrets.js";
-import { containersOf, isObject, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
+import { containersOf, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
+import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {
   id: "manifest/env-var-unset",

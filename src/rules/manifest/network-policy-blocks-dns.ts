@@ -5,7 +5,8 @@ import { declaredNamespaceLabels as namespaceLabels, sameNamespace } from "../..
 import { clusterDnsTargets, policiesIsolating, policyAllowing, policyIsolates, type PolicyTarget } from "../../k8s/network-policy.js";
 import { inNamespace, selectsAll } from "./lib/lookup.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { workloadsOf, type Workload } from "./lib/workloads.js";
+import { workloadsOf } from "./lib/workloads.js";
+import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {
   id: "manifest/network-policy-blocks-dns",
@@ -30,8 +31,8 @@ const DNS_RULE = {
 };
 
 function meshed(view: Parameters<typeof workloadsOf>[0], workload: Workload): boolean {
-  if (workload.podAnnotations["sidecar.istio.io/inject"] === "false" || workload.podLabels["sidecar.istio.io/inject"] === "false") return false;
-  if (workload.podLabels["sidecar.istio.io/inject"] === "true" || workload.podAnnotations["sidecar.istio.io/inject"] === "true") return true;
+  if (workload.annotations["sidecar.istio.io/inject"] === "false" || workload.labels["sidecar.istio.io/inject"] === "false") return false;
+  if (workload.labels["sidecar.istio.io/inject"] === "true" || workload.annotations["sidecar.istio.io/inject"] === "true") return true;
   const labels = namespaceLabels(view, workload.namespace);
   return labels?.["istio-injection"] === "enabled" || (labels?.["istio.io/rev"] !== undefined && labels["istio-injection"] !== "disabled");
 }
@@ -74,7 +75,7 @@ export const networkPolicyBlocksDnsRule = defineRule({
       );
     };
     for (const workload of workloads) {
-      const policies = policiesIsolating(view, { namespace: workload.namespace, labels: workload.podLabels }, "Egress");
+      const policies = policiesIsolating(view, { namespace: workload.namespace, labels: workload.labels }, "Egress");
       if (policies.length === 0) continue;
       // Meshed pods need istiod as well as DNS: sidecar/network-policy-blocks-mesh reports those.
       if (meshed(view, workload)) continue;

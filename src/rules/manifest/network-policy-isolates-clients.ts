@@ -8,7 +8,8 @@ import { namespaceLabels } from "../../k8s/namespaces.js";
 import { policiesIsolating, policyAllowing, type PolicyPortTarget } from "../../k8s/network-policy.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
 import { selectedBy, serviceSelector } from "./lib/services.js";
-import { containersOf, isObject, objects, str, workloadsOf, type ContainerRef, type Workload } from "./lib/workloads.js";
+import { containersOf, isObject, objects, str, workloadsOf, type ContainerRef } from "./lib/workloads.js";
+import type { Workload } from "../../k8s/workloads.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 
 const meta: RuleMeta = {
@@ -119,7 +120,7 @@ export const networkPolicyIsolatesClientsRule = defineRule({
         if (policies.length === 0) continue;
         const blocked: string[] = [];
         for (const client of clientsOf(view, service, server.workload)) {
-          if (!admits(view, policies, server.namespace, { namespace: client.workload.namespace, labels: client.workload.podLabels }, destination)) blocked.push(`${client.workload.kind} ${client.workload.name} (calls it: ${client.text})`);
+          if (!admits(view, policies, server.namespace, { namespace: client.workload.namespace, labels: client.workload.labels }, destination)) blocked.push(`${client.workload.kind} ${client.workload.name} (calls it: ${client.text})`);
         }
         const routed = inNamespace(view, "Ingress", service.metadata.namespace).filter((ingress) => specText(ingress).includes(`"${service.metadata.name ?? ""}"`));
         // The ingress controller runs in its own namespace: only a namespaceSelector (or ipBlock, or an open rule) lets it in.
@@ -130,7 +131,7 @@ export const networkPolicyIsolatesClientsRule = defineRule({
         const policy = policies[0]!;
         const ingress = Array.isArray(policy.spec?.ingress) ? policy.spec.ingress : [];
         const from = [
-          ...clientsOf(view, service, server.workload).map((c) => ({ podSelector: { matchLabels: c.workload.podLabels } })),
+          ...clientsOf(view, service, server.workload).map((c) => ({ podSelector: { matchLabels: c.workload.labels } })),
           ...(routed.length ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }] : []),
         ];
         findings.push(

@@ -3,7 +3,8 @@ import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { findNamed } from "./lib/lookup.js";
 import { fieldEvidence, objectChangeFix, objectFinding, workloadLabel, type RuleMeta } from "./lib/report.js";
-import { asArray, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
+import { asArray, objects, str, workloadsOf } from "./lib/workloads.js";
+import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {
   id: "manifest/pvc-access-mode-conflict",

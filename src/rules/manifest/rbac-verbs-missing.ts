@@ -6,7 +6,8 @@ import { commandLine } from "./lib/commands.js";
 import { findNamed, hasClusterContext, inNamespace } from "./lib/lookup.js";
 import { sameNamespace } from "../../k8s/namespaces.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { asArray, containersOf, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
+import { asArray, containersOf, objects, str, workloadsOf } from "./lib/workloads.js";
+import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {
   id: "manifest/rbac-verbs-missing",

@@ -3,7 +3,8 @@ import type { Finding } from "../../model/finding.js";
 import { argv } from "./lib/commands.js";
 import { imageFacts, isUnder } from "./lib/images.js";
 import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { containersOf, effectiveSecurity, isObject, objects, str, workloadsOf, type Workload } from "./lib/workloads.js";
+import { containersOf, effectiveSecurity, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
+import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {
   id: "manifest/read-only-root-writes",

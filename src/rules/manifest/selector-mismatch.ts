@@ -37,20 +37,20 @@ export const selectorMismatchRule = defineRule({
             summary: `${workload.kind} ${workload.name} has no spec.selector`,
             cause: "apps/v1 requires a selector: `spec.selector: Required value`; the object is rejected.",
             confidence: 0.9,
-            fix: objectChangeFix(view, workload.object, { spec: {} }, { spec: { selector: { matchLabels: workload.podLabels } } }, "Select the template's labels."),
+            fix: objectChangeFix(view, workload.object, { spec: {} }, { spec: { selector: { matchLabels: workload.labels } } }, "Select the template's labels."),
           }),
         );
         continue;
       }
-      if (selectorMatches(selector, workload.podLabels)) continue;
+      if (selectorMatches(selector, workload.labels)) continue;
       findings.push(
         objectFinding(meta, view, workload.object, {
           field: ["spec", "selector"],
-          summary: `${workload.kind} ${workload.name} selects ${formatSelector(selector)} but its pod template is labelled ${Object.entries(workload.podLabels).map(([k, v]) => `${k}=${v}`).join(",") || "(no labels)"}`,
+          summary: `${workload.kind} ${workload.name} selects ${formatSelector(selector)} but its pod template is labelled ${Object.entries(workload.labels).map(([k, v]) => `${k}=${v}`).join(",") || "(no labels)"}`,
           cause: "The API server rejects it: `spec.template.metadata.labels: Invalid value: ...: `selector` does not match template `labels``. Nothing is created.",
           confidence: 0.95,
-          evidence: [{ source: "manifest", text: `template labels: ${JSON.stringify(workload.podLabels)}` }],
-          fix: objectChangeFix(view, workload.object, { spec: { selector } }, { spec: { selector: { matchLabels: workload.podLabels } } }, "Select exactly the labels the template sets (or add the selected labels to the template)."),
+          evidence: [{ source: "manifest", text: `template labels: ${JSON.stringify(workload.labels)}` }],
+          fix: objectChangeFix(view, workload.object, { spec: { selector } }, { spec: { selector: { matchLabels: workload.labels } } }, "Select exactly the labels the template sets (or add the selected labels to the template)."),
         }),
       );
     }

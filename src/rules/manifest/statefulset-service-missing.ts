@@ -51,7 +51,7 @@ export const statefulSetServiceMissingRule = defineRule({
         problem = `names Service "${serviceName}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`;
       } else if (service.spec?.clusterIP !== "None") {
         problem = `names Service ${serviceName}, which is not headless (clusterIP is not None)`;
-      } else if (service.spec?.selector && !selectorMatches(service.spec.selector, workload.podLabels)) {
+      } else if (service.spec?.selector && !selectorMatches(service.spec.selector, workload.labels)) {
         problem = `names Service ${serviceName}, whose selector does not match the StatefulSet's pod labels`;
       }
       if (!problem) continue;
@@ -65,7 +65,7 @@ export const statefulSetServiceMissingRule = defineRule({
           cause: `The per-pod DNS names (${workload.name}-0.${serviceName}...) are published only by a headless Service that selects the pods; here they never resolve, so peers fail to find each other at start-up.`,
           severity: peersUseNames ? "warning" : "info",
           confidence: peersUseNames ? 0.7 : 0.4,
-          fix: { description: `Create (or fix) the headless Service ${serviceName}: clusterIP: None, selector ${JSON.stringify(workload.podLabels)}.`, commands: [`kubectl get service ${serviceName}${workload.namespace ? ` -n ${workload.namespace}` : ""} -o yaml`] },
+          fix: { description: `Create (or fix) the headless Service ${serviceName}: clusterIP: None, selector ${JSON.stringify(workload.labels)}.`, commands: [`kubectl get service ${serviceName}${workload.namespace ? ` -n ${workload.namespace}` : ""} -o yaml`] },
         }),
       );
     }

@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "../support/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
-import type { JsonObject } from "../support/workload.js";
+import type { JsonObject } from "../../k8s/workloads.js";
 
 function deniedPath(context: FixContext): string | undefined {
   return context.d.cause.detail.path ?? /'(\/[^']+)'|"(\/[^"]+)"|(\/[\w./-]+)/.exec(context.d.cause.match?.text ?? "")?.slice(1).find(Boolean);

@@ -1,7 +1,8 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer, commandsOnly } from "../support/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
-import { containerFix, type JsonObject } from "../support/workload.js";
+import { containerFix } from "../support/workload.js";
+import { type JsonObject } from "../../k8s/workloads.js";
 
 function registryOf(image: string): string {
   const first = image.split("/")[0] ?? "";

@@ -2,7 +2,8 @@ import type { Fix } from "../../model/finding.js";
 import { annotationFix } from "../../mesh/fixes.js";
 import { parseProxyConfigAnnotation } from "../../mesh/mesh-config.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
-import { templateFix, type JsonObject } from "../support/workload.js";
+import { templateFix } from "../support/workload.js";
+import { type JsonObject } from "../../k8s/workloads.js";
 
 function fix(context: FixContext): Fix {
   const sidecar = context.d.cause.detail.sidecar ?? "the sidecar";

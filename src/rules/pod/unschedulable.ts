@@ -1,6 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { podCauseRule, type FixContext } from "../support/pod-rule.js";
-import { templateFix, type JsonObject } from "../support/workload.js";
+import { templateFix } from "../support/workload.js";
+import type { JsonObject } from "../../k8s/workloads.js";
 import { claimEvidence, claimFix, claimWords, unboundClaims } from "./volume-claims.js";
 
 function fix(context: FixContext): Fix {

@@ -7,7 +7,7 @@ import { findInLogs, logEvidence } from "../../mesh/logs.js";
 import { holdsApplicationUntilProxyStarts, PROXY_CONFIG_ANNOTATION, parseProxyConfigAnnotation, meshConfigSource } from "../../mesh/mesh-config.js";
 import { appContainers, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, secondsBetween, userPods } from "../../mesh/pods.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { templateOwnerOf } from "../support/workload.js";
+import { templateOwnerOf } from "../../k8s/workloads.js";
 
 /** Outbound connections refused or reset while Envoy does not listen on 15001 yet. */
 const EARLY_CONNECTION_FAILURE =

@@ -9,7 +9,8 @@ import { namespaceLabels } from "../../k8s/namespaces.js";
 import { containerStatus, SYSTEM_NAMESPACES } from "../../mesh/pods.js";
 import { meshSubjects } from "../../mesh/subjects.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { kubectlRef, templateOwnerOf } from "../support/workload.js";
+import { kubectlRef } from "../support/workload.js";
+import { templateOwnerOf } from "../../k8s/workloads.js";
 
 const INIT_NAMES = ["istio-init", "istio-validation"];
 const PSA_ISTIO_INIT = /violates PodSecurity "(restricted|baseline)(?::[\w.]+)?".*container "istio-init"/;

@@ -12,7 +12,7 @@ import { PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { formatSelector } from "../../k8s/selectors.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { templateOwnerOf } from "../support/workload.js";
+import { templateOwnerOf } from "../../k8s/workloads.js";
 
 export const istiodUnreachable = defineRule({
   id: "sidecar/istiod-unreachable",

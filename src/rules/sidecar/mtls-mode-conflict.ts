@@ -12,7 +12,8 @@ import { labelMapMatches } from "../../k8s/selectors.js";
 import type { ServiceSpec } from "../../mesh/kube-types.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { isProductionNamespace } from "../../mesh/environment.js";
-import { kubectlRef, templateOwnerOf } from "../support/workload.js";
+import { kubectlRef } from "../support/workload.js";
+import { templateOwnerOf } from "../../k8s/workloads.js";
 
 /** Client errors when a plaintext connection hits a STRICT sidecar: the TLS-only listener resets it. */
 const CLIENT_RESET = /(?:https?:\/\/)([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d+))?[^\s"]*"?[:,]? .*(?:connection reset by peer|socket hang up|ECONNRESET|EOF|Connection aborted|RemoteDisconnected|Empty reply from server)/i;

@@ -4,7 +4,7 @@ import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence
 import { annotationFix } from "../../mesh/fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
 import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
-import { templateOwnerOf } from "../support/workload.js";
+import { templateOwnerOf } from "../../k8s/workloads.js";
 import { envoyData } from "../../envoy/view-data.js";
 import { hasLineNumbers } from "../../envoy/proxy-status.js";
 import type { ClusterView } from "../../view/cluster-view.js";

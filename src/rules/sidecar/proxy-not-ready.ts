@@ -6,7 +6,7 @@ import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../mesh/logs.js";
 import { controlPlaneEgress } from "../../istio/control-plane-egress.js";
 import { containerStatus, PROXY_CONTAINER, readyColumn, userPods } from "../../mesh/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
-import { templateOwnerOf } from "../support/workload.js";
+import { templateOwnerOf } from "../../k8s/workloads.js";
 import { diagnose as diagnoseIstiodUnreachable } from "./istiod-unreachable.js";
 
 /** Not ready for this long is an outage of the pod, not a slow start. */

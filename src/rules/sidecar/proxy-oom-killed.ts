@@ -5,7 +5,7 @@ import { annotationFix } from "../../mesh/fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
 import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../mesh/logs.js";
-import { templateOwnerOf } from "../support/workload.js";
+import { templateOwnerOf } from "../../k8s/workloads.js";
 
 const MEMORY_ANNOTATION = "sidecar.istio.io/proxyMemory";
 const MEMORY_LIMIT_ANNOTATION = "sidecar.istio.io/proxyMemoryLimit";

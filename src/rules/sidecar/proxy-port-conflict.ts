@@ -11,7 +11,8 @@ import { isReservedPort, replacementPort, RESERVED_PORTS } from "../../mesh/port
 import { labelMapMatches } from "../../k8s/selectors.js";
 import { meshSubjects, type MeshSubject } from "../../mesh/subjects.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { containerFix, findContainer, podSpecOf, type JsonObject } from "../support/workload.js";
+import { containerFix, findContainer } from "../support/workload.js";
+import { podSpecOf, type JsonObject } from "../../k8s/workloads.js";
 
 interface Conflict {
   port: number;

@@ -10,7 +10,8 @@ import { eventEvidence, logLineEvidence } from "./evidence.js";
 import type { ContainerContext } from "./pod-context.js";
 import type { ContainerSpec, PodSpec, PodStatus } from "./pod-types.js";
 import { restartTimeline, timelineEvidence } from "./timeline.js";
-import { findContainer, kubectlRef, namespaceFlag, podSpecOf, rolloutUndoCommand, templateOwnerOf, type JsonObject, type TemplateOwner } from "./workload.js";
+import { findContainer, kubectlRef, namespaceFlag, rolloutUndoCommand } from "./workload.js";
+import { podSpecOf, templateOwnerOf, type JsonObject, type TemplateOwner } from "../../k8s/workloads.js";
 
 /** Names a rule's commands need: pod, namespace flag, container flag, owner. */
 export interface CommandNames {

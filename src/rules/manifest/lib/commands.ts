@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../support/workload.js";
+import type { JsonObject } from "../../../k8s/workloads.js";
 import { asArray, isObject, objects, str } from "./workloads.js";
 
 const SHELLS = /^(?:\/usr)?(?:\/bin\/)?(?:sh|bash|ash|dash|zsh)$/;

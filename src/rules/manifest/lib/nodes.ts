@@ -1,6 +1,6 @@
 import type { KubeObject } from "../../../model/kube.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
-import type { JsonObject } from "../../support/workload.js";
+import type { JsonObject } from "../../../k8s/workloads.js";
 import { isObject, objects, stringMap, str } from "./workloads.js";
 
 /** Whether a node's labels satisfy a NodeSelectorRequirement list (AND). */

@@ -1,4 +1,4 @@
-import type { Workload } from "./workloads.js";
+import type { Workload } from "../../../k8s/workloads.js";
 import { containersOf } from "./workloads.js";
 import { effectiveRequest, type ResourceName } from "./resources.js";
 

@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../support/workload.js";
+import type { JsonObject } from "../../../k8s/workloads.js";
 import { isObject, objects, str } from "./workloads.js";
 
 export const PROBE_FIELDS = ["startupProbe", "livenessProbe", "readinessProbe"] as const;

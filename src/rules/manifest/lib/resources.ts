@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../support/workload.js";
+import type { JsonObject } from "../../../k8s/workloads.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
 import { inNamespace } from "./lookup.js";
 import { parseQuantity } from "../../../k8s/quantities.js";

@@ -2,7 +2,8 @@ import type { KubeObject } from "../../../model/kube.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
 import { selectorMatches } from "./lookup.js";
 import { sameNamespace } from "../../../k8s/namespaces.js";
-import { isObject, workloadsOf, type Workload } from "./workloads.js";
+import { isObject, workloadsOf } from "./workloads.js";
+import type { Workload } from "../../../k8s/workloads.js";
 
 /** Pod label sets a Service or policy can select: workload templates, plus running pods in a scanned cluster. */
 export interface PodSource {
@@ -19,7 +20,7 @@ const cache = new WeakMap<ClusterView, PodSource[]>();
 export function podSources(view: ClusterView): PodSource[] {
   const cached = cache.get(view);
   if (cached) return cached;
-  const sources: PodSource[] = workloadsOf(view).map((w) => ({ kind: w.kind, name: w.name, namespace: w.namespace, labels: w.podLabels, workload: w, object: w.object }));
+  const sources: PodSource[] = workloadsOf(view).map((w) => ({ kind: w.kind, name: w.name, namespace: w.namespace, labels: w.labels, workload: w, object: w.object }));
   if (view.mode !== "lint") {
     for (const pod of view.kind("Pod")) {
       sources.push({ kind: "Pod", name: pod.metadata.name ?? "", namespace: pod.metadata.namespace, labels: (pod.metadata.labels ?? {}) as Record<string, string>, object: pod });

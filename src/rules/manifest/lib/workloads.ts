@@ -1,26 +1,6 @@
 import type { KubeObject, LoadedObject } from "../../../model/kube.js";
 import type { ClusterView } from "../../../view/cluster-view.js";
-import { podTemplatePath, type JsonObject, type TemplateOwner } from "../../support/workload.js";
-
-/** A pod template to check: a workload's template, or a bare Pod's spec. */
-export interface Workload {
-  object: KubeObject;
-  loaded?: LoadedObject;
-  kind: string;
-  namespace?: string;
-  name: string;
-  /** The pod spec. */
-  spec: JsonObject;
-  /** Path from the object's root to the pod spec. */
-  specPath: string[];
-  /** Labels the pods will carry. */
-  podLabels: Record<string, string>;
-  /** Pod annotations from the template. */
-  podAnnotations: Record<string, string>;
-  /** How many pods run at once (replicas, parallelism; 1 for Pods and CronJobs). */
-  replicas: number;
-  owner: TemplateOwner;
-}
+import { hasTemplate, podTemplatePath, templateWorkload, type JsonObject, type Workload } from "../../../k8s/workloads.js";
 
 export interface ContainerRef {
   container: JsonObject;
@@ -60,44 +40,8 @@ function toWorkload(loaded: LoadedObject): Workload | undefined {
   const object = loaded.object;
   if ((object.metadata.ownerReferences ?? []).some((ref) => ref.controller !== false)) return undefined;
   const templatePath = object.kind === "DeploymentConfig" ? ["spec", "template"] : podTemplatePath(object.kind);
-  if (!templatePath) return undefined;
-  const specPath = [...templatePath, "spec"];
-  const metadata = dig(object, [...templatePath, "metadata"]);
-  // A template with labels but no spec (a partial manifest) still tells which pods a Service selects.
-  const spec = dig(object, specPath) ?? (isObject(metadata) ? {} : undefined);
-  if (!isObject(spec)) return undefined;
-  const name = object.metadata.name ?? "";
-  return {
-    object,
-    loaded,
-    kind: object.kind,
-    namespace: object.metadata.namespace,
-    name,
-    spec,
-    specPath,
-    podLabels: stringMap(isObject(metadata) ? metadata.labels : undefined),
-    podAnnotations: stringMap(isObject(metadata) ? metadata.annotations : undefined),
-    replicas: replicasOf(object),
-    owner: { kind: object.kind, namespace: object.metadata.namespace, name, object, templatePath },
-  };
-}
-
-function replicasOf(object: KubeObject): number {
-  const spec = object.spec ?? {};
-  switch (object.kind) {
-    case "Deployment":
-    case "StatefulSet":
-    case "ReplicaSet":
-    case "ReplicationController":
-    case "DeploymentConfig":
-      return typeof spec.replicas === "number" ? spec.replicas : 1;
-    case "Job":
-      return typeof spec.parallelism === "number" ? spec.parallelism : 1;
-    case "CronJob":
-      return typeof spec.jobTemplate?.spec?.parallelism === "number" ? spec.jobTemplate.spec.parallelism : 1;
-    default:
-      return 1;
-  }
+  if (!templatePath || !hasTemplate(object, templatePath, "spec-or-metadata")) return undefined;
+  return templateWorkload(object, loaded, templatePath);
 }
 
 const containerCache = new WeakMap<Workload, ContainerRef[]>();
