@@ -1,9 +1,69 @@
 import type { Fix } from "../../model/finding.js";
-import { podCauseRule, type FixContext } from "../support/pod-rule.js";
+import { changeContainer } from "../support/pod-fixes.js";
+import type { Rule } from "../../engine/rule.js";
+import type { Category } from "../../model/categories.js";
+import { fixBuilderOf, podCauseRule, type FixContext } from "../support/pod-rule.js";
+import { apiPermissionDenied } from "./api-permission-denied.js";
+import { appRuntimeError } from "./app-runtime-error.js";
+import { badCommand } from "./bad-command.js";
+import { configFileMissing } from "./config-file-missing.js";
+import { diskFull } from "./disk-full.js";
+import { filePermissionDenied } from "./file-permission-denied.js";
+import { insufficientPrivileges } from "./insufficient-privileges.js";
+import { missingConfigReference } from "./missing-config-reference.js";
+import { readOnlyFilesystem } from "./read-only-filesystem.js";
+import { tlsOrClockError } from "./tls-or-clock-error.js";
+
+/**
+ * The app-container rules whose fix fits an init container as it is. Not among them: the dependency
+ * and sidecar fixes (a wait container must run before the init container, not after it) and exit 0
+ * (an init container is meant to exit 0).
+ */
+const REUSED: Rule[] = [apiPermissionDenied, appRuntimeError, badCommand, configFileMissing, diskFull, filePermissionDenied, insufficientPrivileges, missingConfigReference, readOnlyFilesystem, tlsOrClockError];
+/** golang-migrate after a migration failed half-way: `error: Dirty database version 20250528101500. Fix and force version.` */
+const DIRTY_MIGRATION = /Dirty database version (\d+)/i;
+
+/** The app-container fix of the cause found inside the init container, applied to the init container. */
+function innerFix(context: FixContext): Fix | undefined {
+  const inner = context.d.cause.inner;
+  const rule = inner ? REUSED.find((r) => r.category === (inner.category as Category)) : undefined;
+  const build = rule ? fixBuilderOf(rule) : undefined;
+  if (!build) return undefined;
+  const fixed = build({ ...context, d: { ...context.d, cause: { ...context.d.cause, category: inner!.category } } });
+  if (!fixed) return undefined;
+  return { ...fixed, description: `Init container ${context.names.container}: ${fixed.description}. The app containers start once every init container exits 0` };
+}
+
+function lastLines(context: FixContext): string {
+  return (context.d.container?.logs ?? []).flatMap((stream) => stream.lines.slice(-40)).join("\n");
+}
 
 function fix(context: FixContext): Fix {
+  const reused = innerFix(context);
+  if (reused) return reused;
   const n = context.names;
   const inner = context.d.cause.inner;
+  const dirty = DIRTY_MIGRATION.exec(lastLines(context));
+  if (dirty && context.current) {
+    const image = context.current.image ?? "<the migration image>";
+    return {
+      description: `Init container ${n.container}: a migration failed half-way and left the schema at version ${dirty[1]} marked dirty, so every run stops before migrating. Repair what that migration changed, then mark the version clean (golang-migrate: force ${dirty[1]}) and let the init container run again; it must stay idempotent (safe to re-run)`,
+      commands: [
+        `kubectl logs ${n.pod} -c ${n.container}${n.ns} --previous`,
+        `kubectl run ${n.container}-force --rm -it --restart=Never${n.ns} --image=${image} -- <the same -path and -database arguments as the init container> force ${dirty[1]}`,
+        `kubectl delete pod ${n.pod}${n.ns}   # the init container runs again on the new pod`,
+      ],
+    };
+  }
+  if (context.current && !inner) {
+    // The init container's spec as YAML, with the parts to correct marked: the command it runs and what it reads.
+    return changeContainer(
+      context,
+      { command: ["sh", "-c", "<the init step, exiting 0 once it is done and on a re-run>"] },
+      `Fix init container ${n.container}: read its log (below), then correct its command, env or mounts; the step must exit 0 when done and when run again, since the kubelet re-runs init containers on every new pod. The app containers start once every init container exits 0`,
+      [`kubectl logs ${n.pod} -c ${n.container}${n.ns} --previous`],
+    );
+  }
   const byCause: Record<string, string> = {
     "dependency-unavailable": "it waits for or migrates a dependency that is not reachable: check the Service name, its endpoints and NetworkPolicies, and let the init container retry with a timeout",
     "missing-config-reference": "it lacks a setting: add the env/Secret it reads (e.g. envFrom: secretRef db-secret)",

@@ -209,9 +209,16 @@ function followingLines(d: Diagnosis): Evidence[] {
   return out;
 }
 
+/** Each pod rule's fix builder, so a cause found inside an init container gets the same fix as in an app container. */
+const FIX_BUILDERS = new WeakMap<Rule, PodRuleSpec["fix"]>();
+
+export function fixBuilderOf(rule: Rule): PodRuleSpec["fix"] | undefined {
+  return FIX_BUILDERS.get(rule);
+}
+
 /** Builds the Rule for one pod cause category from the shared diagnosis. */
 export function podCauseRule(spec: PodRuleSpec): Rule {
-  return defineRule({
+  const rule = defineRule({
     id: spec.id,
     category: spec.category,
     severity: spec.severity ?? "error",
@@ -275,6 +282,8 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
       return findings;
     },
   });
+  FIX_BUILDERS.set(rule, spec.fix);
+  return rule;
 }
 
 /** The restart checks every crash fix ends with. */
