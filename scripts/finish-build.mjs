@@ -16,7 +16,7 @@ const common = {
   platform: "node",
   format: "esm",
   target: "node20",
-  external: ["@kubernetes/client-node"],
+  external: ["@kubernetes/client-node", "prom-client"],
   // The yaml and commander packages are CommonJS and require Node built-ins.
   banner: { js: 'import { createRequire as createRequireForBundle } from "node:module";\nconst require = createRequireForBundle(import.meta.url);' },
   minifyWhitespace: true,

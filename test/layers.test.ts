@@ -12,6 +12,7 @@ const LAYERS: Record<string, number> = {
   cli: 0,
   "index.ts": 0,
   report: 1,
+  watch: 1,
   engine: 2,
   rules: 3,
   sources: 3,

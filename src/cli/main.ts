@@ -9,6 +9,7 @@ const COMMANDS: ReadonlyArray<[name: string, load: () => Promise<{ register: Reg
   ["pod", () => import("./commands/pod.js")],
   ["lint", () => import("./commands/lint.js")],
   ["snapshot", () => import("./commands/snapshot.js")],
+  ["watch", () => import("./commands/watch.js")],
   ["envoy", () => import("./commands/envoy.js")],
   ["mesh", () => import("./commands/mesh.js")],
   ["rules", () => import("./commands/rules.js")],

@@ -68,8 +68,8 @@ describe("npm package", () => {
     expect(manifest.homepage).toMatch(/^https:\/\//);
     expect(manifest.license).toBe("Apache-2.0");
     for (const script of ["preinstall", "install", "postinstall", "prepare"]) expect(manifest.scripts?.[script]).toBeUndefined();
-    // Everything but the Kubernetes client (loaded only for exec/auth-provider kubeconfigs) is in the bundles.
-    expect(Object.keys(manifest.dependencies ?? {})).toEqual(["@kubernetes/client-node"]);
+    // Everything but the Kubernetes client (loaded only for exec/auth-provider kubeconfigs) and prom-client (only by `watch --listen`) is in the bundles.
+    expect(Object.keys(manifest.dependencies ?? {}).sort()).toEqual(["@kubernetes/client-node", "prom-client"]);
   });
 
   it("installs with npm install -g and runs ktriage --version", () => {
