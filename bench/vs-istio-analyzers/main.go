@@ -1,9 +1,11 @@
 // Command vs-istio-analyzers runs every analyzer that `istioctl analyze` runs
 // over a set of manifest files, keeping every kind (Pods, Deployments, ...) the
 // way Istio's own analyzer tests load their inputs, and prints one JSON line per
-// message: {"code","level","origin","file","line"}.
+// message: {"code","level","origin","file","line","message"}.
 //
 //	vs-istio-analyzers [-mesh-config FILE] [-mesh-networks FILE] FILE...
+//
+// Objects without a namespace keep none, as Istio's analyzer tests load them.
 package main
 
 import (
@@ -17,11 +19,12 @@ import (
 )
 
 type line struct {
-	Code   string `json:"code"`
-	Level  string `json:"level"`
-	Origin string `json:"origin"`
-	File   string `json:"file,omitempty"`
-	Line   int    `json:"line,omitempty"`
+	Code    string `json:"code"`
+	Level   string `json:"level"`
+	Origin  string `json:"origin"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 func main() {
@@ -67,7 +70,7 @@ func run(meshConfig, meshNetworks string, files []string) error {
 	}
 	enc := json.NewEncoder(os.Stdout)
 	for _, m := range result.Messages {
-		out := line{Code: m.Type.Code(), Level: m.Type.Level().String(), Line: m.Line}
+		out := line{Code: m.Type.Code(), Level: m.Type.Level().String(), Line: m.Line, Message: m.String()}
 		if m.Resource != nil {
 			out.Origin = m.Resource.Origin.FriendlyName()
 			if m.Resource.Origin.Reference() != nil {

@@ -25,7 +25,8 @@ export const VALIDATED_KINDS = [
 /** Messages for one Istio object (networking.istio.io and the other istio.io groups), with whether Istio drops its warnings. */
 export function istioValidationResult(object: KubeObject): Messages {
   const group = (object.apiVersion ?? "").split("/")[0] ?? "";
-  const spec = recordOf(object.spec);
+  // Istio validates an object without a spec as one with an empty spec.
+  const spec = object.spec === undefined || object.spec === null ? {} : recordOf(object.spec);
   if (!group.endsWith("istio.io") || !spec) return new Messages();
   const namespace = object.metadata?.namespace ?? "default";
   const name = String(object.metadata?.name ?? "");

@@ -37,9 +37,12 @@ export const destinationRuleSubsetSelectsNoPods = defineRule({
     for (const dr of view.kind("DestinationRule")) {
       const host = recordOf(dr.spec)?.host;
       if (typeof host !== "string") continue;
-      const service = registry.entries(toFqdn(host, namespaceOf(dr))).find((entry) => entry.object.kind === "Service" && entry.selector);
+      const services = registry.entries(toFqdn(host, namespaceOf(dr))).filter((entry) => entry.object.kind === "Service");
+      const service = services.find((entry) => entry.selector && Object.keys(entry.selector).length > 0) ?? services[0];
       if (!service) continue;
-      const pods = selectInstances(workloadInstances(view, service.namespace), service.selector!);
+      // A Service without selector has endpoints that carry no pod labels: no subset of it selects anything.
+      const selectorless = !service.selector || Object.keys(service.selector).length === 0;
+      const pods = selectorless ? [] : selectInstances(workloadInstances(view, service.namespace), service.selector!);
       for (const subset of subsetsOf(dr)) {
         if (Object.keys(subset.labels).length === 0) continue;
         const matches = pods.some((pod) => {
@@ -60,11 +63,11 @@ export const destinationRuleSubsetSelectsNoPods = defineRule({
             args: [subset.name],
             path: ["spec", "subsets", subset.index, "labels"],
             summary: `${refOf(dr)} subset "${subset.name}" selects ${Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(",")}, and none of the ${pods.length} pod(s) behind ${host} has those labels`,
-            cause: pods.length === 0 ? `No pod is behind ${refOf(service.object)} at all, so every subset is empty.` : `The pods behind ${host} carry ${key}=${existing.join("|") || "(unset)"}; routes to subset "${subset.name}" get 503 UH.`,
+            cause: selectorless ? `${refOf(service.object)} has no selector, so its endpoints carry no pod labels and every subset is empty.` : pods.length === 0 ? `No pod is behind ${refOf(service.object)} at all, so every subset is empty.` : `The pods behind ${host} carry ${key}=${existing.join("|") || "(unset)"}; routes to subset "${subset.name}" get 503 UH.`,
             fix: {
               description: existing.length ? `Use labels that the pods have (${key}: ${existing[0]}), or deploy the missing version.` : "Deploy pods with the subset's labels, or change the labels.",
               yaml: { before: yamlOf({ name: subset.name, labels: subset.labels }), after: yamlOf({ name: subset.name, labels: { ...subset.labels, ...(existing.length ? { [key]: existing[0] } : {}) } }), target: refOf(dr) },
-              commands: [kubectl("edit", dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""} -l ${Object.entries(service.selector!).map(([k, v]) => `${k}=${v}`).join(",")} -L ${key}${versions.length ? "" : ""}`],
+              commands: [kubectl("edit", dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""}${selectorless ? "" : ` -l ${Object.entries(service.selector!).map(([k, v]) => `${k}=${v}`).join(",")}`} -L ${key}${versions.length ? "" : ""}`],
             },
             verify: [analyzeCommand(dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""} -l ${Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(",")}`],
           }),

@@ -2,23 +2,47 @@ import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { istioFinding, kubectl } from "../../istio/finding.js";
-import { arrayOf, nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
+import { labelSelectorMatches } from "../../k8s/selectors.js";
 
 interface Injector {
   config: KubeObject;
   index: number;
   name: string;
-  namespaceLabels: Record<string, string>;
-  objectLabels: Record<string, string>;
-  expressions: string;
+  namespaceSelector: unknown;
+  objectSelector: unknown;
+}
+
+/** The revisions a configuration serves: its istio.io/rev label and the revisions its selectors name. */
+function revisionsOf(config: KubeObject): string[] {
+  const out = new Set<string>();
+  const own = config.metadata?.labels?.["istio.io/rev"];
+  if (typeof own === "string") out.add(own);
+  for (const webhook of arrayOf<Record<string, unknown>>(config.webhooks)) {
+    for (const selector of [webhook?.namespaceSelector, webhook?.objectSelector].map(recordOf)) {
+      const label = recordOf(selector?.matchLabels)?.["istio.io/rev"];
+      if (typeof label === "string") out.add(label);
+      for (const expression of arrayOf<Record<string, unknown>>(selector?.matchExpressions)) {
+        if (expression?.key === "istio.io/rev") for (const value of arrayOf<unknown>(expression.values)) if (typeof value === "string") out.add(value);
+      }
+    }
+  }
+  return [...out];
+}
+
+/** The default revision's own configuration, which istioctl leaves out of the overlap check (the tag's copy is judged). */
+function isDefaultRevisioned(config: KubeObject): boolean {
+  const labels = config.metadata?.labels ?? {};
+  return labels["istio.io/tag"] === undefined && labels["istio.io/rev"] === "default";
+}
+
+/** A webhook selector: absent selects everything, as the webhook API defaults it. */
+function webhookSelects(selector: unknown, labels: Record<string, string>): boolean {
+  return labelSelectorMatches(selector, labels, { absent: "everything", empty: "everything" });
 }
 
 function isInjector(config: KubeObject, webhook: Record<string, unknown>): boolean {
   return nameOf(config).startsWith("istio-sidecar-injector") || nameOf(config).startsWith("istio-revision-tag") || String(webhook.name ?? "").endsWith("sidecar-injector.istio.io");
-}
-
-function compatible(a: Record<string, string>, b: Record<string, string>): boolean {
-  return Object.entries(a).every(([key, value]) => b[key] === undefined || b[key] === value);
 }
 
 export const injectionWebhookInvalid = defineRule({
@@ -56,34 +80,46 @@ export const injectionWebhookInvalid = defineRule({
             }),
           );
         }
-        const namespaceSelector = recordOf(webhook.namespaceSelector);
-        const objectSelector = recordOf(webhook.objectSelector);
-        injectors.push({
-          config,
-          index,
-          name: String(webhook.name ?? ""),
-          namespaceLabels: stringMapOf(namespaceSelector?.matchLabels),
-          objectLabels: stringMapOf(objectSelector?.matchLabels),
-          expressions: JSON.stringify([namespaceSelector?.matchExpressions ?? [], objectSelector?.matchExpressions ?? []]),
-        });
       });
     }
+    // Istio's permutation check: every namespace x object label set an injector can be asked about
+    // (with and without istio-injection / sidecar.istio.io/inject, per revision) must match at most one webhook.
+    const configs = view.kind("MutatingWebhookConfiguration").filter((config) => !isDefaultRevisioned(config) && (revisionsOf(config).length > 0 || arrayOf<Record<string, unknown>>(config.webhooks).some((webhook) => String(webhook?.name ?? "").endsWith("istio.io"))));
+    for (const config of configs) {
+      arrayOf<Record<string, unknown>>(config.webhooks).forEach((webhook, index) => {
+        if (recordOf(webhook)) injectors.push({ config, index, name: String(webhook.name ?? ""), namespaceSelector: webhook.namespaceSelector, objectSelector: webhook.objectSelector });
+      });
+    }
+    const revisions = [...new Set(configs.flatMap(revisionsOf))];
+    const withRevisions = (base: Array<Record<string, string>>) => [...base, ...revisions.flatMap((revision) => base.map((labels) => ({ ...labels, "istio.io/rev": revision })))];
+    const namespaceSets = withRevisions([{}, { "istio-injection": "enabled" }, { "istio-injection": "disabled" }]);
+    const objectSets = withRevisions([{}, { "sidecar.istio.io/inject": "true" }, { "sidecar.istio.io/inject": "false" }]);
+    const overlaps = new Map<Injector, Set<Injector>>();
+    for (const namespaceLabels of namespaceSets) {
+      for (const objectLabels of objectSets) {
+        const matching = injectors.filter((injector) => webhookSelects(injector.namespaceSelector, namespaceLabels) && webhookSelects(injector.objectSelector, objectLabels));
+        if (matching.length < 2) continue;
+        for (const injector of matching) {
+          const others = overlaps.get(injector) ?? new Set<Injector>();
+          for (const other of matching) if (other !== injector) others.add(other);
+          overlaps.set(injector, others);
+        }
+      }
+    }
     const reported = new Set<KubeObject>();
-    for (const injector of injectors) {
-      const overlapping = injectors.filter(
-        (other) => other.config !== injector.config && other.expressions === injector.expressions && compatible(injector.namespaceLabels, other.namespaceLabels) && compatible(injector.objectLabels, other.objectLabels),
-      );
-      if (overlapping.length === 0 || reported.has(injector.config)) continue;
+    for (const [injector, others] of overlaps) {
+      if (reported.has(injector.config)) continue;
       reported.add(injector.config);
+      const overlapping = [...others];
       findings.push(
         istioFinding(this, view, {
           object: injector.config,
           code: "IST0139",
-          args: [`Webhooks ${[injector, ...overlapping].map((item) => `${nameOf(item.config)}/${item.name}`).join(", ")} select the same objects`],
-          path: ["webhooks", injector.index, "namespaceSelector"],
-          summary: `${refOf(injector.config)} and ${overlapping.map((item) => refOf(item.config)).join(", ")} inject the same namespaces and pods`,
+          args: [`Webhook overlaps with others: [${overlapping.map((item) => `${nameOf(item.config)}/${item.name}`).sort().join(" ")}]. This may cause injection to occur twice.`],
+          path: ["webhooks", injector.index],
+          summary: `${refOf(injector.config)} webhook ${injector.name} injects the same namespaces and pods as ${[...new Set(overlapping.map((item) => `${nameOf(item.config)}/${item.name}`))].sort().join(", ")}`,
           cause: "Two injectors match the same pods: the pod is injected by whichever runs first (or twice), possibly with another revision's proxy.",
-          fix: { description: "Delete the injector configuration of the unused revision, or give the revisions disjoint selectors (istio-injection vs istio.io/rev).", commands: [kubectl("get", injector.config, "-o yaml"), "istioctl tag list"] },
+          fix: { description: "Delete the injector configuration of the unused revision, or give the webhooks disjoint selectors (istio-injection vs istio.io/rev, namespace vs object selectors).", commands: [kubectl("get", injector.config, "-o yaml"), "istioctl tag list"] },
           verify: ["istioctl analyze"],
         }),
       );

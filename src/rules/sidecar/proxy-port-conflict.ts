@@ -36,7 +36,7 @@ export const proxyPortConflict = defineRule({
     verify: ["kubectl get pod <pod> -n <ns>   # READY 2/2", "kubectl logs <pod> -n <ns> -c istio-proxy   # no 'address already in use'"],
     references: ["https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio"],
   },
-  equivalents: ["IST0137"],
+  equivalents: [],
   inputs: ["workloads", "services", "logs", "events", "pods", "manifests"],
   requires: ["workloads"],
   scopes: ["diagnose", "lint"],
@@ -207,6 +207,6 @@ function toFinding(view: ClusterView, subject: MeshSubject, conflicts: Conflict[
     cause: `The sidecar reserves ${portList}. The application and istio-proxy share the pod's network namespace, so both cannot bind the same port: the second one fails with "address already in use" and its container crash-loops (READY 1/2).`,
     fix,
     verify: [...sidecarVerify(subject.pod ?? subject.object, subject.owner), ...services.map(({ service, to }) => `kubectl get endpoints ${service.metadata.name}${ns(namespace)}   # the endpoint now lists port ${to}`)],
-    equivalents: ["IST0137"],
+    equivalents: [],
   };
 }

@@ -18,5 +18,10 @@ testRule(destinationRuleSubsetSelectsNoPods, {
       files: { "a.yaml": docs(reviewsService, reviewsDeployment("v1"), reviewsDestinationRule("v1", "v3")) },
       expect: { severity: "warning", summary: /subset "v3"/ },
     },
+    {
+      name: "a Service without selector: its endpoints carry no pod labels",
+      files: { "a.yaml": docs(reviewsService.replace(/\n  selector:\n    app: reviews/, ""), reviewsPod("v1", "7f9c6d8d5b-x2x4q"), reviewsDestinationRule("v1")) },
+      expect: { summary: /subset "v1" selects version=v1, and none of the 0 pod\(s\)/, equivalents: ["IST0173"] },
+    },
   ],
 });

@@ -49,7 +49,6 @@ testRule(proxyPortConflict, {
         
         evidence: ["declares containerPort 15020", "targetPort 15020", "listen tcp :15020: bind: address already in use", "Epoch 0 exited with error: exit status 1"],
         fixIncludes: ["containerPort: 8080", "Deployment orders", "Service orders", /"path":"\/spec\/ports\/0\/targetPort","value":8080/],
-        equivalents: ["IST0137"],
       },
     },
     {
