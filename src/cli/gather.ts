@@ -62,8 +62,10 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
     const namespaces = flags.allNamespaces ? undefined : [live.namespace];
     const view = builder.build({ mode: "live", now: started, namespaces });
-    if (flags.namespace && !flags.allNamespaces && view.inputs.problems.some((problem) => problem.message.includes(`namespace "${flags.namespace}" does not exist`))) {
-      throw new UsageError(`no namespace ${flags.namespace} in the cluster${live.context ? ` of context ${live.context}` : ""} (kubectl get namespaces lists them)`);
+    const missingNamespace = flags.namespace && !flags.allNamespaces ? view.inputs.problems.find((problem) => problem.message.startsWith(`namespace "${flags.namespace}" does not exist`)) : undefined;
+    if (missingNamespace) {
+      const suggestion = /; did you mean .*\?$/.exec(missingNamespace.message)?.[0] ?? "";
+      throw new UsageError(`no namespace ${flags.namespace} in the cluster${live.context ? ` of context ${live.context}` : ""}${suggestion} (kubectl get namespaces lists them)`);
     }
     return { view, live };
   } catch (error) {

@@ -212,6 +212,46 @@ export function actionWords(finding: Finding): string {
 }
 
 function firstClause(text: string): string {
-  const cut = text.search(/(; |\. |: | \(|, then )/);
-  return (cut > 0 ? text.slice(0, cut) : text).replace(/\s+/g, " ").trim();
+  // A condition is not an action on its own: keep the sentence it belongs to.
+  const pattern = /^(If|When|Unless) /.test(text) ? /(\. |; )/ : /(; |\. |: | \(|, then )/;
+  const cut = text.search(pattern);
+  return (cut > 0 ? text.slice(0, cut) : text).replace(/ \([^)]*\)/g, "").replace(/\s+/g, " ").trim();
+}
+
+/** First clauses that say what to find out rather than what to change. */
+const WEAK_ACTION = /^(Fix why|The application's own code fails|Fix the code|See details)/i;
+/** An evidence line that quotes the failure: a log line (`log line 13: ...`) or a termination message. */
+const QUOTED_FAILURE = /^(?:previous-)?log line (\d+): (.+)$/;
+
+/**
+ * The first action of an incident, concrete from its evidence where the primary finding's own is
+ * only "find out why": a crashing app names the failure its log shows; a failed Job takes the
+ * action of its pods' cause, then says to re-create the Job (its pod template is immutable).
+ */
+export function incidentAction(primary: Finding, members: readonly Finding[]): string {
+  const own = actionWords(primary);
+  if (primary.rule === "pod/job-backoff-limit") {
+    const podCause = members.find((finding) => finding !== primary && finding.resource.kind === "Pod" && finding.severity === "error");
+    if (podCause) return `${lowerFirst(concrete(podCause))}, then re-create Job ${primary.resource.name}`;
+  }
+  return WEAK_ACTION.test(own) ? concrete(primary) : own;
+}
+
+function concrete(finding: Finding): string {
+  const own = actionWords(finding);
+  // An application error's fix YAML is a side measure (keep the log in the status): the log line is the thing to fix.
+  if (!WEAK_ACTION.test(own) && finding.category !== "app-runtime-error") return own;
+  for (const item of finding.evidence) {
+    const quoted = QUOTED_FAILURE.exec(item.text);
+    if (quoted) return `fix "${clip(quoted[2]!.trim().replace(/^(?:[A-Za-z_][\w]*\.)+(?=[A-Z]\w*(?:Error|Exception)\b)/, ""), 64)}" (log line ${quoted[1]})`;
+  }
+  return own;
+}
+
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+}
+
+function clip(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }

@@ -3,7 +3,7 @@ import { SEVERITY_ORDER } from "../model/finding.js";
 import { URGENCIES, type Incident, type IncidentResource, type Urgency } from "../model/incident.js";
 import { templateOwnerOf } from "../k8s/workloads.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { actionWords, causeWords, layerOf } from "./incident-words.js";
+import { causeWords, incidentAction, layerOf } from "./incident-words.js";
 
 const SERVING_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Pod"]);
 const BATCH_KINDS = new Set(["Job", "CronJob"]);
@@ -138,7 +138,7 @@ export function groupIncidents(view: ClusterView, findings: readonly Finding[]):
     urgency: item.urgency,
     resource: item.workload,
     cause: causeWords(item.finding),
-    action: actionWords(item.finding),
+    action: incidentAction(item.finding, item.members.map((member) => findings[member]!)),
     primary: item.primary,
     findings: item.members,
     pods: item.pods,

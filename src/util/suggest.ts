@@ -78,3 +78,25 @@ export function nearestWithin(value: string, candidates: Iterable<string>, maxDi
   }
   return best;
 }
+
+/** Up to `count` candidates nearest to `wanted`: typos first, then names that contain it or that it contains. */
+export function nearestNames(wanted: string, candidates: Iterable<string>, count = 3): string[] {
+  const target = wanted.toLowerCase();
+  const scored: Array<{ name: string; score: number }> = [];
+  for (const name of new Set(candidates)) {
+    if (name === wanted || name.length > 253) continue;
+    const lower = name.toLowerCase();
+    const distance = editDistance(target, lower);
+    const related = lower.includes(target) || target.includes(lower) || lower.startsWith(target.slice(0, Math.max(4, Math.ceil((target.length * 2) / 3))));
+    const allowed = Math.max(2, Math.floor(target.length / 3));
+    if (distance <= allowed || related) scored.push({ name, score: related && distance > allowed ? allowed + 1 + distance / 100 : distance });
+  }
+  return scored
+    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
+    .slice(0, count)
+    .map((item) => item.name);
+}
+
+export function didYouMean(names: readonly string[]): string {
+  return names.length === 0 ? "" : `; did you mean ${names.join(", ")}?`;
+}

@@ -208,3 +208,24 @@ describe("live faults", () => {
     expect(run.stdout).toBe("");
   });
 });
+
+describe("live lookups that fail say so, with the nearest names, as offline", () => {
+  it("a pod name with one character missing, a namespace typo, and both", async () => {
+    const orders = scenario.pods.orders!.name;
+    const typo = await runCliAsync(["pod", orders.slice(0, -1), "-n", "shop", "--kubeconfig", plane.kubeconfig]);
+    expect(typo.status).toBe(2);
+    expect(typo.stdout).toBe("");
+    expect(typo.stderr.trim().split("\n")).toHaveLength(1);
+    expect(typo.stderr).toContain(`pod "${orders.slice(0, -1)}" not found in namespace "shop"`);
+    expect(typo.stderr).toMatch(new RegExp(`did you mean ${orders}[,?]`));
+    const namespace = await runCliAsync(["scan", "-n", "shpo", "--kubeconfig", plane.kubeconfig]);
+    expect(namespace.status).toBe(2);
+    expect(namespace.stderr.trim()).toBe("ktriage: no namespace shpo in the cluster of context ktriage-test; did you mean shop? (kubectl get namespaces lists them)");
+    const both = await runCliAsync(["pod", orders, "-n", "shpo", "--kubeconfig", plane.kubeconfig]);
+    expect(both.status).toBe(2);
+    expect(both.stderr.trim()).toBe(`ktriage: pod "${orders}" not found: there is no namespace "shpo"; did you mean shop? (kubectl get namespaces lists them)`);
+    const nothingNear = await runCliAsync(["pod", "zzz", "-n", "shop", "--kubeconfig", plane.kubeconfig]);
+    expect(nothingNear.status).toBe(2);
+    expect(nothingNear.stderr).toMatch(/pod "zzz" not found in namespace "shop" \(GET \/api\/v1\/namespaces\/shop\/pods\/zzz: 404\): it may have been deleted or replaced; list pods with: kubectl get pods -n shop/);
+  });
+});

@@ -120,7 +120,7 @@ describe("gathering from a real API server", () => {
   it("says so when the namespace does not exist", async () => {
     const { view } = await live({ namespace: "shpo" });
     expect(view.kind("Pod")).toEqual([]);
-    expect(view.inputs.problems.map((problem) => problem.message)).toEqual(['namespace "shpo" does not exist (kubectl get namespaces lists them)']);
+    expect(view.inputs.problems.map((problem) => problem.message)).toEqual(['namespace "shpo" does not exist (kubectl get namespaces lists them); did you mean shop?']);
   });
 
   it("takes the namespace from the kubeconfig context when -n is not given", async () => {

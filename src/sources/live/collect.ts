@@ -1,4 +1,5 @@
 import type { KubeObject } from "../../model/kube.js";
+import { didYouMean, nearestNames } from "../../util/suggest.js";
 import { LiveUnavailableError, ApiError } from "./errors.js";
 import { Gatherer, messageOf } from "./gatherer.js";
 import { hasSidecar, isFailing, logsToRead, referencedObjects, wantsSidecar } from "./pod-health.js";
@@ -52,7 +53,9 @@ export async function collectScan(gatherer: Gatherer, scope: ScanScope): Promise
     },
   });
   const namespaceObjects = namespace
-    ? gatherer.get(NAMESPACES, undefined, namespace, { notFound: `namespace "${namespace}" does not exist (kubectl get namespaces lists them)` }).then((object) => (object ? [object] : []))
+    ? gatherer
+        .get(NAMESPACES, undefined, namespace, { notFound: async () => `namespace "${namespace}" does not exist (kubectl get namespaces lists them)${didYouMean(nearestNames(namespace, await gatherer.names(NAMESPACES, undefined)))}` })
+        .then((object) => (object ? [object] : []))
     : gatherer.list(NAMESPACES, undefined);
   const others: Array<Promise<unknown>> = [
     gatherer.list(EVENTS, namespace),
@@ -102,7 +105,7 @@ export async function collectPod(gatherer: Gatherer, namespace: string, name: st
   } catch (error) {
     // Settle the calls already started so they do not outlive the run.
     await Promise.allSettled([namespaceObject, discovery]);
-    if (error instanceof ApiError && error.notFound) throw new LiveUnavailableError(`pod "${name}" not found in namespace "${namespace}" (GET ${podPath}: 404): it may have been deleted or replaced; list pods with: kubectl get pods -n ${namespace}`);
+    if (error instanceof ApiError && error.notFound) throw new LiveUnavailableError(await podNotFound(gatherer, namespace, name, podPath));
     if (error instanceof ApiError && error.forbidden) throw new LiveUnavailableError(`not allowed to read pod ${namespace}/${name}: ${error.message}. Needed: ${permissionFor("get", PODS, namespace)}`);
     throw new LiveUnavailableError(messageOf(error));
   }
@@ -151,6 +154,16 @@ export async function collectIstiodLogs(gatherer: Gatherer, podsListed: boolean)
   const requests = pods.flatMap((pod) => ((pod.spec?.containers ?? []) as Array<{ name: string }>).map((container) => ({ pod: pod.metadata?.name ?? "", container: container.name })));
   await Promise.all(requests.map((request) => gatherer.log(ISTIO_ROOT_NAMESPACE, request.pod, request.container, false)));
   return requests.length;
+}
+
+/** A pod that is not there, with the nearest names that are: of pods in its namespace, or of namespaces when that is missing too. */
+async function podNotFound(gatherer: Gatherer, namespace: string, name: string, podPath: string): Promise<string> {
+  const [namespaceExists, pods] = await Promise.all([gatherer.client.getJson(objectPath(NAMESPACES, undefined, namespace)).then(() => true, (error: unknown) => !(error instanceof ApiError && error.notFound)), gatherer.names(PODS, namespace)]);
+  if (!namespaceExists) {
+    return `pod "${name}" not found: there is no namespace "${namespace}"${didYouMean(nearestNames(namespace, await gatherer.names(NAMESPACES, undefined)))} (kubectl get namespaces lists them)`;
+  }
+  const near = nearestNames(name, pods);
+  return `pod "${name}" not found in namespace "${namespace}" (GET ${podPath}: 404)${near.length > 0 ? didYouMean(near) : ": it may have been deleted or replaced"}; list pods with: kubectl get pods -n ${namespace}`;
 }
 
 /** ReplicaSet -> Deployment, Job -> CronJob ...: each owner read by name, nearest first. */

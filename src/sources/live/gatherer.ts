@@ -97,7 +97,7 @@ export class Gatherer {
   }
 
   /** Reads one object; undefined when it does not exist or cannot be read (then the report says why). */
-  async get(type: ResourceType, namespace: string | undefined, name: string, options: { what?: string; quietNotFound?: boolean; notFound?: string } = {}): Promise<KubeObject | undefined> {
+  async get(type: ResourceType, namespace: string | undefined, name: string, options: { what?: string; quietNotFound?: boolean; notFound?: string | (() => Promise<string>) } = {}): Promise<KubeObject | undefined> {
     const path = objectPath(type, namespace, name);
     try {
       const object = await this.client.getJson<KubeObject>(path, { reviver: type === SECRETS ? secretValueDropper : undefined });
@@ -105,10 +105,23 @@ export class Gatherer {
       this.sink.object(typed, type, `GET ${path}`);
       return typed;
     } catch (error) {
-      if (error instanceof ApiError && error.notFound && options.notFound) this.sink.problem(`GET ${path}`, options.notFound);
+      if (error instanceof ApiError && error.notFound && options.notFound) this.sink.problem(`GET ${path}`, typeof options.notFound === "string" ? options.notFound : await options.notFound());
       if (error instanceof ApiError && error.notFound && options.quietNotFound !== false) return undefined;
       this.report(error, type, namespace, "get", options.what ?? `${type.kind} ${namespace ? `${namespace}/` : ""}${name}`);
       return undefined;
+    }
+  }
+
+  /** Names of a collection, metadata only (for "did you mean"); none when they cannot be read. */
+  async names(type: ResourceType, namespace: string | undefined): Promise<string[]> {
+    try {
+      const list = await this.client.getJson<{ items?: Array<{ metadata?: { name?: string } }> }>(collectionPath(type, namespace), {
+        accept: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json",
+        query: { limit: 1000 },
+      });
+      return (list.items ?? []).map((item) => item.metadata?.name ?? "").filter((name) => name !== "");
+    } catch {
+      return [];
     }
   }
 

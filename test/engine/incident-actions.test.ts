@@ -1,0 +1,28 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runRules } from "../../src/engine/engine.js";
+import { groupIncidents } from "../../src/engine/incidents.js";
+import { allRules } from "../../src/rules/index.js";
+import { viewFromPaths } from "../../src/view/load.js";
+
+const lab = resolve(__dirname, "../../examples/lab");
+
+describe("first actions of the lab's incidents", () => {
+  const view = viewFromPaths([lab]);
+  const findings = runRules(allRules, view, { scope: "diagnose" }).findings;
+  const incidents = groupIncidents(view, findings);
+
+  it("a failed Job's first action is its pods' failure from their log, then re-creating the Job", () => {
+    const job = incidents.find((incident) => incident.rule === "pod/job-backoff-limit" && incident.resource.name === "report-export")!;
+    expect(job).toBeDefined();
+    const podFinding = job.findings.map((index) => findings[index]!).find((finding) => finding.resource.kind === "Pod")!;
+    const logLine = podFinding.evidence.map((item) => /^(?:previous-)?log line (\d+): .*?(\w+Error: .+)$/.exec(item.text)).find(Boolean)!;
+    expect(logLine, "the pods' evidence quotes the failing log line").toBeTruthy();
+    expect(job.action).toBe(`fix "${logLine[2]}" (log line ${logLine[1]}), then re-create Job report-export`);
+  });
+
+  it("no first action only says to find out why, or is a bare condition", () => {
+    const weak = incidents.filter((incident) => /^(Fix why|The application's own code fails)/.test(incident.action) || /^(If|When|Unless) [^,;]*$/.test(incident.action));
+    expect(weak.map((incident) => `${incident.rule}: ${incident.action}`)).toEqual([]);
+  });
+});
