@@ -8,7 +8,8 @@ import type { EventRecord } from "../../src/model/inputs.js";
 import { renderHtml } from "../../src/report/html/document.js";
 import { SCRIPT } from "../../src/report/html/script.js";
 import { STYLE } from "../../src/report/html/style.js";
-import { backoffSeconds, parseGoDuration, podRestartTimelines, restartFigure } from "../../src/report/html/restarts.js";
+import { parseGoDuration } from "../../src/k8s/durations.js";
+import { backoffSeconds, podRestartTimelines, restartFigure } from "../../src/report/html/restarts.js";
 import { TrafficTimeline } from "../../src/report/html/traffic.js";
 import { timedEvents } from "../../src/report/html/events.js";
 import { redact } from "../../src/util/redact.js";
@@ -75,6 +76,16 @@ describe("restart timeline", () => {
   });
 });
 
+describe("event timeline", () => {
+  it("places kubectl's text events by their age, counted back from the analysis time", () => {
+    const event = (age: string) => ({ type: "Warning", reason: "BackOff", message: "Back-off restarting failed container", count: 7, age, involved: { kind: "Pod", name: "x" }, origin: { file: "describe.txt" } });
+    const [series, single, unknown] = [timedEvents([event("2m (x7 over 10m)")], NOW), timedEvents([event("3m")], NOW), timedEvents([event("<unknown>")], NOW)];
+    expect(series[0]).toMatchObject({ first: NOW - 600_000, last: NOW - 120_000 });
+    expect(single[0]).toMatchObject({ first: NOW - 180_000, last: NOW - 180_000 });
+    expect(unknown).toEqual([]);
+  });
+});
+
 describe("traffic timeline", () => {
   const lines = readFileSync(resolve(lab, "envoy/istio-system/istio-ingressgateway-74df47f5f9-nv65v/access.log"), "utf8").split("\n");
 
@@ -111,7 +122,7 @@ describe("the page", () => {
 
   it("hostile text is escaped and credentials are redacted before escaping", () => {
     const hostile = `</code><script>alert(1)</script><img src=x onerror=alert(2)> password="hunter2-c4n4ry" Authorization: Bearer abcdefghijklmnop`;
-    const events = timedEvents([{ type: "Warning", reason: "<b>BackOff</b>", message: hostile, count: 3, firstTimestamp: "2025-06-02T10:40:00Z", lastTimestamp: "2025-06-02T10:44:00Z", involved: { kind: "Pod", name: "x" }, origin: { file: "e" } }]);
+    const events = timedEvents([{ type: "Warning", reason: "<b>BackOff</b>", message: hostile, count: 3, firstTimestamp: "2025-06-02T10:40:00Z", lastTimestamp: "2025-06-02T10:44:00Z", involved: { kind: "Pod", name: "x" }, origin: { file: "e" } }], NOW);
     expect(events).toHaveLength(1);
     const html = renderHtml({
       title: `ktriage pod <script>alert(3)</script>`,

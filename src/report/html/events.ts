@@ -1,3 +1,4 @@
+import { parseAge } from "../../k8s/durations.js";
 import type { EventRecord } from "../../model/inputs.js";
 import { own, safe, token } from "./escape.js";
 import { clock, round, svg, timeAxis, timeScale } from "./svg.js";
@@ -19,13 +20,24 @@ function time(value: string | undefined): number | undefined {
   return Number.isFinite(parsed) ? parsed : undefined;
 }
 
-/** Events with a time, oldest first; kubectl's text events without timestamps are left out. */
-export function timedEvents(events: readonly EventRecord[]): TimedEvent[] {
+/** kubectl's text events have ages, not times: `3m`, or `2m (x7 over 10m)` for a series, counted back from now. */
+function fromAge(age: string | undefined, now: number): { first: number; last: number } | undefined {
+  const match = /^(\S+)(?: \(x\d+ over (\S+)\))?$/.exec(age?.trim() ?? "");
+  if (!match) return undefined;
+  const latest = parseAge(match[1]!);
+  if (latest === undefined) return undefined;
+  const earliest = match[2] !== undefined ? parseAge(match[2]) : latest;
+  return { first: now - Math.max(latest, earliest ?? latest) * 1000, last: now - latest * 1000 };
+}
+
+/** Events with a time (or an age, counted back from `now`), oldest first; events with neither are left out. */
+export function timedEvents(events: readonly EventRecord[], now: number): TimedEvent[] {
   const out: TimedEvent[] = [];
   for (const event of events) {
-    const first = time(event.firstTimestamp) ?? time(event.lastTimestamp);
+    const aged = event.firstTimestamp || event.lastTimestamp ? undefined : fromAge(event.age, now);
+    const first = time(event.firstTimestamp) ?? time(event.lastTimestamp) ?? aged?.first;
     if (first === undefined) continue;
-    const last = Math.max(first, time(event.lastTimestamp) ?? first);
+    const last = Math.max(first, time(event.lastTimestamp) ?? aged?.last ?? first);
     const container = /\{([^}]{1,253})\}$/.exec(event.involved.fieldPath ?? "")?.[1];
     out.push({ type: event.type, reason: event.reason, message: event.message, count: event.count, first, last, ...(container ? { container } : {}) });
   }

@@ -23,7 +23,7 @@ export function incidentFigures(view: ClusterView, report: Report): Map<number, 
       const pod = view.get("Pod", namespace, name);
       const events = view.eventsFor("Pod", namespace, name);
       if (pod) for (const timeline of podRestartTimelines(pod, events, now)) parts.push(restartFigure(timeline));
-      parts.push(eventFigure(namespace ?? "default", name, timedEvents(events), now));
+      parts.push(eventFigure(namespace ?? "default", name, timedEvents(events, now), now));
     }
     if (incident.pods.length > PODS_PICTURED) parts.push(`<p class="note">${own(`Pictures of ${PODS_PICTURED} of the ${incident.pods.length} pods.`)}</p>`);
     const html = parts.filter(Boolean).join("");

@@ -1,3 +1,4 @@
+import { parseGoDuration } from "../../k8s/durations.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
 import { own, safe } from "./escape.js";
@@ -70,13 +71,6 @@ function terminatedRun(terminated: Terminated): ContainerRun | undefined {
   const start = time(terminated.startedAt) ?? end;
   if (start === undefined) return undefined;
   return { start, end: end !== undefined && end >= start ? end : start, exitCode: terminated.exitCode, reason: terminated.reason, estimated: false };
-}
-
-/** Go's duration text as the kubelet prints it: `5m0s`, `40s`, `2m40s`. */
-export function parseGoDuration(text: string): number | undefined {
-  const match = /^(?:(\d{1,4})h)?(?:(\d{1,4})m)?(?:(\d{1,6}(?:\.\d{1,9})?)s)?$/.exec(text);
-  if (!match || text === "") return undefined;
-  return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
 function startedEvent(events: readonly EventRecord[], container: string, init: boolean): EventRecord | undefined {
