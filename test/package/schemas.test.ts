@@ -68,6 +68,8 @@ const COVERED: Array<[name: string, args: string[], schema: string]> = [
   ["envoy config bootstrap", ["envoy", "config", "bootstrap", "-f", bootstrapDump], "envoy-config.schema.json"],
   ["mesh readiness", ["mesh", "readiness", "--snapshot", "examples/lab", "--fail-on", "none"], "mesh-readiness.schema.json"],
   ["mesh readiness -n", ["mesh", "readiness", "--snapshot", "examples/lab", "-n", "shop", "--fail-on", "none"], "mesh-readiness.schema.json"],
+  ["mesh describe pod (in the mesh)", ["mesh", "describe", "pod", "catalog-5899bbc954-xnq22", "-n", "istioinaction", "--snapshot", "examples/lab"], "mesh-describe.schema.json"],
+  ["mesh describe pod (outside the mesh)", ["mesh", "describe", "pod", "web-f48c8kkkxh-kzrdv", "-n", "shop", "--snapshot", "examples/lab"], "mesh-describe.schema.json"],
   ["explain a rule", ["explain", "pod/oom-killed"], "explain.schema.json"],
   ["explain a category", ["explain", "oom-killed"], "explain.schema.json"],
   ["explain a reason", ["explain", "CrashLoopBackOff"], "explain.schema.json"],
