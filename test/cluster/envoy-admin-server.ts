@@ -118,9 +118,10 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-export async function startEnvoyAdmin(): Promise<AdminServer> {
+/** `configDump`: what /config_dump answers (by default the recorded sidecar dump of the istioctl proxy-config tests). */
+export async function startEnvoyAdmin(options: { configDump?: string } = {}): Promise<AdminServer> {
   const requests: string[] = [];
-  const configDump = readFileSync(join(PEER, "proxyconfig__config_dump.json"));
+  const configDump = options.configDump ?? readFileSync(join(PEER, "proxyconfig__config_dump.json"));
   const clusters = JSON.stringify(clustersFromDump());
   const server = http.createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`);

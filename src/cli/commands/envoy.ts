@@ -6,7 +6,7 @@ import type { TrafficTimeline } from "../../report/html/traffic.js";
 import { renderSummaryText, summaryToJson } from "../../envoy/access-log/report.js";
 import { ConfigDump } from "../../envoy/config-dump.js";
 import { hostMatches, liveEndpointTable, logLevelCommands, LOG_LEVELS, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../envoy/admin.js";
-import { istioProxyLogs, KubectlError, type KubectlOptions } from "../../envoy/live.js";
+import { parseGoDuration } from "../../k8s/durations.js";
 import { describeJsonError, loadConfigDumpFile, parseDumpText, resolveLargeEnvoyInputs, toDump } from "../../envoy/load.js";
 import { LimitError } from "../../util/limits.js";
 import { LAYOUT_LIMITS, parseProxyStatus, STATE_MEANINGS } from "../../envoy/proxy-status.js";
@@ -29,8 +29,6 @@ interface LiveFlags {
   kubeconfig?: string;
   adminPort?: number;
 }
-
-const kubectlOptions = (flags: LiveFlags): KubectlOptions => ({ namespace: flags.namespace, context: flags.context, kubeconfig: flags.kubeconfig });
 
 function addLiveOptions(command: Command): Command {
   return command
@@ -339,7 +337,7 @@ function registerLogs(envoy: Command): void {
     .argument("[files...]", "access-log files, or - for stdin; TEXT, JSON or --format; istio-proxy container logs are fine (agent lines are skipped)")
     .option("-f, --filename <file>", "an access-log file, or - for stdin (same as the positional FILES); repeatable", collect, [])
     .option("--format <format>", "the Envoy format string the logs use (meshConfig.accessLogFormat), when not Istio's default TEXT or JSON")
-    .option("--pod <name>", "read a live pod's or gateway's istio-proxy log (kubectl logs -c istio-proxy)")
+    .option("--pod <name>", "read a live pod's or gateway's istio-proxy log through the API server (pods/log get, as kubectl logs -c istio-proxy)")
     .option("--since <duration>", "live: only this recent (kubectl logs --since)", "1h")
     .option("--istio-namespace <ns>", "live: istiod's namespace (the istio ConfigMap, root-namespace Telemetry)", "istio-system")
     .option("--top <n>", "rows per table", (value) => Number(value), 10)
@@ -371,7 +369,7 @@ Examples:
     const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...flags.objects, ...(flags.dump ? [flags.dump] : [])];
     if (paths.length > 0) loadPaths(paths, builder);
     await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message));
-    const sources: Array<{ name: string; proxy?: string; open: () => { stream: NodeJS.ReadableStream; done?: Promise<void> } }> = [];
+    const sources: Array<{ name: string; proxy?: string; open: () => Promise<{ stream: NodeJS.ReadableStream; done?: Promise<void> }> | { stream: NodeJS.ReadableStream; done?: Promise<void> } }> = [];
     for (const file of files) sources.push({ name: file, open: () => ({ stream: file === "-" ? process.stdin : createReadStream(file) }) });
     if (flags.pod && !flags.snapshot) {
       // Whether the proxy logs requests at all: MeshConfig and Telemetry, read live.
@@ -388,7 +386,22 @@ Examples:
       }
     }
     if (flags.pod) {
-      sources.push({ name: `kubectl logs ${flags.pod} -c istio-proxy`, proxy: flags.namespace ? `${flags.pod}.${flags.namespace}` : flags.pod, open: () => istioProxyLogs(flags.pod!, { ...kubectlOptions(flags), since: flags.since }) });
+      const sinceSeconds = parseGoDuration(flags.since);
+      if (sinceSeconds === undefined || sinceSeconds <= 0) throw new UsageError(`--since "${flags.since}" is not a duration (5s, 10m, 1h)`);
+      const logs = await openAdmin(flags);
+      sources.push({
+        name: `logs of ${flags.pod} -c istio-proxy`,
+        proxy: `${flags.pod}.${logs.namespace}`,
+        open: async () => {
+          try {
+            const opened = await logs.proxyLog(flags.pod!, { sinceSeconds: Math.round(sinceSeconds) });
+            return { stream: opened.stream, done: opened.done.finally(() => logs.close()) };
+          } catch (error) {
+            logs.close();
+            throw error;
+          }
+        },
+      });
     }
     const summaries: Array<{ name: string; reader: AccessLogReader; timeline?: TrafficTimeline; proxy?: string }> = [];
     let failed = 0;
@@ -396,13 +409,13 @@ Examples:
       const reader = new AccessLogReader({ format: flags.format, containerLog: Boolean(source.proxy) });
       const timeline = flags.output === "html" ? new (await import("../../report/html/traffic.js")).TrafficTimeline() : undefined;
       try {
-        const opened = source.open();
+        const opened = await source.open();
         await reader.feedStream(opened.stream as import("node:stream").Readable, timeline ? (entry) => timeline.add(entry) : undefined);
         await opened.done;
       } catch (error) {
         failed++;
         const code = (error as NodeJS.ErrnoException).code;
-        warn(`${source.name}: ${code === "ENOENT" ? "no such file or directory" : error instanceof KubectlError ? error.message : (error as Error).message}`);
+        warn(`${source.name}: ${code === "ENOENT" ? "no such file or directory" : (error as Error).message}`);
         continue;
       }
       builder.addSource(source.name);

@@ -80,6 +80,50 @@ export class KubeClient {
     this.agent?.destroy();
   }
 
+  /**
+   * One GET whose body is read as a stream (a container log of any size, in constant memory): the request
+   * timeout covers the wait for the answer's headers only. Not retried; a non-2xx answer is an ApiError.
+   */
+  async stream(path: string, options: GetOptions = {}): Promise<{ stream: NodeJS.ReadableStream; done: Promise<void> }> {
+    const call = `GET ${withQuery(path, options.query)}`;
+    await this.authorise();
+    this.checkDeadline(call);
+    await this.rateLimit(call);
+    this.requests++;
+    const url = new URL(joinPath(this.base.pathname, path), this.base);
+    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined && value !== "") url.searchParams.set(key, String(value));
+    const timeout = Math.max(1, Math.min(this.limits.requestTimeoutMs, this.remaining()));
+    const transport = url.protocol === "http:" ? http : https;
+    return new Promise((resolve, reject) => {
+      const request = transport.request(url, { method: "GET", agent: this.agent, auth: this.requestOptions.auth, headers: { ...this.requestOptions.headers, Accept: options.accept ?? "*/*", "Accept-Encoding": "gzip", "User-Agent": "ktriage (read-only)" } }, (response) => {
+        request.setTimeout(0);
+        this.lastAnswerAt = Date.now();
+        const body = response.headers["content-encoding"] === "gzip" ? response.pipe(createGunzip()) : response;
+        const status = response.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          body.on("data", (chunk: Buffer) => {
+            if (size < 65_536) chunks.push(chunk);
+            size += chunk.length;
+          });
+          body.on("end", () => reject(statusError(call, status, Buffer.concat(chunks).toString("utf8"))));
+          body.on("error", (error) => reject(new ApiError(call, undefined, "ConnectionLost", `${call}: ${messageOf(error)}`)));
+          return;
+        }
+        const done = new Promise<void>((finish, fail) => {
+          body.on("end", () => finish());
+          body.on("error", (error) => fail(new ApiError(call, undefined, "ConnectionLost", `${call}: ${messageOf(error)}`)));
+          response.on("aborted", () => fail(new ApiError(call, undefined, "ConnectionLost", `${call}: the connection closed before the answer was complete`)));
+        });
+        resolve({ stream: body, done });
+      });
+      request.setTimeout(timeout, () => request.destroy(new ApiError(call, undefined, "Timeout", `${call}: no answer within ${Math.round(timeout / 100) / 10} s`)));
+      request.on("error", (error) => reject(error instanceof ApiError ? error : new ApiError(call, undefined, errorCode(error) ?? "Error", `${call}: ${describeNetworkError(error, this.kube.server)}`)));
+      request.end();
+    });
+  }
+
   private async get(path: string, options: GetOptions): Promise<string> {
     const call = `GET ${withQuery(path, options.query)}`;
     const began = Date.now();

@@ -79,6 +79,19 @@ export class EnvoyAdminSource {
     }
   }
 
+  /**
+   * The istio-proxy container's log, streamed through the API server (pods/log get), as `kubectl logs POD -c
+   * istio-proxy --since=...` reads it, in constant memory whatever its size.
+   */
+  async proxyLog(pod: string, options: { sinceSeconds?: number; container?: string } = {}): Promise<{ stream: NodeJS.ReadableStream; done: Promise<void> }> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(this.namespace)}/pods/${encodeURIComponent(pod)}/log`;
+    try {
+      return await this.client.stream(path, { query: { container: options.container ?? "istio-proxy", sinceSeconds: options.sinceSeconds }, accept: "*/*" });
+    } catch (error) {
+      throw new LiveUnavailableError(explain(error, `pods/log in namespace ${this.namespace}`, pod));
+    }
+  }
+
   /** The proxy's pod and the Services of its namespace: a trace turns a Service port into the listener port with them. */
   async podAndServices(pod: string): Promise<{ pod: KubeObject; services: KubeObject[] }> {
     const namespace = encodeURIComponent(this.namespace);
