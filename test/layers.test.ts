@@ -37,8 +37,6 @@ const NOT_YET_DOWNWARD = new Set([
   "istio/annotated.ts -> rules/support/yaml-text.js",
   "istio/lint-input.ts -> sources/files.js",
   "istio/lint-input.ts -> sources/mesh-config.js",
-  "mesh/fixes.ts -> rules/support/workload.js",
-  "mesh/fixes.ts -> rules/support/yaml-text.js",
   "view/load.ts -> sources/files.js",
   "view/builder.ts -> envoy/inputs.js",
   "view/cluster-view.ts -> envoy/inputs.js",

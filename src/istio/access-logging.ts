@@ -10,7 +10,7 @@ import type { Evidence } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { labelMapMatches } from "../k8s/selectors.js";
-import { meshConfigSource } from "../mesh/mesh-config.js";
+import { meshConfigSource } from "./mesh-config.js";
 
 export interface AccessLoggingState {
   /** undefined: the inputs hold neither the mesh config nor a Telemetry that decides. */

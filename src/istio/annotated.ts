@@ -1,4 +1,4 @@
-import { meshSubjects } from "../mesh/subjects.js";
+import { meshSubjects } from "./mesh-subjects.js";
 import type { Fix } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import { nest, templateChangeCommands } from "../rules/support/workload.js";

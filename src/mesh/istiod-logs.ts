@@ -1,5 +1,5 @@
 import type { ClusterView } from "../view/cluster-view.js";
-import { istiodPods, ISTIO_NAMESPACE } from "./istiod.js";
+import { istiodPods, ISTIO_NAMESPACE } from "../istio/istiod.js";
 
 /** At most this many lines of each istiod log are read, and at most this many problems quoted. */
 const MAX_LINES = 5000;

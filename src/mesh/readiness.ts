@@ -1,17 +1,17 @@
 import type { KubeObject } from "../model/kube.js";
 import { portProtocol } from "../istio/protocols.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { isProductionNamespace } from "./environment.js";
-import { istiodPods } from "./istiod.js";
-import type { Container, PodSpec, ServicePort } from "./kube-types.js";
-import { detectLocalCluster } from "./local-cluster.js";
+import { isProductionNamespace } from "../k8s/environment.js";
+import { istiodPods } from "../istio/istiod.js";
+import type { Container, PodSpec, ServicePort } from "../k8s/types.js";
+import { detectLocalCluster } from "../k8s/local-cluster.js";
 import { controlPlaneEgress } from "../istio/control-plane-egress.js";
 import { policyTypes } from "../k8s/network-policy.js";
 import { parseQuantity } from "../k8s/quantities.js";
 import { namespaceLabels } from "../k8s/namespaces.js";
-import { PROXY_CONTAINER, SYSTEM_NAMESPACES } from "./pods.js";
+import { PROXY_CONTAINER, SYSTEM_NAMESPACES } from "../istio/pods.js";
 import { hasSidecar } from "../istio/sidecar.js";
-import { isReservedPort } from "./ports.js";
+import { isReservedPort } from "../istio/reserved-ports.js";
 import { readIstiodLogs } from "./istiod-logs.js";
 import { chooseTestService } from "./readiness-candidates.js";
 

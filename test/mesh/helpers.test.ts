@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { buildView } from "../helpers/rule-tester.js";
 import { isRegistryOnlyBlock, parseAccessEntry } from "../../src/mesh/access-log.js";
-import { proxyConfigProblems, sidecarAnnotationProblems } from "../../src/mesh/annotations.js";
-import { isProductionNamespace } from "../../src/mesh/environment.js";
-import { outboundPolicy } from "../../src/mesh/mesh-config.js";
+import { proxyConfigProblems, sidecarAnnotationProblems } from "../../src/istio/annotation-values.js";
+import { isProductionNamespace } from "../../src/k8s/environment.js";
+import { outboundPolicy } from "../../src/istio/mesh-config.js";
 import { parseQuantity } from "../../src/k8s/quantities.js";
 import { labelSelectorMatches } from "../../src/k8s/selectors.js";
 

@@ -4,7 +4,7 @@ import { blockLabel, istioAnnotationsOf, metadataFix } from "../../istio/annotat
 import { ISTIO_ANNOTATIONS } from "../../istio/annotation-catalogue.js";
 import { analyzeCommand, istioFinding } from "../../istio/finding.js";
 import { nearestWithin } from "../../util/suggest.js";
-import { isSidecarAnnotation } from "../../mesh/annotations.js";
+import { isSidecarAnnotation } from "../../istio/annotation-values.js";
 
 /**
  * An annotation in Istio's domain that Istio does not define: a typo

@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { selectorMatches } from "./lib/lookup.js";
-import { placementOf, schedulableNodesOf } from "./lib/nodes.js";
-import { objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
-import { isObject, objects, stringMap, workloadsOf } from "./lib/workloads.js";
+import { selectorMatches } from "../../k8s/lookup.js";
+import { placementOf, schedulableNodesOf } from "../../k8s/nodes.js";
+import { objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { isObject, objects, stringMap, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/anti-affinity-exceeds-nodes",

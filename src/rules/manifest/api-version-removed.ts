@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
 
 const meta: RuleMeta = {
   id: "manifest/api-version-removed",

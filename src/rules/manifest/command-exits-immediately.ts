@@ -1,10 +1,10 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { argv, shellScript } from "./lib/commands.js";
-import { defaultsToShell } from "./lib/images.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { exitStatus, topLevelStatements } from "./lib/shell.js";
-import { containersOf, str, workloadsOf } from "./lib/workloads.js";
+import { argv, shellScript } from "../../k8s/commands.js";
+import { defaultsToShell } from "../../k8s/images.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { exitStatus, topLevelStatements } from "../../k8s/shell.js";
+import { containersOf, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/command-exits-immediately",

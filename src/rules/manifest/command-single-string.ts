@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { argv } from "./lib/commands.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { containersOf, workloadsOf } from "./lib/workloads.js";
+import { argv } from "../../k8s/commands.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containersOf, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/command-single-string",

@@ -1,11 +1,11 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { keysOf } from "../../view/secrets.js";
-import { commandLine } from "./lib/commands.js";
-import { imageFacts, isUnder } from "./lib/images.js";
-import { findNamed } from "./lib/lookup.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { containersOf, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
+import { commandLine } from "../../k8s/commands.js";
+import { imageFacts, isUnder } from "../../k8s/images.js";
+import { findNamed } from "../../k8s/lookup.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/config-mount-hides-directory",

@@ -4,10 +4,10 @@ import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { keysOf } from "../../view/secrets.js";
 import type { JsonObject } from "../../k8s/workloads.js";
-import { absenceConfidence, closest, findNamed, namesIn } from "./lib/lookup.js";
-import { runtimeCreatorOf } from "./lib/runtime-creators.js";
-import { containerChangeFix, nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
-import { containersOf, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
+import { absenceConfidence, closest, findNamed, namesIn } from "../../k8s/lookup.js";
+import { runtimeCreatorOf } from "../../k8s/runtime-creators.js";
+import { containerChangeFix, nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {

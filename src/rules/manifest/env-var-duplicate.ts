@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./lib/report.js";
-import { containersOf, objects, str, workloadsOf } from "./lib/workloads.js";
+import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./report.js";
+import { containersOf, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/env-var-duplicate",

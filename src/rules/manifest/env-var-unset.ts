@@ -1,11 +1,11 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { JsonObject } from "../../k8s/workloads.js";
-import { argv, envNames } from "./lib/commands.js";
-import { findNamed } from "./lib/lookup.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
+import { argv, envNames } from "../../k8s/commands.js";
+import { findNamed } from "../../k8s/lookup.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
 import { keysOf } from "../../view/secrets.js";
-import { containersOf, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
+import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {

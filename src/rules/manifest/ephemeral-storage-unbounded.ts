@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
-import { rawResource } from "./lib/resources.js";
-import { containersOf, isObject, objects, workloadsOf } from "./lib/workloads.js";
+import { containerChangeFix, objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { rawResource } from "../../k8s/resources.js";
+import { containersOf, isObject, objects, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/ephemeral-storage-unbounded",

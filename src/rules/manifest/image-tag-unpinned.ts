@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { invalidReason } from "./image-reference-invalid.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { containersOf, str, workloadsOf } from "./lib/workloads.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containersOf, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/image-tag-unpinned",

@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { closest, findNamed, hasClusterContext, inNamespace, namesIn } from "./lib/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { isObject, objects, str } from "./lib/workloads.js";
+import { closest, findNamed, hasClusterContext, inNamespace, namesIn } from "../../k8s/lookup.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { isObject, objects, str } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/ingress-backend-missing",

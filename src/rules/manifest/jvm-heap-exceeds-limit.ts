@@ -1,10 +1,10 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { argv, envIndex } from "./lib/commands.js";
+import { argv, envIndex } from "../../k8s/commands.js";
 import { formatBytes, parseJvmSize, roundMemoryUp } from "../../k8s/quantities.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { rawResource, resourceValue } from "./lib/resources.js";
-import { containersOf, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { rawResource, resourceValue } from "../../k8s/resources.js";
+import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/jvm-heap-exceeds-limit",

@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { imageFacts } from "./lib/images.js";
-import { portsOf } from "./lib/probes.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { asArray, containersOf, effectiveSecurity, isObject, objects, workloadsOf } from "./lib/workloads.js";
+import { imageFacts } from "../../k8s/images.js";
+import { portsOf } from "../../k8s/probes.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { asArray, containersOf, effectiveSecurity, isObject, objects, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/low-port-non-root",

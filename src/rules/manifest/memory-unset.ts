@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { limitRangeDefault, rawResource } from "./lib/resources.js";
-import { containersOf, isObject, workloadsOf } from "./lib/workloads.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { limitRangeDefault, rawResource } from "../../k8s/resources.js";
+import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/memory-unset",

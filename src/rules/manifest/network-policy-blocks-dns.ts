@@ -3,9 +3,9 @@ import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { declaredNamespaceLabels as namespaceLabels, sameNamespace } from "../../k8s/namespaces.js";
 import { clusterDnsTargets, policiesIsolating, policyAllowing, policyIsolates, type PolicyTarget } from "../../k8s/network-policy.js";
-import { inNamespace, selectsAll } from "./lib/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { workloadsOf } from "./lib/workloads.js";
+import { inNamespace, selectsAll } from "../../k8s/lookup.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {

@@ -1,14 +1,14 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { commandLine } from "./lib/commands.js";
-import { portsOf } from "./lib/probes.js";
-import { inNamespace } from "./lib/lookup.js";
+import { commandLine } from "../../k8s/commands.js";
+import { portsOf } from "../../k8s/probes.js";
+import { inNamespace } from "../../k8s/lookup.js";
 import { namespaceLabels } from "../../k8s/namespaces.js";
 import { policiesIsolating, policyAllowing, type PolicyPortTarget } from "../../k8s/network-policy.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { selectedBy, serviceSelector } from "./lib/services.js";
-import { containersOf, isObject, objects, str, workloadsOf, type ContainerRef } from "./lib/workloads.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { selectedBy, serviceSelector } from "../../k8s/services.js";
+import { containersOf, isObject, objects, str, workloadsOf, type ContainerRef } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 

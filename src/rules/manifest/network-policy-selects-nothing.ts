@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { closest, formatSelector, selectsAll } from "./lib/lookup.js";
-import { objectFinding, type RuleMeta } from "./lib/report.js";
-import { podSourcesIn, selectedBy } from "./lib/services.js";
-import { isObject, objects } from "./lib/workloads.js";
+import { closest, formatSelector, selectsAll } from "../../k8s/lookup.js";
+import { objectFinding, type RuleMeta } from "./report.js";
+import { podSourcesIn, selectedBy } from "../../k8s/services.js";
+import { isObject, objects } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/network-policy-selects-nothing",

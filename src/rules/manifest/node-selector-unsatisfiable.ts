@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { nodeLabels, placementOf, schedulableNodesOf, untoleratedTaints } from "./lib/nodes.js";
-import { objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
-import { isObject, stringMap, workloadsOf } from "./lib/workloads.js";
+import { nodeLabels, placementOf, schedulableNodesOf, untoleratedTaints } from "../../k8s/nodes.js";
+import { objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { isObject, stringMap, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/node-selector-unsatisfiable",

@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./lib/report.js";
-import { handlerKey, handlerOf } from "./lib/probes.js";
-import { containersOf, isObject, workloadsOf } from "./lib/workloads.js";
+import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./report.js";
+import { handlerKey, handlerOf } from "../../k8s/probes.js";
+import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/probes-identical",

@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { findNamed } from "./lib/lookup.js";
-import { fieldEvidence, objectChangeFix, objectFinding, workloadLabel, type RuleMeta } from "./lib/report.js";
-import { asArray, objects, str, workloadsOf } from "./lib/workloads.js";
+import { findNamed } from "../../k8s/lookup.js";
+import { fieldEvidence, objectChangeFix, objectFinding, workloadLabel, type RuleMeta } from "./report.js";
+import { asArray, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {

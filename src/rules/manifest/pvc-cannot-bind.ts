@@ -3,9 +3,9 @@ import { parseQuantity } from "../../k8s/quantities.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { findNamed, selectorMatches } from "./lib/lookup.js";
-import { fieldEvidence, objectChangeFix, objectFinding, workloadLabel, type RuleMeta } from "./lib/report.js";
-import { asArray, objects, str, stringMap, workloadsOf } from "./lib/workloads.js";
+import { findNamed, selectorMatches } from "../../k8s/lookup.js";
+import { fieldEvidence, objectChangeFix, objectFinding, workloadLabel, type RuleMeta } from "./report.js";
+import { asArray, objects, str, stringMap, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/pvc-cannot-bind",

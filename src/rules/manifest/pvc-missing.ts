@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { absenceConfidence, closest, findNamed, namesIn } from "./lib/lookup.js";
-import { nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
-import { dig, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
+import { absenceConfidence, closest, findNamed, namesIn } from "../../k8s/lookup.js";
+import { nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { dig, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/pvc-missing",

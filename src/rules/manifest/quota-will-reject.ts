@@ -1,12 +1,12 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { inNamespace } from "./lib/lookup.js";
+import { inNamespace } from "../../k8s/lookup.js";
 import { formatBytes, formatCpu, parseQuantity } from "../../k8s/quantities.js";
-import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./lib/report.js";
-import { limitRangeDefault, rawResource, resourceValue, type ResourceName } from "./lib/resources.js";
-import { podRequest } from "./lib/pod-requests.js";
-import { containersOf, isObject, objects, workloadsOf } from "./lib/workloads.js";
+import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./report.js";
+import { limitRangeDefault, rawResource, resourceValue, type ResourceName } from "../../k8s/resources.js";
+import { podRequest } from "../../k8s/pod-requests.js";
+import { containersOf, isObject, objects, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/quota-will-reject",

@@ -2,11 +2,11 @@ import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { commandLine } from "./lib/commands.js";
-import { findNamed, hasClusterContext, inNamespace } from "./lib/lookup.js";
+import { commandLine } from "../../k8s/commands.js";
+import { findNamed, hasClusterContext, inNamespace } from "../../k8s/lookup.js";
 import { sameNamespace } from "../../k8s/namespaces.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { asArray, containersOf, objects, str, workloadsOf } from "./lib/workloads.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { asArray, containersOf, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {

@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { argv } from "./lib/commands.js";
-import { imageFacts, isUnder } from "./lib/images.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { containersOf, effectiveSecurity, isObject, objects, str, workloadsOf } from "./lib/workloads.js";
+import { argv } from "../../k8s/commands.js";
+import { imageFacts, isUnder } from "../../k8s/images.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containersOf, effectiveSecurity, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
 const meta: RuleMeta = {

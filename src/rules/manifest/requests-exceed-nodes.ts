@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { formatBytes, formatCpu, parseQuantity } from "../../k8s/quantities.js";
-import { objectFinding, type RuleMeta } from "./lib/report.js";
-import { podRequest } from "./lib/pod-requests.js";
-import { containersOf, isObject, workloadsOf } from "./lib/workloads.js";
+import { objectFinding, type RuleMeta } from "./report.js";
+import { podRequest } from "../../k8s/pod-requests.js";
+import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/requests-exceed-nodes",

@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { objectFinding, podChangeFix, type RuleMeta } from "./lib/report.js";
-import { str, workloadsOf } from "./lib/workloads.js";
+import { objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/restart-policy-invalid",

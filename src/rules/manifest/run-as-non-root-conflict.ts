@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { imageFacts } from "./lib/images.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { containersOf, effectiveSecurity, isObject, workloadsOf } from "./lib/workloads.js";
+import { imageFacts } from "../../k8s/images.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containersOf, effectiveSecurity, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/run-as-non-root-conflict",

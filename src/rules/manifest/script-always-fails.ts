@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { shellScript } from "./lib/commands.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { exitStatus, topLevelStatements } from "./lib/shell.js";
-import { containersOf, workloadsOf } from "./lib/workloads.js";
+import { shellScript } from "../../k8s/commands.js";
+import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { exitStatus, topLevelStatements } from "../../k8s/shell.js";
+import { containersOf, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/script-always-fails",

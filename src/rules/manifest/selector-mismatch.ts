@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { formatSelector, selectorMatches } from "./lib/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { isObject, workloadsOf } from "./lib/workloads.js";
+import { formatSelector, selectorMatches } from "../../k8s/lookup.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/selector-mismatch",

@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { closest, formatSelector } from "./lib/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { podSourcesIn, selectedBy, serviceSelector } from "./lib/services.js";
-import { stringMap } from "./lib/workloads.js";
+import { closest, formatSelector } from "../../k8s/lookup.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { podSourcesIn, selectedBy, serviceSelector } from "../../k8s/services.js";
+import { stringMap } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/service-selector-matches-nothing",

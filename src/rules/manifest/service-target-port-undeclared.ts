@@ -1,10 +1,10 @@
 import { defineRule } from "../../engine/rule.js";
-import { closest } from "./lib/lookup.js";
+import { closest } from "../../k8s/lookup.js";
 import type { Finding } from "../../model/finding.js";
-import { portsOf } from "./lib/probes.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { selectedBy, serviceSelector } from "./lib/services.js";
-import { containersOf, objects, str } from "./lib/workloads.js";
+import { portsOf } from "../../k8s/probes.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { selectedBy, serviceSelector } from "../../k8s/services.js";
+import { containersOf, objects, str } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/service-target-port-undeclared",

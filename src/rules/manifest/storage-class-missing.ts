@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { closest } from "./lib/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./lib/report.js";
-import { objects, str, workloadsOf } from "./lib/workloads.js";
+import { closest } from "../../k8s/lookup.js";
+import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/storage-class-missing",

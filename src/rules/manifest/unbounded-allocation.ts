@@ -1,10 +1,10 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { argv, commandLine } from "./lib/commands.js";
+import { argv, commandLine } from "../../k8s/commands.js";
 import { formatBytes, parseQuantity } from "../../k8s/quantities.js";
-import { objectFinding, type RuleMeta } from "./lib/report.js";
-import { rawResource, resourceValue } from "./lib/resources.js";
-import { containersOf, workloadsOf } from "./lib/workloads.js";
+import { objectFinding, type RuleMeta } from "./report.js";
+import { rawResource, resourceValue } from "../../k8s/resources.js";
+import { containersOf, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
   id: "manifest/unbounded-allocation",

@@ -1,5 +1,5 @@
 import type { Fix } from "../../model/finding.js";
-import { defaultsToShell } from "../manifest/lib/images.js";
+import { defaultsToShell } from "../../k8s/images.js";
 import { changeContainer } from "../support/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
 

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
-import { annotationFix } from "../../mesh/fixes.js";
-import { parseProxyConfigAnnotation } from "../../mesh/mesh-config.js";
+import { annotationFix } from "../support/mesh-fixes.js";
+import { parseProxyConfigAnnotation } from "../../istio/mesh-config.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
 import { templateFix } from "../support/workload.js";
 import { type JsonObject } from "../../k8s/workloads.js";

@@ -1,11 +1,11 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { isProductionNamespace, productionReason } from "../../mesh/environment.js";
-import { resourceRef, specEvidence } from "../../mesh/evidence.js";
-import { injectionDecision } from "../../mesh/injection.js";
-import { outboundPolicy } from "../../mesh/mesh-config.js";
+import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
+import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
+import { injectionDecision } from "../../istio/injection-decision.js";
+import { outboundPolicy } from "../../istio/mesh-config.js";
 import { hasSidecar } from "../../istio/sidecar.js";
-import { meshSubjects } from "../../mesh/subjects.js";
+import { meshSubjects } from "../../istio/mesh-subjects.js";
 
 export const allowAnyOutboundInProduction = defineRule({
   id: "sidecar/allow-any-outbound-in-production",

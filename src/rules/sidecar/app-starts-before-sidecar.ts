@@ -1,11 +1,11 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { resourceRef, specEvidence, statusEvidence } from "../../mesh/evidence.js";
-import { annotationFix } from "../../mesh/fixes.js";
-import { findInLogs, logEvidence } from "../../mesh/logs.js";
-import { holdsApplicationUntilProxyStarts, PROXY_CONFIG_ANNOTATION, parseProxyConfigAnnotation, meshConfigSource } from "../../mesh/mesh-config.js";
-import { appContainers, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, secondsBetween, userPods } from "../../mesh/pods.js";
+import { resourceRef, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
+import { annotationFix } from "../support/mesh-fixes.js";
+import { findInLogs, logEvidence } from "../../istio/proxy-log-signatures.js";
+import { holdsApplicationUntilProxyStarts, PROXY_CONFIG_ANNOTATION, parseProxyConfigAnnotation, meshConfigSource } from "../../istio/mesh-config.js";
+import { appContainers, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, secondsBetween, userPods } from "../../istio/pods.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
 

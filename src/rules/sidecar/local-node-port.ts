@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { resourceRef, specEvidence } from "../../mesh/evidence.js";
-import type { ServiceSpec } from "../../mesh/kube-types.js";
-import { detectLocalCluster } from "../../mesh/local-cluster.js";
-import { SYSTEM_NAMESPACES } from "../../mesh/pods.js";
+import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
+import type { ServiceSpec } from "../../k8s/types.js";
+import { detectLocalCluster } from "../../k8s/local-cluster.js";
+import { SYSTEM_NAMESPACES } from "../../istio/pods.js";
 
 export const localNodePort = defineRule({
   id: "sidecar/local-node-port",

@@ -1,15 +1,15 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { resourceRef, specEvidence } from "../../mesh/evidence.js";
-import { applyFix } from "../../mesh/fixes.js";
-import { injectionDecision } from "../../mesh/injection.js";
-import { proxySymptoms } from "../../mesh/istiod.js";
+import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
+import { applyFix } from "../support/mesh-fixes.js";
+import { injectionDecision } from "../../istio/injection-decision.js";
+import { proxySymptoms } from "../../istio/istiod.js";
 import { blockedSummary, controlPlaneEgress } from "../../istio/control-plane-egress.js";
 import type { NetworkPolicySpec } from "../../k8s/network-policy.js";
 import { allowControlPlanePolicy } from "./control-plane-policy.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { formatSelector, labelSelectorMatches } from "../../k8s/selectors.js";
-import { meshSubjects } from "../../mesh/subjects.js";
+import { meshSubjects } from "../../istio/mesh-subjects.js";
 
 export const networkPolicyBlocksMesh = defineRule({
   id: "sidecar/network-policy-blocks-mesh",

@@ -1,12 +1,12 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { isProductionNamespace, productionReason } from "../../mesh/environment.js";
-import { resourceRef, specEvidence } from "../../mesh/evidence.js";
-import { applyFix } from "../../mesh/fixes.js";
-import { injectionDecision } from "../../mesh/injection.js";
+import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
+import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
+import { applyFix } from "../support/mesh-fixes.js";
+import { injectionDecision } from "../../istio/injection-decision.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { effectiveMtls, rootNamespace } from "../../istio/mtls.js";
-import { meshSubjects } from "../../mesh/subjects.js";
+import { meshSubjects } from "../../istio/mesh-subjects.js";
 
 export const permissiveMtlsInProduction = defineRule({
   id: "sidecar/permissive-mtls-in-production",

@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
-import { ns, resourceRef, specEvidence } from "../../mesh/evidence.js";
-import { annotationFix } from "../../mesh/fixes.js";
-import { proxyConfigProblems, proxyConfigResourceProblems, sidecarAnnotationProblems } from "../../mesh/annotations.js";
-import { meshSubjects } from "../../mesh/subjects.js";
+import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
+import { annotationFix } from "../support/mesh-fixes.js";
+import { proxyConfigProblems, proxyConfigResourceProblems, sidecarAnnotationProblems } from "../../istio/annotation-values.js";
+import { meshSubjects } from "../../istio/mesh-subjects.js";
 import { kubectlRef } from "../support/workload.js";
 
 export const proxyConfigError = defineRule({

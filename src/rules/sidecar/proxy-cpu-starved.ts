@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
-import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../../mesh/evidence.js";
-import { annotationFix } from "../../mesh/fixes.js";
+import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
+import { annotationFix } from "../support/mesh-fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
-import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
+import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
 import { envoyData } from "../../envoy/view-data.js";
 import { hasLineNumbers } from "../../envoy/proxy-status.js";

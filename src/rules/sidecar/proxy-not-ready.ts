@@ -1,10 +1,10 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
-import { eventEvidence, resourceRef, sidecarVerify, statusEvidence } from "../../mesh/evidence.js";
-import { istiodChecks, istiodHealth, PROXY_WARMUP_SECONDS, proxySymptoms } from "../../mesh/istiod.js";
-import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../mesh/logs.js";
+import { eventEvidence, resourceRef, sidecarVerify, statusEvidence } from "../support/mesh-evidence.js";
+import { istiodChecks, istiodHealth, PROXY_WARMUP_SECONDS, proxySymptoms } from "../../istio/istiod.js";
+import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
 import { controlPlaneEgress } from "../../istio/control-plane-egress.js";
-import { containerStatus, PROXY_CONTAINER, readyColumn, userPods } from "../../mesh/pods.js";
+import { containerStatus, PROXY_CONTAINER, readyColumn, userPods } from "../../istio/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
 import { diagnose as diagnoseIstiodUnreachable } from "./istiod-unreachable.js";

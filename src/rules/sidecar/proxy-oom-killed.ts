@@ -1,10 +1,10 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
-import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../../mesh/evidence.js";
-import { annotationFix } from "../../mesh/fixes.js";
+import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
+import { annotationFix } from "../support/mesh-fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
-import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../mesh/pods.js";
-import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../mesh/logs.js";
+import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
+import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
 
 const MEMORY_ANNOTATION = "sidecar.istio.io/proxyMemory";

@@ -1,12 +1,12 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding, Fix } from "../../model/finding.js";
-import { ns, resourceRef, specEvidence } from "../../mesh/evidence.js";
-import { injectionDecision, INJECT_LABEL, knownRevisions, NAMESPACE_INJECTION_LABEL, REV_LABEL, type InjectionDecision } from "../../mesh/injection.js";
+import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
+import { injectionDecision, INJECT_LABEL, knownRevisions, NAMESPACE_INJECTION_LABEL, REV_LABEL, type InjectionDecision } from "../../istio/injection-decision.js";
 import { namespaceLabels } from "../../k8s/namespaces.js";
-import { readyColumn, SYSTEM_NAMESPACES } from "../../mesh/pods.js";
+import { readyColumn, SYSTEM_NAMESPACES } from "../../istio/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { labelMapMatches } from "../../k8s/selectors.js";
-import { meshSubjects, type MeshSubject } from "../../mesh/subjects.js";
+import { meshSubjects, type MeshSubject } from "../../istio/mesh-subjects.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { kubectlRef } from "../support/workload.js";

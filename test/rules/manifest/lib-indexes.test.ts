@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { findNamed, inNamespace, selectorMatches } from "../../../src/rules/manifest/lib/lookup.js";
+import { findNamed, inNamespace, selectorMatches } from "../../../src/k8s/lookup.js";
 import { sameNamespace } from "../../../src/k8s/namespaces.js";
-import { nodeMatchesPod, placementOf, schedulableNodes, untoleratedTaints } from "../../../src/rules/manifest/lib/nodes.js";
-import { podSources, podSourcesIn, selectedBy } from "../../../src/rules/manifest/lib/services.js";
-import { workloadsOf } from "../../../src/rules/manifest/lib/workloads.js";
+import { nodeMatchesPod, placementOf, schedulableNodes, untoleratedTaints } from "../../../src/k8s/nodes.js";
+import { podSources, podSourcesIn, selectedBy } from "../../../src/k8s/services.js";
+import { workloadsOf } from "../../../src/k8s/pod-templates.js";
 import { viewFromTexts } from "../../../src/view/load.js";
 
 // The indexed lookups must answer exactly what a scan of every object answers, including for

@@ -1,5 +1,5 @@
-import type { JsonObject } from "../../../k8s/workloads.js";
-import { asArray, isObject, objects, str } from "./workloads.js";
+import type { JsonObject } from "./workloads.js";
+import { asArray, isObject, objects, str } from "./pod-templates.js";
 
 const SHELLS = /^(?:\/usr)?(?:\/bin\/)?(?:sh|bash|ash|dash|zsh)$/;
 

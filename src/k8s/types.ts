@@ -1,6 +1,6 @@
 /** The parts of Kubernetes objects the mesh helpers and sidecar rules read. */
 
-export type { LabelSelector, LabelSelectorRequirement } from "../k8s/selectors.js";
+export type { LabelSelector, LabelSelectorRequirement } from "./selectors.js";
 
 export interface ContainerPort {
   name?: string;

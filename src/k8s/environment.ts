@@ -1,5 +1,5 @@
 import type { ClusterView } from "../view/cluster-view.js";
-import { namespaceLabels } from "../k8s/namespaces.js";
+import { namespaceLabels } from "./namespaces.js";
 
 const PRODUCTION_NAME = /(?:^|[-_.])(?:prod|production|prd|live)(?:$|[-_.])/i;
 const ENVIRONMENT_LABELS = ["environment", "env", "stage", "tier", "app.kubernetes.io/environment"];

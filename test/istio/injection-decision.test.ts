@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildView } from "../helpers/rule-tester.js";
-import { injectionDecision } from "../../src/mesh/injection.js";
+import { injectionDecision } from "../../src/istio/injection-decision.js";
 
 const ns = (labels: string[]): string => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    kubernetes.io/metadata.name: shop\n${labels.map((label) => `    ${label}\n`).join("")}`;
 const decide = (labels: string[], pod: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}, hostNetwork = false) =>

@@ -1,7 +1,7 @@
-import type { KubeObject } from "../../../model/kube.js";
-import type { ClusterView } from "../../../view/cluster-view.js";
-import type { JsonObject } from "../../../k8s/workloads.js";
-import { isObject, objects, stringMap, str } from "./workloads.js";
+import type { KubeObject } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import type { JsonObject } from "./workloads.js";
+import { isObject, objects, stringMap, str } from "./pod-templates.js";
 
 /** Whether a node's labels satisfy a NodeSelectorRequirement list (AND). */
 function requirementsMatch(labels: Record<string, string>, expressions: JsonObject[], fields: Record<string, string> = {}): boolean {

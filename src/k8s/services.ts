@@ -1,9 +1,9 @@
-import type { KubeObject } from "../../../model/kube.js";
-import type { ClusterView } from "../../../view/cluster-view.js";
+import type { KubeObject } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
 import { selectorMatches } from "./lookup.js";
-import { sameNamespace } from "../../../k8s/namespaces.js";
-import { isObject, workloadsOf } from "./workloads.js";
-import type { Workload } from "../../../k8s/workloads.js";
+import { sameNamespace } from "./namespaces.js";
+import { isObject, workloadsOf } from "./pod-templates.js";
+import type { Workload } from "./workloads.js";
 
 /** Pod label sets a Service or policy can select: workload templates, plus running pods in a scanned cluster. */
 export interface PodSource {

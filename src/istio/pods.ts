@@ -1,16 +1,16 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { SYSTEM_NAMESPACES } from "../istio/protocols.js";
-import type { Container, ContainerStatus, PodSpec, PodStatus } from "./kube-types.js";
+import { SYSTEM_NAMESPACES } from "./protocols.js";
+import type { Container, ContainerStatus, PodSpec, PodStatus } from "../k8s/types.js";
 
-import { PROXY_CONTAINER } from "../istio/sidecar.js";
+import { PROXY_CONTAINER } from "./sidecar.js";
 
 export { PROXY_CONTAINER };
 /** The init containers Istio injects: istio-init sets up iptables, istio-validation checks the CNI did. */
 export const INIT_CONTAINERS = ["istio-init", "istio-validation"] as const;
 
 /** Namespaces that are never expected in the mesh. */
-export { SYSTEM_NAMESPACES } from "../istio/protocols.js";
+export { SYSTEM_NAMESPACES } from "./protocols.js";
 
 export function podSpec(pod: KubeObject): PodSpec {
   return (pod.spec ?? {}) as PodSpec;

@@ -1,7 +1,7 @@
-import type { KubeObject } from "../../../model/kube.js";
-import type { ClusterView } from "../../../view/cluster-view.js";
+import type { KubeObject } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
 import { findNamed, inNamespace } from "./lookup.js";
-import { containersOf, objects, str, workloadsOf } from "./workloads.js";
+import { containersOf, objects, str, workloadsOf } from "./pod-templates.js";
 
 /**
  * Who in the same inputs creates a Secret or ConfigMap at run time: a workload (a Job, a Helm hook, an

@@ -1,5 +1,5 @@
-import type { Workload } from "../../../k8s/workloads.js";
-import { containersOf } from "./workloads.js";
+import type { Workload } from "./workloads.js";
+import { containersOf } from "./pod-templates.js";
 import { effectiveRequest, type ResourceName } from "./resources.js";
 
 /** What the scheduler reserves for one pod: the sum of app containers, or the largest init container if that is more. */

@@ -1,8 +1,8 @@
-import type { JsonObject } from "../../../k8s/workloads.js";
-import type { ClusterView } from "../../../view/cluster-view.js";
+import type { JsonObject } from "./workloads.js";
+import type { ClusterView } from "../view/cluster-view.js";
 import { inNamespace } from "./lookup.js";
-import { parseQuantity } from "../../../k8s/quantities.js";
-import { isObject, objects } from "./workloads.js";
+import { parseQuantity } from "./quantities.js";
+import { isObject, objects } from "./pod-templates.js";
 
 export type ResourceName = "cpu" | "memory" | "ephemeral-storage";
 

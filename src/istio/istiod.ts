@@ -1,7 +1,7 @@
 import type { Evidence } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { firstHits, PROXY_SIGNATURES, type LogHit } from "./logs.js";
+import { firstHits, PROXY_SIGNATURES, type LogHit } from "./proxy-log-signatures.js";
 import { containerStatus, podStatus, PROXY_CONTAINER, secondsBetween } from "./pods.js";
 
 export const ISTIO_NAMESPACE = "istio-system";

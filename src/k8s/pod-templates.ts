@@ -1,6 +1,6 @@
-import type { KubeObject, LoadedObject } from "../../../model/kube.js";
-import type { ClusterView } from "../../../view/cluster-view.js";
-import { hasTemplate, podTemplatePath, templateWorkload, type JsonObject, type Workload } from "../../../k8s/workloads.js";
+import type { KubeObject, LoadedObject } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import { hasTemplate, podTemplatePath, templateWorkload, type JsonObject, type Workload } from "./workloads.js";
 
 export interface ContainerRef {
   container: JsonObject;

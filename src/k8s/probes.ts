@@ -1,5 +1,5 @@
-import type { JsonObject } from "../../../k8s/workloads.js";
-import { isObject, objects, str } from "./workloads.js";
+import type { JsonObject } from "./workloads.js";
+import { isObject, objects, str } from "./pod-templates.js";
 
 export const PROBE_FIELDS = ["startupProbe", "livenessProbe", "readinessProbe"] as const;
 export type ProbeField = (typeof PROBE_FIELDS)[number];

@@ -1,9 +1,9 @@
-import { formatSelector as formatAnySelector, hasNoTerms, selectorMatches as anySelectorMatches } from "../../../k8s/selectors.js";
-import type { KubeObject } from "../../../model/kube.js";
-import { nearest } from "../../../util/suggest.js";
-import { sameNamespace } from "../../../k8s/namespaces.js";
-import type { ClusterView } from "../../../view/cluster-view.js";
-import { isObject, objects, stringMap } from "./workloads.js";
+import { formatSelector as formatAnySelector, hasNoTerms, selectorMatches as anySelectorMatches } from "./selectors.js";
+import type { KubeObject } from "../model/kube.js";
+import { nearest } from "../util/suggest.js";
+import { sameNamespace } from "./namespaces.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import { isObject, objects, stringMap } from "./pod-templates.js";
 
 /**
  * Name lookups that tolerate manifests without a namespace: an object with no

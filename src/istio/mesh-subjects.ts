@@ -1,7 +1,7 @@
 import type { KubeObject } from "../model/kube.js";
 import { placed, podWorkload, templateOwnerOf, templateWorkload, type Workload } from "../k8s/workloads.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import type { PodSpec } from "./kube-types.js";
+import type { PodSpec } from "../k8s/types.js";
 import { SYSTEM_NAMESPACES } from "./pods.js";
 
 const TEMPLATE_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"] as const;

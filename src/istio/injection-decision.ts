@@ -1,6 +1,6 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import type { LabelSelector } from "./kube-types.js";
+import type { LabelSelector } from "../k8s/types.js";
 import { namespaceLabels } from "../k8s/namespaces.js";
 import { labelSelectorMatches } from "../k8s/selectors.js";
 

@@ -1,8 +1,8 @@
-import type { Evidence, ResourceRef } from "../model/finding.js";
-import type { EventRecord } from "../model/inputs.js";
-import type { KubeObject } from "../model/kube.js";
-import type { ClusterView } from "../view/cluster-view.js";
-import { containerStatusPath } from "./pods.js";
+import type { Evidence, ResourceRef } from "../../model/finding.js";
+import type { EventRecord } from "../../model/inputs.js";
+import type { KubeObject } from "../../model/kube.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+import { containerStatusPath } from "../../istio/pods.js";
 
 /** The finding's resource for an object, with its file and the line of `path` when it came from a file. */
 export function resourceRef(view: ClusterView, object: KubeObject, options: { container?: string; path?: Array<string | number> } = {}): ResourceRef {
