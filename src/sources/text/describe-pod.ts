@@ -370,6 +370,16 @@ export function parseDescribePod(text: string, origin: Origin): ParsedDescribe {
 
   const name = top.Name?.value;
   if (!name) problems.push({ origin, message: "kubectl describe output without a Name: line; read as an unnamed pod" });
+  // kubectl describe pod always ends with an Events: section (`Events: <none>` when there are none): without it the paste was cut off.
+  const cutOff = () => {
+    if (top.Events || (!name && !sections.Containers && !sections["Init Containers"])) return;
+    const last = [...lines].reverse().find((line) => line.text.trim() !== "");
+    const lastSection = Object.entries(top).sort((a, b) => b[1].index - a[1].index)[0]?.[0];
+    problems.push({
+      origin: { ...origin, line: last?.number ?? firstLine },
+      message: `kubectl describe output looks cut off: it ends${lastSection ? ` in ${lastSection}` : ""} and has no Events: section (kubectl always prints one); the pod is diagnosed from what is there, and the events and anything after ${lastSection ?? "that"} are missing`,
+    });
+  };
   metadata.name = name ?? UNNAMED_POD;
   if (top.Namespace?.value) metadata.namespace = top.Namespace.value;
   const keyValues = (value: string | undefined, separator: string) => {
@@ -458,5 +468,6 @@ export function parseDescribePod(text: string, origin: Origin): ParsedDescribe {
     const at = lines[top.Events!.index]!.number;
     problems.push({ origin: { file: origin.file, line: at }, message: "the Events table could not be read (expected columns Type, Reason, Age, From, Message)" });
   }
+  cutOff();
   return { pod, events, problems };
 }
