@@ -137,7 +137,7 @@ function changedObjects(view: ClusterView, replaced: Map<KubeObject, KubeObject>
   }
   return view.objects.map((loaded) => {
     const direct = replaced.get(loaded.object);
-    if (direct) return { ...loaded, object: direct };
+    if (direct) return { ...loaded, object: direct, ...(direct.kind === "Pod" ? { observed: loaded.object } : {}) };
     if (loaded.object.kind !== "Pod" || view.mode === "lint" || !loaded.object.metadata.ownerReferences?.length) return loaded;
     const owner = templateOwnerOf(view, loaded.object);
     const ownerChanges = changed.get(`${owner.kind}/${owner.namespace ?? ""}/${owner.name}`);
@@ -152,7 +152,7 @@ function changedObjects(view: ClusterView, replaced: Map<KubeObject, KubeObject>
         return loaded;
       }
     }
-    return { ...loaded, object: pod };
+    return { ...loaded, object: pod, observed: loaded.object };
   });
 }
 

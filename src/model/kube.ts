@@ -55,6 +55,11 @@ export interface LoadedObject {
   origin: Origin;
   /** Line of a field inside the object; absent for inputs without positions (large JSON, live API). */
   locate?: FieldLocator;
+  /**
+   * The object as the inputs showed it, when this is a changed copy (a fix being proven): its status was
+   * observed under the observed spec, so a rule can tell what the change would answer.
+   */
+  observed?: KubeObject;
 }
 
 export function objectKey(kind: string, namespace: string | undefined, name: string | undefined): string {

@@ -1,3 +1,4 @@
+import { configFileAnswered } from "./answered.js";
 import type { Evidence, Fix } from "../../model/finding.js";
 import { changeContainer, commandsOnly, dirname } from "../support/pod-fixes.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
@@ -46,6 +47,8 @@ function fix(context: FixContext): Fix {
 export const configFileMissing = podCauseRule({
   id: "pod/config-file-missing",
   category: "config-file-missing",
+  inputs: ["pods", "events", "logs", "workloads", "config"],
+  answered: (context, observed, observedPod) => configFileAnswered(context, observed, observedPod, missingPath(context)),
   title: "The app cannot find its config file (mount path mismatch)",
   docs: {
     cause: "The app opens a config file that is not where it looks: the ConfigMap is mounted at a different path, a mount over a whole directory hides the image's own files, or a subPath/key name does not match.",

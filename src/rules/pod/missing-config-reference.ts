@@ -1,3 +1,4 @@
+import { configReferenceAnswered } from "./answered.js";
 import type { Evidence, Fix } from "../../model/finding.js";
 import { keysOf } from "../../view/secrets.js";
 import { closest } from "../support/closest.js";
@@ -147,6 +148,7 @@ export const missingConfigReference = podCauseRule({
   category: "missing-config-reference",
   title: "Secret, ConfigMap, key or environment variable missing or misspelt",
   inputs: ["pods", "events", "logs", "workloads", "config"],
+  answered: (context) => configReferenceAnswered(context),
   docs: {
     cause: "The container references a Secret, ConfigMap or key that does not exist (CreateContainerConfigError, FailedMount), or the app itself stops because a setting it needs is not set (Python KeyError on os.environ, Spring 'Could not resolve placeholder', envconfig 'required key ... missing value').",
     fix: "Create the missing object or key, or correct the misspelt name; ktriage suggests the closest existing key or object when the inputs hold them (passwrod -> password). Secret values are never shown: only names and keys.",

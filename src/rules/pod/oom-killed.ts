@@ -1,3 +1,4 @@
+import { memoryNeedAnswered, nonHeapBytes } from "./answered.js";
 import type { Fix } from "../../model/finding.js";
 import { eventEvidence, logLineEvidence } from "../support/evidence.js";
 import { changeContainer } from "../support/pod-fixes.js";
@@ -29,11 +30,6 @@ export function measuredUsage(context: FixContext): number | undefined {
   return parseQuantity(usage);
 }
 
-/** Room a JVM needs beside its heap: metaspace, threads, code cache, direct buffers. */
-function nonHeap(heapBytes: number): number {
-  return Math.max(256 * 2 ** 20, heapBytes * 0.25);
-}
-
 export function memoryPlan(context: FixContext): { limit?: number; request?: number; newLimit: number; newRequest: number; heap?: number; heapTooBig: boolean; javaHeapError: boolean; note: string; stated?: StatedMemory; measured?: number; sizedFrom?: "log" | "metrics" } {
   const resources = context.current?.resources;
   // Without the spec, the kernel's own report of the kill still says which limit it enforced.
@@ -43,15 +39,15 @@ export function memoryPlan(context: FixContext): { limit?: number; request?: num
   const heap = jvmHeapOf(options);
   const javaHeapError = context.d.cause.match?.signature.id === "java-outofmemoryerror" || context.d.container?.matches.some((m) => m.signature.id === "java-outofmemoryerror") === true;
   const heapBytes = heap.maxHeapBytes ?? (limit !== undefined && heap.maxRamPercentage !== undefined ? (limit * heap.maxRamPercentage) / 100 : undefined);
-  const heapTooBig = heapBytes !== undefined && limit !== undefined && heapBytes + nonHeap(heapBytes) > limit;
+  const heapTooBig = heapBytes !== undefined && limit !== undefined && heapBytes + nonHeapBytes(heapBytes) > limit;
   const stated = memoryStatedInLogs(context.d.container);
-  const statedNeed = stated ? (stated.kind === "heap" ? stated.bytes + nonHeap(stated.bytes) : stated.bytes) : undefined;
+  const statedNeed = stated ? (stated.kind === "heap" ? stated.bytes + nonHeapBytes(stated.bytes) : stated.bytes) : undefined;
   const measured = measuredUsage(context);
   let newLimit: number;
   let note: string;
   let sizedFrom: "log" | "metrics" | undefined;
   if (heapTooBig && heapBytes !== undefined) {
-    newLimit = roundMemoryUp((heapBytes + nonHeap(heapBytes)) * 1.25);
+    newLimit = roundMemoryUp((heapBytes + nonHeapBytes(heapBytes)) * 1.25);
     note = `the JVM heap alone (${heap.flag ?? "MaxRAMPercentage"} = ${formatMemory(heapBytes)}) plus metaspace, threads and buffers does not fit the ${formatMemory(limit!)} limit`;
   } else if (stated && statedNeed !== undefined && (limit === undefined || statedNeed > limit)) {
     // The log says how much it holds: size the limit to that (with 25 % headroom), never below the current limit.
@@ -140,6 +136,7 @@ export const oomKilled = podCauseRule({
   category: "oom-killed",
   title: "Container killed for exceeding its memory limit (OOMKilled)",
   inputs: ["pods", "events", "logs", "workloads", "nodes", "manifests"],
+  answered: (context, observed) => memoryNeedAnswered(context, observed),
   docs: {
     cause: "The container's memory use reached its limit and the kernel OOM killer ended it (reason OOMKilled, exit 137), or the runtime's own heap ran out (java.lang.OutOfMemoryError, JavaScript heap out of memory). A JVM whose -Xmx or MaxRAMPercentage does not leave room for non-heap memory under the limit is killed the same way.",
     fix: "Raise resources.limits.memory to the measured peak plus 20-30 % (and the request with it); for a JVM, keep the heap at about 75 % of the limit (-XX:MaxRAMPercentage=75) rather than a fixed -Xmx above it; look for a leak if usage grows without bound.",

@@ -1,11 +1,18 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer, dirname, volumeNameFor } from "../support/pod-fixes.js";
+import { writablePathAnswered } from "./answered.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+
+/** The path the log says it could not write. */
+function loggedPath(context: FixContext): string | undefined {
+  const text = context.d.cause.match?.text ?? "";
+  return context.d.cause.detail.path ?? /(\/[\w.@/-]+)['"]?:? (?:\w+ )?[Rr]ead-only file system/.exec(text)?.[1] ?? /(?:open|mkdir|create|write|changing permissions of|couldn't open temporary file) '?(\/[\w.@/-]+)/.exec(text)?.[1];
+}
 
 /** The directory that must be writable, from the path in the log line. */
 function writeDir(context: FixContext): string {
   const text = context.d.cause.match?.text ?? "";
-  const path = context.d.cause.detail.path ?? /(\/[\w.@/-]+)['"]?:? (?:\w+ )?[Rr]ead-only file system/.exec(text)?.[1] ?? /(?:open|mkdir|create|write|changing permissions of|couldn't open temporary file) '?(\/[\w.@/-]+)/.exec(text)?.[1];
+  const path = loggedPath(context);
   if (!path) return "/tmp";
   const last = path.slice(path.lastIndexOf("/") + 1);
   return /\.[a-z0-9]+$/i.test(last) || /temporary file/.test(text) ? dirname(path) : path;
@@ -28,6 +35,7 @@ function fix(context: FixContext): Fix {
 export const readOnlyFilesystem = podCauseRule({
   id: "pod/read-only-filesystem",
   category: "read-only-filesystem",
+  answered: (context, observed) => writablePathAnswered(context, observed, loggedPath(context)),
   title: "Writes fail on a read-only root filesystem (EROFS)",
   docs: {
     cause: "securityContext.readOnlyRootFilesystem is true (or the volume is mounted readOnly) and the app writes to a path inside the image: logs, temp files, caches, pid files. The write fails with 'Read-only file system' (EROFS) and the app exits.",

@@ -15,6 +15,8 @@ export interface ContainerContext {
   nativeSidecar: boolean;
   index: number;
   spec?: ContainerSpec;
+  /** The spec under which the status was observed, when the view holds a changed spec (a fix being proven). */
+  observedSpec?: ContainerSpec;
   status?: ContainerStatus;
   /** `status.containerStatuses[0]` */
   statusPath: string;
@@ -32,6 +34,8 @@ export interface PodContext {
   name: string;
   object?: KubeObject;
   spec?: PodSpec;
+  /** The pod spec under which the status was observed, when the view holds a changed spec (a fix being proven). */
+  observedSpec?: PodSpec;
   status?: PodStatus;
   events: EventRecord[];
   containers: ContainerContext[];
@@ -123,6 +127,11 @@ function logsOf(view: ClusterView, namespace: string | undefined, pod: string | 
   return streams.sort((a, b) => Number(b.previous) - Number(a.previous));
 }
 
+function observedSpecOf(view: ClusterView, object: KubeObject): { observedSpec?: PodSpec } {
+  const observed = view.loadedOf(object)?.observed;
+  return observed ? { observedSpec: observed.spec as PodSpec | undefined } : {};
+}
+
 function buildContainers(view: ClusterView, pod: PodContext): void {
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
@@ -163,6 +172,7 @@ function buildContainers(view: ClusterView, pod: PodContext): void {
       nativeSidecar: entry.init && entry.spec?.restartPolicy === "Always",
       index: entry.index,
       spec: entry.spec,
+      ...(pod.observedSpec ? { observedSpec: (entry.init ? pod.observedSpec.initContainers : pod.observedSpec.containers)?.find((c) => c.name === entry.name) } : {}),
       status: statusIndex >= 0 ? statuses[statusIndex] : undefined,
       statusPath: `status.${listName}[${statusIndex >= 0 ? statusIndex : entry.index}]`,
       specPath: ["spec", entry.init ? "initContainers" : "containers", entry.index],
@@ -224,6 +234,7 @@ export function podContexts(view: ClusterView): PodContext[] {
       name,
       object,
       spec: object.spec as PodSpec | undefined,
+      ...observedSpecOf(view, object),
       status: object.status as PodStatus | undefined,
       events: [...view.eventsFor("Pod", object.metadata.namespace, name), ...(object.metadata.namespace !== undefined ? unnamespaced.get(name) ?? [] : [])],
       containers: [],

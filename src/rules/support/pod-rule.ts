@@ -70,6 +70,12 @@ export interface PodRuleSpec {
   /** Evidence only this rule knows to add (spec fields with their lines). */
   extraEvidence?: (context: FixContext) => Evidence[];
   fix: (context: FixContext) => Fix | undefined;
+  /**
+   * Whether the spec, as a fix changed it, answers the observed cause: judged against the spec the failure
+   * was observed under and the evidence (sizes, names, paths the inputs show). Asked only of a changed
+   * spec; true only when the evidence says so, never on a guess.
+   */
+  answered?: (context: FixContext, observed: ContainerSpec, observedPod: PodSpec | undefined) => boolean;
   verify: (names: CommandNames, context: FixContext) => string[];
 }
 
@@ -238,6 +244,7 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
         const { container: current, podSpec } = templateContainer(owner, d);
         const names = commandNames(d, owner);
         const context: FixContext = { d, view, owner, current, podSpec, names };
+        if (d.container?.observedSpec && spec.answered?.(context, d.container.observedSpec, d.pod.observedSpec)) continue;
         const evidence: Evidence[] = [...d.cause.evidence, ...followingLines(d), ...(spec.extraEvidence?.(context) ?? [])];
         const backoff = d.container?.events.find((e) => e.reason === "BackOff" && /restarting failed container/i.test(e.message));
         if (backoff && !evidence.some((e) => e.text.includes(backoff.message))) evidence.push(eventEvidence(backoff));

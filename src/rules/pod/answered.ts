@@ -1,0 +1,127 @@
+import type { KubeObject } from "../../model/kube.js";
+import type { FixContext } from "../support/pod-rule.js";
+import type { ContainerSpec, PodSpec } from "../support/pod-types.js";
+import { jvmHeapOf, parseQuantity } from "../support/quantity.js";
+import { memoryStatedInLogs } from "./causes/memory-in-logs.js";
+
+/**
+ * Judges of a changed spec: does the spec, as a fix changed it, answer the
+ * cause observed under the old one? Each says yes only when the evidence
+ * decides it (a size the log states, an object and key the inputs hold, a
+ * path the log names); where the evidence cannot tell, the answer is no and
+ * the fix stays guidance.
+ */
+
+/** Room a JVM needs beside its heap: metaspace, threads, code cache, direct buffers. */
+export function nonHeapBytes(heapBytes: number): number {
+  return Math.max(256 * 2 ** 20, heapBytes * 0.25);
+}
+
+function jvmOptionsOf(container: ContainerSpec): string {
+  const env = (container.env ?? []).filter((e) => /JAVA_OPTS|JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|_HEAP_OPTS|JVM_OPTS/.test(e.name)).map((e) => e.value ?? "");
+  return [...(container.command ?? []), ...(container.args ?? []), ...env].join(" ");
+}
+
+/** The memory limit now holds what the evidence says the container needs, and is above the limit it was killed at. */
+export function memoryNeedAnswered(context: FixContext, observed: ContainerSpec): boolean {
+  const now = context.d.container?.spec;
+  const before = parseQuantity(observed.resources?.limits?.memory);
+  const after = parseQuantity(now?.resources?.limits?.memory);
+  if (!now || before === undefined || after === undefined || after <= before) return false;
+  const heap = jvmHeapOf(jvmOptionsOf(now)).maxHeapBytes;
+  const oldHeap = jvmHeapOf(jvmOptionsOf(observed)).maxHeapBytes;
+  // A heap set in the spec that did not fit the old limit: the new limit must hold it with its non-heap memory.
+  if (oldHeap !== undefined && oldHeap + nonHeapBytes(oldHeap) > before) return heap !== undefined && heap + nonHeapBytes(heap) <= after;
+  const stated = memoryStatedInLogs(context.d.container);
+  if (!stated) return false;
+  const need = stated.kind === "heap" ? stated.bytes + nonHeapBytes(stated.bytes) : stated.bytes;
+  return need > before && after >= need;
+}
+
+interface ConfigReference {
+  kind: "Secret" | "ConfigMap";
+  name: string;
+  key?: string;
+  optional: boolean;
+}
+
+/** Every Secret and ConfigMap (and key) the container reads: env, envFrom, and the volumes it mounts. */
+export function configReferences(container: ContainerSpec, pod: PodSpec | undefined): ConfigReference[] {
+  const out: ConfigReference[] = [];
+  for (const env of container.env ?? []) {
+    const secret = env.valueFrom?.secretKeyRef;
+    const map = env.valueFrom?.configMapKeyRef;
+    if (secret?.name) out.push({ kind: "Secret", name: secret.name, ...(secret.key ? { key: secret.key } : {}), optional: secret.optional === true });
+    if (map?.name) out.push({ kind: "ConfigMap", name: map.name, ...(map.key ? { key: map.key } : {}), optional: map.optional === true });
+  }
+  for (const from of container.envFrom ?? []) {
+    if (from.secretRef?.name) out.push({ kind: "Secret", name: from.secretRef.name, optional: from.secretRef.optional === true });
+    if (from.configMapRef?.name) out.push({ kind: "ConfigMap", name: from.configMapRef.name, optional: from.configMapRef.optional === true });
+  }
+  const mounted = new Set((container.volumeMounts ?? []).map((m) => m.name));
+  for (const volume of pod?.volumes ?? []) {
+    if (!mounted.has(volume.name)) continue;
+    if (volume.secret?.secretName) out.push({ kind: "Secret", name: volume.secret.secretName, optional: volume.secret.optional === true });
+    if (volume.configMap?.name) out.push({ kind: "ConfigMap", name: volume.configMap.name, optional: volume.configMap.optional === true });
+  }
+  return out;
+}
+
+function holdsKey(object: KubeObject, key: string): boolean {
+  const data = object as unknown as { data?: Record<string, unknown>; stringData?: Record<string, unknown>; binaryData?: Record<string, unknown> };
+  return [data.data, data.stringData, data.binaryData].some((map) => map !== undefined && Object.prototype.hasOwnProperty.call(map, key));
+}
+
+/** The missing reference is gone from the container, and every reference it has now exists in the inputs (with its key). */
+export function configReferenceAnswered(context: FixContext): boolean {
+  const now = context.d.container?.spec;
+  const { kind, name, key } = context.d.cause.detail;
+  if (!now || !name || (kind !== "Secret" && kind !== "ConfigMap")) return false;
+  const references = configReferences(now, context.d.pod.spec);
+  if (references.some((ref) => ref.kind === kind && ref.name === name && (!key || ref.key === key))) return false;
+  const namespace = context.d.pod.namespace;
+  return references.every((ref) => {
+    if (ref.optional) return true;
+    const object = context.view.get(ref.kind, namespace, ref.name);
+    return object !== undefined && (!ref.key || holdsKey(object, ref.key));
+  });
+}
+
+const WRITABLE_VOLUME = ["emptyDir", "persistentVolumeClaim", "ephemeral"];
+
+/** The path the log could not write is now under a writable volume that the old spec did not mount there. */
+export function writablePathAnswered(context: FixContext, observed: ContainerSpec, path: string | undefined): boolean {
+  const now = context.d.container?.spec;
+  if (!now || !path?.startsWith("/")) return false;
+  const under = (mountPath: string) => path === mountPath || path.startsWith(`${mountPath.replace(/\/+$/, "")}/`);
+  const mount = (now.volumeMounts ?? []).filter((m) => under(m.mountPath) && !m.readOnly).sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+  if (!mount) return false;
+  const volume = context.d.pod.spec?.volumes?.find((v) => v.name === mount.name);
+  if (!volume || !WRITABLE_VOLUME.some((type) => type in volume)) return false;
+  const before = (observed.volumeMounts ?? []).some((m) => m.mountPath === mount.mountPath && m.name === mount.name && !m.readOnly);
+  return !before;
+}
+
+/**
+ * The file the log could not find is now provided by a ConfigMap or Secret volume: mounted over its
+ * directory with the file's name as a key the inputs show the object holds (or an items path, or a
+ * subPath of that key), where the old spec did not provide it.
+ */
+export function configFileAnswered(context: FixContext, observed: ContainerSpec, observedPod: PodSpec | undefined, path: string | undefined): boolean {
+  const now = context.d.container?.spec;
+  if (!now || !path?.startsWith("/")) return false;
+  const provides = (container: ContainerSpec, pod: PodSpec | undefined): boolean =>
+    (container.volumeMounts ?? []).some((mount) => {
+      const volume = pod?.volumes?.find((v) => v.name === mount.name);
+      const ref = volume?.configMap ? { kind: "ConfigMap", name: volume.configMap.name, items: volume.configMap.items } : volume?.secret ? { kind: "Secret", name: volume.secret.secretName, items: volume.secret.items } : undefined;
+      if (!ref?.name) return false;
+      let key: string | undefined;
+      if (mount.subPath) key = mount.mountPath === path ? mount.subPath : undefined;
+      else if (path.startsWith(`${mount.mountPath.replace(/\/+$/, "")}/`)) key = path.slice(mount.mountPath.replace(/\/+$/, "").length + 1);
+      if (!key) return false;
+      if (ref.items) key = ref.items.find((item) => item.path === key)?.key;
+      const object = key ? context.view.get(ref.kind, context.d.pod.namespace, ref.name) : undefined;
+      return object !== undefined && key !== undefined && holdsKey(object, key);
+    });
+  return provides(now, context.d.pod.spec) && !provides(observed, observedPod);
+}
