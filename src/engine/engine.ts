@@ -3,7 +3,7 @@ import { SEVERITY_ORDER } from "../model/finding.js";
 import { templateOwnerOf } from "../k8s/workloads.js";
 import { redact, redactDeep } from "../util/redact.js";
 import type { ClusterView, InputKind } from "../view/cluster-view.js";
-import { FixProver, type ProofFigures } from "./fix-proof.js";
+import { FixProver, type ProofFigures, type ProofRunner } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
 import { applySuppressions, type SuppressedFinding, type SuppressRule } from "./suppress.js";
 import type { Rule, RuleScope } from "./rule.js";
@@ -37,18 +37,49 @@ export interface RunOptions {
 
 /** Runs every rule whose inputs are present, proves every fix, then ranks findings per resource. */
 export function runRules(rules: readonly Rule[], view: ClusterView, options: RunOptions): EngineResult {
-  const result = collect(rules, view, options);
-  const rerun = (changed: ClusterView) => collect(rules, changed, { ...options, focus: undefined }).findings;
-  const prover = new FixProver(view, rerun);
+  const producers = new Map<string, string>();
+  const result = collect(rules, view, { ...options, recordInputs: true }, { redact: true, producers });
+  const prover = new FixProver(view, proofRunner(rules, options, result.inputsRead!, producers));
   // The redaction boundary: after proving (the prover applies the real change), before anything reads the result.
   const proven = result.findings.map((finding) => redactDeep(prover.prove(finding)));
   const fallbackRules = new Set(rules.filter((rule) => rule.fallback).map((rule) => rule.id));
   const explains = new Map(rules.filter((rule) => rule.explains?.length).map((rule) => [rule.id, rule.explains!]));
-  return { ...result, findings: foldWorkloadPredictions(view, rankAndFold(proven, fallbackRules, explains)), fixes: prover.figures };
+  const { inputsRead, ...rest } = result;
+  return { ...rest, ...(options.recordInputs ? { inputsRead } : {}), findings: foldWorkloadPredictions(view, rankAndFold(proven, fallbackRules, explains)), fixes: prover.figures };
+}
+
+/**
+ * What a pod's diagnosis reads besides the pod: its owners, node, config, events and logs. The pod
+ * rules share one diagnosis per view, so a rule reading pods may depend on any of them.
+ */
+const POD_EVIDENCE: readonly InputKind[] = ["workloads", "nodes", "config", "events", "logs"];
+
+/**
+ * Re-runs for fix proofs: unredacted (only the prover reads them) and limited to the rules that can see a
+ * change, those whose declared inputs, or the inputs they read on the whole view, include what changed.
+ */
+function proofRunner(rules: readonly Rule[], options: RunOptions, inputsRead: ReadonlyMap<string, ReadonlySet<InputKind>>, producers: ReadonlyMap<string, string>): ProofRunner {
+  const dependencies = rules.map((rule) => {
+    const inputs = new Set<InputKind>([...rule.inputs, ...(rule.requires ?? []), ...(inputsRead.get(rule.id) ?? [])]);
+    if (inputs.has("pods")) for (const input of POD_EVIDENCE) inputs.add(input);
+    return { id: rule.id, inputs };
+  });
+  return {
+    run: (changed, only) => collect(only ? rules.filter((rule) => only.has(rule.id)) : rules, changed, { ...options, focus: undefined, recordInputs: false }, { redact: false }).findings,
+    rulesSeeing: (changed) => (changed ? new Set(dependencies.filter((rule) => [...changed].some((input) => rule.inputs.has(input))).map((rule) => rule.id)) : undefined),
+    producerOf: (ruleId) => producers.get(ruleId) ?? ruleId,
+  };
+}
+
+interface CollectOutput {
+  /** Whether evidence is redacted (what is printed is; the prover's re-runs need not be). */
+  redact: boolean;
+  /** Filled with the rule that reported each rule id seen. */
+  producers?: Map<string, string>;
 }
 
 /** The findings of every rule whose inputs are present, before proof and ranking. */
-function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions): Omit<EngineResult, "fixes"> {
+function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions, output: CollectOutput = { redact: true }): Omit<EngineResult, "fixes"> {
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
   const failures: EngineResult["failures"] = [];
@@ -66,9 +97,10 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions)
     const reads = view.recordReads();
     try {
       for (const finding of rule.analyze(view)) {
+        output.producers?.set(finding.rule, rule.id);
         if (!view.inScope(finding.resource.namespace) && finding.resource.kind !== "Namespace") continue;
         if (options.focus && !matchesFocus(finding, options.focus)) continue;
-        findings.push(clean(finding));
+        findings.push(output.redact ? clean(finding) : finding);
       }
     } catch (error) {
       failures.push({ rule: rule.id, message: error instanceof Error ? error.message : String(error) });

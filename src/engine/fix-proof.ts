@@ -1,7 +1,8 @@
 import type { Finding, Fix, FixChange } from "../model/finding.js";
 import type { KubeObject, LoadedObject } from "../model/kube.js";
 import { templateOwnerOf } from "../k8s/workloads.js";
-import { ClusterView } from "../view/cluster-view.js";
+import type { EventRecord, LogStream } from "../model/inputs.js";
+import { ClusterView, inputOfKind, type InputKind } from "../view/cluster-view.js";
 import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from "./patch/strategic-merge.js";
 
 /**
@@ -11,7 +12,15 @@ import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from "./
  * guidance: the commands that change the cluster carry `<...>` placeholders or are commented out.
  */
 
-export type RunRaw = (view: ClusterView) => Finding[];
+/** How the prover runs rules: it re-checks a change with only the rules that can see it. */
+export interface ProofRunner {
+  /** The findings, before proof and ranking, of these rules (of every rule when undefined) on a view. */
+  run(view: ClusterView, only?: ReadonlySet<string>): Finding[];
+  /** The rules whose findings can differ when these inputs differ (undefined: any input may differ); undefined when every rule can. */
+  rulesSeeing(changed: ReadonlySet<InputKind> | undefined): ReadonlySet<string> | undefined;
+  /** The rule that reports findings with this id. */
+  producerOf(ruleId: string): string;
+}
 
 /** Distinct changes re-checked in one run: each costs two runs of the rules on the part of the view it touches. */
 const MAX_PROOFS = 400;
@@ -91,7 +100,7 @@ const WORKLOAD_KINDS = new Set(["Pod", "ReplicaSet", "Deployment", "StatefulSet"
  * Service, a DestinationRule), the namespace's workloads and pods stay: its selectors reach them.
  * Before and after are measured on the same part, so a proof costs what the change touches.
  */
-function focusedView(view: ClusterView, changes: readonly FixChange[], objects: readonly LoadedObject[]): ClusterView {
+function focusedParts(view: ClusterView, changes: readonly FixChange[], objects: readonly LoadedObject[]): FocusedParts {
   const namespace = changes[0]!.namespace;
   const targets = new Set(changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`));
   const workloadsOnly = changes.every((change) => WORKLOAD_KINDS.has(change.kind));
@@ -110,17 +119,58 @@ function focusedView(view: ClusterView, changes: readonly FixChange[], objects: 
   const kept = objects.filter((loaded) => keep(loaded.object));
   const names = new Set(kept.map((loaded) => `${loaded.object.kind}/${loaded.object.metadata.namespace ?? ""}/${loaded.object.metadata.name ?? ""}`));
   const pods = new Set(kept.filter((loaded) => loaded.object.kind === "Pod").map((loaded) => `${loaded.object.metadata.namespace ?? ""}/${loaded.object.metadata.name ?? ""}`));
-  return new ClusterView({
-    options: { mode: view.mode, now: view.now, ...(view.namespaces ? { namespaces: [...view.namespaces] } : {}), clusters: view.clusters },
+  return {
     objects: kept,
     events: view.events.filter((event) => names.has(`${event.involved.kind}/${event.involved.namespace ?? ""}/${event.involved.name}`) || (!WORKLOAD_KINDS.has(event.involved.kind) && near(event.involved.namespace))),
     logs: view.logs.filter((stream) => pods.has(`${stream.namespace ?? ""}/${stream.pod ?? ""}`)),
+  };
+}
+
+interface FocusedParts {
+  objects: LoadedObject[];
+  events: EventRecord[];
+  logs: LogStream[];
+}
+
+function viewOf(view: ClusterView, parts: FocusedParts): ClusterView {
+  return new ClusterView({
+    options: { mode: view.mode, now: view.now, ...(view.namespaces ? { namespaces: [...view.namespaces] } : {}), clusters: view.clusters },
+    objects: parts.objects,
+    events: parts.events,
+    logs: parts.logs,
     envoy: view.envoy,
     ...(view.meshConfig ? { meshConfig: view.meshConfig } : {}),
     ...(view.meshNetworks ? { meshNetworks: view.meshNetworks } : {}),
     ...(view.meshNetworksSource ? { meshNetworksSource: view.meshNetworksSource } : {}),
     inputs: view.inputs,
   });
+}
+
+/**
+ * The inputs that differ between the part of the view before and after a change (objects are the same
+ * objects unless the change made them anew); undefined when a difference can reach any rule: a Namespace
+ * (context every rule may read) or a log stream (the Envoy access-log summaries are built from them).
+ */
+function changedInputs(before: FocusedParts, after: FocusedParts): Set<InputKind> | undefined {
+  const changed = new Set<InputKind>();
+  const beforeObjects = new Set(before.objects.map((loaded) => loaded.object));
+  const afterObjects = new Set(after.objects.map((loaded) => loaded.object));
+  const differing = [...before.objects.filter((loaded) => !afterObjects.has(loaded.object)), ...after.objects.filter((loaded) => !beforeObjects.has(loaded.object))];
+  for (const { object } of differing) {
+    const input = inputOfKind(object.kind);
+    if (!input) return undefined;
+    changed.add(input).add("manifests");
+    // A Pod counts for `workloads` too (ClusterView.has), and an istio.io apiVersion for `istio`.
+    if (object.kind === "Pod") changed.add("workloads");
+    if (typeof object.apiVersion === "string" && object.apiVersion.includes("istio.io")) changed.add("istio");
+  }
+  if (!sameItems(before.logs, after.logs)) return undefined;
+  if (!sameItems(before.events, after.events)) changed.add("events");
+  return changed;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 /**
@@ -179,16 +229,24 @@ function underTemplate(change: FixChange, templatePath: readonly string[]): FixC
 
 type Verdict = { proven: true; proof: string } | { proven: false; dropped: boolean; proof: string };
 
+/** A focused part of the view before any change, and the findings of each rule run on it so far. */
+interface BeforePart {
+  parts: FocusedParts;
+  view: ClusterView;
+  findings: Map<string, Finding[]>;
+  everyRule: boolean;
+}
+
 export class FixProver {
   private proofs = 0;
-  /** The findings of each focused part of the view before any change, by the objects the change touches. */
-  private readonly before = new Map<string, Finding[]>();
+  /** The focused parts of the view before any change, by the objects the change touches. */
+  private readonly before = new Map<string, BeforePart>();
   private readonly verdicts = new Map<string, Verdict>();
   readonly figures: ProofFigures = { proven: 0, guidance: 0, dropped: 0 };
 
   constructor(
     private readonly view: ClusterView,
-    private readonly runRaw: RunRaw,
+    private readonly runner: ProofRunner,
   ) {}
 
   prove(finding: Finding): Finding {
@@ -246,14 +304,17 @@ export class FixProver {
     }
     if (this.proofs >= MAX_PROOFS) return { proven: false, dropped: false, proof: `not re-checked: ktriage proves at most ${MAX_PROOFS} distinct changes in one run; narrow the inputs (-n, a smaller PATH) to prove this one` };
     this.proofs++;
-    const beforeKey = changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`).sort().join(",");
-    let before = this.before.get(beforeKey);
-    if (!before) this.before.set(beforeKey, (before = this.runRaw(focusedView(this.view, changes, this.view.objects))));
+    const before = this.beforePart(changes);
+    const afterParts = focusedParts(this.view, changes, [...changedObjects(this.view, replaced, changes), ...created]);
+    // Rules that cannot see what the change makes different find the same before and after: only the others run, with the answered one.
+    const seeing = this.runner.rulesSeeing(changedInputs(before.parts, afterParts));
+    const rules = seeing ? new Set([...seeing, this.runner.producerOf(finding.rule)]) : undefined;
+    const beforeFindings = this.findingsBefore(before, rules);
     const answered = findingKey(finding);
-    if (!before.some((other) => findingKey(other) === answered)) return { proven: false, dropped: false, proof: "this finding depends on more of the inputs than the change touches, so it was not re-checked" };
-    const after = this.runRaw(focusedView(this.view, changes, [...changedObjects(this.view, replaced, changes), ...created]));
+    if (!beforeFindings.some((other) => findingKey(other) === answered)) return { proven: false, dropped: false, proof: "this finding depends on more of the inputs than the change touches, so it was not re-checked" };
+    const after = this.runner.run(viewOf(this.view, afterParts), rules);
     const stillThere = after.some((other) => findingKey(other) === answered);
-    const known = new Set(before.map(findingKey));
+    const known = new Set(beforeFindings.map(findingKey));
     const fresh = after.filter((other) => other.severity !== "info" && !known.has(findingKey(other)));
     if (fresh.length > 0) {
       const list = fresh.slice(0, 3).map((other) => `${other.rule} (${other.severity}): ${other.summary}`).join("; ");
@@ -263,6 +324,34 @@ export class FixProver {
     return { proven: true, proof: `applied to ${changes.map(objectLabel).join(", ")} in the view and re-checked: this finding is gone and no new error or warning appears` };
   }
 
+  private beforePart(changes: readonly FixChange[]): BeforePart {
+    const key = changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`).sort().join(",");
+    let part = this.before.get(key);
+    if (!part) {
+      const parts = focusedParts(this.view, changes, this.view.objects);
+      this.before.set(key, (part = { parts, view: viewOf(this.view, parts), findings: new Map(), everyRule: false }));
+    }
+    return part;
+  }
+
+  /** The findings of these rules (of every rule when undefined) on the part before the change, each rule run once per part. */
+  private findingsBefore(part: BeforePart, rules: ReadonlySet<string> | undefined): Finding[] {
+    const missing = rules && !part.everyRule ? new Set([...rules].filter((rule) => !part.findings.has(rule))) : undefined;
+    if (!part.everyRule && (rules === undefined || missing!.size > 0)) {
+      const found = this.runner.run(part.view, rules === undefined ? undefined : missing);
+      if (rules === undefined) part.findings.clear();
+      if (missing) for (const rule of missing) part.findings.set(rule, []);
+      for (const finding of found) {
+        const producer = this.runner.producerOf(finding.rule);
+        let list = part.findings.get(producer);
+        if (!list) part.findings.set(producer, (list = []));
+        list.push(finding);
+      }
+      if (rules === undefined) part.everyRule = true;
+    }
+    if (rules === undefined) return [...part.findings.values()].flat();
+    return [...rules].flatMap((rule) => part.findings.get(rule) ?? []);
+  }
 }
 
 /**

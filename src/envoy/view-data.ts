@@ -79,11 +79,27 @@ export function envoyData(view: ClusterView): EnvoyViewData {
   };
 }
 
+/**
+ * What is parsed of each input, kept with the input: views made from the same inputs (the fix prover
+ * makes one per change) share the parse.
+ */
+const parsedDumps = new WeakMap<object, ConfigDump | undefined>();
+const accessLogSummaries = new WeakMap<object, AccessLogSummary | undefined>();
+const streamSummaries = new WeakMap<object, AccessLogSummary>();
+const proxyStatusTables = new WeakMap<object, ProxyStatusTable>();
+
+function parsedOnce<K extends object, V>(cache: WeakMap<K, V>, key: K, parse: () => V): V {
+  if (cache.has(key)) return cache.get(key) as V;
+  const value = parse();
+  cache.set(key, value);
+  return value;
+}
+
 function buildEnvoyData(view: ClusterView): EnvoyViewData {
   let data: EnvoyViewData;
   const dumps: ViewDump[] = [];
   for (const input of view.envoy.configDumps) {
-    const dump = input.dump instanceof ConfigDump ? input.dump : ConfigDump.isConfigDump(input.dump) ? new ConfigDump(input.dump) : undefined;
+    const dump = parsedOnce(parsedDumps, input, () => (input.dump instanceof ConfigDump ? input.dump : ConfigDump.isConfigDump(input.dump) ? new ConfigDump(input.dump) : undefined));
     if (dump) {
       const bootstrap = dump.bootstrap();
       const proxy = input.proxy ?? (bootstrap?.podName && bootstrap.namespace ? `${bootstrap.podName}.${bootstrap.namespace}` : undefined);
@@ -92,12 +108,12 @@ function buildEnvoyData(view: ClusterView): EnvoyViewData {
   }
   const accessLogs: ViewAccessLog[] = [];
   for (const input of view.envoy.accessLogs) {
-    const summary = input.summary ?? (input.lines ? summarizeLines(input.lines, { firstLine: input.firstLine ?? 1, format: input.format }) : undefined);
+    const summary = input.summary ?? parsedOnce(accessLogSummaries, input, () => (input.lines ? summarizeLines(input.lines, { firstLine: input.firstLine ?? 1, format: input.format }) : undefined));
     if (summary) accessLogs.push({ proxy: input.proxy, ...splitProxy(input.proxy), origin: input.origin, summary, fromContainerLog: false });
   }
   for (const stream of view.logs) {
     if (stream.container !== "istio-proxy" || stream.previous) continue;
-    const summary = summarizeLines(stream.lines, { firstLine: stream.firstLine, containerLog: true });
+    const summary = parsedOnce(streamSummaries, stream, () => summarizeLines(stream.lines, { firstLine: stream.firstLine, containerLog: true }));
     if (summary.entries === 0) continue;
     accessLogs.push({
       proxy: stream.pod && stream.namespace ? `${stream.pod}.${stream.namespace}` : stream.pod,
@@ -108,7 +124,7 @@ function buildEnvoyData(view: ClusterView): EnvoyViewData {
       fromContainerLog: true,
     });
   }
-  const proxyStatus = view.envoy.proxyStatus.map((input) => ({ origin: input.origin, table: parseProxyStatus(input.text) }));
+  const proxyStatus = view.envoy.proxyStatus.map((input) => ({ origin: input.origin, table: parsedOnce(proxyStatusTables, input, () => parseProxyStatus(input.text)) }));
   const podsByIp = new Map<string, KubeObject>();
   for (const pod of view.kind("Pod")) {
     const ips: string[] = [pod.status?.podIP, ...((pod.status?.podIPs as Array<{ ip?: string }> | undefined) ?? []).map((entry) => entry.ip)].filter((ip): ip is string => typeof ip === "string");

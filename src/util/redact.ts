@@ -17,43 +17,54 @@ export const REDACTED = "[REDACTED]";
 
 type Replacer = (match: string, ...groups: any[]) => string;
 
-const PATTERNS: Array<[RegExp, string | Replacer]> = [
+/** Each pattern with a cheap test the text must pass for the pattern to match at all (a substring it needs). */
+const PATTERNS: Array<[RegExp, string | Replacer, (text: string) => boolean]> = [
   // A block cut short (a log line, a JSON string) ends at the first character that is not base64.
-  [/-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s\\]{0,16384}(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?/g, "[REDACTED PRIVATE KEY]"],
-  [/(?<![A-Za-z0-9_])(Bearer|Basic|Token|Digest|Negotiate)\s{1,8}(?!\[REDACTED)[A-Za-z0-9._~+/=-]{8,4096}/gi, "$1 [REDACTED]"],
-  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,8192}/g, "[REDACTED JWT]"],
-  [/(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, "[REDACTED AWS KEY]"],
-  [/(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g, "[REDACTED GITHUB TOKEN]"],
-  [/(?<![A-Za-z0-9_-])(?:glpat|gldt|glrt|glptt|glcbt)-[A-Za-z0-9_-]{20,255}/g, "[REDACTED GITLAB TOKEN]"],
-  [/(?<![A-Za-z0-9-])xox[abposre]-[A-Za-z0-9-]{10,255}/g, "[REDACTED SLACK TOKEN]"],
-  [/hooks\.slack\.com\/services\/[A-Za-z0-9/]{10,255}/g, "hooks.slack.com/services/[REDACTED]"],
-  [/(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, "[REDACTED GOOGLE API KEY]"],
-  [/(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{16,255}/g, "[REDACTED STRIPE KEY]"],
+  [/-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s\\]{0,16384}(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?/g, "[REDACTED PRIVATE KEY]", (text) => text.includes("-----BEGIN ")],
+  [/(?<![A-Za-z0-9_])(Bearer|Basic|Token|Digest|Negotiate)\s{1,8}(?!\[REDACTED)[A-Za-z0-9._~+/=-]{8,4096}/gi, "$1 [REDACTED]", (text) => AUTH_SCHEME.test(text)],
+  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,8192}/g, "[REDACTED JWT]", (text) => text.includes("eyJ")],
+  [/(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, "[REDACTED AWS KEY]", (text) => AWS_PREFIX.test(text)],
+  [/(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g, "[REDACTED GITHUB TOKEN]", (text) => GITHUB_PREFIX.test(text)],
+  [/(?<![A-Za-z0-9_-])(?:glpat|gldt|glrt|glptt|glcbt)-[A-Za-z0-9_-]{20,255}/g, "[REDACTED GITLAB TOKEN]", (text) => GITLAB_PREFIX.test(text)],
+  [/(?<![A-Za-z0-9-])xox[abposre]-[A-Za-z0-9-]{10,255}/g, "[REDACTED SLACK TOKEN]", (text) => text.includes("xox")],
+  [/hooks\.slack\.com\/services\/[A-Za-z0-9/]{10,255}/g, "hooks.slack.com/services/[REDACTED]", (text) => text.includes("hooks.slack.com/services/")],
+  [/(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, "[REDACTED GOOGLE API KEY]", (text) => text.includes("AIza")],
+  [/(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{16,255}/g, "[REDACTED STRIPE KEY]", (text) => text.includes("k_live_")],
   // scheme://user:password@host (connection strings, git remotes, registry URLs); the user may be empty (redis://:pw@).
-  [/(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@"'<>]{0,256}):(?!\[REDACTED)([^\s@/"'<>]{1,1024})@/g, "$1:[REDACTED]@"],
+  [/(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@"'<>]{0,256}):(?!\[REDACTED)([^\s@/"'<>]{1,1024})@/g, "$1:[REDACTED]@", (text) => text.includes("@") && text.includes("://")],
   // user:password@host without a scheme (an image reference, an HTTP authority in an access log).
-  [/(?<![A-Za-z0-9._~%:/@-])([A-Za-z0-9._~%-]{1,128}):(?!\[REDACTED)([^\s@/:"'<>[\]]{1,256})@(?=[A-Za-z0-9-]{1,63}(?:(?:\.[A-Za-z0-9-]{1,63}){1,10}(?![A-Za-z0-9-])|[:/]))/g, "$1:[REDACTED]@"],
+  [/(?<![A-Za-z0-9._~%:/@-])([A-Za-z0-9._~%-]{1,128}):(?!\[REDACTED)([^\s@/:"'<>[\]]{1,256})@(?=[A-Za-z0-9-]{1,63}(?:(?:\.[A-Za-z0-9-]{1,63}){1,10}(?![A-Za-z0-9-])|[:/]))/g, "$1:[REDACTED]@", (text) => text.includes("@")],
   // NAME: value, NAME=value, "name": "value" where the name says secret.
   [
     new RegExp(`(?<![A-Za-z0-9_.-])("?[A-Za-z0-9_.-]{0,64}${SECRET_WORDS}[A-Za-z0-9_.-]{0,64}"?)(\\s{0,8}[:=]\\s{0,8}"?)(?!Bearer\\b|Basic\\b|\\[REDACTED|<|\\{|\\[|\\$\\()([^"\\s,;&}\\]]{1,4096})`, "gi"),
     (match: string, key: string, separator: string, _value: string) => (NOT_A_KEY.test(key.replace(/"$/, "")) ? match : `${key}${separator}${REDACTED}`),
+    (text) => SECRET_NAME.test(text),
   ],
   // `--password SECRET`, `--token SECRET` (the value as the next argument).
-  [/(?<![A-Za-z0-9_-])(--?(?:password|passwd|token|secret|api-key|client-secret))(\s{1,4})(?!-|\[REDACTED|<)([^\s"',]{1,1024})/gi, `$1$2${REDACTED}`],
+  [/(?<![A-Za-z0-9_-])(--?(?:password|passwd|token|secret|api-key|client-secret))(\s{1,4})(?!-|\[REDACTED|<)([^\s"',]{1,1024})/gi, `$1$2${REDACTED}`, (text) => SECRET_NAME.test(text)],
   // {name: DB_PASSWORD, value: ...}: an env entry, as YAML, JSON or a kubectl patch.
   [
     /(?<![A-Za-z0-9_])(name"?\s{0,8}[:=]\s{0,8}"?)([A-Za-z0-9_.-]{1,128})("?\s{0,8},?\s{0,64}"?value"?\s{0,8}[:=]\s{0,8})("?)(?!\[REDACTED)([^"\n]{1,4096})/g,
     (match: string, nameKey: string, name: string, between: string, quote: string, _value: string) => (SECRET_NAME.test(name) && !NOT_A_KEY.test(name) ? `${nameKey}${name}${between}${quote}${REDACTED}` : match),
+    (text) => text.includes("value") && SECRET_NAME.test(text),
   ],
 ];
+
+const AUTH_SCHEME = /(?:bearer|basic|token|digest|negotiate)\s/i;
+const AWS_PREFIX = /AKIA|ASIA|AGPA|AIDA|AROA/;
+const GITHUB_PREFIX = /gh[pousr]_|github_pat_/;
+const GITLAB_PREFIX = /gl(?:pat|dt|rt|ptt|cbt)-/;
+/** Text none of whose patterns can match passes unchanged: one pass instead of one per pattern. */
+const ANY_TRIGGER = new RegExp(`-----BEGIN |eyJ|AKIA|ASIA|AGPA|AIDA|AROA|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt)-|xox|hooks\\.slack\\.com|AIza|k_live_|@|bearer|basic|digest|negotiate|mysql|mariadb|${SECRET_WORDS}`, "i");
 
 /** MySQL and MariaDB clients take the password glued to -p: `mysql -uroot -pSECRET`. */
 const GLUED_PASSWORD = /(\s|^|")-p(?!\s|\[REDACTED)([^\s"',]{1,1024})/g;
 const MYSQL_CLIENT = /\b(?:mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlsh)\b/g;
 
 export function redact(text: string): string {
+  if (!ANY_TRIGGER.test(text)) return text;
   let out = text;
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement as string);
+  for (const [pattern, replacement, mayMatch] of PATTERNS) if (mayMatch(out)) out = out.replace(pattern, replacement as string);
   return redactGluedPasswords(out);
 }
 
