@@ -1,11 +1,12 @@
 // Runs after tsc, which type-checks and leaves the module tree in dist/ (benchmarks import single
 // modules from it). What the package ships is bundled: Node 20 spends about 0.1 s resolving and
 // compiling ~300 modules on every run, so
-//   dist/cli.js      the command line (bins ktriage and kubectl-ktriage),
+//   dist/cli.js      the command line (bins ktriage and kubectl-ktriage), with dist/chunks/: each
+//                    command's code is a chunk of its own, loaded only when that command runs;
 //   dist/ktriage.js  the library (import ... from "ktriage"), with its types in dist/ktriage.d.ts.
 // @kubernetes/client-node stays outside both: only live mode with an exec or auth-provider
 // kubeconfig loads it.
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { build } from "esbuild";
 
@@ -25,8 +26,9 @@ const common = {
   logLevel: "warning",
 };
 
+rmSync(`${root}dist/chunks`, { recursive: true, force: true });
 await Promise.all([
-  build({ ...common, entryPoints: [`${root}src/cli.ts`], outfile: `${root}dist/cli.js` }),
+  build({ ...common, entryPoints: { cli: `${root}src/cli.ts` }, outdir: `${root}dist`, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
   build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/ktriage.js` }),
   bundleTypes(),
 ]);

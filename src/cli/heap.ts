@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 
@@ -44,6 +43,8 @@ export function ensureHeapFor(bytes: number): void {
     process.stderr.write(`ktriage: the inputs are ${(listedBytes / 1024 ** 3).toFixed(1)} GB on disk and need about ${(wantedMb / 1024).toFixed(1)} GB of memory; this machine has ${(totalmem() / 1024 ** 3).toFixed(1)} GB. Trying with ${(heapMb / 1024).toFixed(1)} GB.\n`);
   }
   const [script, ...args] = process.argv.slice(1);
+  // Loaded here, not at start-up: most runs never restart (node:child_process costs a few ms to load).
+  const { spawnSync } = process.getBuiltinModule("node:child_process");
   const child = spawnSync(process.execPath, [...process.execArgv, ...flags, script!, ...args], {
     stdio: "inherit",
     env: { ...process.env, [RESTARTED]: String(heapMb) },

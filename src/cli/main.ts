@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
-import { EXIT_USAGE, UsageError, warn } from "./shared.js";
+import { EXIT_USAGE, UsageError, warn } from "./usage.js";
 type Register = (program: Command) => void;
 
 /** Subcommands in the order `--help` lists them; only the one invoked is loaded. */
@@ -58,7 +58,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.exitOverride();
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const invoked = argv[2];
-  const wanted = COMMANDS.some(([name]) => name === invoked) && !NEEDS_EVERY_COMMAND.has(invoked!) ? COMMANDS.filter(([name]) => name === invoked) : COMMANDS;
+  // `--version` alone needs no command; help and completion list them all.
+  const wanted = invoked === "--version" && argv.length === 3 ? [] : COMMANDS.some(([name]) => name === invoked) && !NEEDS_EVERY_COMMAND.has(invoked!) ? COMMANDS.filter(([name]) => name === invoked) : COMMANDS;
   for (const [, load] of wanted) (await load()).register(program);
   for (const command of program.commands) command.exitOverride();
   try {

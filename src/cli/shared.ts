@@ -17,9 +17,9 @@ import type { TrafficInput } from "../report/html/traffic.js";
 /** Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error. */
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_USAGE, UsageError, warn } from "./usage.js";
 
-export class UsageError extends Error {}
+export { EXIT_USAGE, UsageError, warn };
 
 export interface OutputOptions {
   output: OutputFormat;
@@ -156,10 +156,6 @@ export function writeStdout(text: string): Promise<void> {
     if (process.stdout.write(safe)) resolve();
     else process.stdout.once("drain", () => resolve());
   });
-}
-
-export function warn(message: string): void {
-  process.stderr.write(`ktriage: ${redact(message)}\n`);
 }
 
 /** `--rule`, `--enable` and `--suppress` as engine options; one that names no rule is a usage error. */

@@ -100,7 +100,7 @@ const WORKLOAD_KINDS = new Set(["Pod", "ReplicaSet", "Deployment", "StatefulSet"
  * Service, a DestinationRule), the namespace's workloads and pods stay: its selectors reach them.
  * Before and after are measured on the same part, so a proof costs what the change touches.
  */
-function focusedParts(view: ClusterView, changes: readonly FixChange[], objects: readonly LoadedObject[]): FocusedParts {
+function focusedParts(view: ClusterView, changes: readonly FixChange[], objects: readonly LoadedObject[], candidates: Candidates): FocusedParts {
   const namespace = changes[0]!.namespace;
   const targets = new Set(changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`));
   const workloadsOnly = changes.every((change) => WORKLOAD_KINDS.has(change.kind));
@@ -121,9 +121,15 @@ function focusedParts(view: ClusterView, changes: readonly FixChange[], objects:
   const pods = new Set(kept.filter((loaded) => loaded.object.kind === "Pod").map((loaded) => `${loaded.object.metadata.namespace ?? ""}/${loaded.object.metadata.name ?? ""}`));
   return {
     objects: kept,
-    events: view.events.filter((event) => names.has(`${event.involved.kind}/${event.involved.namespace ?? ""}/${event.involved.name}`) || (!WORKLOAD_KINDS.has(event.involved.kind) && near(event.involved.namespace))),
-    logs: view.logs.filter((stream) => pods.has(`${stream.namespace ?? ""}/${stream.pod ?? ""}`)),
+    events: candidates.events.filter((event) => names.has(`${event.involved.kind}/${event.involved.namespace ?? ""}/${event.involved.name}`) || (!WORKLOAD_KINDS.has(event.involved.kind) && near(event.involved.namespace))),
+    logs: candidates.logs.filter((stream) => pods.has(`${stream.namespace ?? ""}/${stream.pod ?? ""}`)),
   };
+}
+
+/** Events and logs a focused part can hold: those of its namespaces, in the view's order. */
+interface Candidates {
+  events: readonly EventRecord[];
+  logs: readonly LogStream[];
 }
 
 interface FocusedParts {
@@ -179,13 +185,13 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
  * token volumes) stays; their observed status stays too: a rule reading that status against the new
  * spec still sees what happened.
  */
-function changedObjects(view: ClusterView, replaced: Map<KubeObject, KubeObject>, changes: readonly FixChange[]): LoadedObject[] {
+function changedObjects(view: ClusterView, objects: readonly LoadedObject[], replaced: Map<KubeObject, KubeObject>, changes: readonly FixChange[]): LoadedObject[] {
   const changed = new Map<string, FixChange[]>();
   for (const change of changes) {
     const key = `${change.kind}/${change.namespace ?? ""}/${change.name}`;
     changed.set(key, [...(changed.get(key) ?? []), change]);
   }
-  return view.objects.map((loaded) => {
+  return objects.map((loaded) => {
     const direct = replaced.get(loaded.object);
     if (direct) return { ...loaded, object: direct, ...(direct.kind === "Pod" ? { observed: loaded.object } : {}) };
     if (loaded.object.kind !== "Pod" || view.mode === "lint" || !loaded.object.metadata.ownerReferences?.length) return loaded;
@@ -242,12 +248,15 @@ export class FixProver {
   /** The focused parts of the view before any change, by the objects the change touches. */
   private readonly before = new Map<string, BeforePart>();
   private readonly verdicts = new Map<string, Verdict>();
+  private readonly index: NamespaceIndex;
   readonly figures: ProofFigures = { proven: 0, guidance: 0, dropped: 0 };
 
   constructor(
     private readonly view: ClusterView,
     private readonly runner: ProofRunner,
-  ) {}
+  ) {
+    this.index = new NamespaceIndex(view);
+  }
 
   prove(finding: Finding): Finding {
     const fix = finding.fix;
@@ -305,7 +314,8 @@ export class FixProver {
     if (this.proofs >= MAX_PROOFS) return { proven: false, dropped: false, proof: `not re-checked: ktriage proves at most ${MAX_PROOFS} distinct changes in one run; narrow the inputs (-n, a smaller PATH) to prove this one` };
     this.proofs++;
     const before = this.beforePart(changes);
-    const afterParts = focusedParts(this.view, changes, [...changedObjects(this.view, replaced, changes), ...created]);
+    const nearby = this.index.near(changes);
+    const afterParts = focusedParts(this.view, changes, [...changedObjects(this.view, this.index.objectsIn([...nearby.namespaces, ...changes.map((change) => change.namespace)]), replaced, changes), ...created], nearby);
     // Rules that cannot see what the change makes different find the same before and after: only the others run, with the answered one.
     const seeing = this.runner.rulesSeeing(changedInputs(before.parts, afterParts));
     const rules = seeing ? new Set([...seeing, this.runner.producerOf(finding.rule)]) : undefined;
@@ -328,7 +338,8 @@ export class FixProver {
     const key = changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`).sort().join(",");
     let part = this.before.get(key);
     if (!part) {
-      const parts = focusedParts(this.view, changes, this.view.objects);
+      const nearby = this.index.near(changes);
+      const parts = focusedParts(this.view, changes, this.index.objectsIn(nearby.namespaces), nearby);
       this.before.set(key, (part = { parts, view: viewOf(this.view, parts), findings: new Map(), everyRule: false }));
     }
     return part;
@@ -352,6 +363,54 @@ export class FixProver {
     if (rules === undefined) return [...part.findings.values()].flat();
     return [...rules].flatMap((rule) => part.findings.get(rule) ?? []);
   }
+}
+
+/**
+ * The view's objects, events and logs by namespace, so that a proof reads only the namespaces it
+ * focuses on (each list keeps the view's order: rules see the same order as on the whole view).
+ */
+class NamespaceIndex {
+  private readonly objects = new Map<string | undefined, Array<{ loaded: LoadedObject; at: number }>>();
+  private readonly events = new Map<string, Array<{ item: EventRecord; at: number }>>();
+  private readonly logs = new Map<string, Array<{ item: LogStream; at: number }>>();
+  private readonly nearby = new Map<string | undefined, { namespaces: (string | undefined)[] } & Candidates>();
+
+  constructor(view: ClusterView) {
+    view.objects.forEach((loaded, at) => push(this.objects, loaded.object.metadata.namespace, { loaded, at }));
+    view.events.forEach((item, at) => push(this.events, item.involved.namespace ?? "", { item, at }));
+    view.logs.forEach((item, at) => push(this.logs, item.namespace ?? "", { item, at }));
+  }
+
+  /** What a focused part of these changes may hold: the first change's namespace, cluster-scoped objects and the mesh root namespace. */
+  near(changes: readonly FixChange[]): { namespaces: (string | undefined)[] } & Candidates {
+    const namespace = changes[0]!.namespace;
+    let near = this.nearby.get(namespace);
+    if (!near) {
+      const namespaces = [...new Set([namespace, undefined, "istio-system"])];
+      // Events and logs name their namespace as "" when they have none (the focused part's keys do too).
+      const keys = [...new Set(namespaces.map((name) => name ?? ""))];
+      near = { namespaces, events: inOrder(keys.map((key) => this.events.get(key) ?? [])).map((entry) => entry.item), logs: inOrder(keys.map((key) => this.logs.get(key) ?? [])).map((entry) => entry.item) };
+      this.nearby.set(namespace, near);
+    }
+    return near;
+  }
+
+  objectsIn(namespaces: readonly (string | undefined)[]): LoadedObject[] {
+    return inOrder([...new Set(namespaces)].map((namespace) => this.objects.get(namespace) ?? [])).map((entry) => entry.loaded);
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  list.push(value);
+}
+
+/** Lists each in the view's order, merged into one in that order. */
+function inOrder<T extends { at: number }>(lists: readonly (readonly T[])[]): T[] {
+  const nonEmpty = lists.filter((list) => list.length > 0);
+  if (nonEmpty.length === 1) return [...nonEmpty[0]!];
+  return nonEmpty.flat().sort((a, b) => a.at - b.at);
 }
 
 /**

@@ -390,7 +390,8 @@ export function splitLines(text: string): string[] {
 function isBinary(buffer: Buffer): boolean {
   const sample = buffer.subarray(0, Math.min(buffer.length, 8192));
   let suspicious = 0;
-  for (const byte of sample) {
+  for (let index = 0; index < sample.length; index++) {
+    const byte = sample[index]!;
     if (byte === 0) return true;
     if (byte < 7 || (byte > 13 && byte < 32 && byte !== 27)) suspicious++;
   }

@@ -41,10 +41,44 @@ const DASH = 0x2d;
 
 /** Where JSON text nests deeper than `max` (linear scan, strings skipped), or undefined. */
 export function jsonTooDeep(text: string, max = PARSE_LIMITS.maxDepth): { offset: number; line: number } | undefined {
+  // Fewer brackets than the limit cannot nest past it; counting them is a native search per bracket kind.
+  if (countOf(text, "{", max) + countOf(text, "[", max) <= max) return undefined;
   let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === QUOTE) {
+      index = closingQuote(text, index);
+    } else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
+      if (++depth > max) return { offset: index, line: lineAt(text, index) };
+    } else if (code === CLOSE_BRACKET || code === CLOSE_BRACE) depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+/** How many times `char` occurs in `text`, counting no further than `limit + 1`. */
+function countOf(text: string, char: string, limit: number): number {
+  let count = 0;
+  for (let at = text.indexOf(char); at !== -1 && count <= limit; at = text.indexOf(char, at + 1)) count++;
+  return count;
+}
+
+/** The index of the quote that closes the string opened at `open` (a quote after an odd run of backslashes is escaped), or the end. */
+function closingQuote(text: string, open: number): number {
+  let at = open;
+  for (;;) {
+    at = text.indexOf('"', at + 1);
+    if (at === -1) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+}
+
+/** The 1-based line of `offset`, counting newlines as the scan meets them (an escaped one inside a string is skipped over). */
+function lineAt(text: string, offset: number): number {
   let line = 1;
   let inString = false;
-  for (let index = 0; index < text.length; index++) {
+  for (let index = 0; index < offset; index++) {
     const code = text.charCodeAt(index);
     if (code === NEWLINE) line++;
     if (inString) {
@@ -53,11 +87,8 @@ export function jsonTooDeep(text: string, max = PARSE_LIMITS.maxDepth): { offset
       continue;
     }
     if (code === QUOTE) inString = true;
-    else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
-      if (++depth > max) return { offset: index, line };
-    } else if (code === CLOSE_BRACKET || code === CLOSE_BRACE) depth = Math.max(0, depth - 1);
   }
-  return undefined;
+  return line;
 }
 
 /**
