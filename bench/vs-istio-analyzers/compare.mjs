@@ -6,13 +6,13 @@
 // files, and compares the (IST code, `Kind namespace/name`) sets. Prints the cases that differ,
 // a per-code table and the exact-agreement figure. Asserts nothing.
 //
-//   npm run build && node bench/vs-istio-analyzers/compare.mjs [--case NAME] [--lab DIR] [--opt-in]
+//   npm run build && node bench/vs-istio-analyzers/compare.mjs [--case NAME] [--lab DIR] [--opt-in] [--default-namespace]
 //   ISTIO_ANALYZERS=/path/to/binary node bench/vs-istio-analyzers/compare.mjs
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
-import { stringify } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 
 const here = new URL(".", import.meta.url).pathname;
 const repo = resolve(here, "../..");
@@ -21,6 +21,14 @@ const peer = resolve(repo, "../shared/peer/istio-analyzers");
 const args = process.argv.slice(2);
 const only = args.includes("--case") ? args[args.indexOf("--case") + 1] : undefined;
 const labDir = args.includes("--lab") ? args[args.indexOf("--lab") + 1] : join(repo, "examples/lab");
+/**
+ * `--default-namespace`: give namespaced objects that name no namespace `default` in both inputs,
+ * as `kubectl apply` and `istioctl analyze -n default` do. Without it both sides read the files as
+ * Istio's analyzer tests load them, where such objects keep an empty namespace.
+ */
+const defaultNamespace = args.includes("--default-namespace");
+const scratch = defaultNamespace ? mkdtempSync(join(tmpdir(), "vs-istio-ns-")) : undefined;
+process.on("exit", () => scratch && rmSync(scratch, { recursive: true, force: true }));
 
 if (!existsSync(cli)) {
   console.error(`no ${cli}: run npm run build first`);
@@ -98,7 +106,23 @@ const bump = (code, field) => {
   perCode.set(code, row);
 };
 
-function compare(label, files, meshConfig, meshNetworks) {
+let copies = 0;
+/** A copy of the file whose namespaced objects without a namespace are in `default`. */
+function withNamespaces(file) {
+  const documents = parseAllDocuments(readFileSync(file, "utf8"));
+  if (documents.some((document) => document.errors.length > 0)) return file;
+  for (const document of documents) {
+    const kind = document.get("kind");
+    if (typeof kind !== "string" || CLUSTER_SCOPED.has(kind) || kind === "List" || document.hasIn(["metadata", "namespace"]) || !document.has("metadata")) continue;
+    document.setIn(["metadata", "namespace"], "default");
+  }
+  const copy = join(scratch, `${copies++}-${basename(file)}`);
+  writeFileSync(copy, documents.map((document) => String(document)).join(""));
+  return copy;
+}
+
+function compare(label, inputs, meshConfig, meshNetworks) {
+  const files = defaultNamespace ? inputs.map(withNamespaces) : inputs;
   const a = istioMessages(files, meshConfig, meshNetworks);
   const b = ktriageMessages(files, meshConfig, meshNetworks);
   if (a.error || b.error) {
@@ -163,4 +187,4 @@ console.log("\ncode     both  istio-only  ktriage-only");
 for (const [code, row] of [...perCode].sort()) {
   console.log(`${code}  ${String(row.both).padStart(5)}  ${String(row.istioOnly).padStart(10)}  ${String(row.ktriageOnly).padStart(12)}`);
 }
-console.log(`\nexact agreement: ${agree}/${cases.length} single-cluster cases; lab (${labObjects} files): ${lab}`);
+console.log(`\nexact agreement: ${agree}/${cases.length} single-cluster cases${defaultNamespace ? " (objects without a namespace in default)" : ""}; lab (${labObjects} files): ${lab}`);
