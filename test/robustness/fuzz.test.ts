@@ -15,15 +15,32 @@ interface Outcome {
   problem: string;
 }
 
-async function run(cases: readonly FuzzCase[]): Promise<{ runs: number; problems: Outcome[] }> {
+/** Peak resident memory above the start of a batch: an alias bomb or unbounded read took over 2 GB before the limits. */
+const MEMORY_CEILING_BYTES = 1024 * 1024 * 1024;
+
+interface Cost {
+  /** Peak RSS growth over the batch, bytes. */
+  peakRssGrowth: number;
+  /** CPU time (user + system) per command run, milliseconds: reported, not asserted (the machine is shared). */
+  cpuMs: { median: number; p95: number; max: number; slowest: string };
+}
+
+async function run(cases: readonly FuzzCase[]): Promise<{ runs: number; problems: Outcome[]; cost: Cost }> {
   const problems: Outcome[] = [];
   let runs = 0;
+  const baseline = process.memoryUsage().rss;
+  let peakRss = baseline;
+  const cpu: Array<{ ms: number; label: string }> = [];
   for (const [index, fuzzCase] of cases.entries()) {
     const path = join(dir, `${index}-${fuzzCase.file}`);
     writeFileSync(path, fuzzCase.text);
     for (const command of fuzzCase.commands) {
       const args = command.map((arg) => (arg === "FILE" ? path : arg));
+      const before = process.cpuUsage();
       const result = await runCli(args);
+      const used = process.cpuUsage(before);
+      cpu.push({ ms: (used.user + used.system) / 1000, label: `${fuzzCase.name}: ${command.join(" ")}` });
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
       runs++;
       const label = { name: fuzzCase.name, command: command.join(" ") };
       if (result.crash) problems.push({ ...label, problem: `crashed: ${result.crash}` });
@@ -32,19 +49,31 @@ async function run(cases: readonly FuzzCase[]): Promise<{ runs: number; problems
       else if (fuzzCase.invalid && !`${result.stderr}${result.stdout}`.includes(path)) problems.push({ ...label, problem: "the invalid input was not named" });
     }
   }
-  return { runs, problems };
+  const sorted = [...cpu].sort((a, b) => a.ms - b.ms);
+  const at = (fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]?.ms ?? 0;
+  const cost = { peakRssGrowth: peakRss - baseline, cpuMs: { median: at(0.5), p95: at(0.95), max: sorted.at(-1)?.ms ?? 0, slowest: sorted.at(-1)?.label ?? "" } };
+  return { runs, problems, cost };
+}
+
+function report(what: string, runs: number, cost: Cost): void {
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+  console.log(
+    `${what}: ${runs} runs; peak RSS growth ${mib(cost.peakRssGrowth)} (ceiling ${mib(MEMORY_CEILING_BYTES)}); CPU per run median ${cost.cpuMs.median.toFixed(0)} ms, p95 ${cost.cpuMs.p95.toFixed(0)} ms, max ${cost.cpuMs.max.toFixed(0)} ms (${cost.cpuMs.slowest})`,
+  );
 }
 
 describe("hostile input (seeded fuzz, in process)", () => {
   it("the classes that crashed or hung before: no crash, no stack trace, every invalid file named", async () => {
-    const { runs, problems } = await run(hostileCases());
-    console.log(`hostile cases: ${runs} runs`);
+    const { runs, problems, cost } = await run(hostileCases());
+    report("hostile cases", runs, cost);
     expect(problems).toEqual([]);
+    expect(cost.peakRssGrowth).toBeLessThan(MEMORY_CEILING_BYTES);
   }, 240_000);
 
   it("seeded mutations of the lab's real inputs: no crash, no stack trace", async () => {
-    const { runs, problems } = await run(mutatedCases(20261202, 300, lab));
-    console.log(`mutated cases: ${runs} runs`);
+    const { runs, problems, cost } = await run(mutatedCases(20261202, 300, lab));
+    report("mutated cases", runs, cost);
     expect(problems).toEqual([]);
+    expect(cost.peakRssGrowth).toBeLessThan(MEMORY_CEILING_BYTES);
   }, 240_000);
 });
