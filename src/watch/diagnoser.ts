@@ -4,7 +4,7 @@ import { actionWords, causeWords } from "../engine/incident-words.js";
 import type { Rule } from "../engine/rule.js";
 import type { Finding } from "../model/finding.js";
 import { builderSink, type GatheredLog } from "../sources/live/sink.js";
-import { ISTIO_KINDS, ISTIO_ROOT_NAMESPACE, type ResourceType } from "../sources/live/resources.js";
+import { CONFIGMAPS, collectionPath, EVENTS, ISTIO_KINDS, ISTIO_ROOT_NAMESPACE, MUTATING_WEBHOOKS, NAMESPACES, NETWORK_POLICIES, NODES, PODS, PVCS, SECRETS, SERVICE_ACCOUNTS, SERVICES, WORKLOAD_TYPES, type ResourceType } from "../sources/live/resources.js";
 import { redact } from "../util/redact.js";
 import { ViewBuilder } from "../view/builder.js";
 import { subjectKey, subjectOf, type ObjectStore, type SubjectKey } from "./store.js";
@@ -34,6 +34,16 @@ interface Held {
 }
 
 const ISTIO_KIND_NAMES = Object.values(ISTIO_KINDS).flatMap((kinds) => kinds.map((entry) => entry.kind));
+
+const TYPES_BY_KIND = new Map<string, ResourceType>([PODS, EVENTS, SERVICES, CONFIGMAPS, SECRETS, SERVICE_ACCOUNTS, PVCS, NETWORK_POLICIES, NODES, NAMESPACES, MUTATING_WEBHOOKS, ...WORKLOAD_TYPES].map((type) => [type.kind, type]));
+
+/** Where the evidence came from, as scan names it: the collection the object was watched in. */
+function watchCall(object: KubeObjectLike): string {
+  const type = TYPES_BY_KIND.get(object.kind);
+  if (type) return `WATCH ${collectionPath(type, object.metadata.namespace)}`;
+  const [group, version] = (object.apiVersion ?? "").includes("/") ? (object.apiVersion ?? "").split("/") : ["", object.apiVersion ?? "v1"];
+  return `WATCH ${group ? `/apis/${group}/${version}` : `/api/${version}`}${object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : ""}/${object.kind.toLowerCase()}s`;
+}
 
 const ELAPSED = /\b\d+(?:\.\d+)?(?:ms|s|m|h|d)(?:\d+(?:\.\d+)?(?:ms|s|m))*\b/g;
 
@@ -163,7 +173,7 @@ export class Diagnoser {
     const builder = new ViewBuilder();
     const sink = builderSink(builder);
     builder.addSource(`watch of namespace ${namespace}`);
-    const add = (object: KubeObjectLike) => sink.object(object, undefined as unknown as ResourceType, `WATCH ${object.kind}`);
+    const add = (object: KubeObjectLike) => sink.object(object, undefined as unknown as ResourceType, watchCall(object));
     const objects = this.store.namespaceObjects(namespace);
     for (const object of objects) add(object);
     for (const object of this.store.clusterObjects()) add(object);

@@ -3,7 +3,7 @@
 // `ktriage watch` run as users run it (the built CLI, a child process) with
 // its JSON lines collected.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createDeployment, createEvent, createNamespace, createNode, createPod, setPodStatus } from "../../scripts/control-plane/fixtures.mjs";
+import { createDeployment, createEvent, createNamespace, createNode, createPod, setContainerLogs, setPodStatus, waitForLog } from "../../scripts/control-plane/fixtures.mjs";
 import type { Plane } from "./scenario.js";
 import { cliPath, repoRoot } from "./support.js";
 
@@ -88,6 +88,44 @@ export async function setImagePullBackOff(plane: Plane, workload: Workload, opti
     startTime: ago(900),
     qosClass: "Burstable",
     containerStatuses: [{ name: workload.name, image, imageID: "", ready: false, started: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } }, lastState: {} }],
+  });
+}
+
+/** The Java heap outgrew the memory limit: OOMKilled (exit 137), restarted `restarts` times, now in CrashLoopBackOff; its previous log is served by kwok. */
+export async function setOomKilled(plane: Plane, workload: Workload, restarts: number, options: { writeLogs?: boolean } = {}): Promise<void> {
+  if (options.writeLogs ?? restarts === 1) {
+    await setContainerLogs(plane, workload.namespace, workload.pod.name, {
+      [workload.name]: {
+        previous: [
+          "Picked up JAVA_TOOL_OPTIONS: -Xmx512m",
+          "2025-06-02T09:14:10.020Z  INFO 1 --- [           main] c.e.shop.orders.OrdersApplication        : Started OrdersApplication in 5.321 seconds (process running for 5.9)",
+          "2025-06-02T09:14:31.447Z  INFO 1 --- [nio-8080-exec-3] c.e.shop.orders.ReportService            : building monthly report for 48211 orders",
+        ],
+        current: [],
+      },
+    });
+    await waitForLog(plane, workload.namespace, workload.pod.name, workload.name, true);
+  }
+  await setPodStatus(plane, workload.namespace, workload.pod.name, {
+    phase: "Running",
+    conditions: conditions(false, workload.name),
+    hostIP: "127.0.0.1",
+    podIP: "10.244.0.11",
+    startTime: ago(900),
+    qosClass: "Burstable",
+    containerStatuses: [
+      {
+        name: workload.name,
+        image: workload.image,
+        imageID: `${workload.image.split(":")[0]}@sha256:4f1c8a0e2b9d7c3f6a5e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a`,
+        containerID: "containerd://8d2f0c4b6a1e3d5f7b9c0e2a4d6f8b1c3e5a7d9f0b2c4e6a8d1f3b5c7e9a0d2f",
+        ready: false,
+        started: false,
+        restartCount: restarts,
+        state: { waiting: { reason: "CrashLoopBackOff", message: `back-off 2m40s restarting failed container=${workload.name} pod=${workload.pod.name}_${workload.namespace}(${workload.pod.uid})` } },
+        lastState: { terminated: { exitCode: 137, reason: "OOMKilled", startedAt: ago(95), finishedAt: ago(61 - restarts), containerID: "containerd://8d2f0c4b6a1e3d5f7b9c0e2a4d6f8b1c3e5a7d9f0b2c4e6a8d1f3b5c7e9a0d2f" } },
+      },
+    ],
   });
 }
 

@@ -4,14 +4,16 @@
 // read back through the API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startControlPlane } from "../../scripts/control-plane/cluster.mjs";
+import { create, installIstioCrds } from "../../scripts/control-plane/fixtures.mjs";
 import type { Finding } from "../../src/model/finding.js";
 import type { Plane } from "./scenario.js";
 import { comparable, ensureBuiltCli, runCli } from "./support.js";
-import { createWorkload, diagnosedEvents, listenAddress, metricValue, setHealthy, setImagePullBackOff, startWatch, waitFor, waitForWatching, type WatchProcess, type Workload } from "./watch-support.js";
+import { createWorkload, diagnosedEvents, listenAddress, metricValue, setHealthy, setImagePullBackOff, setOomKilled, startWatch, waitFor, waitForWatching, type WatchProcess, type Workload } from "./watch-support.js";
 
 let plane: Plane;
 let catalog: Workload;
 let ledger: Workload;
+let orders: Workload;
 let watch: WatchProcess;
 let metricsUrl: string;
 
@@ -19,6 +21,8 @@ beforeAll(async () => {
   plane = (await startControlPlane()) as Plane;
   catalog = await createWorkload(plane, "shop", "catalog", "5f6b9d7c8");
   ledger = await createWorkload(plane, "billing", "ledger", "6d8f7b9c4");
+  orders = await createWorkload(plane, "shop", "orders", "7c9d8b6f5", { createNamespaceAndNode: false });
+  await installIstioCrds(plane, ["networking.istio.io"]);
   ensureBuiltCli();
   watch = startWatch(plane, ["--coalesce", "100", "--events", "--listen", "127.0.0.1:0"]);
   await waitForWatching(watch);
@@ -95,6 +99,33 @@ describe("ktriage watch on a real API server", () => {
     });
     expect(counted[0].metadata.name).toBe(event.metadata.name);
     expect(await metricValue(metricsUrl, "ktriage_events_written_total", { action: "count" })).toBe(1);
+  });
+
+  it("reads the previous log of a container that just failed, once per crash, and names the cause from it", async () => {
+    const logReads = () => metricValue(metricsUrl, "ktriage_api_requests_total", { verb: "GET", code: "200" });
+    const before = await logReads();
+    await setOomKilled(plane, orders, 1);
+    const oom = await watch.waitForLine((line) => aboutPod(orders)(line) && line.rule === "pod/oom-killed" && line.change === "new", 20_000);
+    expect(oom.finding.evidence).toContainEqual(expect.objectContaining({ source: "previous-log", text: expect.stringContaining("-Xmx512m"), path: expect.stringContaining(`/pods/${orders.pod.name}/log?container=orders&previous=true`) }));
+    expect(await logReads()).toBe(before + 1);
+    // Another status write about the same crash reads nothing again; a new crash reads its log.
+    await setOomKilled(plane, orders, 1, { writeLogs: false });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await logReads()).toBe(before + 1);
+    await setOomKilled(plane, orders, 2);
+    await waitFor(async () => ((await logReads()) === before + 2 ? true : undefined), 30_000, "the second crash's log read");
+  });
+
+  it("watches Istio configuration when its CRDs are served, and diagnoses a change to it", async () => {
+    expect(watch.stderr()).not.toMatch(/not watched/);
+    await create(plane, "/apis/networking.istio.io/v1/namespaces/shop/virtualservices", {
+      apiVersion: "networking.istio.io/v1",
+      kind: "VirtualService",
+      metadata: { name: "catalog", namespace: "shop" },
+      spec: { hosts: ["catalog"], http: [{ route: [{ destination: { host: "catalog", subset: "v2" } }] }] },
+    });
+    const line = await watch.waitForLine((each) => each.kind === "VirtualService" && each.name === "catalog" && each.change === "new");
+    expect(line.rule).toMatch(/^istio\//);
   });
 
   it("serves /healthz, /readyz and /metrics: findings by category, severity and namespace, API requests by verb and code", async () => {
