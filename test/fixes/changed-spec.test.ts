@@ -3,7 +3,7 @@ import { runRules } from "../../src/engine/engine.js";
 import type { Finding } from "../../src/model/finding.js";
 import { allRules } from "../../src/rules/index.js";
 import { buildView, type RuleCase } from "../helpers/rule-tester.js";
-import { crashLoop, deployment, list, NOW, pod, type ContainerInput } from "../rules/pod/fixtures.js";
+import { crashLoop, deployment, event, list, NOW, pod, type ContainerInput } from "../rules/pod/fixtures.js";
 import { expectSafe } from "./expect-safe.js";
 
 /**
@@ -78,5 +78,19 @@ describe("writable paths and config files: proven when the new mount covers the 
 
   it("the ConfigMap is not in the inputs: the re-check cannot tell", () => {
     expect(finding("pod/config-file-missing", mounted, { volumes, logs: log }).fix!.proven).toBe(false);
+  });
+});
+
+describe("probes: proven when the start-up time the log shows fits what the new probes allow", () => {
+  const probed = { livenessProbe: { httpGet: { path: "/healthz", port: 8080 }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 }, ports: [{ containerPort: 8080 }], resources: { limits: { cpu: "1", memory: "1Gi" } }, status: crashLoop({ exitCode: 143 }) };
+  const killed = [event("Unhealthy", 'Liveness probe failed: Get "http://10.244.1.17:8080/healthz": dial tcp 10.244.1.17:8080: connect: connection refused', { count: 24 }), event("Killing", "Container app failed liveness probe, will be restarted", { type: "Normal", count: 8 })];
+
+  it("the log says start-up takes 45s: a startupProbe allowing more is proven", () => {
+    const f = finding("pod/liveness-probe-failure", probed, { objects: killed, logs: previousLog("2025-06-02T10:12:48.400Z  INFO 1 --- [main] com.example.shop.ShopApplication : Started ShopApplication in 45.2 seconds (process running for 46.1)\n") });
+    expect(f.fix!.proven).toBe(true);
+  });
+
+  it("no start-up time in the evidence: a longer probe may still be too short, so it stays guidance", () => {
+    expect(finding("pod/liveness-probe-failure", probed, { objects: killed }).fix!.proven).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import type { FixContext } from "../support/pod-rule.js";
 import type { ContainerSpec, PodSpec } from "../support/pod-types.js";
 import { jvmHeapOf, parseQuantity } from "../support/quantity.js";
 import { memoryStatedInLogs } from "./causes/memory-in-logs.js";
+import { probeBudgetSeconds } from "./causes/probes.js";
 
 /**
  * Judges of a changed spec: does the spec, as a fix changed it, answer the
@@ -124,4 +125,17 @@ export function configFileAnswered(context: FixContext, observed: ContainerSpec,
       return object !== undefined && key !== undefined && holdsKey(object, key);
     });
   return provides(now, context.d.pod.spec) && !provides(observed, observedPod);
+}
+
+/**
+ * A probe that killed the container before it was up: the start-up time the log shows now fits the time the
+ * probes allow (a startupProbe holds liveness back until it succeeds). Without a logged start-up time the
+ * re-check cannot tell.
+ */
+export function probeBudgetAnswered(context: FixContext, observed: ContainerSpec): boolean {
+  const now = context.d.container?.spec;
+  const startup = context.d.cause.probe?.observedStartupSeconds;
+  if (!now || startup === undefined) return false;
+  const allows = (container: ContainerSpec) => (container.startupProbe ? probeBudgetSeconds(container.startupProbe) : container.livenessProbe ? probeBudgetSeconds(container.livenessProbe) : Infinity);
+  return allows(now) > allows(observed) && allows(now) >= startup;
 }

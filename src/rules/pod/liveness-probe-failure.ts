@@ -1,3 +1,4 @@
+import { probeBudgetAnswered } from "./answered.js";
 import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "../support/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
@@ -22,6 +23,7 @@ function fix(context: FixContext): Fix {
 export const livenessProbeFailure = podCauseRule({
   id: "pod/liveness-probe-failure",
   category: "liveness-probe-failure",
+  answered: (context, observed) => probeBudgetAnswered(context, observed),
   title: "Liveness (or startup) probe kills a container that is still starting",
   docs: {
     cause: "The liveness probe starts checking before the app can answer (initialDelaySeconds too short, timeoutSeconds too small, failureThreshold x periodSeconds shorter than start-up). After failureThreshold failures the kubelet kills the container (Killing: failed liveness probe, exit 137/143) and the restart starts the same race again.",
