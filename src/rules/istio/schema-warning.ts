@@ -275,7 +275,8 @@ export const schemaWarning = defineRule({
     verify: ["istioctl analyze -n <namespace>   # no IST0133", "kubectl apply --dry-run=server -f <file>   # the API server prints the same warnings"],
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0133/"],
   },
-  equivalents: ["IST0133"],
+  // KIA1108 (Kiali: preferred nomenclature <namespace>/<name>) goes with the legacy gateway-name warning only.
+  equivalents: ["IST0133", "KIA1108"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
@@ -298,6 +299,7 @@ export const schemaWarning = defineRule({
             istioFinding(this, view, {
               object,
               code: "IST0133",
+              equivalents: warning.message.startsWith("using legacy gatewayName format") ? ["KIA1108"] : [],
               args: [warning.message],
               path: warning.path,
               summary: `${refOf(object)} ${formatPath(warning.path)}: ${warning.message}`,

@@ -51,8 +51,8 @@ testRule(schemaWarning, {
       mode: "lint",
       files: { "vs.yaml": `${meta("VirtualService", "bookinfo")}spec:\n  hosts:\n  - "*"\n  gateways:\n  - bookinfo-gateway.istio-system\n  http:\n  - mirror:\n      host: reviews-shadow\n    mirrorPercent: 10\n    route:\n    - destination:\n        host: productpage\n` },
       expect: [
-        { summary: /using deprecated setting "mirrorPercent"/, resource: { line: 14 } },
-        { index: 1, summary: /prefer the <namespace>\/<name> format: "istio-system\/bookinfo-gateway"/, resource: { line: 10 } },
+        { summary: /using deprecated setting "mirrorPercent"/, resource: { line: 14 }, equivalents: ["IST0133"] },
+        { index: 1, summary: /prefer the <namespace>\/<name> format: "istio-system\/bookinfo-gateway"/, resource: { line: 10 }, equivalents: ["IST0133", "KIA1108"] },
       ],
     },
     {
