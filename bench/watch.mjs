@@ -7,7 +7,8 @@
 //   - the time from a pod status change to its Diagnosed Event (SAMPLES pods failed one at a time;
 //     the Event is seen through a watch; includes the 2 s a diagnosis holds before it is written),
 //   - a burst: BURST pods fail at once; requests per minute during it, and the time until every
-//     burst pod has its Event.
+//     burst pod has its Event;
+//   - the watcher's CPU time (user+sys, ktriage_process_cpu_seconds_total), which load does not inflate.
 // Prints one line of figures; say the machine's load with them (uptime).
 //
 //   npm run build && node bench/watch.mjs                         # 10,000 pods
@@ -156,7 +157,7 @@ async function metrics(base) {
     }
     return sum;
   };
-  return { rss: value("ktriage_process_resident_memory_bytes"), requests: value("ktriage_api_requests_total"), watchRequests: value("ktriage_api_requests_total", (labels) => labels.includes('verb="WATCH"')) };
+  return { rss: value("ktriage_process_resident_memory_bytes"), cpu: value("ktriage_process_cpu_seconds_total"), requests: value("ktriage_api_requests_total"), watchRequests: value("ktriage_api_requests_total", (labels) => labels.includes('verb="WATCH"')) };
 }
 
 const quantile = (values, q) => {
@@ -225,6 +226,8 @@ try {
     pods: POD_COUNT,
     namespaces: NAMESPACES,
     first_diagnosis_s: Number(firstDiagnosis.toFixed(1)),
+    cpu_s_to_first_diagnosis: Number(restStart.cpu.toFixed(1)),
+    cpu_s_at_rest_per_min: Number((((restEnd.cpu - restStart.cpu) / REST_S) * 60).toFixed(2)),
     steady_rss_mb: Math.round(steadyRss / 1048576),
     requests_per_min_at_rest: Math.round(restPerMinute),
     change_to_event_ms_median: latencies.length ? quantile(latencies, 0.5) : null,
@@ -234,6 +237,7 @@ try {
     burst_events: allSeen,
     burst_all_events_s: Number(((burstDone - burstStarted) / 1000).toFixed(1)),
     requests_per_min_in_burst: Math.round((burstEnd.requests - burstStart.requests) / burstMinutes),
+    cpu_s_in_burst: Number((burstEnd.cpu - burstStart.cpu).toFixed(1)),
     rss_after_burst_mb: Math.round(burstEnd.rss / 1048576),
   };
   console.log(Object.entries(figures).map(([key, value]) => `${key}=${value}`).join(" "));
