@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 describe("the Helm chart", () => {
-  it("renders with a real helm into objects ktriage's own lint passes with no warning, with and without the ServiceMonitor", () => {
+  it("renders with a real helm into objects ktriage's own lint passes with no warning, with and without the ServiceMonitor", { timeout: 120_000 }, () => {
     expect(execFileSync(helm, ["version", "--short"], { encoding: "utf8" })).toMatch(/^v3\./);
     execFileSync(helm, ["lint", chart], { encoding: "utf8" });
     for (const sets of [[], ["metrics.serviceMonitor.enabled=true", "watch.namespace=shop"]]) {
@@ -68,7 +68,7 @@ describe("the Helm chart", () => {
     }
   });
 
-  it("applies to a real API server, and its ServiceAccount runs the rendered arguments: it watches, leads and writes Events with the chart's RBAC alone", async () => {
+  it("applies to a real API server, and its ServiceAccount runs the rendered arguments: it watches, leads and writes Events with the chart's RBAC alone", { timeout: 120_000 }, async () => {
     const { objects } = render();
     expect((await plane.request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "ktriage" } })).status).toBe(201);
     for (const object of objects) {

@@ -39,7 +39,7 @@ describe("leader election with a Lease", () => {
   let leader = "";
   let follower = "";
 
-  it("lets only the Lease holder publish", async () => {
+  it("lets only the Lease holder publish", { timeout: 120_000 }, async () => {
     leader = await waitFor(holder, 30_000, "a Lease holder");
     follower = leader === "replica-a" ? "replica-b" : "replica-a";
     await setImagePullBackOff(plane, catalog);
@@ -56,7 +56,7 @@ describe("leader election with a Lease", () => {
     expect(replicas[follower]!.stderr()).toMatch(/following as replica-/);
   });
 
-  it("hands over when the leader is killed: the other takes the Lease within its duration, sends no Event twice, and publishes what comes next", async () => {
+  it("hands over when the leader is killed: the other takes the Lease within its duration, sends no Event twice, and publishes what comes next", { timeout: 120_000 }, async () => {
     const before = (await diagnosedEvents(plane, catalog)).map((event) => [event.metadata.name, event.series?.count ?? 1]);
     const killedAt = Date.now();
     await replicas[leader]!.stop("SIGKILL");

@@ -72,7 +72,7 @@ async function query(promql: string): Promise<Array<{ metric: Record<string, str
 }
 
 describe("ktriage watch metrics in a real Prometheus", () => {
-  it("scrapes /metrics, and a PromQL query over the HTTP API sees the findings by category, severity and namespace", async () => {
+  it("scrapes /metrics, and a PromQL query over the HTTP API sees the findings by category, severity and namespace", { timeout: 120_000 }, async () => {
     const result = await waitFor(async () => {
       const rows = await query('sum by (cluster, namespace, severity, category) (ktriage_findings{namespace="shop", severity="error"})');
       return rows.length > 0 ? rows : undefined;

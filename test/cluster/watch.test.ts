@@ -40,7 +40,7 @@ describe("ktriage watch on a real API server", () => {
   let failingId = "";
   const ofFinding = async () => (await diagnosedEvents(plane, catalog)).filter((event) => event.metadata.annotations?.["ktriage.io/finding-id"] === failingId);
 
-  it("prints a finding line when a pod starts failing, the same finding scan gives, and a resolved line when it recovers", async () => {
+  it("prints a finding line when a pod starts failing, the same finding scan gives, and a resolved line when it recovers", { timeout: 120_000 }, async () => {
     expect(watch.lines.filter(aboutPod(catalog))).toEqual([]);
 
     await setImagePullBackOff(plane, catalog);
@@ -70,7 +70,7 @@ describe("ktriage watch on a real API server", () => {
     expect(watch.lines.filter((line) => line.namespace === "billing" && line.change !== "new")).toEqual([]);
   });
 
-  it("with --events, puts the diagnosis on the pod as an events.k8s.io/v1 Event, and counts it when the pod fails the same way again", async () => {
+  it("with --events, puts the diagnosis on the pod as an events.k8s.io/v1 Event, and counts it when the pod fails the same way again", { timeout: 120_000 }, async () => {
     const [event] = await waitFor(async () => {
       const events = await ofFinding();
       return events.length > 0 ? events : undefined;
@@ -101,7 +101,7 @@ describe("ktriage watch on a real API server", () => {
     expect(await metricValue(metricsUrl, "ktriage_events_written_total", { action: "count" })).toBe(1);
   });
 
-  it("reads the previous log of a container that just failed, once per crash, and names the cause from it", async () => {
+  it("reads the previous log of a container that just failed, once per crash, and names the cause from it", { timeout: 120_000 }, async () => {
     const logReads = () => metricValue(metricsUrl, "ktriage_api_requests_total", { verb: "GET", code: "200" });
     const before = await logReads();
     await setOomKilled(plane, orders, 1);
@@ -116,7 +116,7 @@ describe("ktriage watch on a real API server", () => {
     await waitFor(async () => ((await logReads()) === before + 2 ? true : undefined), 30_000, "the second crash's log read");
   });
 
-  it("watches Istio configuration when its CRDs are served, and diagnoses a change to it", async () => {
+  it("watches Istio configuration when its CRDs are served, and diagnoses a change to it", { timeout: 120_000 }, async () => {
     expect(watch.stderr()).not.toMatch(/not watched/);
     await create(plane, "/apis/networking.istio.io/v1/namespaces/shop/virtualservices", {
       apiVersion: "networking.istio.io/v1",
