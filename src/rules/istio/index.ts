@@ -62,6 +62,8 @@ import { sidecarRootDefaultSelector } from "./sidecar-root-default-selector.js";
 import { destinationRuleSubsetWithoutLabels } from "./destinationrule-subset-without-labels.js";
 import { exportToNamespaceNotFound } from "./exportto-namespace-not-found.js";
 import { serviceEntryDuplicateHostPort } from "./serviceentry-duplicate-host-port.js";
+import { workloadGroupServiceAccountMissing } from "./workloadgroup-service-account-missing.js";
+import { workloadGroupDuplicateLabels } from "./workloadgroup-duplicate-labels.js";
 import { virtualServiceSubsetNotFound } from "./virtualservice-subset-not-found.js";
 
 /** Every istio rule, in the order they are documented. */
@@ -111,6 +113,8 @@ export const istioRules: Rule[] = [
   destinationRuleSubsetWithoutLabels,
   exportToNamespaceNotFound,
   serviceEntryDuplicateHostPort,
+  workloadGroupServiceAccountMissing,
+  workloadGroupDuplicateLabels,
   schemaValidation,
   schemaWarning,
   applicationUid1337,
