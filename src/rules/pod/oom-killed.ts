@@ -24,7 +24,8 @@ function isJvm(context: FixContext): boolean {
 /** Heap and limit arithmetic behind the fix: what the JVM may take, what the limit allows. */
 /** The container's working set as metrics-server reports it (a PodMetrics object among the inputs). */
 export function measuredUsage(context: FixContext): number | undefined {
-  const metrics = context.view.get("PodMetrics", context.d.pod.namespace, context.d.pod.name);
+  // Pasted `kubectl top` rows may carry no namespace: then the pod's name alone finds them.
+  const metrics = context.view.get("PodMetrics", context.d.pod.namespace, context.d.pod.name) ?? context.view.kind("PodMetrics").find((m) => m.metadata.name === context.d.pod.name && m.metadata.namespace === undefined);
   const containers = (metrics as unknown as { containers?: Array<{ name?: string; usage?: { memory?: string } }> } | undefined)?.containers ?? [];
   const usage = containers.find((c) => c.name === context.d.container?.name)?.usage?.memory;
   return parseQuantity(usage);

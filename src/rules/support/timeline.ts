@@ -63,6 +63,8 @@ export function restartTimeline(status: ContainerStatus | undefined): RestartTim
 }
 
 function clock(value: Date): string {
+  // A mutated or absurd restart count can push the next start past the last representable date.
+  if (!Number.isFinite(value.getTime())) return "an unknown time";
   return value.toISOString().replace(".000Z", "Z");
 }
 

@@ -6,7 +6,7 @@ import { parseDescribePod, UNNAMED_CONTAINER_HEADER } from "./describe-pod.js";
 import { namesInMessage, toEventRecord } from "./event-rows.js";
 import { looksLikePodData, parseFragment, placeFragment, type PodParts } from "./fragments.js";
 import { completeReason, isTerminatedReason, isWaitingReason } from "./reasons.js";
-import { describeKey, segmentLines, type PodsRow, type Segment } from "./segments.js";
+import { describeKey, segmentLines, type PodsRow, type Segment, type TopRow } from "./segments.js";
 import { unwrapLines, type KubectlCommand, type PastedLine } from "./wrappers.js";
 
 /** What the caller says to expect first (`--logs`, `--events`); content decides in the end. */
@@ -19,7 +19,7 @@ export interface IntakeHint {
 export interface IntakeResult {
   /** The Pod the text describes, rebuilt from every part of it found; absent when the text holds none. */
   pod?: { object: KubeObject; origin: Origin };
-  /** Whole objects with a kind found in the text (other than that Pod). */
+  /** Whole objects with a kind found in the text (other than that Pod), and PodMetrics from `kubectl top pod --containers` rows. */
   objects: Array<{ object: KubeObject; origin: Origin; locate?: FieldLocator }>;
   events: EventRecord[];
   logs: LogStream[];
@@ -160,6 +160,7 @@ export function readPastedText(text: string, file: string, hint: IntakeHint = {}
   const logSegments: PastedLine[][] = [];
   const describedNames: string[] = [];
   const rows: PodsRow[] = [];
+  const topRows: Array<{ row: TopRow; line: number }> = [];
   let describedOther: EventRecord["involved"] | undefined;
 
   for (const segment of segments) {
@@ -196,6 +197,8 @@ export function readPastedText(text: string, file: string, hint: IntakeHint = {}
       } else logSegments.push(segment.lines);
     } else if (segment.kind === "pods-row") {
       rows.push(segment.row);
+    } else if (segment.kind === "top-row") {
+      topRows.push({ row: segment.row, line: segment.line.number });
     } else if (segment.kind === "log") {
       logSegments.push(segment.lines);
     }
@@ -240,6 +243,20 @@ export function readPastedText(text: string, file: string, hint: IntakeHint = {}
     if (namespace) metadata.namespace = namespace;
     const spec: Json = { containers: [], ...parts.spec };
     result.pod = { object: { apiVersion: "v1", kind: "Pod", metadata: metadata as KubeObject["metadata"], spec, status: parts.status }, origin: { file, line: podLine ?? 1 } };
+  }
+
+  // metrics-server's working set per container, as the PodMetrics object `kubectl top` reads.
+  const metrics = new Map<string, { object: KubeObject; origin: Origin }>();
+  for (const { row, line } of topRows) {
+    const ns = row.namespace ?? namespace;
+    const key = `${ns ?? ""}/${row.pod}`;
+    let entry = metrics.get(key);
+    if (!entry) {
+      entry = { object: { apiVersion: "metrics.k8s.io/v1beta1", kind: "PodMetrics", metadata: { name: row.pod, ...(ns ? { namespace: ns } : {}) }, containers: [] } as unknown as KubeObject, origin: { file, line } };
+      metrics.set(key, entry);
+      result.objects.push(entry);
+    }
+    (entry.object as unknown as { containers: Json[] }).containers.push({ name: row.container, usage: { cpu: row.cpu, memory: row.memory } });
   }
 
   for (const segmentLines of logSegments) {

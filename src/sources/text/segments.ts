@@ -10,8 +10,18 @@ export type Segment =
   | { kind: "describe"; lines: PastedLine[] }
   | { kind: "event"; line: PastedLine; row: EventRow }
   | { kind: "pods-row"; line: PastedLine; row: PodsRow }
+  | { kind: "top-row"; line: PastedLine; row: TopRow }
   | { kind: "data"; lines: PastedLine[] }
   | { kind: "log"; lines: PastedLine[] };
+
+/** A row of `kubectl top pod --containers`: what metrics-server measures for one container. */
+export interface TopRow {
+  namespace?: string;
+  pod: string;
+  container: string;
+  cpu: string;
+  memory: string;
+}
 
 export interface PodsRow {
   namespace?: string;
@@ -44,6 +54,16 @@ const YAML_LINE = /^(\s*)(?:- )?(?:[a-z][A-Za-z0-9_]*|"[a-zA-Z]+")\s*:(?:\s|$)/;
 const YAML_ITEM = /^\s*- \S/;
 const PODS_HEADER = /^\s*(?:NAMESPACE\s+)?NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\b/;
 const PODS_ROW = /^\s*(?:([a-z0-9][-a-z0-9]{0,62})\s+)?(?:pod\/)?([a-z0-9][-a-z0-9.]{0,252})\s+(\d+)\/(\d+)\s+([A-Za-z][\w:-]*)\s+(\d+)(?:\s\([^)]{1,20}\))?\s+\S+/;
+
+/** `kubectl top pod --containers` (with `-A`, a NAMESPACE column first): its rows are read only under this header. */
+const TOP_HEADER = /^\s*(NAMESPACE\s+)?POD\s+NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*$/;
+const TOP_ROW = /^\s*(?:([a-z0-9][-a-z0-9]{0,62})\s+)?([a-z0-9][-a-z0-9.]{0,252})\s+([a-z0-9][-a-z0-9]{0,62})\s+(\d+m?)\s+(\d+(?:Ki|Mi|Gi|Ti)?)\s*$/;
+
+export function parseTopRow(line: string, namespaced: boolean): TopRow | undefined {
+  const match = TOP_ROW.exec(line);
+  if (!match || Boolean(match[1]) !== namespaced) return undefined;
+  return { ...(match[1] ? { namespace: match[1] } : {}), pod: match[2]!, container: match[3]!, cpu: match[4]!, memory: match[5]! };
+}
 
 export function describeKey(line: string): { indent: number; key: string } | undefined {
   const match = KEY_LINE.exec(line);
@@ -103,6 +123,7 @@ export function segmentLines(lines: readonly PastedLine[], hint: "log" | "events
     log.push(line);
   };
   let index = 0;
+  let top: { namespaced: boolean } | undefined;
   while (index < lines.length) {
     const line = lines[index]!;
     const text = line.text;
@@ -111,6 +132,20 @@ export function segmentLines(lines: readonly PastedLine[], hint: "log" | "events
       index++;
       continue;
     }
+    const topHeader = TOP_HEADER.exec(text);
+    if (topHeader) {
+      top = { namespaced: Boolean(topHeader[1]) };
+      index++;
+      continue;
+    }
+    const topRow = top ? parseTopRow(text, top.namespaced) : undefined;
+    if (topRow) {
+      log = undefined;
+      segments.push({ kind: "top-row", line, row: topRow });
+      index++;
+      continue;
+    }
+    top = undefined;
     if (isEventsHeader(text) || PODS_HEADER.test(text)) {
       index++;
       continue;

@@ -37,6 +37,14 @@ testRule(oomKilled, {
   ],
   invalid: [
     {
+      name: "pasted describe output and kubectl top pod --containers: the working set sizes the limit",
+      files: {
+        "describe.txt": "Name:             search-api-5d8f7c9b6-k2x4q\nNamespace:        shop\nContainers:\n  api:\n    Image:          registry.example.com/search-api:4.1\n    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n    Ready:          False\n    Restart Count:  6\n    Limits:\n      memory:  1Gi\n    Requests:\n      memory:  512Mi\n",
+        "top.txt": "$ kubectl top pod search-api-5d8f7c9b6-k2x4q -n shop --containers\nPOD                          NAME   CPU(cores)   MEMORY(bytes)\nsearch-api-5d8f7c9b6-k2x4q   api    310m         1003Mi\n",
+      },
+      expect: { category: "oom-killed", evidence: [/metrics-server: container api working set 1003Mi/], fixIncludes: [/metrics-server measures a working set of 1003Mi, 98 % of the 1Gi limit/] },
+    },
+    {
       name: "the previous log states the size it loads: the limit holds it, not a doubled 128Mi",
       files: { "pod.json": list(pod({ owner: "Deployment/api", containers: [{ resources: { limits: { memory: "128Mi" }, requests: { memory: "64Mi" } }, status: crashLoop({ exitCode: 137, reason: "OOMKilled" }) }] }), deployment("api", [{ resources: { limits: { memory: "128Mi" }, requests: { memory: "64Mi" } } }])) },
       logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "app", previous: true, text: "2025-06-02T10:12:04Z INFO starting catalog service\n2025-06-02T10:12:05Z INFO loading product index into memory (2.1 GiB)\n" }],

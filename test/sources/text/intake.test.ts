@@ -121,3 +121,19 @@ describe("explain knows the words people type", () => {
     });
   }
 });
+
+describe("kubectl top pod --containers: metrics-server's working set as PodMetrics", () => {
+  it.each([
+    ["one namespace", "POD                          NAME          CPU(cores)   MEMORY(bytes)\nsearch-api-5d8f7c9b6-k2x4q   api           310m         1003Mi\nsearch-api-5d8f7c9b6-k2x4q   istio-proxy   6m           41Mi\n", undefined],
+    ["-A", "NAMESPACE   POD                          NAME   CPU(cores)   MEMORY(bytes)\nshop        search-api-5d8f7c9b6-k2x4q   api    310m         1003Mi\n", "shop"],
+  ])("%s", (_name, text, namespace) => {
+    const metrics = read(text).objects.map((o) => o.object as unknown as Json);
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0]).toMatchObject({ kind: "PodMetrics", metadata: { name: "search-api-5d8f7c9b6-k2x4q", ...(namespace ? { namespace } : {}) } });
+    expect(metrics[0]!.containers[0]).toEqual({ name: "api", usage: { cpu: "310m", memory: "1003Mi" } });
+  });
+
+  it("rows of that shape without the header are not metrics", () => {
+    expect(read("search-api-5d8f7c9b6-k2x4q   api    310m         1003Mi\n").objects).toEqual([]);
+  });
+});
