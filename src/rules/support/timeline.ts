@@ -57,7 +57,9 @@ export function restartTimeline(status: ContainerStatus | undefined): RestartTim
   if (started) timeline.lastStartedAt = started;
   if (finished) timeline.lastFinishedAt = finished;
   if (started && finished) timeline.lastRunSeconds = Math.max(0, (finished.getTime() - started.getTime()) / 1000);
-  if (finished && status.state?.waiting) timeline.nextRestartAt = new Date(finished.getTime() + timeline.backoffSeconds * 1000);
+  const nextRestart = finished && status.state?.waiting ? new Date(finished.getTime() + timeline.backoffSeconds * 1000) : undefined;
+  // A back-off no clock can hold (a mangled waiting message) gives no next start.
+  if (nextRestart && Number.isFinite(nextRestart.getTime())) timeline.nextRestartAt = nextRestart;
   timeline.crashEverySeconds = (timeline.lastRunSeconds ?? 0) + MAX_BACKOFF_SECONDS;
   return timeline;
 }
