@@ -39,10 +39,10 @@ export interface RunOptions {
 export function runRules(rules: readonly Rule[], view: ClusterView, options: RunOptions): EngineResult {
   const producers = new Map<string, string>();
   const result = collect(rules, view, { ...options, recordInputs: true }, { redact: true, producers });
-  const fallbackRules = new Set(rules.filter((rule) => rule.fallback).map((rule) => rule.id));
-  const prover = new FixProver(view, proofRunner(rules, options, result.inputsRead!, producers), fallbackRules);
+  const prover = new FixProver(view, proofRunner(rules, options, result.inputsRead!, producers));
   // The redaction boundary: after proving (the prover applies the real change), before anything reads the result.
   const proven = result.findings.map((finding) => redactDeep(prover.prove(finding)));
+  const fallbackRules = new Set(rules.filter((rule) => rule.fallback).map((rule) => rule.id));
   const explains = new Map(rules.filter((rule) => rule.explains?.length).map((rule) => [rule.id, rule.explains!]));
   const { inputsRead, ...rest } = result;
   return { ...rest, ...(options.recordInputs ? { inputsRead } : {}), findings: foldWorkloadPredictions(view, rankAndFold(proven, fallbackRules, explains)), fixes: prover.figures };

@@ -254,8 +254,6 @@ export class FixProver {
   constructor(
     private readonly view: ClusterView,
     private readonly runner: ProofRunner,
-    /** Rules that speak only when nothing more specific explains a resource (see Rule.fallback). */
-    private readonly fallbackRules: ReadonlySet<string> = new Set(),
   ) {
     this.index = new NamespaceIndex(view);
   }
@@ -327,10 +325,7 @@ export class FixProver {
     const after = this.runner.run(viewOf(this.view, afterParts), rules);
     const stillThere = after.some((other) => findingKey(other) === answered);
     const known = new Set(beforeFindings.map(findingKey));
-    // A fallback rule (an unknown crash) restates the crash the observed status still shows once a change removes its
-    // known cause from the spec: the same resource's old symptom, not a problem the change brings.
-    const restated = (other: Finding) => this.fallbackRules.has(other.rule) && other.resource.kind === finding.resource.kind && other.resource.namespace === finding.resource.namespace && other.resource.name === finding.resource.name;
-    const fresh = after.filter((other) => other.severity !== "info" && !known.has(findingKey(other)) && !restated(other));
+    const fresh = after.filter((other) => other.severity !== "info" && !known.has(findingKey(other)));
     if (fresh.length > 0) {
       const list = fresh.slice(0, 3).map((other) => `${other.rule} (${other.severity}): ${other.summary}`).join("; ");
       return { proven: false, dropped: true, proof: `applied to the view, the change brings a new problem: ${list}` };

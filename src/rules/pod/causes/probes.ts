@@ -78,21 +78,6 @@ export function cpuLimitCores(container: ContainerContext): number | undefined {
   return parseQuantity(container.spec?.resources?.limits?.cpu);
 }
 
-/**
- * Whether the container's startupProbe (the spec as it is now, which may be a proposed fix) gives the start-up
- * the time the evidence shows it needs: the start-up the log states, or twice what the killed instance lived.
- * Liveness starts only once the startupProbe succeeds, so kills of a slow start no longer follow from this spec.
- */
-function startupCovers(container: ContainerContext, terminated: TerminatedState | undefined, observedSeconds: number | undefined): boolean {
-  const startupProbe = container.spec?.startupProbe as ProbeSpec | undefined;
-  if (!startupProbe) return false;
-  const started = Date.parse(terminated?.startedAt ?? "");
-  const finished = Date.parse(terminated?.finishedAt ?? "");
-  const lived = Number.isFinite(started) && Number.isFinite(finished) && finished > started ? (finished - started) / 1000 : undefined;
-  const needed = observedSeconds ?? (lived !== undefined ? lived * 2 : undefined);
-  return needed !== undefined && probeBudgetSeconds(startupProbe) >= needed;
-}
-
 export function probeKillCause(container: ContainerContext, terminated: TerminatedState | undefined): Cause | undefined {
   const killing = events(container, /^Killing$/, /failed (liveness|startup) probe/i);
   const kinds: ProbeKind[] = ["startup", "liveness"];
@@ -162,7 +147,6 @@ export function probeKillCause(container: ContainerContext, terminated: Terminat
       detail: { kind, mode, cpuLimit: String(container.spec?.resources?.limits?.cpu ?? "") },
     };
   }
-  if (kind === "liveness" && startupCovers(container, terminated, startup.seconds)) return undefined;
   const slow = startup.seconds !== undefined ? `the log shows start-up takes ${Math.round(startup.seconds)}s` : mode === "timeout" ? `the health endpoint does not answer within timeoutSeconds ${probe?.timeoutSeconds ?? 1}s` : "the app is not answering yet when the probe starts";
   return {
     category: "liveness-probe-failure",
