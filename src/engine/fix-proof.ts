@@ -95,19 +95,19 @@ const WORKLOAD_KINDS = new Set(["Pod", "ReplicaSet", "Deployment", "StatefulSet"
 
 /**
  * The part of the view a change can affect: the changed objects, the pods and ReplicaSets they own, and
- * every other object of their namespace but other workloads (Services, config, policies, Istio config),
- * with cluster-scoped objects and the mesh root namespace. When a non-workload object changes (a
+ * every other object of their namespace but other workloads (Services, config, policies, Istio config)
+ * and what selects only their pods (`reach`), with cluster-scoped objects and the mesh root namespace. When a non-workload object changes (a
  * Service, a DestinationRule), the namespace's workloads and pods stay: its selectors reach them.
  * Before and after are measured on the same part, so a proof costs what the change touches.
  */
-function focusedParts(view: ClusterView, changes: readonly FixChange[], objects: readonly LoadedObject[], candidates: Candidates): FocusedParts {
+function focusedParts(view: ClusterView, changes: readonly FixChange[], objects: readonly LoadedObject[], candidates: Candidates, reach?: Reach): FocusedParts {
   const namespace = changes[0]!.namespace;
   const targets = new Set(changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`));
   const workloadsOnly = changes.every((change) => WORKLOAD_KINDS.has(change.kind));
   const near = (ns: string | undefined) => ns === undefined || ns === namespace || ns === "istio-system";
   const keep = (object: KubeObject) => {
     if (!near(object.metadata.namespace)) return false;
-    if (!WORKLOAD_KINDS.has(object.kind) || !workloadsOnly) return true;
+    if (!WORKLOAD_KINDS.has(object.kind) || !workloadsOnly) return reach === undefined || object.metadata.namespace !== namespace || reach.concerns(object);
     if (object.metadata.namespace !== namespace) return object.metadata.namespace === "istio-system";
     if (targets.has(`${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`)) return true;
     if (object.kind === "Pod") {
@@ -124,6 +124,73 @@ function focusedParts(view: ClusterView, changes: readonly FixChange[], objects:
     events: candidates.events.filter((event) => names.has(`${event.involved.kind}/${event.involved.namespace ?? ""}/${event.involved.name}`) || (!WORKLOAD_KINDS.has(event.involved.kind) && near(event.involved.namespace))),
     logs: candidates.logs.filter((stream) => pods.has(`${stream.namespace ?? ""}/${stream.pod ?? ""}`)),
   };
+}
+
+/**
+ * Which of the namespace's other objects a change of workloads can reach: everything but what selects
+ * other pods. An object with a label selector (a Service, NetworkPolicy, PodDisruptionBudget, an Istio
+ * policy's selector or workloadSelector) is left out when it selects none of the changed workloads' pods,
+ * before or after the change; a VirtualService or DestinationRule is left out when every host it names is
+ * such a Service. Left out on both sides of the proof, such objects can only add findings that are the
+ * same before and after.
+ */
+interface Reach {
+  key: string;
+  concerns(object: KubeObject): boolean;
+}
+
+function reachOf(namespace: string | undefined, workloads: readonly KubeObject[], objects: readonly LoadedObject[]): Reach | undefined {
+  const labelSets = workloads.map(podLabelsOf).filter((labels): labels is Record<string, string> => labels !== undefined);
+  if (labelSets.length === 0 || labelSets.length < workloads.length) return undefined;
+  const selects = (selector: Record<string, unknown>) => labelSets.some((labels) => Object.entries(selector).every(([key, value]) => labels[key] === value));
+  const unreached = (object: KubeObject): boolean => {
+    const selector = selectorOf(object);
+    return selector !== undefined && !selects(selector);
+  };
+  const otherServices = new Set(objects.filter((loaded) => loaded.object.kind === "Service" && loaded.object.metadata.namespace === namespace && unreached(loaded.object)).map((loaded) => loaded.object.metadata.name));
+  const concerns = (object: KubeObject): boolean => {
+    if (object.kind === "VirtualService" || object.kind === "DestinationRule") {
+      let hosts = hostNames.get(object);
+      if (!hosts) hostNames.set(object, (hosts = hostNamesOf(object.spec)));
+      return hosts.length === 0 || hosts.some((host) => !otherServices.has(host));
+    }
+    return !unreached(object);
+  };
+  return { key: JSON.stringify(labelSets), concerns };
+}
+
+const hostNames = new WeakMap<KubeObject, string[]>();
+
+/** The labels of a workload's pods (its template's), or of a pod. */
+function podLabelsOf(object: KubeObject): Record<string, string> | undefined {
+  let node: any = object.kind === "Pod" ? object : object.kind === "CronJob" ? object.spec?.jobTemplate?.spec?.template : object.spec?.template;
+  const labels = node?.metadata?.labels;
+  return labels && typeof labels === "object" && !Array.isArray(labels) ? (labels as Record<string, string>) : undefined;
+}
+
+/** A plain label selector (key: value pairs) of an object, when it has one; undefined for none or one with expressions. */
+function selectorOf(object: KubeObject): Record<string, unknown> | undefined {
+  const spec = object.spec;
+  if (!spec || typeof spec !== "object" || object.kind === "Gateway") return undefined;
+  const candidates = object.kind === "Service" ? [spec.selector] : [spec.selector?.matchLabels !== undefined && spec.selector?.matchExpressions === undefined ? spec.selector.matchLabels : undefined, spec.podSelector?.matchLabels !== undefined && spec.podSelector?.matchExpressions === undefined ? spec.podSelector.matchLabels : undefined, spec.workloadSelector?.labels];
+  const selector = candidates.find((candidate) => candidate && typeof candidate === "object" && !Array.isArray(candidate) && Object.keys(candidate).length > 0);
+  return selector as Record<string, unknown> | undefined;
+}
+
+/** The first DNS label of every host a VirtualService or DestinationRule names (`host`, `hosts`, route destinations). */
+function hostNamesOf(spec: unknown): string[] {
+  const names: string[] = [];
+  const visit = (node: unknown, key: string | undefined): void => {
+    if (typeof node === "string") {
+      if (key === "host" || key === "hosts") names.push(node.split(".")[0]!);
+    } else if (Array.isArray(node)) {
+      for (const item of node) visit(item, key);
+    } else if (node && typeof node === "object") {
+      for (const [child, value] of Object.entries(node)) visit(value, child);
+    }
+  };
+  visit(spec, undefined);
+  return names;
 }
 
 /** Events and logs a focused part can hold: those of its namespaces, in the view's order. */
@@ -313,9 +380,12 @@ export class FixProver {
     }
     if (this.proofs >= MAX_PROOFS) return { proven: false, dropped: false, proof: `not re-checked: ktriage proves at most ${MAX_PROOFS} distinct changes in one run; narrow the inputs (-n, a smaller PATH) to prove this one` };
     this.proofs++;
-    const before = this.beforePart(changes);
     const nearby = this.index.near(changes);
-    const afterParts = focusedParts(this.view, changes, [...changedObjects(this.view, this.index.objectsIn([...nearby.namespaces, ...changes.map((change) => change.namespace)]), replaced, changes), ...created], nearby);
+    const nearObjects = this.index.objectsIn(nearby.namespaces);
+    const changedWorkloads = [...replaced.keys(), ...replaced.values(), ...created.map((loaded) => loaded.object)];
+    const reach = changes.every((change) => WORKLOAD_KINDS.has(change.kind)) ? reachOf(changes[0]!.namespace, changedWorkloads, nearObjects) : undefined;
+    const before = this.beforePart(changes, reach);
+    const afterParts = focusedParts(this.view, changes, [...changedObjects(this.view, this.index.objectsIn([...nearby.namespaces, ...changes.map((change) => change.namespace)]), replaced, changes), ...created], nearby, reach);
     // Rules that cannot see what the change makes different find the same before and after: only the others run, with the answered one.
     const seeing = this.runner.rulesSeeing(changedInputs(before.parts, afterParts));
     const rules = seeing ? new Set([...seeing, this.runner.producerOf(finding.rule)]) : undefined;
@@ -334,12 +404,12 @@ export class FixProver {
     return { proven: true, proof: `applied to ${changes.map(objectLabel).join(", ")} in the view and re-checked: this finding is gone and no new error or warning appears` };
   }
 
-  private beforePart(changes: readonly FixChange[]): BeforePart {
-    const key = changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`).sort().join(",");
+  private beforePart(changes: readonly FixChange[], reach: Reach | undefined): BeforePart {
+    const key = `${changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`).sort().join(",")}#${reach?.key ?? ""}`;
     let part = this.before.get(key);
     if (!part) {
       const nearby = this.index.near(changes);
-      const parts = focusedParts(this.view, changes, this.index.objectsIn(nearby.namespaces), nearby);
+      const parts = focusedParts(this.view, changes, this.index.objectsIn(nearby.namespaces), nearby, reach);
       this.before.set(key, (part = { parts, view: viewOf(this.view, parts), findings: new Map(), everyRule: false }));
     }
     return part;

@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { parseAccessEntry } from "../../mesh/access-log.js";
+import { accessLineParser } from "../../envoy/access-log/entries.js";
 import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
 import { applyFix } from "../support/mesh-fixes.js";
 import { appContainers, podSpec, podStatus, PROXY_CONTAINER, SYSTEM_NAMESPACES, userPods } from "../../istio/pods.js";
@@ -67,17 +67,18 @@ function plaintextClients(view: ClusterView): Finding[] {
   };
 
   // Server side: the STRICT sidecar's access log shows plaintext connections it could not match (filter_chain_not_found).
+  const parse = accessLineParser(view.meshConfig?.accessLogFormat);
   for (const server of pods) {
     if (!hasSidecar(server)) continue;
     const namespace = server.metadata.namespace ?? "default";
     for (const stream of view.logsFor(namespace, server.metadata.name, PROXY_CONTAINER)) {
       stream.lines.forEach((line, index) => {
-        const entry = parseAccessEntry(line);
-        if (!entry || entry.details !== "filter_chain_not_found") return;
-        const port = Number(/:(\d+)$/.exec(entry.downstreamLocal)?.[1] ?? "") || undefined;
+        const entry = parse(line);
+        if (!entry || entry.responseCodeDetails !== "filter_chain_not_found") return;
+        const port = Number(/:(\d+)$/.exec(entry.downstreamLocalAddress)?.[1] ?? "") || undefined;
         const mtls = effectiveMtls(view, namespace, server.metadata.labels ?? {}, port);
         if (mtls.mode !== "STRICT") return;
-        const clientIp = entry.downstreamRemote.replace(/:\d+$/, "");
+        const clientIp = entry.downstreamRemoteAddress.replace(/:\d+$/, "");
         const client = byIp.get(clientIp);
         if (client && hasSidecar(client)) return;
         const problem = problemFor(server, mtls);

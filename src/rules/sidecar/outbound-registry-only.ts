@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { destinationOf, isRegistryOnlyBlock, parseAccessEntry } from "../../mesh/access-log.js";
+import { accessLineParser, destinationOf, isRegistryOnlyBlock } from "../../envoy/access-log/entries.js";
 import { registryOf } from "../../istio/registry.js";
 import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
 import { applyFix } from "../support/mesh-fixes.js";
@@ -113,9 +113,11 @@ function blockedHosts(view: ClusterView, pod: KubeObject): BlockedHost[] {
     if (!entry) hosts.set(key, (entry = { host, port, evidence: [] }));
     entry.evidence.push(evidence);
   };
+  // Lines in the mesh's accessLogFormat, when it sets one.
+  const parse = accessLineParser(view.meshConfig?.accessLogFormat);
   for (const stream of proxyAccessStreams(view, pod)) {
     stream.lines.forEach((line, index) => {
-      const entry = parseAccessEntry(line);
+      const entry = parse(line);
       if (!entry || !isRegistryOnlyBlock(entry)) return;
       const destination = destinationOf(entry);
       add(destination.host, destination.port ?? 443, { source: "access-log", text: `istio-proxy: ${line.trim().slice(0, 400)}`, path: stream.file, line: stream.first + index });

@@ -4,7 +4,7 @@ import { meshedPod, namespace } from "./fixtures.js";
 
 const ns = namespace("my-app", ["istio-injection: enabled"]);
 const pod = meshedPod({ namespace: "my-app", name: "my-pod-6b8f9d7c4-q7wzp", app: "my-pod", hash: "6b8f9d7c4", podIP: "10.42.0.9" });
-const meshConfig = (mode?: string): string => `apiVersion: v1
+const meshConfig = (mode?: string, extra = ""): string => `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: istio
@@ -14,7 +14,7 @@ metadata:
     istio.io/rev: default
 data:
   mesh: |-
-    accessLogFile: /dev/stdout
+    accessLogFile: /dev/stdout${extra}
     defaultConfig:
       discoveryAddress: istiod.istio-system.svc:15012
     enablePrometheusMerge: true${mode ? `\n    outboundTrafficPolicy:\n      mode: ${mode}` : ""}
@@ -94,6 +94,12 @@ testRule(outboundRegistryOnly, {
         evidence: ["meshConfig.outboundTrafficPolicy.mode: REGISTRY_ONLY", "HTTPSConnectionPool(host='api.github.com', port=443)", "hooks.slack.com"],
         fixIncludes: ["kind: ServiceEntry", "- api.github.com", "- hooks.slack.com", "number: 443", "protocol: HTTPS", "location: MESH_EXTERNAL", "resolution: DNS"],
       },
+    },
+    {
+      name: "REGISTRY_ONLY with a custom accessLogFormat: the sidecar's BlackHoleCluster entry is read in that format",
+      files: { "ns.yaml": ns, "cm.yaml": meshConfig("REGISTRY_ONLY", '\n    accessLogFormat: "[%START_TIME%] %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_CLUSTER% %DOWNSTREAM_LOCAL_ADDRESS% %REQUESTED_SERVER_NAME%\\n"'), "pod.yaml": pod },
+      logs: [{ namespace: "my-app", pod: "my-pod-6b8f9d7c4-q7wzp", container: "istio-proxy", text: "[2025-10-23T05:12:31.482Z] 0 UH BlackHoleCluster 140.82.112.6:443 api.github.com" }],
+      expect: { count: 1, category: "outbound-traffic-blocked", summary: /api\.github\.com:443/, evidence: ["BlackHoleCluster"] },
     },
     {
       name: "a namespace Sidecar sets REGISTRY_ONLY while the mesh allows any",
