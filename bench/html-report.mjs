@@ -25,7 +25,7 @@ if (!existsSync(join(DIST, "cli", "html.js"))) {
 }
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [0, 10_000];
 const load = (path) => import(pathToFileURL(join(DIST, path)).href);
-const { viewFromPaths } = await load("view/load.js");
+const { viewFromPaths } = await load("sources/load-view.js");
 const { runRules } = await load("engine/engine.js");
 const { allRules } = await load("rules/index.js");
 const { toReport } = await load("cli/shared.js");

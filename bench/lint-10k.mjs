@@ -144,7 +144,7 @@ for (let f = 0; f * perFile < docs.length; f++) writeFileSync(join(dir, `istio-$
 
 try {
   if (process.env.GENERATE_ONLY) { console.log(dir); process.exit(0); }
-  const { buildLintInput } = await load("istio/lint-input.js");
+  const { buildLintInput } = await load("sources/lint-input.js");
   const { runRules } = await load("engine/engine.js");
   const { allRules } = await load("rules/index.js");
   const t0 = performance.now();

@@ -103,7 +103,7 @@ for (let file = 0; file * perFile < apps; file++) {
   writeFileSync(join(dir, `apps-${String(file).padStart(3, "0")}.yaml`), text);
 }
 
-const { buildLintInput } = await load("istio/lint-input.js");
+const { buildLintInput } = await load("sources/lint-input.js");
 const { runRules } = await load("engine/engine.js");
 const rules = allRulesWanted ? (await load("rules/index.js")).allRules : (await load("rules/manifest/index.js")).manifestRules;
 

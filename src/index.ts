@@ -12,14 +12,14 @@ import { runRules, type RunOptions } from "./engine/engine.js";
 import { groupIncidents } from "./engine/incidents.js";
 import type { Rule, RuleDocs, RuleScope } from "./engine/rule.js";
 import { describeRules, selectRules, type RuleSelection } from "./engine/selection.js";
-import { buildLintInput, isReportable } from "./istio/lint-input.js";
+import { buildLintInput, isReportable } from "./sources/lint-input.js";
 import type { Finding } from "./model/finding.js";
 import { renderReport, toJsonDocument, type OutputFormat, type Report } from "./report/index.js";
 import { allRules } from "./rules/index.js";
 import { gatherLive, type LiveOptions } from "./sources/live/index.js";
 import { ViewBuilder } from "./view/builder.js";
 import type { ClusterView } from "./view/cluster-view.js";
-import { viewFromPaths, viewFromTexts } from "./view/load.js";
+import { viewFromPaths, viewFromTexts } from "./sources/load-view.js";
 import { VERSION } from "./version.js";
 
 export type { Category } from "./model/categories.js";

@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRules } from "../src/engine/engine.js";
-import { buildLintInput } from "../src/istio/lint-input.js";
+import { buildLintInput } from "../src/sources/lint-input.js";
 import type { Finding } from "../src/model/finding.js";
 import { objectKey } from "../src/model/kube.js";
 import { allRules } from "../src/rules/index.js";

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { runRules } from "../src/engine/engine.js";
 import type { Finding } from "../src/model/finding.js";
 import { allRules } from "../src/rules/index.js";
-import { viewFromPaths } from "../src/view/load.js";
+import { viewFromPaths } from "../src/sources/load-view.js";
 
 const lab = resolve(__dirname, "../examples/lab");
 const expectedFile = resolve(lab, "expected.tsv");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRules } from "../src/engine/engine.js";
-import { buildLintInput } from "../src/istio/lint-input.js";
+import { buildLintInput } from "../src/sources/lint-input.js";
 import { isCategory } from "../src/model/categories.js";
 import { objectKey } from "../src/model/kube.js";
 import { allRules } from "../src/rules/index.js";

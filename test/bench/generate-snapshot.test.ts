@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { viewFromPaths } from "../../src/view/load.js";
+import { viewFromPaths } from "../../src/sources/load-view.js";
 
 const generator = resolve(__dirname, "../../bench/generate-snapshot.mjs");
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRules } from "../../src/engine/engine.js";
-import { buildLintInput } from "../../src/istio/lint-input.js";
+import { buildLintInput } from "../../src/sources/lint-input.js";
 import { allRules } from "../../src/rules/index.js";
 import { ISTIO_ANALYZER_OF_RULE } from "../../src/rules/istio/parity.js";
 

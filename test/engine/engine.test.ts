@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { runRules } from "../../src/engine/engine.js";
 import { defineRule, type Rule } from "../../src/engine/rule.js";
 import type { Finding } from "../../src/model/finding.js";
-import { viewFromPaths } from "../../src/view/load.js";
+import { viewFromPaths } from "../../src/sources/load-view.js";
 
 const view = viewFromPaths([resolve(__dirname, "../fixtures/inputs/deployment-and-pod.yaml"), resolve(__dirname, "../fixtures/inputs/events.json")]);
 

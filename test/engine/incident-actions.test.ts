@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runRules } from "../../src/engine/engine.js";
 import { groupIncidents } from "../../src/engine/incidents.js";
 import { allRules } from "../../src/rules/index.js";
-import { viewFromPaths } from "../../src/view/load.js";
+import { viewFromPaths } from "../../src/sources/load-view.js";
 
 const lab = resolve(__dirname, "../../examples/lab");
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runRules } from "../../src/engine/engine.js";
 import { parseSuppressRule } from "../../src/engine/suppress.js";
-import { buildLintInput } from "../../src/istio/lint-input.js";
+import { buildLintInput } from "../../src/sources/lint-input.js";
 import { toJsonDocument } from "../../src/report/report.js";
 import { allRules } from "../../src/rules/index.js";
 import { docs, reviewsService, reviewsVirtualService } from "../rules/istio/fixtures.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { CATEGORIES } from "../../src/model/categories.js";
 import type { KubeObject } from "../../src/model/kube.js";
-import { viewFromPaths } from "../../src/view/load.js";
+import { viewFromPaths } from "../../src/sources/load-view.js";
 
 const root = resolve(__dirname, "../..");
 const lab = resolve(root, "examples/lab");

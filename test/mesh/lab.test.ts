@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRules } from "../../src/engine/engine.js";
 import { sidecarRules } from "../../src/rules/sidecar/index.js";
-import { viewFromPaths } from "../../src/view/load.js";
+import { viewFromPaths } from "../../src/sources/load-view.js";
 
 const repoRoot = resolve(import.meta.dirname, "../..");
 const lab = resolve(repoRoot, "examples/lab");

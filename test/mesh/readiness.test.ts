@@ -3,7 +3,7 @@ import { buildView } from "../helpers/rule-tester.js";
 import { computeReadiness } from "../../src/mesh/readiness.js";
 import { readinessMarkdown, readinessText } from "../../src/mesh/readiness-format.js";
 import { istiodLineProblem } from "../../src/mesh/istiod-logs.js";
-import { viewFromPaths } from "../../src/view/load.js";
+import { viewFromPaths } from "../../src/sources/load-view.js";
 import { resolve } from "node:path";
 
 const node = (name: string, cpu: string, memory: string): string => `apiVersion: v1

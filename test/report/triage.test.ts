@@ -7,7 +7,7 @@ import { URGENCIES } from "../../src/model/incident.js";
 import { renderText } from "../../src/report/text.js";
 import { allRules } from "../../src/rules/index.js";
 import { applyHunks, parseHunks } from "../../src/util/unified-diff.js";
-import { viewFromPaths } from "../../src/view/load.js";
+import { viewFromPaths } from "../../src/sources/load-view.js";
 import type { Report } from "../../src/report/report.js";
 
 const root = resolve(__dirname, "../..");

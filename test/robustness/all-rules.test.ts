@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildLintInput } from "../../src/istio/lint-input.js";
+import { buildLintInput } from "../../src/sources/lint-input.js";
 import type { KubeObject } from "../../src/model/kube.js";
 import { allRules } from "../../src/rules/index.js";
 import { ViewBuilder } from "../../src/view/builder.js";
-import { viewFromPaths } from "../../src/view/load.js";
+import { viewFromPaths } from "../../src/sources/load-view.js";
 
 /**
  * Real objects with fields of the wrong type (what a hand-edited manifest or

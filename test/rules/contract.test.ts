@@ -3,11 +3,11 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRules } from "../../src/engine/engine.js";
 import type { Rule } from "../../src/engine/rule.js";
-import { buildLintInput } from "../../src/istio/lint-input.js";
+import { buildLintInput } from "../../src/sources/lint-input.js";
 import { CATEGORIES } from "../../src/model/categories.js";
 import { allRules } from "../../src/rules/index.js";
 import type { ClusterView, InputKind } from "../../src/view/cluster-view.js";
-import { viewFromPaths } from "../../src/view/load.js";
+import { viewFromPaths } from "../../src/sources/load-view.js";
 
 /**
  * The rule contract: every rule reads only the inputs it declares (the view

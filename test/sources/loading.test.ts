@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolve } from "node:path";
-import { viewFromPaths, viewFromTexts } from "../../src/view/load.js";
+import { viewFromPaths, viewFromTexts } from "../../src/sources/load-view.js";
 import { classifyText } from "../../src/sources/detect.js";
 
 const inputs = resolve(__dirname, "../fixtures/inputs");

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { runRules } from "../../engine/engine.js";
-import { buildLintInput, isReportable } from "../../istio/lint-input.js";
+import { buildLintInput, isReportable } from "../../sources/lint-input.js";
 import { ensureHeapFor } from "../heap.js";
 import type { Finding } from "../../model/finding.js";
 import { allRules } from "../../rules/index.js";

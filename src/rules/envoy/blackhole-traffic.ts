@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import { flagFindings } from "../../envoy/flag-findings.js";
+import { flagFindings } from "./flag-findings.js";
 import { describeProxy, grepCommand, top } from "../../envoy/findings.js";
 
 function serviceEntry(host: string, port: number): string {

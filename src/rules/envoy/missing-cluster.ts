@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
 import { arr, obj, str } from "../../envoy/config-dump.js";
-import { flagFindings } from "../../envoy/flag-findings.js";
+import { flagFindings } from "./flag-findings.js";
 import { describeProxy, grepCommand, listCounts } from "../../envoy/findings.js";
 import { destinationRuleFor, destinationRuleYaml, subsetFromClusterName, type TraceContext } from "../../envoy/trace.js";
 import { envoyData } from "../../envoy/view-data.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import { parseSubsetKey } from "../../envoy/config-dump.js";
-import { flagFindings } from "../../envoy/flag-findings.js";
+import { flagFindings } from "./flag-findings.js";
 import { describeProxy, grepCommand, listCounts, proxyArgument, top } from "../../envoy/findings.js";
 
 export const noHealthyUpstream = defineRule({

@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import { flagFindings } from "../../envoy/flag-findings.js";
+import { flagFindings } from "./flag-findings.js";
 import { describeProxy, grepCommand, listCounts } from "../../envoy/findings.js";
 
 export const rbacOrAuthnDenied = defineRule({

@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { blockLabel, istioAnnotationsOf } from "../../istio/annotated.js";
-import { analyzeCommand, istioFinding } from "../../istio/finding.js";
+import { blockLabel, istioAnnotationsOf } from "./annotated.js";
+import { analyzeCommand, istioFinding } from "./finding.js";
 
 /** Set by Istio itself (injector, gateway controller, revision tags), never by the user. */
 const SET_BY_ISTIO = new Set(["sidecar.istio.io/status", "gateway.istio.io/controller-version", "istio.io/rev"]);

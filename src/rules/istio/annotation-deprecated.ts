@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding, Fix } from "../../model/finding.js";
-import { blockLabel, istioAnnotationsOf, metadataFix, type AnnotatedMetadata } from "../../istio/annotated.js";
-import { analyzeCommand, istioFinding } from "../../istio/finding.js";
+import { blockLabel, istioAnnotationsOf, metadataFix, type AnnotatedMetadata } from "./annotated.js";
+import { analyzeCommand, istioFinding } from "./finding.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 
 const INJECT = "sidecar.istio.io/inject";

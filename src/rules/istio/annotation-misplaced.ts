@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding, Fix } from "../../model/finding.js";
 import { podTemplatePath } from "../../k8s/workloads.js";
-import { blockLabel, istioAnnotationsOf, metadataFix, type AnnotatedMetadata } from "../../istio/annotated.js";
+import { blockLabel, istioAnnotationsOf, metadataFix, type AnnotatedMetadata } from "./annotated.js";
 import type { IstioAnnotation } from "../../istio/annotation-catalogue.js";
-import { analyzeCommand, istioFinding } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding } from "./finding.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 
 /**

@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { blockLabel, istioAnnotationsOf, metadataFix } from "../../istio/annotated.js";
+import { blockLabel, istioAnnotationsOf, metadataFix } from "./annotated.js";
 import { ISTIO_ANNOTATIONS } from "../../istio/annotation-catalogue.js";
-import { analyzeCommand, istioFinding } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding } from "./finding.js";
 import { nearestWithin } from "../../util/suggest.js";
 import { isSidecarAnnotation } from "../../istio/annotation-values.js";
 

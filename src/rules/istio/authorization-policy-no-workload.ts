@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
 import { rootNamespace } from "../../istio/mtls.js";
 import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { formatSelector, selectInstances, workloadInstances } from "../../istio/workloads.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { portProtocol, SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 import { registryOf, type RegistryEntry, type ServicePort } from "../../istio/registry.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { istioFinding, kubectl } from "../../istio/finding.js";
+import { istioFinding, kubectl } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
 
 const IP_HOST = /^(?:\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-f:]+\]?$/i;

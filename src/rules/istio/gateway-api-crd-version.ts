@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { istioFinding } from "../../istio/finding.js";
+import { istioFinding } from "./finding.js";
 import { nameOf, refOf, stringMapOf } from "../../istio/meta.js";
 
 /** Gateway API CRDs older than these bundle versions are ignored by current Istio releases. */

@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
 import { gatewayPods, gatewaySelector, gatewayServers, type GatewayServer } from "../../istio/gateways.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { formatSelector } from "../../istio/workloads.js";

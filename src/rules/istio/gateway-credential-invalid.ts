@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { credentialProblem, credentialSource, gatewayCredentials } from "../../istio/credentials.js";
-import { analyzeCommand, fieldEvidence, istioFinding } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 
 export const gatewayCredentialInvalid = defineRule({

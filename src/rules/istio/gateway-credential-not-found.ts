@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { credentialSource, gatewayCredentials, secretsKnown } from "../../istio/credentials.js";
-import { analyzeCommand, istioFinding } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding } from "./finding.js";
 import { namespaceOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
 

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods, gatewaySelector, gatewayServers } from "../../istio/gateways.js";
 import { refOf } from "../../istio/meta.js";
 import { registryOf } from "../../istio/registry.js";

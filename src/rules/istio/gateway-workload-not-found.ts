@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods, gatewaySelector } from "../../istio/gateways.js";
 import { refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding, yamlOf } from "./finding.js";
 import { wouldBeInjected } from "../../istio/injection.js";
 import { refOf } from "../../istio/meta.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";

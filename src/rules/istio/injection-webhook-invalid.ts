@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { istioFinding, kubectl } from "../../istio/finding.js";
+import { istioFinding, kubectl } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
 import { labelSelectorMatches } from "../../k8s/selectors.js";
 

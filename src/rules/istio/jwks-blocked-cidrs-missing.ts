@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { istioFinding, yamlOf } from "../../istio/finding.js";
+import { istioFinding, yamlOf } from "./finding.js";
 import { namespaceOf, nameOf, refOf } from "../../istio/meta.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";
 

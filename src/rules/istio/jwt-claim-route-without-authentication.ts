@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods } from "../../istio/gateways.js";
 import { rootNamespace } from "../../istio/mtls.js";
 import { arrayOf, namespaceOf, nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding, Severity } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
 import { kialiMtlsChecks, type KialiMtlsCode } from "../../istio/kiali-mtls.js";
 import { refOf } from "../../istio/meta.js";
 

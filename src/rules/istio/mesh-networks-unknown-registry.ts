@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject, MeshSource } from "../../model/kube.js";
-import { istioFinding } from "../../istio/finding.js";
+import { istioFinding } from "./finding.js";
 import { arrayOf, recordOf, stringMapOf } from "../../istio/meta.js";
 
 /** The registry name of the local cluster. */

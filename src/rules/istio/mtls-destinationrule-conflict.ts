@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
 import { destinationRuleTlsMode, effectiveMtls, injectionKnown, runsWithSidecar, type EffectiveMtls } from "../../istio/mtls.js";
 import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";

@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence, Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { fieldEvidence, istioFinding } from "../../istio/finding.js";
+import { fieldEvidence, istioFinding } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf } from "../../istio/meta.js";
-import { yamlText } from "../support/yaml-text.js";
+import { yamlText } from "../../util/yaml-text.js";
 import type { ClusterMember } from "../../view/cluster-view.js";
 
 const HEADLESS = "service has mixed mode like headless and clusterIP";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { istioFinding, yamlOf } from "../../istio/finding.js";
+import { istioFinding, yamlOf } from "./finding.js";
 import { nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 import type { ClusterView } from "../../view/cluster-view.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { istioFinding, kubectl } from "../../istio/finding.js";
+import { istioFinding, kubectl } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 
 /** Condition types that Istio sets; other controllers' conditions (Argo CD ...) are not ours to judge. */

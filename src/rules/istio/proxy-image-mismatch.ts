@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { fieldEvidence, istioFinding } from "../../istio/finding.js";
+import { fieldEvidence, istioFinding } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { podInstances } from "../../istio/workloads.js";
 import type { ClusterView } from "../../view/cluster-view.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, formatPath, istioFinding, valueAt, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, formatPath, istioFinding, valueAt, yamlOf } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
 import { GROUP_KINDS, GROUP_VERSIONS, SPEC_SCHEMAS, validate, type SchemaProblem } from "../../istio/schema.js";
 import { closest } from "../../istio/suggest.js";

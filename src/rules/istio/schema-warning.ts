@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, formatPath, istioFinding, kubectl } from "../../istio/finding.js";
+import { analyzeCommand, formatPath, istioFinding, kubectl } from "./finding.js";
 import { arrayOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { ENVOY_FILTER_WARNING } from "../../istio/validation/envoy-filter.js";
 import { istioValidationResult, VALIDATED_KINDS } from "../../istio/validation/index.js";

@@ -1,4 +1,4 @@
-import type { SelectorPolicyKind } from "../../istio/selector-policy.js";
+import type { SelectorPolicyKind } from "./selector-policy.js";
 
 export const SIDECAR_KIND: SelectorPolicyKind = { kind: "Sidecar", labelsPath: ["spec", "workloadSelector", "labels"] };
 export const TELEMETRY_KIND: SelectorPolicyKind = { kind: "Telemetry", labelsPath: ["spec", "selector", "matchLabels"] };

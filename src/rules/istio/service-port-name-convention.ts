@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { portProtocol, suggestPortName, SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 

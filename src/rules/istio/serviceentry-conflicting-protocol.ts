@@ -2,7 +2,7 @@ import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { specExportTo } from "../../istio/export-to.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 
 interface PortClaim {

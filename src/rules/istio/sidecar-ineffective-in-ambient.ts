@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
 import { namespaceOf, refOf, stringMapOf } from "../../istio/meta.js";
-import { policyLabels } from "../../istio/selector-policy.js";
+import { policyLabels } from "./selector-policy.js";
 import { podInstances, selectInstances } from "../../istio/workloads.js";
 import { SIDECAR_KIND } from "./selector-kinds.js";
 

@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import { overlappingSelectors } from "../../istio/selector-policy.js";
+import { overlappingSelectors } from "./selector-policy.js";
 import { SIDECAR_KIND } from "./selector-kinds.js";
 
 export const sidecarSelectorConflict = defineRule({

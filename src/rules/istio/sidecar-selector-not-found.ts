@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import { selectorNotFound } from "../../istio/selector-policy.js";
+import { selectorNotFound } from "./selector-policy.js";
 import { SIDECAR_KIND } from "./selector-kinds.js";
 
 export const sidecarSelectorNotFound = defineRule({

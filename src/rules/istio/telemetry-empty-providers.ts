@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 
 const SECTIONS = ["accessLogging", "tracing", "metrics"] as const;

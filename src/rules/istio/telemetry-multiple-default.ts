@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import { multipleWithoutSelector } from "../../istio/selector-policy.js";
+import { multipleWithoutSelector } from "./selector-policy.js";
 import { TELEMETRY_KIND } from "./selector-kinds.js";
 
 export const telemetryMultipleDefault = defineRule({

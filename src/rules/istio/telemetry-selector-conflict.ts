@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import { overlappingSelectors } from "../../istio/selector-policy.js";
+import { overlappingSelectors } from "./selector-policy.js";
 import { TELEMETRY_KIND } from "./selector-kinds.js";
 
 export const telemetrySelectorConflict = defineRule({

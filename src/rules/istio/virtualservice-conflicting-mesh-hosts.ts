@@ -2,7 +2,7 @@ import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { specExportTo } from "../../istio/export-to.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
 import { hostsOverlap, toFqdn } from "../../istio/hosts.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { gatewaysOf, vsHosts } from "../../istio/virtual-service.js";

@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { specExportTo } from "../../istio/export-to.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { namespaceOf, refOf } from "../../istio/meta.js";
 import { registryOf, resolveHostFor } from "../../istio/registry.js";
 import { closest } from "../../istio/suggest.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { gatewayServers, INTERNAL_GATEWAY_MARKER, serverHostAdmits } from "../../istio/gateways.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { resolveGatewayRef, vsHosts } from "../../istio/virtual-service.js";

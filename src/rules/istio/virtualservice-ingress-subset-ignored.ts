@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { gatewaysOf, routeDestinations, vsHosts } from "../../istio/virtual-service.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
 import { INTERNAL_GATEWAY_MARKER } from "../../istio/gateways.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
 

@@ -2,7 +2,7 @@ import type { Category } from "../../model/categories.js";
 import type { Evidence, Finding, Fix, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { yamlText } from "../support/yaml-text.js";
+import { yamlText } from "../../util/yaml-text.js";
 import { containerFix, kubectlRef, namespaceFlag, templateFix, type ContainerChange } from "../support/workload.js";
 import { type JsonObject } from "../../k8s/workloads.js";
 import type { Workload } from "../../k8s/workloads.js";

@@ -4,7 +4,7 @@ import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { formatHunks, unifiedHunks } from "../../util/unified-diff.js";
 import { namespaceFlag } from "../support/workload.js";
-import { yamlText } from "../support/yaml-text.js";
+import { yamlText } from "../../util/yaml-text.js";
 
 interface Condition {
   type?: string;

@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { nest, templateChangeCommands } from "./workload.js";
 import { type TemplateOwner } from "../../k8s/workloads.js";
-import { yamlText } from "./yaml-text.js";
+import { yamlText } from "../../util/yaml-text.js";
 
 
 function toYaml(value: unknown): string {

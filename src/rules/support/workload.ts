@@ -1,6 +1,6 @@
 import type { Fix, FixChange, YamlChange } from "../../model/finding.js";
 import { type JsonObject, type TemplateOwner } from "../../k8s/workloads.js";
-import { yamlText } from "./yaml-text.js";
+import { yamlText } from "../../util/yaml-text.js";
 
 /** `deployment/api` as kubectl takes it. */
 export function kubectlRef(owner: { kind: string; name: string }): string {

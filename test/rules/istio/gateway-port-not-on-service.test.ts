@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRules } from "../../../src/engine/engine.js";
-import { buildLintInput } from "../../../src/istio/lint-input.js";
+import { buildLintInput } from "../../../src/sources/lint-input.js";
 import { gatewayPortNotOnService } from "../../../src/rules/istio/gateway-port-not-on-service.js";
 import { testRule } from "../../helpers/rule-tester.js";
 import { docs, ingressGateway } from "./fixtures.js";

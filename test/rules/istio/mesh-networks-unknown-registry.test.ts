@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runRules } from "../../../src/engine/engine.js";
-import { buildLintInput } from "../../../src/istio/lint-input.js";
+import { buildLintInput } from "../../../src/sources/lint-input.js";
 import { meshNetworksUnknownRegistry } from "../../../src/rules/istio/mesh-networks-unknown-registry.js";
 import { testRule } from "../../helpers/rule-tester.js";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runRules } from "../../../src/engine/engine.js";
-import { buildLintInput } from "../../../src/istio/lint-input.js";
+import { buildLintInput } from "../../../src/sources/lint-input.js";
 import { multiclusterServiceInconsistent } from "../../../src/rules/istio/multicluster-service-inconsistent.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ktriage-multicluster-"));

@@ -4,7 +4,7 @@ import { sameNamespace } from "../../../src/k8s/namespaces.js";
 import { nodeMatchesPod, placementOf, schedulableNodes, untoleratedTaints } from "../../../src/k8s/nodes.js";
 import { podSources, podSourcesIn, selectedBy } from "../../../src/k8s/services.js";
 import { workloadsOf } from "../../../src/k8s/pod-templates.js";
-import { viewFromTexts } from "../../../src/view/load.js";
+import { viewFromTexts } from "../../../src/sources/load-view.js";
 
 // The indexed lookups must answer exactly what a scan of every object answers, including for
 // manifests without a namespace (they match any namespace).

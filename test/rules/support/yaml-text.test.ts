@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { resolve } from "node:path";
 import { stringify } from "yaml";
-import { yamlText } from "../../../src/rules/support/yaml-text.js";
-import { viewFromPaths } from "../../../src/view/load.js";
+import { yamlText } from "../../../src/util/yaml-text.js";
+import { viewFromPaths } from "../../../src/sources/load-view.js";
 
 const yamlPackage = (value: unknown) => stringify(value, { lineWidth: 0 });
 

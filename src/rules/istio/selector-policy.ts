@@ -1,11 +1,11 @@
-import type { Rule } from "../engine/rule.js";
-import type { Finding } from "../model/finding.js";
-import type { KubeObject } from "../model/kube.js";
-import type { ClusterView } from "../view/cluster-view.js";
+import type { Rule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import type { ClusterView } from "../../view/cluster-view.js";
 import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
-import { nameOf, namespaceOf, recordOf, refOf, stringMapOf } from "./meta.js";
-import { closest } from "./suggest.js";
-import { formatSelector, selectInstances, workloadInstances } from "./workloads.js";
+import { nameOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { closest } from "../../istio/suggest.js";
+import { formatSelector, selectInstances, workloadInstances } from "../../istio/workloads.js";
 
 /**
  * Namespace-scoped policies that pick workloads by labels (Sidecar, Telemetry,

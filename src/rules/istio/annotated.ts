@@ -1,11 +1,11 @@
-import { meshSubjects } from "./mesh-subjects.js";
-import type { Fix } from "../model/finding.js";
-import type { KubeObject } from "../model/kube.js";
-import { nest, templateChangeCommands } from "../rules/support/workload.js";
-import { yamlText } from "../rules/support/yaml-text.js";
-import type { ClusterView } from "../view/cluster-view.js";
-import { ANNOTATED_KINDS, ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "./annotation-catalogue.js";
-import { nameOf, namespaceOf } from "./meta.js";
+import { meshSubjects } from "../../istio/mesh-subjects.js";
+import type { Fix } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import { nest, templateChangeCommands } from "../support/workload.js";
+import { yamlText } from "../../util/yaml-text.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+import { ANNOTATED_KINDS, ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "../../istio/annotation-catalogue.js";
+import { nameOf, namespaceOf } from "../../istio/meta.js";
 
 /** One metadata block whose Istio annotations the annotation rules judge. */
 export interface AnnotatedMetadata {

@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import type { Finding } from "../model/finding.js";
 import type { FieldLocator, KubeObject, LoadedObject } from "../model/kube.js";
 import { objectKey } from "../model/kube.js";
-import { loadPaths } from "../sources/files.js";
-import { meshTextLocator, parseMeshConfigText } from "../sources/mesh-config.js";
+import { loadPaths } from "./files.js";
+import { meshTextLocator, parseMeshConfigText } from "./mesh-config.js";
 import { ViewBuilder } from "../view/builder.js";
 import type { ClusterView, ViewMode } from "../view/cluster-view.js";
-import { CLUSTER_SCOPED_KINDS } from "./meta.js";
+import { CLUSTER_SCOPED_KINDS } from "../istio/meta.js";
 
 /** Where the assumed ingress gateway comes from, as shown in evidence. */
 export const DEFAULT_GATEWAY_ORIGIN = "(assumed istio-ingressgateway)";

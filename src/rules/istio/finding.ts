@@ -1,10 +1,10 @@
-import { yamlText } from "../rules/support/yaml-text.js";
-import type { Rule } from "../engine/rule.js";
-import type { Evidence, Finding, Fix, Severity } from "../model/finding.js";
-import type { KubeObject } from "../model/kube.js";
-import type { ClusterView } from "../view/cluster-view.js";
-import { IST_CODES } from "./codes.js";
-import { nameOf, namespaceOf, refOf } from "./meta.js";
+import { yamlText } from "../../util/yaml-text.js";
+import type { Rule } from "../../engine/rule.js";
+import type { Evidence, Finding, Fix, Severity } from "../../model/finding.js";
+import type { KubeObject } from "../../model/kube.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+import { IST_CODES } from "../../istio/codes.js";
+import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 
 type FieldPath = ReadonlyArray<string | number>;
 

@@ -1,6 +1,6 @@
-import { loadPaths, loadText, type LoadOptions } from "../sources/files.js";
-import { ViewBuilder } from "./builder.js";
-import type { ClusterView, ViewMode } from "./cluster-view.js";
+import { loadPaths, loadText, type LoadOptions } from "./files.js";
+import { ViewBuilder } from "../view/builder.js";
+import type { ClusterView, ViewMode } from "../view/cluster-view.js";
 
 /** Builds a view from files and folders (the offline way in). */
 export function viewFromPaths(paths: readonly string[], options: LoadOptions & { mode?: ViewMode; now?: Date; namespaces?: string[] } = {}): ClusterView {

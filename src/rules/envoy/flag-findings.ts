@@ -2,13 +2,13 @@
  * Findings for requests that share a response flag (or an RBAC/JWT denial),
  * one per proxy log, plus the matching Envoy lines in container logs.
  */
-import type { Rule } from "../engine/rule.js";
-import type { Evidence, Finding, Fix } from "../model/finding.js";
-import type { ClusterView } from "../view/cluster-view.js";
-import { IssueBucket } from "./access-log/summary.js";
-import { accessLogResource, bucketEvidence, describeProxy } from "./findings.js";
-import { sidecarLineMatches, type SidecarLineMatch } from "./sidecar-log-lines.js";
-import { envoyData, type ViewAccessLog } from "./view-data.js";
+import type { Rule } from "../../engine/rule.js";
+import type { Evidence, Finding, Fix } from "../../model/finding.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+import { IssueBucket } from "../../envoy/access-log/summary.js";
+import { accessLogResource, bucketEvidence, describeProxy } from "../../envoy/findings.js";
+import { sidecarLineMatches, type SidecarLineMatch } from "../../envoy/sidecar-log-lines.js";
+import { envoyData, type ViewAccessLog } from "../../envoy/view-data.js";
 
 export interface FlagFindingSpec {
   /** Issue keys in the access-log summary (flags such as UF, or RBAC/JWT/BLACKHOLE). */
