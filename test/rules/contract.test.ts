@@ -85,8 +85,6 @@ function readsOfEveryRule(): Map<string, Map<InputKind, string>> {
 /** Rules that still lack a table test of their own; the list may only shrink. */
 const RULES_WITHOUT_A_TEST_FILE = [
   "pod/proxy-cannot-reach-istiod",
-  "sidecar/permissive-mtls-in-production",
-  "sidecar/allow-any-outbound-in-production",
   "envoy/proxy-status-stale",
   "envoy/proxy-subscriptions-missing",
   "envoy/proxy-sync-state-unknown",

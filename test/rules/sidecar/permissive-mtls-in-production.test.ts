@@ -1,5 +1,4 @@
 import { testRule } from "../../helpers/rule-tester.js";
-import { allowAnyOutboundInProduction } from "../../../src/rules/sidecar/allow-any-outbound-in-production.js";
 import { permissiveMtlsInProduction } from "../../../src/rules/sidecar/permissive-mtls-in-production.js";
 import { meshedPod, namespace } from "./fixtures.js";
 
@@ -15,19 +14,6 @@ spec:
   mtls:
     mode: ${mode}
 `;
-const mesh = (mode?: string): string => `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: istio
-  namespace: istio-system
-data:
-  mesh: |-
-    accessLogFile: /dev/stdout
-    defaultConfig:
-      discoveryAddress: istiod.istio-system.svc:15012${mode ? `\n    outboundTrafficPolicy:\n      mode: ${mode}` : ""}
-    rootNamespace: istio-system
-`;
-
 testRule(permissiveMtlsInProduction, {
   valid: [
     { name: "PERMISSIVE in a dev namespace (the seed's development setting)", files: { "ns.yaml": dev, "pa.yaml": pa("shop-dev", "PERMISSIVE"), "pod.yaml": meshedPod({ namespace: "shop-dev" }) } },
@@ -43,20 +29,6 @@ testRule(permissiveMtlsInProduction, {
       name: "no policy at all (default PERMISSIVE) in a namespace labelled environment=production",
       files: { "ns.yaml": labelledProd, "other.yaml": pa("shop-dev", "PERMISSIVE"), "pod.yaml": meshedPod({ namespace: "payments" }) },
       expect: { category: "mtls-mode-conflict", resource: { kind: "Namespace", name: "payments" }, evidence: ["label environment=production", "Istio's default is PERMISSIVE"] },
-    },
-  ],
-});
-
-testRule(allowAnyOutboundInProduction, {
-  valid: [
-    { name: "ALLOW_ANY with only dev namespaces", files: { "ns.yaml": dev, "cm.yaml": mesh("ALLOW_ANY"), "pod.yaml": meshedPod({ namespace: "shop-dev" }) } },
-    { name: "REGISTRY_ONLY mesh-wide", files: { "ns.yaml": prod, "cm.yaml": mesh("REGISTRY_ONLY"), "pod.yaml": meshedPod({ namespace: "shop-prod" }) } },
-  ],
-  invalid: [
-    {
-      name: "ALLOW_ANY (unset) with a production namespace",
-      files: { "ns.yaml": prod, "cm.yaml": mesh(), "pod.yaml": meshedPod({ namespace: "shop-prod" }) },
-      expect: { count: 1, category: "outbound-traffic-blocked", severity: "warning", resource: { kind: "Namespace", name: "shop-prod" }, evidence: ["Istio's default is ALLOW_ANY"], fixIncludes: ["mode: REGISTRY_ONLY", "kind: Sidecar"] },
     },
   ],
 });
