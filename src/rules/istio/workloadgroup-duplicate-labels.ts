@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "../../istio/finding.js";
+import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
 import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 
 const labelKey = (labels: Record<string, unknown>): string =>
