@@ -19,7 +19,7 @@ import https from "node:https";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startControlPlane } from "../scripts/control-plane/cluster.mjs";
-import { create, createNamespace, createNode, setPodStatus, NODE_NAME } from "../scripts/control-plane/fixtures.mjs";
+import { create, createDeployment, createNamespace, createNode, setPodStatus, NODE_NAME } from "../scripts/control-plane/fixtures.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const cli = join(root, "dist", "cli.js");
@@ -98,14 +98,7 @@ async function populate(plane) {
         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
       }],
     };
-    const labels = { app };
-    const deployment = await create(plane, `/apis/apps/v1/namespaces/${namespace}/deployments`, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: app, labels }, spec: { replicas: PER_DEPLOYMENT, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: template } } });
-    const replicaSet = await create(plane, `/apis/apps/v1/namespaces/${namespace}/replicasets`, {
-      apiVersion: "apps/v1",
-      kind: "ReplicaSet",
-      metadata: { name: `${app}-6f7d8c9b5`, labels: { ...labels, "pod-template-hash": "6f7d8c9b5" }, ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: app, uid: deployment.metadata.uid, controller: true }] },
-      spec: { replicas: PER_DEPLOYMENT, selector: { matchLabels: { ...labels, "pod-template-hash": "6f7d8c9b5" } }, template: { metadata: { labels: { ...labels, "pod-template-hash": "6f7d8c9b5" } }, spec: template } },
-    });
+    const { replicaSet } = await createDeployment(plane, namespace, app, { hash: "6f7d8c9b5", podTemplate: template, replicas: PER_DEPLOYMENT });
     owners.set(key, { replicaSet, template });
   });
   let done = 0;

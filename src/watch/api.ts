@@ -2,7 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { createGunzip } from "node:zlib";
 import type { Credentials, ResolvedKubeConfig } from "../sources/live/kubeconfig.js";
-import { withQuery } from "../sources/live/client.js";
+import { statusError, withQuery } from "../sources/live/client.js";
 import { ApiError } from "../sources/live/errors.js";
 
 export type Verb = "GET" | "LIST" | "WATCH" | "POST" | "PUT" | "PATCH";
@@ -233,19 +233,6 @@ function makeAgent(base: URL, credentials: Credentials, maxSockets: number): htt
     servername: credentials.servername,
     ...(credentials.rejectUnauthorized !== undefined ? { rejectUnauthorized: credentials.rejectUnauthorized } : {}),
   });
-}
-
-export function statusError(call: string, status: number, body: string): ApiError {
-  let reason = String(status);
-  let message = body.trim().slice(0, 300);
-  try {
-    const parsed = JSON.parse(body) as { reason?: string; message?: string };
-    if (parsed.reason) reason = parsed.reason;
-    if (parsed.message) message = parsed.message;
-  } catch {
-    // not a Status object
-  }
-  return new ApiError(call, status, reason, `${call}: ${status} ${message}`.trim());
 }
 
 function backOff(attempt: number, retryAfterSeconds?: number): number {

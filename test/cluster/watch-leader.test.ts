@@ -62,6 +62,7 @@ describe("leader election with a Lease", () => {
     await replicas[leader]!.stop("SIGKILL");
     await waitFor(async () => ((await holder()) === follower ? true : undefined), 30_000, `${follower} holding the Lease`);
     const takeover = (Date.now() - killedAt) / 1000;
+    process.stderr.write(`[watch-leader] ${follower} took the Lease ${takeover.toFixed(1)} s after ${leader} was killed (lease ${LEASE_SECONDS} s)\n`);
     // A follower waits one lease duration without renewal, then tries at its next retry (lease/7.5).
     expect(takeover).toBeLessThan(LEASE_SECONDS * 2 + 2);
     await replicas[follower]!.waitForLine((each) => each.kind === "Pod" && each.name === catalog.pod.name && each.rule === "pod/image-pull-failure");

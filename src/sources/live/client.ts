@@ -282,7 +282,7 @@ export class KubeClient {
   }
 }
 
-function statusError(call: string, status: number, body: string): ApiError {
+export function statusError(call: string, status: number, body: string): ApiError {
   let reason = String(status);
   let message = body.trim().slice(0, 300);
   try {
