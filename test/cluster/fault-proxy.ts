@@ -31,7 +31,12 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: { server: string; token: string; ca: string; dir: string }, faults: Fault[], name = "proxy"): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: { server: string; token: string; ca: string; dir: string },
+  faults: Fault[],
+  name = "proxy",
+  options: { passAuthorization?: boolean } = {},
+): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   const seen: string[] = [];
   let server: http.Server;
@@ -82,7 +87,7 @@ export async function startFaultProxy(target: { server: string; token: string; c
     function forward() {
       const upstream = https.request(
         new URL(url, target.server),
-        { method: request.method, ca: target.ca, headers: { ...request.headers, host: new URL(target.server).host, authorization: `Bearer ${target.token}` } },
+        { method: request.method, ca: target.ca, headers: { ...request.headers, host: new URL(target.server).host, ...(options.passAuthorization ? {} : { authorization: `Bearer ${target.token}` }) } },
         (answer) => {
           response.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(response);

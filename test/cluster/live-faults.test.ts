@@ -4,7 +4,7 @@
 // docs/live-mode.md: 0/1 by --fail-on on what was read, 2 only when nothing could be read.
 import { spawn } from "node:child_process";
 import { rootCertificates } from "node:tls";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -164,6 +164,41 @@ describe("live faults", () => {
     expect(view.kind("Pod")).toHaveLength(5);
   });
 
+  it("401, then the rotated token: the credentials are read again once and the run goes on", async () => {
+    // The real API server rejects the old token; the token file is rotated as the request is in flight (as a projected token is).
+    const tokenFile = join(work, "rotating-token");
+    writeFileSync(tokenFile, "expired-token-0000\n");
+    const admin = (plane as unknown as { token: string }).token;
+    const rotate: Fault = { match: () => true, times: 1, before: async () => writeFileSync(tokenFile, `${admin}\n`) };
+    const proxy = await startFaultProxy(target(), [rotate], "rotating", { passAuthorization: true });
+    try {
+      const kubeconfig = join(work, "rotating.kubeconfig");
+      writeFileSync(kubeconfig, readFileSync(proxy.kubeconfig, "utf8").replace("    token: via-proxy", `    tokenFile: ${tokenFile}`));
+      const { view, problems } = await live({ kubeconfig, limits: { concurrency: 1 } });
+      expect(rotate.times).toBe(0);
+      expect(problems).toEqual([]);
+      expect(view.kind("Pod")).toHaveLength(5);
+      // The first call went out twice (401, then 200 with the new token); every other call once.
+      expect(proxy.seen.filter((url) => url === proxy.seen[0])).toHaveLength(2);
+      expect(new Set(proxy.seen).size).toBe(proxy.seen.length - 1);
+    } finally {
+      await proxy.close();
+    }
+    writeFileSync(tokenFile, "expired-token-0000\n");
+    const proxyAgain = await startFaultProxy(target(), [], "rotating-bad", { passAuthorization: true });
+    let stillBad: CliRun;
+    try {
+      const kubeconfig = join(work, "rotating-bad.kubeconfig");
+      writeFileSync(kubeconfig, readFileSync(proxyAgain.kubeconfig, "utf8").replace("    token: via-proxy", `    tokenFile: ${tokenFile}`));
+      stillBad = await runCliAsync(["scan", "--kubeconfig", kubeconfig]);
+    } finally {
+      await proxyAgain.close();
+    }
+    expect(stillBad.status).toBe(2);
+    expect(stillBad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(stillBad.stderr).toMatch(/rejected the credentials of context rotating-bad \(401 Unauthorized\): log in again or renew the token/);
+  });
+
   it("410 Expired more than twice: the list is kept in part and named in one line", async () => {
     const { view, problems } = await withProxy(
       [{ match: (url) => url.startsWith("/api/v1/namespaces/shop/pods?") && url.includes("continue="), times: 100, status: 410, body: status(410, "Expired", "The provided continue parameter is too old to display a consistent list result.") }],
@@ -198,7 +233,6 @@ describe("live faults", () => {
   it("a kubeconfig whose CA is not the server's: one TLS line, exit 2", async () => {
     const token = (plane as unknown as { token: string }).token;
     const kubeconfig = plane.writeKubeconfig("wrong-ca", token, "shop");
-    const { readFileSync, writeFileSync } = await import("node:fs");
     const wrongCa = Buffer.from(rootCertificates[0]!).toString("base64");
     writeFileSync(kubeconfig, readFileSync(kubeconfig, "utf8").replace(/certificate-authority-data: .*/, `certificate-authority-data: ${wrongCa}`));
     const run = await runCliAsync(["scan", "--kubeconfig", kubeconfig]);
