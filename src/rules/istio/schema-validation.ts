@@ -1,4 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
+import type { KubeObject } from "../../model/kube.js";
 import type { Finding } from "../../model/finding.js";
 import { analyzeCommand, formatPath, istioFinding, valueAt, yamlOf } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
@@ -28,25 +29,8 @@ export const schemaValidation = defineRule({
       const slash = apiVersion.indexOf("/");
       const group = slash > 0 ? apiVersion.slice(0, slash) : "";
       if (!group.endsWith("istio.io")) continue;
-      const version = apiVersion.slice(slash + 1);
-      const problems: SchemaProblem[] = [];
-      const kinds = GROUP_KINDS[group];
-      if (!kinds) {
-        problems.push({ path: ["apiVersion"], message: `unknown Istio API group "${group}"`, severity: "error" });
-      } else if (kinds.length > 0 && !kinds.includes(object.kind)) {
-        const suggestion = closest(object.kind, kinds);
-        problems.push({ path: ["kind"], message: `kind ${object.kind} is not served by ${group}${suggestion ? ` (did you mean ${suggestion}?)` : ""}: no such CRD`, ...(suggestion ? { suggestion } : {}), severity: "error" });
-      } else if (!(GROUP_VERSIONS[group] ?? []).includes(version)) {
-        problems.push({ path: ["apiVersion"], message: `${group} does not serve version ${version} (served: ${(GROUP_VERSIONS[group] ?? []).join(", ")})`, suggestion: `${group}/v1`, severity: "error" });
-      } else {
-        const schema = SPEC_SCHEMAS[`${group}/${object.kind}`];
-        if (schema) {
-          if (object.spec === undefined && ["VirtualService", "DestinationRule", "Gateway", "ServiceEntry"].includes(object.kind)) problems.push({ path: ["spec"], message: "spec is missing", severity: "error" });
-          validate(object.spec, schema, ["spec"], problems, closest);
-        }
-        // What the validating webhook rejects beyond the structure: values, combinations, references.
-        if (problems.length === 0) for (const message of istioValidation(object)) if (message.level === "error") problems.push({ path: message.path, message: message.message, severity: "error" });
-      }
+      let problems = problemsByObject.get(object);
+      if (!problems) problemsByObject.set(object, (problems = schemaProblems(object, group, apiVersion.slice(slash + 1))));
       for (const problem of problems.slice(0, 20)) {
         const current = valueAt(object, problem.path);
         const last = problem.path[problem.path.length - 1];
@@ -79,3 +63,28 @@ export const schemaValidation = defineRule({
     return findings;
   },
 });
+
+/** The schema's and the validating webhook's errors of one object: the same whichever view holds it, so computed once per object. */
+const problemsByObject = new WeakMap<KubeObject, SchemaProblem[]>();
+
+function schemaProblems(object: KubeObject, group: string, version: string): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const kinds = GROUP_KINDS[group];
+  if (!kinds) {
+    problems.push({ path: ["apiVersion"], message: `unknown Istio API group "${group}"`, severity: "error" });
+  } else if (kinds.length > 0 && !kinds.includes(object.kind)) {
+    const suggestion = closest(object.kind, kinds);
+    problems.push({ path: ["kind"], message: `kind ${object.kind} is not served by ${group}${suggestion ? ` (did you mean ${suggestion}?)` : ""}: no such CRD`, ...(suggestion ? { suggestion } : {}), severity: "error" });
+  } else if (!(GROUP_VERSIONS[group] ?? []).includes(version)) {
+    problems.push({ path: ["apiVersion"], message: `${group} does not serve version ${version} (served: ${(GROUP_VERSIONS[group] ?? []).join(", ")})`, suggestion: `${group}/v1`, severity: "error" });
+  } else {
+    const schema = SPEC_SCHEMAS[`${group}/${object.kind}`];
+    if (schema) {
+      if (object.spec === undefined && ["VirtualService", "DestinationRule", "Gateway", "ServiceEntry"].includes(object.kind)) problems.push({ path: ["spec"], message: "spec is missing", severity: "error" });
+      validate(object.spec, schema, ["spec"], problems, closest);
+    }
+    // What the validating webhook rejects beyond the structure: values, combinations, references.
+    if (problems.length === 0) for (const message of istioValidation(object)) if (message.level === "error") problems.push({ path: message.path, message: message.message, severity: "error" });
+  }
+  return problems;
+}
