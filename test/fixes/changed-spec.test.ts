@@ -90,7 +90,8 @@ describe("probes: proven when the start-up time the log shows fits what the new 
     expect(f.fix!.proven).toBe(true);
   });
 
-  it("no start-up time in the evidence: a longer probe may still be too short, so it stays guidance", () => {
-    expect(finding("pod/liveness-probe-failure", probed, { objects: killed }).fix!.proven).toBe(false);
+  it("no start-up time in the evidence (no log, no run times in the status): a longer probe may still be too short, so it stays guidance", () => {
+    const untimed = { ...probed, status: { state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { exitCode: 143, reason: "Error" } }, ready: false, restartCount: 8 } };
+    expect(finding("pod/liveness-probe-failure", untimed, { objects: killed }).fix!.proven).toBe(false);
   });
 });

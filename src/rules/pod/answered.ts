@@ -134,7 +134,8 @@ export function configFileAnswered(context: FixContext, observed: ContainerSpec,
  */
 export function probeBudgetAnswered(context: FixContext, observed: ContainerSpec): boolean {
   const now = context.d.container?.spec;
-  const startup = context.d.cause.probe?.observedStartupSeconds;
+  // Only the app's own "started in N seconds" says when it is up; the time it began to listen does not.
+  const startup = context.d.cause.probe?.statedStartupSeconds;
   if (!now || startup === undefined) return false;
   const allows = (container: ContainerSpec) => (container.startupProbe ? probeBudgetSeconds(container.startupProbe) : container.livenessProbe ? probeBudgetSeconds(container.livenessProbe) : Infinity);
   return allows(now) > allows(observed) && allows(now) >= startup;

@@ -20,6 +20,8 @@ export interface ProbeFailure {
   statusCode?: number;
   /** Seconds the app needed to start, when the log or events show it. */
   observedStartupSeconds?: number;
+  /** What the app itself logged it needed to start (`Started App in 45.2 seconds`); the time it began to listen is not that. */
+  statedStartupSeconds?: number;
   /** Seconds the probe allows before it kills: initialDelay + period x failureThreshold. */
   budgetSeconds: number;
   /** The port the app says it listens on, when the log says so. */

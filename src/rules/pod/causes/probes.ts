@@ -13,8 +13,8 @@ const LISTENING = /(?:listening|listen|serving|started server|server started|run
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))\s/;
 
 /** Start-up time and listening port from the log: `Started App in 45.2 seconds`, timestamps around `listening on :8080`. */
-export function startupFromLogs(container: ContainerContext): { seconds?: number; port?: number } {
-  const result: { seconds?: number; port?: number } = {};
+export function startupFromLogs(container: ContainerContext): { seconds?: number; port?: number; statedSeconds?: number } {
+  const result: { seconds?: number; port?: number; statedSeconds?: number } = {};
   for (const stream of container.logs) {
     let firstTime: number | undefined;
     const limit = Math.min(stream.lines.length, 5000);
@@ -23,7 +23,8 @@ export function startupFromLogs(container: ContainerContext): { seconds?: number
       const stamp = TIMESTAMP.exec(line);
       if (stamp && firstTime === undefined) firstTime = Date.parse(stamp[1]!);
       const started = STARTED_IN.exec(line);
-      if (started && result.seconds === undefined) result.seconds = Number(started[1] ?? started[2] ?? started[3]);
+      if (started && result.statedSeconds === undefined) result.statedSeconds = Number(started[1] ?? started[2] ?? started[3]);
+      if (started && result.seconds === undefined) result.seconds = result.statedSeconds;
       const listening = LISTENING.exec(line);
       if (listening && result.port === undefined) {
         result.port = Number(listening[1] ?? listening[2] ?? listening[3]);
@@ -107,6 +108,7 @@ export function probeKillCause(container: ContainerContext, terminated: Terminat
   const failure: ProbeFailure = { kind, probe, message, events: unhealthy, mode, budgetSeconds: budget };
   if (statusCode !== undefined) failure.statusCode = statusCode;
   if (startup.seconds !== undefined) failure.observedStartupSeconds = startup.seconds;
+  if (startup.statedSeconds !== undefined) failure.statedStartupSeconds = startup.statedSeconds;
   if (startup.port !== undefined) failure.listeningPort = startup.port;
   const evidence: Evidence[] = [...killing.slice(0, 1), ...unhealthy.slice(0, 2)].map(eventEvidence);
   if (terminated) evidence.push(terminatedEvidence(terminated, container.status?.state?.terminated ? `${container.statusPath}.state.terminated` : `${container.statusPath}.lastState.terminated`));

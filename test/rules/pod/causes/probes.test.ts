@@ -24,7 +24,7 @@ describe("probe messages", () => {
 
   it("start-up time and port from a Spring Boot log", () => {
     const container = containerContext({ containers: [{}] }, [], appLog("2025-06-02T10:12:03.120Z  INFO 1 --- [main] o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat started on port(s): 8081 (http) with context path ''\n2025-06-02T10:12:48.400Z  INFO 1 --- [main] com.example.shop.ShopApplication : Started ShopApplication in 45.2 seconds (process running for 46.1)\n"));
-    expect(startupFromLogs(container)).toEqual({ seconds: 45.2, port: 8081 });
+    expect(startupFromLogs(container)).toEqual({ seconds: 45.2, statedSeconds: 45.2, port: 8081 });
   });
 });
 
@@ -48,5 +48,14 @@ describe("probe kills: which cause the probe's answer points at", () => {
     const events = [event("Unhealthy", modes[3]![0], { count: 3 })];
     expect(probeKillCause(containerContext({ containers: [{ livenessProbe: probe, status: crashLoop({ exitCode: 3 }) }] }, events), { exitCode: 3 })).toBeUndefined();
     expect(probeKillCause(containerContext({ containers: [{ livenessProbe: probe, status: crashLoop({ exitCode: 137, reason: "OOMKilled" }) }] }, events), { exitCode: 137, reason: "OOMKilled" })).toBeUndefined();
+  });
+});
+
+describe("a port opened is not a start-up finished", () => {
+  it("Tomcat initialized on its port gives a time to listen, never a stated start-up time", () => {
+    const container = containerContext({ containers: [{}] }, [], appLog("2025-06-02T10:40:05.870Z  INFO 1 --- [main] c.a.inventory.InventoryApplication : Starting InventoryApplication v2.3.0\n2025-06-02T10:40:10.012Z  INFO 1 --- [main] o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat started on port(s): 8080 (http)\n"));
+    const startup = startupFromLogs(container);
+    expect(startup.port).toBe(8080);
+    expect(startup.statedSeconds).toBeUndefined();
   });
 });
