@@ -31,6 +31,8 @@ export interface RunOptions {
   suppress?: readonly SuppressRule[];
   /** Report only findings about this resource. */
   focus?: { kind: string; namespace?: string; name: string };
+  /** Report (and prove) only the findings this accepts; fix proofs still see every finding. Watch mode keeps the objects a change touched. */
+  keep?: (finding: Finding) => boolean;
   /** Record which input kinds each rule reads (the rule-contract test does). */
   recordInputs?: boolean;
 }
@@ -65,7 +67,7 @@ function proofRunner(rules: readonly Rule[], options: RunOptions, inputsRead: Re
     return { id: rule.id, inputs };
   });
   return {
-    run: (changed, only) => collect(only ? rules.filter((rule) => only.has(rule.id)) : rules, changed, { ...options, focus: undefined, recordInputs: false }, { redact: false }).findings,
+    run: (changed, only) => collect(only ? rules.filter((rule) => only.has(rule.id)) : rules, changed, { ...options, focus: undefined, keep: undefined, recordInputs: false }, { redact: false }).findings,
     rulesSeeing: (changed) => (changed ? new Set(dependencies.filter((rule) => [...changed].some((input) => rule.inputs.has(input))).map((rule) => rule.id)) : undefined),
     producerOf: (ruleId) => producers.get(ruleId) ?? ruleId,
   };
@@ -100,6 +102,7 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
         output.producers?.set(finding.rule, rule.id);
         if (!view.inScope(finding.resource.namespace) && finding.resource.kind !== "Namespace") continue;
         if (options.focus && !matchesFocus(finding, options.focus)) continue;
+        if (options.keep && !options.keep(finding)) continue;
         findings.push(output.redact ? clean(finding) : finding);
       }
     } catch (error) {

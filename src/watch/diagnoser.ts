@@ -104,7 +104,9 @@ export class Diagnoser {
   diagnose(namespace: string, subjects: Set<SubjectKey> | "all", now = new Date()): FindingChange[] {
     this.runs++;
     const view = this.viewOf(namespace, now);
-    const result = runRules(this.rules, view, { scope: "diagnose", ...this.options });
+    // Only the touched objects' findings are compared, so only theirs are proven (a proof re-runs rules).
+    const keep = subjects === "all" ? undefined : (finding: Finding) => subjects.has(subjectKey(finding.resource.kind, finding.resource.namespace, finding.resource.name));
+    const result = runRules(this.rules, view, { scope: "diagnose", ...this.options, ...(keep ? { keep } : {}) });
     const fresh = new Map<string, Finding>();
     const inNamespace = result.findings.filter((finding) => namespaceOfFinding(finding) === namespace);
     const ids = idsOf(inNamespace);

@@ -119,6 +119,22 @@ describe("watch: diagnosis from the in-memory store", () => {
     expect(diagnoser.findings.filter((finding) => inNamespace(finding, namespace)).map(key).sort()).toEqual(fresh.findings.map(key).sort());
   });
 
+  it("re-diagnosing what a pod touches, with nothing changed, changes nothing: the touched objects' findings are the full diagnosis's", () => {
+    const { store, logs } = storeOf(objects);
+    const diagnoser = new Diagnoser(store, logs, allRules);
+    let checked = 0;
+    for (const namespace of ["lab-oom", "lab-secret-typo", "lab-rollout", "lab-init-fail", "lab-liveness-404", "bookinfo", "lab-mtls"]) {
+      diagnoser.diagnose(namespace, "all", NOW);
+      for (const pod of store.kindIn("Pod", namespace)) {
+        const touched = store.touchedBy(pod);
+        expect(Array.isArray(touched)).toBe(true);
+        expect(diagnoser.diagnose(namespace, new Set(touched as string[]), NOW).map((change) => `${change.change} ${key(change.finding)}`), `${namespace}/${pod.metadata.name}`).toEqual([]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(10);
+  });
+
   it("gives one problem on one object the same id however often it is diagnosed, and drops what resolved", () => {
     const { store, logs } = storeOf(objects);
     const first = new Diagnoser(store, logs, allRules).diagnose("lab-oom", "all", NOW);
