@@ -231,7 +231,11 @@ function firstClause(text: string): string {
 }
 
 /** First clauses that say what to find out rather than what to change. */
-const WEAK_ACTION = /^(Fix why|The application's own code fails|Fix the code|See details)/i;
+const WEAK_ACTION = /^(Fix why|The application's own code fails|Fix the code|See details|No node has enough|Find the configuration)/i;
+/** The scheduler's count of nodes short of one resource: `2 Insufficient memory`. */
+const INSUFFICIENT = /\b(\d+) Insufficient ([\w./-]+)/;
+/** Envoy's NACK in a proxy log: `... rejected: Error adding/updating listener(s) virtualInbound: ...`. */
+const ENVOY_REJECTED = /\brejected: (.+)$/;
 /** An evidence line that quotes the failure: a log line (`log line 13: ...`) or a termination message. */
 const QUOTED_FAILURE = /^(?:previous-)?log line (\d+): (.+)$/;
 
@@ -256,6 +260,13 @@ function concrete(finding: Finding): string {
   for (const item of finding.evidence) {
     const quoted = QUOTED_FAILURE.exec(item.text);
     if (quoted) return `fix "${clip(quoted[2]!.trim().replace(/^(?:[A-Za-z_][\w]*\.)+(?=[A-Z]\w*(?:Error|Exception)\b)/, ""), 64)}" (log line ${quoted[1]})`;
+    const short = finding.category === "unschedulable" ? INSUFFICIENT.exec(item.text) : null;
+    if (short) {
+      const resource = short[2]!.replace(/[.,;:]+$/, "");
+      return `lower the ${resource} requests or add nodes (${short[1]} node${short[1] === "1" ? "" : "s"}: Insufficient ${resource})`;
+    }
+    const rejected = ENVOY_REJECTED.exec(item.text);
+    if (rejected) return `fix or remove what Envoy rejects: ${clip(rejected[1]!.trim(), 64)}`;
   }
   return own;
 }

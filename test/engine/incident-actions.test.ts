@@ -21,8 +21,17 @@ describe("first actions of the lab's incidents", () => {
     expect(job.action).toBe(`fix "${logLine[2]}" (log line ${logLine[1]}), then re-create Job report-export`);
   });
 
+  it("a Pending pod's first action names the resource the scheduler found short; a proxy not ready names what Envoy rejected", () => {
+    const pending = incidents.find((incident) => incident.rule === "pod/unschedulable")!;
+    const scheduler = findings[pending.primary]!.evidence.map((item) => /\b(\d+) Insufficient (\w+)/.exec(item.text)).find(Boolean)!;
+    expect(pending.action).toBe(`lower the ${scheduler[2]} requests or add nodes (${scheduler[1]} nodes: Insufficient ${scheduler[2]})`);
+    const notReady = incidents.find((incident) => incident.rule === "sidecar/proxy-not-ready")!;
+    const nack = findings[notReady.primary]!.evidence.map((item) => /rejected: (.{20})/.exec(item.text)).find(Boolean)!;
+    expect(notReady.action.startsWith(`fix or remove what Envoy rejects: ${nack[1]}`)).toBe(true);
+  });
+
   it("no first action only says to find out why, or is a bare condition", () => {
-    const weak = incidents.filter((incident) => /^(Fix why|The application's own code fails)/.test(incident.action) || /^(If|When|Unless) [^,;]*$/.test(incident.action));
+    const weak = incidents.filter((incident) => /^(Fix why|The application's own code fails|No node has enough|Find the configuration)/.test(incident.action) || /^(If|When|Unless) [^,;]*$/.test(incident.action));
     expect(weak.map((incident) => `${incident.rule}: ${incident.action}`)).toEqual([]);
   });
 });
