@@ -10,7 +10,7 @@
 //   GENERATE_ONLY=1 node bench/lint-10k.mjs   # write the files, print the folder, time nothing
 //   KEEP=1 node bench/lint-10k.mjs            # keep the generated folder
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -144,7 +144,8 @@ for (let f = 0; f * perFile < docs.length; f++) writeFileSync(join(dir, `istio-$
 
 try {
   if (process.env.GENERATE_ONLY) { console.log(dir); process.exit(0); }
-  const { buildLintInput } = await load("sources/lint-input.js");
+  // sources/lint-input.js, or istio/lint-input.js in builds before it moved.
+  const { buildLintInput } = await load(existsSync(join(dist, "sources", "lint-input.js")) ? "sources/lint-input.js" : "istio/lint-input.js");
   const { runRules } = await load("engine/engine.js");
   const { allRules } = await load("rules/index.js");
   const t0 = performance.now();

@@ -34,10 +34,10 @@ if (process.argv[2] === "--measure") {
 
 async function main(args) {
   const sizes = args.length ? args.map(Number) : [1_000, 10_000, 100_000];
-  if (!existsSync(join(DIST, "view", "load.js")) || !existsSync(join(DIST, "engine", "engine.js")) || !existsSync(join(DIST, "rules", "index.js"))) {
+  if (!loaderOf(DIST) || !existsSync(join(DIST, "engine", "engine.js")) || !existsSync(join(DIST, "rules", "index.js"))) {
     process.stderr.write("bench: dist/ is missing, running npm run build\n");
     const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
-    if (!existsSync(join(DIST, "view", "load.js"))) {
+    if (!loaderOf(DIST)) {
       process.stderr.write(`bench: the build did not produce dist/ (exit ${build.status})\n`);
       process.exit(2);
     }
@@ -67,9 +67,14 @@ async function main(args) {
   }
 }
 
+/** The module with viewFromPaths: sources/load-view.js, or view/load.js in builds before it moved. */
+function loaderOf(dist) {
+  return [join(dist, "sources", "load-view.js"), join(dist, "view", "load.js")].find((path) => existsSync(path));
+}
+
 /** Child process: load the snapshot, run every diagnose rule, report times and peak RSS. */
 async function measure(dir) {
-  const { viewFromPaths } = await import(pathToFileURL(join(DIST, "view", "load.js")).href);
+  const { viewFromPaths } = await import(pathToFileURL(loaderOf(DIST)).href);
   const { runRules } = await import(pathToFileURL(join(DIST, "engine", "engine.js")).href);
   const { allRules } = await import(pathToFileURL(join(DIST, "rules", "index.js")).href);
   const loadStart = performance.now();
