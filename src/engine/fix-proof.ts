@@ -1,6 +1,7 @@
 import type { Finding, Fix, FixChange } from "../model/finding.js";
 import type { KubeObject, LoadedObject } from "../model/kube.js";
 import { templateOwnerOf } from "../k8s/workloads.js";
+import { immutableChanges, recreateSteps } from "../k8s/immutable-fields.js";
 import type { EventRecord, LogStream } from "../model/inputs.js";
 import { ClusterView, inputOfKind, type InputKind } from "../view/cluster-view.js";
 import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from "./patch/strategic-merge.js";
@@ -300,7 +301,8 @@ function underTemplate(change: FixChange, templatePath: readonly string[]): FixC
   return { ...change, kind: "Pod", patch: JSON.stringify({ ...(spec ? { spec } : {}), ...(metadata ? { metadata } : {}) }) };
 }
 
-type Verdict = { proven: true; proof: string } | { proven: false; dropped: boolean; proof: string };
+/** `steps`: what to run instead when the change cannot be made in place. */
+type Verdict = { proven: true; proof: string; steps?: string[] } | { proven: false; dropped: boolean; proof: string; steps?: string[]; refused?: boolean };
 
 /** A focused part of the view before any change, and the findings of each rule run on it so far. */
 interface BeforePart {
@@ -332,7 +334,7 @@ export class FixProver {
     const verdict = this.verdictFor(finding, changes);
     if (verdict.proven) {
       this.figures.proven++;
-      return { ...finding, fix: { ...fix, proven: true, proof: verdict.proof } };
+      return { ...finding, fix: { ...fix, commands: [...fix.commands, ...(verdict.steps ?? [])], proven: true, proof: verdict.proof } };
     }
     if (verdict.dropped) this.figures.dropped++;
     else this.figures.guidance++;
@@ -378,6 +380,29 @@ export class FixProver {
       }
       replaced.set(target, after);
     }
+    const refused = this.refusedInPlace(replaced, finding.fix!.commands);
+    if (refused && this.view.mode !== "lint") return { proven: false, dropped: false, proof: refused.proof, steps: refused.steps, refused: true };
+    const verdict = this.checkApplied(finding, changes, replaced, created);
+    return refused && verdict.proven ? { ...verdict, steps: refused.steps.map((step) => step.startsWith("#") ? step : `# ${step}`).map((step, index) => (index === 0 ? `${step} (if it already exists in the cluster)` : step)) } : verdict;
+  }
+
+  /** Changes to fields the API server does not let change on an existing object: why, and how to re-create it. */
+  private refusedInPlace(replaced: ReadonlyMap<KubeObject, KubeObject>, commands: readonly string[]): { proof: string; steps: string[] } | undefined {
+    for (const [before, after] of replaced) {
+      const recreates = commands.some((command) => new RegExp(`kubectl (delete|replace --force)\\b.*\\b${before.kind.toLowerCase()}\\b`).test(command));
+      const fields = immutableChanges(before, after);
+      if (fields.length === 0) continue;
+      const file = this.view.mode === "lint" ? this.view.loadedOf(before)?.origin.file : undefined;
+      const fromFile = file && file !== "-" && !file.startsWith("api:") ? file : undefined;
+      return {
+        proof: `the API server refuses to change ${fields.join(", ")} of an existing ${before.kind}, so the patch would fail; the ${before.kind} has to be re-created with the change`,
+        steps: recreates ? [] : recreateSteps(before, fields, fromFile),
+      };
+    }
+    return undefined;
+  }
+
+  private checkApplied(finding: Finding, changes: FixChange[], replaced: Map<KubeObject, KubeObject>, created: LoadedObject[]): Verdict {
     if (this.proofs >= MAX_PROOFS) return { proven: false, dropped: false, proof: `not re-checked: ktriage proves at most ${MAX_PROOFS} distinct changes in one run; narrow the inputs (-n, a smaller PATH) to prove this one` };
     this.proofs++;
     const nearby = this.index.near(changes);
@@ -488,14 +513,16 @@ function inOrder<T extends { at: number }>(lists: readonly (readonly T[])[]): T[
  * cluster no longer run as printed (their patch becomes a placeholder, other changing commands are
  * commented out); read-only commands stay.
  */
-function asGuidance(fix: Fix, verdict: { dropped: boolean; proof: string }): Fix {
-  const commands = fix.commands.map((command) => {
+function asGuidance(fix: Fix, verdict: { dropped: boolean; proof: string; steps?: string[]; refused?: boolean }): Fix {
+  // A patch the API server refuses is left out: the steps that re-create the object take its place.
+  const commands = fix.commands.filter((command) => !(verdict.refused && /^kubectl patch /.test(command))).map((command) => {
     if (!CHANGING.test(command) || /--dry-run/.test(command)) return command;
     const payload = /(?:-p|--patch)[ =]'([^']*)'/.exec(command)?.[1];
     const patched = command.replace(/((?:-p|--patch)[ =])'[^']*'/, "$1'<the change shown above, once checked>'");
     if (patched !== command && !verdict.dropped) return PLACEHOLDER.test(payload ?? "") ? patched : `${patched}   # proposed, not proven: ${payload}`;
     return command.startsWith("#") ? command : `# ${command}   <not proven: check first>`;
   });
+  commands.push(...(verdict.steps ?? []));
   const { patch: _patch, ...rest } = fix;
   if (verdict.dropped) {
     const { yaml: _yaml, ...withoutYaml } = rest;

@@ -105,3 +105,35 @@ describe("the examples of the issue", () => {
   });
 });
 
+
+describe("a change the API server refuses in place is never printed as a patch to run", () => {
+  const claimWithMissingClass = JSON.stringify({
+    apiVersion: "v1",
+    kind: "List",
+    items: [
+      { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }, provisioner: "rancher.io/local-path" },
+      { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "exports", namespace: "reports" }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "standrad", resources: { requests: { storage: "1Gi" } } }, status: { phase: "Pending" } },
+    ],
+  });
+  const findingIn = (mode: "lint" | "diagnose") => {
+    const view = buildView({ name: "case", files: { "claims.json": claimWithMissingClass }, ...(mode === "lint" ? { mode } : {}) });
+    return runRules(allRules, view, { scope: mode }).findings.find((f) => f.rule === "manifest/storage-class-missing")!;
+  };
+
+  it("in a cluster: guidance that re-creates the claim; the class is changed under spec", () => {
+    const finding = findingIn("diagnose");
+    expect(finding.fix!.yaml!.after).toContain("storageClassName: standard");
+    expect(JSON.parse(finding.fix!.change!.patch)).toEqual({ spec: { storageClassName: "standard" } });
+    expect(finding.fix!.proven).toBe(false);
+    expect(finding.fix!.proof).toContain("refuses to change spec.storageClassName");
+    expect(finding.fix!.commands.filter((command) => command.startsWith("kubectl patch") || command.startsWith("kubectl delete"))).toEqual([]);
+    expect(finding.fix!.commands).toContain("# kubectl delete persistentvolumeclaim exports -n reports   # a bound claim's data then follows its volume's reclaim policy");
+  });
+
+  it("in manifests: the edited file is proven, with how to re-create a claim that exists already", () => {
+    const finding = findingIn("lint");
+    expect(finding.fix!.proven).toBe(true);
+    expect(finding.fix!.commands[0]).toBe("kubectl apply --dry-run=server -f claims.json");
+    expect(finding.fix!.commands.some((command) => /^# spec\.storageClassName of PersistentVolumeClaim exports cannot be changed in place .*\(if it already exists in the cluster\)$/.test(command))).toBe(true);
+  });
+});

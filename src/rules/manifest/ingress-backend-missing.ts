@@ -2,7 +2,8 @@ import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { closest, findNamed, hasClusterContext, inNamespace, namesIn } from "../../k8s/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { nestedChange, objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import type { ClusterView } from "../../view/cluster-view.js";
 import { isObject, objects, str } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -35,6 +36,21 @@ function backendsOf(ingress: KubeObject): Backend[] {
     objects(isObject(rule.http) ? rule.http.paths : undefined).forEach((p, i) => read(p.backend, ["spec", "rules", r, "http", "paths", i, "backend"]));
   });
   return backends;
+}
+
+/** Point a backend at another Service: networking.k8s.io/v1 `service.name`, or the older `serviceName`. */
+function renameBackend(view: ClusterView, ingress: KubeObject, backend: Backend, service: string) {
+  const v1 = backend.path[backend.path.length - 1] === "service";
+  const { before, after } = nestedChange(ingress, v1 ? [...backend.path, "name"] : [...backend.path, "serviceName"], () => service);
+  return objectChangeFix(view, ingress, before, after, `Route to the existing Service "${service}".`);
+}
+
+function repointBackendPort(view: ClusterView, ingress: KubeObject, backend: Backend, port: Record<string, unknown>) {
+  const v1 = backend.path[backend.path.length - 1] === "service";
+  const { before, after } = v1
+    ? nestedChange(ingress, [...backend.path, "port"], () => (port.name ? { name: port.name } : { number: port.port }))
+    : nestedChange(ingress, [...backend.path, "servicePort"], () => port.name ?? port.port);
+  return objectChangeFix(view, ingress, before, after, "Use a port the Service defines.");
 }
 
 export const ingressBackendMissingRule = defineRule({
@@ -81,7 +97,7 @@ export const ingressBackendMissingRule = defineRule({
               severity: servicesKnown ? "error" : "warning",
               confidence: servicesKnown ? 0.85 : 0.55,
               fix: suggestion
-                ? objectChangeFix(view, ingress, { backend: { service: { name: backend.service } } }, { backend: { service: { name: suggestion } } }, `Route to the existing Service "${suggestion}".`)
+                ? renameBackend(view, ingress, backend, suggestion)
                 : { description: `Create Service "${backend.service}" for the backend pods, or route to one that exists.`, commands: [`kubectl get services${namespace ? ` -n ${namespace}` : ""}`] },
             }),
           );
@@ -99,7 +115,7 @@ export const ingressBackendMissingRule = defineRule({
             cause: "The controller finds no such Service port and serves 503 for the path.",
             confidence: 0.85,
             evidence: [{ source: "manifest", text: `Service ${backend.service} ports: ${ports.map((p) => `${String(p.name ?? "")}:${String(p.port)}`).join(", ")}` }],
-            fix: first ? objectChangeFix(view, ingress, { backend: { service: { name: backend.service, port: { number: backend.port } } } }, { backend: { service: { name: backend.service, port: first.name ? { name: first.name } : { number: first.port } } } }, "Use a port the Service defines.") : undefined,
+            fix: first ? repointBackendPort(view, ingress, backend, first) : undefined,
           }),
         );
       }

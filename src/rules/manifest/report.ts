@@ -144,6 +144,28 @@ function rolloutCheck(view: ClusterView, workload: Workload): string[] {
   return ["Deployment", "StatefulSet", "DaemonSet"].includes(workload.kind) ? [`kubectl rollout status ${kubectlRef(workload)}${namespaceFlag(workload.namespace)}`] : [];
 }
 
+/**
+ * The before and after of a change deep inside an object, as the part a merge patch can carry: the
+ * second-level field that holds `path` (an array is replaced whole, as a merge patch replaces it).
+ */
+export function nestedChange(object: KubeObject, path: ReadonlyArray<string | number>, update: (value: unknown) => unknown): { before: JsonObject; after: JsonObject } {
+  const [top, field] = path as [string, string | undefined];
+  const topValue = (object as unknown as Record<string, unknown>)[top] as Record<string, unknown> | undefined;
+  if (field === undefined) return { before: { [top]: (topValue ?? null) as JsonObject }, after: { [top]: update(topValue) as JsonObject } };
+  const original = topValue?.[field];
+  const copy = structuredClone(original ?? null) as unknown;
+  const rest = path.slice(2);
+  let updated: unknown = copy;
+  if (rest.length === 0) updated = update(copy);
+  else {
+    let parent = copy as Record<string | number, unknown>;
+    for (const key of rest.slice(0, -1)) parent = parent?.[key] as Record<string | number, unknown>;
+    const last = rest[rest.length - 1]!;
+    if (parent && typeof parent === "object") parent[last] = update(parent[last]);
+  }
+  return { before: { [top]: { [field]: (original ?? null) as JsonObject } }, after: { [top]: { [field]: updated as JsonObject } } };
+}
+
 /** A fix of a non-workload object (Service, Ingress, PVC ...): the changed part before and after. */
 export function objectChangeFix(view: ClusterView, object: KubeObject, before: JsonObject, after: JsonObject, description: string, extra: string[] = []): Fix {
   const toYaml = (value: unknown) => yamlText(value).trimEnd();

@@ -2,7 +2,7 @@ import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { closest } from "../../k8s/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { nestedChange, objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
 import { objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -36,13 +36,14 @@ export const storageClassMissingRule = defineRule({
       if (!name || classes.includes(name)) return;
       const suggestion = closest(name, classes);
       const replacement = suggestion ?? classes.find((c) => view.kind("StorageClass").some((sc) => sc.metadata.name === c && sc.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true"));
+      const change = nestedChange(object, [...path, "storageClassName"], () => replacement ?? null);
       findings.push(
         objectFinding(meta, view, object, {
           field: [...path, "storageClassName"],
           summary: `PVC ${claimName} asks for StorageClass "${name}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
           cause: `No StorageClass "${name}" exists (the cluster has: ${classes.join(", ") || "none"}). The claim stays Pending and the pods that mount it are unschedulable (\`pod has unbound immediate PersistentVolumeClaims\`).`,
           confidence: 0.9,
-          fix: objectChangeFix(view, object, { storageClassName: name }, { storageClassName: replacement ?? null }, replacement ? `Use StorageClass "${replacement}".` : "Remove storageClassName to use the cluster's default class, or create the class."),
+          fix: objectChangeFix(view, object, change.before, change.after, replacement ? `Use StorageClass "${replacement}".` : "Remove storageClassName to use the cluster's default class, or create the class."),
         }),
       );
     };
