@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildView } from "../helpers/rule-tester.js";
-import { isRegistryOnlyBlock, parseAccessEntry } from "../../src/mesh/access-log.js";
+import { accessLineParser, destinationOf, isRegistryOnlyBlock } from "../../src/envoy/access-log/entries.js";
+
+const parseAccessEntry = accessLineParser();
 import { proxyConfigProblems, sidecarAnnotationProblems } from "../../src/istio/annotation-values.js";
 import { isProductionNamespace } from "../../src/k8s/environment.js";
 import { outboundPolicy } from "../../src/istio/mesh-config.js";
@@ -10,14 +12,15 @@ import { labelSelectorMatches } from "../../src/k8s/selectors.js";
 describe("mesh helpers", () => {
   it("parses Istio's default text access log format", () => {
     const entry = parseAccessEntry('[2025-10-23T05:12:31.482Z] "- - -" 0 UH - - "-" 0 0 0 - "-" "-" "-" "-" "-" BlackHoleCluster - 140.82.112.6:443 10.42.0.9:51234 api.github.com -');
-    expect(entry).toMatchObject({ code: 0, flags: "UH", cluster: "BlackHoleCluster", downstreamLocal: "140.82.112.6:443", downstreamRemote: "10.42.0.9:51234", sni: "api.github.com" });
+    expect(entry).toMatchObject({ responseCode: 0, responseFlags: "UH", upstreamCluster: "BlackHoleCluster", downstreamLocalAddress: "140.82.112.6:443", downstreamRemoteAddress: "10.42.0.9:51234", requestedServerName: "api.github.com" });
+    expect(destinationOf(entry!)).toEqual({ host: "api.github.com", port: 443 });
     expect(isRegistryOnlyBlock(entry!)).toBe(true);
     expect(parseAccessEntry("2025-10-23T05:12:00.000000Z\tinfo\tEnvoy proxy is ready")).toBeUndefined();
   });
 
   it("parses JSON access log entries", () => {
     const entry = parseAccessEntry('{"start_time":"2025-10-23T05:12:40.118Z","method":"GET","path":"/","protocol":"HTTP/1.1","response_code":502,"response_flags":"-","response_code_details":"direct_response","authority":"httpbin.org","upstream_cluster":"-","route_name":"block_all"}');
-    expect(entry?.route).toBe("block_all");
+    expect(entry?.routeName).toBe("block_all");
     expect(isRegistryOnlyBlock(entry!)).toBe(true);
   });
 
