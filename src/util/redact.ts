@@ -11,7 +11,7 @@
  */
 const SECRET_WORDS = "(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth(?![a-z])|credentials?|session[_-]?id|cookie)";
 const SECRET_NAME = new RegExp(SECRET_WORDS, "i");
-const NOT_A_KEY = /(?:Error|Exception|Warning|Failure|Ref|Name|Names|Path|File|Mode|Type|Refs)$/;
+const NOT_A_KEY = /(?:Error|Exception|Warning|Failure|Ref|Name|Names|Path|File|Mode|Type|Refs|Policy|Policies)$/;
 
 export const REDACTED = "[REDACTED]";
 
@@ -36,7 +36,7 @@ const PATTERNS: Array<[RegExp, string | Replacer, (text: string) => boolean]> = 
   [/(?<![A-Za-z0-9._~%:/@-])([A-Za-z0-9._~%-]{1,128}):(?!\[REDACTED)([^\s@/:"'<>[\]]{1,256})@(?=[A-Za-z0-9-]{1,63}(?:(?:\.[A-Za-z0-9-]{1,63}){1,10}(?![A-Za-z0-9-])|[:/]))/g, "$1:[REDACTED]@", (text) => text.includes("@")],
   // NAME: value, NAME=value, "name": "value" where the name says secret.
   [
-    new RegExp(`(?<![A-Za-z0-9_.-])("?[A-Za-z0-9_.-]{0,64}${SECRET_WORDS}[A-Za-z0-9_.-]{0,64}"?)(\\s{0,8}[:=]\\s{0,8}"?)(?!Bearer\\b|Basic\\b|\\[REDACTED|<|\\{|\\[|\\$\\()([^"\\s,;&}\\]]{1,4096})`, "gi"),
+    new RegExp(`(?<![A-Za-z0-9_.-])("?[A-Za-z0-9_.-]{0,64}${SECRET_WORDS}[A-Za-z0-9_.-]{0,64}"?)([ \\t]{0,8}[:=][ \\t]{0,8}"?)(?!Bearer\\b|Basic\\b|\\[REDACTED|<|\\{|\\[|\\$\\()([^"\\s,;&}\\]]{1,4096})`, "gi"),
     (match: string, key: string, separator: string, _value: string) => (NOT_A_KEY.test(key.replace(/"$/, "")) ? match : `${key}${separator}${REDACTED}`),
     (text) => SECRET_NAME.test(text),
   ],

@@ -28,3 +28,16 @@ describe("redact", () => {
     expect(redact(oom)).toBe(oom);
   });
 });
+
+describe("redact stops a secret's value at the end of its line", () => {
+  it("a heading whose name holds a secret word does not mask the next line", () => {
+    const text = "AuthorizationPolicies:\n  deny-all.shop (namespace): DENY every request";
+    expect(redact(text)).toBe(text);
+    expect(redact("AuthorizationPolicy: deny-all")).toBe("AuthorizationPolicy: deny-all");
+  });
+
+  it("still masks a value on the same line, after spaces or a tab", () => {
+    expect(redact("DB_PASSWORD:\thunter2\nnext: line")).toBe("DB_PASSWORD:\t[REDACTED]\nnext: line");
+    expect(redact("api_token =  abc123def")).toBe("api_token =  [REDACTED]");
+  });
+});
