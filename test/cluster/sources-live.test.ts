@@ -181,6 +181,7 @@ current-context: prod
   it("says which context is unknown and which ones exist", async () => {
     const file = kubeconfig("config-2", base);
     await expect(resolveKubeConfig({ kubeconfig: file, context: "staging" })).rejects.toThrow('context "staging" is not in ' + file + " (contexts: prod, prod-billing)");
+    await expect(resolveKubeConfig({ kubeconfig: file, context: "prod-biling" })).rejects.toThrow('context "prod-biling" is not in ' + file + "; did you mean prod-billing, prod? (contexts: prod, prod-billing)");
   });
 
   it("names the file and line of a kubeconfig that is not YAML", async () => {

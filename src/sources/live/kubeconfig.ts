@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { parseBoundedYaml as parse } from "../../util/bounded-yaml.js";
 import { LiveUnavailableError } from "./errors.js";
+import { didYouMean, nearestNames } from "../../util/suggest.js";
 
 /** What a request needs to authenticate: TLS material, headers, or an agent (proxies). */
 export interface Credentials {
@@ -70,7 +71,7 @@ export async function resolveKubeConfig(options: { kubeconfig?: string; context?
   const contextName = options.context ?? merged.currentContext;
   if (options.context && !merged.contexts.has(options.context)) {
     const known = [...merged.contexts.keys()];
-    throw new LiveUnavailableError(`context "${options.context}" is not in ${source}${known.length ? ` (contexts: ${known.join(", ")})` : ""}`);
+    throw new LiveUnavailableError(`context "${options.context}" is not in ${source}${didYouMean(nearestNames(options.context, known))}${known.length ? ` (contexts: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", ..." : ""})` : ""}`);
   }
   if (!contextName) throw new LiveUnavailableError(`${source} sets no current-context: give --context NAME`);
   const context = merged.contexts.get(contextName);
