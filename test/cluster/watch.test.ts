@@ -136,9 +136,13 @@ describe("ktriage watch on a real API server", () => {
     expect(await metricValue(metricsUrl, "ktriage_findings", { category: finding.category, severity: "error", namespace: "shop" })).toBeGreaterThanOrEqual(1);
     expect(await metricValue(metricsUrl, "ktriage_api_requests_total", { verb: "WATCH", code: "200" })).toBeGreaterThan(10);
     // Every Event it created is in the cluster (warnings and errors only: info notes get none).
-    const all = await plane.request("GET", `/api/v1/events?fieldSelector=${encodeURIComponent("reason=Diagnosed")}`);
+    // (A diagnosis of the previous test may still be settling: wait until the writes and the cluster agree.)
+    const all = await waitFor(async () => {
+      const listed = await plane.request("GET", `/api/v1/events?fieldSelector=${encodeURIComponent("reason=Diagnosed")}`);
+      const created = await metricValue(metricsUrl, "ktriage_api_requests_total", { verb: "POST", code: "201" });
+      return listed.body.items.length === created ? listed : undefined;
+    }, 30_000, "every Event created listed, and only those");
     expect(all.body.items.length).toBeGreaterThanOrEqual(1);
-    expect(await metricValue(metricsUrl, "ktriage_api_requests_total", { verb: "POST", code: "201" })).toBe(all.body.items.length);
     const infos = watch.lines.filter((line) => line.severity === "info" && line.change === "new");
     expect(infos.length).toBeGreaterThan(0);
     expect(all.body.items.filter((event: { metadata: { annotations: Record<string, string> } }) => infos.some((line) => line.id === event.metadata.annotations["ktriage.io/finding-id"]))).toEqual([]);
