@@ -27,13 +27,16 @@ let kubeconfig: string;
 
 interface Rule { apiGroups: string[]; resources: string[]; verbs: string[] }
 const documents = parseAllDocuments(readFileSync(join(repoRoot, "deploy/rbac.yaml"), "utf8")).map((doc) => doc.toJS() as Record<string, any>);
-const granted = (documents.find((doc) => doc.kind === "ClusterRole" && doc.metadata.name === "ktriage-read")!.rules as Rule[]).flatMap((rule) =>
-  rule.apiGroups.flatMap((group) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${verb} ${resource}${group ? `.${group}` : ""}`))),
-);
+const grantsOf = (role: string) =>
+  (documents.find((doc) => doc.kind === "ClusterRole" && doc.metadata.name === role)!.rules as Rule[]).flatMap((rule) =>
+    rule.apiGroups.flatMap((group) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${verb} ${resource}${group ? `.${group}` : ""}`))),
+  );
+const granted = grantsOf("ktriage-read");
+const NAMESPACED_ACCOUNT = "system:serviceaccount:ktriage:ktriage-shop";
 
-function runCli(args: string[]): Promise<CliRun> {
+function runCli(args: string[], config = kubeconfig): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args, "--kubeconfig", kubeconfig], { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1", KUBECONFIG: "" } });
+    const child = spawn(process.execPath, [cliPath, ...args, "--kubeconfig", config], { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1", KUBECONFIG: "" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
@@ -78,12 +81,12 @@ interface AuditEvent {
   annotations?: Record<string, string>;
 }
 
-function auditEvents(): AuditEvent[] {
+function auditEvents(username = SERVICE_ACCOUNT): AuditEvent[] {
   return readFileSync(auditLog, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as AuditEvent)
-    .filter((event) => event.user?.username === SERVICE_ACCOUNT && event.stage === "ResponseComplete");
+    .filter((event) => event.user?.username === username && event.stage === "ResponseComplete");
 }
 
 const asPermission = (event: AuditEvent) => {
@@ -156,5 +159,44 @@ describe("deploy/rbac.yaml against the audit log of a real API server", () => {
     for (const { args, run } of runs.filter(({ args }) => args[0] !== "envoy")) expect(run.status, `${args.join(" ")}: ${run.stderr}`).toBe(0);
     expect(runs.find(({ args }) => args[0] === "__complete" && args[1] === "pod")!.run.stdout).toContain(scenario.pods.orders!.name);
 
+  });
+
+  it("the namespaced role: in its namespace every read is allowed; what it may not read is named, never a failure", async () => {
+    const account = await plane.request("POST", "/api/v1/namespaces/ktriage/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "ktriage-shop" } });
+    expect(account.status, account.text).toBe(201);
+    const binding = await plane.request("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings", {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "ktriage" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "ktriage-namespace" },
+      subjects: [{ kind: "ServiceAccount", name: "ktriage-shop", namespace: "ktriage" }],
+    });
+    expect(binding.status, binding.text).toBe(201);
+    const token = await plane.request("POST", "/api/v1/namespaces/ktriage/serviceaccounts/ktriage-shop/token", { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 3600 } });
+    const config = plane.writeKubeconfig("ktriage-shop", token.body.status.token, "shop");
+    const commands = [
+      ["scan", "-n", "shop", "--fail-on", "none"],
+      ["pod", scenario.pods.orders!.name, "-n", "shop", "--fail-on", "none"],
+      ["pod", scenario.pods.payments!.name, "-n", "shop", "--fail-on", "none"],
+    ];
+    const runs: Array<{ args: string[]; run: CliRun }> = [];
+    for (const args of commands) runs.push({ args, run: await runCli(args, config) });
+    const events = auditEvents(NAMESPACED_ACCOUNT).filter((event) => event.objectRef?.resource);
+    expect(events.length).toBeGreaterThan(10);
+    const allowed = (event: AuditEvent) => event.annotations?.["authorization.k8s.io/decision"] === "allow";
+    // Inside shop nothing is refused; what is refused lies outside it (cluster-scoped kinds such as the Namespace object itself, istio-system).
+    const inShop = (event: AuditEvent) => event.objectRef!.namespace === "shop" && event.objectRef!.resource !== "namespaces";
+    expect(events.filter((event) => !allowed(event) && inShop(event)).map((event) => `${event.verb} ${event.requestURI}`)).toEqual([]);
+    expect(events.some((event) => !allowed(event) && !inShop(event))).toBe(true);
+    expect([...new Set(events.map((event) => event.verb))].sort()).toEqual(["get", "list"]);
+    const namespacedGrants = grantsOf("ktriage-namespace");
+    expect([...new Set(events.filter(allowed).map(asPermission))].filter((permission) => !namespacedGrants.includes(permission)).sort()).toEqual([]);
+    for (const { args, run } of runs) {
+      expect(run.status, `${args.join(" ")}: ${run.stderr}`).toBe(0);
+      expect(run.stderr, args.join(" ")).not.toMatch(STACK_TRACE);
+    }
+    // The reads the role does not grant are named for the user, with the permission that would allow them.
+    expect(runs[0]!.run.stdout + runs[0]!.run.stderr).toMatch(/missing evidence|not allowed|forbidden|needs (get|list) /i);
+    expect(runs[1]!.run.stdout).toContain(scenario.pods.orders!.name);
   });
 });
