@@ -15,6 +15,9 @@ interface Outcome {
   problem: string;
 }
 
+/** A few thousand cases with the hostile classes: every mutation operator meets every kind of lab input many times. */
+const MUTATIONS = 2500;
+
 /** Peak resident memory above the start of a batch: an alias bomb or unbounded read took over 2 GB before the limits. */
 const MEMORY_CEILING_BYTES = 1024 * 1024 * 1024;
 
@@ -71,7 +74,7 @@ describe("hostile input (seeded fuzz, in process)", () => {
   }, 240_000);
 
   it("seeded mutations of the lab's real inputs: no crash, no stack trace", async () => {
-    const { runs, problems, cost } = await run(mutatedCases(20261202, 300, lab));
+    const { runs, problems, cost } = await run(mutatedCases(20261202, MUTATIONS, lab));
     report("mutated cases", runs, cost);
     expect(problems).toEqual([]);
     expect(cost.peakRssGrowth).toBeLessThan(MEMORY_CEILING_BYTES);
