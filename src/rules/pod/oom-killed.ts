@@ -70,7 +70,12 @@ export function memoryPlan(context: FixContext): { limit?: number; request?: num
     newLimit = 512 * 2 ** 20;
     note = "the container has no memory limit of its own, so a LimitRange default or the node's memory was hit";
   }
-  const newRequest = request !== undefined ? Math.max(request, roundMemoryUp(newLimit / 2)) : roundMemoryUp(newLimit / 2);
+  // A request equal to its limit (Guaranteed QoS) stays equal; a request below what the container is known to hold is raised to it.
+  const knownNeed = sizedFrom === "log" ? statedNeed : sizedFrom === "metrics" ? measured : undefined;
+  const newRequest =
+    request !== undefined && limit !== undefined && request === limit
+      ? newLimit
+      : Math.min(newLimit, Math.max(request ?? 0, roundMemoryUp(newLimit / 2), knownNeed !== undefined ? roundMemoryUp(knownNeed) : 0));
   const plan = { newLimit, newRequest, heapTooBig, javaHeapError, note } as ReturnType<typeof memoryPlan>;
   if (limit !== undefined) plan.limit = limit;
   if (request !== undefined) plan.request = request;

@@ -52,6 +52,20 @@ testRule(oomKilled, {
       expect: { category: "oom-killed", evidence: [/previous log line 2: .*loading product index into memory \(2\.1 GiB\)/], fixIncludes: [/"memory":"2816Mi"/, /its log states 2151Mi held in memory/] },
     },
     {
+      name: "requests equal to limits (Guaranteed QoS) stay equal when the log states the size",
+      files: { "pod.json": list(pod({ owner: "Deployment/api", containers: [{ resources: { limits: { memory: "128Mi" }, requests: { memory: "128Mi" } }, status: crashLoop({ exitCode: 137, reason: "OOMKilled" }) }] }), deployment("api", [{ resources: { limits: { memory: "128Mi" }, requests: { memory: "128Mi" } } }])) },
+      logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "app", previous: true, text: "2025-06-02T10:12:05Z INFO loading product index into memory (2.1 GiB)\n" }],
+      now: NOW,
+      expect: { category: "oom-killed", fixIncludes: [/"limits":\{"memory":"2816Mi"\},"requests":\{"memory":"2816Mi"\}/, /\(request 2816Mi\)/] },
+    },
+    {
+      name: "a request below the size the log states is raised to hold it",
+      files: { "pod.json": list(pod({ owner: "Deployment/api", containers: [{ resources: { limits: { memory: "128Mi" }, requests: { memory: "64Mi" } }, status: crashLoop({ exitCode: 137, reason: "OOMKilled" }) }] }), deployment("api", [{ resources: { limits: { memory: "128Mi" }, requests: { memory: "64Mi" } } }])) },
+      logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "app", previous: true, text: "2025-06-02T10:12:05Z INFO loading product index into memory (2.1 GiB)\n" }],
+      now: NOW,
+      expect: { category: "oom-killed", fixIncludes: [/\(request 2304Mi\)/] },
+    },
+    {
       name: "a JVM whose log echoes -Xmx2g under a 1Gi limit: the limit fits the heap plus non-heap, and a heap dump goes to an emptyDir",
       files: { "pod.json": list(pod({ owner: "Deployment/api", containers: [{ image: "eclipse-temurin:21-jre", resources: { limits: { memory: "1Gi" } }, status: crashLoop({ exitCode: 137, reason: "OOMKilled" }) }] }), deployment("api", [{ image: "eclipse-temurin:21-jre", resources: { limits: { memory: "1Gi" } } }])) },
       logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "app", previous: true, text: "Picked up JAVA_TOOL_OPTIONS: -Xmx2g\n2025-06-02T10:12:05.120Z  INFO 1 --- [main] c.e.Catalog : Starting Catalog v3.2.0\n" }],
