@@ -150,7 +150,7 @@ async function metrics(base) {
     }
     return sum;
   };
-  return { rss: value("ktriage_process_resident_memory_bytes"), cpu: value("ktriage_process_cpu_seconds_total"), requests: value("ktriage_api_requests_total"), watchRequests: value("ktriage_api_requests_total", (labels) => labels.includes('verb="WATCH"')) };
+  return { written: value("ktriage_events_written_total"), rss: value("ktriage_process_resident_memory_bytes"), cpu: value("ktriage_process_cpu_seconds_total"), requests: value("ktriage_api_requests_total"), watchRequests: value("ktriage_api_requests_total", (labels) => labels.includes('verb="WATCH"')) };
 }
 
 const quantile = (values, q) => {
@@ -185,8 +185,15 @@ try {
     waiting.get(name)?.(at);
   });
 
-  // At rest: only the watches.
-  await sleep(5000);
+  // At rest: only the watches. First the Events of what the first diagnosis found are written.
+  let written = -1;
+  for (;;) {
+    await sleep(5000);
+    const now = (await metrics(base)).written;
+    if (now === written) break;
+    written = now;
+  }
+  const initialEvents = written;
   const restStart = await metrics(base);
   await sleep(REST_S * 1000);
   const restEnd = await metrics(base);
@@ -219,6 +226,7 @@ try {
     pods: POD_COUNT,
     namespaces: NAMESPACES,
     first_diagnosis_s: Number(firstDiagnosis.toFixed(1)),
+    events_of_first_diagnosis: initialEvents,
     cpu_s_to_first_diagnosis: Number(restStart.cpu.toFixed(1)),
     cpu_s_at_rest_per_min: Number((((restEnd.cpu - restStart.cpu) / REST_S) * 60).toFixed(2)),
     steady_rss_mb: Math.round(steadyRss / 1048576),
