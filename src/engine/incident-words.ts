@@ -231,13 +231,13 @@ function firstClause(text: string): string {
 }
 
 /** First clauses that say what to find out rather than what to change. */
-const WEAK_ACTION = /^(Fix why|The application's own code fails|Fix the code|See details|No node has enough|Find the configuration)/i;
+const WEAK_ACTION = /^(Fix why|The application's own code fails|Fix the code|See details|No node has enough|Find the configuration|(Init )?container [\w.-]+$)/i;
 /** The scheduler's count of nodes short of one resource: `2 Insufficient memory`. */
 const INSUFFICIENT = /\b(\d+) Insufficient ([\w./-]+)/;
 /** Envoy's NACK in a proxy log: `... rejected: Error adding/updating listener(s) virtualInbound: ...`. */
 const ENVOY_REJECTED = /\brejected: (.+)$/;
 /** An evidence line that quotes the failure: a log line (`log line 13: ...`) or a termination message. */
-const QUOTED_FAILURE = /^(?:previous-)?log line (\d+): (.+)$/;
+const QUOTED_FAILURE = /^(?:previous[- ])?log line (\d+): (.+)$/;
 
 /**
  * The first action of an incident, concrete from its evidence where the primary finding's own is

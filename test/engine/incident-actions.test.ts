@@ -30,8 +30,16 @@ describe("first actions of the lab's incidents", () => {
     expect(notReady.action.startsWith(`fix or remove what Envoy rejects: ${nack[1]}`)).toBe(true);
   });
 
-  it("no first action only says to find out why, or is a bare condition", () => {
-    const weak = incidents.filter((incident) => /^(Fix why|The application's own code fails|No node has enough|Find the configuration)/.test(incident.action) || /^(If|When|Unless) [^,;]*$/.test(incident.action));
+  it("a failing init container's first action is the failure its previous log shows", () => {
+    const init = incidents.find((incident) => incident.rule === "pod/init-container-failure")!;
+    const logLine = findings[init.primary]!.evidence.map((item) => /^previous[- ]log line (\d+): (.{20})/.exec(item.text)).find(Boolean)!;
+    expect(logLine, "the evidence quotes the init container's previous log").toBeTruthy();
+    expect(init.action.startsWith(`fix "${logLine[2]}`)).toBe(true);
+    expect(init.action).toMatch(new RegExp(`\\(log line ${logLine[1]}\\)$`));
+  });
+
+  it("no first action only says to find out why, is a bare condition, or only names a container", () => {
+    const weak = incidents.filter((incident) => /^(Fix why|The application's own code fails|No node has enough|Find the configuration|(Init )?container [\w.-]+$)/i.test(incident.action) || /^(If|When|Unless) [^,;]*$/.test(incident.action));
     expect(weak.map((incident) => `${incident.rule}: ${incident.action}`)).toEqual([]);
   });
 });
