@@ -1,4 +1,5 @@
 import type { Evidence } from "../../../model/finding.js";
+import type { EventRecord } from "../../../model/inputs.js";
 import { eventEvidence, terminatedEvidence } from "../../support/evidence.js";
 import type { ContainerContext, PodContext } from "../../support/pod-context.js";
 import type { TerminatedState } from "../../support/pod-types.js";
@@ -26,6 +27,17 @@ export function unknownCrash(container: ContainerContext, terminated: Terminated
 const QUIET_WAITING = new Set(["ContainerCreating", "PodInitializing"]);
 
 /**
+ * An event last seen before the container's current run started, on a container that is running and
+ * ready: a failure it has recovered from (the kubelet's events outlive it by an hour).
+ */
+function beforeRecovery(event: EventRecord, status: ContainerContext["status"]): boolean {
+  if (status?.ready !== true || !status.state?.running?.startedAt) return false;
+  const started = Date.parse(status.state.running.startedAt);
+  const last = Date.parse(event.lastTimestamp ?? event.firstTimestamp ?? "");
+  return Number.isFinite(started) && Number.isFinite(last) && last < started;
+}
+
+/**
  * A pod no cause explains but that is plainly not well: a waiting reason, a
  * non-zero exit, restarts, Pending or Failed, a failing probe. It still gets a
  * finding that says exactly what is known.
@@ -42,7 +54,7 @@ export function visiblyBroken(pod: PodContext): Diagnosis | undefined {
     else if (terminated && (terminated.exitCode ?? 0) !== 0 && pod.status?.phase !== "Succeeded" && (status?.state?.terminated || status?.ready === false)) signs.push({ container, text: `terminated: exit ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ""}`, path: `${container.statusPath}.${status?.state?.terminated ? "state" : "lastState"}.terminated` });
     else if ((status?.restartCount ?? 0) > 0 && status?.ready === false) signs.push({ container, text: `not ready after ${status?.restartCount} restarts`, path: `${container.statusPath}.restartCount` });
     else if ((status?.restartCount ?? 0) > 0 && !status?.lastState?.terminated) signs.push({ container, text: `restarted ${status?.restartCount} times, and the evidence keeps no last state`, path: "restarts" });
-    const probe = container.events.find((e) => e.type === "Warning" && (/^(?:BackOff|Failed)$/.test(e.reason) || (e.reason === "Unhealthy" && /^(?:Liveness|Startup) probe/.test(e.message))));
+    const probe = container.events.find((e) => e.type === "Warning" && !beforeRecovery(e, status) && (/^(?:BackOff|Failed)$/.test(e.reason) || (e.reason === "Unhealthy" && /^(?:Liveness|Startup) probe/.test(e.message))));
     if (probe && !signs.some((sign) => sign.container === container)) signs.push({ container, text: `${probe.reason}: ${probe.message}`, path: "events" });
   }
   const phase = pod.status?.phase;
