@@ -27,13 +27,15 @@ function allowed(rules: Rule[], request: ReturnType<typeof authorise>): boolean 
   return rules.some((rule) => rule.apiGroups.includes(request.group) && rule.resources.includes(request.resource) && rule.verbs.includes(request.verb));
 }
 
-const types = Object.values(resources).filter((value): value is resources.ResourceType => typeof value === "object" && value !== null && "resource" in value && "group" in value);
+// metrics-server's PodMetrics is only ever read one pod at a time (get), never listed.
+const types = Object.values(resources).filter((value): value is resources.ResourceType => typeof value === "object" && value !== null && "resource" in value && "group" in value && value !== resources.POD_METRICS);
 const paths = [
   ...types.map((type) => resources.collectionPath(type, type.namespaced ? "shop" : undefined)),
   ...types.map((type) => resources.collectionPath(type)),
   ...Object.values(resources.OWNER_TYPES).map((type) => `${resources.collectionPath(type, "shop")}/owner`),
   "/api/v1/namespaces/shop/pods/api-0",
   "/api/v1/namespaces/shop/pods/api-0/log",
+  resources.objectPath(resources.POD_METRICS, "shop", "api-0"),
   "/api/v1/namespaces/shop",
   ...Object.entries(resources.ISTIO_KINDS).flatMap(([group, kinds]) => kinds.map((kind) => `/apis/${group}/v1/namespaces/shop/${kind.resource}`)),
   podProxyPath("shop", "api-0", 15000, "config_dump"),

@@ -2,7 +2,7 @@ import type { KubeObject } from "../../model/kube.js";
 import { didYouMean, nearestNames } from "../../util/suggest.js";
 import { LiveUnavailableError, ApiError } from "./errors.js";
 import { Gatherer, messageOf } from "./gatherer.js";
-import { hasSidecar, isFailing, logsToRead, referencedObjects, wantsSidecar } from "./pod-health.js";
+import { hasSidecar, isFailing, logsToRead, referencedObjects, wantsSidecar, wasOomKilled } from "./pod-health.js";
 import {
   collectionPath,
   CONFIGMAPS,
@@ -76,13 +76,14 @@ export async function collectScan(gatherer: Gatherer, scope: ScanScope): Promise
     const requests = failing.flatMap((pod) => logsToRead(pod).map((request) => ({ pod, request })));
     let done = 0;
     progress(`${podsSeen} pods, ${failing.length} failing: reading ${requests.length} logs`);
-    await Promise.all(
-      requests.map(async ({ pod, request }) => {
+    await Promise.all([
+      ...requests.map(async ({ pod, request }) => {
         await gatherer.log(pod.metadata.namespace ?? "", pod.metadata.name ?? "", request.container, request.previous);
         done++;
         if (done % 25 === 0 || done === requests.length) progress(`${podsSeen} pods, ${failing.length} failing: logs ${done}/${requests.length}`);
       }),
-    );
+      ...failing.filter(wasOomKilled).map((pod) => gatherer.podMetrics(pod.metadata.namespace ?? "", pod.metadata.name ?? "")),
+    ]);
     return { pods: podsSeen, failingPods: failing.length, logs: requests.length };
   });
   const [stats] = await Promise.all([logsRead, namespaceObjects, ...others]);
@@ -121,6 +122,7 @@ export async function collectPod(gatherer: Gatherer, namespace: string, name: st
     gatherer.list(EVENTS, namespace, { fieldSelector: `involvedObject.name=${name}`, what: `events of pod ${namespace}/${name}` }),
     collectOwners(gatherer, pod),
     ...logRequests.map((request) => gatherer.log(namespace, name, request.container, request.previous)),
+    wasOomKilled(pod) ? gatherer.podMetrics(namespace, name) : Promise.resolve(),
     ...references.secrets.map((secret) => gatherer.get(SECRETS, namespace, secret, { what: `Secret ${namespace}/${secret} (names and keys)` })),
     ...references.configMaps.map((configMap) => gatherer.get(CONFIGMAPS, namespace, configMap)),
     ...references.claims.map((claim) => gatherer.get(PVCS, namespace, claim)),

@@ -12,6 +12,7 @@ import {
   permissionFor,
   PODS,
   SECRETS,
+  POD_METRICS,
   type ResourceType,
 } from "./resources.js";
 
@@ -109,6 +110,21 @@ export class Gatherer {
       if (error instanceof ApiError && error.notFound && options.quietNotFound !== false) return undefined;
       this.report(error, type, namespace, "get", options.what ?? `${type.kind} ${namespace ? `${namespace}/` : ""}${name}`);
       return undefined;
+    }
+  }
+
+  /**
+   * metrics-server's working set of a pod's containers. Clusters without metrics-server answer 404 (no
+   * such API group) or 503 (its APIService is down): then there is nothing to read and nothing to say.
+   */
+  async podMetrics(namespace: string, pod: string): Promise<void> {
+    const path = objectPath(POD_METRICS, namespace, pod);
+    try {
+      const object = await this.client.getJson<KubeObject>(path);
+      this.sink.object(withTypeMeta(object, POD_METRICS, object.apiVersion), POD_METRICS, `GET ${path}`);
+    } catch (error) {
+      if (error instanceof ApiError && (error.notFound || error.status === 503)) return;
+      this.report(error, POD_METRICS, namespace, "get", `memory use of pod ${namespace}/${pod} (metrics-server)`);
     }
   }
 

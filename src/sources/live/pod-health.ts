@@ -53,6 +53,12 @@ function restartedAfterFailure(status: ContainerStatus): boolean {
   return (status.restartCount ?? 0) > 0 && last !== undefined && (last.exitCode !== 0 || last.reason === "OOMKilled" || last.reason === "Error");
 }
 
+/** Whether a container of the pod was OOM-killed: metrics-server's working set then sizes the memory fix. */
+export function wasOomKilled(pod: KubeObject): boolean {
+  const { init, main } = statusesOf(pod);
+  return [...init, ...main].some((status) => status.lastState?.terminated?.reason === "OOMKilled" || status.state?.terminated?.reason === "OOMKilled");
+}
+
 export interface LogRequest {
   container: string;
   previous: boolean;

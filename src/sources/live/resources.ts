@@ -28,6 +28,8 @@ export const DAEMONSETS = apps("DaemonSet", "daemonsets");
 export const JOBS: ResourceType = { kind: "Job", group: "batch", version: "v1", resource: "jobs", namespaced: true };
 export const CRONJOBS: ResourceType = { kind: "CronJob", group: "batch", version: "v1", resource: "cronjobs", namespaced: true };
 export const NETWORK_POLICIES: ResourceType = { kind: "NetworkPolicy", group: "networking.k8s.io", version: "v1", resource: "networkpolicies", namespaced: true };
+/** metrics-server's view of a pod: each container's working set (served only where metrics-server runs). */
+export const POD_METRICS: ResourceType = { kind: "PodMetrics", group: "metrics.k8s.io", version: "v1beta1", resource: "pods", namespaced: true };
 export const MUTATING_WEBHOOKS: ResourceType = {
   kind: "MutatingWebhookConfiguration",
   group: "admissionregistration.k8s.io",
