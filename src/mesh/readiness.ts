@@ -58,7 +58,7 @@ export interface ReadinessReport {
     local?: string;
     istiod: "running" | "not installed" | "unknown";
   };
-  estimate: { podsToInject: number; sidecarMemoryMiB: [number, number]; istiodMemoryMiB: number; requestedMemoryBytes?: number };
+  estimate: { podsToInject: number; sidecarMemoryMiB: [number, number]; istiodMemoryMiB: number; istiodMemoryMeasured?: boolean; requestedMemoryBytes?: number };
   checks: ReadinessCheck[];
   plan: Phase[];
   rollback: Phase[];
@@ -92,13 +92,15 @@ export function computeReadiness(view: ClusterView): ReadinessReport {
   const scheduled = view.kind("Pod").filter((pod) => typeof pod.spec?.nodeName === "string" && !["Succeeded", "Failed"].includes(pod.status?.phase));
   const requested = sum(scheduled.flatMap((pod) => ((pod.spec?.containers ?? []) as Container[]).map((container) => parseQuantity(container.resources?.requests?.memory))));
 
+  const istiodMeasured = measuredIstiodMemoryMiB(view);
   const report: ReadinessReport = {
     scope: view.namespaces ? view.namespaces.join(", ") : "all namespaces",
     cluster: { nodes: nodes.length, cpuCores: cpu, memoryBytes: memory, diskBytes: disk, local: local ? `${local.tool} cluster "${local.name}"` : undefined, istiod },
     estimate: {
       podsToInject,
       sidecarMemoryMiB: [podsToInject * READINESS_THRESHOLDS.sidecarMemoryLowMiB, podsToInject * READINESS_THRESHOLDS.sidecarMemoryHighMiB],
-      istiodMemoryMiB: READINESS_THRESHOLDS.istiodMemoryMiB,
+      istiodMemoryMiB: istiodMeasured ?? READINESS_THRESHOLDS.istiodMemoryMiB,
+      ...(istiodMeasured !== undefined ? { istiodMemoryMeasured: true } : {}),
       requestedMemoryBytes: requested,
     },
     checks: [],
@@ -204,16 +206,32 @@ function resourceCheck(nodeList: KubeObject[], cpu: number | undefined, memory: 
   };
 }
 
+/** istiod's working set as metrics-server measures it (PodMetrics of its pods), MiB; undefined when not measured. */
+function measuredIstiodMemoryMiB(view: ClusterView): number | undefined {
+  let total = 0;
+  let measured = false;
+  for (const pod of istiodPods(view)) {
+    const metrics = view.get("PodMetrics", pod.metadata.namespace, pod.metadata.name ?? "") as unknown as { containers?: Array<{ usage?: { memory?: string } }> } | undefined;
+    for (const container of metrics?.containers ?? []) {
+      const bytes = parseQuantity(container.usage?.memory);
+      if (bytes === undefined) continue;
+      total += bytes;
+      measured = true;
+    }
+  }
+  return measured ? Math.ceil(total / 1024 ** 2) : undefined;
+}
+
 function sidecarMemoryCheck(report: ReadinessReport, memory: number | undefined, requested: number | undefined): ReadinessCheck {
   const [low, high] = report.estimate.sidecarMemoryMiB;
-  const need = (high + READINESS_THRESHOLDS.istiodMemoryMiB) * 1024 ** 2;
+  const need = (high + report.estimate.istiodMemoryMiB) * 1024 ** 2;
   const headroom = memory !== undefined ? memory - (requested ?? 0) : undefined;
   const status: CheckStatus = headroom === undefined ? "info" : headroom < need ? "warn" : "ok";
   return {
     id: "sidecar-memory",
     title: "Sidecar memory (50-100 MB per pod)",
     status,
-    detail: `${report.estimate.podsToInject} pods to inject x 50-100 MB = ${low}-${high} MiB, plus about ${READINESS_THRESHOLDS.istiodMemoryMiB} MiB for istiod.${
+    detail: `${report.estimate.podsToInject} pods to inject x 50-100 MB = ${low}-${high} MiB, plus ${report.estimate.istiodMemoryMeasured ? `${report.estimate.istiodMemoryMiB} MiB for istiod (its working set now, metrics-server)` : `about ${report.estimate.istiodMemoryMiB} MiB for istiod`}.${
       headroom !== undefined ? ` Unrequested allocatable memory: ${formatBytes(headroom)}.${status === "warn" ? " Not enough for the high estimate." : ""}` : ""
     }`,
     items: [],

@@ -192,6 +192,17 @@ status:
     expect(unread.detail).toContain("kubectl logs -n istio-system -l app=istiod --tail=50");
   });
 
+  it("uses istiod's working set when metrics-server measured it, the estimate otherwise", () => {
+    const metrics = "apiVersion: metrics.k8s.io/v1beta1\nkind: PodMetrics\nmetadata:\n  name: istiod-7d8f6b6b7-abc12\n  namespace: istio-system\ntimestamp: \"2025-06-02T10:14:30Z\"\nwindow: 15s\ncontainers:\n- name: discovery\n  usage:\n    cpu: 41m\n    memory: 312148Ki\n";
+    const measured = computeReadiness(buildView({ name: "istiod-measured", files: { "istiod.yaml": istiodPod, "metrics.yaml": metrics, "d.yaml": deployment("api", "shop") } }));
+    expect(measured.estimate).toMatchObject({ istiodMemoryMiB: 305, istiodMemoryMeasured: true });
+    expect(measured.checks.find((entry) => entry.id === "sidecar-memory")!.detail).toContain("plus 305 MiB for istiod (its working set now, metrics-server)");
+    const estimated = computeReadiness(buildView({ name: "istiod-estimated", files: { "istiod.yaml": istiodPod, "d.yaml": deployment("api", "shop") } }));
+    expect(estimated.estimate.istiodMemoryMiB).toBe(200);
+    expect(estimated.estimate.istiodMemoryMeasured).toBeUndefined();
+    expect(estimated.checks.find((entry) => entry.id === "sidecar-memory")!.detail).toContain("plus about 200 MiB for istiod");
+  });
+
   it("takes klog error lines as errors and plain info lines as none", () => {
     expect(istiodLineProblem('E0602 10:40:00.123456       1 reflector.go:158] "Unhandled Error" err="k8s.io/client-go/informers/factory.go:160: Failed to watch *v1.Service: unknown"')).toMatchObject({ level: "error" });
     expect(istiodLineProblem("2025-06-02T10:42:17.633210Z\tinfo\tads\tXDS: Pushing Services:15 ConnectedEndpoints:24 Version:2025-06-02T10:42:17Z/57")).toBeUndefined();

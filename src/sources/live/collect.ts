@@ -154,7 +154,11 @@ export async function collectIstiodLogs(gatherer: Gatherer, podsListed: boolean)
     }
   } else pods = await gatherer.list(PODS, ISTIO_ROOT_NAMESPACE, selector);
   const requests = pods.flatMap((pod) => ((pod.spec?.containers ?? []) as Array<{ name: string }>).map((container) => ({ pod: pod.metadata?.name ?? "", container: container.name })));
-  await Promise.all(requests.map((request) => gatherer.log(ISTIO_ROOT_NAMESPACE, request.pod, request.container, false)));
+  await Promise.all([
+    ...requests.map((request) => gatherer.log(ISTIO_ROOT_NAMESPACE, request.pod, request.container, false)),
+    // istiod's measured memory replaces the estimate in the sidecar-memory check.
+    ...pods.map((pod) => gatherer.podMetrics(ISTIO_ROOT_NAMESPACE, pod.metadata?.name ?? "")),
+  ]);
   return requests.length;
 }
 
