@@ -21,17 +21,10 @@ if [ -x "${bin}/kube-apiserver" ] && [ -x "${bin}/etcd" ] && [ -x "${bin}/kwok" 
   exit 0
 fi
 
-# Go is needed only to build. Searched on PATH, then in KTRIAGE_GO_DIRS (default: the official tarball's place).
-if ! command -v go >/dev/null 2>&1; then
-  go_dirs="${KTRIAGE_GO_DIRS:-/usr/local/go/bin}"
-  for dir in ${go_dirs//:/ }; do
-    if [ -x "${dir}/go" ]; then export PATH="${dir}:${PATH}"; break; fi
-  done
-  if ! command -v go >/dev/null 2>&1; then
-    log "ERROR: Go toolchain not found (PATH or ${go_dirs}). Install Go >= 1.24 to build kube-apiserver, etcd and kwok (https://go.dev/dl/), or put already built binaries in ${bin}."
-    exit 2
-  fi
-fi
+# Go is needed only to build.
+# shellcheck source=../lib/go.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/go.sh"
+require_go "kube-apiserver, etcd and kwok" "put already built binaries in ${bin}"
 
 # One build at a time, even when several test workers start together.
 mkdir -p "${dest}"

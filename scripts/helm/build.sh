@@ -16,16 +16,10 @@ if [ -x "${helm}" ]; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  go_dirs="${KTRIAGE_GO_DIRS:-/usr/local/go/bin}"
-  for dir in ${go_dirs//:/ }; do
-    if [ -x "${dir}/go" ]; then export PATH="${dir}:${PATH}"; break; fi
-  done
-  if ! command -v go >/dev/null 2>&1; then
-    log "ERROR: Go toolchain not found (PATH or ${go_dirs}). Install Go >= 1.24 to build helm ${HELM_VERSION}, or put a helm binary at ${helm}."
-    exit 2
-  fi
-fi
+# Go is needed only to build.
+# shellcheck source=../lib/go.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/go.sh"
+require_go "helm ${HELM_VERSION}" "put a helm binary at ${helm}"
 
 mkdir -p "${dest}/bin"
 exec 9>"${dest}/.lock"
