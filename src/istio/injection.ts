@@ -1,6 +1,5 @@
 import { declaredNamespaceLabels } from "../k8s/namespaces.js";
 import { labelSelectorMatches, type LabelSelector } from "../k8s/selectors.js";
-import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { arrayOf, nameOf, recordOf, stringMapOf } from "./meta.js";
 

@@ -1,4 +1,3 @@
-import type { KubeObject } from "../model/kube.js";
 import { placed, podWorkload, templateOwnerOf, templateWorkload, type Workload } from "../k8s/workloads.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { PodSpec } from "../k8s/types.js";

@@ -20,6 +20,14 @@ export interface RouteDestination {
   ruleIndex: number;
 }
 
+/** The route lists of a VirtualService's http, tcp and tls rules, with where each rule stands. */
+export function routeLists(vs: KubeObject): Array<{ protocol: "http" | "tcp" | "tls"; ruleIndex: number; routes: Record<string, unknown>[] }> {
+  const spec = recordOf(vs.spec) ?? {};
+  return (["http", "tcp", "tls"] as const).flatMap((protocol) =>
+    arrayOf<Record<string, unknown>>(spec[protocol]).map((rule, ruleIndex) => ({ protocol, ruleIndex, routes: arrayOf<Record<string, unknown>>(recordOf(rule)?.route) })),
+  );
+}
+
 /** Every destination of a VirtualService: http/tcp/tls routes, then mirrors. */
 export function routeDestinations(vs: KubeObject): RouteDestination[] {
   const spec = recordOf(vs.spec) ?? {};

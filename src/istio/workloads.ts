@@ -1,6 +1,5 @@
 import { hasProxyContainer } from "./sidecar.js";
 import { formatSelector as formatLabels, labelMapMatches } from "../k8s/selectors.js";
-import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { namespaceOf, recordOf } from "./meta.js";
 import { hasTemplate, placed, podTemplatePath, podWorkload, templateWorkload, type JsonObject, type Workload } from "../k8s/workloads.js";

@@ -3,7 +3,6 @@ import type { KubeObject } from "../model/kube.js";
 import { nearest } from "../util/suggest.js";
 import { sameNamespace } from "./namespaces.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { isObject, objects, stringMap } from "./pod-templates.js";
 
 /**
  * Name lookups that tolerate manifests without a namespace: an object with no

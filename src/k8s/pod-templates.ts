@@ -1,4 +1,4 @@
-import type { KubeObject, LoadedObject } from "../model/kube.js";
+import type { LoadedObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { hasTemplate, podTemplatePath, templateWorkload, type JsonObject, type Workload } from "./workloads.js";
 

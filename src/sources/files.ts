@@ -11,7 +11,6 @@ import { describeJsonError, parseDumpText } from "../envoy/load.js";
 import { parseKubeDocuments } from "./kube-documents.js";
 import { addMeshConfigFromObjects, meshTextLocator, parseMeshConfigText } from "./mesh-config.js";
 import { envoyPathInfo, logPathInfo, SNAPSHOT_MANIFEST, type SnapshotManifest } from "./snapshot-layout.js";
-import { parseDescribePod } from "./text/describe-pod.js";
 import { parseEventsTable } from "./text/events-table.js";
 import { readPastedText, type IntakeHint } from "./text/intake.js";
 

@@ -2,7 +2,8 @@ import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
-import { arrayOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { routeLists } from "../../istio/virtual-service.js";
 
 /**
  * Kiali's KIA1105: two destinations of one route that are the same host and subset (the host
@@ -26,30 +27,27 @@ export const virtualServiceRepeatedSubset = defineRule({
   analyze(view) {
     const findings: Finding[] = [];
     for (const vs of view.kind("VirtualService")) {
-      const spec = recordOf(vs.spec) ?? {};
-      for (const protocol of ["http", "tcp", "tls"] as const) {
-        arrayOf<unknown>(spec[protocol]).forEach((rule, ruleIndex) => {
-          const seen = new Map<string, number>();
-          arrayOf<unknown>(recordOf(rule)?.route).forEach((route, routeIndex) => {
-            const destination = recordOf(recordOf(route)?.destination);
-            if (typeof destination?.host !== "string") return;
-            const subset = typeof destination.subset === "string" ? destination.subset : "";
-            const key = `${toFqdn(destination.host, namespaceOf(vs) || "default")}|${subset}`;
-            const first = seen.get(key);
-            if (first === undefined) return void seen.set(key, routeIndex);
-            const what = `${destination.host}${subset ? ` subset ${subset}` : ""}`;
-            findings.push(
-              istioFinding(this, view, {
-                object: vs,
-                message: `This host subset combination is already referenced in another route destination (${what})`,
-                path: ["spec", protocol, ruleIndex, "route", routeIndex, "destination"],
-                summary: `${refOf(vs)} ${protocol}[${ruleIndex}] sends to ${what} in destinations ${first} and ${routeIndex}`,
-                cause: `Destinations ${first} and ${routeIndex} of the route are the same host and subset, so their weights go to one cluster and no other version gets the share the second one seems to give.`,
-                fix: { description: "Point the second destination at the subset it was meant for, or merge the two.", commands: [kubectl("edit", vs)] },
-                verify: [analyzeCommand(vs)],
-              }),
-            );
-          });
+      for (const { protocol, ruleIndex, routes } of routeLists(vs)) {
+        const seen = new Map<string, number>();
+        routes.forEach((route, routeIndex) => {
+          const destination = recordOf(recordOf(route)?.destination);
+          if (typeof destination?.host !== "string") return;
+          const subset = typeof destination.subset === "string" ? destination.subset : "";
+          const key = `${toFqdn(destination.host, namespaceOf(vs) || "default")}|${subset}`;
+          const first = seen.get(key);
+          if (first === undefined) return void seen.set(key, routeIndex);
+          const what = `${destination.host}${subset ? ` subset ${subset}` : ""}`;
+          findings.push(
+            istioFinding(this, view, {
+              object: vs,
+              message: `This host subset combination is already referenced in another route destination (${what})`,
+              path: ["spec", protocol, ruleIndex, "route", routeIndex, "destination"],
+              summary: `${refOf(vs)} ${protocol}[${ruleIndex}] sends to ${what} in destinations ${first} and ${routeIndex}`,
+              cause: `Destinations ${first} and ${routeIndex} of the route are the same host and subset, so their weights go to one cluster and no other version gets the share the second one seems to give.`,
+              fix: { description: "Point the second destination at the subset it was meant for, or merge the two.", commands: [kubectl("edit", vs)] },
+              verify: [analyzeCommand(vs)],
+            }),
+          );
         });
       }
     }

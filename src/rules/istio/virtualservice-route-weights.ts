@@ -1,7 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Finding } from "../../model/finding.js";
 import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
-import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
+import { recordOf, refOf } from "../../istio/meta.js";
+import { routeLists } from "../../istio/virtual-service.js";
 
 export const virtualServiceRouteWeights = defineRule({
   id: "istio/virtualservice-route-weights",
@@ -20,39 +21,35 @@ export const virtualServiceRouteWeights = defineRule({
   analyze(view) {
     const findings: Finding[] = [];
     for (const vs of view.kind("VirtualService")) {
-      const spec = recordOf(vs.spec) ?? {};
-      for (const protocol of ["http", "tcp", "tls"] as const) {
-        arrayOf<Record<string, unknown>>(spec[protocol]).forEach((rule, ruleIndex) => {
-          const routes = arrayOf<Record<string, unknown>>(rule?.route);
-          const weights = routes.map((route) => (typeof route?.weight === "number" ? route.weight : undefined));
-          if (weights.every((weight) => weight === undefined)) return;
-          const total = weights.reduce<number>((sum, weight) => sum + (weight ?? 0), 0);
-          const single = routes.length === 1;
-          if (total === 100 || (single && weights[0] === undefined)) return;
-          const scaled = routes.map((route, index) => {
-            const weight = weights[index] ?? 0;
-            return { ...route, weight: total > 0 ? Math.round((weight * 100) / total) : Math.floor(100 / routes.length) };
-          });
-          const drift = 100 - scaled.reduce((sum, route) => sum + (route.weight as number), 0);
-          if (scaled.length > 0) (scaled[0]!.weight as number) += drift;
-          const effective = routes.map((route, index) => `${String(recordOf(route?.destination)?.host ?? "?")}${recordOf(route?.destination)?.subset ? `/${String(recordOf(route?.destination)?.subset)}` : ""}: ${total > 0 ? (((weights[index] ?? 0) * 100) / total).toFixed(1) : "?"}%`);
-          findings.push(
-            istioFinding(this, view, {
-              object: vs,
-              message: single ? `The weight is assumed to be 100 because there is only one route destination (weight ${weights[0]})` : `Route weights add up to ${total}, not 100`,
-              equivalents: single ? ["KIA1104"] : [],
-              path: ["spec", protocol, ruleIndex, "route"],
-              summary: single ? `${refOf(vs)} ${protocol}[${ruleIndex}] has one destination with weight ${weights[0]}, which Istio treats as 100` : `${refOf(vs)} ${protocol}[${ruleIndex}] weights add up to ${total}, not 100 (effective split ${effective.join(", ")})`,
-              cause: single ? "With one destination all traffic goes to it whatever its weight says; the weight suggests a split that does not happen." : "Istio scales the weights to their sum, so the split differs from the numbers written, or the resource is rejected by validation.",
-              fix: {
-                description: single ? "Remove the weight, or add the other destination of the split." : "Scale the weights to add up to 100.",
-                yaml: { before: yamlOf({ route: routes }), after: yamlOf({ route: single ? routes.map(({ weight: _weight, ...rest }) => rest) : scaled }), target: refOf(vs) },
-                commands: [kubectl("edit", vs)],
-              },
-              verify: [analyzeCommand(vs)],
-            }),
-          );
+      for (const { protocol, ruleIndex, routes } of routeLists(vs)) {
+        const weights = routes.map((route) => (typeof route?.weight === "number" ? route.weight : undefined));
+        if (weights.every((weight) => weight === undefined)) continue;
+        const total = weights.reduce<number>((sum, weight) => sum + (weight ?? 0), 0);
+        const single = routes.length === 1;
+        if (total === 100 || (single && weights[0] === undefined)) continue;
+        const scaled = routes.map((route, index) => {
+          const weight = weights[index] ?? 0;
+          return { ...route, weight: total > 0 ? Math.round((weight * 100) / total) : Math.floor(100 / routes.length) };
         });
+        const drift = 100 - scaled.reduce((sum, route) => sum + (route.weight as number), 0);
+        if (scaled.length > 0) (scaled[0]!.weight as number) += drift;
+        const effective = routes.map((route, index) => `${String(recordOf(route?.destination)?.host ?? "?")}${recordOf(route?.destination)?.subset ? `/${String(recordOf(route?.destination)?.subset)}` : ""}: ${total > 0 ? (((weights[index] ?? 0) * 100) / total).toFixed(1) : "?"}%`);
+        findings.push(
+          istioFinding(this, view, {
+            object: vs,
+            message: single ? `The weight is assumed to be 100 because there is only one route destination (weight ${weights[0]})` : `Route weights add up to ${total}, not 100`,
+            equivalents: single ? ["KIA1104"] : [],
+            path: ["spec", protocol, ruleIndex, "route"],
+            summary: single ? `${refOf(vs)} ${protocol}[${ruleIndex}] has one destination with weight ${weights[0]}, which Istio treats as 100` : `${refOf(vs)} ${protocol}[${ruleIndex}] weights add up to ${total}, not 100 (effective split ${effective.join(", ")})`,
+            cause: single ? "With one destination all traffic goes to it whatever its weight says; the weight suggests a split that does not happen." : "Istio scales the weights to their sum, so the split differs from the numbers written, or the resource is rejected by validation.",
+            fix: {
+              description: single ? "Remove the weight, or add the other destination of the split." : "Scale the weights to add up to 100.",
+              yaml: { before: yamlOf({ route: routes }), after: yamlOf({ route: single ? routes.map(({ weight: _weight, ...rest }) => rest) : scaled }), target: refOf(vs) },
+              commands: [kubectl("edit", vs)],
+            },
+            verify: [analyzeCommand(vs)],
+          }),
+        );
       }
     }
     return findings;

@@ -6,7 +6,7 @@ import { parseDescribePod, UNNAMED_CONTAINER_HEADER } from "./describe-pod.js";
 import { namesInMessage, toEventRecord } from "./event-rows.js";
 import { looksLikePodData, parseFragment, placeFragment, type PodParts } from "./fragments.js";
 import { completeReason, isTerminatedReason, isWaitingReason } from "./reasons.js";
-import { describeKey, segmentLines, type PodsRow, type Segment, type TopRow } from "./segments.js";
+import { describeKey, segmentLines, type PodsRow, type TopRow } from "./segments.js";
 import { unwrapLines, type KubectlCommand, type PastedLine } from "./wrappers.js";
 
 /** What the caller says to expect first (`--logs`, `--events`); content decides in the end. */
