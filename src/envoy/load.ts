@@ -6,7 +6,7 @@ import { jsonTooDeep, LimitError, PARSE_LIMITS } from "../util/limits.js";
 import type { Origin } from "../model/kube.js";
 import { summarizeFile } from "./access-log/reader.js";
 import { ConfigDump } from "./config-dump.js";
-import type { EnvoyInputs } from "./inputs.js";
+import type { EnvoyInputs } from "../model/envoy-inputs.js";
 import { readJsonStreaming } from "./stream-json.js";
 
 /** Above this a file cannot be held as one V8 string. */

@@ -6,7 +6,7 @@
 import type { KubeObject, Origin } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { summarizeLines } from "./access-log/reader.js";
-import type { AccessLogSummary } from "./access-log/summary.js";
+import { AccessLogSummary } from "./access-log/summary.js";
 import { ConfigDump } from "./config-dump.js";
 import { parseProxyStatus, type ProxyStatusTable } from "./proxy-status.js";
 
@@ -108,7 +108,7 @@ function buildEnvoyData(view: ClusterView): EnvoyViewData {
   }
   const accessLogs: ViewAccessLog[] = [];
   for (const input of view.envoy.accessLogs) {
-    const summary = input.summary ?? parsedOnce(accessLogSummaries, input, () => (input.lines ? summarizeLines(input.lines, { firstLine: input.firstLine ?? 1, format: input.format }) : undefined));
+    const summary = input.summary instanceof AccessLogSummary ? input.summary : parsedOnce(accessLogSummaries, input, () => (input.lines ? summarizeLines(input.lines, { firstLine: input.firstLine ?? 1, format: input.format }) : undefined));
     if (summary) accessLogs.push({ proxy: input.proxy, ...splitProxy(input.proxy), origin: input.origin, summary, fromContainerLog: false });
   }
   for (const stream of view.logs) {

@@ -1,4 +1,4 @@
-import { emptyEnvoyInputs, type EnvoyInputs } from "../envoy/inputs.js";
+import { emptyEnvoyInputs, type EnvoyInputs } from "../model/envoy-inputs.js";
 import type { EventRecord, InputProblem, LogStream, MissingEvidence } from "../model/inputs.js";
 import { UNNAMED_POD } from "../model/unnamed.js";
 import { objectKey, type KubeObject, type LoadedObject, type Origin, type FieldLocator, type MeshSource } from "../model/kube.js";

@@ -1,4 +1,4 @@
-import type { EnvoyInputs } from "../envoy/inputs.js";
+import type { EnvoyInputs } from "../model/envoy-inputs.js";
 import type { EventRecord, InputSummary, LogStream } from "../model/inputs.js";
 import { objectKey, type KubeObject, type LoadedObject, type MeshSource } from "../model/kube.js";
 

@@ -1,5 +1,4 @@
-import type { Origin } from "../model/kube.js";
-import type { AccessLogSummary } from "./access-log/summary.js";
+import type { Origin } from "./kube.js";
 
 /** Envoy data plane evidence held by the ClusterView. */
 export interface EnvoyInputs {
@@ -37,8 +36,8 @@ export interface AccessLogInput {
   firstLine?: number;
   /** Envoy format string the lines use, when not Istio's default TEXT/JSON. */
   format?: string;
-  /** Filled by `resolveLargeEnvoyInputs` for `path` inputs: the one-pass summary rules read. */
-  summary?: AccessLogSummary;
+  /** Filled by `resolveLargeEnvoyInputs` for `path` inputs: the one-pass summary rules read (an Envoy `AccessLogSummary`). */
+  summary?: unknown;
 }
 
 export function emptyEnvoyInputs(): EnvoyInputs {
