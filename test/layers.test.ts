@@ -3,8 +3,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
- * Imports run only downward: cli -> report -> engine -> rules -> domain -> view -> model.
- * Sources sit beside the rules (both read the domain; neither imports the other).
+ * Imports run only downward: cli -> report -> engine -> rules | queries -> domain -> view -> model.
+ * Sources and queries sit beside the rules (each reads the domain and the view; none imports another).
  * A file imports from its own layer or from a layer below it, never above.
  */
 const LAYERS: Record<string, number> = {
@@ -15,17 +15,20 @@ const LAYERS: Record<string, number> = {
   watch: 1,
   engine: 2,
   rules: 3,
+  queries: 3,
   sources: 3,
   k8s: 4,
   istio: 4,
   envoy: 4,
-  mesh: 4,
   signatures: 4,
   view: 5,
   model: 6,
   util: 6,
   "version.ts": 6,
 };
+
+/** Layers of one rank that must not import each other. */
+const BESIDE_EACH_OTHER = new Set(["rules", "queries", "sources"]);
 
 /** Upward imports still in the tree (file -> import); the list may only shrink. */
 const NOT_YET_DOWNWARD = new Set<string>([]);
@@ -66,7 +69,7 @@ describe("imports run only downward", () => {
         const targetPath = resolve(dirname(file), specifier).replace(/\.js$/, ".ts");
         const target = relative(src, targetPath);
         const to = layerOf(targetPath);
-        const sideways = from.rank === to.rank && from.name !== to.name && (from.name === "rules" || from.name === "sources") && (to.name === "rules" || to.name === "sources");
+        const sideways = from.rank === to.rank && from.name !== to.name && BESIDE_EACH_OTHER.has(from.name) && BESIDE_EACH_OTHER.has(to.name);
         if (to.rank >= from.rank && !sideways) continue;
         if (from.name === "rules" && isRuleContract(target)) continue;
         const edge = `${relative(src, file)} -> ${relative(src, targetPath).replace(/\.ts$/, ".js")}`;

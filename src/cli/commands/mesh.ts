@@ -1,10 +1,10 @@
 import { Command, Option } from "commander";
 import pc from "picocolors";
-import { computeReadiness, type CheckStatus } from "../../mesh/readiness.js";
-import { readinessMarkdown, readinessText } from "../../mesh/readiness-format.js";
+import { computeReadiness, type CheckStatus } from "../../queries/readiness.js";
+import { readinessMarkdown, readinessText } from "../../report/mesh-readiness.js";
 import { gather, type InputFlags } from "../gather.js";
-import { describePod } from "../../mesh/describe-pod.js";
-import { describeText } from "../../mesh/describe-format.js";
+import { describePod } from "../../queries/describe-pod.js";
+import { describeText } from "../../report/mesh-describe.js";
 import { didYouMean, nearestNames } from "../lookup.js";
 import { UsageError } from "../shared.js";
 import { VERSION } from "../../version.js";

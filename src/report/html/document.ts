@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ProxyStatusTable } from "../../envoy/proxy-status.js";
-import type { ReadinessReport } from "../../mesh/readiness.js";
+import type { ReadinessReport } from "../../queries/readiness.js";
 import { inputProblemLines } from "../text.js";
 import type { Report } from "../report.js";
 import { own, safe } from "./escape.js";

@@ -1,4 +1,4 @@
-import { formatBytes, type CheckStatus, type Phase, type ReadinessReport } from "../../mesh/readiness.js";
+import { formatBytes, type CheckStatus, type Phase, type ReadinessReport } from "../../queries/readiness.js";
 import { own, safe } from "./escape.js";
 import { commandBlock } from "./incidents.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildView } from "../helpers/rule-tester.js";
-import { computeReadiness } from "../../src/mesh/readiness.js";
-import { readinessMarkdown, readinessText } from "../../src/mesh/readiness-format.js";
-import { istiodLineProblem } from "../../src/mesh/istiod-logs.js";
+import { computeReadiness } from "../../src/queries/readiness.js";
+import { readinessMarkdown, readinessText } from "../../src/report/mesh-readiness.js";
+import { istiodLineProblem } from "../../src/queries/istiod-logs.js";
 import { viewFromPaths } from "../../src/sources/load-view.js";
 import { resolve } from "node:path";
 

@@ -1,4 +1,4 @@
-import { formatBytes, type CheckStatus, type Phase, type ReadinessReport } from "./readiness.js";
+import { formatBytes, type CheckStatus, type Phase, type ReadinessReport } from "../queries/readiness.js";
 
 const MARK: Record<CheckStatus, string> = { ok: "OK  ", warn: "WARN", fail: "FAIL", info: "INFO", unknown: "??  " };
 const MD_MARK: Record<CheckStatus, string> = { ok: "✅", warn: "⚠️", fail: "❌", info: "ℹ️", unknown: "❔" };

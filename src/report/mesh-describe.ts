@@ -1,4 +1,4 @@
-import type { PodDescription } from "./describe-pod.js";
+import type { PodDescription } from "../queries/describe-pod.js";
 
 const RULE = "--------------------";
 

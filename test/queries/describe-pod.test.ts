@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describePod } from "../../src/mesh/describe-pod.js";
-import { describeText } from "../../src/mesh/describe-format.js";
+import { describePod } from "../../src/queries/describe-pod.js";
+import { describeText } from "../../src/report/mesh-describe.js";
 import { buildView } from "../helpers/rule-tester.js";
 
 const lab = resolve(import.meta.dirname, "../../examples/lab");
