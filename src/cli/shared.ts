@@ -39,16 +39,35 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function addInputOptions(command: Command): Command {
-  return command
-    .option("-f, --filename <path>", "file, folder or - (stdin): kubectl JSON/YAML, List, describe/events text, logs; repeatable", collect, [])
-    .option("--snapshot <dir>", "a ktriage snapshot folder or a `kubectl cluster-info dump --output-directory` folder")
-    .option("-n, --namespace <ns>", "only this namespace (live: the namespace to read)")
-    .option("-A, --all-namespaces", "every namespace")
-    .option("-l, --selector <selector>", "label selector, as kubectl: app=api,tier!=db,env in (prod,stage)")
-    .option("--context <name>", "kubeconfig context (live mode)")
-    .option("--kubeconfig <file>", "kubeconfig file (live mode; default $KUBECONFIG or ~/.kube/config)")
-    .option("--timeout <seconds>", "bound the whole live run", (value) => Number(value));
+/** The input flags every command reads its evidence with; `wording` words a flag for one command, `null` leaves it out. */
+export type InputFlagWording = Partial<Record<"filename" | "snapshot" | "namespace" | "allNamespaces" | "selector" | "context" | "kubeconfig" | "timeout", string | null>>;
+
+const INPUT_FLAG_WORDING: Required<{ [flag in keyof InputFlagWording]: string }> = {
+  filename: "file, folder or - (stdin): kubectl JSON/YAML, List, describe/events text, logs; repeatable",
+  snapshot: "a ktriage snapshot folder or a `kubectl cluster-info dump --output-directory` folder",
+  namespace: "only this namespace (live: the namespace to read)",
+  allNamespaces: "every namespace",
+  selector: "label selector, as kubectl: app=api,tier!=db,env in (prod,stage)",
+  context: "kubeconfig context (live mode)",
+  kubeconfig: "kubeconfig file (live mode; default $KUBECONFIG or ~/.kube/config)",
+  timeout: "bound the whole live run",
+};
+
+export function addInputOptions(command: Command, wording: InputFlagWording = {}): Command {
+  const say = (flag: keyof InputFlagWording) => (wording[flag] === undefined ? INPUT_FLAG_WORDING[flag] : wording[flag]);
+  const add = (flag: keyof InputFlagWording, declare: (description: string) => void) => {
+    const description = say(flag);
+    if (description !== null) declare(description);
+  };
+  add("filename", (description) => command.option("-f, --filename <path>", description, collect, []));
+  add("snapshot", (description) => command.option("--snapshot <dir>", description));
+  add("namespace", (description) => command.option("-n, --namespace <ns>", description));
+  add("allNamespaces", (description) => command.option("-A, --all-namespaces", description));
+  add("selector", (description) => command.option("-l, --selector <selector>", description));
+  add("context", (description) => command.option("--context <name>", description));
+  add("kubeconfig", (description) => command.option("--kubeconfig <file>", description));
+  add("timeout", (description) => command.option("--timeout <seconds>", description, (value) => Number(value)));
+  return command;
 }
 
 export function addOutputOptions(command: Command, defaultFailOn: Severity | "none" = "error"): Command {

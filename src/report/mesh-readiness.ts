@@ -1,3 +1,4 @@
+import pc from "picocolors";
 import { formatBytes, type CheckStatus, type Phase, type ReadinessReport } from "../queries/readiness.js";
 
 const MARK: Record<CheckStatus, string> = { ok: "OK  ", warn: "WARN", fail: "FAIL", info: "INFO", unknown: "??  " };
@@ -51,4 +52,14 @@ export function readinessMarkdown(report: ReadinessReport): string {
 
 function phaseMarkdown(label: string, phase: Phase): string[] {
   return [`**${label}: ${phase.title}**. ${phase.goal}`, "", "```bash", ...phase.commands, ...phase.confirm, "```", ""];
+}
+
+const STATUS_COLOR: Record<CheckStatus, (text: string) => string> = { ok: pc.green, warn: pc.yellow, fail: pc.red, info: pc.cyan, unknown: pc.dim };
+
+/** The readiness report in one of its formats; html is loaded only when asked for. */
+export async function renderReadiness(report: ReadinessReport, format: "text" | "json" | "markdown" | "html", options: { color: boolean; now: Date; sources: string[]; toolVersion: string }): Promise<string> {
+  if (format === "html") return (await import("./html/document.js")).renderHtml({ title: "ktriage mesh readiness", readiness: report, now: options.now, sources: options.sources, toolVersion: options.toolVersion });
+  if (format === "json") return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === "markdown") return readinessMarkdown(report);
+  return readinessText(report, options.color ? { bold: pc.bold, status: (status, value) => STATUS_COLOR[status](value) } : undefined);
 }

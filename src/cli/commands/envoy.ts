@@ -9,9 +9,11 @@ import { hostMatches, liveEndpointTable, logLevelCommands, LOG_LEVELS, notableSt
 import { parseGoDuration } from "../../k8s/durations.js";
 import { describeJsonError, loadConfigDumpFile, parseDumpText, resolveLargeEnvoyInputs, toDump } from "../../envoy/load.js";
 import { LimitError } from "../../util/limits.js";
-import { LAYOUT_LIMITS, parseProxyStatus, STATE_MEANINGS } from "../../envoy/proxy-status.js";
+import { parseProxyStatus } from "../../envoy/proxy-status.js";
+import { proxyStatusJson, proxyStatusText } from "../../report/proxy-status.js";
 import { bootstrapSummary, clusterMatches, clusterTable, listenerMatches, listenerPort, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "../../envoy/proxy-config-tables.js";
 import { traceRequest, type TraceResult } from "../../envoy/trace.js";
+import { renderTrace } from "../../report/trace.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
 import { redactEnvoyDump } from "../../envoy/redact-dump.js";
 import { envoyRules } from "../../rules/envoy/index.js";
@@ -238,28 +240,6 @@ async function liveAdminTable(kind: string, pod: string, flags: LiveFlags, json:
     for (const [name, value] of [...levels].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`  ${name}: ${value}`);
   } else lines.push(`  --log-level ${info.logLevel ?? "(not given)"}${info.componentLogLevel ? `  --component-log-level ${info.componentLogLevel}` : ""}`);
   if (change.length) lines.push("", "Changing the level is a write; ktriage does not do it. Run one of:", ...change.map((command) => `  $ ${command}`));
-  return lines.join("\n") + "\n";
-}
-
-export function renderTrace(result: TraceResult): string {
-  const lines: string[] = [`Request: ${result.request.method} http://${result.request.authority}${result.request.path} on listener port ${result.request.port}`, ""];
-  for (const step of result.steps) {
-    lines.push(`${step.ok ? "ok  " : "FAIL"} ${step.stage.padEnd(13)} ${step.summary}`);
-    for (const detail of step.details ?? []) lines.push(`       ${detail}`);
-    if (step.path) lines.push(`       at ${step.path}`);
-  }
-  if (result.broken) {
-    const broken = result.broken;
-    lines.push("", `Broken at ${broken.stage} [${broken.category}]`, `  ${broken.reason}`);
-    if (broken.fix) {
-      lines.push("", `Fix: ${broken.fix.description}`);
-      if (broken.fix.yaml) lines.push("", ...broken.fix.yaml.trimEnd().split("\n").map((line) => `  ${line}`));
-      if (broken.fix.commands.length) lines.push("", ...broken.fix.commands.map((command) => `  $ ${command}`));
-    }
-    if (broken.verify.length) lines.push("", "Verify:", ...broken.verify.map((command) => `  $ ${command}`));
-  } else {
-    lines.push("", "The request reaches its endpoints: every link is in place.");
-  }
   return lines.join("\n") + "\n";
 }
 
@@ -490,16 +470,7 @@ function registerStatus(envoy: Command): void {
     builder.envoy.proxyStatus.push({ origin: { file: source, line: 1 }, text });
     const view = builder.build({ mode: flags.filename ? "offline" : "live" });
     const result = runRules(envoyRules, view, { scope: "diagnose", only: ["envoy/proxy-status-stale", "envoy/proxy-version-skew", "envoy/proxy-subscriptions-missing", "envoy/proxy-sync-state-unknown"] });
-    if (flags.output === "json") {
-      await writeStdout(JSON.stringify({ layout: table.layout, layoutLimits: LAYOUT_LIMITS[table.layout], proxies: table.rows, istiodVersions: table.istiodVersions, findings: result.findings }, null, 2) + "\n");
-    } else {
-      const counts = new Map<string, number>();
-      for (const row of table.rows) for (const status of Object.values(row.types)) counts.set(status.state, (counts.get(status.state) ?? 0) + 1);
-      const limits = LAYOUT_LIMITS[table.layout];
-      const lines = [`${table.rows.length} proxies, read from ${limits.name}`, `  tells: ${limits.tells}`, `  cannot tell: ${limits.cannotTell}`];
-      for (const [state, count] of counts) lines.push(`  ${state.padEnd(9)} ${String(count).padStart(4)}  ${STATE_MEANINGS[state as keyof typeof STATE_MEANINGS]}`);
-      await writeStdout(lines.join("\n") + "\n\n");
-    }
+    await writeStdout(flags.output === "json" ? proxyStatusJson(table, result.findings) : proxyStatusText(table));
     const code = flags.output === "json" ? exitCodeFor(result.findings, flags.failOn) : await emit(toReport("envoy status", view, result), { output: "text", failOn: flags.failOn, color: flags.color });
     envoy.parent?.setOptionValue("exitCode", code);
   });

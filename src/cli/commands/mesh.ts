@@ -1,14 +1,14 @@
 import { Command, Option } from "commander";
-import pc from "picocolors";
 import { computeReadiness, type CheckStatus } from "../../queries/readiness.js";
-import { readinessMarkdown, readinessText } from "../../report/mesh-readiness.js";
+import { renderReadiness } from "../../report/mesh-readiness.js";
+import type { ClusterView } from "../../view/cluster-view.js";
 import { gather, type InputFlags } from "../gather.js";
 import { describePod } from "../../queries/describe-pod.js";
 import { describeText } from "../../report/mesh-describe.js";
 import { didYouMean, nearestNames } from "../lookup.js";
 import { UsageError } from "../shared.js";
 import { VERSION } from "../../version.js";
-import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, useColor, warn, writeStdout } from "../shared.js";
+import { addInputOptions, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, useColor, warn, writeStdout } from "../shared.js";
 
 interface ReadinessFlags extends InputFlags {
   output: "text" | "json" | "markdown" | "html";
@@ -17,21 +17,29 @@ interface ReadinessFlags extends InputFlags {
   failOnFail?: boolean;
 }
 
+const SNAPSHOT_WORDING = "a ktriage snapshot folder or a `kubectl cluster-info dump` folder";
+const KUBECONFIG_WORDING = "kubeconfig file (live mode)";
+
+function warnInputProblems(view: ClusterView): void {
+  for (const problem of view.inputs.problems) warn(`${problem.origin.file}${problem.origin.line ? `:${problem.origin.line}` : ""}: ${problem.message}`);
+}
+
 /** A checklist item's status as a finding severity, for --fail-on. */
 const STATUS_SEVERITY: Partial<Record<CheckStatus, number>> = { fail: 3, warn: 2, info: 1 };
 const FAIL_ON_LEVEL = { error: 3, warning: 2, info: 1 } as const;
 
 export function register(program: Command): void {
   const mesh = new Command("mesh").description("service mesh adoption: readiness checklist, rollout and rollback plan");
-  const readiness = new Command("readiness")
-    .description("compute the Istio adoption checklist for this cluster, then the four-phase rollout and the rollback, with its namespaces and deployments")
-    .option("-f, --filename <path>", "file or folder of kubectl JSON/YAML (nodes, namespaces, workloads, services, network policies); repeatable", (value: string, previous: string[] = []) => [...previous, value], [])
-    .option("--snapshot <dir>", "a ktriage snapshot folder or a `kubectl cluster-info dump` folder")
-    .option("-n, --namespace <ns>", "plan for this namespace only")
-    .option("-A, --all-namespaces", "every namespace (default offline)")
-    .option("--context <name>", "kubeconfig context (live mode)")
-    .option("--kubeconfig <file>", "kubeconfig file (live mode)")
-    .option("--timeout <seconds>", "bound the whole live run", (value) => Number(value))
+  const readiness = new Command("readiness").description("compute the Istio adoption checklist for this cluster, then the four-phase rollout and the rollback, with its namespaces and deployments");
+  addInputOptions(readiness, {
+    filename: "file or folder of kubectl JSON/YAML (nodes, namespaces, workloads, services, network policies); repeatable",
+    snapshot: SNAPSHOT_WORDING,
+    namespace: "plan for this namespace only",
+    allNamespaces: "every namespace (default offline)",
+    selector: null,
+    kubeconfig: KUBECONFIG_WORDING,
+  });
+  readiness
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json", "markdown", "html"]).default("text"))
     .addOption(new Option("--fail-on <severity>", "exit 1 when a checklist item is at or above this level: error (an item fails: reserved ports, UID 1337, under 4 GB), warning (an item warns), info, or none").choices(["error", "warning", "info", "none"]).default("none"))
     .addOption(new Option("--fail-on-fail", "deprecated: use --fail-on error").hideHelp())
@@ -45,33 +53,23 @@ Examples:
   ktriage mesh readiness -A                           # live, every namespace
   ktriage mesh readiness -n shop -o json              # live, plan for one namespace
   ktriage mesh readiness --snapshot snap/ --fail-on error   # CI: exit 1 when an item fails`,
-    )
-    .action(async (flags: ReadinessFlags) => {
-      const { view } = await gather(flags, { istiodLogs: true });
-      if (view.inputs.objects === 0) {
-        for (const problem of view.inputs.problems) warn(`${problem.origin.file}${problem.origin.line ? `:${problem.origin.line}` : ""}: ${problem.message}`);
-        warn("no Kubernetes objects in the inputs: give a snapshot (--snapshot DIR) or kubectl output (-f FILE)");
-        program.setOptionValue("exitCode", EXIT_USAGE);
-        return;
-      }
-      for (const problem of view.inputs.problems) warn(`${problem.origin.file}${problem.origin.line ? `:${problem.origin.line}` : ""}: ${problem.message}`);
-      const report = computeReadiness(view);
-      const color = useColor(flags);
-      const statusColor: Record<CheckStatus, (text: string) => string> = { ok: pc.green, warn: pc.yellow, fail: pc.red, info: pc.cyan, unknown: pc.dim };
-      const text =
-        flags.output === "html"
-          ? (await import("../../report/html/document.js")).renderHtml({ title: "ktriage mesh readiness", readiness: report, now: view.now, sources: view.inputs.sources, toolVersion: VERSION })
-          : flags.output === "json"
-          ? `${JSON.stringify(report, null, 2)}\n`
-          : flags.output === "markdown"
-            ? readinessMarkdown(report)
-            : readinessText(report, color ? { bold: pc.bold, status: (status, value) => statusColor[status](value) } : undefined);
-      await writeStdout(text);
-      if (flags.failOnFail) warn("--fail-on-fail is deprecated: use --fail-on error");
-      const failOn = flags.failOnFail && flags.failOn === "none" ? "error" : (flags.failOn ?? "none");
-      const threshold = failOn === "none" ? Infinity : FAIL_ON_LEVEL[failOn];
-      program.setOptionValue("exitCode", report.checks.some((check) => (STATUS_SEVERITY[check.status] ?? 0) >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN);
-    });
+    );
+  readiness.action(async (flags: ReadinessFlags) => {
+    const { view } = await gather(flags, { istiodLogs: true });
+    if (view.inputs.objects === 0) {
+      warnInputProblems(view);
+      warn("no Kubernetes objects in the inputs: give a snapshot (--snapshot DIR) or kubectl output (-f FILE)");
+      program.setOptionValue("exitCode", EXIT_USAGE);
+      return;
+    }
+    warnInputProblems(view);
+    const report = computeReadiness(view);
+    await writeStdout(await renderReadiness(report, flags.output, { color: useColor(flags), now: view.now, sources: view.inputs.sources, toolVersion: VERSION }));
+    if (flags.failOnFail) warn("--fail-on-fail is deprecated: use --fail-on error");
+    const failOn = flags.failOnFail && flags.failOn === "none" ? "error" : (flags.failOn ?? "none");
+    const threshold = failOn === "none" ? Infinity : FAIL_ON_LEVEL[failOn];
+    program.setOptionValue("exitCode", report.checks.some((check) => (STATUS_SEVERITY[check.status] ?? 0) >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN);
+  });
   readiness.exitOverride();
   mesh.addCommand(readiness);
   mesh.addCommand(describeCommand());
@@ -87,13 +85,9 @@ function describeCommand(): Command {
   const describe = new Command("describe").description("describe a pod's place in the mesh: Services and ports, DestinationRules and its subset, VirtualServices and gateways, mTLS mode per port, AuthorizationPolicies, and what each does to a request");
   const pod = new Command("pod")
     .description("what the mesh does to traffic for this pod (like istioctl x describe pod), read-only")
-    .argument("<name>", "the pod")
-    .option("-f, --filename <path>", "file or folder of kubectl JSON/YAML; repeatable", (value: string, previous: string[] = []) => [...previous, value], [])
-    .option("--snapshot <dir>", "a ktriage snapshot folder or a `kubectl cluster-info dump` folder")
-    .option("-n, --namespace <ns>", "the pod's namespace")
-    .option("--context <name>", "kubeconfig context (live mode)")
-    .option("--kubeconfig <file>", "kubeconfig file (live mode)")
-    .option("--timeout <seconds>", "bound the whole live run", (value) => Number(value))
+    .argument("<name>", "the pod");
+  addInputOptions(pod, { filename: "file or folder of kubectl JSON/YAML; repeatable", snapshot: SNAPSHOT_WORDING, namespace: "the pod's namespace", allNamespaces: null, selector: null, kubeconfig: KUBECONFIG_WORDING });
+  pod
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .addHelpText(
       "after",
@@ -101,16 +95,16 @@ function describeCommand(): Command {
 Examples:
   ktriage mesh describe pod catalog-5899bbc954-xnq22 -n istioinaction                          # live
   ktriage mesh describe pod catalog-5899bbc954-xnq22 -n istioinaction --snapshot examples/lab  # offline`,
-    )
-    .action(async (name: string, flags: DescribeFlags) => {
-      const { view } = await gather(flags, { pod: name });
-      for (const problem of view.inputs.problems) warn(`${problem.origin.file}${problem.origin.line ? `:${problem.origin.line}` : ""}: ${problem.message}`);
-      const pods = view.kind("Pod").filter((candidate) => flags.namespace === undefined || candidate.metadata.namespace === flags.namespace);
-      const target = pods.find((candidate) => candidate.metadata.name === name);
-      if (!target) throw new UsageError(`no pod ${name} in ${view.mode === "live" ? `namespace ${flags.namespace ?? "(the context's default)"}` : flags.snapshot ? "the snapshot" : "the inputs"}${didYouMean(nearestNames(name, pods.map((candidate) => candidate.metadata.name ?? "")))}`);
-      const description = describePod(view, target);
-      await writeStdout(flags.output === "json" ? `${JSON.stringify(description, null, 2)}\n` : describeText(description));
-    });
+    );
+  pod.action(async (name: string, flags: DescribeFlags) => {
+    const { view } = await gather(flags, { pod: name });
+    warnInputProblems(view);
+    const pods = view.kind("Pod").filter((candidate) => flags.namespace === undefined || candidate.metadata.namespace === flags.namespace);
+    const target = pods.find((candidate) => candidate.metadata.name === name);
+    if (!target) throw new UsageError(`no pod ${name} in ${view.mode === "live" ? `namespace ${flags.namespace ?? "(the context's default)"}` : flags.snapshot ? "the snapshot" : "the inputs"}${didYouMean(nearestNames(name, pods.map((candidate) => candidate.metadata.name ?? "")))}`);
+    const description = describePod(view, target);
+    await writeStdout(flags.output === "json" ? `${JSON.stringify(description, null, 2)}\n` : describeText(description));
+  });
   describe.addCommand(pod);
   return describe;
 }
