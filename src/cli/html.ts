@@ -5,6 +5,7 @@ import type { RenderOptions, Report } from "../report/index.js";
 import { incidentFigures } from "../report/html/figures.js";
 import { TrafficTimeline, type TrafficInput } from "../report/html/traffic.js";
 import type { ClusterView } from "../view/cluster-view.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 /** `10.244.0.17:3000` -> `istioinaction/catalog-...` when the view has the pod. */
 export function podNamer(view: ClusterView): (host: string) => string | undefined {
@@ -54,7 +55,7 @@ export interface PagePod {
 
 function isProxyOf(proxy: string | undefined, pod: PagePod): boolean {
   if (!proxy) return false;
-  return proxy === pod.name || proxy === `${pod.name}.${pod.namespace ?? "default"}` || (pod.namespace === undefined && proxy.startsWith(`${pod.name}.`));
+  return proxy === pod.name || proxy === `${pod.name}.${appliedNamespace(pod.namespace)}` || (pod.namespace === undefined && proxy.startsWith(`${pod.name}.`));
 }
 
 /** What `-o html` shows beside the report: timelines of the incidents' pods, access-log charts, proxy sync. */

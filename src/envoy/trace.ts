@@ -9,6 +9,7 @@ import { labelMapMatches } from "../k8s/selectors.js";
 import type { KubeObject } from "../model/kube.js";
 import { arr, durationMs, field, isObject, obj, parseSubsetKey, str, wrapped, type ConfigDump, type JsonObject } from "./config-dump.js";
 import { describeRouteMatch, endpointAddresses, endpointHealth, HTTP_CONNECTION_MANAGER, listenerAddress, listenerPort, TCP_PROXY } from "./proxy-config-tables.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 export interface TraceRequest {
   url: string;
@@ -245,9 +246,9 @@ export function subsetFromClusterName(name: string): { subset: string; fqdn: str
 /** Guesses the pod labels a subset name stands for, from the labels of the Service's pods (`version-v1` -> `version: v1`). */
 export function subsetLabels(subset: string, fqdn: string, context: TraceContext): Record<string, string> {
   const [serviceName, namespace] = fqdn.split(".");
-  const service = context.services?.find((candidate) => candidate.metadata.name === serviceName && (candidate.metadata.namespace ?? "default") === namespace);
+  const service = context.services?.find((candidate) => candidate.metadata.name === serviceName && appliedNamespace(candidate.metadata.namespace) === namespace);
   const selector = (service?.spec?.selector as Record<string, string> | undefined) ?? {};
-  const pods = (context.pods ?? []).filter((pod) => (pod.metadata.namespace ?? "default") === namespace && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => pod.metadata.labels?.[key] === value));
+  const pods = (context.pods ?? []).filter((pod) => appliedNamespace(pod.metadata.namespace) === namespace && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => pod.metadata.labels?.[key] === value));
   for (const pod of pods) {
     for (const [key, value] of Object.entries(pod.metadata.labels ?? {})) {
       if (key in selector) continue;
@@ -287,7 +288,7 @@ export function destinationRuleFor(fqdn: string, context: TraceContext): KubeObj
   const [serviceName, namespace] = fqdn.split(".");
   return context.destinationRules?.find((rule) => {
     const host = String(rule.spec?.host ?? "");
-    const ruleNamespace = rule.metadata.namespace ?? "default";
+    const ruleNamespace = appliedNamespace(rule.metadata.namespace);
     return host === fqdn || (host === serviceName && ruleNamespace === namespace) || host === `${serviceName}.${namespace}`;
   });
 }
@@ -478,7 +479,7 @@ function traceClusters(dump: ConfigDump, result: TraceResult, targets: Array<{ n
       const address = endpointAddresses(lbEndpoint)[0] ?? "unknown";
       const ip = address.replace(/:\d+$/, "");
       const pod = context.podsByIp?.get(ip);
-      return { address, health: endpointHealth(lbEndpoint), pod: pod ? `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}` : undefined };
+      return { address, health: endpointHealth(lbEndpoint), pod: pod ? `${appliedNamespace(pod.metadata.namespace)}/${pod.metadata.name}` : undefined };
     });
   }
   for (const traced of result.clusters.filter((candidate) => candidate.exists)) {

@@ -9,6 +9,7 @@ import { summarizeLines } from "./access-log/reader.js";
 import { AccessLogSummary } from "./access-log/summary.js";
 import { ConfigDump } from "./config-dump.js";
 import { parseProxyStatus, type ProxyStatusTable } from "./proxy-status.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 export interface ViewDump {
   proxy?: string;
@@ -143,5 +144,5 @@ export function podForAddress(view: ClusterView, address: string): KubeObject | 
 }
 
 export function podLabel(pod: KubeObject | undefined): string {
-  return pod ? `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}` : "";
+  return pod ? `${appliedNamespace(pod.metadata.namespace)}/${pod.metadata.name}` : "";
 }

@@ -3,6 +3,7 @@ import type { ClusterView } from "../view/cluster-view.js";
 import type { LabelSelector } from "../k8s/types.js";
 import { namespaceLabels } from "../k8s/namespaces.js";
 import { labelSelectorMatches } from "../k8s/selectors.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 export const INJECT_LABEL = "sidecar.istio.io/inject";
 export const REV_LABEL = "istio.io/rev";
@@ -158,5 +159,5 @@ function decideInjection(view: ClusterView, namespace: string, meta: { labels?: 
 
 /** Pod template metadata and hostNetwork of a pod. */
 export function podInjectionDecision(view: ClusterView, pod: KubeObject): InjectionDecision {
-  return injectionDecision(view, pod.metadata.namespace ?? "default", pod.metadata, pod.spec?.hostNetwork === true);
+  return injectionDecision(view, appliedNamespace(pod.metadata.namespace), pod.metadata, pod.spec?.hostNetwork === true);
 }

@@ -3,6 +3,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { firstHits, PROXY_SIGNATURES, type LogHit } from "./proxy-log-signatures.js";
 import { containerStatus, podStatus, PROXY_CONTAINER, secondsBetween } from "./pods.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 export const ISTIO_NAMESPACE = "istio-system";
 /** A proxy needs up to a minute after start to get its config and certificates and become ready. */
@@ -73,7 +74,7 @@ export function proxySymptoms(view: ClusterView, pod: KubeObject): ProxySymptoms
 
 /** Commands that look at istiod from the proxy's side, as the Istio debugging guide gives them. */
 export function istiodChecks(pod: KubeObject): string[] {
-  const namespace = pod.metadata.namespace ?? "default";
+  const namespace = appliedNamespace(pod.metadata.namespace);
   return [
     `kubectl get pods -n ${ISTIO_NAMESPACE} -l app=istiod`,
     `kubectl logs -n ${ISTIO_NAMESPACE} -l app=istiod --tail=50`,

@@ -2,6 +2,7 @@ import { placed, podWorkload, templateOwnerOf, templateWorkload, type Workload }
 import type { ClusterView } from "../view/cluster-view.js";
 import type { PodSpec } from "../k8s/types.js";
 import { SYSTEM_NAMESPACES } from "./pods.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 const TEMPLATE_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"] as const;
 
@@ -22,7 +23,7 @@ function buildSubjects(view: ClusterView): MeshSubject[] {
   const subjects: MeshSubject[] = [];
   const represented = new Set<string>();
   for (const pod of view.kind("Pod")) {
-    const namespace = pod.metadata.namespace ?? "default";
+    const namespace = appliedNamespace(pod.metadata.namespace);
     if (SYSTEM_NAMESPACES.has(namespace)) continue;
     const owner = templateOwnerOf(view, pod);
     represented.add(`${owner.kind}/${namespace}/${owner.name}`);
@@ -34,7 +35,7 @@ function buildSubjects(view: ClusterView): MeshSubject[] {
   }
   for (const kind of TEMPLATE_KINDS) {
     for (const workload of view.kind(kind)) {
-      const namespace = workload.metadata.namespace ?? "default";
+      const namespace = appliedNamespace(workload.metadata.namespace);
       if (SYSTEM_NAMESPACES.has(namespace)) continue;
       if (represented.has(`${kind}/${namespace}/${workload.metadata.name}`)) continue;
       if (kind === "ReplicaSet" && workload.metadata.ownerReferences?.some((ref) => ref.kind === "Deployment")) continue;

@@ -1,6 +1,7 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { Labels } from "./selectors.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 /** The Namespace object of that name, when the inputs hold it (a manifest may give it a stray metadata.namespace). */
 export function namespaceObject(view: ClusterView, name: string): KubeObject | undefined {
@@ -26,7 +27,7 @@ export function declaredNamespaceLabels(view: ClusterView, name: string | undefi
  * (https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetes-io-metadata-name).
  */
 export function namespaceLabels(view: ClusterView, namespace: string | undefined): Labels {
-  const name = namespace ?? "default";
+  const name = appliedNamespace(namespace);
   return { "kubernetes.io/metadata.name": name, ...(declaredNamespaceLabels(view, name) ?? {}) };
 }
 

@@ -10,6 +10,7 @@ import { destinationRulesFor, gatewaysOf, resolveGatewayRef, routeDestinations, 
 import { gatewayServers, serverHostAdmits } from "../istio/gateways.js";
 import { hasSidecar } from "../istio/sidecar.js";
 import { describeAuthorization, type AuthorizationSummary } from "./describe-authz.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 /** What `istioctl x describe pod` tells, from the view: the pod's place in the mesh and what each Istio resource does to its traffic. */
 export interface PodDescription {
@@ -149,7 +150,7 @@ function describeVirtualService(view: ClusterView, vs: KubeObject, host: string,
 
 /** The pod-centric view of the mesh: a read of the view, no finding. */
 export function describePod(view: ClusterView, pod: KubeObject): PodDescription {
-  const namespace = pod.metadata.namespace ?? "default";
+  const namespace = appliedNamespace(pod.metadata.namespace);
   const labels = podLabels(pod);
   const ports = containerPorts(pod);
   const inMesh = hasSidecar(pod);

@@ -2,6 +2,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { selectorMatches } from "../istio/workloads.js";
 import { gatewaysOf, routeDestinations } from "../istio/virtual-service.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 /** A restart older than this no longer counts against a pod's health. */
 const RECENT_RESTART_SECONDS = 3600;
@@ -74,7 +75,7 @@ export function exposureOf(view: ClusterView, workload: CandidateWorkload): Expo
     for (const vs of view.kind("VirtualService")) {
       const gateways = gatewaysOf(vs).filter((gateway) => gateway !== "mesh");
       if (gateways.length === 0) continue;
-      const vsNamespace = vs.metadata.namespace ?? "default";
+      const vsNamespace = appliedNamespace(vs.metadata.namespace);
       const reaches = routeDestinations(vs).some((destination) => {
         const short = destination.host.split(".");
         return short[0] === name && (short.length === 1 ? vsNamespace === workload.namespace : short[1] === workload.namespace);

@@ -14,6 +14,7 @@ import { hasSidecar } from "../istio/sidecar.js";
 import { isReservedPort } from "../istio/reserved-ports.js";
 import { readIstiodLogs } from "./istiod-logs.js";
 import { chooseTestService } from "./readiness-candidates.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 /** The numbers the adoption checklist compares the cluster with. */
 export const READINESS_THRESHOLDS = {
@@ -78,8 +79,8 @@ interface WorkloadInfo {
 export function computeReadiness(view: ClusterView): ReadinessReport {
   const namespaces = userNamespaces(view);
   const workloads = workloadsOf(view, namespaces);
-  const services = view.kind("Service").filter((svc) => namespaces.includes(svc.metadata.namespace ?? "default") && !(svc.metadata.name === "kubernetes" && svc.metadata.namespace === "default"));
-  const pods = view.kind("Pod").filter((pod) => namespaces.includes(pod.metadata.namespace ?? "default") && !["Succeeded", "Failed"].includes(pod.status?.phase));
+  const services = view.kind("Service").filter((svc) => namespaces.includes(appliedNamespace(svc.metadata.namespace)) && !(svc.metadata.name === "kubernetes" && svc.metadata.namespace === "default"));
+  const pods = view.kind("Pod").filter((pod) => namespaces.includes(appliedNamespace(pod.metadata.namespace)) && !["Succeeded", "Failed"].includes(pod.status?.phase));
   const nodes = view.kind("Node");
   const local = detectLocalCluster(view);
   const istiod = istiodPods(view).length > 0 ? "running" : view.kind("Pod").some((pod) => pod.metadata.namespace === "istio-system") || view.kind("Namespace").length > 0 ? "not installed" : "unknown";
@@ -144,7 +145,7 @@ function workloadsOf(view: ClusterView, namespaces: string[]): WorkloadInfo[] {
   const list: WorkloadInfo[] = [];
   for (const kind of ["Deployment", "StatefulSet", "DaemonSet"]) {
     for (const object of view.kind(kind)) {
-      const namespace = object.metadata.namespace ?? "default";
+      const namespace = appliedNamespace(object.metadata.namespace);
       if (!namespaces.includes(namespace)) continue;
       list.push({ kind, namespace, name: object.metadata.name ?? "", replicas: Number(object.spec?.replicas ?? 1), spec: (object.spec?.template?.spec ?? {}) as PodSpec, stateful: kind === "StatefulSet" });
     }
@@ -239,11 +240,11 @@ function sidecarMemoryCheck(report: ReadinessReport, memory: number | undefined,
 }
 
 function networkPolicyCheck(view: ClusterView, namespaces: string[], workloads: WorkloadInfo[]): ReadinessCheck {
-  const policies = view.kind("NetworkPolicy").filter((policy) => namespaces.includes(policy.metadata.namespace ?? "default"));
+  const policies = view.kind("NetworkPolicy").filter((policy) => namespaces.includes(appliedNamespace(policy.metadata.namespace)));
   const items: string[] = [];
   let blocking = 0;
   for (const policy of policies) {
-    const namespace = policy.metadata.namespace ?? "default";
+    const namespace = appliedNamespace(policy.metadata.namespace);
     const types = policyTypes(policy.spec ?? {});
     let note = `${namespace}/${policy.metadata.name} (${types.join(", ")})`;
     if (types.includes("Egress")) {

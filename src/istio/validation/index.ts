@@ -13,6 +13,7 @@ import { validateAuthorizationPolicy, validatePeerAuthentication, validateReques
 import { validateServiceEntry, validateWorkloadEntry, validateWorkloadGroup } from "./service-entry.js";
 import { validateSidecar } from "./sidecar.js";
 import { validateVirtualService } from "./virtual-service.js";
+import { appliedNamespace } from "../../model/namespace.js";
 
 export type { ValidationMessage } from "./common.js";
 
@@ -28,7 +29,7 @@ export function istioValidationResult(object: KubeObject): Messages {
   // Istio validates an object without a spec as one with an empty spec.
   const spec = object.spec === undefined || object.spec === null ? {} : recordOf(object.spec);
   if (!group.endsWith("istio.io") || !spec) return new Messages();
-  const namespace = object.metadata?.namespace ?? "default";
+  const namespace = appliedNamespace(object.metadata?.namespace);
   const name = String(object.metadata?.name ?? "");
   switch (object.kind) {
     case "VirtualService":
