@@ -65,6 +65,20 @@ import { serviceEntryDuplicateHostPort } from "./serviceentry-duplicate-host-por
 import { workloadGroupServiceAccountMissing } from "./workloadgroup-service-account-missing.js";
 import { workloadGroupDuplicateLabels } from "./workloadgroup-duplicate-labels.js";
 import { virtualServiceSubsetNotFound } from "./virtualservice-subset-not-found.js";
+import { ambientPolicyWithoutWaypoint } from "./ambient-policy-without-waypoint.js";
+import { ambientPolicySelectorIgnored } from "./ambient-policy-selector-ignored.js";
+import { ambientRouteWithoutWaypoint } from "./ambient-route-without-waypoint.js";
+import { ambientRouteOutsideServiceNamespace } from "./ambient-route-outside-service-namespace.js";
+import { ambientSidecarConflict } from "./ambient-sidecar-conflict.js";
+import { ambientWaypointLabelOutsideAmbient } from "./ambient-waypoint-label-outside-ambient.js";
+import { ambientWaypointNotFound } from "./ambient-waypoint-not-found.js";
+import { ambientAuthorizationWithoutWaypoint } from "./ambient-authorization-without-waypoint.js";
+import { routeGatewayNotFound } from "./route-gateway-not-found.js";
+import { routeBackendNotFound } from "./route-backend-not-found.js";
+import { kubernetesGatewayListenerConflict } from "./kubernetes-gateway-listener-conflict.js";
+import { kubernetesGatewayAddressConflict } from "./kubernetes-gateway-address-conflict.js";
+import { kubernetesGatewayClassNotFound } from "./kubernetes-gateway-class-not-found.js";
+import { referenceGrantNamespaceNotFound } from "./referencegrant-namespace-not-found.js";
 
 /** Every istio rule, in the order they are documented. */
 export const istioRules: Rule[] = [
@@ -134,4 +148,18 @@ export const istioRules: Rule[] = [
   annotationDeprecated,
   annotationAlpha,
   multiclusterServiceInconsistent,
+  ambientPolicyWithoutWaypoint,
+  ambientPolicySelectorIgnored,
+  ambientRouteWithoutWaypoint,
+  ambientRouteOutsideServiceNamespace,
+  ambientSidecarConflict,
+  ambientWaypointLabelOutsideAmbient,
+  ambientWaypointNotFound,
+  ambientAuthorizationWithoutWaypoint,
+  routeGatewayNotFound,
+  routeBackendNotFound,
+  kubernetesGatewayListenerConflict,
+  kubernetesGatewayAddressConflict,
+  kubernetesGatewayClassNotFound,
+  referenceGrantNamespaceNotFound,
 ];

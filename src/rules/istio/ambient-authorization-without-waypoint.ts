@@ -1,0 +1,101 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { fieldEvidence, istioFinding } from "./finding.js";
+import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import {
+  ambientByLabels,
+  ambientWorkloads,
+  DATAPLANE_MODE_LABEL,
+  hasTargetRefs,
+  isGatewayWorkload,
+  isServiceTarget,
+  isWaypointWorkload,
+  l7AuthorizationReason,
+  namespaceLabelsOf,
+  podRedirectedToAmbient,
+  policyTargets,
+  resolveWaypoint,
+  waypointReferenceOf,
+  waypointsOf,
+  type AmbientWorkload,
+} from "../../istio/ambient.js";
+import { selectorMatches } from "../../istio/workloads.js";
+import type { KubeObject } from "../../model/kube.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+
+/** Services of the workload's namespace whose selector selects it. */
+function servicesOf(view: ClusterView, workload: AmbientWorkload): KubeObject[] {
+  return view.kind("Service").filter((service) => {
+    if (namespaceOf(service) !== workload.namespace) return false;
+    const selector = stringMapOf(recordOf(service.spec)?.selector);
+    return Object.keys(selector).length > 0 && selectorMatches(selector, workload.labels);
+  });
+}
+
+/** Whether an L7 AuthorizationPolicy applies to the workload: a Service target in front of it, its selector, or the whole namespace. */
+function appliesTo(policySpec: Record<string, unknown>, workload: AmbientWorkload, services: readonly KubeObject[]): boolean {
+  if (hasTargetRefs(policySpec)) return policyTargets(policySpec).some((target) => isServiceTarget(target) && services.some((service) => service.metadata.name === target.name));
+  const matchLabels = stringMapOf(recordOf(policySpec.selector)?.matchLabels);
+  return Object.keys(matchLabels).length === 0 || selectorMatches(matchLabels, workload.labels);
+}
+
+/**
+ * Kiali's KIA1317: an ambient workload that L7 AuthorizationPolicies apply to, with no waypoint to
+ * enforce them. ztunnel cannot evaluate HTTP rules: an ALLOW policy with them matches nothing and
+ * a DENY policy denies more than written.
+ */
+export const ambientAuthorizationWithoutWaypoint = defineRule({
+  id: "istio/ambient-authorization-without-waypoint",
+  category: "istio-config-other",
+  severity: "warning",
+  title: "Ambient workload has L7 AuthorizationPolicies but no waypoint",
+  docs: {
+    cause: "An AuthorizationPolicy with HTTP rules (methods, paths, hosts, request headers, JWT claims or request principals) applies to an ambient workload that no waypoint serves. ztunnel enforces L4 only and cannot evaluate those rules, so the policy does not behave as written.",
+    fix: "Deploy a waypoint for the workload's namespace or Service and enroll it (`istioctl waypoint apply -n <namespace> --enroll-namespace`), then attach the policy with `targetRefs`.",
+    verify: ["istioctl ztunnel-config workload", "kubectl get authorizationpolicies -n <namespace> -o yaml"],
+    references: ["https://istio.io/latest/docs/ambient/usage/l4-policy/", "https://istio.io/latest/docs/ambient/usage/l7-features/", "https://kiali.io/docs/features/validations/"],
+  },
+  equivalents: ["KIA1317"],
+  inputs: ["istio", "pods", "workloads", "services"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const policies = view
+      .kind("AuthorizationPolicy")
+      .filter((policy) => (policy.apiVersion ?? "").includes("istio.io/"))
+      .flatMap((policy) => {
+        const spec = recordOf(policy.spec) ?? {};
+        const reason = l7AuthorizationReason(spec);
+        return reason ? [{ policy, spec, reason }] : [];
+      });
+    if (policies.length === 0) return [];
+    const waypoints = waypointsOf(view);
+    const findings: Finding[] = [];
+    for (const workload of ambientWorkloads(view)) {
+      if (isWaypointWorkload(workload.labels) || isGatewayWorkload(workload) || workload.labels[DATAPLANE_MODE_LABEL] === "none") continue;
+      const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
+      if (!workload.pods.some(podRedirectedToAmbient) && !ambientByLabels(workload.labels, namespaceLabels)) continue;
+      const services = servicesOf(view, workload);
+      const references = [waypointReferenceOf(workload.labels, workload.namespace, namespaceLabels), ...services.map((service) => waypointReferenceOf(stringMapOf(service.metadata.labels), workload.namespace, namespaceLabels))];
+      if (references.some((reference) => reference && !resolveWaypoint(waypoints, reference).problem)) continue;
+      const applying = policies.filter(({ policy, spec }) => namespaceOf(policy) === workload.namespace && appliesTo(spec, workload, services));
+      if (applying.length === 0) continue;
+      const first = applying[0]!;
+      findings.push(
+        istioFinding(this, view, {
+          object: workload.object,
+          message: "This workload has L7 Authorization Policies but no Waypoint",
+          path: workload.labelsPath,
+          summary: `${refOf(workload.object)} runs in ambient mode without a waypoint, yet ${applying.map(({ policy }) => refOf(policy)).join(", ")} appl${applying.length === 1 ? "ies" : "y"} L7 rules (${first.reason}) to it`,
+          cause: "ztunnel enforces L4 only: the HTTP rules of these policies need a waypoint in front of the workload.",
+          evidence: applying.map(({ policy, reason }) => fieldEvidence(view, policy, ["spec", "rules"], `${refOf(policy)} uses ${reason}`)),
+          fix: {
+            description: `Deploy and enroll a waypoint for namespace ${workload.namespace}, then attach the policies to it with targetRefs.`,
+            commands: [`istioctl waypoint apply -n ${workload.namespace} --enroll-namespace`],
+          },
+          verify: ["istioctl ztunnel-config workload", `istioctl waypoint list -n ${workload.namespace}`],
+        }),
+      );
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,75 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { istioFinding } from "./finding.js";
+import { nameOf, refOf } from "../../istio/meta.js";
+import {
+  ambientByLabels,
+  ambientWorkloads,
+  DATAPLANE_MODE_LABEL,
+  isAmbientNamespace,
+  isGatewayWorkload,
+  isWaypointWorkload,
+  namespaceLabelsOf,
+  podHasSidecar,
+  podRedirectedToAmbient,
+  sidecarByLabels,
+} from "../../istio/ambient.js";
+
+/**
+ * Kiali's KIA1311, KIA1314, KIA1315, KIA1316: a workload set up for both data-plane modes. The
+ * sidecar wins (ztunnel skips pods that run one), so ambient policies and waypoints do not apply to
+ * it, and a pod already captured by ztunnel changes mode on its next restart.
+ */
+export const ambientSidecarConflict = defineRule({
+  id: "istio/ambient-sidecar-conflict",
+  category: "sidecar-config-error",
+  severity: "warning",
+  title: "Workload set up for both sidecar and ambient mode",
+  docs: {
+    cause: "The workload (or its namespace) asks for ambient mode (`istio.io/dataplane-mode=ambient`) and for sidecar injection (`istio-injection=enabled`, `istio.io/rev`, `sidecar.istio.io/inject=true`), or its pods run in one mode while the labels ask for the other. A pod with a sidecar is left out of ambient capture, so waypoint policies and ztunnel do not serve it; a pod captured by ztunnel gets a sidecar on its next restart.",
+    fix: "Choose one mode: remove the injection label (ambient) or the dataplane-mode label (sidecar), or label the workload `istio.io/dataplane-mode=none` / `sidecar.istio.io/inject=false`, then restart it.",
+    verify: ["kubectl get ns <namespace> --show-labels", "kubectl get pod <pod> -n <namespace> -o jsonpath='{.metadata.annotations.ambient\\.istio\\.io/redirection}{\" \"}{.spec.containers[*].name}'"],
+    references: ["https://istio.io/latest/docs/ambient/usage/add-workloads/", "https://istio.io/latest/docs/ambient/usage/add-workloads/#ambient-and-kubernetes-labels", "https://kiali.io/docs/features/validations/"],
+  },
+  equivalents: ["KIA1311", "KIA1314", "KIA1315", "KIA1316"],
+  inputs: ["pods", "workloads"],
+  requires: [],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const workload of ambientWorkloads(view)) {
+      if (isWaypointWorkload(workload.labels) || isGatewayWorkload(workload)) continue;
+      const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
+      const ambient = ambientByLabels(workload.labels, namespaceLabels);
+      const sidecar = sidecarByLabels(workload.labels, namespaceLabels);
+      const redirected = workload.pods.filter(podRedirectedToAmbient);
+      const withSidecar = workload.pods.filter(podHasSidecar);
+      const reasons: Array<{ code: string; text: string }> = [];
+      if (ambient && sidecar) reasons.push({ code: "KIA1311", text: "its labels ask for both ambient mode and sidecar injection" });
+      if (sidecar && redirected.length > 0) reasons.push({ code: "KIA1314", text: `it is labelled for sidecar injection but pod ${nameOf(redirected[0]!)} is captured by ztunnel (ambient.istio.io/redirection=enabled)` });
+      if (ambient && withSidecar.length > 0) reasons.push({ code: "KIA1315", text: `it is labelled for ambient mode but pod ${nameOf(withSidecar[0]!)} runs an istio-proxy sidecar` });
+      if (workload.pods.length > 0 && withSidecar.length === workload.pods.length && isAmbientNamespace(namespaceLabels)) reasons.push({ code: "KIA1316", text: `its pods run a sidecar in namespace ${workload.namespace}, whose data plane is ambient` });
+      if (reasons.length === 0) continue;
+      const subject = refOf(workload.object);
+      findings.push(
+        istioFinding(this, view, {
+          object: workload.object,
+          message: "This workload has both sidecar and Ambient configuration",
+          path: workload.labelsPath,
+          summary: `${subject} is set up for both data-plane modes: ${reasons.map((reason) => reason.text).join("; ")}`,
+          cause: "A pod with a sidecar is not captured by ztunnel, so it is not served by ambient mode or its waypoints; which mode a pod gets depends on when it was started.",
+          fix: {
+            description: `Keep one mode for ${subject}: label it ${DATAPLANE_MODE_LABEL}=none to stay in sidecar mode, or sidecar.istio.io/inject=false to use ambient, then restart it.`,
+            commands: [
+              `kubectl${workload.namespace ? ` -n ${workload.namespace}` : ""} patch ${workload.object.kind.toLowerCase()} ${workload.name} --type merge -p '{"spec":{"template":{"metadata":{"labels":{"sidecar.istio.io/inject":"false"}}}}}'`,
+              `kubectl${workload.namespace ? ` -n ${workload.namespace}` : ""} rollout restart ${workload.object.kind.toLowerCase()} ${workload.name}`,
+            ],
+          },
+          equivalents: reasons.map((reason) => reason.code),
+          verify: [`kubectl get ns ${workload.namespace || "<namespace>"} --show-labels`, `kubectl get pods${workload.namespace ? ` -n ${workload.namespace}` : ""} -o wide`],
+        }),
+      );
+    }
+    return findings;
+  },
+});

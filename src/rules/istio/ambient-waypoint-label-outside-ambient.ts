@@ -1,0 +1,54 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { istioFinding } from "./finding.js";
+import { refOf } from "../../istio/meta.js";
+import {
+  ambientWorkloads,
+  DATAPLANE_MODE_LABEL,
+  isGatewayWorkload,
+  isWaypointWorkload,
+  namespaceLabelsOf,
+  podRedirectedToAmbient,
+  USE_WAYPOINT_LABEL,
+  waypointReferenceOf,
+} from "../../istio/ambient.js";
+
+/** Kiali's KIA1312: a running workload enrolled in a waypoint while none of its pods is in ambient mode. */
+export const ambientWaypointLabelOutsideAmbient = defineRule({
+  id: "istio/ambient-waypoint-label-outside-ambient",
+  category: "istio-config-other",
+  severity: "warning",
+  title: "Workload enrolled in a waypoint is not in ambient mode",
+  docs: {
+    cause: "`istio.io/use-waypoint` (on the workload or its namespace) only takes effect for pods that ztunnel captures. The workload's pods are not in ambient mode (no `ambient.istio.io/redirection=enabled`: a sidecar, no `istio.io/dataplane-mode=ambient`, or opted out), so its traffic never reaches the waypoint and the L7 policies meant for it are not applied.",
+    fix: "Add the workload to ambient mode (`kubectl label namespace <namespace> istio.io/dataplane-mode=ambient`, without sidecar injection) or remove the waypoint label.",
+    verify: ["kubectl get pods -n <namespace> -o jsonpath='{range .items[*]}{.metadata.name}{\" \"}{.metadata.annotations.ambient\\.istio\\.io/redirection}{\"\\n\"}{end}'", "istioctl ztunnel-config workload"],
+    references: ["https://istio.io/latest/docs/ambient/usage/add-workloads/", "https://istio.io/latest/docs/ambient/usage/waypoint/#use-a-waypoint-proxy", "https://kiali.io/docs/features/validations/"],
+  },
+  equivalents: ["KIA1312"],
+  inputs: ["pods", "workloads"],
+  scopes: ["diagnose", "lint"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const workload of ambientWorkloads(view)) {
+      if (workload.pods.length === 0 || isWaypointWorkload(workload.labels) || isGatewayWorkload(workload) || workload.pods.some(podRedirectedToAmbient)) continue;
+      const reference = waypointReferenceOf(workload.labels, workload.namespace, namespaceLabelsOf(view, workload.namespace));
+      if (!reference) continue;
+      findings.push(
+        istioFinding(this, view, {
+          object: workload.object,
+          message: "This workload has waypoint labels but is not in Ambient",
+          path: reference.on === "workload" ? [...workload.labelsPath, USE_WAYPOINT_LABEL] : workload.labelsPath,
+          summary: `${refOf(workload.object)} is enrolled in waypoint ${reference.namespace}/${reference.name} (${USE_WAYPOINT_LABEL} on its ${reference.on}), but none of its ${workload.pods.length} pod(s) is captured by ztunnel`,
+          cause: "Only ambient pods send their traffic through ztunnel to a waypoint; the label has no effect on these pods.",
+          fix: {
+            description: `Enroll namespace ${workload.namespace} in ambient mode (and drop sidecar injection), or remove ${USE_WAYPOINT_LABEL}.`,
+            commands: [`kubectl label namespace ${workload.namespace} ${DATAPLANE_MODE_LABEL}=ambient`, `kubectl -n ${workload.namespace} rollout restart ${workload.object.kind.toLowerCase()} ${workload.name}`],
+          },
+          verify: ["istioctl ztunnel-config workload", `kubectl get pods -n ${workload.namespace} --show-labels`],
+        }),
+      );
+    }
+    return findings;
+  },
+});

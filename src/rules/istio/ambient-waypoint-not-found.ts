@@ -1,0 +1,64 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { fieldEvidence, istioFinding } from "./finding.js";
+import { refOf } from "../../istio/meta.js";
+import {
+  ambientWorkloads,
+  isWaypointWorkload,
+  namespaceInInputs,
+  namespaceLabelsOf,
+  resolveWaypoint,
+  USE_WAYPOINT_LABEL,
+  waypointReferenceOf,
+  waypointsOf,
+} from "../../istio/ambient.js";
+
+/**
+ * Kiali's KIA1313: a running workload enrolled (by its own label or its namespace's) in a waypoint
+ * that does not exist, or that serves no traffic (`istio.io/waypoint-for=none`).
+ */
+export const ambientWaypointNotFound = defineRule({
+  id: "istio/ambient-waypoint-not-found",
+  category: "routing-reference-not-found",
+  severity: "warning",
+  title: "Workload uses a waypoint that does not exist",
+  docs: {
+    cause: "`istio.io/use-waypoint` on the workload or its namespace names a waypoint (a Gateway of class istio-waypoint in the namespace of `istio.io/use-waypoint-namespace`, or the workload's own) that the cluster does not have, or one labelled `istio.io/waypoint-for=none`. No waypoint serves the workload, so the L7 policies and routes meant for it are not applied.",
+    fix: "Deploy the waypoint (`istioctl waypoint apply -n <namespace> --name <waypoint>`), or correct the label to name an existing waypoint.",
+    verify: ["kubectl get gateways.gateway.networking.k8s.io -A", "istioctl waypoint list -A", "istioctl ztunnel-config workload"],
+    references: ["https://istio.io/latest/docs/ambient/usage/waypoint/#configure-a-pod-to-use-a-specific-waypoint", "https://istio.io/latest/docs/ambient/usage/waypoint/#use-a-waypoint-proxy", "https://kiali.io/docs/features/validations/"],
+  },
+  equivalents: ["KIA1313"],
+  inputs: ["pods", "workloads", "istio"],
+  scopes: ["diagnose", "lint"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    let waypoints: ReturnType<typeof waypointsOf> | undefined;
+    for (const workload of ambientWorkloads(view)) {
+      if (workload.pods.length === 0 || isWaypointWorkload(workload.labels)) continue;
+      const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
+      const reference = waypointReferenceOf(workload.labels, workload.namespace, namespaceLabels);
+      if (!reference || !namespaceInInputs(view, reference.namespace)) continue;
+      waypoints ??= waypointsOf(view);
+      const { problem } = resolveWaypoint(waypoints, reference);
+      if (!problem) continue;
+      const namespaceObject = view.get("Namespace", undefined, workload.namespace);
+      findings.push(
+        istioFinding(this, view, {
+          object: workload.object,
+          message: "This workload has annotated waypoint but it does not exist or is misconfigured",
+          path: reference.on === "workload" ? [...workload.labelsPath, USE_WAYPOINT_LABEL] : workload.labelsPath,
+          summary: `${refOf(workload.object)} is enrolled in waypoint ${reference.namespace}/${reference.name} (${USE_WAYPOINT_LABEL} on its ${reference.on}), but ${problem}`,
+          cause: `Without its waypoint the workload's traffic is not processed at L7: AuthorizationPolicies, routes and telemetry attached to ${reference.name} do not apply.`,
+          fix: {
+            description: `Deploy waypoint ${reference.name} in namespace ${reference.namespace}, or change ${USE_WAYPOINT_LABEL} to an existing one.`,
+            commands: [`istioctl waypoint apply -n ${reference.namespace} --name ${reference.name}`],
+          },
+          ...(reference.on === "namespace" && namespaceObject ? { evidence: [fieldEvidence(view, namespaceObject, ["metadata", "labels", USE_WAYPOINT_LABEL], `Namespace ${workload.namespace} ${USE_WAYPOINT_LABEL}: ${reference.name}`)] } : {}),
+          verify: [`istioctl waypoint list -n ${reference.namespace}`, `kubectl get gateway ${reference.name} -n ${reference.namespace}`],
+        }),
+      );
+    }
+    return findings;
+  },
+});

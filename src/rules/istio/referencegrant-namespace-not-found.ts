@@ -1,0 +1,50 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { istioFinding, kubectl } from "./finding.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { isGatewayApiObject } from "../../istio/gateway-api.js";
+import { closest } from "../../istio/suggest.js";
+
+/** Kiali's KIA1601: a ReferenceGrant's `from` names a namespace that does not exist. Judged when the inputs list Namespaces. */
+export const referenceGrantNamespaceNotFound = defineRule({
+  id: "istio/referencegrant-namespace-not-found",
+  category: "routing-reference-not-found",
+  severity: "warning",
+  title: "ReferenceGrant allows a namespace that does not exist",
+  docs: {
+    cause: "A ReferenceGrant's `spec.from[].namespace` names a namespace the cluster does not have, usually a typo: the routes of the namespace meant to be allowed are still refused their cross-namespace backends.",
+    fix: "Correct the namespace in `spec.from`.",
+    verify: ["kubectl get namespaces", "kubectl get referencegrants -A -o yaml"],
+    references: ["https://gateway-api.sigs.k8s.io/api-types/referencegrant/", "https://kiali.io/docs/features/validations/"],
+  },
+  equivalents: ["KIA1601"],
+  inputs: ["manifests"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const namespaces = view.kind("Namespace").map(nameOf).filter(Boolean);
+    if (namespaces.length === 0) return [];
+    const known = new Set(namespaces);
+    for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
+    const findings: Finding[] = [];
+    for (const grant of view.kind("ReferenceGrant")) {
+      if (!isGatewayApiObject(grant)) continue;
+      arrayOf(recordOf(grant.spec)?.from).forEach((entry, index) => {
+        const namespace = recordOf(entry)?.namespace;
+        if (typeof namespace !== "string" || known.has(namespace)) return;
+        const suggestion = closest(namespace, [...known]);
+        findings.push(
+          istioFinding(this, view, {
+            object: grant,
+            message: "Namespace is not found or is not accessible",
+            path: ["spec", "from", index, "namespace"],
+            summary: `${refOf(grant)} allows references from namespace "${namespace}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+            cause: "The grant allows nothing that exists; the namespace it was meant for is still refused.",
+            fix: { description: suggestion ? `Use namespace: ${suggestion}.` : "Name an existing namespace.", commands: [kubectl("edit", grant)] },
+            verify: ["kubectl get namespaces"],
+          }),
+        );
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,44 @@
+import { ambientSidecarConflict } from "../../../src/rules/istio/ambient-sidecar-conflict.js";
+import { testRule } from "../../helpers/rule-tester.js";
+import { deployment, docs, namespace, pod } from "./ambient-fixtures.js";
+
+const ambient = namespace("bookinfo", { "istio.io/dataplane-mode": "ambient" });
+const sidecar = namespace("bookinfo", { "istio-injection": "enabled" });
+const both = namespace("bookinfo", { "istio.io/dataplane-mode": "ambient", "istio-injection": "enabled" });
+
+testRule(ambientSidecarConflict, {
+  valid: [
+    { name: "ambient namespace, ambient pod", files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo"), pod("reviews", "bookinfo", "ambient")) } },
+    { name: "sidecar namespace, sidecar pod", files: { "a.yaml": docs(sidecar, deployment("reviews", "bookinfo"), pod("reviews", "bookinfo", "sidecar")) } },
+    { name: "workload opts out of injection in an ambient namespace", files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo", { "sidecar.istio.io/inject": "false" })) } },
+    { name: "workload opts out of ambient in a namespace with both labels... and injection disabled", files: { "a.yaml": docs(namespace("bookinfo", { "istio.io/dataplane-mode": "ambient", "istio-injection": "disabled" }), deployment("reviews", "bookinfo")) } },
+    { name: "ingress gateway in an ambient namespace", files: { "a.yaml": docs(ambient, pod("istio-ingressgateway", "bookinfo", "sidecar", { istio: "ingressgateway" })) } },
+  ],
+  invalid: [
+    {
+      name: "namespace labelled for both modes",
+      files: { "a.yaml": docs(both, deployment("reviews", "bookinfo")) },
+      expect: { severity: "warning", resource: { kind: "Deployment", name: "reviews-v1" }, summary: /ask for both ambient mode and sidecar injection/, equivalents: ["KIA1311"] },
+    },
+    {
+      name: "workload asks for a sidecar in an ambient namespace (labels only, manifests)",
+      files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo", { "sidecar.istio.io/inject": "true" })) },
+      expect: { equivalents: ["KIA1311"], count: 1 },
+    },
+    {
+      name: "sidecar namespace, pod still captured by ztunnel",
+      files: { "a.yaml": docs(sidecar, deployment("reviews", "bookinfo"), pod("reviews", "bookinfo", "ambient")) },
+      expect: { summary: /captured by ztunnel/, equivalents: ["KIA1314"] },
+    },
+    {
+      name: "ambient namespace, pod runs a sidecar",
+      files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo"), pod("reviews", "bookinfo", "sidecar")) },
+      expect: { summary: /runs an istio-proxy sidecar/, equivalents: ["KIA1315", "KIA1316"], count: 1 },
+    },
+    {
+      name: "ambient namespace, workload opted out of ambient but its pod runs a sidecar",
+      files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo", { "istio.io/dataplane-mode": "none" }), pod("reviews", "bookinfo", "sidecar", { "istio.io/dataplane-mode": "none" })) },
+      expect: { summary: /whose data plane is ambient/, equivalents: ["KIA1316"] },
+    },
+  ],
+});
