@@ -1,4 +1,4 @@
-import type { TraceResult } from "../envoy/trace.js";
+import type { TraceResult } from "../queries/trace.js";
 
 /** A traced request as text: one line a link, then where it broke, the fix and how to verify it. */
 export function renderTrace(result: TraceResult): string {

@@ -12,7 +12,7 @@ import { LimitError } from "../../util/limits.js";
 import { parseProxyStatus } from "../../envoy/proxy-status.js";
 import { proxyStatusJson, proxyStatusText } from "../../report/proxy-status.js";
 import { bootstrapSummary, clusterMatches, clusterTable, listenerMatches, listenerPort, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "../../envoy/proxy-config-tables.js";
-import { traceRequest, type TraceResult } from "../../envoy/trace.js";
+import { traceRequest, type TraceResult } from "../../queries/trace.js";
 import { renderTrace } from "../../report/trace.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
 import { redactEnvoyDump } from "../../envoy/redact-dump.js";
