@@ -70,10 +70,20 @@ export function addInputOptions(command: Command, wording: InputFlagWording = {}
   return command;
 }
 
+/** `-o/--output`, the same flag on every command; each names its formats and may word them. */
+export function outputOption(formats: readonly string[], description = "output format", defaultFormat = "text"): Option {
+  return new Option("-o, --output <format>", description).choices(formats).default(defaultFormat);
+}
+
+/** `--fail-on`, the same flag on every command that reports findings or checks. */
+export function failOnOption(defaultFailOn: Severity | "none" = "error", description = "exit 1 when a finding at or above this severity is reported"): Option {
+  return new Option("--fail-on <severity>", description).choices(["error", "warning", "info", "none"]).default(defaultFailOn);
+}
+
 export function addOutputOptions(command: Command, defaultFailOn: Severity | "none" = "error"): Command {
   return command
-    .addOption(new Option("-o, --output <format>", "output format").choices([...OUTPUT_FORMATS]).default("text"))
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default(defaultFailOn))
+    .addOption(outputOption([...OUTPUT_FORMATS]))
+    .addOption(failOnOption(defaultFailOn))
     .option("--rule <id>", "run only this rule, or the rules under a prefix such as istio/; repeatable", collect, [])
     .option("--enable <id>", "also run this opt-in rule (ktriage rules marks them); repeatable", collect, [])
     .option("--suppress <code=resource>", 'do not report an Istio code or a rule on a resource, as istioctl: "IST0102=Namespace frod", "manifest/cpu-unset=Deployment *.batch"; repeatable', collect, [])

@@ -23,7 +23,7 @@ import { EnvoyAdminSource, istiodSynczPath, needsPost, type AdminEndpoint } from
 import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { requireExistingPaths } from "../lookup.js";
-import { collect, emit, exitCodeFor, EXIT_USAGE, toReport, UsageError, warn, writeStdout, type OutputOptions } from "../shared.js";
+import { outputOption, failOnOption, collect, emit, exitCodeFor, EXIT_USAGE, toReport, UsageError, warn, writeStdout, type OutputOptions } from "../shared.js";
 
 interface LiveFlags {
   namespace?: string;
@@ -128,7 +128,7 @@ function registerConfig(envoy: Command): void {
     .option("--status <status>", "endpoints: only this health status (HEALTHY, UNHEALTHY ...)")
     .option("--no-verbose", "listeners/routes: the short table")
     .option("--with-headers", "all: print a header before each table")
-    .addOption(new Option("-o, --output <format>", "text (istioctl's table) or json (the matching part of the dump)").choices(["text", "json"]).default("text"));
+    .addOption(outputOption(["text", "json"], "text (istioctl's table) or json (the matching part of the dump)"));
   addLiveOptions(command);
   command.addHelpText(
     "after",
@@ -261,7 +261,7 @@ function registerTrace(envoy: Command): void {
     .option("--header <key=value>", "request header; repeatable", collect, [])
     .option("--snapshot <dir>", "snapshot with pods, Services and DestinationRules: names the pod behind each endpoint and builds the fix")
     .option("--objects <path>", "kubectl YAML/JSON with pods, Services, DestinationRules (same use as --snapshot); repeatable", collect, [])
-    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"));
+    .addOption(outputOption(["text", "json"]));
   addLiveOptions(command);
   command.addHelpText("after", `\nExample:\n  ktriage envoy trace -f gateway-dump.json --url http://catalog.istioinaction.io/items --port 8080 --snapshot snap/`);
   command.action(async (flags: { filename?: string; pod?: string; url: string; port?: number; method: string; header: string[]; snapshot?: string; objects: string[]; output: string } & LiveFlags) => {
@@ -324,8 +324,8 @@ function registerLogs(envoy: Command): void {
     .option("--snapshot <dir>", "snapshot with pods: maps upstream_host to its pod; VirtualServices give the route timeouts")
     .option("--objects <path>", "kubectl YAML/JSON with pods/VirtualServices (same use as --snapshot); repeatable", collect, [])
     .option("--dump <file>", "config dump of the same proxy: route timeouts and clusters for the findings")
-    .addOption(new Option("-o, --output <format>", "text (summary and findings), json, or html (one page with the charts)").choices(["text", "json", "html"]).default("text"))
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default("error"))
+    .addOption(outputOption(["text", "json", "html"], "text (summary and findings), json, or html (one page with the charts)"))
+    .addOption(failOnOption("error"))
     .option("--no-color", "never colour the output");
   addLiveOptions(command);
   command.addHelpText(
@@ -438,8 +438,8 @@ function registerStatus(envoy: Command): void {
     .description("read istioctl proxy-status (any layout, or -o json) or istiod's /debug/syncz; flag STALE/ERROR/NOT SENT proxies and version skew")
     .option("-f, --filename <file>", "saved `istioctl proxy-status` output (text or JSON) or /debug/syncz JSON; - for stdin")
     .option("--istio-namespace <ns>", "live: istiod's namespace", "istio-system")
-    .addOption(new Option("-o, --output <format>", "text or json").choices(["text", "json"]).default("text"))
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is reported").choices(["error", "warning", "info", "none"]).default("error"))
+    .addOption(outputOption(["text", "json"], "text or json"))
+    .addOption(failOnOption("error"))
     .option("--no-color", "never colour the output");
   addLiveOptions(command);
   command.action(async (flags: { filename?: string; istioNamespace: string; output: "text" | "json"; failOn: OutputOptions["failOn"]; color?: boolean } & LiveFlags) => {

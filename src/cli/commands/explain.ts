@@ -1,9 +1,9 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import type { Rule } from "../../engine/rule.js";
 import { CATEGORIES, isCategory } from "../../model/categories.js";
 import { findTerm, type Term } from "../../model/terms.js";
 import { allRules } from "../../rules/index.js";
-import { UsageError, writeStdout } from "../shared.js";
+import { outputOption, UsageError, writeStdout } from "../shared.js";
 
 /** What a topic turned out to be, and the rules that report it. */
 export interface Explanation {
@@ -68,7 +68,7 @@ export function register(program: Command): void {
     new Command("explain")
       .description("print what a rule, a category or another tool's code means, how to fix it and how to verify")
       .argument("<topic>", "rule id (pod/oom-killed), category (oom-killed), reason (CrashLoopBackOff), exit code (137), response flag (UF) or code (IST0101, KIA1107)")
-      .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+      .addOption(outputOption(["text", "json"]))
       .action(async (topic: string, flags: { output: "text" | "json" }) => {
         await writeStdout(flags.output === "json" ? JSON.stringify(lookUp(topic), null, 2) + "\n" : explain(topic) + "\n");
       }),

@@ -6,9 +6,8 @@ import { gather, type InputFlags } from "../gather.js";
 import { describePod } from "../../queries/describe-pod.js";
 import { describeText } from "../../report/mesh-describe.js";
 import { didYouMean, nearestNames } from "../lookup.js";
-import { UsageError } from "../shared.js";
 import { VERSION } from "../../version.js";
-import { addInputOptions, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, useColor, warn, writeStdout } from "../shared.js";
+import { addInputOptions, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, failOnOption, outputOption, UsageError, useColor, warn, writeStdout } from "../shared.js";
 
 interface ReadinessFlags extends InputFlags {
   output: "text" | "json" | "markdown" | "html";
@@ -40,8 +39,8 @@ export function register(program: Command): void {
     kubeconfig: KUBECONFIG_WORDING,
   });
   readiness
-    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json", "markdown", "html"]).default("text"))
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a checklist item is at or above this level: error (an item fails: reserved ports, UID 1337, under 4 GB), warning (an item warns), info, or none").choices(["error", "warning", "info", "none"]).default("none"))
+    .addOption(outputOption(["text", "json", "markdown", "html"]))
+    .addOption(failOnOption("none", "exit 1 when a checklist item is at or above this level: error (an item fails: reserved ports, UID 1337, under 4 GB), warning (an item warns), info, or none"))
     .addOption(new Option("--fail-on-fail", "deprecated: use --fail-on error").hideHelp())
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)")
     .addHelpText(
@@ -88,7 +87,7 @@ function describeCommand(): Command {
     .argument("<name>", "the pod");
   addInputOptions(pod, { filename: "file or folder of kubectl JSON/YAML; repeatable", snapshot: SNAPSHOT_WORDING, namespace: "the pod's namespace", allNamespaces: null, selector: null, kubeconfig: KUBECONFIG_WORDING });
   pod
-    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(outputOption(["text", "json"]))
     .addHelpText(
       "after",
       `

@@ -1,12 +1,12 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { allRules } from "../../rules/index.js";
-import { writeStdout } from "../shared.js";
+import { outputOption, writeStdout } from "../shared.js";
 
 export function register(program: Command): void {
   program.addCommand(
     new Command("rules")
       .description("list every rule with its category, severity and the codes other tools use")
-      .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+      .addOption(outputOption(["text", "json"]))
       .action(async (flags: { output: string }) => {
         if (flags.output === "json") {
           const rules = allRules.map(({ analyze: _analyze, ...meta }) => meta);

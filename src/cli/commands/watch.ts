@@ -9,7 +9,7 @@ import { jsonLinesOutput } from "../../watch/json-lines.js";
 import { DEFAULT_LEASE, LeaseElector } from "../../watch/lease.js";
 import { createMetrics, serveHealth, type HealthServer, type WatchMetrics } from "../../watch/metrics.js";
 import { Watcher, type Output } from "../../watch/watcher.js";
-import { collect, ruleSelection, UsageError, warn } from "../shared.js";
+import { outputOption, collect, ruleSelection, UsageError, warn } from "../shared.js";
 
 interface WatchFlags {
   namespace?: string;
@@ -52,7 +52,7 @@ finding (not for resolved). See docs/watch-mode.md.`,
     .option("-n, --namespace <ns>", "watch only this namespace (default: every namespace)")
     .option("--context <name>", "kubeconfig context")
     .option("--kubeconfig <file>", "kubeconfig file (default $KUBECONFIG, ~/.kube/config, else the in-cluster service account)")
-    .addOption(new Option("-o, --output <format>", "stdout: JSON lines, or nothing").choices(["jsonl", "none"]).default("jsonl"))
+    .addOption(outputOption(["jsonl", "none"], "stdout: JSON lines, or nothing", "jsonl"))
     .option("--rule <id>", "run only this rule, or the rules under a prefix such as istio/; repeatable", collect, [])
     .option("--enable <id>", "also run this opt-in rule; repeatable", collect, [])
     .option("--suppress <code=resource>", "do not report a code or rule on a resource; repeatable", collect, [])
