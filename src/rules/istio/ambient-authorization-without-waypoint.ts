@@ -41,8 +41,7 @@ function appliesTo(policySpec: Record<string, unknown>, workload: AmbientWorkloa
 
 /**
  * Kiali's KIA1317: an ambient workload that L7 AuthorizationPolicies apply to, with no waypoint to
- * enforce them. ztunnel cannot evaluate HTTP rules: an ALLOW policy with them matches nothing and
- * a DENY policy denies more than written.
+ * enforce them. ztunnel cannot evaluate HTTP rules, so the policy is not enforced as written.
  */
 export const ambientAuthorizationWithoutWaypoint = defineRule({
   id: "istio/ambient-authorization-without-waypoint",

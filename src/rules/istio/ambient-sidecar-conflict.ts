@@ -13,7 +13,19 @@ import {
   podHasSidecar,
   podRedirectedToAmbient,
   sidecarByLabels,
+  type AmbientWorkload,
 } from "../../istio/ambient.js";
+
+/** A merge patch setting `sidecar.istio.io/inject=false` at the workload's labels, then the restart that applies it. */
+function fixCommands(workload: AmbientWorkload): string[] {
+  const ns = workload.namespace ? ` -n ${workload.namespace}` : "";
+  const kind = workload.object.kind.toLowerCase();
+  if (workload.object.kind === "Pod") return [`kubectl${ns} get pod ${workload.name} -o yaml > pod.yaml   # add the label sidecar.istio.io/inject: "false"`, `kubectl${ns} replace --force -f pod.yaml`];
+  let patch: unknown = { "sidecar.istio.io/inject": "false" };
+  for (const key of [...workload.labelsPath].reverse()) patch = { [key]: patch };
+  const restart = ["Deployment", "StatefulSet", "DaemonSet"].includes(workload.object.kind) ? [`kubectl${ns} rollout restart ${kind} ${workload.name}`] : [];
+  return [`kubectl${ns} patch ${kind} ${workload.name} --type merge -p '${JSON.stringify(patch)}'`, ...restart];
+}
 
 /**
  * Kiali's KIA1311, KIA1314, KIA1315, KIA1316: a workload set up for both data-plane modes. The
@@ -60,10 +72,7 @@ export const ambientSidecarConflict = defineRule({
           cause: "A pod with a sidecar is not captured by ztunnel, so it is not served by ambient mode or its waypoints; which mode a pod gets depends on when it was started.",
           fix: {
             description: `Keep one mode for ${subject}: label it ${DATAPLANE_MODE_LABEL}=none to stay in sidecar mode, or sidecar.istio.io/inject=false to use ambient, then restart it.`,
-            commands: [
-              `kubectl${workload.namespace ? ` -n ${workload.namespace}` : ""} patch ${workload.object.kind.toLowerCase()} ${workload.name} --type merge -p '{"spec":{"template":{"metadata":{"labels":{"sidecar.istio.io/inject":"false"}}}}}'`,
-              `kubectl${workload.namespace ? ` -n ${workload.namespace}` : ""} rollout restart ${workload.object.kind.toLowerCase()} ${workload.name}`,
-            ],
+            commands: fixCommands(workload),
           },
           equivalents: reasons.map((reason) => reason.code),
           verify: [`kubectl get ns ${workload.namespace || "<namespace>"} --show-labels`, `kubectl get pods${workload.namespace ? ` -n ${workload.namespace}` : ""} -o wide`],

@@ -18,7 +18,7 @@ testRule(ambientSidecarConflict, {
     {
       name: "namespace labelled for both modes",
       files: { "a.yaml": docs(both, deployment("reviews", "bookinfo")) },
-      expect: { severity: "warning", resource: { kind: "Deployment", name: "reviews-v1" }, summary: /ask for both ambient mode and sidecar injection/, equivalents: ["KIA1311"] },
+      expect: { severity: "warning", resource: { kind: "Deployment", name: "reviews-v1" }, summary: /ask for both ambient mode and sidecar injection/, fixIncludes: [`{"spec":{"template":{"metadata":{"labels":{"sidecar.istio.io/inject":"false"}}}}}`, "rollout restart deployment reviews-v1"], equivalents: ["KIA1311"] },
     },
     {
       name: "workload asks for a sidecar in an ambient namespace (labels only, manifests)",
