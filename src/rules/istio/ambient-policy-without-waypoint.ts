@@ -40,9 +40,9 @@ export const ambientPolicyWithoutWaypoint = defineRule({
           message: `${kind} in Ambient namespace requires waypoint enrollment (${USE_WAYPOINT_LABEL})`,
           path: ["spec"],
           summary: `${refOf(policy.object)} uses ${policy.reason}, which only a waypoint applies, but ${why}`,
-          cause: `Namespace ${policy.namespace} runs in ambient mode: ztunnel enforces L4 only, and without a waypoint the ${policy.reason} of this ${kind} is never applied.`,
+          cause: `Namespace ${policy.namespace} runs in ambient mode: ztunnel enforces L4 only, and without a waypoint nothing applies the ${policy.reason} of this ${kind}.`,
           fix: {
-            description: `Enroll the namespace (or the targeted Service) in a waypoint.`,
+            description: `Enroll namespace ${policy.namespace} in a waypoint, or the Service the policy targets.`,
             commands: [`istioctl waypoint apply -n ${policy.namespace} --enroll-namespace`, `kubectl label namespace ${policy.namespace} ${USE_WAYPOINT_LABEL}=waypoint`],
           },
           equivalents: [policy.kind.noWaypointCode],

@@ -71,7 +71,7 @@ export const ambientSidecarConflict = defineRule({
           summary: `${subject} is set up for both data-plane modes: ${reasons.map((reason) => reason.text).join("; ")}`,
           cause: "A pod with a sidecar is not captured by ztunnel, so it is not served by ambient mode or its waypoints; which mode a pod gets depends on when it was started.",
           fix: {
-            description: `Keep one mode for ${subject}: label it ${DATAPLANE_MODE_LABEL}=none to stay in sidecar mode, or sidecar.istio.io/inject=false to use ambient, then restart it.`,
+            description: `Label ${subject} sidecar.istio.io/inject=false to use ambient, or ${DATAPLANE_MODE_LABEL}=none to stay in sidecar mode, then restart it.`,
             commands: fixCommands(workload),
           },
           equivalents: reasons.map((reason) => reason.code),

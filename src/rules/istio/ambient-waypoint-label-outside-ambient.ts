@@ -42,7 +42,7 @@ export const ambientWaypointLabelOutsideAmbient = defineRule({
           summary: `${refOf(workload.object)} is enrolled in waypoint ${reference.namespace}/${reference.name} (${USE_WAYPOINT_LABEL} on its ${reference.on}), but none of its ${workload.pods.length} pod(s) is captured by ztunnel`,
           cause: "Only ambient pods send their traffic through ztunnel to a waypoint; the label has no effect on these pods.",
           fix: {
-            description: `Enroll namespace ${workload.namespace} in ambient mode (and drop sidecar injection), or remove ${USE_WAYPOINT_LABEL}.`,
+            description: `Enroll namespace ${workload.namespace} in ambient mode without sidecar injection, or remove ${USE_WAYPOINT_LABEL}.`,
             commands: [`kubectl label namespace ${workload.namespace} ${DATAPLANE_MODE_LABEL}=ambient`, `kubectl -n ${workload.namespace} rollout restart ${workload.object.kind.toLowerCase()} ${workload.name}`],
           },
           verify: ["istioctl ztunnel-config workload", `kubectl get pods -n ${workload.namespace} --show-labels`],

@@ -41,7 +41,7 @@ export const kubernetesGatewayClassNotFound = defineRule({
           path: ["spec", "gatewayClassName"],
           summary: `${refOf(gateway)} uses GatewayClass ${className}, which does not exist (${[...known].sort().join(", ")})${suggestion ? `; did you mean ${suggestion}?` : ""}`,
           cause: "No controller accepts a Gateway of an unknown class: it is never programmed.",
-          fix: { description: suggestion ? `Use gatewayClassName: ${suggestion}.` : "Use an installed GatewayClass.", commands: [kubectl("edit", gateway), "kubectl get gatewayclasses"] },
+          fix: { description: suggestion ? `Set gatewayClassName to ${suggestion}.` : "Use an installed GatewayClass.", commands: [kubectl("edit", gateway), "kubectl get gatewayclasses"] },
           verify: [kubectl("get", gateway, "-o jsonpath='{.status.conditions}'")],
         }),
       );

@@ -39,7 +39,7 @@ export const referenceGrantNamespaceNotFound = defineRule({
             path: ["spec", "from", index, "namespace"],
             summary: `${refOf(grant)} allows references from namespace "${namespace}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
             cause: "The grant allows nothing that exists; the namespace it was meant for is still refused.",
-            fix: { description: suggestion ? `Use namespace: ${suggestion}.` : "Name an existing namespace.", commands: [kubectl("edit", grant)] },
+            fix: { description: suggestion ? `Set the namespace to ${suggestion}.` : "Name an existing namespace.", commands: [kubectl("edit", grant)] },
             verify: ["kubectl get namespaces"],
           }),
         );

@@ -43,11 +43,12 @@ export const routeBackendNotFound = defineRule({
           if (ref.name.includes(".")) {
             const short = ref.name.split(".")[0]!;
             problem = `"${ref.name}" is a DNS name; backendRefs take the Service's name`;
-            fix = { description: `Use name: ${short}${ref.name.split(".")[1] && ref.name.split(".")[1] !== routeNamespace ? ` with namespace: ${ref.name.split(".")[1]}` : ""}.` };
+            const written = ref.name.split(".")[1];
+            fix = { description: `Set the backend name to ${short}${written && written !== routeNamespace ? ` and its namespace to ${written}` : ""}.` };
           } else if (!exists) {
             const suggestion = closest(ref.name, inNamespace.map(nameOf));
             problem = `no Service ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name} exists${suggestion ? `; did you mean ${suggestion}?` : ""}`;
-            fix = { description: suggestion ? `Use name: ${suggestion}.` : "Name an existing Service, or create it." };
+            fix = { description: suggestion ? `Set the backend name to ${suggestion}.` : "Name an existing Service, or create it." };
           } else if (ref.crossNamespace && ref.path[1] === "rules" && !referenceGranted(view, kind, routeNamespace, "Service", ref.namespace, ref.name)) {
             problem = `Service ${ref.namespace}/${ref.name} is in another namespace and no ReferenceGrant there allows ${kind}s of namespace ${routeNamespace}`;
             fix = {
