@@ -11,11 +11,12 @@ import { describeJsonError, loadConfigDumpFile, parseDumpText, resolveLargeEnvoy
 import { LimitError } from "../../util/limits.js";
 import { parseProxyStatus } from "../../envoy/proxy-status.js";
 import { proxyStatusJson, proxyStatusText } from "../../report/proxy-status.js";
-import { bootstrapSummary, clusterMatches, clusterTable, listenerMatches, listenerPort, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "../../envoy/proxy-config-tables.js";
+import { listenerPort } from "../../envoy/proxy-config-tables.js";
+import { isProxyConfigTable, proxyConfigSection } from "../../queries/proxy-config.js";
+import { proxyConfigText } from "../../report/proxy-config.js";
 import { traceRequest, type TraceResult } from "../../queries/trace.js";
 import { renderTrace } from "../../report/trace.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
-import { redactEnvoyDump } from "../../envoy/redact-dump.js";
 import { envoyRules } from "../../rules/envoy/index.js";
 import { loadPaths } from "../../sources/files.js";
 import { addMeshConfigFromObjects } from "../../sources/mesh-config.js";
@@ -163,40 +164,16 @@ Examples:
     const listenerFilter = { address: flags.address as string | undefined, port: flags.port as number | undefined, type: flags.type as string | undefined, verbose: flags.verbose !== false };
     const routeFilter = { name: flags.name as string | undefined, verbose: flags.verbose !== false };
     const endpointFilter = { address: flags.address as string | undefined, port: flags.port as number | undefined, cluster: flags.cluster as string | undefined, status: flags.status as string | undefined };
+    const filters = { cluster: clusterFilter, listener: listenerFilter, route: routeFilter, endpoint: endpointFilter };
+    if (!isProxyConfigTable(kind)) throw new UsageError(`unknown table "${what}": clusters, listeners, routes, endpoints, secrets, ecds, bootstrap or all`);
     if (flags.output === "json") {
-      const pick: Record<string, () => unknown> = {
-        cluster: () => dump.clusters().filter((cluster) => clusterMatches(cluster.name, clusterFilter)).map((cluster) => cluster.raw),
-        listener: () => dump.listeners().filter((listener) => listenerMatches(listener.raw, listenerFilter)).map((listener) => listener.raw),
-        route: () => dump.routeConfigs().filter((config) => !routeFilter.name || config.name === routeFilter.name).map((config) => config.raw),
-        endpoint: () => dump.endpoints().filter((cla) => !endpointFilter.cluster || cla.clusterName === endpointFilter.cluster).map((cla) => cla.raw),
-        secret: () => dump.secrets().map((secret) => ({ name: secret.name, state: secret.state, versionInfo: secret.versionInfo })),
-        ecd: () => dump.ecdsFilters(),
-        bootstrap: () => {
-          const section = dump.section("BootstrapConfigDump")[0];
-          if (!section) throw new UsageError("config dump has no bootstrap section");
-          return section;
-        },
-        all: () => dump.document(),
-      };
-      const choose = pick[kind];
-      if (!choose) throw new UsageError(`unknown table "${what}": clusters, listeners, routes, endpoints, secrets, ecds, bootstrap or all`);
-      await writeStdout(JSON.stringify(redactEnvoyDump(choose()), null, 2) + "\n");
+      const section = proxyConfigSection(dump, kind, filters);
+      if (section === undefined) throw new UsageError("config dump has no bootstrap section");
+      await writeStdout(JSON.stringify(section, null, 2) + "\n");
       return;
     }
-    const tables: Record<string, () => string> = {
-      cluster: () => clusterTable(dump, clusterFilter),
-      listener: () => listenerTable(dump, listenerFilter),
-      route: () => routeTable(dump, routeFilter),
-      endpoint: () => endpointTable(dump, endpointFilter),
-      secret: () => secretTable(dump),
-      ecd: () => ecdsTable(dump),
-      bootstrap: () => bootstrapSummary(dump),
-      all: () => fullSummary(dump, { cluster: clusterFilter, listener: listenerFilter, route: routeFilter, endpoint: endpointFilter }, { withHeaders: Boolean(flags.withHeaders) }),
-    };
-    const render = tables[kind];
-    if (!render) throw new UsageError(`unknown table "${what}": clusters, listeners, routes, endpoints, secrets, ecds, bootstrap or all`);
     try {
-      await writeStdout(render());
+      await writeStdout(proxyConfigText(dump, kind, filters, { withHeaders: Boolean(flags.withHeaders) }));
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
