@@ -113,6 +113,8 @@ export class ClusterView {
   private readonly byKindNamespace = new Map<string, Map<string | undefined, LoadedObject[]>>();
   private readonly objectsByKindNamespace = new Map<string, Map<string | undefined, KubeObject[]>>();
   private podsByNodeIndex: Map<string, KubeObject[]> | undefined;
+  private eventsByInvolvedKind: Map<string, EventRecord[]> | undefined;
+  private eventPositionsByReason: Map<string, number[]> | undefined;
   private hasIstio: boolean | undefined;
 
   constructor(init: {
@@ -342,6 +344,36 @@ export class ClusterView {
   eventsFor(kind: string, namespace: string | undefined, name: string): readonly EventRecord[] {
     this.note("events");
     return this.eventsByObject.get(objectKey(kind, namespace, name)) ?? [];
+  }
+
+  /** Events whose involved object is of this kind, in the order of `events`. */
+  eventsAbout(kind: string): readonly EventRecord[] {
+    this.note("events");
+    if (!this.eventsByInvolvedKind) {
+      this.eventsByInvolvedKind = new Map();
+      for (const event of this.allEvents) {
+        let list = this.eventsByInvolvedKind.get(event.involved.kind);
+        if (!list) this.eventsByInvolvedKind.set(event.involved.kind, (list = []));
+        list.push(event);
+      }
+    }
+    return this.eventsByInvolvedKind.get(kind) ?? [];
+  }
+
+  /** Events with one of these reasons, in the order of `events`. */
+  eventsWithReason(...reasons: string[]): EventRecord[] {
+    this.note("events");
+    if (!this.eventPositionsByReason) {
+      this.eventPositionsByReason = new Map();
+      this.allEvents.forEach((event, position) => {
+        let list = this.eventPositionsByReason!.get(event.reason);
+        if (!list) this.eventPositionsByReason!.set(event.reason, (list = []));
+        list.push(position);
+      });
+    }
+    const positions = [...new Set(reasons)].flatMap((reason) => this.eventPositionsByReason!.get(reason) ?? []);
+    if (reasons.length > 1) positions.sort((a, b) => a - b);
+    return positions.map((position) => this.allEvents[position]!);
   }
 
   /** Log streams of one container, previous instance first. */

@@ -34,6 +34,18 @@ describe("ClusterView indexes", () => {
     expect(small.kindIn("ConfigMap", "")).toEqual([]);
   });
 
+  it("find events by the kind of object they are about and by reason, in the order of events", () => {
+    const kinds = new Set(view.events.map((event) => event.involved.kind));
+    expect(kinds.size).toBeGreaterThan(1);
+    for (const kind of [...kinds, "NoSuchKind"]) expect(view.eventsAbout(kind)).toEqual(view.events.filter((event) => event.involved.kind === kind));
+    const reasons = [...new Set(view.events.map((event) => event.reason))];
+    expect(reasons.length).toBeGreaterThan(2);
+    for (const reason of reasons) expect(view.eventsWithReason(reason)).toEqual(view.events.filter((event) => event.reason === reason));
+    const [first, second, third] = reasons as [string, string, string];
+    expect(view.eventsWithReason(third, first, second, first)).toEqual(view.events.filter((event) => [first, second, third].includes(event.reason)));
+    expect(view.eventsWithReason("NoSuchReason")).toEqual([]);
+  });
+
   it("find the pods scheduled on a node", () => {
     const nodes = new Set(view.kind("Pod").map((pod) => pod.spec?.nodeName).filter((name): name is string => typeof name === "string"));
     expect(nodes.size).toBeGreaterThan(0);

@@ -21,8 +21,7 @@ function jobsOf(view: ClusterView): Array<{ namespace?: string; name: string; ob
   const jobKey = (namespace: string | undefined, name: string) => JSON.stringify([namespace ?? null, name]);
   const known = new Set(jobs.map((job) => jobKey(job.namespace, job.name)));
   const eventOnly = new Map<string, { namespace?: string; name: string; events: EventRecord[] }>();
-  for (const event of view.events) {
-    if (event.involved.kind !== "Job") continue;
+  for (const event of view.eventsAbout("Job")) {
     const key = jobKey(event.involved.namespace, event.involved.name);
     if (known.has(key)) continue;
     let job = eventOnly.get(key);

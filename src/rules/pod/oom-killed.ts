@@ -170,7 +170,7 @@ export const oomKilled = podCauseRule({
     }
     // The kernel's own report of the kill, as the node's OOMKilling event (node-problem-detector) carries it.
     const podName = context.d.pod.name;
-    const oomEvents = context.view.events.filter((e) => (e.reason === "OOMKilling" || e.reason === "SystemOOM") && (e.involved.kind === "Node" ? !nodeName || e.involved.name === nodeName : e.involved.name === podName));
+    const oomEvents = context.view.eventsWithReason("OOMKilling", "SystemOOM").filter((e) => (e.involved.kind === "Node" ? !nodeName || e.involved.name === nodeName : e.involved.name === podName));
     for (const event of oomEvents.slice(-2)) if (!context.d.cause.evidence.some((e) => e.text.includes(event.message))) evidence.push(eventEvidence(event));
     const plan = memoryPlan(context);
     if (plan.stated) evidence.push(logLineEvidence(plan.stated.stream, plan.stated.stream.firstLine + plan.stated.index, plan.stated.line));

@@ -45,7 +45,7 @@ function stateOf(context: FixContext, claim: string, missingInMessages: boolean)
   const object: KubeObject | undefined = view.get("PersistentVolumeClaim", namespace, claim);
   const spec = object?.spec as { storageClassName?: string } | undefined;
   const phase = (object?.status as { phase?: string } | undefined)?.phase;
-  const events = view.events.filter((e) => e.involved.kind === "PersistentVolumeClaim" && e.involved.name === claim && (e.involved.namespace === undefined || namespace === undefined || e.involved.namespace === namespace));
+  const events = view.eventsAbout("PersistentVolumeClaim").filter((e) => e.involved.name === claim && (e.involved.namespace === undefined || namespace === undefined || e.involved.namespace === namespace));
   const state: ClaimState = { claim, problem: "unknown", events, ...(spec?.storageClassName ? { className: spec.storageClassName } : {}), ...(phase ? { phase } : {}) };
   const latest = [...events].sort((a, b) => (Date.parse(b.lastTimestamp ?? "") || 0) - (Date.parse(a.lastTimestamp ?? "") || 0));
   const say = (problem: string, event?: EventRecord, className?: string) => {
