@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { runRules } from "../../engine/engine.js";
 import { AccessLogReader } from "../../envoy/access-log/reader.js";
 import type { TrafficTimeline } from "../../report/html/traffic.js";
-import { renderSummaryText, summaryToJson } from "../../envoy/access-log/report.js";
+import { accessLogsJson, accessLogText } from "../../report/access-logs.js";
 import { ConfigDump } from "../../envoy/config-dump.js";
 import { hostMatches, liveEndpointTable, logLevelCommands, LOG_LEVELS, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../envoy/admin.js";
 import { parseGoDuration } from "../../k8s/durations.js";
@@ -391,9 +391,7 @@ Examples:
     };
     const result = runRules(envoyRules, view, { scope: "diagnose" });
     if (flags.output === "json") {
-      const report = toReport("envoy logs", view, result);
-      const document = { summaries: summaries.map(({ name, reader }) => summaryToJson(reader.summary, { source: name, podOf })), findings: report.findings, inputs: { problems: report.inputs.problems.map((problem) => ({ file: problem.origin.file, message: problem.message })) } };
-      await writeStdout(JSON.stringify(document, null, 2) + "\n");
+      await writeStdout(accessLogsJson(summaries.map(({ name, reader }) => ({ source: name, summary: reader.summary })), toReport("envoy logs", view, result), podOf));
       envoy.parent?.setOptionValue("exitCode", exitCodeFor(result.findings, flags.failOn));
       return;
     }
@@ -403,7 +401,7 @@ Examples:
       envoy.parent?.setOptionValue("exitCode", code);
       return;
     }
-    for (const { name, reader } of summaries) await writeStdout(renderSummaryText(reader.summary, { source: name, top: flags.top, podOf }) + "\n");
+    for (const { name, reader } of summaries) await writeStdout(accessLogText({ source: name, summary: reader.summary }, flags.top, podOf));
     const code = await emit(toReport("envoy logs", view, result), { output: "text", failOn: flags.failOn, color: flags.color });
     envoy.parent?.setOptionValue("exitCode", code);
   });
