@@ -5,7 +5,10 @@
 // ktriage restarts itself with: src/cli/heap.ts).
 // Prints one line per size:
 //
-//   pods=10000 events=50000 load_ms=... analyze_ms=... rss_mb=...
+//   pods=10000 events=50000 load_ms=... analyze_ms=... rss_mb=... load_cpu_ms=... analyze_cpu_ms=... loadavg=...
+//
+// Wall times depend on what else runs on the machine; the CPU times (user + system of the child) and the
+// 1-minute load average at the end of the size say how comparable a run is.
 //
 //   npm run bench                       # 1k, 10k, 100k pods
 //   npm run bench -- 1000 10000         # chosen sizes
@@ -15,7 +18,7 @@
 // Needs a build (dist/, or BENCH_DIST=<dir>); runs `npm run build` when dist/ is missing.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import { tmpdir, totalmem } from "node:os";
+import { loadavg, tmpdir, totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -54,7 +57,7 @@ async function main(args) {
     const loaded = reports.find((report) => report.phase === "loaded");
     const result = reports.find((report) => report.phase === "analysed");
     if (result) {
-      console.log(`pods=${result.pods} events=${result.events} load_ms=${result.loadMs} analyze_ms=${result.analyzeMs} rss_mb=${result.rssMb}`);
+      console.log(`pods=${result.pods} events=${result.events} load_ms=${result.loadMs} analyze_ms=${result.analyzeMs} rss_mb=${result.rssMb} load_cpu_ms=${result.loadCpuMs ?? "NaN"} analyze_cpu_ms=${result.analyzeCpuMs ?? "NaN"} loadavg=${loadavg()[0].toFixed(1)}`);
       process.stderr.write(`bench:   ${(generated.bytes / 1e6).toFixed(0)} MB on disk, ${generated.logs} log files, ${result.findings} findings from ${result.rules} rules, ${result.problems} input problems\n`);
     } else {
       const why = child.error?.code === "ETIMEDOUT" || child.signal ? `timeout(>${TIMEOUT_S * 1000})` : `error(exit-${child.status})`;
@@ -77,14 +80,22 @@ async function measure(dir) {
   const { viewFromPaths } = await import(pathToFileURL(loaderOf(DIST)).href);
   const { runRules } = await import(pathToFileURL(join(DIST, "engine", "engine.js")).href);
   const { allRules } = await import(pathToFileURL(join(DIST, "rules", "index.js")).href);
+  const cpuMs = (since) => {
+    const used = process.cpuUsage(since);
+    return Math.round((used.user + used.system) / 1000);
+  };
+  const loadCpu = process.cpuUsage();
   const loadStart = performance.now();
   const view = viewFromPaths([dir]);
   const loadMs = Math.round(performance.now() - loadStart);
+  const loadCpuMs = cpuMs(loadCpu);
   const pods = view.list("Pod").length;
   console.log(JSON.stringify({ phase: "loaded", pods, events: view.events.length, loadMs, rssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  const analyzeCpu = process.cpuUsage();
   const analyzeStart = performance.now();
   const result = runRules(allRules, view, { scope: "diagnose" });
   const analyzeMs = Math.round(performance.now() - analyzeStart);
+  const analyzeCpuMs = cpuMs(analyzeCpu);
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(
     JSON.stringify({
@@ -94,6 +105,8 @@ async function measure(dir) {
       loadMs,
       analyzeMs,
       rssMb,
+      loadCpuMs,
+      analyzeCpuMs,
       findings: result.findings.length,
       rules: allRules.length,
       problems: view.inputs.problems.length,
