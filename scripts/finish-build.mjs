@@ -1,12 +1,15 @@
 // Runs after tsc, which type-checks and leaves the module tree in dist/ (benchmarks import single
 // modules from it). What the package ships is bundled: Node 20 spends about 0.1 s resolving and
 // compiling ~300 modules on every run, so
-//   dist/cli.js      the command line (bins ktriage and kubectl-ktriage), with dist/chunks/: each
-//                    command's code is a chunk of its own, loaded only when that command runs;
+//   dist/cli.js      the command line (bins ktriage and kubectl-ktriage): a small launcher that runs
+//                    dist/chunks/cli-<hash>.js, the whole command line as one CommonJS bundle, through
+//                    V8's code cache (scripts/lib/cli-launcher.js): Node 20 has no compile cache for ES
+//                    modules, and compiling the bundle was a third of a small lint's start-up;
 //   dist/ktriage.js  the library (import ... from "ktriage"), with its types in dist/ktriage.d.ts.
-// @kubernetes/client-node stays outside both: only live mode with an exec or auth-provider
-// kubeconfig loads it.
-import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// @kubernetes/client-node and prom-client stay outside both: only live mode with an exec or
+// auth-provider kubeconfig, and watch's metrics, load them.
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { build } from "esbuild";
 
@@ -28,11 +31,37 @@ const common = {
 
 rmSync(`${root}dist/chunks`, { recursive: true, force: true });
 await Promise.all([
-  build({ ...common, entryPoints: { cli: `${root}src/cli.ts` }, outdir: `${root}dist`, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
+  buildCli(),
   build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/ktriage.js` }),
   bundleTypes(),
 ]);
 chmodSync(`${root}dist/cli.js`, 0o755);
+
+/** dist/chunks/cli-<hash>.js, the CommonJS bundle of src/cli.ts, and dist/cli.js, the launcher that runs it. */
+async function buildCli() {
+  const { banner: _esmOnly, ...options } = common;
+  const result = await build({
+    ...options,
+    format: "cjs",
+    entryPoints: [`${root}src/cli.ts`],
+    write: false,
+    outfile: `${root}dist/chunks/cli.js`,
+    // The launcher passes the bundle's own URL (version.ts finds package.json from it).
+    define: { "import.meta.url": "__ktriageModuleUrl" },
+  });
+  const code = result.outputFiles[0].text.replace(/^#!.*\n/, "");
+  if (/\bimport\.meta\b/.test(code)) throw new Error("the CLI bundle still reads import.meta");
+  const hash = createHash("sha256").update(code).digest("base64url").replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
+  mkdirSync(`${root}dist/chunks`, { recursive: true });
+  writeFileSync(`${root}dist/chunks/cli-${hash}.js`, code);
+  const version = JSON.parse(readFileSync(`${root}package.json`, "utf8")).version;
+  const commands = [...readFileSync(`${root}src/cli/main.ts`, "utf8").matchAll(/\["([a-z]+)", \(\) => import\(/g)].map((match) => match[1]);
+  const launcher = readFileSync(`${root}scripts/lib/cli-launcher.js`, "utf8")
+    .replace('"__BUNDLE__"', JSON.stringify(`./chunks/cli-${hash}.js`))
+    .replace('"__KEY__"', JSON.stringify(`ktriage${version}-${hash}`))
+    .replace("__COMMANDS__", JSON.stringify(commands));
+  writeFileSync(`${root}dist/cli.js`, launcher);
+}
 
 /** One declaration file for the library, rolled up from tsc's dist/index.d.ts and what it imports. */
 async function bundleTypes() {

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The ktriage and kubectl-ktriage bins. The command line is one CommonJS bundle (BUNDLE, beside this
+// file); it is compiled through V8's code cache, kept under $XDG_CACHE_HOME/ktriage (else ~/.cache/ktriage),
+// one file per command, keyed by the ktriage version, the Node version and the bundle's hash. A cache
+// V8 rejects is rewritten; one that cannot be read or written is skipped: the bundle then compiles as usual.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
+
+const BUNDLE = "__BUNDLE__";
+const KEY = "__KEY__";
+const COMMANDS = new Set(__COMMANDS__);
+
+const url = new URL(BUNDLE, import.meta.url);
+const filename = fileURLToPath(url);
+const command = COMMANDS.has(process.argv[2]) ? process.argv[2] : "other";
+const cacheDir = process.env.KTRIAGE_CODE_CACHE === "0" ? undefined : join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "ktriage", "code-cache");
+const cacheFile = cacheDir && join(cacheDir, `${KEY}-node${process.versions.node}-${process.arch}-${command}.bin`);
+let cachedData;
+try {
+  if (cacheFile) cachedData = readFileSync(cacheFile);
+} catch {
+  // No cache yet, or not readable: compile from source.
+}
+const script = new Script(`(function (exports, require, module, __filename, __dirname, __ktriageModuleUrl) {${readFileSync(filename, "utf8")}\n})`, {
+  filename,
+  ...(cachedData ? { cachedData } : {}),
+  importModuleDynamically: (specifier) => import(specifier),
+});
+if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
+  // Written once the command has run, so the cache holds the functions it compiled on the way.
+  process.once("exit", () => {
+    try {
+      makeFolders(cacheDir);
+      const partial = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(partial, script.createCachedData());
+      renameSync(partial, cacheFile);
+    } catch {
+      // A read-only or full cache folder: the next run compiles from source again.
+    }
+  });
+}
+/** mkdirSync(folder, { recursive: true }) one level at a time: Node 20's recursive form can loop forever on a folder it may not create (under /proc). */
+function makeFolders(folder) {
+  const parent = dirname(folder);
+  if (parent !== folder && !existsSync(parent)) makeFolders(parent);
+  if (!existsSync(folder)) mkdirSync(folder);
+}
+
+const bundleModule = { exports: {} };
+script.runInThisContext()(bundleModule.exports, createRequire(url), bundleModule, filename, fileURLToPath(new URL(".", url)), url.href);
