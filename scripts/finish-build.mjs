@@ -49,8 +49,9 @@ async function buildCli() {
     // The launcher passes the bundle's own URL (version.ts finds package.json from it).
     define: { "import.meta.url": "__ktriageModuleUrl" },
   });
-  const code = result.outputFiles[0].text.replace(/^#!.*\n/, "");
-  if (/\bimport\.meta\b/.test(code)) throw new Error("the CLI bundle still reads import.meta");
+  // import() inside a vm.Script needs a callback V8 loses with the code cache: the launcher's own import() stands in.
+  const code = result.outputFiles[0].text.replace(/^#!.*\n/, "").replace(/\bimport\((?=")/g, "__ktriageImport(");
+  if (/\bimport\.meta\b|\bimport\(/.test(code)) throw new Error("the CLI bundle still reads import.meta or calls import()");
   const hash = createHash("sha256").update(code).digest("base64url").replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
   mkdirSync(`${root}dist/chunks`, { recursive: true });
   writeFileSync(`${root}dist/chunks/cli-${hash}.js`, code);

@@ -25,10 +25,9 @@ try {
 } catch {
   // No cache yet, or not readable: compile from source.
 }
-const script = new Script(`(function (exports, require, module, __filename, __dirname, __ktriageModuleUrl) {${readFileSync(filename, "utf8")}\n})`, {
+const script = new Script(`(function (exports, require, module, __filename, __dirname, __ktriageModuleUrl, __ktriageImport) {${readFileSync(filename, "utf8")}\n})`, {
   filename,
   ...(cachedData ? { cachedData } : {}),
-  importModuleDynamically: (specifier) => import(specifier),
 });
 if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
   // Written once the command has run, so the cache holds the functions it compiled on the way.
@@ -51,4 +50,4 @@ function makeFolders(folder) {
 }
 
 const bundleModule = { exports: {} };
-script.runInThisContext()(bundleModule.exports, createRequire(url), bundleModule, filename, fileURLToPath(new URL(".", url)), url.href);
+script.runInThisContext()(bundleModule.exports, createRequire(url), bundleModule, filename, fileURLToPath(new URL(".", url)), url.href, (specifier) => import(specifier));
