@@ -469,6 +469,7 @@ class NamespaceIndex {
   private readonly events = new Map<string, Array<{ item: EventRecord; at: number }>>();
   private readonly logs = new Map<string, Array<{ item: LogStream; at: number }>>();
   private readonly nearby = new Map<string | undefined, { namespaces: (string | undefined)[] } & Candidates>();
+  private readonly merged = new Map<string, readonly LoadedObject[]>();
 
   constructor(view: ClusterView) {
     view.objects.forEach((loaded, at) => push(this.objects, loaded.object.metadata.namespace, { loaded, at }));
@@ -490,8 +491,13 @@ class NamespaceIndex {
     return near;
   }
 
-  objectsIn(namespaces: readonly (string | undefined)[]): LoadedObject[] {
-    return inOrder([...new Set(namespaces)].map((namespace) => this.objects.get(namespace) ?? [])).map((entry) => entry.loaded);
+  /** The objects of these namespaces in the view's order; each distinct set is merged once (callers only read the list). */
+  objectsIn(namespaces: readonly (string | undefined)[]): readonly LoadedObject[] {
+    const distinct = [...new Set(namespaces)];
+    const key = distinct.map((namespace) => (namespace === undefined ? "\u0000" : namespace)).join("\u0001");
+    let objects = this.merged.get(key);
+    if (!objects) this.merged.set(key, (objects = inOrder(distinct.map((namespace) => this.objects.get(namespace) ?? [])).map((entry) => entry.loaded)));
+    return objects;
   }
 }
 
