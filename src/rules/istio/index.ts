@@ -11,6 +11,10 @@ import { imageAutoWithoutInjection } from "./image-auto-without-injection.js";
 import { jwtClaimRouteWithoutAuthentication } from "./jwt-claim-route-without-authentication.js";
 import { authorizationPolicyNoWorkload } from "./authorization-policy-no-workload.js";
 import { authorizationPolicyNamespaceNotFound } from "./authorization-policy-namespace-not-found.js";
+import { authorizationPolicyMethodInvalid } from "./authorization-policy-method-invalid.js";
+import { authorizationPolicyHostNotFound } from "./authorization-policy-host-not-found.js";
+import { authorizationPolicyPrincipalNotFound } from "./authorization-policy-principal-not-found.js";
+import { authorizationPolicyRequiresMtls } from "./authorization-policy-requires-mtls.js";
 import { gatewayCredentialNotFound } from "./gateway-credential-not-found.js";
 import { gatewayCredentialInvalid } from "./gateway-credential-invalid.js";
 import { proxyImageMismatch } from "./proxy-image-mismatch.js";
@@ -139,6 +143,10 @@ export const istioRules: Rule[] = [
   jwtClaimRouteWithoutAuthentication,
   authorizationPolicyNoWorkload,
   authorizationPolicyNamespaceNotFound,
+  authorizationPolicyMethodInvalid,
+  authorizationPolicyHostNotFound,
+  authorizationPolicyPrincipalNotFound,
+  authorizationPolicyRequiresMtls,
   gatewayCredentialNotFound,
   gatewayCredentialInvalid,
   proxyImageMismatch,

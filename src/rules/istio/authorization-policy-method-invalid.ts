@@ -1,0 +1,58 @@
+import { defineRule } from "../../engine/rule.js";
+import type { Finding } from "../../model/finding.js";
+import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { HTTP_METHODS, methodProblem, operationValues } from "../../istio/authorization.js";
+import { recordOf, refOf } from "../../istio/meta.js";
+
+/** Kiali's KIA0102: an operation's method is neither an HTTP method nor one of Istio's prefix, suffix or presence forms. */
+export const authorizationPolicyMethodInvalid = defineRule({
+  id: "istio/authorization-policy-method-invalid",
+  category: "rbac-or-authn-denied",
+  severity: "warning",
+  title: "AuthorizationPolicy operation names a method no HTTP request has",
+  docs: {
+    cause:
+      "`to.operation.methods` is matched against the request's `:method` header, case-sensitively. A value that is not an HTTP method (a gRPC method name, a typo, `get` in lower case) matches no request: an ALLOW rule then allows nothing through that operation and a DENY rule denies nothing. gRPC requests are all `POST`; the gRPC method belongs in `paths` (`/package.Service/Method`).",
+    fix: "Use upper-case HTTP methods (GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE), `*`, or a prefix or suffix of one (`P*`); put gRPC methods in `paths`.",
+    verify: ["istioctl x authz check <pod> -n <namespace>", "kubectl get authorizationpolicy <name> -n <namespace> -o yaml"],
+    references: ["https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation", "https://kiali.io/docs/features/validations/#kia0102---only-http-methods-and-istio-wildcards-are-allowed"],
+  },
+  equivalents: ["KIA0102"],
+  inputs: ["istio"],
+  scopes: ["lint", "diagnose"],
+  analyze(view) {
+    const findings: Finding[] = [];
+    for (const policy of view.kind("AuthorizationPolicy")) {
+      const action = String(recordOf(policy.spec)?.action ?? "ALLOW");
+      for (const { value, path } of [...operationValues(policy, "methods"), ...operationValues(policy, "notMethods")]) {
+        const problem = methodProblem(value);
+        if (!problem) continue;
+        const field = path[path.length - 2] as string;
+        const grpc = /^\/?[A-Za-z_][\w.]*\/[A-Za-z_]\w*$/.test(value);
+        const meant = problem.kind === "case" ? problem.meant : grpc ? "POST" : undefined;
+        const effect = field === "notMethods" ? "excludes no request" : action === "DENY" ? "denies no request" : action === "ALLOW" ? "allows no request" : "matches no request";
+        findings.push(
+          istioFinding(this, view, {
+            object: policy,
+            message: "Only HTTP methods and Istio wildcards are allowed",
+            path,
+            summary: `${refOf(policy)} ${field} "${value}" is not an HTTP method${problem.kind === "case" ? ` (methods are case-sensitive: ${problem.meant})` : ""}; this operation ${effect}`,
+            cause:
+              problem.kind === "case"
+                ? `Envoy compares the :method header case-sensitively and clients send "${problem.meant}", so "${value}" never matches.`
+                : grpc
+                  ? `"${value}" looks like a gRPC method; every gRPC request has method POST and carries the method in its path (/${value.replace(/^\//, "")}).`
+                  : `"${value}" is none of ${HTTP_METHODS.join(", ")}, nor a prefix or suffix of one, so no request matches it.`,
+            fix: {
+              description: meant ? (grpc && problem.kind !== "case" ? `Match the gRPC method in paths ("/${value.replace(/^\//, "")}") and use method POST.` : `Use "${meant}".`) : "Use an HTTP method, `*` or a prefix or suffix of one.",
+              ...(meant ? { yaml: { before: yamlOf({ [field]: [value] }), after: yamlOf(grpc && problem.kind !== "case" ? { [field]: ["POST"], paths: [`/${value.replace(/^\//, "")}`] } : { [field]: [meant] }), target: refOf(policy) } } : {}),
+              commands: [kubectl("edit", policy)],
+            },
+            verify: [analyzeCommand(policy)],
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+});
