@@ -2,11 +2,12 @@ import type { Finding, SkippedRule } from "../model/finding.js";
 import { SEVERITY_ORDER } from "../model/finding.js";
 import { templateOwnerOf } from "../k8s/workloads.js";
 import { redact, redactDeep } from "../util/redact.js";
-import type { ClusterView, InputKind } from "../view/cluster-view.js";
+import { UndeclaredInputError, type ClusterView, type InputKind } from "../view/cluster-view.js";
+import { buildFinding } from "./build-finding.js";
 import { FixProver, type ProofFigures, type ProofRunner } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
 import { applySuppressions, type SuppressedFinding, type SuppressRule } from "./suppress.js";
-import type { Rule, RuleScope } from "./rule.js";
+import { isContractRule, type Rule, type RuleScope } from "./rule.js";
 
 export interface EngineResult {
   findings: Finding[];
@@ -35,6 +36,21 @@ export interface RunOptions {
   keep?: (finding: Finding) => boolean;
   /** Record which input kinds each rule reads (the rule-contract test does). */
   recordInputs?: boolean;
+  /**
+   * Refuse a rule's read of an input it does not declare: the rule fails with an internal error.
+   * On by default in tests and with KTRIAGE_STRICT_INPUTS=1; otherwise the read is only recorded.
+   */
+  refuseUndeclared?: boolean;
+}
+
+const REFUSE_BY_DEFAULT = ((env) => env?.VITEST !== undefined || env?.KTRIAGE_STRICT_INPUTS === "1")((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env);
+
+/** What one rule reports on a view, as Findings (unredacted, before scope, proof and ranking). */
+export function analyzeRule(rule: Rule, view: ClusterView): Finding[] {
+  if (!isContractRule(rule)) return rule.analyze(view);
+  const findings: Finding[] = [];
+  rule.analyze({ view, report: (report) => findings.push(buildFinding(rule, view, report)) });
+  return findings;
 }
 
 /** Runs every rule whose inputs are present, proves every fix, then ranks findings per resource. */
@@ -96,9 +112,9 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
       skipped.push({ rule: rule.id, reason: `no ${absent.join(", ")} in the inputs` });
       continue;
     }
-    const reads = view.recordReads();
+    const reads = view.recordReads(declaredInputs(rule), options.refuseUndeclared ?? REFUSE_BY_DEFAULT);
     try {
-      for (const finding of rule.analyze(view)) {
+      for (const finding of analyzeRule(rule, view)) {
         output.producers?.set(finding.rule, rule.id);
         if (!view.inScope(finding.resource.namespace) && finding.resource.kind !== "Namespace") continue;
         if (options.focus && !matchesFocus(finding, options.focus)) continue;
@@ -106,7 +122,8 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
         findings.push(output.redact ? clean(finding) : finding);
       }
     } catch (error) {
-      failures.push({ rule: rule.id, message: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof UndeclaredInputError ? `internal error: ${rule.id} ${error.message}` : error instanceof Error ? error.message : String(error);
+      failures.push({ rule: rule.id, message });
     } finally {
       view.stopRecording();
       inputsRead?.set(rule.id, reads);
@@ -114,6 +131,14 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
   }
   const { kept, suppressed } = applySuppressions(view, findings, options.suppress ?? []);
   return { findings: kept, skipped, failures, suppressed, ...(inputsRead ? { inputsRead } : {}) };
+}
+
+const declaredByRule = new WeakMap<Rule, ReadonlySet<InputKind>>();
+
+function declaredInputs(rule: Rule): ReadonlySet<InputKind> {
+  let declared = declaredByRule.get(rule);
+  if (!declared) declaredByRule.set(rule, (declared = new Set([...rule.inputs, ...(rule.requires ?? [])])));
+  return declared;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Category } from "../model/categories.js";
-import type { Finding, Severity } from "../model/finding.js";
+import type { Evidence, Finding, Fix, ResourceRef, Severity } from "../model/finding.js";
+import type { KubeObject } from "../model/kube.js";
 import type { ClusterView, InputKind } from "../view/cluster-view.js";
 
 export interface RuleDocs {
@@ -19,7 +20,53 @@ export interface RuleDocs {
  */
 export type RuleScope = "diagnose" | "lint";
 
-export interface Rule {
+/** `spec.http[0].route[0].destination.host` as `["spec", "http", 0, "route", 0, "destination", "host"]`. */
+export type FieldPath = ReadonlyArray<string | number>;
+
+/**
+ * A rule's messages by id (kebab-case): the summary line of each finding, with `{name}`
+ * placeholders filled from the report's `data`.
+ */
+export type Messages = Readonly<Record<string, string>>;
+
+/** What a rule reports; the engine turns it into a Finding. */
+export interface Report {
+  /** The id of one of the rule's `messages`: the finding's summary is that template filled with `data`. */
+  message: string;
+  /** The values of the template's `{name}` placeholders. */
+  data?: Readonly<Record<string, string | number>>;
+  /** The object the finding is about: its kind, namespace and name, and the file:line of `fieldPath` when it came from a file. */
+  object?: KubeObject;
+  /** The offending field of `object`: the finding points at its line (the object's own line without it). */
+  fieldPath?: FieldPath;
+  /** What the finding is about when it is not an object of the view (a config dump, a log file, a proxy). */
+  resource?: ResourceRef;
+  container?: string;
+  /** The cause in plain words. */
+  cause: string;
+  evidence?: Evidence[];
+  fix?: Fix;
+  /** Commands that confirm the fix worked; the rule's `docs.verify` when absent. */
+  verify?: string[];
+  /** 0..1, 0.9 when absent. */
+  confidence?: number;
+  /** Only when this finding differs from the rule's own severity, category or equivalents. */
+  severity?: Severity;
+  category?: Category;
+  equivalents?: string[];
+  /** The message istioctl analyze prints for the same problem (rules that mirror an IST code). */
+  istioMessage?: string;
+}
+
+/** What a rule's `analyze` gets: the view, handing out only the declared inputs, and the one way to report. */
+export interface RuleContext {
+  /** Reading an input the rule does not declare is recorded, and refused with an internal error in tests and with KTRIAGE_STRICT_INPUTS=1. */
+  readonly view: ClusterView;
+  report(report: Report): void;
+}
+
+/** Everything about a rule but how it analyses. */
+export interface RuleMeta {
   /** Stable kebab-case id grouped by layer: `pod/oom-killed`, `istio/virtualservice-subset-not-found`. */
   id: string;
   category: Category;
@@ -28,7 +75,7 @@ export interface Rule {
   docs: RuleDocs;
   /** Codes other tools use for the same problem (IST0101, KIA1107, popeye, kube-linter ...). */
   equivalents: string[];
-  /** The evidence the rule reads; the engine skips the rule, and says so, when none of `requires` is present. */
+  /** The evidence the rule reads (and all it may read); the engine skips the rule, and says so, when none of `requires` is present. */
   inputs: InputKind[];
   /** Inputs that must all be present to run; defaults to `inputs[0]`. */
   requires?: InputKind[];
@@ -45,9 +92,28 @@ export interface Rule {
   explains?: readonly string[];
   /** Too noisy for every run (istioctl leaves its counterpart out too): runs only when named with `--enable` or `--rule`. */
   optIn?: boolean;
+}
+
+/** A rule: metadata, its messages, and `analyze(ctx)`, which reports through `ctx.report`. */
+export interface ContractRule extends RuleMeta {
+  messages: Messages;
+  analyze(ctx: RuleContext): void;
+}
+
+/** A rule written before `ctx.report`: it builds its findings itself. Being migrated; see docs/adding-a-rule.md. */
+export interface LegacyRule extends RuleMeta {
+  messages?: undefined;
   analyze(view: ClusterView): Finding[];
 }
 
+export type Rule = ContractRule | LegacyRule;
+
+export function defineRule(rule: ContractRule): ContractRule;
+export function defineRule(rule: LegacyRule): LegacyRule;
 export function defineRule(rule: Rule): Rule {
   return rule;
+}
+
+export function isContractRule(rule: Rule): rule is ContractRule {
+  return rule.messages !== undefined;
 }

@@ -72,6 +72,16 @@ export function inputOfKind(kind: string): InputKind | undefined {
   return KIND_INPUTS[kind] ?? (ISTIO_KINDS.has(kind) ? "istio" : "manifests");
 }
 
+/** A rule read an input it does not declare (thrown while the engine refuses undeclared reads). */
+export class UndeclaredInputError extends Error {
+  constructor(
+    readonly input: InputKind,
+    declared: ReadonlySet<InputKind>,
+  ) {
+    super(`reads ${input} but declares ${[...declared].join(", ") || "nothing"}`);
+  }
+}
+
 /** One cluster of a multi-cluster mesh and what the inputs hold of it. */
 export interface ClusterMember {
   name: string;
@@ -95,6 +105,9 @@ export class ClusterView {
   private readonly init: ConstructorParameters<typeof ClusterView>[0];
   /** The input kinds read since `recordReads()`, while a rule runs. */
   private reads: Set<InputKind> | undefined;
+  /** While a rule runs: the inputs it declares, and whether reading another one throws. */
+  private declared: ReadonlySet<InputKind> | undefined;
+  private refuseUndeclared = false;
   /** Where MeshNetworks was read (file, and field lines for a YAML file of its own). */
   readonly meshNetworksSource: MeshSource | undefined;
   readonly inputs: InputSummary;
@@ -215,13 +228,16 @@ export class ClusterView {
    * Starts recording which input kinds are read (the engine does, around each
    * rule); the set fills as the rule reads, until `stopRecording()`.
    */
-  recordReads(): Set<InputKind> {
+  recordReads(declared?: ReadonlySet<InputKind>, refuseUndeclared = false): Set<InputKind> {
     this.reads = new Set();
+    this.declared = declared;
+    this.refuseUndeclared = refuseUndeclared;
     return this.reads;
   }
 
   stopRecording(): void {
     this.reads = undefined;
+    this.declared = undefined;
   }
 
   /** Runs `build` without recording its reads: for indexes of the view itself, built once for every rule. */
@@ -241,7 +257,9 @@ export class ClusterView {
   }
 
   private note(input: InputKind | undefined): void {
-    if (input && this.reads) this.reads.add(input);
+    if (!input || !this.reads) return;
+    this.reads.add(input);
+    if (this.refuseUndeclared && this.declared && !this.declared.has(input)) throw new UndeclaredInputError(input, this.declared);
   }
 
   private noteKind(kind: string): void {

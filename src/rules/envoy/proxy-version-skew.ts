@@ -1,5 +1,4 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { hasLineNumbers } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
 
@@ -42,8 +41,11 @@ export const proxyVersionSkew = defineRule({
   equivalents: [],
   inputs: ["proxy-status", "workloads"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "differs-from-istiod": "proxy {proxy} runs Istio {version}, istiod runs {reference}",
+    "differs-from-newest-proxy": "proxy {proxy} runs Istio {version}, the newest proxy runs {reference}",
+  },
+  analyze({ view, report }) {
     for (const { table, origin } of envoyData(view).proxyStatus) {
       const proxyVersions = table.rows.map((row) => row.version).filter((version): version is string => Boolean(version) && version !== "-");
       const reference = istiodVersion(view, table.istiodVersions) ?? proxyVersions.sort(compareVersions)[proxyVersions.length - 1];
@@ -52,24 +54,19 @@ export const proxyVersionSkew = defineRule({
       for (const row of table.rows) {
         if (!row.version || row.version === "-" || minor(row.version) === minor(reference)) continue;
         const behind = compareVersions(row.version, reference) < 0;
-        findings.push({
-          rule: this.id,
-          category: this.category,
-          severity: this.severity,
+        report({
+          message: fromIstiod ? "differs-from-istiod" : "differs-from-newest-proxy",
+          data: { proxy: row.proxy, version: row.version, reference },
           confidence: fromIstiod ? 0.9 : 0.7,
           resource: { kind: "Pod", namespace: row.namespace, name: row.pod, container: "istio-proxy", file: origin.file },
-          summary: `proxy ${row.proxy} runs Istio ${row.version}, ${fromIstiod ? "istiod runs" : "the newest proxy runs"} ${reference}`,
           evidence: [{ source: "proxy-status", text: `${row.proxy} VERSION ${row.version}; ${fromIstiod ? `istiod ${reference}` : `other proxies up to ${reference}`}`, path: origin.file, line: hasLineNumbers(table) ? row.line : undefined }],
           cause: `The proxy is ${behind ? "older" : "newer"} than ${fromIstiod ? "istiod" : "the rest of the mesh"} (${row.version} vs ${reference})${behind ? ": its pod was not restarted after the control plane upgrade" : ""}.`,
           fix: {
             description: "Restart the workload so it gets the current sidecar image.",
             commands: row.namespace ? [`kubectl get pod ${row.pod} -n ${row.namespace} -o jsonpath='{.metadata.ownerReferences[0].name}'`, `kubectl rollout restart deployment/<owner> -n ${row.namespace}`] : ["kubectl rollout restart deployment/<owner> -n <namespace>"],
           },
-          verify: ["istioctl proxy-status", "istioctl version"],
-          equivalents: this.equivalents,
         });
       }
     }
-    return findings;
   },
 });

@@ -1,0 +1,70 @@
+import type { Finding, ResourceRef } from "../model/finding.js";
+import type { KubeObject } from "../model/kube.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import type { ContractRule, FieldPath, Report } from "./rule.js";
+
+/** A rule broke its own contract (reported an id it does not declare, left a placeholder unfilled): a bug in the rule, never an input problem. */
+export class RuleContractError extends Error {}
+
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+/** The summary a report's message makes: its template with every `{name}` filled from `data`. */
+export function fillMessage(rule: ContractRule, report: Report): string {
+  const template = rule.messages[report.message];
+  if (template === undefined) throw new RuleContractError(`internal error: ${rule.id} reported message "${report.message}", which is not among its messages (${Object.keys(rule.messages).join(", ")})`);
+  const data = report.data;
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    const value = data?.[name];
+    if (value === undefined) throw new RuleContractError(`internal error: ${rule.id} message "${report.message}" needs {${name}}, which the report's data lacks`);
+    return String(value);
+  });
+}
+
+/** The placeholders a template names. */
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1]!);
+}
+
+/** A name field as text: YAML may give a number (`name: 2024`) or nothing. */
+function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  return value === undefined || value === null || typeof value === "object" ? "" : String(value);
+}
+
+/** The object's kind, namespace and name, and the file:line of the field (the object's own line without one); live objects have no file. */
+export function resourceOf(view: ClusterView, object: KubeObject, fieldPath: FieldPath | undefined, container?: string): ResourceRef {
+  const namespace = textOf(object.metadata?.namespace);
+  const resource: ResourceRef = { kind: object.kind, ...(namespace ? { namespace } : {}), name: textOf(object.metadata?.name) };
+  if (container) resource.container = container;
+  const loaded = view.loadedOf(object);
+  if (!loaded) return resource;
+  const file = loaded.origin.file;
+  if (!file.startsWith("api:")) resource.file = file;
+  const line = (fieldPath && fieldPath.length > 0 ? loaded.locate?.(fieldPath) : undefined) ?? loaded.origin.line;
+  if (line !== undefined) resource.line = line;
+  return resource;
+}
+
+/** The Finding a rule's report makes: summary from its message, resource and file:line from its object and field, the rule's defaults. */
+export function buildFinding(rule: ContractRule, view: ClusterView, report: Report): Finding {
+  const summary = fillMessage(rule, report);
+  let resource: ResourceRef;
+  if (report.resource) resource = report.container ? { ...report.resource, container: report.container } : report.resource;
+  else if (report.object) resource = resourceOf(view, report.object, report.fieldPath, report.container);
+  else throw new RuleContractError(`internal error: ${rule.id} reported "${report.message}" about neither an object nor a resource`);
+  const finding: Finding = {
+    rule: rule.id,
+    category: report.category ?? rule.category,
+    severity: report.severity ?? rule.severity,
+    confidence: report.confidence ?? 0.9,
+    resource,
+    summary,
+    evidence: report.evidence ?? [],
+    cause: report.cause,
+    verify: report.verify ?? rule.docs.verify,
+    equivalents: report.equivalents ?? rule.equivalents,
+  };
+  if (report.fix) finding.fix = report.fix;
+  if (report.istioMessage) finding.message = report.istioMessage;
+  return finding;
+}
