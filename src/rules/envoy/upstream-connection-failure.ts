@@ -15,7 +15,7 @@ export const upstreamConnectionFailure = defineRule({
     references: ["https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators"],
   },
   equivalents: [],
-  inputs: ["access-logs", "logs"],
+  inputs: ["access-logs", "logs", "pods"],
   requires: [],
   scopes: ["diagnose"],
   analyze(view) {
