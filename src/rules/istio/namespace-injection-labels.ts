@@ -41,7 +41,7 @@ export const namespaceInjectionLabels = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0102/", "https://istio.io/latest/docs/reference/config/analysis/ist0123/", "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/"],
   },
   equivalents: ["IST0102", "IST0123", "IST0148"],
-  inputs: ["manifests", "config"],
+  inputs: ["manifests", "config", "workloads", "pods"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -82,7 +82,7 @@ export const envVarUnsetRule = defineRule({
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/"],
   },
-  inputs: ["workloads", "pods", "manifests"],
+  inputs: ["workloads", "pods", "manifests", "config"],
   scopes: ["lint", "diagnose"],
   analyze(view) {
     const findings: Finding[] = [];

@@ -22,7 +22,7 @@ export const allowAnyOutboundInProduction = defineRule({
     references: ["https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/"],
   },
   equivalents: ["KIA1007"],
-  inputs: ["mesh-config", "workloads", "pods", "config"],
+  inputs: ["mesh-config", "workloads", "pods", "config", "istio"],
   requires: ["mesh-config"],
   scopes: ["diagnose", "lint"],
   analyze(view) {

@@ -22,7 +22,7 @@ export const permissiveMtlsInProduction = defineRule({
     references: ["https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/"],
   },
   equivalents: [],
-  inputs: ["istio", "workloads", "pods", "manifests"],
+  inputs: ["istio", "workloads", "pods", "manifests", "mesh-config"],
   requires: ["istio"],
   scopes: ["diagnose", "lint"],
   analyze(view) {

@@ -56,7 +56,7 @@ export const proxyCpuStarved = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/annotations/#SidecarProxyCPULimit"],
   },
   equivalents: [],
-  inputs: ["pods", "events", "proxy-status"],
+  inputs: ["pods", "events", "proxy-status", "workloads"],
   scopes: ["diagnose"],
   explains: EXPLAINS,
   analyze(view) {
