@@ -45,7 +45,7 @@ const text = `${lines.join("\n").trimEnd()}\n`;
 if (process.argv.includes("--check")) {
   const current = existsSync(page) ? readFileSync(page, "utf8") : "";
   if (current !== text) {
-    console.error("docs/rules.md is stale: run `npm run build && npm run docs:rules`");
+    console.error("docs/rules.md is stale: run `npm run docs:rules`");
     process.exit(1);
   }
 } else {
