@@ -3,7 +3,7 @@
 // file); it is compiled through V8's code cache, kept under $XDG_CACHE_HOME/ktriage (else ~/.cache/ktriage),
 // one file per command, keyed by the ktriage version, the Node version and the bundle's hash. A cache
 // V8 rejects is rewritten; one that cannot be read or written is skipped: the bundle then compiles as usual.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -37,10 +37,28 @@ if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
       const partial = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(partial, script.createCachedData());
       renameSync(partial, cacheFile);
+      pruneStaleCaches(cacheDir, cacheFile);
     } catch {
       // A read-only or full cache folder: the next run compiles from source again.
     }
   });
+}
+/**
+ * Other versions' caches go once they are a week older than the one just written, so upgrades do not pile
+ * up files, while two installed versions used side by side keep theirs.
+ */
+function pruneStaleCaches(folder, keep) {
+  const cutoff = statSync(keep).mtimeMs - 7 * 24 * 3600 * 1000;
+  for (const name of readdirSync(folder)) {
+    if (!/^ktriage.*\.bin(\.\d+\.tmp)?$/.test(name)) continue;
+    const file = join(folder, name);
+    if (file === keep) continue;
+    try {
+      if (statSync(file).mtimeMs < cutoff) unlinkSync(file);
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
 }
 /** mkdirSync(folder, { recursive: true }) one level at a time: Node 20's recursive form can loop forever on a folder it may not create (under /proc). */
 function makeFolders(folder) {
