@@ -11,6 +11,7 @@ export interface WatchMetrics {
   watchRestarts: Counter<"resource" | "reason">;
   apiRequests: Counter<"verb" | "code">;
   eventsWritten: Counter<"action">;
+  logsRead: Counter<"previous" | "outcome">;
   leader: Gauge<never>;
   objects: Gauge<never>;
   /** Fills the findings gauge from what the watcher holds (only the leader exports findings, so a fleet's sum counts each once). */
@@ -32,6 +33,7 @@ export async function createMetrics(read: { current: () => FindingChange[]; isLe
   const watchRestarts = new client.Counter({ name: "ktriage_watch_restarts_total", help: "Watch streams opened again, by resource and reason (expired: 410 Gone and a new list)", labelNames: ["resource", "reason"] as const, registers: [registry] });
   const apiRequests = new client.Counter({ name: "ktriage_api_requests_total", help: "Kubernetes API requests, by verb and HTTP status code", labelNames: ["verb", "code"] as const, registers: [registry] });
   const eventsWritten = new client.Counter({ name: "ktriage_events_written_total", help: "Diagnosed Events: created, counted again, found already there, failed writes", labelNames: ["action"] as const, registers: [registry] });
+  const logsRead = new client.Counter({ name: "ktriage_container_logs_read_total", help: "Container logs read for a diagnosis, by whether it was the previous instance's log and the outcome (read, none, failed)", labelNames: ["previous", "outcome"] as const, registers: [registry] });
   const leader = new client.Gauge({ name: "ktriage_leader", help: "1 while this replica holds the lease and publishes", registers: [registry], collect() {
     this.set(read.isLeader() ? 1 : 0);
   } });
@@ -56,7 +58,7 @@ export async function createMetrics(read: { current: () => FindingChange[]; isLe
       this.publish([], { leader: read.isLeader(), current: read.current });
     },
   };
-  return { registry, findings, diagnosisSeconds, watchRestarts, apiRequests, eventsWritten, leader, objects, output };
+  return { registry, findings, diagnosisSeconds, watchRestarts, apiRequests, eventsWritten, logsRead, leader, objects, output };
 }
 
 export interface HealthServer {

@@ -67,6 +67,8 @@ export interface WatcherOptions {
   /** Called for each watch restart (reason "expired" after 410 Gone), each API request, each diagnosis. */
   onRestart?: (resource: ResourceType, reason: string) => void;
   onRequest?: (verb: string, code: string) => void;
+  /** Called for each container log read: "read" (200), "none" (the API had no such log), "failed". */
+  onLogRead?: (previous: boolean, outcome: "read" | "none" | "failed") => void;
   onDiagnosis?: (namespace: string, changes: FindingChange[], latencyMs: number[]) => void;
   log?: (message: string) => void;
   /** Whether this replica publishes (leader election decides; true without it). */
@@ -94,6 +96,8 @@ export class Watcher {
   private readonly reflectors: Reflector[] = [];
   private readonly dirty = new Map<string, Dirty>();
   private readonly pendingLogs = new Map<string, number>();
+  /** Log reads under way, by pod, container, previous and instance: a second update about the same crash waits for the first read. */
+  private readonly logsInFlight = new Set<string>();
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private firstDirtyAt = 0;
@@ -267,9 +271,13 @@ export class Watcher {
     for (const request of logsToRead(pod)) {
       const instance = instanceOf(pod, request.container, request.previous);
       if (this.logs.has(namespace, name, request.container, request.previous, instance)) continue;
+      const reading = JSON.stringify([namespace, name, request.container, request.previous, instance]);
+      if (this.logsInFlight.has(reading)) continue;
+      this.logsInFlight.add(reading);
       const key = `${namespace}/${name}`;
       this.pendingLogs.set(key, (this.pendingLogs.get(key) ?? 0) + 1);
       void this.readLog(namespace, name, request.container, request.previous, instance).finally(() => {
+        this.logsInFlight.delete(reading);
         const left = (this.pendingLogs.get(key) ?? 1) - 1;
         if (left <= 0) this.pendingLogs.delete(key);
         else this.pendingLogs.set(key, left);
@@ -286,8 +294,13 @@ export class Watcher {
       if (response.status === 200) {
         const call = `GET ${path}?container=${encodeURIComponent(container)}${previous ? "&previous=true" : ""}&tailLines=${LOG_TAIL_LINES}&limitBytes=${LOG_LIMIT_BYTES}`;
         this.logs.put({ namespace, pod, container, previous, call, text: typeof response.body === "string" ? response.body : JSON.stringify(response.body) }, instance);
-      } else this.logs.markRead(namespace, pod, container, previous, instance);
+        this.options.onLogRead?.(previous, "read");
+      } else {
+        this.logs.markRead(namespace, pod, container, previous, instance);
+        this.options.onLogRead?.(previous, "none");
+      }
     } catch (error) {
+      this.options.onLogRead?.(previous, "failed");
       this.options.log?.(`log of ${namespace}/${pod}/${container}${previous ? " (previous)" : ""} not read: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -92,7 +92,13 @@ export async function setImagePullBackOff(plane: Plane, workload: Workload, opti
 }
 
 /** The Java heap outgrew the memory limit: OOMKilled (exit 137), restarted `restarts` times, now in CrashLoopBackOff; its previous log is served by kwok. */
+/** When each crash happened: a status written again about the same crash carries the same times, as the kubelet's does. */
+const crashTimes = new Map<string, { startedAt: string; finishedAt: string }>();
+
 export async function setOomKilled(plane: Plane, workload: Workload, restarts: number, options: { writeLogs?: boolean } = {}): Promise<void> {
+  const crashKey = `${workload.namespace}/${workload.pod.name}/${restarts}`;
+  if (!crashTimes.has(crashKey)) crashTimes.set(crashKey, { startedAt: ago(95), finishedAt: ago(61 - restarts) });
+  const crash = crashTimes.get(crashKey)!;
   if (options.writeLogs ?? restarts === 1) {
     await setContainerLogs(plane, workload.namespace, workload.pod.name, {
       [workload.name]: {
@@ -123,7 +129,7 @@ export async function setOomKilled(plane: Plane, workload: Workload, restarts: n
         started: false,
         restartCount: restarts,
         state: { waiting: { reason: "CrashLoopBackOff", message: `back-off 2m40s restarting failed container=${workload.name} pod=${workload.pod.name}_${workload.namespace}(${workload.pod.uid})` } },
-        lastState: { terminated: { exitCode: 137, reason: "OOMKilled", startedAt: ago(95), finishedAt: ago(61 - restarts), containerID: "containerd://8d2f0c4b6a1e3d5f7b9c0e2a4d6f8b1c3e5a7d9f0b2c4e6a8d1f3b5c7e9a0d2f" } },
+        lastState: { terminated: { exitCode: 137, reason: "OOMKilled", startedAt: crash.startedAt, finishedAt: crash.finishedAt, containerID: "containerd://8d2f0c4b6a1e3d5f7b9c0e2a4d6f8b1c3e5a7d9f0b2c4e6a8d1f3b5c7e9a0d2f" } },
       },
     ],
   });

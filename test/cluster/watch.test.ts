@@ -102,13 +102,14 @@ describe("ktriage watch on a real API server", () => {
   });
 
   it("reads the previous log of a container that just failed, once per crash, and names the cause from it", { timeout: 120_000 }, async () => {
-    const logReads = () => metricValue(metricsUrl, "ktriage_api_requests_total", { verb: "GET", code: "200" });
+    const logReads = () => metricValue(metricsUrl, "ktriage_container_logs_read_total", { previous: "true", outcome: "read" });
     const before = await logReads();
     await setOomKilled(plane, orders, 1);
     const oom = await watch.waitForLine((line) => aboutPod(orders)(line) && line.rule === "pod/oom-killed" && line.change === "new", 20_000);
     expect(oom.finding.evidence).toContainEqual(expect.objectContaining({ source: "previous-log", text: expect.stringContaining("-Xmx512m"), path: expect.stringContaining(`/pods/${orders.pod.name}/log?container=orders&previous=true`) }));
     expect(await logReads()).toBe(before + 1);
-    // Another status write about the same crash reads nothing again; a new crash reads its log.
+    // Another status write about the same crash, seconds later, reads nothing again; a new crash reads its log.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     await setOomKilled(plane, orders, 1, { writeLogs: false });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await logReads()).toBe(before + 1);

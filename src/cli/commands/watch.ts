@@ -92,6 +92,7 @@ finding (not for resolved). See docs/watch-mode.md.`,
       log: (message) => warn(message),
       isLeader: () => elector?.isLeader ?? true,
       onRequest: (verb, code) => metrics?.apiRequests.inc({ verb, code }),
+      onLogRead: (previous, outcome) => metrics?.logsRead.inc({ previous: String(previous), outcome }),
       onRestart: (resource, reason) => metrics?.watchRestarts.inc({ resource: resource.resource, reason }),
       onDiagnosis: (_namespace, _changes, latencies) => {
         for (const latency of latencies) metrics?.diagnosisSeconds.observe(latency / 1000);
