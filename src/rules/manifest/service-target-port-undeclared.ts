@@ -5,14 +5,32 @@ import { portsOf } from "../../k8s/probes.js";
 import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
 import { selectedBy, serviceSelector } from "../../k8s/services.js";
 import { containersOf, objects, str } from "../../k8s/pod-templates.js";
+import { ISTIO_NAMESPACE } from "../../istio/istiod.js";
+import type { KubeObject } from "../../model/kube.js";
+import type { ClusterView } from "../../view/cluster-view.js";
 
 const meta: RuleMeta = {
   id: "manifest/service-target-port-undeclared",
   category: "service-without-endpoints",
   severity: "error",
-  equivalents: ["popeye:POP-1106", "kube-linter:invalid-target-ports"],
+  equivalents: ["popeye:POP-1106", "kube-linter:invalid-target-ports", "KIA0701"],
   docs: { verify: ["kubectl get endpointslices -n <namespace> -l kubernetes.io/service-name=<service> -o wide", "kubectl port-forward svc/<service> -n <namespace> <port>:<port>"] },
 };
+
+const WITHOUT_KIALI = meta.equivalents.filter((code) => code !== "KIA0701");
+
+/**
+ * Kiali's KIA0701 judges the same ports, except on the control plane's and gateways' Services, and only against a
+ * Deployment; it compares numbers without the protocol.
+ */
+function kialiJudges(view: ClusterView, service: KubeObject, owners: ReadonlyArray<{ kind: string }>): boolean {
+  const namespace = service.metadata.namespace ?? "";
+  const labels = service.metadata.labels ?? {};
+  if (namespace === ISTIO_NAMESPACE || view.kindIn("Deployment", namespace).some((d) => d.metadata.labels?.app === "istiod")) return false;
+  if (labels["gateway.istio.io/managed"] !== undefined || labels["gateway.networking.k8s.io/gateway-name"] !== undefined || labels["operator.istio.io/component"] !== undefined) return false;
+  if (labels.istio === "ingressgateway" || labels.istio === "egressgateway") return false;
+  return owners.some((owner) => owner.kind === "Deployment");
+}
 
 const IANA_SVC_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -47,6 +65,7 @@ export const serviceTargetPortUndeclaredRule = defineRule({
               cause: "Port names must be IANA service names (lower-case letters, digits and '-', at most 15 characters, at least one letter); the API server rejects the Service.",
               category: "config-schema-error",
               confidence: 0.9,
+              equivalents: WITHOUT_KIALI,
             }),
           );
           return;
@@ -66,6 +85,7 @@ export const serviceTargetPortUndeclaredRule = defineRule({
           severity = "info";
         }
         if (!problem) return;
+        const kialiFlags = kialiJudges(view, service, targets) && (severity === "error" || !declared.some((p) => p.containerPort === Number(target)));
         // Only a near miss of a declared name says which port was meant; another declared port may speak another protocol.
         const suggestion = severity === "error" && typeof target === "string" ? declared.find((p) => p.protocol === protocol && p.name !== undefined && closest(target, [p.name]) !== undefined) : undefined;
         findings.push(
@@ -75,6 +95,7 @@ export const serviceTargetPortUndeclaredRule = defineRule({
             cause: severity === "error" ? "A named targetPort that no container defines gives the Service no endpoints for that port: connections fail although the pods are Ready." : "The Service sends traffic to a port the app does not declare; unless the app also listens there undeclared, connections are refused.",
             severity,
             confidence: severity === "error" ? 0.85 : 0.6,
+            equivalents: kialiFlags ? meta.equivalents : WITHOUT_KIALI,
             evidence: declared.slice(0, 4).map((p) => ({ source: "manifest", text: `${p.owner.kind} ${p.owner.name} container ${p.container} declares ${p.containerPort}/${p.protocol}${p.name ? ` name ${p.name}` : ""}` })),
             fix: suggestion
               ? objectChangeFix(view, service, { spec: { ports: servicePorts } }, { spec: { ports: servicePorts.map((p) => (p === port ? { ...port, targetPort: suggestion.name ?? suggestion.containerPort } : p)) } }, `Target the declared port ${suggestion.name ?? suggestion.containerPort} (the name "${String(target)}" looks misspelt).`)
