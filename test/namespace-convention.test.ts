@@ -15,11 +15,6 @@ const NOT_YET_CONVERTED = new Set([
   "report/html/restarts.ts",
   "rules/envoy/upstream-timeout.ts",
   "rules/manifest/pvc-cannot-bind.ts",
-  "rules/pod/causes/config-reference.ts",
-  "rules/pod/dependency-unavailable.ts",
-  "rules/pod/job-backoff-limit.ts",
-  "rules/pod/missing-config-reference.ts",
-  "rules/pod/oom-killed.ts",
   "rules/sidecar/app-starts-before-sidecar.ts",
   "rules/sidecar/istio-init-failure.ts",
   "rules/sidecar/istiod-unreachable.ts",
@@ -32,7 +27,6 @@ const NOT_YET_CONVERTED = new Set([
   "rules/sidecar/proxy-oom-killed.ts",
   "rules/sidecar/proxy-port-conflict.ts",
   "rules/sidecar/sidecar-not-injected.ts",
-  "rules/support/pod-rule.ts",
   "watch/events.ts",
 ]);
 

@@ -33,6 +33,8 @@ function fix(context: FixContext): Fix {
 
 export const apiPermissionDenied = podCauseRule({
   id: "pod/api-permission-denied",
+  messages: { "api-permission-denied": "{summary}" },
+  message: "api-permission-denied",
   category: "api-permission-denied",
   title: "ServiceAccount lacks RBAC for the Kubernetes API calls the app makes",
   docs: {

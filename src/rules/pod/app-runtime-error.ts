@@ -21,6 +21,8 @@ function fix(context: FixContext): Fix {
 
 export const appRuntimeError = podCauseRule({
   id: "pod/app-runtime-error",
+  messages: { "app-runtime-error": "{summary}" },
+  message: "app-runtime-error",
   category: "app-runtime-error",
   title: "The application throws, panics or exits with an error of its own",
   docs: {

@@ -39,6 +39,8 @@ function fix(context: FixContext): Fix {
 
 export const badCommand = podCauseRule({
   id: "pod/bad-command",
+  messages: { "bad-command": "{summary}" },
+  message: "bad-command",
   category: "bad-command",
   title: "Command, args or entrypoint not found or not executable",
   docs: {

@@ -45,6 +45,8 @@ function fix(context: FixContext): Fix {
 
 export const badProbeConfig = podCauseRule({
   id: "pod/bad-probe-config",
+  messages: { "bad-probe-config": "{summary}" },
+  message: "bad-probe-config",
   category: "bad-probe-config",
   title: "Probe checks a path, port or scheme the app does not serve",
   docs: {

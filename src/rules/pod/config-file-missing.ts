@@ -46,6 +46,8 @@ function fix(context: FixContext): Fix {
 
 export const configFileMissing = podCauseRule({
   id: "pod/config-file-missing",
+  messages: { "config-file-missing": "{summary}" },
+  message: "config-file-missing",
   category: "config-file-missing",
   inputs: ["pods", "events", "logs", "workloads", "config"],
   answered: (context, observed, observedPod) => configFileAnswered(context, observed, observedPod, missingPath(context)),

@@ -20,6 +20,8 @@ function fix(context: FixContext): Fix {
 
 export const containerRuntimeError = podCauseRule({
   id: "pod/container-runtime-error",
+  messages: { "container-runtime-error": "{summary}" },
+  message: "container-runtime-error",
   category: "container-runtime-error",
   title: "Container runtime, sandbox or CNI error below the app",
   docs: {

@@ -26,6 +26,8 @@ function fix(context: FixContext): Fix {
 
 export const cpuThrottling = podCauseRule({
   id: "pod/cpu-throttling",
+  messages: { "cpu-throttling": "{summary}" },
+  message: "cpu-throttling",
   category: "cpu-throttling",
   title: "CPU limit so low that start-up is slow and probes fail",
   docs: {

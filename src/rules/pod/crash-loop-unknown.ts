@@ -22,6 +22,8 @@ function fix(context: FixContext): Fix {
 
 export const crashLoopUnknown = podCauseRule({
   id: "pod/crash-loop-unknown",
+  messages: { "crash-loop-unknown": "{summary}" },
+  message: "crash-loop-unknown",
   category: "unknown-crash",
   title: "Container crash-loops and the evidence names no known cause",
   fallback: true,

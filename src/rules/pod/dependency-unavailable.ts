@@ -1,6 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "../support/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { appliedNamespace } from "../../model/namespace.js";
 
 const LOCAL = /^(?:127\.0\.0\.1|localhost|::1|\[::1\])$/;
 const DEFAULT_PORTS: Record<string, number> = { postgres: 5432, postgresql: 5432, mysql: 3306, mariadb: 3306, redis: 6379, mongo: 27017, mongodb: 27017, kafka: 9092, rabbitmq: 5672, elasticsearch: 9200 };
@@ -34,7 +35,7 @@ export function serviceOfHost(host: string): { service: string; namespace?: stri
 
 /** Namespaces whose Services carry this name, from the inputs: where the name would have resolved. */
 function namespacesWithService(context: FixContext, service: string): string[] {
-  return context.view.kind("Service").filter((s) => s.metadata.name === service).map((s) => s.metadata.namespace ?? "default");
+  return context.view.kind("Service").filter((s) => s.metadata.name === service).map((s) => appliedNamespace(s.metadata.namespace));
 }
 
 function dnsFix(context: FixContext, host: string): Fix {
@@ -90,6 +91,8 @@ function fix(context: FixContext): Fix {
 
 export const dependencyUnavailable = podCauseRule({
   id: "pod/dependency-unavailable",
+  messages: { "dependency-unavailable": "{summary}" },
+  message: "dependency-unavailable",
   category: "dependency-unavailable",
   title: "A database or other dependency refuses, times out or does not resolve at start-up",
   inputs: ["pods", "events", "logs", "workloads", "services"],

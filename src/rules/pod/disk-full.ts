@@ -27,6 +27,8 @@ function fix(context: FixContext): Fix {
 
 export const diskFull = podCauseRule({
   id: "pod/disk-full",
+  messages: { "disk-full": "{summary}" },
+  message: "disk-full",
   category: "disk-full",
   title: "No space left on device, or ephemeral storage over its limit",
   docs: {

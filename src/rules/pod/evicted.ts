@@ -12,6 +12,8 @@ function fix(context: FixContext): Fix {
 
 export const evicted = podCauseRule({
   id: "pod/evicted",
+  messages: { "evicted": "{summary}" },
+  message: "evicted",
   category: "evicted",
   title: "Pod evicted for node pressure",
   docs: {

@@ -17,6 +17,8 @@ function fix(context: FixContext): Fix {
 
 export const execFormatError = podCauseRule({
   id: "pod/exec-format-error",
+  messages: { "exec-format-error": "{summary}" },
+  message: "exec-format-error",
   category: "exec-format-error",
   title: "Binary built for another CPU architecture (exec format error)",
   docs: {

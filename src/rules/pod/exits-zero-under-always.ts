@@ -21,6 +21,8 @@ function fix(context: FixContext): Fix {
 
 export const exitsZeroUnderAlways = podCauseRule({
   id: "pod/exits-zero-under-always",
+  messages: { "exits-zero-under-always": "{summary}" },
+  message: "exits-zero-under-always",
   category: "exits-zero-under-always",
   title: "Process exits 0 but restartPolicy is Always, so it crash-loops",
   docs: {

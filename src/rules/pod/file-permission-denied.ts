@@ -28,6 +28,8 @@ function fix(context: FixContext): Fix {
 
 export const filePermissionDenied = podCauseRule({
   id: "pod/file-permission-denied",
+  messages: { "file-permission-denied": "{summary}" },
+  message: "file-permission-denied",
   category: "file-permission-denied",
   title: "Permission denied on a file or volume (ownership, fsGroup, mode)",
   docs: {

@@ -23,6 +23,8 @@ function fix(context: FixContext): Fix {
 
 export const imageBuildError = podCauseRule({
   id: "pod/image-build-error",
+  messages: { "image-build-error": "{summary}" },
+  message: "image-build-error",
   category: "image-build-error",
   title: "The image is broken as built (missing jar, module, main class, library)",
   docs: {

@@ -56,6 +56,8 @@ function fix(context: FixContext): Fix {
 
 export const imagePullFailure = podCauseRule({
   id: "pod/image-pull-failure",
+  messages: { "image-pull-failure": "{summary}" },
+  message: "image-pull-failure",
   category: "image-pull-failure",
   title: "Image cannot be pulled (ErrImagePull, ImagePullBackOff, InvalidImageName)",
   docs: {

@@ -80,6 +80,8 @@ function fix(context: FixContext): Fix {
 
 export const initContainerFailure = podCauseRule({
   id: "pod/init-container-failure",
+  messages: { "init-container-failure": "{summary}" },
+  message: "init-container-failure",
   category: "init-container-failure",
   title: "An init container exits non-zero, so the app never starts",
   docs: {

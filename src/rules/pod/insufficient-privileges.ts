@@ -48,6 +48,8 @@ function fix(context: FixContext): Fix {
 
 export const insufficientPrivileges = podCauseRule({
   id: "pod/insufficient-privileges",
+  messages: { "insufficient-privileges": "{summary}" },
+  message: "insufficient-privileges",
   category: "insufficient-privileges",
   title: "Operation not permitted: missing capability, runAsNonRoot conflict, low port as non-root",
   docs: {

@@ -1,11 +1,12 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import type { Evidence } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { diagnoseView } from "./causes/cascade.js";
 import { eventEvidence } from "../support/evidence.js";
 import { namespaceFlag } from "../support/workload.js";
+import { appliedNamespace } from "../../model/namespace.js";
 
 interface JobStatus {
   failed?: number;
@@ -47,8 +48,13 @@ export const jobBackoffLimit = defineRule({
   inputs: ["workloads", "events", "pods", "logs"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "backoff-limit-reached-by-pod-cause": "Job {job} failed: backoffLimit ({backoffLimit}) reached; its pods fail because {podCause}",
+    "backoff-limit-reached": "Job {job} failed: backoffLimit ({backoffLimit}) reached",
+    "unstated-backoff-limit-reached-by-pod-cause": "Job {job} failed: backoffLimit reached; its pods fail because {podCause}",
+    "unstated-backoff-limit-reached": "Job {job} failed: backoffLimit reached",
+  },
+  analyze({ view, report }) {
     const diagnoses = diagnoseView(view);
     for (const job of jobsOf(view)) {
       const status = (job.object?.status ?? {}) as JobStatus;
@@ -62,17 +68,16 @@ export const jobBackoffLimit = defineRule({
       evidence.push(...events.slice(0, 1).map(eventEvidence));
       const podCauses = diagnoses.filter((d) => d.pod.namespace === job.namespace && (d.pod.object?.metadata.ownerReferences?.some((r) => r.kind === "Job" && r.name === job.name) || d.pod.object?.metadata.labels?.["job-name"] === job.name));
       const first = podCauses[0];
-      if (first) evidence.push({ source: "status", path: `Pod ${first.pod.namespace ?? "default"}/${first.pod.name}`, text: `its pods fail: ${first.cause.summary} (${first.cause.category})` });
+      if (first) evidence.push({ source: "status", path: `Pod ${appliedNamespace(first.pod.namespace)}/${first.pod.name}`, text: `its pods fail: ${first.cause.summary} (${first.cause.category})` });
       const ns = namespaceFlag(job.namespace);
       const loaded = job.object ? view.loadedOf(job.object) : undefined;
       const line = loaded?.locate?.(["status", "conditions"]) ?? loaded?.origin.line;
-      findings.push({
-        rule: "pod/job-backoff-limit",
-        category: "job-backoff-limit",
-        severity: "error",
+      const stated = backoffLimit !== undefined;
+      report({
+        message: first ? (stated ? "backoff-limit-reached-by-pod-cause" : "unstated-backoff-limit-reached-by-pod-cause") : stated ? "backoff-limit-reached" : "unstated-backoff-limit-reached",
+        data: { job: job.name, backoffLimit: backoffLimit ?? "", podCause: first?.cause.summary ?? "" },
         confidence: condition ? 0.97 : 0.9,
         resource: { kind: "Job", ...(job.namespace ? { namespace: job.namespace } : {}), name: job.name, ...(loaded ? { file: loaded.origin.file } : {}), ...(line !== undefined ? { line } : {}) },
-        summary: `Job ${job.name} failed: backoffLimit${backoffLimit !== undefined ? ` (${backoffLimit})` : ""} reached${first ? `; its pods fail because ${first.cause.summary}` : ""}`,
         evidence,
         cause: `The Job's pods failed ${status.failed ?? "repeatedly"} times, reaching spec.backoffLimit${backoffLimit !== undefined ? ` ${backoffLimit}` : ""}, so the Job is Failed (BackoffLimitExceeded) and creates no more pods.${first ? ` Each pod fails the same way: ${first.cause.summary}.` : " Read a failed pod's log for the reason."}`,
         fix: {
@@ -80,9 +85,7 @@ export const jobBackoffLimit = defineRule({
           commands: [`kubectl logs job/${job.name}${ns}`, `kubectl get pods${ns} -l job-name=${job.name}`, `kubectl delete job ${job.name}${ns} && kubectl apply -f <job.yaml>`],
         },
         verify: [`kubectl get job ${job.name}${ns} -w   # COMPLETIONS reaches its target`, `kubectl get job ${job.name}${ns} -o jsonpath='{.status.conditions[*].type}{"\\n"}'   # Complete, not Failed`],
-        equivalents: [],
       });
     }
-    return findings;
   },
 });

@@ -22,6 +22,8 @@ function fix(context: FixContext): Fix {
 
 export const livenessProbeFailure = podCauseRule({
   id: "pod/liveness-probe-failure",
+  messages: { "liveness-probe-failure": "{summary}" },
+  message: "liveness-probe-failure",
   category: "liveness-probe-failure",
   answered: (context, observed) => probeBudgetAnswered(context, observed),
   title: "Liveness (or startup) probe kills a container that is still starting",

@@ -22,6 +22,8 @@ function fix(context: FixContext): Fix {
 
 export const lockContention = podCauseRule({
   id: "pod/lock-contention",
+  messages: { "lock-contention": "{summary}" },
+  message: "lock-contention",
   category: "lock-contention",
   title: "A lock is held by another instance (database is locked, lock file)",
   docs: {

@@ -6,6 +6,7 @@ import { changeContainer, commandsOnly } from "../support/pod-fixes.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
 import type { EnvVarSpec } from "../support/pod-types.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import { appliedNamespace } from "../../model/namespace.js";
 
 interface Suggestion {
   kind: "Secret" | "ConfigMap";
@@ -145,6 +146,8 @@ function renameVolumeSource(volume: Record<string, any>, kind: "Secret" | "Confi
 
 export const missingConfigReference = podCauseRule({
   id: "pod/missing-config-reference",
+  messages: { "missing-config-reference": "{summary}" },
+  message: "missing-config-reference",
   category: "missing-config-reference",
   title: "Secret, ConfigMap, key or environment variable missing or misspelt",
   inputs: ["pods", "events", "logs", "workloads", "config"],
@@ -167,8 +170,8 @@ export const missingConfigReference = podCauseRule({
       const entry = context.current?.env?.[found.envIndex];
       out.push(containerSpecEvidence(context, ["env", found.envIndex], `env ${entry?.name} from ${found.kind} ${found.name} key "${found.key ?? "(all)"}"`));
     }
-    if (found?.instead) out.push({ source: "api", path: `${found.kind} ${context.d.pod.namespace ?? "default"}/${found.name}`, text: found.key ? `${found.kind} ${found.name} holds keys: ${(found.keys ?? []).join(", ")} (did you mean "${found.instead}"?)` : `${found.kind} "${found.instead}" exists (did you mean it?)` });
-    else if (found?.keys) out.push({ source: "api", path: `${found.kind} ${context.d.pod.namespace ?? "default"}/${found.name}`, text: `${found.kind} ${found.name} holds keys: ${found.keys.join(", ") || "none"}` });
+    if (found?.instead) out.push({ source: "api", path: `${found.kind} ${appliedNamespace(context.d.pod.namespace)}/${found.name}`, text: found.key ? `${found.kind} ${found.name} holds keys: ${(found.keys ?? []).join(", ")} (did you mean "${found.instead}"?)` : `${found.kind} "${found.instead}" exists (did you mean it?)` });
+    else if (found?.keys) out.push({ source: "api", path: `${found.kind} ${appliedNamespace(context.d.pod.namespace)}/${found.name}`, text: `${found.kind} ${found.name} holds keys: ${found.keys.join(", ") || "none"}` });
     return out;
   },
   fix,

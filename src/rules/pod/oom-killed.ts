@@ -6,6 +6,7 @@ import { containerSpecEvidence, podCauseRule, restartVerify, type FixContext } f
 import type { ContainerSpec } from "../support/pod-types.js";
 import { formatMemory, jvmHeapOf, parseQuantity, roundMemoryUp } from "../support/quantity.js";
 import { limitStatedByKernel, memoryStatedInLogs, type StatedMemory } from "./causes/memory-in-logs.js";
+import { appliedNamespace } from "../../model/namespace.js";
 
 const DEFAULT_HEAP_PERCENT = 25;
 
@@ -139,6 +140,8 @@ function fix(context: FixContext): Fix {
 
 export const oomKilled = podCauseRule({
   id: "pod/oom-killed",
+  messages: { "oom-killed": "{summary}" },
+  message: "oom-killed",
   category: "oom-killed",
   title: "Container killed for exceeding its memory limit (OOMKilled)",
   inputs: ["pods", "events", "logs", "workloads", "nodes", "manifests"],
@@ -174,7 +177,7 @@ export const oomKilled = podCauseRule({
     for (const event of oomEvents.slice(-2)) if (!context.d.cause.evidence.some((e) => e.text.includes(event.message))) evidence.push(eventEvidence(event));
     const plan = memoryPlan(context);
     if (plan.stated) evidence.push(logLineEvidence(plan.stated.stream, plan.stated.stream.firstLine + plan.stated.index, plan.stated.line));
-    if (plan.measured !== undefined) evidence.push({ source: "api", path: `PodMetrics ${context.d.pod.namespace ?? "default"}/${podName}`, text: `metrics-server: container ${context.d.container?.name ?? ""} working set ${formatMemory(plan.measured)}` });
+    if (plan.measured !== undefined) evidence.push({ source: "api", path: `PodMetrics ${appliedNamespace(context.d.pod.namespace)}/${podName}`, text: `metrics-server: container ${context.d.container?.name ?? ""} working set ${formatMemory(plan.measured)}` });
     return evidence;
   },
   fix,

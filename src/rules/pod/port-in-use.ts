@@ -33,6 +33,8 @@ function fix(context: FixContext): Fix {
 
 export const portInUse = podCauseRule({
   id: "pod/port-in-use",
+  messages: { "port-in-use": "{summary}" },
+  message: "port-in-use",
   category: "port-in-use",
   title: "Port already in use (address already in use)",
   docs: {

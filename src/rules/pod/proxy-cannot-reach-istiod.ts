@@ -17,6 +17,8 @@ function fix(context: FixContext): Fix {
 
 export const proxyCannotReachIstiod = podCauseRule({
   id: "pod/proxy-cannot-reach-istiod",
+  messages: { "proxy-cannot-reach-istiod": "{summary}" },
+  message: "proxy-cannot-reach-istiod",
   category: "sidecar-istiod-unreachable",
   title: "The proxy's log shows it gets no configuration from istiod",
   docs: {

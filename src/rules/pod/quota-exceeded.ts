@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import type { Evidence } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import { eventEvidence } from "../support/evidence.js";
 import { namespaceFlag } from "../support/workload.js";
@@ -29,8 +29,12 @@ export const quotaExceeded = defineRule({
   inputs: ["events", "workloads"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "quota-requires-resources": "{kind} {name} cannot create pods: the quota requires {resources} on every container",
+    "quota-would-be-exceeded": "{kind} {name} cannot create pods: ResourceQuota {quota} would be exceeded",
+    "limit-range-rejects": "{kind} {name} cannot create pods: a LimitRange rejects the container's resources",
+  },
+  analyze({ view, report }) {
     const seen = new Set<string>();
     const candidates: Array<{ kind: string; namespace?: string; name: string; message: string; event?: EventRecord; path?: string }> = [];
     for (const event of view.events) {
@@ -50,13 +54,11 @@ export const quotaExceeded = defineRule({
       const quota = /(?:exceeded|failed) quota: ([\w.-]+)/.exec(candidate.message)?.[1];
       const needsLimits = /must specify ([\w.,\s]+?)(?: for|$)/.exec(candidate.message)?.[1];
       const evidence: Evidence[] = candidate.event ? [eventEvidence(candidate.event)] : [{ source: "status", path: candidate.path ?? "status.conditions", text: candidate.message }];
-      findings.push({
-        rule: "pod/quota-exceeded",
-        category: "quota-exceeded",
-        severity: "error",
+      report({
+        message: needsLimits ? "quota-requires-resources" : quota ? "quota-would-be-exceeded" : "limit-range-rejects",
+        data: { kind: candidate.kind, name: candidate.name, resources: needsLimits?.trim() ?? "", quota: quota ?? "" },
         confidence: 0.95,
         resource: { kind: candidate.kind, ...(candidate.namespace ? { namespace: candidate.namespace } : {}), name: candidate.name },
-        summary: `${candidate.kind} ${candidate.name} cannot create pods: ${needsLimits ? `the quota requires ${needsLimits.trim()} on every container` : quota ? `ResourceQuota ${quota} would be exceeded` : "a LimitRange rejects the container's resources"}`,
         evidence,
         cause: `The API server rejects the controller's pods: ${candidate.message}. No pod is created, so nothing crashes; the workload simply has fewer replicas than it wants.`,
         fix: {
@@ -64,9 +66,7 @@ export const quotaExceeded = defineRule({
           commands: [`kubectl describe resourcequota${ns}`, `kubectl describe limitrange${ns}`],
         },
         verify: [`kubectl get ${candidate.kind.toLowerCase()} ${candidate.name}${ns}   # READY/CURRENT reaches DESIRED`, `kubectl get events${ns} --field-selector reason=FailedCreate`],
-        equivalents: [],
       });
     }
-    return findings;
   },
 });

@@ -34,6 +34,8 @@ function fix(context: FixContext): Fix {
 
 export const readOnlyFilesystem = podCauseRule({
   id: "pod/read-only-filesystem",
+  messages: { "read-only-filesystem": "{summary}" },
+  message: "read-only-filesystem",
   category: "read-only-filesystem",
   answered: (context, observed) => writablePathAnswered(context, observed, loggedPath(context)),
   title: "Writes fail on a read-only root filesystem (EROFS)",

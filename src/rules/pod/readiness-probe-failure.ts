@@ -19,6 +19,8 @@ function fix(context: FixContext): Fix {
 
 export const readinessProbeFailure = podCauseRule({
   id: "pod/readiness-probe-failure",
+  messages: { "readiness-probe-failure": "{summary}" },
+  message: "readiness-probe-failure",
   category: "readiness-probe-failure",
   title: "Container runs but never becomes Ready",
   docs: {

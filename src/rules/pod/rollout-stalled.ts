@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { formatHunks, unifiedHunks } from "../../util/unified-diff.js";
@@ -56,8 +56,8 @@ export const rolloutStalled = defineRule({
   equivalents: [],
   inputs: ["workloads", "pods"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: { "rollout-stalled": "rollout of deployment/{deployment} stalled: new ReplicaSet {newReplicaSet} has {available} available pods, {oldReplicaSet} still serves" },
+  analyze({ view, report }) {
     for (const deployment of view.kind("Deployment")) {
       const conditions = ((deployment.status?.conditions as Condition[] | undefined) ?? []);
       const index = conditions.findIndex((condition) => condition.type === "Progressing" && condition.status === "False" && condition.reason === "ProgressDeadlineExceeded");
@@ -83,13 +83,11 @@ export const rolloutStalled = defineRule({
       const ns = namespaceFlag(namespace);
       const undo = `kubectl rollout undo deployment/${name}${ns}${oldRs ? ` --to-revision=${revisionOf(oldRs)}` : ""}`;
       const newPods = newRs ? view.kindIn("Pod", namespace).filter((pod) => pod.metadata.ownerReferences?.some((ref) => ref.kind === "ReplicaSet" && ref.name === newRs.metadata.name)) : [];
-      findings.push({
-        rule: this.id,
-        category: this.category,
-        severity: this.severity,
+      report({
+        message: "rollout-stalled",
+        data: { deployment: name, newReplicaSet: newRs.metadata.name ?? "", available: statusOf(newRs)?.availableReplicas ?? 0, oldReplicaSet: oldRs.metadata.name ?? "" },
         confidence: 0.95,
         resource: { kind: "Deployment", ...(namespace ? { namespace } : {}), name, ...(loaded ? { file: loaded.origin.file } : {}) },
-        summary: `rollout of deployment/${name} stalled: ${newRs ? `new ReplicaSet ${newRs.metadata.name} has ${statusOf(newRs)?.availableReplicas ?? 0} available pods` : "the new ReplicaSet never became available"}${oldRs ? `, ${oldRs.metadata.name} still serves` : ""}`,
         evidence,
         cause: `${condition.message ?? "The new ReplicaSet timed out progressing."} The new pods never became available within progressDeadlineSeconds (${deployment.spec?.progressDeadlineSeconds ?? 600} s)${oldRs ? `; the previous revision ${revisionOf(oldRs)} keeps serving traffic` : ""}. ${diff ? "The template diff shows what the new revision changed; " : ""}${newPods.length ? `the new pods (${newPods.map((pod) => pod.metadata.name).join(", ")}) carry the reason.` : "the new pods carry the reason."}`,
         fix: {
@@ -97,9 +95,7 @@ export const rolloutStalled = defineRule({
           commands: [undo, `kubectl rollout status deployment/${name}${ns}`, ...(newRs ? [`kubectl describe rs ${newRs.metadata.name}${ns}`] : []), `kubectl rollout history deployment/${name}${ns}${newRs ? ` --revision=${revisionOf(newRs)}` : ""}`],
         },
         verify: [`kubectl rollout status deployment/${name}${ns}`, `kubectl get deployment ${name}${ns} -o jsonpath='{.status.conditions[?(@.type=="Progressing")].reason}'`],
-        equivalents: this.equivalents,
       });
     }
-    return findings;
   },
 });

@@ -32,6 +32,8 @@ function fix(context: FixContext): Fix {
 
 export const sidecarDependency = podCauseRule({
   id: "pod/sidecar-dependency",
+  messages: { "sidecar-dependency": "{summary}" },
+  message: "sidecar-dependency",
   category: "sidecar-dependency",
   title: "The app starts before its sidecar is ready",
   docs: {

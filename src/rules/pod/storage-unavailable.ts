@@ -14,6 +14,8 @@ function fix(context: FixContext): Fix {
 
 export const storageUnavailable = podCauseRule({
   id: "pod/storage-unavailable",
+  messages: { "storage-unavailable": "{summary}" },
+  message: "storage-unavailable",
   category: "storage-unavailable",
   title: "A volume cannot be provisioned, attached or mounted",
   docs: {

@@ -26,6 +26,8 @@ function fix(context: FixContext): Fix {
 
 export const tlsOrClockError = podCauseRule({
   id: "pod/tls-or-clock-error",
+  messages: { "tls-or-clock-error": "{summary}" },
+  message: "tls-or-clock-error",
   category: "tls-or-clock-error",
   title: "Certificate expired or not trusted, or clock skew",
   docs: {

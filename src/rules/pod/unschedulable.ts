@@ -31,6 +31,8 @@ function fix(context: FixContext): Fix {
 
 export const unschedulable = podCauseRule({
   id: "pod/unschedulable",
+  messages: { "unschedulable": "{summary}" },
+  message: "unschedulable",
   category: "unschedulable",
   title: "Pod Pending: no node fits (resources, selectors, affinity, taints, unbound PVC)",
   docs: {

@@ -1,9 +1,9 @@
 import type { Category } from "../../model/categories.js";
-import type { Evidence, Finding, Fix, Severity } from "../../model/finding.js";
+import type { Evidence, Fix, ResourceRef, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { meaningfulTail } from "../../signatures/scan.js";
 import type { ClusterView, InputKind } from "../../view/cluster-view.js";
-import { defineRule, type Rule, type RuleDocs } from "../../engine/rule.js";
+import { defineRule, type Messages, type Rule, type RuleDocs } from "../../engine/rule.js";
 import { diagnoseView } from "../pod/causes/cascade.js";
 import type { Diagnosis } from "../pod/causes/cause.js";
 import { eventEvidence, logLineEvidence } from "./evidence.js";
@@ -12,6 +12,7 @@ import type { ContainerSpec, PodSpec, PodStatus } from "./pod-types.js";
 import { restartTimeline, timelineEvidence } from "./timeline.js";
 import { findContainer, kubectlRef, namespaceFlag, rolloutUndoCommand } from "./workload.js";
 import { podSpecOf, templateOwnerOf, type JsonObject, type TemplateOwner } from "../../k8s/workloads.js";
+import { appliedNamespace } from "../../model/namespace.js";
 
 /** Names a rule's commands need: pod, namespace flag, container flag, owner. */
 export interface CommandNames {
@@ -31,7 +32,7 @@ export function commandNames(d: Diagnosis, owner: TemplateOwner | undefined): Co
   const container = d.container?.name ?? "";
   return {
     pod: d.pod.name,
-    namespace: d.pod.namespace ?? "default",
+    namespace: appliedNamespace(d.pod.namespace),
     ns: namespaceFlag(d.pod.namespace),
     c: container ? ` -c ${container}` : "",
     container,
@@ -57,6 +58,10 @@ export interface PodRuleSpec {
   category: Category;
   title: string;
   docs: RuleDocs;
+  /** The rule's one message: its summary, as the cause detector words it (`{summary}`). */
+  messages: Messages;
+  /** The id of that message. */
+  message: string;
   equivalents?: string[];
   severity?: Severity;
   fallback?: boolean;
@@ -150,7 +155,7 @@ export function rolloutEvidence(view: ClusterView, d: Diagnosis, owner: Template
   const more = olderReady.length > 3 ? ` and ${olderReady.length - 3} more` : "";
   return {
     source: "status",
-    path: `ReplicaSet ${owner.namespace ?? "default"}/${owner.name}-${hash}`,
+    path: `ReplicaSet ${appliedNamespace(owner.namespace)}/${owner.name}-${hash}`,
     text: `recent rollout: new ReplicaSet ${owner.name}-${hash} crashes while ${oldName} still has Ready pods${olderReady.length ? ` (${shown}${more})` : ""}: rolling back restores service`,
   };
 }
@@ -235,9 +240,9 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
     requires: [],
     scopes: ["diagnose"],
     ...(spec.fallback ? { fallback: true } : {}),
-    analyze(view) {
-      const findings: Finding[] = [];
-      if (!view.has("pods") && !view.has("events") && !view.has("logs")) return findings;
+    messages: spec.messages,
+    analyze({ view, report }) {
+      if (!view.has("pods") && !view.has("events") && !view.has("logs")) return;
       for (const d of diagnoseView(view)) {
         if (spec.filter ? !spec.filter(d) : d.cause.category !== spec.category) continue;
         const owner = d.pod.object ? templateOwnerOf(view, d.pod.object) : undefined;
@@ -265,28 +270,25 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
         }
         const refined = spec.refine?.(context);
         const location = locateStatus(view, d.pod.object, d.container?.statusPath ?? "status");
-        const finding: Finding = {
-          rule: spec.id,
-          category: spec.category,
+        const resource: ResourceRef = {
+          kind: "Pod",
+          ...(d.pod.namespace ? { namespace: d.pod.namespace } : {}),
+          name: d.pod.name,
+          ...(d.container?.name ? { container: d.container.name } : {}),
+          ...location,
+        };
+        report({
+          message: spec.message,
+          data: { summary: refined?.summary ?? d.cause.summary },
+          resource,
           severity: d.cause.severity,
           confidence: d.cause.confidence,
-          resource: {
-            kind: "Pod",
-            ...(d.pod.namespace ? { namespace: d.pod.namespace } : {}),
-            name: d.pod.name,
-            ...(d.container?.name ? { container: d.container.name } : {}),
-            ...location,
-          },
-          summary: refined?.summary ?? d.cause.summary,
           evidence,
           cause: refined?.cause ?? (d.cause.cause || spec.explain?.(context) || spec.docs.cause),
           verify: spec.verify(names, context),
-          equivalents: spec.equivalents ?? [],
-        };
-        if (fix) finding.fix = fix;
-        findings.push(finding);
+          ...(fix ? { fix } : {}),
+        });
       }
-      return findings;
     },
   });
   FIX_BUILDERS.set(rule, spec.fix);

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { analyzeRule } from "../../../src/engine/engine.js";
 import { rolloutStalled } from "../../../src/rules/pod/rollout-stalled.js";
 import { loadPaths } from "../../../src/sources/files.js";
 import { ViewBuilder } from "../../../src/view/builder.js";
@@ -12,7 +13,7 @@ function labView(namespace: string) {
 
 describe("pod/rollout-stalled", () => {
   it("ProgressDeadlineExceeded with revision 1 still serving: rollout undo to it, and the template diff", () => {
-    const findings = rolloutStalled.analyze(labView("lab-rollout"));
+    const findings = analyzeRule(rolloutStalled, labView("lab-rollout"));
     expect(findings).toHaveLength(1);
     const finding = findings[0]!;
     expect(finding.resource).toMatchObject({ kind: "Deployment", namespace: "lab-rollout", name: "checkout-api" });
@@ -24,10 +25,10 @@ describe("pod/rollout-stalled", () => {
   });
 
   it("a first rollout that never came up has nothing to roll back to: no finding (its pod's finding explains it)", () => {
-    expect(rolloutStalled.analyze(labView("lab-bad-command"))).toEqual([]);
+    expect(analyzeRule(rolloutStalled, labView("lab-bad-command"))).toEqual([]);
   });
 
   it("a rollout in progress inside its deadline is not stalled", () => {
-    expect(rolloutStalled.analyze(labView("shop"))).toEqual([]);
+    expect(analyzeRule(rolloutStalled, labView("shop"))).toEqual([]);
   });
 });

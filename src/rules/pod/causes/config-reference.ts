@@ -2,6 +2,7 @@ import type { Evidence } from "../../../model/finding.js";
 import { eventEvidence, waitingEvidence } from "../../support/evidence.js";
 import type { ContainerContext } from "../../support/pod-context.js";
 import { type Cause, displayContainer, events, podEvents } from "./cause.js";
+import { appliedNamespace } from "../../../model/namespace.js";
 
 /** The kubelet cannot build the container: a Secret, ConfigMap or key it references is missing, or runAsNonRoot refuses the image. */
 
@@ -48,7 +49,7 @@ export function configReferenceCause(container: ContainerContext): Cause | undef
     confidence: detail.subcause === "unknown" ? 0.85 : 0.95,
     severity: "error",
     summary: `${displayContainer(container)} cannot be created: ${what} does not exist`,
-    cause: `The container references ${what}, which is not in namespace ${container.pod.namespace ?? "default"}. The kubelet cannot build the container's ${detail.via === "volume" ? "volumes" : "environment"} and keeps it in ${detail.via === "volume" ? "ContainerCreating (FailedMount)" : "CreateContainerConfigError"}.`,
+    cause: `The container references ${what}, which is not in namespace ${appliedNamespace(container.pod.namespace)}. The kubelet cannot build the container's ${detail.via === "volume" ? "volumes" : "environment"} and keeps it in ${detail.via === "volume" ? "ContainerCreating (FailedMount)" : "CreateContainerConfigError"}.`,
     evidence,
     detail,
   };
