@@ -48,6 +48,7 @@ import { sidecarIneffectiveInAmbient } from "./sidecar-ineffective-in-ambient.js
 import { sidecarMultipleDefault } from "./sidecar-multiple-default.js";
 import { sidecarSelectorConflict } from "./sidecar-selector-conflict.js";
 import { sidecarSelectorNotFound } from "./sidecar-selector-not-found.js";
+import { sidecarEgressHostNotFound } from "./sidecar-egress-host-not-found.js";
 import { telemetryEmptyProviders } from "./telemetry-empty-providers.js";
 import { telemetryMultipleDefault } from "./telemetry-multiple-default.js";
 import { telemetrySelectorConflict } from "./telemetry-selector-conflict.js";
@@ -101,6 +102,7 @@ export const istioRules: Rule[] = [
   serviceExternalNamePortName,
   serviceAppProtocolUnknown,
   sidecarSelectorNotFound,
+  sidecarEgressHostNotFound,
   sidecarSelectorConflict,
   sidecarMultipleDefault,
   sidecarIneffectiveInAmbient,
