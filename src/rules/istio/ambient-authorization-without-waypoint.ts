@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { fieldEvidence, istioFinding } from "./finding.js";
+import { fieldEvidence, reportIstio } from "./finding.js";
 import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import {
   ambientByLabels,
@@ -57,7 +56,12 @@ export const ambientAuthorizationWithoutWaypoint = defineRule({
   equivalents: ["KIA1317"],
   inputs: ["istio", "pods", "workloads", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "l7-policy-without-waypoint": "{workload} runs in ambient mode without a waypoint, yet {policy} applies L7 rules ({reason}) to it",
+    "l7-policies-without-waypoint": "{workload} runs in ambient mode without a waypoint, yet {policies} apply L7 rules ({reason}) to it",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const policies = view
       .kind("AuthorizationPolicy")
       .filter((policy) => (policy.apiVersion ?? "").includes("istio.io/"))
@@ -66,9 +70,8 @@ export const ambientAuthorizationWithoutWaypoint = defineRule({
         const reason = l7AuthorizationReason(spec);
         return reason ? [{ policy, spec, reason }] : [];
       });
-    if (policies.length === 0) return [];
+    if (policies.length === 0) return;
     const waypoints = waypointsOf(view);
-    const findings: Finding[] = [];
     for (const workload of ambientWorkloads(view)) {
       if (isWaypointWorkload(workload.labels) || isGatewayWorkload(workload) || workload.labels[DATAPLANE_MODE_LABEL] === "none") continue;
       const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
@@ -79,22 +82,22 @@ export const ambientAuthorizationWithoutWaypoint = defineRule({
       const applying = policies.filter(({ policy, spec }) => namespaceOf(policy) === workload.namespace && appliesTo(spec, workload, services));
       if (applying.length === 0) continue;
       const first = applying[0]!;
-      findings.push(
-        istioFinding(this, view, {
-          object: workload.object,
-          message: "This workload has L7 Authorization Policies but no Waypoint",
-          path: workload.labelsPath,
-          summary: `${refOf(workload.object)} runs in ambient mode without a waypoint, yet ${applying.map(({ policy }) => refOf(policy)).join(", ")} appl${applying.length === 1 ? "ies" : "y"} L7 rules (${first.reason}) to it`,
-          cause: "ztunnel enforces L4 only: the HTTP rules of these policies need a waypoint in front of the workload.",
-          evidence: applying.map(({ policy, reason }) => fieldEvidence(view, policy, ["spec", "rules"], `${refOf(policy)} uses ${reason}`)),
-          fix: {
-            description: `Deploy and enroll a waypoint for namespace ${workload.namespace}, then attach the policies to it with targetRefs.`,
-            commands: [`istioctl waypoint apply -n ${workload.namespace} --enroll-namespace`],
-          },
-          verify: ["istioctl ztunnel-config workload", `istioctl waypoint list -n ${workload.namespace}`],
-        }),
-      );
+      const refs = applying.map(({ policy }) => refOf(policy)).join(", ");
+      reportIstio(this, ctx, {
+        object: workload.object,
+        ...(applying.length === 1
+          ? { message: "l7-policy-without-waypoint", data: { workload: refOf(workload.object), policy: refs, reason: first.reason } }
+          : { message: "l7-policies-without-waypoint", data: { workload: refOf(workload.object), policies: refs, reason: first.reason } }),
+        istioMessage: "This workload has L7 Authorization Policies but no Waypoint",
+        path: workload.labelsPath,
+        cause: "ztunnel enforces L4 only: the HTTP rules of these policies need a waypoint in front of the workload.",
+        evidence: applying.map(({ policy, reason }) => fieldEvidence(view, policy, ["spec", "rules"], `${refOf(policy)} uses ${reason}`)),
+        fix: {
+          description: `Deploy and enroll a waypoint for namespace ${workload.namespace}, then attach the policies to it with targetRefs.`,
+          commands: [`istioctl waypoint apply -n ${workload.namespace} --enroll-namespace`],
+        },
+        verify: ["istioctl ztunnel-config workload", `istioctl waypoint list -n ${workload.namespace}`],
+      });
     }
-    return findings;
   },
 });

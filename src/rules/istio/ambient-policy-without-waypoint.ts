@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
 import { USE_WAYPOINT_LABEL } from "../../istio/ambient.js";
 import { ambientL7Policies, unenrolledTargets } from "../../istio/ambient-policies.js";
@@ -28,28 +27,29 @@ export const ambientPolicyWithoutWaypoint = defineRule({
   equivalents: ["KIA0109", "KIA1110", "KIA1111", "KIA1112"],
   inputs: ["istio", "services", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "needs-waypoint": "{policy} uses {reason}, which only a waypoint applies, but {why}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const policy of ambientL7Policies(view)) {
       const why = unenrolledTargets(view, policy);
       if (!why) continue;
       const kind = policy.kind.kind;
-      findings.push(
-        istioFinding(this, view, {
-          object: policy.object,
-          message: `${kind} in Ambient namespace requires waypoint enrollment (${USE_WAYPOINT_LABEL})`,
-          path: ["spec"],
-          summary: `${refOf(policy.object)} uses ${policy.reason}, which only a waypoint applies, but ${why}`,
-          cause: `Namespace ${policy.namespace} runs in ambient mode: ztunnel enforces L4 only, and without a waypoint nothing applies the ${policy.reason} of this ${kind}.`,
-          fix: {
-            description: `Enroll namespace ${policy.namespace} in a waypoint, or the Service the policy targets.`,
-            commands: [`istioctl waypoint apply -n ${policy.namespace} --enroll-namespace`, `kubectl label namespace ${policy.namespace} ${USE_WAYPOINT_LABEL}=waypoint`],
-          },
-          equivalents: [policy.kind.noWaypointCode],
-          verify: [analyzeCommand(policy.object), kubectl("get", policy.object, "-o yaml"), `kubectl get ns ${policy.namespace} -L ${USE_WAYPOINT_LABEL}`],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: policy.object,
+        message: "needs-waypoint",
+        data: { policy: refOf(policy.object), reason: policy.reason, why },
+        istioMessage: `${kind} in Ambient namespace requires waypoint enrollment (${USE_WAYPOINT_LABEL})`,
+        path: ["spec"],
+        cause: `Namespace ${policy.namespace} runs in ambient mode: ztunnel enforces L4 only, and without a waypoint nothing applies the ${policy.reason} of this ${kind}.`,
+        fix: {
+          description: `Enroll namespace ${policy.namespace} in a waypoint, or the Service the policy targets.`,
+          commands: [`istioctl waypoint apply -n ${policy.namespace} --enroll-namespace`, `kubectl label namespace ${policy.namespace} ${USE_WAYPOINT_LABEL}=waypoint`],
+        },
+        equivalents: [policy.kind.noWaypointCode],
+        verify: [analyzeCommand(policy.object), kubectl("get", policy.object, "-o yaml"), `kubectl get ns ${policy.namespace} -L ${USE_WAYPOINT_LABEL}`],
+      });
     }
-    return findings;
   },
 });

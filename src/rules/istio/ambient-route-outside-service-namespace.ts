@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { nameOf, refOf } from "../../istio/meta.js";
 import { ambientRoutes } from "../../istio/ambient-policies.js";
 
@@ -23,28 +22,29 @@ export const ambientRouteOutsideServiceNamespace = defineRule({
   equivalents: ["KIA1114", "KIA0212"],
   inputs: ["istio", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "route-in-client-namespace": "{route} configures {service} in ambient namespace {serviceNamespace} from namespace {routeNamespace}: its waypoint does not apply it",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const route of ambientRoutes(view)) {
       for (const destination of route.destinations) {
         if (destination.namespace === route.namespace) continue;
-        findings.push(
-          istioFinding(this, view, {
-            object: route.object,
-            message: `L7 ${route.object.kind} should be in the same namespace as the Ambient destination service to take effect`,
-            path: route.hostPath(destination.hostIndex),
-            summary: `${refOf(route.object)} configures ${refOf(destination.service)} in ambient namespace ${destination.namespace} from namespace ${route.namespace}: its waypoint does not apply it`,
-            cause: `The waypoint of ${destination.namespace}/${nameOf(destination.service)} applies ${route.reason} written in namespace ${destination.namespace} only.`,
-            fix: {
-              description: `Create the ${route.object.kind} in namespace ${destination.namespace} and delete this one.`,
-              commands: [`${kubectl("get", route.object, "-o yaml")} | sed 's/namespace: ${route.namespace}$/namespace: ${destination.namespace}/' | kubectl apply -f -`, kubectl("delete", route.object)],
-            },
-            equivalents: [route.codes.notInServiceNamespace],
-            verify: [analyzeCommand(route.object)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: route.object,
+          message: "route-in-client-namespace",
+          data: { route: refOf(route.object), service: refOf(destination.service), serviceNamespace: destination.namespace, routeNamespace: route.namespace },
+          istioMessage: `L7 ${route.object.kind} should be in the same namespace as the Ambient destination service to take effect`,
+          path: route.hostPath(destination.hostIndex),
+          cause: `The waypoint of ${destination.namespace}/${nameOf(destination.service)} applies ${route.reason} written in namespace ${destination.namespace} only.`,
+          fix: {
+            description: `Create the ${route.object.kind} in namespace ${destination.namespace} and delete this one.`,
+            commands: [`${kubectl("get", route.object, "-o yaml")} | sed 's/namespace: ${route.namespace}$/namespace: ${destination.namespace}/' | kubectl apply -f -`, kubectl("delete", route.object)],
+          },
+          equivalents: [route.codes.notInServiceNamespace],
+          verify: [analyzeCommand(route.object)],
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,6 @@
 import { yamlText } from "../../util/yaml-text.js";
-import type { Rule } from "../../engine/rule.js";
-import type { Evidence, Finding, Fix, Severity } from "../../model/finding.js";
+import type { Report, Rule, RuleContext, RuleMeta } from "../../engine/rule.js";
+import type { Evidence, Finding, Fix, ResourceRef, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { IST_CODES } from "../../istio/codes.js";
@@ -43,16 +43,13 @@ export function yamlOf(value: unknown): string {
   return yamlText(value).trimEnd();
 }
 
-export interface IstioReport {
+interface IstioReportBase {
   object: KubeObject;
-  /** The IST code this finding mirrors; its template and args make `message`. */
+  /** The IST code this finding mirrors; its template and args make the istioctl message. */
   code?: string;
   args?: ReadonlyArray<unknown>;
-  /** Message for findings without an IST code (Kiali and ktriage checks). */
-  message?: string;
   /** The offending field: the finding points at its line. */
   path?: FieldPath;
-  summary: string;
   cause: string;
   fix: Fix;
   /** More evidence after the offending field itself. */
@@ -64,12 +61,34 @@ export interface IstioReport {
   verify?: string[];
 }
 
-/**
- * Builds a finding about an Istio or Kubernetes object: resource with file and
- * line of the offending field, the field itself as first evidence, the
- * istioctl message when the rule mirrors an IST code.
- */
-export function istioFinding(rule: Rule, view: ClusterView, report: IstioReport): Finding {
+/** What a rule written before `ctx.report` gives `istioFinding`: the summary as text. */
+export interface IstioReport extends IstioReportBase {
+  /** Message for findings without an IST code (Kiali and ktriage checks). */
+  message?: string;
+  summary: string;
+}
+
+/** What a contract rule gives `reportIstio`: the summary as one of the rule's message ids and its data. */
+export interface IstioMessageReport extends IstioReportBase {
+  /** The id of one of the rule's `messages`; the summary is its template filled with `data`. */
+  message: string;
+  data?: Report["data"];
+  /** The message for findings without an IST code (Kiali and ktriage checks). */
+  istioMessage?: string;
+}
+
+type IstioRule = Pick<RuleMeta, "id" | "severity" | "equivalents">;
+
+/** Everything of an Istio finding but its summary: one construction for both kinds of rule. */
+interface IstioParts {
+  resource: ResourceRef;
+  severity: Severity;
+  evidence: Evidence[];
+  equivalents: string[];
+  istioMessage?: string;
+}
+
+function istioParts(rule: IstioRule, view: ClusterView, report: IstioReportBase, freeMessage: string | undefined): IstioParts {
   const { object } = report;
   const loaded = view.loadedOf(object);
   const path = report.path ?? [];
@@ -77,7 +96,7 @@ export function istioFinding(rule: Rule, view: ClusterView, report: IstioReport)
   const file = loaded?.origin.file;
   const namespace = namespaceOf(object);
   const code = report.code ? IST_CODES[report.code] : undefined;
-  const message = code ? formatTemplate(code.template, report.args ?? []) : report.message;
+  const istioMessage = code ? formatTemplate(code.template, report.args ?? []) : freeMessage;
   const evidence: Evidence[] = [];
   if (path.length > 0) {
     const value = valueAt(object, path);
@@ -90,27 +109,68 @@ export function istioFinding(rule: Rule, view: ClusterView, report: IstioReport)
   // A report that lists its equivalents decides them; otherwise the rule's non-IST codes apply to every finding.
   const others = report.equivalents ?? rule.equivalents.filter((item) => !/^IST\d+$/.test(item));
   const equivalents = [...new Set([...(report.code ? [report.code] : []), ...others])];
+  // Live objects keep their `api:` origin as the file, as Istio findings always have.
+  const resource: ResourceRef = {
+    kind: object.kind,
+    ...(namespace ? { namespace } : {}),
+    name: nameOf(object),
+    ...(file ? { file } : {}),
+    ...(line ? { line } : {}),
+  };
+  return {
+    resource,
+    severity: report.severity ?? (code ? LEVEL_TO_SEVERITY[code.level]! : rule.severity),
+    evidence,
+    equivalents,
+    ...(istioMessage ? { istioMessage } : {}),
+  };
+}
+
+/**
+ * Builds a finding about an Istio or Kubernetes object: resource with file and
+ * line of the offending field, the field itself as first evidence, the
+ * istioctl message when the rule mirrors an IST code. For rules written before
+ * `ctx.report`; contract rules call `reportIstio`.
+ */
+export function istioFinding(rule: Rule, view: ClusterView, report: IstioReport): Finding {
+  const parts = istioParts(rule, view, report, report.message);
   const finding: Finding = {
     rule: rule.id,
     category: rule.category,
-    severity: report.severity ?? (code ? LEVEL_TO_SEVERITY[code.level]! : rule.severity),
+    severity: parts.severity,
     confidence: report.confidence ?? 0.9,
-    resource: {
-      kind: object.kind,
-      ...(namespace ? { namespace } : {}),
-      name: nameOf(object),
-      ...(file ? { file } : {}),
-      ...(line ? { line } : {}),
-    },
+    resource: parts.resource,
     summary: report.summary,
-    evidence,
+    evidence: parts.evidence,
     cause: report.cause,
     fix: report.fix,
     verify: report.verify ?? rule.docs.verify,
-    equivalents,
+    equivalents: parts.equivalents,
   };
-  if (message) finding.message = message;
+  if (parts.istioMessage) finding.message = parts.istioMessage;
   return finding;
+}
+
+/**
+ * Reports a finding about an Istio or Kubernetes object through `ctx.report`: the same resource,
+ * evidence, equivalents, severity and istioctl message as `istioFinding`, the summary from the
+ * rule's message template. `rule` is the rule itself (`this` inside `analyze`).
+ */
+export function reportIstio(rule: IstioRule, ctx: RuleContext, report: IstioMessageReport): void {
+  const parts = istioParts(rule, ctx.view, report, report.istioMessage);
+  ctx.report({
+    message: report.message,
+    ...(report.data ? { data: report.data } : {}),
+    resource: parts.resource,
+    cause: report.cause,
+    evidence: parts.evidence,
+    fix: report.fix,
+    severity: parts.severity,
+    equivalents: parts.equivalents,
+    ...(report.verify ? { verify: report.verify } : {}),
+    ...(report.confidence !== undefined ? { confidence: report.confidence } : {}),
+    ...(parts.istioMessage ? { istioMessage: parts.istioMessage } : {}),
+  });
 }
 
 /** Evidence pointing at a field of another object (the DestinationRule a VirtualService depends on ...). */
