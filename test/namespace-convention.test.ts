@@ -13,7 +13,6 @@ const NOT_YET_CONVERTED = new Set([
   "index.ts",
   "report/html/figures.ts",
   "report/html/restarts.ts",
-  "rules/envoy/upstream-timeout.ts",
   "rules/manifest/pvc-cannot-bind.ts",
   "rules/sidecar/app-starts-before-sidecar.ts",
   "rules/sidecar/istio-init-failure.ts",

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
 import { accessLoggingFor, accessLoggingTelemetryYaml } from "../../istio/access-logging.js";
-import type { Finding } from "../../model/finding.js";
 import { envoyData } from "../../envoy/view-data.js";
 
 export const accessLoggingOff = defineRule({
@@ -19,8 +18,11 @@ export const accessLoggingOff = defineRule({
   inputs: ["access-logs", "mesh-config", "istio", "pods", "config"],
   requires: ["access-logs"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "logging-off": "access logging is off for {subject} ({decidedBy}): its proxy writes no request lines",
+    "logging-off-lines-read": "access logging is off for {subject} ({decidedBy}): its proxy writes no request lines; the {entries} lines read predate the change or come from elsewhere",
+  },
+  analyze({ view, report }) {
     const seen = new Set<string>();
     for (const log of envoyData(view).accessLogs) {
       const pod = log.pod ? view.kind("Pod").find((candidate) => candidate.metadata.name === log.pod && (!log.namespace || candidate.metadata.namespace === log.namespace)) : undefined;
@@ -30,13 +32,10 @@ export const accessLoggingOff = defineRule({
       const state = accessLoggingFor(view, namespace, (pod?.metadata.labels ?? {}) as Record<string, string>);
       if (state.enabled !== false) continue;
       const yaml = accessLoggingTelemetryYaml(namespace);
-      findings.push({
-        rule: this.id,
-        category: this.category,
-        severity: this.severity,
-        confidence: 0.9,
+      report({
         resource: pod ? { kind: "Pod", namespace, name: pod.metadata.name ?? log.pod ?? "", container: "istio-proxy" } : { kind: "Namespace", name: namespace },
-        summary: `access logging is off for ${log.pod ? `${namespace}/${log.pod}` : `namespace ${namespace}`} (${state.decidedBy}): its proxy writes no request lines${log.summary.entries > 0 ? `; the ${log.summary.entries} lines read predate the change or come from elsewhere` : ""}`,
+        message: log.summary.entries > 0 ? "logging-off-lines-read" : "logging-off",
+        data: { subject: log.pod ? `${namespace}/${log.pod}` : `namespace ${namespace}`, decidedBy: state.decidedBy, entries: log.summary.entries },
         evidence: [...state.evidence, { source: "access-log", text: `${log.summary.entries} access-log entries in ${log.origin.file}`, path: log.origin.file }],
         cause: `${state.decidedBy === "meshConfig.accessLogFile" ? "MeshConfig accessLogFile is empty and no Telemetry resource enables accessLogging" : `${state.decidedBy} disables accessLogging`} for this workload, so Envoy logs no requests: response codes, response flags and upstream hosts are not recorded.`,
         fix: {
@@ -45,9 +44,7 @@ export const accessLoggingOff = defineRule({
           commands: [`kubectl apply -f - <<'EOF'\n${yaml}EOF`, "istioctl install --set meshConfig.accessLogFile=/dev/stdout   # mesh-wide instead; raises log volume everywhere"],
         },
         verify: [log.pod ? `kubectl logs ${log.pod} -n ${namespace} -c istio-proxy --tail=5` : `kubectl logs -n ${namespace} -l <app-label> -c istio-proxy --tail=5`],
-        equivalents: this.equivalents,
       });
     }
-    return findings;
   },
 });

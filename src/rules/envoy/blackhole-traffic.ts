@@ -35,11 +35,17 @@ export const blackholeTraffic = defineRule({
   inputs: ["access-logs", "logs"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    return flagFindings(this, view, {
+  messages: {
+    "sent-to-blackhole": "{proxy} sent {count} requests to BlackHoleCluster: {hosts} blocked",
+  },
+  analyze(ctx) {
+    flagFindings(ctx, {
       keys: ["BLACKHOLE"],
       what: "went to BlackHoleCluster",
-      summary: (log, bucket) => `${describeProxy(log)} sent ${bucket.count} requests to BlackHoleCluster: ${top(bucket.authorities, 5).map(([host]) => host).join(", ") || "unknown hosts"} blocked`,
+      message: (log, bucket) => ({
+        message: "sent-to-blackhole",
+        data: { proxy: describeProxy(log), count: bucket.count, hosts: top(bucket.authorities, 5).map(([host]) => host).join(", ") || "unknown hosts" },
+      }),
       cause: (_log, bucket) =>
         `The mesh allows only registered hosts (REGISTRY_ONLY) and these external hosts have no ServiceEntry: ${top(bucket.authorities, 10).map(([host, count]) => `${host} (${count})`).join(", ") || "hosts not logged (TLS without SNI)"}.`,
       fix: (_log, bucket) => {

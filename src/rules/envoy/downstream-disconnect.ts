@@ -17,12 +17,18 @@ export const downstreamDisconnect = defineRule({
   inputs: ["access-logs", "logs"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    return flagFindings(this, view, {
+  messages: {
+    "client-disconnected": "{count} requests through {proxy} ended because the client disconnected (DC) after p50 {p50} ms",
+  },
+  analyze(ctx) {
+    flagFindings(ctx, {
       keys: ["DISCONNECT"],
       confidence: 0.7,
       what: "ended because the client disconnected (DC/DR)",
-      summary: (log, bucket) => `${bucket.count} requests through ${describeProxy(log)} ended because the client disconnected (DC) after p50 ${bucket.durations.percentile(0.5) ?? "?"} ms`,
+      message: (log, bucket) => ({
+        message: "client-disconnected",
+        data: { count: bucket.count, proxy: describeProxy(log), p50: bucket.durations.percentile(0.5) ?? "?" },
+      }),
       cause: (_log, bucket) =>
         `The client closed the connection before the response was complete; the requests had run p50 ${bucket.durations.percentile(0.5) ?? "?"} ms / max ${bucket.durations.percentile(1) ?? "?"} ms, to ${listCounts(bucket.clusters)}. A client-side timeout near that duration, or clients being restarted, gives this pattern.`,
       fix: (_log, bucket) => ({

@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import type { Evidence } from "../../model/finding.js";
 import { arr, obj, str } from "../../envoy/config-dump.js";
 import { flagFindings } from "./flag-findings.js";
 import { describeProxy, grepCommand, listCounts } from "../../envoy/findings.js";
@@ -22,8 +22,12 @@ export const missingCluster = defineRule({
   inputs: ["envoy-config", "access-logs", "logs", "pods", "services", "istio"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "cluster-missing": "routes send {targets}, and no such cluster exists",
+    "no-cluster-found": "{count} requests through {proxy} found no upstream cluster (NC)",
+  },
+  analyze(ctx) {
+    const { view, report } = ctx;
     const context: TraceContext = { pods: view.kind("Pod"), services: view.kind("Service"), destinationRules: view.kind("DestinationRule") };
     for (const { dump, origin, proxy } of envoyData(view).dumps) {
       const known = new Set(dump.clusters().map((cluster) => cluster.name));
@@ -58,13 +62,11 @@ export const missingCluster = defineRule({
       });
       if (fqdn) evidence.push({ source: existing ? "manifest" : "config-dump", text: existing ? `DestinationRule ${existing.metadata.namespace}/${existing.metadata.name} has no subset ${hostSubsets.join(", ")}` : `no DestinationRule for ${fqdn} defines subset ${hostSubsets.join(", ")}`, path: existing ? view.loadedOf(existing)?.origin.file : undefined, line: existing ? view.loadedOf(existing)?.locate?.(["spec", "subsets"]) : undefined });
       const proxyArg = proxy ?? "<pod>.<namespace>";
-      findings.push({
-        rule: this.id,
-        category: this.category,
-        severity: this.severity,
+      report({
+        message: "cluster-missing",
+        data: { targets: names.map((name) => `${missing.get(name)!.weight !== undefined ? `${missing.get(name)!.weight}% ` : ""}to ${name}`).join(" and ") },
         confidence: 0.95,
         resource: proxy ? { kind: "Pod", namespace: proxy.slice(proxy.lastIndexOf(".") + 1), name: proxy.slice(0, proxy.lastIndexOf(".")), container: "istio-proxy", file: origin.file } : { kind: "ConfigDump", name: origin.file, file: origin.file },
-        summary: `routes send ${names.map((name) => `${missing.get(name)!.weight !== undefined ? `${missing.get(name)!.weight}% ` : ""}to ${name}`).join(" and ")}, and no such cluster exists`,
         evidence,
         cause: fqdn
           ? `The VirtualService routes to subset${hostSubsets.length > 1 ? "s" : ""} ${hostSubsets.join(", ")} of ${fqdn}, but ${existing ? `DestinationRule ${existing.metadata.namespace}/${existing.metadata.name} does not define ${hostSubsets.length > 1 ? "them" : "it"}` : "no DestinationRule defines them"}, so istiod never creates the cluster${names.length > 1 ? "s" : ""} and Envoy answers 503 (NC) for that share of requests.`
@@ -77,19 +79,15 @@ export const missingCluster = defineRule({
             }
           : { description: "Create the Service or ServiceEntry for the destination host, or add it to the Sidecar's egress hosts.", commands: [`istioctl proxy-config clusters ${proxyArg}`] },
         verify: fqdn ? [`istioctl proxy-config clusters ${proxyArg} --fqdn ${fqdn} --port ${subsets[0]!.port}`, `istioctl analyze -n ${namespace}`] : [`istioctl proxy-config clusters ${proxyArg}`],
-        equivalents: this.equivalents,
       });
     }
-    findings.push(
-      ...flagFindings(this, view, {
-        keys: ["NC"],
-        what: "ended NC (no cluster found)",
-        summary: (log, bucket) => `${bucket.count} requests through ${describeProxy(log)} found no upstream cluster (NC)`,
-        cause: (_log, bucket) => `The route names a cluster the proxy does not have (${listCounts(bucket.routes, 2) || "route not logged"}); with Istio this is a VirtualService subset that no DestinationRule defines.`,
-        fix: () => ({ description: "Define the subset in a DestinationRule (istioctl analyze reports it as IST0101).", commands: ["istioctl analyze -A"] }),
-        verify: (log) => [grepCommand(log, " NC |\"response_flags\":\"NC\"") + " | wc -l", "istioctl analyze -A"],
-      }),
-    );
-    return findings;
+    flagFindings(ctx, {
+      keys: ["NC"],
+      what: "ended NC (no cluster found)",
+      message: (log, bucket) => ({ message: "no-cluster-found", data: { count: bucket.count, proxy: describeProxy(log) } }),
+      cause: (_log, bucket) => `The route names a cluster the proxy does not have (${listCounts(bucket.routes, 2) || "route not logged"}); with Istio this is a VirtualService subset that no DestinationRule defines.`,
+      fix: () => ({ description: "Define the subset in a DestinationRule (istioctl analyze reports it as IST0101).", commands: ["istioctl analyze -A"] }),
+      verify: (log) => [grepCommand(log, " NC |\"response_flags\":\"NC\"") + " | wc -l", "istioctl analyze -A"],
+    });
   },
 });

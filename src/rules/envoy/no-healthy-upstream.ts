@@ -18,12 +18,20 @@ export const noHealthyUpstream = defineRule({
   inputs: ["access-logs", "logs"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    return flagFindings(this, view, {
+  messages: {
+    "no-healthy-upstream": "{count} requests through {proxy} found no healthy upstream (503 UH) in {cluster}",
+    "no-healthy-upstream-response": "{count} \"no healthy upstream\" response in {where}",
+    "no-healthy-upstream-responses": "{count} \"no healthy upstream\" responses in {where}",
+  },
+  analyze(ctx) {
+    flagFindings(ctx, {
       keys: ["UH"],
       lineSignatures: ["no-healthy-upstream"],
       what: "ended 503 UH (no healthy upstream)",
-      summary: (log, bucket) => `${bucket.count} requests through ${describeProxy(log)} found no healthy upstream (503 UH) in ${top(bucket.clusters, 1)[0]?.[0] ?? "the cluster"}`,
+      message: (log, bucket) => ({
+        message: "no-healthy-upstream",
+        data: { count: bucket.count, proxy: describeProxy(log), cluster: top(bucket.clusters, 1)[0]?.[0] ?? "the cluster" },
+      }),
       cause: (_log, bucket) =>
         `Envoy had no healthy endpoint in ${listCounts(bucket.clusters)}: every pod behind it is unready or ejected by outlier detection, or no pod matches the Service${[...bucket.clusters.keys()].some((name) => parseSubsetKey(name)?.subset) ? "/subset labels" : ""}.`,
       fix: (log, bucket) => {
@@ -39,8 +47,9 @@ export const noHealthyUpstream = defineRule({
         };
       },
       verify: (log) => [grepCommand(log, " 503 UH |\"response_flags\":\"UH\"") + " | wc -l", `istioctl proxy-config endpoints ${proxyArgument(log)}`],
-      lineFinding: (matches) => ({
-        summary: `${matches.length} "no healthy upstream" response${matches.length > 1 ? "s" : ""} in ${matches[0]!.pod ? `${matches[0]!.namespace}/${matches[0]!.pod} (${matches[0]!.container})` : matches[0]!.file}`,
+      lineFinding: (matches, where) => ({
+        message: matches.length > 1 ? "no-healthy-upstream-responses" : "no-healthy-upstream-response",
+        data: { count: matches.length, where },
         cause: "A proxy answered 503 \"no healthy upstream\": the destination cluster had no healthy endpoint (all pods unready, ejected by the circuit breaker, or none matching the Service/subset).",
         fix: { description: "Find the destination in the caller's istio-proxy access log (upstream_cluster) and make its pods ready.", commands: ["kubectl logs <caller-pod> -c istio-proxy | grep ' UH '", "istioctl proxy-config endpoints <caller-pod>.<namespace>"] },
         verify: ["kubectl logs <caller-pod> -c istio-proxy --since=5m | grep -c ' UH '"],

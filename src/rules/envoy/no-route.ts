@@ -17,11 +17,17 @@ export const noRoute = defineRule({
   inputs: ["access-logs", "logs"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    return flagFindings(this, view, {
+  messages: {
+    "no-route": "{count} requests to {host} through {proxy} matched no route (NR)",
+  },
+  analyze(ctx) {
+    flagFindings(ctx, {
       keys: ["NR"],
       what: "ended NR (no route found)",
-      summary: (log, bucket) => `${bucket.count} requests to ${top(bucket.authorities, 1)[0]?.[0] ?? "an unknown host"} through ${describeProxy(log)} matched no route (NR)`,
+      message: (log, bucket) => ({
+        message: "no-route",
+        data: { count: bucket.count, host: top(bucket.authorities, 1)[0]?.[0] ?? "an unknown host", proxy: describeProxy(log) },
+      }),
       cause: (_log, bucket) =>
         `No route (or filter chain) on this proxy matches ${bucket.authorities.size > 0 ? `host ${listCounts(bucket.authorities)}` : "the requests"}${bucket.details.size > 0 ? ` (details: ${listCounts(bucket.details, 2)})` : ""}: no Gateway/VirtualService binds that host and path on this port, so Envoy answers 404.`,
       fix: (log, bucket) => ({

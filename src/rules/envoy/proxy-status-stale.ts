@@ -1,12 +1,12 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
+import type { ResourceRef } from "../../model/finding.js";
 import { hasLineNumbers, STATE_MEANINGS, type ProxyStatusRow } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
 
 /** Types a sidecar or gateway always receives: NOT SENT here means the proxy has no config at all. */
 const ESSENTIAL_TYPES = ["CDS", "LDS"];
 
-function resourceOf(row: ProxyStatusRow, file: string): Finding["resource"] {
+function resourceOf(row: ProxyStatusRow, file: string): ResourceRef {
   return { kind: "Pod", namespace: row.namespace, name: row.pod, container: "istio-proxy", file };
 }
 
@@ -25,20 +25,21 @@ export const proxyStatusStale = defineRule({
   equivalents: [],
   inputs: ["proxy-status"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "out-of-sync": "proxy {proxy} is {states} against {istiod}",
+  },
+  analyze({ view, report }) {
     for (const { table, origin } of envoyData(view).proxyStatus) {
       for (const row of table.rows) {
         const bad = Object.entries(row.types).filter(([type, status]) => status.state === "STALE" || status.state === "ERROR" || (status.state === "NOT SENT" && ESSENTIAL_TYPES.includes(type)));
         if (bad.length === 0) continue;
         const worst = bad.some(([, status]) => status.state === "ERROR") ? "ERROR" : bad.some(([, status]) => status.state === "STALE") ? "STALE" : "NOT SENT";
-        findings.push({
-          rule: this.id,
-          category: this.category,
+        report({
           severity: worst === "NOT SENT" ? "warning" : "error",
           confidence: worst === "STALE" ? 0.8 : 0.9,
           resource: resourceOf(row, origin.file),
-          summary: `proxy ${row.proxy} is ${bad.map(([type, status]) => `${type} ${status.state}${status.note ? ` (${status.note})` : ""}`).join(", ")} against ${row.istiod ?? "istiod"}`,
+          message: "out-of-sync",
+          data: { proxy: row.proxy, states: bad.map(([type, status]) => `${type} ${status.state}${status.note ? ` (${status.note})` : ""}`).join(", "), istiod: row.istiod ?? "istiod" },
           evidence: [{ source: "proxy-status", text: `${row.proxy}: ${Object.entries(row.types).map(([type, status]) => `${type} ${status.state}${status.note ? ` (${status.note})` : ""}`).join(", ")}${row.istiod ? `; ISTIOD ${row.istiod}` : ""}${row.version ? `; VERSION ${row.version}` : ""}`, path: origin.file, line: hasLineNumbers(table) ? row.line : undefined }],
           cause:
             [...new Set(bad.map(([, status]) => status.state))]
@@ -53,10 +54,8 @@ export const proxyStatusStale = defineRule({
             ],
           },
           verify: ["istioctl proxy-status", `istioctl proxy-status ${row.proxy}`],
-          equivalents: this.equivalents,
         });
       }
     }
-    return findings;
   },
 });

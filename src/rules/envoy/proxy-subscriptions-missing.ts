@@ -1,5 +1,4 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { hasLineNumbers, isAmbientProxy, LAYOUT_LIMITS } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
 
@@ -21,8 +20,10 @@ export const proxySubscriptionsMissing = defineRule({
   equivalents: [],
   inputs: ["proxy-status"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "subscriptions-missing": "proxy {proxy} subscribes to {subscribed}: no {missing} from {istiod}",
+  },
+  analyze({ view, report }) {
     for (const { table, origin } of envoyData(view).proxyStatus) {
       if (table.layout !== "subscribed") continue;
       for (const row of table.rows) {
@@ -31,13 +32,11 @@ export const proxySubscriptionsMissing = defineRule({
         const missing = ESSENTIAL_TYPES.filter((type) => !subscribed.includes(type));
         if (missing.length === 0) continue;
         const where = row.namespace ? ` -n ${row.namespace}` : "";
-        findings.push({
-          rule: this.id,
-          category: this.category,
-          severity: this.severity,
+        report({
           confidence: subscribed.length === 0 ? 0.8 : 0.6,
           resource: { kind: "Pod", namespace: row.namespace, name: row.pod, container: "istio-proxy", file: origin.file },
-          summary: `proxy ${row.proxy} subscribes to ${subscribed.length === 0 ? "no xDS types" : subscribed.join(", ")}: no ${missing.join(" or ")} from ${row.istiod ?? "istiod"}`,
+          message: "subscriptions-missing",
+          data: { proxy: row.proxy, subscribed: subscribed.length === 0 ? "no xDS types" : subscribed.join(", "), missing: missing.join(" or "), istiod: row.istiod ?? "istiod" },
           evidence: [{ source: "proxy-status", text: `${row.proxy}: SUBSCRIBED TYPES ${subscribed.length}${subscribed.length ? ` (${subscribed.join(",")})` : ""}`, path: origin.file, line: hasLineNumbers(table) ? row.line : undefined }],
           cause: `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not subscribed: the proxy has no ${missing.map((type) => (type === "CDS" ? "clusters" : "listeners")).join(" and no ")}. ${LAYOUT_LIMITS.subscribed.name} cannot tell whether what it does receive is acknowledged.`,
           fix: {
@@ -45,10 +44,8 @@ export const proxySubscriptionsMissing = defineRule({
             commands: [`kubectl logs ${row.pod}${where} -c istio-proxy | grep -i -E 'xds|rejected|warming'`, `kubectl delete pod ${row.pod}${where}`],
           },
           verify: [`istioctl proxy-status -v ${row.proxy}`],
-          equivalents: this.equivalents,
         });
       }
     }
-    return findings;
   },
 });

@@ -1,5 +1,4 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { LAYOUT_LIMITS } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
 
@@ -18,24 +17,22 @@ export const proxySyncStateUnknown = defineRule({
   equivalents: [],
   inputs: ["proxy-status"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "sync-state-not-shown": "{count} proxies listed without sync state: STALE and ERROR are not visible in this layout",
+  },
+  analyze({ view, report }) {
     for (const { table, origin } of envoyData(view).proxyStatus) {
       if (table.layout !== "subscribed" || table.rows.length === 0) continue;
-      findings.push({
-        rule: this.id,
-        category: this.category,
-        severity: this.severity,
+      report({
         confidence: 1,
         resource: { kind: "ProxyStatus", name: origin.file, file: origin.file },
-        summary: `${table.rows.length} proxies listed without sync state: STALE and ERROR are not visible in this layout`,
+        message: "sync-state-not-shown",
+        data: { count: table.rows.length },
         evidence: [{ source: "proxy-status", text: "header NAME CLUSTER ISTIOD VERSION SUBSCRIBED TYPES", path: origin.file, line: origin.line }],
         cause: `${LAYOUT_LIMITS.subscribed.name} tells ${LAYOUT_LIMITS.subscribed.tells}; it cannot tell ${LAYOUT_LIMITS.subscribed.cannotTell}.`,
         fix: { description: "Read the per-type sync state instead.", commands: ["istioctl proxy-status -v", "ktriage envoy status"] },
         verify: ["istioctl proxy-status -v"],
-        equivalents: this.equivalents,
       });
     }
-    return findings;
   },
 });

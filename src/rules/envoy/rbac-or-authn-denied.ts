@@ -18,12 +18,20 @@ export const rbacOrAuthnDenied = defineRule({
   inputs: ["access-logs", "logs"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    return flagFindings(this, view, {
+  messages: {
+    "requests-denied": "{count} requests to {proxy} were denied ({reasons})",
+    "denied-response": "{count} \"{denial}\" response in {where}",
+    "denied-responses": "{count} \"{denial}\" responses in {where}",
+  },
+  analyze(ctx) {
+    flagFindings(ctx, {
       keys: ["RBAC", "JWT", "UAEX"],
       lineSignatures: ["rbac-access-denied", "jwt-verification-fails"],
       what: "were denied by the proxy (RBAC/JWT/ext_authz)",
-      summary: (log, bucket, keys) => `${bucket.count} requests to ${describeProxy(log)} were denied (${keys.map((key) => (key === "RBAC" ? "RBAC: access denied" : key === "JWT" ? "JWT rejected" : "UAEX")).join(", ")})`,
+      message: (log, bucket, keys) => ({
+        message: "requests-denied",
+        data: { count: bucket.count, proxy: describeProxy(log), reasons: keys.map((key) => (key === "RBAC" ? "RBAC: access denied" : key === "JWT" ? "JWT rejected" : "UAEX")).join(", ") },
+      }),
       cause: (_log, bucket, keys) => {
         const parts: string[] = [];
         if (keys.includes("RBAC")) parts.push(`an AuthorizationPolicy denied them (${listCounts(bucket.details, 2)}; "[none]" means ALLOW policies exist and none matched)`);
@@ -36,8 +44,9 @@ export const rbacOrAuthnDenied = defineRule({
         commands: ["kubectl get authorizationpolicy,requestauthentication -A -o yaml", "istioctl x authz check <pod>.<namespace>"],
       }),
       verify: (log) => [grepCommand(log, "rbac_access_denied|jwt_authn_access_denied|UAEX") + " | wc -l"],
-      lineFinding: (matches) => ({
-        summary: `${matches.length} "${matches[0]!.text.match(matches[0]!.signature.pattern)?.[0]}" response${matches.length > 1 ? "s" : ""} in ${matches[0]!.pod ? `${matches[0]!.namespace}/${matches[0]!.pod} (${matches[0]!.container})` : matches[0]!.file}`,
+      lineFinding: (matches, where) => ({
+        message: matches.length > 1 ? "denied-responses" : "denied-response",
+        data: { count: matches.length, denial: String(matches[0]!.text.match(matches[0]!.signature.pattern)?.[0]), where },
         cause: `${matches[0]!.signature.explanation}.`,
         fix: { description: "Check the AuthorizationPolicy/RequestAuthentication on the destination workload.", commands: ["kubectl get authorizationpolicy,requestauthentication -A"] },
         verify: ["istioctl x authz check <destination-pod>.<namespace>"],

@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import type { Evidence } from "../../model/finding.js";
 import type { TrafficGroup } from "../../envoy/access-log/summary.js";
 import { accessLogResource, describeProxy, grepCommand } from "../../envoy/findings.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
@@ -30,8 +30,11 @@ export const slowUpstreamHost = defineRule({
   inputs: ["access-logs", "logs", "pods"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "slower-than-peers": "upstream host {host} answers in p50 {own} ms, {factor}x slower than its peers in {cluster} (p50 {peers} ms)",
+    "pod-slower-than-peers": "upstream host {host} (pod {pod}) answers in p50 {own} ms, {factor}x slower than its peers in {cluster} (p50 {peers} ms)",
+  },
+  analyze({ view, report }) {
     for (const log of envoyData(view).accessLogs) {
       const byCluster = new Map<string, Array<[string, TrafficGroup]>>();
       for (const [host, group] of log.summary.byHost) {
@@ -54,13 +57,11 @@ export const slowUpstreamHost = defineRule({
             text: `${other}${podForAddress(view, other) ? ` (pod ${podLabel(podForAddress(view, other))})` : ""}: ${otherGroup.requests} requests, p50 ${otherGroup.durations.percentile(0.5)} ms, p95 ${otherGroup.durations.percentile(0.95)} ms, p99 ${otherGroup.durations.percentile(0.99)} ms, ${otherGroup.errors} errors${otherGroup.flags.size ? ` (${[...otherGroup.flags].map(([flag, count]) => `${flag} ${count}`).join(", ")})` : ""}`,
             path: log.origin.file,
           }));
-          findings.push({
-            rule: this.id,
-            category: this.category,
-            severity: this.severity,
+          report({
             confidence: 0.85,
             resource: pod ? { kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name ?? ip } : accessLogResource(log),
-            summary: `upstream host ${host}${pod ? ` (pod ${podLabel(pod)})` : ""} answers in p50 ${own} ms, ${Math.round(own / Math.max(peers, 1))}x slower than its peers in ${cluster} (p50 ${peers} ms)`,
+            message: pod ? "pod-slower-than-peers" : "slower-than-peers",
+            data: { host, pod: pod ? podLabel(pod) : "", own, factor: Math.round(own / Math.max(peers, 1)), cluster, peers },
             evidence: [{ source: "access-log", text: `${describeProxy(log)}: requests to ${cluster} by upstream_host`, path: log.origin.file }, ...rows],
             cause: `Requests to ${cluster} are slow only when they land on ${host}${pod ? `, pod ${podLabel(pod)}` : ""}: the other ${hosts.length - 1} host${hosts.length > 2 ? "s answer" : " answers"} in p50 ${peers} ms. The problem is that instance (its code path, CPU throttling, its node), not the Service or the route.${group.flags.get("UT") ? ` ${group.flags.get("UT")} of its requests hit the route timeout (UT).` : ""}`,
             fix: {
@@ -71,11 +72,9 @@ export const slowUpstreamHost = defineRule({
               ],
             },
             verify: [grepCommand(log, `"?${host.replace(/\./g, "\\.")}"?`) + " | tail -n 20", `ktriage envoy logs ${log.origin.file === "-" ? "-" : log.origin.file}`],
-            equivalents: this.equivalents,
           });
         }
       }
     }
-    return findings;
   },
 });

@@ -18,12 +18,21 @@ export const upstreamConnectionFailure = defineRule({
   inputs: ["access-logs", "logs", "pods"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    return flagFindings(this, view, {
+  messages: {
+    "failed-reaching-upstream": "{count} requests through {proxy} failed reaching {cluster} ({flags})",
+    "connect-error-line": "{count} \"upstream connect error or disconnect/reset before headers\" line in {where}",
+    "connect-error-lines": "{count} \"upstream connect error or disconnect/reset before headers\" lines in {where}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
+    flagFindings(ctx, {
       keys: ["CONNECT"],
       lineSignatures: ["upstream-connect-error"],
       what: "failed to connect to or were reset by the upstream (UF/UC/URX/UR)",
-      summary: (log, bucket, keys) => `${bucket.count} requests through ${describeProxy(log)} failed reaching ${top(bucket.clusters, 1)[0]?.[0] ?? "the upstream"} (${keys.join(", ")})`,
+      message: (log, bucket, keys) => ({
+        message: "failed-reaching-upstream",
+        data: { count: bucket.count, proxy: describeProxy(log), cluster: top(bucket.clusters, 1)[0]?.[0] ?? "the upstream", flags: keys.join(", ") },
+      }),
       cause: (_log, bucket, keys) =>
         `${keys.map(flagWords).join("; ")}. Affected: ${listCounts(bucket.clusters)}${bucket.hosts.size > 0 ? ` on hosts ${top(bucket.hosts, 3).map(([host, count]) => `${hostWithPod(view, host)} (${count})`).join(", ")}` : ""}${bucket.transportFailures.size > 0 ? `; transport failure: ${listCounts(bucket.transportFailures, 2)}` : ""}. The destination is down or restarting, listens on another port than the Service's targetPort, or rejects the connection's TLS.`,
       fix: (log, bucket) => ({
@@ -31,8 +40,9 @@ export const upstreamConnectionFailure = defineRule({
         commands: [`istioctl proxy-config endpoints ${proxyArgument(log)} --cluster "${top(bucket.clusters, 1)[0]?.[0] ?? "<cluster>"}"`, "kubectl get pods -o wide -A | grep -v Running"],
       }),
       verify: (log) => [grepCommand(log, " (UF|UC|URX|UR)[ ,]|\"response_flags\":\"(UF|UC|URX|UR)") + " | wc -l"],
-      lineFinding: (matches) => ({
-        summary: `${matches.length} "upstream connect error or disconnect/reset before headers" line${matches.length > 1 ? "s" : ""} in ${matches[0]!.pod ? `${matches[0]!.namespace}/${matches[0]!.pod} (${matches[0]!.container})` : matches[0]!.file}`,
+      lineFinding: (matches, where) => ({
+        message: matches.length > 1 ? "connect-error-lines" : "connect-error-line",
+        data: { count: matches.length, where },
         cause: `${matches[0]!.signature.explanation}.${/reset reason: ([^,]+)/.exec(matches[0]!.text) ? ` Envoy's reset reason: ${/reset reason: ([^,]+)/.exec(matches[0]!.text)![1]}.` : ""}`,
         fix: { description: "Check the destination's pods and that the Service targetPort is the port the app listens on.", commands: ["kubectl get svc <service> -o jsonpath='{.spec.ports}'", "kubectl get pods -n <namespace> -l <selector>"] },
         verify: ["kubectl logs <pod> -c istio-proxy --since=5m | grep -E ' (UF|UC|URX)[ ,]'"],

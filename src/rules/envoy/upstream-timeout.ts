@@ -1,5 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding, YamlChange } from "../../model/finding.js";
+import type { Evidence, YamlChange } from "../../model/finding.js";
+import { appliedNamespace } from "../../model/namespace.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { arr, durationMs, field, obj, parseSubsetKey, str } from "../../envoy/config-dump.js";
@@ -74,8 +75,10 @@ export const upstreamTimeout = defineRule({
   inputs: ["access-logs", "logs", "envoy-config", "istio", "pods"],
   requires: [],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "timed-out": "{count} requests through {proxy} timed out (504 UT) after {timeout} waiting for {cluster}",
+  },
+  analyze({ view, report }) {
     for (const log of envoyData(view).accessLogs) {
       const bucket = log.summary.issues.get("UT");
       if (!bucket) continue;
@@ -110,14 +113,12 @@ export const upstreamTimeout = defineRule({
         yaml = undefined;
       }
       const vsName = target ? target.service.metadata.name : "<virtualservice>";
-      const vsNamespace = target ? target.service.metadata.namespace ?? "default" : "<namespace>";
-      findings.push({
-        rule: this.id,
-        category: this.category,
-        severity: this.severity,
+      const vsNamespace = target ? appliedNamespace(target.service.metadata.namespace) : "<namespace>";
+      report({
         confidence: 0.95,
         resource,
-        summary: `${bucket.count} requests through ${describeProxy(log)} timed out (504 UT) after ${timeoutText} waiting for ${cluster || "the upstream"}`,
+        message: "timed-out",
+        data: { count: bucket.count, proxy: describeProxy(log), timeout: timeoutText, cluster: cluster || "the upstream" },
         evidence,
         cause: `The proxy's route timeout (${timeoutText}${fired ? `, ${fired.where}` : ""}) fired before ${cluster || "the upstream"} answered, so Envoy returned 504 with UT. The requests that timed out went to ${listCounts(bucket.hosts, 3)}; successful requests to that cluster take p99 ${successP99 ?? "?"} ms.`,
         fix: {
@@ -127,9 +128,7 @@ export const upstreamTimeout = defineRule({
           commands: [`kubectl patch vs ${vsName} -n ${vsNamespace} --type json -p '[{"op": "add", "path": "/spec/http/${target?.index ?? 0}/timeout", "value": "${suggested}"}]'`],
         },
         verify: [grepCommand(log, " 504 UT |\"response_flags\":\"UT\"") + " | tail -n 1", `istioctl proxy-config routes ${log.pod ? proxyArgument(log) : fired?.proxy ?? proxyArgument(log)} -o json | grep '"timeout"'`],
-        equivalents: this.equivalents,
       });
     }
-    return findings;
   },
 });

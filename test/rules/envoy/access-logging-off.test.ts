@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { analyzeRule } from "../../../src/engine/engine.js";
 import { summarizeLines } from "../../../src/envoy/access-log/reader.js";
 import { accessLoggingFor } from "../../../src/istio/access-logging.js";
 import { accessLoggingOff } from "../../../src/rules/envoy/access-logging-off.js";
@@ -24,7 +25,7 @@ const defaultProfileMesh = "defaultConfig:\n  discoveryAddress: istiod.istio-sys
 
 describe("envoy/access-logging-off", () => {
   it("MeshConfig accessLogFile empty and no Telemetry: a finding with the Telemetry that enables it", () => {
-    const findings = accessLoggingOff.analyze(gatewayView({ mesh: defaultProfileMesh, lines: proxyAgentLines }));
+    const findings = analyzeRule(accessLoggingOff, gatewayView({ mesh: defaultProfileMesh, lines: proxyAgentLines }));
     expect(findings).toHaveLength(1);
     const finding = findings[0]!;
     expect(finding.resource).toMatchObject({ kind: "Pod", namespace: "istio-system", name: GATEWAY });
@@ -34,19 +35,19 @@ describe("envoy/access-logging-off", () => {
   });
 
   it("the lab's mesh (accessLogFile: /dev/stdout) logs requests: nothing to report", () => {
-    expect(accessLoggingOff.analyze(gatewayView({ lines: seed004GatewayRequests(5).map(textLine) }))).toEqual([]);
+    expect(analyzeRule(accessLoggingOff, gatewayView({ lines: seed004GatewayRequests(5).map(textLine) }))).toEqual([]);
   });
 
   it("a root-namespace Telemetry enables access logs without accessLogFile", () => {
     const telemetry = "apiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata:\n  name: mesh-default\n  namespace: istio-system\nspec:\n  accessLogging:\n  - providers:\n    - name: envoy\n";
     const view = gatewayView({ mesh: defaultProfileMesh, telemetry, lines: proxyAgentLines });
-    expect(accessLoggingOff.analyze(view)).toEqual([]);
+    expect(analyzeRule(accessLoggingOff, view)).toEqual([]);
     expect(accessLoggingFor(view, "istio-system", { app: "istio-ingressgateway" })).toMatchObject({ enabled: true, decidedBy: "Telemetry istio-system/mesh-default", providers: ["envoy"] });
   });
 
   it("a workload Telemetry with disabled: true overrides accessLogFile", () => {
     const telemetry = "apiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata:\n  name: gateway-quiet\n  namespace: istio-system\nspec:\n  selector:\n    matchLabels:\n      app: istio-ingressgateway\n  accessLogging:\n  - disabled: true\n";
-    const findings = accessLoggingOff.analyze(gatewayView({ telemetry, lines: proxyAgentLines }));
+    const findings = analyzeRule(accessLoggingOff, gatewayView({ telemetry, lines: proxyAgentLines }));
     expect(findings.map((finding) => finding.summary)).toEqual([`access logging is off for istio-system/${GATEWAY} (Telemetry istio-system/gateway-quiet): its proxy writes no request lines`]);
     expect(findings[0]!.evidence[0]).toMatchObject({ path: "telemetry.yaml", line: 10 });
   });
