@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { istioFinding, kubectl } from "./finding.js";
+import { reportIstio, kubectl } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
 import { labelSelectorMatches } from "../../k8s/selectors.js";
 
@@ -59,26 +58,29 @@ export const injectionWebhookInvalid = defineRule({
   equivalents: ["IST0139"],
   inputs: ["manifests", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "service-not-found": "{resource} webhook {webhook} calls Service {service}, which does not exist",
+    "webhooks-overlap": "{resource} webhook {webhook} injects the same namespaces and pods as {others}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const injectors: Injector[] = [];
     for (const config of view.kind("MutatingWebhookConfiguration")) {
       arrayOf<Record<string, unknown>>(config.webhooks).forEach((webhook, index) => {
         if (!recordOf(webhook) || !isInjector(config, webhook)) return;
         const service = recordOf(recordOf(webhook.clientConfig)?.service);
         if (service && typeof service.name === "string" && !view.get("Service", String(service.namespace ?? ""), service.name)) {
-          findings.push(
-            istioFinding(this, view, {
-              object: config,
-              code: "IST0139",
-              args: [`Webhook ${String(webhook.name ?? "")} references the Service ${String(service.namespace ?? "")}/${service.name}, which does not exist`],
-              path: ["webhooks", index, "clientConfig", "service", "name"],
-              summary: `${refOf(config)} webhook ${String(webhook.name ?? "")} calls Service ${String(service.namespace ?? "")}/${service.name}, which does not exist`,
-              cause: "The API server cannot reach the injector: new pods are created without sidecar (failurePolicy Ignore) or rejected (Fail).",
-              fix: { description: "Point the webhook at the istiod Service of this revision, or delete this stale configuration.", commands: [kubectl("edit", config), "kubectl get svc -n istio-system -l app=istiod"] },
-              verify: ["istioctl analyze", "kubectl get svc -n istio-system"],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object: config,
+            code: "IST0139",
+            args: [`Webhook ${String(webhook.name ?? "")} references the Service ${String(service.namespace ?? "")}/${service.name}, which does not exist`],
+            path: ["webhooks", index, "clientConfig", "service", "name"],
+            message: "service-not-found",
+            data: { resource: refOf(config), webhook: String(webhook.name ?? ""), service: `${String(service.namespace ?? "")}/${service.name}` },
+            cause: "The API server cannot reach the injector: new pods are created without sidecar (failurePolicy Ignore) or rejected (Fail).",
+            fix: { description: "Point the webhook at the istiod Service of this revision, or delete this stale configuration.", commands: [kubectl("edit", config), "kubectl get svc -n istio-system -l app=istiod"] },
+            verify: ["istioctl analyze", "kubectl get svc -n istio-system"],
+          });
         }
       });
     }
@@ -111,19 +113,17 @@ export const injectionWebhookInvalid = defineRule({
       if (reported.has(injector.config)) continue;
       reported.add(injector.config);
       const overlapping = [...others];
-      findings.push(
-        istioFinding(this, view, {
-          object: injector.config,
-          code: "IST0139",
-          args: [`Webhook overlaps with others: [${overlapping.map((item) => `${nameOf(item.config)}/${item.name}`).sort().join(" ")}]. This may cause injection to occur twice.`],
-          path: ["webhooks", injector.index],
-          summary: `${refOf(injector.config)} webhook ${injector.name} injects the same namespaces and pods as ${[...new Set(overlapping.map((item) => `${nameOf(item.config)}/${item.name}`))].sort().join(", ")}`,
-          cause: "Two injectors match the same pods: the pod is injected by whichever runs first (or twice), possibly with another revision's proxy.",
-          fix: { description: "Delete the injector configuration of the unused revision, or give the webhooks disjoint selectors (istio-injection vs istio.io/rev, namespace vs object selectors).", commands: [kubectl("get", injector.config, "-o yaml"), "istioctl tag list"] },
-          verify: ["istioctl analyze"],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: injector.config,
+        code: "IST0139",
+        args: [`Webhook overlaps with others: [${overlapping.map((item) => `${nameOf(item.config)}/${item.name}`).sort().join(" ")}]. This may cause injection to occur twice.`],
+        path: ["webhooks", injector.index],
+        message: "webhooks-overlap",
+        data: { resource: refOf(injector.config), webhook: injector.name, others: [...new Set(overlapping.map((item) => `${nameOf(item.config)}/${item.name}`))].sort().join(", ") },
+        cause: "Two injectors match the same pods: the pod is injected by whichever runs first (or twice), possibly with another revision's proxy.",
+        fix: { description: "Delete the injector configuration of the unused revision, or give the webhooks disjoint selectors (istio-injection vs istio.io/rev, namespace vs object selectors).", commands: [kubectl("get", injector.config, "-o yaml"), "istioctl tag list"] },
+        verify: ["istioctl analyze"],
+      });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding, yamlOf } from "./finding.js";
+import { reportIstio, yamlOf } from "./finding.js";
 import { namespaceOf, nameOf, refOf } from "../../istio/meta.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";
 
@@ -18,10 +17,13 @@ export const jwksBlockedCidrsMissing = defineRule({
   equivalents: ["IST0175"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "no-blocklist": "{resource} has no BLOCKED_CIDRS_IN_JWKS_URIS while {count} RequestAuthentication resource(s) exist",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const policies = view.kind("RequestAuthentication");
-    if (policies.length === 0) return [];
-    const findings: Finding[] = [];
+    if (policies.length === 0) return;
     for (const istiod of workloadInstances(view).filter((item) => item.object.kind === "Deployment" && item.labels.app === "istiod")) {
       const containers = containersOf(istiod.spec);
       const index = containers.findIndex((container) => container.name === "discovery");
@@ -30,23 +32,21 @@ export const jwksBlockedCidrsMissing = defineRule({
       const env = Array.isArray(container.env) ? (container.env as { name?: unknown }[]) : [];
       if (env.some((item) => item?.name === "BLOCKED_CIDRS_IN_JWKS_URIS")) continue;
       const names = policies.map((policy) => `${namespaceOf(policy)}/${nameOf(policy)}`).join(", ");
-      findings.push(
-        istioFinding(this, view, {
-          object: istiod.object,
-          code: "IST0175",
-          args: [policies.length, names],
-          path: [...istiod.templatePath, "spec", "containers", index, "env"],
-          summary: `${refOf(istiod.object)} has no BLOCKED_CIDRS_IN_JWKS_URIS while ${policies.length} RequestAuthentication resource(s) exist`,
-          cause: "istiod will fetch any jwksUri these policies name, including internal addresses.",
-          fix: {
-            description: "Block private ranges for JWKS fetches.",
-            yaml: { before: yamlOf({ env: env.slice(0, 3) }), after: yamlOf({ env: [...env.slice(0, 3), { name: "BLOCKED_CIDRS_IN_JWKS_URIS", value: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16" }] }), target: refOf(istiod.object) },
-            commands: [`kubectl -n ${namespaceOf(istiod.object) || "istio-system"} set env deployment/${nameOf(istiod.object)} -c discovery BLOCKED_CIDRS_IN_JWKS_URIS=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16`],
-          },
-          verify: ["istioctl analyze -n istio-system"],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: istiod.object,
+        code: "IST0175",
+        args: [policies.length, names],
+        path: [...istiod.templatePath, "spec", "containers", index, "env"],
+        message: "no-blocklist",
+        data: { resource: refOf(istiod.object), count: policies.length },
+        cause: "istiod will fetch any jwksUri these policies name, including internal addresses.",
+        fix: {
+          description: "Block private ranges for JWKS fetches.",
+          yaml: { before: yamlOf({ env: env.slice(0, 3) }), after: yamlOf({ env: [...env.slice(0, 3), { name: "BLOCKED_CIDRS_IN_JWKS_URIS", value: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16" }] }), target: refOf(istiod.object) },
+          commands: [`kubectl -n ${namespaceOf(istiod.object) || "istio-system"} set env deployment/${nameOf(istiod.object)} -c discovery BLOCKED_CIDRS_IN_JWKS_URIS=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16`],
+        },
+        verify: ["istioctl analyze -n istio-system"],
+      });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods } from "../../istio/gateways.js";
 import { rootNamespace } from "../../istio/mtls.js";
 import { arrayOf, namespaceOf, nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
@@ -23,8 +22,11 @@ export const jwtClaimRouteWithoutAuthentication = defineRule({
   equivalents: ["IST0149"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "claims-never-validated": "{resource} routes on {claim}, but no RequestAuthentication applies to the pods of gateway {gateway} ({pod})",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const authentications = view.kind("RequestAuthentication");
     for (const vs of view.kind("VirtualService")) {
       const spec = recordOf(vs.spec) ?? {};
@@ -48,30 +50,28 @@ export const jwtClaimRouteWithoutAuthentication = defineRule({
             return namespace === pod.namespace && selectorMatches(selector, pod.labels);
           });
           if (covered) continue;
-          findings.push(
-            istioFinding(this, view, {
-              object: vs,
-              code: "IST0149",
-              args: [claim.key.slice(CLAIM_PREFIX.length), `${target.namespace ? `${target.namespace}/` : ""}${target.name}`, `${pod.namespace ? `${pod.namespace}/` : ""}${nameOf(pod.object)}`],
-              path: claim.path,
-              summary: `${refOf(vs)} routes on ${claim.key}, but no RequestAuthentication applies to the pods of gateway ${ref} (${nameOf(pod.object)})`,
-              cause: "Claims are only available after a RequestAuthentication validated the token at the gateway; without one this match never succeeds.",
-              fix: {
-                description: "Validate JWTs at the gateway pods.",
-                yaml: {
-                  before: "",
-                  after: yamlOf({ apiVersion: "security.istio.io/v1", kind: "RequestAuthentication", metadata: { name: "ingress-jwt", namespace: pod.namespace || "istio-system" }, spec: { selector: { matchLabels: stringMapOf(recordOf(gateway.spec)?.selector) }, jwtRules: [{ issuer: "https://<issuer>", jwksUri: "https://<issuer>/.well-known/jwks.json" }] } }),
-                  target: `RequestAuthentication ${pod.namespace || "istio-system"}/ingress-jwt`,
-                },
-                commands: ["kubectl apply -f requestauthentication.yaml", kubectl("get", gateway, "-o yaml")],
+          reportIstio(this, ctx, {
+            object: vs,
+            code: "IST0149",
+            args: [claim.key.slice(CLAIM_PREFIX.length), `${target.namespace ? `${target.namespace}/` : ""}${target.name}`, `${pod.namespace ? `${pod.namespace}/` : ""}${nameOf(pod.object)}`],
+            path: claim.path,
+            message: "claims-never-validated",
+            data: { resource: refOf(vs), claim: claim.key, gateway: ref, pod: nameOf(pod.object) },
+            cause: "Claims are only available after a RequestAuthentication validated the token at the gateway; without one this match never succeeds.",
+            fix: {
+              description: "Validate JWTs at the gateway pods.",
+              yaml: {
+                before: "",
+                after: yamlOf({ apiVersion: "security.istio.io/v1", kind: "RequestAuthentication", metadata: { name: "ingress-jwt", namespace: pod.namespace || "istio-system" }, spec: { selector: { matchLabels: stringMapOf(recordOf(gateway.spec)?.selector) }, jwtRules: [{ issuer: "https://<issuer>", jwksUri: "https://<issuer>/.well-known/jwks.json" }] } }),
+                target: `RequestAuthentication ${pod.namespace || "istio-system"}/ingress-jwt`,
               },
-              verify: [analyzeCommand(vs)],
-            }),
-          );
+              commands: ["kubectl apply -f requestauthentication.yaml", kubectl("get", gateway, "-o yaml")],
+            },
+            verify: [analyzeCommand(vs)],
+          });
           break;
         }
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding, Severity } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
+import type { Severity } from "../../model/finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { kialiMtlsChecks, type KialiMtlsCode } from "../../istio/kiali-mtls.js";
 import { refOf } from "../../istio/meta.js";
 
@@ -54,26 +54,27 @@ export const kialiMtlsConsistency = defineRule({
   equivalents: ["KIA0205", "KIA0206", "KIA0207", "KIA0208", "KIA0401", "KIA0501", "KIA0505", "KIA0506"],
   inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "mtls-inconsistent": "{resource}: {problem}",
+    "mtls-inconsistent-with": "{resource}: {problem} ({other})",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const check of kialiMtlsChecks(view)) {
       const text = CODES[check.code];
-      const summary = `${refOf(check.object)}: ${text.message}${check.other ? ` (${refOf(check.other)})` : ""}`;
-      findings.push(
-        istioFinding(this, view, {
-          object: check.object,
-          message: text.message,
-          path: check.path,
-          equivalents: [check.code],
-          severity: text.severity,
-          summary,
-          cause: text.cause,
-          fix: { description: text.fix, commands: [kubectl("edit", check.object), ...(check.other ? [kubectl("get", check.other, "-o yaml")] : [])] },
-          evidence: check.other ? [fieldEvidence(view, check.other, check.other.kind === "PeerAuthentication" ? ["spec", "mtls", "mode"] : ["spec", "trafficPolicy", "tls", "mode"], `${refOf(check.other)} decides the other side`)] : [],
-          verify: [analyzeCommand(check.object), "kubectl get peerauthentication,destinationrule -A"],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: check.object,
+        istioMessage: text.message,
+        path: check.path,
+        equivalents: [check.code],
+        severity: text.severity,
+        message: check.other ? "mtls-inconsistent-with" : "mtls-inconsistent",
+        data: { resource: refOf(check.object), problem: text.message, ...(check.other ? { other: refOf(check.other) } : {}) },
+        cause: text.cause,
+        fix: { description: text.fix, commands: [kubectl("edit", check.object), ...(check.other ? [kubectl("get", check.other, "-o yaml")] : [])] },
+        evidence: check.other ? [fieldEvidence(view, check.other, check.other.kind === "PeerAuthentication" ? ["spec", "mtls", "mode"] : ["spec", "trafficPolicy", "tls", "mode"], `${refOf(check.other)} decides the other side`)] : [],
+        verify: [analyzeCommand(check.object), "kubectl get peerauthentication,destinationrule -A"],
+      });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding, kubectl } from "./finding.js";
+import { reportIstio, kubectl } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
 import { kubernetesGateways } from "../../istio/gateway-api.js";
 
@@ -26,26 +25,27 @@ export const kubernetesGatewayAddressConflict = defineRule({
   equivalents: ["KIA1502"],
   inputs: ["manifests", "istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "same-address": "{resource} requests address {address} ({type}), as {rivals} {verb}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const gateways = kubernetesGateways(view);
-    const findings: Finding[] = [];
     for (const gateway of gateways) {
       for (const address of addressesOf(gateway)) {
         const rivals = gateways.filter((other) => nameOf(other) !== nameOf(gateway) && addressesOf(other).some((item) => item.type === address.type && item.value === address.value));
         if (rivals.length === 0) continue;
-        findings.push(
-          istioFinding(this, view, {
-            object: gateway,
-            message: "More than one K8s Gateway for the same address and type combination",
-            path: ["spec", "addresses", address.index, "value"],
-            summary: `${refOf(gateway)} requests address ${address.value} (${address.type}), as ${rivals.map(refOf).join(", ")} ${rivals.length === 1 ? "does" : "do"}`,
-            cause: "One address can be assigned to one Gateway deployment; the other Gateway is left without it or merged into the first.",
-            fix: { description: "Give this Gateway an address of its own, or merge the Gateways.", commands: [kubectl("edit", gateway)] },
-            verify: [kubectl("get", gateway, "-o jsonpath='{.status.addresses}'")],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: gateway,
+          istioMessage: "More than one K8s Gateway for the same address and type combination",
+          path: ["spec", "addresses", address.index, "value"],
+          message: "same-address",
+          data: { resource: refOf(gateway), address: address.value, type: address.type, rivals: rivals.map(refOf).join(", "), verb: rivals.length === 1 ? "does" : "do" },
+          cause: "One address can be assigned to one Gateway deployment; the other Gateway is left without it or merged into the first.",
+          fix: { description: "Give this Gateway an address of its own, or merge the Gateways.", commands: [kubectl("edit", gateway)] },
+          verify: [kubectl("get", gateway, "-o jsonpath='{.status.addresses}'")],
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding, kubectl } from "./finding.js";
+import { reportIstio, kubectl } from "./finding.js";
 import { nameOf, recordOf, refOf } from "../../istio/meta.js";
 import { ISTIO_GATEWAY_CLASSES, kubernetesGateways } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
@@ -24,28 +23,30 @@ export const kubernetesGatewayClassNotFound = defineRule({
   equivalents: ["KIA1504"],
   inputs: ["manifests", "istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "class-not-found": "{resource} uses GatewayClass {className}, which does not exist ({known})",
+    "class-not-found-suggest": "{resource} uses GatewayClass {className}, which does not exist ({known}); did you mean {suggestion}?",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const classes = view.kind("GatewayClass").map(nameOf);
-    if (classes.length === 0) return [];
+    if (classes.length === 0) return;
     const known = new Set(classes);
     if (view.mode === "lint") for (const name of ISTIO_GATEWAY_CLASSES) known.add(name);
-    const findings: Finding[] = [];
     for (const gateway of kubernetesGateways(view)) {
       const className = recordOf(gateway.spec)?.gatewayClassName;
       if (typeof className !== "string" || known.has(className)) continue;
       const suggestion = closest(className, [...known]);
-      findings.push(
-        istioFinding(this, view, {
-          object: gateway,
-          message: "Gateway API Class not found",
-          path: ["spec", "gatewayClassName"],
-          summary: `${refOf(gateway)} uses GatewayClass ${className}, which does not exist (${[...known].sort().join(", ")})${suggestion ? `; did you mean ${suggestion}?` : ""}`,
-          cause: "No controller accepts a Gateway of an unknown class: it is never programmed.",
-          fix: { description: suggestion ? `Set gatewayClassName to ${suggestion}.` : "Use an installed GatewayClass.", commands: [kubectl("edit", gateway), "kubectl get gatewayclasses"] },
-          verify: [kubectl("get", gateway, "-o jsonpath='{.status.conditions}'")],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: gateway,
+        istioMessage: "Gateway API Class not found",
+        path: ["spec", "gatewayClassName"],
+        message: suggestion ? "class-not-found-suggest" : "class-not-found",
+        data: { resource: refOf(gateway), className, known: [...known].sort().join(", "), ...(suggestion ? { suggestion } : {}) },
+        cause: "No controller accepts a Gateway of an unknown class: it is never programmed.",
+        fix: { description: suggestion ? `Set gatewayClassName to ${suggestion}.` : "Use an installed GatewayClass.", commands: [kubectl("edit", gateway), "kubectl get gatewayclasses"] },
+        verify: [kubectl("get", gateway, "-o jsonpath='{.status.conditions}'")],
+      });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { podInstances, selectInstances } from "../../istio/workloads.js";
 
@@ -21,8 +20,11 @@ export const kubernetesGatewayIneffectiveSelector = defineRule({
   equivalents: ["IST0166"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "selects-gateway-pods": "{resource} selects the pods of Kubernetes Gateway {gateway} by label, which Istio ignores",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const kind of POLICY_KINDS) {
       for (const policy of view.kind(kind)) {
         const spec = recordOf(policy.spec) ?? {};
@@ -32,24 +34,22 @@ export const kubernetesGatewayIneffectiveSelector = defineRule({
         const gatewayPod = selectInstances(podInstances(view, namespaceOf(policy)), labels).find((pod) => pod.labels[GATEWAY_NAME_LABEL]);
         if (!gatewayPod) continue;
         const gateway = gatewayPod.labels[GATEWAY_NAME_LABEL]!;
-        findings.push(
-          istioFinding(this, view, {
-            object: policy,
-            code: "IST0166",
-            args: [gateway],
-            path: ["spec", "selector"],
-            summary: `${refOf(policy)} selects the pods of Kubernetes Gateway ${gateway} by label, which Istio ignores`,
-            cause: "Policies for Gateway API gateways must target the Gateway with targetRefs; label selectors on gateway pods have no effect.",
-            fix: {
-              description: `Target Gateway ${gateway} instead of selecting its pods.`,
-              yaml: { before: yamlOf({ spec: { selector: { matchLabels: labels } } }), after: yamlOf({ spec: { targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: gateway }] } }), target: refOf(policy) },
-              commands: [kubectl("edit", policy)],
-            },
-            verify: [analyzeCommand(policy)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: policy,
+          code: "IST0166",
+          args: [gateway],
+          path: ["spec", "selector"],
+          message: "selects-gateway-pods",
+          data: { resource: refOf(policy), gateway },
+          cause: "Policies for Gateway API gateways must target the Gateway with targetRefs; label selectors on gateway pods have no effect.",
+          fix: {
+            description: `Target Gateway ${gateway} instead of selecting its pods.`,
+            yaml: { before: yamlOf({ spec: { selector: { matchLabels: labels } } }), after: yamlOf({ spec: { targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: gateway }] } }), target: refOf(policy) },
+            commands: [kubectl("edit", policy)],
+          },
+          verify: [analyzeCommand(policy)],
+        });
       }
     }
-    return findings;
   },
 });

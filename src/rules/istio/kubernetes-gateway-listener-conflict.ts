@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { nameOf, refOf } from "../../istio/meta.js";
 import { kubernetesGateways, listenersOf, sameListener } from "../../istio/gateway-api.js";
 
@@ -24,45 +23,46 @@ export const kubernetesGatewayListenerConflict = defineRule({
   equivalents: ["KIA1503", "KIA1501"],
   inputs: ["manifests", "istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "listeners-conflict": "{resource} listeners {twin} and {listener} both serve {serves}",
+    "gateways-share-listener": "{resource} listener {listener} serves {serves}, as {rivals} {verb}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const gateways = kubernetesGateways(view);
-    const findings: Finding[] = [];
     for (const gateway of gateways) {
       const listeners = listenersOf(gateway);
       for (const listener of listeners) {
         const twin = listeners.find((other) => other.index < listener.index && other.name !== listener.name && sameListener(listener, other));
         if (twin) {
-          findings.push(
-            istioFinding(this, view, {
-              object: gateway,
-              message: "Each listener must have a unique combination of Hostname, Port, and Protocol",
-              path: ["spec", "listeners", listener.index, "name"],
-              summary: `${refOf(gateway)} listeners ${twin.name} and ${listener.name} both serve ${describe(listener)}`,
-              cause: "Listeners with the same hostname, port and protocol are rejected or marked Conflicted; the routes of one never get traffic.",
-              fix: { description: `Merge listener ${listener.name} into ${twin.name}, or change its hostname or port.`, commands: [kubectl("edit", gateway)] },
-              equivalents: ["KIA1503"],
-              verify: [kubectl("get", gateway, "-o jsonpath='{.status.listeners}'")],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object: gateway,
+            istioMessage: "Each listener must have a unique combination of Hostname, Port, and Protocol",
+            path: ["spec", "listeners", listener.index, "name"],
+            message: "listeners-conflict",
+            data: { resource: refOf(gateway), twin: twin.name, listener: listener.name, serves: describe(listener) },
+            cause: "Listeners with the same hostname, port and protocol are rejected or marked Conflicted; the routes of one never get traffic.",
+            fix: { description: `Merge listener ${listener.name} into ${twin.name}, or change its hostname or port.`, commands: [kubectl("edit", gateway)] },
+            equivalents: ["KIA1503"],
+            verify: [kubectl("get", gateway, "-o jsonpath='{.status.listeners}'")],
+          });
         }
         // Kiali compares Gateways by name: a Gateway of the same name in another namespace is not a rival.
         const rivals = gateways.filter((other) => nameOf(other) !== nameOf(gateway) && listenersOf(other).some((item) => sameListener(listener, item)));
         if (rivals.length === 0) continue;
-        findings.push(
-          istioFinding(this, view, {
-            object: gateway,
-            message: "More than one K8s Gateway for the same host port combination",
-            path: ["spec", "listeners", listener.index, "hostname"],
-            summary: `${refOf(gateway)} listener ${listener.name} serves ${describe(listener)}, as ${rivals.map(refOf).join(", ")} ${rivals.length === 1 ? "does" : "do"}`,
-            cause: "Two Gateways that serve the same hostname on the same port split or shadow each other's traffic where they share an address or DNS name.",
-            fix: { description: `Serve ${listener.hostname} from one Gateway only.`, commands: [kubectl("edit", gateway)] },
-            severity: "warning",
-            equivalents: ["KIA1501"],
-            verify: [analyzeCommand(gateway), "kubectl get gateways.gateway.networking.k8s.io -A"],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: gateway,
+          istioMessage: "More than one K8s Gateway for the same host port combination",
+          path: ["spec", "listeners", listener.index, "hostname"],
+          message: "gateways-share-listener",
+          data: { resource: refOf(gateway), listener: listener.name, serves: describe(listener), rivals: rivals.map(refOf).join(", "), verb: rivals.length === 1 ? "does" : "do" },
+          cause: "Two Gateways that serve the same hostname on the same port split or shadow each other's traffic where they share an address or DNS name.",
+          fix: { description: `Serve ${listener.hostname} from one Gateway only.`, commands: [kubectl("edit", gateway)] },
+          severity: "warning",
+          equivalents: ["KIA1501"],
+          verify: [analyzeCommand(gateway), "kubectl get gateways.gateway.networking.k8s.io -A"],
+        });
       }
     }
-    return findings;
   },
 });

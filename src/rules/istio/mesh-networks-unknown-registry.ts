@@ -1,7 +1,6 @@
-import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
+import { defineRule, type RuleContext } from "../../engine/rule.js";
 import type { KubeObject, MeshSource } from "../../model/kube.js";
-import { istioFinding } from "./finding.js";
+import { reportIstio } from "./finding.js";
 import { arrayOf, recordOf, stringMapOf } from "../../istio/meta.js";
 
 /** The registry name of the local cluster. */
@@ -22,42 +21,48 @@ export const meshNetworksUnknownRegistry = defineRule({
   inputs: ["mesh-config", "config"],
   requires: [],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "unknown-registry": "MeshNetworks network {network} takes endpoints from registry \"{registry}\", which is not a known cluster",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const networks = recordOf(view.meshNetworks?.networks);
-    if (!networks) return [];
+    if (!networks) return;
     const known = new Set([LOCAL_REGISTRY]);
     for (const secret of view.kind("Secret")) {
       if (stringMapOf(secret.metadata.labels)["istio/multiCluster"] !== "true") continue;
       for (const key of [...Object.keys(recordOf(secret.data) ?? {}), ...Object.keys(recordOf(secret.stringData) ?? {})]) known.add(key);
     }
     const meshNetworks: KubeObject = { apiVersion: "v1", kind: "MeshNetworks", metadata: { name: "meshnetworks", namespace: "istio-system" } };
-    const findings: Finding[] = [];
     for (const [network, value] of Object.entries(networks)) {
       arrayOf<Record<string, unknown>>(recordOf(value)?.endpoints).forEach((endpoint, index) => {
         const registry = endpoint?.fromRegistry;
         if (typeof registry !== "string" || known.has(registry)) return;
-        findings.push(
-          atSource(view.meshNetworksSource, ["networks", network, "endpoints", index, "fromRegistry"], istioFinding(this, view, {
-            object: meshNetworks,
-            code: "IST0126",
-            args: [registry, network],
-            summary: `MeshNetworks network ${network} takes endpoints from registry "${registry}", which is not a known cluster`,
-            cause: `Known registries are ${[...known].join(", ")}; "${registry}" matches none (names are case-sensitive), so network ${network} has no endpoints.`,
-            fix: { description: `Use one of ${[...known].join(", ")} in fromRegistry.`, commands: ["kubectl -n istio-system edit configmap istio"] },
-            verify: ["istioctl analyze -n istio-system"],
-          })),
-        );
+        reportIstio(this, atSource(ctx, view.meshNetworksSource, ["networks", network, "endpoints", index, "fromRegistry"]), {
+          object: meshNetworks,
+          code: "IST0126",
+          args: [registry, network],
+          message: "unknown-registry",
+          data: { network, registry },
+          cause: `Known registries are ${[...known].join(", ")}; "${registry}" matches none (names are case-sensitive), so network ${network} has no endpoints.`,
+          fix: { description: `Use one of ${[...known].join(", ")} in fromRegistry.`, commands: ["kubectl -n istio-system edit configmap istio"] },
+          verify: ["istioctl analyze -n istio-system"],
+        });
       });
     }
-    return findings;
   },
 });
 
-/** The finding and its first evidence pointed at the MeshNetworks file, and the field's line in it when known. */
-function atSource(source: MeshSource | undefined, path: Array<string | number>, finding: Finding): Finding {
-  if (!source) return finding;
+/** Reports with the finding and its first evidence pointed at the MeshNetworks file, and the field's line in it when known. */
+function atSource(ctx: RuleContext, source: MeshSource | undefined, path: Array<string | number>): RuleContext {
+  if (!source) return ctx;
   const line = source.locate?.(path);
   const where = { file: source.file, ...(line !== undefined ? { line } : {}) };
-  const [first, ...rest] = finding.evidence;
-  return { ...finding, resource: { ...finding.resource, ...where }, evidence: first ? [{ ...first, text: `${first.text}: networks.${String(path[1])}.endpoints[${String(path[3])}].fromRegistry`, path: source.file, ...(line !== undefined ? { line } : {}) }, ...rest] : rest };
+  return {
+    view: ctx.view,
+    report(report) {
+      const [first, ...rest] = report.evidence ?? [];
+      ctx.report({ ...report, ...(report.resource ? { resource: { ...report.resource, ...where } } : {}), evidence: first ? [{ ...first, text: `${first.text}: networks.${String(path[1])}.endpoints[${String(path[3])}].fromRegistry`, path: source.file, ...(line !== undefined ? { line } : {}) }, ...rest] : rest });
+    },
+  };
 }

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, fieldEvidence, kubectl, reportIstio, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
 import { destinationRuleTlsMode, effectiveMtls, injectionKnown, runsWithSidecar, type EffectiveMtls } from "../../istio/mtls.js";
 import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
@@ -11,6 +10,20 @@ import { selectInstances, workloadInstances } from "../../istio/workloads.js";
 function policyEvidence(view: Parameters<typeof fieldEvidence>[0], effective: EffectiveMtls) {
   if (!effective.source) return [];
   return [fieldEvidence(view, effective.source, ["spec", "mtls", "mode"], `${refOf(effective.source)} (${effective.scope}-wide) mtls.mode: ${effective.mode}`)];
+}
+
+const MESSAGES = {
+  "plaintext-to-strict": "{resource} sends plaintext (tls.mode DISABLE) to {destination}, whose workloads require mTLS ({policy} STRICT)",
+  "mtls-to-disabled": "{resource} sends Istio mTLS to {destination}, whose PeerAuthentication disables mTLS ({policy})",
+  "mtls-without-sidecar": "{resource} sends Istio mTLS to {host}, but its workloads ({workloads}) have no sidecar to terminate it",
+} as const;
+
+type MessageId = keyof typeof MESSAGES;
+type MessageData = Record<string, string>;
+
+/** The summary text, which is also the finding's message (IST0113 and IST0115 are retired, so there is no istioctl template). */
+function summaryText(id: MessageId, data: MessageData): string {
+  return MESSAGES[id].replace(/\{([A-Za-z]+)\}/g, (_, key: string) => data[key] ?? "");
 }
 
 export const mtlsDestinationRuleConflict = defineRule({
@@ -30,9 +43,10 @@ export const mtlsDestinationRuleConflict = defineRule({
   equivalents: ["IST0113", "IST0115"],
   inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: MESSAGES,
+  analyze(ctx) {
+    const { view } = ctx;
     const registry = registryOf(view);
-    const findings: Finding[] = [];
     for (const dr of view.kind("DestinationRule")) {
       const host = recordOf(dr.spec)?.host;
       if (typeof host !== "string") continue;
@@ -49,46 +63,48 @@ export const mtlsDestinationRuleConflict = defineRule({
         const targetPort = port === undefined ? undefined : service.ports.find((item) => item.number === port)?.targetPort;
         const server = servers[0]!;
         const effective = effectiveMtls(view, server.namespace, server.labels, typeof targetPort === "number" ? targetPort : port);
-        const report = (equivalents: string[], summary: string, cause: string, afterTls: Record<string, unknown> | undefined, extra: KubeObject | undefined) =>
-          findings.push(
-            istioFinding(this, view, {
-              object: dr,
-              message: summary,
-              path,
-              equivalents,
-              summary,
-              cause,
-              fix: {
-                description: afterTls ? `Set tls.mode ${String(afterTls.mode)} (or remove tls and let auto mTLS decide).` : "Remove tls from the DestinationRule so that auto mTLS picks the right mode.",
-                yaml: { before: yamlOf({ trafficPolicy: { tls: { mode } } }), after: afterTls ? yamlOf({ trafficPolicy: { tls: afterTls } }) : yamlOf({ trafficPolicy: {} }), target: refOf(dr) },
-                commands: [kubectl("edit", dr), ...(extra ? [kubectl("get", extra, "-o yaml")] : [])],
-              },
-              evidence: policyEvidence(view, effective),
-              verify: [analyzeCommand(dr), `istioctl x describe pod <${server.object.metadata.name ?? "server"}-pod>${server.namespace ? ` -n ${server.namespace}` : ""}`],
-            }),
-          );
+        const conflict = (equivalents: string[], message: MessageId, data: MessageData, cause: string, afterTls: Record<string, unknown> | undefined, extra: KubeObject | undefined) =>
+          reportIstio(this, ctx, {
+            object: dr,
+            istioMessage: summaryText(message, data),
+            path,
+            equivalents,
+            message,
+            data,
+            cause,
+            fix: {
+              description: afterTls ? `Set tls.mode ${String(afterTls.mode)} (or remove tls and let auto mTLS decide).` : "Remove tls from the DestinationRule so that auto mTLS picks the right mode.",
+              yaml: { before: yamlOf({ trafficPolicy: { tls: { mode } } }), after: afterTls ? yamlOf({ trafficPolicy: { tls: afterTls } }) : yamlOf({ trafficPolicy: {} }), target: refOf(dr) },
+              commands: [kubectl("edit", dr), ...(extra ? [kubectl("get", extra, "-o yaml")] : [])],
+            },
+            evidence: policyEvidence(view, effective),
+            verify: [analyzeCommand(dr), `istioctl x describe pod <${server.object.metadata.name ?? "server"}-pod>${server.namespace ? ` -n ${server.namespace}` : ""}`],
+          });
         // With running pods behind the host, sidecar/mtls-mode-conflict reports these two contradictions; before deploy only templates say it.
         const onlyTemplates = servers.every((item) => item.object.kind !== "Pod");
         if (mode === "DISABLE" && effective.mode === "STRICT" && onlyTemplates) {
-          report(
+          conflict(
             [],
-            `${refOf(dr)} sends plaintext (tls.mode DISABLE) to ${host}${port ? ` port ${port}` : ""}, whose workloads require mTLS (${effective.source ? refOf(effective.source) : "PeerAuthentication"} STRICT)`,
+            "plaintext-to-strict",
+            { resource: refOf(dr), destination: `${host}${port ? ` port ${port}` : ""}`, policy: effective.source ? refOf(effective.source) : "PeerAuthentication" },
             "The server's sidecar accepts only mutual TLS; the client's sidecar sends plaintext because of this DestinationRule, so every connection is reset (503 UC/UF, `connection reset by peer`).",
             { mode: "ISTIO_MUTUAL" },
             effective.source,
           );
         } else if (mode === "ISTIO_MUTUAL" && effective.mode === "DISABLE") {
-          report(
+          conflict(
             [],
-            `${refOf(dr)} sends Istio mTLS to ${host}${port ? ` port ${port}` : ""}, whose PeerAuthentication disables mTLS (${effective.source ? refOf(effective.source) : ""})`,
+            "mtls-to-disabled",
+            { resource: refOf(dr), destination: `${host}${port ? ` port ${port}` : ""}`, policy: effective.source ? refOf(effective.source) : "" },
             "The server's sidecar expects plaintext but the client originates Istio mTLS, so the handshake is never answered and requests fail with 503.",
             { mode: "DISABLE" },
             effective.source,
           );
         } else if (mode === "ISTIO_MUTUAL" && onlyTemplates && servers.every((item) => injectionKnown(view, item) && !runsWithSidecar(view, item))) {
-          report(
+          conflict(
             ["IST0115"],
-            `${refOf(dr)} sends Istio mTLS to ${host}, but its workloads (${servers.map((item) => refOf(item.object)).slice(0, 3).join(", ")}) have no sidecar to terminate it`,
+            "mtls-without-sidecar",
+            { resource: refOf(dr), host, workloads: servers.map((item) => refOf(item.object)).slice(0, 3).join(", ") },
             "Only a sidecar can terminate Istio mTLS; the application receives a TLS handshake it does not expect and resets the connection (503 UC, `connection reset by peer`).",
             undefined,
             undefined,
@@ -96,6 +112,5 @@ export const mtlsDestinationRuleConflict = defineRule({
         }
       }
     }
-    return findings;
   },
 });

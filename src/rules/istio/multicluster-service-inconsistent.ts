@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { fieldEvidence, istioFinding } from "./finding.js";
+import { fieldEvidence, reportIstio } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf } from "../../istio/meta.js";
 import { yamlText } from "../../util/yaml-text.js";
 import type { ClusterMember } from "../../view/cluster-view.js";
@@ -40,8 +40,12 @@ export const multiclusterServiceInconsistent = defineRule({
   equivalents: ["IST0170"],
   inputs: ["services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    if (view.clusters.length < 2) return [];
+  messages: {
+    "service-differs": "Service {service} differs between clusters {clusters}: {reasons}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
+    if (view.clusters.length < 2) return;
     const byName = new Map<string, Array<{ cluster: ClusterMember; service: KubeObject }>>();
     for (const cluster of view.clusters) {
       for (const service of cluster.view.kind("Service")) {
@@ -51,7 +55,6 @@ export const multiclusterServiceInconsistent = defineRule({
         list.push({ cluster, service });
       }
     }
-    const findings: Finding[] = [];
     for (const members of byName.values()) {
       if (members.length < 2) continue;
       const { clusters, reasons } = inconsistencies(members.map(({ cluster, service }) => ({ cluster: cluster.name, spec: recordOf(service.spec) ?? {} })));
@@ -60,28 +63,26 @@ export const multiclusterServiceInconsistent = defineRule({
       const differing = members.find(({ cluster }) => cluster.name !== members[0]!.cluster.name && clusters.includes(cluster.name)) ?? members[1]!;
       const object = view.get("Service", namespaceOf(first), nameOf(first)) ?? first;
       const evidence: Evidence[] = members.map(({ cluster, service }) => ({ ...fieldEvidence(cluster.view, service, ["spec"], `cluster ${cluster.name}: ${describe(recordOf(service.spec) ?? {})}`) }));
-      findings.push(
-        istioFinding(this, view, {
-          object,
-          code: "IST0170",
-          args: [nameOf(first), namespaceOf(first), clusters, reasons.join("; ")],
-          summary: `Service ${namespaceOf(first)}/${nameOf(first)} differs between clusters ${clusters.join(", ")}: ${reasons.join("; ")}`,
-          cause: `istiod merges Service ${namespaceOf(first)}/${nameOf(first)} across the clusters of the mesh, but the clusters define it differently (${reasons.join("; ")}); which definition applies is undefined.`,
-          evidence,
-          fix: {
-            description: `Give Service ${nameOf(first)} the same spec in every cluster; for example the one of cluster ${members[0]!.cluster.name}, applied to each cluster.`,
-            yaml: {
-              target: `Service ${namespaceOf(first)}/${nameOf(first)} in cluster ${differing.cluster.name}`,
-              before: yamlText({ spec: comparable(recordOf(differing.service.spec) ?? {}) }).trimEnd(),
-              after: yamlText({ spec: comparable(recordOf(first.spec) ?? {}) }).trimEnd(),
-            },
-            commands: members.map(({ cluster }) => `kubectl --context ${cluster.name} apply -f ${nameOf(first)}-service.yaml`),
+      reportIstio(this, ctx, {
+        object,
+        code: "IST0170",
+        args: [nameOf(first), namespaceOf(first), clusters, reasons.join("; ")],
+        message: "service-differs",
+        data: { service: `${namespaceOf(first)}/${nameOf(first)}`, clusters: clusters.join(", "), reasons: reasons.join("; ") },
+        cause: `istiod merges Service ${namespaceOf(first)}/${nameOf(first)} across the clusters of the mesh, but the clusters define it differently (${reasons.join("; ")}); which definition applies is undefined.`,
+        evidence,
+        fix: {
+          description: `Give Service ${nameOf(first)} the same spec in every cluster; for example the one of cluster ${members[0]!.cluster.name}, applied to each cluster.`,
+          yaml: {
+            target: `Service ${namespaceOf(first)}/${nameOf(first)} in cluster ${differing.cluster.name}`,
+            before: yamlText({ spec: comparable(recordOf(differing.service.spec) ?? {}) }).trimEnd(),
+            after: yamlText({ spec: comparable(recordOf(first.spec) ?? {}) }).trimEnd(),
           },
-          verify: [...members.map(({ cluster }) => `kubectl --context ${cluster.name} get service ${nameOf(first)} -n ${namespaceOf(first)} -o jsonpath='{.spec.type} {.spec.clusterIP} {.spec.ports}'`)],
-        }),
-      );
+          commands: members.map(({ cluster }) => `kubectl --context ${cluster.name} apply -f ${nameOf(first)}-service.yaml`),
+        },
+        verify: [...members.map(({ cluster }) => `kubectl --context ${cluster.name} get service ${nameOf(first)} -n ${namespaceOf(first)} -o jsonpath='{.spec.type} {.spec.clusterIP} {.spec.ports}'`)],
+      });
     }
-    return findings;
   },
 });
 

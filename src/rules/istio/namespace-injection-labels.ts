@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding, yamlOf } from "./finding.js";
+import { reportIstio, yamlOf } from "./finding.js";
 import { nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 import type { ClusterView } from "../../view/cluster-view.js";
@@ -43,9 +42,14 @@ export const namespaceInjectionLabels = defineRule({
   equivalents: ["IST0102", "IST0123", "IST0148"],
   inputs: ["manifests", "config", "workloads", "pods"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
-    if (view.mode !== "lint" && !istioInstalled(view)) return findings;
+  messages: {
+    "several-injection-labels": "{resource} has {count} injection labels ({labels})",
+    "injected-by-default": "{resource} has no injection label and the injector injects namespaces by default",
+    "injection-not-enabled": "{resource} is not enabled for sidecar injection",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
+    if (view.mode !== "lint" && !istioInstalled(view)) return;
     const byDefault = namespacesInjectedByDefault(view);
     for (const namespace of view.kind("Namespace")) {
       const name = nameOf(namespace);
@@ -56,57 +60,53 @@ export const namespaceInjectionLabels = defineRule({
       const ambient = labels["istio.io/dataplane-mode"] === "ambient";
       const enabledBy = [injection === "enabled" ? "istio-injection" : undefined, revision !== undefined ? "istio.io/rev" : undefined, ambient ? "istio.io/dataplane-mode" : undefined].filter((item): item is string => item !== undefined);
       if (injection !== "disabled" && enabledBy.length > 1) {
-        findings.push(
-          istioFinding(this, view, {
-            object: namespace,
-            code: "IST0123",
-            args: [enabledBy],
-            path: ["metadata", "labels"],
-            severity: "warning",
-            summary: `${refOf(namespace)} has ${enabledBy.length} injection labels (${enabledBy.map((key) => `${key}=${labels[key]}`).join(", ")})`,
-            cause: "Each label selects a different injector (default revision, a named revision, or ambient); with several, which one applies depends on webhook order, and pods may be injected twice or by the wrong revision.",
-            fix: {
-              description: `Keep one label; for a revision-based install remove istio-injection.`,
-              yaml: { before: yamlOf({ metadata: { labels: Object.fromEntries(enabledBy.map((key) => [key, labels[key]])) } }), after: yamlOf({ metadata: { labels: { [enabledBy.includes("istio.io/rev") ? "istio.io/rev" : enabledBy[0]!]: labels[enabledBy.includes("istio.io/rev") ? "istio.io/rev" : enabledBy[0]!] } } }), target: refOf(namespace) },
-              commands: enabledBy.includes("istio.io/rev") && injection === "enabled" ? [`kubectl label namespace ${name} istio-injection-`] : [`kubectl label namespace ${name} ${enabledBy[enabledBy.length - 1]}-`],
-            },
-            verify: [`kubectl get namespace ${name} --show-labels`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: namespace,
+          code: "IST0123",
+          args: [enabledBy],
+          path: ["metadata", "labels"],
+          severity: "warning",
+          message: "several-injection-labels",
+          data: { resource: refOf(namespace), count: enabledBy.length, labels: enabledBy.map((key) => `${key}=${labels[key]}`).join(", ") },
+          cause: "Each label selects a different injector (default revision, a named revision, or ambient); with several, which one applies depends on webhook order, and pods may be injected twice or by the wrong revision.",
+          fix: {
+            description: `Keep one label; for a revision-based install remove istio-injection.`,
+            yaml: { before: yamlOf({ metadata: { labels: Object.fromEntries(enabledBy.map((key) => [key, labels[key]])) } }), after: yamlOf({ metadata: { labels: { [enabledBy.includes("istio.io/rev") ? "istio.io/rev" : enabledBy[0]!]: labels[enabledBy.includes("istio.io/rev") ? "istio.io/rev" : enabledBy[0]!] } } }), target: refOf(namespace) },
+            commands: enabledBy.includes("istio.io/rev") && injection === "enabled" ? [`kubectl label namespace ${name} istio-injection-`] : [`kubectl label namespace ${name} ${enabledBy[enabledBy.length - 1]}-`],
+          },
+          verify: [`kubectl get namespace ${name} --show-labels`],
+        });
         continue;
       }
       if (injection !== undefined || revision !== undefined || ambient) continue;
       if (byDefault) {
-        findings.push(
-          istioFinding(this, view, {
-            object: namespace,
-            code: "IST0148",
-            path: ["metadata"],
-            summary: `${refOf(namespace)} has no injection label and the injector injects namespaces by default`,
-            cause: "Istio is installed with enableNamespacesByDefault: pods in this namespace get a sidecar although nothing on the namespace says so.",
-            fix: { description: `Make it explicit: label the namespace istio-injection=enabled, or =disabled to keep it out.`, commands: [`kubectl label namespace ${name} istio-injection=enabled`] },
-            verify: [`kubectl get namespace ${name} -L istio-injection`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: namespace,
+          code: "IST0148",
+          path: ["metadata"],
+          message: "injected-by-default",
+          data: { resource: refOf(namespace) },
+          cause: "Istio is installed with enableNamespacesByDefault: pods in this namespace get a sidecar although nothing on the namespace says so.",
+          fix: { description: `Make it explicit: label the namespace istio-injection=enabled, or =disabled to keep it out.`, commands: [`kubectl label namespace ${name} istio-injection=enabled`] },
+          verify: [`kubectl get namespace ${name} -L istio-injection`],
+        });
         continue;
       }
-      findings.push(
-        istioFinding(this, view, {
-          object: namespace,
-          code: "IST0102",
-          args: [name, name],
-          path: ["metadata"],
-          summary: `${refOf(namespace)} is not enabled for sidecar injection`,
-          cause: "Without an injection label, pods created in this namespace get no sidecar: no mTLS, no routing rules, no telemetry for them.",
-          fix: {
-            description: "Label the namespace for injection (or explicitly disabled), then restart its workloads.",
-            yaml: { before: yamlOf({ metadata: { name, labels: namespace.metadata.labels ?? {} } }), after: yamlOf({ metadata: { name, labels: { ...(namespace.metadata.labels ?? {}), "istio-injection": "enabled" } } }), target: refOf(namespace) },
-            commands: [`kubectl label namespace ${name} istio-injection=enabled`, `kubectl rollout restart deployment -n ${name}`],
-          },
-          verify: [`kubectl get namespace ${name} -L istio-injection`, `kubectl get pods -n ${name} -o jsonpath='{..containers[*].name}' | grep istio-proxy`],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: namespace,
+        code: "IST0102",
+        args: [name, name],
+        path: ["metadata"],
+        message: "injection-not-enabled",
+        data: { resource: refOf(namespace) },
+        cause: "Without an injection label, pods created in this namespace get no sidecar: no mTLS, no routing rules, no telemetry for them.",
+        fix: {
+          description: "Label the namespace for injection (or explicitly disabled), then restart its workloads.",
+          yaml: { before: yamlOf({ metadata: { name, labels: namespace.metadata.labels ?? {} } }), after: yamlOf({ metadata: { name, labels: { ...(namespace.metadata.labels ?? {}), "istio-injection": "enabled" } } }), target: refOf(namespace) },
+          commands: [`kubectl label namespace ${name} istio-injection=enabled`, `kubectl rollout restart deployment -n ${name}`],
+        },
+        verify: [`kubectl get namespace ${name} -L istio-injection`, `kubectl get pods -n ${name} -o jsonpath='{..containers[*].name}' | grep istio-proxy`],
+      });
     }
-    return findings;
   },
 });

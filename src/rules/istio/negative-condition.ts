@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding, kubectl } from "./finding.js";
+import { reportIstio, kubectl } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 
 /** Condition types that Istio sets; other controllers' conditions (Argo CD ...) are not ours to judge. */
@@ -25,8 +24,11 @@ export const negativeCondition = defineRule({
   equivalents: ["IST0171"],
   inputs: ["manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "negative-condition": "{resource} has condition {type}={status} ({reason})",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const loaded of view.objects) {
       const object = loaded.object;
       const status = recordOf(object.status);
@@ -43,21 +45,19 @@ export const negativeCondition = defineRule({
           if (String(condition?.status) !== "False" && reason !== "PartiallyInvalid") return;
           done = true;
           const message = String(condition?.message ?? "");
-          findings.push(
-            istioFinding(this, view, {
-              object,
-              code: "IST0171",
-              args: [type, reason, message],
-              path: [...path, index],
-              summary: `${refOf(object)} has condition ${type}=${String(condition?.status)} (${reason})`,
-              cause: `Istio reports ${type} ${String(condition?.status)} with reason ${reason}${message ? `: ${message}` : ""}.`,
-              fix: { description: `Fix what reason ${reason} names, then check the condition again.`, commands: [kubectl("get", object, "-o yaml")] },
-              verify: [kubectl("get", object, "-o jsonpath='{.status}'")],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object,
+            code: "IST0171",
+            args: [type, reason, message],
+            path: [...path, index],
+            message: "negative-condition",
+            data: { resource: refOf(object), type, status: String(condition?.status), reason },
+            cause: `Istio reports ${type} ${String(condition?.status)} with reason ${reason}${message ? `: ${message}` : ""}.`,
+            fix: { description: `Fix what reason ${reason} names, then check the condition again.`, commands: [kubectl("get", object, "-o yaml")] },
+            verify: [kubectl("get", object, "-o jsonpath='{.status}'")],
+          });
         });
       }
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { fieldEvidence, istioFinding } from "./finding.js";
+import { fieldEvidence, reportIstio } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { podInstances } from "../../istio/workloads.js";
 import type { ClusterView } from "../../view/cluster-view.js";
@@ -49,10 +48,13 @@ export const proxyImageMismatch = defineRule({
   equivalents: ["IST0158"],
   inputs: ["pods", "workloads", "config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "stale-proxy-image": "{count} pod(s) in namespace {namespace} run {images}, but the {revision} injector now injects {image}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const images = injectedImages(view);
-    if (images.size === 0) return [];
-    const findings: Finding[] = [];
+    if (images.size === 0) return;
     for (const namespace of view.kind("Namespace")) {
       const labels = stringMapOf(namespace.metadata.labels);
       const revision = labels["istio-injection"] === "enabled" ? "default" : labels["istio.io/rev"];
@@ -69,20 +71,18 @@ export const proxyImageMismatch = defineRule({
       }
       if (stale.length === 0) continue;
       const name = nameOf(namespace);
-      findings.push(
-        istioFinding(this, view, {
-          object: namespace,
-          code: "IST0158",
-          args: [stale.map((item) => nameOf(item.pod))],
-          path: ["metadata", "labels"],
-          summary: `${stale.length} pod(s) in namespace ${name} run ${[...new Set(stale.map((item) => item.image))].join(", ")}, but the ${revision} injector now injects ${injector.image}`,
-          cause: "The pods were injected by an earlier control plane; proxies are only replaced when pods are recreated.",
-          fix: { description: `Recreate the workloads of namespace ${name} so that they get ${injector.image}.`, commands: [`kubectl rollout restart deployment -n ${name}`, `kubectl rollout restart statefulset -n ${name}`] },
-          evidence: [fieldEvidence(view, injector.config, ["data", "values"], `${refOf(injector.config)} injects ${injector.image}`), ...stale.slice(0, 5).map((item) => fieldEvidence(view, item.pod, ["spec", "containers"], `${refOf(item.pod)} istio-proxy image ${item.image}`))],
-          verify: ["istioctl proxy-status", `kubectl get pods -n ${name} -o jsonpath='{..containers[?(@.name=="istio-proxy")].image}'`],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: namespace,
+        code: "IST0158",
+        args: [stale.map((item) => nameOf(item.pod))],
+        path: ["metadata", "labels"],
+        message: "stale-proxy-image",
+        data: { count: stale.length, namespace: name, images: [...new Set(stale.map((item) => item.image))].join(", "), revision, image: injector.image },
+        cause: "The pods were injected by an earlier control plane; proxies are only replaced when pods are recreated.",
+        fix: { description: `Recreate the workloads of namespace ${name} so that they get ${injector.image}.`, commands: [`kubectl rollout restart deployment -n ${name}`, `kubectl rollout restart statefulset -n ${name}`] },
+        evidence: [fieldEvidence(view, injector.config, ["data", "values"], `${refOf(injector.config)} injects ${injector.image}`), ...stale.slice(0, 5).map((item) => fieldEvidence(view, item.pod, ["spec", "containers"], `${refOf(item.pod)} istio-proxy image ${item.image}`))],
+        verify: ["istioctl proxy-status", `kubectl get pods -n ${name} -o jsonpath='{..containers[?(@.name=="istio-proxy")].image}'`],
+      });
     }
-    return findings;
   },
 });

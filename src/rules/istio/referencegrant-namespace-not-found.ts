@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding, kubectl } from "./finding.js";
+import { reportIstio, kubectl } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { isGatewayApiObject } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
@@ -20,31 +19,33 @@ export const referenceGrantNamespaceNotFound = defineRule({
   equivalents: ["KIA1601"],
   inputs: ["manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "namespace-not-found": "{resource} allows references from namespace \"{namespace}\", which does not exist",
+    "namespace-not-found-suggest": "{resource} allows references from namespace \"{namespace}\", which does not exist; did you mean \"{suggestion}\"?",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const namespaces = view.kind("Namespace").map(nameOf).filter(Boolean);
-    if (namespaces.length === 0) return [];
+    if (namespaces.length === 0) return;
     const known = new Set(namespaces);
     for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
-    const findings: Finding[] = [];
     for (const grant of view.kind("ReferenceGrant")) {
       if (!isGatewayApiObject(grant)) continue;
       arrayOf(recordOf(grant.spec)?.from).forEach((entry, index) => {
         const namespace = recordOf(entry)?.namespace;
         if (typeof namespace !== "string" || known.has(namespace)) return;
         const suggestion = closest(namespace, [...known]);
-        findings.push(
-          istioFinding(this, view, {
-            object: grant,
-            message: "Namespace is not found or is not accessible",
-            path: ["spec", "from", index, "namespace"],
-            summary: `${refOf(grant)} allows references from namespace "${namespace}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-            cause: "The grant allows nothing that exists; the namespace it was meant for is still refused.",
-            fix: { description: suggestion ? `Set the namespace to ${suggestion}.` : "Name an existing namespace.", commands: [kubectl("edit", grant)] },
-            verify: ["kubectl get namespaces"],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: grant,
+          istioMessage: "Namespace is not found or is not accessible",
+          path: ["spec", "from", index, "namespace"],
+          message: suggestion ? "namespace-not-found-suggest" : "namespace-not-found",
+          data: { resource: refOf(grant), namespace, ...(suggestion ? { suggestion } : {}) },
+          cause: "The grant allows nothing that exists; the namespace it was meant for is still refused.",
+          fix: { description: suggestion ? `Set the namespace to ${suggestion}.` : "Name an existing namespace.", commands: [kubectl("edit", grant)] },
+          verify: ["kubectl get namespaces"],
+        });
       });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding, kubectl, yamlOf } from "./finding.js";
+import { reportIstio, kubectl, yamlOf } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { backendRefsOf, isGatewayApiObject, isServiceReference, parentRefsOf, referenceGranted, ROUTE_KINDS } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
@@ -24,10 +23,13 @@ export const routeBackendNotFound = defineRule({
   equivalents: ["KIA1402"],
   inputs: ["manifests", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "backend-unusable": "{resource} sends traffic to a Service it cannot use: {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const services = view.kind("Service");
     const namespacesWithServices = new Set(services.map(namespaceOf));
-    const findings: Finding[] = [];
     for (const kind of ROUTE_KINDS) {
       for (const route of view.kind(kind)) {
         if (!isGatewayApiObject(route)) continue;
@@ -57,20 +59,18 @@ export const routeBackendNotFound = defineRule({
             };
           }
           if (!problem) continue;
-          findings.push(
-            istioFinding(this, view, {
-              object: route,
-              message: "Reference doesn't have a valid service (Service name not found)",
-              path: ref.path,
-              summary: `${refOf(route)} sends traffic to a Service it cannot use: ${problem}`,
-              cause: "An unresolved backend is not programmed; the share of requests routed to it gets HTTP 500.",
-              fix: { description: fix!.description, ...(fix!.after ? { yaml: { before: "", after: fix!.after, target: `ReferenceGrant ${ref.namespace}` } } : {}), commands: [fix!.after ? "kubectl apply -f referencegrant.yaml" : kubectl("edit", route)] },
-              verify: [kubectl("get", route, "-o jsonpath='{.status.parents[*].conditions}'"), `kubectl get svc${ref.namespace ? ` -n ${ref.namespace}` : ""}`],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object: route,
+            istioMessage: "Reference doesn't have a valid service (Service name not found)",
+            path: ref.path,
+            message: "backend-unusable",
+            data: { resource: refOf(route), problem },
+            cause: "An unresolved backend is not programmed; the share of requests routed to it gets HTTP 500.",
+            fix: { description: fix!.description, ...(fix!.after ? { yaml: { before: "", after: fix!.after, target: `ReferenceGrant ${ref.namespace}` } } : {}), commands: [fix!.after ? "kubectl apply -f referencegrant.yaml" : kubectl("edit", route)] },
+            verify: [kubectl("get", route, "-o jsonpath='{.status.parents[*].conditions}'"), `kubectl get svc${ref.namespace ? ` -n ${ref.namespace}` : ""}`],
+          });
         }
       }
     }
-    return findings;
   },
 });

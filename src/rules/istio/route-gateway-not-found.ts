@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding, kubectl } from "./finding.js";
+import { reportIstio, kubectl } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { GATEWAY_API_GROUP, gatewayAcceptsNamespace, isGatewayApiObject, kubernetesGateways, parentRefsOf, ROUTE_KINDS } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
@@ -24,10 +23,13 @@ export const routeGatewayNotFound = defineRule({
   equivalents: ["KIA1401"],
   inputs: ["manifests", "istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "not-attached": "{resource} is attached to nothing: {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const gateways = kubernetesGateways(view);
     const namespacesWithObjects = new Set(view.objects.map((loaded) => namespaceOf(loaded.object)));
-    const findings: Finding[] = [];
     for (const kind of ROUTE_KINDS) {
       for (const route of view.kind(kind)) {
         if (!isGatewayApiObject(route)) continue;
@@ -47,20 +49,18 @@ export const routeGatewayNotFound = defineRule({
             problem = `Gateway ${ref.namespace}/${ref.name} does not admit routes from namespace ${routeNamespace} (allowedRoutes)`;
             fix = `Let Gateway ${ref.namespace}/${ref.name} admit namespace ${routeNamespace} (allowedRoutes.namespaces.from: All, or a Selector matching it).`;
           } else continue;
-          findings.push(
-            istioFinding(this, view, {
-              object: route,
-              message: "Route is pointing to a non-existent or inaccessible K8s gateway",
-              path: ref.path,
-              summary: `${refOf(route)} is attached to nothing: ${problem}`,
-              cause: "A route that no Gateway accepts is not programmed; requests for its hostnames get 404 from the gateway.",
-              fix: { description: fix, commands: [kubectl("edit", route)] },
-              verify: [kubectl("get", route, "-o jsonpath='{.status.parents}'"), "kubectl get gateways.gateway.networking.k8s.io -A"],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object: route,
+            istioMessage: "Route is pointing to a non-existent or inaccessible K8s gateway",
+            path: ref.path,
+            message: "not-attached",
+            data: { resource: refOf(route), problem },
+            cause: "A route that no Gateway accepts is not programmed; requests for its hostnames get 404 from the gateway.",
+            fix: { description: fix, commands: [kubectl("edit", route)] },
+            verify: [kubectl("get", route, "-o jsonpath='{.status.parents}'"), "kubectl get gateways.gateway.networking.k8s.io -A"],
+          });
         }
       }
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import type { KubeObject } from "../../model/kube.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, formatPath, istioFinding, valueAt, yamlOf } from "./finding.js";
+import { analyzeCommand, formatPath, reportIstio, valueAt, yamlOf } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
 import { GROUP_KINDS, GROUP_VERSIONS, SPEC_SCHEMAS, validate, type SchemaProblem } from "../../istio/schema.js";
 import { closest } from "../../istio/suggest.js";
@@ -21,8 +20,11 @@ export const schemaValidation = defineRule({
   equivalents: ["IST0106"],
   inputs: ["istio", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "schema-error": "{resource} {field}: {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const loaded of view.objects) {
       const object = loaded.object;
       const apiVersion = object.apiVersion ?? "";
@@ -40,27 +42,25 @@ export const schemaValidation = defineRule({
             : problem.suggestion
               ? yamlOf({ [String(last)]: problem.suggestion })
               : undefined;
-        findings.push(
-          istioFinding(this, view, {
-            object,
-            code: "IST0106",
-            args: [`${formatPath(problem.path)}: ${problem.message}`],
-            path: problem.path,
-            summary: `${refOf(object)} ${formatPath(problem.path)}: ${problem.message}`,
-            cause: problem.message.startsWith("unknown field")
-              ? "Istio CRDs reject unknown fields (or drop them with older CRDs), so what this field was meant to configure does not happen."
-              : "The API server validates Istio resources against their schema and rejects this one; nothing of it is applied.",
-            fix: {
-              description: problem.suggestion ? `Use ${problem.suggestion}.` : `Correct ${formatPath(problem.path)}.`,
-              ...(after !== undefined ? { yaml: { before: yamlOf({ [String(last)]: current }), after, target: refOf(object) } } : {}),
-              commands: [`kubectl explain ${object.kind.toLowerCase()}.${formatPath(problem.path.filter((part) => typeof part === "string")).replace(/^spec\.?/, "spec.")}`.replace(/\.$/, ""), `kubectl apply --dry-run=server -f ${view.loadedOf(object)?.origin.file ?? "<file>"}`],
-            },
-            verify: [analyzeCommand(object), "kubectl apply --dry-run=server -f <file>"],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object,
+          code: "IST0106",
+          args: [`${formatPath(problem.path)}: ${problem.message}`],
+          path: problem.path,
+          message: "schema-error",
+          data: { resource: refOf(object), field: formatPath(problem.path), problem: problem.message },
+          cause: problem.message.startsWith("unknown field")
+            ? "Istio CRDs reject unknown fields (or drop them with older CRDs), so what this field was meant to configure does not happen."
+            : "The API server validates Istio resources against their schema and rejects this one; nothing of it is applied.",
+          fix: {
+            description: problem.suggestion ? `Use ${problem.suggestion}.` : `Correct ${formatPath(problem.path)}.`,
+            ...(after !== undefined ? { yaml: { before: yamlOf({ [String(last)]: current }), after, target: refOf(object) } } : {}),
+            commands: [`kubectl explain ${object.kind.toLowerCase()}.${formatPath(problem.path.filter((part) => typeof part === "string")).replace(/^spec\.?/, "spec.")}`.replace(/\.$/, ""), `kubectl apply --dry-run=server -f ${view.loadedOf(object)?.origin.file ?? "<file>"}`],
+          },
+          verify: [analyzeCommand(object), "kubectl apply --dry-run=server -f <file>"],
+        });
       }
     }
-    return findings;
   },
 });
 

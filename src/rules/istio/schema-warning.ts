@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, formatPath, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, formatPath, reportIstio, kubectl } from "./finding.js";
 import { arrayOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { ENVOY_FILTER_WARNING } from "../../istio/validation/envoy-filter.js";
 import { istioValidationResult, VALIDATED_KINDS } from "../../istio/validation/index.js";
@@ -279,8 +278,11 @@ export const schemaWarning = defineRule({
   equivalents: ["IST0133", "KIA1108"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "validation-warning": "{resource} {field}: {warning}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const kind of new Set([...Object.keys(CHECKS), ...VALIDATED_KINDS])) {
       const check = CHECKS[kind];
       for (const object of view.kind(kind)) {
@@ -295,22 +297,20 @@ export const schemaWarning = defineRule({
           warnings.push({ path: message.path, message: message.message, fix: WARNING_FIXES[message.message] ?? "Change the field as the message says." });
         }
         for (const warning of warnings) {
-          findings.push(
-            istioFinding(this, view, {
-              object,
-              code: "IST0133",
-              equivalents: warning.message.startsWith("using legacy gatewayName format") ? ["KIA1108"] : [],
-              args: [warning.message],
-              path: warning.path,
-              summary: `${refOf(object)} ${formatPath(warning.path)}: ${warning.message}`,
-              cause: `Istio accepts ${refOf(object)} but warns: ${warning.message}.`,
-              fix: { description: warning.fix, commands: [kubectl("edit", object)] },
-              verify: [analyzeCommand(object)],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object,
+            code: "IST0133",
+            equivalents: warning.message.startsWith("using legacy gatewayName format") ? ["KIA1108"] : [],
+            args: [warning.message],
+            path: warning.path,
+            message: "validation-warning",
+            data: { resource: refOf(object), field: formatPath(warning.path), warning: warning.message },
+            cause: `Istio accepts ${refOf(object)} but warns: ${warning.message}.`,
+            fix: { description: warning.fix, commands: [kubectl("edit", object)] },
+            verify: [analyzeCommand(object)],
+          });
         }
       }
     }
-    return findings;
   },
 });

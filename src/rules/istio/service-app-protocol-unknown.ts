@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 import { ISTIO_PROTOCOLS, isKnownAppProtocol } from "../../istio/protocols.js";
 
@@ -18,30 +17,31 @@ export const serviceAppProtocolUnknown = defineRule({
   equivalents: ["KIA0602"],
   inputs: ["services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "unknown-app-protocol": "{resource} port {port} has appProtocol \"{appProtocol}\", which Istio does not recognise",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const service of view.kind("Service")) {
       arrayOf<Record<string, unknown>>(recordOf(service.spec)?.ports).forEach((raw, index) => {
         const value = raw?.appProtocol;
         if (typeof value !== "string" || isKnownAppProtocol(value)) return;
         const guess = ISTIO_PROTOCOLS.find((protocol) => value.toLowerCase().startsWith(protocol)) ?? "http";
-        findings.push(
-          istioFinding(this, view, {
-            object: service,
-            message: `Port appProtocol must follow <protocol> form: "${value}"`,
-            path: ["spec", "ports", index, "appProtocol"],
-            summary: `${refOf(service)} port ${String(raw?.port ?? "")} has appProtocol "${value}", which Istio does not recognise`,
-            cause: "Istio reads appProtocol before the port name; an unknown value leaves the port to protocol sniffing.",
-            fix: {
-              description: `Set appProtocol to "${guess}".`,
-              yaml: { before: yamlOf({ ports: [{ port: raw?.port, appProtocol: value }] }), after: yamlOf({ ports: [{ port: raw?.port, appProtocol: guess }] }), target: refOf(service) },
-              commands: [kubectl("edit", service)],
-            },
-            verify: [analyzeCommand(service)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: service,
+          istioMessage: `Port appProtocol must follow <protocol> form: "${value}"`,
+          path: ["spec", "ports", index, "appProtocol"],
+          message: "unknown-app-protocol",
+          data: { resource: refOf(service), port: String(raw?.port ?? ""), appProtocol: value },
+          cause: "Istio reads appProtocol before the port name; an unknown value leaves the port to protocol sniffing.",
+          fix: {
+            description: `Set appProtocol to "${guess}".`,
+            yaml: { before: yamlOf({ ports: [{ port: raw?.port, appProtocol: value }] }), after: yamlOf({ ports: [{ port: raw?.port, appProtocol: guess }] }), target: refOf(service) },
+            commands: [kubectl("edit", service)],
+          },
+          verify: [analyzeCommand(service)],
+        });
       });
     }
-    return findings;
   },
 });

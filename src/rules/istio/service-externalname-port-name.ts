@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 import { portProtocol } from "../../istio/protocols.js";
 
@@ -18,8 +17,12 @@ export const serviceExternalNamePortName = defineRule({
   equivalents: ["IST0150"],
   inputs: ["services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "tcp-port-named": "{resource} (ExternalName {externalName}) port {port} is named \"{name}\", which the sidecar treats as plain TCP",
+    "tcp-port-unnamed": "{resource} (ExternalName {externalName}) port {port} is unnamed, which the sidecar treats as plain TCP",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const service of view.kind("Service")) {
       const spec = recordOf(service.spec) ?? {};
       if (spec.type !== "ExternalName") continue;
@@ -29,23 +32,21 @@ export const serviceExternalNamePortName = defineRule({
         if (protocol && protocol !== "tcp") return;
         const number = Number(raw?.port ?? 0);
         const proposed = number === 443 ? "https" : number === 80 ? "http" : "tls";
-        findings.push(
-          istioFinding(this, view, {
-            object: service,
-            code: "IST0150",
-            path: ["spec", "ports", index, port.name ? "name" : "port"],
-            summary: `${refOf(service)} (ExternalName ${String(spec.externalName ?? "")}) port ${number} is ${port.name ? `named "${port.name}"` : "unnamed"}, which the sidecar treats as plain TCP`,
-            cause: "TCP traffic to an ExternalName Service has no IP to match on, so the sidecar cannot forward it correctly.",
-            fix: {
-              description: `Name the port "${proposed}".`,
-              yaml: { before: yamlOf({ ports: [{ ...(port.name ? { name: port.name } : {}), port: number }] }), after: yamlOf({ ports: [{ name: proposed, port: number }] }), target: refOf(service) },
-              commands: [kubectl("edit", service)],
-            },
-            verify: [analyzeCommand(service)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: service,
+          code: "IST0150",
+          path: ["spec", "ports", index, port.name ? "name" : "port"],
+          message: port.name ? "tcp-port-named" : "tcp-port-unnamed",
+          data: { resource: refOf(service), externalName: String(spec.externalName ?? ""), port: number, ...(port.name ? { name: port.name } : {}) },
+          cause: "TCP traffic to an ExternalName Service has no IP to match on, so the sidecar cannot forward it correctly.",
+          fix: {
+            description: `Name the port "${proposed}".`,
+            yaml: { before: yamlOf({ ports: [{ ...(port.name ? { name: port.name } : {}), port: number }] }), after: yamlOf({ ports: [{ name: proposed, port: number }] }), target: refOf(service) },
+            commands: [kubectl("edit", service)],
+          },
+          verify: [analyzeCommand(service)],
+        });
       });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { portProtocol, suggestPortName, SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 
@@ -18,8 +17,12 @@ export const servicePortNameConvention = defineRule({
   equivalents: ["IST0118", "KIA0601"],
   inputs: ["services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "port-name-without-protocol": "{resource} port {port} is named \"{name}\", so Istio cannot tell its protocol",
+    "port-unnamed": "{resource} port {port} is unnamed, so Istio cannot tell its protocol",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const service of view.kind("Service")) {
       const spec = recordOf(service.spec) ?? {};
       if (spec.type === "ExternalName") continue;
@@ -33,24 +36,22 @@ export const servicePortNameConvention = defineRule({
         const number = Number(raw?.port ?? 0);
         const targetPort = raw?.targetPort === undefined ? String(number) : String(raw.targetPort);
         const suggested = suggestPortName(number, port.name);
-        findings.push(
-          istioFinding(this, view, {
-            object: service,
-            code: "IST0118",
-            args: [port.name ?? "", number, targetPort],
-            path: ["spec", "ports", index, port.name ? "name" : "port"],
-            summary: `${refOf(service)} port ${number} is ${port.name ? `named "${port.name}"` : "unnamed"}, so Istio cannot tell its protocol`,
-            cause: `Without a protocol prefix or appProtocol, the sidecar sniffs the protocol of each connection on port ${number}; protocols where the server speaks first hang, and HTTP routing rules may not apply.`,
-            fix: {
-              description: `Name the port "${suggested}" (or set appProtocol).`,
-              yaml: { before: yamlOf({ ports: [{ ...(port.name ? { name: port.name } : {}), port: number, targetPort: raw?.targetPort ?? number }] }), after: yamlOf({ ports: [{ name: suggested, port: number, targetPort: raw?.targetPort ?? number }] }), target: refOf(service) },
-              commands: [kubectl("edit", service)],
-            },
-            verify: [analyzeCommand(service)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: service,
+          code: "IST0118",
+          args: [port.name ?? "", number, targetPort],
+          path: ["spec", "ports", index, port.name ? "name" : "port"],
+          message: port.name ? "port-name-without-protocol" : "port-unnamed",
+          data: { resource: refOf(service), port: number, ...(port.name ? { name: port.name } : {}) },
+          cause: `Without a protocol prefix or appProtocol, the sidecar sniffs the protocol of each connection on port ${number}; protocols where the server speaks first hang, and HTTP routing rules may not apply.`,
+          fix: {
+            description: `Name the port "${suggested}" (or set appProtocol).`,
+            yaml: { before: yamlOf({ ports: [{ ...(port.name ? { name: port.name } : {}), port: number, targetPort: raw?.targetPort ?? number }] }), after: yamlOf({ ports: [{ name: suggested, port: number, targetPort: raw?.targetPort ?? number }] }), target: refOf(service) },
+            commands: [kubectl("edit", service)],
+          },
+          verify: [analyzeCommand(service)],
+        });
       });
     }
-    return findings;
   },
 });

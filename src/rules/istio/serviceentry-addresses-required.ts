@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 
 export const serviceEntryAddressesRequired = defineRule({
@@ -17,10 +16,14 @@ export const serviceEntryAddressesRequired = defineRule({
   equivalents: ["IST0134"],
   inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "tcp-without-addresses": "{resource} port {port} is {protocol} and the entry has no addresses",
+    "no-protocol-without-addresses": "{resource} port {port} is without protocol (TCP) and the entry has no addresses",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const metadata = recordOf(recordOf(view.meshConfig?.defaultConfig)?.proxyMetadata);
-    if (String(metadata?.ISTIO_META_DNS_AUTO_ALLOCATE ?? "").toLowerCase() === "true") return [];
-    const findings: Finding[] = [];
+    if (String(metadata?.ISTIO_META_DNS_AUTO_ALLOCATE ?? "").toLowerCase() === "true") return;
     for (const entry of view.kind("ServiceEntry")) {
       const spec = recordOf(entry.spec) ?? {};
       if (arrayOf(spec.addresses).length > 0) continue;
@@ -32,22 +35,20 @@ export const serviceEntryAddressesRequired = defineRule({
       });
       if (index < 0) continue;
       const port = ports[index]!;
-      findings.push(
-        istioFinding(this, view, {
-          object: entry,
-          code: "IST0134",
-          path: ["spec", "ports", arrayOf(spec.ports).indexOf(port), port.protocol === undefined ? "number" : "protocol"],
-          summary: `${refOf(entry)} port ${String(port.number ?? "")} is ${port.protocol ? String(port.protocol) : "without protocol (TCP)"} and the entry has no addresses`,
-          cause: "TCP listeners match on destination IP; with no address the sidecar cannot route this host's TCP traffic to it.",
-          fix: {
-            description: port.number === 443 ? "Declare the port as TLS/HTTPS, or add addresses." : "Add the IPs (or a virtual IP) of the external host, or declare the protocol.",
-            yaml: { before: yamlOf({ spec: { ports: [port] } }), after: yamlOf({ spec: { addresses: ["<ip-or-cidr>"], ports: [{ ...port, protocol: port.number === 443 ? "TLS" : "TCP" }] } }), target: refOf(entry) },
-            commands: [kubectl("edit", entry)],
-          },
-          verify: [analyzeCommand(entry)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: entry,
+        code: "IST0134",
+        path: ["spec", "ports", arrayOf(spec.ports).indexOf(port), port.protocol === undefined ? "number" : "protocol"],
+        message: port.protocol ? "tcp-without-addresses" : "no-protocol-without-addresses",
+        data: { resource: refOf(entry), port: String(port.number ?? ""), ...(port.protocol ? { protocol: String(port.protocol) } : {}) },
+        cause: "TCP listeners match on destination IP; with no address the sidecar cannot route this host's TCP traffic to it.",
+        fix: {
+          description: port.number === 443 ? "Declare the port as TLS/HTTPS, or add addresses." : "Add the IPs (or a virtual IP) of the external host, or declare the protocol.",
+          yaml: { before: yamlOf({ spec: { ports: [port] } }), after: yamlOf({ spec: { addresses: ["<ip-or-cidr>"], ports: [{ ...port, protocol: port.number === 443 ? "TLS" : "TCP" }] } }), target: refOf(entry) },
+          commands: [kubectl("edit", entry)],
+        },
+        verify: [analyzeCommand(entry)],
+      });
     }
-    return findings;
   },
 });

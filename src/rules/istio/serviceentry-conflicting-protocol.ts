@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { specExportTo } from "../../istio/export-to.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 
 interface PortClaim {
@@ -38,7 +37,11 @@ export const serviceEntryConflictingProtocol = defineRule({
   equivalents: ["IST0177", "KIA1212"],
   inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "conflicting-protocol": "{resource} declares {host}:{port} as {protocol}, while {others}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const meshDefault = view.meshConfig?.defaultServiceExportTo;
     const claims = new Map<string, PortClaim[]>();
     for (const entry of view.kind("ServiceEntry")) {
@@ -55,7 +58,6 @@ export const serviceEntryConflictingProtocol = defineRule({
         });
       }
     }
-    const findings: Finding[] = [];
     const reported = new Set<string>();
     for (const [key, list] of claims) {
       for (const claim of list) {
@@ -67,21 +69,19 @@ export const serviceEntryConflictingProtocol = defineRule({
         const [host, port] = [key.slice(0, key.lastIndexOf(":")), Number(key.slice(key.lastIndexOf(":") + 1))];
         const names = [claim, ...others].map((item) => `${namespaceOf(item.entry)}/${nameOf(item.entry)}`).join(", ");
         const protocols = [...new Set([claim, ...others].map((item) => item.protocol || "(none)"))].join(", ");
-        findings.push(
-          istioFinding(this, view, {
-            object: claim.entry,
-            code: "IST0177",
-            args: [names, host, port, protocols],
-            path: ["spec", "ports", claim.portIndex, "protocol"],
-            summary: `${refOf(claim.entry)} declares ${host}:${port} as ${claim.protocol || "(no protocol)"}, while ${others.map((other) => `${refOf(other.entry)} says ${other.protocol || "(none)"}`).join(", ")}`,
-            cause: "Istio keeps one protocol per host and port; the other entry's traffic is then treated with the wrong protocol.",
-            fix: { description: `Keep one ServiceEntry for ${host}:${port} with the protocol the server speaks.`, commands: [kubectl("get", claim.entry, "-o yaml"), ...others.map((other) => kubectl("get", other.entry, "-o yaml"))] },
-            evidence: others.map((other) => fieldEvidence(view, other.entry, ["spec", "ports", other.portIndex, "protocol"], `${refOf(other.entry)} ${host}:${port} protocol ${other.protocol || "(none)"}`)),
-            verify: [analyzeCommand(claim.entry)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: claim.entry,
+          code: "IST0177",
+          args: [names, host, port, protocols],
+          path: ["spec", "ports", claim.portIndex, "protocol"],
+          message: "conflicting-protocol",
+          data: { resource: refOf(claim.entry), host, port, protocol: claim.protocol || "(no protocol)", others: others.map((other) => `${refOf(other.entry)} says ${other.protocol || "(none)"}`).join(", ") },
+          cause: "Istio keeps one protocol per host and port; the other entry's traffic is then treated with the wrong protocol.",
+          fix: { description: `Keep one ServiceEntry for ${host}:${port} with the protocol the server speaks.`, commands: [kubectl("get", claim.entry, "-o yaml"), ...others.map((other) => kubectl("get", other.entry, "-o yaml"))] },
+          evidence: others.map((other) => fieldEvidence(view, other.entry, ["spec", "ports", other.portIndex, "protocol"], `${refOf(other.entry)} ${host}:${port} protocol ${other.protocol || "(none)"}`)),
+          verify: [analyzeCommand(claim.entry)],
+        });
       }
     }
-    return findings;
   },
 });

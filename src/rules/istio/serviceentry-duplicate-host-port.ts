@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 
 interface PortUse {
@@ -28,7 +27,11 @@ export const serviceEntryDuplicateHostPort = defineRule({
   equivalents: ["KIA1211"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "duplicate-host-port": "{resource} declares {hostPort}, as {others} {verb} too",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const uses = new Map<string, PortUse[]>();
     for (const entry of view.kind("ServiceEntry")) {
       if (!(entry.apiVersion ?? "").includes("istio.io/")) continue;
@@ -43,25 +46,22 @@ export const serviceEntryDuplicateHostPort = defineRule({
         }
       });
     }
-    const findings: Finding[] = [];
     for (const [key, list] of uses) {
       if (list.length < 2 || new Set(list.map((use) => use.protocol)).size > 1) continue;
       for (const use of list) {
         const others = list.filter((other) => other !== use);
-        findings.push(
-          istioFinding(this, view, {
-            object: use.entry,
-            message: `More than one ServiceEntry for the same host and port (${key})`,
-            path: ["spec", "ports", use.portIndex],
-            summary: `${refOf(use.entry)} declares ${key}, as ${others.map((other) => refOf(other.entry)).join(", ")} ${others.length === 1 ? "does" : "do"} too`,
-            cause: `Istio merges the ServiceEntries for ${key} into one service.`,
-            fix: { description: `Keep one ServiceEntry for ${key}.`, commands: [kubectl("get", use.entry, "-o yaml"), ...others.map((other) => kubectl("get", other.entry, "-o yaml"))] },
-            evidence: others.map((other) => fieldEvidence(view, other.entry, ["spec", "ports", other.portIndex], `${refOf(other.entry)} ${key}`)),
-            verify: [analyzeCommand(use.entry)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: use.entry,
+          istioMessage: `More than one ServiceEntry for the same host and port (${key})`,
+          path: ["spec", "ports", use.portIndex],
+          message: "duplicate-host-port",
+          data: { resource: refOf(use.entry), hostPort: key, others: others.map((other) => refOf(other.entry)).join(", "), verb: others.length === 1 ? "does" : "do" },
+          cause: `Istio merges the ServiceEntries for ${key} into one service.`,
+          fix: { description: `Keep one ServiceEntry for ${key}.`, commands: [kubectl("get", use.entry, "-o yaml"), ...others.map((other) => kubectl("get", other.entry, "-o yaml"))] },
+          evidence: others.map((other) => fieldEvidence(view, other.entry, ["spec", "ports", other.portIndex], `${refOf(other.entry)} ${key}`)),
+          verify: [analyzeCommand(use.entry)],
+        });
       }
     }
-    return findings;
   },
 });

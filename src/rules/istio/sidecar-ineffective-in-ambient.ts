@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { namespaceOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { policyLabels } from "./selector-policy.js";
 import { podInstances, selectInstances } from "../../istio/workloads.js";
@@ -20,8 +19,11 @@ export const sidecarIneffectiveInAmbient = defineRule({
   equivalents: ["IST0167"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "no-effect-in-ambient": "{resource} has no effect: {reason}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const ambientNamespaces = new Set(
       view
         .kind("Namespace")
@@ -42,19 +44,17 @@ export const sidecarIneffectiveInAmbient = defineRule({
         if (pods.length > 0 && pods.every((pod) => pod.annotations["ambient.istio.io/redirection"] === "enabled")) reason = `the selected pods (${pods.map((pod) => pod.object.metadata.name).join(", ")}) run in ambient mode without a sidecar`;
       }
       if (!reason) continue;
-      findings.push(
-        istioFinding(this, view, {
-          object: sidecar,
-          code: "IST0167",
-          args: [reason],
-          path: labels ? SIDECAR_KIND.labelsPath : [],
-          summary: `${refOf(sidecar)} has no effect: ${reason}`,
-          cause: "Sidecar resources configure sidecar proxies only; ambient workloads are served by ztunnel and waypoints.",
-          fix: { description: "Delete this Sidecar, or configure the waypoint instead.", commands: [kubectl("delete", sidecar)] },
-          verify: [analyzeCommand(sidecar)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: sidecar,
+        code: "IST0167",
+        args: [reason],
+        path: labels ? SIDECAR_KIND.labelsPath : [],
+        message: "no-effect-in-ambient",
+        data: { resource: refOf(sidecar), reason },
+        cause: "Sidecar resources configure sidecar proxies only; ambient workloads are served by ztunnel and waypoints.",
+        fix: { description: "Delete this Sidecar, or configure the waypoint instead.", commands: [kubectl("delete", sidecar)] },
+        verify: [analyzeCommand(sidecar)],
+      });
     }
-    return findings;
   },
 });

@@ -16,7 +16,10 @@ export const sidecarMultipleDefault = defineRule({
   equivalents: ["IST0111", "KIA0002"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    return multipleWithoutSelector(this, view, SIDECAR_KIND, "IST0111", ["KIA0002"]);
+  messages: {
+    "several-defaults": "{resource} is one of {count} Sidecars without a selector in namespace {namespace} ({names})",
+  },
+  analyze(ctx) {
+    multipleWithoutSelector(this, ctx, SIDECAR_KIND, "IST0111", "several-defaults", ["KIA0002"]);
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { rootNamespace } from "../../istio/mtls.js";
 
@@ -19,25 +18,26 @@ export const sidecarRootDefaultSelector = defineRule({
   equivalents: ["KIA1006"],
   inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "root-sidecar-selects": "{resource} is in the root namespace {root} but selects {labels}: it is no mesh-wide default",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const root = rootNamespace(view);
-    const findings: Finding[] = [];
     for (const sidecar of view.kind("Sidecar")) {
       if (namespaceOf(sidecar) !== root) continue;
       const labels = recordOf(recordOf(recordOf(sidecar.spec)?.workloadSelector)?.labels);
       if (!labels || Object.keys(labels).length === 0) continue;
-      findings.push(
-        istioFinding(this, view, {
-          object: sidecar,
-          message: "Global default sidecar should not have workloadSelector",
-          path: ["spec", "workloadSelector"],
-          summary: `${refOf(sidecar)} is in the root namespace ${root} but selects ${Object.entries(labels).map(([k, v]) => `${k}=${String(v)}`).join(",")}: it is no mesh-wide default`,
-          cause: `Only a Sidecar without workloadSelector in ${root} applies to every namespace; this one applies to the selected workloads of ${root} only.`,
-          fix: { description: "Remove workloadSelector (or move the Sidecar to the workloads' namespace).", yaml: { before: yamlOf({ workloadSelector: { labels } }), after: "", target: refOf(sidecar) }, commands: [kubectl("edit", sidecar)] },
-          verify: [analyzeCommand(sidecar)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: sidecar,
+        istioMessage: "Global default sidecar should not have workloadSelector",
+        path: ["spec", "workloadSelector"],
+        message: "root-sidecar-selects",
+        data: { resource: refOf(sidecar), root, labels: Object.entries(labels).map(([k, v]) => `${k}=${String(v)}`).join(",") },
+        cause: `Only a Sidecar without workloadSelector in ${root} applies to every namespace; this one applies to the selected workloads of ${root} only.`,
+        fix: { description: "Remove workloadSelector (or move the Sidecar to the workloads' namespace).", yaml: { before: yamlOf({ workloadSelector: { labels } }), after: "", target: refOf(sidecar) }, commands: [kubectl("edit", sidecar)] },
+        verify: [analyzeCommand(sidecar)],
+      });
     }
-    return findings;
   },
 });

@@ -16,7 +16,10 @@ export const sidecarSelectorConflict = defineRule({
   equivalents: ["IST0110", "KIA0003"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    return overlappingSelectors(this, view, SIDECAR_KIND, "IST0110", ["KIA0003"]);
+  messages: {
+    "selects-same-pod": "{resource} and {others} all select {pod}",
+  },
+  analyze(ctx) {
+    overlappingSelectors(this, ctx, SIDECAR_KIND, "IST0110", "selects-same-pod", ["KIA0003"]);
   },
 });

@@ -16,7 +16,10 @@ export const sidecarSelectorNotFound = defineRule({
   equivalents: ["IST0101", "KIA0004"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    return selectorNotFound(this, view, SIDECAR_KIND, ["KIA0004"]);
+  messages: {
+    "selects-nothing": "{resource} selects {labels}, and no workload in namespace {namespace} has those labels",
+  },
+  analyze(ctx) {
+    selectorNotFound(this, ctx, SIDECAR_KIND, "selects-nothing", ["KIA0004"]);
   },
 });

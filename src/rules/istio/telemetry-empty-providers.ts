@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 
 const SECTIONS = ["accessLogging", "tracing", "metrics"] as const;
@@ -19,8 +18,11 @@ export const telemetryEmptyProviders = defineRule({
   equivalents: ["IST0157"],
   inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "no-provider": "{resource} {section}[{index}] names no provider, so Istio ignores it",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const defaults = recordOf(view.meshConfig?.defaultProviders) ?? {};
     for (const telemetry of view.kind("Telemetry")) {
       const spec = recordOf(telemetry.spec) ?? {};
@@ -31,25 +33,23 @@ export const telemetryEmptyProviders = defineRule({
         arrayOf<Record<string, unknown>>(spec[section]).forEach((entry, index) => {
           if (reported || entry?.disabled === true || arrayOf(entry?.providers).length > 0) return;
           reported = true;
-          findings.push(
-            istioFinding(this, view, {
-              object: telemetry,
-              code: "IST0157",
-              args: [nameOf(telemetry), namespaceOf(telemetry)],
-              path: ["spec", section, index],
-              summary: `${refOf(telemetry)} ${section}[${index}] names no provider, so Istio ignores it`,
-              cause: `No provider in the entry and no default ${section} provider in MeshConfig: the entry configures nothing.`,
-              fix: {
-                description: "Name the provider this entry is for.",
-                yaml: { before: yamlOf({ [section]: [entry] }), after: yamlOf({ [section]: [{ providers: [{ name: section === "accessLogging" ? "envoy" : section === "metrics" ? "prometheus" : "otel" }], ...entry }] }), target: refOf(telemetry) },
-                commands: [kubectl("edit", telemetry)],
-              },
-              verify: [analyzeCommand(telemetry)],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object: telemetry,
+            code: "IST0157",
+            args: [nameOf(telemetry), namespaceOf(telemetry)],
+            path: ["spec", section, index],
+            message: "no-provider",
+            data: { resource: refOf(telemetry), section, index },
+            cause: `No provider in the entry and no default ${section} provider in MeshConfig: the entry configures nothing.`,
+            fix: {
+              description: "Name the provider this entry is for.",
+              yaml: { before: yamlOf({ [section]: [entry] }), after: yamlOf({ [section]: [{ providers: [{ name: section === "accessLogging" ? "envoy" : section === "metrics" ? "prometheus" : "otel" }], ...entry }] }), target: refOf(telemetry) },
+              commands: [kubectl("edit", telemetry)],
+            },
+            verify: [analyzeCommand(telemetry)],
+          });
         });
       }
     }
-    return findings;
   },
 });

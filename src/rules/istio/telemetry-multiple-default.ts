@@ -16,7 +16,10 @@ export const telemetryMultipleDefault = defineRule({
   equivalents: ["IST0160"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    return multipleWithoutSelector(this, view, TELEMETRY_KIND, "IST0160");
+  messages: {
+    "several-defaults": "{resource} is one of {count} Telemetrys without a selector in namespace {namespace} ({names})",
+  },
+  analyze(ctx) {
+    multipleWithoutSelector(this, ctx, TELEMETRY_KIND, "IST0160", "several-defaults");
   },
 });

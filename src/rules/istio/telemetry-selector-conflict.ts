@@ -16,7 +16,10 @@ export const telemetrySelectorConflict = defineRule({
   equivalents: ["IST0159"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    return overlappingSelectors(this, view, TELEMETRY_KIND, "IST0159");
+  messages: {
+    "selects-same-pod": "{resource} and {others} all select {pod}",
+  },
+  analyze(ctx) {
+    overlappingSelectors(this, ctx, TELEMETRY_KIND, "IST0159", "selects-same-pod");
   },
 });

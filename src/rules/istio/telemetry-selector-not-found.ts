@@ -16,7 +16,10 @@ export const telemetrySelectorNotFound = defineRule({
   equivalents: ["IST0101"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    return selectorNotFound(this, view, TELEMETRY_KIND);
+  messages: {
+    "selects-nothing": "{resource} selects {labels}, and no workload in namespace {namespace} has those labels",
+  },
+  analyze(ctx) {
+    selectorNotFound(this, ctx, TELEMETRY_KIND, "selects-nothing");
   },
 });

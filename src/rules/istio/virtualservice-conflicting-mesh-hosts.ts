@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { specExportTo } from "../../istio/export-to.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { hostsOverlap, toFqdn } from "../../istio/hosts.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { gatewaysOf, vsHosts } from "../../istio/virtual-service.js";
@@ -42,7 +41,11 @@ export const virtualServiceConflictingMeshHosts = defineRule({
   equivalents: ["IST0109", "KIA1106"],
   inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "conflicting-mesh-host": "{resource} and {others} all route host {host} for the mesh",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const meshDefault = view.meshConfig?.defaultVirtualServiceExportTo;
     const exact = new Map<string, MeshHost[]>();
     const wildcards: MeshHost[] = [];
@@ -68,28 +71,24 @@ export const virtualServiceConflictingMeshHosts = defineRule({
     };
     for (const list of exact.values()) for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) note(list[i]!, list[j]!);
     for (const wildcard of wildcards) for (const [host, list] of exact) if (host !== wildcard.host && hostsOverlap(wildcard.host, host)) for (const other of list) note(wildcard, other);
-
-    const findings: Finding[] = [];
     for (const [entry, others] of conflicts) {
       const all = [entry, ...others];
       const names = all.map((item) => `${namespaceOf(item.vs) ? `${namespaceOf(item.vs)}/` : ""}${nameOf(item.vs)}`).join(",");
-      findings.push(
-        istioFinding(this, view, {
-          object: entry.vs,
-          code: "IST0109",
-          args: [names, entry.host],
-          path: ["spec", "hosts", entry.index],
-          summary: `${refOf(entry.vs)} and ${[...others].map((item) => refOf(item.vs)).join(", ")} all route host ${entry.host} for the mesh`,
-          cause: "Sidecars keep one VirtualService per host; the routes of the others are ignored, in an order that is not defined.",
-          fix: {
-            description: "Merge the http/tcp routes of these VirtualServices into one, then delete the others (or give them exportTo scopes that do not overlap).",
-            commands: [kubectl("get", entry.vs, "-o yaml"), ...[...others].map((item) => kubectl("get", item.vs, "-o yaml"))],
-          },
-          evidence: [...others].map((item) => fieldEvidence(view, item.vs, ["spec", "hosts", item.index], `${refOf(item.vs)} also claims ${item.host}`)),
-          verify: [analyzeCommand(entry.vs)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: entry.vs,
+        code: "IST0109",
+        args: [names, entry.host],
+        path: ["spec", "hosts", entry.index],
+        message: "conflicting-mesh-host",
+        data: { resource: refOf(entry.vs), others: [...others].map((item) => refOf(item.vs)).join(", "), host: entry.host },
+        cause: "Sidecars keep one VirtualService per host; the routes of the others are ignored, in an order that is not defined.",
+        fix: {
+          description: "Merge the http/tcp routes of these VirtualServices into one, then delete the others (or give them exportTo scopes that do not overlap).",
+          commands: [kubectl("get", entry.vs, "-o yaml"), ...[...others].map((item) => kubectl("get", item.vs, "-o yaml"))],
+        },
+        evidence: [...others].map((item) => fieldEvidence(view, item.vs, ["spec", "hosts", item.index], `${refOf(item.vs)} also claims ${item.host}`)),
+        verify: [analyzeCommand(entry.vs)],
+      });
     }
-    return findings;
   },
 });

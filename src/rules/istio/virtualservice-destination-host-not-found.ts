@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { specExportTo } from "../../istio/export-to.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { namespaceOf, refOf } from "../../istio/meta.js";
 import { registryOf, resolveHostFor } from "../../istio/registry.js";
 import { closest } from "../../istio/suggest.js";
@@ -22,9 +21,13 @@ export const virtualServiceDestinationHostNotFound = defineRule({
   equivalents: ["IST0101", "KIA1101"],
   inputs: ["istio", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "host-not-found": "{resource} routes to host \"{host}\", which no Service or ServiceEntry in {where} provides",
+    "empty-destination": "{resource} routes to an empty destination, which no Service or ServiceEntry in {where} provides",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const registry = registryOf(view);
-    const findings: Finding[] = [];
     const meshDefault = view.meshConfig?.defaultVirtualServiceExportTo;
     for (const vs of view.kind("VirtualService")) {
       const namespace = namespaceOf(vs);
@@ -38,29 +41,27 @@ export const virtualServiceDestinationHostNotFound = defineRule({
         const before = { host: destination.host || undefined, ...(destination.subset ? { subset: destination.subset } : {}) };
         const after = { ...before, host: suggestion ?? "<existing-service>" };
         const where = exportTo && exportTo.length > 0 ? `the namespaces it is exported to (${exportTo.join(", ")})` : `namespace ${namespace || "(none)"}`;
-        findings.push(
-          istioFinding(this, view, {
-            object: vs,
-            code: "IST0101",
-            args: ["host", destination.host],
-            path: destination.host ? hostPath : destination.path,
-            summary: `${refOf(vs)} routes to ${destination.host ? `host "${destination.host}"` : "an empty destination"}, which no Service or ServiceEntry in ${where} provides`,
-            cause: hidden
-              ? `"${destination.host}" exists, but its exportTo (or the Service's networking.istio.io/exportTo annotation) does not make it visible in ${where}, so the route has no backend there.`
-              : `No Service or ServiceEntry named "${destination.host}" is visible from ${where}${suggestion ? `; the Service "${suggestion}" has a similar name` : ""}. Requests matching this route fail with 503 (no route/no healthy upstream).`,
-            fix: {
-              description: suggestion ? `Correct the destination host to "${suggestion}".` : hidden ? "Export the destination to this namespace, or route to a host visible here." : "Route to an existing Service, or create the Service or ServiceEntry for this host.",
-              yaml: { before: yamlOf({ destination: before }), after: yamlOf({ destination: after }), target: refOf(vs) },
-              commands: [kubectl("edit", vs), "kubectl get svc,serviceentries -A"],
-            },
-            evidence: hidden
-              ? registry.all().filter((entry) => entry.host === destination.host || entry.host.startsWith(`${destination.host}.`)).slice(0, 1).map((entry) => fieldEvidence(view, entry.object, [], `${refOf(entry.object)} exportTo: ${(entry.exportTo ?? ["*"]).join(",")}`))
-              : [],
-            verify: [analyzeCommand(vs), `kubectl get svc${namespace ? ` -n ${namespace}` : ""} ${suggestion ?? destination.host.split(".")[0] ?? ""}`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: vs,
+          code: "IST0101",
+          args: ["host", destination.host],
+          path: destination.host ? hostPath : destination.path,
+          message: destination.host ? "host-not-found" : "empty-destination",
+          data: { resource: refOf(vs), host: destination.host, where },
+          cause: hidden
+            ? `"${destination.host}" exists, but its exportTo (or the Service's networking.istio.io/exportTo annotation) does not make it visible in ${where}, so the route has no backend there.`
+            : `No Service or ServiceEntry named "${destination.host}" is visible from ${where}${suggestion ? `; the Service "${suggestion}" has a similar name` : ""}. Requests matching this route fail with 503 (no route/no healthy upstream).`,
+          fix: {
+            description: suggestion ? `Correct the destination host to "${suggestion}".` : hidden ? "Export the destination to this namespace, or route to a host visible here." : "Route to an existing Service, or create the Service or ServiceEntry for this host.",
+            yaml: { before: yamlOf({ destination: before }), after: yamlOf({ destination: after }), target: refOf(vs) },
+            commands: [kubectl("edit", vs), "kubectl get svc,serviceentries -A"],
+          },
+          evidence: hidden
+            ? registry.all().filter((entry) => entry.host === destination.host || entry.host.startsWith(`${destination.host}.`)).slice(0, 1).map((entry) => fieldEvidence(view, entry.object, [], `${refOf(entry.object)} exportTo: ${(entry.exportTo ?? ["*"]).join(",")}`))
+            : [],
+          verify: [analyzeCommand(vs), `kubectl get svc${namespace ? ` -n ${namespace}` : ""} ${suggestion ?? destination.host.split(".")[0] ?? ""}`],
+        });
       }
     }
-    return findings;
   },
 });

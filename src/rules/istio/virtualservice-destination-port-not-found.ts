@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { specExportTo } from "../../istio/export-to.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { namespaceOf, refOf } from "../../istio/meta.js";
 import { registryOf, resolveHostFor } from "../../istio/registry.js";
 import { routeDestinations } from "../../istio/virtual-service.js";
@@ -20,9 +19,13 @@ export const virtualServiceDestinationPortNotFound = defineRule({
   equivalents: ["IST0101"],
   inputs: ["istio", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "port-not-found": "{resource} routes to {destination}, but {service} exposes only port {ports}",
+    "port-not-found-of-several": "{resource} routes to {destination}, but {service} exposes only ports {ports}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const registry = registryOf(view);
-    const findings: Finding[] = [];
     for (const vs of view.kind("VirtualService")) {
       const namespace = namespaceOf(vs);
       const exportTo = specExportTo(vs.spec, view.meshConfig?.defaultVirtualServiceExportTo);
@@ -35,31 +38,29 @@ export const virtualServiceDestinationPortNotFound = defineRule({
         const numbers = entry.ports.map((port) => port.number);
         const byTarget = entry.ports.find((port) => port.targetPort === destination.port);
         const suggested = byTarget?.number ?? (numbers.length === 1 ? numbers[0] : undefined);
-        findings.push(
-          istioFinding(this, view, {
-            object: vs,
-            code: "IST0101",
-            args: ["host:port", `${destination.host}:${destination.port}`],
-            path: [...destination.path, "port", "number"],
-            summary: `${refOf(vs)} routes to ${destination.host}:${destination.port}, but ${refOf(entry.object)} exposes only port${numbers.length > 1 ? "s" : ""} ${numbers.join(", ")}`,
-            cause: byTarget
-              ? `${destination.port} is the Service's targetPort (the container port); a VirtualService destination must use the Service port ${byTarget.number}.`
-              : `The Service has no port ${destination.port}; Envoy builds clusters per Service port, so this route has no backend.`,
-            fix: {
-              description: suggested !== undefined ? `Route to Service port ${suggested}.` : `Route to one of the Service ports (${numbers.join(", ")}), or add port ${destination.port} to the Service.`,
-              yaml: {
-                before: yamlOf({ destination: { host: destination.host, port: { number: destination.port } } }),
-                after: yamlOf({ destination: { host: destination.host, port: { number: suggested ?? numbers[0] } } }),
-                target: refOf(vs),
-              },
-              commands: [kubectl("edit", vs)],
+        reportIstio(this, ctx, {
+          object: vs,
+          code: "IST0101",
+          args: ["host:port", `${destination.host}:${destination.port}`],
+          path: [...destination.path, "port", "number"],
+          message: numbers.length > 1 ? "port-not-found-of-several" : "port-not-found",
+          data: { resource: refOf(vs), destination: `${destination.host}:${destination.port}`, service: refOf(entry.object), ports: numbers.join(", ") },
+          cause: byTarget
+            ? `${destination.port} is the Service's targetPort (the container port); a VirtualService destination must use the Service port ${byTarget.number}.`
+            : `The Service has no port ${destination.port}; Envoy builds clusters per Service port, so this route has no backend.`,
+          fix: {
+            description: suggested !== undefined ? `Route to Service port ${suggested}.` : `Route to one of the Service ports (${numbers.join(", ")}), or add port ${destination.port} to the Service.`,
+            yaml: {
+              before: yamlOf({ destination: { host: destination.host, port: { number: destination.port } } }),
+              after: yamlOf({ destination: { host: destination.host, port: { number: suggested ?? numbers[0] } } }),
+              target: refOf(vs),
             },
-            evidence: [fieldEvidence(view, entry.object, entry.object.kind === "Service" ? ["spec", "ports"] : ["spec", "ports"], `${refOf(entry.object)} ports: ${entry.ports.map((port) => `${port.name ?? "?"}=${port.number}${port.targetPort !== undefined ? `->${port.targetPort}` : ""}`).join(", ")}`)],
-            verify: [analyzeCommand(vs), `kubectl get ${entry.object.kind === "Service" ? "svc" : "serviceentry"}${entry.namespace ? ` -n ${entry.namespace}` : ""} ${entry.object.metadata.name} -o jsonpath='{.spec.ports[*].${entry.object.kind === "Service" ? "port" : "number"}}'`],
-          }),
-        );
+            commands: [kubectl("edit", vs)],
+          },
+          evidence: [fieldEvidence(view, entry.object, entry.object.kind === "Service" ? ["spec", "ports"] : ["spec", "ports"], `${refOf(entry.object)} ports: ${entry.ports.map((port) => `${port.name ?? "?"}=${port.number}${port.targetPort !== undefined ? `->${port.targetPort}` : ""}`).join(", ")}`)],
+          verify: [analyzeCommand(vs), `kubectl get ${entry.object.kind === "Service" ? "svc" : "serviceentry"}${entry.namespace ? ` -n ${entry.namespace}` : ""} ${entry.object.metadata.name} -o jsonpath='{.spec.ports[*].${entry.object.kind === "Service" ? "port" : "number"}}'`],
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { specExportTo } from "../../istio/export-to.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { namespaceOf, refOf } from "../../istio/meta.js";
 import { registryOf, resolveHostFor } from "../../istio/registry.js";
 import { routeDestinations } from "../../istio/virtual-service.js";
@@ -20,9 +19,12 @@ export const virtualServiceDestinationPortRequired = defineRule({
   equivalents: ["IST0112"],
   inputs: ["istio", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "port-required": "{resource} routes to {host}, which exposes ports {ports}, without choosing one",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const registry = registryOf(view);
-    const findings: Finding[] = [];
     for (const vs of view.kind("VirtualService")) {
       const namespace = namespaceOf(vs);
       const exportTo = specExportTo(vs.spec, view.meshConfig?.defaultVirtualServiceExportTo);
@@ -31,29 +33,27 @@ export const virtualServiceDestinationPortRequired = defineRule({
         const entry = resolveHostFor(registry, destination.host, namespace, exportTo)[0];
         if (!entry || entry.object.kind !== "Service" || entry.ports.length < 2) continue;
         const numbers = entry.ports.map((port) => port.number);
-        findings.push(
-          istioFinding(this, view, {
-            object: vs,
-            code: "IST0112",
-            args: [destination.host, numbers],
-            path: destination.path,
-            summary: `${refOf(vs)} routes to ${destination.host}, which exposes ports ${numbers.join(", ")}, without choosing one`,
-            cause: `${refOf(entry.object)} has ${numbers.length} ports; a destination without port.number is ambiguous.`,
-            fix: {
-              description: `Name the port the route is for (one of ${numbers.join(", ")}).`,
-              yaml: {
-                before: yamlOf({ destination: { host: destination.host, ...(destination.subset ? { subset: destination.subset } : {}) } }),
-                after: yamlOf({ destination: { host: destination.host, ...(destination.subset ? { subset: destination.subset } : {}), port: { number: numbers[0] } } }),
-                target: refOf(vs),
-              },
-              commands: [kubectl("edit", vs)],
+        reportIstio(this, ctx, {
+          object: vs,
+          code: "IST0112",
+          args: [destination.host, numbers],
+          path: destination.path,
+          message: "port-required",
+          data: { resource: refOf(vs), host: destination.host, ports: numbers.join(", ") },
+          cause: `${refOf(entry.object)} has ${numbers.length} ports; a destination without port.number is ambiguous.`,
+          fix: {
+            description: `Name the port the route is for (one of ${numbers.join(", ")}).`,
+            yaml: {
+              before: yamlOf({ destination: { host: destination.host, ...(destination.subset ? { subset: destination.subset } : {}) } }),
+              after: yamlOf({ destination: { host: destination.host, ...(destination.subset ? { subset: destination.subset } : {}), port: { number: numbers[0] } } }),
+              target: refOf(vs),
             },
-            evidence: [fieldEvidence(view, entry.object, ["spec", "ports"], `${refOf(entry.object)} ports: ${numbers.join(", ")}`)],
-            verify: [analyzeCommand(vs)],
-          }),
-        );
+            commands: [kubectl("edit", vs)],
+          },
+          evidence: [fieldEvidence(view, entry.object, ["spec", "ports"], `${refOf(entry.object)} ports: ${numbers.join(", ")}`)],
+          verify: [analyzeCommand(vs)],
+        });
       }
     }
-    return findings;
   },
 });

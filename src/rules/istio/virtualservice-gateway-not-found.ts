@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { INTERNAL_GATEWAY_MARKER } from "../../istio/gateways.js";
 import { arrayOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
@@ -20,8 +19,11 @@ export const virtualServiceGatewayNotFound = defineRule({
   equivalents: ["IST0101", "KIA1102"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "gateway-not-found": "{resource} is bound to gateway \"{gateway}\", which does not exist in namespace {namespace}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const gateways = view.kind("Gateway");
     for (const vs of view.kind("VirtualService")) {
       const namespace = namespaceOf(vs);
@@ -33,26 +35,24 @@ export const virtualServiceGatewayNotFound = defineRule({
         const near = closest(target.name, gateways.filter((gateway) => namespaceOf(gateway) === target.namespace).map((gateway) => gateway.metadata.name ?? ""));
         const corrected = sameName ? `${namespaceOf(sameName)}/${target.name}` : near ? (ref.includes("/") ? `${target.namespace}/${near}` : near) : undefined;
         const list = arrayOf<string>(recordOf(vs.spec)?.gateways);
-        findings.push(
-          istioFinding(this, view, {
-            object: vs,
-            code: "IST0101",
-            args: ["gateway", ref],
-            path: ["spec", "gateways", index],
-            summary: `${refOf(vs)} is bound to gateway "${ref}", which does not exist in namespace ${target.namespace || "(none)"}`,
-            cause: sameName
-              ? `A Gateway named ${target.name} exists in namespace ${namespaceOf(sameName)}; a short gateway name is looked up in the VirtualService's own namespace, so the routes are attached to nothing.`
-              : `No Gateway ${target.namespace ? `${target.namespace}/` : ""}${target.name} exists, so these routes are attached to no gateway and requests for the hosts get 404.`,
-            fix: {
-              description: corrected ? `Refer to the gateway as "${corrected}".` : "Refer to an existing Gateway as namespace/name, or create it.",
-              yaml: { before: yamlOf({ spec: { gateways: list } }), after: yamlOf({ spec: { gateways: list.map((item) => (item === ref ? (corrected ?? "<namespace>/<gateway>") : item)) } }), target: refOf(vs) },
-              commands: [kubectl("edit", vs), "kubectl get gateways.networking.istio.io -A"],
-            },
-            verify: [analyzeCommand(vs)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: vs,
+          code: "IST0101",
+          args: ["gateway", ref],
+          path: ["spec", "gateways", index],
+          message: "gateway-not-found",
+          data: { resource: refOf(vs), gateway: ref, namespace: target.namespace || "(none)" },
+          cause: sameName
+            ? `A Gateway named ${target.name} exists in namespace ${namespaceOf(sameName)}; a short gateway name is looked up in the VirtualService's own namespace, so the routes are attached to nothing.`
+            : `No Gateway ${target.namespace ? `${target.namespace}/` : ""}${target.name} exists, so these routes are attached to no gateway and requests for the hosts get 404.`,
+          fix: {
+            description: corrected ? `Refer to the gateway as "${corrected}".` : "Refer to an existing Gateway as namespace/name, or create it.",
+            yaml: { before: yamlOf({ spec: { gateways: list } }), after: yamlOf({ spec: { gateways: list.map((item) => (item === ref ? (corrected ?? "<namespace>/<gateway>") : item)) } }), target: refOf(vs) },
+            commands: [kubectl("edit", vs), "kubectl get gateways.networking.istio.io -A"],
+          },
+          verify: [analyzeCommand(vs)],
+        });
       });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { gatewayServers, INTERNAL_GATEWAY_MARKER, serverHostAdmits } from "../../istio/gateways.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { resolveGatewayRef, vsHosts } from "../../istio/virtual-service.js";
@@ -19,8 +18,12 @@ export const virtualServiceHostNotInGateway = defineRule({
   equivalents: ["IST0132"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "hosts-not-in-gateway": "{resource} hosts {hosts} are not among the hosts of gateway {gateway} ({serverHosts})",
+    "gateway-not-found": "{resource} hosts {hosts} are not among the hosts of gateway {gateway}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const gateways = view.kind("Gateway");
     for (const vs of view.kind("VirtualService")) {
       const namespace = namespaceOf(vs);
@@ -33,33 +36,31 @@ export const virtualServiceHostNotInGateway = defineRule({
         const admitted = servers.some((server) => server.hosts.some((serverHost) => hosts.some((host) => serverHostAdmits(serverHost, target.namespace, host, namespace))));
         if (admitted) return;
         const serverHosts = servers.flatMap((server) => server.hosts);
-        findings.push(
-          istioFinding(this, view, {
-            object: vs,
-            code: "IST0132",
-            args: [hosts.join(","), nameOf(vs), ref],
-            path: ["spec", "hosts"],
-            summary: `${refOf(vs)} hosts ${hosts.join(", ")} are not among the hosts of gateway ${ref}${gateway ? ` (${serverHosts.join(", ") || "none"})` : ""}`,
-            cause: gateway
-              ? `The gateway only accepts ${serverHosts.join(", ") || "no host"}${serverHosts.some((host) => host.includes("/")) ? " (a `namespace/` prefix limits which namespaces may bind)" : ""}; routes for other hosts, or from other namespaces, are dropped and requests get 404.`
-              : `The gateway does not exist, so it serves no host.`,
-            fix: gateway
-              ? {
-                  description: `Add ${hosts[0] ?? "the host"} to a server of ${refOf(gateway)}.`,
-                  yaml: {
-                    before: yamlOf({ spec: { servers: servers.map((server) => ({ hosts: server.hosts })) } }),
-                    after: yamlOf({ spec: { servers: servers.map((server, i) => ({ hosts: i === 0 ? [...server.hosts, ...hosts.slice(0, 1)] : server.hosts })) } }),
-                    target: refOf(gateway),
-                  },
-                  commands: [kubectl("edit", gateway)],
-                }
-              : { description: "Bind the VirtualService to an existing gateway that serves its hosts.", commands: [kubectl("edit", vs)] },
-            evidence: gateway ? [fieldEvidence(view, gateway, ["spec", "servers"], `${refOf(gateway)} server hosts: ${serverHosts.join(", ") || "(none)"}`)] : [],
-            verify: [analyzeCommand(vs), `curl -sv -H 'Host: ${hosts[0] ?? "<host>"}' http://<ingress-address>/`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: vs,
+          code: "IST0132",
+          args: [hosts.join(","), nameOf(vs), ref],
+          path: ["spec", "hosts"],
+          message: gateway ? "hosts-not-in-gateway" : "gateway-not-found",
+          data: { resource: refOf(vs), hosts: hosts.join(", "), gateway: ref, serverHosts: serverHosts.join(", ") || "none" },
+          cause: gateway
+            ? `The gateway only accepts ${serverHosts.join(", ") || "no host"}${serverHosts.some((host) => host.includes("/")) ? " (a `namespace/` prefix limits which namespaces may bind)" : ""}; routes for other hosts, or from other namespaces, are dropped and requests get 404.`
+            : `The gateway does not exist, so it serves no host.`,
+          fix: gateway
+            ? {
+                description: `Add ${hosts[0] ?? "the host"} to a server of ${refOf(gateway)}.`,
+                yaml: {
+                  before: yamlOf({ spec: { servers: servers.map((server) => ({ hosts: server.hosts })) } }),
+                  after: yamlOf({ spec: { servers: servers.map((server, i) => ({ hosts: i === 0 ? [...server.hosts, ...hosts.slice(0, 1)] : server.hosts })) } }),
+                  target: refOf(gateway),
+                },
+                commands: [kubectl("edit", gateway)],
+              }
+            : { description: "Bind the VirtualService to an existing gateway that serves its hosts.", commands: [kubectl("edit", vs)] },
+          evidence: gateway ? [fieldEvidence(view, gateway, ["spec", "servers"], `${refOf(gateway)} server hosts: ${serverHosts.join(", ") || "(none)"}`)] : [],
+          verify: [analyzeCommand(vs), `curl -sv -H 'Host: ${hosts[0] ?? "<host>"}' http://<ingress-address>/`],
+        });
       });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { gatewaysOf, routeDestinations, vsHosts } from "../../istio/virtual-service.js";
@@ -20,8 +19,11 @@ export const virtualServiceIngressSubsetIgnored = defineRule({
   equivalents: ["IST0140"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "subset-routing-bypassed": "{resource} sends gateway traffic to {host} without a subset, so the subset routing in {splitting} does not apply to it",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const all = view.kind("VirtualService");
     const meshRoutes = all.filter((vs) => gatewaysOf(vs).includes("mesh"));
     for (const vs of all) {
@@ -33,25 +35,23 @@ export const virtualServiceIngressSubsetIgnored = defineRule({
         const splitting = meshRoutes.find((other) => other !== vs && vsHosts(other).some((host) => toFqdn(host, namespaceOf(other)) === fqdn) && routeDestinations(other).some((d) => d.subset && toFqdn(d.host, namespaceOf(other)) === fqdn));
         if (!splitting) continue;
         const subsetRoute = routeDestinations(splitting).find((d) => d.subset && toFqdn(d.host, namespaceOf(splitting)) === fqdn)!;
-        findings.push(
-          istioFinding(this, view, {
-            object: vs,
-            code: "IST0140",
-            args: [nameOf(splitting), nameOf(vs)],
-            path: [...destination.path, "host"],
-            summary: `${refOf(vs)} sends gateway traffic to ${destination.host} without a subset, so the subset routing in ${refOf(splitting)} does not apply to it`,
-            cause: `A gateway only applies the VirtualServices bound to it; ${refOf(splitting)} (bound to mesh) routes ${destination.host} to subset "${subsetRoute.subset}", but requests entering through the gateway are balanced over all pods.`,
-            fix: {
-              description: `Route to the same subset from the gateway VirtualService.`,
-              yaml: { before: yamlOf({ destination: { host: destination.host } }), after: yamlOf({ destination: { host: destination.host, subset: subsetRoute.subset } }), target: refOf(vs) },
-              commands: [kubectl("edit", vs)],
-            },
-            evidence: [fieldEvidence(view, splitting, [...subsetRoute.path, "subset"], `${refOf(splitting)} routes ${destination.host} to subset ${subsetRoute.subset}`)],
-            verify: [analyzeCommand(vs)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: vs,
+          code: "IST0140",
+          args: [nameOf(splitting), nameOf(vs)],
+          path: [...destination.path, "host"],
+          message: "subset-routing-bypassed",
+          data: { resource: refOf(vs), host: destination.host, splitting: refOf(splitting) },
+          cause: `A gateway only applies the VirtualServices bound to it; ${refOf(splitting)} (bound to mesh) routes ${destination.host} to subset "${subsetRoute.subset}", but requests entering through the gateway are balanced over all pods.`,
+          fix: {
+            description: `Route to the same subset from the gateway VirtualService.`,
+            yaml: { before: yamlOf({ destination: { host: destination.host } }), after: yamlOf({ destination: { host: destination.host, subset: subsetRoute.subset } }), target: refOf(vs) },
+            commands: [kubectl("edit", vs)],
+          },
+          evidence: [fieldEvidence(view, splitting, [...subsetRoute.path, "subset"], `${refOf(splitting)} routes ${destination.host} to subset ${subsetRoute.subset}`)],
+          verify: [analyzeCommand(vs)],
+        });
       }
     }
-    return findings;
   },
 });

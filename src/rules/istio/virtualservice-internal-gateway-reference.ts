@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { INTERNAL_GATEWAY_MARKER } from "../../istio/gateways.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
 
@@ -18,34 +17,35 @@ export const virtualServiceInternalGatewayReference = defineRule({
   equivalents: ["IST0165"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "internal-gateway": "{resource} is bound to the internal gateway {gateway}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const vs of view.kind("VirtualService")) {
       const gateways = arrayOf(recordOf(vs.spec)?.gateways);
       gateways.forEach((ref, index) => {
         if (typeof ref !== "string" || !ref.includes(INTERNAL_GATEWAY_MARKER)) return;
-        findings.push(
-          istioFinding(this, view, {
-            object: vs,
-            code: "IST0165",
-            args: [nameOf(vs), ref],
-            path: ["spec", "gateways", index],
-            summary: `${refOf(vs)} is bound to the internal gateway ${ref}`,
-            cause: "Istio generates this Gateway from a Kubernetes Gateway; binding a VirtualService to it depends on generated names that are not a stable API.",
-            fix: {
-              description: "Attach an HTTPRoute to the Kubernetes Gateway instead of this VirtualService binding.",
-              yaml: {
-                before: yamlOf({ spec: { gateways } }),
-                after: yamlOf({ apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", spec: { parentRefs: [{ name: ref.split("~").pop(), namespace: ref.split("/")[0] }], hostnames: arrayOf(recordOf(vs.spec)?.hosts) } }),
-                target: refOf(vs),
-              },
-              commands: [kubectl("edit", vs)],
+        reportIstio(this, ctx, {
+          object: vs,
+          code: "IST0165",
+          args: [nameOf(vs), ref],
+          path: ["spec", "gateways", index],
+          message: "internal-gateway",
+          data: { resource: refOf(vs), gateway: ref },
+          cause: "Istio generates this Gateway from a Kubernetes Gateway; binding a VirtualService to it depends on generated names that are not a stable API.",
+          fix: {
+            description: "Attach an HTTPRoute to the Kubernetes Gateway instead of this VirtualService binding.",
+            yaml: {
+              before: yamlOf({ spec: { gateways } }),
+              after: yamlOf({ apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", spec: { parentRefs: [{ name: ref.split("~").pop(), namespace: ref.split("/")[0] }], hostnames: arrayOf(recordOf(vs.spec)?.hosts) } }),
+              target: refOf(vs),
             },
-            verify: [analyzeCommand(vs)],
-          }),
-        );
+            commands: [kubectl("edit", vs)],
+          },
+          verify: [analyzeCommand(vs)],
+        });
       });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
 import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { routeLists } from "../../istio/virtual-service.js";
@@ -24,8 +23,11 @@ export const virtualServiceRepeatedSubset = defineRule({
   equivalents: ["KIA1105"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "repeated-destination": "{resource} {protocol}[{rule}] sends to {destination} in destinations {first} and {second}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const vs of view.kind("VirtualService")) {
       for (const { protocol, ruleIndex, routes } of routeLists(vs)) {
         const seen = new Map<string, number>();
@@ -37,20 +39,18 @@ export const virtualServiceRepeatedSubset = defineRule({
           const first = seen.get(key);
           if (first === undefined) return void seen.set(key, routeIndex);
           const what = `${destination.host}${subset ? ` subset ${subset}` : ""}`;
-          findings.push(
-            istioFinding(this, view, {
-              object: vs,
-              message: `This host subset combination is already referenced in another route destination (${what})`,
-              path: ["spec", protocol, ruleIndex, "route", routeIndex, "destination"],
-              summary: `${refOf(vs)} ${protocol}[${ruleIndex}] sends to ${what} in destinations ${first} and ${routeIndex}`,
-              cause: `Destinations ${first} and ${routeIndex} of the route are the same host and subset, so their weights go to one cluster and no other version gets the share the second one seems to give.`,
-              fix: { description: "Point the second destination at the subset it was meant for, or merge the two.", commands: [kubectl("edit", vs)] },
-              verify: [analyzeCommand(vs)],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object: vs,
+            istioMessage: `This host subset combination is already referenced in another route destination (${what})`,
+            path: ["spec", protocol, ruleIndex, "route", routeIndex, "destination"],
+            message: "repeated-destination",
+            data: { resource: refOf(vs), protocol, rule: ruleIndex, destination: what, first, second: routeIndex },
+            cause: `Destinations ${first} and ${routeIndex} of the route are the same host and subset, so their weights go to one cluster and no other version gets the share the second one seems to give.`,
+            fix: { description: "Point the second destination at the subset it was meant for, or merge the two.", commands: [kubectl("edit", vs)] },
+            verify: [analyzeCommand(vs)],
+          });
         });
       }
     }
-    return findings;
   },
 });

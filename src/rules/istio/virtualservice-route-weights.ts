@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { recordOf, refOf } from "../../istio/meta.js";
 import { routeLists } from "../../istio/virtual-service.js";
 
@@ -18,8 +17,12 @@ export const virtualServiceRouteWeights = defineRule({
   equivalents: ["KIA1104"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "single-weighted-destination": "{resource} {protocol}[{rule}] has one destination with weight {weight}, which Istio treats as 100",
+    "weights-not-100": "{resource} {protocol}[{rule}] weights add up to {total}, not 100 (effective split {split})",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const vs of view.kind("VirtualService")) {
       for (const { protocol, ruleIndex, routes } of routeLists(vs)) {
         const weights = routes.map((route) => (typeof route?.weight === "number" ? route.weight : undefined));
@@ -34,24 +37,22 @@ export const virtualServiceRouteWeights = defineRule({
         const drift = 100 - scaled.reduce((sum, route) => sum + (route.weight as number), 0);
         if (scaled.length > 0) (scaled[0]!.weight as number) += drift;
         const effective = routes.map((route, index) => `${String(recordOf(route?.destination)?.host ?? "?")}${recordOf(route?.destination)?.subset ? `/${String(recordOf(route?.destination)?.subset)}` : ""}: ${total > 0 ? (((weights[index] ?? 0) * 100) / total).toFixed(1) : "?"}%`);
-        findings.push(
-          istioFinding(this, view, {
-            object: vs,
-            message: single ? `The weight is assumed to be 100 because there is only one route destination (weight ${weights[0]})` : `Route weights add up to ${total}, not 100`,
-            equivalents: single ? ["KIA1104"] : [],
-            path: ["spec", protocol, ruleIndex, "route"],
-            summary: single ? `${refOf(vs)} ${protocol}[${ruleIndex}] has one destination with weight ${weights[0]}, which Istio treats as 100` : `${refOf(vs)} ${protocol}[${ruleIndex}] weights add up to ${total}, not 100 (effective split ${effective.join(", ")})`,
-            cause: single ? "With one destination all traffic goes to it whatever its weight says; the weight suggests a split that does not happen." : "Istio scales the weights to their sum, so the split differs from the numbers written, or the resource is rejected by validation.",
-            fix: {
-              description: single ? "Remove the weight, or add the other destination of the split." : "Scale the weights to add up to 100.",
-              yaml: { before: yamlOf({ route: routes }), after: yamlOf({ route: single ? routes.map(({ weight: _weight, ...rest }) => rest) : scaled }), target: refOf(vs) },
-              commands: [kubectl("edit", vs)],
-            },
-            verify: [analyzeCommand(vs)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: vs,
+          istioMessage: single ? `The weight is assumed to be 100 because there is only one route destination (weight ${weights[0]})` : `Route weights add up to ${total}, not 100`,
+          equivalents: single ? ["KIA1104"] : [],
+          path: ["spec", protocol, ruleIndex, "route"],
+          message: single ? "single-weighted-destination" : "weights-not-100",
+          data: { resource: refOf(vs), protocol, rule: ruleIndex, ...(single ? { weight: weights[0]! } : { total, split: effective.join(", ") }) },
+          cause: single ? "With one destination all traffic goes to it whatever its weight says; the weight suggests a split that does not happen." : "Istio scales the weights to their sum, so the split differs from the numbers written, or the resource is rejected by validation.",
+          fix: {
+            description: single ? "Remove the weight, or add the other destination of the split." : "Scale the weights to add up to 100.",
+            yaml: { before: yamlOf({ route: routes }), after: yamlOf({ route: single ? routes.map(({ weight: _weight, ...rest }) => rest) : scaled }), target: refOf(vs) },
+            commands: [kubectl("edit", vs)],
+          },
+          verify: [analyzeCommand(vs)],
+        });
       }
     }
-    return findings;
   },
 });

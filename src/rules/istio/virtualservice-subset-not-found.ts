@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { registryOf } from "../../istio/registry.js";
@@ -53,8 +52,13 @@ export const virtualServiceSubsetNotFound = defineRule({
   equivalents: ["IST0101", "KIA1107"],
   inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "host-not-expanded": "{resource} routes to {host}, which Istio does not expand to {expanded}: {rule}'s subset \"{subset}\" does not apply",
+    "subset-not-defined": "{resource} routes to subset \"{subset}\" of {host}, which {rule} does not define (it defines {defined})",
+    "no-destination-rule": "{resource} routes to subset \"{subset}\" of {host}, which no DestinationRule defines",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const vs of view.kind("VirtualService")) {
       const namespace = namespaceOf(vs);
       const missingByHost = new Map<string, Set<string>>();
@@ -68,20 +72,19 @@ export const virtualServiceSubsetNotFound = defineRule({
         const halfQualified = destination.host.split(".").length === 2 ? `${destination.host}.svc.cluster.local` : undefined;
         const intended = halfQualified ? destinationRulesFor(view, halfQualified, namespace).find((dr) => subsetsOf(dr).some((subset) => subset.name === destination.subset)) : undefined;
         if (halfQualified && intended) {
-          findings.push(
-            istioFinding(this, view, {
-              object: vs,
-              code: "IST0101",
-              args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
-              path: [...destination.path, "host"],
-              equivalents: [],
-              summary: `${refOf(vs)} routes to ${destination.host}, which Istio does not expand to ${halfQualified}: ${refOf(intended)}'s subset "${destination.subset}" does not apply`,
-              cause: `Istio completes only names without a dot (reviews -> reviews.<namespace>.svc.cluster.local); ${destination.host} is taken as a full name that no service has, so the route and its subset match nothing.`,
-              fix: { description: `Write the host as ${halfQualified} (or the short name from its own namespace).`, yaml: { before: yamlOf({ destination: { host: destination.host, subset: destination.subset } }), after: yamlOf({ destination: { host: halfQualified, subset: destination.subset } }), target: refOf(vs) }, commands: [kubectl("edit", vs)] },
-              evidence: [fieldEvidence(view, intended, ["spec", "subsets"], `${refOf(intended)} defines subset "${destination.subset}" for ${halfQualified}`)],
-              verify: [analyzeCommand(vs)],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object: vs,
+            code: "IST0101",
+            args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
+            path: [...destination.path, "host"],
+            equivalents: [],
+            message: "host-not-expanded",
+            data: { resource: refOf(vs), host: destination.host, expanded: halfQualified, rule: refOf(intended), subset: destination.subset },
+            cause: `Istio completes only names without a dot (reviews -> reviews.<namespace>.svc.cluster.local); ${destination.host} is taken as a full name that no service has, so the route and its subset match nothing.`,
+            fix: { description: `Write the host as ${halfQualified} (or the short name from its own namespace).`, yaml: { before: yamlOf({ destination: { host: destination.host, subset: destination.subset } }), after: yamlOf({ destination: { host: halfQualified, subset: destination.subset } }), target: refOf(vs) }, commands: [kubectl("edit", vs)] },
+            evidence: [fieldEvidence(view, intended, ["spec", "subsets"], `${refOf(intended)} defines subset "${destination.subset}" for ${halfQualified}`)],
+            verify: [analyzeCommand(vs)],
+          });
           continue;
         }
         const hidden = destinationRulesForHost(view, fqdn).filter((dr) => !rules.includes(dr) && subsetsOf(dr).some((subset) => subset.name === destination.subset));
@@ -90,27 +93,25 @@ export const virtualServiceSubsetNotFound = defineRule({
         set.add(destination.subset);
         const existing = rules[0];
         const defined = rules.flatMap((dr) => subsetsOf(dr).map((subset) => subset.name));
-        findings.push(
-          istioFinding(this, view, {
-            object: vs,
-            code: "IST0101",
-            args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
-            path: [...destination.path, "subset"],
-            summary: `${refOf(vs)} routes to subset "${destination.subset}" of ${destination.host}, which ${existing ? `${refOf(existing)} does not define (it defines ${defined.length ? defined.join(", ") : "no subsets"})` : "no DestinationRule defines"}`,
-            cause: hidden.length
-              ? `${refOf(hidden[0]!)} defines subset "${destination.subset}" but its exportTo does not include namespace ${namespace || "(none)"}, so the route cannot use it.`
-              : `Without a subset "${destination.subset}" for ${fqdn}, Envoy has no cluster for this route and answers 503 NR for every request it matches.`,
-            fix: existing ? addSubsetFix(view, existing, fqdn, destination.subset) : newRuleFix(view, vs, destination.host, fqdn),
-            evidence: [
-              ...(existing ? [fieldEvidence(view, existing, ["spec", "subsets"], `${refOf(existing)} subsets: ${defined.join(", ") || "(none)"}`)] : []),
-              ...hidden.map((dr) => fieldEvidence(view, dr, ["spec", "exportTo"], `${refOf(dr)} defines "${destination.subset}" but exportTo is ${JSON.stringify(recordOf(dr.spec)?.exportTo)}`)),
-            ],
-            verify: [analyzeCommand(vs), `istioctl proxy-config cluster deploy/<client>${namespace ? ` -n ${namespace}` : ""} --fqdn ${fqdn} --subset ${destination.subset}`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: vs,
+          code: "IST0101",
+          args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
+          path: [...destination.path, "subset"],
+          message: existing ? "subset-not-defined" : "no-destination-rule",
+          data: { resource: refOf(vs), subset: destination.subset, host: destination.host, ...(existing ? { rule: refOf(existing), defined: defined.length ? defined.join(", ") : "no subsets" } : {}) },
+          cause: hidden.length
+            ? `${refOf(hidden[0]!)} defines subset "${destination.subset}" but its exportTo does not include namespace ${namespace || "(none)"}, so the route cannot use it.`
+            : `Without a subset "${destination.subset}" for ${fqdn}, Envoy has no cluster for this route and answers 503 NR for every request it matches.`,
+          fix: existing ? addSubsetFix(view, existing, fqdn, destination.subset) : newRuleFix(view, vs, destination.host, fqdn),
+          evidence: [
+            ...(existing ? [fieldEvidence(view, existing, ["spec", "subsets"], `${refOf(existing)} subsets: ${defined.join(", ") || "(none)"}`)] : []),
+            ...hidden.map((dr) => fieldEvidence(view, dr, ["spec", "exportTo"], `${refOf(dr)} defines "${destination.subset}" but exportTo is ${JSON.stringify(recordOf(dr.spec)?.exportTo)}`)),
+          ],
+          verify: [analyzeCommand(vs), `istioctl proxy-config cluster deploy/<client>${namespace ? ` -n ${namespace}` : ""} --fqdn ${fqdn} --subset ${destination.subset}`],
+        });
       }
     }
-    return findings;
 
     function addSubsetFix(view: ClusterView, dr: KubeObject, fqdn: string, subset: string) {
       const subsets = arrayOf(recordOf(dr.spec)?.subsets);

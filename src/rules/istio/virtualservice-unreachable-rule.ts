@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 
 type Match = Record<string, unknown>;
@@ -57,8 +56,14 @@ export const virtualServiceUnreachableRule = defineRule({
   equivalents: ["IST0130", "IST0131"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "after-catch-all": "{resource} {protocol} rule {rule} is never used: rule {catchAll} before it has no match and takes every request",
+    "match-repeated": "{resource} {protocol} rule {rule} match #{match} is never used: the same match comes first in rule {earlier}",
+    "match-shadowed": "{resource} {protocol} rule {rule} match #{match} is never used: a broader match comes first in rule {earlier}",
+    "all-matches-earlier": "{resource} {protocol} rule {rule} is never used: all its matches appear in earlier rules",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const vs of view.kind("VirtualService")) {
       const spec = recordOf(vs.spec) ?? {};
       for (const protocol of ["http", "tcp", "tls"] as const) {
@@ -68,18 +73,17 @@ export const virtualServiceUnreachableRule = defineRule({
         rules.forEach((rule, ruleIndex) => {
           const matches = arrayOf<Match>(rule?.match).filter((match) => recordOf(match) !== undefined);
           if (catchAll !== undefined) {
-            findings.push(
-              istioFinding(this, view, {
-                object: vs,
-                code: "IST0130",
-                args: [label(rule, ruleIndex), `only the last rule can have no matches; rule ${label(rules[catchAll], catchAll)} has none`],
-                path: ["spec", protocol, ruleIndex],
-                summary: `${refOf(vs)} ${protocol} rule ${label(rule, ruleIndex)} is never used: rule ${label(rules[catchAll], catchAll)} before it has no match and takes every request`,
-                cause: "Routes are evaluated in order; a rule without match matches everything, so no rule after it is reached.",
-                fix: { description: `Move rule ${label(rules[catchAll], catchAll)} to the end, or give it a match.`, commands: [kubectl("edit", vs)] },
-                verify: [analyzeCommand(vs)],
-              }),
-            );
+            reportIstio(this, ctx, {
+              object: vs,
+              code: "IST0130",
+              args: [label(rule, ruleIndex), `only the last rule can have no matches; rule ${label(rules[catchAll], catchAll)} has none`],
+              path: ["spec", protocol, ruleIndex],
+              message: "after-catch-all",
+              data: { resource: refOf(vs), protocol, rule: label(rule, ruleIndex), catchAll: label(rules[catchAll], catchAll) },
+              cause: "Routes are evaluated in order; a rule without match matches everything, so no rule after it is reached.",
+              fix: { description: `Move rule ${label(rules[catchAll], catchAll)} to the end, or give it a match.`, commands: [kubectl("edit", vs)] },
+              verify: [analyzeCommand(vs)],
+            });
             return;
           }
           if (matches.length === 0) {
@@ -93,37 +97,34 @@ export const virtualServiceUnreachableRule = defineRule({
             if (!earlier) return;
             unused++;
             if (matchKey(earlier.match) === matchKey(match) && earlier.rule !== ruleIndex) exactDuplicates++;
-            findings.push(
-              istioFinding(this, view, {
-                object: vs,
-                code: "IST0131",
-                args: [label(rule, ruleIndex), `#${matchIndex}`, label(rules[earlier.rule], earlier.rule)],
-                path: ["spec", protocol, ruleIndex, "match", matchIndex],
-                summary: `${refOf(vs)} ${protocol} rule ${label(rule, ruleIndex)} match #${matchIndex} is never used: ${matchKey(earlier.match) === matchKey(match) ? "the same match" : "a broader match"} comes first in rule ${label(rules[earlier.rule], earlier.rule)}`,
-                cause: "The first matching route wins; requests this match describes are always taken by the earlier one.",
-                fix: { description: "Put the more specific match first, or remove the duplicate.", commands: [kubectl("edit", vs)] },
-                verify: [analyzeCommand(vs)],
-              }),
-            );
+            reportIstio(this, ctx, {
+              object: vs,
+              code: "IST0131",
+              args: [label(rule, ruleIndex), `#${matchIndex}`, label(rules[earlier.rule], earlier.rule)],
+              path: ["spec", protocol, ruleIndex, "match", matchIndex],
+              message: matchKey(earlier.match) === matchKey(match) ? "match-repeated" : "match-shadowed",
+              data: { resource: refOf(vs), protocol, rule: label(rule, ruleIndex), match: matchIndex, earlier: label(rules[earlier.rule], earlier.rule) },
+              cause: "The first matching route wins; requests this match describes are always taken by the earlier one.",
+              fix: { description: "Put the more specific match first, or remove the duplicate.", commands: [kubectl("edit", vs)] },
+              verify: [analyzeCommand(vs)],
+            });
           });
           if (exactDuplicates > 0 && exactDuplicates === matches.length && unused === matches.length) {
-            findings.push(
-              istioFinding(this, view, {
-                object: vs,
-                code: "IST0130",
-                args: [label(rule, ruleIndex), "all matches used by prior rules"],
-                path: ["spec", protocol, ruleIndex],
-                summary: `${refOf(vs)} ${protocol} rule ${label(rule, ruleIndex)} is never used: all its matches appear in earlier rules`,
-                cause: "Every request this rule matches is taken by an earlier rule with the same match.",
-                fix: { description: "Remove this rule, or change its matches.", commands: [kubectl("edit", vs)] },
-                verify: [analyzeCommand(vs)],
-              }),
-            );
+            reportIstio(this, ctx, {
+              object: vs,
+              code: "IST0130",
+              args: [label(rule, ruleIndex), "all matches used by prior rules"],
+              path: ["spec", protocol, ruleIndex],
+              message: "all-matches-earlier",
+              data: { resource: refOf(vs), protocol, rule: label(rule, ruleIndex) },
+              cause: "Every request this rule matches is taken by an earlier rule with the same match.",
+              fix: { description: "Remove this rule, or change its matches.", commands: [kubectl("edit", vs)] },
+              verify: [analyzeCommand(vs)],
+            });
           }
           for (const match of matches) seen.push({ match, rule: ruleIndex });
         });
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 
 const labelKey = (labels: Record<string, unknown>): string =>
@@ -24,27 +23,28 @@ export const workloadGroupDuplicateLabels = defineRule({
   equivalents: ["KIA1702"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "duplicate-labels": "{resource} gives the labels {labels}, as {others} {verb}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const groups = view.kind("WorkloadGroup").flatMap((group) => {
       const metadata = recordOf(recordOf(group.spec)?.metadata);
       return metadata ? [{ group, key: `${namespaceOf(group) || "default"}|${labelKey(recordOf(metadata.labels) ?? {})}` }] : [];
     });
-    const findings: Finding[] = [];
     for (const { group, key } of groups) {
       const others = groups.filter((other) => other.group !== group && other.key === key).map((other) => other.group);
       if (others.length === 0) continue;
-      findings.push(
-        istioFinding(this, view, {
-          object: group,
-          message: "More than one Workload Group with duplicate labels found in the same namespace",
-          path: ["spec", "metadata", "labels"],
-          summary: `${refOf(group)} gives the labels ${key.split("|")[1] || "(none)"}, as ${others.map(refOf).join(", ")} ${others.length === 1 ? "does" : "do"}`,
-          cause: "Workloads of both groups carry the same labels, so selectors cannot tell them apart.",
-          fix: { description: "Give this group labels of its own.", commands: [kubectl("edit", group)] },
-          verify: [analyzeCommand(group)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: group,
+        istioMessage: "More than one Workload Group with duplicate labels found in the same namespace",
+        path: ["spec", "metadata", "labels"],
+        message: "duplicate-labels",
+        data: { resource: refOf(group), labels: key.split("|")[1] || "(none)", others: others.map(refOf).join(", "), verb: others.length === 1 ? "does" : "do" },
+        cause: "Workloads of both groups carry the same labels, so selectors cannot tell them apart.",
+        fix: { description: "Give this group labels of its own.", commands: [kubectl("edit", group)] },
+        verify: [analyzeCommand(group)],
+      });
     }
-    return findings;
   },
 });

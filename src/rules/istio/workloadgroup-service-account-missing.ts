@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
 
@@ -22,10 +21,14 @@ export const workloadGroupServiceAccountMissing = defineRule({
   equivalents: ["KIA1701"],
   inputs: ["istio", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "service-account-not-found": "{resource} template names ServiceAccount {account}, which is not in namespace {namespace}",
+    "service-account-not-found-suggest": "{resource} template names ServiceAccount {account}, which is not in namespace {namespace}; did you mean {suggestion}?",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const accounts = view.kind("ServiceAccount");
-    if (accounts.length === 0) return [];
-    const findings: Finding[] = [];
+    if (accounts.length === 0) return;
     for (const group of view.kind("WorkloadGroup")) {
       const account = recordOf(recordOf(group.spec)?.template)?.serviceAccount;
       const namespace = namespaceOf(group) || "default";
@@ -33,18 +36,16 @@ export const workloadGroupServiceAccountMissing = defineRule({
       const names = accounts.filter((sa) => (namespaceOf(sa) || "default") === namespace).map(nameOf);
       if (names.includes(account)) continue;
       const suggestion = closest(account, names);
-      findings.push(
-        istioFinding(this, view, {
-          object: group,
-          message: "Service Account not found in this namespace",
-          path: ["spec", "template", "serviceAccount"],
-          summary: `${refOf(group)} template names ServiceAccount ${account}, which is not in namespace ${namespace}${suggestion ? `; did you mean ${suggestion}?` : ""}`,
-          cause: `No ServiceAccount ${namespace}/${account} exists (the namespace has: ${names.join(", ") || "none listed"}), so workloads joining through this group get an identity nothing issues.`,
-          fix: { description: suggestion ? `Use ${suggestion}, or create ServiceAccount ${account}.` : `Create ServiceAccount ${account} in ${namespace}.`, commands: [`kubectl create serviceaccount ${account} -n ${namespace}`, kubectl("edit", group)] },
-          verify: [analyzeCommand(group), `kubectl get serviceaccount ${account} -n ${namespace}`],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: group,
+        istioMessage: "Service Account not found in this namespace",
+        path: ["spec", "template", "serviceAccount"],
+        message: suggestion ? "service-account-not-found-suggest" : "service-account-not-found",
+        data: { resource: refOf(group), account, namespace, ...(suggestion ? { suggestion } : {}) },
+        cause: `No ServiceAccount ${namespace}/${account} exists (the namespace has: ${names.join(", ") || "none listed"}), so workloads joining through this group get an identity nothing issues.`,
+        fix: { description: suggestion ? `Use ${suggestion}, or create ServiceAccount ${account}.` : `Create ServiceAccount ${account} in ${namespace}.`, commands: [`kubectl create serviceaccount ${account} -n ${namespace}`, kubectl("edit", group)] },
+        verify: [analyzeCommand(group), `kubectl get serviceaccount ${account} -n ${namespace}`],
+      });
     }
-    return findings;
   },
 });
