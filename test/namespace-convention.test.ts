@@ -14,18 +14,6 @@ const NOT_YET_CONVERTED = new Set([
   "report/html/figures.ts",
   "report/html/restarts.ts",
   "rules/manifest/pvc-cannot-bind.ts",
-  "rules/sidecar/app-starts-before-sidecar.ts",
-  "rules/sidecar/istio-init-failure.ts",
-  "rules/sidecar/istiod-unreachable.ts",
-  "rules/sidecar/local-node-port.ts",
-  "rules/sidecar/mtls-mode-conflict.ts",
-  "rules/sidecar/network-policy-blocks-scraping.ts",
-  "rules/sidecar/outbound-registry-only.ts",
-  "rules/sidecar/proxy-cpu-starved.ts",
-  "rules/sidecar/proxy-not-ready.ts",
-  "rules/sidecar/proxy-oom-killed.ts",
-  "rules/sidecar/proxy-port-conflict.ts",
-  "rules/sidecar/sidecar-not-injected.ts",
   "watch/events.ts",
 ]);
 

@@ -1,5 +1,4 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
 import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
@@ -25,10 +24,12 @@ export const allowAnyOutboundInProduction = defineRule({
   inputs: ["mesh-config", "workloads", "pods", "config", "istio"],
   requires: ["mesh-config"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
+  messages: {
+    "allows-any-outbound": "production namespace {namespace} may call any external host: outbound policy is ALLOW_ANY",
+  },
+  analyze({ view, report }) {
     const policy = outboundPolicy(view);
-    if (!policy || policy.mode !== "ALLOW_ANY") return [];
-    const findings: Finding[] = [];
+    if (!policy || policy.mode !== "ALLOW_ANY") return;
     const namespaces = new Set<string>();
     for (const subject of meshSubjects(view)) {
       const meshed = subject.pod ? hasSidecar(subject.pod) : injectionDecision(view, subject.namespace, subject, subject.spec.hostNetwork === true).injected;
@@ -49,13 +50,11 @@ export const allowAnyOutboundInProduction = defineRule({
         "    mode: REGISTRY_ONLY",
       ].join("\n");
       const namespaceObject = view.get("Namespace", undefined, namespace);
-      findings.push({
-        rule: "sidecar/allow-any-outbound-in-production",
-        category: "outbound-traffic-blocked",
-        severity: "warning",
+      report({
         confidence: 0.65,
         resource: namespaceObject ? { ...resourceRef(view, namespaceObject), namespace } : { kind: "Namespace", name: namespace, namespace },
-        summary: `production namespace ${namespace} may call any external host: outbound policy is ALLOW_ANY`,
+        message: "allows-any-outbound",
+        data: { namespace },
         evidence: [
           { source: "api", text: `namespace ${namespace} is production (${productionReason(view, namespace)}) and runs meshed workloads` },
           configMap ? specEvidence(view, configMap, ["data", "mesh"], policy.evidence.text) : policy.evidence,
@@ -71,6 +70,5 @@ export const allowAnyOutboundInProduction = defineRule({
         equivalents: [],
       });
     }
-    return findings;
   },
 });

@@ -1,5 +1,6 @@
-import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import { defineRule, type Report } from "../../engine/rule.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { resourceRef, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
 import { annotationFix } from "../support/mesh-fixes.js";
@@ -35,8 +36,10 @@ export const appStartsBeforeSidecar = defineRule({
   inputs: ["pods", "logs", "workloads", "config", "mesh-config"],
   requires: ["pods", "logs"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "failed-before-proxy-ready": "{container} failed its first connections {seconds}s after start, before istio-proxy was ready, and restarted",
+  },
+  analyze({ view, report }) {
     for (const pod of userPods(view)) {
       const proxy = proxyContainer(podSpec(pod));
       if (!proxy || proxy.native) continue;
@@ -44,16 +47,15 @@ export const appStartsBeforeSidecar = defineRule({
       for (const app of appContainers(podSpec(pod))) {
         const finding = diagnose(view, pod, app.name);
         if (finding) {
-          findings.push(finding);
+          report(finding);
           break;
         }
       }
     }
-    return findings;
   },
 });
 
-function diagnose(view: ClusterView, pod: KubeObject, appName: string): Finding | undefined {
+function diagnose(view: ClusterView, pod: KubeObject, appName: string): Report | undefined {
   const app = containerStatus(pod, appName);
   const proxy = containerStatus(pod, PROXY_CONTAINER);
   const failed = app?.lastState?.terminated ?? app?.state?.terminated;
@@ -67,7 +69,7 @@ function diagnose(view: ClusterView, pod: KubeObject, appName: string): Finding 
   // A proxy that restarted after the app died is a different problem.
   if ((proxy.restartCount ?? 0) > 0) return undefined;
 
-  const namespace = pod.metadata.namespace ?? "default";
+  const namespace = appliedNamespace(pod.metadata.namespace);
   const hits = findInLogs(view, namespace, pod.metadata.name, appName, EARLY_CONNECTION_FAILURE, 3).filter((hit) => hit.stream.previous || (app.restartCount ?? 0) > 0);
   if (hits.length === 0) return undefined;
   const evidence: Evidence[] = [
@@ -93,17 +95,14 @@ function diagnose(view: ClusterView, pod: KubeObject, appName: string): Finding 
     ["istioctl install --set meshConfig.defaultConfig.holdApplicationUntilProxyStarts=true -y   # mesh-wide alternative"],
   );
   return {
-    rule: "sidecar/app-starts-before-sidecar",
-    category: "sidecar-dependency",
-    severity: "warning",
     confidence: 0.9,
     resource: resourceRef(view, pod, { container: appName }),
-    summary: `${appName} failed its first connections ${appLived}s after start, before istio-proxy was ready, and restarted`,
+    message: "failed-before-proxy-ready",
+    data: { container: appName, seconds: appLived },
     evidence,
     cause:
       "The app started in parallel with istio-proxy. Its outbound traffic is already redirected to Envoy, which had no listeners yet, so the first connections were refused and the app exited; once the proxy was ready the restarted app worked.",
     fix,
     verify: [`kubectl get pods${namespace ? ` -n ${namespace}` : ""}   # new pods: RESTARTS 0, READY 2/2`, `kubectl logs ${pod.metadata.name} -n ${namespace} -c ${appName} --previous`],
-    equivalents: [],
   };
 }

@@ -1,5 +1,6 @@
-import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding, Fix } from "../../model/finding.js";
+import { defineRule, type Report } from "../../engine/rule.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence, Fix } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
 import { eventEvidence, ns, resourceRef, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
@@ -36,40 +37,44 @@ export const istioInitFailure = defineRule({
   equivalents: [],
   inputs: ["workloads", "events", "logs", "pods", "manifests"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "init-container-fails": "{container} fails ({reason}): the pod's traffic capture cannot be set up",
+    "cni-sandbox-fails": "the Istio CNI plugin fails to set up the pod's network: the pod stays ContainerCreating",
+    "pod-security-rejects-init": "Pod Security \"{level}\" in {namespace} rejects the injected istio-init (NET_ADMIN, NET_RAW, root): no pod can be created",
+    "pod-security-will-reject-init": "{kind} {name} will be injected with istio-init, which Pod Security \"{level}\" in {namespace} rejects",
+  },
+  analyze({ view, report }) {
     const reported = new Set<string>();
     for (const pod of view.kind("Pod")) {
       if (SYSTEM_NAMESPACES.has(pod.metadata.namespace ?? "") || !view.inScope(pod.metadata.namespace)) continue;
       const finding = initContainerFailure(view, pod) ?? cniSandboxFailure(view, pod);
       if (finding) {
-        findings.push(finding);
+        report(finding);
         reported.add(`${pod.metadata.namespace}/${templateOwnerOf(view, pod).name}`);
       }
     }
     for (const event of view.events) {
       if (event.reason !== "FailedCreate" || !PSA_ISTIO_INIT.test(event.message)) continue;
-      const namespace = event.involved.namespace ?? "default";
+      const namespace = appliedNamespace(event.involved.namespace);
       if (!view.inScope(namespace)) continue;
       const finding = podSecurityRejection(view, event);
-      const key = `${namespace}/${finding.resource.name}`;
+      const key = `${namespace}/${finding.resource!.name}`;
       if (reported.has(key)) continue;
       reported.add(key);
-      findings.push(finding);
+      report(finding);
     }
-    if (view.mode === "lint" || view.kind("Pod").length === 0) findings.push(...restrictedNamespaceTemplates(view, reported));
-    return findings;
+    if (view.mode === "lint" || view.kind("Pod").length === 0) for (const finding of restrictedNamespaceTemplates(view, reported)) report(finding);
   },
 });
 
-function initContainerFailure(view: ClusterView, pod: KubeObject): Finding | undefined {
+function initContainerFailure(view: ClusterView, pod: KubeObject): Report | undefined {
   for (const name of INIT_NAMES) {
     const status = containerStatus(pod, name);
     if (!status) continue;
     const terminated = status.state?.terminated ?? status.lastState?.terminated;
     const failing = (terminated && terminated.exitCode !== 0) || status.state?.waiting?.reason === "CrashLoopBackOff";
     if (!failing) continue;
-    const namespace = pod.metadata.namespace ?? "default";
+    const namespace = appliedNamespace(pod.metadata.namespace);
     const permission = findInLogs(view, namespace, pod.metadata.name, name, INIT_SIGNATURES.permission, 3);
     const iptables = findInLogs(view, namespace, pod.metadata.name, name, INIT_SIGNATURES.iptables, 3);
     const evidence: Evidence[] = [
@@ -82,34 +87,28 @@ function initContainerFailure(view: ClusterView, pod: KubeObject): Finding | und
       ? `${name} could not change the pod's iptables rules: it lacks NET_ADMIN/NET_RAW or root (an admission policy, SecurityContextConstraints or runtime removed them), so traffic capture is never set up and the app containers never start.`
       : `${name} exited with an error while setting up iptables redirection${iptables.length > 0 ? " (see the log lines)" : ""}: the node's iptables (nat table, legacy vs nf_tables) did not accept the rules, so the pod never starts.`;
     return {
-      rule: "sidecar/istio-init-failure",
-      category: "istio-init-failure",
-      severity: "error",
       confidence: permission.length + iptables.length > 0 ? 0.95 : 0.85,
       resource: resourceRef(view, pod, { container: name }),
-      summary: `${name} fails (${missingPrivilege ? "iptables: permission denied" : terminated ? `exit code ${terminated.exitCode}` : "CrashLoopBackOff"}): the pod's traffic capture cannot be set up`,
+      message: "init-container-fails",
+      data: { container: name, reason: missingPrivilege ? "iptables: permission denied" : terminated ? `exit code ${terminated.exitCode}` : "CrashLoopBackOff" },
       evidence,
       cause,
       fix: cniFix(namespace, owner.kind === "Pod" ? `pod/${owner.name}` : kubectlRef(owner), missingPrivilege),
       verify: [`kubectl get pods${ns(namespace)}   # no Init:CrashLoopBackOff, READY 2/2`, `kubectl logs ${pod.metadata.name}${ns(namespace)} -c ${name}`],
-      equivalents: [],
     };
   }
   return undefined;
 }
 
-function cniSandboxFailure(view: ClusterView, pod: KubeObject): Finding | undefined {
-  const namespace = pod.metadata.namespace ?? "default";
+function cniSandboxFailure(view: ClusterView, pod: KubeObject): Report | undefined {
+  const namespace = appliedNamespace(pod.metadata.namespace);
   const events = view.eventsFor("Pod", namespace, pod.metadata.name ?? "").filter((event) => event.reason === "FailedCreatePodSandBox" && CNI_SANDBOX.test(event.message));
   if (events.length === 0) return undefined;
   const ztunnel = events.some((event) => /ztunnel/.test(event.message));
   return {
-    rule: "sidecar/istio-init-failure",
-    category: "istio-init-failure",
-    severity: "error",
     confidence: 0.9,
     resource: resourceRef(view, pod),
-    summary: "the Istio CNI plugin fails to set up the pod's network: the pod stays ContainerCreating",
+    message: "cni-sandbox-fails",
     evidence: events.slice(0, 2).map(eventEvidence),
     cause: ztunnel
       ? "The istio-cni plugin cannot hand the pod to ztunnel on its node (no ztunnel connection), so the sandbox is never created."
@@ -122,12 +121,11 @@ function cniSandboxFailure(view: ClusterView, pod: KubeObject): Finding | undefi
       ],
     },
     verify: [`kubectl get pod ${pod.metadata.name}${ns(namespace)}   # Running`, `kubectl get events${ns(namespace)} --field-selector involvedObject.name=${pod.metadata.name},reason=FailedCreatePodSandBox`],
-    equivalents: [],
   };
 }
 
-function podSecurityRejection(view: ClusterView, event: EventRecord): Finding {
-  const namespace = event.involved.namespace ?? "default";
+function podSecurityRejection(view: ClusterView, event: EventRecord): Report {
+  const namespace = appliedNamespace(event.involved.namespace);
   const level = PSA_ISTIO_INIT.exec(event.message)?.[1] ?? "restricted";
   const replicaSet = view.get(event.involved.kind, namespace, event.involved.name);
   const deployRef = replicaSet?.metadata.ownerReferences?.find((ref) => ref.kind === "Deployment");
@@ -140,22 +138,19 @@ function podSecurityRejection(view: ClusterView, event: EventRecord): Finding {
   if (nsObject?.metadata.labels?.[PSA_ENFORCE]) evidence.push(specEvidence(view, nsObject, ["metadata", "labels", PSA_ENFORCE], `namespace ${namespace}: ${PSA_ENFORCE}=${nsObject.metadata.labels[PSA_ENFORCE]}`));
   const resource = ownerObject ? resourceRef(view, ownerObject) : { kind: ownerKind, namespace, name: ownerName };
   return {
-    rule: "sidecar/istio-init-failure",
-    category: "istio-init-failure",
-    severity: "error",
     confidence: 0.95,
     resource: { ...resource, container: "istio-init" },
-    summary: `Pod Security "${level}" in ${namespace} rejects the injected istio-init (NET_ADMIN, NET_RAW, root): no pod can be created`,
+    message: "pod-security-rejects-init",
+    data: { level, namespace },
     evidence,
     cause: `The namespace enforces the ${level} Pod Security level. The injector adds istio-init, which needs NET_ADMIN and NET_RAW and runs as root to set up iptables, so the API server rejects every new pod of ${ownerKind} ${ownerName}.`,
     fix: cniFix(namespace, `${ownerKind.toLowerCase()}/${ownerName}`, true, level),
     verify: [`kubectl get ${event.involved.kind.toLowerCase()} ${event.involved.name}${ns(namespace)}   # READY matches DESIRED`, `kubectl get events${ns(namespace)} --field-selector reason=FailedCreate`, `kubectl get pods${ns(namespace)}   # READY 2/2`],
-    equivalents: [],
   };
 }
 
-function restrictedNamespaceTemplates(view: ClusterView, reported: Set<string>): Finding[] {
-  const findings: Finding[] = [];
+function restrictedNamespaceTemplates(view: ClusterView, reported: Set<string>): Report[] {
+  const findings: Report[] = [];
   const cniInstalled = view.kind("DaemonSet").some((ds) => ds.metadata.name === "istio-cni-node");
   if (cniInstalled) return findings;
   for (const subject of meshSubjects(view)) {
@@ -166,17 +161,14 @@ function restrictedNamespaceTemplates(view: ClusterView, reported: Set<string>):
     if (!injectionDecision(view, subject.namespace, subject, subject.spec.hostNetwork === true).injected) continue;
     const nsObject = view.get("Namespace", undefined, subject.namespace)!;
     findings.push({
-      rule: "sidecar/istio-init-failure",
-      category: "istio-init-failure",
-      severity: "error",
       confidence: 0.8,
       resource: resourceRef(view, subject.object, { container: "istio-init" }),
-      summary: `${subject.owner.kind} ${subject.owner.name} will be injected with istio-init, which Pod Security "${level}" in ${subject.namespace} rejects`,
+      message: "pod-security-will-reject-init",
+      data: { kind: subject.owner.kind, name: subject.owner.name, level, namespace: subject.namespace },
       evidence: [specEvidence(view, nsObject, ["metadata", "labels", PSA_ENFORCE], `namespace ${subject.namespace}: ${PSA_ENFORCE}=${level} and sidecar injection enabled; no istio-cni-node DaemonSet in the inputs`)],
       cause: `Without the Istio CNI, every injected pod carries istio-init with NET_ADMIN, NET_RAW and runAsUser 0, which the ${level} Pod Security level forbids: the pods will not be created.`,
       fix: cniFix(subject.namespace, kubectlRef(subject.owner), true, level),
       verify: [`kubectl get pods${ns(subject.namespace)}   # READY 2/2`, `kubectl get events${ns(subject.namespace)} --field-selector reason=FailedCreate`],
-      equivalents: [],
     });
   }
   return findings;

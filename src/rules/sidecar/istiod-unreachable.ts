@@ -1,5 +1,6 @@
-import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import { defineRule, type Report } from "../../engine/rule.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
 import { applyFix } from "../support/mesh-fixes.js";
@@ -33,21 +34,23 @@ export const istiodUnreachable = defineRule({
   equivalents: [],
   inputs: ["pods", "logs", "network-policies", "events", "workloads"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "policy-blocks-control-plane": "NetworkPolicy {policies} blocks the sidecar's egress to {what}",
+    "istiod-down": "istiod is down: the sidecar gets no configuration",
+  },
+  analyze({ view, report }) {
     for (const pod of userPods(view)) {
       if (!hasSidecar(pod)) continue;
       const finding = diagnose(view, pod);
-      if (finding) findings.push(finding);
+      if (finding) report(finding);
     }
-    return findings;
   },
 });
 
 /** The finding for one pod, or nothing when the proxy shows no sign of missing istiod. */
-export function diagnose(view: ClusterView, pod: KubeObject): Finding | undefined {
+export function diagnose(view: ClusterView, pod: KubeObject): Report | undefined {
   const symptoms = proxySymptoms(view, pod);
-  const namespace = pod.metadata.namespace ?? "default";
+  const namespace = appliedNamespace(pod.metadata.namespace);
   const egress = controlPlaneEgress(view, { namespace, labels: pod.metadata.labels ?? {} });
   const blocked = egress.blocked.length > 0;
   const health = istiodHealth(view);
@@ -70,12 +73,10 @@ export function diagnose(view: ClusterView, pod: KubeObject): Finding | undefine
     const yaml = allowControlPlanePolicy(namespace, selector);
     const what = blockedSummary(egress.blocked);
     return {
-      rule: "sidecar/istiod-unreachable",
-      category: "sidecar-istiod-unreachable",
-      severity: "error",
       confidence: connectionHits.length > 0 ? 0.95 : 0.85,
       resource: resourceRef(view, pod, { container: PROXY_CONTAINER }),
-      summary: `NetworkPolicy ${egress.blocked[0]!.isolating.map((policy) => policy.metadata.name).join(", ")} blocks the sidecar's egress to ${what}`,
+      message: "policy-blocks-control-plane",
+      data: { policies: egress.blocked[0]!.isolating.map((policy) => policy.metadata.name).join(", "), what },
       evidence,
       cause: `The NetworkPolicies that select this pod isolate its egress and none allows ${what}. The proxy cannot resolve or reach istiod, so it never receives its listeners, clusters and certificate and stays not ready.`,
       fix: applyFix(
@@ -86,16 +87,12 @@ export function diagnose(view: ClusterView, pod: KubeObject): Finding | undefine
         [`kubectl rollout restart deployment/${owner.kind === "Deployment" ? owner.name : "<name>"} -n ${namespace}   # restarts the proxies that gave up`],
       ),
       verify: [...verify, `kubectl exec ${pod.metadata.name} -n ${namespace} -c istio-proxy -- pilot-agent request GET /ready`],
-      equivalents: [],
     };
   }
   return {
-    rule: "sidecar/istiod-unreachable",
-    category: "sidecar-istiod-unreachable",
-    severity: "error",
     confidence: 0.9,
     resource: resourceRef(view, pod, { container: PROXY_CONTAINER }),
-    summary: "istiod is down: the sidecar gets no configuration",
+    message: "istiod-down",
     evidence,
     cause: "istiod, the control plane, has no ready pod: every proxy started since then waits for configuration and certificates and stays not ready.",
     fix: {
@@ -103,7 +100,6 @@ export function diagnose(view: ClusterView, pod: KubeObject): Finding | undefine
       commands: [...istiodChecks(pod), `kubectl exec ${pod.metadata.name} -n ${namespace} -c istio-proxy -- pilot-agent request GET /ready`],
     },
     verify,
-    equivalents: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
+import { appliedNamespace } from "../../model/namespace.js";
 import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
 import type { ServiceSpec } from "../../k8s/types.js";
 import { detectLocalCluster } from "../../k8s/local-cluster.js";
@@ -23,12 +23,14 @@ export const localNodePort = defineRule({
   inputs: ["nodes", "services"],
   requires: ["nodes", "services"],
   scopes: ["diagnose"],
-  analyze(view) {
+  messages: {
+    "node-port-not-mapped": "NodePort {ports} of {service} is on the {tool} node containers, not on localhost, unless it was mapped at cluster creation",
+  },
+  analyze({ view, report }) {
     const cluster = detectLocalCluster(view);
-    if (!cluster) return [];
-    const findings: Finding[] = [];
+    if (!cluster) return;
     for (const service of view.kind("Service")) {
-      const namespace = service.metadata.namespace ?? "default";
+      const namespace = appliedNamespace(service.metadata.namespace);
       const spec = (service.spec ?? {}) as ServiceSpec;
       if (spec.type !== "NodePort" || !view.inScope(namespace)) continue;
       if (SYSTEM_NAMESPACES.has(namespace) && namespace !== "istio-system") continue;
@@ -49,13 +51,11 @@ export const localNodePort = defineRule({
         "  extraPortMappings:",
         ...mappings.flatMap((port) => [`  - containerPort: ${port}`, `    hostPort: ${port}`, "    protocol: TCP"]),
       ].join("\n");
-      findings.push({
-        rule: "sidecar/local-node-port",
-        category: "node-port-not-exposed",
-        severity: "info",
+      report({
         confidence: 0.5,
         resource: resourceRef(view, service, { path: ["spec", "ports", index, "nodePort"] }),
-        summary: `NodePort ${mappings.join(", ")} of ${name} is on the ${cluster.tool} node containers, not on localhost, unless it was mapped at cluster creation`,
+        message: "node-port-not-mapped",
+        data: { ports: mappings.join(", "), service: name, tool: cluster.tool },
         evidence: [cluster.evidence, specEvidence(view, service, ["spec", "ports", index, "nodePort"], `Service ${name}: type NodePort, ${ports.map((port) => `port ${port.port} -> nodePort ${port.nodePort}`).join(", ")}`)],
         cause: `${cluster.tool} nodes are containers: the NodePort opens on them, and the host only reaches ports mapped when the cluster was created (k3d, unlike a plain node, does not expose NodePorts by itself).`,
         fix: {
@@ -67,9 +67,7 @@ export const localNodePort = defineRule({
           commands: [createCommand, `kubectl port-forward -n ${namespace} svc/${name} 8080:${ports[0]!.port}`, ...(namespace !== "istio-system" ? ["kubectl port-forward -n istio-system svc/istio-ingressgateway 8080:80   # through the mesh's ingress gateway"] : [])],
         },
         verify: [`curl -s localhost:${mappings[0]}   # after mapping`, "curl -s localhost:8080   # while port-forward runs"],
-        equivalents: [],
       });
     }
-    return findings;
   },
 });

@@ -1,5 +1,6 @@
-import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import { defineRule, type Report } from "../../engine/rule.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { accessLineParser } from "../../envoy/access-log/entries.js";
 import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
@@ -38,8 +39,11 @@ export const mtlsModeConflict = defineRule({
   inputs: ["istio", "pods", "logs", "workloads", "services", "mesh-config"],
   requires: ["istio", "logs"],
   scopes: ["diagnose"],
-  analyze(view) {
-    return plaintextClients(view);
+  messages: {
+    "strict-rejects-plain-text": "STRICT mTLS on {server} rejects plain-text calls from {clients}",
+  },
+  analyze({ view, report }) {
+    for (const finding of plaintextClients(view)) report(finding);
   },
 });
 
@@ -50,7 +54,7 @@ interface ServerProblem {
   evidence: Evidence[];
 }
 
-function plaintextClients(view: ClusterView): Finding[] {
+function plaintextClients(view: ClusterView): Report[] {
   const pods = userPods(view);
   const byIp = new Map<string, KubeObject>();
   for (const pod of view.kind("Pod")) {
@@ -70,7 +74,7 @@ function plaintextClients(view: ClusterView): Finding[] {
   const parse = accessLineParser(view.meshConfig?.accessLogFormat);
   for (const server of pods) {
     if (!hasSidecar(server)) continue;
-    const namespace = server.metadata.namespace ?? "default";
+    const namespace = appliedNamespace(server.metadata.namespace);
     for (const stream of view.logsFor(namespace, server.metadata.name, PROXY_CONTAINER)) {
       stream.lines.forEach((line, index) => {
         const entry = parse(line);
@@ -95,7 +99,7 @@ function plaintextClients(view: ClusterView): Finding[] {
   // Client side: a pod without sidecar whose calls to a STRICT service are reset; the client may sit outside the namespaces asked for.
   for (const client of view.kind("Pod").filter((pod) => !SYSTEM_NAMESPACES.has(pod.metadata.namespace ?? ""))) {
     if (hasSidecar(client)) continue;
-    const namespace = client.metadata.namespace ?? "default";
+    const namespace = appliedNamespace(client.metadata.namespace);
     for (const container of appContainers(podSpec(client))) {
       for (const stream of view.logsFor(namespace, client.metadata.name, container.name)) {
         stream.lines.forEach((line, index) => {
@@ -108,7 +112,7 @@ function plaintextClients(view: ClusterView): Finding[] {
           const server = pods.find((pod) => pod.metadata.namespace === service.metadata.namespace && hasSidecar(pod) && labelMapMatches(spec.selector, pod.metadata.labels, { absent: "nothing", empty: "nothing" }));
           if (!server) return;
           const targetPort = typeof servicePort?.targetPort === "number" ? servicePort.targetPort : servicePort?.port;
-          const mtls = effectiveMtls(view, server.metadata.namespace ?? "default", server.metadata.labels ?? {}, targetPort);
+          const mtls = effectiveMtls(view, appliedNamespace(server.metadata.namespace), server.metadata.labels ?? {}, targetPort);
           if (mtls.mode !== "STRICT") return;
           const problem = problemFor(server, mtls);
           const clientKey = `${namespace}/${client.metadata.name}`;
@@ -121,10 +125,10 @@ function plaintextClients(view: ClusterView): Finding[] {
     }
   }
 
-  const findings: Finding[] = [];
+  const findings: Report[] = [];
   for (const problem of problems.values()) {
     const { server, mtls } = problem;
-    const namespace = server.metadata.namespace ?? "default";
+    const namespace = appliedNamespace(server.metadata.namespace);
     const clients = [...problem.clients.values()];
     const evidence: Evidence[] = [];
     if (mtls.source) evidence.push(specEvidence(view, mtls.source, ["spec", "mtls", "mode"], `PeerAuthentication ${mtls.source.metadata.namespace}/${mtls.source.metadata.name} (${mtls.scope} level): mtls.mode STRICT applies to ${server.metadata.name}`));
@@ -135,7 +139,7 @@ function plaintextClients(view: ClusterView): Finding[] {
       evidence.push(...bySource.values());
     }
     evidence.push(...problem.evidence.slice(0, 2));
-    const clientNamespaces = [...new Set(clients.map(({ client }) => client.metadata.namespace ?? "default"))];
+    const clientNamespaces = [...new Set(clients.map(({ client }) => appliedNamespace(client.metadata.namespace)))];
     const production = isProductionNamespace(view, namespace);
     const owner = templateOwnerOf(view, server);
     const permissive = [
@@ -159,12 +163,10 @@ function plaintextClients(view: ClusterView): Finding[] {
     });
     const injectFirst = production || clients.length > 0;
     findings.push({
-      rule: "sidecar/mtls-mode-conflict",
-      category: "mtls-mode-conflict",
-      severity: "error",
       confidence: clients.length > 0 ? 0.9 : 0.75,
       resource: resourceRef(view, server, { container: PROXY_CONTAINER }),
-      summary: `STRICT mTLS on ${server.metadata.name} rejects plain-text calls from ${clients.length > 0 ? clients.map(({ client }) => `${client.metadata.namespace}/${client.metadata.name}`).join(", ") : "a client without sidecar"}`,
+      message: "strict-rejects-plain-text",
+      data: { server: String(server.metadata.name), clients: clients.length > 0 ? clients.map(({ client }) => `${client.metadata.namespace}/${client.metadata.name}`).join(", ") : "a client without sidecar" },
       evidence,
       cause: `${server.metadata.name} only accepts mutual TLS (${mtls.scope === "mesh" ? "mesh-wide STRICT in the root namespace" : `${mtls.scope}-level STRICT`}), and the caller has no sidecar to do mTLS for it, so its plain-text connections are reset.`,
       fix:
@@ -182,7 +184,6 @@ function plaintextClients(view: ClusterView): Finding[] {
         ...clients.slice(0, 1).map(({ client }) => `kubectl get pod -n ${client.metadata.namespace} -l app=${client.metadata.labels?.app ?? "<client>"}   # READY 2/2 after injection`),
         `istioctl x describe pod ${server.metadata.name}${ns(namespace)}   # Workload mTLS mode`,
       ],
-      equivalents: [],
     });
   }
   return findings;

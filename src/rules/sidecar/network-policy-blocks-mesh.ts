@@ -1,5 +1,4 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
 import { applyFix } from "../support/mesh-fixes.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
@@ -28,8 +27,10 @@ export const networkPolicyBlocksMesh = defineRule({
   inputs: ["network-policies", "workloads", "pods", "logs", "manifests"],
   requires: ["network-policies"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "isolates-mesh-egress": "NetworkPolicy {policy} isolates the egress of meshed pods without allowing {what}",
+  },
+  analyze({ view, report }) {
     const reported = new Set<string>();
     const subjects = meshSubjects(view);
     for (const subject of subjects) {
@@ -49,13 +50,11 @@ export const networkPolicyBlocksMesh = defineRule({
       const spec = (policy.spec ?? {}) as NetworkPolicySpec;
       const selected = subjects.filter((other) => other.namespace === subject.namespace && labelSelectorMatches(spec.podSelector, other.labels, { absent: "everything" }));
       const what = blockedSummary(egress.blocked);
-      findings.push({
-        rule: "sidecar/network-policy-blocks-mesh",
-        category: "network-policy-conflict",
-        severity: "warning",
+      report({
         confidence: 0.75,
         resource: resourceRef(view, policy, { path: ["spec", "policyTypes"] }),
-        summary: `NetworkPolicy ${policy.metadata.name} isolates the egress of meshed pods without allowing ${what}`,
+        message: "isolates-mesh-egress",
+        data: { policy: String(policy.metadata.name), what },
         evidence: [
           specEvidence(view, policy, ["spec", "podSelector"], `NetworkPolicy ${policy.metadata.name}: podSelector ${formatSelector(spec.podSelector, { absent: "(all)", empty: "{} (all pods)" })}, policyTypes ${(spec.policyTypes ?? []).join(",") || "(defaulted)"}, ${spec.egress?.length ?? 0} egress rule(s)`),
           { source: "network-policy", text: `selects meshed ${subject.pod ? "pod" : subject.owner.kind} ${subject.pod?.metadata.name ?? subject.owner.name}${selected.length > 1 ? ` and ${selected.length - 1} more` : ""}; egress to ${what}: denied` },
@@ -67,9 +66,7 @@ export const networkPolicyBlocksMesh = defineRule({
           allowControlPlanePolicy(subject.namespace, spec.podSelector?.matchLabels ?? {}),
         ),
         verify: [`kubectl get networkpolicy -n ${subject.namespace}`, `kubectl rollout restart ${subject.owner.kind.toLowerCase()}/${subject.owner.name} -n ${subject.namespace}`, `kubectl get pods -n ${subject.namespace}   # READY 2/2`],
-        equivalents: [],
       });
     }
-    return findings;
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
+import { appliedNamespace } from "../../model/namespace.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
@@ -102,11 +102,15 @@ export const networkPolicyBlocksScraping = defineRule({
   inputs: ["network-policies", "pods", "workloads"],
   requires: ["network-policies", "pods"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
+  messages: {
+    "drops-scrapes": "NetworkPolicy {policy} drops Prometheus's scrapes of meshed pods on {ports}",
+    "blocks-prometheus-egress": "NetworkPolicy {policy} keeps Prometheus from reaching meshed pods on {ports}",
+  },
+  analyze({ view, report }) {
     const scrapers = prometheusPods(view);
-    if (scrapers.length === 0) return [];
+    if (scrapers.length === 0) return;
     const prometheus = scrapers[0]!;
-    const prometheusNamespace = prometheus.metadata.namespace ?? "default";
+    const prometheusNamespace = appliedNamespace(prometheus.metadata.namespace);
     const prometheusLabels = Object.fromEntries(PROMETHEUS_LABELS.filter(([key, value]) => prometheus.metadata.labels?.[key] === value).slice(0, 1));
     const peer: PolicyPeerPods = {
       namespace: prometheusNamespace,
@@ -114,7 +118,6 @@ export const networkPolicyBlocksScraping = defineRule({
       podLabels: (prometheus.metadata.labels ?? {}) as Record<string, string>,
       ips: scrapers.map((pod) => pod.status?.podIP).filter((ip): ip is string => typeof ip === "string"),
     };
-    const findings: Finding[] = [];
     const reported = new Set<string>();
     for (const subject of meshSubjects(view)) {
       const ports = scrapePorts(subject);
@@ -147,35 +150,28 @@ export const networkPolicyBlocksScraping = defineRule({
           `NetworkPolicy ${subject.namespace}/allow-prometheus-scrape`,
           policyYaml(allow),
         );
-        findings.push({
-          rule: "sidecar/network-policy-blocks-scraping",
-          category: "network-policy-conflict",
-          severity: "warning",
+        report({
           confidence: 0.8,
           resource: resourceRef(view, policy, { path: ["spec", "ingress"] }),
-          summary: `NetworkPolicy ${policy.metadata.name} drops Prometheus's scrapes of meshed pods on ${portsText}`,
+          message: "drops-scrapes",
+          data: { policy: String(policy.metadata.name), ports: portsText },
           evidence,
           cause: `The policy isolates the ingress of ${subjectName} and has no rule for Prometheus (${prometheusNamespace}): its scrapes of the sidecar's metrics on ${portsText} are dropped, so the targets are down and the mesh's metrics for this workload are missing.`,
           fix: { ...fix, change: { kind: "NetworkPolicy", namespace: subject.namespace, name: "allow-prometheus-scrape", type: "create", patch: JSON.stringify(allow) } },
           verify: [`kubectl get networkpolicy -n ${subject.namespace}`, `kubectl -n ${prometheusNamespace} port-forward pod/${prometheus.metadata.name} 9090 & curl -s 'localhost:9090/api/v1/targets?state=active' | grep -c '"health":"down"'`],
-          equivalents: [],
         });
       } else {
-        findings.push({
-          rule: "sidecar/network-policy-blocks-scraping",
-          category: "network-policy-conflict",
-          severity: "warning",
+        report({
           confidence: 0.7,
           resource: resourceRef(view, policy, { path: ["spec", "egress"] }),
-          summary: `NetworkPolicy ${policy.metadata.name} keeps Prometheus from reaching meshed pods on ${portsText}`,
+          message: "blocks-prometheus-egress",
+          data: { policy: String(policy.metadata.name), ports: portsText },
           evidence,
           cause: `The policy isolates Prometheus's egress without a rule to ${subject.namespace} on ${portsText}: its scrapes of the sidecars never leave the Prometheus pod.`,
           fix: { description: `Add an egress rule to ${policy.metadata.name} that allows ${subject.namespace} on TCP ${portsText}.`, commands: [`kubectl edit networkpolicy ${policy.metadata.name} -n ${policy.metadata.namespace}   # add: egress: [{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${subject.namespace}}}}], ports: [${[...blockedOut].map((entry) => `{port: ${entry.port}}`).join(", ")}]}]`] },
           verify: [`kubectl get networkpolicy ${policy.metadata.name} -n ${policy.metadata.namespace} -o yaml`],
-          equivalents: [],
         });
       }
     }
-    return findings;
   },
 });

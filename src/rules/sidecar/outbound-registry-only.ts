@@ -1,5 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { accessLineParser, destinationOf, isRegistryOnlyBlock } from "../../envoy/access-log/entries.js";
 import { registryOf } from "../../istio/registry.js";
@@ -43,12 +44,14 @@ export const outboundRegistryOnly = defineRule({
   inputs: ["pods", "logs", "access-logs", "mesh-config", "istio", "services", "config"],
   requires: ["pods"],
   scopes: ["diagnose"],
-  analyze(view) {
+  messages: {
+    "calls-dropped": "calls to {hosts} are dropped: outbound policy REGISTRY_ONLY and no ServiceEntry",
+  },
+  analyze({ view, report }) {
     const policy = outboundPolicy(view);
-    const findings: Finding[] = [];
     for (const pod of userPods(view)) {
       if (!hasSidecar(pod)) continue;
-      const namespace = pod.metadata.namespace ?? "default";
+      const namespace = appliedNamespace(pod.metadata.namespace);
       const sidecarMode = sidecarOverride(view, pod);
       const mode = sidecarMode?.mode ?? policy?.mode;
       if (mode !== "REGISTRY_ONLY") continue;
@@ -66,13 +69,11 @@ export const outboundRegistryOnly = defineRule({
       evidence.push({ source: "api", text: `no ServiceEntry visible to ${namespace} lists ${blocked.map((entry) => entry.host).join(", ")}` });
       const yaml = blocked.map((entry) => serviceEntryYaml(namespace, entry.host, entry.port)).join("\n---\n");
       const app = appContainers(podSpec(pod))[0]?.name ?? PROXY_CONTAINER;
-      findings.push({
-        rule: "sidecar/outbound-registry-only",
-        category: "outbound-traffic-blocked",
-        severity: "error",
+      report({
         confidence: blocked.some((entry) => entry.evidence.some((item) => item.source === "access-log")) ? 0.95 : 0.85,
         resource: resourceRef(view, pod, { container: app }),
-        summary: `calls to ${blocked.map((entry) => `${entry.host}:${entry.port}`).join(", ")} are dropped: outbound policy REGISTRY_ONLY and no ServiceEntry`,
+        message: "calls-dropped",
+        data: { hosts: blocked.map((entry) => `${entry.host}:${entry.port}`).join(", ") },
         evidence,
         cause: `The mesh only lets traffic out to registered hosts (REGISTRY_ONLY), and ${blocked.map((entry) => entry.host).join(", ")} ${blocked.length === 1 ? "has" : "have"} no ServiceEntry, so the sidecar sends ${blocked.length === 1 ? "it" : "them"} to BlackHoleCluster: TLS connections are reset and HTTP requests get 502.`,
         fix: applyFix(
@@ -87,16 +88,14 @@ export const outboundRegistryOnly = defineRule({
           ...blocked.map((entry) => `kubectl exec -it ${pod.metadata.name}${ns(namespace)} -c ${app} -- curl -sI ${entry.port === 80 ? "http" : "https"}://${entry.host}${entry.port === 80 || entry.port === 443 ? "" : `:${entry.port}`}`),
           `istioctl proxy-config cluster ${pod.metadata.name}.${namespace} --fqdn ${blocked[0]!.host}`,
         ],
-        equivalents: [],
       });
     }
-    return findings;
   },
 });
 
 /** The sidecar's access log lines: its container log, or access logs given for this proxy. */
 function proxyAccessStreams(view: ClusterView, pod: KubeObject): Array<{ lines: readonly string[]; file: string; first: number }> {
-  const namespace = pod.metadata.namespace ?? "default";
+  const namespace = appliedNamespace(pod.metadata.namespace);
   const streams = view.logsFor(namespace, pod.metadata.name, PROXY_CONTAINER).map((stream) => ({ lines: stream.lines, file: stream.origin.file, first: stream.firstLine }));
   const proxyName = `${pod.metadata.name}.${namespace}`;
   for (const log of view.envoy.accessLogs) if (log.proxy === proxyName && log.lines) streams.push({ lines: log.lines, file: log.origin.file, first: log.firstLine ?? 1 });
@@ -104,7 +103,7 @@ function proxyAccessStreams(view: ClusterView, pod: KubeObject): Array<{ lines: 
 }
 
 function blockedHosts(view: ClusterView, pod: KubeObject): BlockedHost[] {
-  const namespace = pod.metadata.namespace ?? "default";
+  const namespace = appliedNamespace(pod.metadata.namespace);
   const hosts = new Map<string, BlockedHost>();
   const add = (host: string, port: number, evidence: Evidence): void => {
     if (!isExternal(view, host, namespace)) return;
@@ -150,7 +149,7 @@ export function serviceEntryCovers(view: ClusterView, namespace: string, host: s
 
 /** A Sidecar resource that sets outboundTrafficPolicy for this pod (workload selector first, then the namespace default). */
 function sidecarOverride(view: ClusterView, pod: KubeObject): { mode: "ALLOW_ANY" | "REGISTRY_ONLY"; evidence: Evidence } | undefined {
-  const namespace = pod.metadata.namespace ?? "default";
+  const namespace = appliedNamespace(pod.metadata.namespace);
   const sidecars = view.kindIn("Sidecar", namespace).filter((sidecar) => sidecar.spec?.outboundTrafficPolicy?.mode);
   const selected = sidecars.find((sidecar) => labelMapMatches(sidecar.spec?.workloadSelector?.labels, pod.metadata.labels, { absent: "nothing", empty: "nothing" })) ?? sidecars.find((sidecar) => !sidecar.spec?.workloadSelector);
   if (!selected) return undefined;

@@ -1,5 +1,4 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
 import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
 import { applyFix } from "../support/mesh-fixes.js";
@@ -25,8 +24,10 @@ export const permissiveMtlsInProduction = defineRule({
   inputs: ["istio", "workloads", "pods", "manifests", "mesh-config"],
   requires: ["istio"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "accepts-plain-text": "production namespace {namespace} accepts plain text: mTLS is {mode}",
+  },
+  analyze({ view, report }) {
     const namespaces = new Set<string>();
     for (const subject of meshSubjects(view)) {
       const meshed = subject.pod ? hasSidecar(subject.pod) : injectionDecision(view, subject.namespace, subject, subject.spec.hostNetwork === true).injected;
@@ -54,13 +55,11 @@ export const permissiveMtlsInProduction = defineRule({
           : { source: "api", text: `no PeerAuthentication in ${namespace} or in the root namespace ${rootNamespace(view)}: Istio's default is PERMISSIVE` },
       ];
       const namespaceObject = view.get("Namespace", undefined, namespace);
-      findings.push({
-        rule: "sidecar/permissive-mtls-in-production",
-        category: "mtls-mode-conflict",
-        severity: "warning",
+      report({
         confidence: 0.7,
         resource: target ? resourceRef(view, target, { path: ["spec", "mtls", "mode"] }) : namespaceObject ? { ...resourceRef(view, namespaceObject), namespace } : { kind: "Namespace", name: namespace, namespace },
-        summary: `production namespace ${namespace} accepts plain text: mTLS is ${mtls.mode === "STRICT" ? "PERMISSIVE for some workloads" : mtls.mode}`,
+        message: "accepts-plain-text",
+        data: { namespace, mode: mtls.mode === "STRICT" ? "PERMISSIVE for some workloads" : mtls.mode },
         evidence,
         cause: "Sidecars in this production namespace accept plain-text connections as well as mTLS, so callers outside the mesh are neither authenticated nor encrypted. That is the development setting, not the production one.",
         fix: applyFix(
@@ -70,9 +69,7 @@ export const permissiveMtlsInProduction = defineRule({
           target ? `mtls:\n  mode: ${target.spec?.mtls?.mode ?? "UNSET"}` : "",
         ),
         verify: [`kubectl get peerauthentication -n ${namespace}`, `istioctl x describe pod <pod> -n ${namespace}   # Workload mTLS mode: STRICT`],
-        equivalents: [],
       });
     }
-    return findings;
   },
 });

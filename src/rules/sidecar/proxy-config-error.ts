@@ -1,5 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import type { Evidence } from "../../model/finding.js";
 import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
 import { annotationFix } from "../support/mesh-fixes.js";
 import { proxyConfigProblems, proxyConfigResourceProblems, sidecarAnnotationProblems } from "../../istio/annotation-values.js";
@@ -23,8 +23,15 @@ export const proxyConfigError = defineRule({
   equivalents: ["IST0108", "IST0125"],
   inputs: ["workloads", "istio", "mesh-config", "pods", "config"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "annotation-invalid": "sidecar annotation {keys} invalid",
+    "annotation-unknown": "sidecar annotation {keys} unknown",
+    "annotations-invalid": "{count} sidecar annotations {keys} invalid",
+    "annotations-unknown": "{count} sidecar annotations {keys} unknown",
+    "proxy-config-invalid": "ProxyConfig {name}: {problem}",
+    "default-config-invalid": "meshConfig.defaultConfig: {problem}",
+  },
+  analyze({ view, report }) {
     const seenOwners = new Set<string>();
     for (const subject of meshSubjects(view)) {
       const problems = sidecarAnnotationProblems(subject.annotations);
@@ -52,13 +59,12 @@ export const proxyConfigError = defineRule({
       if (Object.keys(nullPatch).length > 0 && subject.owner.kind !== "Pod" && subject.owner.kind !== "Job") {
         fix.commands.unshift(`kubectl patch ${kubectlRef(subject.owner)}${ns(subject.namespace)} --type merge -p '${JSON.stringify({ spec: { template: { metadata: { annotations: nullPatch } } } })}'   # removes the misspelt keys`);
       }
-      findings.push({
-        rule: "sidecar/proxy-config-error",
-        category: "sidecar-config-error",
+      report({
         severity: malformed.length > 0 ? "error" : "warning",
         confidence: 0.9,
         resource: resourceRef(view, subject.object, { path: [...subject.metadataPath, "annotations", problems[0]!.key] }),
-        summary: `${problems.length === 1 ? "sidecar annotation" : `${problems.length} sidecar annotations`} ${problems.map((problem) => problem.key).join(", ")} ${malformed.length > 0 ? "invalid" : "unknown"}`,
+        message: problems.length === 1 ? (malformed.length > 0 ? "annotation-invalid" : "annotation-unknown") : malformed.length > 0 ? "annotations-invalid" : "annotations-unknown",
+        data: { count: problems.length, keys: problems.map((problem) => problem.key).join(", ") },
         evidence,
         cause: problems.map((problem) => `${problem.key}: ${problem.problem}`).join(". ") + ". The injector reads these annotations when it creates the sidecar, so the proxy does not get the settings they were meant to give.",
         fix,
@@ -71,13 +77,11 @@ export const proxyConfigError = defineRule({
       const problems = proxyConfigResourceProblems(proxyConfig.spec as Record<string, unknown> | undefined);
       if (problems.length === 0) continue;
       const namespace = proxyConfig.metadata.namespace;
-      findings.push({
-        rule: "sidecar/proxy-config-error",
-        category: "sidecar-config-error",
-        severity: "error",
+      report({
         confidence: 0.85,
         resource: resourceRef(view, proxyConfig, { path: problems[0]!.path }),
-        summary: `ProxyConfig ${proxyConfig.metadata.name}: ${problems[0]!.problem}`,
+        message: "proxy-config-invalid",
+        data: { name: String(proxyConfig.metadata.name), problem: problems[0]!.problem },
         evidence: problems.map((problem) => specEvidence(view, proxyConfig, problem.path, problem.problem)),
         cause: `The ProxyConfig resource is invalid: ${problems.map((problem) => problem.problem).join("; ")}. The proxies it selects do not get the settings it was meant to give.`,
         fix: {
@@ -94,13 +98,11 @@ export const proxyConfigError = defineRule({
       const problems = proxyConfigProblems(defaultConfig as Record<string, unknown>);
       const configMap = view.get("ConfigMap", "istio-system", "istio");
       if (problems.length > 0 && configMap) {
-        findings.push({
-          rule: "sidecar/proxy-config-error",
-          category: "sidecar-config-error",
-          severity: "error",
+        report({
           confidence: 0.8,
           resource: resourceRef(view, configMap, { path: ["data", "mesh"] }),
-          summary: `meshConfig.defaultConfig: ${problems[0]}`,
+          message: "default-config-invalid",
+          data: { problem: String(problems[0]) },
           evidence: problems.map((problem) => specEvidence(view, configMap, ["data", "mesh"], `meshConfig.defaultConfig: ${problem}`)),
           cause: `The mesh-wide proxy defaults in the istio ConfigMap are invalid (${problems.join("; ")}); every proxy injected from now on inherits them.`,
           fix: {
@@ -112,6 +114,5 @@ export const proxyConfigError = defineRule({
         });
       }
     }
-    return findings;
   },
 });

@@ -1,5 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence } from "../../model/finding.js";
 import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
 import { annotationFix } from "../support/mesh-fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
@@ -59,8 +60,12 @@ export const proxyCpuStarved = defineRule({
   inputs: ["pods", "events", "proxy-status", "workloads"],
   scopes: ["diagnose"],
   explains: EXPLAINS,
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "throttled-readiness": "istio-proxy is throttled by a CPU limit of {limit}: its readiness on 15021 times out",
+    "throttled-pushes": "istio-proxy is throttled by a CPU limit of {limit}: it does not acknowledge istiod's pushes (STALE)",
+    "throttled-readiness-and-pushes": "istio-proxy is throttled by a CPU limit of {limit}: its readiness on 15021 times out and it does not acknowledge istiod's pushes (STALE)",
+  },
+  analyze({ view, report }) {
     for (const pod of userPods(view)) {
       const proxy = proxyContainer(podSpec(pod));
       const status = containerStatus(pod, PROXY_CONTAINER);
@@ -90,22 +95,18 @@ export const proxyCpuStarved = defineRule({
       const templateAnnotations = owner.object && owner.kind !== "Pod" ? ((owner.object.spec?.template?.metadata?.annotations ?? {}) as Record<string, string>) : annotations;
       const before: Record<string, string> = {};
       for (const key of [CPU_ANNOTATION, CPU_LIMIT_ANNOTATION]) if (templateAnnotations[key]) before[key] = templateAnnotations[key];
-      findings.push({
-        rule: "sidecar/proxy-cpu-starved",
-        category: "sidecar-oom-killed",
-        severity: "warning",
+      report({
         confidence: 0.8,
         resource: resourceRef(view, pod, { container: PROXY_CONTAINER, path: ["spec", ...containerPath, "resources"] }),
-        summary: `istio-proxy is throttled by a CPU limit of ${String(limitText)}: ${[timeouts.length > 0 ? "its readiness on 15021 times out" : "", stale.length > 0 ? "it does not acknowledge istiod's pushes (STALE)" : ""].filter(Boolean).join(" and ")}`,
+        message: timeouts.length > 0 && stale.length > 0 ? "throttled-readiness-and-pushes" : timeouts.length > 0 ? "throttled-readiness" : "throttled-pushes",
+        data: { limit: String(limitText) },
         evidence,
         cause: `With only ${String(limitText)} CPU, Envoy is throttled while it loads and applies its configuration and certificates${
           timeouts.length > 0 ? ", so /healthz/ready on 15021 does not answer within the probe timeout and the pod stays 1/2" : ""
         }${stale.length > 0 ? `${timeouts.length > 0 ? "; and" : ","} it is too slow to apply and acknowledge what istiod pushes, so proxy-status shows it STALE: the out-of-sync proxy is the symptom, the CPU limit the cause` : ""}.`,
         fix: annotationFix(owner, before, { ...before, [CPU_ANNOTATION]: "100m", [CPU_LIMIT_ANNOTATION]: "500m" }, "Give istio-proxy at least 100m CPU request and 500m limit through the pod template annotations, then roll the workload out."),
-        verify: [...sidecarVerify(pod, owner), `kubectl get events -n ${pod.metadata.namespace ?? "default"} --field-selector involvedObject.name=${pod.metadata.name},reason=Unhealthy`],
-        equivalents: [],
+        verify: [...sidecarVerify(pod, owner), `kubectl get events -n ${appliedNamespace(pod.metadata.namespace)} --field-selector involvedObject.name=${pod.metadata.name},reason=Unhealthy`],
       });
     }
-    return findings;
   },
 });

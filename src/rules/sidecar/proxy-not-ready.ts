@@ -1,5 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence } from "../../model/finding.js";
 import { eventEvidence, resourceRef, sidecarVerify, statusEvidence } from "../support/mesh-evidence.js";
 import { istiodChecks, istiodHealth, PROXY_WARMUP_SECONDS, proxySymptoms } from "../../istio/istiod.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
@@ -30,8 +31,11 @@ export const proxyNotReady = defineRule({
   equivalents: [],
   inputs: ["pods", "events", "logs", "workloads", "network-policies"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "not-ready": "READY {ready}: istio-proxy is still not ready, past the normal 30-60 s start",
+    "not-ready-after": "READY {ready}: istio-proxy is still not ready after {duration}, past the normal 30-60 s start",
+  },
+  analyze({ view, report }) {
     for (const pod of userPods(view)) {
       if (!hasSidecar(pod) || pod.status?.phase !== "Running") continue;
       const symptoms = proxySymptoms(view, pod);
@@ -41,7 +45,7 @@ export const proxyNotReady = defineRule({
       if (proxyStatus?.lastState?.terminated || proxyStatus?.state?.waiting || (symptoms.runningFor !== undefined && symptoms.runningFor <= PROXY_WARMUP_SECONDS)) continue;
       // NetworkPolicy or istiod down: sidecar/istiod-unreachable names that cause.
       if (diagnoseIstiodUnreachable(view, pod)) continue;
-      const namespace = pod.metadata.namespace ?? "default";
+      const namespace = appliedNamespace(pod.metadata.namespace);
       const probeEvents = view.eventsFor("Pod", namespace, pod.metadata.name ?? "").filter((event) => event.reason === "Unhealthy" && (PROXY_PROBE.test(event.message) || event.involved.fieldPath === `spec.containers{${PROXY_CONTAINER}}` || event.involved.fieldPath === `spec.initContainers{${PROXY_CONTAINER}}`));
       const notReadyLines = findInLogs(view, namespace, pod.metadata.name, PROXY_CONTAINER, PROXY_SIGNATURES.notReady, 2);
       const rejected = findInLogs(view, namespace, pod.metadata.name, PROXY_CONTAINER, PROXY_SIGNATURES.configRejected, 2);
@@ -61,13 +65,12 @@ export const proxyNotReady = defineRule({
       if (health.known) evidence.push(...health.evidence);
       const owner = templateOwnerOf(view, pod);
       const logged = rejected.length > 0 || notReadyLines.length > 0;
-      findings.push({
-        rule: "sidecar/proxy-not-ready",
-        category: "sidecar-not-ready",
+      report({
         severity: symptoms.runningFor === undefined || symptoms.runningFor > STUCK_ERROR_SECONDS ? "error" : "warning",
         confidence: logged && probeEvents.length > 0 ? 0.92 : logged || probeEvents.length > 0 ? 0.8 : 0.6,
         resource: resourceRef(view, pod, { container: PROXY_CONTAINER }),
-        summary: `READY ${readyColumn(pod)}: istio-proxy is still not ready${symptoms.runningFor !== undefined ? ` after ${formatDuration(symptoms.runningFor)}` : ""}, past the normal 30-60 s start`,
+        message: symptoms.runningFor !== undefined ? "not-ready-after" : "not-ready",
+        data: { ready: readyColumn(pod), ...(symptoms.runningFor !== undefined ? { duration: formatDuration(symptoms.runningFor) } : {}) },
         evidence,
         cause:
           rejected.length > 0
@@ -81,10 +84,8 @@ export const proxyNotReady = defineRule({
           commands: [`kubectl logs ${pod.metadata.name} -n ${namespace} -c istio-proxy`, ...(rejected.length > 0 ? [`kubectl get envoyfilter -n ${namespace}`, "kubectl get envoyfilter -n istio-system"] : []), ...istiodChecks(pod)],
         },
         verify: sidecarVerify(pod, owner),
-        equivalents: [],
       });
     }
-    return findings;
   },
 });
 

@@ -1,5 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence } from "../../model/finding.js";
 import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
 import { annotationFix } from "../support/mesh-fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
@@ -35,8 +36,11 @@ export const proxyOomKilled = defineRule({
   equivalents: [],
   inputs: ["pods", "events", "logs", "workloads"],
   scopes: ["diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "oom-killed": "istio-proxy was OOMKilled at its memory limit {limit}",
+    "oom-killed-restarts": "istio-proxy was OOMKilled ({restarts} restarts) at its memory limit {limit}",
+  },
+  analyze({ view, report }) {
     for (const pod of userPods(view)) {
       const proxy = proxyContainer(podSpec(pod));
       if (!proxy) continue;
@@ -73,13 +77,11 @@ export const proxyOomKilled = defineRule({
       const templateAnnotations = owner.object && owner.kind !== "Pod" ? ((owner.object.spec?.template?.metadata?.annotations ?? {}) as Record<string, string>) : annotations;
       const before: Record<string, string> = {};
       for (const key of [MEMORY_ANNOTATION, MEMORY_LIMIT_ANNOTATION]) if (templateAnnotations[key]) before[key] = templateAnnotations[key];
-      findings.push({
-        rule: "sidecar/proxy-oom-killed",
-        category: "sidecar-oom-killed",
-        severity: "error",
+      report({
         confidence: 0.97,
         resource: resourceRef(view, pod, { container: PROXY_CONTAINER, path: containerPath ? ["spec", ...containerPath, "resources"] : undefined }),
-        summary: `istio-proxy was OOMKilled ${status.restartCount ? `(${status.restartCount} restarts) ` : ""}at its memory limit ${String(annotations[MEMORY_LIMIT_ANNOTATION] ?? limits.memory ?? "(none set)")}`,
+        message: status.restartCount ? "oom-killed-restarts" : "oom-killed",
+        data: { restarts: status.restartCount ?? 0, limit: String(annotations[MEMORY_LIMIT_ANNOTATION] ?? limits.memory ?? "(none set)") },
         evidence,
         cause: `The sidecar needed more memory than its limit ${String(annotations[MEMORY_LIMIT_ANNOTATION] ?? limits.memory ?? "")}, so the kernel killed Envoy (exit 137) and the kubelet restarts istio-proxy; while it is down the pod is 1/2 and its traffic fails.`,
         fix: annotationFix(
@@ -88,10 +90,8 @@ export const proxyOomKilled = defineRule({
           { ...before, [MEMORY_ANNOTATION]: newRequest, [MEMORY_LIMIT_ANNOTATION]: newLimit },
           `Give istio-proxy more memory through the pod template annotations (request ${newRequest}, limit ${newLimit}); new pods get the new resources. If the mesh is large, a Sidecar resource limiting egress hosts also reduces Envoy's memory.`,
         ),
-        verify: [...sidecarVerify(pod, owner), `kubectl get pod -l app=${pod.metadata.labels?.app ?? "<app>"} -n ${pod.metadata.namespace ?? "default"} -o jsonpath='{.items[*].spec.containers[?(@.name=="istio-proxy")].resources.limits.memory}'`],
-        equivalents: [],
+        verify: [...sidecarVerify(pod, owner), `kubectl get pod -l app=${pod.metadata.labels?.app ?? "<app>"} -n ${appliedNamespace(pod.metadata.namespace)} -o jsonpath='{.items[*].spec.containers[?(@.name=="istio-proxy")].resources.limits.memory}'`],
       });
     }
-    return findings;
   },
 });

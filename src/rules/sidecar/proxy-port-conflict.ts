@@ -1,5 +1,6 @@
-import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding } from "../../model/finding.js";
+import { defineRule, type Report } from "../../engine/rule.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { eventEvidence, ns, resourceRef, sidecarVerify, specEvidence } from "../support/mesh-evidence.js";
 import { podInjectionDecision, injectionDecision } from "../../istio/injection-decision.js";
@@ -40,15 +41,17 @@ export const proxyPortConflict = defineRule({
   inputs: ["workloads", "services", "logs", "events", "pods", "manifests"],
   requires: ["workloads"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "uses-reserved-port": "{container} uses port {ports}, reserved by the Istio sidecar",
+    "uses-reserved-ports": "{container} uses ports {ports}, reserved by the Istio sidecar",
+  },
+  analyze({ view, report }) {
     for (const subject of meshSubjects(view)) {
       const meshed = subject.pod ? hasSidecar(subject.pod) || podInjectionDecision(view, subject.pod).injected : injectionDecision(view, subject.namespace, subject, subject.spec.hostNetwork === true).injected;
       if (!meshed) continue;
       const conflicts = conflictsOf(view, subject);
-      if (conflicts.length > 0) findings.push(toFinding(view, subject, conflicts));
+      if (conflicts.length > 0) report(toFinding(view, subject, conflicts));
     }
-    return findings;
   },
 });
 
@@ -60,7 +63,7 @@ function servicesIn(view: ClusterView, namespace: string): KubeObject[] {
   if (!byNamespace) {
     byNamespace = new Map();
     for (const service of view.kind("Service")) {
-      const key = service.metadata.namespace ?? "default";
+      const key = appliedNamespace(service.metadata.namespace);
       let list = byNamespace.get(key);
       if (!list) byNamespace.set(key, (list = []));
       list.push(service);
@@ -148,7 +151,7 @@ function resolveTargetPort(target: number | string, containers: Container[]): { 
   return undefined;
 }
 
-function toFinding(view: ClusterView, subject: MeshSubject, conflicts: Conflict[]): Finding {
+function toFinding(view: ClusterView, subject: MeshSubject, conflicts: Conflict[]): Report {
   // Ports the manifests declare come first: they are the ones the fix moves.
   conflicts.sort((a, b) => Number(b.evidence.some((item) => item.source !== "log" && item.source !== "previous-log")) - Number(a.evidence.some((item) => item.source !== "log" && item.source !== "previous-log")));
   const primary = conflicts[0]!;
@@ -197,16 +200,13 @@ function toFinding(view: ClusterView, subject: MeshSubject, conflicts: Conflict[
   const hasLog = evidence.some((item) => item.source.endsWith("log"));
   const hasSpec = evidence.some((item) => !item.source.endsWith("log"));
   return {
-    rule: "sidecar/proxy-port-conflict",
-    category: "sidecar-port-conflict",
-    severity: "error",
     confidence: hasLog && hasSpec ? 0.95 : hasSpec ? 0.85 : 0.8,
     resource: resourceRef(view, subject.object, { container: proxyFailing(subject) ? PROXY_CONTAINER : containerName, path: containerPath && portIndex >= 0 ? [...subject.specPath, ...containerPath, "ports", portIndex, "containerPort"] : undefined }),
-    summary: `${containerName} uses ${conflicts.length > 1 ? "ports" : "port"} ${conflicts.map((conflict) => conflict.port).join(", ")}, reserved by the Istio sidecar`,
+    message: conflicts.length > 1 ? "uses-reserved-ports" : "uses-reserved-port",
+    data: { container: containerName, ports: conflicts.map((conflict) => conflict.port).join(", ") },
     evidence,
     cause: `The sidecar reserves ${portList}. The application and istio-proxy share the pod's network namespace, so both cannot bind the same port: the second one fails with "address already in use" and its container crash-loops (READY 1/2).`,
     fix,
     verify: [...sidecarVerify(subject.pod ?? subject.object, subject.owner), ...services.map(({ service, to }) => `kubectl get endpoints ${service.metadata.name}${ns(namespace)}   # the endpoint now lists port ${to}`)],
-    equivalents: [],
   };
 }

@@ -1,5 +1,6 @@
-import { defineRule } from "../../engine/rule.js";
-import type { Evidence, Finding, Fix } from "../../model/finding.js";
+import { defineRule, type Report } from "../../engine/rule.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence, Fix } from "../../model/finding.js";
 import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
 import { injectionDecision, INJECT_LABEL, knownRevisions, NAMESPACE_INJECTION_LABEL, REV_LABEL, type InjectionDecision } from "../../istio/injection-decision.js";
 import { namespaceLabels } from "../../k8s/namespaces.js";
@@ -32,8 +33,10 @@ export const sidecarNotInjected = defineRule({
   equivalents: ["IST0103"],
   inputs: ["workloads", "istio", "mesh-config", "pods", "services", "manifests"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "not-injected": "{target} has no istio-proxy sidecar although {expectation}",
+  },
+  analyze({ view, report }) {
     const seenOwners = new Set<string>();
     for (const subject of meshSubjects(view)) {
       if (subject.pod && hasSidecar(subject.pod)) continue;
@@ -43,14 +46,13 @@ export const sidecarNotInjected = defineRule({
       const finding = diagnose(view, subject);
       if (finding) {
         seenOwners.add(key);
-        findings.push(finding);
+        report(finding);
       }
     }
-    return findings;
   },
 });
 
-function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined {
+function diagnose(view: ClusterView, subject: MeshSubject): Report | undefined {
   // Host-network pods (node agents, CNI daemons) are never injected, by design: not a finding.
   if (subject.spec.hostNetwork === true) return undefined;
   const decision = injectionDecision(view, subject.namespace, subject, false);
@@ -98,12 +100,11 @@ function diagnose(view: ClusterView, subject: MeshSubject): Finding | undefined 
 
   const target = subject.pod ? `pod ${subject.pod.metadata.name}` : `${subject.owner.kind} ${subject.owner.name}`;
   return {
-    rule: "sidecar/sidecar-not-injected",
-    category: "sidecar-not-injected",
     severity: decision.requestedBy ? "error" : "warning",
     confidence: decision.requestedBy ? 0.9 : 0.7,
     resource: resourceRef(view, subject.object, { path: subject.specPath.length > 1 ? [...subject.metadataPath] : undefined }),
-    summary: `${target} has no istio-proxy sidecar although ${expectation}`,
+    message: "not-injected",
+    data: { target, expectation },
     evidence,
     cause: `${target} runs outside the mesh (READY 1/1): ${reason}.`,
     fix: fixFor(view, subject, decision),
@@ -140,7 +141,7 @@ function meshExpectation(view: ClusterView, subject: MeshSubject): { text: strin
     for (const index of candidates) {
       const object = objects[index]!;
       const hosts = hostsOf(kind, object);
-      const objectNamespace = object.metadata.namespace ?? "default";
+      const objectNamespace = appliedNamespace(object.metadata.namespace);
       const hit = hosts.find((host) => serviceNames.has(host) && (host.includes(".") || objectNamespace === namespace));
       if (hit) return { text: `${kind} ${objectNamespace}/${object.metadata.name} routes to it`, evidence: [specEvidence(view, object, kind === "VirtualService" ? ["spec", "hosts"] : ["spec", "host"], `${kind} ${object.metadata.name} targets host ${hit}`)] };
     }
