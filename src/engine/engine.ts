@@ -3,6 +3,7 @@ import { SEVERITY_ORDER } from "../model/finding.js";
 import { templateOwnerOf } from "../k8s/workloads.js";
 import { redact, redactDeep } from "../util/redact.js";
 import { UndeclaredInputError, type ClusterView, type InputKind } from "../view/cluster-view.js";
+import { arbitration } from "./arbitration.js";
 import { buildFinding } from "./build-finding.js";
 import { FixProver, type ProofFigures, type ProofRunner } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
@@ -49,7 +50,7 @@ const REFUSE_BY_DEFAULT = ((env) => env?.VITEST !== undefined || env?.KTRIAGE_ST
 export function analyzeRule(rule: Rule, view: ClusterView): Finding[] {
   if (!isContractRule(rule)) return rule.analyze(view);
   const findings: Finding[] = [];
-  rule.analyze({ view, report: (report) => findings.push(buildFinding(rule, view, report)) });
+  rule.analyze({ view, report: (report) => findings.push(buildFinding(rule, view, report)), arbitration });
   return findings;
 }
 

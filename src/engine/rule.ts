@@ -58,11 +58,32 @@ export interface Report {
   istioMessage?: string;
 }
 
-/** What a rule's `analyze` gets: the view, handing out only the declared inputs, and the one way to report. */
+/** One question a rule's detection answers about a subject (a pod, a container), at a stage of the precedence it declares. */
+export interface CauseDetector<Subject, Cause> {
+  stage: string;
+  detect(subject: Subject): Cause | undefined;
+}
+
+/** The order in which causes outrank each other: stages best first, and the detectors that answer at them. */
+export interface Precedence<Subject, Cause> {
+  readonly stages: readonly string[];
+  readonly detectors: readonly CauseDetector<Subject, Cause>[];
+}
+
+/** Arbitration between causes, done by the engine (engine/arbitration.ts) on the precedence the rules declare. */
+export interface Arbitration {
+  /** The cause the best-placed detector names for the subject; detectors of worse stages never run once one answered. */
+  firstCause<Subject, Cause>(order: Precedence<Subject, Cause>, subject: Subject): { stage: string; cause: Cause } | undefined;
+  /** A cause of the whole is its only cause; otherwise each part keeps its own; when no part has one, the fallback speaks for the whole. */
+  wholeThenParts<Whole, Part, Cause>(whole: Whole, parts: readonly Part[], causeOfWhole: (whole: Whole) => Cause | undefined, causeOfPart: (part: Part) => Cause | undefined, fallback: (whole: Whole) => Cause | undefined): Cause[];
+}
+
+/** What a rule's `analyze` gets: the view, handing out only the declared inputs, the one way to report, and the engine's arbitration. */
 export interface RuleContext {
   /** Reading an input the rule does not declare is recorded, and refused with an internal error in tests and with KTRIAGE_STRICT_INPUTS=1. */
   readonly view: ClusterView;
   report(report: Report): void;
+  readonly arbitration: Arbitration;
 }
 
 /** Everything about a rule but how it analyses. */

@@ -54,8 +54,8 @@ export const jobBackoffLimit = defineRule({
     "unstated-backoff-limit-reached-by-pod-cause": "Job {job} failed: backoffLimit reached; its pods fail because {podCause}",
     "unstated-backoff-limit-reached": "Job {job} failed: backoffLimit reached",
   },
-  analyze({ view, report }) {
-    const diagnoses = diagnoseView(view);
+  analyze({ view, report, arbitration }) {
+    const diagnoses = diagnoseView(view, arbitration);
     for (const job of jobsOf(view)) {
       const status = (job.object?.status ?? {}) as JobStatus;
       const condition = status.conditions?.find((c) => c.type === "Failed" && c.status === "True" && (c.reason === "BackoffLimitExceeded" || BACKOFF_MESSAGE.test(c.message ?? "")));

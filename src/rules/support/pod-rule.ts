@@ -241,9 +241,9 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
     scopes: ["diagnose"],
     ...(spec.fallback ? { fallback: true } : {}),
     messages: spec.messages,
-    analyze({ view, report }) {
+    analyze({ view, report, arbitration }) {
       if (!view.has("pods") && !view.has("events") && !view.has("logs")) return;
-      for (const d of diagnoseView(view)) {
+      for (const d of diagnoseView(view, arbitration)) {
         if (spec.filter ? !spec.filter(d) : d.cause.category !== spec.category) continue;
         const owner = d.pod.object ? templateOwnerOf(view, d.pod.object) : undefined;
         const { container: current, podSpec } = templateContainer(owner, d);
