@@ -83,7 +83,8 @@ export interface RuleContext {
   /** Reading an input the rule does not declare is recorded, and refused with an internal error in tests and with KTRIAGE_STRICT_INPUTS=1. */
   readonly view: ClusterView;
   report(report: Report): void;
-  readonly arbitration: Arbitration;
+  /** Always given by the engine; a rule that wraps its context for a helper need not pass it on unless the helper arbitrates. */
+  readonly arbitration?: Arbitration;
 }
 
 /** Everything about a rule but how it analyses. */

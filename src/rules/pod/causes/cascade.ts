@@ -140,9 +140,10 @@ function diagnoseContainer(arbitration: Arbitration, container: ContainerContext
 const diagnosisCache = new WeakMap<ClusterView, Diagnosis[]>();
 
 /** The cause of every unhealthy pod and container in the view, arbitrated by the engine, computed once per view and shared by the pod rules. */
-export function diagnoseView(view: ClusterView, arbitration: Arbitration): Diagnosis[] {
+export function diagnoseView(view: ClusterView, arbitration: Arbitration | undefined): Diagnosis[] {
   const cached = diagnosisCache.get(view);
   if (cached) return cached;
+  if (!arbitration) throw new Error("internal error: the pod causes are arbitrated by the engine, and this rule context carries no arbitration");
   const out: Diagnosis[] = [];
   for (const pod of podContexts(view)) {
     if (!view.inScope(pod.namespace)) continue;
