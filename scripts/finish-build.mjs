@@ -37,6 +37,21 @@ await Promise.all([
 ]);
 chmodSync(`${root}dist/cli.js`, 0o755);
 
+/**
+ * commander loads node:child_process (and with it net, dgram, streams) at start-up only to spawn
+ * executable subcommands, which ktriage has none of: the bundle loads it on the first spawn instead.
+ */
+function lazyCommanderChildProcess() {
+  return { name: "lazy-commander-child-process", setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const eager = "const childProcess = require('node:child_process');";
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes(eager)) throw new Error(`${args.path} no longer loads node:child_process as expected; update the lazy-commander-child-process plugin`);
+      return { contents: source.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"), loader: "js" };
+    });
+  } };
+}
+
 /** dist/chunks/cli-<hash>.js, the CommonJS bundle of src/cli.ts, and dist/cli.js, the launcher that runs it. */
 async function buildCli() {
   const { banner: _esmOnly, ...options } = common;
@@ -48,6 +63,7 @@ async function buildCli() {
     outfile: `${root}dist/chunks/cli.js`,
     // The launcher passes the bundle's own URL (version.ts finds package.json from it).
     define: { "import.meta.url": "__ktriageModuleUrl" },
+    plugins: [lazyCommanderChildProcess()],
   });
   // import() inside a vm.Script needs a callback V8 loses with the code cache: the launcher's own import() stands in.
   const code = result.outputFiles[0].text.replace(/^#!.*\n/, "").replace(/\bimport\((?=")/g, "__ktriageImport(");

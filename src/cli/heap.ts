@@ -1,5 +1,4 @@
 import { totalmem } from "node:os";
-import { getHeapStatistics } from "node:v8";
 
 const MB = 1024 * 1024;
 /** Heap one byte of input takes once read: its text (kept for line lookups) and the parsed objects. */
@@ -36,7 +35,7 @@ export function heapFlagsFor(bytes: number, limitBytes: number, machineBytes: nu
 export function ensureHeapFor(bytes: number): void {
   listedBytes += bytes;
   if (process.env[RESTARTED] !== undefined) return;
-  const sizing = heapFlagsFor(listedBytes, getHeapStatistics().heap_size_limit, totalmem());
+  const sizing = heapFlagsFor(listedBytes, process.getBuiltinModule("node:v8").getHeapStatistics().heap_size_limit, totalmem());
   if (!sizing) return;
   const { flags, heapMb, wantedMb } = sizing;
   if (heapMb < wantedMb) {

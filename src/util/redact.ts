@@ -61,7 +61,23 @@ const ANY_TRIGGER = new RegExp(`-----BEGIN |eyJ|AKIA|ASIA|AGPA|AIDA|AROA|gh[pous
 const GLUED_PASSWORD = /(\s|^|")-p(?!\s|\[REDACTED)([^\s"',]{1,1024})/g;
 const MYSQL_CLIENT = /\b(?:mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlsh)\b/g;
 
+/**
+ * What redact returned for texts seen before in this process: findings cross several redaction passes
+ * (the engine's, the report's), and a text met again costs one lookup. Bounded in entries and length.
+ */
+const redacted = new Map<string, string>();
+const MEMO_ENTRIES = 200_000;
+const MEMO_TEXT_LENGTH = 16_384;
+
 export function redact(text: string): string {
+  const known = redacted.get(text);
+  if (known !== undefined) return known;
+  const out = redactText(text);
+  if (text.length <= MEMO_TEXT_LENGTH && redacted.size < MEMO_ENTRIES) redacted.set(text, out);
+  return out;
+}
+
+function redactText(text: string): string {
   if (!ANY_TRIGGER.test(text)) return text;
   let out = text;
   for (const [pattern, replacement, mayMatch] of PATTERNS) if (mayMatch(out)) out = out.replace(pattern, replacement as string);

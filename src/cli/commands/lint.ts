@@ -5,7 +5,6 @@ import { ensureHeapFor } from "../heap.js";
 import type { Finding } from "../../model/finding.js";
 import { allRules } from "../../rules/index.js";
 import { loadPaths } from "../../sources/files.js";
-import { gatherLive, LiveUnavailableError } from "../../sources/live/index.js";
 import { ViewBuilder } from "../../view/builder.js";
 import { inputProblemLines } from "../../report/text.js";
 import { requireExistingPaths } from "../lookup.js";
@@ -66,6 +65,8 @@ Examples:
     }
     if (flags.againstCluster) {
       context ??= new ViewBuilder();
+      // The Kubernetes client (node:http, https, zlib) is loaded only when a lint reads the cluster.
+      const { gatherLive, LiveUnavailableError } = await import("../../sources/live/index.js");
       try {
         await gatherLive(context, { kubeconfig: flags.kubeconfig, context: flags.context, allNamespaces: true });
       } catch (error) {
