@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { ambientWorkloads, hasTargetRefs, USE_WAYPOINT_LABEL } from "../../istio/ambient.js";
 import { ambientL7Policies, type AmbientPolicy } from "../../istio/ambient-policies.js";
@@ -48,30 +47,32 @@ export const ambientPolicySelectorIgnored = defineRule({
   equivalents: ["KIA0110", "KIA1115", "KIA1116", "KIA1117"],
   inputs: ["istio", "services", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "selector-ignored": "{policy} uses {reason} but attaches by selector; waypoints in ambient namespace {namespace} ignore it",
+    "namespace-wide-ignored": "{policy} uses {reason} but attaches to the whole namespace; waypoints in ambient namespace {namespace} ignore it",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const policy of ambientL7Policies(view)) {
       if (hasTargetRefs(policy.spec)) continue;
       const kind = policy.kind.kind;
       const targetRefs = targetRefsFor(view, policy);
       const bySelector = recordOf(policy.spec.selector) !== undefined;
-      findings.push(
-        istioFinding(this, view, {
-          object: policy.object,
-          message: `${kind} in Ambient requires targetRefs to a Service or Gateway; selector policies are ignored by waypoints`,
-          path: bySelector ? ["spec", "selector"] : ["spec"],
-          summary: `${refOf(policy.object)} uses ${policy.reason} but attaches ${bySelector ? "by selector" : "to the whole namespace"}; waypoints in ambient namespace ${policy.namespace} ignore it`,
-          cause: `Only policies with targetRefs reach a waypoint; this ${kind} binds to ztunnel, which enforces L4 only.`,
-          fix: {
-            description: `Attach the ${kind} with targetRefs instead of a selector.`,
-            yaml: { before: yamlOf({ spec: bySelector ? { selector: policy.spec.selector } : {} }), after: yamlOf({ spec: { targetRefs } }), target: refOf(policy.object) },
-            commands: [kubectl("edit", policy.object)],
-          },
-          equivalents: [policy.kind.noTargetRefsCode],
-          verify: [analyzeCommand(policy.object)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: policy.object,
+        istioMessage: `${kind} in Ambient requires targetRefs to a Service or Gateway; selector policies are ignored by waypoints`,
+        path: bySelector ? ["spec", "selector"] : ["spec"],
+        message: bySelector ? "selector-ignored" : "namespace-wide-ignored",
+        data: { policy: refOf(policy.object), reason: policy.reason, namespace: policy.namespace },
+        cause: `Only policies with targetRefs reach a waypoint; this ${kind} binds to ztunnel, which enforces L4 only.`,
+        fix: {
+          description: `Attach the ${kind} with targetRefs instead of a selector.`,
+          yaml: { before: yamlOf({ spec: bySelector ? { selector: policy.spec.selector } : {} }), after: yamlOf({ spec: { targetRefs } }), target: refOf(policy.object) },
+          commands: [kubectl("edit", policy.object)],
+        },
+        equivalents: [policy.kind.noTargetRefsCode],
+        verify: [analyzeCommand(policy.object)],
+      });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { nameOf, refOf } from "../../istio/meta.js";
 import { USE_WAYPOINT_LABEL } from "../../istio/ambient.js";
 import { ambientRoutes } from "../../istio/ambient-policies.js";
@@ -24,44 +23,45 @@ export const ambientRouteWithoutWaypoint = defineRule({
   equivalents: ["KIA1109", "KIA1113", "KIA0210", "KIA0211"],
   inputs: ["istio", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "service-without-waypoint": "{route} has {reason} for {service}, which is in ambient mode but uses no waypoint: they are not applied",
+    "namespace-without-waypoint": "{route} has {reason} in ambient namespace {namespace}, which is not enrolled in a waypoint: they are not applied",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const route of ambientRoutes(view)) {
       const kind = route.object.kind;
       for (const destination of route.destinations) {
         if (destination.enrolled) continue;
         const service = destination.service;
-        findings.push(
-          istioFinding(this, view, {
-            object: route.object,
-            message: `L7 ${kind} targets a service not enrolled to use a waypoint (${USE_WAYPOINT_LABEL})`,
-            path: route.hostPath(destination.hostIndex),
-            summary: `${refOf(route.object)} has ${route.reason} for ${refOf(service)}, which is in ambient mode but uses no waypoint: they are not applied`,
-            cause: `Only a waypoint applies ${route.reason} in ambient mode; Service ${destination.namespace}/${nameOf(service)} has no ${USE_WAYPOINT_LABEL} label (nor its namespace), or opts out with none.`,
-            fix: {
-              description: `Enroll Service ${destination.namespace}/${nameOf(service)} in a waypoint.`,
-              commands: [`istioctl waypoint apply -n ${destination.namespace}`, `kubectl -n ${destination.namespace} label service ${nameOf(service)} ${USE_WAYPOINT_LABEL}=waypoint --overwrite`],
-            },
-            evidence: [fieldEvidence(view, service, ["metadata", "labels"], `${refOf(service)} labels: ${JSON.stringify(service.metadata.labels ?? {})}`)],
-            equivalents: [route.codes.notCaptured],
-            verify: [analyzeCommand(route.object), `istioctl ztunnel-config service -n ${destination.namespace}`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: route.object,
+          istioMessage: `L7 ${kind} targets a service not enrolled to use a waypoint (${USE_WAYPOINT_LABEL})`,
+          path: route.hostPath(destination.hostIndex),
+          message: "service-without-waypoint",
+          data: { route: refOf(route.object), reason: route.reason, service: refOf(service) },
+          cause: `Only a waypoint applies ${route.reason} in ambient mode; Service ${destination.namespace}/${nameOf(service)} has no ${USE_WAYPOINT_LABEL} label (nor its namespace), or opts out with none.`,
+          fix: {
+            description: `Enroll Service ${destination.namespace}/${nameOf(service)} in a waypoint.`,
+            commands: [`istioctl waypoint apply -n ${destination.namespace}`, `kubectl -n ${destination.namespace} label service ${nameOf(service)} ${USE_WAYPOINT_LABEL}=waypoint --overwrite`],
+          },
+          evidence: [fieldEvidence(view, service, ["metadata", "labels"], `${refOf(service)} labels: ${JSON.stringify(service.metadata.labels ?? {})}`)],
+          equivalents: [route.codes.notCaptured],
+          verify: [analyzeCommand(route.object), `istioctl ztunnel-config service -n ${destination.namespace}`],
+        });
       }
       if (route.destinations.length > 0 || !route.namespaceFallback.ambient || route.namespaceFallback.enrolled) continue;
-      findings.push(
-        istioFinding(this, view, {
-          object: route.object,
-          message: `L7 ${kind} in Ambient namespace requires waypoint enrollment (${USE_WAYPOINT_LABEL})`,
-          path: route.hostPath(0),
-          summary: `${refOf(route.object)} has ${route.reason} in ambient namespace ${route.namespace}, which is not enrolled in a waypoint: they are not applied`,
-          cause: `Namespace ${route.namespace} runs in ambient mode without ${USE_WAYPOINT_LABEL}; ztunnel forwards its traffic at L4 only.`,
-          fix: { description: `Enroll namespace ${route.namespace} in a waypoint.`, commands: [`istioctl waypoint apply -n ${route.namespace} --enroll-namespace`] },
-          equivalents: [route.codes.noWaypoint],
-          verify: [analyzeCommand(route.object), kubectl("get", route.object, "-o yaml")],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: route.object,
+        istioMessage: `L7 ${kind} in Ambient namespace requires waypoint enrollment (${USE_WAYPOINT_LABEL})`,
+        path: route.hostPath(0),
+        message: "namespace-without-waypoint",
+        data: { route: refOf(route.object), reason: route.reason, namespace: route.namespace },
+        cause: `Namespace ${route.namespace} runs in ambient mode without ${USE_WAYPOINT_LABEL}; ztunnel forwards its traffic at L4 only.`,
+        fix: { description: `Enroll namespace ${route.namespace} in a waypoint.`, commands: [`istioctl waypoint apply -n ${route.namespace} --enroll-namespace`] },
+        equivalents: [route.codes.noWaypoint],
+        verify: [analyzeCommand(route.object), kubectl("get", route.object, "-o yaml")],
+      });
     }
-    return findings;
   },
 });

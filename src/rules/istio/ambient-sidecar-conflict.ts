@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding } from "./finding.js";
+import { reportIstio } from "./finding.js";
 import { nameOf, refOf } from "../../istio/meta.js";
 import {
   ambientByLabels,
@@ -47,8 +46,11 @@ export const ambientSidecarConflict = defineRule({
   inputs: ["pods", "workloads"],
   requires: [],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "both-data-plane-modes": "{workload} is set up for both data-plane modes: {reasons}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of ambientWorkloads(view)) {
       if (isWaypointWorkload(workload.labels) || isGatewayWorkload(workload)) continue;
       const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
@@ -63,22 +65,20 @@ export const ambientSidecarConflict = defineRule({
       if (workload.pods.length > 0 && withSidecar.length === workload.pods.length && isAmbientNamespace(namespaceLabels)) reasons.push({ code: "KIA1316", text: `its pods run a sidecar in namespace ${workload.namespace}, whose data plane is ambient` });
       if (reasons.length === 0) continue;
       const subject = refOf(workload.object);
-      findings.push(
-        istioFinding(this, view, {
-          object: workload.object,
-          message: "This workload has both sidecar and Ambient configuration",
-          path: workload.labelsPath,
-          summary: `${subject} is set up for both data-plane modes: ${reasons.map((reason) => reason.text).join("; ")}`,
-          cause: "A pod with a sidecar is not captured by ztunnel, so it is not served by ambient mode or its waypoints; which mode a pod gets depends on when it was started.",
-          fix: {
-            description: `Label ${subject} sidecar.istio.io/inject=false to use ambient, or ${DATAPLANE_MODE_LABEL}=none to stay in sidecar mode, then restart it.`,
-            commands: fixCommands(workload),
-          },
-          equivalents: reasons.map((reason) => reason.code),
-          verify: [`kubectl get ns ${workload.namespace || "<namespace>"} --show-labels`, `kubectl get pods${workload.namespace ? ` -n ${workload.namespace}` : ""} -o wide`],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: workload.object,
+        istioMessage: "This workload has both sidecar and Ambient configuration",
+        path: workload.labelsPath,
+        message: "both-data-plane-modes",
+        data: { workload: subject, reasons: reasons.map((reason) => reason.text).join("; ") },
+        cause: "A pod with a sidecar is not captured by ztunnel, so it is not served by ambient mode or its waypoints; which mode a pod gets depends on when it was started.",
+        fix: {
+          description: `Label ${subject} sidecar.istio.io/inject=false to use ambient, or ${DATAPLANE_MODE_LABEL}=none to stay in sidecar mode, then restart it.`,
+          commands: fixCommands(workload),
+        },
+        equivalents: reasons.map((reason) => reason.code),
+        verify: [`kubectl get ns ${workload.namespace || "<namespace>"} --show-labels`, `kubectl get pods${workload.namespace ? ` -n ${workload.namespace}` : ""} -o wide`],
+      });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding } from "./finding.js";
+import { reportIstio } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
 import {
   ambientWorkloads,
@@ -28,27 +27,28 @@ export const ambientWaypointLabelOutsideAmbient = defineRule({
   equivalents: ["KIA1312"],
   inputs: ["pods", "workloads"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "not-captured": "{workload} is enrolled in waypoint {waypoint} ({label} on its {on}), but none of its {pods} pod(s) is captured by ztunnel",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of ambientWorkloads(view)) {
       if (workload.pods.length === 0 || isWaypointWorkload(workload.labels) || isGatewayWorkload(workload) || workload.pods.some(podRedirectedToAmbient)) continue;
       const reference = waypointReferenceOf(workload.labels, workload.namespace, namespaceLabelsOf(view, workload.namespace));
       if (!reference) continue;
-      findings.push(
-        istioFinding(this, view, {
-          object: workload.object,
-          message: "This workload has waypoint labels but is not in Ambient",
-          path: reference.on === "workload" ? [...workload.labelsPath, USE_WAYPOINT_LABEL] : workload.labelsPath,
-          summary: `${refOf(workload.object)} is enrolled in waypoint ${reference.namespace}/${reference.name} (${USE_WAYPOINT_LABEL} on its ${reference.on}), but none of its ${workload.pods.length} pod(s) is captured by ztunnel`,
-          cause: "Only ambient pods send their traffic through ztunnel to a waypoint; the label has no effect on these pods.",
-          fix: {
-            description: `Enroll namespace ${workload.namespace} in ambient mode without sidecar injection, or remove ${USE_WAYPOINT_LABEL}.`,
-            commands: [`kubectl label namespace ${workload.namespace} ${DATAPLANE_MODE_LABEL}=ambient`, `kubectl -n ${workload.namespace} rollout restart ${workload.object.kind.toLowerCase()} ${workload.name}`],
-          },
-          verify: ["istioctl ztunnel-config workload", `kubectl get pods -n ${workload.namespace} --show-labels`],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: workload.object,
+        istioMessage: "This workload has waypoint labels but is not in Ambient",
+        path: reference.on === "workload" ? [...workload.labelsPath, USE_WAYPOINT_LABEL] : workload.labelsPath,
+        message: "not-captured",
+        data: { workload: refOf(workload.object), waypoint: `${reference.namespace}/${reference.name}`, label: USE_WAYPOINT_LABEL, on: reference.on, pods: workload.pods.length },
+        cause: "Only ambient pods send their traffic through ztunnel to a waypoint; the label has no effect on these pods.",
+        fix: {
+          description: `Enroll namespace ${workload.namespace} in ambient mode without sidecar injection, or remove ${USE_WAYPOINT_LABEL}.`,
+          commands: [`kubectl label namespace ${workload.namespace} ${DATAPLANE_MODE_LABEL}=ambient`, `kubectl -n ${workload.namespace} rollout restart ${workload.object.kind.toLowerCase()} ${workload.name}`],
+        },
+        verify: ["istioctl ztunnel-config workload", `kubectl get pods -n ${workload.namespace} --show-labels`],
+      });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { fieldEvidence, istioFinding } from "./finding.js";
+import { fieldEvidence, reportIstio } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
 import {
   ambientWorkloads,
@@ -31,8 +30,11 @@ export const ambientWaypointNotFound = defineRule({
   equivalents: ["KIA1313"],
   inputs: ["pods", "workloads", "istio"],
   scopes: ["diagnose", "lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "waypoint-unusable": "{workload} is enrolled in waypoint {waypoint} ({label} on its {on}), but {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     let waypoints: ReturnType<typeof waypointsOf> | undefined;
     for (const workload of ambientWorkloads(view)) {
       if (workload.pods.length === 0 || isWaypointWorkload(workload.labels)) continue;
@@ -43,22 +45,20 @@ export const ambientWaypointNotFound = defineRule({
       const { problem } = resolveWaypoint(waypoints, reference);
       if (!problem) continue;
       const namespaceObject = view.get("Namespace", undefined, workload.namespace);
-      findings.push(
-        istioFinding(this, view, {
-          object: workload.object,
-          message: "This workload has annotated waypoint but it does not exist or is misconfigured",
-          path: reference.on === "workload" ? [...workload.labelsPath, USE_WAYPOINT_LABEL] : workload.labelsPath,
-          summary: `${refOf(workload.object)} is enrolled in waypoint ${reference.namespace}/${reference.name} (${USE_WAYPOINT_LABEL} on its ${reference.on}), but ${problem}`,
-          cause: `Without its waypoint the workload's traffic is not processed at L7: AuthorizationPolicies, routes and telemetry attached to ${reference.name} do not apply.`,
-          fix: {
-            description: `Deploy waypoint ${reference.name} in namespace ${reference.namespace}, or change ${USE_WAYPOINT_LABEL} to an existing one.`,
-            commands: [`istioctl waypoint apply -n ${reference.namespace} --name ${reference.name}`],
-          },
-          ...(reference.on === "namespace" && namespaceObject ? { evidence: [fieldEvidence(view, namespaceObject, ["metadata", "labels", USE_WAYPOINT_LABEL], `Namespace ${workload.namespace} ${USE_WAYPOINT_LABEL}: ${reference.name}`)] } : {}),
-          verify: [`istioctl waypoint list -n ${reference.namespace}`, `kubectl get gateway ${reference.name} -n ${reference.namespace}`],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: workload.object,
+        istioMessage: "This workload has annotated waypoint but it does not exist or is misconfigured",
+        path: reference.on === "workload" ? [...workload.labelsPath, USE_WAYPOINT_LABEL] : workload.labelsPath,
+        message: "waypoint-unusable",
+        data: { workload: refOf(workload.object), waypoint: `${reference.namespace}/${reference.name}`, label: USE_WAYPOINT_LABEL, on: reference.on, problem },
+        cause: `Without its waypoint the workload's traffic is not processed at L7: AuthorizationPolicies, routes and telemetry attached to ${reference.name} do not apply.`,
+        fix: {
+          description: `Deploy waypoint ${reference.name} in namespace ${reference.namespace}, or change ${USE_WAYPOINT_LABEL} to an existing one.`,
+          commands: [`istioctl waypoint apply -n ${reference.namespace} --name ${reference.name}`],
+        },
+        ...(reference.on === "namespace" && namespaceObject ? { evidence: [fieldEvidence(view, namespaceObject, ["metadata", "labels", USE_WAYPOINT_LABEL], `Namespace ${workload.namespace} ${USE_WAYPOINT_LABEL}: ${reference.name}`)] } : {}),
+        verify: [`istioctl waypoint list -n ${reference.namespace}`, `kubectl get gateway ${reference.name} -n ${reference.namespace}`],
+      });
     }
-    return findings;
   },
 });

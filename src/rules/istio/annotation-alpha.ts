@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { blockLabel, istioAnnotationsOf } from "./annotated.js";
-import { analyzeCommand, istioFinding } from "./finding.js";
+import { analyzeCommand, reportIstio } from "./finding.js";
 
 /** Set by Istio itself (injector, gateway controller, revision tags), never by the user. */
 const SET_BY_ISTIO = new Set(["sidecar.istio.io/status", "gateway.istio.io/controller-version", "istio.io/rev"]);
@@ -36,24 +35,25 @@ export const annotationAlpha = defineRule({
   inputs: ["manifests", "pods", "workloads", "services"],
   scopes: ["lint", "diagnose"],
   optIn: true,
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "alpha-annotation": "{block}: {key} is an alpha-phase feature",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const { block, key, known, path } of istioAnnotationsOf(view)) {
       if (known?.status !== "Alpha" || SET_BY_ISTIO.has(key)) continue;
       if (SET_WITH_CNI.has(key) && block.kind === "Pod" && !block.initContainers.includes("istio-init")) continue;
-      findings.push(
-        istioFinding(this, view, {
-          object: block.object,
-          code: "IST0136",
-          args: [key],
-          path,
-          summary: `${blockLabel(block)}: ${key} is an alpha-phase feature`,
-          cause: `${key} belongs to an alpha-phase Istio feature; it may change or be removed in a later release.`,
-          fix: { description: "Nothing to change if the feature is needed; re-test it on every Istio upgrade.", commands: [] },
-          verify: [analyzeCommand(block.object)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: block.object,
+        code: "IST0136",
+        args: [key],
+        path,
+        message: "alpha-annotation",
+        data: { block: blockLabel(block), key },
+        cause: `${key} belongs to an alpha-phase Istio feature; it may change or be removed in a later release.`,
+        fix: { description: "Nothing to change if the feature is needed; re-test it on every Istio upgrade.", commands: [] },
+        verify: [analyzeCommand(block.object)],
+      });
     }
-    return findings;
   },
 });

@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding, Fix } from "../../model/finding.js";
+import type { Fix } from "../../model/finding.js";
 import { blockLabel, istioAnnotationsOf, metadataFix, type AnnotatedMetadata } from "./annotated.js";
-import { analyzeCommand, istioFinding } from "./finding.js";
+import { analyzeCommand, reportIstio } from "./finding.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 
 const INJECT = "sidecar.istio.io/inject";
@@ -33,24 +33,27 @@ export const annotationDeprecated = defineRule({
   equivalents: ["IST0135"],
   inputs: ["manifests", "pods", "workloads", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "deprecated-annotation": "{block}: {key} is deprecated",
+    "deprecated-annotation-replaced": "{block}: {key} is deprecated; use {replacement}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const { block, key, value, known, path } of istioAnnotationsOf(view)) {
       if (!known?.deprecated || (key === INJECT && (INJECT in block.labels || block.metadataPath.length > 1))) continue;
-      findings.push(
-        istioFinding(this, view, {
-          object: block.object,
-          code: "IST0135",
-          args: [key, key === INJECT ? ` in favor of the "${INJECT}" label` : ""],
-          path,
-          summary: `${blockLabel(block)}: ${key} is deprecated${known.replacement ? `; use ${known.replacement}` : ""}`,
-          cause: `Istio has deprecated the ${key} annotation; it may stop working in a later release.${known.replacement ? ` Its replacement is ${known.replacement}.` : " It has no replacement: remove it."}`,
-          fix: replacementFix(view, block, key, value, known.replacement),
-          verify: [analyzeCommand(block.object)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: block.object,
+        code: "IST0135",
+        args: [key, key === INJECT ? ` in favor of the "${INJECT}" label` : ""],
+        path,
+        ...(known.replacement
+          ? { message: "deprecated-annotation-replaced", data: { block: blockLabel(block), key, replacement: known.replacement } }
+          : { message: "deprecated-annotation", data: { block: blockLabel(block), key } }),
+        cause: `Istio has deprecated the ${key} annotation; it may stop working in a later release.${known.replacement ? ` Its replacement is ${known.replacement}.` : " It has no replacement: remove it."}`,
+        fix: replacementFix(view, block, key, value, known.replacement),
+        verify: [analyzeCommand(block.object)],
+      });
     }
-    return findings;
   },
 });
 

@@ -1,9 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding, Fix } from "../../model/finding.js";
+import type { Fix } from "../../model/finding.js";
 import { podTemplatePath } from "../../k8s/workloads.js";
 import { blockLabel, istioAnnotationsOf, metadataFix, type AnnotatedMetadata } from "./annotated.js";
 import type { IstioAnnotation } from "../../istio/annotation-catalogue.js";
-import { analyzeCommand, istioFinding } from "./finding.js";
+import { analyzeCommand, reportIstio } from "./finding.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 
 /**
@@ -36,25 +36,26 @@ export const annotationMisplaced = defineRule({
   equivalents: ["IST0107"],
   inputs: ["manifests", "pods", "workloads", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "misplaced-annotation": "{block}: {key} only applies to {where}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const { block, key, value, known, path } of istioAnnotationsOf(view)) {
       if (!known || known.appliesTo.includes("Any") || known.appliesTo.includes(block.kind)) continue;
       const where = known.appliesTo.join(", ");
-      findings.push(
-        istioFinding(this, view, {
-          object: block.object,
-          code: "IST0107",
-          args: [key, where],
-          path,
-          summary: `${blockLabel(block)}: ${key} only applies to ${where}`,
-          cause: `Istio reads ${key} on ${where} only; on ${block.kind === "Pod" && block.metadataPath.length > 1 ? "a pod template" : `a ${block.kind}`} it has no effect.`,
-          fix: moveFix(view, block, key, value, known),
-          verify: [analyzeCommand(block.object)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: block.object,
+        code: "IST0107",
+        args: [key, where],
+        path,
+        message: "misplaced-annotation",
+        data: { block: blockLabel(block), key, where },
+        cause: `Istio reads ${key} on ${where} only; on ${block.kind === "Pod" && block.metadataPath.length > 1 ? "a pod template" : `a ${block.kind}`} it has no effect.`,
+        fix: moveFix(view, block, key, value, known),
+        verify: [analyzeCommand(block.object)],
+      });
     }
-    return findings;
   },
 });
 

@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { blockLabel, istioAnnotationsOf, metadataFix } from "./annotated.js";
 import { ISTIO_ANNOTATIONS } from "../../istio/annotation-catalogue.js";
-import { analyzeCommand, istioFinding } from "./finding.js";
+import { analyzeCommand, reportIstio } from "./finding.js";
 import { nearestWithin } from "../../util/suggest.js";
 import { isSidecarAnnotation } from "../../istio/annotation-values.js";
 
@@ -33,26 +32,29 @@ export const annotationUnknown = defineRule({
   equivalents: ["IST0108"],
   inputs: ["manifests", "pods", "workloads", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "unknown-annotation": "{block}: unknown Istio annotation {key}",
+    "unknown-annotation-typo": "{block}: unknown Istio annotation {key} (did you mean {suggestion}?)",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const { block, key, value, known, path } of istioAnnotationsOf(view)) {
       if (known || (block.kind === "Pod" && isSidecarAnnotation(key))) continue;
       const suggestion = likelyMeant(key);
       const after = suggestion ? { [suggestion]: value } : {};
-      findings.push(
-        istioFinding(this, view, {
-          object: block.object,
-          code: "IST0108",
-          args: [key],
-          path,
-          summary: `${blockLabel(block)}: unknown Istio annotation ${key}${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
-          cause: `Istio defines no annotation ${key}, so it ignores it${suggestion ? `; ${suggestion} is the closest one it defines` : ""}. Whatever it was meant to set is not applied.`,
-          fix: metadataFix(view, block.object, [{ metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: after } }], suggestion ? `Rename ${key} to ${suggestion}.` : `Remove ${key}; Istio has no such annotation.`),
-          verify: [analyzeCommand(block.object)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: block.object,
+        code: "IST0108",
+        args: [key],
+        path,
+        ...(suggestion
+          ? { message: "unknown-annotation-typo", data: { block: blockLabel(block), key, suggestion } }
+          : { message: "unknown-annotation", data: { block: blockLabel(block), key } }),
+        cause: `Istio defines no annotation ${key}, so it ignores it${suggestion ? `; ${suggestion} is the closest one it defines` : ""}. Whatever it was meant to set is not applied.`,
+        fix: metadataFix(view, block.object, [{ metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: after } }], suggestion ? `Rename ${key} to ${suggestion}.` : `Remove ${key}; Istio has no such annotation.`),
+        verify: [analyzeCommand(block.object)],
+      });
     }
-    return findings;
   },
 });
 

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";
 
@@ -20,8 +19,11 @@ export const applicationUid1337 = defineRule({
   equivalents: ["IST0144"],
   inputs: ["workloads", "pods"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "runs-as-proxy-uid": "{workload} runs its application as UID 1337, which Istio reserves for the sidecar",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const instance of workloadInstances(view)) {
       const podSecurity = instance.spec.securityContext as { runAsUser?: unknown } | undefined;
       let path: (string | number)[] | undefined;
@@ -31,22 +33,20 @@ export const applicationUid1337 = defineRule({
         if ((container.securityContext as { runAsUser?: unknown } | undefined)?.runAsUser === PROXY_UID) path = [...instance.templatePath, "spec", "containers", index, "securityContext", "runAsUser"];
       });
       if (!path) continue;
-      findings.push(
-        istioFinding(this, view, {
-          object: instance.object,
-          code: "IST0144",
-          path,
-          summary: `${refOf(instance.object)} runs its application as UID 1337, which Istio reserves for the sidecar`,
-          cause: "Traffic from UID 1337 is not redirected to the sidecar, so this workload's outbound traffic skips mTLS, authorization and telemetry.",
-          fix: {
-            description: "Run the application as another user.",
-            yaml: { before: yamlOf({ securityContext: { runAsUser: PROXY_UID } }), after: yamlOf({ securityContext: { runAsUser: 1000 } }), target: refOf(instance.object) },
-            commands: [kubectl("edit", instance.object)],
-          },
-          verify: [analyzeCommand(instance.object)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: instance.object,
+        code: "IST0144",
+        path,
+        message: "runs-as-proxy-uid",
+        data: { workload: refOf(instance.object) },
+        cause: "Traffic from UID 1337 is not redirected to the sidecar, so this workload's outbound traffic skips mTLS, authorization and telemetry.",
+        fix: {
+          description: "Run the application as another user.",
+          yaml: { before: yamlOf({ securityContext: { runAsUser: PROXY_UID } }), after: yamlOf({ securityContext: { runAsUser: 1000 } }), target: refOf(instance.object) },
+          commands: [kubectl("edit", instance.object)],
+        },
+        verify: [analyzeCommand(instance.object)],
+      });
     }
-    return findings;
   },
 });

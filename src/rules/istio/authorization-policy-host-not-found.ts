@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { operationValues } from "../../istio/authorization.js";
 import { hostCovers } from "../../istio/hosts.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
@@ -28,15 +28,18 @@ export const authorizationPolicyHostNotFound = defineRule({
   inputs: ["istio", "services", "manifests", "mesh-config"],
   requires: ["istio", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "host-not-found": "{policy} {field} \"{value}\" names {host}, which no Service, ServiceEntry or VirtualService defines",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const registry = registryOf(view);
     const namespaces = new Set<string>();
     for (const ns of view.kind("Namespace")) namespaces.add(nameOf(ns));
     for (const loaded of view.objects) if (namespaceOf(loaded.object)) namespaces.add(namespaceOf(loaded.object));
-    const virtualHosts = view.kind("VirtualService").flatMap((vs) => arrayOf(recordOf(vs.spec)?.hosts).filter((host): host is string => typeof host === "string").map((host) => ({ host, namespace: namespaceOf(vs) || "default" })));
-    const findings: Finding[] = [];
+    const virtualHosts = view.kind("VirtualService").flatMap((vs) => arrayOf(recordOf(vs.spec)?.hosts).filter((host): host is string => typeof host === "string").map((host) => ({ host, namespace: appliedNamespace(namespaceOf(vs) || undefined) })));
     for (const policy of view.kind("AuthorizationPolicy")) {
-      const namespace = namespaceOf(policy) || "default";
+      const namespace = appliedNamespace(namespaceOf(policy) || undefined);
       for (const { value, path } of [...operationValues(policy, "hosts"), ...operationValues(policy, "notHosts")]) {
         const host = value.trim().toLowerCase().replace(/:\d+$/, "");
         const fqdn = serviceHostOf(host, namespace, namespaces, registry.domain);
@@ -45,20 +48,18 @@ export const authorizationPolicyHostNotFound = defineRule({
         if (registry.lookup(fqdn, namespace).length > 0 || viaVirtualService) continue;
         const field = path[path.length - 2] as string;
         const suggestion = closest(fqdn, registry.all().filter((entry) => entry.object.kind === "Service").map((entry) => entry.host));
-        findings.push(
-          istioFinding(this, view, {
-            object: policy,
-            message: "This host has no matching entry in the service registry",
-            path,
-            summary: `${refOf(policy)} ${field} "${value}" names ${fqdn}, which no Service, ServiceEntry or VirtualService defines`,
-            cause: `The host is read as service ${fqdn}${suggestion ? ` (${suggestion} exists)` : ""}; no request to the policy's workloads carries it as Host, so this operation never matches.`,
-            fix: { description: suggestion ? `Use ${suggestion.split(".").slice(0, 2).join(".")}, or the host clients send.` : "Name an existing service, or the Host header clients send.", commands: [kubectl("edit", policy), "kubectl get svc -A"] },
-            verify: [analyzeCommand(policy)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: policy,
+          istioMessage: "This host has no matching entry in the service registry",
+          path,
+          message: "host-not-found",
+          data: { policy: refOf(policy), field, value, host: fqdn },
+          cause: `The host is read as service ${fqdn}${suggestion ? ` (${suggestion} exists)` : ""}; no request to the policy's workloads carries it as Host, so this operation never matches.`,
+          fix: { description: suggestion ? `Use ${suggestion.split(".").slice(0, 2).join(".")}, or the host clients send.` : "Name an existing service, or the Host header clients send.", commands: [kubectl("edit", policy), "kubectl get svc -A"] },
+          verify: [analyzeCommand(policy)],
+        });
       }
     }
-    return findings;
   },
 });
 

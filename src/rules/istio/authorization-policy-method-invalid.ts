@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { HTTP_METHODS, methodProblem, operationValues } from "../../istio/authorization.js";
 import { recordOf, refOf } from "../../istio/meta.js";
 
@@ -20,8 +19,12 @@ export const authorizationPolicyMethodInvalid = defineRule({
   equivalents: ["KIA0102"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "not-a-method": "{policy} {field} \"{value}\" is not an HTTP method; this operation {effect}",
+    "method-wrong-case": "{policy} {field} \"{value}\" is not an HTTP method (methods are case-sensitive: {meant}); this operation {effect}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const policy of view.kind("AuthorizationPolicy")) {
       const action = String(recordOf(policy.spec)?.action ?? "ALLOW");
       for (const { value, path } of [...operationValues(policy, "methods"), ...operationValues(policy, "notMethods")]) {
@@ -31,28 +34,27 @@ export const authorizationPolicyMethodInvalid = defineRule({
         const grpc = /^\/?[A-Za-z_][\w.]*\/[A-Za-z_]\w*$/.test(value);
         const meant = problem.kind === "case" ? problem.meant : grpc ? "POST" : undefined;
         const effect = field === "notMethods" ? "excludes no request" : action === "DENY" ? "denies no request" : action === "ALLOW" ? "allows no request" : "matches no request";
-        findings.push(
-          istioFinding(this, view, {
-            object: policy,
-            message: "Only HTTP methods and Istio wildcards are allowed",
-            path,
-            summary: `${refOf(policy)} ${field} "${value}" is not an HTTP method${problem.kind === "case" ? ` (methods are case-sensitive: ${problem.meant})` : ""}; this operation ${effect}`,
-            cause:
-              problem.kind === "case"
-                ? `Envoy compares the :method header case-sensitively and clients send "${problem.meant}", so "${value}" never matches.`
-                : grpc
-                  ? `"${value}" looks like a gRPC method; every gRPC request has method POST and carries the method in its path (/${value.replace(/^\//, "")}).`
-                  : `"${value}" is none of ${HTTP_METHODS.join(", ")}, nor a prefix or suffix of one, so no request matches it.`,
-            fix: {
-              description: meant ? (grpc && problem.kind !== "case" ? `Match the gRPC method in paths ("/${value.replace(/^\//, "")}") and use method POST.` : `Use "${meant}".`) : "Use an HTTP method, `*` or a prefix or suffix of one.",
-              ...(meant ? { yaml: { before: yamlOf({ [field]: [value] }), after: yamlOf(grpc && problem.kind !== "case" ? { [field]: ["POST"], paths: [`/${value.replace(/^\//, "")}`] } : { [field]: [meant] }), target: refOf(policy) } } : {}),
-              commands: [kubectl("edit", policy)],
-            },
-            verify: [analyzeCommand(policy)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: policy,
+          istioMessage: "Only HTTP methods and Istio wildcards are allowed",
+          path,
+          ...(problem.kind === "case"
+            ? { message: "method-wrong-case", data: { policy: refOf(policy), field, value, meant: problem.meant, effect } }
+            : { message: "not-a-method", data: { policy: refOf(policy), field, value, effect } }),
+          cause:
+            problem.kind === "case"
+              ? `Envoy compares the :method header case-sensitively and clients send "${problem.meant}", so "${value}" never matches.`
+              : grpc
+                ? `"${value}" looks like a gRPC method; every gRPC request has method POST and carries the method in its path (/${value.replace(/^\//, "")}).`
+                : `"${value}" is none of ${HTTP_METHODS.join(", ")}, nor a prefix or suffix of one, so no request matches it.`,
+          fix: {
+            description: meant ? (grpc && problem.kind !== "case" ? `Match the gRPC method in paths ("/${value.replace(/^\//, "")}") and use method POST.` : `Use "${meant}".`) : "Use an HTTP method, `*` or a prefix or suffix of one.",
+            ...(meant ? { yaml: { before: yamlOf({ [field]: [value] }), after: yamlOf(grpc && problem.kind !== "case" ? { [field]: ["POST"], paths: [`/${value.replace(/^\//, "")}`] } : { [field]: [meant] }), target: refOf(policy) } } : {}),
+            commands: [kubectl("edit", policy)],
+          },
+          verify: [analyzeCommand(policy)],
+        });
       }
     }
-    return findings;
   },
 });

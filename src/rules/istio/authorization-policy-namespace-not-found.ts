@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 
 /** `prod-*`, `*-test`, `*` or an exact name, as AuthorizationPolicy namespaces are matched. */
@@ -25,11 +24,14 @@ export const authorizationPolicyNamespaceNotFound = defineRule({
   equivalents: ["IST0101", "KIA0101"],
   inputs: ["istio", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "namespace-not-found": "{policy} {field} \"{pattern}\" matches no namespace",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const known = new Set<string>();
     for (const ns of view.kind("Namespace")) if (nameOf(ns)) known.add(nameOf(ns));
     for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
-    const findings: Finding[] = [];
     for (const policy of view.kind("AuthorizationPolicy")) {
       arrayOf<Record<string, unknown>>(recordOf(policy.spec)?.rules).forEach((rule, ruleIndex) => {
         arrayOf<Record<string, unknown>>(rule?.from).forEach((from, fromIndex) => {
@@ -37,23 +39,21 @@ export const authorizationPolicyNamespaceNotFound = defineRule({
           for (const field of ["namespaces", "notNamespaces"] as const) {
             arrayOf(source?.[field]).forEach((pattern, index) => {
               if (typeof pattern !== "string" || [...known].some((namespace) => namespacePatternMatches(pattern, namespace))) return;
-              findings.push(
-                istioFinding(this, view, {
-                  object: policy,
-                  code: "IST0101",
-                  args: ["namespace", pattern],
-                  path: ["spec", "rules", ruleIndex, "from", fromIndex, "source", field, index],
-                  summary: `${refOf(policy)} ${field} "${pattern}" matches no namespace`,
-                  cause: `No namespace matches "${pattern}", so this part of the rule never applies.`,
-                  fix: { description: "Correct the namespace name or pattern.", commands: [kubectl("edit", policy), "kubectl get namespaces"] },
-                  verify: [analyzeCommand(policy)],
-                }),
-              );
+              reportIstio(this, ctx, {
+                object: policy,
+                code: "IST0101",
+                args: ["namespace", pattern],
+                path: ["spec", "rules", ruleIndex, "from", fromIndex, "source", field, index],
+                message: "namespace-not-found",
+                data: { policy: refOf(policy), field, pattern },
+                cause: `No namespace matches "${pattern}", so this part of the rule never applies.`,
+                fix: { description: "Correct the namespace name or pattern.", commands: [kubectl("edit", policy), "kubectl get namespaces"] },
+                verify: [analyzeCommand(policy)],
+              });
             });
           }
         });
       });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { rootNamespace } from "../../istio/mtls.js";
 import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { formatSelector, selectInstances, workloadInstances } from "../../istio/workloads.js";
@@ -19,8 +18,13 @@ export const authorizationPolicyNoWorkload = defineRule({
   equivalents: ["IST0127"],
   inputs: ["istio", "pods", "workloads", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "selector-matches-nothing-in-mesh": "{policy} selects {selector}, and no workload in the mesh has those labels",
+    "selector-matches-nothing": "{policy} selects {selector}, and no workload in namespace {namespace} has those labels",
+    "namespace-without-workloads": "{policy} applies to namespace {namespace}, which runs no workload",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const root = rootNamespace(view);
     for (const policy of view.kind("AuthorizationPolicy")) {
       const spec = recordOf(policy.spec) ?? {};
@@ -32,19 +36,20 @@ export const authorizationPolicyNoWorkload = defineRule({
       const candidates = namespace === root ? workloadInstances(view) : workloadInstances(view, namespace);
       if (selectInstances(candidates, selector).length > 0) continue;
       const text = hasSelector ? formatSelector(selector) : "";
-      findings.push(
-        istioFinding(this, view, {
-          object: policy,
-          code: "IST0127",
-          args: [text],
-          path: hasSelector ? ["spec", "selector"] : ["metadata", "namespace"],
-          summary: hasSelector ? `${refOf(policy)} selects ${text}, and no workload ${namespace === root ? "in the mesh" : `in namespace ${namespace}`} has those labels` : `${refOf(policy)} applies to namespace ${namespace}, which runs no workload`,
-          cause: "The policy is enforced by the sidecars (or waypoints) of the workloads it selects; selecting none, it allows or denies nothing.",
-          fix: { description: hasSelector ? "Select the labels of the workload to protect." : "Create the policy in the namespace of the workloads it is for.", commands: [kubectl("edit", policy), `kubectl get pods${namespace ? ` -n ${namespace}` : ""} --show-labels`] },
-          verify: [analyzeCommand(policy)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: policy,
+        code: "IST0127",
+        args: [text],
+        path: hasSelector ? ["spec", "selector"] : ["metadata", "namespace"],
+        ...(!hasSelector
+          ? { message: "namespace-without-workloads", data: { policy: refOf(policy), namespace } }
+          : namespace === root
+            ? { message: "selector-matches-nothing-in-mesh", data: { policy: refOf(policy), selector: text } }
+            : { message: "selector-matches-nothing", data: { policy: refOf(policy), selector: text, namespace } }),
+        cause: "The policy is enforced by the sidecars (or waypoints) of the workloads it selects; selecting none, it allows or denies nothing.",
+        fix: { description: hasSelector ? "Select the labels of the workload to protect." : "Create the policy in the namespace of the workloads it is for.", commands: [kubectl("edit", policy), `kubectl get pods${namespace ? ` -n ${namespace}` : ""} --show-labels`] },
+        verify: [analyzeCommand(policy)],
+      });
     }
-    return findings;
   },
 });

@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding, Severity } from "../../model/finding.js";
+import type { Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { parsePrincipal, principalVerdict, serviceAccountIndex, sourceValues, trustDomains, type PrincipalVerdict, type ServiceAccountIndex } from "../../istio/authorization.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
@@ -43,9 +43,15 @@ export const authorizationPolicyPrincipalNotFound = defineRule({
   equivalents: ["KIA0106", "KIA0107", "KIA0108"],
   inputs: ["istio", "pods", "workloads", "manifests", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "service-account-not-found": "{policy} {field} \"{value}\": no workload in namespace {namespace} runs as service account {account}",
+    "service-account-not-found-typo": "{policy} {field} \"{value}\": no workload in namespace {namespace} runs as service account {account}; did you mean {suggestion}?",
+    "remote-service-account": "{policy} {field} \"{value}\" is a service account of another cluster of the mesh",
+    "unknown-trust-domain": "{policy} {field} \"{value}\" has trust domain {trustDomain}, which the mesh does not know ({domains})",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const domains = trustDomains(view);
-    const findings: Finding[] = [];
     for (const policy of view.kind("AuthorizationPolicy")) {
       const { local, remotes } = clusterIndexes(view, policy);
       const judged = [
@@ -64,12 +70,16 @@ export const authorizationPolicyPrincipalNotFound = defineRule({
         const accounts = parsed ? [...(local.byNamespace.get(parsed.namespace) ?? [])].sort() : [];
         const suggestion = parsed && verdict === "not-found" ? closest(parsed.account, accounts) : undefined;
         const spiffe = parsed?.trustDomain.startsWith("spiffe://") === true;
+        const named = { policy: refOf(policy), field, value };
+        const account = { ...named, namespace: parsed?.namespace ?? "", account: parsed?.account ?? "" };
         const summary =
           verdict === "not-found"
-            ? `${refOf(policy)} ${field} "${value}": no workload in namespace ${parsed?.namespace ?? ""} runs as service account ${parsed?.account ?? ""}${suggestion ? `; did you mean ${suggestion}?` : ""}`
+            ? suggestion
+              ? { message: "service-account-not-found-typo", data: { ...account, suggestion } }
+              : { message: "service-account-not-found", data: account }
             : verdict === "remote"
-              ? `${refOf(policy)} ${field} "${value}" is a service account of another cluster of the mesh`
-              : `${refOf(policy)} ${field} "${value}" has trust domain ${parsed?.trustDomain ?? ""}, which the mesh does not know (${domains.join(", ")})`;
+              ? { message: "remote-service-account", data: named }
+              : { message: "unknown-trust-domain", data: { ...named, trustDomain: parsed?.trustDomain ?? "", domains: domains.join(", ") } };
         const cause =
           verdict === "not-found"
             ? `Namespace ${parsed?.namespace ?? ""} runs as ${accounts.join(", ") || "no service account"}; no client presents ${principal}, so this source matches nobody.`
@@ -78,34 +88,31 @@ export const authorizationPolicyPrincipalNotFound = defineRule({
               : spiffe
                 ? "Principals are written without the spiffe:// scheme; Istio adds it, so this one never matches."
                 : "A principal of a trust domain other than the mesh's own or its aliases matches only peers of a federated mesh; it cannot be checked from these inputs.";
-        findings.push(
-          istioFinding(this, view, {
-            object: policy,
-            message: outcome.message,
-            severity: spiffe ? "error" : outcome.severity,
-            equivalents: [outcome.code],
-            path,
-            summary,
-            cause,
-            confidence: verdict === "not-found" ? 0.8 : 0.6,
-            fix: {
-              description:
-                verdict === "not-found"
-                  ? suggestion
-                    ? `Use ${domains[0]}/ns/${parsed?.namespace ?? ""}/sa/${suggestion}.`
-                    : "Name the service account the calling workload runs as."
-                  : spiffe
-                    ? `Write it as ${principal.slice("spiffe://".length)}.`
-                    : verdict === "foreign"
-                      ? `Use trust domain ${domains[0]}, or list ${parsed?.trustDomain ?? ""} in MeshConfig trustDomainAliases if it is this mesh's former domain.`
-                      : "Nothing to change if the caller runs in that cluster.",
-              commands: [kubectl("edit", policy), ...(parsed ? [`kubectl get pods -n ${parsed.namespace} -o custom-columns=NAME:.metadata.name,SA:.spec.serviceAccountName`] : [])],
-            },
-            verify: [analyzeCommand(policy)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: policy,
+          istioMessage: outcome.message,
+          severity: spiffe ? "error" : outcome.severity,
+          equivalents: [outcome.code],
+          path,
+          ...summary,
+          cause,
+          confidence: verdict === "not-found" ? 0.8 : 0.6,
+          fix: {
+            description:
+              verdict === "not-found"
+                ? suggestion
+                  ? `Use ${domains[0]}/ns/${parsed?.namespace ?? ""}/sa/${suggestion}.`
+                  : "Name the service account the calling workload runs as."
+                : spiffe
+                  ? `Write it as ${principal.slice("spiffe://".length)}.`
+                  : verdict === "foreign"
+                    ? `Use trust domain ${domains[0]}, or list ${parsed?.trustDomain ?? ""} in MeshConfig trustDomainAliases if it is this mesh's former domain.`
+                    : "Nothing to change if the caller runs in that cluster.",
+            commands: [kubectl("edit", policy), ...(parsed ? [`kubectl get pods -n ${parsed.namespace} -o custom-columns=NAME:.metadata.name,SA:.spec.serviceAccountName`] : [])],
+          },
+          verify: [analyzeCommand(policy)],
+        });
       }
     }
-    return findings;
   },
 });

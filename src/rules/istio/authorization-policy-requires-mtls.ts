@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, formatPath, istioFinding, kubectl, valueAt } from "./finding.js";
+import { appliedNamespace } from "../../model/namespace.js";
+import { analyzeCommand, formatPath, reportIstio, kubectl, valueAt } from "./finding.js";
 import { peerIdentityFields } from "../../istio/authorization.js";
 import { autoMtlsEnabled } from "../../istio/kiali-mtls.js";
 import { KialiMtlsStatus } from "../../istio/kiali-mtls-status.js";
@@ -30,13 +30,16 @@ export const authorizationPolicyRequiresMtls = defineRule({
   equivalents: ["KIA0105"],
   inputs: ["istio", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "needs-mtls": "{policy} {field} needs the peer's mTLS identity, but the workloads it applies to in {namespace} do not receive mTLS ({reason})",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const status = new KialiMtlsStatus(view);
-    const findings: Finding[] = [];
     for (const policy of view.kind("AuthorizationPolicy")) {
       const fields = peerIdentityFields(policy);
       if (fields.length === 0) continue;
-      const namespace = namespaceOf(policy) || "default";
+      const namespace = appliedNamespace(namespaceOf(policy) || undefined);
       const selector = stringMapOf(recordOf(recordOf(policy.spec)?.selector)?.matchLabels);
       if (status.receivesMtls(namespace, selector)) continue;
       const nsStatus = status.namespaceStatus(namespace);
@@ -44,22 +47,20 @@ export const authorizationPolicyRequiresMtls = defineRule({
       for (const path of fields) {
         const value = valueAt(policy, path);
         const key = recordOf(value)?.key;
-        findings.push(
-          istioFinding(this, view, {
-            object: policy,
-            message: "This field requires mTLS to be enabled",
-            path,
-            summary: `${refOf(policy)} ${typeof key === "string" ? `condition ${key}` : formatPath(path.slice(-1))} needs the peer's mTLS identity, but the workloads it applies to in ${namespace} do not receive mTLS (${reason})`,
-            cause: "Plain-text requests carry no peer identity, so this part of the rule never matches: ALLOW rejects the callers, DENY lets them through.",
-            fix: {
-              description: "Enable mTLS for these workloads (PeerAuthentication mode STRICT or PERMISSIVE), or match on ipBlocks or request attributes instead.",
-              commands: [kubectl("edit", policy), `kubectl get peerauthentication,destinationrule -A`],
-            },
-            verify: [analyzeCommand(policy), `istioctl x describe pod <pod> -n ${namespace}`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: policy,
+          istioMessage: "This field requires mTLS to be enabled",
+          path,
+          message: "needs-mtls",
+          data: { policy: refOf(policy), field: typeof key === "string" ? `condition ${key}` : formatPath(path.slice(-1)), namespace, reason },
+          cause: "Plain-text requests carry no peer identity, so this part of the rule never matches: ALLOW rejects the callers, DENY lets them through.",
+          fix: {
+            description: "Enable mTLS for these workloads (PeerAuthentication mode STRICT or PERMISSIVE), or match on ipBlocks or request attributes instead.",
+            commands: [kubectl("edit", policy), `kubectl get peerauthentication,destinationrule -A`],
+          },
+          verify: [analyzeCommand(policy), `istioctl x describe pod <pod> -n ${namespace}`],
+        });
       }
     }
-    return findings;
   },
 });

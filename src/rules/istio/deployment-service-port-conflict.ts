@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { portProtocol, SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 import { registryOf, type RegistryEntry, type ServicePort } from "../../istio/registry.js";
@@ -29,8 +28,12 @@ export const deploymentServicePortConflict = defineRule({
   equivalents: ["IST0116", "IST0137"],
   inputs: ["services", "pods", "workloads", "istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "port-protocol-conflict": "{workload} is behind {services}, which give port {port} different protocols ({protocols})",
+    "target-port-exposed-twice": "{workload} targetPort {targetPort} is exposed as ports {ports} by {services}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const servicesByNamespace = new Map<string, RegistryEntry[]>();
     for (const entry of registryOf(view).all()) {
       if (entry.object.kind !== "Service" || !entry.selector || Object.keys(entry.selector).length === 0) continue;
@@ -54,38 +57,35 @@ export const deploymentServicePortConflict = defineRule({
       for (const [port, list] of byPort) {
         const protocols = [...new Set(list.map((item) => item.protocol))];
         if (protocols.length < 2) continue;
-        findings.push(
-          istioFinding(this, view, {
-            object: workload.object,
-            code: "IST0116",
-            args: [nameOf(workload.object), port, protocols],
-            path: [...workload.templatePath, "metadata", "labels"],
-            summary: `${refOf(workload.object)} is behind ${list.map((item) => refOf(item.service.object)).join(" and ")}, which give port ${port} different protocols (${protocols.join(", ")})`,
-            cause: "The sidecar has one inbound listener per port and one protocol for it; one of these Services is served with the wrong protocol.",
-            fix: { description: `Use one protocol for port ${port} in all Services of this workload (rename the port, e.g. http-..., or set appProtocol).`, commands: list.map((item) => kubectl("edit", item.service.object)) },
-            evidence: list.map((item) => fieldEvidence(view, item.service.object, ["spec", "ports", item.index], `${refOf(item.service.object)} port ${port} name ${item.port.name ?? "(none)"} → ${item.protocol}`)),
-            verify: [analyzeCommand(workload.object)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: workload.object,
+          code: "IST0116",
+          args: [nameOf(workload.object), port, protocols],
+          path: [...workload.templatePath, "metadata", "labels"],
+          message: "port-protocol-conflict",
+          data: { workload: refOf(workload.object), services: list.map((item) => refOf(item.service.object)).join(" and "), port, protocols: protocols.join(", ") },
+          cause: "The sidecar has one inbound listener per port and one protocol for it; one of these Services is served with the wrong protocol.",
+          fix: { description: `Use one protocol for port ${port} in all Services of this workload (rename the port, e.g. http-..., or set appProtocol).`, commands: list.map((item) => kubectl("edit", item.service.object)) },
+          evidence: list.map((item) => fieldEvidence(view, item.service.object, ["spec", "ports", item.index], `${refOf(item.service.object)} port ${port} name ${item.port.name ?? "(none)"} → ${item.protocol}`)),
+          verify: [analyzeCommand(workload.object)],
+        });
       }
       for (const [targetPort, list] of byTarget) {
         const ports = [...new Set(list.map((item) => item.port.number))];
         if (ports.length < 2) continue;
-        findings.push(
-          istioFinding(this, view, {
-            object: workload.object,
-            code: "IST0137",
-            args: [nameOf(workload.object), list.map((item) => `${namespaceOf(item.service.object)}/${nameOf(item.service.object)}`), targetPort, ports],
-            path: [...workload.templatePath, "metadata", "labels"],
-            summary: `${refOf(workload.object)} targetPort ${targetPort} is exposed as ports ${ports.join(" and ")} by ${list.map((item) => refOf(item.service.object)).join(" and ")}`,
-            cause: "Services that send to the same container port must use the same service port; otherwise the sidecar's inbound configuration for that port conflicts.",
-            fix: { description: `Expose targetPort ${targetPort} under one service port number in every Service.`, commands: list.map((item) => kubectl("edit", item.service.object)) },
-            evidence: list.map((item) => fieldEvidence(view, item.service.object, ["spec", "ports", item.index], `${refOf(item.service.object)} port ${item.port.number} → targetPort ${targetPort}`)),
-            verify: [analyzeCommand(workload.object)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: workload.object,
+          code: "IST0137",
+          args: [nameOf(workload.object), list.map((item) => `${namespaceOf(item.service.object)}/${nameOf(item.service.object)}`), targetPort, ports],
+          path: [...workload.templatePath, "metadata", "labels"],
+          message: "target-port-exposed-twice",
+          data: { workload: refOf(workload.object), targetPort, ports: ports.join(" and "), services: list.map((item) => refOf(item.service.object)).join(" and ") },
+          cause: "Services that send to the same container port must use the same service port; otherwise the sidecar's inbound configuration for that port conflicts.",
+          fix: { description: `Expose targetPort ${targetPort} under one service port number in every Service.`, commands: list.map((item) => kubectl("edit", item.service.object)) },
+          evidence: list.map((item) => fieldEvidence(view, item.service.object, ["spec", "ports", item.index], `${refOf(item.service.object)} port ${item.port.number} → targetPort ${targetPort}`)),
+          verify: [analyzeCommand(workload.object)],
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 
 interface Deprecation {
@@ -48,27 +47,28 @@ export const deprecatedFields = defineRule({
   equivalents: ["IST0002"],
   inputs: ["istio", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "deprecated-field": "{object} uses {field}, which is deprecated",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const providers = arrayOf<Record<string, unknown>>(view.meshConfig?.extensionProviders);
     for (const kind of ["VirtualService", "Sidecar", "Telemetry"]) {
       for (const object of view.kind(kind)) {
         for (const deprecation of deprecationsOf(object, providers)) {
-          findings.push(
-            istioFinding(this, view, {
-              object,
-              code: "IST0002",
-              args: [`${deprecation.what} is deprecated; use ${deprecation.instead}`],
-              path: deprecation.path,
-              summary: `${refOf(object)} uses ${deprecation.what}, which is deprecated`,
-              cause: `${deprecation.what} is deprecated and may be removed in a future Istio release.`,
-              fix: { description: `Use ${deprecation.instead}.`, commands: [kubectl("edit", object)] },
-              verify: [analyzeCommand(object)],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object,
+            code: "IST0002",
+            args: [`${deprecation.what} is deprecated; use ${deprecation.instead}`],
+            path: deprecation.path,
+            message: "deprecated-field",
+            data: { object: refOf(object), field: deprecation.what },
+            cause: `${deprecation.what} is deprecated and may be removed in a future Istio release.`,
+            fix: { description: `Use ${deprecation.instead}.`, commands: [kubectl("edit", object)] },
+            verify: [analyzeCommand(object)],
+          });
         }
       }
     }
-    return findings;
   },
 });

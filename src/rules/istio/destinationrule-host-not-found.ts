@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
 import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { registryOf } from "../../istio/registry.js";
@@ -20,9 +19,12 @@ export const destinationRuleHostNotFound = defineRule({
   equivalents: ["IST0174", "KIA0202"],
   inputs: ["istio", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "host-not-found": "{rule} is for host {host}, which matches no Service or ServiceEntry",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const registry = registryOf(view);
-    const findings: Finding[] = [];
     for (const dr of view.kind("DestinationRule")) {
       const host = recordOf(dr.spec)?.host;
       if (typeof host !== "string" || host === "") continue;
@@ -30,23 +32,21 @@ export const destinationRuleHostNotFound = defineRule({
       if (fqdn.startsWith("*")) continue;
       if (registry.existsAnywhere(fqdn)) continue;
       const suggestion = closest(fqdn, registry.all().map((entry) => entry.host));
-      findings.push(
-        istioFinding(this, view, {
-          object: dr,
-          code: "IST0174",
-          args: [host],
-          path: ["spec", "host"],
-          summary: `${refOf(dr)} is for host ${host}, which matches no Service or ServiceEntry`,
-          cause: `Nothing in the mesh is called ${fqdn}, so this DestinationRule's policy and subsets apply to no traffic${suggestion ? `; ${suggestion} is close` : ""}.`,
-          fix: {
-            description: suggestion ? `Set host to ${suggestion}.` : "Set host to an existing Service, or add a ServiceEntry for it.",
-            yaml: { before: yamlOf({ spec: { host } }), after: yamlOf({ spec: { host: suggestion ?? "<service>.<namespace>.svc.cluster.local" } }), target: refOf(dr) },
-            commands: [kubectl("edit", dr), "kubectl get svc,serviceentries -A"],
-          },
-          verify: [analyzeCommand(dr)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: dr,
+        code: "IST0174",
+        args: [host],
+        path: ["spec", "host"],
+        message: "host-not-found",
+        data: { rule: refOf(dr), host },
+        cause: `Nothing in the mesh is called ${fqdn}, so this DestinationRule's policy and subsets apply to no traffic${suggestion ? `; ${suggestion} is close` : ""}.`,
+        fix: {
+          description: suggestion ? `Set host to ${suggestion}.` : "Set host to an existing Service, or add a ServiceEntry for it.",
+          yaml: { before: yamlOf({ spec: { host } }), after: yamlOf({ spec: { host: suggestion ?? "<service>.<namespace>.svc.cluster.local" } }), target: refOf(dr) },
+          commands: [kubectl("edit", dr), "kubectl get svc,serviceentries -A"],
+        },
+        verify: [analyzeCommand(dr)],
+      });
     }
-    return findings;
   },
 });

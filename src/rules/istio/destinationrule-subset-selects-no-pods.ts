@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
 import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { registryOf } from "../../istio/registry.js";
@@ -24,7 +23,11 @@ export const destinationRuleSubsetSelectsNoPods = defineRule({
   equivalents: ["IST0173", "KIA0203"],
   inputs: ["istio", "pods", "workloads", "nodes", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "subset-selects-no-pods": "{rule} subset \"{subset}\" selects {labels}, and none of the {pods} pod(s) behind {host} has those labels",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const registry = registryOf(view);
     const nodeLabels = new Map(view.kind("Node").map((node) => [node.metadata.name ?? "", stringMapOf(node.metadata.labels)]));
     const withTopology = (pod: WorkloadInstance): Record<string, string> => {
@@ -33,7 +36,6 @@ export const destinationRuleSubsetSelectsNoPods = defineRule({
       for (const key of TOPOLOGY_LABELS) if (node?.[key]) labels[key] = node[key]!;
       return labels;
     };
-    const findings: Finding[] = [];
     for (const dr of view.kind("DestinationRule")) {
       const host = recordOf(dr.spec)?.host;
       if (typeof host !== "string") continue;
@@ -54,26 +56,24 @@ export const destinationRuleSubsetSelectsNoPods = defineRule({
         const key = Object.keys(subset.labels)[0]!;
         const existing = [...new Set(pods.map((pod) => pod.labels[key]).filter((value): value is string => !!value))];
         const onlyTemplates = pods.length > 0 && pods.every((pod) => pod.object.kind !== "Pod");
-        findings.push(
-          istioFinding(this, view, {
-            object: dr,
-            code: "IST0173",
-            // Judged from workload templates before deploy: the missing version may be deployed by other manifests.
-            ...(onlyTemplates ? { severity: "warning" as const, confidence: 0.6 } : {}),
-            args: [subset.name],
-            path: ["spec", "subsets", subset.index, "labels"],
-            summary: `${refOf(dr)} subset "${subset.name}" selects ${Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(",")}, and none of the ${pods.length} pod(s) behind ${host} has those labels`,
-            cause: selectorless ? `${refOf(service.object)} has no selector, so its endpoints carry no pod labels and every subset is empty.` : pods.length === 0 ? `No pod is behind ${refOf(service.object)} at all, so every subset is empty.` : `The pods behind ${host} carry ${key}=${existing.join("|") || "(unset)"}; routes to subset "${subset.name}" get 503 UH.`,
-            fix: {
-              description: existing.length ? `Use labels that the pods have (${key}: ${existing[0]}), or deploy the missing version.` : "Deploy pods with the subset's labels, or change the labels.",
-              yaml: { before: yamlOf({ name: subset.name, labels: subset.labels }), after: yamlOf({ name: subset.name, labels: { ...subset.labels, ...(existing.length ? { [key]: existing[0] } : {}) } }), target: refOf(dr) },
-              commands: [kubectl("edit", dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""}${selectorless ? "" : ` -l ${Object.entries(service.selector!).map(([k, v]) => `${k}=${v}`).join(",")}`} -L ${key}${versions.length ? "" : ""}`],
-            },
-            verify: [analyzeCommand(dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""} -l ${Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(",")}`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: dr,
+          code: "IST0173",
+          // Judged from workload templates before deploy: the missing version may be deployed by other manifests.
+          ...(onlyTemplates ? { severity: "warning" as const, confidence: 0.6 } : {}),
+          args: [subset.name],
+          path: ["spec", "subsets", subset.index, "labels"],
+          message: "subset-selects-no-pods",
+          data: { rule: refOf(dr), subset: subset.name, labels: Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(","), pods: pods.length, host },
+          cause: selectorless ? `${refOf(service.object)} has no selector, so its endpoints carry no pod labels and every subset is empty.` : pods.length === 0 ? `No pod is behind ${refOf(service.object)} at all, so every subset is empty.` : `The pods behind ${host} carry ${key}=${existing.join("|") || "(unset)"}; routes to subset "${subset.name}" get 503 UH.`,
+          fix: {
+            description: existing.length ? `Use labels that the pods have (${key}: ${existing[0]}), or deploy the missing version.` : "Deploy pods with the subset's labels, or change the labels.",
+            yaml: { before: yamlOf({ name: subset.name, labels: subset.labels }), after: yamlOf({ name: subset.name, labels: { ...subset.labels, ...(existing.length ? { [key]: existing[0] } : {}) } }), target: refOf(dr) },
+            commands: [kubectl("edit", dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""}${selectorless ? "" : ` -l ${Object.entries(service.selector!).map(([k, v]) => `${k}=${v}`).join(",")}`} -L ${key}${versions.length ? "" : ""}`],
+          },
+          verify: [analyzeCommand(dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""} -l ${Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(",")}`],
+        });
       }
     }
-    return findings;
   },
 });

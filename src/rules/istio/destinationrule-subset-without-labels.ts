@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
 import { subsetsOf } from "../../istio/virtual-service.js";
 
@@ -23,27 +22,28 @@ export const destinationRuleSubsetWithoutLabels = defineRule({
   equivalents: ["KIA0209"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "subset-without-labels": "{rule} subset \"{subset}\" has no labels: it selects every pod of the host",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const dr of view.kind("DestinationRule")) {
       const subsets = subsetsOf(dr);
       const labelled = subsets.some((subset) => Object.keys(subset.labels).length > 0);
       for (const subset of subsets) {
         if (Object.keys(subset.labels).length > 0) continue;
-        findings.push(
-          istioFinding(this, view, {
-            object: dr,
-            message: "This subset has not labels",
-            path: ["spec", "subsets", subset.index],
-            ...(labelled ? { severity: "info" as const } : {}),
-            summary: `${refOf(dr)} subset "${subset.name}" has no labels: it selects every pod of the host`,
-            cause: `Routes to subset "${subset.name}" reach every version of the host${labelled ? "; the other subsets have labels, so this may be a deliberate catch-all" : ""}.`,
-            fix: { description: "Add the labels that tell this version's pods apart.", yaml: { before: yamlOf({ name: subset.name }), after: yamlOf({ name: subset.name, labels: { version: "<version>" } }), target: refOf(dr) }, commands: [kubectl("edit", dr)] },
-            verify: [analyzeCommand(dr)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: dr,
+          istioMessage: "This subset has not labels",
+          path: ["spec", "subsets", subset.index],
+          ...(labelled ? { severity: "info" as const } : {}),
+          message: "subset-without-labels",
+          data: { rule: refOf(dr), subset: subset.name },
+          cause: `Routes to subset "${subset.name}" reach every version of the host${labelled ? "; the other subsets have labels, so this may be a deliberate catch-all" : ""}.`,
+          fix: { description: "Add the labels that tell this version's pods apart.", yaml: { before: yamlOf({ name: subset.name }), after: yamlOf({ name: subset.name, labels: { version: "<version>" } }), target: refOf(dr) }, commands: [kubectl("edit", dr)] },
+          verify: [analyzeCommand(dr)],
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 
 export const destinationRuleTlsNoCaCertificate = defineRule({
@@ -17,8 +16,12 @@ export const destinationRuleTlsNoCaCertificate = defineRule({
   equivalents: ["IST0128", "IST0129"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "tls-without-ca": "{rule} uses TLS mode {mode} to {host} without caCertificates: the server certificate is not verified",
+    "tls-port-without-ca": "{rule} uses TLS mode {mode} to {host} port {port} without caCertificates: the server certificate is not verified",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const dr of view.kind("DestinationRule")) {
       const spec = recordOf(dr.spec) ?? {};
       const host = String(spec.host ?? "");
@@ -31,22 +34,22 @@ export const destinationRuleTlsNoCaCertificate = defineRule({
         if (tls.insecureSkipVerify === true) return;
         if (typeof tls.credentialName === "string" && tls.credentialName !== "" && selected) return;
         const after = { ...tls, caCertificates: "/etc/certs/ca.pem" };
-        findings.push(
-          istioFinding(this, view, {
-            object: dr,
-            code: port === undefined ? "IST0128" : "IST0129",
-            args: port === undefined ? [nameOf(dr), namespaceOf(dr), mode, host] : [nameOf(dr), namespaceOf(dr), mode, host, String(port)],
-            path: [...path, "mode"],
-            summary: `${refOf(dr)} uses TLS mode ${mode} to ${host}${port !== undefined ? ` port ${port}` : ""} without caCertificates: the server certificate is not verified`,
-            cause: "Without a CA bundle the sidecar accepts any certificate, so a man in the middle can impersonate the server.",
-            fix: {
-              description: "Add caCertificates (the CA that signed the server certificate).",
-              yaml: { before: yamlOf({ tls }), after: yamlOf({ tls: after }), target: refOf(dr) },
-              commands: [kubectl("edit", dr)],
-            },
-            verify: [analyzeCommand(dr)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: dr,
+          code: port === undefined ? "IST0128" : "IST0129",
+          args: port === undefined ? [nameOf(dr), namespaceOf(dr), mode, host] : [nameOf(dr), namespaceOf(dr), mode, host, String(port)],
+          path: [...path, "mode"],
+          ...(port !== undefined
+            ? { message: "tls-port-without-ca", data: { rule: refOf(dr), mode, host, port } }
+            : { message: "tls-without-ca", data: { rule: refOf(dr), mode, host } }),
+          cause: "Without a CA bundle the sidecar accepts any certificate, so a man in the middle can impersonate the server.",
+          fix: {
+            description: "Add caCertificates (the CA that signed the server certificate).",
+            yaml: { before: yamlOf({ tls }), after: yamlOf({ tls: after }), target: refOf(dr) },
+            commands: [kubectl("edit", dr)],
+          },
+          verify: [analyzeCommand(dr)],
+        });
       };
       check(recordOf(policy?.tls), ["spec", "trafficPolicy", "tls"]);
       arrayOf<Record<string, unknown>>(policy?.portLevelSettings).forEach((setting, index) => {
@@ -54,6 +57,5 @@ export const destinationRuleTlsNoCaCertificate = defineRule({
         check(recordOf(setting?.tls), ["spec", "trafficPolicy", "portLevelSettings", index, "tls"], typeof number === "number" ? number : 0);
       });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 
 const RELATIVE = new Set(["INSERT_BEFORE", "INSERT_AFTER", "REPLACE", "REMOVE"]);
@@ -22,8 +21,13 @@ export const envoyFilterPatchOperation = defineRule({
   equivalents: ["IST0151", "IST0152", "IST0153", "IST0154", "IST0155"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "relative-patch-without-priority": "{filter} patch {index} uses {operation} on {applyTo} without a priority",
+    "relative-patch-with-proxy-version": "{filter} patch {index} uses {operation} on {applyTo} without a priority and with a proxyVersion match",
+    "operation-ignored": "{filter} patch {index} uses {operation} on {applyTo}, which Istio ignores",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     // Filter names patched under a proxyVersion match, in the order the EnvoyFilters come.
     const versionedNames = new Set<string>();
     for (const filter of view.kind("EnvoyFilter")) {
@@ -47,25 +51,21 @@ export const envoyFilterPatchOperation = defineRule({
         if (!code || reported.has(code)) return;
         reported.add(code);
         const relative = code === "IST0151" || code === "IST0155";
-        findings.push(
-          istioFinding(this, view, {
-            object: filter,
-            code,
-            path,
-            summary: relative
-              ? `${refOf(filter)} patch ${index} uses ${operation} on ${applyTo} without a priority${code === "IST0155" ? " and with a proxyVersion match" : ""}`
-              : `${refOf(filter)} patch ${index} uses ${operation} on ${applyTo}, which Istio ignores`,
-            cause: relative
-              ? "Relative patches depend on the filters present when they are applied; without priority the order against other EnvoyFilters is not fixed, and the patch may not apply."
-              : `${operation} is not supported for ${applyTo}; the patch is dropped when Istio builds the proxy configuration.`,
-            fix: relative
-              ? { description: "Set a priority on the EnvoyFilter (or use INSERT_FIRST/ADD).", yaml: { before: yamlOf({ spec: { configPatches: ["..."] } }), after: yamlOf({ spec: { priority: 10, configPatches: ["..."] } }), target: refOf(filter) }, commands: [kubectl("edit", filter)] }
-              : { description: ROUTE_LEVEL.has(applyTo) ? "Use MERGE for route configuration and HTTP routes." : "Use REPLACE only on HTTP_FILTER or NETWORK_FILTER; use MERGE for other objects.", yaml: { before: yamlOf({ applyTo, patch: { operation } }), after: yamlOf({ applyTo, patch: { operation: "MERGE" } }), target: refOf(filter) }, commands: [kubectl("edit", filter)] },
-            verify: [analyzeCommand(filter)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: filter,
+          code,
+          path,
+          message: !relative ? "operation-ignored" : code === "IST0155" ? "relative-patch-with-proxy-version" : "relative-patch-without-priority",
+          data: { filter: refOf(filter), index, operation, applyTo },
+          cause: relative
+            ? "Relative patches depend on the filters present when they are applied; without priority the order against other EnvoyFilters is not fixed, and the patch may not apply."
+            : `${operation} is not supported for ${applyTo}; the patch is dropped when Istio builds the proxy configuration.`,
+          fix: relative
+            ? { description: "Set a priority on the EnvoyFilter (or use INSERT_FIRST/ADD).", yaml: { before: yamlOf({ spec: { configPatches: ["..."] } }), after: yamlOf({ spec: { priority: 10, configPatches: ["..."] } }), target: refOf(filter) }, commands: [kubectl("edit", filter)] }
+            : { description: ROUTE_LEVEL.has(applyTo) ? "Use MERGE for route configuration and HTTP routes." : "Use REPLACE only on HTTP_FILTER or NETWORK_FILTER; use MERGE for other objects.", yaml: { before: yamlOf({ applyTo, patch: { operation } }), after: yamlOf({ applyTo, patch: { operation: "MERGE" } }), target: refOf(filter) }, commands: [kubectl("edit", filter)] },
+          verify: [analyzeCommand(filter)],
+        });
       });
     }
-    return findings;
   },
 });

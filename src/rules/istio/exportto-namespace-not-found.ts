@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
 
@@ -24,32 +23,35 @@ export const exportToNamespaceNotFound = defineRule({
   equivalents: ["KIA0005"],
   inputs: ["istio", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "namespace-not-found": "{object} exportTo names namespace \"{namespace}\", which does not exist",
+    "namespace-not-found-typo": "{object} exportTo names namespace \"{namespace}\", which does not exist; did you mean \"{suggestion}\"?",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const namespaces = view.kind("Namespace").map(nameOf).filter(Boolean);
-    if (namespaces.length === 0) return [];
+    if (namespaces.length === 0) return;
     const known = new Set(namespaces);
     for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
-    const findings: Finding[] = [];
     for (const kind of ["VirtualService", "DestinationRule", "ServiceEntry"]) {
       for (const object of view.kind(kind)) {
         if (!(object.apiVersion ?? "").includes("istio.io/")) continue;
         arrayOf<unknown>(recordOf(object.spec)?.exportTo).forEach((entry, index) => {
           if (typeof entry !== "string" || [".", "*", "~"].includes(entry) || known.has(entry)) return;
           const suggestion = closest(entry, [...known]);
-          findings.push(
-            istioFinding(this, view, {
-              object,
-              message: `No matching namespace found or namespace is not accessible (${entry})`,
-              path: ["spec", "exportTo", index],
-              summary: `${refOf(object)} exportTo names namespace "${entry}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-              cause: `No namespace "${entry}" exists (${[...known].sort().join(", ")}), so the ${kind} is exported nowhere through this entry.`,
-              fix: { description: suggestion ? `Use "${suggestion}".` : "Name an existing namespace, or use . or *.", commands: [kubectl("edit", object)] },
-              verify: [analyzeCommand(object), "kubectl get namespaces"],
-            }),
-          );
+          reportIstio(this, ctx, {
+            object,
+            istioMessage: `No matching namespace found or namespace is not accessible (${entry})`,
+            path: ["spec", "exportTo", index],
+            ...(suggestion
+              ? { message: "namespace-not-found-typo", data: { object: refOf(object), namespace: entry, suggestion } }
+              : { message: "namespace-not-found", data: { object: refOf(object), namespace: entry } }),
+            cause: `No namespace "${entry}" exists (${[...known].sort().join(", ")}), so the ${kind} is exported nowhere through this entry.`,
+            fix: { description: suggestion ? `Use "${suggestion}".` : "Name an existing namespace, or use . or *.", commands: [kubectl("edit", object)] },
+            verify: [analyzeCommand(object), "kubectl get namespaces"],
+          });
         });
       }
     }
-    return findings;
   },
 });

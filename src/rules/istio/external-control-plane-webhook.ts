@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding, kubectl } from "./finding.js";
+import { reportIstio, kubectl } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
 
 const IP_HOST = /^(?:\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-f:]+\]?$/i;
@@ -23,8 +22,13 @@ export const externalControlPlaneWebhook = defineRule({
   equivalents: ["IST0163", "IST0164"],
   inputs: ["manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "invalid-url": "{config} webhook {webhook} has an invalid URL \"{url}\"",
+    "blank-url": "{config} webhook {webhook} has a blank URL",
+    "ip-address": "{config} webhook {webhook} reaches istiod by IP address {host}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const kind of ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]) {
       for (const config of view.kind(kind)) {
         if (!isIstioWebhookConfig(nameOf(config))) continue;
@@ -41,35 +45,33 @@ export const externalControlPlaneWebhook = defineRule({
           }
           const path = ["webhooks", index, "clientConfig", "url"];
           if (!url || !host) {
-            findings.push(
-              istioFinding(this, view, {
-                object: config,
-                code: "IST0163",
-                args: [url, webhookName, "is blank"],
-                path,
-                summary: `${refOf(config)} webhook ${webhookName} has ${url ? `an invalid URL "${url}"` : "a blank URL"}`,
-                cause: "The API server cannot call a webhook without a URL: sidecar injection or config validation through the external istiod does not happen.",
-                fix: { description: "Set the URL to the external istiod's hostname.", commands: [kubectl("edit", config)] },
-                verify: [kubectl("get", config, "-o jsonpath='{..clientConfig.url}'")],
-              }),
-            );
+            reportIstio(this, ctx, {
+              object: config,
+              code: "IST0163",
+              args: [url, webhookName, "is blank"],
+              path,
+              ...(url
+                ? { message: "invalid-url", data: { config: refOf(config), webhook: webhookName, url } }
+                : { message: "blank-url", data: { config: refOf(config), webhook: webhookName } }),
+              cause: "The API server cannot call a webhook without a URL: sidecar injection or config validation through the external istiod does not happen.",
+              fix: { description: "Set the URL to the external istiod's hostname.", commands: [kubectl("edit", config)] },
+              verify: [kubectl("get", config, "-o jsonpath='{..clientConfig.url}'")],
+            });
           } else if (IP_HOST.test(host)) {
-            findings.push(
-              istioFinding(this, view, {
-                object: config,
-                code: "IST0164",
-                args: [host, webhookName],
-                path,
-                summary: `${refOf(config)} webhook ${webhookName} reaches istiod by IP address ${host}`,
-                cause: "An IP address changes when the gateway in front of the external istiod is recreated, and the serving certificate seldom covers it.",
-                fix: { description: "Use a DNS name for the external istiod.", commands: [kubectl("edit", config)] },
-                verify: [kubectl("get", config, "-o jsonpath='{..clientConfig.url}'")],
-              }),
-            );
+            reportIstio(this, ctx, {
+              object: config,
+              code: "IST0164",
+              args: [host, webhookName],
+              path,
+              message: "ip-address",
+              data: { config: refOf(config), webhook: webhookName, host },
+              cause: "An IP address changes when the gateway in front of the external istiod is recreated, and the serving certificate seldom covers it.",
+              fix: { description: "Use a DNS name for the external istiod.", commands: [kubectl("edit", config)] },
+              verify: [kubectl("get", config, "-o jsonpath='{..clientConfig.url}'")],
+            });
           }
         });
       }
     }
-    return findings;
   },
 });

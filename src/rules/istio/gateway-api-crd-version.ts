@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { istioFinding } from "./finding.js";
+import { reportIstio } from "./finding.js";
 import { nameOf, refOf, stringMapOf } from "../../istio/meta.js";
 
 /** Gateway API CRDs older than these bundle versions are ignored by current Istio releases. */
@@ -32,27 +31,28 @@ export const gatewayApiCrdVersion = defineRule({
   equivalents: ["IST0176"],
   inputs: ["manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "crd-too-old": "{crd} is at Gateway API {installed}; Istio needs at least v{minimum}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const crd of view.kind("CustomResourceDefinition")) {
       const minimum = MINIMUM_BUNDLE_VERSIONS[nameOf(crd)];
       if (!minimum) continue;
       const installed = stringMapOf(crd.metadata.annotations)["gateway.networking.k8s.io/bundle-version"];
       const parsed = installed ? parseVersion(installed) : undefined;
       if (!installed || !parsed || !lessThan(parsed, parseVersion(minimum)!)) continue;
-      findings.push(
-        istioFinding(this, view, {
-          object: crd,
-          code: "IST0176",
-          args: [nameOf(crd), installed.replace(/^v/, ""), minimum],
-          path: ["metadata", "annotations", "gateway.networking.k8s.io/bundle-version"],
-          summary: `${refOf(crd)} is at Gateway API ${installed}; Istio needs at least v${minimum}`,
-          cause: "Istio filters out CRDs below its minimum version, so resources of this kind are not processed at all.",
-          fix: { description: `Install Gateway API v${minimum} or later.`, commands: [`kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v${minimum}/experimental-install.yaml`] },
-          verify: [`kubectl get crd ${nameOf(crd)} -o yaml | grep bundle-version`],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: crd,
+        code: "IST0176",
+        args: [nameOf(crd), installed.replace(/^v/, ""), minimum],
+        path: ["metadata", "annotations", "gateway.networking.k8s.io/bundle-version"],
+        message: "crd-too-old",
+        data: { crd: refOf(crd), installed, minimum },
+        cause: "Istio filters out CRDs below its minimum version, so resources of this kind are not processed at all.",
+        fix: { description: `Install Gateway API v${minimum} or later.`, commands: [`kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v${minimum}/experimental-install.yaml`] },
+        verify: [`kubectl get crd ${nameOf(crd)} -o yaml | grep bundle-version`],
+      });
     }
-    return findings;
   },
 });

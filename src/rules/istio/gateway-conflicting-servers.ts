@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { gatewayPods, gatewaySelector, gatewayServers, type GatewayServer } from "../../istio/gateways.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { formatSelector } from "../../istio/workloads.js";
@@ -41,7 +40,11 @@ export const gatewayConflictingServers = defineRule({
   equivalents: ["IST0145", "KIA0301"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "conflicting-servers": "{gateway} and {others} both serve {hosts} on port {port} of the same gateway pods",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const gateways = view.kind("Gateway").filter((gateway) => (gateway.apiVersion ?? "").includes("istio.io") && Object.keys(gatewaySelector(gateway)).length > 0);
     const podCache = new Map<KubeObject, Set<KubeObject>>();
     const podsOf = (gateway: KubeObject) => {
@@ -58,7 +61,6 @@ export const gatewayConflictingServers = defineRule({
         byPort.set(server.port, list);
       }
     }
-    const findings: Finding[] = [];
     const reported = new Set<KubeObject>();
     for (const [port, list] of byPort) {
       for (const entry of list) {
@@ -68,21 +70,19 @@ export const gatewayConflictingServers = defineRule({
         reported.add(entry.gateway);
         const hosts = duplicateHosts(entry.server, conflicts[0]!.server);
         const names = [...new Set(conflicts.map((other) => `${namespaceOf(other.gateway) ? `${namespaceOf(other.gateway)}/` : ""}${nameOf(other.gateway)}`))].join(",");
-        findings.push(
-          istioFinding(this, view, {
-            object: entry.gateway,
-            code: "IST0145",
-            args: [names, formatSelector(gatewaySelector(entry.gateway)), String(port), hosts],
-            path: ["spec", "servers", entry.server.index, "port", "number"],
-            summary: `${refOf(entry.gateway)} and ${conflicts.map((other) => refOf(other.gateway)).join(", ")} both serve ${hosts.join(", ")} on port ${port} of the same gateway pods`,
-            cause: "One gateway listener per port: conflicting servers for the same host are merged unpredictably or rejected, so one Gateway's TLS or protocol settings do not apply.",
-            fix: { description: `Merge these servers into one Gateway, or move one to another port/host.`, commands: [kubectl("get", entry.gateway, "-o yaml"), ...conflicts.map((other) => kubectl("get", other.gateway, "-o yaml"))] },
-            evidence: conflicts.map((other) => fieldEvidence(view, other.gateway, ["spec", "servers", other.server.index], `${refOf(other.gateway)} server port ${port} hosts ${other.server.hosts.join(", ")}`)),
-            verify: [analyzeCommand(entry.gateway)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: entry.gateway,
+          code: "IST0145",
+          args: [names, formatSelector(gatewaySelector(entry.gateway)), String(port), hosts],
+          path: ["spec", "servers", entry.server.index, "port", "number"],
+          message: "conflicting-servers",
+          data: { gateway: refOf(entry.gateway), others: conflicts.map((other) => refOf(other.gateway)).join(", "), hosts: hosts.join(", "), port },
+          cause: "One gateway listener per port: conflicting servers for the same host are merged unpredictably or rejected, so one Gateway's TLS or protocol settings do not apply.",
+          fix: { description: `Merge these servers into one Gateway, or move one to another port/host.`, commands: [kubectl("get", entry.gateway, "-o yaml"), ...conflicts.map((other) => kubectl("get", other.gateway, "-o yaml"))] },
+          evidence: conflicts.map((other) => fieldEvidence(view, other.gateway, ["spec", "servers", other.server.index], `${refOf(other.gateway)} server port ${port} hosts ${other.server.hosts.join(", ")}`)),
+          verify: [analyzeCommand(entry.gateway)],
+        });
       }
     }
-    return findings;
   },
 });

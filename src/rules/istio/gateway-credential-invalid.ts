@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { credentialProblem, credentialSource, gatewayCredentials } from "../../istio/credentials.js";
-import { analyzeCommand, fieldEvidence, istioFinding } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 
 export const gatewayCredentialInvalid = defineRule({
@@ -18,8 +17,11 @@ export const gatewayCredentialInvalid = defineRule({
   equivalents: ["IST0161"],
   inputs: ["istio", "pods", "workloads", "config", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "credential-unusable": "{gateway} credential {credential} is unusable: {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const gateway of view.kind("Gateway")) {
       if (!(gateway.apiVersion ?? "").includes("istio.io")) continue;
       for (const credential of gatewayCredentials(view, gateway)) {
@@ -27,21 +29,19 @@ export const gatewayCredentialInvalid = defineRule({
         if (!secret) continue;
         const problem = credentialProblem(secret, view.now);
         if (!problem) continue;
-        findings.push(
-          istioFinding(this, view, {
-            object: gateway,
-            code: "IST0161",
-            args: [nameOf(gateway), namespaceOf(gateway)],
-            path: ["spec", "servers", credential.serverIndex, "tls", "credentialName"],
-            summary: `${refOf(gateway)} credential ${credential.namespace}/${credential.name} is unusable: ${problem}`,
-            cause: `The gateway loads the certificate from ${refOf(secret)}; ${problem}, so TLS for this server fails or presents a certificate clients reject.`,
-            fix: { description: "Recreate the Secret from a valid, current certificate and key.", commands: [`kubectl create -n ${credential.namespace || "istio-system"} secret tls ${credential.name} --cert=<cert.pem> --key=<key.pem> --dry-run=client -o yaml | kubectl apply -f -`] },
-            evidence: [fieldEvidence(view, secret, ["data"], `${refOf(secret)} keys: ${Object.keys(secret.data ?? {}).join(", ") || "(none)"}`)],
-            verify: [analyzeCommand(gateway), `kubectl -n ${credential.namespace || "istio-system"} get secret ${credential.name} -o jsonpath='{.data.tls\\.crt}' | base64 -d | openssl x509 -noout -dates`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: gateway,
+          code: "IST0161",
+          args: [nameOf(gateway), namespaceOf(gateway)],
+          path: ["spec", "servers", credential.serverIndex, "tls", "credentialName"],
+          message: "credential-unusable",
+          data: { gateway: refOf(gateway), credential: `${credential.namespace}/${credential.name}`, problem },
+          cause: `The gateway loads the certificate from ${refOf(secret)}; ${problem}, so TLS for this server fails or presents a certificate clients reject.`,
+          fix: { description: "Recreate the Secret from a valid, current certificate and key.", commands: [`kubectl create -n ${credential.namespace || "istio-system"} secret tls ${credential.name} --cert=<cert.pem> --key=<key.pem> --dry-run=client -o yaml | kubectl apply -f -`] },
+          evidence: [fieldEvidence(view, secret, ["data"], `${refOf(secret)} keys: ${Object.keys(secret.data ?? {}).join(", ") || "(none)"}`)],
+          verify: [analyzeCommand(gateway), `kubectl -n ${credential.namespace || "istio-system"} get secret ${credential.name} -o jsonpath='{.data.tls\\.crt}' | base64 -d | openssl x509 -noout -dates`],
+        });
       }
     }
-    return findings;
   },
 });

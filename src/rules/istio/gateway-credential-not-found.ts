@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { credentialSource, gatewayCredentials, secretsKnown } from "../../istio/credentials.js";
-import { analyzeCommand, istioFinding } from "./finding.js";
+import { analyzeCommand, reportIstio } from "./finding.js";
 import { namespaceOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
 
@@ -19,34 +18,35 @@ export const gatewayCredentialNotFound = defineRule({
   equivalents: ["IST0101"],
   inputs: ["istio", "pods", "workloads", "config", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    if (!secretsKnown(view)) return [];
-    const findings: Finding[] = [];
+  messages: {
+    "credential-not-found": "{gateway} uses credential \"{credential}\", which is not a Secret in namespace {namespace} where its gateway pods run",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
+    if (!secretsKnown(view)) return;
     for (const gateway of view.kind("Gateway")) {
       if (!(gateway.apiVersion ?? "").includes("istio.io")) continue;
       for (const credential of gatewayCredentials(view, gateway)) {
         if (credentialSource(view, credential)) continue;
         const elsewhere = view.kind("Secret").find((secret) => secret.metadata.name === credential.name);
         const suggestion = closest(credential.name, view.kind("Secret").filter((secret) => namespaceOf(secret) === credential.namespace).map((secret) => secret.metadata.name ?? ""));
-        findings.push(
-          istioFinding(this, view, {
-            object: gateway,
-            code: "IST0101",
-            args: ["credentialName", credential.name],
-            path: ["spec", "servers", credential.serverIndex, "tls", "credentialName"],
-            summary: `${refOf(gateway)} uses credential "${credential.name}", which is not a Secret in namespace ${credential.namespace || "(none)"} where its gateway pods run`,
-            cause: elsewhere
-              ? `The Secret exists in namespace ${namespaceOf(elsewhere)}, but gateway pods only read credentials from their own namespace (${credential.namespace || "(none)"}).`
-              : `No Secret "${credential.name}" exists${suggestion ? `; "${suggestion}" is close` : ""}, so the gateway has no certificate for this server and TLS handshakes fail.`,
-            fix: {
-              description: elsewhere ? `Create the Secret in namespace ${credential.namespace}.` : suggestion ? `Use credentialName "${suggestion}".` : `Create the TLS Secret in namespace ${credential.namespace}.`,
-              commands: [`kubectl create -n ${credential.namespace || "istio-system"} secret tls ${credential.name} --key=<key.pem> --cert=<cert.pem>`],
-            },
-            verify: [analyzeCommand(gateway), `kubectl -n ${credential.namespace || "istio-system"} get secret ${credential.name}`],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: gateway,
+          code: "IST0101",
+          args: ["credentialName", credential.name],
+          path: ["spec", "servers", credential.serverIndex, "tls", "credentialName"],
+          message: "credential-not-found",
+          data: { gateway: refOf(gateway), credential: credential.name, namespace: credential.namespace || "(none)" },
+          cause: elsewhere
+            ? `The Secret exists in namespace ${namespaceOf(elsewhere)}, but gateway pods only read credentials from their own namespace (${credential.namespace || "(none)"}).`
+            : `No Secret "${credential.name}" exists${suggestion ? `; "${suggestion}" is close` : ""}, so the gateway has no certificate for this server and TLS handshakes fail.`,
+          fix: {
+            description: elsewhere ? `Create the Secret in namespace ${credential.namespace}.` : suggestion ? `Use credentialName "${suggestion}".` : `Create the TLS Secret in namespace ${credential.namespace}.`,
+            commands: [`kubectl create -n ${credential.namespace || "istio-system"} secret tls ${credential.name} --key=<key.pem> --cert=<cert.pem>`],
+          },
+          verify: [analyzeCommand(gateway), `kubectl -n ${credential.namespace || "istio-system"} get secret ${credential.name}`],
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { gatewaySelector, gatewayServers } from "../../istio/gateways.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 
@@ -30,7 +29,11 @@ export const gatewayDuplicateCertificate = defineRule({
   equivalents: ["IST0138"],
   inputs: ["istio"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "shared-certificate": "{gateway} uses certificate {certificate}, as {others} on the same gateway pods",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const byCertificate = new Map<string, { gateway: KubeObject; index: number }[]>();
     for (const gateway of view.kind("Gateway")) {
       if (!(gateway.apiVersion ?? "").includes("istio.io")) continue;
@@ -42,28 +45,25 @@ export const gatewayDuplicateCertificate = defineRule({
         byCertificate.set(certificate, list);
       }
     }
-    const findings: Finding[] = [];
     for (const [certificate, list] of byCertificate) {
       for (const entry of list) {
         const selector = gatewaySelector(entry.gateway);
         const sharing = list.filter((other) => other.gateway !== entry.gateway && isSubset(selector, gatewaySelector(other.gateway)));
         if (sharing.length === 0) continue;
         const names = [entry, ...sharing].map((item) => `${namespaceOf(item.gateway)}/${nameOf(item.gateway)}`);
-        findings.push(
-          istioFinding(this, view, {
-            object: entry.gateway,
-            code: "IST0138",
-            args: [names.join(",")],
-            path: ["spec", "servers", entry.index, "tls"],
-            summary: `${refOf(entry.gateway)} uses certificate ${certificate.replace(/^credential:/, "")}, as ${sharing.map((item) => refOf(item.gateway)).join(", ")} on the same gateway pods`,
-            cause: "Browsers and HTTP/2 clients reuse one connection for all hosts of a certificate; the gateway routes that connection by the first Gateway's server only, so the other hosts answer 404.",
-            fix: { description: "Merge the servers that share this certificate into one Gateway server listing all their hosts.", commands: [kubectl("get", entry.gateway, "-o yaml"), ...sharing.map((item) => kubectl("get", item.gateway, "-o yaml"))] },
-            evidence: sharing.map((item) => fieldEvidence(view, item.gateway, ["spec", "servers", item.index, "tls"], `${refOf(item.gateway)} uses the same certificate`)),
-            verify: [analyzeCommand(entry.gateway)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: entry.gateway,
+          code: "IST0138",
+          args: [names.join(",")],
+          path: ["spec", "servers", entry.index, "tls"],
+          message: "shared-certificate",
+          data: { gateway: refOf(entry.gateway), certificate: certificate.replace(/^credential:/, ""), others: sharing.map((item) => refOf(item.gateway)).join(", ") },
+          cause: "Browsers and HTTP/2 clients reuse one connection for all hosts of a certificate; the gateway routes that connection by the first Gateway's server only, so the other hosts answer 404.",
+          fix: { description: "Merge the servers that share this certificate into one Gateway server listing all their hosts.", commands: [kubectl("get", entry.gateway, "-o yaml"), ...sharing.map((item) => kubectl("get", item.gateway, "-o yaml"))] },
+          evidence: sharing.map((item) => fieldEvidence(view, item.gateway, ["spec", "servers", item.index, "tls"], `${refOf(item.gateway)} uses the same certificate`)),
+          verify: [analyzeCommand(entry.gateway)],
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, fieldEvidence, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods, gatewaySelector, gatewayServers } from "../../istio/gateways.js";
 import { refOf } from "../../istio/meta.js";
 import { registryOf } from "../../istio/registry.js";
@@ -20,8 +19,12 @@ export const gatewayPortNotOnService = defineRule({
   equivalents: ["IST0162"],
   inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "port-not-exposed": "{gateway} listens on port {port}, which {service} does not expose (it exposes {exposed})",
+    "no-service": "{gateway} listens on port {port}, which no Service in front of the gateway pods exposes",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const services = registryOf(view).all().filter((entry) => entry.object.kind === "Service" && entry.selector && Object.keys(entry.selector).length > 0);
     for (const gateway of view.kind("Gateway")) {
       if (!(gateway.apiVersion ?? "").includes("istio.io")) continue;
@@ -40,31 +43,30 @@ export const gatewayPortNotOnService = defineRule({
         if (server.port === undefined || ports.has(server.port)) continue;
         const exposed = [...new Set(fronting.flatMap((entry) => entry.ports.map((port) => port.number)))];
         const service = fronting[0];
-        findings.push(
-          istioFinding(this, view, {
-            object: gateway,
-            code: "IST0162",
-            args: [server.port, selector],
-            path: ["spec", "servers", server.index, "port", "number"],
-            summary: `${refOf(gateway)} listens on port ${server.port}, which ${service ? `${refOf(service.object)} does not expose (it exposes ${exposed.join(", ")})` : "no Service in front of the gateway pods exposes"}`,
-            cause: `The gateway proxy opens port ${server.port}, but traffic reaches the gateway pods only through its Service ports; this server is unreachable from outside.`,
-            fix: service
-              ? {
-                  description: `Expose port ${server.port} on ${refOf(service.object)}, or move the server to a port it already exposes.`,
-                  yaml: {
-                    before: yamlOf({ spec: { ports: service.ports.map((port) => ({ name: port.name, port: port.number, ...(port.targetPort !== undefined ? { targetPort: port.targetPort } : {}) })) } }),
-                    after: yamlOf({ spec: { ports: [...service.ports.map((port) => ({ name: port.name, port: port.number, ...(port.targetPort !== undefined ? { targetPort: port.targetPort } : {}) })), { name: server.portName ?? `port-${server.port}`, port: server.port, targetPort: server.port }] } }),
-                    target: refOf(service.object),
-                  },
-                  commands: [kubectl("edit", service.object)],
-                }
-              : { description: "Create a Service that selects the gateway pods and exposes this port.", commands: [kubectl("edit", gateway)] },
-            evidence: service ? [fieldEvidence(view, service.object, ["spec", "ports"], `${refOf(service.object)} ports: ${exposed.join(", ")}`)] : [],
-            verify: [analyzeCommand(gateway)],
-          }),
-        );
+        reportIstio(this, ctx, {
+          object: gateway,
+          code: "IST0162",
+          args: [server.port, selector],
+          path: ["spec", "servers", server.index, "port", "number"],
+          ...(service
+            ? { message: "port-not-exposed", data: { gateway: refOf(gateway), port: server.port, service: refOf(service.object), exposed: exposed.join(", ") } }
+            : { message: "no-service", data: { gateway: refOf(gateway), port: server.port } }),
+          cause: `The gateway proxy opens port ${server.port}, but traffic reaches the gateway pods only through its Service ports; this server is unreachable from outside.`,
+          fix: service
+            ? {
+                description: `Expose port ${server.port} on ${refOf(service.object)}, or move the server to a port it already exposes.`,
+                yaml: {
+                  before: yamlOf({ spec: { ports: service.ports.map((port) => ({ name: port.name, port: port.number, ...(port.targetPort !== undefined ? { targetPort: port.targetPort } : {}) })) } }),
+                  after: yamlOf({ spec: { ports: [...service.ports.map((port) => ({ name: port.name, port: port.number, ...(port.targetPort !== undefined ? { targetPort: port.targetPort } : {}) })), { name: server.portName ?? `port-${server.port}`, port: server.port, targetPort: server.port }] } }),
+                  target: refOf(service.object),
+                },
+                commands: [kubectl("edit", service.object)],
+              }
+            : { description: "Create a Service that selects the gateway pods and exposes this port.", commands: [kubectl("edit", gateway)] },
+          evidence: service ? [fieldEvidence(view, service.object, ["spec", "ports"], `${refOf(service.object)} ports: ${exposed.join(", ")}`)] : [],
+          verify: [analyzeCommand(gateway)],
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, kubectl, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods, gatewaySelector } from "../../istio/gateways.js";
 import { refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
@@ -20,8 +19,11 @@ export const gatewayWorkloadNotFound = defineRule({
   equivalents: ["IST0101", "KIA0302"],
   inputs: ["istio", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "selects-no-pods": "{gateway} selects pods with {selector}, and no pod has those labels",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const gateway of view.kind("Gateway")) {
       if (!(gateway.apiVersion ?? "").includes("istio.io")) continue;
       const selector = gatewaySelector(gateway);
@@ -31,23 +33,21 @@ export const gatewayWorkloadNotFound = defineRule({
       const known = new Set(podInstances(view).flatMap((pod) => Object.entries(pod.labels).filter(([key]) => key in selector).map(([key, value]) => `${key}=${value}`)));
       const suggestion = closest(text, known);
       const [key, value] = suggestion?.split("=") ?? [Object.keys(selector)[0]!, "ingressgateway"];
-      findings.push(
-        istioFinding(this, view, {
-          object: gateway,
-          code: "IST0101",
-          args: ["selector", text],
-          path: ["spec", "selector"],
-          summary: `${refOf(gateway)} selects pods with ${text}, and no pod has those labels`,
-          cause: `No gateway pod carries ${text}, so the servers of this Gateway are not configured on any proxy and its hosts answer connection refused or 404.`,
-          fix: {
-            description: suggestion ? `Select the gateway pods by ${suggestion}.` : "Select the labels of your gateway deployment.",
-            yaml: { before: yamlOf({ spec: { selector } }), after: yamlOf({ spec: { selector: { [key!]: value } } }), target: refOf(gateway) },
-            commands: [kubectl("edit", gateway), "kubectl get pods -A -l istio --show-labels"],
-          },
-          verify: [analyzeCommand(gateway), `kubectl get pods -A -l ${suggestion ?? text}`],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: gateway,
+        code: "IST0101",
+        args: ["selector", text],
+        path: ["spec", "selector"],
+        message: "selects-no-pods",
+        data: { gateway: refOf(gateway), selector: text },
+        cause: `No gateway pod carries ${text}, so the servers of this Gateway are not configured on any proxy and its hosts answer connection refused or 404.`,
+        fix: {
+          description: suggestion ? `Select the gateway pods by ${suggestion}.` : "Select the labels of your gateway deployment.",
+          yaml: { before: yamlOf({ spec: { selector } }), after: yamlOf({ spec: { selector: { [key!]: value } } }), target: refOf(gateway) },
+          commands: [kubectl("edit", gateway), "kubectl get pods -A -l istio --show-labels"],
+        },
+        verify: [analyzeCommand(gateway), `kubectl get pods -A -l ${suggestion ?? text}`],
+      });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { analyzeCommand, istioFinding, yamlOf } from "./finding.js";
+import { analyzeCommand, reportIstio, yamlOf } from "./finding.js";
 import { wouldBeInjected } from "../../istio/injection.js";
 import { refOf } from "../../istio/meta.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";
@@ -19,31 +18,32 @@ export const imageAutoWithoutInjection = defineRule({
   equivalents: ["IST0146", "IST0147"],
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "image-auto-not-injected": "{workload} uses image: auto but no injection webhook selects it, so the image is never replaced",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const instance of workloadInstances(view)) {
       const containers = containersOf(instance.spec);
       const index = containers.findIndex((container) => container.image === "auto");
       if (index < 0) continue;
       if (wouldBeInjected(view, instance.namespace, instance.labels)) continue;
       const isPod = instance.object.kind === "Pod";
-      findings.push(
-        istioFinding(this, view, {
-          object: instance.object,
-          code: isPod ? "IST0147" : "IST0146",
-          args: [instance.object.kind, instance.object.metadata.name ?? ""],
-          path: [...instance.templatePath, "spec", "containers", index, "image"],
-          summary: `${refOf(instance.object)} uses image: auto but no injection webhook selects it, so the image is never replaced`,
-          cause: "Only the injector rewrites `image: auto`; without injection the kubelet tries to pull an image called `auto` and the pod never starts (InvalidImageName / ErrImagePull).",
-          fix: {
-            description: "Select the workload for injection.",
-            yaml: { before: yamlOf({ metadata: { labels: instance.labels } }), after: yamlOf({ metadata: { labels: { ...instance.labels, "sidecar.istio.io/inject": "true" } } }), target: refOf(instance.object) },
-            commands: [`kubectl label namespace ${instance.namespace || "<namespace>"} istio-injection=enabled`, `kubectl${instance.namespace ? ` -n ${instance.namespace}` : ""} ${instance.object.kind === "Pod" ? `delete pod ${instance.object.metadata.name ?? ""}` : `rollout restart ${instance.object.kind.toLowerCase()}/${instance.object.metadata.name ?? ""}`}`],
-          },
-          verify: [analyzeCommand(instance.object)],
-        }),
-      );
+      reportIstio(this, ctx, {
+        object: instance.object,
+        code: isPod ? "IST0147" : "IST0146",
+        args: [instance.object.kind, instance.object.metadata.name ?? ""],
+        path: [...instance.templatePath, "spec", "containers", index, "image"],
+        message: "image-auto-not-injected",
+        data: { workload: refOf(instance.object) },
+        cause: "Only the injector rewrites `image: auto`; without injection the kubelet tries to pull an image called `auto` and the pod never starts (InvalidImageName / ErrImagePull).",
+        fix: {
+          description: "Select the workload for injection.",
+          yaml: { before: yamlOf({ metadata: { labels: instance.labels } }), after: yamlOf({ metadata: { labels: { ...instance.labels, "sidecar.istio.io/inject": "true" } } }), target: refOf(instance.object) },
+          commands: [`kubectl label namespace ${instance.namespace || "<namespace>"} istio-injection=enabled`, `kubectl${instance.namespace ? ` -n ${instance.namespace}` : ""} ${instance.object.kind === "Pod" ? `delete pod ${instance.object.metadata.name ?? ""}` : `rollout restart ${instance.object.kind.toLowerCase()}/${instance.object.metadata.name ?? ""}`}`],
+        },
+        verify: [analyzeCommand(instance.object)],
+      });
     }
-    return findings;
   },
 });
