@@ -49,6 +49,7 @@ import { sidecarMultipleDefault } from "./sidecar-multiple-default.js";
 import { sidecarSelectorConflict } from "./sidecar-selector-conflict.js";
 import { sidecarSelectorNotFound } from "./sidecar-selector-not-found.js";
 import { sidecarEgressHostNotFound } from "./sidecar-egress-host-not-found.js";
+import { destinationRuleMtlsOverridden } from "./destinationrule-mtls-overridden.js";
 import { telemetryEmptyProviders } from "./telemetry-empty-providers.js";
 import { telemetryMultipleDefault } from "./telemetry-multiple-default.js";
 import { telemetrySelectorConflict } from "./telemetry-selector-conflict.js";
@@ -103,6 +104,7 @@ export const istioRules: Rule[] = [
   serviceAppProtocolUnknown,
   sidecarSelectorNotFound,
   sidecarEgressHostNotFound,
+  destinationRuleMtlsOverridden,
   sidecarSelectorConflict,
   sidecarMultipleDefault,
   sidecarIneffectiveInAmbient,
