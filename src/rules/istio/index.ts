@@ -50,6 +50,8 @@ import { sidecarSelectorConflict } from "./sidecar-selector-conflict.js";
 import { sidecarSelectorNotFound } from "./sidecar-selector-not-found.js";
 import { sidecarEgressHostNotFound } from "./sidecar-egress-host-not-found.js";
 import { destinationRuleMtlsOverridden } from "./destinationrule-mtls-overridden.js";
+import { destinationRuleMultipleMatch } from "./destinationrule-multiple-match.js";
+import { workloadWithoutAuthorizationPolicy } from "./workload-without-authorization-policy.js";
 import { telemetryEmptyProviders } from "./telemetry-empty-providers.js";
 import { telemetryMultipleDefault } from "./telemetry-multiple-default.js";
 import { telemetrySelectorConflict } from "./telemetry-selector-conflict.js";
@@ -105,6 +107,8 @@ export const istioRules: Rule[] = [
   sidecarSelectorNotFound,
   sidecarEgressHostNotFound,
   destinationRuleMtlsOverridden,
+  destinationRuleMultipleMatch,
+  workloadWithoutAuthorizationPolicy,
   sidecarSelectorConflict,
   sidecarMultipleDefault,
   sidecarIneffectiveInAmbient,
