@@ -47,7 +47,7 @@ export const destinationRuleMtlsOverridden = defineRule({
   scopes: ["lint", "diagnose"],
   messages: {
     "auto-mtls": "{rule} sets no TLS for {host}, replacing the ISTIO_MUTUAL of {other}; auto mTLS still sends mTLS to its sidecar endpoints",
-    plaintext: "{rule} sets no TLS for {host}, replacing the ISTIO_MUTUAL of {other}; auto mTLS is off, so clients send it plaintext",
+    "plaintext": "{rule} sets no TLS for {host}, replacing the ISTIO_MUTUAL of {other}; auto mTLS is off, so clients send it plaintext",
   },
   analyze({ view, report }) {
     const rules = istioDestinationRules(view.kind("DestinationRule"));

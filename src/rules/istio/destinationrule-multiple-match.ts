@@ -36,8 +36,8 @@ export const destinationRuleMultipleMatch = defineRule({
   messages: {
     "duplicate-subset": '{rule} defines subset "{subset}" of {host} again: istiod merges it into {other}, which defines it first, and ignores this one',
     "policy-ignored": "{rule} sets a trafficPolicy for {host} that istiod ignores: it merges the rule into {other}, whose trafficPolicy comes first",
-    merged: "{rule} and {other} both configure {host}: istiod merges them without losing anything",
-    shadowed: "{rule} ({wildcard}) does not apply to {host}: istiod uses {other} alone for it",
+    "merged": "{rule} and {other} both configure {host}: istiod merges them without losing anything",
+    "shadowed": "{rule} ({wildcard}) does not apply to {host}: istiod uses {other} alone for it",
     "other-namespace": "{rule} and {other} both configure {host} from different namespaces: istiod does not merge them, and clients in namespace {namespace} get {rule} alone",
   },
   analyze({ view, report }) {

@@ -48,7 +48,7 @@ export const workloadWithoutAuthorizationPolicy = defineRule({
   requires: ["istio"],
   scopes: ["lint", "diagnose"],
   messages: {
-    uncovered: "{workload} is not covered by any AuthorizationPolicy, while the mesh uses {count}: Istio allows every request to it",
+    "uncovered": "{workload} is not covered by any AuthorizationPolicy, while the mesh uses {count}: Istio allows every request to it",
   },
   analyze({ view, report }) {
     const policies = view.kind("AuthorizationPolicy").filter((policy) => (policy.apiVersion ?? "").includes("istio.io"));
