@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { selectorMatches } from "../../k8s/lookup.js";
 import { placementOf, schedulableNodesOf } from "../../k8s/nodes.js";
-import { objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { podChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { isObject, objects, stringMap, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -26,10 +25,14 @@ export const antiAffinityExceedsNodesRule = defineRule({
   inputs: ["workloads", "nodes", "pods", "manifests"],
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "more-replicas-than-nodes": "{kind} {name} wants {replicas} replicas, one per node, but only {eligible} node{plural} can take them",
+    "no-node-for-surge": "{kind} {name} runs one replica on each of its {eligible} nodes: a rolling update has nowhere to put its surge pod",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const nodes = schedulableNodesOf(view);
-    if (nodes.length === 0) return [];
-    const findings: Finding[] = [];
+    if (nodes.length === 0) return;
     for (const workload of workloadsOf(view)) {
       if (!["Deployment", "StatefulSet", "ReplicaSet"].includes(workload.kind)) continue;
       const antiAffinity = isObject(workload.spec.affinity) && isObject(workload.spec.affinity.podAntiAffinity) ? workload.spec.affinity.podAntiAffinity : undefined;
@@ -42,28 +45,24 @@ export const antiAffinityExceedsNodesRule = defineRule({
       if (workload.replicas < eligible || (workload.replicas === eligible && !surge)) continue;
       const over = workload.replicas > eligible;
       const term = required[termIndex]!;
-      findings.push(
-        objectFinding(meta, view, workload.object, {
-          field: [...workload.specPath, "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", termIndex],
-          summary: over
-            ? `${workload.kind} ${workload.name} wants ${workload.replicas} replicas, one per node, but only ${eligible} node${eligible === 1 ? "" : "s"} can take them`
-            : `${workload.kind} ${workload.name} runs one replica on each of its ${eligible} nodes: a rolling update has nowhere to put its surge pod`,
-          cause: over
-            ? `${workload.replicas - eligible} replica(s) stay Pending: \`0/${nodes.length} nodes are available: ${eligible} node(s) didn't match pod anti-affinity rules\`.`
-            : "The new ReplicaSet's first pod cannot be scheduled while every node holds an old one, so the rollout stalls until progressDeadlineSeconds.",
-          severity: over ? "error" : "warning",
-          confidence: 0.8,
-          fix: podChangeFix(
-            view,
-            workload,
-            { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } },
-            { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } } },
-            "Make the anti-affinity preferred so replicas spread when they can and still run when they cannot.",
-          ),
-          evidence: [{ source: "api", text: `${eligible} eligible node(s): ${placement.selected.map((n) => n.metadata.name).join(", ")}; labels ${JSON.stringify(stringMap(workload.labels))}` }],
-        }),
-      );
+      reportObject(ctx, meta, workload.object, {
+        field: [...workload.specPath, "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", termIndex],
+        message: over ? "more-replicas-than-nodes" : "no-node-for-surge",
+        data: { kind: workload.kind, name: workload.name, replicas: workload.replicas, eligible, plural: eligible === 1 ? "" : "s" },
+        cause: over
+          ? `${workload.replicas - eligible} replica(s) stay Pending: \`0/${nodes.length} nodes are available: ${eligible} node(s) didn't match pod anti-affinity rules\`.`
+          : "The new ReplicaSet's first pod cannot be scheduled while every node holds an old one, so the rollout stalls until progressDeadlineSeconds.",
+        severity: over ? "error" : "warning",
+        confidence: 0.8,
+        fix: podChangeFix(
+          view,
+          workload,
+          { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } },
+          { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } } },
+          "Make the anti-affinity preferred so replicas spread when they can and still run when they cannot.",
+        ),
+        evidence: [{ source: "api", text: `${eligible} eligible node(s): ${placement.selected.map((n) => n.metadata.name).join(", ")}; labels ${JSON.stringify(stringMap(workload.labels))}` }],
+      });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 
 const meta: RuleMeta = {
   id: "manifest/api-version-removed",
@@ -58,25 +57,26 @@ export const apiVersionRemovedRule = defineRule({
   },
   inputs: ["manifests"],
   scopes: ["lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "api-removed": "{kind} {name} uses {apiVersion}, which Kubernetes stopped serving in {release}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const loaded of view.objects) {
       const object = loaded.object;
       const removed = REMOVED[`${object.apiVersion ?? ""} ${object.kind}`];
       if (!removed) continue;
       const [replacement, release] = removed;
-      findings.push(
-        objectFinding(meta, view, object, {
-          field: ["apiVersion"],
-          summary: `${object.kind} ${object.metadata.name ?? ""} uses ${String(object.apiVersion)}, which Kubernetes stopped serving in ${release}`,
-          cause: `Clusters from ${release} on reject it: \`no matches for kind "${object.kind}" in version "${String(object.apiVersion)}"\`. Nothing is created.`,
-          confidence: 0.95,
-          fix: replacement.startsWith("(")
-            ? { description: `${object.kind} ${replacement}.`, commands: [] }
-            : objectChangeFix(view, object, { apiVersion: object.apiVersion }, { apiVersion: replacement }, `Use ${replacement} (check the fields that changed between versions).`, ["kubectl convert -f <file> --output-version " + replacement + "   # kubectl-convert plugin"]),
-        }),
-      );
+      reportObject(ctx, meta, object, {
+        field: ["apiVersion"],
+        message: "api-removed",
+        data: { kind: object.kind, name: object.metadata.name ?? "", apiVersion: String(object.apiVersion), release },
+        cause: `Clusters from ${release} on reject it: \`no matches for kind "${object.kind}" in version "${String(object.apiVersion)}"\`. Nothing is created.`,
+        confidence: 0.95,
+        fix: replacement.startsWith("(")
+          ? { description: `${object.kind} ${replacement}.`, commands: [] }
+          : objectChangeFix(view, object, { apiVersion: object.apiVersion }, { apiVersion: replacement }, `Use ${replacement} (check the fields that changed between versions).`, ["kubectl convert -f <file> --output-version " + replacement + "   # kubectl-convert plugin"]),
+      });
     }
-    return findings;
   },
 });

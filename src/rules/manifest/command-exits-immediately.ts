@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { argv, shellScript } from "../../k8s/commands.js";
 import { defaultsToShell } from "../../k8s/images.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { exitStatus, topLevelStatements } from "../../k8s/shell.js";
 import { containersOf, str, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -43,8 +42,11 @@ export const commandExitsImmediatelyRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "exits-at-once": "Container {container} of {kind} {name} runs `{command}`, which exits at once under restartPolicy Always",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       if (!LONG_RUNNING_KINDS.includes(workload.kind)) continue;
       const policy = str(workload.spec.restartPolicy) ?? "Always";
@@ -68,26 +70,24 @@ export const commandExitsImmediatelyRule = defineRule({
         } else continue;
         if (statements.length === 0 || !statements.every(isOneShot)) continue;
         const shown = script || command.length > 0 ? statements.join("; ") : `the default shell of ${String(ref.container.image)}`;
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field,
-            container: ref.name,
-            summary: `Container ${ref.name} of ${workload.kind} ${workload.name} runs \`${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}\`, which exits at once under restartPolicy Always`,
-            cause: `Every statement finishes immediately, so the process ends with exit 0 (Reason: Completed). The kubelet restarts containers of a ${workload.kind} whenever they end, backing off each time: the pod shows CrashLoopBackOff although nothing failed.`,
-            confidence: 0.8,
-            fix: script
-              ? containerChangeFix(
-                  view,
-                  workload,
-                  ref.name,
-                  { current: ref.container, set: { [script.field]: (script.field === "command" ? command : args).map((part, i) => (i === script.index ? `${script.script.trim()}\nexec sleep infinity  # replace with the real long-running process` : part)) }, init: ref.init },
-                  "End the script by exec-ing the long-running process (or move one-shot work to a Job).",
-                )
-              : containerChangeFix(view, workload, ref.name, { current: ref.container, set: { command: ["<the long-running program the image has>"] }, init: ref.init }, "Run the long-running process, or move one-shot work to a Job/CronJob."),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field,
+          container: ref.name,
+          message: "exits-at-once",
+          data: { container: ref.name, kind: workload.kind, name: workload.name, command: shown.length > 80 ? `${shown.slice(0, 77)}...` : shown },
+          cause: `Every statement finishes immediately, so the process ends with exit 0 (Reason: Completed). The kubelet restarts containers of a ${workload.kind} whenever they end, backing off each time: the pod shows CrashLoopBackOff although nothing failed.`,
+          confidence: 0.8,
+          fix: script
+            ? containerChangeFix(
+                view,
+                workload,
+                ref.name,
+                { current: ref.container, set: { [script.field]: (script.field === "command" ? command : args).map((part, i) => (i === script.index ? `${script.script.trim()}\nexec sleep infinity  # replace with the real long-running process` : part)) }, init: ref.init },
+                "End the script by exec-ing the long-running process (or move one-shot work to a Job).",
+              )
+            : containerChangeFix(view, workload, ref.name, { current: ref.container, set: { command: ["<the long-running program the image has>"] }, init: ref.init }, "Run the long-running process, or move one-shot work to a Job/CronJob."),
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { argv } from "../../k8s/commands.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { containersOf, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -31,8 +30,11 @@ export const commandSingleStringRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "not-an-executable": "Container {container}: command[0] {problem}, which is not an executable",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const { command, args } = argv(ref.container);
@@ -51,20 +53,18 @@ export const commandSingleStringRule = defineRule({
           fixed = /^(?:\/bin\/)?(?:ba)?sh$/.test(words[0]!) && words[1] === "-c" ? [words[0]!, "-c", first.trim().replace(/^\S+\s+-c\s+/, "").replace(/^(["'])(.*)\1$/, "$2"), ...command.slice(1)] : [...words, ...command.slice(1)];
         }
         if (!problem) continue;
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...ref.path, "command", 0],
-            container: ref.name,
-            summary: `Container ${ref.name}: command[0] ${problem}, which is not an executable`,
-            cause: `The runtime executes command[0] as a file name, without a shell: \`exec: "${first}": executable file not found in $PATH\` (StartError, exit code 128), and the container crash-loops.${args.length ? "" : ""}`,
-            confidence: 0.95,
-            fix: fixed
-              ? containerChangeFix(view, workload, ref.name, { current: ref.container, set: { command: fixed }, init: ref.init }, "Write the command as a list of arguments.")
-              : { description: "Give the container a real executable (or remove command to use the image's entrypoint).", commands: [] },
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...ref.path, "command", 0],
+          container: ref.name,
+          message: "not-an-executable",
+          data: { container: ref.name, problem },
+          cause: `The runtime executes command[0] as a file name, without a shell: \`exec: "${first}": executable file not found in $PATH\` (StartError, exit code 128), and the container crash-loops.${args.length ? "" : ""}`,
+          confidence: 0.95,
+          fix: fixed
+            ? containerChangeFix(view, workload, ref.name, { current: ref.container, set: { command: fixed }, init: ref.init }, "Write the command as a list of arguments.")
+            : { description: "Give the container a real executable (or remove command to use the image's entrypoint).", commands: [] },
+        });
       }
     }
-    return findings;
   },
 });

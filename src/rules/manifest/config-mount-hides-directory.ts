@@ -1,10 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { keysOf } from "../../view/secrets.js";
 import { commandLine } from "../../k8s/commands.js";
 import { imageFacts, isUnder } from "../../k8s/images.js";
 import { findNamed } from "../../k8s/lookup.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -30,8 +29,11 @@ export const configMountHidesDirectoryRule = defineRule({
   },
   inputs: ["workloads", "pods", "config", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "mount-hides-directory": "{sourceKind} {source} is mounted over {clean} in container {container}, hiding what the image has there",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       const volumes = new Map(objects(workload.spec.volumes).map((v) => [str(v.name) ?? "", v]));
       for (const ref of containersOf(workload)) {
@@ -62,19 +64,17 @@ export const configMountHidesDirectoryRule = defineRule({
           if (!reason) return;
           const file = provided.length === 1 ? provided[0]! : undefined;
           const mounts = objects(ref.container.volumeMounts).map((m, i) => (i === index ? (file ? { ...m, mountPath: `${clean}/${file}`, subPath: file } : { ...m, mountPath: `${clean}/conf.d` }) : m));
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: [...ref.path, "volumeMounts", index, "mountPath"],
-              container: ref.name,
-              summary: `${source.kind} ${source.name} is mounted over ${clean} in container ${ref.name}, hiding what the image has there`,
-              cause: `Mounting a ${source.kind} without subPath replaces the directory with its keys (${provided.join(", ") || "unknown keys"}): ${reason}. The app fails at start looking for a file that is gone.`,
-              confidence: 0.8,
-              fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { volumeMounts: mounts }, init: ref.init }, file ? `Mount only ${file} with subPath.` : "Mount the volume in a directory of its own (or one file at a time with subPath)."),
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: [...ref.path, "volumeMounts", index, "mountPath"],
+            container: ref.name,
+            message: "mount-hides-directory",
+            data: { sourceKind: source.kind, source: source.name, clean, container: ref.name },
+            cause: `Mounting a ${source.kind} without subPath replaces the directory with its keys (${provided.join(", ") || "unknown keys"}): ${reason}. The app fails at start looking for a file that is gone.`,
+            confidence: 0.8,
+            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { volumeMounts: mounts }, init: ref.init }, file ? `Mount only ${file} with subPath.` : "Mount the volume in a directory of its own (or one file at a time with subPath)."),
+          });
         });
       }
     }
-    return findings;
   },
 });

@@ -1,12 +1,11 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { keysOf } from "../../view/secrets.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { absenceConfidence, closest, findNamed, namesIn } from "../../k8s/lookup.js";
 import { runtimeCreatorOf } from "../../k8s/runtime-creators.js";
-import { containerChangeFix, nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { containerChangeFix, nsFlag, reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
@@ -170,8 +169,12 @@ export const configReferenceMissingRule = defineRule({
   inputs: ["workloads", "config", "pods", "nodes", "manifests"],
   requires: ["workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "reference-missing": "{kind} \"{name}\" used by {where} does not exist{hint}",
+    "key-missing": "{kind} \"{name}\" has no key \"{key}\" (used by {where}){hint}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const confidence = { Secret: absenceConfidence(view, "Secret"), ConfigMap: absenceConfidence(view, "ConfigMap") };
     for (const workload of workloadsOf(view)) {
       const seen = new Set<string>();
@@ -193,19 +196,18 @@ export const configReferenceMissingRule = defineRule({
           const description = suggestion
             ? `Use the existing ${ref.kind} "${suggestion}" (the name "${ref.name}" looks misspelt), or create "${ref.name}".`
             : `Create ${ref.kind} "${ref.name}" before the workload, or point the reference at an existing one.`;
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: ref.namePath,
-              container: ref.container,
-              summary: `${ref.kind} "${ref.name}" used by ${where} does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-              cause: `The ${ref.kind} "${ref.name}" is not in the ${certain ? "inputs or the cluster" : "inputs"}.${creator ? ` ${creator.by} may create it at run time; if it does not,` : ""} The kubelet will report \`${kubeletMessage(ref, workload.namespace, false)}\` and the container never starts.${certain ? "" : " (No cluster context was given: if the object is created another way, lint with --against-cluster or --snapshot to confirm.)"}`,
-              severity: creator ? "info" : certain ? "error" : "warning",
-              confidence: certain ? 0.95 : suggestion ? 0.8 : 0.6,
-              fix: suggestion ? fixFor(view, workload, ref, { name: suggestion }, description, [createCommand(ref, workload.namespace)]) : { description, commands: [createCommand(ref, workload.namespace)] },
-              verify: verifyFor(ref, workload.namespace, workload),
-              equivalents: ref.kind === "Secret" ? meta.equivalents : ["kube-linter:env-value-from", "popeye:POP-407"],
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: ref.namePath,
+            container: ref.container,
+            message: "reference-missing",
+            data: { kind: ref.kind, name: ref.name, where, hint: suggestion ? `; did you mean "${suggestion}"?` : "" },
+            cause: `The ${ref.kind} "${ref.name}" is not in the ${certain ? "inputs or the cluster" : "inputs"}.${creator ? ` ${creator.by} may create it at run time; if it does not,` : ""} The kubelet will report \`${kubeletMessage(ref, workload.namespace, false)}\` and the container never starts.${certain ? "" : " (No cluster context was given: if the object is created another way, lint with --against-cluster or --snapshot to confirm.)"}`,
+            severity: creator ? "info" : certain ? "error" : "warning",
+            confidence: certain ? 0.95 : suggestion ? 0.8 : 0.6,
+            fix: suggestion ? fixFor(view, workload, ref, { name: suggestion }, description, [createCommand(ref, workload.namespace)]) : { description, commands: [createCommand(ref, workload.namespace)] },
+            verify: verifyFor(ref, workload.namespace, workload),
+            equivalents: ref.kind === "Secret" ? meta.equivalents : ["kube-linter:env-value-from", "popeye:POP-407"],
+          });
           continue;
         }
         if (!ref.key || !ref.keyPath || !hasKnownKeys(target)) continue;
@@ -213,28 +215,26 @@ export const configReferenceMissingRule = defineRule({
         if (keys.includes(ref.key)) continue;
         const suggestion = closest(ref.key, keys);
         const description = suggestion ? `Use the key "${suggestion}" that ${ref.kind} ${ref.name} has.` : `Add the key "${ref.key}" to ${ref.kind} ${ref.name}, or use one of its keys: ${keys.join(", ")}.`;
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: ref.keyPath,
-            container: ref.container,
-            summary: `${ref.kind} "${ref.name}" has no key "${ref.key}" (used by ${where})${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-            cause: `${ref.kind} ${ref.name} holds the keys ${keys.length ? keys.map((k) => `"${k}"`).join(", ") : "(none)"}, not "${ref.key}". The kubelet will report \`${kubeletMessage(ref, workload.namespace, true)}\`.`,
-            evidence: [
-              {
-                source: "manifest",
-                text: `${ref.kind} ${ref.name} keys: ${keys.join(", ") || "(none)"}`,
-                ...locationOf(view, target),
-              },
-            ],
-            confidence: 0.95,
-            fix: fixFor(view, workload, ref, { key: suggestion ?? ref.key }, description, []),
-            verify: verifyFor({ ...ref, key: suggestion ?? ref.key }, workload.namespace, workload),
-            equivalents: ["kube-linter:env-value-from", "popeye:POP-407"],
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: ref.keyPath,
+          container: ref.container,
+          message: "key-missing",
+          data: { kind: ref.kind, name: ref.name, key: ref.key, where, hint: suggestion ? `; did you mean "${suggestion}"?` : "" },
+          cause: `${ref.kind} ${ref.name} holds the keys ${keys.length ? keys.map((k) => `"${k}"`).join(", ") : "(none)"}, not "${ref.key}". The kubelet will report \`${kubeletMessage(ref, workload.namespace, true)}\`.`,
+          evidence: [
+            {
+              source: "manifest",
+              text: `${ref.kind} ${ref.name} keys: ${keys.join(", ") || "(none)"}`,
+              ...locationOf(view, target),
+            },
+          ],
+          confidence: 0.95,
+          fix: fixFor(view, workload, ref, { key: suggestion ?? ref.key }, description, []),
+          verify: verifyFor({ ...ref, key: suggestion ?? ref.key }, workload.namespace, workload),
+          equivalents: ["kube-linter:env-value-from", "popeye:POP-407"],
+        });
       }
     }
-    return findings;
   },
 });
 

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { limitRangeDefault, rawResource } from "../../k8s/resources.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -24,8 +23,11 @@ export const cpuUnsetRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "cpu-unset": "Container {container} of {kind} {name} has no {missing}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       const defaultRequest = limitRangeDefault(view, workload.namespace, "cpu", "defaultRequest") ?? limitRangeDefault(view, workload.namespace, "cpu", "default");
       const defaultLimit = limitRangeDefault(view, workload.namespace, "cpu", "default");
@@ -35,26 +37,24 @@ export const cpuUnsetRule = defineRule({
         const missing = [...(request === undefined && limit === undefined && defaultRequest === undefined ? ["requests.cpu"] : []), ...(limit === undefined && defaultLimit === undefined ? ["limits.cpu"] : [])];
         if (missing.length === 0) continue;
         const resources = isObject(ref.container.resources) ? ref.container.resources : {};
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: isObject(ref.container.resources) ? [...ref.path, "resources"] : ref.path,
-            container: ref.name,
-            summary: `Container ${ref.name} of ${workload.kind} ${workload.name} has no ${missing.join(" and no ")}`,
-            cause: missing.includes("requests.cpu")
-              ? "Without a CPU request the container is first to be starved on a busy node: start-up stretches and liveness or startup probes can kill it before it is up."
-              : "Without a CPU limit a busy container can take the node's spare CPU from its neighbours; set one that does not throttle start-up.",
-            confidence: 0.35,
-            fix: containerChangeFix(
-              view,
-              workload,
-              ref.name,
-              { current: ref.container, set: { resources: { ...resources, requests: { ...(isObject(resources.requests) ? resources.requests : {}), cpu: request ?? "<measured CPU use>" }, limits: { ...(isObject(resources.limits) ? resources.limits : {}), cpu: limit ?? "<CPU that does not throttle start-up>" } } }, init: ref.init },
-              "Set CPU requests and limits from measurement (a common starting point: 300m / 1).",
-            ),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: isObject(ref.container.resources) ? [...ref.path, "resources"] : ref.path,
+          container: ref.name,
+          message: "cpu-unset",
+          data: { container: ref.name, kind: workload.kind, name: workload.name, missing: missing.join(" and no ") },
+          cause: missing.includes("requests.cpu")
+            ? "Without a CPU request the container is first to be starved on a busy node: start-up stretches and liveness or startup probes can kill it before it is up."
+            : "Without a CPU limit a busy container can take the node's spare CPU from its neighbours; set one that does not throttle start-up.",
+          confidence: 0.35,
+          fix: containerChangeFix(
+            view,
+            workload,
+            ref.name,
+            { current: ref.container, set: { resources: { ...resources, requests: { ...(isObject(resources.requests) ? resources.requests : {}), cpu: request ?? "<measured CPU use>" }, limits: { ...(isObject(resources.limits) ? resources.limits : {}), cpu: limit ?? "<CPU that does not throttle start-up>" } } }, init: ref.init },
+            "Set CPU requests and limits from measurement (a common starting point: 300m / 1).",
+          ),
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, fieldEvidence, reportObject, type RuleMeta } from "./report.js";
 import { containersOf, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -23,8 +22,11 @@ export const envVarDuplicateRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "set-twice": "Container {container} sets {name} twice (env[{first}] and env[{index}]); only the last one applies",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const seen = new Map<string, number>();
@@ -37,20 +39,18 @@ export const envVarDuplicateRule = defineRule({
             seen.set(name, index);
             return;
           }
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: [...ref.path, "env", index, "name"],
-              container: ref.name,
-              summary: `Container ${ref.name} sets ${name} twice (env[${first}] and env[${index}]); only the last one applies`,
-              cause: `Kubernetes keeps the last definition of ${name}; env[${first}] is ignored, so the app may run with a value nobody intended.`,
-              evidence: [fieldEvidence(view, workload.object, [...ref.path, "env", first, "name"])],
-              confidence: 0.7,
-              fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { env: env.filter((_, i) => i !== first) }, init: ref.init }, `Keep a single ${name} entry.`),
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: [...ref.path, "env", index, "name"],
+            container: ref.name,
+            message: "set-twice",
+            data: { container: ref.name, name, first, index },
+            cause: `Kubernetes keeps the last definition of ${name}; env[${first}] is ignored, so the app may run with a value nobody intended.`,
+            evidence: [fieldEvidence(view, workload.object, [...ref.path, "env", first, "name"])],
+            confidence: 0.7,
+            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { env: env.filter((_, i) => i !== first) }, init: ref.init }, `Keep a single ${name} entry.`),
+          });
         });
       }
     }
-    return findings;
   },
 });

@@ -1,9 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { argv, envNames } from "../../k8s/commands.js";
 import { findNamed } from "../../k8s/lookup.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { keysOf } from "../../view/secrets.js";
 import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
@@ -84,8 +83,11 @@ export const envVarUnsetRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests", "config"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "never-set": "{uses} {variable} (`{text}`) but {kind} {name} never sets it",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const { command, args } = argv(ref.container);
@@ -96,23 +98,21 @@ export const envVarUnsetRule = defineRule({
         for (const use of uses) {
           if (available.has(use.name) || PROVIDED.has(use.name) || SERVICE_ENV.test(use.name)) continue;
           const env = [...objects(ref.container.env), { name: use.name, valueFrom: { secretKeyRef: { name: `${workload.name}-config`, key: use.name.toLowerCase().replace(/_/g, "-") } } }];
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: [...ref.path, use.field, use.index],
-              container: ref.name,
-              summary: `${use.required ? "Container checks for" : "Container uses"} ${use.name} (\`${use.text}\`) but ${workload.kind} ${workload.name} never sets it`,
-              cause: use.required
-                ? `The command requires ${use.name} (\`${use.text}\`) and no env or envFrom entry sets it, so the script stops at its own check with a non-zero exit and the container crash-loops.`
-                : `The command reads ${use.name} (\`${use.text}\`) and no env or envFrom entry sets it: it expands to ${use.text.startsWith("$(") ? "the literal text" : "an empty string"}, and the process starts misconfigured.`,
-              severity: use.required ? "error" : "warning",
-              confidence: use.required ? 0.85 : 0.6,
-              fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { env }, init: ref.init }, `Set ${use.name} in the container's env (here from a Secret key; use value: for a plain setting).`),
-              verify: [`kubectl set env ${workload.kind.toLowerCase()}/${workload.name}${workload.namespace ? ` -n ${workload.namespace}` : ""} --list | grep ${use.name}`, `kubectl logs <pod>${workload.namespace ? ` -n ${workload.namespace}` : ""} -c ${ref.name} --previous`],
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: [...ref.path, use.field, use.index],
+            container: ref.name,
+            message: "never-set",
+            data: { uses: use.required ? "Container checks for" : "Container uses", variable: use.name, text: use.text, kind: workload.kind, name: workload.name },
+            cause: use.required
+              ? `The command requires ${use.name} (\`${use.text}\`) and no env or envFrom entry sets it, so the script stops at its own check with a non-zero exit and the container crash-loops.`
+              : `The command reads ${use.name} (\`${use.text}\`) and no env or envFrom entry sets it: it expands to ${use.text.startsWith("$(") ? "the literal text" : "an empty string"}, and the process starts misconfigured.`,
+            severity: use.required ? "error" : "warning",
+            confidence: use.required ? 0.85 : 0.6,
+            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { env }, init: ref.init }, `Set ${use.name} in the container's env (here from a Secret key; use value: for a plain setting).`),
+            verify: [`kubectl set env ${workload.kind.toLowerCase()}/${workload.name}${workload.namespace ? ` -n ${workload.namespace}` : ""} --list | grep ${use.name}`, `kubectl logs <pod>${workload.namespace ? ` -n ${workload.namespace}` : ""} -c ${ref.name} --previous`],
+          });
         }
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { limitRangeDefault, rawResource } from "../../k8s/resources.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -29,8 +28,11 @@ export const memoryUnsetRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "memory-unset": "Container {container} of {kind} {name} has no {missing}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       const defaultLimit = limitRangeDefault(view, workload.namespace, "memory", "default");
       for (const ref of containersOf(workload)) {
@@ -41,20 +43,18 @@ export const memoryUnsetRule = defineRule({
         const resources = isObject(ref.container.resources) ? ref.container.resources : {};
         const requests = { ...(isObject(resources.requests) ? resources.requests : {}), memory: request ?? "<measured working set, e.g. from kubectl top>" };
         const limits = { ...(isObject(resources.limits) ? resources.limits : {}), memory: limit ?? "<measured peak plus headroom>" };
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: isObject(ref.container.resources) ? [...ref.path, "resources"] : ref.path,
-            container: ref.name,
-            summary: `Container ${ref.name} of ${workload.kind} ${workload.name} has no ${missing.join(" and no ")}`,
-            cause: limit === undefined
-              ? "Nothing bounds the container's memory: a leak or a burst grows until the node is short, and the kernel OOM-kills it or the kubelet evicts the pod."
-              : "With no memory request the scheduler counts the container as using the limit only if set; without a request it may be packed onto a node that cannot hold its real use.",
-            confidence: 0.5,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, requests, limits } }, init: ref.init }, "Set memory requests and limits from measurement: the request near the working set `kubectl top` shows, the limit above the measured peak."),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: isObject(ref.container.resources) ? [...ref.path, "resources"] : ref.path,
+          container: ref.name,
+          message: "memory-unset",
+          data: { container: ref.name, kind: workload.kind, name: workload.name, missing: missing.join(" and no ") },
+          cause: limit === undefined
+            ? "Nothing bounds the container's memory: a leak or a burst grows until the node is short, and the kernel OOM-kills it or the kubelet evicts the pod."
+            : "With no memory request the scheduler counts the container as using the limit only if set; without a request it may be packed onto a node that cannot hold its real use.",
+          confidence: 0.5,
+          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, requests, limits } }, init: ref.init }, "Set memory requests and limits from measurement: the request near the working set `kubectl top` shows, the limit above the measured peak."),
+        });
       }
     }
-    return findings;
   },
 });

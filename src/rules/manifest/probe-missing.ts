@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { portsOf } from "../../k8s/probes.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -26,8 +25,11 @@ export const probeMissingRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "probe-missing": "Container {container} of {kind} {name} has no {missing}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       if (!LONG_RUNNING.includes(workload.kind) || (workload.spec.restartPolicy ?? "Always") !== "Always") continue;
       for (const ref of containersOf(workload)) {
@@ -40,21 +42,19 @@ export const probeMissingRule = defineRule({
         const set: Record<string, unknown> = {};
         if (missing.includes("readinessProbe")) set.readinessProbe = { ...handler, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 2 };
         if (missing.includes("livenessProbe")) set.livenessProbe = { ...handler, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: ref.path,
-            container: ref.name,
-            summary: `Container ${ref.name} of ${workload.kind} ${workload.name} has no ${missing.join(" and no ")}`,
-            category: missing.includes("readinessProbe") ? "readiness-probe-failure" : "liveness-probe-failure",
-            cause: missing.includes("readinessProbe")
-              ? "Without a readiness probe the pod is added to its Service as soon as the process starts: requests fail during start-up and while it is unhealthy."
-              : "Without a liveness probe a deadlocked process keeps running and is never restarted.",
-            confidence: 0.4,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set, init: ref.init }, "Add the missing probes (adjust to the app's real health endpoint)."),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: ref.path,
+          container: ref.name,
+          message: "probe-missing",
+          data: { container: ref.name, kind: workload.kind, name: workload.name, missing: missing.join(" and no ") },
+          category: missing.includes("readinessProbe") ? "readiness-probe-failure" : "liveness-probe-failure",
+          cause: missing.includes("readinessProbe")
+            ? "Without a readiness probe the pod is added to its Service as soon as the process starts: requests fail during start-up and while it is unhealthy."
+            : "Without a liveness probe a deadlocked process keeps running and is never restarted.",
+          confidence: 0.4,
+          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set, init: ref.init }, "Add the missing probes (adjust to the app's real health endpoint)."),
+        });
       }
     }
-    return findings;
   },
 });

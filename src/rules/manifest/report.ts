@@ -2,6 +2,7 @@ import type { Category } from "../../model/categories.js";
 import type { Evidence, Finding, Fix, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import type { Report, RuleContext } from "../../engine/rule.js";
 import { yamlText } from "../../util/yaml-text.js";
 import { containerFix, kubectlRef, namespaceFlag, templateFix, type ContainerChange } from "../support/workload.js";
 import { type JsonObject } from "../../k8s/workloads.js";
@@ -103,6 +104,35 @@ export function objectFinding(meta: RuleMeta, view: ClusterView, object: KubeObj
   };
   if (input.fix) finding.fix = input.fix;
   return finding;
+}
+
+/** What a rule says about one object: its message by id and data instead of a summary. */
+export interface ObjectReport extends Omit<FindingInput, "summary"> {
+  message: string;
+  data?: Report["data"];
+}
+
+/**
+ * Reports a finding about one object, pointing at the line of the offending field: the field itself is the
+ * first evidence, and the rule's verify commands get this object's names.
+ */
+export function reportObject(ctx: RuleContext, meta: Pick<RuleMeta, "docs">, object: KubeObject, input: ObjectReport): void {
+  const location = lineOf(ctx.view, object, input.field);
+  ctx.report({
+    message: input.message,
+    ...(input.data ? { data: input.data } : {}),
+    object,
+    fieldPath: input.field,
+    ...(input.container ? { container: input.container } : {}),
+    cause: input.cause,
+    evidence: [evidenceAt(location, object, input.field, input.fieldText), ...(input.evidence ?? [])],
+    ...(input.fix ? { fix: input.fix } : {}),
+    verify: input.verify ?? fillPlaceholders(meta.docs.verify, object, input.container, location.file),
+    confidence: input.confidence,
+    ...(input.severity ? { severity: input.severity } : {}),
+    ...(input.category ? { category: input.category } : {}),
+    ...(input.equivalents ? { equivalents: input.equivalents } : {}),
+  });
 }
 
 /** The rule's generic verify commands with this finding's names filled in (pod names stay `<pod>`: they are not known before deploy). */
