@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { rawResource } from "../../k8s/resources.js";
 import { containersOf, isObject, objects, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -24,50 +23,51 @@ export const ephemeralStorageUnboundedRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "request-or-limit-missing": "Container {container} sets an ephemeral-storage {set} but no {unset}",
+    "empty-dir-unbounded": "emptyDir volume {volume} of {kind} {name} has no sizeLimit",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const request = rawResource(ref.container, "requests", "ephemeral-storage");
         const limit = rawResource(ref.container, "limits", "ephemeral-storage");
         if ((request === undefined) === (limit === undefined)) continue;
         const resources = isObject(ref.container.resources) ? ref.container.resources : {};
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...ref.path, "resources", request === undefined ? "limits" : "requests", "ephemeral-storage"],
-            container: ref.name,
-            summary: `Container ${ref.name} sets an ephemeral-storage ${request === undefined ? "limit" : "request"} but no ${request === undefined ? "request" : "limit"}`,
-            cause: request === undefined ? "Without a request the scheduler does not reserve disk for the container; it can land on a node that is nearly full and be evicted." : "Without a limit nothing stops the container from filling the node's disk; the kubelet then evicts pods under DiskPressure.",
-            confidence: 0.4,
-            fix: containerChangeFix(
-              view,
-              workload,
-              ref.name,
-              {
-                current: ref.container,
-                set: { resources: { ...resources, requests: { ...(isObject(resources.requests) ? resources.requests : {}), "ephemeral-storage": request ?? limit }, limits: { ...(isObject(resources.limits) ? resources.limits : {}), "ephemeral-storage": limit ?? request } } },
-                init: ref.init,
-              },
-              "Set both the request and the limit for ephemeral-storage.",
-            ),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...ref.path, "resources", request === undefined ? "limits" : "requests", "ephemeral-storage"],
+          container: ref.name,
+          message: "request-or-limit-missing",
+          data: { container: ref.name, set: request === undefined ? "limit" : "request", unset: request === undefined ? "request" : "limit" },
+          cause: request === undefined ? "Without a request the scheduler does not reserve disk for the container; it can land on a node that is nearly full and be evicted." : "Without a limit nothing stops the container from filling the node's disk; the kubelet then evicts pods under DiskPressure.",
+          confidence: 0.4,
+          fix: containerChangeFix(
+            view,
+            workload,
+            ref.name,
+            {
+              current: ref.container,
+              set: { resources: { ...resources, requests: { ...(isObject(resources.requests) ? resources.requests : {}), "ephemeral-storage": request ?? limit }, limits: { ...(isObject(resources.limits) ? resources.limits : {}), "ephemeral-storage": limit ?? request } } },
+              init: ref.init,
+            },
+            "Set both the request and the limit for ephemeral-storage.",
+          ),
+        });
       }
       objects(workload.spec.volumes).forEach((volume, index) => {
         if (!isObject(volume.emptyDir) || volume.emptyDir.medium === "Memory" || volume.emptyDir.sizeLimit !== undefined) return;
         const limited = containersOf(workload).every((ref) => rawResource(ref.container, "limits", "ephemeral-storage") !== undefined);
         if (limited) return;
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...workload.specPath, "volumes", index, "emptyDir"],
-            summary: `emptyDir volume ${String(volume.name)} of ${workload.kind} ${workload.name} has no sizeLimit`,
-            cause: "An emptyDir lives on the node's disk; without sizeLimit (or an ephemeral-storage limit on the containers) whatever the app writes there can fill the node and get pods evicted.",
-            confidence: 0.35,
-            fix: podChangeFix(view, workload, { volumes: [volume] }, { volumes: [{ ...volume, emptyDir: { ...volume.emptyDir, sizeLimit: "1Gi" } }] }, "Bound the emptyDir (size it from what the app writes)."),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...workload.specPath, "volumes", index, "emptyDir"],
+          message: "empty-dir-unbounded",
+          data: { volume: String(volume.name), kind: workload.kind, name: workload.name },
+          cause: "An emptyDir lives on the node's disk; without sizeLimit (or an ephemeral-storage limit on the containers) whatever the app writes there can fill the node and get pods evicted.",
+          confidence: 0.35,
+          fix: podChangeFix(view, workload, { volumes: [volume] }, { volumes: [{ ...volume, emptyDir: { ...volume.emptyDir, sizeLimit: "1Gi" } }] }, "Bound the emptyDir (size it from what the app writes)."),
+        });
       });
     }
-    return findings;
   },
 });

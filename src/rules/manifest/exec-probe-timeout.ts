@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { PROBE_FIELDS, timingOf } from "../../k8s/probes.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -24,8 +23,11 @@ export const execProbeTimeoutRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "timeout-short": "The {kind} exec probe of container {container} has a {timeout}s timeout{defaulted}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         for (const field of PROBE_FIELDS) {
@@ -35,22 +37,20 @@ export const execProbeTimeoutRule = defineRule({
           if (timeout > 1) continue;
           const kind = field.replace("Probe", "");
           const explicit = typeof probe.timeoutSeconds === "number";
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: [...ref.path, field, ...(explicit ? ["timeoutSeconds"] : [])],
-              container: ref.name,
-              summary: `The ${kind} exec probe of container ${ref.name} has a ${timeout}s timeout${explicit ? "" : " (the default)"}`,
-              fieldText: `${field}.exec with timeoutSeconds ${timeout}${explicit ? "" : " (not set: default 1)"}`,
-              category: field === "readinessProbe" ? "readiness-probe-failure" : "liveness-probe-failure",
-              severity: field === "readinessProbe" ? "info" : "warning",
-              cause: `Forking the probe command must finish within ${timeout}s on every check; under CPU pressure it does not, the probe "fails", and ${field === "readinessProbe" ? "the pod drops out of its Service" : "the kubelet restarts a healthy container"}.`,
-              confidence: 0.5,
-              fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [field]: { ...probe, timeoutSeconds: 5 } }, init: ref.init }, "Raise timeoutSeconds to 5 (or what the command measurably needs)."),
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: [...ref.path, field, ...(explicit ? ["timeoutSeconds"] : [])],
+            container: ref.name,
+            message: "timeout-short",
+            data: { kind, container: ref.name, timeout, defaulted: explicit ? "" : " (the default)" },
+            fieldText: `${field}.exec with timeoutSeconds ${timeout}${explicit ? "" : " (not set: default 1)"}`,
+            category: field === "readinessProbe" ? "readiness-probe-failure" : "liveness-probe-failure",
+            severity: field === "readinessProbe" ? "info" : "warning",
+            cause: `Forking the probe command must finish within ${timeout}s on every check; under CPU pressure it does not, the probe "fails", and ${field === "readinessProbe" ? "the pod drops out of its Service" : "the kubelet restarts a healthy container"}.`,
+            confidence: 0.5,
+            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [field]: { ...probe, timeoutSeconds: 5 } }, init: ref.init }, "Raise timeoutSeconds to 5 (or what the command measurably needs)."),
+          });
         }
       }
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { absenceConfidence, closest, findNamed, namesIn } from "../../k8s/lookup.js";
-import { nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { nsFlag, reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -24,10 +23,13 @@ export const imagePullSecretMissingRule = defineRule({
   },
   inputs: ["workloads", "pods", "nodes", "config", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "secret-missing": "imagePullSecrets of {kind} {name} names Secret \"{secret}\", which does not exist{hint}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const confidence = absenceConfidence(view, "Secret");
-    if (confidence === "skip") return [];
+    if (confidence === "skip") return;
     const certain = confidence === "certain";
     for (const workload of workloadsOf(view)) {
       objects(workload.spec.imagePullSecrets).forEach((entry, index) => {
@@ -37,21 +39,19 @@ export const imagePullSecretMissingRule = defineRule({
         const ns = nsFlag(workload.namespace);
         const list = objects(workload.spec.imagePullSecrets);
         const fixed = list.map((e, i) => (i === index && suggestion ? { name: suggestion } : e));
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...workload.specPath, "imagePullSecrets", index, "name"],
-            summary: `imagePullSecrets of ${workload.kind} ${workload.name} names Secret "${name}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-            cause: `Without the Secret "${name}" the kubelet pulls anonymously; a private registry answers \`pull access denied, repository does not exist or may require authorization\` and the pod goes ErrImagePull -> ImagePullBackOff.`,
-            severity: certain ? "error" : "warning",
-            confidence: certain ? 0.9 : 0.6,
-            fix: suggestion
-              ? podChangeFix(view, workload, { imagePullSecrets: list }, { imagePullSecrets: fixed }, `Use the existing Secret "${suggestion}".`)
-              : { description: `Create the registry Secret "${name}".`, commands: [`kubectl create secret docker-registry ${name}${ns} --docker-server=<registry> --docker-username=<user> --docker-password=<token>`] },
-            verify: [`kubectl get secret ${name}${ns} -o jsonpath='{.type}'   # kubernetes.io/dockerconfigjson`, `kubectl get pods${ns} -w`],
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...workload.specPath, "imagePullSecrets", index, "name"],
+          message: "secret-missing",
+          data: { kind: workload.kind, name: workload.name, secret: name, hint: suggestion ? `; did you mean "${suggestion}"?` : "" },
+          cause: `Without the Secret "${name}" the kubelet pulls anonymously; a private registry answers \`pull access denied, repository does not exist or may require authorization\` and the pod goes ErrImagePull -> ImagePullBackOff.`,
+          severity: certain ? "error" : "warning",
+          confidence: certain ? 0.9 : 0.6,
+          fix: suggestion
+            ? podChangeFix(view, workload, { imagePullSecrets: list }, { imagePullSecrets: fixed }, `Use the existing Secret "${suggestion}".`)
+            : { description: `Create the registry Secret "${name}".`, commands: [`kubectl create secret docker-registry ${name}${ns} --docker-server=<registry> --docker-username=<user> --docker-password=<token>`] },
+          verify: [`kubectl get secret ${name}${ns} -o jsonpath='{.type}'   # kubernetes.io/dockerconfigjson`, `kubectl get pods${ns} -w`],
+        });
       });
     }
-    return findings;
   },
 });

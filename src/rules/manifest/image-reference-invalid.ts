@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { containersOf, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -39,22 +38,25 @@ export const imageReferenceInvalidRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "image-missing": "Container {container} has no image",
+    "image-invalid": "Container {container}: image \"{text}\" {reason}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const image = ref.container.image;
         if (image === undefined || image === null) {
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: ref.path,
-              container: ref.name,
-              summary: `Container ${ref.name} has no image`,
-              cause: "The API server rejects the object: `spec.containers[0].image: Required value`.",
-              category: "config-schema-error",
-              confidence: 0.95,
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: ref.path,
+            container: ref.name,
+            message: "image-missing",
+            data: { container: ref.name },
+            cause: "The API server rejects the object: `spec.containers[0].image: Required value`.",
+            category: "config-schema-error",
+            confidence: 0.95,
+          });
           continue;
         }
         const text = String(image);
@@ -62,18 +64,16 @@ export const imageReferenceInvalidRule = defineRule({
         if (!reason) continue;
         const repaired = text.trim().replace(/^[a-z]+:\/\//i, "").replace(/\s+/g, "");
         const fixed = repaired.replace(/^([^@]*?)(:[\w][\w.-]*)?(@.*)?$/, (_m, repo: string, tag = "", digest = "") => repo.toLowerCase() + tag + digest);
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...ref.path, "image"],
-            container: ref.name,
-            summary: `Container ${ref.name}: image "${text}" ${reason}`,
-            cause: `The kubelet cannot parse it: \`couldn't parse image reference "${text}": invalid reference format${reason === "repository name must be lowercase" ? ": repository name must be lowercase" : ""}\`. The pod waits in InvalidImageName and never starts.`,
-            confidence: 0.95,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { image: fixed }, init: ref.init }, `Use a valid reference${fixed !== text ? ` (${fixed})` : ""}.`),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...ref.path, "image"],
+          container: ref.name,
+          message: "image-invalid",
+          data: { container: ref.name, text, reason },
+          cause: `The kubelet cannot parse it: \`couldn't parse image reference "${text}": invalid reference format${reason === "repository name must be lowercase" ? ": repository name must be lowercase" : ""}\`. The pod waits in InvalidImageName and never starts.`,
+          confidence: 0.95,
+          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { image: fixed }, init: ref.init }, `Use a valid reference${fixed !== text ? ` (${fixed})` : ""}.`),
+        });
       }
     }
-    return findings;
   },
 });

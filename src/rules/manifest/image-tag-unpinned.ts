@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { invalidReason } from "./image-reference-invalid.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { containersOf, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -32,8 +31,11 @@ export const imageTagUnpinnedRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "tag-unpinned": "Container {container} uses {tag}: {image}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const image = str(ref.container.image);
@@ -41,18 +43,16 @@ export const imageTagUnpinnedRule = defineRule({
         const tag = tagOf(image);
         if (tag === undefined || (tag !== "" && tag !== "latest")) continue;
         const base = tag === "" ? image : image.slice(0, -":latest".length);
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...ref.path, "image"],
-            container: ref.name,
-            summary: `Container ${ref.name} uses ${tag === "" ? "an untagged image" : "the latest tag"}: ${image}`,
-            cause: "What runs depends on when and where the image is pulled: pods of one workload can run different builds, a reschedule picks up untested code, and rolling back does not restore the old image.",
-            confidence: 0.6,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { image: `${base}:<version>` }, init: ref.init }, "Pin the version you tested (a tag such as 1.4.2, or @sha256:<digest>)."),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...ref.path, "image"],
+          container: ref.name,
+          message: "tag-unpinned",
+          data: { container: ref.name, tag: tag === "" ? "an untagged image" : "the latest tag", image },
+          cause: "What runs depends on when and where the image is pulled: pods of one workload can run different builds, a reschedule picks up untested code, and rolling back does not restore the old image.",
+          confidence: 0.6,
+          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { image: `${base}:<version>` }, init: ref.init }, "Pin the version you tested (a tag such as 1.4.2, or @sha256:<digest>)."),
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { closest, findNamed, hasClusterContext, inNamespace, namesIn } from "../../k8s/lookup.js";
-import { nestedChange, objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { nestedChange, objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { isObject, objects, str } from "../../k8s/pod-templates.js";
 
@@ -65,8 +64,13 @@ export const ingressBackendMissingRule = defineRule({
   },
   inputs: ["manifests", "nodes", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "class-missing": "Ingress {ingress} uses IngressClass \"{className}\", which does not exist (classes: {classes})",
+    "service-missing": "Ingress {ingress} routes to Service \"{service}\", which does not exist{hint}",
+    "port-missing": "Ingress {ingress} routes to port {port} of Service {service}, which has {ports}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const certain = hasClusterContext(view);
     const classes = view.kind("IngressClass").map((c) => c.metadata.name ?? "");
     for (const ingress of view.kind("Ingress")) {
@@ -74,33 +78,31 @@ export const ingressBackendMissingRule = defineRule({
       const className = str(ingress.spec?.ingressClassName);
       if (className && classes.length > 0 && !classes.includes(className)) {
         const suggestion = closest(className, classes) ?? classes[0];
-        findings.push(
-          objectFinding(meta, view, ingress, {
-            field: ["spec", "ingressClassName"],
-            summary: `Ingress ${ingress.metadata.name ?? ""} uses IngressClass "${className}", which does not exist (classes: ${classes.join(", ")})`,
-            cause: "No controller watches that class, so the Ingress gets no address and serves nothing.",
-            confidence: 0.85,
-            fix: objectChangeFix(view, ingress, { spec: { ingressClassName: className } }, { spec: { ingressClassName: suggestion } }, `Use the IngressClass "${suggestion}".`),
-          }),
-        );
+        reportObject(ctx, meta, ingress, {
+          field: ["spec", "ingressClassName"],
+          message: "class-missing",
+          data: { ingress: ingress.metadata.name ?? "", className, classes: classes.join(", ") },
+          cause: "No controller watches that class, so the Ingress gets no address and serves nothing.",
+          confidence: 0.85,
+          fix: objectChangeFix(view, ingress, { spec: { ingressClassName: className } }, { spec: { ingressClassName: suggestion } }, `Use the IngressClass "${suggestion}".`),
+        });
       }
       const servicesKnown = certain || inNamespace(view, "Service", namespace).length > 0;
       for (const backend of backendsOf(ingress)) {
         const service = findNamed(view, "Service", namespace, backend.service);
         if (!service) {
           const suggestion = closest(backend.service, namesIn(view, "Service", namespace));
-          findings.push(
-            objectFinding(meta, view, ingress, {
-              field: [...backend.path, backend.path[backend.path.length - 1] === "service" ? "name" : "serviceName"],
-              summary: `Ingress ${ingress.metadata.name ?? ""} routes to Service "${backend.service}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-              cause: `The controller has no endpoints for the path: requests get 503 (ingress-nginx logs \`service "${namespace ?? "<namespace>"}/${backend.service}" not found\`).`,
-              severity: servicesKnown ? "error" : "warning",
-              confidence: servicesKnown ? 0.85 : 0.55,
-              fix: suggestion
-                ? renameBackend(view, ingress, backend, suggestion)
-                : { description: `Create Service "${backend.service}" for the backend pods, or route to one that exists.`, commands: [`kubectl get services${namespace ? ` -n ${namespace}` : ""}`] },
-            }),
-          );
+          reportObject(ctx, meta, ingress, {
+            field: [...backend.path, backend.path[backend.path.length - 1] === "service" ? "name" : "serviceName"],
+            message: "service-missing",
+            data: { ingress: ingress.metadata.name ?? "", service: backend.service, hint: suggestion ? `; did you mean "${suggestion}"?` : "" },
+            cause: `The controller has no endpoints for the path: requests get 503 (ingress-nginx logs \`service "${namespace ?? "<namespace>"}/${backend.service}" not found\`).`,
+            severity: servicesKnown ? "error" : "warning",
+            confidence: servicesKnown ? 0.85 : 0.55,
+            fix: suggestion
+              ? renameBackend(view, ingress, backend, suggestion)
+              : { description: `Create Service "${backend.service}" for the backend pods, or route to one that exists.`, commands: [`kubectl get services${namespace ? ` -n ${namespace}` : ""}`] },
+          });
           continue;
         }
         if (backend.port === undefined) continue;
@@ -108,18 +110,16 @@ export const ingressBackendMissingRule = defineRule({
         const matches = ports.some((p) => (typeof backend.port === "number" || /^\d+$/.test(String(backend.port)) ? Number(p.port) === Number(backend.port) : p.name === backend.port));
         if (matches) continue;
         const first = ports[0];
-        findings.push(
-          objectFinding(meta, view, ingress, {
-            field: backend.path,
-            summary: `Ingress ${ingress.metadata.name ?? ""} routes to port ${String(backend.port)} of Service ${backend.service}, which has ${ports.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ""}`).join(", ") || "no ports"}`,
-            cause: "The controller finds no such Service port and serves 503 for the path.",
-            confidence: 0.85,
-            evidence: [{ source: "manifest", text: `Service ${backend.service} ports: ${ports.map((p) => `${String(p.name ?? "")}:${String(p.port)}`).join(", ")}` }],
-            fix: first ? repointBackendPort(view, ingress, backend, first) : undefined,
-          }),
-        );
+        reportObject(ctx, meta, ingress, {
+          field: backend.path,
+          message: "port-missing",
+          data: { ingress: ingress.metadata.name ?? "", port: String(backend.port), service: backend.service, ports: ports.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ""}`).join(", ") || "no ports" },
+          cause: "The controller finds no such Service port and serves 503 for the path.",
+          confidence: 0.85,
+          evidence: [{ source: "manifest", text: `Service ${backend.service} ports: ${ports.map((p) => `${String(p.name ?? "")}:${String(p.port)}`).join(", ")}` }],
+          fix: first ? repointBackendPort(view, ingress, backend, first) : undefined,
+        });
       }
     }
-    return findings;
   },
 });

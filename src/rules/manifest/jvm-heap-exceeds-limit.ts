@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { argv, envIndex } from "../../k8s/commands.js";
 import { formatBytes, parseJvmSize, roundMemoryUp } from "../../k8s/quantities.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { rawResource, resourceValue } from "../../k8s/resources.js";
 import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -61,8 +60,12 @@ export const jvmHeapExceedsLimitRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "xmx-exceeds-limit": "Container {container}: -Xmx{value} (in {where}) {relation} the {rawLimit} memory limit",
+    "ram-percentage-too-high": "Container {container}: -XX:MaxRAMPercentage={value} (in {where}) leaves {left}% of the {rawLimit} limit for everything but the heap",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const limit = resourceValue(ref.container, "limits", "memory");
@@ -76,52 +79,49 @@ export const jvmHeapExceedsLimitRule = defineRule({
             if (heap === undefined || heap <= limit * HEAP_SHARE_WARNING) continue;
             const over = heap >= limit;
             const newLimit = formatBytes(roundMemoryUp(Math.max(heap * 1.25, heap + 256 * 2 ** 20)));
-            findings.push(
-              objectFinding(meta, view, workload.object, {
-                field: setting.where,
-                container: ref.name,
-                summary: `Container ${ref.name}: -Xmx${setting.value} (in ${where}) ${over ? "is larger than" : "leaves too little of"} the ${rawLimit} memory limit`,
-                cause: over
-                  ? `The heap alone may grow to ${formatBytes(heap)}, above the ${rawLimit} limit; the kernel OOM-kills the JVM (OOMKilled, exit 137) long before Java reports OutOfMemoryError.`
-                  : `The heap may take ${Math.round((heap / limit) * 100)}% of the ${rawLimit} limit; metaspace, thread stacks, code cache and direct buffers need the rest and more, so the container is OOMKilled under load.`,
-                evidence: [{ source: "manifest", text: `resources.limits.memory: ${rawLimit}` }],
-                severity: over ? "error" : "warning",
-                confidence: over ? 0.9 : 0.65,
-                fix: containerChangeFix(
-                  view,
-                  workload,
-                  ref.name,
-                  { current: ref.container, set: { resources: { ...resources, limits: { ...(isObject(resources.limits) ? resources.limits : {}), memory: newLimit } } }, init: ref.init },
-                  `Raise limits.memory to ${newLimit} (heap + 25%), or lower -Xmx to about 75% of the limit (-Xmx${Math.floor((limit * 0.75) / 2 ** 20)}m).`,
-                ),
-              }),
-            );
+            reportObject(ctx, meta, workload.object, {
+              field: setting.where,
+              container: ref.name,
+              message: "xmx-exceeds-limit",
+              data: { container: ref.name, value: setting.value, where, relation: over ? "is larger than" : "leaves too little of", rawLimit },
+              cause: over
+                ? `The heap alone may grow to ${formatBytes(heap)}, above the ${rawLimit} limit; the kernel OOM-kills the JVM (OOMKilled, exit 137) long before Java reports OutOfMemoryError.`
+                : `The heap may take ${Math.round((heap / limit) * 100)}% of the ${rawLimit} limit; metaspace, thread stacks, code cache and direct buffers need the rest and more, so the container is OOMKilled under load.`,
+              evidence: [{ source: "manifest", text: `resources.limits.memory: ${rawLimit}` }],
+              severity: over ? "error" : "warning",
+              confidence: over ? 0.9 : 0.65,
+              fix: containerChangeFix(
+                view,
+                workload,
+                ref.name,
+                { current: ref.container, set: { resources: { ...resources, limits: { ...(isObject(resources.limits) ? resources.limits : {}), memory: newLimit } } }, init: ref.init },
+                `Raise limits.memory to ${newLimit} (heap + 25%), or lower -Xmx to about 75% of the limit (-Xmx${Math.floor((limit * 0.75) / 2 ** 20)}m).`,
+              ),
+            });
           } else {
             const percent = Number(setting.value);
             if (!(percent > 85)) continue;
-            findings.push(
-              objectFinding(meta, view, workload.object, {
-                field: setting.where,
-                container: ref.name,
-                summary: `Container ${ref.name}: -XX:MaxRAMPercentage=${setting.value} (in ${where}) leaves ${Math.max(0, 100 - percent)}% of the ${rawLimit} limit for everything but the heap`,
-                cause: `With MaxRAMPercentage=${setting.value} the heap may take ${percent >= 100 ? "all" : `${setting.value}%`} of the limit; non-heap memory does not fit and the container is OOMKilled under load.`,
-                severity: percent >= 100 ? "error" : "warning",
-                confidence: 0.7,
-                fix: setting.envName
-                  ? containerChangeFix(
-                      view,
-                      workload,
-                      ref.name,
-                      { current: ref.container, set: { env: objects(ref.container.env).map((e) => (e.name === setting.envName ? { ...e, value: String(e.value).replace(/-XX:MaxRAMPercentage=[\d.]+/, "-XX:MaxRAMPercentage=75") } : e)) }, init: ref.init },
-                      "Use -XX:MaxRAMPercentage=75.",
-                    )
-                  : { description: "Use -XX:MaxRAMPercentage=75 in the command line.", commands: [] },
-              }),
-            );
+            reportObject(ctx, meta, workload.object, {
+              field: setting.where,
+              container: ref.name,
+              message: "ram-percentage-too-high",
+              data: { container: ref.name, value: setting.value, where, left: Math.max(0, 100 - percent), rawLimit },
+              cause: `With MaxRAMPercentage=${setting.value} the heap may take ${percent >= 100 ? "all" : `${setting.value}%`} of the limit; non-heap memory does not fit and the container is OOMKilled under load.`,
+              severity: percent >= 100 ? "error" : "warning",
+              confidence: 0.7,
+              fix: setting.envName
+                ? containerChangeFix(
+                    view,
+                    workload,
+                    ref.name,
+                    { current: ref.container, set: { env: objects(ref.container.env).map((e) => (e.name === setting.envName ? { ...e, value: String(e.value).replace(/-XX:MaxRAMPercentage=[\d.]+/, "-XX:MaxRAMPercentage=75") } : e)) }, init: ref.init },
+                    "Use -XX:MaxRAMPercentage=75.",
+                  )
+                : { description: "Use -XX:MaxRAMPercentage=75 in the command line.", commands: [] },
+            });
           }
         }
       }
     }
-    return findings;
   },
 });

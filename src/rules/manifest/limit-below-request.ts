@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { rawResource, resourceValue, type ResourceName } from "../../k8s/resources.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -24,8 +23,11 @@ export const limitBelowRequestRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "limit-below-request": "Container {container}: limits.{resource} {rawLimit} is below requests.{resource} {rawRequest}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         for (const name of ["memory", "cpu", "ephemeral-storage"] as ResourceName[]) {
@@ -35,20 +37,18 @@ export const limitBelowRequestRule = defineRule({
           const rawRequest = rawResource(ref.container, "requests", name)!;
           const rawLimit = rawResource(ref.container, "limits", name)!;
           const resources = isObject(ref.container.resources) ? ref.container.resources : {};
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: [...ref.path, "resources", "limits", name],
-              container: ref.name,
-              summary: `Container ${ref.name}: limits.${name} ${rawLimit} is below requests.${name} ${rawRequest}`,
-              cause: `The API server refuses it: \`spec.containers[].resources.requests: Invalid value: "${rawRequest}": must be less than or equal to ${name} limit\`. No pod is created.`,
-              evidence: [{ source: "manifest", text: `requests.${name}: ${rawRequest}` }],
-              confidence: 0.95,
-              fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, limits: { ...(isObject(resources.limits) ? resources.limits : {}), [name]: rawRequest } } }, init: ref.init }, `Raise limits.${name} to at least the request (${rawRequest}).`),
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: [...ref.path, "resources", "limits", name],
+            container: ref.name,
+            message: "limit-below-request",
+            data: { container: ref.name, resource: name, rawLimit, rawRequest },
+            cause: `The API server refuses it: \`spec.containers[].resources.requests: Invalid value: "${rawRequest}": must be less than or equal to ${name} limit\`. No pod is created.`,
+            evidence: [{ source: "manifest", text: `requests.${name}: ${rawRequest}` }],
+            confidence: 0.95,
+            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, limits: { ...(isObject(resources.limits) ? resources.limits : {}), [name]: rawRequest } } }, init: ref.init }, `Raise limits.${name} to at least the request (${rawRequest}).`),
+          });
         }
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { budgetOf, handlerOf, timingOf } from "../../k8s/probes.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -35,8 +34,11 @@ export const livenessBudgetShortRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "budget-short": "Container {container}: liveness kills the container if it is not up within {budget}s ({initialDelay} + {failureThreshold} x {period}s) and there is no startupProbe",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         if (ref.init) continue;
@@ -51,25 +53,23 @@ export const livenessBudgetShortRule = defineRule({
         const t = timingOf(liveness);
         const startup = { [handler.type]: handler.handler, periodSeconds: 2, failureThreshold: slow ? 90 : 60 };
         const strictLiveness = { ...liveness, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: Math.max(2, t.timeoutSeconds) };
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...ref.path, "livenessProbe"],
-            container: ref.name,
-            summary: `Container ${ref.name}: liveness kills the container if it is not up within ${budget}s (${t.initialDelaySeconds} + ${t.failureThreshold} x ${t.periodSeconds}s) and there is no startupProbe`,
-            fieldText: `livenessProbe: initialDelaySeconds ${t.initialDelaySeconds}, periodSeconds ${t.periodSeconds}, failureThreshold ${t.failureThreshold}, timeoutSeconds ${t.timeoutSeconds} -> ${budget}s before the first kill`,
-            cause: `Start-up gets ${budget}s before the kubelet's liveness kills begin${slow ? `; ${String(ref.container.image)} is a runtime that usually needs longer` : ""}. A start that takes longer (JIT, migrations, cache warm-up, a slow node or a low CPU limit) is killed every time and never completes.`,
-            confidence: slow ? 0.75 : 0.55,
-            fix: containerChangeFix(
-              view,
-              workload,
-              ref.name,
-              { current: ref.container, set: { startupProbe: startup, livenessProbe: strictLiveness }, init: ref.init },
-              `Add a startupProbe allowing ${startup.periodSeconds * startup.failureThreshold}s of start-up; liveness starts after it succeeds (periodSeconds 10, timeoutSeconds 2).`,
-            ),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...ref.path, "livenessProbe"],
+          container: ref.name,
+          message: "budget-short",
+          data: { container: ref.name, budget, initialDelay: t.initialDelaySeconds, failureThreshold: t.failureThreshold, period: t.periodSeconds },
+          fieldText: `livenessProbe: initialDelaySeconds ${t.initialDelaySeconds}, periodSeconds ${t.periodSeconds}, failureThreshold ${t.failureThreshold}, timeoutSeconds ${t.timeoutSeconds} -> ${budget}s before the first kill`,
+          cause: `Start-up gets ${budget}s before the kubelet's liveness kills begin${slow ? `; ${String(ref.container.image)} is a runtime that usually needs longer` : ""}. A start that takes longer (JIT, migrations, cache warm-up, a slow node or a low CPU limit) is killed every time and never completes.`,
+          confidence: slow ? 0.75 : 0.55,
+          fix: containerChangeFix(
+            view,
+            workload,
+            ref.name,
+            { current: ref.container, set: { startupProbe: startup, livenessProbe: strictLiveness }, init: ref.init },
+            `Add a startupProbe allowing ${startup.periodSeconds * startup.failureThreshold}s of start-up; liveness starts after it succeeds (periodSeconds 10, timeoutSeconds 2).`,
+          ),
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { imageFacts } from "../../k8s/images.js";
 import { portsOf } from "../../k8s/probes.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { asArray, containersOf, effectiveSecurity, isObject, objects, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -25,8 +24,11 @@ export const lowPortNonRootRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "low-port": "Container {container} runs as non-root ({user}) and listens on port {port} without NET_BIND_SERVICE",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       const sysctls = objects(isObject(workload.spec.securityContext) ? workload.spec.securityContext.sysctls : undefined);
       if (sysctls.some((s) => s.name === "net.ipv4.ip_unprivileged_port_start")) continue;
@@ -44,24 +46,22 @@ export const lowPortNonRootRule = defineRule({
         const port = declared[0]?.containerPort ?? fromImage!;
         const field = declared[0] ? [...ref.path, "ports", declared[0].index, "containerPort"] : [...ref.path, "image"];
         const securityContext = isObject(ref.container.securityContext) ? ref.container.securityContext : {};
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field,
-            container: ref.name,
-            summary: `Container ${ref.name} runs as non-root (${typeof user === "number" ? `UID ${user}` : "runAsNonRoot"}) and listens on port ${port} without NET_BIND_SERVICE`,
-            cause: `Binding port ${port} needs CAP_NET_BIND_SERVICE for a non-root user; without it the listen fails with \`Permission denied\` (nginx: \`bind() to 0.0.0.0:${port} failed (13: Permission denied)\`) and the container exits, unless the runtime sets net.ipv4.ip_unprivileged_port_start=0.`,
-            confidence: fromImage !== undefined ? 0.7 : 0.6,
-            fix: containerChangeFix(
-              view,
-              workload,
-              ref.name,
-              { current: ref.container, set: { securityContext: { ...securityContext, capabilities: { ...capabilities, drop: capabilities.drop ?? ["ALL"], add: [...asArray(capabilities.add), "NET_BIND_SERVICE"] } } }, init: ref.init },
-              "Add NET_BIND_SERVICE (keeping every other capability dropped), or move the app to a port above 1024 and map it in the Service.",
-            ),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field,
+          container: ref.name,
+          message: "low-port",
+          data: { container: ref.name, user: typeof user === "number" ? `UID ${user}` : "runAsNonRoot", port },
+          cause: `Binding port ${port} needs CAP_NET_BIND_SERVICE for a non-root user; without it the listen fails with \`Permission denied\` (nginx: \`bind() to 0.0.0.0:${port} failed (13: Permission denied)\`) and the container exits, unless the runtime sets net.ipv4.ip_unprivileged_port_start=0.`,
+          confidence: fromImage !== undefined ? 0.7 : 0.6,
+          fix: containerChangeFix(
+            view,
+            workload,
+            ref.name,
+            { current: ref.container, set: { securityContext: { ...securityContext, capabilities: { ...capabilities, drop: capabilities.drop ?? ["ALL"], add: [...asArray(capabilities.add), "NET_BIND_SERVICE"] } } }, init: ref.init },
+            "Add NET_BIND_SERVICE (keeping every other capability dropped), or move the app to a port above 1024 and map it in the Service.",
+          ),
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,10 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { declaredNamespaceLabels as namespaceLabels, sameNamespace } from "../../k8s/namespaces.js";
 import { clusterDnsTargets, policiesIsolating, policyAllowing, policyIsolates, type PolicyTarget } from "../../k8s/network-policy.js";
 import { inNamespace, selectsAll } from "../../k8s/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
@@ -55,8 +54,11 @@ export const networkPolicyBlocksDnsRule = defineRule({
   inputs: ["network-policies", "workloads", "pods", "manifests"],
   requires: ["network-policies"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "dns-blocked": "NetworkPolicy {policy} blocks DNS (port 53) egress for {affected}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const reported = new Set<KubeObject>();
     const workloads = workloadsOf(view);
     const dns = clusterDnsTargets(view);
@@ -64,15 +66,14 @@ export const networkPolicyBlocksDnsRule = defineRule({
       if (reported.has(policy)) return;
       reported.add(policy);
       const egress = Array.isArray(policy.spec?.egress) ? policy.spec.egress : [];
-      findings.push(
-        objectFinding(meta, view, policy, {
-          field: policy.spec?.egress !== undefined ? ["spec", "egress"] : ["spec", "policyTypes"],
-          summary: `NetworkPolicy ${policy.metadata.name ?? ""} blocks DNS (port 53) egress for ${affected}`,
-          cause: "With Egress in policyTypes only the listed egress rules are allowed, and none reaches port 53 on kube-dns: every lookup times out and the app cannot resolve its dependencies at start-up.",
-          confidence: 0.85,
-          fix: objectChangeFix(view, policy, { spec: { egress } }, { spec: { egress: [...egress, DNS_RULE] } }, "Allow DNS to kube-dns (UDP and TCP 53)."),
-        }),
-      );
+      reportObject(ctx, meta, policy, {
+        field: policy.spec?.egress !== undefined ? ["spec", "egress"] : ["spec", "policyTypes"],
+        message: "dns-blocked",
+        data: { policy: policy.metadata.name ?? "", affected },
+        cause: "With Egress in policyTypes only the listed egress rules are allowed, and none reaches port 53 on kube-dns: every lookup times out and the app cannot resolve its dependencies at start-up.",
+        confidence: 0.85,
+        fix: objectChangeFix(view, policy, { spec: { egress } }, { spec: { egress: [...egress, DNS_RULE] } }, "Allow DNS to kube-dns (UDP and TCP 53)."),
+      });
     };
     for (const workload of workloads) {
       const policies = policiesIsolating(view, { namespace: workload.namespace, labels: workload.labels }, "Egress");
@@ -91,6 +92,5 @@ export const networkPolicyBlocksDnsRule = defineRule({
       if (labels?.["istio-injection"] === "enabled" || labels?.["istio.io/rev"] !== undefined) continue;
       if (!allowsDns(others, policy.metadata.namespace, dns)) report(policy, `every pod in namespace ${policy.metadata.namespace ?? "(current)"}`);
     }
-    return findings;
   },
 });

@@ -1,12 +1,11 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { commandLine } from "../../k8s/commands.js";
 import { portsOf } from "../../k8s/probes.js";
 import { inNamespace } from "../../k8s/lookup.js";
 import { namespaceLabels } from "../../k8s/namespaces.js";
 import { policiesIsolating, policyAllowing, type PolicyPortTarget } from "../../k8s/network-policy.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { selectedBy, serviceSelector } from "../../k8s/services.js";
 import { containersOf, isObject, objects, str, workloadsOf, type ContainerRef } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
@@ -99,8 +98,11 @@ export const networkPolicyIsolatesClientsRule = defineRule({
   inputs: ["network-policies", "workloads", "services", "pods", "manifests"],
   requires: ["network-policies", "services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "clients-shut-out": "NetworkPolicy {policy} shuts out the clients of {serverKind} {server} (Service {service}): {blocked}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const service of view.kind("Service")) {
       const selector = serviceSelector(service);
       if (!selector) continue;
@@ -134,17 +136,15 @@ export const networkPolicyIsolatesClientsRule = defineRule({
           ...clientsOf(view, service, server.workload).map((c) => ({ podSelector: { matchLabels: c.workload.labels } })),
           ...(routed.length ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }] : []),
         ];
-        findings.push(
-          objectFinding(meta, view, policy, {
-            field: isObject(policy.spec) && policy.spec.ingress !== undefined ? ["spec", "ingress"] : ["spec", "policyTypes"],
-            summary: `NetworkPolicy ${policy.metadata.name ?? ""} shuts out the clients of ${server.kind} ${server.name} (Service ${service.metadata.name ?? ""}): ${blocked.join("; ")}`,
-            cause: `Once a policy selects the pods for Ingress, only what its rules admit gets in. No rule admits ${blocked.length === 1 ? "this caller" : "these callers"} on port ${String(targetPort)}, so their connections time out (\`dial tcp ...:${String(targetPort)}: i/o timeout\`) while both sides look healthy.`,
-            confidence: 0.75,
-            fix: objectChangeFix(view, policy, { spec: { ingress } }, { spec: { ingress: [...ingress, { from, ports: [{ protocol, port: targetPort }] }] } }, "Admit the callers on the Service's target port."),
-          }),
-        );
+        reportObject(ctx, meta, policy, {
+          field: isObject(policy.spec) && policy.spec.ingress !== undefined ? ["spec", "ingress"] : ["spec", "policyTypes"],
+          message: "clients-shut-out",
+          data: { policy: policy.metadata.name ?? "", serverKind: server.kind, server: server.name, service: service.metadata.name ?? "", blocked: blocked.join("; ") },
+          cause: `Once a policy selects the pods for Ingress, only what its rules admit gets in. No rule admits ${blocked.length === 1 ? "this caller" : "these callers"} on port ${String(targetPort)}, so their connections time out (\`dial tcp ...:${String(targetPort)}: i/o timeout\`) while both sides look healthy.`,
+          confidence: 0.75,
+          fix: objectChangeFix(view, policy, { spec: { ingress } }, { spec: { ingress: [...ingress, { from, ports: [{ protocol, port: targetPort }] }] } }, "Admit the callers on the Service's target port."),
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { closest, formatSelector, selectsAll } from "../../k8s/lookup.js";
-import { objectFinding, type RuleMeta } from "./report.js";
+import { reportObject, type RuleMeta } from "./report.js";
 import { podSourcesIn, selectedBy } from "../../k8s/services.js";
 import { isObject, objects } from "../../k8s/pod-templates.js";
 
@@ -26,21 +25,24 @@ export const networkPolicySelectsNothingRule = defineRule({
   inputs: ["network-policies", "workloads", "pods", "manifests"],
   requires: ["network-policies"],
   scopes: ["lint"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "selects-nothing": "NetworkPolicy {policy} selects {selector}, which no pod template {where} carries",
+    "peer-selects-nothing": "NetworkPolicy {policy} {direction} rule {ruleIndex} {verb} pods labelled {selector}, but no pod template carries them",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const policy of view.kind("NetworkPolicy")) {
       const namespace = policy.metadata.namespace;
       const workloadsHere = podSourcesIn(view, namespace).length > 0;
       const selector = policy.spec?.podSelector;
       if (isObject(selector) && !selectsAll(selector) && selectedBy(view, namespace, selector).length === 0) {
-        findings.push(
-          objectFinding(meta, view, policy, {
-            field: ["spec", "podSelector"],
-            summary: `NetworkPolicy ${policy.metadata.name ?? ""} selects ${formatSelector(selector)}, which no pod template ${workloadsHere ? "in the namespace" : "in the inputs"} carries`,
-            cause: `A policy that selects no pod has no effect: the pods it was meant to isolate stay open.${workloadsHere ? "" : " (The inputs hold no workload of this namespace; lint them together, or with --snapshot, to be sure.)"}`,
-            confidence: workloadsHere ? 0.6 : 0.35,
-          }),
-        );
+        reportObject(ctx, meta, policy, {
+          field: ["spec", "podSelector"],
+          message: "selects-nothing",
+          data: { policy: policy.metadata.name ?? "", selector: formatSelector(selector), where: workloadsHere ? "in the namespace" : "in the inputs" },
+          cause: `A policy that selects no pod has no effect: the pods it was meant to isolate stay open.${workloadsHere ? "" : " (The inputs hold no workload of this namespace; lint them together, or with --snapshot, to be sure.)"}`,
+          confidence: workloadsHere ? 0.6 : 0.35,
+        });
       }
       // Peers are only judged against a namespace whose workloads are in the inputs.
       if (!workloadsHere) continue;
@@ -54,18 +56,16 @@ export const networkPolicySelectsNothingRule = defineRule({
             const sources = podSourcesIn(view, namespace);
             const nearMiss = wanted.some(([key, value]) => closest(String(value), sources.map((source) => source.labels[key]).filter((v): v is string => v !== undefined)) !== undefined);
             if (!nearMiss) return;
-            findings.push(
-              objectFinding(meta, view, policy, {
-                field: ["spec", direction, ruleIndex, direction === "ingress" ? "from" : "to", peerIndex, "podSelector"],
-                summary: `NetworkPolicy ${policy.metadata.name ?? ""} ${direction} rule ${ruleIndex} ${direction === "ingress" ? "admits" : "allows"} pods labelled ${formatSelector(peer.podSelector)}, but no pod template carries them`,
-                cause: `The ${direction} rule names peers that do not exist, so the traffic it was written to allow is still denied.`,
-                confidence: 0.55,
-              }),
-            );
+            reportObject(ctx, meta, policy, {
+              field: ["spec", direction, ruleIndex, direction === "ingress" ? "from" : "to", peerIndex, "podSelector"],
+              message: "peer-selects-nothing",
+              data: { policy: policy.metadata.name ?? "", direction, ruleIndex, verb: direction === "ingress" ? "admits" : "allows", selector: formatSelector(peer.podSelector) },
+              cause: `The ${direction} rule names peers that do not exist, so the traffic it was written to allow is still denied.`,
+              confidence: 0.55,
+            });
           });
         });
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { PROBE_FIELDS } from "../../k8s/probes.js";
 import { asArray, containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -40,8 +39,11 @@ export const probeExecNeverSucceedsRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "never-succeeds": "The {kind} exec probe of container {container} {reason}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         for (const field of PROBE_FIELDS) {
@@ -52,25 +54,23 @@ export const probeExecNeverSucceedsRule = defineRule({
           if (!reason) continue;
           const split = command.length === 1 && /\s/.test(command[0]!) ? ["sh", "-c", command[0]!] : undefined;
           const kind = field.replace("Probe", "");
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: [...ref.path, field, "exec", "command"],
-              container: ref.name,
-              summary: `The ${kind} exec probe of container ${ref.name} ${reason.split(":")[0]}`,
-              cause: `The ${kind} probe ${reason}. It fails on every check: ${field === "readinessProbe" ? "the pod never becomes Ready" : "the kubelet kills the container after failureThreshold checks and it crash-loops"}.`,
-              confidence: 0.9,
-              fix: containerChangeFix(
-                view,
-                workload,
-                ref.name,
-                { current: ref.container, set: { [field]: { ...probe, exec: { command: split ?? ["sh", "-c", "<command that exits 0 when healthy>"] } } }, init: ref.init },
-                split ? "Run the command through a shell, as a list of arguments." : "Use a command that exits 0 when the app is healthy.",
-              ),
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: [...ref.path, field, "exec", "command"],
+            container: ref.name,
+            message: "never-succeeds",
+            data: { kind, container: ref.name, reason: reason.split(":")[0] },
+            cause: `The ${kind} probe ${reason}. It fails on every check: ${field === "readinessProbe" ? "the pod never becomes Ready" : "the kubelet kills the container after failureThreshold checks and it crash-loops"}.`,
+            confidence: 0.9,
+            fix: containerChangeFix(
+              view,
+              workload,
+              ref.name,
+              { current: ref.container, set: { [field]: { ...probe, exec: { command: split ?? ["sh", "-c", "<command that exits 0 when healthy>"] } } }, init: ref.init },
+              split ? "Run the command through a shell, as a list of arguments." : "Use a command that exits 0 when the app is healthy.",
+            ),
+          });
         }
       }
     }
-    return findings;
   },
 });

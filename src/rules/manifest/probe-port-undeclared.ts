@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { handlerOf, PROBE_FIELDS, portsOf, resolvePort } from "../../k8s/probes.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -29,8 +28,11 @@ export const probePortUndeclaredRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "port-undeclared": "The {kind} probe of container {container} {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const ports = portsOf(ref.container);
@@ -51,35 +53,33 @@ export const probePortUndeclaredRule = defineRule({
           if (!problem) continue;
           const portName = typeof handler.handler.port === "string" ? handler.handler.port : undefined;
           const kind = field.replace("Probe", "");
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: [...ref.path, field, handler.type, "port"],
-              container: ref.name,
-              summary: `The ${kind} probe of container ${ref.name} ${problem}`,
-              cause: `The kubelet probes a port nothing listens on, so every ${kind} check fails (\`${kind === "readiness" ? "Readiness" : kind === "startup" ? "Startup" : "Liveness"} probe failed: ... connect: connection refused\`).${field === "readinessProbe" ? " The pod never becomes Ready and its Service has no endpoints." : " The kubelet restarts the container again and again: CrashLoopBackOff."}`,
-              category: "bad-probe-config",
-              confidence: 0.9,
-              // Which port serves the probe is not in the manifest: the fix says what it needs instead of guessing a port.
-              fix: portName && !resolved.declared
-                ? containerChangeFix(
-                    view,
-                    workload,
-                    ref.name,
-                    { current: ref.container, set: { ports: [...(Array.isArray(ref.container.ports) ? ref.container.ports : []), { name: portName, containerPort: "<the TCP port the app serves this probe on>" }] }, init: ref.init },
-                    `Declare the port named "${portName}" with the TCP port the app serves the probe on, or point the probe at that port number.`,
-                  )
-                : containerChangeFix(
-                    view,
-                    workload,
-                    ref.name,
-                    { current: ref.container, set: { [field]: { ...probe, [handler.type]: { ...handler.handler, port: "<the TCP port the app serves this probe on>" } } }, init: ref.init },
-                    "Probe the TCP port the app serves its health check on; a UDP port cannot answer a TCP or HTTP probe.",
-                  ),
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: [...ref.path, field, handler.type, "port"],
+            container: ref.name,
+            message: "port-undeclared",
+            data: { kind, container: ref.name, problem },
+            cause: `The kubelet probes a port nothing listens on, so every ${kind} check fails (\`${kind === "readiness" ? "Readiness" : kind === "startup" ? "Startup" : "Liveness"} probe failed: ... connect: connection refused\`).${field === "readinessProbe" ? " The pod never becomes Ready and its Service has no endpoints." : " The kubelet restarts the container again and again: CrashLoopBackOff."}`,
+            category: "bad-probe-config",
+            confidence: 0.9,
+            // Which port serves the probe is not in the manifest: the fix says what it needs instead of guessing a port.
+            fix: portName && !resolved.declared
+              ? containerChangeFix(
+                  view,
+                  workload,
+                  ref.name,
+                  { current: ref.container, set: { ports: [...(Array.isArray(ref.container.ports) ? ref.container.ports : []), { name: portName, containerPort: "<the TCP port the app serves this probe on>" }] }, init: ref.init },
+                  `Declare the port named "${portName}" with the TCP port the app serves the probe on, or point the probe at that port number.`,
+                )
+              : containerChangeFix(
+                  view,
+                  workload,
+                  ref.name,
+                  { current: ref.container, set: { [field]: { ...probe, [handler.type]: { ...handler.handler, port: "<the TCP port the app serves this probe on>" } } }, init: ref.init },
+                  "Probe the TCP port the app serves its health check on; a UDP port cannot answer a TCP or HTTP probe.",
+                ),
+          });
         }
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, fieldEvidence, reportObject, type RuleMeta } from "./report.js";
 import { handlerKey, handlerOf } from "../../k8s/probes.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -24,8 +23,11 @@ export const probesIdenticalRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "liveness-same-as-readiness": "Container {container}: the liveness probe is identical to the readiness probe ({handler}{path})",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         if (ref.init) continue;
@@ -37,25 +39,23 @@ export const probesIdenticalRule = defineRule({
         const handler = handlerOf(liveness)!;
         // The app's own liveness endpoint is not in the manifest: inventing one (a /healthz/live that answers 404) would restart a working container.
         const livePath = handler.type === "httpGet" ? { ...handler.handler, path: "<a path the app serves that checks only the process>" } : { "<handler>": "<a check of the process alone>" };
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...ref.path, "livenessProbe"],
-            container: ref.name,
-            summary: `Container ${ref.name}: the liveness probe is identical to the readiness probe (${handler.type}${handler.type === "httpGet" ? ` ${String(handler.handler.path ?? "/")}` : ""})`,
-            cause: "A failing dependency makes readiness fail, which is right, but the same check in liveness then restarts the container, which cannot help and turns a slow dependency into a crash loop.",
-            evidence: [fieldEvidence(view, workload.object, [...ref.path, "readinessProbe"], `readinessProbe checks the same ${handler.type} handler`)],
-            confidence: 0.7,
-            fix: containerChangeFix(
-              view,
-              workload,
-              ref.name,
-              { current: ref.container, set: { livenessProbe: handler.type === "httpGet" ? { ...liveness, httpGet: livePath } : { ...livePath, periodSeconds: liveness.periodSeconds ?? 10, failureThreshold: liveness.failureThreshold ?? 3 } }, init: ref.init },
-              "Let liveness check only the process (a separate, cheap endpoint), and leave dependency checks to readiness.",
-            ),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...ref.path, "livenessProbe"],
+          container: ref.name,
+          message: "liveness-same-as-readiness",
+          data: { container: ref.name, handler: handler.type, path: handler.type === "httpGet" ? ` ${String(handler.handler.path ?? "/")}` : "" },
+          cause: "A failing dependency makes readiness fail, which is right, but the same check in liveness then restarts the container, which cannot help and turns a slow dependency into a crash loop.",
+          evidence: [fieldEvidence(view, workload.object, [...ref.path, "readinessProbe"], `readinessProbe checks the same ${handler.type} handler`)],
+          confidence: 0.7,
+          fix: containerChangeFix(
+            view,
+            workload,
+            ref.name,
+            { current: ref.container, set: { livenessProbe: handler.type === "httpGet" ? { ...liveness, httpGet: livePath } : { ...livePath, periodSeconds: liveness.periodSeconds ?? 10, failureThreshold: liveness.failureThreshold ?? 3 } }, init: ref.init },
+            "Let liveness check only the process (a separate, cheap endpoint), and leave dependency checks to readiness.",
+          ),
+        });
       }
     }
-    return findings;
   },
 });
