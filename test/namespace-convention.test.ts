@@ -13,7 +13,6 @@ const NOT_YET_CONVERTED = new Set([
   "index.ts",
   "report/html/figures.ts",
   "report/html/restarts.ts",
-  "rules/manifest/pvc-cannot-bind.ts",
   "watch/events.ts",
 ]);
 

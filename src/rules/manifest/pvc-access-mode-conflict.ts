@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { findNamed } from "../../k8s/lookup.js";
-import { fieldEvidence, objectChangeFix, objectFinding, workloadLabel, type RuleMeta } from "./report.js";
+import { fieldEvidence, objectChangeFix, reportObject, workloadLabel, type RuleMeta } from "./report.js";
 import { asArray, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
@@ -40,7 +39,11 @@ export const pvcAccessModeConflictRule = defineRule({
   inputs: ["workloads", "manifests", "pods"],
   requires: ["manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "shared-single-node-claim": "PVC {claimName} is {once} but {who} mount it: {consequence}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const uses = new Map<KubeObject, Use[]>();
     for (const workload of workloadsOf(view)) {
       asArray(workload.spec.volumes).forEach((volume, volumeIndex) => {
@@ -55,7 +58,6 @@ export const pvcAccessModeConflictRule = defineRule({
         uses.set(pvc, list);
       });
     }
-    const findings: Finding[] = [];
     for (const [pvc, list] of uses) {
       const modes = asArray(pvc.spec?.accessModes).map(String);
       if (modes.some((mode) => mode === "ReadWriteMany" || mode === "ReadOnlyMany")) continue;
@@ -68,21 +70,19 @@ export const pvcAccessModeConflictRule = defineRule({
       const first = list[0]!;
       const who = list.map((use) => `${workloadLabel(use.workload)}${use.workload.kind === "DaemonSet" ? " (one pod per node)" : use.pods > 1 ? ` (${use.pods} replicas)` : ""}`).join(", ");
       const claimName = pvc.metadata.name ?? "";
-      findings.push(
-        objectFinding(meta, view, first.workload.object, {
-          field: [...first.workload.specPath, "volumes", first.volumeIndex, "persistentVolumeClaim", "claimName"],
-          summary: `PVC ${claimName} is ${once} but ${who} mount it: ${once === "ReadWriteOncePod" ? "only one pod can start" : "pods on a second node cannot attach it"}`,
-          cause:
-            once === "ReadWriteOncePod"
-              ? `A ReadWriteOncePod volume attaches to a single pod; the other ${total === Number.POSITIVE_INFINITY ? "pods" : total - 1} stay Pending and the rollout never completes.`
-              : "A ReadWriteOnce volume attaches to one node at a time; any pod scheduled on another node waits in ContainerCreating with `Multi-Attach error for volume`.",
-          severity: once === "ReadWriteOncePod" ? "error" : "warning",
-          confidence: once === "ReadWriteOncePod" ? 0.9 : 0.7,
-          evidence: [fieldEvidence(view, pvc, ["spec", "accessModes"], `PVC ${claimName} accessModes: ${modes.join(", ")}`)],
-          fix: objectChangeFix(view, pvc, { spec: { accessModes: modes } }, { spec: { accessModes: ["ReadWriteMany"] } }, `Ask for ReadWriteMany (its StorageClass must support it), or give each pod its own claim (StatefulSet volumeClaimTemplates).`),
-        }),
-      );
+      reportObject(ctx, meta, first.workload.object, {
+        field: [...first.workload.specPath, "volumes", first.volumeIndex, "persistentVolumeClaim", "claimName"],
+        message: "shared-single-node-claim",
+        data: { claimName, once, who, consequence: once === "ReadWriteOncePod" ? "only one pod can start" : "pods on a second node cannot attach it" },
+        cause:
+          once === "ReadWriteOncePod"
+            ? `A ReadWriteOncePod volume attaches to a single pod; the other ${total === Number.POSITIVE_INFINITY ? "pods" : total - 1} stay Pending and the rollout never completes.`
+            : "A ReadWriteOnce volume attaches to one node at a time; any pod scheduled on another node waits in ContainerCreating with `Multi-Attach error for volume`.",
+        severity: once === "ReadWriteOncePod" ? "error" : "warning",
+        confidence: once === "ReadWriteOncePod" ? 0.9 : 0.7,
+        evidence: [fieldEvidence(view, pvc, ["spec", "accessModes"], `PVC ${claimName} accessModes: ${modes.join(", ")}`)],
+        fix: objectChangeFix(view, pvc, { spec: { accessModes: modes } }, { spec: { accessModes: ["ReadWriteMany"] } }, `Ask for ReadWriteMany (its StorageClass must support it), or give each pod its own claim (StatefulSet volumeClaimTemplates).`),
+      });
     }
-    return findings;
   },
 });

@@ -1,10 +1,10 @@
 import { defineRule } from "../../engine/rule.js";
 import { parseQuantity } from "../../k8s/quantities.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
+import { appliedNamespace } from "../../model/namespace.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { findNamed, selectorMatches } from "../../k8s/lookup.js";
-import { fieldEvidence, objectChangeFix, objectFinding, workloadLabel, type RuleMeta } from "./report.js";
+import { fieldEvidence, objectChangeFix, reportObject, workloadLabel, type RuleMeta } from "./report.js";
 import { asArray, objects, str, stringMap, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -48,7 +48,7 @@ const volumeModeOf = (spec: Spec | undefined): string => str(spec?.volumeMode) ?
 /** Why this volume cannot bind this claim (Kubernetes' checkVolumeSatisfyClaim), or undefined when it can. */
 function mismatch(claim: Claim, pv: KubeObject): { reason: string; field: string } | undefined {
   const ref = objects([pv.spec?.claimRef])[0];
-  if (ref && (str(ref.name) !== claim.name || (str(ref.namespace) ?? claim.namespace) !== claim.namespace)) return { reason: `it is reserved for claim ${str(ref.namespace) ?? "default"}/${str(ref.name) ?? ""}`, field: "volumeName" };
+  if (ref && (str(ref.name) !== claim.name || (str(ref.namespace) ?? claim.namespace) !== claim.namespace)) return { reason: `it is reserved for claim ${appliedNamespace(str(ref.namespace))}/${str(ref.name) ?? ""}`, field: "volumeName" };
   const request = requestOf(claim.spec);
   const capacity = capacityOf(pv);
   if (request !== undefined && capacity !== undefined && capacity < request) return { reason: `its capacity ${String(objects([pv.spec?.capacity])[0]?.storage)} is smaller than the ${String(objects([objects([claim.spec.resources])[0]?.requests])[0]?.storage)} requested`, field: "resources" };
@@ -83,10 +83,16 @@ export const pvcCannotBindRule = defineRule({
   inputs: ["workloads", "manifests", "pods"],
   requires: ["manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "volume-missing": "{claim} names PersistentVolume {volumeName}, which does not exist: it stays Pending{pending}",
+    "volume-mismatch": "{claim} cannot bind PersistentVolume {volumeName}: {reason}; it stays Pending{pending}",
+    "local-immediate-binding": "StorageClass {storageClass} is local ({provisioner}) and binds Immediately: {claim} may get a volume on a node its pods cannot run on",
+    "no-volume-fits": "{claim} has no PersistentVolume it can bind and {why}: it stays Pending{pending}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const volumes = view.kind("PersistentVolume");
     const classes = new Map(view.kind("StorageClass").map((sc) => [sc.metadata.name ?? "", sc]));
-    const findings: Finding[] = [];
     const mountedBy = (claim: Claim) =>
       workloadsOf(view)
         .filter((workload) => workload.namespace === claim.namespace || workload.namespace === undefined || claim.namespace === undefined)
@@ -105,44 +111,41 @@ export const pvcCannotBindRule = defineRule({
         const pv = findNamed(view, "PersistentVolume", undefined, volumeName);
         if (!pv) {
           if (volumes.length === 0) return;
-          findings.push(
-            objectFinding(meta, view, claim.object, {
-              field: [...claim.path, "volumeName"],
-              summary: `${claim.label} names PersistentVolume ${volumeName}, which does not exist: it stays Pending${pending(claim)}`,
-              cause: `A claim with volumeName waits for that volume; no PersistentVolume ${volumeName} is defined (there are: ${volumes.map((v) => v.metadata.name).join(", ")}).`,
-              confidence: 0.8,
-              ...(claim.object.kind === "PersistentVolumeClaim" ? { fix: objectChangeFix(view, claim.object, { spec: { volumeName } }, { spec: { volumeName: null } }, "Name an existing PersistentVolume, or remove volumeName so the claim binds any matching volume.") } : {}),
-            }),
-          );
+          reportObject(ctx, meta, claim.object, {
+            field: [...claim.path, "volumeName"],
+            message: "volume-missing",
+            data: { claim: claim.label, volumeName, pending: pending(claim) },
+            cause: `A claim with volumeName waits for that volume; no PersistentVolume ${volumeName} is defined (there are: ${volumes.map((v) => v.metadata.name).join(", ")}).`,
+            confidence: 0.8,
+            ...(claim.object.kind === "PersistentVolumeClaim" ? { fix: objectChangeFix(view, claim.object, { spec: { volumeName } }, { spec: { volumeName: null } }, "Name an existing PersistentVolume, or remove volumeName so the claim binds any matching volume.") } : {}),
+          });
           return;
         }
         const problem = mismatch(claim, pv);
         if (!problem) return;
-        findings.push(
-          objectFinding(meta, view, claim.object, {
-            field: [...claim.path, problem.field],
-            summary: `${claim.label} cannot bind PersistentVolume ${volumeName}: ${problem.reason}; it stays Pending${pending(claim)}`,
-            cause: `The PersistentVolume controller binds a claim to the volume it names only if the volume satisfies it; ${problem.reason}.`,
-            confidence: 0.9,
-            evidence: [fieldEvidence(view, pv, ["spec"], `PersistentVolume ${volumeName}: ${String(objects([pv.spec?.capacity])[0]?.storage ?? "?")}, class "${str(pv.spec?.storageClassName) ?? ""}", ${modesOf(pv.spec).join(", ")}`)],
-            ...optionalFix(fixFor(view, claim, pv, problem.field)),
-          }),
-        );
+        reportObject(ctx, meta, claim.object, {
+          field: [...claim.path, problem.field],
+          message: "volume-mismatch",
+          data: { claim: claim.label, volumeName, reason: problem.reason, pending: pending(claim) },
+          cause: `The PersistentVolume controller binds a claim to the volume it names only if the volume satisfies it; ${problem.reason}.`,
+          confidence: 0.9,
+          evidence: [fieldEvidence(view, pv, ["spec"], `PersistentVolume ${volumeName}: ${String(objects([pv.spec?.capacity])[0]?.storage ?? "?")}, class "${str(pv.spec?.storageClassName) ?? ""}", ${modesOf(pv.spec).join(", ")}`)],
+          ...optionalFix(fixFor(view, claim, pv, problem.field)),
+        });
         return;
       }
       const local = storageClass !== undefined && str(storageClass.provisioner) === NO_PROVISIONER;
       if (local && storageClass && (str(storageClass.volumeBindingMode) ?? "Immediate") === "Immediate" && !warnedClasses.has(claim.storageClass!)) {
         warnedClasses.add(claim.storageClass!);
-        findings.push(
-          objectFinding(meta, view, storageClass, {
-            field: str(storageClass.volumeBindingMode) ? ["volumeBindingMode"] : ["provisioner"],
-            summary: `StorageClass ${claim.storageClass} is local (${NO_PROVISIONER}) and binds Immediately: ${claim.label} may get a volume on a node its pods cannot run on`,
-            cause: "With Immediate binding the claim is bound to a local volume before the scheduler picks the pod's node; the pod is then tied to that volume's node and stays Pending with `volume node affinity conflict` when it cannot run there.",
-            severity: "warning",
-            confidence: 0.7,
-            fix: objectChangeFix(view, storageClass, { volumeBindingMode: str(storageClass.volumeBindingMode) ?? null }, { volumeBindingMode: "WaitForFirstConsumer" }, "Bind when the first pod is scheduled (volumeBindingMode is immutable: recreate the StorageClass)."),
-          }),
-        );
+        reportObject(ctx, meta, storageClass, {
+          field: str(storageClass.volumeBindingMode) ? ["volumeBindingMode"] : ["provisioner"],
+          message: "local-immediate-binding",
+          data: { storageClass: String(claim.storageClass), provisioner: NO_PROVISIONER, claim: claim.label },
+          cause: "With Immediate binding the claim is bound to a local volume before the scheduler picks the pod's node; the pod is then tied to that volume's node and stays Pending with `volume node affinity conflict` when it cannot run there.",
+          severity: "warning",
+          confidence: 0.7,
+          fix: objectChangeFix(view, storageClass, { volumeBindingMode: str(storageClass.volumeBindingMode) ?? null }, { volumeBindingMode: "WaitForFirstConsumer" }, "Bind when the first pod is scheduled (volumeBindingMode is immutable: recreate the StorageClass)."),
+        });
       }
       const selector = objects([claim.spec.selector])[0];
       const needsStaticVolume = claim.storageClass === "" || local || selector !== undefined || (claim.storageClass !== undefined && classes.size > 0 && !storageClass);
@@ -152,15 +155,14 @@ export const pvcCannotBindRule = defineRule({
       if (fits.length > 0) return;
       const why = selector ? "it has a selector, which no provisioner serves" : claim.storageClass === "" ? "it has no StorageClass, so nothing provisions one" : `StorageClass ${claim.storageClass} provisions nothing (${NO_PROVISIONER})`;
       const nearest = volumes.map((pv) => ({ pv, problem: mismatch(claim, pv) ?? (selector ? { reason: "its labels do not match the claim's selector", field: "selector" } : undefined) })).find((entry) => entry.problem);
-      findings.push(
-        objectFinding(meta, view, claim.object, {
-          field: [...claim.path, selector ? "selector" : "storageClassName"],
-          summary: `${claim.label} has no PersistentVolume it can bind and ${why}: it stays Pending${pending(claim)}`,
-          cause: `The claim needs a pre-created volume. None of ${volumes.map((v) => v.metadata.name).join(", ")} fits${nearest?.problem ? ` (${nearest.pv.metadata.name}: ${nearest.problem.reason})` : ""}.`,
-          confidence: 0.8,
-          ...(nearest ? { evidence: [fieldEvidence(view, nearest.pv, ["spec"], `PersistentVolume ${nearest.pv.metadata.name ?? ""}`)], ...optionalFix(fixFor(view, claim, nearest.pv, nearest.problem!.field)) } : {}),
-        }),
-      );
+      reportObject(ctx, meta, claim.object, {
+        field: [...claim.path, selector ? "selector" : "storageClassName"],
+        message: "no-volume-fits",
+        data: { claim: claim.label, why, pending: pending(claim) },
+        cause: `The claim needs a pre-created volume. None of ${volumes.map((v) => v.metadata.name).join(", ")} fits${nearest?.problem ? ` (${nearest.pv.metadata.name}: ${nearest.problem.reason})` : ""}.`,
+        confidence: 0.8,
+        ...(nearest ? { evidence: [fieldEvidence(view, nearest.pv, ["spec"], `PersistentVolume ${nearest.pv.metadata.name ?? ""}`)], ...optionalFix(fixFor(view, claim, nearest.pv, nearest.problem!.field)) } : {}),
+      });
     };
 
     for (const pvc of view.kind("PersistentVolumeClaim")) {
@@ -178,7 +180,6 @@ export const pvcCannotBindRule = defineRule({
         check({ object: workload.object, spec, path: ["spec", "volumeClaimTemplates", index, "spec"], label: `template ${name} of StatefulSet ${workload.name}`, namespace: workload.namespace, name: `${name}-${workload.name}-0`, storageClass: claimClass(view, spec) });
       });
     }
-    return findings;
   },
 });
 

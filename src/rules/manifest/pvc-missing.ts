@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { absenceConfidence, closest, findNamed, namesIn } from "../../k8s/lookup.js";
-import { nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { nsFlag, reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { dig, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -24,10 +23,13 @@ export const pvcMissingRule = defineRule({
   },
   inputs: ["workloads", "pods", "nodes", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "claim-missing": "Volume {volume} of {kind} {name} uses PVC \"{claim}\", which does not exist{hint}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const confidence = absenceConfidence(view, "PersistentVolumeClaim");
-    if (confidence === "skip") return [];
+    if (confidence === "skip") return;
     const certain = confidence === "certain";
     for (const workload of workloadsOf(view)) {
       const templates = workload.kind === "StatefulSet" ? objects(workload.object.spec?.volumeClaimTemplates).map((t) => str(dig(t, ["metadata", "name"])) ?? "") : [];
@@ -37,21 +39,19 @@ export const pvcMissingRule = defineRule({
         const suggestion = closest(claim, namesIn(view, "PersistentVolumeClaim", workload.namespace));
         const ns = nsFlag(workload.namespace);
         const fixedVolume = { ...volume, persistentVolumeClaim: { ...(volume.persistentVolumeClaim as object), claimName: suggestion } };
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...workload.specPath, "volumes", index, "persistentVolumeClaim", "claimName"],
-            summary: `Volume ${String(volume.name)} of ${workload.kind} ${workload.name} uses PVC "${claim}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-            cause: `The scheduler cannot place the pod: \`persistentvolumeclaim "${claim}" not found\`. It stays Pending.${templates.length ? " A StatefulSet's volumeClaimTemplates create claims named <template>-<pod>, not the template name." : ""}`,
-            severity: certain ? "error" : "warning",
-            confidence: certain ? 0.9 : 0.6,
-            fix: suggestion
-              ? podChangeFix(view, workload, { volumes: [volume] }, { volumes: [fixedVolume] }, `Use the existing claim "${suggestion}".`)
-              : { description: `Create PersistentVolumeClaim "${claim}" before the workload.`, commands: [`kubectl get storageclass`, `kubectl apply${ns} -f pvc-${claim}.yaml`] },
-            verify: [`kubectl get pvc ${claim}${ns}`, `kubectl get pods${ns} -o wide`],
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...workload.specPath, "volumes", index, "persistentVolumeClaim", "claimName"],
+          message: "claim-missing",
+          data: { volume: String(volume.name), kind: workload.kind, name: workload.name, claim, hint: suggestion ? `; did you mean "${suggestion}"?` : "" },
+          cause: `The scheduler cannot place the pod: \`persistentvolumeclaim "${claim}" not found\`. It stays Pending.${templates.length ? " A StatefulSet's volumeClaimTemplates create claims named <template>-<pod>, not the template name." : ""}`,
+          severity: certain ? "error" : "warning",
+          confidence: certain ? 0.9 : 0.6,
+          fix: suggestion
+            ? podChangeFix(view, workload, { volumes: [volume] }, { volumes: [fixedVolume] }, `Use the existing claim "${suggestion}".`)
+            : { description: `Create PersistentVolumeClaim "${claim}" before the workload.`, commands: [`kubectl get storageclass`, `kubectl apply${ns} -f pvc-${claim}.yaml`] },
+          verify: [`kubectl get pvc ${claim}${ns}`, `kubectl get pods${ns} -o wide`],
+        });
       });
     }
-    return findings;
   },
 });

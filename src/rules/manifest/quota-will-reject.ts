@@ -1,9 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { inNamespace } from "../../k8s/lookup.js";
 import { formatBytes, formatCpu, parseQuantity } from "../../k8s/quantities.js";
-import { containerChangeFix, fieldEvidence, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, fieldEvidence, reportObject, type RuleMeta } from "./report.js";
 import { limitRangeDefault, rawResource, resourceValue, type ResourceName } from "../../k8s/resources.js";
 import { podRequest } from "../../k8s/pod-requests.js";
 import { containersOf, isObject, objects, workloadsOf } from "../../k8s/pod-templates.js";
@@ -39,8 +38,13 @@ export const quotaWillRejectRule = defineRule({
   inputs: ["workloads", "manifests", "pods"],
   requires: ["workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "quota-resource-unset": "ResourceQuota {quotaName} tracks {key}, which container{plural} {containers} of {kind} {name} do{verbEnding} not set",
+    "quota-exceeded": "{kind} {name} needs {key}={need} ({replicas} pod{plural}) but ResourceQuota {quotaName} has {left} left of {hard}",
+    "limit-range-rejects": "LimitRange {limitRange} rejects container {container}: {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       const quotas = inNamespace(view, "ResourceQuota", workload.namespace).filter((q) => !q.spec?.scopes && !q.spec?.scopeSelector);
       const ranges = inNamespace(view, "LimitRange", workload.namespace);
@@ -65,23 +69,22 @@ export const quotaWillRejectRule = defineRule({
           const first = missing[0]!;
           const resources = isObject(first.container.resources) ? first.container.resources : {};
           const suggested = resource === "memory" ? (bucket === "limits" ? "1Gi" : "512Mi") : resource === "cpu" ? (bucket === "limits" ? "1" : "300m") : "1Gi";
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: first.path,
-              container: first.name,
-              summary: `ResourceQuota ${quotaName} tracks ${key}, which container${missing.length > 1 ? "s" : ""} ${missing.map((m) => m.name).join(", ")} of ${workload.kind} ${workload.name} do${missing.length > 1 ? "" : "es"} not set`,
-              cause: `The API server rejects every pod: \`pods "${workload.name}-..." is forbidden: failed quota: ${quotaName}: must specify ${key}\`. The controller reports FailedCreate and no pod runs.`,
-              evidence: [fieldEvidence(view, quota, ["spec", "hard", key])],
-              confidence: 0.9,
-              fix: containerChangeFix(
-                view,
-                workload,
-                first.name,
-                { current: first.container, set: { resources: { ...resources, [bucket]: { ...(isObject(resources[bucket]) ? (resources[bucket] as object) : {}), [resource]: suggested } } }, init: first.init },
-                `Set ${key} on every container (or add a LimitRange default in the namespace).`,
-              ),
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: first.path,
+            container: first.name,
+            message: "quota-resource-unset",
+            data: { quotaName, key, plural: missing.length > 1 ? "s" : "", containers: missing.map((m) => m.name).join(", "), kind: workload.kind, name: workload.name, verbEnding: missing.length > 1 ? "" : "es" },
+            cause: `The API server rejects every pod: \`pods "${workload.name}-..." is forbidden: failed quota: ${quotaName}: must specify ${key}\`. The controller reports FailedCreate and no pod runs.`,
+            evidence: [fieldEvidence(view, quota, ["spec", "hard", key])],
+            confidence: 0.9,
+            fix: containerChangeFix(
+              view,
+              workload,
+              first.name,
+              { current: first.container, set: { resources: { ...resources, [bucket]: { ...(isObject(resources[bucket]) ? (resources[bucket] as object) : {}), [resource]: suggested } } }, init: first.init },
+              `Set ${key} on every container (or add a LimitRange default in the namespace).`,
+            ),
+          });
         }
         // Replicas x per-pod requests against what the quota has left.
         for (const [key, rawHard] of Object.entries(hard)) {
@@ -95,16 +98,15 @@ export const quotaWillRejectRule = defineRule({
           else if (resource) need = workload.replicas * podRequest(workload, resource);
           else if (limitResource) need = workload.replicas * containersOf(workload).filter((r) => !r.init).reduce((sum, r) => sum + (resourceValue(r.container, "limits", limitResource) ?? 0), 0);
           if (need === undefined || need === 0 || need + usedValue <= hardValue) continue;
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: workload.kind === "Deployment" || workload.kind === "StatefulSet" ? ["spec", "replicas"] : workload.specPath,
-              summary: `${workload.kind} ${workload.name} needs ${key}=${format(key, need)} (${workload.replicas} pod${workload.replicas === 1 ? "" : "s"}) but ResourceQuota ${quotaName} has ${format(key, Math.max(0, hardValue - usedValue))} left of ${String(rawHard)}`,
-              cause: `Pods beyond the quota are refused: \`exceeded quota: ${quotaName}, requested: ${key}=..., used: ${key}=${format(key, usedValue)}, limited: ${key}=${String(rawHard)}\`. The workload runs fewer replicas than asked, or none.`,
-              evidence: [fieldEvidence(view, quota, ["spec", "hard", key])],
-              confidence: usedValue > 0 ? 0.85 : 0.8,
-              fix: { description: `Lower replicas or per-pod ${resource ?? limitResource ?? "pods"} so the total stays under ${String(rawHard)}${usedValue ? ` minus what is used (${format(key, usedValue)})` : ""}, or ask for a larger quota.`, commands: [`kubectl describe resourcequota ${quotaName}${workload.namespace ? ` -n ${workload.namespace}` : ""}`] },
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: workload.kind === "Deployment" || workload.kind === "StatefulSet" ? ["spec", "replicas"] : workload.specPath,
+            message: "quota-exceeded",
+            data: { kind: workload.kind, name: workload.name, key, need: format(key, need), replicas: workload.replicas, plural: workload.replicas === 1 ? "" : "s", quotaName, left: format(key, Math.max(0, hardValue - usedValue)), hard: String(rawHard) },
+            cause: `Pods beyond the quota are refused: \`exceeded quota: ${quotaName}, requested: ${key}=..., used: ${key}=${format(key, usedValue)}, limited: ${key}=${String(rawHard)}\`. The workload runs fewer replicas than asked, or none.`,
+            evidence: [fieldEvidence(view, quota, ["spec", "hard", key])],
+            confidence: usedValue > 0 ? 0.85 : 0.8,
+            fix: { description: `Lower replicas or per-pod ${resource ?? limitResource ?? "pods"} so the total stays under ${String(rawHard)}${usedValue ? ` minus what is used (${format(key, usedValue)})` : ""}, or ask for a larger quota.`, commands: [`kubectl describe resourcequota ${quotaName}${workload.namespace ? ` -n ${workload.namespace}` : ""}`] },
+          });
         }
       }
 
@@ -121,22 +123,20 @@ export const quotaWillRejectRule = defineRule({
               if (max !== undefined && containerLimit !== undefined && containerLimit > max) problem = `maximum ${resource} usage per Container is ${String((limit.max as Record<string, unknown>)[resource])}, but limit is ${rawResource(ref.container, "limits", resource)}`;
               else if (min !== undefined && containerRequest !== undefined && containerRequest < min) problem = `minimum ${resource} usage per Container is ${String((limit.min as Record<string, unknown>)[resource])}, but request is ${rawResource(ref.container, "requests", resource) ?? rawResource(ref.container, "limits", resource)}`;
               if (!problem) continue;
-              findings.push(
-                objectFinding(meta, view, workload.object, {
-                  field: [...ref.path, "resources"],
-                  container: ref.name,
-                  summary: `LimitRange ${range.metadata.name ?? ""} rejects container ${ref.name}: ${problem}`,
-                  cause: `The API server refuses the pods: \`pods "..." is forbidden: ${problem}\`.`,
-                  evidence: [fieldEvidence(view, range, ["spec", "limits", index])],
-                  confidence: 0.9,
-                  fix: { description: `Keep the container's ${resource} within the LimitRange (min ${min !== undefined ? format(resource, min) : "-"}, max ${max !== undefined ? format(resource, max) : "-"}).`, commands: [`kubectl describe limitrange ${range.metadata.name ?? ""}${workload.namespace ? ` -n ${workload.namespace}` : ""}`] },
-                }),
-              );
+              reportObject(ctx, meta, workload.object, {
+                field: [...ref.path, "resources"],
+                container: ref.name,
+                message: "limit-range-rejects",
+                data: { limitRange: range.metadata.name ?? "", container: ref.name, problem },
+                cause: `The API server refuses the pods: \`pods "..." is forbidden: ${problem}\`.`,
+                evidence: [fieldEvidence(view, range, ["spec", "limits", index])],
+                confidence: 0.9,
+                fix: { description: `Keep the container's ${resource} within the LimitRange (min ${min !== undefined ? format(resource, min) : "-"}, max ${max !== undefined ? format(resource, max) : "-"}).`, commands: [`kubectl describe limitrange ${range.metadata.name ?? ""}${workload.namespace ? ` -n ${workload.namespace}` : ""}`] },
+              });
             }
           }
         }
       }
     }
-    return findings;
   },
 });

@@ -1,11 +1,10 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { commandLine } from "../../k8s/commands.js";
 import { findNamed, hasClusterContext, inNamespace } from "../../k8s/lookup.js";
 import { sameNamespace } from "../../k8s/namespaces.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { asArray, containersOf, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
@@ -159,10 +158,13 @@ export const rbacVerbsMissingRule = defineRule({
   },
   inputs: ["workloads", "pods", "nodes", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "verbs-not-granted": "`{command}` needs {verbs} on {resource}, which ServiceAccount {account} is not granted{binding}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const rbacKnown = hasClusterContext(view) || view.list("Role").length + view.list("ClusterRole").length + view.list("RoleBinding").length > 0;
-    if (!rbacKnown) return [];
-    const findings: Finding[] = [];
+    if (!rbacKnown) return;
     for (const workload of workloadsOf(view)) {
       const calls = kubectlCalls(workload);
       if (calls.length === 0) continue;
@@ -176,26 +178,24 @@ export const rbacVerbsMissingRule = defineRule({
           const ns = workload.namespace ?? "<namespace>";
           const role = grants.find((g) => g.role.kind === "Role")?.role ?? grants[0]?.role;
           const newRule = { apiGroups: [need.group], resources: [need.resource], verbs: need.verbs };
-          findings.push(
-            objectFinding(meta, view, workload.object, {
-              field: call.path,
-              container: call.container,
-              summary: `\`${need.command}\` needs ${missing.join(", ")} on ${need.resource}, which ServiceAccount ${account} is not granted${role ? ` (bound to ${role.kind} ${role.metadata.name ?? ""})` : " (no RoleBinding)"}`,
-              cause: `The API server refuses the call: \`Error from server (Forbidden): ${need.resource.split("/")[0]} is forbidden: User "system:serviceaccount:${ns}:${account}" cannot ${missing[0]} resource "${need.resource}" in API group "${need.group}" in the namespace "${ns}"\`, and the command fails.`,
-              evidence: role ? [{ source: "manifest", text: `${role.kind} ${role.metadata.name ?? ""} rules: ${JSON.stringify(role.rules ?? [])}` }] : [],
-              confidence: 0.85,
-              fix: role
-                ? objectChangeFix(view, role, { rules: role.rules ?? [] }, { rules: [...objects(role.rules), newRule] }, `Grant ${need.verbs.join(", ")} on ${need.resource} to the Role.`)
-                : {
-                    description: `Create a Role with ${need.verbs.join(", ")} on ${need.resource} and bind it to ServiceAccount ${account}.`,
-                    commands: [`kubectl create role ${workload.name}-${need.resource.replace("/", "-")} -n ${ns} --verb=${need.verbs.join(",")} --resource=${need.resource}${need.group ? `.${need.group}` : ""}`, `kubectl create rolebinding ${workload.name}-${need.resource.replace("/", "-")} -n ${ns} --role=${workload.name}-${need.resource.replace("/", "-")} --serviceaccount=${ns}:${account}`],
-                  },
-              verify: need.verbs.map((verb) => `kubectl auth can-i ${verb} ${need.resource} -n ${ns} --as=system:serviceaccount:${ns}:${account}`),
-            }),
-          );
+          reportObject(ctx, meta, workload.object, {
+            field: call.path,
+            container: call.container,
+            message: "verbs-not-granted",
+            data: { command: need.command, verbs: missing.join(", "), resource: need.resource, account, binding: role ? ` (bound to ${role.kind} ${role.metadata.name ?? ""})` : " (no RoleBinding)" },
+            cause: `The API server refuses the call: \`Error from server (Forbidden): ${need.resource.split("/")[0]} is forbidden: User "system:serviceaccount:${ns}:${account}" cannot ${missing[0]} resource "${need.resource}" in API group "${need.group}" in the namespace "${ns}"\`, and the command fails.`,
+            evidence: role ? [{ source: "manifest", text: `${role.kind} ${role.metadata.name ?? ""} rules: ${JSON.stringify(role.rules ?? [])}` }] : [],
+            confidence: 0.85,
+            fix: role
+              ? objectChangeFix(view, role, { rules: role.rules ?? [] }, { rules: [...objects(role.rules), newRule] }, `Grant ${need.verbs.join(", ")} on ${need.resource} to the Role.`)
+              : {
+                  description: `Create a Role with ${need.verbs.join(", ")} on ${need.resource} and bind it to ServiceAccount ${account}.`,
+                  commands: [`kubectl create role ${workload.name}-${need.resource.replace("/", "-")} -n ${ns} --verb=${need.verbs.join(",")} --resource=${need.resource}${need.group ? `.${need.group}` : ""}`, `kubectl create rolebinding ${workload.name}-${need.resource.replace("/", "-")} -n ${ns} --role=${workload.name}-${need.resource.replace("/", "-")} --serviceaccount=${ns}:${account}`],
+                },
+            verify: need.verbs.map((verb) => `kubectl auth can-i ${verb} ${need.resource} -n ${ns} --as=system:serviceaccount:${ns}:${account}`),
+          });
         }
       }
     }
-    return findings;
   },
 });

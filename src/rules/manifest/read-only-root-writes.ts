@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { argv } from "../../k8s/commands.js";
 import { imageFacts, isUnder } from "../../k8s/images.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { containersOf, effectiveSecurity, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 
@@ -67,8 +66,11 @@ export const readOnlyRootWritesRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "writes-read-only-root": "Container {container} has a read-only root filesystem but writes to {paths} with no writable volume there",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const readOnly = isObject(ref.container.securityContext) ? ref.container.securityContext.readOnlyRootFilesystem : undefined;
@@ -83,24 +85,22 @@ export const readOnlyRootWritesRule = defineRule({
         const volumeNames = dirs.map((dir) => `writable-${dir.replace(/^\//, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, ""));
         const mountsAfter = [...objects(ref.container.volumeMounts), ...dirs.map((dir, i) => ({ name: volumeNames[i], mountPath: dir }))];
         const volumesAfter = [...objects(workload.spec.volumes), ...volumeNames.map((name) => ({ name, emptyDir: {} }))];
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: isObject(ref.container.securityContext) && ref.container.securityContext.readOnlyRootFilesystem === true ? [...ref.path, "securityContext", "readOnlyRootFilesystem"] : [...workload.specPath, "securityContext"],
-            container: ref.name,
-            summary: `Container ${ref.name} has a read-only root filesystem but writes to ${uncovered.map((u) => u.path).join(", ")} with no writable volume there`,
-            cause: `With readOnlyRootFilesystem every write outside a writable volume fails with EROFS (\`${uncovered[0]!.path}: read-only file system\`); ${uncovered.map((u) => `${u.path} (${u.from})`).join(", ")} ${uncovered.length === 1 ? "is" : "are"} not covered by any volumeMount, so the app fails at its first write.`,
-            confidence: uncovered.some((u) => u.from.startsWith("image")) ? 0.8 : 0.7,
-            fix: containerChangeFix(
-              view,
-              workload,
-              ref.name,
-              { current: ref.container, set: { volumeMounts: mountsAfter }, init: ref.init, podSet: { volumes: volumesAfter }, podCurrent: workload.spec },
-              `Mount an emptyDir at ${dirs.join(", ")} and keep readOnlyRootFilesystem: true.`,
-            ),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: isObject(ref.container.securityContext) && ref.container.securityContext.readOnlyRootFilesystem === true ? [...ref.path, "securityContext", "readOnlyRootFilesystem"] : [...workload.specPath, "securityContext"],
+          container: ref.name,
+          message: "writes-read-only-root",
+          data: { container: ref.name, paths: uncovered.map((u) => u.path).join(", ") },
+          cause: `With readOnlyRootFilesystem every write outside a writable volume fails with EROFS (\`${uncovered[0]!.path}: read-only file system\`); ${uncovered.map((u) => `${u.path} (${u.from})`).join(", ")} ${uncovered.length === 1 ? "is" : "are"} not covered by any volumeMount, so the app fails at its first write.`,
+          confidence: uncovered.some((u) => u.from.startsWith("image")) ? 0.8 : 0.7,
+          fix: containerChangeFix(
+            view,
+            workload,
+            ref.name,
+            { current: ref.container, set: { volumeMounts: mountsAfter }, init: ref.init, podSet: { volumes: volumesAfter }, podCurrent: workload.spec },
+            `Mount an emptyDir at ${dirs.join(", ")} and keep readOnlyRootFilesystem: true.`,
+          ),
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,5 +1,5 @@
 import type { Category } from "../../model/categories.js";
-import type { Evidence, Finding, Fix, Severity } from "../../model/finding.js";
+import type { Evidence, Fix, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import type { Report, RuleContext } from "../../engine/rule.js";
@@ -17,11 +17,13 @@ export interface RuleMeta {
   docs: { verify: string[] };
 }
 
-export interface FindingInput {
+/** What a rule says about one object: its message by id and data, and the offending field. */
+export interface ObjectReport {
+  message: string;
+  data?: Report["data"];
   /** Path from the object's root to the offending field. */
   field: ReadonlyArray<string | number>;
   container?: string;
-  summary: string;
   cause: string;
   /** Evidence besides the offending field itself. */
   evidence?: Evidence[];
@@ -79,37 +81,6 @@ function evidenceAt({ file, line }: { file?: string; line?: number }, object: Ku
     ...(file ? { path: file } : location),
     ...(line !== undefined ? { line } : {}),
   };
-}
-
-/** A finding about one object, pointing at the line of the offending field. */
-export function objectFinding(meta: RuleMeta, view: ClusterView, object: KubeObject, input: FindingInput): Finding {
-  const location = lineOf(view, object, input.field);
-  const { file, line } = location;
-  const resource: Finding["resource"] = { kind: object.kind, name: object.metadata.name ?? "" };
-  if (object.metadata.namespace) resource.namespace = object.metadata.namespace;
-  if (input.container) resource.container = input.container;
-  if (file) resource.file = file;
-  if (line !== undefined) resource.line = line;
-  const finding: Finding = {
-    rule: meta.id,
-    category: input.category ?? meta.category,
-    severity: input.severity ?? meta.severity,
-    confidence: input.confidence,
-    resource,
-    summary: input.summary,
-    evidence: [evidenceAt(location, object, input.field, input.fieldText), ...(input.evidence ?? [])],
-    cause: input.cause,
-    verify: input.verify ?? fillPlaceholders(meta.docs.verify, object, input.container, file),
-    equivalents: input.equivalents ?? meta.equivalents,
-  };
-  if (input.fix) finding.fix = input.fix;
-  return finding;
-}
-
-/** What a rule says about one object: its message by id and data instead of a summary. */
-export interface ObjectReport extends Omit<FindingInput, "summary"> {
-  message: string;
-  data?: Report["data"];
 }
 
 /**

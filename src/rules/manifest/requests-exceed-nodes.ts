@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { formatBytes, formatCpu, parseQuantity } from "../../k8s/quantities.js";
-import { objectFinding, type RuleMeta } from "./report.js";
+import { reportObject, type RuleMeta } from "./report.js";
 import { podRequest } from "../../k8s/pod-requests.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -26,12 +25,15 @@ export const requestsExceedNodesRule = defineRule({
   inputs: ["workloads", "nodes", "pods", "manifests"],
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "request-exceeds-nodes": "{kind} {name} requests {request} {resource} per pod; the largest node offers {largest}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const nodes = view.kind("Node").filter((node) => node.spec?.unschedulable !== true);
-    if (nodes.length === 0) return [];
+    if (nodes.length === 0) return;
     const allocatable = (resource: "cpu" | "memory") => Math.max(...nodes.map((node) => parseQuantity(node.status?.allocatable?.[resource] ?? node.status?.capacity?.[resource]) ?? 0));
     const most = { cpu: allocatable("cpu"), memory: allocatable("memory") };
-    const findings: Finding[] = [];
     for (const workload of workloadsOf(view)) {
       for (const resource of ["memory", "cpu"] as const) {
         if (most[resource] <= 0) continue;
@@ -45,19 +47,17 @@ export const requestsExceedNodesRule = defineRule({
           return !best || value > best.value ? { name: ref.name, path: [...ref.path, "resources", bucket, resource], value } : best;
         }, undefined);
         const format = resource === "memory" ? formatBytes : formatCpu;
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: biggest?.path ?? workload.specPath,
-            container: biggest?.name,
-            summary: `${workload.kind} ${workload.name} requests ${format(request)} ${resource} per pod; the largest node offers ${format(most[resource])}`,
-            cause: `No node can fit the pod (${nodes.length} schedulable node${nodes.length === 1 ? "" : "s"}, at most ${format(most[resource])} allocatable ${resource}). The scheduler reports \`0/${nodes.length} nodes are available: ${nodes.length} Insufficient ${resource}\` and the pod stays Pending.`,
-            evidence: nodes.slice(0, 5).map((node) => ({ source: "api", text: `Node ${node.metadata.name ?? ""} allocatable ${resource}: ${String(node.status?.allocatable?.[resource] ?? node.status?.capacity?.[resource] ?? "?")}` })),
-            confidence: 0.9,
-            fix: { description: `Lower requests.${resource} below ${format(most[resource])} (what the app needs, measured), or add larger nodes.`, commands: ["kubectl describe nodes | grep -A6 Allocatable"] },
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: biggest?.path ?? workload.specPath,
+          container: biggest?.name,
+          message: "request-exceeds-nodes",
+          data: { kind: workload.kind, name: workload.name, request: format(request), resource, largest: format(most[resource]) },
+          cause: `No node can fit the pod (${nodes.length} schedulable node${nodes.length === 1 ? "" : "s"}, at most ${format(most[resource])} allocatable ${resource}). The scheduler reports \`0/${nodes.length} nodes are available: ${nodes.length} Insufficient ${resource}\` and the pod stays Pending.`,
+          evidence: nodes.slice(0, 5).map((node) => ({ source: "api", text: `Node ${node.metadata.name ?? ""} allocatable ${resource}: ${String(node.status?.allocatable?.[resource] ?? node.status?.capacity?.[resource] ?? "?")}` })),
+          confidence: 0.9,
+          fix: { description: `Lower requests.${resource} below ${format(most[resource])} (what the app needs, measured), or add larger nodes.`, commands: ["kubectl describe nodes | grep -A6 Allocatable"] },
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -25,8 +24,11 @@ export const restartPolicyInvalidRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "restart-policy-invalid": "{kind} {name}: {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       const policy = str(workload.spec.restartPolicy);
       const isJob = workload.kind === "Job" || workload.kind === "CronJob";
@@ -40,16 +42,14 @@ export const restartPolicyInvalidRule = defineRule({
         replacement = "OnFailure";
       }
       if (!problem) continue;
-      findings.push(
-        objectFinding(meta, view, workload.object, {
-          field: policy !== undefined ? [...workload.specPath, "restartPolicy"] : workload.specPath,
-          summary: `${workload.kind} ${workload.name}: ${problem}`,
-          cause: `The API server rejects the object (\`spec.template.spec.restartPolicy: ${policy === undefined ? "Required value" : `Unsupported value: "${policy}"`}\`), so nothing is created.`,
-          confidence: 0.9,
-          fix: podChangeFix(view, workload, { restartPolicy: policy ?? null }, { restartPolicy: replacement ?? null }, replacement ? `Set restartPolicy: ${replacement} (the Job controller then retries up to backoffLimit).` : "Remove restartPolicy (Always is the default)."),
-        }),
-      );
+      reportObject(ctx, meta, workload.object, {
+        field: policy !== undefined ? [...workload.specPath, "restartPolicy"] : workload.specPath,
+        message: "restart-policy-invalid",
+        data: { kind: workload.kind, name: workload.name, problem },
+        cause: `The API server rejects the object (\`spec.template.spec.restartPolicy: ${policy === undefined ? "Required value" : `Unsupported value: "${policy}"`}\`), so nothing is created.`,
+        confidence: 0.9,
+        fix: podChangeFix(view, workload, { restartPolicy: policy ?? null }, { restartPolicy: replacement ?? null }, replacement ? `Set restartPolicy: ${replacement} (the Job controller then retries up to backoffLimit).` : "Remove restartPolicy (Always is the default)."),
+      });
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { imageFacts } from "../../k8s/images.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { containersOf, effectiveSecurity, isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -24,8 +23,11 @@ export const runAsNonRootConflictRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "runs-as-root": "Container {container}: runAsNonRoot is true but it {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const nonRoot = effectiveSecurity(workload, ref.container, "runAsNonRoot");
@@ -41,24 +43,22 @@ export const runAsNonRootConflictRule = defineRule({
         }
         if (!message || !field) continue;
         const securityContext = isObject(ref.container.securityContext) ? ref.container.securityContext : {};
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field,
-            container: ref.name,
-            summary: `Container ${ref.name}: runAsNonRoot is true but it ${user.value === 0 ? "sets runAsUser: 0" : `runs as root (the default user of ${String(ref.container.image)})`}`,
-            cause: `The kubelet refuses to start it: \`Error: ${message} (pod: "${workload.name}-...", container: ${ref.name})\`, and the pod waits in CreateContainerConfigError.`,
-            confidence: user.value === 0 ? 0.95 : 0.75,
-            fix: containerChangeFix(
-              view,
-              workload,
-              ref.name,
-              { current: ref.container, set: { securityContext: { ...securityContext, runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }, init: ref.init },
-              `Run as a non-root UID the image supports (10001 here)${facts?.runsAsRoot ? `, or switch to an unprivileged variant of ${String(ref.container.image)}` : ""}.`,
-            ),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field,
+          container: ref.name,
+          message: "runs-as-root",
+          data: { container: ref.name, problem: user.value === 0 ? "sets runAsUser: 0" : `runs as root (the default user of ${String(ref.container.image)})` },
+          cause: `The kubelet refuses to start it: \`Error: ${message} (pod: "${workload.name}-...", container: ${ref.name})\`, and the pod waits in CreateContainerConfigError.`,
+          confidence: user.value === 0 ? 0.95 : 0.75,
+          fix: containerChangeFix(
+            view,
+            workload,
+            ref.name,
+            { current: ref.container, set: { securityContext: { ...securityContext, runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }, init: ref.init },
+            `Run as a non-root UID the image supports (10001 here)${facts?.runsAsRoot ? `, or switch to an unprivileged variant of ${String(ref.container.image)}` : ""}.`,
+          ),
+        });
       }
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { shellScript } from "../../k8s/commands.js";
-import { containerChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { exitStatus, topLevelStatements } from "../../k8s/shell.js";
 import { containersOf, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -25,8 +24,11 @@ export const scriptAlwaysFailsRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "always-fails": "The script of {containerKind} {container} always ends with `{command}` (exit {status})",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       const isJob = workload.kind === "Job" || workload.kind === "CronJob";
       for (const ref of containersOf(workload)) {
@@ -54,20 +56,18 @@ export const scriptAlwaysFailsRule = defineRule({
         const fixedScript = found.script.replace(new RegExp(`(^|\\n|;)\\s*${failing.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*(?=\\n|;|$)`), "$1");
         const list = (found.field === "command" ? ref.container.command : ref.container.args) as unknown[];
         const fixedList = list.map((part, i) => (i === found.index ? fixedScript.trim() : part));
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...ref.path, found.field, found.index],
-            container: ref.name,
-            category,
-            summary: `The script of ${ref.init ? "init container" : "container"} ${ref.name} always ends with \`${failing.text}\` (exit ${failing.status})`,
-            cause: `\`${failing.text}\` runs on every start, outside any condition, so the container always exits ${failing.status}: ${ref.init ? "the init container fails and the app never starts (Init:CrashLoopBackOff)" : isJob ? "every Job pod fails until backoffLimit is reached (BackoffLimitExceeded)" : "the kubelet restarts it with growing back-off (CrashLoopBackOff)"}.`,
-            confidence: 0.85,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [found.field]: fixedList }, init: ref.init }, `Remove the unconditional \`${failing.text}\` (or guard it: \`<command> || exit ${failing.status}\`).`),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...ref.path, found.field, found.index],
+          container: ref.name,
+          category,
+          message: "always-fails",
+          data: { containerKind: ref.init ? "init container" : "container", container: ref.name, command: failing.text, status: failing.status },
+          cause: `\`${failing.text}\` runs on every start, outside any condition, so the container always exits ${failing.status}: ${ref.init ? "the init container fails and the app never starts (Init:CrashLoopBackOff)" : isJob ? "every Job pod fails until backoffLimit is reached (BackoffLimitExceeded)" : "the kubelet restarts it with growing back-off (CrashLoopBackOff)"}.`,
+          confidence: 0.85,
+          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [found.field]: fixedList }, init: ref.init }, `Remove the unconditional \`${failing.text}\` (or guard it: \`<command> || exit ${failing.status}\`).`),
+        });
       }
     }
-    return findings;
   },
 });
 

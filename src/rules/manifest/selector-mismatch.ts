@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { formatSelector, selectorMatches } from "../../k8s/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -24,36 +23,37 @@ export const selectorMismatchRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "selector-missing": "{kind} {name} has no spec.selector",
+    "selector-mismatch": "{kind} {name} selects {selector} but its pod template is labelled {labels}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       if (!["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"].includes(workload.kind)) continue;
       const selector = workload.object.spec?.selector;
       if (!isObject(selector)) {
         if (!String(workload.object.apiVersion ?? "").startsWith("apps/v1")) continue;
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: ["spec"],
-            summary: `${workload.kind} ${workload.name} has no spec.selector`,
-            cause: "apps/v1 requires a selector: `spec.selector: Required value`; the object is rejected.",
-            confidence: 0.9,
-            fix: objectChangeFix(view, workload.object, { spec: {} }, { spec: { selector: { matchLabels: workload.labels } } }, "Select the template's labels."),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: ["spec"],
+          message: "selector-missing",
+          data: { kind: workload.kind, name: workload.name },
+          cause: "apps/v1 requires a selector: `spec.selector: Required value`; the object is rejected.",
+          confidence: 0.9,
+          fix: objectChangeFix(view, workload.object, { spec: {} }, { spec: { selector: { matchLabels: workload.labels } } }, "Select the template's labels."),
+        });
         continue;
       }
       if (selectorMatches(selector, workload.labels)) continue;
-      findings.push(
-        objectFinding(meta, view, workload.object, {
-          field: ["spec", "selector"],
-          summary: `${workload.kind} ${workload.name} selects ${formatSelector(selector)} but its pod template is labelled ${Object.entries(workload.labels).map(([k, v]) => `${k}=${v}`).join(",") || "(no labels)"}`,
-          cause: "The API server rejects it: `spec.template.metadata.labels: Invalid value: ...: `selector` does not match template `labels``. Nothing is created.",
-          confidence: 0.95,
-          evidence: [{ source: "manifest", text: `template labels: ${JSON.stringify(workload.labels)}` }],
-          fix: objectChangeFix(view, workload.object, { spec: { selector } }, { spec: { selector: { matchLabels: workload.labels } } }, "Select exactly the labels the template sets (or add the selected labels to the template)."),
-        }),
-      );
+      reportObject(ctx, meta, workload.object, {
+        field: ["spec", "selector"],
+        message: "selector-mismatch",
+        data: { kind: workload.kind, name: workload.name, selector: formatSelector(selector), labels: Object.entries(workload.labels).map(([k, v]) => `${k}=${v}`).join(",") || "(no labels)" },
+        cause: "The API server rejects it: `spec.template.metadata.labels: Invalid value: ...: `selector` does not match template `labels``. Nothing is created.",
+        confidence: 0.95,
+        evidence: [{ source: "manifest", text: `template labels: ${JSON.stringify(workload.labels)}` }],
+        fix: objectChangeFix(view, workload.object, { spec: { selector } }, { spec: { selector: { matchLabels: workload.labels } } }, "Select exactly the labels the template sets (or add the selected labels to the template)."),
+      });
     }
-    return findings;
   },
 });

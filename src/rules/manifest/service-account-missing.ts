@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { absenceConfidence, closest, findNamed, inNamespace, namesIn } from "../../k8s/lookup.js";
-import { nsFlag, objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { nsFlag, reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -24,10 +23,13 @@ export const serviceAccountMissingRule = defineRule({
   },
   inputs: ["workloads", "pods", "nodes", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "service-account-missing": "{kind} {name} runs as ServiceAccount \"{serviceAccount}\", which does not exist{hint}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const confidence = absenceConfidence(view, "ServiceAccount");
-    if (confidence === "skip") return [];
+    if (confidence === "skip") return;
     const certain = confidence === "certain";
     for (const workload of workloadsOf(view)) {
       const field = str(workload.spec.serviceAccountName) !== undefined ? "serviceAccountName" : str(workload.spec.serviceAccount) !== undefined ? "serviceAccount" : undefined;
@@ -38,20 +40,18 @@ export const serviceAccountMissingRule = defineRule({
       const accountsKnown = certain || inNamespace(view, "ServiceAccount", workload.namespace).length > 0;
       const suggestion = closest(name, namesIn(view, "ServiceAccount", workload.namespace));
       const ns = nsFlag(workload.namespace);
-      findings.push(
-        objectFinding(meta, view, workload.object, {
-          field: [...workload.specPath, field],
-          summary: `${workload.kind} ${workload.name} runs as ServiceAccount "${name}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-          cause: `The API server rejects every pod of ${workload.kind} ${workload.name}: \`error looking up service account ${workload.namespace ?? "<namespace>"}/${name}: serviceaccount "${name}" not found\`. The controller retries and the workload stays at 0 ready pods.`,
-          severity: accountsKnown ? "error" : "warning",
-          confidence: accountsKnown ? 0.9 : 0.55,
-          fix: suggestion
-            ? podChangeFix(view, workload, { [field]: name }, { [field]: suggestion }, `Use the existing ServiceAccount "${suggestion}".`)
-            : { description: `Create ServiceAccount "${name}" (and bind the Role it needs) before the workload.`, commands: [`kubectl create serviceaccount ${name}${ns}`] },
-          verify: [`kubectl get serviceaccount ${name}${ns}`, `kubectl get events${ns} --field-selector reason=FailedCreate`],
-        }),
-      );
+      reportObject(ctx, meta, workload.object, {
+        field: [...workload.specPath, field],
+        message: "service-account-missing",
+        data: { kind: workload.kind, name: workload.name, serviceAccount: name, hint: suggestion ? `; did you mean "${suggestion}"?` : "" },
+        cause: `The API server rejects every pod of ${workload.kind} ${workload.name}: \`error looking up service account ${workload.namespace ?? "<namespace>"}/${name}: serviceaccount "${name}" not found\`. The controller retries and the workload stays at 0 ready pods.`,
+        severity: accountsKnown ? "error" : "warning",
+        confidence: accountsKnown ? 0.9 : 0.55,
+        fix: suggestion
+          ? podChangeFix(view, workload, { [field]: name }, { [field]: suggestion }, `Use the existing ServiceAccount "${suggestion}".`)
+          : { description: `Create ServiceAccount "${name}" (and bind the Role it needs) before the workload.`, commands: [`kubectl create serviceaccount ${name}${ns}`] },
+        verify: [`kubectl get serviceaccount ${name}${ns}`, `kubectl get events${ns} --field-selector reason=FailedCreate`],
+      });
     }
-    return findings;
   },
 });

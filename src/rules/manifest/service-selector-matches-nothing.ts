@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { closest, formatSelector } from "../../k8s/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { podSourcesIn, selectedBy, serviceSelector } from "../../k8s/services.js";
 import { stringMap } from "../../k8s/pod-templates.js";
 
@@ -26,8 +25,11 @@ export const serviceSelectorMatchesNothingRule = defineRule({
   inputs: ["services", "workloads", "pods", "manifests"],
   requires: ["services"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "selects-nothing": "Service {service} selects {selector}, which no pod template {scope}carries{nearest}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const service of view.kind("Service")) {
       if (service.spec?.type === "ExternalName") continue;
       const selector = serviceSelector(service);
@@ -48,25 +50,23 @@ export const serviceSelectorMatchesNothingRule = defineRule({
       // the cluster's CoreDNS): without a near miss that is no finding worth more than a note. Live and in
       // snapshots the pods are all there, so no endpoints is what clients get now.
       const severity = view.mode !== "lint" || proposed ? "error" : "info";
-      findings.push(
-        objectFinding(meta, view, service, {
-          field: ["spec", "selector"],
-          summary: `Service ${service.metadata.name ?? ""} selects ${formatSelector(selector)}, which no pod template ${candidates.length ? "in the namespace " : ""}carries${best ? `; ${best.source.kind} ${best.source.name} has ${Object.entries(best.source.labels).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}`,
-          cause: "A Service with no matching pods has no endpoints: every connection to it is refused or answered 503 by the mesh, while the pods themselves are healthy.",
-          severity,
-          confidence: severity === "error" ? 0.85 : 0.4,
-          evidence: candidates.slice(0, 3).map((c) => ({ source: "manifest", text: `${c.kind} ${c.name} pod labels: ${Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(",") || "(none)"}` })),
-          fix: proposed && Object.keys(proposed).length
-            ? objectChangeFix(view, service, { spec: { selector } }, { spec: { selector: proposed } }, `Select the labels ${best!.source.kind} ${best!.source.name} gives its pods.`)
-            : {
-                description: view.mode === "lint"
-                  ? "No pod template in these manifests carries these labels: if the pods are deployed separately, nothing to change; otherwise set the selector to the labels of the pods that serve this Service."
-                  : "Deploy the pods this Service is for, or set the selector to the labels of the pods that serve it.",
-                commands: [`kubectl get pods${service.metadata.namespace ? ` -n ${service.metadata.namespace}` : ""} -l ${Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(",")} --show-labels`],
-              },
-        }),
-      );
+      reportObject(ctx, meta, service, {
+        field: ["spec", "selector"],
+        message: "selects-nothing",
+        data: { service: service.metadata.name ?? "", selector: formatSelector(selector), scope: candidates.length ? "in the namespace " : "", nearest: best ? `; ${best.source.kind} ${best.source.name} has ${Object.entries(best.source.labels).map(([k, v]) => `${k}=${v}`).join(",")}` : "" },
+        cause: "A Service with no matching pods has no endpoints: every connection to it is refused or answered 503 by the mesh, while the pods themselves are healthy.",
+        severity,
+        confidence: severity === "error" ? 0.85 : 0.4,
+        evidence: candidates.slice(0, 3).map((c) => ({ source: "manifest", text: `${c.kind} ${c.name} pod labels: ${Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(",") || "(none)"}` })),
+        fix: proposed && Object.keys(proposed).length
+          ? objectChangeFix(view, service, { spec: { selector } }, { spec: { selector: proposed } }, `Select the labels ${best!.source.kind} ${best!.source.name} gives its pods.`)
+          : {
+              description: view.mode === "lint"
+                ? "No pod template in these manifests carries these labels: if the pods are deployed separately, nothing to change; otherwise set the selector to the labels of the pods that serve this Service."
+                : "Deploy the pods this Service is for, or set the selector to the labels of the pods that serve it.",
+              commands: [`kubectl get pods${service.metadata.namespace ? ` -n ${service.metadata.namespace}` : ""} -l ${Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(",")} --show-labels`],
+            },
+      });
     }
-    return findings;
   },
 });

@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import { closest } from "../../k8s/lookup.js";
-import type { Finding } from "../../model/finding.js";
 import { portsOf } from "../../k8s/probes.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { selectedBy, serviceSelector } from "../../k8s/services.js";
 import { containersOf, objects, str } from "../../k8s/pod-templates.js";
 import { ISTIO_NAMESPACE } from "../../istio/istiod.js";
@@ -47,8 +46,12 @@ export const serviceTargetPortUndeclaredRule = defineRule({
   inputs: ["services", "workloads", "pods", "manifests"],
   requires: ["services", "workloads"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "target-port-invalid-name": "Service {service} port {port}: targetPort \"{target}\" is not a valid port name",
+    "target-port-undeclared": "Service {service} port {port} {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const service of view.kind("Service")) {
       const selector = serviceSelector(service);
       if (!selector || service.spec?.type === "ExternalName") continue;
@@ -58,16 +61,15 @@ export const serviceTargetPortUndeclaredRule = defineRule({
         const target = port.targetPort ?? port.port;
         const field = ["spec", "ports", index, port.targetPort !== undefined ? "targetPort" : "port"];
         if (typeof target === "string" && !/^\d+$/.test(target) && !IANA_SVC_NAME.test(target)) {
-          findings.push(
-            objectFinding(meta, view, service, {
-              field,
-              summary: `Service ${service.metadata.name ?? ""} port ${String(port.name ?? port.port)}: targetPort "${target}" is not a valid port name`,
-              cause: "Port names must be IANA service names (lower-case letters, digits and '-', at most 15 characters, at least one letter); the API server rejects the Service.",
-              category: "config-schema-error",
-              confidence: 0.9,
-              equivalents: WITHOUT_KIALI,
-            }),
-          );
+          reportObject(ctx, meta, service, {
+            field,
+            message: "target-port-invalid-name",
+            data: { service: service.metadata.name ?? "", port: String(port.name ?? port.port), target },
+            cause: "Port names must be IANA service names (lower-case letters, digits and '-', at most 15 characters, at least one letter); the API server rejects the Service.",
+            category: "config-schema-error",
+            confidence: 0.9,
+            equivalents: WITHOUT_KIALI,
+          });
           return;
         }
         if (targets.length === 0) return;
@@ -88,24 +90,22 @@ export const serviceTargetPortUndeclaredRule = defineRule({
         const kialiFlags = kialiJudges(view, service, targets) && (severity === "error" || !declared.some((p) => p.containerPort === Number(target)));
         // Only a near miss of a declared name says which port was meant; another declared port may speak another protocol.
         const suggestion = severity === "error" && typeof target === "string" ? declared.find((p) => p.protocol === protocol && p.name !== undefined && closest(target, [p.name]) !== undefined) : undefined;
-        findings.push(
-          objectFinding(meta, view, service, {
-            field,
-            summary: `Service ${service.metadata.name ?? ""} port ${String(port.name ?? port.port)} ${problem}`,
-            cause: severity === "error" ? "A named targetPort that no container defines gives the Service no endpoints for that port: connections fail although the pods are Ready." : "The Service sends traffic to a port the app does not declare; unless the app also listens there undeclared, connections are refused.",
-            severity,
-            confidence: severity === "error" ? 0.85 : 0.6,
-            equivalents: kialiFlags ? meta.equivalents : WITHOUT_KIALI,
-            evidence: declared.slice(0, 4).map((p) => ({ source: "manifest", text: `${p.owner.kind} ${p.owner.name} container ${p.container} declares ${p.containerPort}/${p.protocol}${p.name ? ` name ${p.name}` : ""}` })),
-            fix: suggestion
-              ? objectChangeFix(view, service, { spec: { ports: servicePorts } }, { spec: { ports: servicePorts.map((p) => (p === port ? { ...port, targetPort: suggestion.name ?? suggestion.containerPort } : p)) } }, `Target the declared port ${suggestion.name ?? suggestion.containerPort} (the name "${String(target)}" looks misspelt).`)
-              : severity === "error"
-                ? objectChangeFix(view, service, { spec: { ports: servicePorts } }, { spec: { ports: servicePorts.map((p) => (p === port ? { ...port, targetPort: "<the name or number of the container port the app serves this on>" } : p)) } }, "Target the container port the app serves this Service port on, or declare that port with this name in the container.")
-                : { description: "If the app listens on this port (undeclared ports are reachable), nothing to change; declaring it as a containerPort documents it.", commands: [] },
-          }),
-        );
+        reportObject(ctx, meta, service, {
+          field,
+          message: "target-port-undeclared",
+          data: { service: service.metadata.name ?? "", port: String(port.name ?? port.port), problem },
+          cause: severity === "error" ? "A named targetPort that no container defines gives the Service no endpoints for that port: connections fail although the pods are Ready." : "The Service sends traffic to a port the app does not declare; unless the app also listens there undeclared, connections are refused.",
+          severity,
+          confidence: severity === "error" ? 0.85 : 0.6,
+          equivalents: kialiFlags ? meta.equivalents : WITHOUT_KIALI,
+          evidence: declared.slice(0, 4).map((p) => ({ source: "manifest", text: `${p.owner.kind} ${p.owner.name} container ${p.container} declares ${p.containerPort}/${p.protocol}${p.name ? ` name ${p.name}` : ""}` })),
+          fix: suggestion
+            ? objectChangeFix(view, service, { spec: { ports: servicePorts } }, { spec: { ports: servicePorts.map((p) => (p === port ? { ...port, targetPort: suggestion.name ?? suggestion.containerPort } : p)) } }, `Target the declared port ${suggestion.name ?? suggestion.containerPort} (the name "${String(target)}" looks misspelt).`)
+            : severity === "error"
+              ? objectChangeFix(view, service, { spec: { ports: servicePorts } }, { spec: { ports: servicePorts.map((p) => (p === port ? { ...port, targetPort: "<the name or number of the container port the app serves this on>" } : p)) } }, "Target the container port the app serves this Service port on, or declare that port with this name in the container.")
+              : { description: "If the app listens on this port (undeclared ports are reachable), nothing to change; declaring it as a containerPort documents it.", commands: [] },
+        });
       });
     }
-    return findings;
   },
 });

@@ -1,7 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { closest, findNamed, hasClusterContext, inNamespace, namesIn, selectorMatches } from "../../k8s/lookup.js";
-import { objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -24,23 +23,26 @@ export const statefulSetServiceMissingRule = defineRule({
   },
   inputs: ["workloads", "pods", "nodes", "services", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "service-name-missing": "StatefulSet {name} has no serviceName",
+    "service-unusable": "StatefulSet {name} {problem}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       if (workload.kind !== "StatefulSet") continue;
       const serviceName = str(workload.object.spec?.serviceName);
       const servicesKnown = hasClusterContext(view) || inNamespace(view, "Service", workload.namespace).length > 0;
       if (!serviceName) {
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: ["spec"],
-            summary: `StatefulSet ${workload.name} has no serviceName`,
-            cause: "Without a governing headless Service the pods get no stable DNS names; peers that look each other up by name cannot connect.",
-            severity: "warning",
-            confidence: 0.6,
-            fix: objectChangeFix(view, workload.object, { spec: {} }, { spec: { serviceName: workload.name } }, `Name a headless Service (e.g. ${workload.name}) and create it.`),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: ["spec"],
+          message: "service-name-missing",
+          data: { name: workload.name },
+          cause: "Without a governing headless Service the pods get no stable DNS names; peers that look each other up by name cannot connect.",
+          severity: "warning",
+          confidence: 0.6,
+          fix: objectChangeFix(view, workload.object, { spec: {} }, { spec: { serviceName: workload.name } }, `Name a headless Service (e.g. ${workload.name}) and create it.`),
+        });
         continue;
       }
       const service = findNamed(view, "Service", workload.namespace, serviceName);
@@ -58,17 +60,15 @@ export const statefulSetServiceMissingRule = defineRule({
       // The StatefulSet and its pods are created either way; only the per-pod DNS names are missing. That fails
       // something only when peers look each other up: several replicas, or a container naming the Service.
       const peersUseNames = Number(workload.object.spec?.replicas ?? 1) > 1 || JSON.stringify(workload.spec.containers ?? []).includes(`.${serviceName}`);
-      findings.push(
-        objectFinding(meta, view, workload.object, {
-          field: ["spec", "serviceName"],
-          summary: `StatefulSet ${workload.name} ${problem}`,
-          cause: `The per-pod DNS names (${workload.name}-0.${serviceName}...) are published only by a headless Service that selects the pods; here they never resolve, so peers fail to find each other at start-up.`,
-          severity: peersUseNames ? "warning" : "info",
-          confidence: peersUseNames ? 0.7 : 0.4,
-          fix: { description: `Create (or fix) the headless Service ${serviceName}: clusterIP: None, selector ${JSON.stringify(workload.labels)}.`, commands: [`kubectl get service ${serviceName}${workload.namespace ? ` -n ${workload.namespace}` : ""} -o yaml`] },
-        }),
-      );
+      reportObject(ctx, meta, workload.object, {
+        field: ["spec", "serviceName"],
+        message: "service-unusable",
+        data: { name: workload.name, problem },
+        cause: `The per-pod DNS names (${workload.name}-0.${serviceName}...) are published only by a headless Service that selects the pods; here they never resolve, so peers fail to find each other at start-up.`,
+        severity: peersUseNames ? "warning" : "info",
+        confidence: peersUseNames ? 0.7 : 0.4,
+        fix: { description: `Create (or fix) the headless Service ${serviceName}: clusterIP: None, selector ${JSON.stringify(workload.labels)}.`, commands: [`kubectl get service ${serviceName}${workload.namespace ? ` -n ${workload.namespace}` : ""} -o yaml`] },
+      });
     }
-    return findings;
   },
 });

@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { closest } from "../../k8s/lookup.js";
-import { nestedChange, objectChangeFix, objectFinding, type RuleMeta } from "./report.js";
+import { nestedChange, objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -26,26 +25,28 @@ export const storageClassMissingRule = defineRule({
   inputs: ["workloads", "manifests", "pods"],
   requires: ["manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
+  messages: {
+    "storage-class-missing": "PVC {claimName} asks for StorageClass \"{storageClass}\", which does not exist{hint}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     const classes = view.kind("StorageClass").map((c) => c.metadata.name ?? "");
     // Only a cluster inventory (or a manifest set that defines its classes) says which classes exist.
-    if (classes.length === 0) return [];
-    const findings: Finding[] = [];
+    if (classes.length === 0) return;
     const check = (object: KubeObject, spec: Record<string, unknown> | undefined, path: (string | number)[], claimName: string) => {
       const name = str(spec?.storageClassName);
       if (!name || classes.includes(name)) return;
       const suggestion = closest(name, classes);
       const replacement = suggestion ?? classes.find((c) => view.kind("StorageClass").some((sc) => sc.metadata.name === c && sc.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true"));
       const change = nestedChange(object, [...path, "storageClassName"], () => replacement ?? null);
-      findings.push(
-        objectFinding(meta, view, object, {
-          field: [...path, "storageClassName"],
-          summary: `PVC ${claimName} asks for StorageClass "${name}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-          cause: `No StorageClass "${name}" exists (the cluster has: ${classes.join(", ") || "none"}). The claim stays Pending and the pods that mount it are unschedulable (\`pod has unbound immediate PersistentVolumeClaims\`).`,
-          confidence: 0.9,
-          fix: objectChangeFix(view, object, change.before, change.after, replacement ? `Use StorageClass "${replacement}".` : "Remove storageClassName to use the cluster's default class, or create the class."),
-        }),
-      );
+      reportObject(ctx, meta, object, {
+        field: [...path, "storageClassName"],
+        message: "storage-class-missing",
+        data: { claimName, storageClass: name, hint: suggestion ? `; did you mean "${suggestion}"?` : "" },
+        cause: `No StorageClass "${name}" exists (the cluster has: ${classes.join(", ") || "none"}). The claim stays Pending and the pods that mount it are unschedulable (\`pod has unbound immediate PersistentVolumeClaims\`).`,
+        confidence: 0.9,
+        fix: objectChangeFix(view, object, change.before, change.after, replacement ? `Use StorageClass "${replacement}".` : "Remove storageClassName to use the cluster's default class, or create the class."),
+      });
     };
     for (const pvc of view.kind("PersistentVolumeClaim")) check(pvc, pvc.spec, ["spec"], pvc.metadata.name ?? "");
     for (const workload of workloadsOf(view)) {
@@ -54,6 +55,5 @@ export const storageClassMissingRule = defineRule({
         check(workload.object, template.spec as Record<string, unknown> | undefined, ["spec", "volumeClaimTemplates", index, "spec"], `template ${String((template.metadata as { name?: string } | undefined)?.name ?? index)} of StatefulSet ${workload.name}`);
       });
     }
-    return findings;
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
-import { objectFinding, podChangeFix, type RuleMeta } from "./report.js";
+import { reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 
 const meta: RuleMeta = {
@@ -37,25 +36,26 @@ export const sysctlUnsafeRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "sysctl-unsafe": "{kind} {name} sets the unsafe sysctl {sysctl}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       const context = isObject(workload.spec.securityContext) ? workload.spec.securityContext : undefined;
       const sysctls = objects(context?.sysctls);
       sysctls.forEach((sysctl, index) => {
         const name = str(sysctl.name);
         if (!name || SAFE.has(name)) return;
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field: [...workload.specPath, "securityContext", "sysctls", index, "name"],
-            summary: `${workload.kind} ${workload.name} sets the unsafe sysctl ${name}`,
-            cause: `The kubelet rejects the pod unless it allows ${name} (--allowed-unsafe-sysctls): \`SysctlForbidden: forbidden sysctl: "${name}" not allowlisted\`.`,
-            confidence: 0.6,
-            fix: podChangeFix(view, workload, { securityContext: context }, { securityContext: { ...context, sysctls: sysctls.filter((_, i) => i !== index) } }, `Remove ${name}, or schedule onto nodes whose kubelet allows it.`),
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field: [...workload.specPath, "securityContext", "sysctls", index, "name"],
+          message: "sysctl-unsafe",
+          data: { kind: workload.kind, name: workload.name, sysctl: name },
+          cause: `The kubelet rejects the pod unless it allows ${name} (--allowed-unsafe-sysctls): \`SysctlForbidden: forbidden sysctl: "${name}" not allowlisted\`.`,
+          confidence: 0.6,
+          fix: podChangeFix(view, workload, { securityContext: context }, { securityContext: { ...context, sysctls: sysctls.filter((_, i) => i !== index) } }, `Remove ${name}, or schedule onto nodes whose kubelet allows it.`),
+        });
       });
     }
-    return findings;
   },
 });

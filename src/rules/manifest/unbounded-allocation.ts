@@ -1,8 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
-import type { Finding } from "../../model/finding.js";
 import { argv, commandLine } from "../../k8s/commands.js";
 import { formatBytes, parseQuantity } from "../../k8s/quantities.js";
-import { objectFinding, type RuleMeta } from "./report.js";
+import { reportObject, type RuleMeta } from "./report.js";
 import { rawResource, resourceValue } from "../../k8s/resources.js";
 import { containersOf, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -39,8 +38,11 @@ export const unboundedAllocationRule = defineRule({
   },
   inputs: ["workloads", "pods", "manifests"],
   scopes: ["lint", "diagnose"],
-  analyze(view) {
-    const findings: Finding[] = [];
+  messages: {
+    "oom-killed": "Container {container} of {kind} {name} will be OOMKilled: {reason}",
+  },
+  analyze(ctx) {
+    const { view } = ctx;
     for (const workload of workloadsOf(view)) {
       for (const ref of containersOf(workload)) {
         const line = commandLine(ref.container);
@@ -65,19 +67,17 @@ export const unboundedAllocationRule = defineRule({
           }
         }
         if (!reason) continue;
-        findings.push(
-          objectFinding(meta, view, workload.object, {
-            field,
-            container: ref.name,
-            summary: `Container ${ref.name} of ${workload.kind} ${workload.name} will be OOMKilled: ${reason.split(",")[0]}`,
-            fieldText: `${field.slice(-1)[0]}: ${line.length > 160 ? `${line.slice(0, 157)}...` : line}`,
-            cause: `${reason[0]!.toUpperCase()}${reason.slice(1)}. The cgroup limit${rawLimit ? ` (${rawLimit})` : " (or the node)"} is reached and the kernel kills the process: \`State: Terminated, Reason: OOMKilled, Exit Code: 137\`.`,
-            confidence: 0.85,
-            fix: { description: "Remove the unbounded allocation from the command (it is a memory stress test), or bound it below the limit.", commands: [] },
-          }),
-        );
+        reportObject(ctx, meta, workload.object, {
+          field,
+          container: ref.name,
+          message: "oom-killed",
+          data: { container: ref.name, kind: workload.kind, name: workload.name, reason: reason.split(",")[0] },
+          fieldText: `${field.slice(-1)[0]}: ${line.length > 160 ? `${line.slice(0, 157)}...` : line}`,
+          cause: `${reason[0]!.toUpperCase()}${reason.slice(1)}. The cgroup limit${rawLimit ? ` (${rawLimit})` : " (or the node)"} is reached and the kernel kills the process: \`State: Terminated, Reason: OOMKilled, Exit Code: 137\`.`,
+          confidence: 0.85,
+          fix: { description: "Remove the unbounded allocation from the command (it is a memory stress test), or bound it below the limit.", commands: [] },
+        });
       }
     }
-    return findings;
   },
 });
