@@ -14,6 +14,7 @@ import type { Rule, RuleDocs, RuleScope } from "./engine/rule.js";
 import { describeRules, selectRules, type RuleSelection } from "./engine/selection.js";
 import { buildLintInput, isReportable } from "./sources/lint-input.js";
 import type { Finding } from "./model/finding.js";
+import { appliedNamespace } from "./model/namespace.js";
 import { renderReport, toJsonDocument, type OutputFormat, type Report } from "./report/index.js";
 import { allRules } from "./rules/index.js";
 import { gatherLive, type LiveOptions } from "./sources/live/index.js";
@@ -128,7 +129,7 @@ export function lint(paths: readonly string[], options: LintOptions = {}): Repor
   }
   const { view, reportable } = buildLintInput({
     paths,
-    defaultNamespace: options.namespace ?? "default",
+    defaultNamespace: appliedNamespace(options.namespace),
     defaultGateway: options.defaultGateway ?? true,
     ...(options.meshConfig ? { meshConfigFile: options.meshConfig } : {}),
     ...(options.meshNetworks ? { meshNetworksFile: options.meshNetworks } : {}),

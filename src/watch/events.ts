@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { SEVERITY_ORDER, type Severity } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
+import { appliedNamespace } from "../model/namespace.js";
 import { redact } from "../util/redact.js";
 import { sleep, type WatchApi } from "./api.js";
 import type { FindingChange } from "./diagnoser.js";
@@ -183,7 +184,7 @@ export class EventPublisher implements Output {
     const name = eventName(change);
     const resource = change.finding.resource;
     const object = this.store.get(resource.kind, resource.namespace, resource.name);
-    const namespace = resource.namespace ?? "default";
+    const namespace = appliedNamespace(resource.namespace);
     const collection = `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`;
     const known = this.knownCount(name);
     if (known === undefined) {

@@ -1,5 +1,6 @@
 import type { Report } from "../report.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import { appliedNamespace } from "../../model/namespace.js";
 import { eventFigure, timedEvents } from "./events.js";
 import { podRestartTimelines, restartFigure } from "./restarts.js";
 import { own } from "./escape.js";
@@ -23,7 +24,7 @@ export function incidentFigures(view: ClusterView, report: Report): Map<number, 
       const pod = view.get("Pod", namespace, name);
       const events = view.eventsFor("Pod", namespace, name);
       if (pod) for (const timeline of podRestartTimelines(pod, events, now)) parts.push(restartFigure(timeline));
-      parts.push(eventFigure(namespace ?? "default", name, timedEvents(events, now), now));
+      parts.push(eventFigure(appliedNamespace(namespace), name, timedEvents(events, now), now));
     }
     if (incident.pods.length > PODS_PICTURED) parts.push(`<p class="note">${own(`Pictures of ${PODS_PICTURED} of the ${incident.pods.length} pods.`)}</p>`);
     const html = parts.filter(Boolean).join("");

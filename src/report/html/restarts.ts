@@ -1,6 +1,7 @@
 import { parseGoDuration } from "../../k8s/durations.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
+import { appliedNamespace } from "../../model/namespace.js";
 import { own, safe } from "./escape.js";
 import { clock, duration, round, svg, timeAxis, timeScale } from "./svg.js";
 
@@ -123,7 +124,7 @@ export function restartTimeline(pod: KubeObject, status: ContainerStatus, init: 
     nextRestart = final.end + backoff * 1000;
   }
   const stateWord = state.waiting?.reason ?? (state.running ? "running" : state.terminated ? `terminated (${state.terminated.reason ?? state.terminated.exitCode})` : "unknown");
-  return { namespace: pod.metadata.namespace ?? "default", pod: pod.metadata.name ?? "", container, init, restartCount, runs, state: stateWord, nextRestart, backoff, now };
+  return { namespace: appliedNamespace(pod.metadata.namespace), pod: pod.metadata.name ?? "", container, init, restartCount, runs, state: stateWord, nextRestart, backoff, now };
 }
 
 /** Every restarted container of a pod, init containers first. */
