@@ -17,9 +17,9 @@ const sizeMb = option("--size-mb", 200);
 const streamMb = option("--stream-mb", 0);
 
 const out = compiled();
-const { loadConfigDumpFile } = await import(pathToFileURL(join(out, "envoy/load.js")).href);
+const { loadConfigDumpFile } = await import(pathToFileURL(join(out, "sources/envoy-load.js")).href);
 const { traceRequest } = await import(pathToFileURL(join(out, "queries/trace.js")).href);
-const { clusterTable } = await import(pathToFileURL(join(out, "envoy/proxy-config-tables.js")).href);
+const { clusterTable } = await import(pathToFileURL(join(out, "report/proxy-config-tables.js")).href);
 
 const admin = "type.googleapis.com/envoy.admin.v3.";
 

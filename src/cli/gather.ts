@@ -1,4 +1,4 @@
-import { resolveLargeEnvoyInputs } from "../envoy/load.js";
+import { resolveLargeEnvoyInputs } from "../sources/envoy-load.js";
 import { loadPaths, type LoadOptions } from "../sources/files.js";
 import { gatherLive, LiveUnavailableError, type LiveResult } from "../sources/live/index.js";
 import { labelSelectorMatches, parseLabelSelector, type LabelSelector } from "../k8s/selectors.js";

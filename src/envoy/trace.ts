@@ -7,7 +7,7 @@ import type { Category } from "../model/categories.js";
 import { labelMapMatches } from "../k8s/selectors.js";
 import type { KubeObject } from "../model/kube.js";
 import { arr, durationMs, field, isObject, obj, parseSubsetKey, str, wrapped, type ConfigDump, type JsonObject } from "./config-dump.js";
-import { describeRouteMatch, endpointAddresses, endpointHealth, HTTP_CONNECTION_MANAGER, listenerAddress, listenerPort, TCP_PROXY } from "./proxy-config-tables.js";
+import { describeRouteMatch, endpointAddresses, endpointHealth, HTTP_CONNECTION_MANAGER, listenerAddress, listenerPort, TCP_PROXY } from "./proxy-config.js";
 import { appliedNamespace } from "../model/namespace.js";
 
 /** The request being traced, as the URL and the flags give it. */

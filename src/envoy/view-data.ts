@@ -1,14 +1,14 @@
 /**
- * The Envoy evidence in a ClusterView, parsed once per view: config dumps,
- * proxy-status tables and access-log summaries (from access-log inputs and
- * from istio-proxy container logs).
+ * The Envoy evidence in a ClusterView, gathered once per view: the config dumps, proxy-status
+ * tables and access-log summaries the sources parsed (sources/envoy.ts), and the access-log lines
+ * of istio-proxy container logs, summarised here on first use since most runs never read them.
  */
 import type { KubeObject, Origin } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { summarizeLines } from "./access-log/reader.js";
 import { AccessLogSummary } from "./access-log/summary.js";
 import { ConfigDump } from "./config-dump.js";
-import { parseProxyStatus, type ProxyStatusTable } from "./proxy-status.js";
+import type { ProxyStatusTable } from "./proxy-status.js";
 import { appliedNamespace } from "../model/namespace.js";
 
 export interface ViewDump {
@@ -80,28 +80,15 @@ export function envoyData(view: ClusterView): EnvoyViewData {
   };
 }
 
-/**
- * What is parsed of each input, kept with the input: views made from the same inputs (the fix prover
- * makes one per change) share the parse.
- */
-const parsedDumps = new WeakMap<object, ConfigDump | undefined>();
-const accessLogSummaries = new WeakMap<object, AccessLogSummary | undefined>();
+/** istio-proxy container logs summarised once each: views made from the same inputs (the fix prover makes one per change) share them. */
 const streamSummaries = new WeakMap<object, AccessLogSummary>();
-const proxyStatusTables = new WeakMap<object, ProxyStatusTable>();
-
-function parsedOnce<K extends object, V>(cache: WeakMap<K, V>, key: K, parse: () => V): V {
-  if (cache.has(key)) return cache.get(key) as V;
-  const value = parse();
-  cache.set(key, value);
-  return value;
-}
 
 function buildEnvoyData(view: ClusterView): EnvoyViewData {
   let data: EnvoyViewData;
   const dumps: ViewDump[] = [];
   for (const input of view.envoy.configDumps) {
-    const dump = parsedOnce(parsedDumps, input, () => (input.dump instanceof ConfigDump ? input.dump : ConfigDump.isConfigDump(input.dump) ? new ConfigDump(input.dump) : undefined));
-    if (dump) {
+    const dump = input.dump;
+    if (dump instanceof ConfigDump) {
       const bootstrap = dump.bootstrap();
       const proxy = input.proxy ?? (bootstrap?.podName && bootstrap.namespace ? `${bootstrap.podName}.${bootstrap.namespace}` : undefined);
       dumps.push({ proxy, origin: input.origin, dump });
@@ -109,12 +96,13 @@ function buildEnvoyData(view: ClusterView): EnvoyViewData {
   }
   const accessLogs: ViewAccessLog[] = [];
   for (const input of view.envoy.accessLogs) {
-    const summary = input.summary instanceof AccessLogSummary ? input.summary : parsedOnce(accessLogSummaries, input, () => (input.lines ? summarizeLines(input.lines, { firstLine: input.firstLine ?? 1, format: input.format }) : undefined));
-    if (summary) accessLogs.push({ proxy: input.proxy, ...splitProxy(input.proxy), origin: input.origin, summary, fromContainerLog: false });
+    const summary = input.summary;
+    if (summary instanceof AccessLogSummary) accessLogs.push({ proxy: input.proxy, ...splitProxy(input.proxy), origin: input.origin, summary, fromContainerLog: false });
   }
   for (const stream of view.logs) {
     if (stream.container !== "istio-proxy" || stream.previous) continue;
-    const summary = parsedOnce(streamSummaries, stream, () => summarizeLines(stream.lines, { firstLine: stream.firstLine, containerLog: true }));
+    let summary = streamSummaries.get(stream);
+    if (!summary) streamSummaries.set(stream, (summary = summarizeLines(stream.lines, { firstLine: stream.firstLine, containerLog: true })));
     if (summary.entries === 0) continue;
     accessLogs.push({
       proxy: stream.pod && stream.namespace ? `${stream.pod}.${stream.namespace}` : stream.pod,
@@ -125,7 +113,7 @@ function buildEnvoyData(view: ClusterView): EnvoyViewData {
       fromContainerLog: true,
     });
   }
-  const proxyStatus = view.envoy.proxyStatus.map((input) => ({ origin: input.origin, table: parsedOnce(proxyStatusTables, input, () => parseProxyStatus(input.text)) }));
+  const proxyStatus = view.envoy.proxyStatus.flatMap((input) => (input.table ? [{ origin: input.origin, table: input.table as ProxyStatusTable }] : []));
   const podsByIp = new Map<string, KubeObject>();
   for (const pod of view.kind("Pod")) {
     const ips: string[] = [pod.status?.podIP, ...((pod.status?.podIPs as Array<{ ip?: string }> | undefined) ?? []).map((entry) => entry.ip)].filter((ip): ip is string => typeof ip === "string");

@@ -15,8 +15,8 @@ export interface ConfigDumpInput {
   proxy?: string;
   origin: Origin;
   /**
-   * The parsed dump, or `{ streamFrom: path }` for files too large to read
-   * whole until `resolveLargeEnvoyInputs` has indexed them (then a ConfigDump).
+   * The parsed dump (an Envoy `ConfigDump`, made by the source that read it), or
+   * `{ streamFrom: path }` for files too large to read whole until `resolveLargeEnvoyInputs` has indexed them.
    */
   dump: unknown;
 }
@@ -24,6 +24,8 @@ export interface ConfigDumpInput {
 export interface ProxyStatusInput {
   origin: Origin;
   text: string;
+  /** The parsed table (an Envoy `ProxyStatusTable`), filled by the source that read the text. */
+  table?: unknown;
 }
 
 export interface AccessLogInput {
@@ -36,7 +38,7 @@ export interface AccessLogInput {
   firstLine?: number;
   /** Envoy format string the lines use, when not Istio's default TEXT/JSON. */
   format?: string;
-  /** Filled by `resolveLargeEnvoyInputs` for `path` inputs: the one-pass summary rules read (an Envoy `AccessLogSummary`). */
+  /** The one-pass summary rules read (an Envoy `AccessLogSummary`): made by the source from `lines`, or by `resolveLargeEnvoyInputs` for `path` inputs. */
   summary?: unknown;
 }
 

@@ -1,5 +1,5 @@
 import type { ConfigDump } from "../envoy/config-dump.js";
-import { clusterMatches, listenerMatches, type AllFilters } from "../envoy/proxy-config-tables.js";
+import { clusterMatches, listenerMatches, type AllFilters } from "../envoy/proxy-config.js";
 import { redactEnvoyDump } from "../envoy/redact-dump.js";
 
 /** The tables `envoy config` shows, as istioctl proxy-config names them (singular). */

@@ -7,7 +7,7 @@
 import type { Category } from "../model/categories.js";
 import { appliedNamespace } from "../model/namespace.js";
 import { arr, durationMs, field, obj, parseSubsetKey, str, wrapped, type ConfigDump } from "../envoy/config-dump.js";
-import { describeRouteMatch, endpointAddresses, endpointHealth, HTTP_CONNECTION_MANAGER, listenerAddress, listenerPort, TCP_PROXY } from "../envoy/proxy-config-tables.js";
+import { describeRouteMatch, endpointAddresses, endpointHealth, HTTP_CONNECTION_MANAGER, listenerAddress, listenerPort, TCP_PROXY } from "../envoy/proxy-config.js";
 import { destinationRuleFor, destinationRuleYaml, endpointsFor, routeMatches, selectFilterChain, selectVirtualHost, servicePortToTarget, subsetFromClusterName, type TraceContext, type TracedRequest, type TraceRequest } from "../envoy/trace.js";
 
 export type { TraceContext, TraceRequest } from "../envoy/trace.js";

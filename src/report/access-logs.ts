@@ -1,4 +1,4 @@
-import { renderSummaryText, summaryToJson } from "../envoy/access-log/report.js";
+import { renderSummaryText, summaryToJson } from "./access-log-summary.js";
 import type { AccessLogSummary } from "../envoy/access-log/summary.js";
 import type { Report } from "./report.js";
 

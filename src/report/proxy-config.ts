@@ -1,5 +1,6 @@
 import type { ConfigDump } from "../envoy/config-dump.js";
-import { bootstrapSummary, clusterTable, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable, type AllFilters } from "../envoy/proxy-config-tables.js";
+import type { AllFilters } from "../envoy/proxy-config.js";
+import { bootstrapSummary, clusterTable, ecdsTable, endpointTable, fullSummary, listenerTable, routeTable, secretTable } from "./proxy-config-tables.js";
 import type { ProxyConfigTable } from "../queries/proxy-config.js";
 
 /** One proxy-config table as istioctl prints it. */

@@ -1,5 +1,6 @@
 import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import type { AccessLogInput, ConfigDumpInput, ProxyStatusInput } from "../model/envoy-inputs.js";
 import type { LogStream } from "../model/inputs.js";
 import type { Origin } from "../model/kube.js";
 import type { ViewBuilder } from "../view/builder.js";
@@ -7,7 +8,8 @@ import { classifyText, type ContentKind } from "./detect.js";
 import { fileTypeOf } from "../util/file-types.js";
 import { describeBytes, LimitError, PARSE_LIMITS } from "../util/limits.js";
 import { findJsonSyntaxError } from "../util/json-syntax.js";
-import { describeJsonError, parseDumpText } from "../envoy/load.js";
+import { describeJsonError, parseDumpText } from "./envoy-load.js";
+import { parseAccessLog, parseConfigDump, parseProxyStatusInput } from "./envoy.js";
 import { parseKubeDocuments } from "./kube-documents.js";
 import { addMeshConfigFromObjects, meshTextLocator, parseMeshConfigText } from "./mesh-config.js";
 import { envoyPathInfo, logPathInfo, SNAPSHOT_MANIFEST, type SnapshotManifest } from "./snapshot-layout.js";
@@ -244,7 +246,7 @@ function loadFile(file: string, relativePath: string, size: number, builder: Vie
   const logInfo = logPathInfo(relativePath);
   if (logInfo) {
     if (envoyInfo) {
-      builder.envoy.accessLogs.push({ proxy: `${envoyInfo.pod}.${envoyInfo.namespace}`, origin: { file }, lines: splitLines(text), firstLine: 1 });
+      addAccessLog({ proxy: `${envoyInfo.pod}.${envoyInfo.namespace}`, origin: { file }, lines: splitLines(text), firstLine: 1 }, builder);
       return;
     }
     if (relativePath.endsWith("logs.txt")) {
@@ -261,7 +263,7 @@ function loadFile(file: string, relativePath: string, size: number, builder: Vie
       return;
     }
     if (envoyInfo.file.endsWith(".log")) {
-      builder.envoy.accessLogs.push({ proxy, origin: { file }, lines: splitLines(text), firstLine: 1 });
+      addAccessLog({ proxy, origin: { file }, lines: splitLines(text), firstLine: 1 }, builder);
       return;
     }
   }
@@ -315,10 +317,10 @@ export function loadText(text: string, file: string, relativePath: string, build
       addConfigDump(text, file, undefined, builder);
       return;
     case "proxy-status":
-      builder.envoy.proxyStatus.push({ origin, text });
+      addProxyStatus({ origin, text }, builder);
       return;
     case "access-log":
-      builder.envoy.accessLogs.push({ origin: { file }, lines: splitLines(text), firstLine: 1 });
+      addAccessLog({ origin: { file }, lines: splitLines(text), firstLine: 1 }, builder);
       return;
     case "log": {
       const target = options.logTarget ?? {};
@@ -339,9 +341,22 @@ function addPasted(text: string, file: string, builder: ViewBuilder, hint: Intak
   if (!read.pod && read.objects.length === 0 && read.events.length === 0 && read.logs.length === 0) builder.addProblem({ file }, "nothing in this input could be read as describe output, events, a Pod fragment or log lines");
 }
 
+/* Envoy inputs are parsed as they are read: what is wrong with one is an input problem, before any rule runs. */
+function addAccessLog(input: AccessLogInput, builder: ViewBuilder): void {
+  builder.envoy.accessLogs.push(input);
+  parseAccessLog(input, (origin, message) => builder.addProblem(origin, message));
+}
+
+function addProxyStatus(input: ProxyStatusInput, builder: ViewBuilder): void {
+  builder.envoy.proxyStatus.push(input);
+  parseProxyStatusInput(input, (origin, message) => builder.addProblem(origin, message));
+}
+
 function addConfigDump(text: string, file: string, proxy: string | undefined, builder: ViewBuilder): void {
   try {
-    builder.envoy.configDumps.push({ proxy, origin: { file }, dump: parseDumpText(text) });
+    const input: ConfigDumpInput = { proxy, origin: { file }, dump: parseDumpText(text) };
+    builder.envoy.configDumps.push(input);
+    parseConfigDump(input, (origin, message) => builder.addProblem(origin, message));
   } catch (error) {
     const syntax = error instanceof LimitError ? undefined : findJsonSyntaxError(text);
     builder.addProblem({ file, line: syntax?.line ?? (error as LimitError).line ?? 1 }, `Envoy config dump ${error instanceof LimitError ? error.message : describeJsonError(text, error)}`);

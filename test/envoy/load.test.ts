@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigDump } from "../../src/envoy/config-dump.js";
-import { loadConfigDumpFile, resolveLargeEnvoyInputs } from "../../src/envoy/load.js";
+import { loadConfigDumpFile, resolveLargeEnvoyInputs } from "../../src/sources/envoy-load.js";
 import { envoyData } from "../../src/envoy/view-data.js";
 import { ViewBuilder } from "../../src/view/builder.js";
 import { seed004GatewayRequests, textLine } from "./fixtures/access-lines.js";

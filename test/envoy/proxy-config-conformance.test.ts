@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigDump } from "../../src/envoy/config-dump.js";
-import { bootstrapSummary, ecdsTable, endpointTable, fullSummary, routeTable, secretTable } from "../../src/envoy/proxy-config-tables.js";
+import { bootstrapSummary, ecdsTable, endpointTable, fullSummary, routeTable, secretTable } from "../../src/report/proxy-config-tables.js";
 
 /** Real dumps and istioctl's exact output for them (see the peer folder's README). */
 const peer = resolve(import.meta.dirname, "../../../shared/peer/istioctl-proxyconfig");

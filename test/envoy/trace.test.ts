@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigDump } from "../../src/envoy/config-dump.js";
-import { clusterTable } from "../../src/envoy/proxy-config-tables.js";
+import { clusterTable } from "../../src/report/proxy-config-tables.js";
 import { servicePortToTarget, type TraceContext } from "../../src/envoy/trace.js";
 import { traceRequest } from "../../src/queries/trace.js";
 import { loadPaths } from "../../src/sources/files.js";

@@ -1,0 +1,60 @@
+/**
+ * The Envoy inputs parsed when the view is built, before any rule runs: each config dump becomes a
+ * ConfigDump, each access log an AccessLogSummary, each proxy-status text a ProxyStatusTable. Input
+ * that is not what it claims to be is an input problem naming its file and line; the rest is still read.
+ */
+import { summarizeLines } from "../envoy/access-log/reader.js";
+import type { AccessLogSummary } from "../envoy/access-log/summary.js";
+import { ConfigDump } from "../envoy/config-dump.js";
+import { parseProxyStatus } from "../envoy/proxy-status.js";
+import type { AccessLogInput, ConfigDumpInput, EnvoyInputs, ProxyStatusInput } from "../model/envoy-inputs.js";
+import type { Origin } from "../model/kube.js";
+
+export type ReportProblem = (origin: Origin, message: string) => void;
+
+/** Parses every Envoy input not parsed yet; large files still waiting to be streamed are left to `resolveLargeEnvoyInputs`. */
+export function parseEnvoyInputs(envoy: EnvoyInputs, report: ReportProblem): void {
+  for (const input of envoy.configDumps) parseConfigDump(input, report);
+  for (const input of envoy.accessLogs) parseAccessLog(input, report);
+  for (const input of envoy.proxyStatus) parseProxyStatusInput(input, report);
+}
+
+function waitsToBeStreamed(dump: unknown): boolean {
+  return typeof (dump as { streamFrom?: unknown } | undefined)?.streamFrom === "string";
+}
+
+export function parseConfigDump(input: ConfigDumpInput, report: ReportProblem): void {
+  if (input.dump === undefined || input.dump instanceof ConfigDump || waitsToBeStreamed(input.dump)) return;
+  if (ConfigDump.isConfigDump(input.dump)) {
+    input.dump = new ConfigDump(input.dump);
+    return;
+  }
+  report({ file: input.origin.file, line: 1 }, 'Envoy config dump: not an Envoy config dump (no "configs" list); give the output of `curl localhost:15000/config_dump` or `istioctl proxy-config all -o json`');
+  input.dump = undefined;
+}
+
+export function parseAccessLog(input: AccessLogInput, report: ReportProblem): void {
+  if (input.summary !== undefined || !input.lines) return;
+  const summary = summarizeLines(input.lines, { firstLine: input.firstLine ?? 1, format: input.format });
+  input.summary = summary;
+  reportSkippedLines(input.origin, summary, report);
+}
+
+/** Lines of an access-log input that match no access-log format: one problem, at the first of them. */
+export function reportSkippedLines(origin: Origin, summary: AccessLogSummary, report: ReportProblem): void {
+  const first = summary.skipped.samples[0];
+  if (summary.skipped.count === 0 || !first) return;
+  const format = "Istio's TEXT or JSON format, or the one given with --format";
+  const message =
+    summary.entries === 0
+      ? `access log: not an access log: no line of it is in ${format}`
+      : `access log: ${summary.skipped.count} ${summary.skipped.count === 1 ? "line is" : "lines are"} not in ${format}; skipped (the ${summary.entries} requests are read)`;
+  report({ file: origin.file, line: first.line }, message);
+}
+
+export function parseProxyStatusInput(input: ProxyStatusInput, report: ReportProblem): void {
+  if (input.table !== undefined) return;
+  const table = parseProxyStatus(input.text);
+  input.table = table;
+  for (const problem of table.problems) report({ file: input.origin.file, line: problem.line }, `proxy-status: ${problem.message}`);
+}
