@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffAfter, isPastBackoffReset, restartTimeline, timelineEvidence } from "../../src/rules/support/timeline.js";
+import { backoffAfter, isPastBackoffReset, restartTimeline, timelineEvidence } from "../../src/rules/pod/causes/timeline.js";
 
 describe("kubelet crash-loop back-off", () => {
   it("doubles from 10s and caps at 300s", () => {

@@ -1,7 +1,7 @@
 import type { KubeObject } from "../../model/kube.js";
-import type { FixContext } from "../support/pod-rule.js";
-import type { ContainerSpec, PodSpec } from "../support/pod-types.js";
-import { jvmHeapOf, parseQuantity } from "../support/quantity.js";
+import type { FixContext } from "./pod-rule.js";
+import type { ContainerSpec, PodSpec } from "./causes/pod-types.js";
+import { jvmHeapOf, parseQuantity } from "../../k8s/quantities.js";
 import { memoryStatedInLogs } from "./causes/memory-in-logs.js";
 import { probeBudgetSeconds } from "./causes/probes.js";
 

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logMessage } from "../../signatures/scan.js";
-import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../support/workload.js";
 
 function fix(context: FixContext): Fix {

@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { defaultsToShell } from "../../k8s/images.js";
-import { changeContainer } from "../support/pod-fixes.js";
-import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { changeContainer } from "./fixes/pod-fixes.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 
 function fix(context: FixContext): Fix {
   const { d, current, names } = context;

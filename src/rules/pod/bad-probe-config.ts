@@ -1,8 +1,8 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer } from "../support/pod-fixes.js";
-import { podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
-import type { ProbeSpec } from "../support/pod-types.js";
-import { probeEvidence } from "../support/probe-fix.js";
+import { changeContainer } from "./fixes/pod-fixes.js";
+import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import type { ProbeSpec } from "./causes/pod-types.js";
+import { probeEvidence } from "./fixes/probe-fix.js";
 
 /** A health path the image most likely serves, from what it is. */
 function likelyPath(context: FixContext): string {

@@ -1,8 +1,8 @@
 import { configFileAnswered } from "./answered.js";
 import type { Evidence, Fix } from "../../model/finding.js";
-import { changeContainer, commandsOnly, dirname } from "../support/pod-fixes.js";
-import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
-import type { VolumeMountSpec } from "../support/pod-types.js";
+import { changeContainer, commandsOnly, dirname } from "./fixes/pod-fixes.js";
+import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import type { VolumeMountSpec } from "./causes/pod-types.js";
 
 function missingPath(context: FixContext): string | undefined {
   const path = context.d.cause.detail.path;

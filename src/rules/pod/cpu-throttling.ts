@@ -1,9 +1,9 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer } from "../support/pod-fixes.js";
-import { containerSpecEvidence, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
-import type { ProbeSpec } from "../support/pod-types.js";
-import { formatCpu, parseQuantity } from "../support/quantity.js";
-import { probeEvidence, startupProbeFor } from "../support/probe-fix.js";
+import { changeContainer } from "./fixes/pod-fixes.js";
+import { containerSpecEvidence, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import type { ProbeSpec } from "./causes/pod-types.js";
+import { formatCpu, parseQuantity } from "../../k8s/quantities.js";
+import { probeEvidence, startupProbeFor } from "./fixes/probe-fix.js";
 
 function fix(context: FixContext): Fix {
   const resources = context.current?.resources ?? {};

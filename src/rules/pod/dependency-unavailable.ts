@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer } from "../support/pod-fixes.js";
-import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { changeContainer } from "./fixes/pod-fixes.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 
 const LOCAL = /^(?:127\.0\.0\.1|localhost|::1|\[::1\])$/;

@@ -1,5 +1,5 @@
 import type { Fix } from "../../model/finding.js";
-import { podCauseRule, type FixContext } from "../support/pod-rule.js";
+import { podCauseRule, type FixContext } from "./pod-rule.js";
 
 function fix(context: FixContext): Fix {
   const resource = context.d.cause.detail.resource || "memory";

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer } from "../support/pod-fixes.js";
-import { podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { changeContainer } from "./fixes/pod-fixes.js";
+import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 
 function fix(context: FixContext): Fix {
   const current = context.current;

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer } from "../support/pod-fixes.js";
-import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { changeContainer } from "./fixes/pod-fixes.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 
 function deniedPath(context: FixContext): string | undefined {

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer, commandsOnly } from "../support/pod-fixes.js";
-import { podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
+import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { containerFix } from "../support/workload.js";
 import { type JsonObject } from "../../k8s/workloads.js";
 

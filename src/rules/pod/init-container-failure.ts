@@ -1,8 +1,8 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer } from "../support/pod-fixes.js";
+import { changeContainer } from "./fixes/pod-fixes.js";
 import type { Rule } from "../../engine/rule.js";
 import type { Category } from "../../model/categories.js";
-import { fixBuilderOf, podCauseRule, type FixContext } from "../support/pod-rule.js";
+import { fixBuilderOf, podCauseRule, type FixContext } from "./pod-rule.js";
 import { apiPermissionDenied } from "./api-permission-denied.js";
 import { appRuntimeError } from "./app-runtime-error.js";
 import { badCommand } from "./bad-command.js";

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer, commandsOnly } from "../support/pod-fixes.js";
-import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 
 const LOW_PORT_LIMIT = 1024;

@@ -4,7 +4,7 @@ import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { diagnoseView } from "./causes/cascade.js";
-import { eventEvidence } from "../support/evidence.js";
+import { eventEvidence } from "./causes/evidence.js";
 import { namespaceFlag } from "../support/workload.js";
 import { appliedNamespace } from "../../model/namespace.js";
 

@@ -1,9 +1,9 @@
 import { probeBudgetAnswered } from "./answered.js";
 import type { Fix } from "../../model/finding.js";
-import { changeContainer } from "../support/pod-fixes.js";
-import { podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
-import type { ProbeSpec } from "../support/pod-types.js";
-import { probeEvidence, relaxedLiveness, startupAllowanceSeconds, startupProbeFor } from "../support/probe-fix.js";
+import { changeContainer } from "./fixes/pod-fixes.js";
+import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import type { ProbeSpec } from "./causes/pod-types.js";
+import { probeEvidence, relaxedLiveness, startupAllowanceSeconds, startupProbeFor } from "./fixes/probe-fix.js";
 
 function fix(context: FixContext): Fix {
   const liveness = (context.current?.livenessProbe ?? context.d.cause.probe?.probe) as ProbeSpec | undefined;

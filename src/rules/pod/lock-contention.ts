@@ -1,5 +1,5 @@
 import type { Fix } from "../../model/finding.js";
-import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../support/workload.js";
 
 function fix(context: FixContext): Fix {

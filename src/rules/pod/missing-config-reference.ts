@@ -1,12 +1,17 @@
 import { configReferenceAnswered } from "./answered.js";
 import type { Evidence, Fix } from "../../model/finding.js";
 import { keysOf } from "../../view/secrets.js";
-import { closest } from "../support/closest.js";
-import { changeContainer, commandsOnly } from "../support/pod-fixes.js";
-import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
-import type { EnvVarSpec } from "../support/pod-types.js";
+import { nearest } from "../../util/suggest.js";
+import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
+import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import type { EnvVarSpec } from "./causes/pod-types.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { appliedNamespace } from "../../model/namespace.js";
+
+/** The candidate closest to `wanted` (case-insensitive, `_`/`-`/`.` ignored), if close enough to be a typo. */
+function closest(wanted: string, candidates: readonly string[]): string | undefined {
+  return nearest(wanted, candidates, { compare: "folded", allowed: (length) => Math.max(1, Math.floor(Math.max(length, 4) / 3)) });
+}
 
 interface Suggestion {
   kind: "Secret" | "ConfigMap";

@@ -1,10 +1,10 @@
 import { memoryNeedAnswered, nonHeapBytes } from "./answered.js";
 import type { Fix } from "../../model/finding.js";
-import { eventEvidence, logLineEvidence } from "../support/evidence.js";
-import { changeContainer } from "../support/pod-fixes.js";
-import { containerSpecEvidence, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
-import type { ContainerSpec } from "../support/pod-types.js";
-import { formatMemory, jvmHeapOf, parseQuantity, roundMemoryUp } from "../support/quantity.js";
+import { eventEvidence, logLineEvidence } from "./causes/evidence.js";
+import { changeContainer } from "./fixes/pod-fixes.js";
+import { containerSpecEvidence, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import type { ContainerSpec } from "./causes/pod-types.js";
+import { formatMemory, jvmHeapOf, parseQuantity, roundMemoryUp } from "../../k8s/quantities.js";
 import { limitStatedByKernel, memoryStatedInLogs, type StatedMemory } from "./causes/memory-in-logs.js";
 import { appliedNamespace } from "../../model/namespace.js";
 

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer, commandsOnly } from "../support/pod-fixes.js";
-import { logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
+import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 
 function port(context: FixContext): number | undefined {
   const value = Number(context.d.cause.detail.port ?? /:(\d{2,5})\b/.exec(context.d.cause.match?.text ?? "")?.[1]);

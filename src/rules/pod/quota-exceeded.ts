@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
-import { eventEvidence } from "../support/evidence.js";
+import { eventEvidence } from "./causes/evidence.js";
 import { namespaceFlag } from "../support/workload.js";
 
 const QUOTA = /exceeded quota: ([\w.-]+)|failed quota: ([\w.-]+)|must specify (?:limits|requests)\.\w+|maximum (?:cpu|memory|storage|ephemeral-storage) usage per (?:Container|Pod) is|minimum (?:cpu|memory) usage per (?:Container|Pod) is|LimitRange/;

@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
-import { changeContainer, dirname, volumeNameFor } from "../support/pod-fixes.js";
+import { changeContainer, dirname, volumeNameFor } from "./fixes/pod-fixes.js";
 import { writablePathAnswered } from "./answered.js";
-import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "../support/pod-rule.js";
+import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 
 /** The path the log says it could not write. */
 function loggedPath(context: FixContext): string | undefined {

@@ -1,5 +1,5 @@
 import type { Fix } from "../../model/finding.js";
-import { podCauseRule, type FixContext } from "../support/pod-rule.js";
+import { podCauseRule, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../support/workload.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { claimEvidence, claimFix, claimWords, unboundClaims } from "./volume-claims.js";

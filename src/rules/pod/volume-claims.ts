@@ -1,8 +1,8 @@
 import type { Evidence, Fix } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
-import { eventEvidence } from "../support/evidence.js";
-import type { FixContext } from "../support/pod-rule.js";
+import { eventEvidence } from "./causes/evidence.js";
+import type { FixContext } from "./pod-rule.js";
 
 /**
  * The PersistentVolumeClaims behind a pod that waits on storage: each claim's

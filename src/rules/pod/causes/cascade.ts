@@ -1,7 +1,7 @@
 import type { ClusterView } from "../../../view/cluster-view.js";
 import type { Arbitration, Precedence } from "../../../engine/rule.js";
 import type { LogMatch } from "../../../signatures/scan.js";
-import { type ContainerContext, type PodContext, podContexts } from "../../support/pod-context.js";
+import { type ContainerContext, type PodContext, podContexts } from "./context.js";
 import { type Cause, type Diagnosis, MESH_CONTAINERS, restartPolicyOf } from "./cause.js";
 import { configReferenceCause } from "./config-reference.js";
 import { crashState, isSidecarAfterJob } from "./crash-state.js";

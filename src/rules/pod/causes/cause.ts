@@ -2,8 +2,8 @@ import type { Category } from "../../../model/categories.js";
 import type { Evidence, Severity } from "../../../model/finding.js";
 import type { EventRecord } from "../../../model/inputs.js";
 import type { LogMatch } from "../../../signatures/scan.js";
-import type { ContainerContext, PodContext } from "../../support/pod-context.js";
-import type { ProbeSpec, TerminatedState } from "../../support/pod-types.js";
+import type { ContainerContext, PodContext } from "./context.js";
+import type { ProbeSpec, TerminatedState } from "./pod-types.js";
 
 /** What the pod cause detectors share: the cause they return and the questions every one of them asks of a container. */
 

@@ -1,6 +1,6 @@
 import type { Evidence } from "../../../model/finding.js";
-import { eventEvidence, waitingEvidence } from "../../support/evidence.js";
-import type { ContainerContext } from "../../support/pod-context.js";
+import { eventEvidence, waitingEvidence } from "./evidence.js";
+import type { ContainerContext } from "./context.js";
 import { type Cause, displayContainer, events, podEvents } from "./cause.js";
 import { appliedNamespace } from "../../../model/namespace.js";
 

@@ -1,6 +1,6 @@
-import type { ContainerContext } from "../../support/pod-context.js";
-import type { TerminatedState } from "../../support/pod-types.js";
-import { BACKOFF_RESET_SECONDS } from "../../support/timeline.js";
+import type { ContainerContext } from "./context.js";
+import type { TerminatedState } from "./pod-types.js";
+import { BACKOFF_RESET_SECONDS } from "./timeline.js";
 import { events, isJobPod, restartPolicyOf, seconds } from "./cause.js";
 
 /** Whether a container is crashing now, from its status or, without one, its events and logs. */

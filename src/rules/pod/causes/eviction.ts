@@ -1,6 +1,6 @@
 import type { Evidence } from "../../../model/finding.js";
-import { eventEvidence } from "../../support/evidence.js";
-import type { PodContext } from "../../support/pod-context.js";
+import { eventEvidence } from "./evidence.js";
+import type { PodContext } from "./context.js";
 import { type Cause, podEvents } from "./cause.js";
 
 /** The kubelet evicted the pod: node pressure (evicted), or its own ephemeral-storage limit (disk-full). */

@@ -1,6 +1,6 @@
-import { terminatedEvidence } from "../../support/evidence.js";
-import type { ContainerContext } from "../../support/pod-context.js";
-import type { TerminatedState } from "../../support/pod-types.js";
+import { terminatedEvidence } from "./evidence.js";
+import type { ContainerContext } from "./context.js";
+import type { TerminatedState } from "./pod-types.js";
 import { type Cause, displayContainer, events, podEvents, restartPolicyOf } from "./cause.js";
 
 /** What an exit code alone says when nothing else names the cause (0 under Always, 126/127, 137, 134/139). */

@@ -1,7 +1,7 @@
 import type { Category } from "../../../model/categories.js";
-import { terminatedEvidence } from "../../support/evidence.js";
-import type { ContainerContext } from "../../support/pod-context.js";
-import type { TerminatedState } from "../../support/pod-types.js";
+import { terminatedEvidence } from "./evidence.js";
+import type { ContainerContext } from "./context.js";
+import type { TerminatedState } from "./pod-types.js";
 import type { Cause } from "./cause.js";
 
 /** An init container that fails, with the cause found inside it: the app containers never start. */

@@ -1,8 +1,8 @@
 import type { Evidence } from "../../../model/finding.js";
 import { type LogMatch, logMessage, strongestMatch } from "../../../signatures/scan.js";
-import { logEvidence, terminatedEvidence } from "../../support/evidence.js";
-import type { ContainerContext } from "../../support/pod-context.js";
-import type { TerminatedState } from "../../support/pod-types.js";
+import { logEvidence, terminatedEvidence } from "./evidence.js";
+import type { ContainerContext } from "./context.js";
+import type { TerminatedState } from "./pod-types.js";
 import { type Cause, displayContainer } from "./cause.js";
 
 /** The cause a log line names, for a crashed container or one that runs while its log shows it failing. */

@@ -1,6 +1,6 @@
 import type { LogStream } from "../../../model/inputs.js";
 import { parseJvmSize } from "../../../k8s/quantities.js";
-import type { ContainerContext } from "../../support/pod-context.js";
+import type { ContainerContext } from "./context.js";
 
 /**
  * Memory sizes a container's own log states: what it loads or allocates

@@ -1,6 +1,6 @@
-import { logEvidence, terminatedEvidence } from "../../support/evidence.js";
-import type { ContainerContext } from "../../support/pod-context.js";
-import type { TerminatedState } from "../../support/pod-types.js";
+import { logEvidence, terminatedEvidence } from "./evidence.js";
+import type { ContainerContext } from "./context.js";
+import type { TerminatedState } from "./pod-types.js";
 import { type Cause, displayContainer } from "./cause.js";
 
 /** The runtime reports the container OOMKilled: the kernel ended it at its memory limit. */

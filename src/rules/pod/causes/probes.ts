@@ -1,9 +1,9 @@
 import type { Evidence } from "../../../model/finding.js";
 import type { EventRecord } from "../../../model/inputs.js";
-import { eventEvidence, terminatedEvidence } from "../../support/evidence.js";
-import type { ContainerContext } from "../../support/pod-context.js";
-import type { ProbeSpec, TerminatedState } from "../../support/pod-types.js";
-import { parseQuantity } from "../../support/quantity.js";
+import { eventEvidence, terminatedEvidence } from "./evidence.js";
+import type { ContainerContext } from "./context.js";
+import type { ProbeSpec, TerminatedState } from "./pod-types.js";
+import { parseQuantity } from "../../../k8s/quantities.js";
 import { type Cause, type ProbeFailure, type ProbeKind, displayContainer, events, strongest } from "./cause.js";
 
 /** Liveness and startup probe kills: a wrong probe, a CPU limit too small to start in time, or a probe too tight for the app. */

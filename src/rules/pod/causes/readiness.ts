@@ -1,7 +1,7 @@
 import type { Severity } from "../../../model/finding.js";
-import { eventEvidence } from "../../support/evidence.js";
-import type { ContainerContext } from "../../support/pod-context.js";
-import type { ProbeSpec } from "../../support/pod-types.js";
+import { eventEvidence } from "./evidence.js";
+import type { ContainerContext } from "./context.js";
+import type { ProbeSpec } from "./pod-types.js";
 import { type Cause, type ProbeFailure, type ProbeKind, displayContainer, seconds, strongest } from "./cause.js";
 import { cpuLimitCores, probeBudgetSeconds, probeFailures, probeMode, probePortMismatch, startupFromLogs } from "./probes.js";
 

@@ -1,5 +1,5 @@
-import { eventEvidence } from "../../support/evidence.js";
-import type { PodContext } from "../../support/pod-context.js";
+import { eventEvidence } from "./evidence.js";
+import type { PodContext } from "./context.js";
 import { type Cause, podEvents, strongest } from "./cause.js";
 
 /** A pod stuck in ContainerCreating: the sandbox (CNI) or a volume cannot be set up. */

@@ -1,6 +1,6 @@
 import type { Evidence } from "../../../model/finding.js";
-import { eventEvidence } from "../../support/evidence.js";
-import type { PodContext } from "../../support/pod-context.js";
+import { eventEvidence } from "./evidence.js";
+import type { PodContext } from "./context.js";
 import { type Cause, podEvents, seconds, strongest } from "./cause.js";
 
 /** The scheduler cannot place the pod: its reason, from the PodScheduled condition or FailedScheduling events. */

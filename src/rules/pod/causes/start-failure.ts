@@ -1,8 +1,8 @@
 import type { Category } from "../../../model/categories.js";
 import type { Evidence } from "../../../model/finding.js";
 import { matchLine } from "../../../signatures/scan.js";
-import { eventEvidence, terminatedEvidence, waitingEvidence } from "../../support/evidence.js";
-import type { ContainerContext } from "../../support/pod-context.js";
+import { eventEvidence, terminatedEvidence, waitingEvidence } from "./evidence.js";
+import type { ContainerContext } from "./context.js";
 import { type Cause, displayContainer, events } from "./cause.js";
 
 /** The runtime cannot start the process (StartError, RunContainerError, CreateContainerError): command, architecture, mount or runtime. */

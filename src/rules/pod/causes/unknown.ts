@@ -1,8 +1,8 @@
 import type { Evidence } from "../../../model/finding.js";
 import type { EventRecord } from "../../../model/inputs.js";
-import { eventEvidence, terminatedEvidence } from "../../support/evidence.js";
-import type { ContainerContext, PodContext } from "../../support/pod-context.js";
-import type { TerminatedState } from "../../support/pod-types.js";
+import { eventEvidence, terminatedEvidence } from "./evidence.js";
+import type { ContainerContext, PodContext } from "./context.js";
+import type { TerminatedState } from "./pod-types.js";
 import { type Cause, type Diagnosis, MESH_CONTAINERS, displayContainer, events } from "./cause.js";
 
 /** What is left when no detector names a cause: a crash with no known cause, a pod visibly broken. */

@@ -1,5 +1,5 @@
-import type { ContainerContext, PodContext } from "../../../../src/rules/support/pod-context.js";
-import { podContexts } from "../../../../src/rules/support/pod-context.js";
+import type { ContainerContext, PodContext } from "../../../../src/rules/pod/causes/context.js";
+import { podContexts } from "../../../../src/rules/pod/causes/context.js";
 import { buildView, type RuleCase } from "../../../helpers/rule-tester.js";
 import { list, NOW, pod, type PodInput } from "../fixtures.js";
 

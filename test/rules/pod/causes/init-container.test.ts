@@ -3,7 +3,7 @@ import { asInitFailure } from "../../../../src/rules/pod/causes/init-container.j
 import { causeFromLog, primaryMatch } from "../../../../src/rules/pod/causes/log-cause.js";
 import { crashLoop, list, NOW, pod } from "../fixtures.js";
 import { buildView } from "../../../helpers/rule-tester.js";
-import { podContexts } from "../../../../src/rules/support/pod-context.js";
+import { podContexts } from "../../../../src/rules/pod/causes/context.js";
 
 function initContainer(log?: string) {
   const view = buildView({

@@ -1,8 +1,8 @@
-import { UNNAMED_POD } from "../../model/unnamed.js";
-import type { EventRecord, LogStream } from "../../model/inputs.js";
-import type { KubeObject } from "../../model/kube.js";
-import { scanLogs, type LogMatch } from "../../signatures/scan.js";
-import type { ClusterView } from "../../view/cluster-view.js";
+import { UNNAMED_POD } from "../../../model/unnamed.js";
+import type { EventRecord, LogStream } from "../../../model/inputs.js";
+import type { KubeObject } from "../../../model/kube.js";
+import { scanLogs, type LogMatch } from "../../../signatures/scan.js";
+import type { ClusterView } from "../../../view/cluster-view.js";
 import type { ContainerSpec, ContainerStatus, PodSpec, PodStatus } from "./pod-types.js";
 
 /** One container of a pod with everything said about it: spec, status, its events, its logs and the signatures found in them. */

@@ -1,7 +1,7 @@
-import type { Evidence } from "../../model/finding.js";
-import type { FixContext } from "./pod-rule.js";
-import { containerSpecEvidence } from "./pod-rule.js";
-import type { ProbeSpec } from "./pod-types.js";
+import type { Evidence } from "../../../model/finding.js";
+import type { FixContext } from "../pod-rule.js";
+import { containerSpecEvidence } from "../pod-rule.js";
+import type { ProbeSpec } from "../causes/pod-types.js";
 
 const STARTUP_PERIOD_SECONDS = 5;
 const FALLBACK_STARTUP_SECONDS = 120;

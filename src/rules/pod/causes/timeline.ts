@@ -1,6 +1,6 @@
-import type { Evidence } from "../../model/finding.js";
+import type { Evidence } from "../../../model/finding.js";
 import type { ContainerStatus } from "./pod-types.js";
-import { formatDuration, parseGoDuration } from "../../k8s/durations.js";
+import { formatDuration, parseGoDuration } from "../../../k8s/durations.js";
 
 /** Kubelet crash-loop back-off (pkg/kubelet/kubelet.go): 10s doubling to 300s, reset after 10 minutes of clean running. */
 export const INITIAL_BACKOFF_SECONDS = 10;

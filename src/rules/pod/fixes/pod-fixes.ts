@@ -1,7 +1,7 @@
-import type { Fix } from "../../model/finding.js";
-import type { FixContext } from "./pod-rule.js";
-import { containerFix } from "./workload.js";
-import { type JsonObject } from "../../k8s/workloads.js";
+import type { Fix } from "../../../model/finding.js";
+import type { FixContext } from "../pod-rule.js";
+import { containerFix } from "../../support/workload.js";
+import { type JsonObject } from "../../../k8s/workloads.js";
 
 /**
  * A change to the failing container in its owner's pod template: before/after

@@ -1,8 +1,8 @@
-import type { Evidence } from "../../model/finding.js";
-import type { EventRecord } from "../../model/inputs.js";
-import type { LogMatch } from "../../signatures/scan.js";
+import type { Evidence } from "../../../model/finding.js";
+import type { EventRecord } from "../../../model/inputs.js";
+import type { LogMatch } from "../../../signatures/scan.js";
 import type { TerminatedState } from "./pod-types.js";
-import { formatDuration } from "../../k8s/durations.js";
+import { formatDuration } from "../../../k8s/durations.js";
 
 function clock(value: string | undefined): string | undefined {
   if (!value) return undefined;
