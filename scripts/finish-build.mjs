@@ -64,13 +64,19 @@ async function buildCli() {
     // The launcher passes the bundle's own URL (version.ts finds package.json from it).
     define: { "import.meta.url": "__ktriageModuleUrl" },
     plugins: [lazyCommanderChildProcess()],
+    // KTRIAGE_SOURCEMAP=1: a source map beside the bundle, for bench/startup-profile.mjs (not shipped by default).
+    ...(process.env.KTRIAGE_SOURCEMAP === "1" ? { sourcemap: "external", sourcesContent: false } : {}),
   });
   // import() inside a vm.Script needs a callback V8 loses with the code cache: the launcher's own import() stands in.
-  const code = result.outputFiles[0].text.replace(/^#!.*\n/, "").replace(/\bimport\((?=")/g, "__ktriageImport(");
+  const bundle = result.outputFiles.find((file) => file.path.endsWith(".js"));
+  const code = bundle.text.replace(/^#!.*\n/, "").replace(/\bimport\((?=")/g, "__ktriageImport(");
   if (/\bimport\.meta\b|\bimport\(/.test(code)) throw new Error("the CLI bundle still reads import.meta or calls import()");
   const hash = createHash("sha256").update(code).digest("base64url").replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
   mkdirSync(`${root}dist/chunks`, { recursive: true });
   writeFileSync(`${root}dist/chunks/cli-${hash}.js`, code);
+  const map = result.outputFiles.find((file) => file.path.endsWith(".map"));
+  // The map is of esbuild's output: the profiler adds back the shebang line and the import() renames.
+  if (map) writeFileSync(`${root}dist/chunks/cli-${hash}.js.map`, JSON.stringify({ ...JSON.parse(map.text), x_ktriage_lines_removed: bundle.text.startsWith("#!") ? 1 : 0 }));
   const version = JSON.parse(readFileSync(`${root}package.json`, "utf8")).version;
   const commands = [...readFileSync(`${root}src/cli/main.ts`, "utf8").matchAll(/\["([a-z]+)", \(\) => import\(/g)].map((match) => match[1]);
   const launcher = readFileSync(`${root}scripts/lib/cli-launcher.js`, "utf8")

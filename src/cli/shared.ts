@@ -7,7 +7,7 @@ import { groupIncidents } from "../engine/incidents.js";
 import { describeRules, RuleSelectionError, selectRules, type RuleSelection } from "../engine/selection.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "../report/index.js";
-import { allRules } from "../rules/index.js";
+import { everyRule } from "../rules/registry.js";
 import { VERSION } from "../version.js";
 import { inputProblemLines } from "../report/text.js";
 import { redact, redactDeep } from "../util/redact.js";
@@ -107,13 +107,13 @@ export function exitCodeFor(findings: readonly Finding[], failOn: Severity | "no
   return highestSeverity(findings) >= SEVERITY_ORDER[failOn] ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
-/** The report of a command; `keep` narrows the suppressed list as the command narrowed its findings. */
-export function toReport(command: string, view: ClusterView, result: EngineResult, findings: Finding[] = result.findings, keep: (finding: Finding) => boolean = () => true): Report {
+/** The report of a command that ran `rules`; `keep` narrows the suppressed list as the command narrowed its findings. */
+export function toReport(command: string, view: ClusterView, result: EngineResult, rules: readonly Rule[], findings: Finding[] = result.findings, keep: (finding: Finding) => boolean = () => true): Report {
   const suppressed = result.suppressed.filter((item) => keep(item.finding));
   // Input problems quote what was read (a scalar document, a file name): they cross the same boundary as findings.
   const inputs = { ...view.inputs, problems: view.inputs.problems.map((problem) => ({ origin: problem.origin, message: redact(problem.message) })) };
   const safe = redactDeep(findings);
-  return { command, mode: view.mode, findings: safe, skipped: result.skipped, inputs, failures: redactDeep(result.failures), now: view.now, suppressed, incidents: groupIncidents(view, safe), rules: describeRules(safe, allRules), toolVersion: VERSION };
+  return { command, mode: view.mode, findings: safe, skipped: result.skipped, inputs, failures: redactDeep(result.failures), now: view.now, suppressed, incidents: groupIncidents(view, safe), rules: describeRules(safe, rules), toolVersion: VERSION };
 }
 
 /** `--sarif-root` (default the git top level above the working directory, else the working directory) and `--stdin-filename`. */
@@ -187,10 +187,19 @@ export function writeStdout(text: string): Promise<void> {
   });
 }
 
-/** `--rule`, `--enable` and `--suppress` as engine options; one that names no rule is a usage error. */
-export function ruleSelection(options: RuleSelection, rules: readonly Rule[]): Pick<RunOptions, "only" | "enable" | "suppress"> {
+/**
+ * `--rule`, `--enable` and `--suppress` as engine options; one that names no rule is a usage error.
+ * `rules` are the rules the command loaded (its scope's); a name among none of them is checked
+ * against every rule before it is refused, so naming a rule of another scope stays allowed.
+ */
+export async function ruleSelection(options: RuleSelection, rules: readonly Rule[]): Promise<Pick<RunOptions, "only" | "enable" | "suppress">> {
   try {
     return selectRules(options, rules);
+  } catch (error) {
+    if (!(error instanceof RuleSelectionError)) throw error;
+  }
+  try {
+    return selectRules(options, await everyRule());
   } catch (error) {
     if (error instanceof RuleSelectionError) throw new UsageError(error.message);
     throw error;

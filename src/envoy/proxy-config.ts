@@ -3,7 +3,6 @@
  * listener, route or endpoint is matched and addressed, and the secret rows; the tables themselves
  * are in report/proxy-config-tables.ts.
  */
-import { X509Certificate } from "node:crypto";
 import { arr, field, isObject, obj, str, type ConfigDump, type JsonObject } from "./config-dump.js";
 
 export const HTTP_CONNECTION_MANAGER = "envoy.filters.network.http_connection_manager";
@@ -155,7 +154,7 @@ function certificateRow(name: string, state: string, pem: string, trustDomain: s
   const row: SecretRow = { name, type: "", state, valid: false, serial: "", notAfter: "", notBefore: "", trustDomain: "" };
   if (!pem) return row;
   try {
-    const certificate = new X509Certificate(pem);
+    const certificate = new (process.getBuiltinModule("node:crypto").X509Certificate)(pem);
     const notBefore = new Date(certificate.validFrom);
     const notAfter = new Date(certificate.validTo);
     let domain = trustDomain;

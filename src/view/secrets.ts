@@ -1,4 +1,3 @@
-import { X509Certificate } from "node:crypto";
 import type { KubeObject } from "../model/kube.js";
 
 /** What a certificate in a Secret says, kept after its value is dropped (no key material, no PEM). */
@@ -30,7 +29,8 @@ export function certificateFacts(secret: KubeObject): CertificateFacts[] {
       if (typeof value !== "string" || value === "") continue;
       const text = base64 ? Buffer.from(value, "base64").toString("utf8") : value;
       try {
-        const certificate = new X509Certificate(text);
+        // node:crypto loads here, not at start-up: only Secrets holding certificates need it.
+        const certificate = new (process.getBuiltinModule("node:crypto").X509Certificate)(text);
         const dnsNames = (certificate.subjectAltName ?? "")
           .split(",")
           .map((item) => item.trim())

@@ -391,18 +391,18 @@ Examples:
     };
     const result = runRules(envoyRules, view, { scope: "diagnose" });
     if (flags.output === "json") {
-      await writeStdout(accessLogsJson(summaries.map(({ name, reader }) => ({ source: name, summary: reader.summary })), toReport("envoy logs", view, result), podOf));
+      await writeStdout(accessLogsJson(summaries.map(({ name, reader }) => ({ source: name, summary: reader.summary })), toReport("envoy logs", view, result, envoyRules), podOf));
       envoy.parent?.setOptionValue("exitCode", exitCodeFor(result.findings, flags.failOn));
       return;
     }
     if (flags.output === "html") {
       const traffic = summaries.map(({ name, reader, timeline, proxy }) => ({ source: name, proxy, summary: reader.summary, timeline: timeline!, podOf }));
-      const code = await emit(toReport("envoy logs", view, result), { output: "html", failOn: flags.failOn }, { view, traffic });
+      const code = await emit(toReport("envoy logs", view, result, envoyRules), { output: "html", failOn: flags.failOn }, { view, traffic });
       envoy.parent?.setOptionValue("exitCode", code);
       return;
     }
     for (const { name, reader } of summaries) await writeStdout(accessLogText({ source: name, summary: reader.summary }, flags.top, podOf));
-    const code = await emit(toReport("envoy logs", view, result), { output: "text", failOn: flags.failOn, color: flags.color });
+    const code = await emit(toReport("envoy logs", view, result, envoyRules), { output: "text", failOn: flags.failOn, color: flags.color });
     envoy.parent?.setOptionValue("exitCode", code);
   });
   envoy.addCommand(command);
@@ -446,7 +446,7 @@ function registerStatus(envoy: Command): void {
     const view = builder.build({ mode: flags.filename ? "offline" : "live" });
     const result = runRules(envoyRules, view, { scope: "diagnose", only: ["envoy/proxy-status-stale", "envoy/proxy-version-skew", "envoy/proxy-subscriptions-missing", "envoy/proxy-sync-state-unknown"] });
     await writeStdout(flags.output === "json" ? proxyStatusJson(table, result.findings) : proxyStatusText(table));
-    const code = flags.output === "json" ? exitCodeFor(result.findings, flags.failOn) : await emit(toReport("envoy status", view, result), { output: "text", failOn: flags.failOn, color: flags.color });
+    const code = flags.output === "json" ? exitCodeFor(result.findings, flags.failOn) : await emit(toReport("envoy status", view, result, envoyRules), { output: "text", failOn: flags.failOn, color: flags.color });
     envoy.parent?.setOptionValue("exitCode", code);
   });
   envoy.addCommand(command);

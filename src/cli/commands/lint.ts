@@ -3,7 +3,7 @@ import { runRules } from "../../engine/engine.js";
 import { buildLintInput, isReportable } from "../../sources/lint-input.js";
 import { ensureHeapFor } from "../heap.js";
 import type { Finding } from "../../model/finding.js";
-import { allRules } from "../../rules/index.js";
+import { rulesFor } from "../../rules/registry.js";
 import { loadPaths } from "../../sources/files.js";
 import { ViewBuilder } from "../../view/builder.js";
 import { inputProblemLines } from "../../report/text.js";
@@ -54,7 +54,8 @@ Examples:
   addOutputOptions(command);
   command.action(async (positional: string[], flags: LintFlags) => {
     const paths = [...positional, ...flags.filename];
-    const selection = ruleSelection(flags, allRules);
+    const rules = await rulesFor("lint");
+    const selection = await ruleSelection(flags, rules);
     const clusters = flags.cluster.map(parseCluster);
     if (paths.length === 0 && clusters.length === 0) throw new UsageError("lint needs at least one PATH (file, folder or -) or --cluster NAME=PATH");
     requireExistingPaths([...paths, ...clusters.flatMap((cluster) => cluster.paths), ...(flags.snapshot ? [flags.snapshot] : []), ...(flags.meshConfig ? [flags.meshConfig] : []), ...(flags.meshNetworks ? [flags.meshNetworks] : [])]);
@@ -84,9 +85,9 @@ Examples:
       ...(clusters.length > 0 ? { clusters } : {}),
       onListed: ensureHeapFor,
     });
-    const result = runRules(allRules, view, { scope: "lint", ...selection });
+    const result = runRules(rules, view, { scope: "lint", ...selection });
     const keep = (finding: Finding) => isReportable(finding, reportable, Boolean(flags.meshConfig || flags.meshNetworks));
-    const report = toReport("lint", view, result, result.findings.filter(keep), keep);
+    const report = toReport("lint", view, result, rules, result.findings.filter(keep), keep);
     if (reportable.size === 0 && !flags.meshConfig && !flags.meshNetworks) {
       // Nothing in PATH could be read, or PATH holds no object (an empty file or stdin): an input error, never "no problems".
       for (const line of inputProblemLines(report)) warn(line);

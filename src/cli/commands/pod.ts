@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { Finding } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { runRules } from "../../engine/engine.js";
-import { allRules } from "../../rules/index.js";
+import { rulesFor } from "../../rules/registry.js";
 import { loadPaths } from "../../sources/files.js";
 import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
@@ -37,16 +37,17 @@ Examples:
   addInputOptions(command);
   addOutputOptions(command);
   command.action(async (name: string | undefined, flags: PodFlags) => {
-    const { view, result, findings, keep, pod } = await diagnosePod(name, flags);
+    const { view, result, rules, findings, keep, pod } = await diagnosePod(name, flags);
     const page = pod ? { name: pod.metadata.name ?? "", namespace: pod.metadata.namespace } : name ? { name, namespace: flags.namespace } : undefined;
-    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, findings, keep), flags, { view, pod: page }));
+    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, rules, findings, keep), flags, { view, pod: page }));
   });
   program.addCommand(command);
 }
 
 /** The `pod` pipeline without its output: gather, run the rules, keep the findings about the pod. */
 export async function diagnosePod(name: string | undefined, flags: PodFlags) {
-  const selection = ruleSelection(flags, allRules);
+  const rules = await rulesFor("diagnose");
+  const selection = await ruleSelection(flags, rules);
   const extraFiles = flags.logs.length + flags.previousLogs.length + flags.events.length > 0;
   let builder: ViewBuilder | undefined;
   if (extraFiles || hasOfflineInputs(flags)) {
@@ -63,9 +64,9 @@ export async function diagnosePod(name: string | undefined, flags: PodFlags) {
   const pod = choosePod(view, name, flags.namespace);
   if (name && !pod) requirePod(view, name, flags, extraFiles);
   if (pod && flags.container) requireContainer(pod, flags.container);
-  const result = runRules(allRules, view, { scope: "diagnose", ...selection });
+  const result = runRules(rules, view, { scope: "diagnose", ...selection });
   const keep = (finding: Finding) => !pod || isAbout(view, finding, pod);
-  return { view, result, findings: result.findings.filter(keep), keep, pod };
+  return { view, result, rules, findings: result.findings.filter(keep), keep, pod };
 }
 
 /**

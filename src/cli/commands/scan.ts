@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { runRules } from "../../engine/engine.js";
 import type { Finding } from "../../model/finding.js";
-import { allRules } from "../../rules/index.js";
+import { rulesFor } from "../../rules/registry.js";
 import { filterBySelector, gather, type InputFlags } from "../gather.js";
 import { addInputOptions, addOutputOptions, emit, toReport, type OutputOptions, ruleSelection } from "../shared.js";
 
@@ -21,13 +21,14 @@ Examples:
   addInputOptions(command);
   addOutputOptions(command);
   command.action(async (flags: InputFlags & OutputOptions) => {
-    const selection = ruleSelection(flags, allRules);
+    const rules = await rulesFor("diagnose");
+    const selection = await ruleSelection(flags, rules);
     const { view } = await gather(flags);
-    const result = runRules(allRules, view, { scope: "diagnose", ...selection });
+    const result = runRules(rules, view, { scope: "diagnose", ...selection });
     const selector = view.mode === "live" ? undefined : flags.selector;
     const findings = filterBySelector(view, result.findings, selector);
     const keep = (finding: Finding) => filterBySelector(view, [finding], selector).length > 0;
-    program.setOptionValue("exitCode", await emit(toReport("scan", view, result, findings, keep), flags, { view }));
+    program.setOptionValue("exitCode", await emit(toReport("scan", view, result, rules, findings, keep), flags, { view }));
   });
   program.addCommand(command);
 }

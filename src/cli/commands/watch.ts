@@ -67,7 +67,7 @@ finding (not for resolved). See docs/watch-mode.md.`,
     .option("--identity <name>", "this replica's name in the Lease and its Events (default: host name and a random suffix)");
   command.action(async (flags: WatchFlags) => {
     if (!(flags.coalesce >= 0)) throw new UsageError("--coalesce takes a number of milliseconds (0 or more)");
-    const selection = ruleSelection(flags, allRules);
+    const selection = await ruleSelection(flags, allRules);
     let kube;
     try {
       kube = await resolveKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
