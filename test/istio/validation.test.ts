@@ -91,6 +91,11 @@ const cases: Array<{ name: string; yaml: string; expect: Array<[level: "error" |
   { name: "Telemetry with an unnamed provider", yaml: telemetry("  accessLogging:\n  - providers:\n    - name: \"\"\n"), expect: [["error", /providers.name may not be empty/]] },
   { name: "Telemetry sampling over 100", yaml: telemetry("  tracing:\n  - randomSamplingPercentage: 150\n"), expect: [["error", /randomSamplingPercentage must be in range/]] },
   { name: "Telemetry UPSERT without a value", yaml: telemetry("  metrics:\n  - overrides:\n    - tagOverrides:\n        request_host:\n          operation: UPSERT\n"), expect: [["error", /tagOverrides.value must be set when operation is UPSERT/]] },
+  { name: "Telemetry access-log filter that parses", yaml: telemetry("  accessLogging:\n  - filter:\n      expression: response.code >= 400 && !request.url_path.startsWith('/healthz')\n"), expect: [] },
+  { name: "Telemetry access-log filter with a syntax error", yaml: telemetry("  accessLogging:\n  - filter:\n      expression: response.code >= 400 &&\n"), expect: [["error", /^must be a valid CEL expression, ERROR: <input>:1:24: Syntax error/]] },
+  { name: "Telemetry access-log filter with a reserved word", yaml: telemetry("  accessLogging:\n  - filter:\n      expression: if == 1\n"), expect: [["error", /^must be a valid CEL expression, ERROR: <input>:1:1: reserved identifier: if$/]] },
+  { name: "Telemetry access-log filter with a bad has()", yaml: telemetry("  accessLogging:\n  - filter:\n      expression: has(request.headers['x'])\n"), expect: [["error", /invalid argument to has\(\) macro$/]] },
+  { name: "Telemetry access-log filter that is empty", yaml: telemetry("  accessLogging:\n  - filter:\n      expression: ''\n"), expect: [["error", /^must be a valid CEL expression, ERROR: <input>:1:1: Syntax error/]] },
   { name: "WasmPlugin without a url", yaml: obj("extensions.istio.io/v1alpha1", "WasmPlugin", "  selector:\n    matchLabels:\n      app: reviews\n"), expect: [["error", /url field needs to be set/]] },
   { name: "WasmPlugin short sha256", yaml: obj("extensions.istio.io/v1alpha1", "WasmPlugin", "  url: oci://ghcr.io/example/filter:1.0\n  sha256: abc\n"), expect: [["error", /sha256 field must be 64 characters long/]] },
 ];

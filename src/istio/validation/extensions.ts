@@ -3,6 +3,7 @@
  * (https://istio.io/latest/docs/reference/config/telemetry/), WasmPlugin
  * (https://istio.io/latest/docs/reference/config/proxy_extensions/wasm-plugin/) and ProxyConfig.
  */
+import { formatCelProblem, parseCel } from "../cel.js";
 import { arrayOf, recordOf } from "../meta.js";
 import { type FieldPath, Messages, policyTargets, type Spec, workloadSelector } from "./common.js";
 
@@ -68,31 +69,17 @@ export function validateTelemetry(spec: Spec): Messages {
     const record = recordOf(entry);
     if (!record) return;
     const filter = recordOf(record.filter);
-    if (filter && !celShapeOk(str(filter.expression))) out.error(["spec", "accessLogging", index, "filter", "expression"], "must be a valid CEL expression");
+    const problem = filter ? celProblem(str(filter.expression)) : undefined;
+    if (problem) out.error(["spec", "accessLogging", index, "filter", "expression"], problem);
     providers(out, record.providers, ["spec", "accessLogging", index]);
   });
   return out;
 }
 
-/**
- * Istio parses the filter as CEL. This checks what can be told without a CEL parser: an expression
- * is there, and its brackets and quotes are balanced.
- */
-function celShapeOk(expression: string): boolean {
-  if (expression.trim() === "") return false;
-  const closing: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
-  const stack: string[] = [];
-  let quote = "";
-  for (let i = 0; i < expression.length; i++) {
-    const char = expression[i]!;
-    if (quote) {
-      if (char === "\\") i++;
-      else if (char === quote) quote = "";
-    } else if (char === '"' || char === "'") quote = char;
-    else if ("([{".includes(char)) stack.push(char);
-    else if (char in closing && stack.pop() !== closing[char]) return false;
-  }
-  return quote === "" && stack.length === 0;
+/** Istio parses the filter with cel-go (`cel.NewEnv()` and `Parse`, no type check) and prints cel-go's errors after this text. */
+function celProblem(expression: string): string | undefined {
+  const { problem } = parseCel(expression);
+  return problem ? `must be a valid CEL expression, ${formatCelProblem(problem)}` : undefined;
 }
 
 const WASM_SCHEMES = new Set(["", "file", "http", "https", "oci"]);
