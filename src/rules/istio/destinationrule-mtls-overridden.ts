@@ -6,11 +6,14 @@ import { nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { analyzeCommand, fieldEvidence, yamlOf } from "./finding.js";
 
 /** The rules whose ISTIO_MUTUAL `rule` replaces for its host, as Kiali's traffic policy checker pairs them. */
-function overriddenBy(rule: KubeObject, rules: readonly KubeObject[], index: number): KubeObject[] {
+function overriddenBy(rule: KubeObject, rules: readonly KubeObject[], index: number, mutual: MutualIndex): KubeObject[] {
   const host = ruleHost(rule);
   const namespace = hostNamespace(host);
   const out: KubeObject[] = [];
-  rules.forEach((other, otherIndex) => {
+  // Only ISTIO_MUTUAL rules for `*.local`, the namespace-wide host or this host can be paired: visit those, in order.
+  const candidates = [...new Set([...(mutual.byHost.get(MESH_WIDE_HOST) ?? []), ...(namespace !== undefined ? mutual.byHost.get(namespaceWideHost(namespace)) ?? [] : []), ...(mutual.byRuleHost.get(host) ?? [])])].sort((a, b) => a - b);
+  candidates.forEach((otherIndex) => {
+    const other = rules[otherIndex]!;
     if (other === rule) return;
     const otherHost = String(recordOf(other.spec)?.host ?? "");
     if (enablesNonLocalMtls(other)) {
@@ -28,6 +31,27 @@ function overriddenBy(rule: KubeObject, rules: readonly KubeObject[], index: num
     }
   });
   return out;
+}
+
+/** The positions of the ISTIO_MUTUAL rules (every rule `overriddenBy` can pair), by their host as written and as resolved. */
+interface MutualIndex {
+  byHost: Map<string, number[]>;
+  byRuleHost: Map<string, number[]>;
+}
+
+function mutualIndex(rules: readonly KubeObject[]): MutualIndex {
+  const index: MutualIndex = { byHost: new Map(), byRuleHost: new Map() };
+  const add = (map: Map<string, number[]>, key: string, position: number) => {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    list.push(position);
+  };
+  rules.forEach((rule, position) => {
+    if (topLevelTlsMode(rule) !== "ISTIO_MUTUAL") return;
+    add(index.byHost, String(recordOf(rule.spec)?.host ?? ""), position);
+    add(index.byRuleHost, ruleHost(rule), position);
+  });
+  return index;
 }
 
 export const destinationRuleMtlsOverridden = defineRule({
@@ -53,9 +77,10 @@ export const destinationRuleMtlsOverridden = defineRule({
     const rules = istioDestinationRules(view.kind("DestinationRule"));
     if (rules.length < 2) return;
     const autoMtls = autoMtlsEnabled(view);
+    const mutual = mutualIndex(rules);
     rules.forEach((rule, index) => {
       if (hasTlsSettings(rule) || enablesNonLocalMtls(rule)) return;
-      const wide = overriddenBy(rule, rules, index);
+      const wide = overriddenBy(rule, rules, index, mutual);
       if (wide.length === 0) return;
       const other = wide[0]!;
       const host = ruleHost(rule);

@@ -45,11 +45,25 @@ export const destinationRuleMultipleMatch = defineRule({
     if (rules.length < 2) return;
     const evidenceOf = (rule: KubeObject) => fieldEvidence(view, rule, ["spec", "host"], `${refOf(rule)} host ${String(recordOf(rule.spec)?.host)}, subsets ${subsetNames(rule).join(", ") || "(none)"}${hasPolicy(rule) ? ", with a trafficPolicy" : ""}`);
     const guidance = (rule: KubeObject, other: KubeObject, description: string) => ({ description, commands: [kubectl("edit", rule), kubectl("get", other, "-o yaml")] });
+    // Only rules whose hosts can overlap pair up: the same host, or a wildcard covering the other. Indexing the
+    // earlier rules by host and keeping the wildcards apart visits those pairs alone, in the same order.
+    const hosts = rules.map(ruleHost);
+    const byHost = new Map<string, number[]>();
+    const wildcards: number[] = [];
+    const remember = (index: number) => {
+      if (hosts[index]!.startsWith("*")) wildcards.push(index);
+      let list = byHost.get(hosts[index]!);
+      if (!list) byHost.set(hosts[index]!, (list = []));
+      list.push(index);
+    };
+    remember(0);
     for (let j = 1; j < rules.length; j++) {
       const second = rules[j]!;
-      for (let i = 0; i < j; i++) {
+      const earlier = hosts[j]!.startsWith("*") ? [...Array(j).keys()] : [...new Set([...(byHost.get(hosts[j]!) ?? []), ...wildcards])].sort((a, b) => a - b);
+      remember(j);
+      for (const i of earlier) {
         const first = rules[i]!;
-        const [firstHost, secondHost] = [ruleHost(first), ruleHost(second)];
+        const [firstHost, secondHost] = [hosts[i]!, hosts[j]!];
         if (!ruleHostsOverlap(firstHost, secondHost) || selectorKey(first) !== selectorKey(second)) continue;
         const [firstSubsets, secondSubsets] = [subsetNames(first), subsetNames(second)];
         const shared = secondSubsets.filter((name) => firstSubsets.includes(name));

@@ -131,7 +131,7 @@ function meshExpectation(view: ClusterView, subject: MeshSubject): { text: strin
   if (meshedSibling) {
     return { text: `other pods in ${namespace} are in the mesh`, evidence: [{ source: "status", text: `pod ${meshedSibling.metadata.name} in ${namespace} runs istio-proxy`, path: `pods/${namespace}/${meshedSibling.metadata.name}` }] };
   }
-  const services = view.kindIn("Service", namespace).filter((svc) => labelMapMatches(svc.spec?.selector, subject.labels, { absent: "nothing", empty: "nothing" }));
+  const services = servicesSelecting(view, namespace, subject.labels);
   const serviceNames = new Set(services.flatMap((svc) => [svc.metadata.name, `${svc.metadata.name}.${namespace}`, `${svc.metadata.name}.${namespace}.svc.cluster.local`]));
   for (const kind of ["VirtualService", "DestinationRule"]) {
     const routes = routesByHost(view, kind);
@@ -155,6 +155,36 @@ function meshExpectation(view: ClusterView, subject: MeshSubject): { text: strin
 
 function hostsOf(kind: string, object: KubeObject): string[] {
   return kind === "VirtualService" ? (object.spec?.hosts ?? []) : [object.spec?.host].filter(Boolean);
+}
+
+const serviceIndexCache = new WeakMap<ClusterView, Map<string, Map<string, number[]>>>();
+
+/**
+ * The Services of a namespace whose selector selects these labels, in the view's order. Each Service is
+ * indexed by one term of its selector (one it must match), so a subject only tests the Services sharing a label with it.
+ */
+function servicesSelecting(view: ClusterView, namespace: string, labels: Record<string, string> | undefined): KubeObject[] {
+  const services = view.kindIn("Service", namespace);
+  if (!labels) return [];
+  let byNamespace = serviceIndexCache.get(view);
+  if (!byNamespace) serviceIndexCache.set(view, (byNamespace = new Map()));
+  let byTerm = byNamespace.get(namespace);
+  if (!byTerm) {
+    byTerm = new Map();
+    services.forEach((service, position) => {
+      const selector = service.spec?.selector;
+      if (!selector || typeof selector !== "object" || Array.isArray(selector)) return;
+      const term = Object.entries(selector as Record<string, unknown>).find(([, value]) => value !== undefined && value !== null);
+      if (!term) return;
+      const key = `${term[0]}\u0000${String(term[1])}`;
+      let positions = byTerm!.get(key);
+      if (!positions) byTerm!.set(key, (positions = []));
+      positions.push(position);
+    });
+    byNamespace.set(namespace, byTerm);
+  }
+  const positions = [...new Set(Object.entries(labels).flatMap(([key, value]) => byTerm!.get(`${key}\u0000${String(value)}`) ?? []))].sort((a, b) => a - b);
+  return positions.map((position) => services[position]!).filter((svc) => labelMapMatches(svc.spec?.selector, labels, { absent: "nothing", empty: "nothing" }));
 }
 
 const meshedPodCache = new WeakMap<ClusterView, Map<string, KubeObject | undefined>>();
