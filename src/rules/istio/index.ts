@@ -53,6 +53,7 @@ import { destinationRuleMtlsOverridden } from "./destinationrule-mtls-overridden
 import { destinationRuleMultipleMatch } from "./destinationrule-multiple-match.js";
 import { workloadWithoutAuthorizationPolicy } from "./workload-without-authorization-policy.js";
 import { telemetryEmptyProviders } from "./telemetry-empty-providers.js";
+import { telemetryFilterUnknownAttribute } from "./telemetry-filter-unknown-attribute.js";
 import { telemetryMultipleDefault } from "./telemetry-multiple-default.js";
 import { telemetrySelectorConflict } from "./telemetry-selector-conflict.js";
 import { telemetrySelectorNotFound } from "./telemetry-selector-not-found.js";
@@ -124,6 +125,7 @@ export const istioRules: Rule[] = [
   gatewayConflictingServers,
   gatewayDuplicateCertificate,
   telemetryEmptyProviders,
+  telemetryFilterUnknownAttribute,
   deprecatedFields,
   jwksBlockedCidrsMissing,
   gatewayApiCrdVersion,
