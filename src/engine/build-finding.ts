@@ -1,7 +1,7 @@
 import type { Finding, ResourceRef } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import type { ContractRule, FieldPath, Report } from "./rule.js";
+import type { Rule, FieldPath, Report } from "./rule.js";
 
 /** A rule broke its own contract (reported an id it does not declare, left a placeholder unfilled): a bug in the rule, never an input problem. */
 export class RuleContractError extends Error {}
@@ -9,7 +9,7 @@ export class RuleContractError extends Error {}
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
 /** The summary a report's message makes: its template with every `{name}` filled from `data`. */
-export function fillMessage(rule: ContractRule, report: Report): string {
+export function fillMessage(rule: Rule, report: Report): string {
   const template = rule.messages[report.message];
   if (template === undefined) throw new RuleContractError(`internal error: ${rule.id} reported message "${report.message}", which is not among its messages (${Object.keys(rule.messages).join(", ")})`);
   const data = report.data;
@@ -46,7 +46,7 @@ export function resourceOf(view: ClusterView, object: KubeObject, fieldPath: Fie
 }
 
 /** The Finding a rule's report makes: summary from its message, resource and file:line from its object and field, the rule's defaults. */
-export function buildFinding(rule: ContractRule, view: ClusterView, report: Report): Finding {
+export function buildFinding(rule: Rule, view: ClusterView, report: Report): Finding {
   const summary = fillMessage(rule, report);
   let resource: ResourceRef;
   if (report.resource) resource = report.container ? { ...report.resource, container: report.container } : report.resource;
@@ -66,5 +66,6 @@ export function buildFinding(rule: ContractRule, view: ClusterView, report: Repo
   };
   if (report.fix) finding.fix = report.fix;
   if (report.istioMessage) finding.message = report.istioMessage;
+  else if (report.summaryIsIstioMessage) finding.message = summary;
   return finding;
 }

@@ -8,7 +8,7 @@ import { buildFinding } from "./build-finding.js";
 import { FixProver, type ProofFigures, type ProofRunner } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
 import { applySuppressions, type SuppressedFinding, type SuppressRule } from "./suppress.js";
-import { isContractRule, type Rule, type RuleScope } from "./rule.js";
+import type { Rule, RuleScope } from "./rule.js";
 
 export interface EngineResult {
   findings: Finding[];
@@ -48,7 +48,6 @@ const REFUSE_BY_DEFAULT = ((env) => env?.VITEST !== undefined || env?.KTRIAGE_ST
 
 /** What one rule reports on a view, as Findings (unredacted, before scope, proof and ranking). */
 export function analyzeRule(rule: Rule, view: ClusterView): Finding[] {
-  if (!isContractRule(rule)) return rule.analyze(view);
   const findings: Finding[] = [];
   rule.analyze({ view, report: (report) => findings.push(buildFinding(rule, view, report)), arbitration });
   return findings;

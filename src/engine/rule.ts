@@ -1,5 +1,5 @@
 import type { Category } from "../model/categories.js";
-import type { Evidence, Finding, Fix, ResourceRef, Severity } from "../model/finding.js";
+import type { Evidence, Fix, ResourceRef, Severity } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView, InputKind } from "../view/cluster-view.js";
 
@@ -56,6 +56,8 @@ export interface Report {
   equivalents?: string[];
   /** The message istioctl analyze prints for the same problem (rules that mirror an IST code). */
   istioMessage?: string;
+  /** The finding's message is its summary: for checks istioctl has retired, whose message ktriage still gives (IST0113, IST0115). */
+  summaryIsIstioMessage?: boolean;
 }
 
 /** One question a rule's detection answers about a subject (a pod, a container), at a stage of the precedence it declares. */
@@ -117,25 +119,11 @@ export interface RuleMeta {
 }
 
 /** A rule: metadata, its messages, and `analyze(ctx)`, which reports through `ctx.report`. */
-export interface ContractRule extends RuleMeta {
+export interface Rule extends RuleMeta {
   messages: Messages;
   analyze(ctx: RuleContext): void;
 }
 
-/** A rule written before `ctx.report`: it builds its findings itself. Being migrated; see docs/adding-a-rule.md. */
-export interface LegacyRule extends RuleMeta {
-  messages?: undefined;
-  analyze(view: ClusterView): Finding[];
-}
-
-export type Rule = ContractRule | LegacyRule;
-
-export function defineRule(rule: ContractRule): ContractRule;
-export function defineRule(rule: LegacyRule): LegacyRule;
 export function defineRule(rule: Rule): Rule {
   return rule;
-}
-
-export function isContractRule(rule: Rule): rule is ContractRule {
-  return rule.messages !== undefined;
 }

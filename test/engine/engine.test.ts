@@ -22,6 +22,7 @@ function podFinding(rule: string, category: Finding["category"], confidence: num
   };
 }
 
+/** A rule that reports these findings through ctx.report: each one's resource, summary, evidence and figures as given. */
 function ruleReturning(id: string, findings: Finding[], extra: Partial<Rule> = {}): Rule {
   return defineRule({
     id,
@@ -32,7 +33,23 @@ function ruleReturning(id: string, findings: Finding[], extra: Partial<Rule> = {
     equivalents: [],
     inputs: ["pods"],
     scopes: ["diagnose"],
-    analyze: () => findings,
+    messages: { finding: "{summary}" },
+    analyze: (ctx) => {
+      for (const finding of findings) {
+        ctx.report({
+          message: "finding",
+          data: { summary: finding.summary },
+          resource: finding.resource,
+          cause: finding.cause,
+          evidence: finding.evidence,
+          verify: finding.verify,
+          confidence: finding.confidence,
+          severity: finding.severity,
+          category: finding.category,
+          equivalents: finding.equivalents,
+        });
+      }
+    },
     ...extra,
   });
 }

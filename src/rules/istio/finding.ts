@@ -1,6 +1,6 @@
 import { yamlText } from "../../util/yaml-text.js";
-import type { Report, Rule, RuleContext, RuleMeta } from "../../engine/rule.js";
-import type { Evidence, Finding, Fix, ResourceRef, Severity } from "../../model/finding.js";
+import type { Report, RuleContext, RuleMeta } from "../../engine/rule.js";
+import type { Evidence, Fix, ResourceRef, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { IST_CODES } from "../../istio/codes.js";
@@ -61,13 +61,6 @@ interface IstioReportBase {
   verify?: string[];
 }
 
-/** What a rule written before `ctx.report` gives `istioFinding`: the summary as text. */
-export interface IstioReport extends IstioReportBase {
-  /** Message for findings without an IST code (Kiali and ktriage checks). */
-  message?: string;
-  summary: string;
-}
-
 /** What a contract rule gives `reportIstio`: the summary as one of the rule's message ids and its data. */
 export interface IstioMessageReport extends IstioReportBase {
   /** The id of one of the rule's `messages`; the summary is its template filled with `data`. */
@@ -75,11 +68,13 @@ export interface IstioMessageReport extends IstioReportBase {
   data?: Report["data"];
   /** The message for findings without an IST code (Kiali and ktriage checks). */
   istioMessage?: string;
+  /** The message is the summary: for checks istioctl has retired (IST0113, IST0115), so there is no istioctl template. */
+  summaryIsIstioMessage?: boolean;
 }
 
 type IstioRule = Pick<RuleMeta, "id" | "severity" | "equivalents">;
 
-/** Everything of an Istio finding but its summary: one construction for both kinds of rule. */
+/** Everything of an Istio finding but its summary. */
 interface IstioParts {
   resource: ResourceRef;
   severity: Severity;
@@ -127,34 +122,9 @@ function istioParts(rule: IstioRule, view: ClusterView, report: IstioReportBase,
 }
 
 /**
- * Builds a finding about an Istio or Kubernetes object: resource with file and
- * line of the offending field, the field itself as first evidence, the
- * istioctl message when the rule mirrors an IST code. For rules written before
- * `ctx.report`; contract rules call `reportIstio`.
- */
-export function istioFinding(rule: Rule, view: ClusterView, report: IstioReport): Finding {
-  const parts = istioParts(rule, view, report, report.message);
-  const finding: Finding = {
-    rule: rule.id,
-    category: rule.category,
-    severity: parts.severity,
-    confidence: report.confidence ?? 0.9,
-    resource: parts.resource,
-    summary: report.summary,
-    evidence: parts.evidence,
-    cause: report.cause,
-    fix: report.fix,
-    verify: report.verify ?? rule.docs.verify,
-    equivalents: parts.equivalents,
-  };
-  if (parts.istioMessage) finding.message = parts.istioMessage;
-  return finding;
-}
-
-/**
- * Reports a finding about an Istio or Kubernetes object through `ctx.report`: the same resource,
- * evidence, equivalents, severity and istioctl message as `istioFinding`, the summary from the
- * rule's message template. `rule` is the rule itself (`this` inside `analyze`).
+ * Reports a finding about an Istio or Kubernetes object through `ctx.report`: the resource,
+ * the offending field as first evidence, equivalents, severity and the istioctl message when the rule
+ * mirrors an IST code; the summary from the rule's message template. `rule` is the rule itself (`this` inside `analyze`).
  */
 export function reportIstio(rule: IstioRule, ctx: RuleContext, report: IstioMessageReport): void {
   const parts = istioParts(rule, ctx.view, report, report.istioMessage);
@@ -170,6 +140,7 @@ export function reportIstio(rule: IstioRule, ctx: RuleContext, report: IstioMess
     ...(report.verify ? { verify: report.verify } : {}),
     ...(report.confidence !== undefined ? { confidence: report.confidence } : {}),
     ...(parts.istioMessage ? { istioMessage: parts.istioMessage } : {}),
+    ...(report.summaryIsIstioMessage ? { summaryIsIstioMessage: true } : {}),
   });
 }
 

@@ -19,12 +19,6 @@ const MESSAGES = {
 } as const;
 
 type MessageId = keyof typeof MESSAGES;
-type MessageData = Record<string, string>;
-
-/** The summary text, which is also the finding's message (IST0113 and IST0115 are retired, so there is no istioctl template). */
-function summaryText(id: MessageId, data: MessageData): string {
-  return MESSAGES[id].replace(/\{([A-Za-z]+)\}/g, (_, key: string) => data[key] ?? "");
-}
 
 export const mtlsDestinationRuleConflict = defineRule({
   id: "istio/mtls-destinationrule-conflict",
@@ -63,10 +57,11 @@ export const mtlsDestinationRuleConflict = defineRule({
         const targetPort = port === undefined ? undefined : service.ports.find((item) => item.number === port)?.targetPort;
         const server = servers[0]!;
         const effective = effectiveMtls(view, server.namespace, server.labels, typeof targetPort === "number" ? targetPort : port);
-        const conflict = (equivalents: string[], message: MessageId, data: MessageData, cause: string, afterTls: Record<string, unknown> | undefined, extra: KubeObject | undefined) =>
+        const conflict = (equivalents: string[], message: MessageId, data: Record<string, string>, cause: string, afterTls: Record<string, unknown> | undefined, extra: KubeObject | undefined) =>
           reportIstio(this, ctx, {
             object: dr,
-            istioMessage: summaryText(message, data),
+            // IST0113 and IST0115 are retired, so there is no istioctl template: the message is the summary.
+            summaryIsIstioMessage: true,
             path,
             equivalents,
             message,
