@@ -6,7 +6,6 @@
  * https://www.envoyproxy.io/docs/envoy/latest/operations/admin
  */
 import { arr, field, isObject, obj, str } from "./config-dump.js";
-import { TabWriter } from "./tabwriter.js";
 
 export interface AdminHost {
   cluster: string;
@@ -65,15 +64,11 @@ export function hostMatches(host: AdminHost, filter: AdminEndpointFilter): boole
   return true;
 }
 
-/** `istioctl proxy-config endpoint` against a live proxy: ENDPOINT, STATUS, OUTLIER CHECK, CLUSTER, sorted as istioctl sorts. */
-export function liveEndpointTable(hosts: AdminHost[], filter: AdminEndpointFilter = {}): string {
-  const rows = hosts
+/** The rows of `istioctl proxy-config endpoint` against a live proxy: the hosts the filter keeps, sorted as istioctl sorts (address, port, cluster). */
+export function liveEndpointRows(hosts: readonly AdminHost[], filter: AdminEndpointFilter = {}): AdminHost[] {
+  return hosts
     .filter((host) => hostMatches(host, filter))
     .sort((a, b) => (a.address !== b.address ? (a.address < b.address ? -1 : 1) : (a.port ?? 0) !== (b.port ?? 0) ? (a.port ?? 0) - (b.port ?? 0) : a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
-  const writer = new TabWriter({ minWidth: 0, padding: 5 });
-  writer.write("ENDPOINT\tSTATUS\tOUTLIER CHECK\tCLUSTER\n");
-  for (const host of rows) writer.row(host.port ? `${host.address}:${host.port}` : host.address, host.status, host.failedOutlierCheck ? "FAILED" : "OK", host.cluster);
-  return writer.flush();
 }
 
 /** `/stats` text (`name: value` per line) into counters and gauges; histograms are skipped. */

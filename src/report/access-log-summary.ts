@@ -1,5 +1,5 @@
 /** The text and JSON forms of an access-log summary (`ktriage envoy logs`). */
-import { TabWriter } from "../envoy/tabwriter.js";
+import { TabWriter } from "./tabwriter.js";
 import { responseFlag } from "../envoy/access-log/response-flags.js";
 import type { AccessLogSummary, TrafficGroup } from "../envoy/access-log/summary.js";
 

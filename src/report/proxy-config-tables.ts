@@ -25,7 +25,8 @@ import {
   type ListenerFilter,
   type RouteFilter,
 } from "../envoy/proxy-config.js";
-import { TabWriter } from "../envoy/tabwriter.js";
+import type { AdminHost } from "../envoy/admin.js";
+import { TabWriter } from "./tabwriter.js";
 
 export interface TableOptions {
   /** Prefix each name with its type (`cluster/...`), as `proxy-config all` does. */
@@ -320,6 +321,14 @@ export function fullSummary(dump: ConfigDump, filters: AllFilters = {}, options:
     header("SECRET INFO") + secretTable(dump, tableOptions),
     header("ENDPOINTS INFO") + endpointTable(dump, filters.endpoint, tableOptions),
   ].join("\n");
+}
+
+/** `istioctl proxy-config endpoint` against a live proxy: ENDPOINT, STATUS, OUTLIER CHECK, CLUSTER, one line a row (envoy/admin.ts selects and sorts them). */
+export function liveEndpointTable(rows: readonly AdminHost[]): string {
+  const writer = new TabWriter({ minWidth: 0, padding: 5 });
+  writer.write("ENDPOINT\tSTATUS\tOUTLIER CHECK\tCLUSTER\n");
+  for (const host of rows) writer.row(host.port ? `${host.address}:${host.port}` : host.address, host.status, host.failedOutlierCheck ? "FAILED" : "OK", host.cluster);
+  return writer.flush();
 }
 
 /**

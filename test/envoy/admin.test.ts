@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { liveEndpointTable, logLevelCommands, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../src/envoy/admin.js";
+import { liveEndpointRows, logLevelCommands, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../src/envoy/admin.js";
+import { liveEndpointTable } from "../../src/report/proxy-config-tables.js";
 
 /** /clusters?format=json as Envoy 1.35 prints it (envoy.admin.v3.Clusters), for the seed's gateway and catalog endpoints. */
 const clusters = JSON.stringify({
@@ -20,7 +21,7 @@ const clusters = JSON.stringify({
 describe("Envoy admin endpoints", () => {
   it("prints istioctl's live endpoint table with OUTLIER CHECK from health_status.failed_outlier_check", () => {
     const hosts = parseAdminClusters(clusters);
-    expect(liveEndpointTable(hosts)).toBe(
+    expect(liveEndpointTable(liveEndpointRows(hosts))).toBe(
       [
         "ENDPOINT                                                STATUS      OUTLIER CHECK     CLUSTER",
         "10.244.0.17:3000                                        HEALTHY     OK                outbound|80|version-v1|catalog.istioinaction.svc.cluster.local",
@@ -29,7 +30,7 @@ describe("Envoy admin endpoints", () => {
         "",
       ].join("\n"),
     );
-    expect(liveEndpointTable(hosts, { cluster: "sds-grpc" }).split("\n")).toHaveLength(3);
+    expect(liveEndpointTable(liveEndpointRows(hosts, { cluster: "sds-grpc" })).split("\n")).toHaveLength(3);
   });
 
   it("says when /clusters was read without ?format=json", () => {

@@ -4,8 +4,9 @@ import { runRules } from "../../engine/engine.js";
 import { AccessLogReader } from "../../envoy/access-log/reader.js";
 import type { TrafficTimeline } from "../../report/html/traffic.js";
 import { accessLogsJson, accessLogText } from "../../report/access-logs.js";
+import { liveEndpointTable } from "../../report/proxy-config-tables.js";
 import { ConfigDump } from "../../envoy/config-dump.js";
-import { hostMatches, liveEndpointTable, logLevelCommands, LOG_LEVELS, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../envoy/admin.js";
+import { hostMatches, liveEndpointRows, logLevelCommands, LOG_LEVELS, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../envoy/admin.js";
 import { parseGoDuration } from "../../k8s/durations.js";
 import { describeJsonError, loadConfigDumpFile, parseDumpText, resolveLargeEnvoyInputs, toDump } from "../../sources/envoy-load.js";
 import { LimitError } from "../../util/limits.js";
@@ -153,7 +154,7 @@ Examples:
       const text = await readAdmin(pod, "clusters", flags);
       try {
         const hosts = parseAdminClusters(text);
-        await writeStdout(flags.output === "json" ? JSON.stringify(hosts.filter((host) => hostMatches(host, endpointFilter)), null, 2) + "\n" : liveEndpointTable(hosts, endpointFilter));
+        await writeStdout(flags.output === "json" ? JSON.stringify(hosts.filter((host) => hostMatches(host, endpointFilter)), null, 2) + "\n" : liveEndpointTable(liveEndpointRows(hosts, endpointFilter)));
       } catch (error) {
         throw new UsageError(`pod ${pod}: ${(error as Error).message}`);
       }
