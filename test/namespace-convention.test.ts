@@ -4,9 +4,11 @@ import { describe, expect, it } from "vitest";
 
 /**
  * An object without a namespace has `metadata.namespace` undefined; the namespace it is applied to
- * comes from `appliedNamespace` (src/model/namespace.ts), not from `?? "default"` spelled again.
+ * comes from `appliedNamespace` (src/model/namespace.ts), or `appliedNamespaceOf` (src/istio/meta.ts)
+ * for an object, not from `?? "default"` or `|| "default"` spelled again after a namespace
+ * (`pod.metadata.namespace ?? "default"`, `namespaceOf(policy) || "default"`, `(namespace || "default")`).
  */
-const SPELLS_DEFAULT_NAMESPACE = /namespace\)?\s*\?\?\s*"default"/;
+const SPELLS_DEFAULT_NAMESPACE = /namespace(?:Of\([^()]*\))?\)?\s*(?:\?\?|\|\|)\s*"default"/;
 
 /** Files that still spell it themselves; the list may only shrink. */
 const NOT_YET_CONVERTED = new Set<string>([]);
@@ -21,6 +23,15 @@ function files(dir: string): string[] {
 }
 
 describe("one convention for objects without a namespace", () => {
+  it("the check knows each way of spelling it", () => {
+    for (const spelled of ['pod.metadata.namespace ?? "default"', 'namespaceOf(policy) || "default"', '(namespaceOf(sa) || "default") === namespace', 'add(instance.namespace || "default", name)', 'const namespace = namespaceOf(rule) ?? "default";']) {
+      expect(SPELLS_DEFAULT_NAMESPACE.test(spelled), spelled).toBe(true);
+    }
+    for (const other of ['spec.serviceAccountName ?? "default"', 'appliedNamespace(namespaceOf(policy) || undefined)', 'revision === "default"']) {
+      expect(SPELLS_DEFAULT_NAMESPACE.test(other), other).toBe(false);
+    }
+  });
+
   const spelling = files(src)
     .filter((file) => SPELLS_DEFAULT_NAMESPACE.test(readFileSync(file, "utf8")))
     .map((file) => relative(src, file));

@@ -7,7 +7,8 @@
  */
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { arrayOf, nameOf, namespaceOf, recordOf } from "./meta.js";
+import { appliedNamespaceOf, arrayOf, nameOf, recordOf } from "./meta.js";
+import { appliedNamespace } from "../model/namespace.js";
 import { workloadInstances } from "./workloads.js";
 
 export type FieldPath = Array<string | number>;
@@ -117,9 +118,9 @@ export function serviceAccountIndex(view: ClusterView): ServiceAccountIndex {
   for (const instance of workloadInstances(view)) {
     const spec = recordOf(instance.spec) ?? {};
     const name = typeof spec.serviceAccountName === "string" && spec.serviceAccountName !== "" ? spec.serviceAccountName : typeof spec.serviceAccount === "string" && spec.serviceAccount !== "" ? spec.serviceAccount : "default";
-    add(instance.namespace || "default", name);
+    add(appliedNamespace(instance.namespace || undefined), name);
   }
-  for (const account of view.kind("ServiceAccount")) add(namespaceOf(account) || "default", nameOf(account));
+  for (const account of view.kind("ServiceAccount")) add(appliedNamespaceOf(account), nameOf(account));
   const index = { byNamespace };
   indexes.set(view, index);
   return index;

@@ -9,7 +9,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { isVisible, specExportTo } from "./export-to.js";
 import { autoMtlsEnabled } from "./kiali-mtls.js";
-import { nameOf, namespaceOf, recordOf, stringMapOf } from "./meta.js";
+import { appliedNamespaceOf, nameOf, recordOf, stringMapOf } from "./meta.js";
 import { rootNamespace } from "./mtls.js";
 import { selectorMatches } from "./workloads.js";
 
@@ -76,7 +76,7 @@ export class KialiMtlsStatus {
   }
 
   private visibleRules(namespace: string): KubeObject[] {
-    return this.rules.filter((rule) => isVisible(specExportTo(rule.spec, this.meshDefault), namespaceOf(rule) || "default", namespace));
+    return this.rules.filter((rule) => isVisible(specExportTo(rule.spec, this.meshDefault), appliedNamespaceOf(rule), namespace));
   }
 
   private final(dr: string, pa: string, allowPermissive: boolean): TlsStatus {
@@ -107,8 +107,8 @@ export class KialiMtlsStatus {
   /** The namespace-level status (namespace, else mesh), with auto mTLS counting as enabled when nothing is configured. */
   namespaceStatus(namespace: string): MtlsStatus {
     const rules = this.visibleRules(namespace);
-    const ns = this.final(hostMode(rules, `*.${namespace}.${IDENTITY_DOMAIN}`), firstPeerMode(this.policies.filter((policy) => (namespaceOf(policy) || "default") === namespace)), true);
-    const meshStatus = this.final(hostMode(rules, "*.local"), firstPeerMode(this.policies.filter((policy) => namespaceOf(policy) === this.root)), true);
+    const ns = this.final(hostMode(rules, `*.${namespace}.${IDENTITY_DOMAIN}`), firstPeerMode(this.policies.filter((policy) => appliedNamespaceOf(policy) === namespace)), true);
+    const meshStatus = this.final(hostMode(rules, "*.local"), firstPeerMode(this.policies.filter((policy) => appliedNamespaceOf(policy) === this.root)), true);
     const mesh: TlsStatus = { ...meshStatus, overall: this.overall({ dr: "", pa: "", overall: "" }, meshStatus, true) };
     const status = this.overall(ns, mesh, false);
     return status === "not-enabled" && this.autoMtls ? "enabled" : status;
@@ -117,7 +117,7 @@ export class KialiMtlsStatus {
   /** The status a workload PeerAuthentication covering `labels` decides, or undefined when none does. */
   private workloadStatus(namespace: string, labels: Record<string, string>): MtlsStatus | undefined {
     for (const policy of this.policies) {
-      if ((namespaceOf(policy) || "default") !== namespace) continue;
+      if (appliedNamespaceOf(policy) !== namespace) continue;
       const selector = stringMapOf(recordOf(recordOf(policy.spec)?.selector)?.matchLabels);
       if (Object.keys(selector).length === 0 || !selectorMatches(selector, labels)) continue;
       const mode = peerMode(policy);
@@ -127,9 +127,9 @@ export class KialiMtlsStatus {
       const rules = this.visibleRules(namespace);
       for (const service of this.services) {
         const serviceSelector = stringMapOf(recordOf(service.spec)?.selector);
-        if ((namespaceOf(service) || "default") !== namespace || Object.keys(serviceSelector).length === 0 || !selectorMatches(selector, serviceSelector)) continue;
+        if (appliedNamespaceOf(service) !== namespace || Object.keys(serviceSelector).length === 0 || !selectorMatches(selector, serviceSelector)) continue;
         for (const rule of rules) {
-          if (!hostNamesService(String(recordOf(rule.spec)?.host ?? ""), namespaceOf(rule) || "default", nameOf(service), namespace)) continue;
+          if (!hostNamesService(String(recordOf(rule.spec)?.host ?? ""), appliedNamespaceOf(rule), nameOf(service), namespace)) continue;
           const mode = ruleMode(rule);
           if (mode === "ISTIO_MUTUAL" || mode === "MUTUAL") return "enabled";
           if (mode === "DISABLE") return "disabled";

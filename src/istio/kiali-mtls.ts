@@ -8,7 +8,7 @@
  */
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { namespaceOf, recordOf } from "./meta.js";
+import { appliedNamespaceOf, recordOf } from "./meta.js";
 import { rootNamespace } from "./mtls.js";
 
 export type KialiMtlsCode = "KIA0205" | "KIA0206" | "KIA0207" | "KIA0208" | "KIA0401" | "KIA0501" | "KIA0505" | "KIA0506";
@@ -56,13 +56,13 @@ export function kialiMtlsChecks(view: ClusterView): KialiMtlsCheck[] {
   const autoMtls = autoMtlsEnabled(view);
   const policies = view.kind("PeerAuthentication").filter((policy) => (policy.apiVersion ?? "").includes("istio.io"));
   const rules = view.kind("DestinationRule").filter((rule) => (rule.apiVersion ?? "").includes("istio.io"));
-  const meshPolicies = policies.filter((policy) => namespaceOf(policy) === root);
-  const namespacePolicies = (namespace: string) => policies.filter((policy) => namespaceOf(policy) === namespace);
+  const meshPolicies = policies.filter((policy) => appliedNamespaceOf(policy) === root);
+  const namespacePolicies = (namespace: string) => policies.filter((policy) => appliedNamespaceOf(policy) === namespace);
   const out: KialiMtlsCheck[] = [];
   const tlsPath = ["spec", "trafficPolicy", "tls", "mode"];
 
   for (const rule of rules) {
-    const namespace = namespaceOf(rule) ?? "default";
+    const namespace = appliedNamespaceOf(rule);
     const meshMode = drMode(rule, MESH_HOST);
     if (meshMode === "ISTIO_MUTUAL" && !autoMtls && !meshPolicies.some((policy) => enables(peerMode(policy)))) out.push({ code: "KIA0205", object: rule, path: tlsPath });
     if (meshMode === "DISABLE") {
@@ -87,7 +87,7 @@ export function kialiMtlsChecks(view: ClusterView): KialiMtlsCheck[] {
 
   for (const policy of policies) {
     const mode = peerMode(policy);
-    const namespace = namespaceOf(policy) ?? "default";
+    const namespace = appliedNamespaceOf(policy);
     const path = ["spec", "mtls"];
     if (namespace === root) {
       if (mode === "STRICT" && !autoMtls && !rules.some((rule) => drMode(rule, MESH_HOST) === "ISTIO_MUTUAL")) out.push({ code: "KIA0401", object: policy, path });

@@ -1,8 +1,14 @@
 import type { KubeObject } from "../model/kube.js";
+import { appliedNamespace } from "../model/namespace.js";
 
 /** The namespace of an object as the inputs give it; "" when the input names none. */
 export function namespaceOf(object: KubeObject): string {
   return textOf(object.metadata?.namespace);
+}
+
+/** The namespace the object is applied to: its own, else the one `appliedNamespace` names for objects that name none. */
+export function appliedNamespaceOf(object: KubeObject): string {
+  return appliedNamespace(namespaceOf(object) || undefined);
 }
 
 export function nameOf(object: KubeObject): string {

@@ -4,7 +4,7 @@ import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { parsePrincipal, principalVerdict, serviceAccountIndex, sourceValues, trustDomains, type PrincipalVerdict, type ServiceAccountIndex } from "../../istio/authorization.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { appliedNamespaceOf, nameOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
 
 const OUTCOME: Record<Exclude<PrincipalVerdict, "found" | "unknown">, { code: string; severity: Severity; message: string }> = {
@@ -15,7 +15,7 @@ const OUTCOME: Record<Exclude<PrincipalVerdict, "found" | "unknown">, { code: st
 
 /** The cluster views of a multi-cluster lint: the one holding the policy, and the others. */
 function clusterIndexes(view: ClusterView, policy: KubeObject): { local: ServiceAccountIndex; remotes: ServiceAccountIndex[] } {
-  const home = view.clusters.find((cluster) => cluster.view.kind(policy.kind).some((item) => nameOf(item) === nameOf(policy) && (namespaceOf(item) || "default") === (namespaceOf(policy) || "default")));
+  const home = view.clusters.find((cluster) => cluster.view.kind(policy.kind).some((item) => nameOf(item) === nameOf(policy) && appliedNamespaceOf(item) === appliedNamespaceOf(policy)));
   if (!home) return { local: serviceAccountIndex(view), remotes: [] };
   return { local: serviceAccountIndex(home.view), remotes: view.clusters.filter((cluster) => cluster !== home).map((cluster) => serviceAccountIndex(cluster.view)) };
 }

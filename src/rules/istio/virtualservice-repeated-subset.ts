@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
-import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { appliedNamespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { routeLists } from "../../istio/virtual-service.js";
 
 /**
@@ -35,7 +35,7 @@ export const virtualServiceRepeatedSubset = defineRule({
           const destination = recordOf(recordOf(route)?.destination);
           if (typeof destination?.host !== "string") return;
           const subset = typeof destination.subset === "string" ? destination.subset : "";
-          const key = `${toFqdn(destination.host, namespaceOf(vs) || "default")}|${subset}`;
+          const key = `${toFqdn(destination.host, appliedNamespaceOf(vs))}|${subset}`;
           const first = seen.get(key);
           if (first === undefined) return void seen.set(key, routeIndex);
           const what = `${destination.host}${subset ? ` subset ${subset}` : ""}`;

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { appliedNamespaceOf, recordOf, refOf } from "../../istio/meta.js";
 
 const labelKey = (labels: Record<string, unknown>): string =>
   Object.entries(labels)
@@ -30,7 +30,7 @@ export const workloadGroupDuplicateLabels = defineRule({
     const { view } = ctx;
     const groups = view.kind("WorkloadGroup").flatMap((group) => {
       const metadata = recordOf(recordOf(group.spec)?.metadata);
-      return metadata ? [{ group, key: `${namespaceOf(group) || "default"}|${labelKey(recordOf(metadata.labels) ?? {})}` }] : [];
+      return metadata ? [{ group, key: `${appliedNamespaceOf(group)}|${labelKey(recordOf(metadata.labels) ?? {})}` }] : [];
     });
     for (const { group, key } of groups) {
       const others = groups.filter((other) => other.group !== group && other.key === key).map((other) => other.group);

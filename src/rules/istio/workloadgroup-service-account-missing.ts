@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { appliedNamespaceOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
 
 /**
@@ -31,9 +31,9 @@ export const workloadGroupServiceAccountMissing = defineRule({
     if (accounts.length === 0) return;
     for (const group of view.kind("WorkloadGroup")) {
       const account = recordOf(recordOf(group.spec)?.template)?.serviceAccount;
-      const namespace = namespaceOf(group) || "default";
+      const namespace = appliedNamespaceOf(group);
       if (typeof account !== "string" || account === "" || account === "default") continue;
-      const names = accounts.filter((sa) => (namespaceOf(sa) || "default") === namespace).map(nameOf);
+      const names = accounts.filter((sa) => appliedNamespaceOf(sa) === namespace).map(nameOf);
       if (names.includes(account)) continue;
       const suggestion = closest(account, names);
       reportIstio(this, ctx, {

@@ -109,6 +109,11 @@ describe("Kiali mTLS grid (5 PeerAuthentication modes x 5 DestinationRule modes 
     const files = { "mesh.yaml": meshConfig(true), "pa.yaml": peerAuthentication("mesh", "STRICT"), "dr.yaml": destinationRule("mesh", "no mode") };
     expect(codesOf(files, "no mode")).toEqual([DR("KIA0208")]);
   });
+  it("a rule and a policy that name no namespace are both in default, where kubectl applies them", () => {
+    const policy = peerAuthentication("namespace", "STRICT").replace("  namespace: bookinfo\n", "");
+    const rule = destinationRule("namespace", "DISABLE").replace("  namespace: bookinfo\n", "").replace("*.bookinfo.svc.cluster.local", "*.default.svc.cluster.local");
+    expect(codesOf({ "mesh.yaml": meshConfig(true), "pa.yaml": policy, "dr.yaml": rule }, "no namespace")).toEqual([DR("KIA0207")]);
+  });
   it("a PeerAuthentication with an empty selector is not mesh-wide", () => {
     const policy = peerAuthentication("mesh", "STRICT").replace("spec:\n", "spec:\n  selector: {}\n");
     const files = { "mesh.yaml": meshConfig(false), "pa.yaml": policy, "dr.yaml": destinationRule("mesh", "DISABLE") };
