@@ -83,9 +83,24 @@ export function applyChange(object: KubeObject, change: FixChange): KubeObject {
   return result as unknown as KubeObject;
 }
 
+/** The rule and the object (and container) a finding is about; one rule may report several findings under one key. */
 function findingKey(finding: Finding): string {
   const r = finding.resource;
   return `${finding.rule}|${r.kind}|${r.namespace ?? ""}|${r.name}|${r.container ?? ""}`;
+}
+
+/**
+ * Whether the answered finding is still reported after the change. With one finding under its key, any finding
+ * under the key after the change is it. When the rule reports the object several times (one emptyDir of two
+ * without a sizeLimit), the finding is still there when one after the change says the same, or when the change
+ * left as many findings under the key as before (it fixed none of them).
+ */
+function stillReported(finding: Finding, before: readonly Finding[], after: readonly Finding[]): boolean {
+  const key = findingKey(finding);
+  const remaining = after.filter((other) => findingKey(other) === key);
+  if (remaining.length === 0) return false;
+  const earlier = before.filter((other) => findingKey(other) === key).length;
+  return earlier <= 1 || remaining.length >= earlier || remaining.some((other) => other.summary === finding.summary);
 }
 
 function objectLabel(change: FixChange): string {
@@ -348,7 +363,7 @@ export class FixProver {
     }
     const placeholders = changes.flatMap((change) => change.patch.match(new RegExp(PLACEHOLDER.source, "g")) ?? []);
     if (placeholders.length > 0) return { proven: false, dropped: false, proof: `needs values the evidence does not show: ${[...new Set(placeholders)].join(", ")}` };
-    const key = `${findingKey(finding)}#${JSON.stringify(changes)}`;
+    const key = `${findingKey(finding)}#${finding.summary}#${JSON.stringify(changes)}`;
     let verdict = this.verdicts.get(key);
     if (!verdict) this.verdicts.set(key, (verdict = this.check(finding, changes)));
     return verdict;
@@ -418,7 +433,7 @@ export class FixProver {
     const answered = findingKey(finding);
     if (!beforeFindings.some((other) => findingKey(other) === answered)) return { proven: false, dropped: false, proof: "this finding depends on more of the inputs than the change touches, so it was not re-checked" };
     const after = this.runner.run(viewOf(this.view, afterParts), rules);
-    const stillThere = after.some((other) => findingKey(other) === answered);
+    const stillThere = stillReported(finding, beforeFindings, after);
     const known = new Set(beforeFindings.map(findingKey));
     const fresh = after.filter((other) => other.severity !== "info" && !known.has(findingKey(other)));
     if (fresh.length > 0) {

@@ -137,3 +137,59 @@ describe("a change the API server refuses in place is never printed as a patch t
     expect(finding.fix!.commands.some((command) => /^# spec\.storageClassName of PersistentVolumeClaim exports cannot be changed in place .*\(if it already exists in the cluster\)$/.test(command))).toBe(true);
   });
 });
+
+describe("a rule that reports one object twice: each fix is proven on its own finding", () => {
+  // Istio's Bookinfo (samples/bookinfo/platform/kube/bookinfo.yaml): reviews-v1 mounts two emptyDirs without a
+  // sizeLimit, and manifest/ephemeral-storage-unbounded reports each; bounding one leaves the other reported.
+  const reviews = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: reviews-v1
+  labels: { app: reviews, version: v1 }
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: reviews, version: v1 }
+  template:
+    metadata:
+      labels: { app: reviews, version: v1 }
+    spec:
+      serviceAccountName: bookinfo-reviews
+      containers:
+      - name: reviews
+        image: registry.istio.io/release/examples-bookinfo-reviews-v1:1.20.3
+        imagePullPolicy: IfNotPresent
+        env:
+        - name: LOG_DIR
+          value: "/tmp/logs"
+        ports:
+        - containerPort: 9080
+        volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        - name: wlp-output
+          mountPath: /opt/ibm/wlp/output
+      volumes:
+      - name: wlp-output
+        emptyDir: {}
+      - name: tmp
+        emptyDir: {}
+`;
+  const unbounded = (files: Record<string, string>) =>
+    runRules(allRules, buildView({ name: "bookinfo", files, mode: "lint" }), { scope: "lint" }).findings.filter((finding) => finding.rule === "manifest/ephemeral-storage-unbounded");
+
+  it("bounding wlp-output answers the wlp-output finding, bounding tmp the tmp one", () => {
+    const findings = unbounded({ "bookinfo.yaml": reviews });
+    expect(findings.map((finding) => finding.summary)).toEqual(["emptyDir volume wlp-output of Deployment reviews-v1 has no sizeLimit", "emptyDir volume tmp of Deployment reviews-v1 has no sizeLimit"]);
+    for (const finding of findings) {
+      expect(finding.fix!.proven, finding.fix!.proof).toBe(true);
+      expect(finding.fix!.proof).toContain("this finding is gone");
+    }
+  });
+
+  it("with a third emptyDir, each of the three fixes is proven on its own finding", () => {
+    const findings = unbounded({ "bookinfo.yaml": reviews.replace("- name: wlp-output\n        emptyDir: {}", "- name: wlp-output\n        emptyDir: {}\n      - name: logs\n        emptyDir: {}") });
+    expect(findings).toHaveLength(3);
+    for (const finding of findings) expect(finding.fix!.proven).toBe(true);
+  });
+});
