@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { Command, Option } from "commander";
 import { runRules } from "../../engine/engine.js";
 import { AccessLogReader } from "../../envoy/access-log/reader.js";
+import type { AccessLogEntry } from "../../envoy/access-log/format.js";
 import type { TrafficTimeline } from "../../report/html/traffic.js";
 import { accessLogsJson, accessLogText } from "../../report/access-logs.js";
 import { liveEndpointTable } from "../../report/proxy-config-tables.js";
@@ -327,8 +328,8 @@ Examples:
     const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...flags.objects, ...(flags.dump ? [flags.dump] : [])];
     if (paths.length > 0) loadPaths(paths, builder);
     await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message));
-    const sources: Array<{ name: string; proxy?: string; open: () => Promise<{ stream: NodeJS.ReadableStream; done?: Promise<void> }> | { stream: NodeJS.ReadableStream; done?: Promise<void> } }> = [];
-    for (const file of files) sources.push({ name: file, open: () => ({ stream: file === "-" ? process.stdin : createReadStream(file) }) });
+    const sources: Array<{ name: string; proxy?: string; path?: string; open: () => Promise<{ stream: NodeJS.ReadableStream; done?: Promise<void> }> | { stream: NodeJS.ReadableStream; done?: Promise<void> } }> = [];
+    for (const file of files) sources.push({ name: file, ...(file === "-" ? {} : { path: file }), open: () => ({ stream: file === "-" ? process.stdin : createReadStream(file) }) });
     if (flags.pod && !flags.snapshot) {
       // Whether the proxy logs requests at all: MeshConfig and Telemetry, read live.
       const admin = await openAdmin(flags);
@@ -367,9 +368,14 @@ Examples:
       const reader = new AccessLogReader({ format: flags.format, containerLog: Boolean(source.proxy) });
       const timeline = flags.output === "html" ? new (await import("../../report/html/traffic.js")).TrafficTimeline() : undefined;
       try {
-        const opened = await source.open();
-        await reader.feedStream(opened.stream as import("node:stream").Readable, timeline ? (entry) => timeline.add(entry) : undefined);
-        await opened.done;
+        const onEntry = timeline ? (entry: AccessLogEntry) => timeline.add(entry) : undefined;
+        if (source.path !== undefined) {
+          reader.feedFile(source.path, onEntry);
+        } else {
+          const opened = await source.open();
+          await reader.feedStream(opened.stream as import("node:stream").Readable, onEntry);
+          await opened.done;
+        }
       } catch (error) {
         failed++;
         const code = (error as NodeJS.ErrnoException).code;

@@ -96,6 +96,17 @@ export class TrafficGroup {
     for (const flag of flags) bump(this.flags, flag);
     if (this.cluster === "") this.cluster = entry.upstreamCluster;
   }
+
+  /** What `add` does with a request answered 1xx-3xx with no response flag (see AccessLogSummary.addPlain). */
+  addPlain(code: number, duration: number | undefined, cluster: string): void {
+    this.requests++;
+    if (duration !== undefined) {
+      this.durations.add(duration);
+      this.successDurations.add(duration);
+    }
+    this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
+    if (this.cluster === "") this.cluster = cluster;
+  }
 }
 
 /** Requests that share one failure signature (a flag, an RBAC denial, BlackHoleCluster ...). */
@@ -207,6 +218,20 @@ export class AccessLogSummary {
     if (details.startsWith("rbac_access_denied") || (entry.responseCode === 403 && /RBAC/i.test(details))) this.issue("RBAC").add(entry, line, text, flags);
     if (details.startsWith("jwt_authn_access_denied") || details.includes("Jwt_verification_fails") || details.includes("Jwt_is_missing")) this.issue("JWT").add(entry, line, text, flags);
     if (entry.upstreamCluster === "BlackHoleCluster" || entry.routeName === "block_all") this.issue("BLACKHOLE").add(entry, line, text, flags);
+  }
+
+  /**
+   * What addEntry does with a TEXT entry answered 1xx-3xx with no response flag, outside BlackHoleCluster
+   * (scanPlainIstioText's lines): counted and grouped, never an issue. "" is an absent cluster or host.
+   */
+  addPlain(code: number, duration: number | undefined, cluster: string, host: string): void {
+    this.entries++;
+    this.textEntries++;
+    this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
+    bump(this.flags, "-");
+    if (duration !== undefined) this.durations.add(duration);
+    if (cluster) this.group(this.byCluster, cluster).addPlain(code, duration, cluster);
+    if (host) this.group(this.byHost, host).addPlain(code, duration, cluster);
   }
 
   addSkipped(line: number, text: string): void {

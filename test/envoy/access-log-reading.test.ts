@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, describe, expect, it } from "vitest";
+import { scanIstioTextLine, scanPlainIstioText, plainLine } from "../../src/envoy/access-log/fast-parsers.js";
+import { AccessLogReader, summarizeLines } from "../../src/envoy/access-log/reader.js";
+import type { AccessLogSummary } from "../../src/envoy/access-log/summary.js";
+import { blackHoleLines, connectFailureLines, downstreamDisconnectLines, healthyLines, noRouteLines, rbacDeniedLines } from "./fixtures/failure-lines.js";
+import { jsonLine, proxyAgentLines, seed004GatewayRequests, textLine } from "./fixtures/access-lines.js";
+
+/**
+ * Files are read in place: plain TEXT lines (1xx-3xx, no flag) are counted without an entry, every
+ * other line goes through the line parsers. Whatever the lines, the summary must be the one the
+ * line-by-line reader (summarizeLines) makes, line numbers included.
+ */
+const requests = seed004GatewayRequests(40);
+const base = [...requests.map(textLine), ...requests.slice(0, 10).map(jsonLine), ...healthyLines.map(textLine), ...connectFailureLines.map(textLine), ...noRouteLines.map(textLine), ...downstreamDisconnectLines.map(textLine), ...rbacDeniedLines.map(textLine), ...blackHoleLines.map(textLine), ...proxyAgentLines];
+
+/** A deterministic mix of the lines above and damaged copies of them (characters dropped, doubled, replaced). */
+function mixedLines(count: number, seed: number): string[] {
+  let state = seed;
+  const random = (below: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % below;
+  };
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let line = base[random(base.length)]!;
+    const damage = random(6);
+    const at = random(line.length + 1);
+    if (damage === 1) line = line.slice(0, at) + line.slice(at + 1);
+    else if (damage === 2) line = line.slice(0, at) + " " + line.slice(at);
+    else if (damage === 3) line = line.slice(0, at) + ["\"", "-", "x", "é", "9", "\r"][random(6)] + line.slice(at + 1);
+    else if (damage === 4 && random(4) === 0) line = "";
+    lines.push(line);
+  }
+  // A file's reader cannot tell a last empty line from the line break before it.
+  if (lines.at(-1) === "") lines[lines.length - 1] = base[0]!;
+  return lines;
+}
+
+/** A summary as plain data (Maps as entry lists), to compare two summaries whole. */
+function plain(summary: AccessLogSummary): unknown {
+  return JSON.parse(JSON.stringify(summary, (_key, value) => (value instanceof Map ? [...value] : value instanceof Uint32Array ? [...value] : value)));
+}
+
+const dir = mkdtempSync(join(tmpdir(), "ktriage-access-log-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("reading access-log files", () => {
+  it.each([1, 2, 3, 4])("a file gives the summary the line-by-line reader gives (mix %i)", async (seed) => {
+    const lines = mixedLines(3000, seed);
+    const expected = plain(summarizeLines(lines));
+    for (const ending of ["\n", "\r\n"]) {
+      const file = join(dir, `mix-${seed}.log`);
+      const body = lines.join(ending);
+      writeFileSync(file, seed % 2 ? body : body + ending);
+      const fromFile = new AccessLogReader().feedFile(file);
+      const fromStream = await new AccessLogReader().feedStream(Readable.from([Buffer.from(body.slice(0, 5000)), Buffer.from(body.slice(5000))]));
+      if (ending === "\n") {
+        expect(plain(fromFile)).toEqual(expected);
+        expect(plain(fromStream)).toEqual(expected);
+      } else {
+        // CRLF: the same lines, the carriage return taken off each.
+        expect(plain(fromFile)).toEqual(plain(summarizeLines(body.split("\n"))));
+        expect(plain(fromStream)).toEqual(plain(fromFile));
+      }
+    }
+  });
+
+  it("counts a plain line in place only when the TEXT scanner reads it as a 1xx-3xx request with no flag", () => {
+    let plainCount = 0;
+    for (const line of mixedLines(4000, 7)) {
+      const text = `x\n${line}\ny`;
+      const accepted = scanPlainIstioText(text, 2, 2 + line.length);
+      const entry = scanIstioTextLine(line);
+      if (!accepted) continue;
+      plainCount++;
+      expect(entry).toBeDefined();
+      expect(entry!.responseFlags).toBe("");
+      expect(plainLine.code).toBe(entry!.responseCode);
+      expect(plainLine.duration).toBe(entry!.duration);
+      expect(text.slice(plainLine.clusterStart, plainLine.clusterEnd).replace(/^-$/, "")).toBe(entry!.upstreamCluster);
+      expect(text.slice(plainLine.hostStart, plainLine.hostEnd).replace(/^-$/, "")).toBe(entry!.upstreamHost);
+    }
+    expect(plainCount).toBeGreaterThan(500);
+  });
+
+  it("names the file line of a line that is not an access-log line", () => {
+    const file = join(dir, "bad.log");
+    writeFileSync(file, [textLine(requests[0]!), "not an access log line", textLine(requests[1]!)].join("\n") + "\n");
+    const summary = new AccessLogReader().feedFile(file);
+    expect(summary.skipped).toEqual({ count: 1, samples: [{ line: 2, text: "not an access log line" }] });
+  });
+});
