@@ -289,3 +289,36 @@ export function resolveWaypoint(waypoints: ReadonlyMap<string, Waypoint>, refere
   if (waypoint.waypointFor === "none") return { waypoint, problem: `waypoint ${reference.namespace}/${reference.name} has ${WAYPOINT_FOR_LABEL}=none and serves no traffic` };
   return { waypoint };
 }
+
+/** What a workload's pods will be, told from its pod template and its namespace's labels. */
+export interface PredictedPods {
+  /** The injector adds a sidecar (by the namespace's or the template's labels). */
+  sidecar: boolean;
+  /** ztunnel captures them: ambient by labels and no sidecar (ztunnel skips pods that run one). */
+  captured: boolean;
+  /** What asks for the sidecar, when there is one. */
+  injectedBy?: string;
+  /** Why, for the message. */
+  because: string;
+}
+
+/**
+ * The pods a controller will run, when the inputs hold the controller but none of its pods (manifests
+ * before they are applied) and hold its Namespace; undefined when that cannot be told (pods are in the
+ * inputs: they say it; no Namespace object; no replicas).
+ */
+export function predictedPods(view: ClusterView, workload: AmbientWorkload): PredictedPods | undefined {
+  if (workload.pods.length > 0 || workload.object.kind === "Pod") return undefined;
+  if (recordOf(workload.object.spec)?.replicas === 0) return undefined;
+  const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
+  if (!namespaceLabels) return undefined;
+  const sidecar = sidecarByLabels(workload.labels, namespaceLabels);
+  const ambient = ambientByLabels(workload.labels, namespaceLabels);
+  const injection = workload.labels[INJECT_LABEL] === "true" ? `its template's label ${INJECT_LABEL}=true` : namespaceLabels["istio-injection"] === "enabled" ? `namespace ${workload.namespace}'s label istio-injection=enabled` : `namespace ${workload.namespace}'s label istio.io/rev=${namespaceLabels["istio.io/rev"] ?? ""}`;
+  const because = sidecar
+    ? `the injector adds a sidecar (${injection}), and ztunnel skips pods that run one`
+    : ambient
+      ? "they are in ambient mode"
+      : `neither its template nor namespace ${workload.namespace} has ${DATAPLANE_MODE_LABEL}=ambient`;
+  return { sidecar, captured: ambient && !sidecar, because, ...(sidecar ? { injectedBy: injection } : {}) };
+}

@@ -11,6 +11,7 @@ import {
   namespaceLabelsOf,
   podHasSidecar,
   podRedirectedToAmbient,
+  predictedPods,
   sidecarByLabels,
   type AmbientWorkload,
 } from "../../istio/ambient.js";
@@ -63,6 +64,8 @@ export const ambientSidecarConflict = defineRule({
       if (sidecar && redirected.length > 0) reasons.push({ code: "KIA1314", text: `it is labelled for sidecar injection but pod ${nameOf(redirected[0]!)} is captured by ztunnel (ambient.istio.io/redirection=enabled)` });
       if (ambient && withSidecar.length > 0) reasons.push({ code: "KIA1315", text: `it is labelled for ambient mode but pod ${nameOf(withSidecar[0]!)} runs an istio-proxy sidecar` });
       if (workload.pods.length > 0 && withSidecar.length === workload.pods.length && isAmbientNamespace(namespaceLabels)) reasons.push({ code: "KIA1316", text: `its pods run a sidecar in namespace ${workload.namespace}, whose data plane is ambient` });
+      const predicted = predictedPods(view, workload);
+      if (predicted?.sidecar && isAmbientNamespace(namespaceLabels)) reasons.push({ code: "KIA1316", text: `its pods will run a sidecar (${predicted.injectedBy ?? ""}) in namespace ${workload.namespace}, whose data plane is ambient` });
       if (reasons.length === 0) continue;
       const subject = refOf(workload.object);
       reportIstio(this, ctx, {

@@ -8,11 +8,15 @@ import {
   isWaypointWorkload,
   namespaceLabelsOf,
   podRedirectedToAmbient,
+  predictedPods,
   USE_WAYPOINT_LABEL,
   waypointReferenceOf,
 } from "../../istio/ambient.js";
 
-/** Kiali's KIA1312: a running workload enrolled in a waypoint while none of its pods is in ambient mode. */
+/**
+ * Kiali's KIA1312: a running workload enrolled in a waypoint while none of its pods is in ambient mode;
+ * on manifests, a controller whose template and Namespace labels say its pods will not be.
+ */
 export const ambientWaypointLabelOutsideAmbient = defineRule({
   id: "istio/ambient-waypoint-label-outside-ambient",
   category: "istio-config-other",
@@ -26,22 +30,28 @@ export const ambientWaypointLabelOutsideAmbient = defineRule({
   },
   equivalents: ["KIA1312"],
   inputs: ["pods", "workloads"],
+  // Pods decide; without them (manifests) the template and the Namespace do.
+  requires: ["workloads"],
   scopes: ["diagnose", "lint"],
   messages: {
     "not-captured": "{workload} is enrolled in waypoint {waypoint} ({label} on its {on}), but none of its {pods} pod(s) is captured by ztunnel",
+    "will-not-be-captured": "{workload} is enrolled in waypoint {waypoint} ({label} on its {on}), but ztunnel will not capture its pods: {because}",
   },
   analyze(ctx) {
     const { view } = ctx;
     for (const workload of ambientWorkloads(view)) {
-      if (workload.pods.length === 0 || isWaypointWorkload(workload.labels) || isGatewayWorkload(workload) || workload.pods.some(podRedirectedToAmbient)) continue;
+      if (isWaypointWorkload(workload.labels) || isGatewayWorkload(workload) || workload.pods.some(podRedirectedToAmbient)) continue;
+      const predicted = workload.pods.length === 0 ? predictedPods(view, workload) : undefined;
+      if (workload.pods.length === 0 && (!predicted || predicted.captured)) continue;
       const reference = waypointReferenceOf(workload.labels, workload.namespace, namespaceLabelsOf(view, workload.namespace));
       if (!reference) continue;
       reportIstio(this, ctx, {
         object: workload.object,
         istioMessage: "This workload has waypoint labels but is not in Ambient",
         path: reference.on === "workload" ? [...workload.labelsPath, USE_WAYPOINT_LABEL] : workload.labelsPath,
-        message: "not-captured",
-        data: { workload: refOf(workload.object), waypoint: `${reference.namespace}/${reference.name}`, label: USE_WAYPOINT_LABEL, on: reference.on, pods: workload.pods.length },
+        ...(predicted
+          ? { message: "will-not-be-captured", data: { workload: refOf(workload.object), waypoint: `${reference.namespace}/${reference.name}`, label: USE_WAYPOINT_LABEL, on: reference.on, because: predicted.because } }
+          : { message: "not-captured", data: { workload: refOf(workload.object), waypoint: `${reference.namespace}/${reference.name}`, label: USE_WAYPOINT_LABEL, on: reference.on, pods: workload.pods.length } }),
         cause: "Only ambient pods send their traffic through ztunnel to a waypoint; the label has no effect on these pods.",
         fix: {
           description: `Enroll namespace ${workload.namespace} in ambient mode without sidecar injection, or remove ${USE_WAYPOINT_LABEL}.`,

@@ -6,6 +6,7 @@ import {
   isWaypointWorkload,
   namespaceInInputs,
   namespaceLabelsOf,
+  predictedPods,
   resolveWaypoint,
   USE_WAYPOINT_LABEL,
   waypointReferenceOf,
@@ -14,7 +15,8 @@ import {
 
 /**
  * Kiali's KIA1313: a running workload enrolled (by its own label or its namespace's) in a waypoint
- * that does not exist, or that serves no traffic (`istio.io/waypoint-for=none`).
+ * that does not exist, or that serves no traffic (`istio.io/waypoint-for=none`); on manifests, a
+ * controller that will run pods (its Namespace in the inputs, replicas not 0).
  */
 export const ambientWaypointNotFound = defineRule({
   id: "istio/ambient-waypoint-not-found",
@@ -29,6 +31,8 @@ export const ambientWaypointNotFound = defineRule({
   },
   equivalents: ["KIA1313"],
   inputs: ["pods", "workloads", "istio"],
+  // Pods decide; without them (manifests) the template and the Namespace do.
+  requires: ["workloads"],
   scopes: ["diagnose", "lint"],
   messages: {
     "waypoint-unusable": "{workload} is enrolled in waypoint {waypoint} ({label} on its {on}), but {problem}",
@@ -37,7 +41,7 @@ export const ambientWaypointNotFound = defineRule({
     const { view } = ctx;
     let waypoints: ReturnType<typeof waypointsOf> | undefined;
     for (const workload of ambientWorkloads(view)) {
-      if (workload.pods.length === 0 || isWaypointWorkload(workload.labels)) continue;
+      if (isWaypointWorkload(workload.labels) || (workload.pods.length === 0 && !predictedPods(view, workload))) continue;
       const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
       const reference = waypointReferenceOf(workload.labels, workload.namespace, namespaceLabels);
       if (!reference || !namespaceInInputs(view, reference.namespace)) continue;

@@ -12,6 +12,8 @@ testRule(ambientSidecarConflict, {
     { name: "sidecar namespace, sidecar pod", files: { "a.yaml": docs(sidecar, deployment("reviews", "bookinfo"), pod("reviews", "bookinfo", "sidecar")) } },
     { name: "workload opts out of injection in an ambient namespace", files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo", { "sidecar.istio.io/inject": "false" })) } },
     { name: "workload opts out of ambient in a namespace with both labels... and injection disabled", files: { "a.yaml": docs(namespace("bookinfo", { "istio.io/dataplane-mode": "ambient", "istio-injection": "disabled" }), deployment("reviews", "bookinfo")) } },
+    { name: "manifests: ambient namespace, template opted out of ambient, no injection", files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo", { "istio.io/dataplane-mode": "none" })) } },
+    { name: "manifests: Namespace not among them", files: { "a.yaml": docs(deployment("reviews", "bookinfo", { "sidecar.istio.io/inject": "true" })) } },
     { name: "ingress gateway in an ambient namespace", files: { "a.yaml": docs(ambient, pod("istio-ingressgateway", "bookinfo", "sidecar", { istio: "ingressgateway" })) } },
   ],
   invalid: [
@@ -23,7 +25,12 @@ testRule(ambientSidecarConflict, {
     {
       name: "workload asks for a sidecar in an ambient namespace (labels only, manifests)",
       files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo", { "sidecar.istio.io/inject": "true" })) },
-      expect: { equivalents: ["KIA1311"], count: 1 },
+      expect: { summary: /its pods will run a sidecar \(its template's label sidecar.istio.io\/inject=true\) in namespace bookinfo, whose data plane is ambient/, equivalents: ["KIA1311", "KIA1316"], count: 1 },
+    },
+    {
+      name: "manifests: ambient namespace, template opted out of ambient, asks for a sidecar",
+      files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo", { "istio.io/dataplane-mode": "none", "sidecar.istio.io/inject": "true" })) },
+      expect: { summary: /will run a sidecar/, equivalents: ["KIA1316"], count: 1 },
     },
     {
       name: "sidecar namespace, pod still captured by ztunnel",

@@ -12,10 +12,22 @@ testRule(ambientWaypointNotFound, {
     { name: "waypoint proxy pod exists (Gateway not in the inputs)", files: { "a.yaml": docs(enrolled, waypointPod, pod("reviews", "bookinfo", "ambient")) } },
     { name: "waypoint in another namespace by use-waypoint-namespace", files: { "a.yaml": docs(namespace("istio-waypoints"), waypoint("istio-waypoints", "shared"), ambient, pod("reviews", "bookinfo", "ambient", { "istio.io/use-waypoint": "shared", "istio.io/use-waypoint-namespace": "istio-waypoints" })) } },
     { name: "workload opts out with none", files: { "a.yaml": docs(enrolled, pod("reviews", "bookinfo", "ambient", { "istio.io/use-waypoint": "none" })) } },
-    { name: "no pods yet (manifests)", files: { "a.yaml": docs(enrolled, deployment("reviews", "bookinfo")) } },
+    { name: "manifests: waypoint Gateway among them", files: { "a.yaml": docs(enrolled, waypoint("bookinfo"), deployment("reviews", "bookinfo")) } },
+    { name: "manifests: scaled to zero", files: { "a.yaml": docs(enrolled, deployment("reviews", "bookinfo").replace("spec:\n  selector:", "spec:\n  replicas: 0\n  selector:")) } },
+    { name: "manifests: Namespace not among them", files: { "a.yaml": docs(deployment("reviews", "bookinfo", { "istio.io/use-waypoint": "waypoint" })) } },
     { name: "waypoint namespace not in the inputs", files: { "a.yaml": docs(ambient, pod("reviews", "bookinfo", "ambient", { "istio.io/use-waypoint": "shared", "istio.io/use-waypoint-namespace": "istio-waypoints" })) } },
   ],
   invalid: [
+    {
+      name: "manifests: namespace enrolled in a waypoint they do not define",
+      files: { "a.yaml": docs(enrolled, deployment("reviews", "bookinfo")) },
+      expect: { severity: "warning", resource: { kind: "Deployment", name: "reviews-v1" }, summary: /on its namespace\), but no waypoint bookinfo\/waypoint exists/, equivalents: ["KIA1313"] },
+    },
+    {
+      name: "manifests: template label names a waypoint that serves nothing",
+      files: { "a.yaml": docs(ambient, waypoint("bookinfo", "reviews-waypoint", { "istio.io/waypoint-for": "none" }), deployment("reviews", "bookinfo", { "istio.io/use-waypoint": "reviews-waypoint" })) },
+      expect: { summary: /on its workload\), but waypoint bookinfo\/reviews-waypoint has istio.io\/waypoint-for=none/, equivalents: ["KIA1313"] },
+    },
     {
       name: "namespace enrolled in a waypoint that does not exist",
       files: { "a.yaml": docs(enrolled, deployment("reviews", "bookinfo"), pod("reviews", "bookinfo", "ambient")) },
