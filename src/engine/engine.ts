@@ -3,12 +3,12 @@ import { SEVERITY_ORDER } from "../model/finding.js";
 import { templateOwnerOf } from "../k8s/workloads.js";
 import { redact, redactDeep } from "../util/redact.js";
 import { UndeclaredInputError, type ClusterView, type InputKind } from "../view/cluster-view.js";
-import { arbitration } from "./arbitration.js";
+import { arbiterOf, competitionsOf, type Arbiter } from "./arbitration.js";
 import { buildFinding } from "./build-finding.js";
 import { FixProver, type ProofFigures, type ProofRunner } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
 import { applySuppressions, type SuppressedFinding, type SuppressRule } from "./suppress.js";
-import type { Rule, RuleScope } from "./rule.js";
+import type { Competition, Rule, RuleScope } from "./rule.js";
 
 export interface EngineResult {
   findings: Finding[];
@@ -46,10 +46,10 @@ export interface RunOptions {
 
 const REFUSE_BY_DEFAULT = ((env) => env?.VITEST !== undefined || env?.KTRIAGE_STRICT_INPUTS === "1")((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env);
 
-/** What one rule reports on a view, as Findings (unredacted, before scope, proof and ranking). */
-export function analyzeRule(rule: Rule, view: ClusterView): Finding[] {
+/** What one rule reports on a view, as Findings (unredacted, before scope, proof and ranking); a cause rule gets its share of its competition's outcome. */
+export function analyzeRule(rule: Rule, view: ClusterView, causes?: readonly unknown[]): Finding[] {
   const findings: Finding[] = [];
-  rule.analyze({ view, report: (report) => findings.push(buildFinding(rule, view, report)), arbitration });
+  rule.analyze({ view, report: (report) => findings.push(buildFinding(rule, view, report)), ...(causes ? { causes } : {}) });
   return findings;
 }
 
@@ -67,26 +67,69 @@ export function runRules(rules: readonly Rule[], view: ClusterView, options: Run
 }
 
 /**
- * What a pod's diagnosis reads besides the pod: its owners, node, config, events and logs. The pod
- * rules share one diagnosis per view, so a rule reading pods may depend on any of them.
- */
-const POD_EVIDENCE: readonly InputKind[] = ["workloads", "nodes", "config", "events", "logs"];
-
-/**
  * Re-runs for fix proofs: unredacted (only the prover reads them) and limited to the rules that can see a
- * change, those whose declared inputs, or the inputs they read on the whole view, include what changed.
+ * change, those whose declared inputs, or the inputs they read on the whole view, include what changed. A
+ * rule in a competition (or after one) depends on every input the competition's rules declare, since any
+ * of their detectors may decide its cause; a re-run still arbitrates between all of them.
  */
 function proofRunner(rules: readonly Rule[], options: RunOptions, inputsRead: ReadonlyMap<string, ReadonlySet<InputKind>>, producers: ReadonlyMap<string, string>): ProofRunner {
+  const arbiters = arbitersOf(rules);
   const dependencies = rules.map((rule) => {
     const inputs = new Set<InputKind>([...rule.inputs, ...(rule.requires ?? []), ...(inputsRead.get(rule.id) ?? [])]);
-    if (inputs.has("pods")) for (const input of POD_EVIDENCE) inputs.add(input);
+    const competition = rule.detection?.competition ?? rule.after;
+    if (competition) for (const input of competitionInputs(arbiters.get(competition)!)) inputs.add(input);
     return { id: rule.id, inputs };
   });
   return {
-    run: (changed, only) => collect(only ? rules.filter((rule) => only.has(rule.id)) : rules, changed, { ...options, focus: undefined, keep: undefined, recordInputs: false }, { redact: false }).findings,
+    run: (changed, only) => collect(rules, changed, { ...options, focus: undefined, keep: undefined, recordInputs: false }, { redact: false }, only).findings,
     rulesSeeing: (changed) => (changed ? new Set(dependencies.filter((rule) => [...changed].some((input) => rule.inputs.has(input))).map((rule) => rule.id)) : undefined),
     producerOf: (ruleId) => producers.get(ruleId) ?? ruleId,
   };
+}
+
+const arbitersByRules = new WeakMap<readonly Rule[], Map<Competition<unknown>, Arbiter>>();
+
+/** Each competition these rules join, with the detectors of all of its rules in order: built once per rule list. */
+function arbitersOf(rules: readonly Rule[]): Map<Competition<unknown>, Arbiter> {
+  let arbiters = arbitersByRules.get(rules);
+  if (!arbiters) {
+    arbiters = new Map([...competitionsOf(rules)].map(([competition, { members, readers }]) => [competition, arbiterOf(competition, members, readers)]));
+    arbitersByRules.set(rules, arbiters);
+  }
+  return arbiters;
+}
+
+const inputsByArbiter = new WeakMap<Arbiter, ReadonlySet<InputKind>>();
+
+/** The union of what a competition's rules (and those that read its outcome) declare: all its walk may read. */
+function competitionInputs(arbiter: Arbiter): ReadonlySet<InputKind> {
+  let inputs = inputsByArbiter.get(arbiter);
+  if (!inputs) inputsByArbiter.set(arbiter, (inputs = new Set([...arbiter.members, ...arbiter.readers].flatMap((rule) => [...declaredInputs(rule)]))));
+  return inputs;
+}
+
+/** A competition's outcome on one view: each rule's share, and all of it; or why the walk failed. */
+type Outcome = { byRule: Map<string, unknown[]>; all: readonly unknown[] } | { error: string };
+
+/** Runs a competition's walk on the view, with the detectors of all its rules, reading only what they declare. */
+function decide(arbiter: Arbiter, view: ClusterView, refuse: boolean): Outcome {
+  view.recordReads(competitionInputs(arbiter), refuse);
+  try {
+    const all = arbiter.competition.decide(view, arbiter);
+    const byRule = new Map<string, unknown[]>();
+    for (const outcome of all) {
+      const owner = arbiter.competition.ownerOf(outcome);
+      if (owner === undefined) continue;
+      let list = byRule.get(owner);
+      if (!list) byRule.set(owner, (list = []));
+      list.push(outcome);
+    }
+    return { byRule, all };
+  } catch (error) {
+    return { error: error instanceof UndeclaredInputError ? `internal error: ${arbiter.competition.id} ${error.message}` : error instanceof Error ? error.message : String(error) };
+  } finally {
+    view.stopRecording();
+  }
 }
 
 interface CollectOutput {
@@ -96,13 +139,20 @@ interface CollectOutput {
   producers?: Map<string, string>;
 }
 
-/** The findings of every rule whose inputs are present, before proof and ranking. */
-function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions, output: CollectOutput = { redact: true }): Omit<EngineResult, "fixes"> {
+/**
+ * The findings of every rule whose inputs are present (of `subset` when given), before proof and ranking.
+ * Competitions arbitrate between all of `rules`, whichever of them run.
+ */
+function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions, output: CollectOutput = { redact: true }, subset?: ReadonlySet<string>): Omit<EngineResult, "fixes"> {
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
   const failures: EngineResult["failures"] = [];
   const inputsRead = options.recordInputs ? new Map<string, ReadonlySet<InputKind>>() : undefined;
+  const refuse = options.refuseUndeclared ?? REFUSE_BY_DEFAULT;
+  const arbiters = arbitersOf(rules);
+  const outcomes = new Map<Competition<unknown>, Outcome>();
   for (const rule of rules) {
+    if (subset && !subset.has(rule.id)) continue;
     if (!rule.scopes.includes(options.scope)) continue;
     if (options.only && !options.only.some((id) => rule.id === id || rule.id.startsWith(id))) continue;
     if (rule.optIn && !options.enable?.includes(rule.id) && !options.only?.includes(rule.id)) continue;
@@ -112,9 +162,20 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
       skipped.push({ rule: rule.id, reason: `no ${absent.join(", ")} in the inputs` });
       continue;
     }
-    const reads = view.recordReads(declaredInputs(rule), options.refuseUndeclared ?? REFUSE_BY_DEFAULT);
+    let causes: readonly unknown[] | undefined;
+    const competition = rule.detection?.competition ?? rule.after;
+    if (competition) {
+      let outcome = outcomes.get(competition);
+      if (!outcome) outcomes.set(competition, (outcome = decide(arbiters.get(competition)!, view, refuse)));
+      if ("error" in outcome) {
+        failures.push({ rule: rule.id, message: outcome.error });
+        continue;
+      }
+      causes = rule.detection ? (outcome.byRule.get(rule.id) ?? []) : outcome.all;
+    }
+    const reads = view.recordReads(declaredInputs(rule), refuse);
     try {
-      for (const finding of analyzeRule(rule, view)) {
+      for (const finding of analyzeRule(rule, view, causes)) {
         output.producers?.set(finding.rule, rule.id);
         if (!view.inScope(finding.resource.namespace) && finding.resource.kind !== "Namespace") continue;
         if (options.focus && !matchesFocus(finding, options.focus)) continue;

@@ -60,33 +60,60 @@ export interface Report {
   summaryIsIstioMessage?: boolean;
 }
 
-/** One question a rule's detection answers about a subject (a pod, a container), at a stage of the precedence it declares. */
+/**
+ * The order in which causes outrank each other: named stages, best first. It holds no detector: cause rules
+ * join it with detectors of their own, and the engine arbitrates between every rule that joined.
+ */
+export interface Precedence<Subject, Cause> {
+  readonly id: string;
+  readonly stages: readonly string[];
+  /** Only for the types: what its detectors are asked about and answer with. */
+  __types?(subject: Subject): Cause;
+}
+
+/** One question a cause rule's detection answers about a subject (a pod, a container), at a stage of a precedence. */
 export interface CauseDetector<Subject, Cause> {
-  stage: string;
+  readonly precedence: Precedence<Subject, Cause>;
+  readonly stage: string;
+  /** Order among the detectors of one stage, lower first (0 when absent); ties keep the rules' order. */
+  readonly position?: number;
   detect(subject: Subject): Cause | undefined;
 }
 
-/** The order in which causes outrank each other: stages best first, and the detectors that answer at them. */
-export interface Precedence<Subject, Cause> {
-  readonly stages: readonly string[];
-  readonly detectors: readonly CauseDetector<Subject, Cause>[];
-}
-
-/** Arbitration between causes, done by the engine (engine/arbitration.ts) on the precedence the rules declare. */
+/** What the engine answers a competition's walk with: the best-placed detector of every rule that joined, and whose it is. */
 export interface Arbitration {
-  /** The cause the best-placed detector names for the subject; detectors of worse stages never run once one answered. */
-  firstCause<Subject, Cause>(order: Precedence<Subject, Cause>, subject: Subject): { stage: string; cause: Cause } | undefined;
+  /** The cause the best-placed detector names for the subject, with the rule that owns it; worse detectors never run once one answered. */
+  firstCause<Subject, Cause>(order: Precedence<Subject, Cause>, subject: Subject): { stage: string; rule: string; cause: Cause } | undefined;
   /** A cause of the whole is its only cause; otherwise each part keeps its own; when no part has one, the fallback speaks for the whole. */
   wholeThenParts<Whole, Part, Cause>(whole: Whole, parts: readonly Part[], causeOfWhole: (whole: Whole) => Cause | undefined, causeOfPart: (part: Part) => Cause | undefined, fallback: (whole: Whole) => Cause | undefined): Cause[];
 }
 
-/** What a rule's `analyze` gets: the view, handing out only the declared inputs, the one way to report, and the engine's arbitration. */
+/**
+ * Cause rules that compete for the same subjects (the pod rules for a pod's containers): the precedences they
+ * join and the walk over the view that asks them. The engine runs the walk once per view with the detectors
+ * of every rule that joined, whichever of them were selected, and hands each rule the outcomes it owns.
+ */
+export interface Competition<Outcome> {
+  readonly id: string;
+  readonly precedences: readonly Precedence<unknown, unknown>[];
+  /** Every outcome, in the order the walk met them, each with the rule that owns it (from `firstCause`). */
+  decide(view: ClusterView, arbitration: Arbitration): readonly Outcome[];
+  ownerOf(outcome: Outcome): string | undefined;
+}
+
+/** A cause rule's part in a competition: the detectors it owns. */
+export interface Detection {
+  readonly competition: Competition<unknown>;
+  readonly detectors: readonly CauseDetector<unknown, unknown>[];
+}
+
+/** What a rule's `analyze` gets: the view, handing out only the declared inputs, the one way to report, and its share of a competition. */
 export interface RuleContext {
   /** Reading an input the rule does not declare is recorded, and refused with an internal error in tests and with KTRIAGE_STRICT_INPUTS=1. */
   readonly view: ClusterView;
   report(report: Report): void;
-  /** Always given by the engine; a rule that wraps its context for a helper need not pass it on unless the helper arbitrates. */
-  readonly arbitration?: Arbitration;
+  /** A cause rule: the outcomes of its competition that its detectors won. A rule that runs `after` a competition: all of them. Absent otherwise. */
+  readonly causes?: readonly unknown[];
 }
 
 /** Everything about a rule but how it analyses. */
@@ -114,6 +141,10 @@ export interface RuleMeta {
    * acknowledge istiod's pushes): the engine folds them under it as symptoms, so the cause ranks first.
    */
   explains?: readonly string[];
+  /** A cause rule: the competition it joins and the detectors it owns there (see Competition). */
+  detection?: Detection;
+  /** A rule that reads a competition's outcome without competing in it: it runs after the arbitration, on every outcome. */
+  after?: Competition<unknown>;
   /** Too noisy for every run (istioctl leaves its counterpart out too): runs only when named with `--enable` or `--rule`. */
   optIn?: boolean;
 }

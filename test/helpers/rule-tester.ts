@@ -5,6 +5,7 @@ import type { Finding } from "../../src/model/finding.js";
 import { ViewBuilder } from "../../src/view/builder.js";
 import type { ClusterView } from "../../src/view/cluster-view.js";
 import { loadText } from "../../src/sources/files.js";
+import { podRules } from "../../src/rules/pod/index.js";
 
 /**
  * One case: named input texts (file name -> content, typed by content as the
@@ -57,10 +58,27 @@ export function buildView(testCase: RuleCase): ClusterView {
   return builder.build({ mode: testCase.mode ?? "offline", now: testCase.now ? new Date(testCase.now) : undefined });
 }
 
-/** Runs one rule alone over a case, as the engine would. */
+/**
+ * Where competitors are found: the pod rules hold every rule that joins a competition today (the rule
+ * contract test checks it), and importing them alone keeps every other rule's test light.
+ */
+const COMPETING_RULES: readonly Rule[] = podRules;
+
+/**
+ * The rules a rule runs with: a cause rule (or one that reads the causes after them) with every rule of its
+ * competition, in the registry's order, so the arbitration is the one the CLI makes; any other rule alone.
+ */
+export function withCompetitors(rule: Rule): Rule[] {
+  const competition = rule.detection?.competition ?? rule.after;
+  if (!competition) return [rule];
+  const rules = COMPETING_RULES.filter((other) => other === rule || other.detection?.competition === competition);
+  return rules.includes(rule) ? rules : [rule, ...rules];
+}
+
+/** Runs one rule over a case, as the engine would: only its findings, its causes arbitrated against its competitors'. */
 export function runRule(rule: Rule, testCase: RuleCase, scope?: RuleScope): Finding[] {
   const view = buildView(testCase);
-  const result = runRules([rule], view, { scope: scope ?? rule.scopes[0]!, enable: [rule.id] });
+  const result = runRules(withCompetitors(rule), view, { scope: scope ?? rule.scopes[0]!, enable: [rule.id], only: [rule.id] });
   if (result.failures.length > 0) throw new Error(`rule ${rule.id} threw: ${result.failures[0]!.message}`);
   return result.findings;
 }

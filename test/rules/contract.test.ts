@@ -6,6 +6,7 @@ import type { Rule } from "../../src/engine/rule.js";
 import { buildLintInput } from "../../src/sources/lint-input.js";
 import { CATEGORIES } from "../../src/model/categories.js";
 import { allRules } from "../../src/rules/index.js";
+import { podRules } from "../../src/rules/pod/index.js";
 import type { ClusterView, InputKind } from "../../src/view/cluster-view.js";
 import { viewFromPaths } from "../../src/sources/load-view.js";
 
@@ -153,6 +154,12 @@ describe("the rule contract", () => {
       if (rule.scopes.length === 0) problems.push(`${rule.id}: runs in no scope`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it("every rule that joins a competition, or runs after one, is a pod rule (where the rule tester finds its competitors)", () => {
+    const competing = allRules.filter((rule) => rule.detection || rule.after).map((rule) => rule.id);
+    expect(competing.length).toBeGreaterThan(0);
+    expect(competing.filter((id) => !podRules.some((rule) => rule.id === id))).toEqual([]);
   });
 
   it("every rule has a test file of its own", () => {

@@ -1,5 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const d = context.d.cause.detail;
@@ -36,6 +37,9 @@ export const apiPermissionDenied = podCauseRule({
   messages: { "api-permission-denied": "{summary}" },
   message: "api-permission-denied",
   category: "api-permission-denied",
+  detectors: [
+    ...logLineDetectors("api-permission-denied"),
+  ],
   title: "ServiceAccount lacks RBAC for the Kubernetes API calls the app makes",
   docs: {
     cause: "The app calls the Kubernetes API with its ServiceAccount and the API server answers 403: 'forbidden: User \"system:serviceaccount:NS:SA\" cannot VERB resource \"R\"'. Operators and controllers exit when their informers cannot list or watch.",

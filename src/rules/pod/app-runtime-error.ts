@@ -2,6 +2,8 @@ import type { Fix } from "../../model/finding.js";
 import { logMessage } from "../../signatures/scan.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../support/workload.js";
+import { CRASH } from "./causes/competition.js";
+import { claim, exitCodeReading, logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const commands = [logsCommand(context.names), `kubectl debug ${context.names.pod}${context.names.ns} -it --copy-to=${context.names.pod}-debug --container=${context.names.container || "app"} -- sh`];
@@ -24,6 +26,10 @@ export const appRuntimeError = podCauseRule({
   messages: { "app-runtime-error": "{summary}" },
   message: "app-runtime-error",
   category: "app-runtime-error",
+  detectors: [
+    claim(CRASH, "exit-code", "app-runtime-error", exitCodeReading),
+    ...logLineDetectors("app-runtime-error"),
+  ],
   title: "The application throws, panics or exits with an error of its own",
   docs: {
     cause: "The process exits because of its own code: an uncaught exception, a Go or Rust panic, a nil pointer, an unhandled promise rejection, a fatal log line. Kubernetes restarts it and it fails the same way.",

@@ -2,6 +2,8 @@ import type { Fix } from "../../model/finding.js";
 import { defaultsToShell } from "../../k8s/images.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import { BEFORE_START, CRASH } from "./causes/competition.js";
+import { claim, exitCodeReading, logLineDetectors, startFailureReading } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const { d, current, names } = context;
@@ -42,6 +44,11 @@ export const badCommand = podCauseRule({
   messages: { "bad-command": "{summary}" },
   message: "bad-command",
   category: "bad-command",
+  detectors: [
+    claim(BEFORE_START, "start-failure", "bad-command", startFailureReading),
+    claim(CRASH, "exit-code", "bad-command", exitCodeReading),
+    ...logLineDetectors("bad-command"),
+  ],
   title: "Command, args or entrypoint not found or not executable",
   docs: {
     cause: "The container's command/args (or the image's ENTRYPOINT) names a program that is not in the image, not on $PATH, not executable, or a script whose CRLF shebang names an interpreter that does not exist. containerd reports StartError with exit code 128 and the kubelet RunContainerError; a shell wrapper exits 127 (not found) or 126 (not executable).",

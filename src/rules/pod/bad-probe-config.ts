@@ -3,6 +3,8 @@ import { changeContainer } from "./fixes/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { ProbeSpec } from "./causes/pod-types.js";
 import { probeEvidence } from "./fixes/probe-fix.js";
+import { CRASH, QUIET } from "./causes/competition.js";
+import { claim, probeKillReading, readinessReading } from "./causes/detectors.js";
 
 /** A health path the image most likely serves, from what it is. */
 function likelyPath(context: FixContext): string {
@@ -48,6 +50,10 @@ export const badProbeConfig = podCauseRule({
   messages: { "bad-probe-config": "{summary}" },
   message: "bad-probe-config",
   category: "bad-probe-config",
+  detectors: [
+    claim(CRASH, "probe-kill", "bad-probe-config", probeKillReading),
+    claim(QUIET, "readiness", "bad-probe-config", readinessReading),
+  ],
   title: "Probe checks a path, port or scheme the app does not serve",
   docs: {
     cause: "The probe itself is wrong: its HTTP path answers 404 (or 401/403), its port is not the one the app listens on or a port name no containerPort declares (connection refused), its scheme is HTTP against HTTPS or the reverse, or its exec command is not in the image. The app may be fine; the kubelet kills it (liveness) or keeps it out of the Service (readiness) forever.",

@@ -3,6 +3,8 @@ import type { Evidence, Fix } from "../../model/finding.js";
 import { changeContainer, commandsOnly, dirname } from "./fixes/pod-fixes.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { VolumeMountSpec } from "./causes/pod-types.js";
+import { BEFORE_START } from "./causes/competition.js";
+import { claim, logLineDetectors, startFailureReading } from "./causes/detectors.js";
 
 function missingPath(context: FixContext): string | undefined {
   const path = context.d.cause.detail.path;
@@ -49,6 +51,10 @@ export const configFileMissing = podCauseRule({
   messages: { "config-file-missing": "{summary}" },
   message: "config-file-missing",
   category: "config-file-missing",
+  detectors: [
+    claim(BEFORE_START, "start-failure", "config-file-missing", startFailureReading),
+    ...logLineDetectors("config-file-missing"),
+  ],
   inputs: ["pods", "events", "logs", "workloads", "config"],
   answered: (context, observed, observedPod) => configFileAnswered(context, observed, observedPod, missingPath(context)),
   title: "The app cannot find its config file (mount path mismatch)",

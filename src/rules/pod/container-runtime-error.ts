@@ -1,5 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import { BEFORE_START, POD_WIDE } from "./causes/competition.js";
+import { claim, sandboxReading, startFailureReading } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const n = context.names;
@@ -23,6 +25,10 @@ export const containerRuntimeError = podCauseRule({
   messages: { "container-runtime-error": "{summary}" },
   message: "container-runtime-error",
   category: "container-runtime-error",
+  detectors: [
+    claim(POD_WIDE, "sandbox", "container-runtime-error", sandboxReading),
+    claim(BEFORE_START, "start-failure", "container-runtime-error", startFailureReading),
+  ],
   title: "Container runtime, sandbox or CNI error below the app",
   docs: {
     cause: "The kubelet cannot create the pod sandbox or the container: the CNI plugin fails (FailedCreatePodSandBox), the runtime reports CreateContainerError (name reserved, context deadline exceeded), or the node's runtime is unhealthy. The application never runs.",

@@ -4,6 +4,9 @@ import { containerSpecEvidence, podCauseRule, restartVerify, type FixContext } f
 import type { ProbeSpec } from "./causes/pod-types.js";
 import { formatCpu, parseQuantity } from "../../k8s/quantities.js";
 import { probeEvidence, startupProbeFor } from "./fixes/probe-fix.js";
+import { CRASH, QUIET } from "./causes/competition.js";
+import { claim, detector, probeKillReading } from "./causes/detectors.js";
+import { starvedCpuCause } from "./causes/readiness.js";
 
 function fix(context: FixContext): Fix {
   const resources = context.current?.resources ?? {};
@@ -29,6 +32,10 @@ export const cpuThrottling = podCauseRule({
   messages: { "cpu-throttling": "{summary}" },
   message: "cpu-throttling",
   category: "cpu-throttling",
+  detectors: [
+    claim(CRASH, "probe-kill", "cpu-throttling", probeKillReading),
+    detector(QUIET, "starved-cpu", ({ container }) => starvedCpuCause(container)),
+  ],
   title: "CPU limit so low that start-up is slow and probes fail",
   docs: {
     cause: "The container's CPU limit is so low that CFS throttling stretches start-up (JIT, class loading, cache warm-up) past what the probes allow; the probes time out or are refused and the kubelet kills the container before it is ready.",

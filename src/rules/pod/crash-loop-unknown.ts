@@ -1,6 +1,19 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../support/workload.js";
+import { UNEXPLAINED, UNHEALTHY_POD } from "./causes/competition.js";
+import { detector } from "./causes/detectors.js";
+import { unknownCrash, visiblyBroken } from "./causes/unknown.js";
+import type { Cause } from "./causes/cause.js";
+import type { ContainerContext } from "./causes/context.js";
+import type { TerminatedState } from "./causes/pod-types.js";
+
+/** A crash no other detector explains; given as a log alone (no status, no events), it is only a warning. */
+function unexplainedCrash(container: ContainerContext, terminated: TerminatedState | undefined): Cause {
+  const cause = unknownCrash(container, terminated);
+  if (!container.status && container.events.length === 0) cause.severity = "warning";
+  return cause;
+}
 
 function fix(context: FixContext): Fix {
   const n = context.names;
@@ -25,6 +38,10 @@ export const crashLoopUnknown = podCauseRule({
   messages: { "crash-loop-unknown": "{summary}" },
   message: "crash-loop-unknown",
   category: "unknown-crash",
+  detectors: [
+    detector(UNEXPLAINED, "unknown-crash", ({ container, terminated }) => unexplainedCrash(container, terminated)),
+    detector(UNHEALTHY_POD, "visibly-broken", visiblyBroken),
+  ],
   title: "Container crash-loops and the evidence names no known cause",
   fallback: true,
   docs: {

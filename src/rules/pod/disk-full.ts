@@ -1,6 +1,8 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import { POD_WIDE } from "./causes/competition.js";
+import { claim, evictionReading, logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const path = context.d.cause.detail.path ?? "";
@@ -30,6 +32,10 @@ export const diskFull = podCauseRule({
   messages: { "disk-full": "{summary}" },
   message: "disk-full",
   category: "disk-full",
+  detectors: [
+    claim(POD_WIDE, "eviction", "disk-full", evictionReading),
+    ...logLineDetectors("disk-full"),
+  ],
   title: "No space left on device, or ephemeral storage over its limit",
   docs: {
     cause: "A volume or the node's disk is full: a PVC without retention fills up ('no space left on device'), or the container's logs, writable layer and emptyDir volumes grow past their ephemeral-storage limit and the kubelet evicts the pod.",

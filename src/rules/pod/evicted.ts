@@ -1,5 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { podCauseRule, type FixContext } from "./pod-rule.js";
+import { POD_WIDE } from "./causes/competition.js";
+import { claim, evictionReading } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const resource = context.d.cause.detail.resource || "memory";
@@ -15,6 +17,9 @@ export const evicted = podCauseRule({
   messages: { "evicted": "{summary}" },
   message: "evicted",
   category: "evicted",
+  detectors: [
+    claim(POD_WIDE, "eviction", "evicted", evictionReading),
+  ],
   title: "Pod evicted for node pressure",
   docs: {
     cause: "The kubelet evicted the pod because its node ran low on memory, disk (nodefs/imagefs) or PIDs; pods using more than they request are evicted first. The pod object stays with phase Failed, reason Evicted.",

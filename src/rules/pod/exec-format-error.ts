@@ -2,6 +2,8 @@ import type { Fix } from "../../model/finding.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../support/workload.js";
 import { type JsonObject } from "../../k8s/workloads.js";
+import { BEFORE_START } from "./causes/competition.js";
+import { claim, logLineDetectors, startFailureReading } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const image = context.current?.image ?? "<IMAGE>";
@@ -20,6 +22,10 @@ export const execFormatError = podCauseRule({
   messages: { "exec-format-error": "{summary}" },
   message: "exec-format-error",
   category: "exec-format-error",
+  detectors: [
+    claim(BEFORE_START, "start-failure", "exec-format-error", startFailureReading),
+    ...logLineDetectors("exec-format-error"),
+  ],
   title: "Binary built for another CPU architecture (exec format error)",
   docs: {
     cause: "The kernel cannot execute the image's entrypoint because it is built for a different CPU architecture than the node (an amd64-only image on an arm64 node, or the reverse); rarely, a script without a shebang.",

@@ -1,6 +1,8 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import { CRASH } from "./causes/competition.js";
+import { claim, exitZeroReading } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const current = context.current;
@@ -24,6 +26,9 @@ export const exitsZeroUnderAlways = podCauseRule({
   messages: { "exits-zero-under-always": "{summary}" },
   message: "exits-zero-under-always",
   category: "exits-zero-under-always",
+  detectors: [
+    claim(CRASH, "exit-zero-under-always", "exits-zero-under-always", exitZeroReading),
+  ],
   title: "Process exits 0 but restartPolicy is Always, so it crash-loops",
   docs: {
     cause: "The container's process ends successfully (exit 0, reason Completed) but pods of Deployments, StatefulSets and DaemonSets have restartPolicy Always: the kubelet restarts it every time and backs off into CrashLoopBackOff. Typical: a one-shot script in a Deployment, a server that daemonizes and returns, or an image whose default command is an interactive shell with no TTY.",

@@ -2,6 +2,7 @@ import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { JsonObject } from "../../k8s/workloads.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function deniedPath(context: FixContext): string | undefined {
   return context.d.cause.detail.path ?? /'(\/[^']+)'|"(\/[^"]+)"|(\/[\w./-]+)/.exec(context.d.cause.match?.text ?? "")?.slice(1).find(Boolean);
@@ -31,6 +32,9 @@ export const filePermissionDenied = podCauseRule({
   messages: { "file-permission-denied": "{summary}" },
   message: "file-permission-denied",
   category: "file-permission-denied",
+  detectors: [
+    ...logLineDetectors("file-permission-denied"),
+  ],
   title: "Permission denied on a file or volume (ownership, fsGroup, mode)",
   docs: {
     cause: "The app runs as a non-root user that does not own the file or volume it must write (a PVC formatted as root, a hostPath, an image directory owned by root). mkdir/open fails with 'Permission denied' and the app exits.",

@@ -1,5 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const image = context.current?.image ?? "<IMAGE>";
@@ -26,6 +27,9 @@ export const imageBuildError = podCauseRule({
   messages: { "image-build-error": "{summary}" },
   message: "image-build-error",
   category: "image-build-error",
+  detectors: [
+    ...logLineDetectors("image-build-error"),
+  ],
   title: "The image is broken as built (missing jar, module, main class, library)",
   docs: {
     cause: "The image starts but what its entrypoint needs is not in it: a thin jar without Main-Class ('no main manifest attribute'), a jar that was never copied, a Node module or entry file missing ('Cannot find module'), a Python package not installed ('ModuleNotFoundError'), a shared library absent from the runtime stage.",

@@ -3,6 +3,9 @@ import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { containerFix } from "../support/workload.js";
 import { type JsonObject } from "../../k8s/workloads.js";
+import { BEFORE_START } from "./causes/competition.js";
+import { detector } from "./causes/detectors.js";
+import { imagePullCause } from "./causes/image-pull.js";
 
 function registryOf(image: string): string {
   const first = image.split("/")[0] ?? "";
@@ -59,6 +62,9 @@ export const imagePullFailure = podCauseRule({
   messages: { "image-pull-failure": "{summary}" },
   message: "image-pull-failure",
   category: "image-pull-failure",
+  detectors: [
+    detector(BEFORE_START, "image-pull", ({ container }) => imagePullCause(container)),
+  ],
   title: "Image cannot be pulled (ErrImagePull, ImagePullBackOff, InvalidImageName)",
   docs: {
     cause: "The kubelet cannot pull the container's image, so the container never starts: the tag does not exist, the repository does not exist or needs credentials (imagePullSecrets), the registry is unreachable or its name does not resolve, the registry rate-limits pulls, or the reference cannot be parsed (InvalidImageName).",

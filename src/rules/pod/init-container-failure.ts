@@ -13,6 +13,9 @@ import { insufficientPrivileges } from "./insufficient-privileges.js";
 import { missingConfigReference } from "./missing-config-reference.js";
 import { readOnlyFilesystem } from "./read-only-filesystem.js";
 import { tlsOrClockError } from "./tls-or-clock-error.js";
+import { INIT_FAILURE } from "./causes/competition.js";
+import { detector } from "./causes/detectors.js";
+import { asInitFailure } from "./causes/init-container.js";
 
 /**
  * The app-container rules whose fix fits an init container as it is. Not among them: the dependency
@@ -83,6 +86,9 @@ export const initContainerFailure = podCauseRule({
   messages: { "init-container-failure": "{summary}" },
   message: "init-container-failure",
   category: "init-container-failure",
+  detectors: [
+    detector(INIT_FAILURE, "init-container", ({ container, inner, terminated }) => (container.init && !container.nativeSidecar && inner?.category !== "oom-killed" ? asInitFailure(container, inner, terminated) : undefined)),
+  ],
   title: "An init container exits non-zero, so the app never starts",
   docs: {
     cause: "Init containers run one after another and must each exit 0 before the app containers start. One of them fails (its own cause: a dependency it waits for, a migration error, a missing secret, permissions on a shared volume), so the pod stays in Init:Error or Init:CrashLoopBackOff.",

@@ -2,6 +2,8 @@ import type { Fix } from "../../model/finding.js";
 import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { JsonObject } from "../../k8s/workloads.js";
+import { BEFORE_START } from "./causes/competition.js";
+import { claim, configReferenceReading, logLineDetectors, startFailureReading } from "./causes/detectors.js";
 
 const LOW_PORT_LIMIT = 1024;
 
@@ -51,6 +53,11 @@ export const insufficientPrivileges = podCauseRule({
   messages: { "insufficient-privileges": "{summary}" },
   message: "insufficient-privileges",
   category: "insufficient-privileges",
+  detectors: [
+    claim(BEFORE_START, "config-reference", "insufficient-privileges", configReferenceReading),
+    claim(BEFORE_START, "start-failure", "insufficient-privileges", startFailureReading),
+    ...logLineDetectors("insufficient-privileges"),
+  ],
   title: "Operation not permitted: missing capability, runAsNonRoot conflict, low port as non-root",
   docs: {
     cause: "The container is denied a privileged operation: a non-root process binds a port below 1024 (containerd does not lower net.ipv4.ip_unprivileged_port_start), chown/setuid without the capability, iptables without NET_ADMIN, or runAsNonRoot with an image that runs as root or as a non-numeric user.",

@@ -3,7 +3,8 @@ import type { Evidence } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { diagnoseView } from "./causes/cascade.js";
+import type { Diagnosis } from "./causes/cause.js";
+import { podCauses } from "./causes/competition.js";
 import { eventEvidence } from "./causes/evidence.js";
 import { namespaceFlag } from "../support/workload.js";
 import { appliedNamespace } from "../../model/namespace.js";
@@ -48,14 +49,17 @@ export const jobBackoffLimit = defineRule({
   inputs: ["workloads", "events", "pods", "logs"],
   requires: [],
   scopes: ["diagnose"],
+  // The pods' causes as the pod rules' arbitration decided them: this rule reads them, it does not compete.
+  after: podCauses,
   messages: {
     "backoff-limit-reached-by-pod-cause": "Job {job} failed: backoffLimit ({backoffLimit}) reached; its pods fail because {podCause}",
     "backoff-limit-reached": "Job {job} failed: backoffLimit ({backoffLimit}) reached",
     "unstated-backoff-limit-reached-by-pod-cause": "Job {job} failed: backoffLimit reached; its pods fail because {podCause}",
     "unstated-backoff-limit-reached": "Job {job} failed: backoffLimit reached",
   },
-  analyze({ view, report, arbitration }) {
-    const diagnoses = diagnoseView(view, arbitration);
+  analyze({ view, report, causes }) {
+    if (!causes) throw new Error("internal error: pod/job-backoff-limit reads the pod causes, which only the engine hands out");
+    const diagnoses = causes as readonly Diagnosis[];
     for (const job of jobsOf(view)) {
       const status = (job.object?.status ?? {}) as JobStatus;
       const condition = status.conditions?.find((c) => c.type === "Failed" && c.status === "True" && (c.reason === "BackoffLimitExceeded" || BACKOFF_MESSAGE.test(c.message ?? "")));

@@ -4,6 +4,8 @@ import { changeContainer } from "./fixes/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { ProbeSpec } from "./causes/pod-types.js";
 import { probeEvidence, relaxedLiveness, startupAllowanceSeconds, startupProbeFor } from "./fixes/probe-fix.js";
+import { CRASH } from "./causes/competition.js";
+import { claim, probeKillReading } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const liveness = (context.current?.livenessProbe ?? context.d.cause.probe?.probe) as ProbeSpec | undefined;
@@ -25,6 +27,9 @@ export const livenessProbeFailure = podCauseRule({
   messages: { "liveness-probe-failure": "{summary}" },
   message: "liveness-probe-failure",
   category: "liveness-probe-failure",
+  detectors: [
+    claim(CRASH, "probe-kill", "liveness-probe-failure", probeKillReading),
+  ],
   answered: (context, observed) => probeBudgetAnswered(context, observed),
   title: "Liveness (or startup) probe kills a container that is still starting",
   docs: {

@@ -1,6 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../support/workload.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const owner = context.owner;
@@ -25,6 +26,9 @@ export const lockContention = podCauseRule({
   messages: { "lock-contention": "{summary}" },
   message: "lock-contention",
   category: "lock-contention",
+  detectors: [
+    ...logLineDetectors("lock-contention"),
+  ],
   title: "A lock is held by another instance (database is locked, lock file)",
   docs: {
     cause: "The app cannot take a lock it needs: SQLite 'database is locked', a Liquibase changelog lock left by a killed pod, a Kafka/Elasticsearch/Prometheus data directory lock held by another replica or by the old pod during a rolling update, a stale postmaster.pid.",

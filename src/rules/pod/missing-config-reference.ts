@@ -7,6 +7,8 @@ import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type F
 import type { EnvVarSpec } from "./causes/pod-types.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { appliedNamespace } from "../../model/namespace.js";
+import { BEFORE_START } from "./causes/competition.js";
+import { claim, configReferenceReading, logLineDetectors } from "./causes/detectors.js";
 
 /** The candidate closest to `wanted` (case-insensitive, `_`/`-`/`.` ignored), if close enough to be a typo. */
 function closest(wanted: string, candidates: readonly string[]): string | undefined {
@@ -154,6 +156,10 @@ export const missingConfigReference = podCauseRule({
   messages: { "missing-config-reference": "{summary}" },
   message: "missing-config-reference",
   category: "missing-config-reference",
+  detectors: [
+    claim(BEFORE_START, "config-reference", "missing-config-reference", configReferenceReading),
+    ...logLineDetectors("missing-config-reference"),
+  ],
   title: "Secret, ConfigMap, key or environment variable missing or misspelt",
   inputs: ["pods", "events", "logs", "workloads", "config"],
   answered: (context) => configReferenceAnswered(context),

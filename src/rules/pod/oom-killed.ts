@@ -7,6 +7,9 @@ import type { ContainerSpec } from "./causes/pod-types.js";
 import { formatMemory, jvmHeapOf, parseQuantity, roundMemoryUp } from "../../k8s/quantities.js";
 import { limitStatedByKernel, memoryStatedInLogs, type StatedMemory } from "./causes/memory-in-logs.js";
 import { appliedNamespace } from "../../model/namespace.js";
+import { CRASH } from "./causes/competition.js";
+import { claim, detector, exitCodeReading, logLineDetectors } from "./causes/detectors.js";
+import { oomKilledCause } from "./causes/oom.js";
 
 const DEFAULT_HEAP_PERCENT = 25;
 
@@ -143,6 +146,11 @@ export const oomKilled = podCauseRule({
   messages: { "oom-killed": "{summary}" },
   message: "oom-killed",
   category: "oom-killed",
+  detectors: [
+    detector(CRASH, "oom-killed-reason", ({ container, terminated }) => oomKilledCause(container, terminated)),
+    claim(CRASH, "exit-code", "oom-killed", exitCodeReading),
+    ...logLineDetectors("oom-killed"),
+  ],
   title: "Container killed for exceeding its memory limit (OOMKilled)",
   inputs: ["pods", "events", "logs", "workloads", "nodes", "manifests"],
   answered: (context, observed) => memoryNeedAnswered(context, observed),

@@ -3,8 +3,8 @@ import type { Evidence, Fix, ResourceRef, Severity } from "../../model/finding.j
 import type { KubeObject } from "../../model/kube.js";
 import { meaningfulTail } from "../../signatures/scan.js";
 import type { ClusterView, InputKind } from "../../view/cluster-view.js";
-import { defineRule, type Messages, type Rule, type RuleDocs } from "../../engine/rule.js";
-import { diagnoseView } from "./causes/cascade.js";
+import { defineRule, type CauseDetector, type Messages, type Rule, type RuleDocs } from "../../engine/rule.js";
+import { podCauses } from "./causes/competition.js";
 import type { Diagnosis } from "./causes/cause.js";
 import { eventEvidence, logLineEvidence } from "./causes/evidence.js";
 import type { ContainerContext } from "./causes/context.js";
@@ -66,8 +66,11 @@ export interface PodRuleSpec {
   severity?: Severity;
   fallback?: boolean;
   inputs?: InputKind[];
-  /** Only diagnoses this rule explains (defaults to those of its category). */
-  filter?: (d: Diagnosis) => boolean;
+  /**
+   * The rule's detection: what it answers at which stage of the pod causes' precedences (competition.ts).
+   * Every answer is of the rule's category; the engine arbitrates between the detectors of all pod rules.
+   */
+  detectors: ReadonlyArray<CauseDetector<unknown, unknown>>;
   /** A sharper summary and cause than the diagnosis's, from what only this rule reads (claims, classes ...). */
   refine?: (context: FixContext) => { summary: string; cause: string } | undefined;
   /** The plain-words cause, when the diagnosis leaves it to the rule. */
@@ -227,7 +230,7 @@ export function fixBuilderOf(rule: Rule): PodRuleSpec["fix"] | undefined {
   return FIX_BUILDERS.get(rule);
 }
 
-/** Builds the Rule for one pod cause category from the shared diagnosis. */
+/** Builds the Rule for one pod cause: its detectors join the pod causes' competition, and it reports the causes they win. */
 export function podCauseRule(spec: PodRuleSpec): Rule {
   const rule = defineRule({
     id: spec.id,
@@ -241,10 +244,12 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
     scopes: ["diagnose"],
     ...(spec.fallback ? { fallback: true } : {}),
     messages: spec.messages,
-    analyze({ view, report, arbitration }) {
+    detection: { competition: podCauses, detectors: spec.detectors },
+    analyze({ view, report, causes }) {
       if (!view.has("pods") && !view.has("events") && !view.has("logs")) return;
-      for (const d of diagnoseView(view, arbitration)) {
-        if (spec.filter ? !spec.filter(d) : d.cause.category !== spec.category) continue;
+      if (!causes) throw new Error(`internal error: ${spec.id} reports the pod causes its detectors won, which only the engine hands out`);
+      for (const d of causes as readonly Diagnosis[]) {
+        if (d.cause.category !== spec.category) throw new Error(`internal error: ${spec.id} won a cause of category ${d.cause.category}; its detectors answer only with ${spec.category}`);
         const owner = d.pod.object ? templateOwnerOf(view, d.pod.object) : undefined;
         const { container: current, podSpec } = templateContainer(owner, d);
         const names = commandNames(d, owner);

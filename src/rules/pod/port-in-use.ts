@@ -1,6 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function port(context: FixContext): number | undefined {
   const value = Number(context.d.cause.detail.port ?? /:(\d{2,5})\b/.exec(context.d.cause.match?.text ?? "")?.[1]);
@@ -36,6 +37,9 @@ export const portInUse = podCauseRule({
   messages: { "port-in-use": "{summary}" },
   message: "port-in-use",
   category: "port-in-use",
+  detectors: [
+    ...logLineDetectors("port-in-use"),
+  ],
   title: "Port already in use (address already in use)",
   docs: {
     cause: "The app cannot bind its port because another process in the same network namespace holds it: another container of the pod (they share localhost), a second listener configured inside the app, or the node itself when hostNetwork is on.",

@@ -1,5 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, type CommandNames, type FixContext } from "./pod-rule.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const n = context.names;
@@ -20,6 +21,9 @@ export const proxyCannotReachIstiod = podCauseRule({
   messages: { "proxy-cannot-reach-istiod": "{summary}" },
   message: "proxy-cannot-reach-istiod",
   category: "sidecar-istiod-unreachable",
+  detectors: [
+    ...logLineDetectors("sidecar-istiod-unreachable"),
+  ],
   title: "The proxy's log shows it gets no configuration from istiod",
   docs: {
     cause:

@@ -2,6 +2,8 @@ import type { Fix } from "../../model/finding.js";
 import { changeContainer, dirname, volumeNameFor } from "./fixes/pod-fixes.js";
 import { writablePathAnswered } from "./answered.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import { BEFORE_START } from "./causes/competition.js";
+import { claim, logLineDetectors, startFailureReading } from "./causes/detectors.js";
 
 /** The path the log says it could not write. */
 function loggedPath(context: FixContext): string | undefined {
@@ -37,6 +39,10 @@ export const readOnlyFilesystem = podCauseRule({
   messages: { "read-only-filesystem": "{summary}" },
   message: "read-only-filesystem",
   category: "read-only-filesystem",
+  detectors: [
+    claim(BEFORE_START, "start-failure", "read-only-filesystem", startFailureReading),
+    ...logLineDetectors("read-only-filesystem"),
+  ],
   answered: (context, observed) => writablePathAnswered(context, observed, loggedPath(context)),
   title: "Writes fail on a read-only root filesystem (EROFS)",
   docs: {

@@ -3,6 +3,8 @@ import { changeContainer } from "./fixes/pod-fixes.js";
 import { podCauseRule, type FixContext } from "./pod-rule.js";
 import type { ProbeSpec } from "./causes/pod-types.js";
 import { probeEvidence } from "./fixes/probe-fix.js";
+import { QUIET } from "./causes/competition.js";
+import { claim, readinessReading } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const failure = context.d.cause.probe;
@@ -22,6 +24,9 @@ export const readinessProbeFailure = podCauseRule({
   messages: { "readiness-probe-failure": "{summary}" },
   message: "readiness-probe-failure",
   category: "readiness-probe-failure",
+  detectors: [
+    claim(QUIET, "readiness", "readiness-probe-failure", readinessReading),
+  ],
   title: "Container runs but never becomes Ready",
   docs: {
     cause: "The container is running but its readiness probe keeps failing, so the pod is not Ready, is left out of its Services' endpoints and serves no traffic ('healthy but not serving'). The endpoint times out, answers 5xx because a dependency it checks is down, or refuses because the app listens elsewhere.",

@@ -4,6 +4,7 @@ import { parseProxyConfigAnnotation } from "../../istio/mesh-config.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../support/workload.js";
 import { type JsonObject } from "../../k8s/workloads.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const sidecar = context.d.cause.detail.sidecar ?? "the sidecar";
@@ -35,6 +36,9 @@ export const sidecarDependency = podCauseRule({
   messages: { "sidecar-dependency": "{summary}" },
   message: "sidecar-dependency",
   category: "sidecar-dependency",
+  detectors: [
+    ...logLineDetectors("sidecar-dependency"),
+  ],
   title: "The app starts before its sidecar is ready",
   docs: {
     cause: "The app connects through a sidecar in the same pod (istio-proxy, cloud-sql-proxy, vault agent) at localhost as soon as it starts; the sidecar is not ready yet, the connection is refused and the app exits.",

@@ -1,6 +1,8 @@
 import type { Fix } from "../../model/finding.js";
 import { podCauseRule, type FixContext } from "./pod-rule.js";
 import { claimEvidence, claimFix, claimWords, unboundClaims } from "./volume-claims.js";
+import { POD_WIDE } from "./causes/competition.js";
+import { claim, sandboxReading } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const n = context.names;
@@ -17,6 +19,9 @@ export const storageUnavailable = podCauseRule({
   messages: { "storage-unavailable": "{summary}" },
   message: "storage-unavailable",
   category: "storage-unavailable",
+  detectors: [
+    claim(POD_WIDE, "sandbox", "storage-unavailable", sandboxReading),
+  ],
   title: "A volume cannot be provisioned, attached or mounted",
   docs: {
     cause: "The pod waits in ContainerCreating because a PersistentVolumeClaim is unbound (no StorageClass, no matching PV, the provisioner fails) or its volume cannot be attached (Multi-Attach error: a ReadWriteOnce volume still attached to another node).",

@@ -1,5 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function kind(context: FixContext): "expired" | "authority" | "hostname" | "clock" {
   const text = context.d.cause.match?.text ?? "";
@@ -29,6 +30,9 @@ export const tlsOrClockError = podCauseRule({
   messages: { "tls-or-clock-error": "{summary}" },
   message: "tls-or-clock-error",
   category: "tls-or-clock-error",
+  detectors: [
+    ...logLineDetectors("tls-or-clock-error"),
+  ],
   title: "Certificate expired or not trusted, or clock skew",
   docs: {
     cause: "A TLS check fails at start-up: a certificate has expired or is not yet valid (often clock skew on a node), is signed by an authority the app does not trust (missing CA bundle or ca-certificates in the image), or does not name the host; token checks fail on clock skew too.",

@@ -3,6 +3,9 @@ import { podCauseRule, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../support/workload.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { claimEvidence, claimFix, claimWords, unboundClaims } from "./volume-claims.js";
+import { POD_WIDE } from "./causes/competition.js";
+import { admissionReading, claim, detector } from "./causes/detectors.js";
+import { schedulingCause } from "./causes/scheduling.js";
 
 function fix(context: FixContext): Fix {
   const sub = context.d.cause.detail.subcause ?? "other";
@@ -34,6 +37,10 @@ export const unschedulable = podCauseRule({
   messages: { "unschedulable": "{summary}" },
   message: "unschedulable",
   category: "unschedulable",
+  detectors: [
+    claim(POD_WIDE, "admission", "unschedulable", admissionReading),
+    detector(POD_WIDE, "scheduling", ({ pod, now }) => schedulingCause(pod, now)),
+  ],
   title: "Pod Pending: no node fits (resources, selectors, affinity, taints, unbound PVC)",
   docs: {
     cause: "The scheduler cannot place the pod (FailedScheduling, PodScheduled False): no node has enough free CPU/memory/GPU for its requests, none matches its nodeSelector or affinity, all carry taints it does not tolerate, or a PersistentVolumeClaim it mounts is unbound. Also kubelet admission rejections (OutOfcpu, OutOfmemory).",

@@ -50,6 +50,8 @@ export interface Diagnosis {
   /** Absent for pod-level causes (Pending, Evicted). */
   container?: ContainerContext;
   cause: Cause;
+  /** The rule whose detector named the cause. */
+  rule?: string;
 }
 
 export const MESH_CONTAINERS = new Set(["istio-proxy", "istio-init", "istio-validation"]);
