@@ -2,6 +2,7 @@ import { CORE_SCHEMA, load } from "js-yaml";
 import { parse } from "yaml";
 import type { Category } from "../model/categories.js";
 import type { Finding } from "../model/finding.js";
+import { writtenValueOf } from "../util/yaml-text.js";
 
 /** Each cause category in a few words, for the one-line triage summary. */
 const CAUSE_WORDS: Record<Category, string> = {
@@ -124,6 +125,9 @@ function leaves(node: unknown, path: string[], out: Leaf[]): void {
  * times faster than the document model; aliases, merge keys and whatever js-yaml refuses go to the yaml package.
  */
 function parseYaml(text: string): unknown {
+  // Text ktriage wrote itself from a value reads back as that value: no second parse.
+  const written = text.includes("<<") ? undefined : writtenValueOf(text);
+  if (written !== undefined) return written;
   if (!text.includes("*") && !text.includes("<<")) {
     try {
       return load(text, { schema: CORE_SCHEMA });

@@ -8,8 +8,34 @@ import { stringify } from "yaml";
  */
 export function yamlText(value: unknown): string {
   const lines: string[] = [];
-  if (isPlainMap(value) && writeMap(value, "", lines)) return lines.join("\n") + "\n";
+  if (isPlainMap(value) && writeMap(value, "", lines)) {
+    const text = lines.join("\n") + "\n";
+    if (written.size < WRITTEN_ENTRIES && !written.has(text)) written.set(text, value);
+    return text;
+  }
   return stringify(value, { lineWidth: 0 });
+}
+
+/**
+ * The values of texts written above, so that what reads a fix's YAML back (the incident's action words)
+ * need not parse it again. Only the maps written directly (names, quantities, integers, short strings) are
+ * kept, and bounded in number; `readBack` gives the value as the text reads back (keys with undefined dropped).
+ */
+const written = new Map<string, Record<string, unknown>>();
+const WRITTEN_ENTRIES = 100_000;
+
+/** The value a text written by `yamlText` reads back as, when it was written directly; undefined otherwise. */
+export function writtenValueOf(text: string): unknown {
+  const value = written.get(text);
+  return value === undefined ? undefined : readBack(value);
+}
+
+function readBack(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(readBack);
+  if (!isPlainMap(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = readBack(item);
+  return out;
 }
 
 /** Single-line printable ASCII: the strings whose plain or quoted form is decided below. */
