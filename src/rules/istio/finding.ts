@@ -1,6 +1,6 @@
 import { yamlText } from "../../util/yaml-text.js";
 import type { Report, RuleContext, RuleMeta } from "../../engine/rule.js";
-import type { Evidence, Fix, ResourceRef, Severity } from "../../model/finding.js";
+import type { Evidence, Fix, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { IST_CODES } from "../../istio/codes.js";
@@ -76,7 +76,6 @@ type IstioRule = Pick<RuleMeta, "id" | "severity" | "equivalents">;
 
 /** Everything of an Istio finding but its summary. */
 interface IstioParts {
-  resource: ResourceRef;
   severity: Severity;
   evidence: Evidence[];
   equivalents: string[];
@@ -89,7 +88,6 @@ function istioParts(rule: IstioRule, view: ClusterView, report: IstioReportBase,
   const path = report.path ?? [];
   const line = (path.length > 0 ? loaded?.locate?.(path) : undefined) ?? loaded?.origin.line;
   const file = loaded?.origin.file;
-  const namespace = namespaceOf(object);
   const code = report.code ? IST_CODES[report.code] : undefined;
   const istioMessage = code ? formatTemplate(code.template, report.args ?? []) : freeMessage;
   const evidence: Evidence[] = [];
@@ -104,16 +102,7 @@ function istioParts(rule: IstioRule, view: ClusterView, report: IstioReportBase,
   // A report that lists its equivalents decides them; otherwise the rule's non-IST codes apply to every finding.
   const others = report.equivalents ?? rule.equivalents.filter((item) => !/^IST\d+$/.test(item));
   const equivalents = [...new Set([...(report.code ? [report.code] : []), ...others])];
-  // Live objects keep their `api:` origin as the file, as Istio findings always have.
-  const resource: ResourceRef = {
-    kind: object.kind,
-    ...(namespace ? { namespace } : {}),
-    name: nameOf(object),
-    ...(file ? { file } : {}),
-    ...(line ? { line } : {}),
-  };
   return {
-    resource,
     severity: report.severity ?? (code ? LEVEL_TO_SEVERITY[code.level]! : rule.severity),
     evidence,
     equivalents,
@@ -131,7 +120,9 @@ export function reportIstio(rule: IstioRule, ctx: RuleContext, report: IstioMess
   ctx.report({
     message: report.message,
     ...(report.data ? { data: report.data } : {}),
-    resource: parts.resource,
+    // The engine's builder names the object and its file:line, as for every rule (live objects have no file).
+    object: report.object,
+    ...(report.path && report.path.length > 0 ? { fieldPath: report.path } : {}),
     cause: report.cause,
     evidence: parts.evidence,
     fix: report.fix,

@@ -62,7 +62,10 @@ function atSource(ctx: RuleContext, source: MeshSource | undefined, path: Array<
     view: ctx.view,
     report(report) {
       const [first, ...rest] = report.evidence ?? [];
-      ctx.report({ ...report, ...(report.resource ? { resource: { ...report.resource, ...where } } : {}), evidence: first ? [{ ...first, text: `${first.text}: networks.${String(path[1])}.endpoints[${String(path[3])}].fromRegistry`, path: source.file, ...(line !== undefined ? { line } : {}) }, ...rest] : rest });
+      // The MeshNetworks object is not one of the view's: the finding points at its file instead.
+      const { object, fieldPath: _field, ...others } = report;
+      const named = report.resource ?? (object ? { kind: object.kind, ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}), name: object.metadata.name ?? "" } : undefined);
+      ctx.report({ ...others, ...(named ? { resource: { ...named, ...where } } : {}), evidence: first ? [{ ...first, text: `${first.text}: networks.${String(path[1])}.endpoints[${String(path[3])}].fromRegistry`, path: source.file, ...(line !== undefined ? { line } : {}) }, ...rest] : rest });
     },
   };
 }
