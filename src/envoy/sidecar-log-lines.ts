@@ -30,7 +30,10 @@ export interface SidecarLineMatch {
   container?: string;
   file: string;
   line: number;
+  /** The line, cut at 300 characters. */
   text: string;
+  /** What the signature matched, taken from the whole line (it may lie past the cut). */
+  matched: string;
 }
 
 const cache = new WeakMap<ClusterView, SidecarLineMatch[]>();
@@ -47,8 +50,10 @@ export function sidecarLineMatches(view: ClusterView): SidecarLineMatch[] {
       // The proxy's own control-plane stream (`gRPC config stream closed: 14, no healthy upstream`) is no response to a request.
       if (matchLine(text).some((match) => match.signature.category.startsWith("sidecar-"))) return;
       for (const signature of SIDECAR_LINE_SIGNATURES) {
-        if (signature.pattern.test(text)) {
-          matches!.push({ signature, namespace: stream.namespace, pod: stream.pod, container: stream.container, file: stream.origin.file, line: stream.firstLine + index, text: text.length > 300 ? `${text.slice(0, 300)}...` : text });
+        const found = signature.pattern.exec(text);
+        if (found) {
+          const matched = found[0].length > 300 ? `${found[0].slice(0, 300)}...` : found[0];
+          matches!.push({ signature, namespace: stream.namespace, pod: stream.pod, container: stream.container, file: stream.origin.file, line: stream.firstLine + index, text: text.length > 300 ? `${text.slice(0, 300)}...` : text, matched });
           break;
         }
       }

@@ -70,7 +70,7 @@ export function flagFindings({ view, report }: RuleContext, spec: FlagFindingSpe
     if (reported.some((resource) => resource.kind === "Pod" && resource.name === first.pod && resource.namespace === first.namespace)) continue;
     const where = first.pod ? `${first.namespace}/${first.pod} (${first.container})` : first.file;
     const evidence: Evidence[] = [
-      { source: "log", text: `${matches.length} line${matches.length > 1 ? "s say" : " says"} "${first.text.match(first.signature.pattern)?.[0] ?? first.signature.id}": ${first.signature.explanation}`, path: first.file },
+      { source: "log", text: `${matches.length} line${matches.length > 1 ? "s say" : " says"} "${first.matched}": ${first.signature.explanation}`, path: first.file },
       ...matches.slice(0, 3).map((match) => ({ source: "log", text: match.text, path: match.file, line: match.line })),
     ];
     report({

@@ -46,7 +46,7 @@ export const rbacOrAuthnDenied = defineRule({
       verify: (log) => [grepCommand(log, "rbac_access_denied|jwt_authn_access_denied|UAEX") + " | wc -l"],
       lineFinding: (matches, where) => ({
         message: matches.length > 1 ? "denied-responses" : "denied-response",
-        data: { count: matches.length, denial: String(matches[0]!.text.match(matches[0]!.signature.pattern)?.[0]), where },
+        data: { count: matches.length, denial: matches[0]!.matched, where },
         cause: `${matches[0]!.signature.explanation}.`,
         fix: { description: "Check the AuthorizationPolicy/RequestAuthentication on the destination workload.", commands: ["kubectl get authorizationpolicy,requestauthentication -A"] },
         verify: ["istioctl x authz check <destination-pod>.<namespace>"],
