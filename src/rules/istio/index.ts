@@ -67,6 +67,7 @@ import { virtualServiceIngressSubsetIgnored } from "./virtualservice-ingress-sub
 import { virtualServiceInternalGatewayReference } from "./virtualservice-internal-gateway-reference.js";
 import { virtualServiceRouteWeights } from "./virtualservice-route-weights.js";
 import { virtualServiceRepeatedSubset } from "./virtualservice-repeated-subset.js";
+import { sidecarOutboundModeUnset } from "./sidecar-outbound-mode-unset.js";
 import { sidecarRootDefaultSelector } from "./sidecar-root-default-selector.js";
 import { destinationRuleSubsetWithoutLabels } from "./destinationrule-subset-without-labels.js";
 import { exportToNamespaceNotFound } from "./exportto-namespace-not-found.js";
@@ -138,6 +139,7 @@ export const istioRules: Rule[] = [
   virtualServiceRouteWeights,
   virtualServiceRepeatedSubset,
   sidecarRootDefaultSelector,
+  sidecarOutboundModeUnset,
   destinationRuleSubsetWithoutLabels,
   exportToNamespaceNotFound,
   serviceEntryDuplicateHostPort,

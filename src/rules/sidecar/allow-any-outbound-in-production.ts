@@ -20,7 +20,8 @@ export const allowAnyOutboundInProduction = defineRule({
     verify: ["kubectl get configmap istio -n istio-system -o jsonpath='{.data.mesh}' | grep -A1 outboundTrafficPolicy", "kubectl get serviceentry -A"],
     references: ["https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/"],
   },
-  equivalents: ["KIA1007"],
+  // Kiali's KIA1007 is a Sidecar policy without a mode (istio/sidecar-outbound-mode-unset), not this.
+  equivalents: [],
   inputs: ["mesh-config", "workloads", "pods", "config", "istio"],
   requires: ["mesh-config"],
   scopes: ["diagnose", "lint"],
@@ -67,7 +68,6 @@ export const allowAnyOutboundInProduction = defineRule({
           commands: [`kubectl apply -f - <<'EOF'\n${sidecarYaml}\nEOF`, "# or mesh-wide: istioctl install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY -y"],
         },
         verify: [`kubectl get sidecar -n ${namespace}`, `kubectl logs -n ${namespace} <pod> -c istio-proxy | grep BlackHoleCluster   # shows what is still unregistered`],
-        equivalents: [],
       });
     }
   },
