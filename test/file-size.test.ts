@@ -7,8 +7,6 @@ const MAX_LINES = 600;
 
 /** Files still over it (file -> why); the list may only shrink. */
 const NOT_YET_SPLIT = new Set<string>([
-  // CEL's grammar, macros and limits as cel-go checks them, landed whole; to split into lexer, parser and checker.
-  "istio/cel.ts",
 ]);
 
 const src = resolve(import.meta.dirname, "../src");
