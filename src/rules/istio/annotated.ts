@@ -1,7 +1,7 @@
 import { meshSubjects } from "../../istio/mesh-subjects.js";
 import type { Fix } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { nest, templateChangeCommands } from "../support/workload.js";
+import { nest, templateChangeCommands } from "../../k8s/workload-changes.js";
 import { yamlText } from "../../util/yaml-text.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { ANNOTATED_KINDS, ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "../../istio/annotation-catalogue.js";

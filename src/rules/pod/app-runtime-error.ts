@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { logMessage } from "../../signatures/scan.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { templateFix } from "../support/workload.js";
+import { templateFix } from "../../k8s/workload-changes.js";
 import { CRASH } from "./causes/competition.js";
 import { claim, exitCodeReading, logLineDetectors } from "./causes/detectors.js";
 

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { templateFix } from "../support/workload.js";
+import { templateFix } from "../../k8s/workload-changes.js";
 import { UNEXPLAINED, UNHEALTHY_POD } from "./causes/competition.js";
 import { detector } from "./causes/detectors.js";
 import { unknownCrash, visiblyBroken } from "./causes/unknown.js";

@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { containerFix } from "../support/workload.js";
+import { containerFix } from "../../k8s/workload-changes.js";
 import { type JsonObject } from "../../k8s/workloads.js";
 import { BEFORE_START } from "./causes/competition.js";
 import { detector } from "./causes/detectors.js";

@@ -6,7 +6,7 @@ import type { ClusterView } from "../../view/cluster-view.js";
 import type { Diagnosis } from "./causes/cause.js";
 import { podCauses } from "./causes/competition.js";
 import { eventEvidence } from "./causes/evidence.js";
-import { namespaceFlag } from "../support/workload.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 import { appliedNamespace } from "../../model/namespace.js";
 
 interface JobStatus {

@@ -10,7 +10,7 @@ import { eventEvidence, logLineEvidence } from "./causes/evidence.js";
 import type { ContainerContext } from "./causes/context.js";
 import type { ContainerSpec, PodSpec, PodStatus } from "./causes/pod-types.js";
 import { restartTimeline, timelineEvidence } from "./causes/timeline.js";
-import { findContainer, kubectlRef, namespaceFlag, rolloutUndoCommand } from "../support/workload.js";
+import { findContainer, kubectlRef, namespaceFlag, rolloutUndoCommand } from "../../k8s/workload-changes.js";
 import { podSpecOf, templateOwnerOf, type JsonObject, type TemplateOwner } from "../../k8s/workloads.js";
 import { appliedNamespace } from "../../model/namespace.js";
 

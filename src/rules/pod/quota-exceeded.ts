@@ -2,7 +2,7 @@ import { defineRule } from "../../engine/rule.js";
 import type { Evidence } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import { eventEvidence } from "./causes/evidence.js";
-import { namespaceFlag } from "../support/workload.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const QUOTA = /exceeded quota: ([\w.-]+)|failed quota: ([\w.-]+)|must specify (?:limits|requests)\.\w+|maximum (?:cpu|memory|storage|ephemeral-storage) usage per (?:Container|Pod) is|minimum (?:cpu|memory) usage per (?:Container|Pod) is|LimitRange/;
 const CONTROLLERS = new Set(["ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]);

@@ -3,7 +3,7 @@ import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { formatHunks, unifiedHunks } from "../../util/unified-diff.js";
-import { namespaceFlag } from "../support/workload.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 import { yamlText } from "../../util/yaml-text.js";
 
 interface Condition {

@@ -1,8 +1,7 @@
 import type { Fix } from "../../model/finding.js";
-import { annotationFix } from "../support/mesh-fixes.js";
+import { annotationFix, templateFix } from "../../k8s/workload-changes.js";
 import { parseProxyConfigAnnotation } from "../../istio/mesh-config.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { templateFix } from "../support/workload.js";
 import { type JsonObject } from "../../k8s/workloads.js";
 import { logLineDetectors } from "./causes/detectors.js";
 

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
-import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
+import { resourceRef, specEvidence } from "./evidence.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { outboundPolicy } from "../../istio/mesh-config.js";
 import { hasSidecar } from "../../istio/sidecar.js";

@@ -3,14 +3,14 @@ import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence, Fix } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
-import { eventEvidence, ns, resourceRef, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
+import { eventEvidence, ns, resourceRef, specEvidence, statusEvidence } from "./evidence.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { findInLogs, INIT_SIGNATURES, logEvidence } from "../../istio/proxy-log-signatures.js";
 import { namespaceLabels } from "../../k8s/namespaces.js";
 import { containerStatus, SYSTEM_NAMESPACES } from "../../istio/pods.js";
 import { meshSubjects } from "../../istio/mesh-subjects.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { kubectlRef } from "../support/workload.js";
+import { kubectlRef } from "../../k8s/workload-changes.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
 
 const INIT_NAMES = ["istio-init", "istio-validation"];

@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
-import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
+import { resourceRef, specEvidence } from "./evidence.js";
 import type { ServiceSpec } from "../../k8s/types.js";
 import { detectLocalCluster } from "../../k8s/local-cluster.js";
 import { SYSTEM_NAMESPACES } from "../../istio/pods.js";

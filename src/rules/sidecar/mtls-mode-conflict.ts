@@ -3,8 +3,8 @@ import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { accessLineParser } from "../../envoy/access-log/entries.js";
-import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
-import { applyFix } from "../support/mesh-fixes.js";
+import { ns, resourceRef, specEvidence } from "./evidence.js";
+import { applyFix, kubectlRef } from "../../k8s/workload-changes.js";
 import { appContainers, podSpec, podStatus, PROXY_CONTAINER, SYSTEM_NAMESPACES, userPods } from "../../istio/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { effectiveMtls, type EffectiveMtls } from "../../istio/mtls.js";
@@ -13,7 +13,6 @@ import { labelMapMatches } from "../../k8s/selectors.js";
 import type { ServiceSpec } from "../../k8s/types.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { isProductionNamespace } from "../../k8s/environment.js";
-import { kubectlRef } from "../support/workload.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
 
 /** Client errors when a plaintext connection hits a STRICT sidecar: the TLS-only listener resets it. */

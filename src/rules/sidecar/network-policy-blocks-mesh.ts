@@ -1,6 +1,6 @@
 import { defineRule } from "../../engine/rule.js";
-import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
-import { applyFix } from "../support/mesh-fixes.js";
+import { resourceRef, specEvidence } from "./evidence.js";
+import { applyFix } from "../../k8s/workload-changes.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { proxySymptoms } from "../../istio/istiod.js";
 import { blockedSummary, controlPlaneEgress } from "../../istio/control-plane-egress.js";

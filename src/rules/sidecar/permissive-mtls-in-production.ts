@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
-import { resourceRef, specEvidence } from "../support/mesh-evidence.js";
-import { applyFix } from "../support/mesh-fixes.js";
+import { resourceRef, specEvidence } from "./evidence.js";
+import { applyFix } from "../../k8s/workload-changes.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { effectiveMtls, rootNamespace } from "../../istio/mtls.js";

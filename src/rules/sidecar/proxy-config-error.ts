@@ -1,10 +1,9 @@
 import { defineRule } from "../../engine/rule.js";
 import type { Evidence } from "../../model/finding.js";
-import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
-import { annotationFix } from "../support/mesh-fixes.js";
+import { ns, resourceRef, specEvidence } from "./evidence.js";
+import { annotationFix, kubectlRef } from "../../k8s/workload-changes.js";
 import { proxyConfigProblems, proxyConfigResourceProblems, sidecarAnnotationProblems } from "../../istio/annotation-values.js";
 import { meshSubjects } from "../../istio/mesh-subjects.js";
-import { kubectlRef } from "../support/workload.js";
 
 export const proxyConfigError = defineRule({
   id: "sidecar/proxy-config-error",

@@ -1,8 +1,8 @@
 import { defineRule } from "../../engine/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
-import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "../support/mesh-evidence.js";
-import { annotationFix } from "../support/mesh-fixes.js";
+import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
+import { annotationFix } from "../../k8s/workload-changes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
 import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";

@@ -1,7 +1,7 @@
 import { defineRule } from "../../engine/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
-import { eventEvidence, resourceRef, sidecarVerify, statusEvidence } from "../support/mesh-evidence.js";
+import { eventEvidence, resourceRef, sidecarVerify, statusEvidence } from "./evidence.js";
 import { istiodChecks, istiodHealth, PROXY_WARMUP_SECONDS, proxySymptoms } from "../../istio/istiod.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
 import { controlPlaneEgress } from "../../istio/control-plane-egress.js";

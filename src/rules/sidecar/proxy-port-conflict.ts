@@ -2,7 +2,7 @@ import { defineRule, type Report } from "../../engine/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { eventEvidence, ns, resourceRef, sidecarVerify, specEvidence } from "../support/mesh-evidence.js";
+import { eventEvidence, ns, resourceRef, sidecarVerify, specEvidence } from "./evidence.js";
 import { podInjectionDecision, injectionDecision } from "../../istio/injection-decision.js";
 import type { Container, ServiceSpec } from "../../k8s/types.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
@@ -12,7 +12,7 @@ import { isReservedPort, replacementPort, RESERVED_PORTS } from "../../istio/res
 import { labelMapMatches } from "../../k8s/selectors.js";
 import { meshSubjects, type MeshSubject } from "../../istio/mesh-subjects.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { containerFix, findContainer } from "../support/workload.js";
+import { containerFix, findContainer } from "../../k8s/workload-changes.js";
 import { podSpecOf, type JsonObject } from "../../k8s/workloads.js";
 
 interface Conflict {

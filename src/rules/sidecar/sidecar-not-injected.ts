@@ -1,7 +1,7 @@
 import { defineRule, type Report } from "../../engine/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence, Fix } from "../../model/finding.js";
-import { ns, resourceRef, specEvidence } from "../support/mesh-evidence.js";
+import { ns, resourceRef, specEvidence } from "./evidence.js";
 import { injectionDecision, INJECT_LABEL, knownRevisions, NAMESPACE_INJECTION_LABEL, REV_LABEL, type InjectionDecision } from "../../istio/injection-decision.js";
 import { namespaceLabels } from "../../k8s/namespaces.js";
 import { readyColumn, SYSTEM_NAMESPACES } from "../../istio/pods.js";
@@ -10,7 +10,7 @@ import { labelMapMatches } from "../../k8s/selectors.js";
 import { meshSubjects, type MeshSubject } from "../../istio/mesh-subjects.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { kubectlRef } from "../support/workload.js";
+import { kubectlRef } from "../../k8s/workload-changes.js";
 
 const ISTIO_KINDS_IN_NAMESPACE = ["PeerAuthentication", "AuthorizationPolicy", "Sidecar", "RequestAuthentication", "Telemetry"];
 

@@ -3,6 +3,7 @@ import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { containerStatusPath } from "../../istio/pods.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** The finding's resource for an object, with its file and the line of `path` when it came from a file. */
 export function resourceRef(view: ClusterView, object: KubeObject, options: { container?: string; path?: Array<string | number> } = {}): ResourceRef {
@@ -40,9 +41,8 @@ export function eventEvidence(event: EventRecord): Evidence {
   return evidence;
 }
 
-export function ns(namespace: string | undefined): string {
-  return namespace ? ` -n ${namespace}` : "";
-}
+/** ` -n <namespace>` when there is one. */
+export const ns = namespaceFlag;
 
 /** The seed's verification: READY 2/2 and a clean istio-proxy log. */
 export function sidecarVerify(pod: KubeObject, owner?: { kind: string; name: string }): string[] {

@@ -1,6 +1,12 @@
-import type { Fix, FixChange, YamlChange } from "../../model/finding.js";
-import { type JsonObject, type TemplateOwner } from "../../k8s/workloads.js";
-import { yamlText } from "../../util/yaml-text.js";
+/**
+ * How a change reaches a workload in the cluster: the owner's pod template before and after as YAML,
+ * the strategic-merge patch that applies it, and the kubectl commands (a patch and the rollout; a
+ * bare Pod or a Job, whose pod template cannot change, re-created). Data only: the rules put these
+ * in their findings' fixes, and the engine proves them.
+ */
+import type { Fix, FixChange, YamlChange } from "../model/finding.js";
+import { type JsonObject, type TemplateOwner } from "./workloads.js";
+import { yamlText } from "../util/yaml-text.js";
 
 /** `deployment/api` as kubectl takes it. */
 export function kubectlRef(owner: { kind: string; name: string }): string {
@@ -104,4 +110,36 @@ export function nest(path: ReadonlyArray<string>, value: unknown): JsonObject {
 /** `kubectl rollout undo` when a new ReplicaSet crashes and the previous one was healthy. */
 export function rolloutUndoCommand(owner: TemplateOwner): string {
   return `kubectl rollout undo ${kubectlRef(owner)}${namespaceFlag(owner.namespace)}`;
+}
+
+/**
+ * Pod template annotations before/after, the strategic-merge patch and the
+ * rollout: the sidecar reads its annotations only when it is injected, so the
+ * pods must be recreated.
+ */
+export function annotationFix(owner: TemplateOwner, before: Record<string, string>, after: Record<string, string>, description: string, extraCommands: string[] = []): Fix {
+  const metadataPath = owner.kind === "Pod" ? ["metadata"] : [...owner.templatePath, "metadata"];
+  const patch = JSON.stringify(nest(metadataPath, { annotations: after }));
+  const target = `${owner.kind} ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`;
+  const commands = templateChangeCommands(owner, patch, "strategic");
+  return {
+    description,
+    yaml: {
+      target,
+      before: toYaml(nest(metadataPath, { annotations: Object.keys(before).length > 0 ? before : {} })),
+      after: toYaml(nest(metadataPath, { annotations: after })),
+    },
+    ...(owner.kind === "Job" || owner.kind === "Pod" ? {} : { patch }),
+    commands: [...commands, ...extraCommands],
+  };
+}
+
+/** A whole object to apply (NetworkPolicy, ServiceEntry, PeerAuthentication): before is what exists now, or nothing. */
+export function applyFix(description: string, target: string, after: string, before = "", extraCommands: string[] = []): Fix {
+  const file = `${target.split(/[\s/]/).pop()?.split(",")[0] ?? "fix"}.yaml`;
+  return {
+    description,
+    yaml: { target, before, after },
+    commands: [`kubectl apply -f ${file}   # the YAML above, saved to ${file}`, ...extraCommands],
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { templateFix } from "../../../src/rules/support/workload.js";
-import { type TemplateOwner } from "../../../src/k8s/workloads.js";
+import { templateFix } from "../../src/k8s/workload-changes.js";
+import { type TemplateOwner } from "../../src/k8s/workloads.js";
 
 const before = { containers: [{ name: "export", terminationMessagePolicy: "File" }] };
 const after = { containers: [{ name: "export", terminationMessagePolicy: "FallbackToLogsOnError" }] };
