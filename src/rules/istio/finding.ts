@@ -5,6 +5,7 @@ import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { IST_CODES } from "../../istio/codes.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { formatFieldPath as formatPath, valueAt } from "../../k8s/field-paths.js";
 
 type FieldPath = ReadonlyArray<string | number>;
 
@@ -21,22 +22,7 @@ export function formatTemplate(template: string, args: ReadonlyArray<unknown>): 
   });
 }
 
-/** `spec.http[0].route[0].destination.host` */
-export function formatPath(path: FieldPath): string {
-  let out = "";
-  for (const part of path) out += typeof part === "number" ? `[${part}]` : out === "" ? part : `.${part}`;
-  return out;
-}
-
-/** Reads a value at a field path. */
-export function valueAt(object: unknown, path: FieldPath): unknown {
-  let current: unknown = object;
-  for (const part of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[part];
-  }
-  return current;
-}
+export { formatFieldPath as formatPath, valueAt } from "../../k8s/field-paths.js";
 
 /** YAML text of a value, for fixes. */
 export function yamlOf(value: unknown): string {

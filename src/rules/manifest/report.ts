@@ -1,4 +1,5 @@
 import type { Category } from "../../model/categories.js";
+import { formatFieldPath, valueAt } from "../../k8s/field-paths.js";
 import type { Evidence, Fix, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
@@ -37,24 +38,11 @@ export interface ObjectReport {
   equivalents?: string[];
 }
 
-export function fieldPath(path: ReadonlyArray<string | number>): string {
-  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
-}
-
 function inlineValue(value: unknown): string {
   if (value === undefined) return "(not set)";
   if (typeof value === "string") return JSON.stringify(value);
   const text = JSON.stringify(value);
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}
-
-export function valueAt(object: unknown, path: ReadonlyArray<string | number>): unknown {
-  let node: unknown = object;
-  for (const key of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string | number, unknown>)[key];
-  }
-  return node;
 }
 
 /** The line of a field in the object's file, or the object's own line. */
@@ -77,7 +65,7 @@ function evidenceAt({ file, line }: { file?: string; line?: number }, object: Ku
   return {
     source: "manifest",
     // "is" rather than ":" so that names of Secret keys (`secretKeyRef.key`) are not mistaken for secret values by redaction.
-    text: text ?? `${object.kind} ${object.metadata.name ?? ""} ${fieldPath(path)} is ${inlineValue(valueAt(object, path))}`,
+    text: text ?? `${object.kind} ${object.metadata.name ?? ""} ${formatFieldPath(path)} is ${inlineValue(valueAt(object, path))}`,
     ...(file ? { path: file } : location),
     ...(line !== undefined ? { line } : {}),
   };
