@@ -2,28 +2,20 @@ import type { Finding, ResourceRef } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { Rule, FieldPath, Report } from "./rule.js";
+import { fillTemplate } from "../util/template.js";
 
 /** A rule broke its own contract (reported an id it does not declare, left a placeholder unfilled): a bug in the rule, never an input problem. */
 export class RuleContractError extends Error {}
-
-const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
 /** The summary a report's message makes: its template with every `{name}` filled from `data`. */
 export function fillMessage(rule: Rule, report: Report): string {
   const template = rule.messages[report.message];
   if (template === undefined) throw new RuleContractError(`internal error: ${rule.id} reported message "${report.message}", which is not among its messages (${Object.keys(rule.messages).join(", ")})`);
-  const data = report.data;
-  return template.replace(PLACEHOLDER, (_, name: string) => {
-    const value = data?.[name];
-    if (value === undefined) throw new RuleContractError(`internal error: ${rule.id} message "${report.message}" needs {${name}}, which the report's data lacks`);
-    return String(value);
+  return fillTemplate(template, report.data, (name) => {
+    throw new RuleContractError(`internal error: ${rule.id} message "${report.message}" needs {${name}}, which the report's data lacks`);
   });
 }
 
-/** The placeholders a template names. */
-export function placeholdersOf(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1]!);
-}
 
 /** A name field as text: YAML may give a number (`name: 2024`) or nothing. */
 function textOf(value: unknown): string {

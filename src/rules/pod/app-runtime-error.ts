@@ -3,7 +3,7 @@ import { logMessage } from "../../signatures/scan.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../../k8s/workload-changes.js";
 import { CRASH } from "./causes/competition.js";
-import { claim, exitCodeReading, logLineDetectors } from "./causes/detectors.js";
+import { claim, exitCodeReading, logLineDetectors, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const commands = [logsCommand(context.names), `kubectl debug ${context.names.pod}${context.names.ns} -it --copy-to=${context.names.pod}-debug --container=${context.names.container || "app"} -- sh`];
@@ -21,13 +21,20 @@ function fix(context: FixContext): Fix {
   return { description, commands };
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "app-runtime-error": "{summary}",
+  "segmentation-fault": "{container} dies of a segmentation fault (SIGSEGV, exit 139)",
+  "abort": "{container} dies of an abort (SIGABRT, exit 134)",
+};
+
 export const appRuntimeError = podCauseRule({
   id: "pod/app-runtime-error",
-  messages: { "app-runtime-error": "{summary}" },
+  messages,
   message: "app-runtime-error",
   category: "app-runtime-error",
   detectors: [
-    claim(CRASH, "exit-code", "app-runtime-error", exitCodeReading),
+    worded(messages, ["segmentation-fault", "abort"], claim(CRASH, "exit-code", "app-runtime-error", exitCodeReading)),
     ...logLineDetectors("app-runtime-error"),
   ],
   title: "The application throws, panics or exits with an error of its own",

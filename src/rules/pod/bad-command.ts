@@ -3,7 +3,7 @@ import { defaultsToShell } from "../../k8s/images.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { BEFORE_START, CRASH } from "./causes/competition.js";
-import { claim, exitCodeReading, logLineDetectors, startFailureReading } from "./causes/detectors.js";
+import { claim, exitCodeReading, logLineDetectors, startFailureReading, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const { d, current, names } = context;
@@ -39,14 +39,21 @@ function fix(context: FixContext): Fix {
   return { description: `The entrypoint ${path ? `"${path}" ` : ""}is missing or not executable in the image: fix the Dockerfile's ENTRYPOINT/CMD (path, chmod +x, interpreter present) or set command to the path the image really has`, commands: inspect };
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "bad-command": "{summary}",
+  "command-not-found": "{container} exits {exitCode}: its command is not found",
+  "command-not-executable": "{container} exits {exitCode}: its command is not executable",
+};
+
 export const badCommand = podCauseRule({
   id: "pod/bad-command",
-  messages: { "bad-command": "{summary}" },
+  messages,
   message: "bad-command",
   category: "bad-command",
   detectors: [
     claim(BEFORE_START, "start-failure", "bad-command", startFailureReading),
-    claim(CRASH, "exit-code", "bad-command", exitCodeReading),
+    worded(messages, ["command-not-found", "command-not-executable"], claim(CRASH, "exit-code", "bad-command", exitCodeReading)),
     ...logLineDetectors("bad-command"),
   ],
   title: "Command, args or entrypoint not found or not executable",

@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { BEFORE_START, POD_WIDE } from "./causes/competition.js";
-import { claim, sandboxReading, startFailureReading } from "./causes/detectors.js";
+import { claim, sandboxReading, startFailureReading, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const n = context.names;
@@ -20,13 +20,20 @@ function fix(context: FixContext): Fix {
   };
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "container-runtime-error": "{summary}",
+  "volume-cannot-be-mounted": "pod {pod} is stuck in ContainerCreating: a volume cannot be attached or mounted",
+  "sandbox-cannot-be-created": "pod {pod} is stuck in ContainerCreating: the pod sandbox cannot be created ({reason})",
+};
+
 export const containerRuntimeError = podCauseRule({
   id: "pod/container-runtime-error",
-  messages: { "container-runtime-error": "{summary}" },
+  messages,
   message: "container-runtime-error",
   category: "container-runtime-error",
   detectors: [
-    claim(POD_WIDE, "sandbox", "container-runtime-error", sandboxReading),
+    worded(messages, ["volume-cannot-be-mounted", "sandbox-cannot-be-created"], claim(POD_WIDE, "sandbox", "container-runtime-error", sandboxReading)),
     claim(BEFORE_START, "start-failure", "container-runtime-error", startFailureReading),
   ],
   title: "Container runtime, sandbox or CNI error below the app",

@@ -2,7 +2,7 @@ import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { POD_WIDE } from "./causes/competition.js";
-import { claim, evictionReading, logLineDetectors } from "./causes/detectors.js";
+import { claim, evictionReading, logLineDetectors, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const path = context.d.cause.detail.path ?? "";
@@ -27,13 +27,19 @@ function fix(context: FixContext): Fix {
   return { description: "Ephemeral storage ran out: rotate logs, cap emptyDir with sizeLimit, and declare ephemeral-storage requests and limits", commands: [`kubectl describe node <NODE> | grep -A5 Conditions`] };
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "disk-full": "{summary}",
+  "evicted-over-storage-limit": "pod {pod} was evicted: it used more ephemeral storage than its limit",
+};
+
 export const diskFull = podCauseRule({
   id: "pod/disk-full",
-  messages: { "disk-full": "{summary}" },
+  messages,
   message: "disk-full",
   category: "disk-full",
   detectors: [
-    claim(POD_WIDE, "eviction", "disk-full", evictionReading),
+    worded(messages, ["evicted-over-storage-limit"], claim(POD_WIDE, "eviction", "disk-full", evictionReading)),
     ...logLineDetectors("disk-full"),
   ],
   title: "No space left on device, or ephemeral storage over its limit",

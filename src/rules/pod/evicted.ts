@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { podCauseRule, type FixContext } from "./pod-rule.js";
 import { POD_WIDE } from "./causes/competition.js";
-import { claim, evictionReading } from "./causes/detectors.js";
+import { claim, evictionReading, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const resource = context.d.cause.detail.resource || "memory";
@@ -12,13 +12,20 @@ function fix(context: FixContext): Fix {
   };
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "evicted": "{summary}",
+  "evicted-node-pressure": "pod {pod} was evicted: the node ran low on {resource}",
+  "evicted-unnamed-pressure": "pod {pod} was evicted: the node ran low on a resource",
+};
+
 export const evicted = podCauseRule({
   id: "pod/evicted",
-  messages: { "evicted": "{summary}" },
+  messages,
   message: "evicted",
   category: "evicted",
   detectors: [
-    claim(POD_WIDE, "eviction", "evicted", evictionReading),
+    worded(messages, ["evicted-node-pressure", "evicted-unnamed-pressure"], claim(POD_WIDE, "eviction", "evicted", evictionReading)),
   ],
   title: "Pod evicted for node pressure",
   docs: {

@@ -2,7 +2,7 @@ import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { CRASH } from "./causes/competition.js";
-import { claim, exitZeroReading } from "./causes/detectors.js";
+import { claim, exitZeroReading, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const current = context.current;
@@ -21,13 +21,19 @@ function fix(context: FixContext): Fix {
   };
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "exits-zero-under-always": "{summary}",
+  "exits-zero-restarted": "{container} exits 0 (Completed) but restartPolicy is Always, so it is restarted in a loop",
+};
+
 export const exitsZeroUnderAlways = podCauseRule({
   id: "pod/exits-zero-under-always",
-  messages: { "exits-zero-under-always": "{summary}" },
+  messages,
   message: "exits-zero-under-always",
   category: "exits-zero-under-always",
   detectors: [
-    claim(CRASH, "exit-zero-under-always", "exits-zero-under-always", exitZeroReading),
+    worded(messages, ["exits-zero-restarted"], claim(CRASH, "exit-zero-under-always", "exits-zero-under-always", exitZeroReading)),
   ],
   title: "Process exits 0 but restartPolicy is Always, so it crash-loops",
   docs: {

@@ -4,7 +4,7 @@ import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { containerFix } from "../../k8s/workload-changes.js";
 import { type JsonObject } from "../../k8s/workloads.js";
 import { BEFORE_START } from "./causes/competition.js";
-import { detector } from "./causes/detectors.js";
+import { detector, worded } from "./causes/detectors.js";
 import { imagePullCause } from "./causes/image-pull.js";
 
 function registryOf(image: string): string {
@@ -57,13 +57,20 @@ function fix(context: FixContext): Fix {
   }
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "image-pull-failure": "{summary}",
+  "image-cannot-be-pulled": "{container} cannot start: image \"{image}\" cannot be pulled ({reason})",
+  "unnamed-image-cannot-be-pulled": "{container} cannot start: image cannot be pulled ({reason})",
+};
+
 export const imagePullFailure = podCauseRule({
   id: "pod/image-pull-failure",
-  messages: { "image-pull-failure": "{summary}" },
+  messages,
   message: "image-pull-failure",
   category: "image-pull-failure",
   detectors: [
-    detector(BEFORE_START, "image-pull", ({ container }) => imagePullCause(container)),
+    worded(messages, ["image-cannot-be-pulled", "unnamed-image-cannot-be-pulled"], detector(BEFORE_START, "image-pull", ({ container }) => imagePullCause(container))),
   ],
   title: "Image cannot be pulled (ErrImagePull, ImagePullBackOff, InvalidImageName)",
   docs: {

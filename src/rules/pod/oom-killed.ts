@@ -8,7 +8,7 @@ import { formatMemory, jvmHeapOf, parseQuantity, roundMemoryUp } from "../../k8s
 import { limitStatedByKernel, memoryStatedInLogs, type StatedMemory } from "./causes/memory-in-logs.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { CRASH } from "./causes/competition.js";
-import { claim, detector, exitCodeReading, logLineDetectors } from "./causes/detectors.js";
+import { claim, detector, exitCodeReading, logLineDetectors, worded } from "./causes/detectors.js";
 import { oomKilledCause } from "./causes/oom.js";
 
 const DEFAULT_HEAP_PERCENT = 25;
@@ -141,14 +141,22 @@ function fix(context: FixContext): Fix {
   return changeContainer(context, set, `${words}${dumpWords}`, [`kubectl top pod ${context.names.pod}${context.names.ns} --containers   # metrics-server: the working set of each container`, ...copyDump], podSet);
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "oom-killed": "{summary}",
+  "oom-killed-at-limit": "{container} is OOMKilled: it exceeds its memory limit of {limit}",
+  "oom-killed-over-limit": "{container} is OOMKilled: it exceeds its memory limit",
+  "sigkill-without-reason": "{container} is killed with SIGKILL (exit 137) without a probe or deletion behind it: most likely the memory limit",
+};
+
 export const oomKilled = podCauseRule({
   id: "pod/oom-killed",
-  messages: { "oom-killed": "{summary}" },
+  messages,
   message: "oom-killed",
   category: "oom-killed",
   detectors: [
-    detector(CRASH, "oom-killed-reason", ({ container, terminated }) => oomKilledCause(container, terminated)),
-    claim(CRASH, "exit-code", "oom-killed", exitCodeReading),
+    worded(messages, ["oom-killed-at-limit", "oom-killed-over-limit"], detector(CRASH, "oom-killed-reason", ({ container, terminated }) => oomKilledCause(container, terminated))),
+    worded(messages, ["sigkill-without-reason"], claim(CRASH, "exit-code", "oom-killed", exitCodeReading)),
     ...logLineDetectors("oom-killed"),
   ],
   title: "Container killed for exceeding its memory limit (OOMKilled)",

@@ -58,9 +58,9 @@ export interface PodRuleSpec {
   category: Category;
   title: string;
   docs: RuleDocs;
-  /** The rule's one message: its summary, as the cause detector words it (`{summary}`). */
+  /** The rule's messages: those its detectors word their causes with (`worded`), and `message`. */
   messages: Messages;
-  /** The id of that message. */
+  /** The message (`{summary}`) for a cause its detector words itself, or a summary `refine` sharpens. */
   message: string;
   equivalents?: string[];
   severity?: Severity;
@@ -282,9 +282,10 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
           ...(d.container?.name ? { container: d.container.name } : {}),
           ...location,
         };
+        const said = !refined && d.cause.said;
         report({
-          message: spec.message,
-          data: { summary: refined?.summary ?? d.cause.summary },
+          message: said ? said.message : spec.message,
+          data: said ? said.data : { summary: refined?.summary ?? d.cause.summary },
           resource,
           severity: d.cause.severity,
           confidence: d.cause.confidence,

@@ -2,7 +2,7 @@ import type { Fix } from "../../model/finding.js";
 import { podCauseRule, type FixContext } from "./pod-rule.js";
 import { claimEvidence, claimFix, claimWords, unboundClaims } from "./volume-claims.js";
 import { POD_WIDE } from "./causes/competition.js";
-import { claim, sandboxReading } from "./causes/detectors.js";
+import { claim, sandboxReading, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const n = context.names;
@@ -14,13 +14,19 @@ function fix(context: FixContext): Fix {
   };
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "storage-unavailable": "{summary}",
+  "volume-cannot-be-mounted": "pod {pod} is stuck in ContainerCreating: a volume cannot be attached or mounted",
+};
+
 export const storageUnavailable = podCauseRule({
   id: "pod/storage-unavailable",
-  messages: { "storage-unavailable": "{summary}" },
+  messages,
   message: "storage-unavailable",
   category: "storage-unavailable",
   detectors: [
-    claim(POD_WIDE, "sandbox", "storage-unavailable", sandboxReading),
+    worded(messages, ["volume-cannot-be-mounted"], claim(POD_WIDE, "sandbox", "storage-unavailable", sandboxReading)),
   ],
   title: "A volume cannot be provisioned, attached or mounted",
   docs: {

@@ -4,7 +4,7 @@ import { templateFix } from "../../k8s/workload-changes.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { claimEvidence, claimFix, claimWords, unboundClaims } from "./volume-claims.js";
 import { POD_WIDE } from "./causes/competition.js";
-import { admissionReading, claim, detector } from "./causes/detectors.js";
+import { admissionReading, claim, detector, worded } from "./causes/detectors.js";
 import { schedulingCause } from "./causes/scheduling.js";
 
 function fix(context: FixContext): Fix {
@@ -32,14 +32,21 @@ function fix(context: FixContext): Fix {
   return { description: "Read the scheduler's message: it counts, per reason, the nodes that do not fit; fix the pod's requests, selectors, affinity or tolerations accordingly", commands: [`kubectl describe pod ${n.pod}${n.ns} | grep -A5 Events`, "kubectl get nodes -o wide"] };
 }
 
+/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+const messages = {
+  "unschedulable": "{summary}",
+  "rejected-at-admission": "pod {pod} was rejected by the kubelet at admission ({reason})",
+  "pending": "pod {pod} is Pending: {reason}",
+};
+
 export const unschedulable = podCauseRule({
   id: "pod/unschedulable",
-  messages: { "unschedulable": "{summary}" },
+  messages,
   message: "unschedulable",
   category: "unschedulable",
   detectors: [
-    claim(POD_WIDE, "admission", "unschedulable", admissionReading),
-    detector(POD_WIDE, "scheduling", ({ pod, now }) => schedulingCause(pod, now)),
+    worded(messages, ["rejected-at-admission"], claim(POD_WIDE, "admission", "unschedulable", admissionReading)),
+    worded(messages, ["pending"], detector(POD_WIDE, "scheduling", ({ pod, now }) => schedulingCause(pod, now))),
   ],
   title: "Pod Pending: no node fits (resources, selectors, affinity, taints, unbound PVC)",
   docs: {

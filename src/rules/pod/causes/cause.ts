@@ -33,7 +33,10 @@ export interface Cause {
   category: Category;
   confidence: number;
   severity: Severity;
+  /** The finding's summary: the owning rule's message (`said`) filled, or, for a cause not worded by one yet, the detector's own text. */
   summary: string;
+  /** Which of the owning rule's messages words the cause, with the data its template takes (see `worded` in detectors.ts). */
+  said?: { message: string; data: Readonly<Record<string, string | number>> };
   cause: string;
   evidence: Evidence[];
   match?: LogMatch;

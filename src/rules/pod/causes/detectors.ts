@@ -1,4 +1,5 @@
-import type { CauseDetector, Precedence } from "../../../engine/rule.js";
+import type { CauseDetector, Messages, Precedence } from "../../../engine/rule.js";
+import { fillTemplate } from "../../../util/template.js";
 import type { Category } from "../../../model/categories.js";
 import type { LogMatch } from "../../../signatures/scan.js";
 import { type Cause, restartPolicyOf } from "./cause.js";
@@ -29,6 +30,28 @@ export function claim<Subject>(precedence: Precedence<Subject, Cause>, stage: st
     const cause = read(subject);
     return cause?.category === category ? cause : undefined;
   } };
+}
+
+/**
+ * A detector whose answers are worded by the rule's own messages: the reading says which of `ids` fits and
+ * gives only the data, the rule holds the sentence, and the cause's summary is that sentence filled (the
+ * text other causes quote).
+ */
+export function worded<Subject, D extends CauseDetector<Subject, Cause>>(messages: Messages, ids: readonly string[], answer: D): D {
+  return {
+    ...answer,
+    detect: (subject: Subject) => {
+      const cause = answer.detect(subject);
+      if (!cause?.said) return cause;
+      const { message, data } = cause.said;
+      const template = messages[message];
+      if (template === undefined || !ids.includes(message)) throw new Error(`internal error: a detector worded a cause with message "${message}", which is not among ${ids.join(", ")}`);
+      cause.summary = fillTemplate(template, data, (name) => {
+        throw new Error(`internal error: message "${message}" needs {${name}}, which the detector's data lacks`);
+      });
+      return cause;
+    },
+  };
 }
 
 /** `read` once per subject: every rule that claims from one reading shares it. */

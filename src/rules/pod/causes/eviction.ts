@@ -16,7 +16,8 @@ export function evictionCause(pod: PodContext): Cause | undefined {
     category: ownLimit ? "disk-full" : "evicted",
     confidence: 0.95,
     severity: "error",
-    summary: ownLimit ? `pod ${pod.name} was evicted: it used more ephemeral storage than its limit` : `pod ${pod.name} was evicted: the node ran low on ${resource || "a resource"}`,
+    summary: "",
+    said: ownLimit ? { message: "evicted-over-storage-limit", data: { pod: pod.name } } : resource ? { message: "evicted-node-pressure", data: { pod: pod.name, resource } } : { message: "evicted-unnamed-pressure", data: { pod: pod.name } },
     cause: ownLimit
       ? "The kubelet evicted the pod because its containers' writable layers, logs or emptyDir volumes grew past their ephemeral-storage limit (or the emptyDir sizeLimit)."
       : `The kubelet evicted the pod because the node ran low on ${resource || "a resource"} (node pressure). Pods using more than they request are evicted first.`,
@@ -33,7 +34,8 @@ export function admissionCause(pod: PodContext): Cause | undefined {
     category: "unschedulable",
     confidence: 0.9,
     severity: "error",
-    summary: `pod ${pod.name} was rejected by the kubelet at admission (${status.reason})`,
+    summary: "",
+    said: { message: "rejected-at-admission", data: { pod: pod.name, reason: String(status.reason) } },
     cause: `The node's kubelet refused the pod when it arrived: ${status.message ?? status.reason}. The pod is Failed and its controller creates a new one.`,
     evidence: [{ source: "status", path: "status.reason", text: `status: Failed, reason ${status.reason}: ${status.message ?? ""}` }],
     detail: { subcause: "admission", reason: status.reason ?? "" },

@@ -7,11 +7,13 @@ import { type Cause, displayContainer } from "./cause.js";
 export function oomKilledCause(container: ContainerContext, terminated: TerminatedState | undefined): Cause | undefined {
   if (terminated?.reason !== "OOMKilled") return undefined;
   const path = container.status?.state?.terminated ? `${container.statusPath}.state.terminated` : `${container.statusPath}.lastState.terminated`;
+  const limit = container.spec?.resources?.limits?.memory;
   const cause: Cause = {
     category: "oom-killed",
     confidence: 0.95,
     severity: "error",
-    summary: `${displayContainer(container)} is OOMKilled: it exceeds its memory limit${container.spec?.resources?.limits?.memory ? ` of ${container.spec.resources.limits.memory}` : ""}`,
+    summary: "",
+    said: limit ? { message: "oom-killed-at-limit", data: { container: displayContainer(container), limit } } : { message: "oom-killed-over-limit", data: { container: displayContainer(container) } },
     cause: "",
     evidence: [terminatedEvidence(terminated, path)],
     terminated,

@@ -16,7 +16,8 @@ export function sandboxCause(pod: PodContext): Cause | undefined {
     category: volume && /persistentvolumeclaim|pvc|Multi-Attach|attach/i.test(top.message) ? "storage-unavailable" : "container-runtime-error",
     confidence: 0.85,
     severity: "error",
-    summary: volume ? `pod ${pod.name} is stuck in ContainerCreating: a volume cannot be attached or mounted` : `pod ${pod.name} is stuck in ContainerCreating: the pod sandbox cannot be created (${top.reason})`,
+    summary: "",
+    said: volume ? { message: "volume-cannot-be-mounted", data: { pod: pod.name } } : { message: "sandbox-cannot-be-created", data: { pod: pod.name, reason: top.reason } },
     cause: volume
       ? "The kubelet cannot attach or mount one of the pod's volumes, so no container starts. The message names the volume and the storage error."
       : "The kubelet cannot create the pod sandbox (network namespace): the CNI plugin or the container runtime on the node fails, so no container of the pod can start.",
