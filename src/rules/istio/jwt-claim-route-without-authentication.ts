@@ -20,7 +20,7 @@ export const jwtClaimRouteWithoutAuthentication = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0149/", "https://istio.io/latest/docs/tasks/security/authentication/jwt-route/"],
   },
   equivalents: ["IST0149"],
-  inputs: ["istio", "pods", "workloads"],
+  inputs: ["istio", "pods", "workloads", "mesh-config"],
   scopes: ["lint", "diagnose"],
   messages: {
     "claims-never-validated": "{resource} routes on {claim}, but no RequestAuthentication applies to the pods of gateway {gateway} ({pod})",

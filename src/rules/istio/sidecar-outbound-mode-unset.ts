@@ -21,7 +21,7 @@ export const sidecarOutboundModeUnset = defineRule({
     references: ["https://istio.io/latest/docs/reference/config/networking/sidecar/#OutboundTrafficPolicy", "https://kiali.io/docs/features/validations/"],
   },
   equivalents: ["KIA1007"],
-  inputs: ["istio", "mesh-config"],
+  inputs: ["istio", "mesh-config", "config"],
   scopes: ["lint", "diagnose"],
   messages: {
     "mode-unset": "{resource} sets outboundTrafficPolicy without a mode, so its workloads are REGISTRY_ONLY{mesh}",
