@@ -79,12 +79,26 @@ export function requirementMatches(requirement: LabelSelectorRequirement, labels
 export function labelSelectorMatches(selector: unknown, labels: Labels | undefined, meaning: SelectorMeaning): boolean {
   const record = recordOf(selector);
   if (!record) return meaning.absent === "everything";
-  const matchLabels = labelMapOf(record.matchLabels);
-  const expressions = requirementsOf(record.matchExpressions);
-  if (Object.keys(matchLabels).length === 0 && expressions.length === 0) return (meaning.empty ?? "everything") === "everything";
+  // One pass over the terms without copying them (this runs for every pod and every selector near it).
   const have = labels ?? {};
-  for (const [key, value] of Object.entries(matchLabels)) if (!has(have, key) || have[key] !== value) return false;
-  return expressions.every((requirement) => requirementMatches(requirement, have));
+  let terms = 0;
+  let matches = true;
+  const matchLabels = recordOf(record.matchLabels);
+  if (matchLabels) {
+    for (const key of Object.keys(matchLabels)) {
+      const value = matchLabels[key];
+      if (value === undefined || value === null) continue;
+      terms++;
+      if (matches && (!has(have, key) || have[key] !== String(value))) matches = false;
+    }
+  }
+  if (Array.isArray(record.matchExpressions) && record.matchExpressions.length > 0) {
+    const expressions = requirementsOf(record.matchExpressions);
+    terms += expressions.length;
+    if (matches) matches = expressions.every((requirement) => requirementMatches(requirement, have));
+  }
+  if (terms === 0) return (meaning.empty ?? "everything") === "everything";
+  return matches;
 }
 
 /** Whether a plain label map selector (Service `spec.selector`, `workloadSelector.labels`) selects the labels. */

@@ -43,14 +43,19 @@ const DASH = 0x2d;
 export function jsonTooDeep(text: string, max = PARSE_LIMITS.maxDepth): { offset: number; line: number } | undefined {
   // Fewer brackets than the limit cannot nest past it; counting them is a native search per bracket kind.
   if (countOf(text, "{", max) + countOf(text, "[", max) <= max) return undefined;
+  // One pass from one structural character to the next: a native search finds them, strings are skipped with one.
+  const structural = /["[\]{}]/g;
   let depth = 0;
-  for (let index = 0; index < text.length; index++) {
+  for (let match = structural.exec(text); match !== null; match = structural.exec(text)) {
+    const index = match.index;
     const code = text.charCodeAt(index);
     if (code === QUOTE) {
-      index = closingQuote(text, index);
+      const close = closingQuote(text, index);
+      if (close >= text.length) return undefined;
+      structural.lastIndex = close + 1;
     } else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
       if (++depth > max) return { offset: index, line: lineAt(text, index) };
-    } else if (code === CLOSE_BRACKET || code === CLOSE_BRACE) depth = Math.max(0, depth - 1);
+    } else if (depth > 0) depth--;
   }
   return undefined;
 }
