@@ -74,14 +74,13 @@ export const jobBackoffLimit = defineRule({
       const first = podCauses[0];
       if (first) evidence.push({ source: "status", path: `Pod ${appliedNamespace(first.pod.namespace)}/${first.pod.name}`, text: `its pods fail: ${first.cause.summary} (${first.cause.category})` });
       const ns = namespaceFlag(job.namespace);
-      const loaded = job.object ? view.loadedOf(job.object) : undefined;
-      const line = loaded?.locate?.(["status", "conditions"]) ?? loaded?.origin.line;
       const stated = backoffLimit !== undefined;
       report({
         message: first ? (stated ? "backoff-limit-reached-by-pod-cause" : "unstated-backoff-limit-reached-by-pod-cause") : stated ? "backoff-limit-reached" : "unstated-backoff-limit-reached",
         data: { job: job.name, backoffLimit: backoffLimit ?? "", podCause: first?.cause.summary ?? "" },
         confidence: condition ? 0.97 : 0.9,
-        resource: { kind: "Job", ...(job.namespace ? { namespace: job.namespace } : {}), name: job.name, ...(loaded ? { file: loaded.origin.file } : {}), ...(line !== undefined ? { line } : {}) },
+        // The Job object, at its conditions (file:line from a file, none for a live object); a Job known only from its events is named.
+        ...(job.object ? { object: job.object, fieldPath: ["status", "conditions"] } : { resource: { kind: "Job", ...(job.namespace ? { namespace: job.namespace } : {}), name: job.name } }),
         evidence,
         cause: `The Job's pods failed ${status.failed ?? "repeatedly"} times, reaching spec.backoffLimit${backoffLimit !== undefined ? ` ${backoffLimit}` : ""}, so the Job is Failed (BackoffLimitExceeded) and creates no more pods.${first ? ` Each pod fails the same way: ${first.cause.summary}.` : " Read a failed pod's log for the reason."}`,
         fix: {

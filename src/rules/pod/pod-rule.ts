@@ -107,19 +107,21 @@ export function containerSpecEvidence(context: FixContext, field: Array<string |
     const index = Math.max(0, list.findIndex((c) => c.name === container?.name));
     base = [...context.owner.templatePath, "spec", container?.init ? "initContainers" : "containers", index];
   }
-  const line = loaded?.locate?.([...base, ...field]);
-  const evidence: Evidence = { source: "spec", text, path: loaded?.origin.file ?? [...base, ...field].join(".") };
+  const file = loaded && !loaded.origin.file.startsWith("api:") ? loaded.origin.file : undefined;
+  const line = file ? loaded?.locate?.([...base, ...field]) : undefined;
+  const evidence: Evidence = { source: "spec", text, path: file ?? [...base, ...field].join(".") };
   if (line !== undefined) evidence.line = line;
   return evidence;
 }
 
+/** The file:line of a status field of the pod, as the engine places an object's field: no file for a pod read from the API server. */
 function locateStatus(view: ClusterView, pod: KubeObject | undefined, statusPath: string): { file?: string; line?: number } {
   if (!pod) return {};
   const loaded = view.loadedOf(pod);
   if (!loaded) return {};
   const path = statusPath.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   const line = loaded.locate?.(path) ?? loaded.origin.line;
-  return { file: loaded.origin.file, ...(line !== undefined ? { line } : {}) };
+  return { ...(loaded.origin.file.startsWith("api:") ? {} : { file: loaded.origin.file }), ...(line !== undefined ? { line } : {}) };
 }
 
 function isHealthy(container: ContainerContext): boolean {

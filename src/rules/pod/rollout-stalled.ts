@@ -72,8 +72,10 @@ export const rolloutStalled = defineRule({
       // A first rollout that never came up has nothing to roll back to: its pods' own findings tell the story.
       if (!newRs || !oldRs) continue;
       const loaded = view.getLoaded("Deployment", namespace, name);
+      const file = loaded && !loaded.origin.file.startsWith("api:") ? loaded.origin.file : undefined;
+      const conditionLine = file ? loaded?.locate?.(["status", "conditions", index]) : undefined;
       const evidence: Evidence[] = [
-        { source: "status", text: `Progressing=False ${condition.reason}: ${condition.message ?? ""}`.trim(), path: loaded?.origin.file ?? `Deployment ${namespace}/${name}`, line: loaded?.locate?.(["status", "conditions", String(index)]) ?? undefined },
+        { source: "status", text: `Progressing=False ${condition.reason}: ${condition.message ?? ""}`.trim(), path: file ?? `Deployment ${namespace}/${name}`, ...(conditionLine !== undefined ? { line: conditionLine } : {}) },
       ];
       const statusOf = (rs: KubeObject) => rs.status as ReplicaSetStatus | undefined;
       if (newRs) evidence.push({ source: "status", text: `new ReplicaSet ${newRs.metadata.name} (revision ${revisionOf(newRs)}): ${statusOf(newRs)?.availableReplicas ?? 0}/${statusOf(newRs)?.replicas ?? 0} available`, path: `ReplicaSet ${namespace}/${newRs.metadata.name}` });
@@ -87,7 +89,9 @@ export const rolloutStalled = defineRule({
         message: "rollout-stalled",
         data: { deployment: name, newReplicaSet: newRs.metadata.name ?? "", available: statusOf(newRs)?.availableReplicas ?? 0, oldReplicaSet: oldRs.metadata.name ?? "" },
         confidence: 0.95,
-        resource: { kind: "Deployment", ...(namespace ? { namespace } : {}), name, ...(loaded ? { file: loaded.origin.file } : {}) },
+        // The Deployment at its Progressing condition: file:line from a file, none for a live object.
+        object: deployment,
+        fieldPath: ["status", "conditions", index],
         evidence,
         cause: `${condition.message ?? "The new ReplicaSet timed out progressing."} The new pods never became available within progressDeadlineSeconds (${deployment.spec?.progressDeadlineSeconds ?? 600} s)${oldRs ? `; the previous revision ${revisionOf(oldRs)} keeps serving traffic` : ""}. ${diff ? "The template diff shows what the new revision changed; " : ""}${newPods.length ? `the new pods (${newPods.map((pod) => pod.metadata.name).join(", ")}) carry the reason.` : "the new pods carry the reason."}`,
         fix: {
