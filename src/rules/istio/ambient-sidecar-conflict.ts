@@ -59,13 +59,14 @@ export const ambientSidecarConflict = defineRule({
       const sidecar = sidecarByLabels(workload.labels, namespaceLabels);
       const redirected = workload.pods.filter(podRedirectedToAmbient);
       const withSidecar = workload.pods.filter(podHasSidecar);
-      const reasons: Array<{ code: string; text: string }> = [];
-      if (ambient && sidecar) reasons.push({ code: "KIA1311", text: "its labels ask for both ambient mode and sidecar injection" });
-      if (sidecar && redirected.length > 0) reasons.push({ code: "KIA1314", text: `it is labelled for sidecar injection but pod ${nameOf(redirected[0]!)} is captured by ztunnel (ambient.istio.io/redirection=enabled)` });
-      if (ambient && withSidecar.length > 0) reasons.push({ code: "KIA1315", text: `it is labelled for ambient mode but pod ${nameOf(withSidecar[0]!)} runs an istio-proxy sidecar` });
-      if (workload.pods.length > 0 && withSidecar.length === workload.pods.length && isAmbientNamespace(namespaceLabels)) reasons.push({ code: "KIA1316", text: `its pods run a sidecar in namespace ${workload.namespace}, whose data plane is ambient` });
       const predicted = predictedPods(view, workload);
-      if (predicted?.sidecar && isAmbientNamespace(namespaceLabels)) reasons.push({ code: "KIA1316", text: `its pods will run a sidecar (${predicted.injectedBy ?? ""}) in namespace ${workload.namespace}, whose data plane is ambient` });
+      const reasons: Array<{ codes: string[]; text: string }> = [];
+      // On manifests the pods are foretold: labels for both modes give them a sidecar, which is Kiali's KIA1315 once they run.
+      if (ambient && sidecar) reasons.push({ codes: predicted?.sidecar ? ["KIA1311", "KIA1315"] : ["KIA1311"], text: "its labels ask for both ambient mode and sidecar injection" });
+      if (sidecar && redirected.length > 0) reasons.push({ codes: ["KIA1314"], text: `it is labelled for sidecar injection but pod ${nameOf(redirected[0]!)} is captured by ztunnel (ambient.istio.io/redirection=enabled)` });
+      if (ambient && withSidecar.length > 0) reasons.push({ codes: ["KIA1315"], text: `it is labelled for ambient mode but pod ${nameOf(withSidecar[0]!)} runs an istio-proxy sidecar` });
+      if (workload.pods.length > 0 && withSidecar.length === workload.pods.length && isAmbientNamespace(namespaceLabels)) reasons.push({ codes: ["KIA1316"], text: `its pods run a sidecar in namespace ${workload.namespace}, whose data plane is ambient` });
+      if (predicted?.sidecar && isAmbientNamespace(namespaceLabels)) reasons.push({ codes: ["KIA1316"], text: `its pods will run a sidecar (${predicted.injectedBy ?? ""}) in namespace ${workload.namespace}, whose data plane is ambient` });
       if (reasons.length === 0) continue;
       const subject = refOf(workload.object);
       reportIstio(this, ctx, {
@@ -79,7 +80,7 @@ export const ambientSidecarConflict = defineRule({
           description: `Label ${subject} sidecar.istio.io/inject=false to use ambient, or ${DATAPLANE_MODE_LABEL}=none to stay in sidecar mode, then restart it.`,
           commands: fixCommands(workload),
         },
-        equivalents: reasons.map((reason) => reason.code),
+        equivalents: [...new Set(reasons.flatMap((reason) => reason.codes))],
         verify: [`kubectl get ns ${workload.namespace || "<namespace>"} --show-labels`, `kubectl get pods${workload.namespace ? ` -n ${workload.namespace}` : ""} -o wide`],
       });
     }
