@@ -133,6 +133,20 @@ describe("the rule contract", () => {
     expect(problems).toEqual([]);
   });
 
+  it("every message is a sentence of its rule, not a pass-through of text made elsewhere", () => {
+    const placeholder = /\{[A-Za-z][A-Za-z0-9]*\}/g;
+    const problems: string[] = [];
+    for (const rule of allRules) {
+      for (const [id, template] of Object.entries(rule.messages)) {
+        // A template that is one placeholder and nothing else says only what its caller wrote.
+        if (/^\s*\{[A-Za-z][A-Za-z0-9]*\}\s*$/.test(template)) problems.push(`${rule.id}: message "${id}" is only a placeholder (${template})`);
+        // A pod cause's summary is its rule's template filled from the reading's data: never a sentence the reading wrote.
+        if (rule.id.startsWith("pod/") && (template.includes("{summary}") || !/[A-Za-z]{2,}/.test(template.replace(placeholder, "")))) problems.push(`${rule.id}: message "${id}" has no words of its own (${template})`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("every rule requires only inputs it declares", () => {
     const wrong = allRules.filter((rule) => (rule.requires ?? []).some((input) => !rule.inputs.includes(input))).map((rule) => rule.id);
     expect(wrong).toEqual([]);

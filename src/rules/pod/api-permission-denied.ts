@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { logLineDetectors } from "./causes/detectors.js";
+import { logLineDetectors, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const d = context.d.cause.detail;
@@ -32,13 +32,18 @@ function fix(context: FixContext): Fix {
   };
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+};
+
 export const apiPermissionDenied = podCauseRule({
   id: "pod/api-permission-denied",
-  messages: { "api-permission-denied": "{summary}" },
-  message: "api-permission-denied",
+  messages,
   category: "api-permission-denied",
   detectors: [
-    ...logLineDetectors("api-permission-denied"),
+    ...logLineDetectors("api-permission-denied", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "ServiceAccount lacks RBAC for the Kubernetes API calls the app makes",
   docs: {

@@ -21,9 +21,10 @@ function fix(context: FixContext): Fix {
   return { description, commands };
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "app-runtime-error": "{summary}",
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
   "segmentation-fault": "{container} dies of a segmentation fault (SIGSEGV, exit 139)",
   "abort": "{container} dies of an abort (SIGABRT, exit 134)",
 };
@@ -31,11 +32,10 @@ const messages = {
 export const appRuntimeError = podCauseRule({
   id: "pod/app-runtime-error",
   messages,
-  message: "app-runtime-error",
   category: "app-runtime-error",
   detectors: [
     worded(messages, ["segmentation-fault", "abort"], claim(CRASH, "exit-code", "app-runtime-error", exitCodeReading)),
-    ...logLineDetectors("app-runtime-error"),
+    ...logLineDetectors("app-runtime-error", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "The application throws, panics or exits with an error of its own",
   docs: {

@@ -39,9 +39,12 @@ function fix(context: FixContext): Fix {
   return { description: `The entrypoint ${path ? `"${path}" ` : ""}is missing or not executable in the image: fix the Dockerfile's ENTRYPOINT/CMD (path, chmod +x, interpreter present) or set command to the path the image really has`, commands: inspect };
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "bad-command": "{summary}",
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+  "start-command-not-found": "{container} cannot start: its command \"{path}\" is not found or not executable",
+  "start-command-unnamed": "{container} cannot start: its command is not found or not executable",
   "command-not-found": "{container} exits {exitCode}: its command is not found",
   "command-not-executable": "{container} exits {exitCode}: its command is not executable",
 };
@@ -49,12 +52,11 @@ const messages = {
 export const badCommand = podCauseRule({
   id: "pod/bad-command",
   messages,
-  message: "bad-command",
   category: "bad-command",
   detectors: [
-    claim(BEFORE_START, "start-failure", "bad-command", startFailureReading),
+    worded(messages, ["start-command-not-found", "start-command-unnamed"], claim(BEFORE_START, "start-failure", "bad-command", startFailureReading)),
     worded(messages, ["command-not-found", "command-not-executable"], claim(CRASH, "exit-code", "bad-command", exitCodeReading)),
-    ...logLineDetectors("bad-command"),
+    ...logLineDetectors("bad-command", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "Command, args or entrypoint not found or not executable",
   docs: {

@@ -4,7 +4,7 @@ import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { ProbeSpec } from "./causes/pod-types.js";
 import { probeEvidence } from "./fixes/probe-fix.js";
 import { CRASH, QUIET } from "./causes/competition.js";
-import { claim, probeKillReading, readinessReading } from "./causes/detectors.js";
+import { claim, probeKillReading, readinessReading, worded } from "./causes/detectors.js";
 
 /** A health path the image most likely serves, from what it is. */
 function likelyPath(context: FixContext): string {
@@ -45,14 +45,21 @@ function fix(context: FixContext): Fix {
   ]);
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "restarted-by-wrong-probe": "{container} is restarted by a {kind} probe that checks the wrong {checked}",
+  "never-ready-probe-path-fails": "{container} never becomes Ready: its {kind} probe checks a path that answers {statusCode}",
+  "never-ready-probe-wrong-scheme": "{container} never becomes Ready: its {kind} probe checks with the wrong scheme",
+  "never-ready-probe-wrong-port": "{container} never becomes Ready: its {kind} probe checks the wrong port",
+};
+
 export const badProbeConfig = podCauseRule({
   id: "pod/bad-probe-config",
-  messages: { "bad-probe-config": "{summary}" },
-  message: "bad-probe-config",
+  messages,
   category: "bad-probe-config",
   detectors: [
-    claim(CRASH, "probe-kill", "bad-probe-config", probeKillReading),
-    claim(QUIET, "readiness", "bad-probe-config", readinessReading),
+    worded(messages, ["restarted-by-wrong-probe"], claim(CRASH, "probe-kill", "bad-probe-config", probeKillReading)),
+    worded(messages, ["never-ready-probe-path-fails", "never-ready-probe-wrong-scheme", "never-ready-probe-wrong-port"], claim(QUIET, "readiness", "bad-probe-config", readinessReading)),
   ],
   title: "Probe checks a path, port or scheme the app does not serve",
   docs: {

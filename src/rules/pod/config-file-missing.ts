@@ -4,7 +4,7 @@ import { changeContainer, commandsOnly, dirname } from "./fixes/pod-fixes.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { VolumeMountSpec } from "./causes/pod-types.js";
 import { BEFORE_START } from "./causes/competition.js";
-import { claim, logLineDetectors, startFailureReading } from "./causes/detectors.js";
+import { claim, logLineDetectors, startFailureReading, worded } from "./causes/detectors.js";
 
 function missingPath(context: FixContext): string | undefined {
   const path = context.d.cause.detail.path;
@@ -46,14 +46,20 @@ function fix(context: FixContext): Fix {
   return commandsOnly("The app cannot find its configuration file: mount it where the app reads it, or build it into the image", [logsCommand(context.names)]);
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+  "mount-does-not-match-image": "{container} cannot start: a volume or subPath mount does not match the image's files",
+};
+
 export const configFileMissing = podCauseRule({
   id: "pod/config-file-missing",
-  messages: { "config-file-missing": "{summary}" },
-  message: "config-file-missing",
+  messages,
   category: "config-file-missing",
   detectors: [
-    claim(BEFORE_START, "start-failure", "config-file-missing", startFailureReading),
-    ...logLineDetectors("config-file-missing"),
+    worded(messages, ["mount-does-not-match-image"], claim(BEFORE_START, "start-failure", "config-file-missing", startFailureReading)),
+    ...logLineDetectors("config-file-missing", messages, ["logged-crash", "logged-while-running"]),
   ],
   inputs: ["pods", "events", "logs", "workloads", "config"],
   answered: (context, observed, observedPod) => configFileAnswered(context, observed, observedPod, missingPath(context)),

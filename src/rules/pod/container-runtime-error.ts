@@ -20,9 +20,9 @@ function fix(context: FixContext): Fix {
   };
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "container-runtime-error": "{summary}",
+  "runtime-cannot-create": "{container} cannot be created by the container runtime",
   "volume-cannot-be-mounted": "pod {pod} is stuck in ContainerCreating: a volume cannot be attached or mounted",
   "sandbox-cannot-be-created": "pod {pod} is stuck in ContainerCreating: the pod sandbox cannot be created ({reason})",
 };
@@ -30,11 +30,10 @@ const messages = {
 export const containerRuntimeError = podCauseRule({
   id: "pod/container-runtime-error",
   messages,
-  message: "container-runtime-error",
   category: "container-runtime-error",
   detectors: [
     worded(messages, ["volume-cannot-be-mounted", "sandbox-cannot-be-created"], claim(POD_WIDE, "sandbox", "container-runtime-error", sandboxReading)),
-    claim(BEFORE_START, "start-failure", "container-runtime-error", startFailureReading),
+    worded(messages, ["runtime-cannot-create"], claim(BEFORE_START, "start-failure", "container-runtime-error", startFailureReading)),
   ],
   title: "Container runtime, sandbox or CNI error below the app",
   docs: {

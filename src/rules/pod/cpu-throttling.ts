@@ -5,7 +5,7 @@ import type { ProbeSpec } from "./causes/pod-types.js";
 import { formatCpu, parseQuantity } from "../../k8s/quantities.js";
 import { probeEvidence, startupProbeFor } from "./fixes/probe-fix.js";
 import { CRASH, QUIET } from "./causes/competition.js";
-import { claim, detector, probeKillReading } from "./causes/detectors.js";
+import { claim, detector, probeKillReading, worded } from "./causes/detectors.js";
 import { starvedCpuCause } from "./causes/readiness.js";
 
 function fix(context: FixContext): Fix {
@@ -27,14 +27,19 @@ function fix(context: FixContext): Fix {
   );
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "start-up-throttled": "{container} is throttled by a {cpuLimit} CPU limit: start-up is too slow for its {kind} probe",
+  "starved-by-cpu-limit": "{container} runs with a CPU limit of {cpuLimit}: it is throttled whenever it does real work",
+};
+
 export const cpuThrottling = podCauseRule({
   id: "pod/cpu-throttling",
-  messages: { "cpu-throttling": "{summary}" },
-  message: "cpu-throttling",
+  messages,
   category: "cpu-throttling",
   detectors: [
-    claim(CRASH, "probe-kill", "cpu-throttling", probeKillReading),
-    detector(QUIET, "starved-cpu", ({ container }) => starvedCpuCause(container)),
+    worded(messages, ["start-up-throttled"], claim(CRASH, "probe-kill", "cpu-throttling", probeKillReading)),
+    worded(messages, ["starved-by-cpu-limit"], detector(QUIET, "starved-cpu", ({ container }) => starvedCpuCause(container))),
   ],
   title: "CPU limit so low that start-up is slow and probes fail",
   docs: {

@@ -2,7 +2,7 @@ import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../../k8s/workload-changes.js";
 import { UNEXPLAINED, UNHEALTHY_POD } from "./causes/competition.js";
-import { detector } from "./causes/detectors.js";
+import { detector, wordCause, worded } from "./causes/detectors.js";
 import { unknownCrash, visiblyBroken } from "./causes/unknown.js";
 import type { Cause } from "./causes/cause.js";
 import type { ContainerContext } from "./causes/context.js";
@@ -33,14 +33,26 @@ function fix(context: FixContext): Fix {
   return { description, commands };
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "crashes-with-exit-and-reason": "{container} keeps crashing (exit {exitCode}, {reason}); no known cause in the evidence",
+  "crashes-with-exit": "{container} keeps crashing (exit {exitCode}); no known cause in the evidence",
+  "crashes": "{container} keeps crashing; no known cause in the evidence",
+  "container-not-healthy": "{container} is not healthy ({sign}); the evidence does not say why",
+  "pod-not-healthy": "pod {pod} is not healthy ({sign}); the evidence does not say why",
+};
+
 export const crashLoopUnknown = podCauseRule({
   id: "pod/crash-loop-unknown",
-  messages: { "crash-loop-unknown": "{summary}" },
-  message: "crash-loop-unknown",
+  messages,
   category: "unknown-crash",
   detectors: [
-    detector(UNEXPLAINED, "unknown-crash", ({ container, terminated }) => unexplainedCrash(container, terminated)),
-    detector(UNHEALTHY_POD, "visibly-broken", visiblyBroken),
+    worded(messages, ["crashes-with-exit-and-reason", "crashes-with-exit", "crashes"], detector(UNEXPLAINED, "unknown-crash", ({ container, terminated }) => unexplainedCrash(container, terminated))),
+    detector(UNHEALTHY_POD, "visibly-broken", (pod) => {
+      const found = visiblyBroken(pod);
+      if (found) wordCause(messages, ["container-not-healthy", "pod-not-healthy"], found.cause);
+      return found;
+    }),
   ],
   title: "Container crash-loops and the evidence names no known cause",
   fallback: true,

@@ -2,7 +2,7 @@ import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
-import { logLineDetectors } from "./causes/detectors.js";
+import { logLineDetectors, worded } from "./causes/detectors.js";
 
 const LOCAL = /^(?:127\.0\.0\.1|localhost|::1|\[::1\])$/;
 const DEFAULT_PORTS: Record<string, number> = { postgres: 5432, postgresql: 5432, mysql: 3306, mariadb: 3306, redis: 6379, mongo: 27017, mongodb: 27017, kafka: 9092, rabbitmq: 5672, elasticsearch: 9200 };
@@ -90,13 +90,20 @@ function fix(context: FixContext): Fix {
   return fixed;
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+  "name-does-not-resolve-at-crash": "{container} crashes: DNS resolution of {host} fails (no such host)",
+  "name-does-not-resolve": "{container} fails: DNS resolution of {host} fails (no such host)",
+};
+
 export const dependencyUnavailable = podCauseRule({
   id: "pod/dependency-unavailable",
-  messages: { "dependency-unavailable": "{summary}" },
-  message: "dependency-unavailable",
+  messages,
   category: "dependency-unavailable",
   detectors: [
-    ...logLineDetectors("dependency-unavailable"),
+    ...logLineDetectors("dependency-unavailable", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "A database or other dependency refuses, times out or does not resolve at start-up",
   inputs: ["pods", "events", "logs", "workloads", "services"],
@@ -113,7 +120,7 @@ export const dependencyUnavailable = podCauseRule({
     const who = context.d.container?.name ? `container ${context.d.container.name}` : "the container";
     const parts = serviceOfHost(host);
     return {
-      summary: `${who} ${context.d.cause.terminated || context.d.container?.status ? "crashes" : "fails"}: DNS resolution of ${host} fails (no such host)`,
+      said: { message: context.d.cause.terminated || context.d.container?.status ? "name-does-not-resolve-at-crash" : "name-does-not-resolve", data: { container: who, host } },
       cause: `The app looks up ${host} at start-up and DNS answers that no such name exists, so it exits. ${parts ? `Cluster DNS knows a Service as <service>.<namespace>.svc.cluster.local; ${parts.namespace ? `namespace ${parts.namespace} has no Service ${parts.service}` : `the pod's namespace has no Service ${parts.service}`}, or the name or namespace is misspelt.` : "The name is not in DNS: a typo, or a name only resolvable outside the cluster."} This is not a dependency that is down: nothing answers under that name at all.`,
     };
   },

@@ -27,20 +27,20 @@ function fix(context: FixContext): Fix {
   return { description: "Ephemeral storage ran out: rotate logs, cap emptyDir with sizeLimit, and declare ephemeral-storage requests and limits", commands: [`kubectl describe node <NODE> | grep -A5 Conditions`] };
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "disk-full": "{summary}",
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
   "evicted-over-storage-limit": "pod {pod} was evicted: it used more ephemeral storage than its limit",
 };
 
 export const diskFull = podCauseRule({
   id: "pod/disk-full",
   messages,
-  message: "disk-full",
   category: "disk-full",
   detectors: [
     worded(messages, ["evicted-over-storage-limit"], claim(POD_WIDE, "eviction", "disk-full", evictionReading)),
-    ...logLineDetectors("disk-full"),
+    ...logLineDetectors("disk-full", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "No space left on device, or ephemeral storage over its limit",
   docs: {

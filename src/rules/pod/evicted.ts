@@ -12,9 +12,8 @@ function fix(context: FixContext): Fix {
   };
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "evicted": "{summary}",
   "evicted-node-pressure": "pod {pod} was evicted: the node ran low on {resource}",
   "evicted-unnamed-pressure": "pod {pod} was evicted: the node ran low on a resource",
 };
@@ -22,7 +21,6 @@ const messages = {
 export const evicted = podCauseRule({
   id: "pod/evicted",
   messages,
-  message: "evicted",
   category: "evicted",
   detectors: [
     worded(messages, ["evicted-node-pressure", "evicted-unnamed-pressure"], claim(POD_WIDE, "eviction", "evicted", evictionReading)),

@@ -3,7 +3,7 @@ import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../../k8s/workload-changes.js";
 import { type JsonObject } from "../../k8s/workloads.js";
 import { BEFORE_START } from "./causes/competition.js";
-import { claim, logLineDetectors, startFailureReading } from "./causes/detectors.js";
+import { claim, logLineDetectors, startFailureReading, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const image = context.current?.image ?? "<IMAGE>";
@@ -17,14 +17,20 @@ function fix(context: FixContext): Fix {
   return { description, commands };
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+  "binary-for-another-architecture": "{container} cannot start: the binary is built for another CPU architecture (exec format error)",
+};
+
 export const execFormatError = podCauseRule({
   id: "pod/exec-format-error",
-  messages: { "exec-format-error": "{summary}" },
-  message: "exec-format-error",
+  messages,
   category: "exec-format-error",
   detectors: [
-    claim(BEFORE_START, "start-failure", "exec-format-error", startFailureReading),
-    ...logLineDetectors("exec-format-error"),
+    worded(messages, ["binary-for-another-architecture"], claim(BEFORE_START, "start-failure", "exec-format-error", startFailureReading)),
+    ...logLineDetectors("exec-format-error", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "Binary built for another CPU architecture (exec format error)",
   docs: {

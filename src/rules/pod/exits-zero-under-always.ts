@@ -21,16 +21,14 @@ function fix(context: FixContext): Fix {
   };
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "exits-zero-under-always": "{summary}",
   "exits-zero-restarted": "{container} exits 0 (Completed) but restartPolicy is Always, so it is restarted in a loop",
 };
 
 export const exitsZeroUnderAlways = podCauseRule({
   id: "pod/exits-zero-under-always",
   messages,
-  message: "exits-zero-under-always",
   category: "exits-zero-under-always",
   detectors: [
     worded(messages, ["exits-zero-restarted"], claim(CRASH, "exit-zero-under-always", "exits-zero-under-always", exitZeroReading)),

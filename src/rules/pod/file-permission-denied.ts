@@ -2,7 +2,7 @@ import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { JsonObject } from "../../k8s/workloads.js";
-import { logLineDetectors } from "./causes/detectors.js";
+import { logLineDetectors, worded } from "./causes/detectors.js";
 
 function deniedPath(context: FixContext): string | undefined {
   return context.d.cause.detail.path ?? /'(\/[^']+)'|"(\/[^"]+)"|(\/[\w./-]+)/.exec(context.d.cause.match?.text ?? "")?.slice(1).find(Boolean);
@@ -27,13 +27,18 @@ function fix(context: FixContext): Fix {
   );
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+};
+
 export const filePermissionDenied = podCauseRule({
   id: "pod/file-permission-denied",
-  messages: { "file-permission-denied": "{summary}" },
-  message: "file-permission-denied",
+  messages,
   category: "file-permission-denied",
   detectors: [
-    ...logLineDetectors("file-permission-denied"),
+    ...logLineDetectors("file-permission-denied", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "Permission denied on a file or volume (ownership, fsGroup, mode)",
   docs: {

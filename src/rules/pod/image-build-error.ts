@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { logLineDetectors } from "./causes/detectors.js";
+import { logLineDetectors, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const image = context.current?.image ?? "<IMAGE>";
@@ -22,13 +22,18 @@ function fix(context: FixContext): Fix {
   };
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+};
+
 export const imageBuildError = podCauseRule({
   id: "pod/image-build-error",
-  messages: { "image-build-error": "{summary}" },
-  message: "image-build-error",
+  messages,
   category: "image-build-error",
   detectors: [
-    ...logLineDetectors("image-build-error"),
+    ...logLineDetectors("image-build-error", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "The image is broken as built (missing jar, module, main class, library)",
   docs: {

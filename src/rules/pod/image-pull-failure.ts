@@ -57,9 +57,8 @@ function fix(context: FixContext): Fix {
   }
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "image-pull-failure": "{summary}",
   "image-cannot-be-pulled": "{container} cannot start: image \"{image}\" cannot be pulled ({reason})",
   "unnamed-image-cannot-be-pulled": "{container} cannot start: image cannot be pulled ({reason})",
 };
@@ -67,7 +66,6 @@ const messages = {
 export const imagePullFailure = podCauseRule({
   id: "pod/image-pull-failure",
   messages,
-  message: "image-pull-failure",
   category: "image-pull-failure",
   detectors: [
     worded(messages, ["image-cannot-be-pulled", "unnamed-image-cannot-be-pulled"], detector(BEFORE_START, "image-pull", ({ container }) => imagePullCause(container))),

@@ -14,7 +14,7 @@ import { missingConfigReference } from "./missing-config-reference.js";
 import { readOnlyFilesystem } from "./read-only-filesystem.js";
 import { tlsOrClockError } from "./tls-or-clock-error.js";
 import { INIT_FAILURE } from "./causes/competition.js";
-import { detector } from "./causes/detectors.js";
+import { detector, worded } from "./causes/detectors.js";
 import { asInitFailure } from "./causes/init-container.js";
 
 /**
@@ -81,13 +81,19 @@ function fix(context: FixContext): Fix {
   };
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "init-container-fails-because": "init container {container} fails: {because}, so the app containers never start",
+  "init-container-exits": "init container {container} fails (exit {exitCode}), so the app containers never start",
+  "init-container-fails": "init container {container} fails, so the app containers never start",
+};
+
 export const initContainerFailure = podCauseRule({
   id: "pod/init-container-failure",
-  messages: { "init-container-failure": "{summary}" },
-  message: "init-container-failure",
+  messages,
   category: "init-container-failure",
   detectors: [
-    detector(INIT_FAILURE, "init-container", ({ container, inner, terminated }) => (container.init && !container.nativeSidecar && inner?.category !== "oom-killed" ? asInitFailure(container, inner, terminated) : undefined)),
+    worded(messages, ["init-container-fails-because", "init-container-exits", "init-container-fails"], detector(INIT_FAILURE, "init-container", ({ container, inner, terminated }) => (container.init && !container.nativeSidecar && inner?.category !== "oom-killed" ? asInitFailure(container, inner, terminated) : undefined))),
   ],
   title: "An init container exits non-zero, so the app never starts",
   docs: {

@@ -3,7 +3,7 @@ import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { BEFORE_START } from "./causes/competition.js";
-import { claim, configReferenceReading, logLineDetectors, startFailureReading } from "./causes/detectors.js";
+import { claim, configReferenceReading, logLineDetectors, startFailureReading, worded } from "./causes/detectors.js";
 
 const LOW_PORT_LIMIT = 1024;
 
@@ -48,15 +48,23 @@ function fix(context: FixContext): Fix {
   return commandsOnly("The process is denied a privileged operation: find the call in the log and either grant the single capability it needs or remove the need from the image", [logsCommand(context.names)]);
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+  "cannot-start": "{container} cannot start",
+  "run-as-non-root-refuses-user": "{container} is refused by runAsNonRoot: the image runs as the non-numeric user \"{user}\"",
+  "run-as-non-root-refuses-root": "{container} is refused by runAsNonRoot: the image runs as root",
+};
+
 export const insufficientPrivileges = podCauseRule({
   id: "pod/insufficient-privileges",
-  messages: { "insufficient-privileges": "{summary}" },
-  message: "insufficient-privileges",
+  messages,
   category: "insufficient-privileges",
   detectors: [
-    claim(BEFORE_START, "config-reference", "insufficient-privileges", configReferenceReading),
-    claim(BEFORE_START, "start-failure", "insufficient-privileges", startFailureReading),
-    ...logLineDetectors("insufficient-privileges"),
+    worded(messages, ["run-as-non-root-refuses-user", "run-as-non-root-refuses-root"], claim(BEFORE_START, "config-reference", "insufficient-privileges", configReferenceReading)),
+    worded(messages, ["cannot-start"], claim(BEFORE_START, "start-failure", "insufficient-privileges", startFailureReading)),
+    ...logLineDetectors("insufficient-privileges", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "Operation not permitted: missing capability, runAsNonRoot conflict, low port as non-root",
   docs: {

@@ -5,7 +5,7 @@ import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { ProbeSpec } from "./causes/pod-types.js";
 import { probeEvidence, relaxedLiveness, startupAllowanceSeconds, startupProbeFor } from "./fixes/probe-fix.js";
 import { CRASH } from "./causes/competition.js";
-import { claim, probeKillReading } from "./causes/detectors.js";
+import { claim, probeKillReading, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const liveness = (context.current?.livenessProbe ?? context.d.cause.probe?.probe) as ProbeSpec | undefined;
@@ -22,13 +22,19 @@ function fix(context: FixContext): Fix {
   );
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "killed-by-probe-before-start-up": "{container} is killed by its {kind} probe before it is up ({kind} allows {budget}s; the log shows start-up takes {startupSeconds}s)",
+  "killed-by-probe-timing-out": "{container} is killed by its {kind} probe before it is up ({kind} allows {budget}s; the health endpoint does not answer within timeoutSeconds {timeoutSeconds}s)",
+  "killed-by-probe-before-answering": "{container} is killed by its {kind} probe before it is up ({kind} allows {budget}s; the app is not answering yet when the probe starts)",
+};
+
 export const livenessProbeFailure = podCauseRule({
   id: "pod/liveness-probe-failure",
-  messages: { "liveness-probe-failure": "{summary}" },
-  message: "liveness-probe-failure",
+  messages,
   category: "liveness-probe-failure",
   detectors: [
-    claim(CRASH, "probe-kill", "liveness-probe-failure", probeKillReading),
+    worded(messages, ["killed-by-probe-before-start-up", "killed-by-probe-timing-out", "killed-by-probe-before-answering"], claim(CRASH, "probe-kill", "liveness-probe-failure", probeKillReading)),
   ],
   answered: (context, observed) => probeBudgetAnswered(context, observed),
   title: "Liveness (or startup) probe kills a container that is still starting",

@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../../k8s/workload-changes.js";
-import { logLineDetectors } from "./causes/detectors.js";
+import { logLineDetectors, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const owner = context.owner;
@@ -21,13 +21,18 @@ function fix(context: FixContext): Fix {
   return { description, commands: [logsCommand(context.names), `kubectl get pods${context.names.ns} -o wide   # which instances share the volume`] };
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+};
+
 export const lockContention = podCauseRule({
   id: "pod/lock-contention",
-  messages: { "lock-contention": "{summary}" },
-  message: "lock-contention",
+  messages,
   category: "lock-contention",
   detectors: [
-    ...logLineDetectors("lock-contention"),
+    ...logLineDetectors("lock-contention", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "A lock is held by another instance (database is locked, lock file)",
   docs: {

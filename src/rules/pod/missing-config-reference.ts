@@ -8,7 +8,7 @@ import type { EnvVarSpec } from "./causes/pod-types.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { BEFORE_START } from "./causes/competition.js";
-import { claim, configReferenceReading, logLineDetectors } from "./causes/detectors.js";
+import { claim, configReferenceReading, logLineDetectors, worded } from "./causes/detectors.js";
 
 /** The candidate closest to `wanted` (case-insensitive, `_`/`-`/`.` ignored), if close enough to be a typo. */
 function closest(wanted: string, candidates: readonly string[]): string | undefined {
@@ -151,14 +151,22 @@ function renameVolumeSource(volume: Record<string, any>, kind: "Secret" | "Confi
   return volume;
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+  "referenced-key-missing": "{container} cannot be created: key \"{key}\" in {kind} {name} does not exist",
+  "referenced-object-missing": "{container} cannot be created: {kind} {name} does not exist",
+  "reference-missing": "{container} cannot be created: a referenced Secret or ConfigMap does not exist",
+};
+
 export const missingConfigReference = podCauseRule({
   id: "pod/missing-config-reference",
-  messages: { "missing-config-reference": "{summary}" },
-  message: "missing-config-reference",
+  messages,
   category: "missing-config-reference",
   detectors: [
-    claim(BEFORE_START, "config-reference", "missing-config-reference", configReferenceReading),
-    ...logLineDetectors("missing-config-reference"),
+    worded(messages, ["referenced-key-missing", "referenced-object-missing", "reference-missing"], claim(BEFORE_START, "config-reference", "missing-config-reference", configReferenceReading)),
+    ...logLineDetectors("missing-config-reference", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "Secret, ConfigMap, key or environment variable missing or misspelt",
   inputs: ["pods", "events", "logs", "workloads", "config"],

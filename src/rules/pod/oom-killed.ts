@@ -141,9 +141,10 @@ function fix(context: FixContext): Fix {
   return changeContainer(context, set, `${words}${dumpWords}`, [`kubectl top pod ${context.names.pod}${context.names.ns} --containers   # metrics-server: the working set of each container`, ...copyDump], podSet);
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "oom-killed": "{summary}",
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
   "oom-killed-at-limit": "{container} is OOMKilled: it exceeds its memory limit of {limit}",
   "oom-killed-over-limit": "{container} is OOMKilled: it exceeds its memory limit",
   "sigkill-without-reason": "{container} is killed with SIGKILL (exit 137) without a probe or deletion behind it: most likely the memory limit",
@@ -152,12 +153,11 @@ const messages = {
 export const oomKilled = podCauseRule({
   id: "pod/oom-killed",
   messages,
-  message: "oom-killed",
   category: "oom-killed",
   detectors: [
     worded(messages, ["oom-killed-at-limit", "oom-killed-over-limit"], detector(CRASH, "oom-killed-reason", ({ container, terminated }) => oomKilledCause(container, terminated))),
     worded(messages, ["sigkill-without-reason"], claim(CRASH, "exit-code", "oom-killed", exitCodeReading)),
-    ...logLineDetectors("oom-killed"),
+    ...logLineDetectors("oom-killed", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "Container killed for exceeding its memory limit (OOMKilled)",
   inputs: ["pods", "events", "logs", "workloads", "nodes", "manifests"],

@@ -5,7 +5,7 @@ import { meaningfulTail } from "../../signatures/scan.js";
 import type { ClusterView, InputKind } from "../../view/cluster-view.js";
 import { defineRule, type CauseDetector, type Messages, type Rule, type RuleDocs } from "../../engine/rule.js";
 import { podCauses } from "./causes/competition.js";
-import type { Diagnosis } from "./causes/cause.js";
+import type { Cause, Diagnosis } from "./causes/cause.js";
 import { eventEvidence, logLineEvidence } from "./causes/evidence.js";
 import type { ContainerContext } from "./causes/context.js";
 import type { ContainerSpec, PodSpec, PodStatus } from "./causes/pod-types.js";
@@ -58,10 +58,8 @@ export interface PodRuleSpec {
   category: Category;
   title: string;
   docs: RuleDocs;
-  /** The rule's messages: those its detectors word their causes with (`worded`), and `message`. */
+  /** The rule's messages: those its detectors word their causes with (`worded`), and those `refine` words a sharper summary with. */
   messages: Messages;
-  /** The message (`{summary}`) for a cause its detector words itself, or a summary `refine` sharpens. */
-  message: string;
   equivalents?: string[];
   severity?: Severity;
   fallback?: boolean;
@@ -71,8 +69,8 @@ export interface PodRuleSpec {
    * Every answer is of the rule's category; the engine arbitrates between the detectors of all pod rules.
    */
   detectors: ReadonlyArray<CauseDetector<unknown, unknown>>;
-  /** A sharper summary and cause than the diagnosis's, from what only this rule reads (claims, classes ...). */
-  refine?: (context: FixContext) => { summary: string; cause: string } | undefined;
+  /** A sharper summary (one of the rule's messages, with its data) and cause than the diagnosis's, from what only this rule reads (claims, classes ...). */
+  refine?: (context: FixContext) => { said: Cause["said"]; cause: string } | undefined;
   /** The plain-words cause, when the diagnosis leaves it to the rule. */
   explain?: (context: FixContext) => string;
   /** Evidence only this rule knows to add (spec fields with their lines). */
@@ -252,6 +250,7 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
       if (!causes) throw new Error(`internal error: ${spec.id} reports the pod causes its detectors won, which only the engine hands out`);
       for (const d of causes as readonly Diagnosis[]) {
         if (d.cause.category !== spec.category) throw new Error(`internal error: ${spec.id} won a cause of category ${d.cause.category}; its detectors answer only with ${spec.category}`);
+        if (!d.cause.summary) throw new Error(`internal error: ${spec.id} won a cause its detector did not word (message "${d.cause.said.message}"): wrap the detector in worded(messages, ids, ...)`);
         const owner = d.pod.object ? templateOwnerOf(view, d.pod.object) : undefined;
         const { container: current, podSpec } = templateContainer(owner, d);
         const names = commandNames(d, owner);
@@ -284,10 +283,10 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
           ...(d.container?.name ? { container: d.container.name } : {}),
           ...location,
         };
-        const said = !refined && d.cause.said;
+        const said = refined?.said ?? d.cause.said;
         report({
-          message: said ? said.message : spec.message,
-          data: said ? said.data : { summary: refined?.summary ?? d.cause.summary },
+          message: said.message,
+          data: said.data,
           resource,
           severity: d.cause.severity,
           confidence: d.cause.confidence,

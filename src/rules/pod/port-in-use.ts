@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { logLineDetectors } from "./causes/detectors.js";
+import { logLineDetectors, worded } from "./causes/detectors.js";
 
 function port(context: FixContext): number | undefined {
   const value = Number(context.d.cause.detail.port ?? /:(\d{2,5})\b/.exec(context.d.cause.match?.text ?? "")?.[1]);
@@ -32,13 +32,18 @@ function fix(context: FixContext): Fix {
   return commandsOnly("Two processes in the pod's network namespace want the same port: change one of them and keep containerPort and the Service targetPort in step", [logsCommand(context.names)]);
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+};
+
 export const portInUse = podCauseRule({
   id: "pod/port-in-use",
-  messages: { "port-in-use": "{summary}" },
-  message: "port-in-use",
+  messages,
   category: "port-in-use",
   detectors: [
-    ...logLineDetectors("port-in-use"),
+    ...logLineDetectors("port-in-use", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "Port already in use (address already in use)",
   docs: {

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, type CommandNames, type FixContext } from "./pod-rule.js";
-import { logLineDetectors } from "./causes/detectors.js";
+import { logLineDetectors, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const n = context.names;
@@ -16,13 +16,18 @@ function fix(context: FixContext): Fix {
   };
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+};
+
 export const proxyCannotReachIstiod = podCauseRule({
   id: "pod/proxy-cannot-reach-istiod",
-  messages: { "proxy-cannot-reach-istiod": "{summary}" },
-  message: "proxy-cannot-reach-istiod",
+  messages,
   category: "sidecar-istiod-unreachable",
   detectors: [
-    ...logLineDetectors("sidecar-istiod-unreachable"),
+    ...logLineDetectors("sidecar-istiod-unreachable", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "The proxy's log shows it gets no configuration from istiod",
   docs: {

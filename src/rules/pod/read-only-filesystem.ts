@@ -3,7 +3,7 @@ import { changeContainer, dirname, volumeNameFor } from "./fixes/pod-fixes.js";
 import { writablePathAnswered } from "./answered.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { BEFORE_START } from "./causes/competition.js";
-import { claim, logLineDetectors, startFailureReading } from "./causes/detectors.js";
+import { claim, logLineDetectors, startFailureReading, worded } from "./causes/detectors.js";
 
 /** The path the log says it could not write. */
 function loggedPath(context: FixContext): string | undefined {
@@ -34,14 +34,20 @@ function fix(context: FixContext): Fix {
   );
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+  "cannot-start": "{container} cannot start",
+};
+
 export const readOnlyFilesystem = podCauseRule({
   id: "pod/read-only-filesystem",
-  messages: { "read-only-filesystem": "{summary}" },
-  message: "read-only-filesystem",
+  messages,
   category: "read-only-filesystem",
   detectors: [
-    claim(BEFORE_START, "start-failure", "read-only-filesystem", startFailureReading),
-    ...logLineDetectors("read-only-filesystem"),
+    worded(messages, ["cannot-start"], claim(BEFORE_START, "start-failure", "read-only-filesystem", startFailureReading)),
+    ...logLineDetectors("read-only-filesystem", messages, ["logged-crash", "logged-while-running"]),
   ],
   answered: (context, observed) => writablePathAnswered(context, observed, loggedPath(context)),
   title: "Writes fail on a read-only root filesystem (EROFS)",

@@ -4,7 +4,7 @@ import { podCauseRule, type FixContext } from "./pod-rule.js";
 import type { ProbeSpec } from "./causes/pod-types.js";
 import { probeEvidence } from "./fixes/probe-fix.js";
 import { QUIET } from "./causes/competition.js";
-import { claim, readinessReading } from "./causes/detectors.js";
+import { claim, readinessReading, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const failure = context.d.cause.probe;
@@ -19,13 +19,17 @@ function fix(context: FixContext): Fix {
   return changeContainer(context, { readinessProbe: relaxed }, words, [`kubectl get endpoints${context.names.ns}   # the pod's IP appears once Ready`]);
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "never-ready": "{container} runs but never becomes Ready: {kind} probe failing ({probeMessage})",
+};
+
 export const readinessProbeFailure = podCauseRule({
   id: "pod/readiness-probe-failure",
-  messages: { "readiness-probe-failure": "{summary}" },
-  message: "readiness-probe-failure",
+  messages,
   category: "readiness-probe-failure",
   detectors: [
-    claim(QUIET, "readiness", "readiness-probe-failure", readinessReading),
+    worded(messages, ["never-ready"], claim(QUIET, "readiness", "readiness-probe-failure", readinessReading)),
   ],
   title: "Container runs but never becomes Ready",
   docs: {

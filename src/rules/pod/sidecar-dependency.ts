@@ -3,7 +3,7 @@ import { annotationFix, templateFix } from "../../k8s/workload-changes.js";
 import { parseProxyConfigAnnotation } from "../../istio/mesh-config.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { type JsonObject } from "../../k8s/workloads.js";
-import { logLineDetectors } from "./causes/detectors.js";
+import { logLineDetectors, worded } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const sidecar = context.d.cause.detail.sidecar ?? "the sidecar";
@@ -30,13 +30,18 @@ function fix(context: FixContext): Fix {
   return { description: `The app starts before ${sidecar} is ready: order them (native sidecar, holdApplicationUntilProxyStarts for Istio) or retry in the app`, commands: [logsCommand(context.names)] };
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+};
+
 export const sidecarDependency = podCauseRule({
   id: "pod/sidecar-dependency",
-  messages: { "sidecar-dependency": "{summary}" },
-  message: "sidecar-dependency",
+  messages,
   category: "sidecar-dependency",
   detectors: [
-    ...logLineDetectors("sidecar-dependency"),
+    ...logLineDetectors("sidecar-dependency", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "The app starts before its sidecar is ready",
   docs: {

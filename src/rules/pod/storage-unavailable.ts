@@ -14,16 +14,15 @@ function fix(context: FixContext): Fix {
   };
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "storage-unavailable": "{summary}",
+  "claims-unbound": "pod {pod} is stuck in ContainerCreating: {claims}",
   "volume-cannot-be-mounted": "pod {pod} is stuck in ContainerCreating: a volume cannot be attached or mounted",
 };
 
 export const storageUnavailable = podCauseRule({
   id: "pod/storage-unavailable",
   messages,
-  message: "storage-unavailable",
   category: "storage-unavailable",
   detectors: [
     worded(messages, ["volume-cannot-be-mounted"], claim(POD_WIDE, "sandbox", "storage-unavailable", sandboxReading)),
@@ -41,7 +40,7 @@ export const storageUnavailable = podCauseRule({
     const claims = unboundClaims(context).filter((state) => state.problem !== "unknown");
     if (claims.length === 0) return undefined;
     const words = claims.map(claimWords).join("; ");
-    return { summary: `pod ${context.d.pod.name} is stuck in ContainerCreating: ${words}`, cause: `The kubelet cannot mount the pod's volumes until their claims are bound: ${words}.` };
+    return { said: { message: "claims-unbound", data: { pod: context.d.pod.name, claims: words } }, cause: `The kubelet cannot mount the pod's volumes until their claims are bound: ${words}.` };
   },
   extraEvidence: (context) => claimEvidence(unboundClaims(context).filter((state) => state.problem !== "unknown")),
   fix,

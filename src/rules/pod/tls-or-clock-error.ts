@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { logLineDetectors } from "./causes/detectors.js";
+import { logLineDetectors, worded } from "./causes/detectors.js";
 
 function kind(context: FixContext): "expired" | "authority" | "hostname" | "clock" {
   const text = context.d.cause.match?.text ?? "";
@@ -25,13 +25,18 @@ function fix(context: FixContext): Fix {
   }
 }
 
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
+const messages = {
+  "logged-crash": "{container} crashes: {line}",
+  "logged-while-running": "{container} runs, but its log shows it failing: {line}",
+};
+
 export const tlsOrClockError = podCauseRule({
   id: "pod/tls-or-clock-error",
-  messages: { "tls-or-clock-error": "{summary}" },
-  message: "tls-or-clock-error",
+  messages,
   category: "tls-or-clock-error",
   detectors: [
-    ...logLineDetectors("tls-or-clock-error"),
+    ...logLineDetectors("tls-or-clock-error", messages, ["logged-crash", "logged-while-running"]),
   ],
   title: "Certificate expired or not trusted, or clock skew",
   docs: {

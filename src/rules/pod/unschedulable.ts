@@ -32,9 +32,9 @@ function fix(context: FixContext): Fix {
   return { description: "Read the scheduler's message: it counts, per reason, the nodes that do not fit; fix the pod's requests, selectors, affinity or tolerations accordingly", commands: [`kubectl describe pod ${n.pod}${n.ns} | grep -A5 Events`, "kubectl get nodes -o wide"] };
 }
 
-/** The finding's summary: `{summary}` for a cause worded by a shared reading (a log line), else one sentence per cause. */
+/** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
 const messages = {
-  "unschedulable": "{summary}",
+  "pending-on-unbound-claims": "pod {pod} is Pending: {claims}",
   "rejected-at-admission": "pod {pod} was rejected by the kubelet at admission ({reason})",
   "pending": "pod {pod} is Pending: {reason}",
 };
@@ -42,7 +42,6 @@ const messages = {
 export const unschedulable = podCauseRule({
   id: "pod/unschedulable",
   messages,
-  message: "unschedulable",
   category: "unschedulable",
   detectors: [
     worded(messages, ["rejected-at-admission"], claim(POD_WIDE, "admission", "unschedulable", admissionReading)),
@@ -63,7 +62,7 @@ export const unschedulable = podCauseRule({
     if (claims.length === 0) return undefined;
     const words = claims.map(claimWords).join("; ");
     return {
-      summary: `pod ${context.d.pod.name} is Pending: ${words}`,
+      said: { message: "pending-on-unbound-claims", data: { pod: context.d.pod.name, claims: words } },
       cause: `The scheduler cannot place the pod until its volumes can be bound: ${words}. Its message: ${context.d.cause.detail.message ?? ""}`,
     };
   },

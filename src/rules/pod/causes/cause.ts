@@ -33,10 +33,10 @@ export interface Cause {
   category: Category;
   confidence: number;
   severity: Severity;
-  /** The finding's summary: the owning rule's message (`said`) filled, or, for a cause not worded by one yet, the detector's own text. */
+  /** The finding's summary: the owning rule's message (`said`) filled, when its detector answers (`worded` in detectors.ts). */
   summary: string;
-  /** Which of the owning rule's messages words the cause, with the data its template takes (see `worded` in detectors.ts). */
-  said?: { message: string; data: Readonly<Record<string, string | number>> };
+  /** Which of the owning rule's messages words the cause, with the data its template takes: the reading gives only the data. */
+  said: { message: string; data: Readonly<Record<string, string | number>> };
   cause: string;
   evidence: Evidence[];
   match?: LogMatch;

@@ -30,7 +30,8 @@ export function configReferenceCause(container: ContainerContext): Cause | undef
       category: "insufficient-privileges",
       confidence: 0.95,
       severity: "error",
-      summary: `${displayContainer(container)} is refused by runAsNonRoot: the image ${nonRoot[1] ? `runs as the non-numeric user "${nonRoot[1]}"` : "runs as root"}`,
+      summary: "",
+      said: nonRoot[1] ? { message: "run-as-non-root-refuses-user", data: { container: displayContainer(container), user: nonRoot[1] } } : { message: "run-as-non-root-refuses-root", data: { container: displayContainer(container) } },
       cause: `The pod asks for runAsNonRoot but ${nonRoot[1] ? `the image's USER is "${nonRoot[1]}", a name the kubelet cannot verify as non-root` : "the image's USER is root (UID 0)"}, so the kubelet refuses to create the container (CreateContainerConfigError).`,
       evidence,
       detail: { subcause: "run-as-non-root", user: nonRoot[1] ?? "root" },
@@ -48,7 +49,13 @@ export function configReferenceCause(container: ContainerContext): Cause | undef
     category: "missing-config-reference",
     confidence: detail.subcause === "unknown" ? 0.85 : 0.95,
     severity: "error",
-    summary: `${displayContainer(container)} cannot be created: ${what} does not exist`,
+    summary: "",
+    said:
+      detail.subcause === "key-missing"
+        ? { message: "referenced-key-missing", data: { container: displayContainer(container), key: detail.key!, kind: detail.kind!, name: detail.name! } }
+        : detail.name
+          ? { message: "referenced-object-missing", data: { container: displayContainer(container), kind: detail.kind!, name: detail.name } }
+          : { message: "reference-missing", data: { container: displayContainer(container) } },
     cause: `The container references ${what}, which is not in namespace ${appliedNamespace(container.pod.namespace)}. The kubelet cannot build the container's ${detail.via === "volume" ? "volumes" : "environment"} and keeps it in ${detail.via === "volume" ? "ContainerCreating (FailedMount)" : "CreateContainerConfigError"}.`,
     evidence,
     detail,

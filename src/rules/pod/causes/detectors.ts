@@ -7,7 +7,7 @@ import { CRASH, QUIET, type ContainerSubject, type CrashSubject, type PodSubject
 import { configReferenceCause } from "./config-reference.js";
 import { admissionCause, evictionCause } from "./eviction.js";
 import { exitCodeCause } from "./exit-code.js";
-import { causeFromLog, runningLogCause } from "./log-cause.js";
+import { causeFromLog, LOGGED_CRASH, LOGGED_WHILE_RUNNING, runningLogCause } from "./log-cause.js";
 import { probeKillCause } from "./probes.js";
 import { readinessCause } from "./readiness.js";
 import { sandboxCause } from "./sandbox.js";
@@ -42,16 +42,20 @@ export function worded<Subject, D extends CauseDetector<Subject, Cause>>(message
     ...answer,
     detect: (subject: Subject) => {
       const cause = answer.detect(subject);
-      if (!cause?.said) return cause;
-      const { message, data } = cause.said;
-      const template = messages[message];
-      if (template === undefined || !ids.includes(message)) throw new Error(`internal error: a detector worded a cause with message "${message}", which is not among ${ids.join(", ")}`);
-      cause.summary = fillTemplate(template, data, (name) => {
-        throw new Error(`internal error: message "${message}" needs {${name}}, which the detector's data lacks`);
-      });
-      return cause;
+      return cause && wordCause(messages, ids, cause);
     },
   };
+}
+
+/** The cause with its summary: the message among `ids` that its reading chose, filled with the reading's data. */
+export function wordCause(messages: Messages, ids: readonly string[], cause: Cause): Cause {
+  const { message, data } = cause.said;
+  const template = messages[message];
+  if (template === undefined || !ids.includes(message)) throw new Error(`internal error: a detector worded a cause with message "${message}", which is not among ${ids.join(", ")}`);
+  cause.summary = fillTemplate(template, data, (name) => {
+    throw new Error(`internal error: message "${message}" needs {${name}}, which the detector's data lacks`);
+  });
+  return cause;
 }
 
 /** `read` once per subject: every rule that claims from one reading shares it. */
@@ -106,12 +110,13 @@ const runningLog = once(({ container }: QuietSubject) => runningLogCause(contain
 /**
  * The log-line detectors of a cause the signature catalog names: a decisive line, a line, a weak line of a
  * crashing container, and a failure logged by one that runs, each answering when the line names `category`.
+ * The rule words them with its messages `ids`: "logged-crash" and "logged-while-running" (log-cause.ts).
  */
-export function logLineDetectors(category: Category): Array<CauseDetector<CrashSubject, Cause> | CauseDetector<QuietSubject, Cause>> {
+export function logLineDetectors(category: Category, messages: Messages, ids: readonly [typeof LOGGED_CRASH, typeof LOGGED_WHILE_RUNNING]): Array<CauseDetector<CrashSubject, Cause> | CauseDetector<QuietSubject, Cause>> {
   return [
-    claim(CRASH, "decisive-log-line", category, decisiveLogLine),
-    claim(CRASH, "log-line", category, logLine),
-    claim(CRASH, "weak-log-line", category, fromLog),
-    claim(QUIET, "running-log", category, runningLog),
+    worded(messages, ids, claim(CRASH, "decisive-log-line", category, decisiveLogLine)),
+    worded(messages, ids, claim(CRASH, "log-line", category, logLine)),
+    worded(messages, ids, claim(CRASH, "weak-log-line", category, fromLog)),
+    worded(messages, ids, claim(QUIET, "running-log", category, runningLog)),
   ];
 }

@@ -29,12 +29,17 @@ const CATEGORY_WORDS: Partial<Record<Category, string>> = {
 export function asInitFailure(container: ContainerContext, inner: Cause | undefined, terminated: TerminatedState | undefined): Cause {
   const path = container.status?.state?.terminated ? `${container.statusPath}.state.terminated` : `${container.statusPath}.lastState.terminated`;
   const evidence = inner?.evidence.length ? inner.evidence : terminated ? [terminatedEvidence(terminated, path)] : [];
-  const because = inner ? `: ${CATEGORY_WORDS[inner.category] ?? inner.category}` : terminated ? ` (exit ${terminated.exitCode})` : "";
+  const said: Cause["said"] = inner
+    ? { message: "init-container-fails-because", data: { container: container.name, because: CATEGORY_WORDS[inner.category] ?? inner.category } }
+    : terminated
+      ? { message: "init-container-exits", data: { container: container.name, exitCode: String(terminated.exitCode) } }
+      : { message: "init-container-fails", data: { container: container.name } };
   const cause: Cause = {
     category: "init-container-failure",
     confidence: Math.max(0.85, inner?.confidence ?? 0),
     severity: "error",
-    summary: `init container ${container.name} fails${because}, so the app containers never start`,
+    summary: "",
+    said,
     cause: `Init containers run in order and each must exit 0 before the app containers start. ${container.name} exits ${terminated?.exitCode ?? "non-zero"}${inner?.match ? ` and its log says: ${inner.match.text.trim().slice(0, 200)}` : ""}. The pod stays in Init:${container.status?.state?.waiting?.reason ?? "Error"}.`,
     evidence,
     terminated,

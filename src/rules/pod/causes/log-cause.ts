@@ -20,6 +20,14 @@ function sidecarPortOwner(container: ContainerContext, port: number): string | u
   return undefined;
 }
 
+/**
+ * The ids of the messages that word a cause a log line names: of a container that crashed, and of one that
+ * runs while its log shows it failing. Each rule that claims log lines declares both, with their data
+ * `{container}` and `{line}` (the line's message, cut to 160 characters).
+ */
+export const LOGGED_CRASH = "logged-crash";
+export const LOGGED_WHILE_RUNNING = "logged-while-running";
+
 export function causeFromLog(container: ContainerContext, match: LogMatch, terminated: TerminatedState | undefined, hasStatus: boolean): Cause {
   let category = match.signature.category;
   const detail: Record<string, string> = { ...match.groups, signature: match.signature.id };
@@ -40,7 +48,8 @@ export function causeFromLog(container: ContainerContext, match: LogMatch, termi
     category,
     confidence,
     severity: "error",
-    summary: `${displayContainer(container)} crashes: ${logMessage(match.text).slice(0, 160)}`,
+    summary: "",
+    said: { message: LOGGED_CRASH, data: { container: displayContainer(container), line: logMessage(match.text).slice(0, 160) } },
     cause: "",
     evidence,
     match,
@@ -82,7 +91,7 @@ export function runningLogCause(container: ContainerContext): Cause | undefined 
   const match = strongestMatch(current);
   if (!match) return undefined;
   const cause = causeFromLog(container, match, undefined, true);
-  cause.summary = `${displayContainer(container)} runs, but its log shows it failing: ${logMessage(match.text).slice(0, 160)}`;
+  cause.said = { message: LOGGED_WHILE_RUNNING, data: cause.said.data };
   cause.severity = "warning";
   cause.confidence = Math.min(cause.confidence, 0.6);
   return cause;

@@ -127,7 +127,8 @@ export function probeKillCause(container: ContainerContext, terminated: Terminat
       category: "bad-probe-config",
       confidence: 0.9,
       severity: "error",
-      summary: `${who} is restarted by a ${kind} probe that checks the wrong ${mode === "status-4xx" ? "path" : mode === "scheme" ? "scheme" : mode === "exec" ? "command" : "port"}`,
+      summary: "",
+      said: { message: "restarted-by-wrong-probe", data: { container: who, kind, checked: mode === "status-4xx" ? "path" : mode === "scheme" ? "scheme" : mode === "exec" ? "command" : "port" } },
       cause: `The probe itself is wrong: ${what}. The kubelet counts every answer as a failure and kills the container after ${probe?.failureThreshold ?? 3} failures, so it restarts forever even though the app may be fine.`,
       evidence,
       probe: failure,
@@ -141,7 +142,8 @@ export function probeKillCause(container: ContainerContext, terminated: Terminat
       category: "cpu-throttling",
       confidence: 0.8,
       severity: "error",
-      summary: `${who} is throttled by a ${container.spec?.resources?.limits?.cpu} CPU limit: start-up is too slow for its ${kind} probe`,
+      summary: "",
+      said: { message: "start-up-throttled", data: { container: who, cpuLimit: String(container.spec?.resources?.limits?.cpu), kind } },
       cause: `The container may use at most ${container.spec?.resources?.limits?.cpu} of a CPU. Start-up (class loading, JIT, cache warm-up) is CPU-bound, so it is throttled and takes far longer than the ${budget}s the ${kind} probe allows; the kubelet kills it before it is ready, again and again.`,
       evidence,
       probe: failure,
@@ -150,11 +152,18 @@ export function probeKillCause(container: ContainerContext, terminated: Terminat
     };
   }
   const slow = startup.seconds !== undefined ? `the log shows start-up takes ${Math.round(startup.seconds)}s` : mode === "timeout" ? `the health endpoint does not answer within timeoutSeconds ${probe?.timeoutSeconds ?? 1}s` : "the app is not answering yet when the probe starts";
+  const data = { container: who, kind, budget };
   return {
     category: "liveness-probe-failure",
     confidence: killing.length ? 0.88 : 0.8,
     severity: "error",
-    summary: `${who} is killed by its ${kind} probe before it is up (${kind} allows ${budget}s; ${slow})`,
+    summary: "",
+    said:
+      startup.seconds !== undefined
+        ? { message: "killed-by-probe-before-start-up", data: { ...data, startupSeconds: Math.round(startup.seconds) } }
+        : mode === "timeout"
+          ? { message: "killed-by-probe-timing-out", data: { ...data, timeoutSeconds: probe?.timeoutSeconds ?? 1 } }
+          : { message: "killed-by-probe-before-answering", data },
     cause: `The ${kind} probe is too aggressive for this app: it allows ${budget}s (initialDelaySeconds ${probe?.initialDelaySeconds ?? 0} + periodSeconds ${probe?.periodSeconds ?? 10} x failureThreshold ${probe?.failureThreshold ?? 3}) but ${slow}. The kubelet kills the container (exit 137/143) and restarts it, so it never finishes starting.`,
     evidence,
     probe: failure,

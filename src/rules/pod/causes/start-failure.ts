@@ -43,11 +43,12 @@ export function startFailureCause(container: ContainerContext): Cause | undefine
             ? "bad-command"
             : "container-runtime-error";
   const path = found?.groups.path ?? /exec: \\?"([^"\\]*)/.exec(text)?.[1] ?? "";
-  const summaries: Partial<Record<Category, string>> = {
-    "exec-format-error": `${displayContainer(container)} cannot start: the binary is built for another CPU architecture (exec format error)`,
-    "bad-command": `${displayContainer(container)} cannot start: its command ${path ? `"${path}" ` : ""}is not found or not executable`,
-    "config-file-missing": `${displayContainer(container)} cannot start: a volume or subPath mount does not match the image's files`,
-    "container-runtime-error": `${displayContainer(container)} cannot be created by the container runtime`,
+  // The message of the claiming rule that words each category (data: {container}, and {path} for a named command).
+  const messages: Partial<Record<Category, string>> = {
+    "exec-format-error": "binary-for-another-architecture",
+    "bad-command": path ? "start-command-not-found" : "start-command-unnamed",
+    "config-file-missing": "mount-does-not-match-image",
+    "container-runtime-error": "runtime-cannot-create",
   };
   const causes: Partial<Record<Category, string>> = {
     "exec-format-error": "The OCI runtime could not execute the entrypoint: the image's binary is for a different CPU architecture than the node (e.g. an amd64-only image on an arm64 node).",
@@ -59,7 +60,8 @@ export function startFailureCause(container: ContainerContext): Cause | undefine
     category,
     confidence: category === "container-runtime-error" ? 0.8 : 0.92,
     severity: "error",
-    summary: summaries[category] ?? `${displayContainer(container)} cannot start`,
+    summary: "",
+    said: { message: messages[category] ?? "cannot-start", data: { container: displayContainer(container), ...(path ? { path } : {}) } },
     cause: causes[category] ?? "The container could not start.",
     evidence,
     terminated,

@@ -15,7 +15,12 @@ export function unknownCrash(container: ContainerContext, terminated: Terminated
     category: "unknown-crash",
     confidence: 0.3,
     severity: "error",
-    summary: `${displayContainer(container)} keeps crashing${terminated ? ` (exit ${terminated.exitCode}${terminated.reason ? `, ${terminated.reason}` : ""})` : ""}; no known cause in the evidence`,
+    summary: "",
+    said: terminated
+      ? terminated.reason
+        ? { message: "crashes-with-exit-and-reason", data: { container: displayContainer(container), exitCode: String(terminated.exitCode), reason: terminated.reason } }
+        : { message: "crashes-with-exit", data: { container: displayContainer(container), exitCode: String(terminated.exitCode) } }
+      : { message: "crashes", data: { container: displayContainer(container) } },
     cause: "The container exits and is restarted, but neither its status, its events nor its logs name a known cause. The last log lines below are what it printed before it died.",
     evidence,
     terminated,
@@ -66,7 +71,10 @@ export function visiblyBroken(pod: PodContext): Diagnosis | undefined {
     category: "unknown-crash",
     confidence: 0.3,
     severity: first.path === "events" || first.path === "restarts" || (phase === "Pending" && !first.container) ? "warning" : "error",
-    summary: `${first.container ? displayContainer(first.container) : `pod ${pod.name}`} is not healthy (${first.text.slice(0, 120)}); the evidence does not say why`,
+    summary: "",
+    said: first.container
+      ? { message: "container-not-healthy", data: { container: displayContainer(first.container), sign: first.text.slice(0, 120) } }
+      : { message: "pod-not-healthy", data: { pod: pod.name, sign: first.text.slice(0, 120) } },
     cause: "The pod is visibly broken, but what was given (status, events, logs) names no known cause. The evidence below is everything known; the previous log and the pod's events usually hold the rest.",
     evidence,
     detail: {},

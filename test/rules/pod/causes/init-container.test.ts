@@ -4,6 +4,7 @@ import { causeFromLog, primaryMatch } from "../../../../src/rules/pod/causes/log
 import { crashLoop, list, NOW, pod } from "../fixtures.js";
 import { buildView } from "../../../helpers/rule-tester.js";
 import { podContexts } from "../../../../src/rules/pod/causes/context.js";
+import { initContainerFailure } from "../../../../src/rules/pod/init-container-failure.js";
 
 function initContainer(log?: string) {
   const view = buildView({
@@ -25,6 +26,7 @@ describe("an init container that fails keeps the app from starting", () => {
     const cause = asInitFailure(container, match ? causeFromLog(container, match, { exitCode: 1 }, true) : undefined, { exitCode: 1 });
     expect(cause.category).toBe("init-container-failure");
     expect(cause.inner?.category).toBe(inner);
-    expect(cause.summary).toContain(words);
+    // The rule words it: its message the reading chose, filled with the reading's data.
+    expect(initContainerFailure.messages[cause.said.message]!.replace(/\{(\w+)\}/g, (_, name: string) => String(cause.said.data[name]))).toContain(words);
   });
 });
