@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { runRules } from "../../src/engine/engine.js";
 import { buildLintInput } from "../../src/sources/lint-input.js";
 import { allRules } from "../../src/rules/index.js";
-import { ISTIO_ANALYZER_OF_RULE } from "../../src/rules/istio/parity.js";
+import { ISTIO_ANALYZER_OF_CODE, ISTIO_ANALYZER_OF_RULE } from "../../src/rules/istio/parity.js";
 
 /**
  * Runs every case of Istio's analyzer suite (../shared/peer/istio-analyzers)
@@ -119,9 +119,9 @@ export function runCase(testCase: ConformanceCase, emitted: Set<string>): string
   const result = runRules(allRules, view, { scope: "lint", enable: allRules.filter((rule) => rule.optIn).map((rule) => rule.id) });
   const out: string[] = [];
   for (const finding of result.findings) {
-    const analyzer = ISTIO_ANALYZER_OF_RULE[finding.rule];
-    if (analyzer !== undefined && analyzer !== testCase.analyzer) continue;
     for (const code of finding.equivalents) {
+      const analyzer = ISTIO_ANALYZER_OF_CODE[finding.rule]?.[code] ?? ISTIO_ANALYZER_OF_RULE[finding.rule];
+      if (analyzer !== undefined && analyzer !== testCase.analyzer) continue;
       if (!emitted.has(code)) continue;
       const r = finding.resource;
       out.push(`${code} ${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`);

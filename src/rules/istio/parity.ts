@@ -56,3 +56,12 @@ export const ISTIO_ANALYZER_OF_RULE: Record<string, string> = {
   "istio/annotation-alpha": "maturity.AlphaAnalyzer",
   "istio/multicluster-service-inconsistent": "multicluster.ServiceAnalyzer",
 };
+
+/**
+ * Codes of a rule that another istioctl analyzer gives: the rule's finding carries them because
+ * they come from the same defect (a Gateway without servers is IST0106 from schema validation and
+ * IST0101 from the conflicting-gateway analyzer).
+ */
+export const ISTIO_ANALYZER_OF_CODE: Record<string, Record<string, string>> = {
+  "istio/schema-validation": { IST0101: "gateway.ConflictingGatewayAnalyzer" },
+};

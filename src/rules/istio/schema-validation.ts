@@ -5,6 +5,7 @@ import { refOf } from "../../istio/meta.js";
 import { GROUP_KINDS, GROUP_VERSIONS, SPEC_SCHEMAS, validate, type SchemaProblem } from "../../istio/schema.js";
 import { closest } from "../../istio/suggest.js";
 import { istioValidation } from "../../istio/validation/index.js";
+import { gatewayPods, selectorUnindexedWithoutServers } from "../../istio/gateways.js";
 
 export const schemaValidation = defineRule({
   id: "istio/schema-validation",
@@ -17,8 +18,8 @@ export const schemaValidation = defineRule({
     verify: ["istioctl analyze -n <namespace>", "kubectl apply --dry-run=server -f <file>"],
     references: ["https://istio.io/latest/docs/reference/config/analysis/ist0106/", "https://istio.io/latest/docs/reference/config/networking/"],
   },
-  equivalents: ["IST0106"],
-  inputs: ["istio", "manifests"],
+  equivalents: ["IST0106", "IST0101"],
+  inputs: ["istio", "manifests", "pods", "workloads"],
   scopes: ["lint", "diagnose"],
   messages: {
     "schema-error": "{resource} {field}: {problem}",
@@ -42,9 +43,19 @@ export const schemaValidation = defineRule({
             : problem.suggestion
               ? yamlOf({ [String(last)]: problem.suggestion })
               : undefined;
+        // istioctl analyze also reports a server-less Gateway's selector as not found (IST0101): one defect, both its codes.
+        // When no pod matches the selector, istio/gateway-workload-not-found gives that IST0101 itself.
+        const unindexed =
+          object.kind === "Gateway" && problem.message === "gateway must have at least one server" && gatewayPods(view, object).length > 0 ? selectorUnindexedWithoutServers(view, object) : undefined;
         reportIstio(this, ctx, {
           object,
           code: "IST0106",
+          ...(unindexed
+            ? {
+                equivalents: ["IST0101"],
+                evidence: [{ source: "istioctl analyze", text: `istioctl analyze also reports IST0101 Referenced selector not found: "${unindexed}": it looks a Gateway's selector up among the servers of the Gateways, and this one has none` }],
+              }
+            : {}),
           args: [`${formatPath(problem.path)}: ${problem.message}`],
           path: problem.path,
           message: "schema-error",
