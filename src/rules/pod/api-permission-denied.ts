@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { logLineDetectors, worded } from "./causes/detectors.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const d = context.d.cause.detail;

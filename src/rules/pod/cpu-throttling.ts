@@ -6,7 +6,28 @@ import { formatCpu, parseQuantity } from "../../k8s/quantities.js";
 import { probeEvidence, startupProbeFor } from "./fixes/probe-fix.js";
 import { CRASH, QUIET } from "./causes/competition.js";
 import { claim, detector, probeKillReading, worded } from "./causes/detectors.js";
-import { starvedCpuCause } from "./causes/readiness.js";
+import { cpuLimitCores } from "./causes/probes.js";
+import { type Cause, displayContainer } from "./causes/cause.js";
+import type { ContainerContext } from "./causes/context.js";
+
+/** A running container whose CPU limit is so small that any real work is throttled. */
+const STARVED_CPU_CORES = 0.05;
+
+export function starvedCpuCause(container: ContainerContext): Cause | undefined {
+  const cpu = cpuLimitCores(container);
+  if (cpu === undefined || cpu > STARVED_CPU_CORES || !container.status?.state?.running) return undefined;
+  const limit = container.spec?.resources?.limits?.cpu;
+  return {
+    category: "cpu-throttling",
+    confidence: 0.45,
+    severity: "warning",
+    summary: "",
+    said: { message: "starved-by-cpu-limit", data: { container: displayContainer(container), cpuLimit: String(limit) } },
+    cause: `A CPU limit of ${limit} lets the container use ${Math.round(cpu * 1000)} millicores per 100 ms period; anything CPU-bound (start-up, a burst of requests) is throttled by the kernel's CFS quota, so latency and probes suffer even though the pod looks Running.`,
+    evidence: [{ source: "spec", path: `spec.containers[${container.index}].resources.limits.cpu`, text: `limits.cpu ${limit}, requests.cpu ${container.spec?.resources?.requests?.cpu ?? "none"}` }],
+    detail: { cpuLimit: String(limit ?? "") },
+  };
+}
 
 function fix(context: FixContext): Fix {
   const resources = context.current?.resources ?? {};

@@ -2,7 +2,7 @@ import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
-import { logLineDetectors, worded } from "./causes/detectors.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 const LOCAL = /^(?:127\.0\.0\.1|localhost|::1|\[::1\])$/;
 const DEFAULT_PORTS: Record<string, number> = { postgres: 5432, postgresql: 5432, mysql: 3306, mariadb: 3306, redis: 6379, mongo: 27017, mongodb: 27017, kafka: 9092, rabbitmq: 5672, elasticsearch: 9200 };

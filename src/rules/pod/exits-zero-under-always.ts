@@ -1,8 +1,13 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { CRASH } from "./causes/competition.js";
-import { claim, exitZeroReading, worded } from "./causes/detectors.js";
+import { CRASH, type CrashSubject } from "./causes/competition.js";
+import { claim, worded } from "./causes/detectors.js";
+import { restartPolicyOf } from "./causes/cause.js";
+import { exitCodeCause } from "./causes/exit-code.js";
+
+/** Exit 0 under restartPolicy Always: the process finished and nothing failed. */
+const exitZeroReading = ({ container, terminated }: CrashSubject) => (terminated?.exitCode === 0 && restartPolicyOf(container) === "Always" ? exitCodeCause(container, terminated) : undefined);
 
 function fix(context: FixContext): Fix {
   const current = context.current;

@@ -2,7 +2,7 @@ import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import type { JsonObject } from "../../k8s/workloads.js";
-import { logLineDetectors, worded } from "./causes/detectors.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function deniedPath(context: FixContext): string | undefined {
   return context.d.cause.detail.path ?? /'(\/[^']+)'|"(\/[^"]+)"|(\/[\w./-]+)/.exec(context.d.cause.match?.text ?? "")?.slice(1).find(Boolean);

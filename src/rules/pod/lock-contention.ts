@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../../k8s/workload-changes.js";
-import { logLineDetectors, worded } from "./causes/detectors.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const owner = context.owner;

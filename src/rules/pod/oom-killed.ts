@@ -1,15 +1,37 @@
 import { memoryNeedAnswered, nonHeapBytes } from "./answered.js";
 import type { Fix } from "../../model/finding.js";
-import { eventEvidence, logLineEvidence } from "./causes/evidence.js";
+import { eventEvidence, logLineEvidence, logEvidence, terminatedEvidence } from "./causes/evidence.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { containerSpecEvidence, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import type { ContainerSpec } from "./causes/pod-types.js";
+import type { ContainerSpec, TerminatedState } from "./causes/pod-types.js";
 import { formatMemory, jvmHeapOf, parseQuantity, roundMemoryUp } from "../../k8s/quantities.js";
 import { limitStatedByKernel, memoryStatedInLogs, type StatedMemory } from "./causes/memory-in-logs.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { CRASH } from "./causes/competition.js";
 import { claim, detector, exitCodeReading, logLineDetectors, worded } from "./causes/detectors.js";
-import { oomKilledCause } from "./causes/oom.js";
+import type { ContainerContext } from "./causes/context.js";
+import { type Cause, displayContainer } from "./causes/cause.js";
+
+/** The runtime reports the container OOMKilled: the kernel ended it at its memory limit. */
+export function oomKilledCause(container: ContainerContext, terminated: TerminatedState | undefined): Cause | undefined {
+  if (terminated?.reason !== "OOMKilled") return undefined;
+  const path = container.status?.state?.terminated ? `${container.statusPath}.state.terminated` : `${container.statusPath}.lastState.terminated`;
+  const limit = container.spec?.resources?.limits?.memory;
+  const cause: Cause = {
+    category: "oom-killed",
+    confidence: 0.95,
+    severity: "error",
+    summary: "",
+    said: limit ? { message: "oom-killed-at-limit", data: { container: displayContainer(container), limit } } : { message: "oom-killed-over-limit", data: { container: displayContainer(container) } },
+    cause: "",
+    evidence: [terminatedEvidence(terminated, path)],
+    terminated,
+    detail: {},
+  };
+  const memoryLine = container.matches.find((m) => m.signature.category === "oom-killed");
+  if (memoryLine) cause.evidence.push(logEvidence(memoryLine));
+  return cause;
+}
 
 const DEFAULT_HEAP_PERCENT = 25;
 

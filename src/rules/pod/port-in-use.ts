@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { logLineDetectors, worded } from "./causes/detectors.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function port(context: FixContext): number | undefined {
   const value = Number(context.d.cause.detail.port ?? /:(\d{2,5})\b/.exec(context.d.cause.match?.text ?? "")?.[1]);

@@ -3,7 +3,7 @@ import { annotationFix, templateFix } from "../../k8s/workload-changes.js";
 import { parseProxyConfigAnnotation } from "../../istio/mesh-config.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { type JsonObject } from "../../k8s/workloads.js";
-import { logLineDetectors, worded } from "./causes/detectors.js";
+import { logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {
   const sidecar = context.d.cause.detail.sidecar ?? "the sidecar";

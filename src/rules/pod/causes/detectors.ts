@@ -2,10 +2,10 @@ import type { CauseDetector, Messages, Precedence } from "../../../engine/rule.j
 import { fillTemplate } from "../../../util/template.js";
 import type { Category } from "../../../model/categories.js";
 import type { LogMatch } from "../../../signatures/scan.js";
-import { type Cause, restartPolicyOf } from "./cause.js";
+import type { Cause } from "./cause.js";
 import { CRASH, QUIET, type ContainerSubject, type CrashSubject, type PodSubject, type QuietSubject } from "./competition.js";
 import { configReferenceCause } from "./config-reference.js";
-import { admissionCause, evictionCause } from "./eviction.js";
+import { evictionCause } from "./eviction.js";
 import { exitCodeCause } from "./exit-code.js";
 import { causeFromLog, LOGGED_CRASH, LOGGED_WHILE_RUNNING, runningLogCause } from "./log-cause.js";
 import { probeKillCause } from "./probes.js";
@@ -70,7 +70,6 @@ function once<Subject extends object>(read: (subject: Subject) => Cause | undefi
 
 /** Readings of the whole pod. */
 export const evictionReading = once(({ pod }: PodSubject) => evictionCause(pod));
-export const admissionReading = once(({ pod }: PodSubject) => admissionCause(pod));
 export const sandboxReading = once(({ pod }: PodSubject) => sandboxCause(pod));
 
 /** Readings of a container that could not be created or started. */
@@ -80,8 +79,6 @@ export const startFailureReading = once(({ container }: ContainerSubject) => sta
 /** Readings of a crashing container. */
 export const probeKillReading = once(({ container, terminated }: CrashSubject) => probeKillCause(container, terminated));
 export const exitCodeReading = once(({ container, terminated }: CrashSubject) => (terminated ? exitCodeCause(container, terminated) : undefined));
-/** Exit 0 under restartPolicy Always: the process finished and nothing failed. */
-export const exitZeroReading = ({ container, terminated }: CrashSubject) => (terminated?.exitCode === 0 && restartPolicyOf(container) === "Always" ? exitCodeCause(container, terminated) : undefined);
 
 /** Readings of a container that runs but is not well. */
 export const readinessReading = once(({ container, now }: QuietSubject) => readinessCause(container, now));

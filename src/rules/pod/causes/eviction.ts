@@ -25,19 +25,3 @@ export function evictionCause(pod: PodContext): Cause | undefined {
     detail: { resource, message },
   };
 }
-
-/** The kubelet refused the pod at admission (OutOfcpu, OutOfmemory, NodeAffinity ...): the pod is Failed. */
-export function admissionCause(pod: PodContext): Cause | undefined {
-  const status = pod.status;
-  if (!(status?.phase === "Failed" && /^OutOf|^UnexpectedAdmissionError$|^NodeAffinity$/.test(status.reason ?? ""))) return undefined;
-  return {
-    category: "unschedulable",
-    confidence: 0.9,
-    severity: "error",
-    summary: "",
-    said: { message: "rejected-at-admission", data: { pod: pod.name, reason: String(status.reason) } },
-    cause: `The node's kubelet refused the pod when it arrived: ${status.message ?? status.reason}. The pod is Failed and its controller creates a new one.`,
-    evidence: [{ source: "status", path: "status.reason", text: `status: Failed, reason ${status.reason}: ${status.message ?? ""}` }],
-    detail: { subcause: "admission", reason: status.reason ?? "" },
-  };
-}

@@ -3,9 +3,9 @@ import { eventEvidence } from "./evidence.js";
 import type { ContainerContext } from "./context.js";
 import type { ProbeSpec } from "./pod-types.js";
 import { type Cause, type ProbeFailure, type ProbeKind, displayContainer, seconds, strongest } from "./cause.js";
-import { cpuLimitCores, probeBudgetSeconds, probeFailures, probeMode, probePortMismatch, startupFromLogs } from "./probes.js";
+import { probeBudgetSeconds, probeFailures, probeMode, probePortMismatch, startupFromLogs } from "./probes.js";
 
-/** Containers that run but are not well: a failing readiness probe, a CPU limit too small for any work. */
+/** Containers that run but are not Ready: a failing readiness (or startup) probe, or one that checks the wrong thing. */
 
 export function readinessCause(container: ContainerContext, now: Date): Cause | undefined {
   const status = container.status;
@@ -60,23 +60,3 @@ export function readinessCause(container: ContainerContext, now: Date): Cause | 
     detail: { kind, mode },
   };
 }
-
-/** A running container whose CPU limit is so small that any real work is throttled. */
-const STARVED_CPU_CORES = 0.05;
-
-export function starvedCpuCause(container: ContainerContext): Cause | undefined {
-  const cpu = cpuLimitCores(container);
-  if (cpu === undefined || cpu > STARVED_CPU_CORES || !container.status?.state?.running) return undefined;
-  const limit = container.spec?.resources?.limits?.cpu;
-  return {
-    category: "cpu-throttling",
-    confidence: 0.45,
-    severity: "warning",
-    summary: "",
-    said: { message: "starved-by-cpu-limit", data: { container: displayContainer(container), cpuLimit: String(limit) } },
-    cause: `A CPU limit of ${limit} lets the container use ${Math.round(cpu * 1000)} millicores per 100 ms period; anything CPU-bound (start-up, a burst of requests) is throttled by the kernel's CFS quota, so latency and probes suffer even though the pod looks Running.`,
-    evidence: [{ source: "spec", path: `spec.containers[${container.index}].resources.limits.cpu`, text: `limits.cpu ${limit}, requests.cpu ${container.spec?.resources?.requests?.cpu ?? "none"}` }],
-    detail: { cpuLimit: String(limit ?? "") },
-  };
-}
-

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { admissionCause, evictionCause } from "../../../../src/rules/pod/causes/eviction.js";
+import { evictionCause } from "../../../../src/rules/pod/causes/eviction.js";
+import { admissionCause } from "../../../../src/rules/pod/unschedulable.js";
 import { podContext } from "./contexts.js";
 
 /** Eviction and admission messages of the kubelet (pkg/kubelet/eviction, lifecycle admission). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imagePullCause } from "../../../../src/rules/pod/causes/image-pull.js";
+import { imagePullCause } from "../../../../src/rules/pod/image-pull-failure.js";
 import { event, running } from "../fixtures.js";
 import { containerContext } from "./contexts.js";
 

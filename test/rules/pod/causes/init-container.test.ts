@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { asInitFailure } from "../../../../src/rules/pod/causes/init-container.js";
 import { causeFromLog, primaryMatch } from "../../../../src/rules/pod/causes/log-cause.js";
 import { crashLoop, list, NOW, pod } from "../fixtures.js";
 import { buildView } from "../../../helpers/rule-tester.js";
 import { podContexts } from "../../../../src/rules/pod/causes/context.js";
-import { initContainerFailure } from "../../../../src/rules/pod/init-container-failure.js";
+import { asInitFailure, initContainerFailure } from "../../../../src/rules/pod/init-container-failure.js";
 
 function initContainer(log?: string) {
   const view = buildView({

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { oomKilledCause } from "../../../../src/rules/pod/causes/oom.js";
-import { oomKilled } from "../../../../src/rules/pod/oom-killed.js";
+import { oomKilled, oomKilledCause } from "../../../../src/rules/pod/oom-killed.js";
 import { crashLoop } from "../fixtures.js";
 import { appLog, containerContext } from "./contexts.js";
 

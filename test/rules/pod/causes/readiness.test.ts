@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readinessCause, starvedCpuCause } from "../../../../src/rules/pod/causes/readiness.js";
+import { readinessCause } from "../../../../src/rules/pod/causes/readiness.js";
+import { starvedCpuCause } from "../../../../src/rules/pod/cpu-throttling.js";
 import { event, NOW, running } from "../fixtures.js";
 import { containerContext } from "./contexts.js";
 

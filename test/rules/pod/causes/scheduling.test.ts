@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { schedulingCause, schedulingSubcause } from "../../../../src/rules/pod/causes/scheduling.js";
+import { schedulingCause, schedulingSubcause } from "../../../../src/rules/pod/unschedulable.js";
 import { event, NOW } from "../fixtures.js";
 import { podContext } from "./contexts.js";
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { unknownCrash, visiblyBroken } from "../../../../src/rules/pod/causes/unknown.js";
 import type { Cause } from "../../../../src/rules/pod/causes/cause.js";
-import { crashLoopUnknown } from "../../../../src/rules/pod/crash-loop-unknown.js";
+import { crashLoopUnknown, unknownCrash, visiblyBroken } from "../../../../src/rules/pod/crash-loop-unknown.js";
 import { crashLoop, event, running } from "../fixtures.js";
 import { containerContext, podContext } from "./contexts.js";
 
