@@ -21,7 +21,8 @@ type Replacer = (match: string, ...groups: any[]) => string;
 const PATTERNS: Array<[RegExp, string | Replacer, (text: string) => boolean]> = [
   // A block cut short (a log line, a JSON string) ends at the first character that is not base64.
   [/-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s\\]{0,16384}(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?/g, "[REDACTED PRIVATE KEY]", (text) => text.includes("-----BEGIN ")],
-  [/(?<![A-Za-z0-9_])(Bearer|Basic|Token|Digest|Negotiate)\s{1,8}(?!\[REDACTED)[A-Za-z0-9._~+/=-]{8,4096}/gi, "$1 [REDACTED]", (text) => AUTH_SCHEME.test(text)],
+  // ANTLR's "token recognition error at: ..." (cel-go's syntax errors, quoted in Istio's messages) names no credential.
+  [/(?<![A-Za-z0-9_])(Bearer|Basic|Token|Digest|Negotiate)\s{1,8}(?!\[REDACTED)(?!recognition error\b)[A-Za-z0-9._~+/=-]{8,4096}/gi, "$1 [REDACTED]", (text) => AUTH_SCHEME.test(text)],
   [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,8192}/g, "[REDACTED JWT]", (text) => text.includes("eyJ")],
   [/(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, "[REDACTED AWS KEY]", (text) => AWS_PREFIX.test(text)],
   [/(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g, "[REDACTED GITHUB TOKEN]", (text) => GITHUB_PREFIX.test(text)],

@@ -29,6 +29,15 @@ describe("redact", () => {
   });
 });
 
+describe("redact and ANTLR's syntax errors", () => {
+  it("leaves cel-go's token recognition error alone, in Istio's message, and still masks a Token credential", () => {
+    const message = "must be a valid CEL expression, ERROR: <input>:1:3: Syntax error: token recognition error at: '#'";
+    expect(redact(message)).toBe(message);
+    expect(redact("sent Token recognitionerror9944b0 to the API")).toBe("sent Token [REDACTED] to the API");
+    expect(redact("sent Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b to the API")).toBe("sent Token [REDACTED] to the API");
+  });
+});
+
 describe("redact stops a secret's value at the end of its line", () => {
   it("a heading whose name holds a secret word does not mask the next line", () => {
     const text = "AuthorizationPolicies:\n  deny-all.shop (namespace): DENY every request";

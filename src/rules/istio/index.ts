@@ -54,6 +54,7 @@ import { destinationRuleMultipleMatch } from "./destinationrule-multiple-match.j
 import { workloadWithoutAuthorizationPolicy } from "./workload-without-authorization-policy.js";
 import { telemetryEmptyProviders } from "./telemetry-empty-providers.js";
 import { telemetryFilterUnknownAttribute } from "./telemetry-filter-unknown-attribute.js";
+import { telemetryTagExpressionInvalid } from "./telemetry-tag-expression-invalid.js";
 import { telemetryMultipleDefault } from "./telemetry-multiple-default.js";
 import { telemetrySelectorConflict } from "./telemetry-selector-conflict.js";
 import { telemetrySelectorNotFound } from "./telemetry-selector-not-found.js";
@@ -127,6 +128,7 @@ export const istioRules: Rule[] = [
   gatewayDuplicateCertificate,
   telemetryEmptyProviders,
   telemetryFilterUnknownAttribute,
+  telemetryTagExpressionInvalid,
   deprecatedFields,
   jwksBlockedCidrsMissing,
   gatewayApiCrdVersion,
