@@ -1,3 +1,9 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runRules } from "../../../src/engine/engine.js";
+import { buildLintInput } from "../../../src/sources/lint-input.js";
 import { authorizationPolicyPrincipalNotFound } from "../../../src/rules/istio/authorization-policy-principal-not-found.js";
 import { testRule } from "../../helpers/rule-tester.js";
 import { docs } from "./fixtures.js";
@@ -24,4 +30,26 @@ testRule(authorizationPolicyPrincipalNotFound, {
     { name: "spiffe:// prefix", files: { "a.yaml": docs(httpbin, curl, principals('"spiffe://cluster.local/ns/sleep/sa/curl"')) }, expect: { severity: "error", fixIncludes: ["Write it as cluster.local/ns/sleep/sa/curl"], equivalents: ["KIA0108"] } },
     { name: "serviceAccounts field with an unknown account", files: { "a.yaml": docs(httpbin, curl, from("serviceAccounts", '"sleep/web"')) }, expect: { summary: /serviceAccounts "sleep\/web": no workload in namespace sleep runs as service account web/, equivalents: ["KIA0106"] } },
   ],
+});
+
+describe("istio/authorization-policy-principal-not-found across clusters (KIA0107)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ktriage-principal-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** `ktriage lint --cluster east=... --cluster west=...`: the policy and httpbin in east, the caller in west only. */
+  function lint(east: string, west: string) {
+    writeFileSync(join(dir, "east.yaml"), east);
+    writeFileSync(join(dir, "west.yaml"), west);
+    const { view } = buildLintInput({ paths: [], clusters: [{ name: "east", paths: [join(dir, "east.yaml")] }, { name: "west", paths: [join(dir, "west.yaml")] }] });
+    return runRules([authorizationPolicyPrincipalNotFound], view, { scope: "lint" }).findings;
+  }
+
+  it("a service account only another cluster runs is KIA0107, info", () => {
+    const findings = lint(docs(httpbin, principals('"cluster.local/ns/sleep/sa/curl"'), curl.split("---")[0]!), docs(curl));
+    expect(findings.map((finding) => [finding.severity, finding.equivalents])).toEqual([["info", ["KIA0107"]]]);
+    expect(findings[0]!.summary).toMatch(/"cluster.local\/ns\/sleep\/sa\/curl" is a service account of another cluster of the mesh/);
+  });
+  it("one that no cluster runs, in a namespace the policy's cluster holds, stays KIA0106", () => {
+    const findings = lint(docs(httpbin, principals('"cluster.local/ns/sleep/sa/crul"'), curl), docs(curl));
+    expect(findings.map((finding) => [finding.severity, finding.equivalents])).toEqual([["error", ["KIA0106"]]]);
+  });
 });
