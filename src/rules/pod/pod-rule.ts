@@ -112,14 +112,9 @@ export function containerSpecEvidence(context: FixContext, field: Array<string |
   return evidence;
 }
 
-/** The file:line of a status field of the pod, as the engine places an object's field: no file for a pod read from the API server. */
-function locateStatus(view: ClusterView, pod: KubeObject | undefined, statusPath: string): { file?: string; line?: number } {
-  if (!pod) return {};
-  const loaded = view.loadedOf(pod);
-  if (!loaded) return {};
-  const path = statusPath.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-  const line = loaded.locate?.(path) ?? loaded.origin.line;
-  return { ...(loaded.origin.file.startsWith("api:") ? {} : { file: loaded.origin.file }), ...(line !== undefined ? { line } : {}) };
+/** `status.containerStatuses[0].state` as a field path. */
+function fieldPathOf(path: string): Array<string | number> {
+  return path.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
 function isHealthy(container: ContainerContext): boolean {
@@ -275,19 +270,17 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
             : { description: "Roll back to the previous ReplicaSet, which was healthy, then fix the new version.", commands: [undo, `kubectl rollout status ${kubectlRef(owner)}${namespaceFlag(owner.namespace)}`] };
         }
         const refined = spec.refine?.(context);
-        const location = locateStatus(view, d.pod.object, d.container?.statusPath ?? "status");
-        const resource: ResourceRef = {
-          kind: "Pod",
-          ...(d.pod.namespace ? { namespace: d.pod.namespace } : {}),
-          name: d.pod.name,
-          ...(d.container?.name ? { container: d.container.name } : {}),
-          ...location,
-        };
+        // The Pod object at the container's status, placed by the engine (file:line from a file, none for a live pod);
+        // a pod known only from its events or logs (or without a name) is named as they name it.
+        const container = d.container?.name ? { container: d.container.name } : {};
+        const placed = typeof d.pod.object?.metadata.name === "string"
+          ? { object: d.pod.object, fieldPath: fieldPathOf(d.container?.statusPath ?? "status"), ...container }
+          : { resource: { kind: "Pod", ...(d.pod.namespace ? { namespace: d.pod.namespace } : {}), name: d.pod.name, ...container } satisfies ResourceRef };
         const said = refined?.said ?? d.cause.said;
         report({
           message: said.message,
           data: said.data,
-          resource,
+          ...placed,
           severity: d.cause.severity,
           confidence: d.cause.confidence,
           evidence,
