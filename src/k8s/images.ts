@@ -69,3 +69,31 @@ export function defaultsToShell(image: unknown): boolean {
   if (typeof image !== "string" || image === "") return false;
   return /(^|\/)(alpine|busybox|ubuntu|debian|centos|fedora|rockylinux|almalinux|amazonlinux|archlinux|opensuse\/leap)$/.test(repositoryOf(image));
 }
+
+/** Programs often run in containers that the official alpine and busybox images do not have (busybox gives sh, wget, nc). */
+const NOT_IN_ALPINE_OR_BUSYBOX = new Set(["bash", "zsh", "fish", "curl", "jq", "git", "python", "python3", "perl", "kubectl"]);
+/** Shells and tools no distroless image has outside its `debug` tags (https://github.com/GoogleContainerTools/distroless). */
+const NOT_IN_DISTROLESS = new Set(["sh", "ash", "bash", "dash", "zsh", "busybox", "sleep", "cat", "echo", "ls", "env", "printenv", "curl", "wget", "true", "date", "tail"]);
+
+/**
+ * Why `program` (a name or path, as command[0] gives it) cannot run in `image`, when that is known from the
+ * image alone: the official alpine and busybox images have no bash, curl, jq...; distroless images have no
+ * shell or coreutils at all, except their `debug` tags (a busybox shell). Undefined when it may be there.
+ */
+export function missingFromImage(image: unknown, program: string): string | undefined {
+  if (typeof image !== "string" || image === "") return undefined;
+  const name = program.slice(program.lastIndexOf("/") + 1);
+  const repository = repositoryOf(image);
+  const host = image.includes("/") && /[.:]|^localhost$/.test(image.split("/")[0]!) ? image.split("/")[0]! : "docker.io";
+  if (["docker.io", "index.docker.io", "mirror.gcr.io"].includes(host) && /^(?:library\/)?(alpine|busybox)$/.test(repository) && NOT_IN_ALPINE_OR_BUSYBOX.has(name)) {
+    return `the ${repository.replace(/^library\//, "")} image has no ${name}`;
+  }
+  if (host === "gcr.io" && repository.startsWith("distroless/") && NOT_IN_DISTROLESS.has(name)) {
+    const reference = image.split("@")[0]!;
+    const tag = reference.lastIndexOf(":") > reference.lastIndexOf("/") ? reference.slice(reference.lastIndexOf(":") + 1) : image.includes("@") ? undefined : "latest";
+    // A digest alone does not say whether it is a debug image.
+    if (tag === undefined || tag.includes("debug")) return undefined;
+    return ["sh", "ash", "bash", "dash", "zsh", "busybox"].includes(name) ? `distroless images have no shell (${name})` : `distroless images have no ${name} (no shell, no coreutils)`;
+  }
+  return undefined;
+}

@@ -3,6 +3,7 @@ import { apiVersionRemovedRule } from "./api-version-removed.js";
 import { antiAffinityExceedsNodesRule } from "./anti-affinity-exceeds-nodes.js";
 import { commandExitsImmediatelyRule } from "./command-exits-immediately.js";
 import { commandSingleStringRule } from "./command-single-string.js";
+import { commandNotInImageRule } from "./command-not-in-image.js";
 import { configMountHidesDirectoryRule } from "./config-mount-hides-directory.js";
 import { configReferenceMissingRule } from "./config-reference-missing.js";
 import { cpuUnsetRule } from "./cpu-unset.js";
@@ -85,6 +86,7 @@ export const manifestRules: Rule[] = [
   imageTagUnpinnedRule,
   imageReferenceInvalidRule,
   commandSingleStringRule,
+  commandNotInImageRule,
   scriptAlwaysFailsRule,
   commandExitsImmediatelyRule,
   selectorMismatchRule,
