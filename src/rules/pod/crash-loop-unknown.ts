@@ -2,7 +2,7 @@ import type { Fix, Evidence } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { templateFix } from "../../k8s/workload-changes.js";
 import { UNEXPLAINED, UNHEALTHY_POD } from "./causes/competition.js";
-import { detector, wordCause, worded } from "./causes/detectors.js";
+import { detector, worded } from "./causes/detectors.js";
 import { type Cause, type Diagnosis, MESH_CONTAINERS, displayContainer, events } from "./causes/cause.js";
 import type { ContainerContext, PodContext } from "./causes/context.js";
 import type { TerminatedState } from "./causes/pod-types.js";
@@ -126,11 +126,7 @@ export const crashLoopUnknown = podCauseRule({
   category: "unknown-crash",
   detectors: [
     worded(messages, ["crashes-with-exit-and-reason", "crashes-with-exit", "crashes"], detector(UNEXPLAINED, "unknown-crash", ({ container, terminated }) => unexplainedCrash(container, terminated))),
-    detector(UNHEALTHY_POD, "visibly-broken", (pod) => {
-      const found = visiblyBroken(pod);
-      if (found) wordCause(messages, ["container-not-healthy", "pod-not-healthy"], found.cause);
-      return found;
-    }),
+    worded(messages, ["container-not-healthy", "pod-not-healthy"], detector(UNHEALTHY_POD, "visibly-broken", visiblyBroken), (found: Diagnosis) => found.cause),
   ],
   title: "Container crash-loops and the evidence names no known cause",
   fallback: true,

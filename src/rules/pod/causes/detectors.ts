@@ -37,18 +37,30 @@ export function claim<Subject>(precedence: Precedence<Subject, Cause>, stage: st
  * gives only the data, the rule holds the sentence, and the cause's summary is that sentence filled (the
  * text other causes quote).
  */
-export function worded<Subject, D extends CauseDetector<Subject, Cause>>(messages: Messages, ids: readonly string[], answer: D): D {
+export function worded<Subject, Result, D extends CauseDetector<Subject, Result>>(messages: Messages, ids: readonly string[], answer: D, causeOf: (result: Result) => Cause = (result) => result as Cause): D & Worded {
   return {
     ...answer,
+    words: ids,
     detect: (subject: Subject) => {
-      const cause = answer.detect(subject);
-      return cause && wordCause(messages, ids, cause);
+      const result = answer.detect(subject);
+      if (result !== undefined) wordCause(messages, ids, causeOf(result));
+      return result;
     },
   };
 }
 
+/** A detector whose causes its rule words: the ids of the rule's messages it may choose from. */
+export interface Worded {
+  readonly words: readonly string[];
+}
+
+/** Whether a detector words its causes with its rule's messages (`worded`). */
+export function isWorded(detector: object): detector is Worded {
+  return Array.isArray((detector as Partial<Worded>).words);
+}
+
 /** The cause with its summary: the message among `ids` that its reading chose, filled with the reading's data. */
-export function wordCause(messages: Messages, ids: readonly string[], cause: Cause): Cause {
+function wordCause(messages: Messages, ids: readonly string[], cause: Cause): Cause {
   const { message, data } = cause.said;
   const template = messages[message];
   if (template === undefined || !ids.includes(message)) throw new Error(`internal error: a detector worded a cause with message "${message}", which is not among ${ids.join(", ")}`);
