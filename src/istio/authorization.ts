@@ -155,6 +155,7 @@ export function principalVerdict(principal: string, local: ServiceAccountIndex, 
   const parsed = parsePrincipal(principal);
   if (!parsed) return "unknown";
   if (!principal.includes("*") && !domains.includes(parsed.trustDomain)) return "foreign";
-  if (!local.byNamespace.has(parsed.namespace)) return "unknown";
+  // Judged when some cluster of the inputs holds the namespace: the mesh shares identities across clusters.
+  if (!local.byNamespace.has(parsed.namespace) && !remotes.some((remote) => remote.byNamespace.has(parsed.namespace))) return "unknown";
   return "not-found";
 }

@@ -67,7 +67,7 @@ export const authorizationPolicyPrincipalNotFound = defineRule({
         const outcome = OUTCOME[verdict];
         const parsed = parsePrincipal(principal);
         const field = path[path.length - 2] as string;
-        const accounts = parsed ? [...(local.byNamespace.get(parsed.namespace) ?? [])].sort() : [];
+        const accounts = parsed ? [...new Set([local, ...remotes].flatMap((index) => [...(index.byNamespace.get(parsed.namespace) ?? [])]))].sort() : [];
         const suggestion = parsed && verdict === "not-found" ? closest(parsed.account, accounts) : undefined;
         const spiffe = parsed?.trustDomain.startsWith("spiffe://") === true;
         const named = { policy: refOf(policy), field, value };

@@ -48,6 +48,11 @@ describe("istio/authorization-policy-principal-not-found across clusters (KIA010
     expect(findings.map((finding) => [finding.severity, finding.equivalents])).toEqual([["info", ["KIA0107"]]]);
     expect(findings[0]!.summary).toMatch(/"cluster.local\/ns\/sleep\/sa\/curl" is a service account of another cluster of the mesh/);
   });
+  it("one that no cluster runs, in a namespace only another cluster holds, is KIA0106 with that cluster's accounts", () => {
+    const findings = lint(docs(httpbin, principals('"cluster.local/ns/sleep/sa/crul"')), docs(curl));
+    expect(findings.map((finding) => [finding.severity, finding.equivalents])).toEqual([["error", ["KIA0106"]]]);
+    expect(findings[0]!.summary).toMatch(/no workload in namespace sleep runs as service account crul; did you mean curl\?/);
+  });
   it("one that no cluster runs, in a namespace the policy's cluster holds, stays KIA0106", () => {
     const findings = lint(docs(httpbin, principals('"cluster.local/ns/sleep/sa/crul"'), curl), docs(curl));
     expect(findings.map((finding) => [finding.severity, finding.equivalents])).toEqual([["error", ["KIA0106"]]]);
