@@ -1,43 +1,15 @@
 import type { KubeObject } from "../../model/kube.js";
 import type { FixContext } from "./pod-rule.js";
 import type { ContainerSpec, PodSpec } from "./causes/pod-types.js";
-import { jvmHeapOf, parseQuantity } from "../../k8s/quantities.js";
-import { memoryStatedInLogs } from "./causes/memory-in-logs.js";
 import { probeBudgetSeconds } from "./causes/probes.js";
 
 /**
  * Judges of a changed spec: does the spec, as a fix changed it, answer the
  * cause observed under the old one? Each says yes only when the evidence
- * decides it (a size the log states, an object and key the inputs hold, a
- * path the log names); where the evidence cannot tell, the answer is no and
- * the fix stays guidance.
+ * decides it (an object and key the inputs hold, a path the log names, a
+ * start-up time the log states); where the evidence cannot tell, the answer is
+ * no and the fix stays guidance. The memory limit's judge is oom-killed's own.
  */
-
-/** Room a JVM needs beside its heap: metaspace, threads, code cache, direct buffers. */
-export function nonHeapBytes(heapBytes: number): number {
-  return Math.max(256 * 2 ** 20, heapBytes * 0.25);
-}
-
-function jvmOptionsOf(container: ContainerSpec): string {
-  const env = (container.env ?? []).filter((e) => /JAVA_OPTS|JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|_HEAP_OPTS|JVM_OPTS/.test(e.name)).map((e) => e.value ?? "");
-  return [...(container.command ?? []), ...(container.args ?? []), ...env].join(" ");
-}
-
-/** The memory limit now holds what the evidence says the container needs, and is above the limit it was killed at. */
-export function memoryNeedAnswered(context: FixContext, observed: ContainerSpec): boolean {
-  const now = context.d.container?.spec;
-  const before = parseQuantity(observed.resources?.limits?.memory);
-  const after = parseQuantity(now?.resources?.limits?.memory);
-  if (!now || before === undefined || after === undefined || after <= before) return false;
-  const heap = jvmHeapOf(jvmOptionsOf(now)).maxHeapBytes;
-  const oldHeap = jvmHeapOf(jvmOptionsOf(observed)).maxHeapBytes;
-  // A heap set in the spec that did not fit the old limit: the new limit must hold it with its non-heap memory.
-  if (oldHeap !== undefined && oldHeap + nonHeapBytes(oldHeap) > before) return heap !== undefined && heap + nonHeapBytes(heap) <= after;
-  const stated = memoryStatedInLogs(context.d.container);
-  if (!stated) return false;
-  const need = stated.kind === "heap" ? stated.bytes + nonHeapBytes(stated.bytes) : stated.bytes;
-  return need > before && after >= need;
-}
 
 interface ConfigReference {
   kind: "Secret" | "ConfigMap";
