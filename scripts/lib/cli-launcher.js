@@ -44,20 +44,49 @@ if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
   });
 }
 /**
- * Other versions' caches go once they are a week older than the one just written, so upgrades do not pile
- * up files, while two installed versions used side by side keep theirs.
+ * Caches of other builds (each ktriage version, bundle hash, Node version and arch is one build, with a file
+ * per command) are removed once the folder holds more than KEEP_BUILDS builds: the one just written and the
+ * builds written most recently are kept, so two installed versions used side by side keep theirs, while
+ * upgrades and rebuilds do not pile up files. Other processes may be reading or writing the same folder:
+ * a file removed under a reader stays readable to it (POSIX), a removal that loses a race is ignored, and a
+ * partial file (*.tmp) is left to its writer unless it is older than TMP_GRACE_MS (a writer that died).
  */
+const KEEP_BUILDS = 3;
+const TMP_GRACE_MS = 10 * 60 * 1000;
 function pruneStaleCaches(folder, keep) {
-  const cutoff = statSync(keep).mtimeMs - 7 * 24 * 3600 * 1000;
+  const keepBuild = buildOf(keep.slice(folder.length + 1));
+  const builds = new Map();
+  const now = Date.now();
   for (const name of readdirSync(folder)) {
-    if (!/^ktriage.*\.bin(\.\d+\.tmp)?$/.test(name)) continue;
-    const file = join(folder, name);
-    if (file === keep) continue;
+    const build = buildOf(name);
+    if (build === undefined) continue;
+    let mtimeMs;
     try {
-      if (statSync(file).mtimeMs < cutoff) unlinkSync(file);
+      mtimeMs = statSync(join(folder, name)).mtimeMs;
     } catch {
-      // Gone already, or not ours to remove.
+      continue; // Removed meanwhile.
     }
+    if (name.endsWith(".tmp")) {
+      if (now - mtimeMs > TMP_GRACE_MS) removeQuietly(join(folder, name));
+      continue;
+    }
+    const entry = builds.get(build) ?? { newest: 0, files: [] };
+    entry.newest = Math.max(entry.newest, mtimeMs);
+    entry.files.push(name);
+    builds.set(build, entry);
+  }
+  const others = [...builds].filter(([build]) => build !== keepBuild).sort((a, b) => b[1].newest - a[1].newest);
+  for (const [, { files }] of others.slice(KEEP_BUILDS - 1)) for (const name of files) removeQuietly(join(folder, name));
+}
+/** The build a cache file belongs to (its name without the command), or undefined for a file that is not a cache. */
+function buildOf(name) {
+  return /^(ktriage.+)-[a-z]+\.bin(?:\.\d+\.tmp)?$/.exec(name)?.[1];
+}
+function removeQuietly(file) {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Gone already, or not ours to remove.
   }
 }
 /** mkdirSync(folder, { recursive: true }) one level at a time: Node 20's recursive form can loop forever on a folder it may not create (under /proc). */

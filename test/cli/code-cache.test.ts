@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -87,22 +87,68 @@ describe("the command line's V8 code cache", () => {
     expect(cacheFiles(home)).toEqual([]);
   });
 
-  it("removes other versions' caches a week older than the new one, and keeps recent ones", () => {
+  it("keeps the caches of the build just written and of the two builds written last, and removes older builds' files", () => {
     const home = join(work, "upgrade");
     const folder = join(home, "ktriage", "code-cache");
     mkdirSync(folder, { recursive: true });
-    const old = "ktriage0.0.9-OLDHASH1-node20.0.0-x64-lint.bin";
-    const recent = "ktriage0.0.9-OTHERHSH-node20.0.0-x64-scan.bin";
-    const unrelated = "notes.txt";
-    for (const name of [old, recent, unrelated]) writeFileSync(join(folder, name), "x");
-    const monthAgo = new Date(Date.now() - 30 * 24 * 3600 * 1000);
-    utimesSync(join(folder, old), monthAgo, monthAgo);
-    utimesSync(join(folder, unrelated), monthAgo, monthAgo);
-    lint({ XDG_CACHE_HOME: home });
+    const build = (hash: string) => `ktriage0.0.9-${hash}-node20.0.0-x64`;
+    const files: Record<string, number> = {
+      // minutes ago; a build's age is its newest file's
+      [`${build("OLDEST01")}-lint.bin`]: 400,
+      [`${build("OLDEST01")}-scan.bin`]: 300,
+      [`${build("OLDER002")}-lint.bin`]: 200,
+      [`${build("RECENT03")}-lint.bin`]: 500,
+      [`${build("RECENT03")}-pod.bin`]: 5,
+      [`${build("RECENT04")}-envoy.bin`]: 50,
+      [`${build("DEADWRIT")}-lint.bin.123.tmp`]: 60,
+      [`${build("WRITING5")}-lint.bin.456.tmp`]: 1,
+      "notes.txt": 10_000,
+    };
+    for (const [name, minutes] of Object.entries(files)) {
+      writeFileSync(join(folder, name), "x");
+      const when = new Date(Date.now() - minutes * 60_000);
+      utimesSync(join(folder, name), when, when);
+    }
+    expect(lint({ XDG_CACHE_HOME: home }).code).toBe(0);
     const left = cacheFiles(home);
-    expect(left).not.toContain(old);
-    expect(left).toContain(recent);
-    expect(left).toContain(unrelated);
-    expect(left.filter((name) => name.endsWith("-lint.bin"))).toHaveLength(1);
+    const written = left.filter((name) => !(name in files));
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^ktriage.*-lint\.bin$/);
+    expect(left.filter((name) => name in files)).toEqual(
+      [`${build("RECENT03")}-lint.bin`, `${build("RECENT03")}-pod.bin`, `${build("RECENT04")}-envoy.bin`, `${build("WRITING5")}-lint.bin.456.tmp`, "notes.txt"].sort(),
+    );
   });
+
+  it("leaves at most three builds when several builds write the same folder at once, and each answers the same", async () => {
+    const home = join(work, "concurrent");
+    const launcher = readFileSync(cli, "utf8");
+    const key = /"(ktriage[^"]+)"/.exec(launcher.slice(launcher.indexOf("const KEY")))![1]!;
+    const runs = Array.from({ length: 6 }, (_, index) => {
+      // The same bundle under another build key, as another installed version would be.
+      const dist = join(work, `build${index}`);
+      mkdirSync(dist);
+      symlinkSync(resolve(root, "dist/chunks"), join(dist, "chunks"));
+      writeFileSync(join(dist, "cli.js"), launcher.replace(JSON.stringify(key), JSON.stringify(`${key}X${index}`)));
+      return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+        const child = spawn(process.execPath, [join(dist, "cli.js"), "lint", manifests, "-o", "json", "--fail-on", "none"], {
+          env: { ...process.env, KTRIAGE_CODE_CACHE: "", XDG_CACHE_HOME: home },
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        child.on("close", (code) => done({ code, stdout, stderr }));
+      });
+    });
+    for (const run of await Promise.all(runs)) {
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(JSON.stringify((JSON.parse(run.stdout) as { findings: unknown[] }).findings)).toBe(uncached.findings);
+    }
+    const left = cacheFiles(home);
+    expect(left.filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.length).toBeLessThanOrEqual(3);
+    for (const name of left) expect(name).toMatch(new RegExp(`^${key.replace(/[.]/g, "\\.")}X[0-5]-node.*-lint\\.bin$`));
+  }, 120_000);
 });
