@@ -1,10 +1,10 @@
-import { configFileAnswered } from "./answered.js";
 import type { Evidence, Fix } from "../../model/finding.js";
 import { changeContainer, commandsOnly, dirname } from "./fixes/pod-fixes.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import type { VolumeMountSpec } from "./causes/pod-types.js";
+import type { VolumeMountSpec, ContainerSpec, PodSpec } from "./causes/pod-types.js";
 import { BEFORE_START } from "./causes/competition.js";
 import { claim, logLineDetectors, startFailureReading, worded } from "./causes/detectors.js";
+import { keysOf } from "../../view/secrets.js";
 
 function missingPath(context: FixContext): string | undefined {
   const path = context.d.cause.detail.path;
@@ -44,6 +44,30 @@ function fix(context: FixContext): Fix {
     ]);
   }
   return commandsOnly("The app cannot find its configuration file: mount it where the app reads it, or build it into the image", [logsCommand(context.names)]);
+}
+
+/**
+ * The file the log could not find is now provided by a ConfigMap or Secret volume: mounted over its
+ * directory with the file's name as a key the inputs show the object holds (or an items path, or a
+ * subPath of that key), where the old spec did not provide it.
+ */
+function configFileAnswered(context: FixContext, observed: ContainerSpec, observedPod: PodSpec | undefined, path: string | undefined): boolean {
+  const now = context.d.container?.spec;
+  if (!now || !path?.startsWith("/")) return false;
+  const provides = (container: ContainerSpec, pod: PodSpec | undefined): boolean =>
+    (container.volumeMounts ?? []).some((mount) => {
+      const volume = pod?.volumes?.find((v) => v.name === mount.name);
+      const ref = volume?.configMap ? { kind: "ConfigMap", name: volume.configMap.name, items: volume.configMap.items } : volume?.secret ? { kind: "Secret", name: volume.secret.secretName, items: volume.secret.items } : undefined;
+      if (!ref?.name) return false;
+      let key: string | undefined;
+      if (mount.subPath) key = mount.mountPath === path ? mount.subPath : undefined;
+      else if (path.startsWith(`${mount.mountPath.replace(/\/+$/, "")}/`)) key = path.slice(mount.mountPath.replace(/\/+$/, "").length + 1);
+      if (!key) return false;
+      if (ref.items) key = ref.items.find((item) => item.path === key)?.key;
+      const object = key ? context.view.get(ref.kind, context.d.pod.namespace, ref.name) : undefined;
+      return object !== undefined && key !== undefined && keysOf(object).includes(key);
+    });
+  return provides(now, context.d.pod.spec) && !provides(observed, observedPod);
 }
 
 /** The finding's summary, by the reading that names the cause: each gives the data its message takes. */

@@ -1,11 +1,11 @@
-import { probeBudgetAnswered } from "./answered.js";
 import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import type { ProbeSpec } from "./causes/pod-types.js";
+import type { ProbeSpec, ContainerSpec } from "./causes/pod-types.js";
 import { probeEvidence, relaxedLiveness, startupAllowanceSeconds, startupProbeFor } from "./fixes/probe-fix.js";
 import { CRASH } from "./causes/competition.js";
 import { claim, probeKillReading, worded } from "./causes/detectors.js";
+import { probeBudgetSeconds } from "./causes/probes.js";
 
 function fix(context: FixContext): Fix {
   const liveness = (context.current?.livenessProbe ?? context.d.cause.probe?.probe) as ProbeSpec | undefined;
@@ -20,6 +20,20 @@ function fix(context: FixContext): Fix {
     set,
     `${startup ? "Give the startupProbe" : "Add a startupProbe with"} ${newStartup.failureThreshold} x ${newStartup.periodSeconds}s = ${(newStartup.failureThreshold ?? 0) * (newStartup.periodSeconds ?? 0)}s for start-up (${allowance.basis}); the liveness probe starts only after it succeeds, so keep liveness for real hangs`,
   );
+}
+
+/**
+ * A probe that killed the container before it was up: the start-up time the log shows now fits the time the
+ * probes allow (a startupProbe holds liveness back until it succeeds). Without a logged start-up time the
+ * re-check cannot tell.
+ */
+function probeBudgetAnswered(context: FixContext, observed: ContainerSpec): boolean {
+  const now = context.d.container?.spec;
+  // Only the app's own "started in N seconds" says when it is up; the time it began to listen does not.
+  const startup = context.d.cause.probe?.statedStartupSeconds;
+  if (!now || startup === undefined) return false;
+  const allows = (container: ContainerSpec) => (container.startupProbe ? probeBudgetSeconds(container.startupProbe) : container.livenessProbe ? probeBudgetSeconds(container.livenessProbe) : Infinity);
+  return allows(now) > allows(observed) && allows(now) >= startup;
 }
 
 /** The finding's summary, by the reading that names the cause: each gives the data its message takes. */

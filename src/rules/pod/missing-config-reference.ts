@@ -1,10 +1,9 @@
-import { configReferenceAnswered } from "./answered.js";
 import type { Evidence, Fix } from "../../model/finding.js";
 import { keysOf } from "../../view/secrets.js";
 import { nearest } from "../../util/suggest.js";
 import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import type { EnvVarSpec } from "./causes/pod-types.js";
+import type { EnvVarSpec, ContainerSpec, PodSpec } from "./causes/pod-types.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { BEFORE_START } from "./causes/competition.js";
@@ -149,6 +148,51 @@ function renameVolumeSource(volume: Record<string, any>, kind: "Secret" | "Confi
     return { ...volume, projected: { ...volume.projected, sources } };
   }
   return volume;
+}
+
+interface ConfigReference {
+  kind: "Secret" | "ConfigMap";
+  name: string;
+  key?: string;
+  optional: boolean;
+}
+
+/** Every Secret and ConfigMap (and key) the container reads: env, envFrom, and the volumes it mounts. */
+function configReferences(container: ContainerSpec, pod: PodSpec | undefined): ConfigReference[] {
+  const out: ConfigReference[] = [];
+  for (const env of container.env ?? []) {
+    const secret = env.valueFrom?.secretKeyRef;
+    const map = env.valueFrom?.configMapKeyRef;
+    if (secret?.name) out.push({ kind: "Secret", name: secret.name, ...(secret.key ? { key: secret.key } : {}), optional: secret.optional === true });
+    if (map?.name) out.push({ kind: "ConfigMap", name: map.name, ...(map.key ? { key: map.key } : {}), optional: map.optional === true });
+  }
+  for (const from of container.envFrom ?? []) {
+    if (from.secretRef?.name) out.push({ kind: "Secret", name: from.secretRef.name, optional: from.secretRef.optional === true });
+    if (from.configMapRef?.name) out.push({ kind: "ConfigMap", name: from.configMapRef.name, optional: from.configMapRef.optional === true });
+  }
+  const mounted = new Set((container.volumeMounts ?? []).map((m) => m.name));
+  for (const volume of pod?.volumes ?? []) {
+    if (!mounted.has(volume.name)) continue;
+    if (volume.secret?.secretName) out.push({ kind: "Secret", name: volume.secret.secretName, optional: volume.secret.optional === true });
+    if (volume.configMap?.name) out.push({ kind: "ConfigMap", name: volume.configMap.name, optional: volume.configMap.optional === true });
+  }
+  return out;
+}
+
+
+/** The missing reference is gone from the container, and every reference it has now exists in the inputs (with its key). */
+function configReferenceAnswered(context: FixContext): boolean {
+  const now = context.d.container?.spec;
+  const { kind, name, key } = context.d.cause.detail;
+  if (!now || !name || (kind !== "Secret" && kind !== "ConfigMap")) return false;
+  const references = configReferences(now, context.d.pod.spec);
+  if (references.some((ref) => ref.kind === kind && ref.name === name && (!key || ref.key === key))) return false;
+  const namespace = context.d.pod.namespace;
+  return references.every((ref) => {
+    if (ref.optional) return true;
+    const object = context.view.get(ref.kind, namespace, ref.name);
+    return object !== undefined && (!ref.key || keysOf(object).includes(ref.key));
+  });
 }
 
 /** The finding's summary, by the reading that names the cause: each gives the data its message takes. */

@@ -1,9 +1,9 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer, dirname, volumeNameFor } from "./fixes/pod-fixes.js";
-import { writablePathAnswered } from "./answered.js";
 import { containerSpecEvidence, logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { BEFORE_START } from "./causes/competition.js";
 import { claim, logLineDetectors, startFailureReading, worded } from "./causes/detectors.js";
+import type { ContainerSpec } from "./causes/pod-types.js";
 
 /** The path the log says it could not write. */
 function loggedPath(context: FixContext): string | undefined {
@@ -32,6 +32,21 @@ function fix(context: FixContext): Fix {
     [],
     { volumes },
   );
+}
+
+const WRITABLE_VOLUME = ["emptyDir", "persistentVolumeClaim", "ephemeral"];
+
+/** The path the log could not write is now under a writable volume that the old spec did not mount there. */
+function writablePathAnswered(context: FixContext, observed: ContainerSpec, path: string | undefined): boolean {
+  const now = context.d.container?.spec;
+  if (!now || !path?.startsWith("/")) return false;
+  const under = (mountPath: string) => path === mountPath || path.startsWith(`${mountPath.replace(/\/+$/, "")}/`);
+  const mount = (now.volumeMounts ?? []).filter((m) => under(m.mountPath) && !m.readOnly).sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+  if (!mount) return false;
+  const volume = context.d.pod.spec?.volumes?.find((v) => v.name === mount.name);
+  if (!volume || !WRITABLE_VOLUME.some((type) => type in volume)) return false;
+  const before = (observed.volumeMounts ?? []).some((m) => m.mountPath === mount.mountPath && m.name === mount.name && !m.readOnly);
+  return !before;
 }
 
 /** The finding's summary, by the reading that names the cause: each gives the data its message takes. */
