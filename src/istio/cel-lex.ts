@@ -80,6 +80,53 @@ function stringLength(s: string[], i: number, raw: boolean): number {
   return best;
 }
 
+/** Where an escape sequence at `i` (a backslash) stops matching CEL.g4's ESC_SEQ: the index of the first character it cannot take. */
+function escapeFailure(s: string[], i: number): number {
+  const c = s[i + 1];
+  const run = (from: number, n: number, ok: (c: string | undefined) => boolean): number => {
+    for (let k = 0; k < n; k++) if (!ok(s[from + k])) return from + k;
+    return -1;
+  };
+  if (c === undefined) return i + 1;
+  if ("abfnrtv\"'\\?`".includes(c)) return -1;
+  if (c >= "0" && c <= "3") return run(i + 2, 2, (d) => d !== undefined && d >= "0" && d <= "7");
+  if (c === "x" || c === "X") return run(i + 2, 2, isHex);
+  if (c === "u") return run(i + 2, 4, isHex);
+  if (c === "U") return run(i + 2, 8, isHex);
+  return i + 1;
+}
+
+/**
+ * Where an unterminated or malformed string literal starting at the quote `i` stops matching: the
+ * furthest point any of STRING's alternatives (single- and triple-quoted) reaches before it fails.
+ * ANTLR's lexer reports the text from the token's start through that character.
+ */
+function stringFailure(s: string[], i: number): number {
+  const q = s[i]!;
+  const scan = (from: number, single: boolean): number => {
+    for (let j = from; j < s.length; ) {
+      const c = s[j]!;
+      if (single && (c === "\n" || c === "\r")) return j;
+      if (c === "\\") {
+        const failed = escapeFailure(s, j);
+        if (failed >= 0) return failed;
+        j += escapeLength(s, j);
+      } else j++;
+    }
+    return s.length;
+  };
+  const single = scan(i + 1, true);
+  const triple = s[i + 1] !== q ? i + 1 : s[i + 2] !== q ? i + 2 : scan(i + 3, false);
+  return Math.max(single, triple);
+}
+
+/** ANTLR's lexer error: the text from the token's start through the character where it failed (cel-go's first line ends at a newline). */
+function recognitionError(s: string[], start: number, failedAt: number): CelError {
+  const text = s.slice(start, Math.min(failedAt + 1, s.length)).join("");
+  const newline = text.search(/[\r\n]/);
+  return new CelError(start, `Syntax error: token recognition error at: '${newline >= 0 ? text.slice(0, newline) : `${text}'`}`);
+}
+
 function numberToken(s: string[], i: number): { kind: TokenKind; length: number } {
   let j = i;
   while (isDigit(s[j])) j++;
@@ -171,7 +218,7 @@ export function lex(s: string[]): Token[] {
         i += ident;
         continue;
       }
-      throw new CelError(i, `Syntax error: token recognition error at: '${s.slice(i, Math.min(s.length, i + 20)).join("").split("\n")[0]}'`);
+      throw recognitionError(s, i, stringFailure(s, i));
     }
     if (c === "`") {
       let j = i + 1;
@@ -181,8 +228,10 @@ export function lex(s: string[]): Token[] {
         i = j + 1;
         continue;
       }
+      throw recognitionError(s, i, j);
     }
-    throw new CelError(i, `Syntax error: token recognition error at: '${c}'`);
+    // '=', '&' and '|' begin '==', '&&' and '||': the lexer fails on the character after them.
+    throw recognitionError(s, i, "=&|".includes(c) ? i + 1 : i);
   }
   tokens.push({ kind: "eof", text: "<EOF>", at: s.length });
   return tokens;

@@ -33,6 +33,14 @@ describe("CEL parsing against cel-go", () => {
     expect(own.length).toBeGreaterThan(40);
     for (const [ours, celGo] of own) expect(ours).toBe(celGo);
   });
+  it("words ANTLR's lexer errors as cel-go does: the text from the token's start through the character it failed on", () => {
+    const lexer = table.flatMap((expression, i) => {
+      const error = verdicts[i]!.error;
+      return error?.includes("token recognition error") ? [[formatCelProblem(parseCel(expression).problem!), error]] : [];
+    });
+    expect(lexer.length).toBe(25);
+    for (const [ours, celGo] of lexer) expect(ours).toBe(celGo);
+  });
   it("locates a syntax error where cel-go does", () => {
     const at = (text: string) => /<input>:(-?\d+:\d+)/.exec(text)?.[1];
     const located = table.flatMap((expression, i) => {

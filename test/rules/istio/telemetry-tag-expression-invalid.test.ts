@@ -26,7 +26,7 @@ testRule(telemetryTagExpressionInvalid, {
     invalid(
       "Mixer's default operator on a new tag",
       { user: { value: "request.headers['x-user'] | 'unknown'" } },
-      /metrics\[0\] tag override user is not a valid CEL expression \(ERROR: <input>:1:27: Syntax error: token recognition error at: '\|'\): the proxy never adds the tag user/,
+      /metrics\[0\] tag override user is not a valid CEL expression \(ERROR: <input>:1:27: Syntax error: token recognition error at: '\| '\): the proxy never adds the tag user/,
     ),
     invalid("has() on a map index (CEL's has() takes a field selection)", { user: { value: "has(request.headers['x-user']) ? request.headers['x-user'] : 'none'" } }, /ERROR: <input>:1:20: invalid argument to has\(\) macro\): the proxy never adds the tag user/),
     invalid("an unfinished comparison on a standard tag", { response_code: { value: "response.code >" } }, /tag override response_code .*: the proxy drops the tag response_code from the metrics it overrides/),
