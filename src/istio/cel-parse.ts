@@ -45,7 +45,13 @@ export class Parser {
 
   start(): Ast {
     const e = this.expr();
-    this.expect("eof");
+    if (this.next.kind !== "eof") {
+      // ANTLR's recovery at `EOF` after a whole expression: one stray token before the end is
+      // deleted ("extraneous input"), anything longer is a mismatch.
+      const token = this.next;
+      const kind = this.peek(1).kind === "eof" ? "extraneous" : "mismatched";
+      throw new CelError(token.at, `Syntax error: ${kind} input '${token.text.replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t")}' expecting <EOF>`);
+    }
     return e;
   }
 

@@ -41,6 +41,14 @@ describe("CEL parsing against cel-go", () => {
     expect(lexer.length).toBe(25);
     for (const [ours, celGo] of lexer) expect(ours).toBe(celGo);
   });
+  it("words ANTLR's recovery at the end of the input as cel-go does: one stray token is extraneous, more is a mismatch", () => {
+    const atEnd = table.flatMap((expression, i) => {
+      const ours = formatCelProblem(parseCel(expression).problem ?? { line: 0, column: 0, message: "" });
+      return ours.endsWith("expecting <EOF>") ? [[ours, verdicts[i]!.error]] : [];
+    });
+    expect(atEnd.length).toBe(18);
+    for (const [ours, celGo] of atEnd) expect(ours).toBe(celGo);
+  });
   it("locates a syntax error where cel-go does", () => {
     const at = (text: string) => /<input>:(-?\d+:\d+)/.exec(text)?.[1];
     const located = table.flatMap((expression, i) => {
