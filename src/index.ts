@@ -10,7 +10,7 @@
 import { resolve } from "node:path";
 import { runRules, type RunOptions } from "./engine/engine.js";
 import { groupIncidents } from "./engine/incidents.js";
-import type { Rule, RuleDocs, RuleScope } from "./engine/rule.js";
+import type { Rule, RuleDocs, RuleScope } from "./contract/rule.js";
 import { describeRules, selectRules, type RuleSelection } from "./engine/selection.js";
 import { buildLintInput, isReportable } from "./sources/lint-input.js";
 import type { Finding } from "./model/finding.js";

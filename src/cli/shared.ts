@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { highestSeverity, type EngineResult, type RunOptions } from "../engine/engine.js";
-import type { Rule } from "../engine/rule.js";
+import type { Rule } from "../contract/rule.js";
 import { groupIncidents } from "../engine/incidents.js";
 import { describeRules, RuleSelectionError, selectRules, type RuleSelection } from "../engine/selection.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";

@@ -1,4 +1,4 @@
-import type { Arbitration, CauseDetector, Competition, Precedence, Rule } from "./rule.js";
+import type { Arbitration, CauseDetector, Competition, Precedence, Rule } from "../contract/rule.js";
 
 /**
  * Arbitration between causes, in one place. A competition declares precedences (named stages, best first);

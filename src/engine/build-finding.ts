@@ -1,7 +1,7 @@
 import type { Finding, ResourceRef } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import type { Rule, FieldPath, Report } from "./rule.js";
+import type { Rule, FieldPath, Report } from "../contract/rule.js";
 import { fillTemplate } from "../util/template.js";
 
 /** A rule broke its own contract (reported an id it does not declare, left a placeholder unfilled): a bug in the rule, never an input problem. */

@@ -8,7 +8,7 @@ import { buildFinding } from "./build-finding.js";
 import { FixProver, type ProofFigures, type ProofRunner } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
 import { applySuppressions, type SuppressedFinding, type SuppressRule } from "./suppress.js";
-import type { Competition, Rule, RuleScope } from "./rule.js";
+import type { Competition, Rule, RuleScope } from "../contract/rule.js";
 
 export interface EngineResult {
   findings: Finding[];

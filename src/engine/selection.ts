@@ -1,6 +1,6 @@
 import type { RunOptions } from "./engine.js";
 import type { Finding } from "../model/finding.js";
-import type { Rule } from "./rule.js";
+import type { Rule } from "../contract/rule.js";
 import { parseSuppressRule } from "./suppress.js";
 
 /** A rule id, prefix or suppression that names nothing; the message says what was expected. */

@@ -1,4 +1,4 @@
-import type { Rule } from "../engine/rule.js";
+import type { Rule } from "../contract/rule.js";
 import type { SuppressedFinding } from "../engine/suppress.js";
 import type { Finding, SkippedRule } from "../model/finding.js";
 import type { Incident } from "../model/incident.js";

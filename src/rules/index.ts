@@ -1,4 +1,4 @@
-import type { Rule } from "../engine/rule.js";
+import type { Rule } from "../contract/rule.js";
 import { envoyRules } from "./envoy/index.js";
 import { istioRules } from "./istio/index.js";
 import { manifestRules } from "./manifest/index.js";

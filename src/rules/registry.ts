@@ -1,4 +1,4 @@
-import type { Rule, RuleScope } from "../engine/rule.js";
+import type { Rule, RuleScope } from "../contract/rule.js";
 
 /**
  * The rule families in the order the engine runs them (the order of `allRules` in ./index.ts), each

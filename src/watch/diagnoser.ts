@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { runRules, type RunOptions } from "../engine/engine.js";
 import { actionWords, causeWords } from "../engine/incident-words.js";
-import type { Rule } from "../engine/rule.js";
+import type { Rule } from "../contract/rule.js";
 import type { Finding } from "../model/finding.js";
 import { builderSink, type GatheredLog } from "../sources/live/sink.js";
 import { CONFIGMAPS, collectionPath, EVENTS, ISTIO_KINDS, ISTIO_ROOT_NAMESPACE, MUTATING_WEBHOOKS, NAMESPACES, NETWORK_POLICIES, NODES, PODS, PVCS, SECRETS, SERVICE_ACCOUNTS, SERVICES, WORKLOAD_TYPES, type ResourceType } from "../sources/live/resources.js";

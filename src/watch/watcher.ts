@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { RunOptions } from "../engine/engine.js";
-import type { Rule } from "../engine/rule.js";
+import type { Rule } from "../contract/rule.js";
 import type { KubeObject } from "../model/kube.js";
 import { LOG_LIMIT_BYTES, LOG_TAIL_LINES } from "../sources/live/gatherer.js";
 import type { ResolvedKubeConfig } from "../sources/live/kubeconfig.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { arbiterOf } from "../../src/engine/arbitration.js";
 import { runRules } from "../../src/engine/engine.js";
-import { defineRule, type CauseDetector, type Competition, type Precedence, type Rule } from "../../src/engine/rule.js";
+import { defineRule, type CauseDetector, type Competition, type Precedence, type Rule } from "../../src/contract/rule.js";
 import type { InputKind } from "../../src/view/cluster-view.js";
 import { buildView } from "../helpers/rule-tester.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolve } from "node:path";
 import { runRules } from "../../src/engine/engine.js";
-import { defineRule, type Rule } from "../../src/engine/rule.js";
+import { defineRule, type Rule } from "../../src/contract/rule.js";
 import type { Finding } from "../../src/model/finding.js";
 import { viewFromPaths } from "../../src/sources/load-view.js";
 

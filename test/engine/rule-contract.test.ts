@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRules } from "../../src/engine/engine.js";
-import { defineRule } from "../../src/engine/rule.js";
+import { defineRule } from "../../src/contract/rule.js";
 import { viewFromPaths } from "../../src/sources/load-view.js";
 
 const lab = () => viewFromPaths([resolve(import.meta.dirname, "../../examples/lab")]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runRules } from "../../src/engine/engine.js";
-import type { Rule, RuleScope } from "../../src/engine/rule.js";
+import type { Rule, RuleScope } from "../../src/contract/rule.js";
 import type { Finding } from "../../src/model/finding.js";
 import { ViewBuilder } from "../../src/view/builder.js";
 import type { ClusterView } from "../../src/view/cluster-view.js";

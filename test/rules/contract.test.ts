@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRules } from "../../src/engine/engine.js";
-import type { Rule } from "../../src/engine/rule.js";
+import type { Rule } from "../../src/contract/rule.js";
 import { buildLintInput } from "../../src/sources/lint-input.js";
 import { CATEGORIES } from "../../src/model/categories.js";
 import { allRules } from "../../src/rules/index.js";

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { Rule } from "../../engine/rule.js";
+import type { Rule } from "../../contract/rule.js";
 import { CATEGORIES, isCategory } from "../../model/categories.js";
 import { findTerm, type Term } from "../../model/terms.js";
 import { allRules } from "../../rules/index.js";

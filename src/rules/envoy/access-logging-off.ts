@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { accessLoggingFor, accessLoggingTelemetryYaml } from "../../istio/access-logging.js";
 import { envoyData } from "../../envoy/view-data.js";
 

@@ -2,7 +2,7 @@
  * Reports for requests that share a response flag (or an RBAC/JWT denial),
  * one per proxy log, plus the matching Envoy lines in container logs.
  */
-import type { Report, RuleContext } from "../../engine/rule.js";
+import type { Report, RuleContext } from "../../contract/rule.js";
 import type { Evidence, Fix, ResourceRef } from "../../model/finding.js";
 import { IssueBucket } from "../../envoy/access-log/summary.js";
 import { accessLogResource, bucketEvidence } from "../../envoy/findings.js";

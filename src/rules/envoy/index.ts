@@ -1,4 +1,4 @@
-import type { Rule } from "../../engine/rule.js";
+import type { Rule } from "../../contract/rule.js";
 import { accessLoggingOff } from "./access-logging-off.js";
 import { blackholeTraffic } from "./blackhole-traffic.js";
 import { downstreamDisconnect } from "./downstream-disconnect.js";

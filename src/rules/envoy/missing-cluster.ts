@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { Evidence } from "../../model/finding.js";
 import { arr, obj, str } from "../../envoy/config-dump.js";
 import { flagFindings } from "./flag-findings.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { flagFindings } from "./flag-findings.js";
 import { describeProxy, grepCommand, listCounts, proxyArgument, top } from "../../envoy/findings.js";
 

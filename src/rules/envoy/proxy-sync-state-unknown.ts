@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { LAYOUT_LIMITS } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
 

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { Evidence } from "../../model/finding.js";
 import type { TrafficGroup } from "../../envoy/access-log/summary.js";
 import { accessLogResource, describeProxy, grepCommand } from "../../envoy/findings.js";

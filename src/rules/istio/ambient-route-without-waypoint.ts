@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { nameOf, refOf } from "../../istio/meta.js";
 import { USE_WAYPOINT_LABEL } from "../../istio/ambient.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { reportIstio } from "./finding.js";
 import { nameOf, refOf } from "../../istio/meta.js";
 import {

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { fieldEvidence, reportIstio } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
 import {

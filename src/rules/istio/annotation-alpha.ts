@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { blockLabel, istioAnnotationsOf } from "./annotated.js";
 import { analyzeCommand, reportIstio } from "./finding.js";
 

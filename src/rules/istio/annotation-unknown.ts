@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { blockLabel, istioAnnotationsOf, metadataFix } from "./annotated.js";
 import { ISTIO_ANNOTATIONS } from "../../istio/annotation-catalogue.js";
 import { analyzeCommand, reportIstio } from "./finding.js";

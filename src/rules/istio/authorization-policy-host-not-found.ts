@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { operationValues } from "../../istio/authorization.js";

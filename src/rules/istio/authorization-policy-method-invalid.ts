@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { HTTP_METHODS, methodProblem, operationValues } from "../../istio/authorization.js";
 import { recordOf, refOf } from "../../istio/meta.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { analyzeCommand, formatPath, reportIstio, kubectl, valueAt } from "./finding.js";
 import { peerIdentityFields } from "../../istio/authorization.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { enablesNonLocalMtls, hasTlsSettings, hostNamespace, istioDestinationRules, MESH_WIDE_HOST, namespaceWideHost, ruleHost, topLevelTlsMode } from "../../istio/destination-rules.js";
 import { autoMtlsEnabled } from "../../istio/kiali-mtls.js";

@@ -1,4 +1,4 @@
-import { defineRule, type Report } from "../../engine/rule.js";
+import { defineRule, type Report } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { enablesNonLocalMtls, hostNamespace, istioDestinationRules, ruleHost, ruleHostsOverlap, subsetNames } from "../../istio/destination-rules.js";
 import { arrayOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";

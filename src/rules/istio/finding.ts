@@ -1,5 +1,5 @@
 import { yamlText } from "../../util/yaml-text.js";
-import type { Report, RuleContext, RuleMeta } from "../../engine/rule.js";
+import type { Report, RuleContext, RuleMeta } from "../../contract/rule.js";
 import type { Evidence, Fix, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { credentialProblem, credentialSource, gatewayCredentials } from "../../istio/credentials.js";
 import { analyzeCommand, fieldEvidence, reportIstio } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";

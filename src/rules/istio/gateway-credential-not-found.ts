@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { credentialSource, gatewayCredentials, secretsKnown } from "../../istio/credentials.js";
 import { analyzeCommand, reportIstio } from "./finding.js";
 import { namespaceOf, refOf } from "../../istio/meta.js";

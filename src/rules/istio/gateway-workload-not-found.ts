@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods, gatewaySelector } from "../../istio/gateways.js";
 import { refOf } from "../../istio/meta.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, yamlOf } from "./finding.js";
 import { wouldBeInjected } from "../../istio/injection.js";
 import { refOf } from "../../istio/meta.js";

@@ -1,4 +1,4 @@
-import type { Rule } from "../../engine/rule.js";
+import type { Rule } from "../../contract/rule.js";
 import { annotationAlpha } from "./annotation-alpha.js";
 import { annotationDeprecated } from "./annotation-deprecated.js";
 import { annotationMisplaced } from "./annotation-misplaced.js";

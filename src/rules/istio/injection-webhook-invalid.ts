@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { reportIstio, kubectl } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";

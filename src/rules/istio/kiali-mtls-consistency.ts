@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { Severity } from "../../model/finding.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { kialiMtlsChecks, type KialiMtlsCode } from "../../istio/kiali-mtls.js";

@@ -1,4 +1,4 @@
-import { defineRule, type RuleContext } from "../../engine/rule.js";
+import { defineRule, type RuleContext } from "../../contract/rule.js";
 import type { KubeObject, MeshSource } from "../../model/kube.js";
 import { reportIstio } from "./finding.js";
 import { arrayOf, recordOf, stringMapOf } from "../../istio/meta.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { reportIstio, yamlOf } from "./finding.js";
 import { nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { SYSTEM_NAMESPACES } from "../../istio/protocols.js";

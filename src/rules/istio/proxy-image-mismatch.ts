@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { fieldEvidence, reportIstio } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl, yamlOf } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { backendRefsOf, isGatewayApiObject, isServiceReference, parentRefsOf, referenceGranted, ROUTE_KINDS } from "../../istio/gateway-api.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { GATEWAY_API_GROUP, gatewayAcceptsNamespace, isGatewayApiObject, kubernetesGateways, parentRefsOf, ROUTE_KINDS } from "../../istio/gateway-api.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, formatPath, reportIstio, kubectl } from "./finding.js";
 import { arrayOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";

@@ -1,4 +1,4 @@
-import type { RuleContext, RuleMeta } from "../../engine/rule.js";
+import type { RuleContext, RuleMeta } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { analyzeCommand, fieldEvidence, kubectl, reportIstio, yamlOf } from "./finding.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { arrayOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { portProtocol, suggestPortName, SYSTEM_NAMESPACES } from "../../istio/protocols.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { namespaceOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { policyLabels } from "./selector-policy.js";

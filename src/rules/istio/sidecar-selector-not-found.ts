@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { selectorNotFound } from "./selector-policy.js";
 import { SIDECAR_KIND } from "./selector-kinds.js";
 

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, kubectl, reportIstio } from "./finding.js";
 import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
 import { formatCelProblem, parseCel } from "../../istio/cel.js";

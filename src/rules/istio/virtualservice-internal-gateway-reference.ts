@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { INTERNAL_GATEWAY_MARKER } from "../../istio/gateways.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";

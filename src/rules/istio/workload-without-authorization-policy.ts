@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { rootNamespace } from "../../istio/mtls.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { selectorMatches } from "../../k8s/lookup.js";
 import { placementOf, schedulableNodesOf } from "../../k8s/nodes.js";
 import { podChangeFix, reportObject, type RuleMeta } from "./report.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 
 const meta: RuleMeta = {

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { keysOf } from "../../view/secrets.js";
 import { commandLine } from "../../k8s/commands.js";
 import { imageFacts, isUnder } from "../../k8s/images.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { limitRangeDefault, rawResource } from "../../k8s/resources.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { argv, envNames } from "../../k8s/commands.js";
 import { findNamed } from "../../k8s/lookup.js";

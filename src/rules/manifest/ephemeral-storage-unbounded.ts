@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { containerChangeFix, reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { rawResource } from "../../k8s/resources.js";
 import { containersOf, isObject, objects, workloadsOf } from "../../k8s/pod-templates.js";

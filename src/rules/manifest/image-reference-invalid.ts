@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { containersOf, workloadsOf } from "../../k8s/pod-templates.js";
 

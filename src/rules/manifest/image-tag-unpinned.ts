@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { invalidReason } from "./image-reference-invalid.js";
 import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { containersOf, str, workloadsOf } from "../../k8s/pod-templates.js";

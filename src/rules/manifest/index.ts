@@ -1,4 +1,4 @@
-import type { Rule } from "../../engine/rule.js";
+import type { Rule } from "../../contract/rule.js";
 import { apiVersionRemovedRule } from "./api-version-removed.js";
 import { antiAffinityExceedsNodesRule } from "./anti-affinity-exceeds-nodes.js";
 import { commandExitsImmediatelyRule } from "./command-exits-immediately.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { argv, envIndex } from "../../k8s/commands.js";
 import { formatBytes, parseJvmSize, roundMemoryUp } from "../../k8s/quantities.js";
 import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { imageFacts } from "../../k8s/images.js";
 import { portsOf } from "../../k8s/probes.js";
 import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { closest, formatSelector, selectsAll } from "../../k8s/lookup.js";
 import { reportObject, type RuleMeta } from "./report.js";
 import { podSourcesIn, selectedBy } from "../../k8s/services.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { nodeLabels, placementOf, schedulableNodesOf, untoleratedTaints } from "../../k8s/nodes.js";
 import { reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { isObject, stringMap, workloadsOf } from "../../k8s/pod-templates.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { parseQuantity } from "../../k8s/quantities.js";
 import type { KubeObject } from "../../model/kube.js";
 import { appliedNamespace } from "../../model/namespace.js";

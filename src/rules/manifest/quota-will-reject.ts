@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { inNamespace } from "../../k8s/lookup.js";
 import { formatBytes, formatCpu, parseQuantity } from "../../k8s/quantities.js";

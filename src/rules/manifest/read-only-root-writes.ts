@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { argv } from "../../k8s/commands.js";
 import { imageFacts, isUnder } from "../../k8s/images.js";
 import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";

@@ -3,7 +3,7 @@ import { formatFieldPath, valueAt } from "../../k8s/field-paths.js";
 import type { Evidence, Fix, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import type { Report, RuleContext } from "../../engine/rule.js";
+import type { Report, RuleContext } from "../../contract/rule.js";
 import { yamlText } from "../../util/yaml-text.js";
 import { containerFix, kubectlRef, namespaceFlag, templateFix, type ContainerChange } from "../../k8s/workload-changes.js";
 import { type JsonObject } from "../../k8s/workloads.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { formatBytes, formatCpu, parseQuantity } from "../../k8s/quantities.js";
 import { reportObject, type RuleMeta } from "./report.js";
 import { podRequest } from "../../k8s/pod-requests.js";

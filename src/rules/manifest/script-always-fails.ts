@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { shellScript } from "../../k8s/commands.js";
 import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { exitStatus, topLevelStatements } from "../../k8s/shell.js";

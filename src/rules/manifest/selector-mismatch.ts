@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { formatSelector, selectorMatches } from "../../k8s/lookup.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { isObject, workloadsOf } from "../../k8s/pod-templates.js";

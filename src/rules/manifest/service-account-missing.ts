@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { absenceConfidence, closest, findNamed, inNamespace, namesIn } from "../../k8s/lookup.js";
 import { nsFlag, reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { str, workloadsOf } from "../../k8s/pod-templates.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { closest, formatSelector } from "../../k8s/lookup.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { podSourcesIn, selectedBy, serviceSelector } from "../../k8s/services.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { closest } from "../../k8s/lookup.js";
 import { portsOf } from "../../k8s/probes.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";

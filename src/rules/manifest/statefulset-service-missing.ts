@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { closest, findNamed, hasClusterContext, inNamespace, namesIn, selectorMatches } from "../../k8s/lookup.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { str, workloadsOf } from "../../k8s/pod-templates.js";

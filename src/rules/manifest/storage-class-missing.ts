@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { closest } from "../../k8s/lookup.js";
 import { nestedChange, objectChangeFix, reportObject, type RuleMeta } from "./report.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 

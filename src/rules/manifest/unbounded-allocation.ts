@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { argv, commandLine } from "../../k8s/commands.js";
 import { formatBytes, parseQuantity } from "../../k8s/quantities.js";
 import { reportObject, type RuleMeta } from "./report.js";

@@ -1,4 +1,4 @@
-import type { Rule } from "../../engine/rule.js";
+import type { Rule } from "../../contract/rule.js";
 import { apiPermissionDenied } from "./api-permission-denied.js";
 import { appRuntimeError } from "./app-runtime-error.js";
 import { badCommand } from "./bad-command.js";

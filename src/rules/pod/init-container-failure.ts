@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { changeContainer } from "./fixes/pod-fixes.js";
-import type { Rule } from "../../engine/rule.js";
+import type { Rule } from "../../contract/rule.js";
 import type { Category } from "../../model/categories.js";
 import { fixBuilderOf, podCauseRule, type FixContext } from "./pod-rule.js";
 import { apiPermissionDenied } from "./api-permission-denied.js";

@@ -3,7 +3,7 @@ import type { Evidence, Fix, ResourceRef, Severity } from "../../model/finding.j
 import type { KubeObject } from "../../model/kube.js";
 import { meaningfulTail } from "../../signatures/scan.js";
 import type { ClusterView, InputKind } from "../../view/cluster-view.js";
-import { defineRule, type CauseDetector, type Messages, type Rule, type RuleDocs } from "../../engine/rule.js";
+import { defineRule, type CauseDetector, type Messages, type Rule, type RuleDocs } from "../../contract/rule.js";
 import { podCauses } from "./causes/competition.js";
 import type { Cause, Diagnosis } from "./causes/cause.js";
 import { eventEvidence, logLineEvidence } from "./causes/evidence.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
 import { resourceRef, specEvidence } from "./evidence.js";
 import { injectionDecision } from "../../istio/injection-decision.js";

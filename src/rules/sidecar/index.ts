@@ -1,4 +1,4 @@
-import type { Rule } from "../../engine/rule.js";
+import type { Rule } from "../../contract/rule.js";
 import { allowAnyOutboundInProduction } from "./allow-any-outbound-in-production.js";
 import { appStartsBeforeSidecar } from "./app-starts-before-sidecar.js";
 import { istioInitFailure } from "./istio-init-failure.js";

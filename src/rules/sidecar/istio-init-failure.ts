@@ -1,4 +1,4 @@
-import { defineRule, type Report } from "../../engine/rule.js";
+import { defineRule, type Report } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence, Fix } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";

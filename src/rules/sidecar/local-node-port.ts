@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { resourceRef, specEvidence } from "./evidence.js";
 import type { ServiceSpec } from "../../k8s/types.js";

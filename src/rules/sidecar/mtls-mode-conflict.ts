@@ -1,4 +1,4 @@
-import { defineRule, type Report } from "../../engine/rule.js";
+import { defineRule, type Report } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { resourceRef, specEvidence } from "./evidence.js";
 import { applyFix } from "../../k8s/workload-changes.js";
 import { injectionDecision } from "../../istio/injection-decision.js";

@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
 import { resourceRef, specEvidence } from "./evidence.js";
 import { applyFix } from "../../k8s/workload-changes.js";

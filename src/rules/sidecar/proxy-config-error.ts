@@ -1,4 +1,4 @@
-import { defineRule } from "../../engine/rule.js";
+import { defineRule } from "../../contract/rule.js";
 import type { Evidence } from "../../model/finding.js";
 import { ns, resourceRef, specEvidence } from "./evidence.js";
 import { annotationFix, kubectlRef } from "../../k8s/workload-changes.js";

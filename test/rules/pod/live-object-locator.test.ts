@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRules } from "../../../src/engine/engine.js";
-import type { Rule } from "../../../src/engine/rule.js";
+import type { Rule } from "../../../src/contract/rule.js";
 import type { KubeObject } from "../../../src/model/kube.js";
 import { imagePullFailure } from "../../../src/rules/pod/image-pull-failure.js";
 import { jobBackoffLimit } from "../../../src/rules/pod/job-backoff-limit.js";

@@ -1,5 +1,5 @@
 import type { ClusterView } from "../../../view/cluster-view.js";
-import type { Arbitration, Competition, Precedence } from "../../../engine/rule.js";
+import type { Arbitration, Competition, Precedence } from "../../../contract/rule.js";
 import type { LogMatch } from "../../../signatures/scan.js";
 import { type ContainerContext, type PodContext, podContexts } from "./context.js";
 import { type Cause, type Diagnosis, MESH_CONTAINERS, restartPolicyOf } from "./cause.js";

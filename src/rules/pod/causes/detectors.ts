@@ -1,4 +1,4 @@
-import type { CauseDetector, Messages, Precedence } from "../../../engine/rule.js";
+import type { CauseDetector, Messages, Precedence } from "../../../contract/rule.js";
 import { fillTemplate } from "../../../util/template.js";
 import type { Category } from "../../../model/categories.js";
 import type { LogMatch } from "../../../signatures/scan.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CAUSE_SIGNATURES, LOG_SIGNATURES } from "../../../../src/signatures/catalog.js";
 import { arbiterOf } from "../../../../src/engine/arbitration.js";
-import type { Precedence } from "../../../../src/engine/rule.js";
+import type { Precedence } from "../../../../src/contract/rule.js";
 import { CRASH, QUIET, podCauses } from "../../../../src/rules/pod/causes/competition.js";
 import { WEAK_LOG_WEIGHT } from "../../../../src/rules/pod/causes/detectors.js";
 import { podRules } from "../../../../src/rules/pod/index.js";
