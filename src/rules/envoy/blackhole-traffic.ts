@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { flagFindings } from "./flag-findings.js";
-import { describeProxy, grepCommand, top } from "../../envoy/findings.js";
+import { describeProxy, grepCommand, top } from "./access-log-evidence.js";
 
 function serviceEntry(host: string, port: number): string {
   const name = host.replace(/[^a-z0-9.-]/gi, "-").replace(/\./g, "-");

@@ -5,7 +5,7 @@
 import type { Report, RuleContext } from "../../contract/rule.js";
 import type { Evidence, Fix, ResourceRef } from "../../model/finding.js";
 import { IssueBucket } from "../../envoy/access-log/summary.js";
-import { accessLogResource, bucketEvidence } from "../../envoy/findings.js";
+import { accessLogResource, bucketEvidence } from "./access-log-evidence.js";
 import { sidecarLineMatches, type SidecarLineMatch } from "../../envoy/sidecar-log-lines.js";
 import { envoyData, type ViewAccessLog } from "../../envoy/view-data.js";
 

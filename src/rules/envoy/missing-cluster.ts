@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { Evidence } from "../../model/finding.js";
 import { arr, obj, str } from "../../envoy/config-dump.js";
 import { flagFindings } from "./flag-findings.js";
-import { describeProxy, grepCommand, listCounts } from "../../envoy/findings.js";
+import { describeProxy, grepCommand, listCounts } from "./access-log-evidence.js";
 import { destinationRuleFor, destinationRuleYaml, subsetFromClusterName, type TraceContext } from "../../envoy/trace.js";
 import { envoyData } from "../../envoy/view-data.js";
 

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { parseSubsetKey } from "../../envoy/config-dump.js";
 import { flagFindings } from "./flag-findings.js";
-import { describeProxy, grepCommand, listCounts, proxyArgument, top } from "../../envoy/findings.js";
+import { describeProxy, grepCommand, listCounts, proxyArgument, top } from "./access-log-evidence.js";
 
 export const noHealthyUpstream = defineRule({
   id: "envoy/no-healthy-upstream",

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { flagFindings } from "./flag-findings.js";
-import { describeProxy, grepCommand, listCounts, proxyArgument, top } from "../../envoy/findings.js";
+import { describeProxy, grepCommand, listCounts, proxyArgument, top } from "./access-log-evidence.js";
 
 export const noRoute = defineRule({
   id: "envoy/no-route",

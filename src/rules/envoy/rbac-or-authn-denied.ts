@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { flagFindings } from "./flag-findings.js";
-import { describeProxy, grepCommand, listCounts } from "../../envoy/findings.js";
+import { describeProxy, grepCommand, listCounts } from "./access-log-evidence.js";
 
 export const rbacOrAuthnDenied = defineRule({
   id: "envoy/rbac-or-authn-denied",

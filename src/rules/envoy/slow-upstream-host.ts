@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import type { Evidence } from "../../model/finding.js";
 import type { TrafficGroup } from "../../envoy/access-log/summary.js";
-import { accessLogResource, describeProxy, grepCommand } from "../../envoy/findings.js";
+import { accessLogResource, describeProxy, grepCommand } from "./access-log-evidence.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
 
 /** A host is slow when its median is this many times its peers' and at least this much longer. */

@@ -1,6 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
+import { responseFlag } from "../../envoy/access-log/response-flags.js";
 import { flagFindings } from "./flag-findings.js";
-import { describeProxy, flagWords, grepCommand, hostWithPod, listCounts, proxyArgument, top } from "../../envoy/findings.js";
+import { describeProxy, grepCommand, hostWithPod, listCounts, proxyArgument, top } from "./access-log-evidence.js";
 
 export const upstreamConnectionFailure = defineRule({
   id: "envoy/upstream-connection-failure",
@@ -50,3 +51,8 @@ export const upstreamConnectionFailure = defineRule({
     });
   },
 });
+
+function flagWords(code: string): string {
+  const flag = responseFlag(code);
+  return flag ? `${code} (${flag.longName}: ${flag.meaning})` : code;
+}

@@ -4,7 +4,7 @@ import { appliedNamespace } from "../../model/namespace.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { arr, durationMs, field, obj, parseSubsetKey, str } from "../../envoy/config-dump.js";
-import { accessLogResource, bucketEvidence, describeProxy, grepCommand, hostWithPod, listCounts, proxyArgument, top } from "../../envoy/findings.js";
+import { accessLogResource, bucketEvidence, describeProxy, grepCommand, hostWithPod, listCounts, proxyArgument, top } from "./access-log-evidence.js";
 import { envoyData } from "../../envoy/view-data.js";
 
 interface RouteTimeout {

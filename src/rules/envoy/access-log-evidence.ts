@@ -1,9 +1,8 @@
 /** Shared pieces of the envoy rules' findings: resources, evidence lines and commands. */
-import type { Evidence, ResourceRef } from "../model/finding.js";
-import type { ClusterView } from "../view/cluster-view.js";
-import type { IssueBucket } from "./access-log/summary.js";
-import { responseFlag } from "./access-log/response-flags.js";
-import { podForAddress, podLabel, type ViewAccessLog } from "./view-data.js";
+import type { Evidence, ResourceRef } from "../../model/finding.js";
+import type { ClusterView } from "../../view/cluster-view.js";
+import type { IssueBucket } from "../../envoy/access-log/summary.js";
+import { podForAddress, podLabel, type ViewAccessLog } from "../../envoy/view-data.js";
 
 export function accessLogResource(log: ViewAccessLog): ResourceRef {
   if (log.pod) return { kind: "Pod", namespace: log.namespace, name: log.pod, container: "istio-proxy", file: log.origin.file };
@@ -48,11 +47,6 @@ export function bucketEvidence(log: ViewAccessLog, bucket: IssueBucket, what: st
   chosen.sort((a, b) => a.line - b.line);
   for (const sample of chosen.slice(0, 3)) evidence.push({ source: "access-log", text: sample.text, path: log.origin.file, line: sample.line });
   return evidence;
-}
-
-export function flagWords(code: string): string {
-  const flag = responseFlag(code);
-  return flag ? `${code} (${flag.longName}: ${flag.meaning})` : code;
 }
 
 /** `10.244.0.19:3000` -> `10.244.0.19:3000 (pod istioinaction/catalog-v2-...)` when the view has the pod. */
