@@ -1,10 +1,9 @@
 /**
  * How a change reaches a workload in the cluster: the owner's pod template before and after as YAML,
  * the strategic-merge patch that applies it, and the kubectl commands (a patch and the rollout; a
- * bare Pod or a Job, whose pod template cannot change, re-created). Data only: the rules put these
- * in their findings' fixes, and the engine proves them.
+ * bare Pod or a Job, whose pod template cannot change, re-created). Data only: the rules build their
+ * findings' fixes from these (rules/workload-fixes.ts), and the engine proves them.
  */
-import type { Fix, FixChange, YamlChange } from "../model/finding.js";
 import { type JsonObject, type TemplateOwner } from "./workloads.js";
 import { yamlText } from "../util/yaml-text.js";
 
@@ -41,11 +40,25 @@ export interface ContainerChange {
   podCurrent?: JsonObject;
 }
 
+/** A change of an owner's pod template: the YAML before and after, the patch that applies it, and the commands. */
+export interface TemplateChange {
+  /** `Deployment shop/api`, as the YAML is shown. */
+  target: string;
+  before: string;
+  after: string;
+  /** The strategic-merge patch, as JSON text. */
+  patch: string;
+  /** False for a bare Pod and a Job, whose pod template the API server refuses to change: they are re-created. */
+  patchable: boolean;
+  /** A patch and the rollout, or the re-creation. */
+  commands: string[];
+}
+
 /**
  * The YAML before/after of the owner's pod template for a container change,
  * the strategic-merge patch that applies it, and the rollout commands.
  */
-export function containerFix(owner: TemplateOwner, containerName: string, change: ContainerChange, description: string, extraCommands: string[] = []): Fix {
+export function containerTemplateChange(owner: TemplateOwner, containerName: string, change: ContainerChange): TemplateChange {
   const listKey = change.init ? "initContainers" : "containers";
   const beforeContainer: JsonObject = { name: containerName };
   const afterContainer: JsonObject = { name: containerName };
@@ -66,20 +79,21 @@ export function containerFix(owner: TemplateOwner, containerName: string, change
     else if (change.podCurrent?.[key] !== undefined) removedSpec[key] = null;
   }
   const patchSpec: JsonObject = { ...afterSpec, ...removedSpec, [listKey]: [{ ...afterContainer, ...removed }] };
-  return templateFix(owner, beforeSpec, afterSpec, description, extraCommands, patchSpec);
+  return templateChange(owner, beforeSpec, afterSpec, patchSpec);
 }
 
 /** The same for any change of the pod spec: before/after YAML under the template path, patch and commands. */
-export function templateFix(owner: TemplateOwner, beforeSpec: JsonObject, afterSpec: JsonObject, description: string, extraCommands: string[] = [], patchSpec: JsonObject = afterSpec): Fix {
+export function templateChange(owner: TemplateOwner, beforeSpec: JsonObject, afterSpec: JsonObject, patchSpec: JsonObject = afterSpec): TemplateChange {
   const wrap = (spec: JsonObject): JsonObject => nest(owner.kind === "Pod" ? ["spec"] : [...owner.templatePath, "spec"], spec);
-  const yaml: YamlChange = {
-    target: `${owner.kind} ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`,
+  const patch = JSON.stringify(wrap(patchSpec));
+  return {
+    target: targetOf(owner),
     before: toYaml(wrap(beforeSpec)),
     after: toYaml(wrap(afterSpec)),
+    patch,
+    patchable: isPatchable(owner),
+    commands: templateChangeCommands(owner, patch, "strategic"),
   };
-  const patch = JSON.stringify(wrap(patchSpec));
-  const change: FixChange = { kind: owner.kind, ...(owner.namespace ? { namespace: owner.namespace } : {}), name: owner.name, type: "strategic", patch };
-  return { description, yaml, ...(owner.kind === "Job" || owner.kind === "Pod" ? {} : { patch }), change, commands: [...templateChangeCommands(owner, patch, "strategic"), ...extraCommands] };
 }
 
 /**
@@ -117,29 +131,24 @@ export function rolloutUndoCommand(owner: TemplateOwner): string {
  * rollout: the sidecar reads its annotations only when it is injected, so the
  * pods must be recreated.
  */
-export function annotationFix(owner: TemplateOwner, before: Record<string, string>, after: Record<string, string>, description: string, extraCommands: string[] = []): Fix {
+export function annotationChange(owner: TemplateOwner, before: Record<string, string>, after: Record<string, string>): TemplateChange {
   const metadataPath = owner.kind === "Pod" ? ["metadata"] : [...owner.templatePath, "metadata"];
   const patch = JSON.stringify(nest(metadataPath, { annotations: after }));
-  const target = `${owner.kind} ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`;
-  const commands = templateChangeCommands(owner, patch, "strategic");
   return {
-    description,
-    yaml: {
-      target,
-      before: toYaml(nest(metadataPath, { annotations: Object.keys(before).length > 0 ? before : {} })),
-      after: toYaml(nest(metadataPath, { annotations: after })),
-    },
-    ...(owner.kind === "Job" || owner.kind === "Pod" ? {} : { patch }),
-    commands: [...commands, ...extraCommands],
+    target: targetOf(owner),
+    before: toYaml(nest(metadataPath, { annotations: Object.keys(before).length > 0 ? before : {} })),
+    after: toYaml(nest(metadataPath, { annotations: after })),
+    patch,
+    patchable: isPatchable(owner),
+    commands: templateChangeCommands(owner, patch, "strategic"),
   };
 }
 
-/** A whole object to apply (NetworkPolicy, ServiceEntry, PeerAuthentication): before is what exists now, or nothing. */
-export function applyFix(description: string, target: string, after: string, before = "", extraCommands: string[] = []): Fix {
-  const file = `${target.split(/[\s/]/).pop()?.split(",")[0] ?? "fix"}.yaml`;
-  return {
-    description,
-    yaml: { target, before, after },
-    commands: [`kubectl apply -f ${file}   # the YAML above, saved to ${file}`, ...extraCommands],
-  };
+/** `Deployment shop/api` */
+function targetOf(owner: TemplateOwner): string {
+  return `${owner.kind} ${owner.namespace ? `${owner.namespace}/` : ""}${owner.name}`;
+}
+
+function isPatchable(owner: { kind: string }): boolean {
+  return owner.kind !== "Job" && owner.kind !== "Pod";
 }

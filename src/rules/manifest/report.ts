@@ -5,7 +5,8 @@ import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import type { Report, RuleContext } from "../../contract/rule.js";
 import { yamlText } from "../../util/yaml-text.js";
-import { containerFix, kubectlRef, namespaceFlag, templateFix, type ContainerChange } from "../../k8s/workload-changes.js";
+import { kubectlRef, namespaceFlag, type ContainerChange } from "../../k8s/workload-changes.js";
+import { containerFix, templateFix } from "../workload-fixes.js";
 import { type JsonObject } from "../../k8s/workloads.js";
 import type { Workload } from "../../k8s/workloads.js";
 

@@ -1,7 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { logMessage } from "../../signatures/scan.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { templateFix } from "../../k8s/workload-changes.js";
+import { templateFix } from "../workload-fixes.js";
 import { CRASH } from "./causes/competition.js";
 import { claim, exitCodeReading, logLineDetectors, worded } from "./causes/detectors.js";
 

@@ -1,6 +1,6 @@
 import type { Fix, Evidence } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { templateFix } from "../../k8s/workload-changes.js";
+import { templateFix } from "../workload-fixes.js";
 import { UNEXPLAINED, UNHEALTHY_POD } from "./causes/competition.js";
 import { detector, worded } from "./causes/detectors.js";
 import { type Cause, type Diagnosis, MESH_CONTAINERS, displayContainer, events } from "./causes/cause.js";

@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { templateFix } from "../../k8s/workload-changes.js";
+import { templateFix } from "../workload-fixes.js";
 import { type JsonObject } from "../../k8s/workloads.js";
 import { BEFORE_START } from "./causes/competition.js";
 import { claim, logLineDetectors, startFailureReading, worded } from "./causes/detectors.js";

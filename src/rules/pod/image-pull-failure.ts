@@ -1,7 +1,7 @@
 import type { Fix, Evidence } from "../../model/finding.js";
 import { changeContainer, commandsOnly } from "./fixes/pod-fixes.js";
 import { podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { containerFix } from "../../k8s/workload-changes.js";
+import { containerFix } from "../workload-fixes.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { BEFORE_START } from "./causes/competition.js";
 import { detector, worded } from "./causes/detectors.js";

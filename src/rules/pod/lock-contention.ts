@@ -1,6 +1,6 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
-import { templateFix } from "../../k8s/workload-changes.js";
+import { templateFix } from "../workload-fixes.js";
 import { logLineDetectors } from "./causes/detectors.js";
 
 function fix(context: FixContext): Fix {

@@ -1,5 +1,5 @@
 import type { Fix } from "../../model/finding.js";
-import { annotationFix, templateFix } from "../../k8s/workload-changes.js";
+import { annotationFix, templateFix } from "../workload-fixes.js";
 import { parseProxyConfigAnnotation } from "../../istio/mesh-config.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { type JsonObject } from "../../k8s/workloads.js";

@@ -1,6 +1,6 @@
 import type { Fix, Evidence } from "../../model/finding.js";
 import { podCauseRule, type FixContext } from "./pod-rule.js";
-import { templateFix } from "../../k8s/workload-changes.js";
+import { templateFix } from "../workload-fixes.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { claimEvidence, claimFix, claimWords, unboundClaims } from "./volume-claims.js";
 import { POD_WIDE } from "./causes/competition.js";

@@ -3,7 +3,7 @@ import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { resourceRef, specEvidence, statusEvidence } from "./evidence.js";
-import { annotationFix } from "../../k8s/workload-changes.js";
+import { annotationFix } from "../workload-fixes.js";
 import { findInLogs, logEvidence } from "../../istio/proxy-log-signatures.js";
 import { holdsApplicationUntilProxyStarts, PROXY_CONFIG_ANNOTATION, parseProxyConfigAnnotation, meshConfigSource } from "../../istio/mesh-config.js";
 import { appContainers, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, secondsBetween, userPods } from "../../istio/pods.js";

@@ -3,7 +3,7 @@ import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { resourceRef, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
-import { applyFix } from "../../k8s/workload-changes.js";
+import { applyFix } from "../workload-fixes.js";
 import { istiodChecks, istiodHealth, proxySymptoms } from "../../istio/istiod.js";
 import { logEvidence } from "../../istio/proxy-log-signatures.js";
 import { blockedSummary, controlPlaneEgress, type ControlPlaneEgress } from "../../istio/control-plane-egress.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { resourceRef, specEvidence } from "./evidence.js";
-import { applyFix } from "../../k8s/workload-changes.js";
+import { applyFix } from "../workload-fixes.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { proxySymptoms } from "../../istio/istiod.js";
 import { blockedSummary, controlPlaneEgress } from "../../istio/control-plane-egress.js";

@@ -3,7 +3,7 @@ import { appliedNamespace } from "../../model/namespace.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { resourceRef, specEvidence } from "./evidence.js";
-import { applyFix } from "../../k8s/workload-changes.js";
+import { applyFix } from "../workload-fixes.js";
 import { meshSubjects, type MeshSubject } from "../../istio/mesh-subjects.js";
 import { hasProxyContainer } from "../../istio/sidecar.js";
 import { egressVerdict, policiesIsolating, policyAllowing, type NamedPort, type NetworkPolicySpec, type PolicyPeerPods } from "../../k8s/network-policy.js";

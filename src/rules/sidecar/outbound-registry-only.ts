@@ -5,7 +5,7 @@ import type { KubeObject } from "../../model/kube.js";
 import { accessLineParser, destinationOf, isRegistryOnlyBlock } from "../../envoy/access-log/entries.js";
 import { registryOf } from "../../istio/registry.js";
 import { ns, resourceRef, specEvidence } from "./evidence.js";
-import { applyFix } from "../../k8s/workload-changes.js";
+import { applyFix } from "../workload-fixes.js";
 import { outboundPolicy } from "../../istio/mesh-config.js";
 import { appContainers, podSpec, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
 import { resourceRef, specEvidence } from "./evidence.js";
-import { applyFix } from "../../k8s/workload-changes.js";
+import { applyFix } from "../workload-fixes.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { effectiveMtls, rootNamespace } from "../../istio/mtls.js";

@@ -1,7 +1,8 @@
 import { defineRule } from "../../contract/rule.js";
 import type { Evidence } from "../../model/finding.js";
 import { ns, resourceRef, specEvidence } from "./evidence.js";
-import { annotationFix, kubectlRef } from "../../k8s/workload-changes.js";
+import { kubectlRef } from "../../k8s/workload-changes.js";
+import { annotationFix } from "../workload-fixes.js";
 import { proxyConfigProblems, proxyConfigResourceProblems, sidecarAnnotationProblems } from "../../istio/annotation-values.js";
 import { meshSubjects } from "../../istio/mesh-subjects.js";
 

@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
-import { annotationFix } from "../../k8s/workload-changes.js";
+import { annotationFix } from "../workload-fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
 import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";

@@ -12,7 +12,8 @@ import { isReservedPort, replacementPort, RESERVED_PORTS } from "../../istio/res
 import { labelMapMatches } from "../../k8s/selectors.js";
 import { meshSubjects, type MeshSubject } from "../../istio/mesh-subjects.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { containerFix, findContainer } from "../../k8s/workload-changes.js";
+import { findContainer } from "../../k8s/workload-changes.js";
+import { containerFix } from "../workload-fixes.js";
 import { podSpecOf, type JsonObject } from "../../k8s/workloads.js";
 
 interface Conflict {

@@ -1,6 +1,6 @@
 import type { Fix } from "../../../model/finding.js";
 import type { FixContext } from "../pod-rule.js";
-import { containerFix } from "../../../k8s/workload-changes.js";
+import { containerFix } from "../../workload-fixes.js";
 import { type JsonObject } from "../../../k8s/workloads.js";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { templateFix } from "../../src/k8s/workload-changes.js";
+import { templateFix } from "../../src/rules/workload-fixes.js";
 import { type TemplateOwner } from "../../src/k8s/workloads.js";
 
 const before = { containers: [{ name: "export", terminationMessagePolicy: "File" }] };
