@@ -2,6 +2,7 @@ import type { Finding, ResourceRef } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { Rule, FieldPath, Report } from "../contract/rule.js";
+import { nameOf, namespaceOf } from "../istio/meta.js";
 import { fillTemplate } from "../util/template.js";
 
 /** A rule broke its own contract (reported an id it does not declare, left a placeholder unfilled): a bug in the rule, never an input problem. */
@@ -17,16 +18,10 @@ export function fillMessage(rule: Rule, report: Report): string {
 }
 
 
-/** A name field as text: YAML may give a number (`name: 2024`) or nothing. */
-function textOf(value: unknown): string {
-  if (typeof value === "string") return value;
-  return value === undefined || value === null || typeof value === "object" ? "" : String(value);
-}
-
 /** The object's kind, namespace and name, and the file:line of the field (the object's own line without one); live objects have no file. */
 export function resourceOf(view: ClusterView, object: KubeObject, fieldPath: FieldPath | undefined, container?: string): ResourceRef {
-  const namespace = textOf(object.metadata?.namespace);
-  const resource: ResourceRef = { kind: object.kind, ...(namespace ? { namespace } : {}), name: textOf(object.metadata?.name) };
+  const namespace = namespaceOf(object);
+  const resource: ResourceRef = { kind: object.kind, ...(namespace ? { namespace } : {}), name: nameOf(object) };
   if (container) resource.container = container;
   const loaded = view.loadedOf(object);
   if (!loaded) return resource;
