@@ -6,6 +6,7 @@
  * https://www.envoyproxy.io/docs/envoy/latest/operations/admin
  */
 import { arr, field, isObject, obj, str } from "./config-dump.js";
+import { namespaceFlag } from "../k8s/workload-changes.js";
 
 export interface AdminHost {
   cluster: string;
@@ -136,7 +137,7 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "critic
 
 /** The commands that change a proxy's log level: a write, so ktriage prints them and never sends them. */
 export function logLevelCommands(pod: string, namespace: string | undefined, level: string): string[] {
-  const where = namespace ? ` -n ${namespace}` : "";
+  const where = namespaceFlag(namespace);
   const paths = level.includes(":") ? level : undefined;
   return [
     `istioctl proxy-config log ${pod}${where} --level ${level}`,

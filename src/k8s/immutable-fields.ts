@@ -1,4 +1,5 @@
 import type { KubeObject } from "../model/kube.js";
+import { namespaceFlag } from "./workload-changes.js";
 
 /**
  * Fields the API server refuses to change on an object that exists, as its update validation says
@@ -92,7 +93,7 @@ export function immutableChanges(before: KubeObject, after: KubeObject): string[
 export function recreateSteps(object: KubeObject, fields: readonly string[], file?: string): string[] {
   const kind = object.kind.toLowerCase();
   const name = object.metadata.name ?? "";
-  const ns = object.metadata.namespace ? ` -n ${object.metadata.namespace}` : "";
+  const ns = namespaceFlag(object.metadata.namespace);
   const saved = file ?? `${name}.yaml`;
   const steps = [`# ${fields.join(", ")} of ${object.kind} ${name} cannot be changed in place (the API server refuses the update): re-create it with the change`];
   if (!file) steps.push(`kubectl get ${kind} ${name}${ns} -o yaml > ${saved}   # then edit ${saved} as the change above shows`);

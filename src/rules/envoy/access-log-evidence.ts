@@ -3,6 +3,7 @@ import type { Evidence, ResourceRef } from "../../model/finding.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import type { IssueBucket } from "../../envoy/access-log/summary.js";
 import { podForAddress, podLabel, type ViewAccessLog } from "../../envoy/view-data.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export function accessLogResource(log: ViewAccessLog): ResourceRef {
   if (log.pod) return { kind: "Pod", namespace: log.namespace, name: log.pod, container: "istio-proxy", file: log.origin.file };
@@ -15,7 +16,7 @@ export function describeProxy(log: ViewAccessLog): string {
 
 /** `kubectl logs ... | grep PATTERN` for a proxy, or `grep` on the file. */
 export function grepCommand(log: ViewAccessLog, pattern: string): string {
-  if (log.pod) return `kubectl logs ${log.pod}${log.namespace ? ` -n ${log.namespace}` : ""} -c istio-proxy --since=10m | grep -E '${pattern}'`;
+  if (log.pod) return `kubectl logs ${log.pod}${namespaceFlag(log.namespace)} -c istio-proxy --since=10m | grep -E '${pattern}'`;
   return `grep -E '${pattern}' ${log.origin.file}`;
 }
 

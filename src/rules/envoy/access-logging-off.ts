@@ -1,6 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { accessLoggingFor, accessLoggingTelemetryYaml } from "../../istio/access-logging.js";
 import { envoyData } from "../../envoy/view-data.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const accessLoggingOff = defineRule({
   id: "envoy/access-logging-off",
@@ -43,7 +44,7 @@ export const accessLoggingOff = defineRule({
           yaml: { before: "", after: yaml, target: `Telemetry ${namespace}/access-logs` },
           commands: [`kubectl apply -f - <<'EOF'\n${yaml}EOF`, "istioctl install --set meshConfig.accessLogFile=/dev/stdout   # mesh-wide instead; raises log volume everywhere"],
         },
-        verify: [log.pod ? `kubectl logs ${log.pod} -n ${namespace} -c istio-proxy --tail=5` : `kubectl logs -n ${namespace} -l <app-label> -c istio-proxy --tail=5`],
+        verify: [log.pod ? `kubectl logs ${log.pod}${namespaceFlag(namespace)} -c istio-proxy --tail=5` : `kubectl logs${namespaceFlag(namespace)} -l <app-label> -c istio-proxy --tail=5`],
       });
     }
   },

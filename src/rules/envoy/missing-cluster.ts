@@ -5,6 +5,7 @@ import { flagFindings } from "./flag-findings.js";
 import { describeProxy, grepCommand, listCounts } from "./access-log-evidence.js";
 import { destinationRuleFor, destinationRuleYaml, subsetFromClusterName, type TraceContext } from "../../envoy/trace.js";
 import { envoyData } from "../../envoy/view-data.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const missingCluster = defineRule({
   id: "envoy/missing-cluster",
@@ -75,10 +76,10 @@ export const missingCluster = defineRule({
           ? {
               description: `${existing ? "Add the subsets to" : "Create"} the DestinationRule for ${fqdn}; the labels come from the pods the Service selects.`,
               yaml: { target: `DestinationRule ${existing?.metadata.namespace ?? namespace}/${existing?.metadata.name ?? fqdn.split(".")[0]}`, before: existing ? `spec:\n  subsets: ${JSON.stringify(((existing.spec?.subsets as Array<{ name: string }> | undefined) ?? []).map((subset) => subset.name))}\n` : "", after: destinationRuleYaml(fqdn, hostSubsets, context, existing) },
-              commands: ["kubectl apply -f destinationrule.yaml", `istioctl analyze -n ${namespace}`],
+              commands: ["kubectl apply -f destinationrule.yaml", `istioctl analyze${namespaceFlag(namespace)}`],
             }
           : { description: "Create the Service or ServiceEntry for the destination host, or add it to the Sidecar's egress hosts.", commands: [`istioctl proxy-config clusters ${proxyArg}`] },
-        verify: fqdn ? [`istioctl proxy-config clusters ${proxyArg} --fqdn ${fqdn} --port ${subsets[0]!.port}`, `istioctl analyze -n ${namespace}`] : [`istioctl proxy-config clusters ${proxyArg}`],
+        verify: fqdn ? [`istioctl proxy-config clusters ${proxyArg} --fqdn ${fqdn} --port ${subsets[0]!.port}`, `istioctl analyze${namespaceFlag(namespace)}`] : [`istioctl proxy-config clusters ${proxyArg}`],
       });
     }
     flagFindings(ctx, {

@@ -2,6 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import { parseSubsetKey } from "../../envoy/config-dump.js";
 import { flagFindings } from "./flag-findings.js";
 import { describeProxy, grepCommand, listCounts, proxyArgument, top } from "./access-log-evidence.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const noHealthyUpstream = defineRule({
   id: "envoy/no-healthy-upstream",
@@ -42,7 +43,7 @@ export const noHealthyUpstream = defineRule({
           description: "Make the destination's pods ready (or relax the DestinationRule outlierDetection), and check that the Service selector and subset labels match them.",
           commands: [
             `istioctl proxy-config endpoints ${proxyArgument(log)} --cluster "${cluster}"`,
-            ...(service ? [`kubectl get endpoints ${service} -n ${namespace}`, `kubectl get pods -n ${namespace} --show-labels`] : []),
+            ...(service ? [`kubectl get endpoints ${service}${namespaceFlag(namespace)}`, `kubectl get pods${namespaceFlag(namespace)} --show-labels`] : []),
           ],
         };
       },

@@ -2,6 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { ResourceRef } from "../../model/finding.js";
 import { hasLineNumbers, STATE_MEANINGS, type ProxyStatusRow } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** Types a sidecar or gateway always receives: NOT SENT here means the proxy has no config at all. */
 const ESSENTIAL_TYPES = ["CDS", "LDS"];
@@ -48,9 +49,9 @@ export const proxyStatusStale = defineRule({
           fix: {
             description: worst === "ERROR" ? "Read the rejection in the proxy's istio-proxy log and fix the Istio resource it names." : "Check that istiod is healthy and reachable from the proxy (port 15012); if the proxy stays out of sync, restart its pod.",
             commands: [
-              `kubectl logs ${row.pod}${row.namespace ? ` -n ${row.namespace}` : ""} -c istio-proxy | grep -i -E 'rejected|warming|xds'`,
+              `kubectl logs ${row.pod}${namespaceFlag(row.namespace)} -c istio-proxy | grep -i -E 'rejected|warming|xds'`,
               "kubectl logs -n istio-system deploy/istiod --since=10m | grep -i -E 'nack|push|error'",
-              `kubectl delete pod ${row.pod}${row.namespace ? ` -n ${row.namespace}` : ""}`,
+              `kubectl delete pod ${row.pod}${namespaceFlag(row.namespace)}`,
             ],
           },
           verify: ["istioctl proxy-status", `istioctl proxy-status ${row.proxy}`],

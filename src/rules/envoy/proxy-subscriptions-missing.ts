@@ -1,6 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { hasLineNumbers, isAmbientProxy, LAYOUT_LIMITS } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** A sidecar or gateway that does not subscribe to these has no clusters or no listeners at all. */
 const ESSENTIAL_TYPES = ["CDS", "LDS"];
@@ -31,7 +32,7 @@ export const proxySubscriptionsMissing = defineRule({
         if (isAmbientProxy(row)) continue;
         const missing = ESSENTIAL_TYPES.filter((type) => !subscribed.includes(type));
         if (missing.length === 0) continue;
-        const where = row.namespace ? ` -n ${row.namespace}` : "";
+        const where = namespaceFlag(row.namespace);
         report({
           confidence: subscribed.length === 0 ? 0.8 : 0.6,
           resource: { kind: "Pod", namespace: row.namespace, name: row.pod, container: "istio-proxy", file: origin.file },

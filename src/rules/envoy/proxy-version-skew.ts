@@ -1,6 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { hasLineNumbers } from "../../envoy/proxy-status.js";
 import { envoyData } from "../../envoy/view-data.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 function minor(version: string): string {
   const match = /^(\d+)\.(\d+)/.exec(version);
@@ -63,7 +64,7 @@ export const proxyVersionSkew = defineRule({
           cause: `The proxy is ${behind ? "older" : "newer"} than ${fromIstiod ? "istiod" : "the rest of the mesh"} (${row.version} vs ${reference})${behind ? ": its pod was not restarted after the control plane upgrade" : ""}.`,
           fix: {
             description: "Restart the workload so it gets the current sidecar image.",
-            commands: row.namespace ? [`kubectl get pod ${row.pod} -n ${row.namespace} -o jsonpath='{.metadata.ownerReferences[0].name}'`, `kubectl rollout restart deployment/<owner> -n ${row.namespace}`] : ["kubectl rollout restart deployment/<owner> -n <namespace>"],
+            commands: row.namespace ? [`kubectl get pod ${row.pod}${namespaceFlag(row.namespace)} -o jsonpath='{.metadata.ownerReferences[0].name}'`, `kubectl rollout restart deployment/<owner>${namespaceFlag(row.namespace)}`] : ["kubectl rollout restart deployment/<owner> -n <namespace>"],
           },
         });
       }

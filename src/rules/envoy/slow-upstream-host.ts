@@ -3,6 +3,7 @@ import type { Evidence } from "../../model/finding.js";
 import type { TrafficGroup } from "../../envoy/access-log/summary.js";
 import { accessLogResource, describeProxy, grepCommand } from "./access-log-evidence.js";
 import { envoyData, podForAddress, podLabel } from "../../envoy/view-data.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** A host is slow when its median is this many times its peers' and at least this much longer. */
 const SLOWER_FACTOR = 3;
@@ -68,7 +69,7 @@ export const slowUpstreamHost = defineRule({
               description: `Investigate ${pod ? `pod ${podLabel(pod)}` : `the pod with IP ${ip}`}: its logs, CPU limits and throttling, the node it runs on; replace it if it stays slow.`,
               commands: [
                 `kubectl get pod -A --field-selector status.podIP=${ip} -o wide`,
-                ...(pod ? [`kubectl logs ${pod.metadata.name} -n ${pod.metadata.namespace} --tail=100`, `kubectl top pod ${pod.metadata.name} -n ${pod.metadata.namespace} --containers`] : []),
+                ...(pod ? [`kubectl logs ${pod.metadata.name}${namespaceFlag(pod.metadata.namespace)} --tail=100`, `kubectl top pod ${pod.metadata.name}${namespaceFlag(pod.metadata.namespace)} --containers`] : []),
               ],
             },
             verify: [grepCommand(log, `"?${host.replace(/\./g, "\\.")}"?`) + " | tail -n 20", `ktriage envoy logs ${log.origin.file === "-" ? "-" : log.origin.file}`],

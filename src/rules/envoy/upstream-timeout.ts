@@ -6,6 +6,7 @@ import type { ClusterView } from "../../view/cluster-view.js";
 import { arr, durationMs, field, obj, parseSubsetKey, str } from "../../envoy/config-dump.js";
 import { accessLogResource, bucketEvidence, describeProxy, grepCommand, hostWithPod, listCounts, proxyArgument, top } from "./access-log-evidence.js";
 import { envoyData } from "../../envoy/view-data.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 interface RouteTimeout {
   proxy?: string;
@@ -125,7 +126,7 @@ export const upstreamTimeout = defineRule({
           description: `Find why the upstream is slower than ${timeoutText} (see the slow-upstream-host finding for the host and its pod), or raise the VirtualService timeout above the upstream's real latency (suggested ${suggested}).`,
           yaml,
           patch: target ? `[{"op": "${(target.service.spec.http as Array<{ timeout?: string }>)[target.index]?.timeout ? "replace" : "add"}", "path": "/spec/http/${target.index}/timeout", "value": "${suggested}"}]` : undefined,
-          commands: [`kubectl patch vs ${vsName} -n ${vsNamespace} --type json -p '[{"op": "add", "path": "/spec/http/${target?.index ?? 0}/timeout", "value": "${suggested}"}]'`],
+          commands: [`kubectl patch vs ${vsName}${namespaceFlag(vsNamespace)} --type json -p '[{"op": "add", "path": "/spec/http/${target?.index ?? 0}/timeout", "value": "${suggested}"}]'`],
         },
         verify: [grepCommand(log, " 504 UT |\"response_flags\":\"UT\"") + " | tail -n 1", `istioctl proxy-config routes ${log.pod ? proxyArgument(log) : fired?.proxy ?? proxyArgument(log)} -o json | grep '"timeout"'`],
       });

@@ -21,6 +21,7 @@ import {
 import { selectorMatches } from "../../istio/workloads.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** Services of the workload's namespace whose selector selects it. */
 function servicesOf(view: ClusterView, workload: AmbientWorkload): KubeObject[] {
@@ -94,9 +95,9 @@ export const ambientAuthorizationWithoutWaypoint = defineRule({
         evidence: applying.map(({ policy, reason }) => fieldEvidence(view, policy, ["spec", "rules"], `${refOf(policy)} uses ${reason}`)),
         fix: {
           description: `Deploy and enroll a waypoint for namespace ${workload.namespace}, then attach the policies to it with targetRefs.`,
-          commands: [`istioctl waypoint apply -n ${workload.namespace} --enroll-namespace`],
+          commands: [`istioctl waypoint apply${namespaceFlag(workload.namespace)} --enroll-namespace`],
         },
-        verify: ["istioctl ztunnel-config workload", `istioctl waypoint list -n ${workload.namespace}`],
+        verify: ["istioctl ztunnel-config workload", `istioctl waypoint list${namespaceFlag(workload.namespace)}`],
       });
     }
   },

@@ -3,6 +3,7 @@ import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { refOf } from "../../istio/meta.js";
 import { USE_WAYPOINT_LABEL } from "../../istio/ambient.js";
 import { ambientL7Policies, unenrolledTargets } from "../../istio/ambient-policies.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
  * Kiali's KIA0109, KIA1110, KIA1111, KIA1112: an L7 AuthorizationPolicy, a RequestAuthentication, a
@@ -45,7 +46,7 @@ export const ambientPolicyWithoutWaypoint = defineRule({
         cause: `Namespace ${policy.namespace} runs in ambient mode: ztunnel enforces L4 only, and without a waypoint nothing applies the ${policy.reason} of this ${kind}.`,
         fix: {
           description: `Enroll namespace ${policy.namespace} in a waypoint, or the Service the policy targets.`,
-          commands: [`istioctl waypoint apply -n ${policy.namespace} --enroll-namespace`, `kubectl label namespace ${policy.namespace} ${USE_WAYPOINT_LABEL}=waypoint`],
+          commands: [`istioctl waypoint apply${namespaceFlag(policy.namespace)} --enroll-namespace`, `kubectl label namespace ${policy.namespace} ${USE_WAYPOINT_LABEL}=waypoint`],
         },
         equivalents: [policy.kind.noWaypointCode],
         verify: [analyzeCommand(policy.object), kubectl("get", policy.object, "-o yaml"), `kubectl get ns ${policy.namespace} -L ${USE_WAYPOINT_LABEL}`],

@@ -3,6 +3,7 @@ import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.j
 import { nameOf, refOf } from "../../istio/meta.js";
 import { USE_WAYPOINT_LABEL } from "../../istio/ambient.js";
 import { ambientRoutes } from "../../istio/ambient-policies.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
  * Kiali's KIA1109/KIA1113 (VirtualService) and KIA0210/KIA0211 (DestinationRule): L7 routing for a
@@ -43,11 +44,11 @@ export const ambientRouteWithoutWaypoint = defineRule({
           cause: `Only a waypoint applies ${route.reason} in ambient mode; Service ${destination.namespace}/${nameOf(service)} has no ${USE_WAYPOINT_LABEL} label (nor its namespace), or opts out with none.`,
           fix: {
             description: `Enroll Service ${destination.namespace}/${nameOf(service)} in a waypoint.`,
-            commands: [`istioctl waypoint apply -n ${destination.namespace}`, `kubectl -n ${destination.namespace} label service ${nameOf(service)} ${USE_WAYPOINT_LABEL}=waypoint --overwrite`],
+            commands: [`istioctl waypoint apply${namespaceFlag(destination.namespace)}`, `kubectl${namespaceFlag(destination.namespace)} label service ${nameOf(service)} ${USE_WAYPOINT_LABEL}=waypoint --overwrite`],
           },
           evidence: [fieldEvidence(view, service, ["metadata", "labels"], `${refOf(service)} labels: ${JSON.stringify(service.metadata.labels ?? {})}`)],
           equivalents: [route.codes.notCaptured],
-          verify: [analyzeCommand(route.object), `istioctl ztunnel-config service -n ${destination.namespace}`],
+          verify: [analyzeCommand(route.object), `istioctl ztunnel-config service${namespaceFlag(destination.namespace)}`],
         });
       }
       if (route.destinations.length > 0 || !route.namespaceFallback.ambient || route.namespaceFallback.enrolled) continue;
@@ -58,7 +59,7 @@ export const ambientRouteWithoutWaypoint = defineRule({
         message: "namespace-without-waypoint",
         data: { route: refOf(route.object), reason: route.reason, namespace: route.namespace },
         cause: `Namespace ${route.namespace} runs in ambient mode without ${USE_WAYPOINT_LABEL}; ztunnel forwards its traffic at L4 only.`,
-        fix: { description: `Enroll namespace ${route.namespace} in a waypoint.`, commands: [`istioctl waypoint apply -n ${route.namespace} --enroll-namespace`] },
+        fix: { description: `Enroll namespace ${route.namespace} in a waypoint.`, commands: [`istioctl waypoint apply${namespaceFlag(route.namespace)} --enroll-namespace`] },
         equivalents: [route.codes.noWaypoint],
         verify: [analyzeCommand(route.object), kubectl("get", route.object, "-o yaml")],
       });

@@ -15,10 +15,11 @@ import {
   sidecarByLabels,
   type AmbientWorkload,
 } from "../../istio/ambient.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** A merge patch setting `sidecar.istio.io/inject=false` at the workload's labels, then the restart that applies it. */
 function fixCommands(workload: AmbientWorkload): string[] {
-  const ns = workload.namespace ? ` -n ${workload.namespace}` : "";
+  const ns = namespaceFlag(workload.namespace);
   const kind = workload.object.kind.toLowerCase();
   if (workload.object.kind === "Pod") return [`kubectl${ns} get pod ${workload.name} -o yaml > pod.yaml   # add the label sidecar.istio.io/inject: "false"`, `kubectl${ns} replace --force -f pod.yaml`];
   let patch: unknown = { "sidecar.istio.io/inject": "false" };
@@ -81,7 +82,7 @@ export const ambientSidecarConflict = defineRule({
           commands: fixCommands(workload),
         },
         equivalents: [...new Set(reasons.flatMap((reason) => reason.codes))],
-        verify: [`kubectl get ns ${workload.namespace || "<namespace>"} --show-labels`, `kubectl get pods${workload.namespace ? ` -n ${workload.namespace}` : ""} -o wide`],
+        verify: [`kubectl get ns ${workload.namespace || "<namespace>"} --show-labels`, `kubectl get pods${namespaceFlag(workload.namespace)} -o wide`],
       });
     }
   },

@@ -12,6 +12,7 @@ import {
   USE_WAYPOINT_LABEL,
   waypointReferenceOf,
 } from "../../istio/ambient.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
  * Kiali's KIA1312: a running workload enrolled in a waypoint while none of its pods is in ambient mode;
@@ -55,9 +56,9 @@ export const ambientWaypointLabelOutsideAmbient = defineRule({
         cause: "Only ambient pods send their traffic through ztunnel to a waypoint; the label has no effect on these pods.",
         fix: {
           description: `Enroll namespace ${workload.namespace} in ambient mode without sidecar injection, or remove ${USE_WAYPOINT_LABEL}.`,
-          commands: [`kubectl label namespace ${workload.namespace} ${DATAPLANE_MODE_LABEL}=ambient`, `kubectl -n ${workload.namespace} rollout restart ${workload.object.kind.toLowerCase()} ${workload.name}`],
+          commands: [`kubectl label namespace ${workload.namespace} ${DATAPLANE_MODE_LABEL}=ambient`, `kubectl${namespaceFlag(workload.namespace)} rollout restart ${workload.object.kind.toLowerCase()} ${workload.name}`],
         },
-        verify: ["istioctl ztunnel-config workload", `kubectl get pods -n ${workload.namespace} --show-labels`],
+        verify: ["istioctl ztunnel-config workload", `kubectl get pods${namespaceFlag(workload.namespace)} --show-labels`],
       });
     }
   },

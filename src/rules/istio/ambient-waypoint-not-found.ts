@@ -12,6 +12,7 @@ import {
   waypointReferenceOf,
   waypointsOf,
 } from "../../istio/ambient.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
  * Kiali's KIA1313: a running workload enrolled (by its own label or its namespace's) in a waypoint
@@ -58,10 +59,10 @@ export const ambientWaypointNotFound = defineRule({
         cause: `Without its waypoint the workload's traffic is not processed at L7: AuthorizationPolicies, routes and telemetry attached to ${reference.name} do not apply.`,
         fix: {
           description: `Deploy waypoint ${reference.name} in namespace ${reference.namespace}, or change ${USE_WAYPOINT_LABEL} to an existing one.`,
-          commands: [`istioctl waypoint apply -n ${reference.namespace} --name ${reference.name}`],
+          commands: [`istioctl waypoint apply${namespaceFlag(reference.namespace)} --name ${reference.name}`],
         },
         ...(reference.on === "namespace" && namespaceObject ? { evidence: [fieldEvidence(view, namespaceObject, ["metadata", "labels", USE_WAYPOINT_LABEL], `Namespace ${workload.namespace} ${USE_WAYPOINT_LABEL}: ${reference.name}`)] } : {}),
-        verify: [`istioctl waypoint list -n ${reference.namespace}`, `kubectl get gateway ${reference.name} -n ${reference.namespace}`],
+        verify: [`istioctl waypoint list${namespaceFlag(reference.namespace)}`, `kubectl get gateway ${reference.name}${namespaceFlag(reference.namespace)}`],
       });
     }
   },

@@ -1,7 +1,7 @@
 import { meshSubjects } from "../../istio/mesh-subjects.js";
 import type { Fix } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { nest, templateChangeCommands } from "../../k8s/workload-changes.js";
+import { namespaceFlag, nest, templateChangeCommands } from "../../k8s/workload-changes.js";
 import { yamlText } from "../../util/yaml-text.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { ANNOTATED_KINDS, ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "../../istio/annotation-catalogue.js";
@@ -121,7 +121,7 @@ export function metadataFix(view: ClusterView, object: KubeObject, changes: Read
       ? [`kubectl apply --dry-run=server -f ${file && file !== "-" ? file : `<file with ${target}>`}`, `kubectl apply -f ${file && file !== "-" ? file : `<file with ${target}>`}`]
       : touchesTemplate
         ? templateChangeCommands(owner, JSON.stringify(patch), "merge")
-        : [`kubectl patch ${object.kind.toLowerCase()} ${nameOf(object)}${namespace ? ` -n ${namespace}` : ""} --type merge -p '${JSON.stringify(patch)}'`];
+        : [`kubectl patch ${object.kind.toLowerCase()} ${nameOf(object)}${namespaceFlag(namespace)} --type merge -p '${JSON.stringify(patch)}'`];
   return { description, yaml: { target, before: yamlText(before).trimEnd(), after: yamlText(after).trimEnd() }, patch: JSON.stringify(patch), commands };
 }
 

@@ -3,6 +3,7 @@ import type { Fix } from "../../model/finding.js";
 import { blockLabel, istioAnnotationsOf, metadataFix, type AnnotatedMetadata } from "./annotated.js";
 import { analyzeCommand, reportIstio } from "./finding.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const INJECT = "sidecar.istio.io/inject";
 
@@ -69,5 +70,5 @@ function replacementFix(view: ClusterView, block: AnnotatedMetadata, key: string
   if (!replacement) {
     return metadataFix(view, block.object, [{ metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: {} } }], `Remove ${key}; Istio no longer uses it.`);
   }
-  return { description: `Replace ${key} with ${replacement}, then roll the workload out.`, commands: [`kubectl edit ${block.object.kind.toLowerCase()} ${String(block.object.metadata?.name ?? "")}${block.object.metadata?.namespace ? ` -n ${block.object.metadata.namespace}` : ""}`] };
+  return { description: `Replace ${key} with ${replacement}, then roll the workload out.`, commands: [`kubectl edit ${block.object.kind.toLowerCase()} ${String(block.object.metadata?.name ?? "")}${namespaceFlag(block.object.metadata?.namespace)}`] };
 }

@@ -3,6 +3,7 @@ import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { rootNamespace } from "../../istio/mtls.js";
 import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { formatSelector, selectInstances, workloadInstances } from "../../istio/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const authorizationPolicyNoWorkload = defineRule({
   id: "istio/authorization-policy-no-workload",
@@ -47,7 +48,7 @@ export const authorizationPolicyNoWorkload = defineRule({
             ? { message: "selector-matches-nothing-in-mesh", data: { policy: refOf(policy), selector: text } }
             : { message: "selector-matches-nothing", data: { policy: refOf(policy), selector: text, namespace } }),
         cause: "The policy is enforced by the sidecars (or waypoints) of the workloads it selects; selecting none, it allows or denies nothing.",
-        fix: { description: hasSelector ? "Select the labels of the workload to protect." : "Create the policy in the namespace of the workloads it is for.", commands: [kubectl("edit", policy), `kubectl get pods${namespace ? ` -n ${namespace}` : ""} --show-labels`] },
+        fix: { description: hasSelector ? "Select the labels of the workload to protect." : "Create the policy in the namespace of the workloads it is for.", commands: [kubectl("edit", policy), `kubectl get pods${namespaceFlag(namespace)} --show-labels`] },
         verify: [analyzeCommand(policy)],
       });
     }

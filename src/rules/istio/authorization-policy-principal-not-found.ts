@@ -6,6 +6,7 @@ import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { parsePrincipal, principalVerdict, serviceAccountIndex, sourceValues, trustDomains, type PrincipalVerdict, type ServiceAccountIndex } from "../../istio/authorization.js";
 import { appliedNamespaceOf, nameOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const OUTCOME: Record<Exclude<PrincipalVerdict, "found" | "unknown">, { code: string; severity: Severity; message: string }> = {
   "not-found": { code: "KIA0106", severity: "error", message: "Service Account not found for this principal" },
@@ -108,7 +109,7 @@ export const authorizationPolicyPrincipalNotFound = defineRule({
                   : verdict === "foreign"
                     ? `Use trust domain ${domains[0]}, or list ${parsed?.trustDomain ?? ""} in MeshConfig trustDomainAliases if it is this mesh's former domain.`
                     : "Nothing to change if the caller runs in that cluster.",
-            commands: [kubectl("edit", policy), ...(parsed ? [`kubectl get pods -n ${parsed.namespace} -o custom-columns=NAME:.metadata.name,SA:.spec.serviceAccountName`] : [])],
+            commands: [kubectl("edit", policy), ...(parsed ? [`kubectl get pods${namespaceFlag(parsed.namespace)} -o custom-columns=NAME:.metadata.name,SA:.spec.serviceAccountName`] : [])],
           },
           verify: [analyzeCommand(policy)],
         });

@@ -5,6 +5,7 @@ import { peerIdentityFields } from "../../istio/authorization.js";
 import { autoMtlsEnabled } from "../../istio/kiali-mtls.js";
 import { KialiMtlsStatus } from "../../istio/kiali-mtls-status.js";
 import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
  * Kiali's KIA0105: a policy matches on the peer's identity (principals, namespaces, service
@@ -58,7 +59,7 @@ export const authorizationPolicyRequiresMtls = defineRule({
             description: "Enable mTLS for these workloads (PeerAuthentication mode STRICT or PERMISSIVE), or match on ipBlocks or request attributes instead.",
             commands: [kubectl("edit", policy), `kubectl get peerauthentication,destinationrule -A`],
           },
-          verify: [analyzeCommand(policy), `istioctl x describe pod <pod> -n ${namespace}`],
+          verify: [analyzeCommand(policy), `istioctl x describe pod <pod>${namespaceFlag(namespace)}`],
         });
       }
     }

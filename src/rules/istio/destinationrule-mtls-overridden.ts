@@ -4,6 +4,7 @@ import { enablesNonLocalMtls, hasTlsSettings, hostNamespace, istioDestinationRul
 import { autoMtlsEnabled } from "../../istio/kiali-mtls.js";
 import { nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { analyzeCommand, fieldEvidence, yamlOf } from "./finding.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** The rules whose ISTIO_MUTUAL `rule` replaces for its host, as Kiali's traffic policy checker pairs them. */
 function overriddenBy(rule: KubeObject, rules: readonly KubeObject[], index: number, mutual: MutualIndex): KubeObject[] {
@@ -99,9 +100,9 @@ export const destinationRuleMtlsOverridden = defineRule({
           description: `Set tls.mode ISTIO_MUTUAL in ${refOf(rule)}.`,
           yaml: { before: hasPolicy ? yamlOf({ spec: { trafficPolicy: recordOf(rule.spec)?.trafficPolicy } }) : "", after: yamlOf({ spec: { trafficPolicy: { ...(recordOf(recordOf(rule.spec)?.trafficPolicy) ?? {}), tls: { mode: "ISTIO_MUTUAL" } } } }), target: refOf(rule) },
           change: { kind: "DestinationRule", ...(namespace ? { namespace } : {}), name: nameOf(rule), type: "merge", patch },
-          commands: [`kubectl patch destinationrule ${nameOf(rule)}${namespace ? ` -n ${namespace}` : ""} --type merge -p '${patch}'`],
+          commands: [`kubectl patch destinationrule ${nameOf(rule)}${namespaceFlag(namespace)} --type merge -p '${patch}'`],
         },
-        verify: [analyzeCommand(rule), `istioctl proxy-config cluster deploy/<client>${namespace ? ` -n ${namespace}` : ""} --fqdn ${host} -o json`],
+        verify: [analyzeCommand(rule), `istioctl proxy-config cluster deploy/<client>${namespaceFlag(namespace)} --fqdn ${host} -o json`],
       });
     });
   },

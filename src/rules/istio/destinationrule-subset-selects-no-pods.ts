@@ -5,6 +5,7 @@ import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { registryOf } from "../../istio/registry.js";
 import { subsetsOf } from "../../istio/virtual-service.js";
 import { selectInstances, workloadInstances, type WorkloadInstance } from "../../istio/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** Node labels Istio adds to endpoints for locality-aware subsets. */
 const TOPOLOGY_LABELS = ["topology.kubernetes.io/region", "topology.kubernetes.io/zone", "topology.istio.io/subzone", "kubernetes.io/hostname"];
@@ -69,9 +70,9 @@ export const destinationRuleSubsetSelectsNoPods = defineRule({
           fix: {
             description: existing.length ? `Use labels that the pods have (${key}: ${existing[0]}), or deploy the missing version.` : "Deploy pods with the subset's labels, or change the labels.",
             yaml: { before: yamlOf({ name: subset.name, labels: subset.labels }), after: yamlOf({ name: subset.name, labels: { ...subset.labels, ...(existing.length ? { [key]: existing[0] } : {}) } }), target: refOf(dr) },
-            commands: [kubectl("edit", dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""}${selectorless ? "" : ` -l ${Object.entries(service.selector!).map(([k, v]) => `${k}=${v}`).join(",")}`} -L ${key}${versions.length ? "" : ""}`],
+            commands: [kubectl("edit", dr), `kubectl get pods${namespaceFlag(service.namespace)}${selectorless ? "" : ` -l ${Object.entries(service.selector!).map(([k, v]) => `${k}=${v}`).join(",")}`} -L ${key}${versions.length ? "" : ""}`],
           },
-          verify: [analyzeCommand(dr), `kubectl get pods${service.namespace ? ` -n ${service.namespace}` : ""} -l ${Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(",")}`],
+          verify: [analyzeCommand(dr), `kubectl get pods${namespaceFlag(service.namespace)} -l ${Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(",")}`],
         });
       }
     }

@@ -6,6 +6,7 @@ import type { ClusterView } from "../../view/cluster-view.js";
 import { IST_CODES } from "../../istio/codes.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { formatFieldPath as formatPath, valueAt } from "../../k8s/field-paths.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 type FieldPath = ReadonlyArray<string | number>;
 
@@ -132,7 +133,7 @@ export function fieldEvidence(view: ClusterView, object: KubeObject, path: Field
 export function kubectl(verb: string, object: KubeObject, rest = ""): string {
   const namespace = namespaceOf(object);
   const kind = object.kind.toLowerCase();
-  return `kubectl${namespace ? ` -n ${namespace}` : ""} ${verb} ${kind} ${nameOf(object)}${rest ? ` ${rest}` : ""}`;
+  return `kubectl${namespaceFlag(namespace)} ${verb} ${kind} ${nameOf(object)}${rest ? ` ${rest}` : ""}`;
 }
 
 /** The analyze command that confirms an Istio config fix. */

@@ -2,6 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import { credentialProblem, credentialSource, gatewayCredentials } from "../../istio/credentials.js";
 import { analyzeCommand, fieldEvidence, reportIstio } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const gatewayCredentialInvalid = defineRule({
   id: "istio/gateway-credential-invalid",
@@ -37,9 +38,9 @@ export const gatewayCredentialInvalid = defineRule({
           message: "credential-unusable",
           data: { gateway: refOf(gateway), credential: `${credential.namespace}/${credential.name}`, problem },
           cause: `The gateway loads the certificate from ${refOf(secret)}; ${problem}, so TLS for this server fails or presents a certificate clients reject.`,
-          fix: { description: "Recreate the Secret from a valid, current certificate and key.", commands: [`kubectl create -n ${credential.namespace || "istio-system"} secret tls ${credential.name} --cert=<cert.pem> --key=<key.pem> --dry-run=client -o yaml | kubectl apply -f -`] },
+          fix: { description: "Recreate the Secret from a valid, current certificate and key.", commands: [`kubectl create${namespaceFlag(credential.namespace || "istio-system")} secret tls ${credential.name} --cert=<cert.pem> --key=<key.pem> --dry-run=client -o yaml | kubectl apply -f -`] },
           evidence: [fieldEvidence(view, secret, ["data"], `${refOf(secret)} keys: ${Object.keys(secret.data ?? {}).join(", ") || "(none)"}`)],
-          verify: [analyzeCommand(gateway), `kubectl -n ${credential.namespace || "istio-system"} get secret ${credential.name} -o jsonpath='{.data.tls\\.crt}' | base64 -d | openssl x509 -noout -dates`],
+          verify: [analyzeCommand(gateway), `kubectl${namespaceFlag(credential.namespace || "istio-system")} get secret ${credential.name} -o jsonpath='{.data.tls\\.crt}' | base64 -d | openssl x509 -noout -dates`],
         });
       }
     }

@@ -3,6 +3,7 @@ import { credentialSource, gatewayCredentials, secretsKnown } from "../../istio/
 import { analyzeCommand, reportIstio } from "./finding.js";
 import { namespaceOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const gatewayCredentialNotFound = defineRule({
   id: "istio/gateway-credential-not-found",
@@ -42,9 +43,9 @@ export const gatewayCredentialNotFound = defineRule({
             : `No Secret "${credential.name}" exists${suggestion ? `; "${suggestion}" is close` : ""}, so the gateway has no certificate for this server and TLS handshakes fail.`,
           fix: {
             description: elsewhere ? `Create the Secret in namespace ${credential.namespace}.` : suggestion ? `Use credentialName "${suggestion}".` : `Create the TLS Secret in namespace ${credential.namespace}.`,
-            commands: [`kubectl create -n ${credential.namespace || "istio-system"} secret tls ${credential.name} --key=<key.pem> --cert=<cert.pem>`],
+            commands: [`kubectl create${namespaceFlag(credential.namespace || "istio-system")} secret tls ${credential.name} --key=<key.pem> --cert=<cert.pem>`],
           },
-          verify: [analyzeCommand(gateway), `kubectl -n ${credential.namespace || "istio-system"} get secret ${credential.name}`],
+          verify: [analyzeCommand(gateway), `kubectl${namespaceFlag(credential.namespace || "istio-system")} get secret ${credential.name}`],
         });
       }
     }

@@ -3,6 +3,7 @@ import { analyzeCommand, reportIstio, yamlOf } from "./finding.js";
 import { wouldBeInjected } from "../../istio/injection.js";
 import { refOf } from "../../istio/meta.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const imageAutoWithoutInjection = defineRule({
   id: "istio/image-auto-without-injection",
@@ -40,7 +41,7 @@ export const imageAutoWithoutInjection = defineRule({
         fix: {
           description: "Select the workload for injection.",
           yaml: { before: yamlOf({ metadata: { labels: instance.labels } }), after: yamlOf({ metadata: { labels: { ...instance.labels, "sidecar.istio.io/inject": "true" } } }), target: refOf(instance.object) },
-          commands: [`kubectl label namespace ${instance.namespace || "<namespace>"} istio-injection=enabled`, `kubectl${instance.namespace ? ` -n ${instance.namespace}` : ""} ${instance.object.kind === "Pod" ? `delete pod ${instance.object.metadata.name ?? ""}` : `rollout restart ${instance.object.kind.toLowerCase()}/${instance.object.metadata.name ?? ""}`}`],
+          commands: [`kubectl label namespace ${instance.namespace || "<namespace>"} istio-injection=enabled`, `kubectl${namespaceFlag(instance.namespace)} ${instance.object.kind === "Pod" ? `delete pod ${instance.object.metadata.name ?? ""}` : `rollout restart ${instance.object.kind.toLowerCase()}/${instance.object.metadata.name ?? ""}`}`],
         },
         verify: [analyzeCommand(instance.object)],
       });

@@ -2,6 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import { reportIstio, yamlOf } from "./finding.js";
 import { namespaceOf, nameOf, refOf } from "../../istio/meta.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const jwksBlockedCidrsMissing = defineRule({
   id: "istio/jwks-blocked-cidrs-missing",
@@ -43,7 +44,7 @@ export const jwksBlockedCidrsMissing = defineRule({
         fix: {
           description: "Block private ranges for JWKS fetches.",
           yaml: { before: yamlOf({ env: env.slice(0, 3) }), after: yamlOf({ env: [...env.slice(0, 3), { name: "BLOCKED_CIDRS_IN_JWKS_URIS", value: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16" }] }), target: refOf(istiod.object) },
-          commands: [`kubectl -n ${namespaceOf(istiod.object) || "istio-system"} set env deployment/${nameOf(istiod.object)} -c discovery BLOCKED_CIDRS_IN_JWKS_URIS=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16`],
+          commands: [`kubectl${namespaceFlag(namespaceOf(istiod.object) || "istio-system")} set env deployment/${nameOf(istiod.object)} -c discovery BLOCKED_CIDRS_IN_JWKS_URIS=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16`],
         },
         verify: ["istioctl analyze -n istio-system"],
       });

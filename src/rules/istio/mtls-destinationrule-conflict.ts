@@ -6,6 +6,7 @@ import { destinationRuleTlsMode, effectiveMtls, injectionKnown, runsWithSidecar,
 import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
 import { registryOf } from "../../istio/registry.js";
 import { selectInstances, workloadInstances } from "../../istio/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 function policyEvidence(view: Parameters<typeof fieldEvidence>[0], effective: EffectiveMtls) {
   if (!effective.source) return [];
@@ -73,7 +74,7 @@ export const mtlsDestinationRuleConflict = defineRule({
               commands: [kubectl("edit", dr), ...(extra ? [kubectl("get", extra, "-o yaml")] : [])],
             },
             evidence: policyEvidence(view, effective),
-            verify: [analyzeCommand(dr), `istioctl x describe pod <${server.object.metadata.name ?? "server"}-pod>${server.namespace ? ` -n ${server.namespace}` : ""}`],
+            verify: [analyzeCommand(dr), `istioctl x describe pod <${server.object.metadata.name ?? "server"}-pod>${namespaceFlag(server.namespace)}`],
           });
         // With running pods behind the host, sidecar/mtls-mode-conflict reports these two contradictions; before deploy only templates say it.
         const onlyTemplates = servers.every((item) => item.object.kind !== "Pod");

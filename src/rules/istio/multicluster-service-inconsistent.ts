@@ -5,6 +5,7 @@ import { fieldEvidence, reportIstio } from "./finding.js";
 import { arrayOf, nameOf, namespaceOf, recordOf } from "../../istio/meta.js";
 import { yamlText } from "../../util/yaml-text.js";
 import type { ClusterMember } from "../../view/cluster-view.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const HEADLESS = "service has mixed mode like headless and clusterIP";
 const TYPE = "service type is inconsistent";
@@ -80,7 +81,7 @@ export const multiclusterServiceInconsistent = defineRule({
           },
           commands: members.map(({ cluster }) => `kubectl --context ${cluster.name} apply -f ${nameOf(first)}-service.yaml`),
         },
-        verify: [...members.map(({ cluster }) => `kubectl --context ${cluster.name} get service ${nameOf(first)} -n ${namespaceOf(first)} -o jsonpath='{.spec.type} {.spec.clusterIP} {.spec.ports}'`)],
+        verify: [...members.map(({ cluster }) => `kubectl --context ${cluster.name} get service ${nameOf(first)}${namespaceFlag(namespaceOf(first))} -o jsonpath='{.spec.type} {.spec.clusterIP} {.spec.ports}'`)],
       });
     }
   },

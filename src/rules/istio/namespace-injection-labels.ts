@@ -3,6 +3,7 @@ import { reportIstio, yamlOf } from "./finding.js";
 import { nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** Whether the injector is installed with `sidecarInjectorWebhook.enableNamespacesByDefault` (from the istio-sidecar-injector ConfigMap). */
 function namespacesInjectedByDefault(view: ClusterView): boolean {
@@ -103,9 +104,9 @@ export const namespaceInjectionLabels = defineRule({
         fix: {
           description: "Label the namespace for injection (or explicitly disabled), then restart its workloads.",
           yaml: { before: yamlOf({ metadata: { name, labels: namespace.metadata.labels ?? {} } }), after: yamlOf({ metadata: { name, labels: { ...(namespace.metadata.labels ?? {}), "istio-injection": "enabled" } } }), target: refOf(namespace) },
-          commands: [`kubectl label namespace ${name} istio-injection=enabled`, `kubectl rollout restart deployment -n ${name}`],
+          commands: [`kubectl label namespace ${name} istio-injection=enabled`, `kubectl rollout restart deployment${namespaceFlag(name)}`],
         },
-        verify: [`kubectl get namespace ${name} -L istio-injection`, `kubectl get pods -n ${name} -o jsonpath='{..containers[*].name}' | grep istio-proxy`],
+        verify: [`kubectl get namespace ${name} -L istio-injection`, `kubectl get pods${namespaceFlag(name)} -o jsonpath='{..containers[*].name}' | grep istio-proxy`],
       });
     }
   },

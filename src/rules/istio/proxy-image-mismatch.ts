@@ -4,6 +4,7 @@ import { fieldEvidence, reportIstio } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { podInstances } from "../../istio/workloads.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const INJECTOR_PREFIX = "istio-sidecar-injector";
 
@@ -79,9 +80,9 @@ export const proxyImageMismatch = defineRule({
         message: "stale-proxy-image",
         data: { count: stale.length, namespace: name, images: [...new Set(stale.map((item) => item.image))].join(", "), revision, image: injector.image },
         cause: "The pods were injected by an earlier control plane; proxies are only replaced when pods are recreated.",
-        fix: { description: `Recreate the workloads of namespace ${name} so that they get ${injector.image}.`, commands: [`kubectl rollout restart deployment -n ${name}`, `kubectl rollout restart statefulset -n ${name}`] },
+        fix: { description: `Recreate the workloads of namespace ${name} so that they get ${injector.image}.`, commands: [`kubectl rollout restart deployment${namespaceFlag(name)}`, `kubectl rollout restart statefulset${namespaceFlag(name)}`] },
         evidence: [fieldEvidence(view, injector.config, ["data", "values"], `${refOf(injector.config)} injects ${injector.image}`), ...stale.slice(0, 5).map((item) => fieldEvidence(view, item.pod, ["spec", "containers"], `${refOf(item.pod)} istio-proxy image ${item.image}`))],
-        verify: ["istioctl proxy-status", `kubectl get pods -n ${name} -o jsonpath='{..containers[?(@.name=="istio-proxy")].image}'`],
+        verify: ["istioctl proxy-status", `kubectl get pods${namespaceFlag(name)} -o jsonpath='{..containers[?(@.name=="istio-proxy")].image}'`],
       });
     }
   },

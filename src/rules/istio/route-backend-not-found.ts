@@ -3,6 +3,7 @@ import { reportIstio, kubectl, yamlOf } from "./finding.js";
 import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { backendRefsOf, isGatewayApiObject, isServiceReference, parentRefsOf, referenceGranted, ROUTE_KINDS } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
  * Kiali's KIA1402: a route's backendRef (or a Service parentRef, GAMMA mesh routing) that names a
@@ -67,7 +68,7 @@ export const routeBackendNotFound = defineRule({
             data: { resource: refOf(route), problem },
             cause: "An unresolved backend is not programmed; the share of requests routed to it gets HTTP 500.",
             fix: { description: fix!.description, ...(fix!.after ? { yaml: { before: "", after: fix!.after, target: `ReferenceGrant ${ref.namespace}` } } : {}), commands: [fix!.after ? "kubectl apply -f referencegrant.yaml" : kubectl("edit", route)] },
-            verify: [kubectl("get", route, "-o jsonpath='{.status.parents[*].conditions}'"), `kubectl get svc${ref.namespace ? ` -n ${ref.namespace}` : ""}`],
+            verify: [kubectl("get", route, "-o jsonpath='{.status.parents[*].conditions}'"), `kubectl get svc${namespaceFlag(ref.namespace)}`],
           });
         }
       }

@@ -5,6 +5,7 @@ import { analyzeCommand, fieldEvidence, kubectl, reportIstio, yamlOf } from "./f
 import { nameOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
 import { formatSelector, selectInstances, workloadInstances } from "../../istio/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
  * Namespace-scoped policies that pick workloads by labels (Sidecar, Telemetry,
@@ -61,9 +62,9 @@ export function selectorNotFound(rule: RuleMeta, ctx: RuleContext, kind: Selecto
       fix: {
         description: elsewhere.length ? `Create the ${kind.kind} in namespace ${elsewhere[0]!.namespace}.` : suggestion ? `Select ${suggestion}.` : "Select the labels of the workload this policy is for.",
         yaml: { before: yamlOf({ labels }), after: yamlOf({ labels: key && value ? { [key]: value } : labels }), target: refOf(policy) },
-        commands: [kubectl("edit", policy), `kubectl get pods${namespace ? ` -n ${namespace}` : ""} --show-labels`],
+        commands: [kubectl("edit", policy), `kubectl get pods${namespaceFlag(namespace)} --show-labels`],
       },
-      verify: [analyzeCommand(policy), `kubectl get pods${namespace ? ` -n ${namespace}` : ""} -l ${text}`],
+      verify: [analyzeCommand(policy), `kubectl get pods${namespaceFlag(namespace)} -l ${text}`],
     });
   }
 }

@@ -9,6 +9,7 @@ import { egressHosts, importedBy, importsHostname, parseEgressHost, type EgressH
 import { closest } from "../../istio/suggest.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { analyzeCommand, fieldEvidence, kubectl } from "./finding.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** The namespace a cluster-local hostname names (`reviews.bookinfo.svc.cluster.local` -> `bookinfo`). */
 function clusterLocalNamespace(hostname: string, domain: string): string | undefined {
@@ -38,7 +39,7 @@ function replaceFix(sidecar: KubeObject, path: ReadonlyArray<string | number>, v
     description,
     yaml: { before: `- ${value}`, after: `- ${replacement}`, target: `${refOf(sidecar)} ${path.slice(1).join(".")}` },
     change: { kind: "Sidecar", ...(namespace ? { namespace } : {}), name: nameOf(sidecar), type: "json", patch },
-    commands: [`kubectl patch sidecar ${nameOf(sidecar)}${namespace ? ` -n ${namespace}` : ""} --type json -p '${patch}'`],
+    commands: [`kubectl patch sidecar ${nameOf(sidecar)}${namespaceFlag(namespace)} --type json -p '${patch}'`],
   };
 }
 
@@ -84,7 +85,7 @@ export const sidecarEgressHostNotFound = defineRule({
         const candidates = elsewhere(registry, host);
         const visible = candidates.filter((entry) => isVisible(entry.exportTo, entry.namespace, sidecarNamespace));
         if (candidates.length === 0 && !judged(view, host, known, registry.domain)) continue;
-        const base = { object: sidecar, fieldPath: path, evidence: [fieldEvidence(view, sidecar, path, `${refOf(sidecar)} ${path.slice(1).join(".")} is "${value}"`)], verify: [analyzeCommand(sidecar), `istioctl proxy-config cluster deploy/<workload>${sidecarNamespace ? ` -n ${sidecarNamespace}` : ""} --fqdn ${host.dnsName}`] };
+        const base = { object: sidecar, fieldPath: path, evidence: [fieldEvidence(view, sidecar, path, `${refOf(sidecar)} ${path.slice(1).join(".")} is "${value}"`)], verify: [analyzeCommand(sidecar), `istioctl proxy-config cluster deploy/<workload>${namespaceFlag(sidecarNamespace)} --fqdn ${host.dnsName}`] };
         const sidecarRef = refOf(sidecar);
         const scope = host.namespace === "*" ? "in any namespace" : `in namespace ${host.namespace}`;
         if (visible.length > 0) {

@@ -5,6 +5,7 @@ import { namespaceOf, refOf } from "../../istio/meta.js";
 import { registryOf, resolveHostFor } from "../../istio/registry.js";
 import { closest } from "../../istio/suggest.js";
 import { routeDestinations } from "../../istio/virtual-service.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const virtualServiceDestinationHostNotFound = defineRule({
   id: "istio/virtualservice-destination-host-not-found",
@@ -59,7 +60,7 @@ export const virtualServiceDestinationHostNotFound = defineRule({
           evidence: hidden
             ? registry.all().filter((entry) => entry.host === destination.host || entry.host.startsWith(`${destination.host}.`)).slice(0, 1).map((entry) => fieldEvidence(view, entry.object, [], `${refOf(entry.object)} exportTo: ${(entry.exportTo ?? ["*"]).join(",")}`))
             : [],
-          verify: [analyzeCommand(vs), `kubectl get svc${namespace ? ` -n ${namespace}` : ""} ${suggestion ?? destination.host.split(".")[0] ?? ""}`],
+          verify: [analyzeCommand(vs), `kubectl get svc${namespaceFlag(namespace)} ${suggestion ?? destination.host.split(".")[0] ?? ""}`],
         });
       }
     }

@@ -4,6 +4,7 @@ import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./f
 import { namespaceOf, refOf } from "../../istio/meta.js";
 import { registryOf, resolveHostFor } from "../../istio/registry.js";
 import { routeDestinations } from "../../istio/virtual-service.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const virtualServiceDestinationPortNotFound = defineRule({
   id: "istio/virtualservice-destination-port-not-found",
@@ -58,7 +59,7 @@ export const virtualServiceDestinationPortNotFound = defineRule({
             commands: [kubectl("edit", vs)],
           },
           evidence: [fieldEvidence(view, entry.object, entry.object.kind === "Service" ? ["spec", "ports"] : ["spec", "ports"], `${refOf(entry.object)} ports: ${entry.ports.map((port) => `${port.name ?? "?"}=${port.number}${port.targetPort !== undefined ? `->${port.targetPort}` : ""}`).join(", ")}`)],
-          verify: [analyzeCommand(vs), `kubectl get ${entry.object.kind === "Service" ? "svc" : "serviceentry"}${entry.namespace ? ` -n ${entry.namespace}` : ""} ${entry.object.metadata.name} -o jsonpath='{.spec.ports[*].${entry.object.kind === "Service" ? "port" : "number"}}'`],
+          verify: [analyzeCommand(vs), `kubectl get ${entry.object.kind === "Service" ? "svc" : "serviceentry"}${namespaceFlag(entry.namespace)} ${entry.object.metadata.name} -o jsonpath='{.spec.ports[*].${entry.object.kind === "Service" ? "port" : "number"}}'`],
         });
       }
     }

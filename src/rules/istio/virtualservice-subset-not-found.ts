@@ -7,6 +7,7 @@ import { registryOf } from "../../istio/registry.js";
 import { destinationRulesFor, destinationRulesForHost, routeDestinations, subsetsOf } from "../../istio/virtual-service.js";
 import { selectInstances, workloadInstances } from "../../istio/workloads.js";
 import type { ClusterView } from "../../view/cluster-view.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
  * Labels for a new subset: the version label of the pods behind the host when
@@ -108,7 +109,7 @@ export const virtualServiceSubsetNotFound = defineRule({
             ...(existing ? [fieldEvidence(view, existing, ["spec", "subsets"], `${refOf(existing)} subsets: ${defined.join(", ") || "(none)"}`)] : []),
             ...hidden.map((dr) => fieldEvidence(view, dr, ["spec", "exportTo"], `${refOf(dr)} defines "${destination.subset}" but exportTo is ${JSON.stringify(recordOf(dr.spec)?.exportTo)}`)),
           ],
-          verify: [analyzeCommand(vs), `istioctl proxy-config cluster deploy/<client>${namespace ? ` -n ${namespace}` : ""} --fqdn ${fqdn} --subset ${destination.subset}`],
+          verify: [analyzeCommand(vs), `istioctl proxy-config cluster deploy/<client>${namespaceFlag(namespace)} --fqdn ${fqdn} --subset ${destination.subset}`],
         });
       }
     }
@@ -122,7 +123,7 @@ export const virtualServiceSubsetNotFound = defineRule({
         description: `Add subset "${subset}" to ${refOf(dr)}, with labels that select the pods of that version.`,
         yaml: { before: yamlOf({ spec: { host: recordOf(dr.spec)?.host, subsets } }), after: yamlOf({ spec: { host: recordOf(dr.spec)?.host, subsets: added } }), target: refOf(dr) },
         change: { kind: "DestinationRule", ...(namespace ? { namespace } : {}), name: nameOf(dr), type: "merge" as const, patch },
-        commands: [`kubectl patch destinationrule ${nameOf(dr)}${namespace ? ` -n ${namespace}` : ""} --type merge -p '${patch}'`, `kubectl get pods${namespace ? ` -n ${namespace}` : ""} -L version`],
+        commands: [`kubectl patch destinationrule ${nameOf(dr)}${namespaceFlag(namespace)} --type merge -p '${patch}'`, `kubectl get pods${namespaceFlag(namespace)} -L version`],
       };
     }
 
@@ -138,7 +139,7 @@ export const virtualServiceSubsetNotFound = defineRule({
         description: `Create a DestinationRule for ${host} with the subsets ${refOf(vs)} uses (${used.join(", ")}).`,
         yaml: { before: "", after: yamlOf(manifest), target: `DestinationRule ${namespaceOf(vs) ? `${namespaceOf(vs)}/` : ""}${nameOf({ kind: "DestinationRule", metadata: manifest.metadata })}` },
         change: { kind: "DestinationRule", ...(namespaceOf(vs) ? { namespace: namespaceOf(vs) } : {}), name: String(manifest.metadata.name), type: "create" as const, patch: JSON.stringify(manifest) },
-        commands: ["kubectl apply -f destinationrule.yaml   # the YAML above", `kubectl get pods${namespaceOf(vs) ? ` -n ${namespaceOf(vs)}` : ""} -L version`],
+        commands: ["kubectl apply -f destinationrule.yaml   # the YAML above", `kubectl get pods${namespaceFlag(namespaceOf(vs))} -L version`],
       };
     }
   },

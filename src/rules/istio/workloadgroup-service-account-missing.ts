@@ -2,6 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { appliedNamespaceOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
  * Kiali's KIA1701: the ServiceAccount a WorkloadGroup's template names is not in its namespace.
@@ -43,8 +44,8 @@ export const workloadGroupServiceAccountMissing = defineRule({
         message: suggestion ? "service-account-not-found-suggest" : "service-account-not-found",
         data: { resource: refOf(group), account, namespace, ...(suggestion ? { suggestion } : {}) },
         cause: `No ServiceAccount ${namespace}/${account} exists (the namespace has: ${names.join(", ") || "none listed"}), so workloads joining through this group get an identity nothing issues.`,
-        fix: { description: suggestion ? `Use ${suggestion}, or create ServiceAccount ${account}.` : `Create ServiceAccount ${account} in ${namespace}.`, commands: [`kubectl create serviceaccount ${account} -n ${namespace}`, kubectl("edit", group)] },
-        verify: [analyzeCommand(group), `kubectl get serviceaccount ${account} -n ${namespace}`],
+        fix: { description: suggestion ? `Use ${suggestion}, or create ServiceAccount ${account}.` : `Create ServiceAccount ${account} in ${namespace}.`, commands: [`kubectl create serviceaccount ${account}${namespaceFlag(namespace)}`, kubectl("edit", group)] },
+        verify: [analyzeCommand(group), `kubectl get serviceaccount ${account}${namespaceFlag(namespace)}`],
       });
     }
   },

@@ -5,9 +5,10 @@ import { keysOf } from "../../view/secrets.js";
 import type { JsonObject } from "../../k8s/workloads.js";
 import { absenceConfidence, closest, findNamed, namesIn } from "../../k8s/lookup.js";
 import { runtimeCreatorOf } from "../../k8s/runtime-creators.js";
-import { containerChangeFix, nsFlag, reportObject, podChangeFix, type RuleMeta } from "./report.js";
+import { containerChangeFix, reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/config-reference-missing",
@@ -116,7 +117,7 @@ function kubeletMessage(ref: Reference, namespace: string | undefined, missingKe
 }
 
 function createCommand(ref: Reference, namespace: string | undefined): string {
-  const ns = nsFlag(namespace);
+  const ns = namespaceFlag(namespace);
   const key = ref.key ?? "<key>";
   return ref.kind === "Secret"
     ? `kubectl create secret generic ${ref.name}${ns} --from-literal=${key}=<value>`
@@ -124,7 +125,7 @@ function createCommand(ref: Reference, namespace: string | undefined): string {
 }
 
 function verifyFor(ref: Reference, namespace: string | undefined, workload: Workload): string[] {
-  const ns = nsFlag(namespace);
+  const ns = namespaceFlag(namespace);
   const check =
     ref.kind === "Secret"
       ? ref.key

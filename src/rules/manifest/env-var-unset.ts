@@ -6,6 +6,7 @@ import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { keysOf } from "../../view/secrets.js";
 import { containersOf, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/env-var-unset",
@@ -109,7 +110,7 @@ export const envVarUnsetRule = defineRule({
             severity: use.required ? "error" : "warning",
             confidence: use.required ? 0.85 : 0.6,
             fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { env }, init: ref.init }, `Set ${use.name} in the container's env (here from a Secret key; use value: for a plain setting).`),
-            verify: [`kubectl set env ${workload.kind.toLowerCase()}/${workload.name}${workload.namespace ? ` -n ${workload.namespace}` : ""} --list | grep ${use.name}`, `kubectl logs <pod>${workload.namespace ? ` -n ${workload.namespace}` : ""} -c ${ref.name} --previous`],
+            verify: [`kubectl set env ${workload.kind.toLowerCase()}/${workload.name}${namespaceFlag(workload.namespace)} --list | grep ${use.name}`, `kubectl logs <pod>${namespaceFlag(workload.namespace)} -c ${ref.name} --previous`],
           });
         }
       }

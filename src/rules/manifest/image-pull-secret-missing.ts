@@ -1,7 +1,8 @@
 import { defineRule } from "../../contract/rule.js";
 import { absenceConfidence, closest, findNamed, namesIn } from "../../k8s/lookup.js";
-import { nsFlag, reportObject, podChangeFix, type RuleMeta } from "./report.js";
+import { reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { objects, str, workloadsOf } from "../../k8s/pod-templates.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/image-pull-secret-missing",
@@ -36,7 +37,7 @@ export const imagePullSecretMissingRule = defineRule({
         const name = str(entry.name);
         if (!name || findNamed(view, "Secret", workload.namespace, name)) return;
         const suggestion = closest(name, namesIn(view, "Secret", workload.namespace));
-        const ns = nsFlag(workload.namespace);
+        const ns = namespaceFlag(workload.namespace);
         const list = objects(workload.spec.imagePullSecrets);
         const fixed = list.map((e, i) => (i === index && suggestion ? { name: suggestion } : e));
         reportObject(ctx, meta, workload.object, {

@@ -4,6 +4,7 @@ import { closest, findNamed, hasClusterContext, inNamespace, namesIn } from "../
 import { nestedChange, objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { isObject, objects, str } from "../../k8s/pod-templates.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/ingress-backend-missing",
@@ -101,7 +102,7 @@ export const ingressBackendMissingRule = defineRule({
             confidence: servicesKnown ? 0.85 : 0.55,
             fix: suggestion
               ? renameBackend(view, ingress, backend, suggestion)
-              : { description: `Create Service "${backend.service}" for the backend pods, or route to one that exists.`, commands: [`kubectl get services${namespace ? ` -n ${namespace}` : ""}`] },
+              : { description: `Create Service "${backend.service}" for the backend pods, or route to one that exists.`, commands: [`kubectl get services${namespaceFlag(namespace)}`] },
           });
           continue;
         }

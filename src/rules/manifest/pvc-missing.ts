@@ -1,7 +1,8 @@
 import { defineRule } from "../../contract/rule.js";
 import { absenceConfidence, closest, findNamed, namesIn } from "../../k8s/lookup.js";
-import { nsFlag, reportObject, podChangeFix, type RuleMeta } from "./report.js";
+import { reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { dig, isObject, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/pvc-missing",
@@ -37,7 +38,7 @@ export const pvcMissingRule = defineRule({
         const claim = isObject(volume.persistentVolumeClaim) ? str(volume.persistentVolumeClaim.claimName) : undefined;
         if (!claim || findNamed(view, "PersistentVolumeClaim", workload.namespace, claim)) return;
         const suggestion = closest(claim, namesIn(view, "PersistentVolumeClaim", workload.namespace));
-        const ns = nsFlag(workload.namespace);
+        const ns = namespaceFlag(workload.namespace);
         const fixedVolume = { ...volume, persistentVolumeClaim: { ...(volume.persistentVolumeClaim as object), claimName: suggestion } };
         reportObject(ctx, meta, workload.object, {
           field: [...workload.specPath, "volumes", index, "persistentVolumeClaim", "claimName"],

@@ -6,6 +6,7 @@ import { containerChangeFix, fieldEvidence, reportObject, type RuleMeta } from "
 import { limitRangeDefault, rawResource, resourceValue, type ResourceName } from "../../k8s/resources.js";
 import { podRequest } from "../../k8s/pod-requests.js";
 import { containersOf, isObject, objects, workloadsOf } from "../../k8s/pod-templates.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/quota-will-reject",
@@ -105,7 +106,7 @@ export const quotaWillRejectRule = defineRule({
             cause: `Pods beyond the quota are refused: \`exceeded quota: ${quotaName}, requested: ${key}=..., used: ${key}=${format(key, usedValue)}, limited: ${key}=${String(rawHard)}\`. The workload runs fewer replicas than asked, or none.`,
             evidence: [fieldEvidence(view, quota, ["spec", "hard", key])],
             confidence: usedValue > 0 ? 0.85 : 0.8,
-            fix: { description: `Lower replicas or per-pod ${resource ?? limitResource ?? "pods"} so the total stays under ${String(rawHard)}${usedValue ? ` minus what is used (${format(key, usedValue)})` : ""}, or ask for a larger quota.`, commands: [`kubectl describe resourcequota ${quotaName}${workload.namespace ? ` -n ${workload.namespace}` : ""}`] },
+            fix: { description: `Lower replicas or per-pod ${resource ?? limitResource ?? "pods"} so the total stays under ${String(rawHard)}${usedValue ? ` minus what is used (${format(key, usedValue)})` : ""}, or ask for a larger quota.`, commands: [`kubectl describe resourcequota ${quotaName}${namespaceFlag(workload.namespace)}`] },
           });
         }
       }
@@ -131,7 +132,7 @@ export const quotaWillRejectRule = defineRule({
                 cause: `The API server refuses the pods: \`pods "..." is forbidden: ${problem}\`.`,
                 evidence: [fieldEvidence(view, range, ["spec", "limits", index])],
                 confidence: 0.9,
-                fix: { description: `Keep the container's ${resource} within the LimitRange (min ${min !== undefined ? format(resource, min) : "-"}, max ${max !== undefined ? format(resource, max) : "-"}).`, commands: [`kubectl describe limitrange ${range.metadata.name ?? ""}${workload.namespace ? ` -n ${workload.namespace}` : ""}`] },
+                fix: { description: `Keep the container's ${resource} within the LimitRange (min ${min !== undefined ? format(resource, min) : "-"}, max ${max !== undefined ? format(resource, max) : "-"}).`, commands: [`kubectl describe limitrange ${range.metadata.name ?? ""}${namespaceFlag(workload.namespace)}`] },
               });
             }
           }

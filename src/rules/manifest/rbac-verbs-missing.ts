@@ -7,6 +7,7 @@ import { sameNamespace } from "../../k8s/namespaces.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { asArray, containersOf, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/rbac-verbs-missing",
@@ -190,9 +191,9 @@ export const rbacVerbsMissingRule = defineRule({
               ? objectChangeFix(view, role, { rules: role.rules ?? [] }, { rules: [...objects(role.rules), newRule] }, `Grant ${need.verbs.join(", ")} on ${need.resource} to the Role.`)
               : {
                   description: `Create a Role with ${need.verbs.join(", ")} on ${need.resource} and bind it to ServiceAccount ${account}.`,
-                  commands: [`kubectl create role ${workload.name}-${need.resource.replace("/", "-")} -n ${ns} --verb=${need.verbs.join(",")} --resource=${need.resource}${need.group ? `.${need.group}` : ""}`, `kubectl create rolebinding ${workload.name}-${need.resource.replace("/", "-")} -n ${ns} --role=${workload.name}-${need.resource.replace("/", "-")} --serviceaccount=${ns}:${account}`],
+                  commands: [`kubectl create role ${workload.name}-${need.resource.replace("/", "-")}${namespaceFlag(ns)} --verb=${need.verbs.join(",")} --resource=${need.resource}${need.group ? `.${need.group}` : ""}`, `kubectl create rolebinding ${workload.name}-${need.resource.replace("/", "-")}${namespaceFlag(ns)} --role=${workload.name}-${need.resource.replace("/", "-")} --serviceaccount=${ns}:${account}`],
                 },
-            verify: need.verbs.map((verb) => `kubectl auth can-i ${verb} ${need.resource} -n ${ns} --as=system:serviceaccount:${ns}:${account}`),
+            verify: need.verbs.map((verb) => `kubectl auth can-i ${verb} ${need.resource}${namespaceFlag(ns)} --as=system:serviceaccount:${ns}:${account}`),
           });
         }
       }

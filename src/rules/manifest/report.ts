@@ -174,8 +174,3 @@ export function objectChangeFix(view: ClusterView, object: KubeObject, before: J
 export function workloadLabel(workload: { kind: string; namespace?: string; name: string }): string {
   return `${workload.kind} ${workload.namespace ? `${workload.namespace}/` : ""}${workload.name}`;
 }
-
-export function nsFlag(namespace: string | undefined): string {
-  return namespaceFlag(namespace);
-}
-

@@ -1,7 +1,8 @@
 import { defineRule } from "../../contract/rule.js";
 import { absenceConfidence, closest, findNamed, inNamespace, namesIn } from "../../k8s/lookup.js";
-import { nsFlag, reportObject, podChangeFix, type RuleMeta } from "./report.js";
+import { reportObject, podChangeFix, type RuleMeta } from "./report.js";
 import { str, workloadsOf } from "../../k8s/pod-templates.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/service-account-missing",
@@ -39,7 +40,7 @@ export const serviceAccountMissingRule = defineRule({
       // A plain manifest set that defines no ServiceAccount at all relies on ones made elsewhere: say so softly.
       const accountsKnown = certain || inNamespace(view, "ServiceAccount", workload.namespace).length > 0;
       const suggestion = closest(name, namesIn(view, "ServiceAccount", workload.namespace));
-      const ns = nsFlag(workload.namespace);
+      const ns = namespaceFlag(workload.namespace);
       reportObject(ctx, meta, workload.object, {
         field: [...workload.specPath, field],
         message: "service-account-missing",

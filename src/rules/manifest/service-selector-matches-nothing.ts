@@ -3,6 +3,7 @@ import { closest, formatSelector } from "../../k8s/lookup.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { podSourcesIn, selectedBy, serviceSelector } from "../../k8s/services.js";
 import { stringMap } from "../../k8s/pod-templates.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/service-selector-matches-nothing",
@@ -64,7 +65,7 @@ export const serviceSelectorMatchesNothingRule = defineRule({
               description: view.mode === "lint"
                 ? "No pod template in these manifests carries these labels: if the pods are deployed separately, nothing to change; otherwise set the selector to the labels of the pods that serve this Service."
                 : "Deploy the pods this Service is for, or set the selector to the labels of the pods that serve it.",
-              commands: [`kubectl get pods${service.metadata.namespace ? ` -n ${service.metadata.namespace}` : ""} -l ${Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(",")} --show-labels`],
+              commands: [`kubectl get pods${namespaceFlag(service.metadata.namespace)} -l ${Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(",")} --show-labels`],
             },
       });
     }

@@ -2,6 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import { closest, findNamed, hasClusterContext, inNamespace, namesIn, selectorMatches } from "../../k8s/lookup.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { str, workloadsOf } from "../../k8s/pod-templates.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const meta: RuleMeta = {
   id: "manifest/statefulset-service-missing",
@@ -67,7 +68,7 @@ export const statefulSetServiceMissingRule = defineRule({
         cause: `The per-pod DNS names (${workload.name}-0.${serviceName}...) are published only by a headless Service that selects the pods; here they never resolve, so peers fail to find each other at start-up.`,
         severity: peersUseNames ? "warning" : "info",
         confidence: peersUseNames ? 0.7 : 0.4,
-        fix: { description: `Create (or fix) the headless Service ${serviceName}: clusterIP: None, selector ${JSON.stringify(workload.labels)}.`, commands: [`kubectl get service ${serviceName}${workload.namespace ? ` -n ${workload.namespace}` : ""} -o yaml`] },
+        fix: { description: `Create (or fix) the headless Service ${serviceName}: clusterIP: None, selector ${JSON.stringify(workload.labels)}.`, commands: [`kubectl get service ${serviceName}${namespaceFlag(workload.namespace)} -o yaml`] },
       });
     }
   },

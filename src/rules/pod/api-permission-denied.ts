@@ -1,6 +1,7 @@
 import type { Fix } from "../../model/finding.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { logLineDetectors } from "./causes/detectors.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 function fix(context: FixContext): Fix {
   const d = context.d.cause.detail;
@@ -28,7 +29,7 @@ function fix(context: FixContext): Fix {
   return {
     description: `Grant ServiceAccount ${namespace}/${account} "${verb}" on ${resource}${group ? `.${group}` : ""} with a Role and RoleBinding (a ClusterRole if it needs the cluster scope)`,
     yaml: { target: `Role ${namespace}/${role}`, before: "# no Role grants it", after },
-    commands: [`kubectl create role ${role} -n ${namespace} --verb=${verb}${verb === "get" ? ",list,watch" : ""} --resource=${resource}${group ? `.${group}` : ""}`, `kubectl create rolebinding ${role} -n ${namespace} --role=${role} --serviceaccount=${namespace}:${account}`],
+    commands: [`kubectl create role ${role}${namespaceFlag(namespace)} --verb=${verb}${verb === "get" ? ",list,watch" : ""} --resource=${resource}${group ? `.${group}` : ""}`, `kubectl create rolebinding ${role}${namespaceFlag(namespace)} --role=${role} --serviceaccount=${namespace}:${account}`],
   };
 }
 
@@ -57,6 +58,6 @@ export const apiPermissionDenied = podCauseRule({
   fix,
   verify: (n, context) => {
     const d = context.d.cause.detail;
-    return [`kubectl auth can-i ${d.verb ?? "get"} ${d.resource ?? "<RESOURCE>"} --as=system:serviceaccount:${d.namespace ?? n.namespace}:${d.name ?? "default"} -n ${d.namespace ?? n.namespace}   # yes`, logsCommand(n), ...restartVerify(n)];
+    return [`kubectl auth can-i ${d.verb ?? "get"} ${d.resource ?? "<RESOURCE>"} --as=system:serviceaccount:${d.namespace ?? n.namespace}:${d.name ?? "default"}${namespaceFlag(d.namespace ?? n.namespace)}   # yes`, logsCommand(n), ...restartVerify(n)];
   },
 });

@@ -3,6 +3,7 @@ import { changeContainer } from "./fixes/pod-fixes.js";
 import { logsCommand, podCauseRule, restartVerify, type FixContext } from "./pod-rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { logLineDetectors } from "./causes/detectors.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const LOCAL = /^(?:127\.0\.0\.1|localhost|::1|\[::1\])$/;
 const DEFAULT_PORTS: Record<string, number> = { postgres: 5432, postgresql: 5432, mysql: 3306, mariadb: 3306, redis: 6379, mongo: 27017, mongodb: 27017, kafka: 9092, rabbitmq: 5672, elasticsearch: 9200 };
@@ -44,7 +45,7 @@ function dnsFix(context: FixContext, host: string): Fix {
   const parts = serviceOfHost(host);
   const namespace = parts?.namespace ?? n.namespace;
   const elsewhere = parts ? namespacesWithService(context, parts.service).filter((ns) => ns !== namespace) : [];
-  const nsFlag = namespace === "default" && !parts?.namespace ? n.ns : ` -n ${namespace}`;
+  const nsFlag = namespace === "default" && !parts?.namespace ? n.ns : namespaceFlag(namespace);
   const where = parts
     ? `${parts.namespace ? `no Service ${parts.service} in namespace ${parts.namespace}` : `no Service ${parts.service} in the pod's namespace${context.d.pod.namespace ? ` ${context.d.pod.namespace}` : ""}`}${elsewhere.length ? ` (a Service ${parts.service} exists in ${elsewhere.join(", ")}: use ${parts.service}.${elsewhere[0]}.svc.cluster.local)` : ""}`
     : "the name is not in DNS (a typo, or a name only resolvable outside the cluster)";

@@ -5,6 +5,7 @@ import { injectionDecision } from "../../istio/injection-decision.js";
 import { outboundPolicy } from "../../istio/mesh-config.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { meshSubjects } from "../../istio/mesh-subjects.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const allowAnyOutboundInProduction = defineRule({
   id: "sidecar/allow-any-outbound-in-production",
@@ -67,7 +68,7 @@ export const allowAnyOutboundInProduction = defineRule({
           yaml: { target: `Sidecar ${namespace}/default`, before: "", after: sidecarYaml },
           commands: [`kubectl apply -f - <<'EOF'\n${sidecarYaml}\nEOF`, "# or mesh-wide: istioctl install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY -y"],
         },
-        verify: [`kubectl get sidecar -n ${namespace}`, `kubectl logs -n ${namespace} <pod> -c istio-proxy | grep BlackHoleCluster   # shows what is still unregistered`],
+        verify: [`kubectl get sidecar${namespaceFlag(namespace)}`, `kubectl logs${namespaceFlag(namespace)} <pod> -c istio-proxy | grep BlackHoleCluster   # shows what is still unregistered`],
       });
     }
   },

@@ -9,6 +9,7 @@ import { holdsApplicationUntilProxyStarts, PROXY_CONFIG_ANNOTATION, parseProxyCo
 import { appContainers, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, secondsBetween, userPods } from "../../istio/pods.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** Outbound connections refused or reset while Envoy does not listen on 15001 yet. */
 const EARLY_CONNECTION_FAILURE =
@@ -103,6 +104,6 @@ function diagnose(view: ClusterView, pod: KubeObject, appName: string): Report |
     cause:
       "The app started in parallel with istio-proxy. Its outbound traffic is already redirected to Envoy, which had no listeners yet, so the first connections were refused and the app exited; once the proxy was ready the restarted app worked.",
     fix,
-    verify: [`kubectl get pods${namespace ? ` -n ${namespace}` : ""}   # new pods: RESTARTS 0, READY 2/2`, `kubectl logs ${pod.metadata.name} -n ${namespace} -c ${appName} --previous`],
+    verify: [`kubectl get pods${namespaceFlag(namespace)}   # new pods: RESTARTS 0, READY 2/2`, `kubectl logs ${pod.metadata.name}${namespaceFlag(namespace)} -c ${appName} --previous`],
   };
 }

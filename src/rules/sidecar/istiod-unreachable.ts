@@ -14,6 +14,7 @@ import { hasSidecar } from "../../istio/sidecar.js";
 import { formatSelector } from "../../k8s/selectors.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const istiodUnreachable = defineRule({
   id: "sidecar/istiod-unreachable",
@@ -84,9 +85,9 @@ export function diagnose(view: ClusterView, pod: KubeObject): Report | undefined
         `NetworkPolicy ${namespace}/allow-istio-control-plane`,
         yaml,
         "",
-        [`kubectl rollout restart deployment/${owner.kind === "Deployment" ? owner.name : "<name>"} -n ${namespace}   # restarts the proxies that gave up`],
+        [`kubectl rollout restart deployment/${owner.kind === "Deployment" ? owner.name : "<name>"}${namespaceFlag(namespace)}   # restarts the proxies that gave up`],
       ),
-      verify: [...verify, `kubectl exec ${pod.metadata.name} -n ${namespace} -c istio-proxy -- pilot-agent request GET /ready`],
+      verify: [...verify, `kubectl exec ${pod.metadata.name}${namespaceFlag(namespace)} -c istio-proxy -- pilot-agent request GET /ready`],
     };
   }
   return {
@@ -97,7 +98,7 @@ export function diagnose(view: ClusterView, pod: KubeObject): Report | undefined
     cause: "istiod, the control plane, has no ready pod: every proxy started since then waits for configuration and certificates and stays not ready.",
     fix: {
       description: "Bring istiod back first (its logs say why it is down: OOMKilled, crash, pending); the proxies connect on their own once it is ready.",
-      commands: [...istiodChecks(pod), `kubectl exec ${pod.metadata.name} -n ${namespace} -c istio-proxy -- pilot-agent request GET /ready`],
+      commands: [...istiodChecks(pod), `kubectl exec ${pod.metadata.name}${namespaceFlag(namespace)} -c istio-proxy -- pilot-agent request GET /ready`],
     },
     verify,
   };

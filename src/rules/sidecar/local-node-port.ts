@@ -4,6 +4,7 @@ import { resourceRef, specEvidence } from "./evidence.js";
 import type { ServiceSpec } from "../../k8s/types.js";
 import { detectLocalCluster } from "../../k8s/local-cluster.js";
 import { SYSTEM_NAMESPACES } from "../../istio/pods.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const localNodePort = defineRule({
   id: "sidecar/local-node-port",
@@ -64,7 +65,7 @@ export const localNodePort = defineRule({
               ? `Map the port when creating the cluster, or use port-forward, which needs no mapping.`
               : `Map the port with extraPortMappings when creating the cluster:\n${kindConfig}\nor use port-forward, which needs no mapping.`,
           yaml: cluster.tool === "kind" ? { target: "kind cluster config", before: "", after: kindConfig } : undefined,
-          commands: [createCommand, `kubectl port-forward -n ${namespace} svc/${name} 8080:${ports[0]!.port}`, ...(namespace !== "istio-system" ? ["kubectl port-forward -n istio-system svc/istio-ingressgateway 8080:80   # through the mesh's ingress gateway"] : [])],
+          commands: [createCommand, `kubectl port-forward${namespaceFlag(namespace)} svc/${name} 8080:${ports[0]!.port}`, ...(namespace !== "istio-system" ? ["kubectl port-forward -n istio-system svc/istio-ingressgateway 8080:80   # through the mesh's ingress gateway"] : [])],
         },
         verify: [`curl -s localhost:${mappings[0]}   # after mapping`, "curl -s localhost:8080   # while port-forward runs"],
       });

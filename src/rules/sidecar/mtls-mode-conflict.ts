@@ -4,7 +4,7 @@ import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { accessLineParser } from "../../envoy/access-log/entries.js";
 import { ns, resourceRef, specEvidence } from "./evidence.js";
-import { kubectlRef } from "../../k8s/workload-changes.js";
+import { kubectlRef, namespaceFlag } from "../../k8s/workload-changes.js";
 import { applyFix } from "../workload-fixes.js";
 import { appContainers, podSpec, podStatus, PROXY_CONTAINER, SYSTEM_NAMESPACES, userPods } from "../../istio/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
@@ -181,7 +181,7 @@ function plaintextClients(view: ClusterView): Report[] {
           : applyFix(`Accept plain text on ${owner.name} while its clients are migrated (PERMISSIVE), then inject the clients and return to STRICT.`, `PeerAuthentication ${namespace}/${owner.name}-permissive`, permissive),
       verify: [
         "kubectl get peerauthentication --all-namespaces",
-        ...clients.slice(0, 1).map(({ client }) => `kubectl get pod -n ${client.metadata.namespace} -l app=${client.metadata.labels?.app ?? "<client>"}   # READY 2/2 after injection`),
+        ...clients.slice(0, 1).map(({ client }) => `kubectl get pod${namespaceFlag(client.metadata.namespace)} -l app=${client.metadata.labels?.app ?? "<client>"}   # READY 2/2 after injection`),
         `istioctl x describe pod ${server.metadata.name}${ns(namespace)}   # Workload mTLS mode`,
       ],
     });

@@ -9,6 +9,7 @@ import { allowControlPlanePolicy } from "./control-plane-policy.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { formatSelector, labelSelectorMatches } from "../../k8s/selectors.js";
 import { meshSubjects } from "../../istio/mesh-subjects.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const networkPolicyBlocksMesh = defineRule({
   id: "sidecar/network-policy-blocks-mesh",
@@ -65,7 +66,7 @@ export const networkPolicyBlocksMesh = defineRule({
           `NetworkPolicy ${subject.namespace}/allow-istio-control-plane`,
           allowControlPlanePolicy(subject.namespace, spec.podSelector?.matchLabels ?? {}),
         ),
-        verify: [`kubectl get networkpolicy -n ${subject.namespace}`, `kubectl rollout restart ${subject.owner.kind.toLowerCase()}/${subject.owner.name} -n ${subject.namespace}`, `kubectl get pods -n ${subject.namespace}   # READY 2/2`],
+        verify: [`kubectl get networkpolicy${namespaceFlag(subject.namespace)}`, `kubectl rollout restart ${subject.owner.kind.toLowerCase()}/${subject.owner.name}${namespaceFlag(subject.namespace)}`, `kubectl get pods${namespaceFlag(subject.namespace)}   # READY 2/2`],
       });
     }
   },

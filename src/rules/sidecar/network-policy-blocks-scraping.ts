@@ -9,6 +9,7 @@ import { hasProxyContainer } from "../../istio/sidecar.js";
 import { egressVerdict, policiesIsolating, policyAllowing, type NamedPort, type NetworkPolicySpec, type PolicyPeerPods } from "../../k8s/network-policy.js";
 import { namespaceLabels } from "../../k8s/namespaces.js";
 import { formatSelector } from "../../k8s/selectors.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** The sidecar's merged metrics (pilot-agent, 15020 /stats/prometheus) and Envoy's own (15090), as Istio's Prometheus integration scrapes them. */
 const MERGED_METRICS_PORT = 15020;
@@ -158,7 +159,7 @@ export const networkPolicyBlocksScraping = defineRule({
           evidence,
           cause: `The policy isolates the ingress of ${subjectName} and has no rule for Prometheus (${prometheusNamespace}): its scrapes of the sidecar's metrics on ${portsText} are dropped, so the targets are down and the mesh's metrics for this workload are missing.`,
           fix: { ...fix, change: { kind: "NetworkPolicy", namespace: subject.namespace, name: "allow-prometheus-scrape", type: "create", patch: JSON.stringify(allow) } },
-          verify: [`kubectl get networkpolicy -n ${subject.namespace}`, `kubectl -n ${prometheusNamespace} port-forward pod/${prometheus.metadata.name} 9090 & curl -s 'localhost:9090/api/v1/targets?state=active' | grep -c '"health":"down"'`],
+          verify: [`kubectl get networkpolicy${namespaceFlag(subject.namespace)}`, `kubectl${namespaceFlag(prometheusNamespace)} port-forward pod/${prometheus.metadata.name} 9090 & curl -s 'localhost:9090/api/v1/targets?state=active' | grep -c '"health":"down"'`],
         });
       } else {
         report({
@@ -168,8 +169,8 @@ export const networkPolicyBlocksScraping = defineRule({
           data: { policy: String(policy.metadata.name), ports: portsText },
           evidence,
           cause: `The policy isolates Prometheus's egress without a rule to ${subject.namespace} on ${portsText}: its scrapes of the sidecars never leave the Prometheus pod.`,
-          fix: { description: `Add an egress rule to ${policy.metadata.name} that allows ${subject.namespace} on TCP ${portsText}.`, commands: [`kubectl edit networkpolicy ${policy.metadata.name} -n ${policy.metadata.namespace}   # add: egress: [{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${subject.namespace}}}}], ports: [${[...blockedOut].map((entry) => `{port: ${entry.port}}`).join(", ")}]}]`] },
-          verify: [`kubectl get networkpolicy ${policy.metadata.name} -n ${policy.metadata.namespace} -o yaml`],
+          fix: { description: `Add an egress rule to ${policy.metadata.name} that allows ${subject.namespace} on TCP ${portsText}.`, commands: [`kubectl edit networkpolicy ${policy.metadata.name}${namespaceFlag(policy.metadata.namespace)}   # add: egress: [{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${subject.namespace}}}}], ports: [${[...blockedOut].map((entry) => `{port: ${entry.port}}`).join(", ")}]}]`] },
+          verify: [`kubectl get networkpolicy ${policy.metadata.name}${namespaceFlag(policy.metadata.namespace)} -o yaml`],
         });
       }
     }

@@ -6,6 +6,7 @@ import { injectionDecision } from "../../istio/injection-decision.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { effectiveMtls, rootNamespace } from "../../istio/mtls.js";
 import { meshSubjects } from "../../istio/mesh-subjects.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const permissiveMtlsInProduction = defineRule({
   id: "sidecar/permissive-mtls-in-production",
@@ -68,7 +69,7 @@ export const permissiveMtlsInProduction = defineRule({
           strict,
           target ? `mtls:\n  mode: ${target.spec?.mtls?.mode ?? "UNSET"}` : "",
         ),
-        verify: [`kubectl get peerauthentication -n ${namespace}`, `istioctl x describe pod <pod> -n ${namespace}   # Workload mTLS mode: STRICT`],
+        verify: [`kubectl get peerauthentication${namespaceFlag(namespace)}`, `istioctl x describe pod <pod>${namespaceFlag(namespace)}   # Workload mTLS mode: STRICT`],
       });
     }
   },

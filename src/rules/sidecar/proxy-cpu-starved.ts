@@ -10,6 +10,7 @@ import { envoyData } from "../../envoy/view-data.js";
 import { hasLineNumbers } from "../../envoy/proxy-status.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import type { KubeObject } from "../../model/kube.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const CPU_ANNOTATION = "sidecar.istio.io/proxyCPU";
 const CPU_LIMIT_ANNOTATION = "sidecar.istio.io/proxyCPULimit";
@@ -105,7 +106,7 @@ export const proxyCpuStarved = defineRule({
           timeouts.length > 0 ? ", so /healthz/ready on 15021 does not answer within the probe timeout and the pod stays 1/2" : ""
         }${stale.length > 0 ? `${timeouts.length > 0 ? "; and" : ","} it is too slow to apply and acknowledge what istiod pushes, so proxy-status shows it STALE: the out-of-sync proxy is the symptom, the CPU limit the cause` : ""}.`,
         fix: annotationFix(owner, before, { ...before, [CPU_ANNOTATION]: "100m", [CPU_LIMIT_ANNOTATION]: "500m" }, "Give istio-proxy at least 100m CPU request and 500m limit through the pod template annotations, then roll the workload out."),
-        verify: [...sidecarVerify(pod, owner), `kubectl get events -n ${appliedNamespace(pod.metadata.namespace)} --field-selector involvedObject.name=${pod.metadata.name},reason=Unhealthy`],
+        verify: [...sidecarVerify(pod, owner), `kubectl get events${namespaceFlag(appliedNamespace(pod.metadata.namespace))} --field-selector involvedObject.name=${pod.metadata.name},reason=Unhealthy`],
       });
     }
   },

@@ -9,6 +9,7 @@ import { containerStatus, PROXY_CONTAINER, readyColumn, userPods } from "../../i
 import { hasSidecar } from "../../istio/sidecar.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
 import { diagnose as diagnoseIstiodUnreachable } from "./istiod-unreachable.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** Not ready for this long is an outage of the pod, not a slow start. */
 const STUCK_ERROR_SECONDS = 300;
@@ -81,7 +82,7 @@ export const proxyNotReady = defineRule({
             rejected.length > 0
               ? "Find the configuration Envoy rejects (the log names the listener and the filter), fix or remove it (often an EnvoyFilter), and check istiod's logs and proxy-status; the proxy becomes ready once it accepts a push."
               : "Read the istio-proxy log, istiod's logs and proxy-status to see why the proxy does not sync; if istiod had errors, fix them and the proxy becomes ready by itself.",
-          commands: [`kubectl logs ${pod.metadata.name} -n ${namespace} -c istio-proxy`, ...(rejected.length > 0 ? [`kubectl get envoyfilter -n ${namespace}`, "kubectl get envoyfilter -n istio-system"] : []), ...istiodChecks(pod)],
+          commands: [`kubectl logs ${pod.metadata.name}${namespaceFlag(namespace)} -c istio-proxy`, ...(rejected.length > 0 ? [`kubectl get envoyfilter${namespaceFlag(namespace)}`, "kubectl get envoyfilter -n istio-system"] : []), ...istiodChecks(pod)],
         },
         verify: sidecarVerify(pod, owner),
       });

@@ -7,6 +7,7 @@ import { parseQuantity } from "../../k8s/quantities.js";
 import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 const MEMORY_ANNOTATION = "sidecar.istio.io/proxyMemory";
 const MEMORY_LIMIT_ANNOTATION = "sidecar.istio.io/proxyMemoryLimit";
@@ -90,7 +91,7 @@ export const proxyOomKilled = defineRule({
           { ...before, [MEMORY_ANNOTATION]: newRequest, [MEMORY_LIMIT_ANNOTATION]: newLimit },
           `Give istio-proxy more memory through the pod template annotations (request ${newRequest}, limit ${newLimit}); new pods get the new resources. If the mesh is large, a Sidecar resource limiting egress hosts also reduces Envoy's memory.`,
         ),
-        verify: [...sidecarVerify(pod, owner), `kubectl get pod -l app=${pod.metadata.labels?.app ?? "<app>"} -n ${appliedNamespace(pod.metadata.namespace)} -o jsonpath='{.items[*].spec.containers[?(@.name=="istio-proxy")].resources.limits.memory}'`],
+        verify: [...sidecarVerify(pod, owner), `kubectl get pod -l app=${pod.metadata.labels?.app ?? "<app>"}${namespaceFlag(appliedNamespace(pod.metadata.namespace))} -o jsonpath='{.items[*].spec.containers[?(@.name=="istio-proxy")].resources.limits.memory}'`],
       });
     }
   },
