@@ -11,6 +11,15 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { condition, containerStatus, kubeHash, podSpecFromTemplate, qosClass, state, templateSpec, uid } from "../examples/lab-generator/kube.mjs";
 
+const USAGE = `Usage: node bench/generate-snapshot.mjs [--pods N] [--out DIR] [--seed N]
+
+Writes a synthetic cluster snapshot (about 5 events a pod, 90% healthy pods) to DIR, replacing what
+DIR held, and prints {"pods":..,"events":..,"logs":..,"bytes":..,"dir":..}.
+
+  --pods N   pods to write (default 1000)
+  --out DIR  the folder to write (default /tmp/ktriage-bench-<pods>)
+  --seed N   seed of the generator (default 1): the same seed writes the same snapshot
+`;
 const args = parseArgs(process.argv.slice(2));
 const POD_COUNT = Number(args.pods ?? 1000);
 const OUT = args.out ?? `/tmp/ktriage-bench-${POD_COUNT}`;
@@ -365,10 +374,26 @@ function mulberry32(seed) {
   };
 }
 
+/** --pods, --out and --seed with their values; --help prints the usage, anything else is refused before a file is written. */
 function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i].startsWith("--")) out[argv[i].slice(2)] = argv[i + 1];
+    const arg = argv[i];
+    if (arg === "--help" || arg === "-h") {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    }
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined;
+    if (!name || !["pods", "out", "seed"].includes(name)) usageError(`unknown argument ${arg}`);
+    const value = argv[++i];
+    if (value === undefined || value.startsWith("--")) usageError(`${arg} needs a value`);
+    if (name !== "out" && !(Number.isInteger(Number(value)) && Number(value) >= 0)) usageError(`${arg} needs a whole number, not ${value}`);
+    out[name] = value;
   }
   return out;
+}
+
+function usageError(message) {
+  process.stderr.write(`generate-snapshot: ${message}\n\n${USAGE}`);
+  process.exit(2);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { viewFromPaths } from "../../src/sources/load-view.js";
@@ -29,6 +29,24 @@ describe("bench/generate-snapshot.mjs", () => {
       for (const pod of pods) expect(view.ownerChain(pod).map((owner) => owner.kind)).toEqual(["ReplicaSet", "Deployment"]);
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+  it("prints its usage for --help and refuses unknown or valueless arguments, writing nothing", () => {
+    const parent = mkdtempSync(join(tmpdir(), "ktriage-bench-test-"));
+    const out = join(parent, "snapshot");
+    try {
+      const help = spawnSync(process.execPath, [generator, "--help", "--out", out], { encoding: "utf8" });
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: node bench\/generate-snapshot\.mjs \[--pods N\]/);
+      for (const args of [["--pods"], ["--pods", "many"], ["--size", "10"]]) {
+        const refused = spawnSync(process.execPath, [generator, ...args, "--out", out], { encoding: "utf8" });
+        expect(refused.status).toBe(2);
+        expect(refused.stderr).toContain("Usage:");
+        expect(refused.stdout).toBe("");
+      }
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 });
