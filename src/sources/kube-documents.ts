@@ -3,7 +3,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node 
 import type { FieldLocator, KubeObject, Origin } from "../model/kube.js";
 import { JsonLines } from "./json-lines.js";
 import { findJsonSyntaxError } from "../util/json-syntax.js";
-import { checkExpansion, describeBytes, jsonTooDeep, LimitError, PARSE_LIMITS, yamlTooDeep } from "../util/limits.js";
+import { checkExpansion, describeBytes, jsonTooDeep, LimitError, PARSE_LIMITS, valueTooDeep, yamlTooDeep } from "../util/limits.js";
 import { BlockYamlLines } from "./yaml-lines.js";
 
 export interface ParsedObject {
@@ -30,12 +30,11 @@ export function parseKubeDocuments(text: string, file: string): ParseResult {
   const trimmed = text.trimStart();
   const looksJson = trimmed.startsWith("{") || trimmed.startsWith("[");
   if (looksJson) {
-    const deep = jsonTooDeep(text);
+    const parsed = parseJson(text);
+    const deep = parsed === undefined || valueTooDeep(parsed.value) ? jsonTooDeep(text) : undefined;
     if (deep) return { objects: [], problems: [{ origin: { file, line: deep.line }, message: `JSON nests deeper than ${PARSE_LIMITS.maxDepth} levels at byte offset ${deep.offset}; not read` }] };
-    if (text.length > POSITION_LIMIT_BYTES) return parseLargeJson(text, file);
-    const parsed = parseJsonWithLines(text, file);
-    if (parsed) return parsed;
-    return invalidJson(text, file);
+    if (text.length > POSITION_LIMIT_BYTES) return parsed ? objectsOfLargeJson(parsed.value, file) : largeInvalidJson(text, file);
+    return parsed ? objectsWithLines(parsed.value, text, file) : invalidJson(text, file);
   }
   if (text.length > PARSE_LIMITS.maxYamlBytes) {
     return { objects: [], problems: [{ origin: { file, line: 1 }, message: `YAML of ${describeBytes(text.length)}, over the ${describeBytes(PARSE_LIMITS.maxYamlBytes)} read as YAML: give it as JSON (kubectl get -o json) or split it` }] };
@@ -193,14 +192,17 @@ function lazyPositions(document: DocumentText, firstContent: number): Locators {
   };
 }
 
-/** Valid JSON: JSON.parse, with field lines found on demand. Invalid JSON returns undefined (the positional parser then reports it). */
-function parseJsonWithLines(text: string, file: string): ParseResult | undefined {
-  let value: unknown;
+/** The value of JSON text, or undefined when it is not valid JSON. */
+function parseJson(text: string): { value: unknown } | undefined {
   try {
-    value = JSON.parse(text);
+    return { value: JSON.parse(text) };
   } catch {
     return undefined;
   }
+}
+
+/** The objects of parsed JSON, with field lines found on demand in its text. */
+function objectsWithLines(value: unknown, text: string, file: string): ParseResult {
   const result: ParseResult = { objects: [], problems: [] };
   const lines = new JsonLines(text, value);
   const locate = (prefix: ReadonlyArray<string | number>): FieldLocator => {
@@ -218,18 +220,16 @@ function parseJsonWithLines(text: string, file: string): ParseResult | undefined
   return result;
 }
 
-function parseLargeJson(text: string, file: string): ParseResult {
+/** The objects of parsed JSON too large to keep field lines for. */
+function objectsOfLargeJson(value: unknown, file: string): ParseResult {
   const result: ParseResult = { objects: [], problems: [] };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const error = findJsonSyntaxError(text);
-    result.problems.push({ origin: { file, line: error?.line ?? 1 }, message: error ? `invalid JSON at line ${error.line}, column ${error.column}, byte offset ${error.offset}: ${error.message}` : "invalid JSON" });
-    return result;
-  }
   collectObjects(value, { file, line: 1 }, undefined, result);
   return result;
+}
+
+function largeInvalidJson(text: string, file: string): ParseResult {
+  const error = findJsonSyntaxError(text);
+  return { objects: [], problems: [{ origin: { file, line: error?.line ?? 1 }, message: error ? `invalid JSON at line ${error.line}, column ${error.column}, byte offset ${error.offset}: ${error.message}` : "invalid JSON" }] };
 }
 
 function parseWithPositions(text: string, file: string): ParseResult {

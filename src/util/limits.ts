@@ -60,6 +60,32 @@ export function jsonTooDeep(text: string, max = PARSE_LIMITS.maxDepth): { offset
   return undefined;
 }
 
+/**
+ * Whether a parsed JSON value nests deeper than `max` (the same count as jsonTooDeep on its text).
+ * JSON.parse itself does not recurse, so checking the parsed value is safe, and it is several times
+ * cheaper than scanning the text; jsonTooDeep then says where, for the rare value that is too deep.
+ */
+export function valueTooDeep(value: unknown, max = PARSE_LIMITS.maxDepth): boolean {
+  return value !== null && typeof value === "object" && nestsDeeper(value, 1, max);
+}
+
+function nestsDeeper(value: object, depth: number, max: number): boolean {
+  // Recursion stops at max + 1 levels, so the stack stays shallow whatever the input.
+  if (depth > max) return true;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const child: unknown = value[index];
+      if (child !== null && typeof child === "object" && nestsDeeper(child, depth + 1, max)) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const child: unknown = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === "object" && nestsDeeper(child, depth + 1, max)) return true;
+  }
+  return false;
+}
+
 /** How many times `char` occurs in `text`, counting no further than `limit + 1`. */
 function countOf(text: string, char: string, limit: number): number {
   let count = 0;

@@ -139,3 +139,25 @@ describe("fields of the wrong type", () => {
     expect(container).toEqual({ name: "app", image: "registry.example.com/shop/api:1.4.2", ports: [{ containerPort: 8080 }] });
   });
 });
+
+describe("JSON nesting limit", () => {
+  const configMap = (levels: number) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},\n"data":${'{"a":'.repeat(levels)}1${"}".repeat(levels)}}`;
+
+  it("reads JSON that nests exactly 200 levels", () => {
+    const view = viewFromTexts({ "ok.json": configMap(199) });
+    expect(view.inputs.problems).toEqual([]);
+    expect(view.get("ConfigMap", undefined, "x")).toBeDefined();
+  });
+
+  it("names the line and byte offset where valid JSON nests past 200 levels, and reads nothing of it", () => {
+    const text = configMap(200);
+    const view = viewFromTexts({ "deep.json": text });
+    expect(view.list("ConfigMap")).toHaveLength(0);
+    expect(view.inputs.problems).toEqual([{ origin: { file: "deep.json", line: 2 }, message: `JSON nests deeper than 200 levels at byte offset ${text.indexOf('"data":') + 7 + 199 * 5}; not read` }]);
+  });
+
+  it("says the nesting, not the syntax, of invalid JSON that nests past 200 levels", () => {
+    const view = viewFromTexts({ "cut.json": configMap(300).slice(0, -10) });
+    expect(view.inputs.problems.map((problem) => problem.message)).toEqual([expect.stringMatching(/^JSON nests deeper than 200 levels at byte offset \d+; not read$/)]);
+  });
+});
