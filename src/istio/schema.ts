@@ -147,7 +147,7 @@ export const SPEC_SCHEMAS: Record<string, Schema> = {
       addresses: strings,
       ports: list(obj({ number: int, protocol: str, name: str, targetPort: int }, ["number"])),
       location: oneOf("MESH_EXTERNAL", "MESH_INTERNAL"),
-      resolution: oneOf("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN"),
+      resolution: oneOf("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", "DYNAMIC_DNS"),
       endpoints: list(obj({ address: str, ports: { type: "map", values: int }, labels, network: str, locality: str, weight: int, serviceAccount: str })),
       workloadSelector: obj({ labels }),
       exportTo: strings,

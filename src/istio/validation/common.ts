@@ -143,7 +143,9 @@ export function checkExportTo(out: Messages, spec: Spec, namespace: string, opti
     }
     if (value === "~" && options.serviceEntry) {
       seen.add(key);
-    } else if (key !== "*" && key !== "~" && !isDnsLabel(key)) {
+    } else if (key === "~") {
+      out.error(path, "exportTo ~ (none) is not allowed for Istio configuration objects");
+    } else if (key !== "*" && !isDnsLabel(key)) {
       out.error(path, `only .,*, or a valid DNS 1123 label is allowed as exportTo entry`);
     } else {
       seen.add(key);
@@ -157,15 +159,23 @@ export function checkExportTo(out: Messages, spec: Spec, namespace: string, opti
   if (seen.has("~") && values.length > 1) out.error(path, "cannot export service entry to no one (~) and someone");
 }
 
-/** `selector.matchLabels` / `workloadSelector.labels`: keys and values as Kubernetes labels. */
+const TAG_KEY = /^((?:[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)*)\/)?((?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/;
+const TAG_VALUE = /^(?:(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Istio's labels.Instance.Validate for one label: its key (DNS prefix up to 253, name up to 63) and its value (no length limit). */
+function labelEntryProblems(key: string, value: unknown): string[] {
+  const out: string[] = [];
+  const match = TAG_KEY.exec(key);
+  if (!match) out.push(`invalid tag key: ${JSON.stringify(key)}`);
+  else if ((match[1]?.length ?? 0) > 253) out.push(`invalid tag key: ${JSON.stringify(key)} (DNS prefix is too long)`);
+  else if (match[2]!.length > 63) out.push(`invalid tag key: ${JSON.stringify(key)} (name is too long)`);
+  if (typeof value === "string" && !TAG_VALUE.test(value)) out.push(`invalid tag value: ${JSON.stringify(value)}`);
+  return out;
+}
+
+/** `selector.matchLabels` / `workloadSelector.labels`: the first key or value that is not a Kubernetes label. */
 export function labelProblem(labels: unknown): string | undefined {
-  const record = recordOf(labels);
-  if (!record) return undefined;
-  for (const [key, value] of Object.entries(record)) {
-    if (key.length > 316 || !/^(?:[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)*\/)?(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(key)) return `invalid tag key: ${key}`;
-    if (typeof value === "string" && (value.length > 63 || !/^(?:(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value))) return `invalid tag value: ${value}`;
-  }
-  return undefined;
+  return labelsProblems(labels)[0];
 }
 
 /** Istio's `ValidatePortName`: a port name is a DNS-1123 label. */
@@ -210,7 +220,7 @@ export function partialWildcardProblem(host: string): string | undefined {
 export function labelsProblems(labels: unknown): string[] {
   const record = recordOf(labels);
   if (!record) return [];
-  return Object.entries(record).flatMap(([key, value]) => labelProblem({ [key]: value }) ?? []);
+  return Object.entries(record).flatMap(([key, value]) => labelEntryProblems(key, value));
 }
 
 /**

@@ -12,6 +12,23 @@ const ROUTE_CLASS = new Set(["ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE"
 const HCM = new Set(["envoy.filters.network.http_connection_manager", "envoy.http_connection_manager"]);
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
 
+/** Istio's xds.DeprecatedFilterNames, old name to canonical (envoy.ext_authz names two filters and is left out). */
+const DEPRECATED_FILTER_NAMES: Record<string, string> = {
+  "envoy.buffer": "envoy.filters.http.buffer", "envoy.cors": "envoy.filters.http.cors", "envoy.csrf": "envoy.filters.http.csrf", "envoy.http_dynamo_filter": "envoy.filters.http.dynamo",
+  "envoy.fault": "envoy.filters.http.fault", "envoy.grpc_http1_bridge": "envoy.filters.http.grpc_http1_bridge", "envoy.grpc_json_transcoder": "envoy.filters.http.grpc_json_transcoder",
+  "envoy.grpc_web": "envoy.filters.http.grpc_web", "envoy.gzip": "envoy.filters.http.gzip", "envoy.health_check": "envoy.filters.http.health_check", "envoy.ip_tagging": "envoy.filters.http.ip_tagging",
+  "envoy.lua": "envoy.filters.http.lua", "envoy.rate_limit": "envoy.filters.http.ratelimit", "envoy.router": "envoy.filters.http.router", "envoy.squash": "envoy.filters.http.squash",
+  "envoy.listener.http_inspector": "envoy.filters.listener.http_inspector", "envoy.listener.original_dst": "envoy.filters.listener.original_dst", "envoy.listener.original_src": "envoy.filters.listener.original_src",
+  "envoy.listener.proxy_protocol": "envoy.filters.listener.proxy_protocol", "envoy.listener.tls_inspector": "envoy.filters.listener.tls_inspector", "envoy.client_ssl_auth": "envoy.filters.network.client_ssl_auth",
+  "envoy.http_connection_manager": "envoy.filters.network.http_connection_manager", "envoy.mongo_proxy": "envoy.filters.network.mongo_proxy", "envoy.ratelimit": "envoy.filters.network.ratelimit",
+  "envoy.redis_proxy": "envoy.filters.network.redis_proxy", "envoy.tcp_proxy": "envoy.filters.network.tcp_proxy",
+};
+
+function deprecatedFilterName(out: Messages, name: string, path: Array<string | number>): void {
+  const canonical = DEPRECATED_FILTER_NAMES[name];
+  if (canonical) out.warning(path, `using deprecated filter name ${JSON.stringify(name)}; use ${JSON.stringify(canonical)} instead`);
+}
+
 export const ENVOY_FILTER_WARNING = "EnvoyFilter exposes internal implementation details that may change at any time. Prefer other APIs if possible, and exercise extreme caution, especially around upgrades.";
 
 export function validateEnvoyFilter(spec: Spec): Messages {
@@ -52,6 +69,8 @@ export function validateEnvoyFilter(spec: Spec): Messages {
           if (!HCM.has(name)) return out.error(at, "Envoy filter: subfilter match requires filter match with envoy.filters.network.http_connection_manager");
           if (str(sub.name) === "") return out.error(at, "Envoy filter: subfilter match has no name to match on");
         }
+        deprecatedFilterName(out, name, [...at, "name"]);
+        deprecatedFilterName(out, str(sub?.name), [...at, "subFilter", "name"]);
       }
     } else if (ROUTE_CLASS.has(applyTo) && hasObjectMatch && !recordOf(match?.routeConfiguration)) {
       out.error([...path, "match"], "Envoy filter: applyTo for http route class objects cannot have non route configuration match");

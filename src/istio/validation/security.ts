@@ -239,6 +239,7 @@ function jwtRule(out: Messages, rule: Spec, path: FieldPath): void {
   if (jwks !== "") {
     const problem = jwksProblem(jwks);
     if (problem) out.error([...path, "jwks"], `jwks parse error: ${problem}`);
+    else privateJwksKeys(out, jwks, [...path, "jwks"]);
   }
   arrayOf<unknown>(rule.fromHeaders).forEach((header, index) => {
     if (!recordOf(header)) out.error([...path, "fromHeaders", index], "location header name must be non-null");
@@ -273,4 +274,15 @@ function jwksProblem(jwks: string): string | undefined {
   const keys = Array.isArray(record.keys) ? record.keys : [record];
   for (const key of keys) if (typeof recordOf(key)?.kty !== "string") return "failed to parse key: invalid key type";
   return undefined;
+}
+
+/** Envoy verifies tokens with public keys only; Istio warns when an inline JWKS holds private material (RSA, EC or OKP with `d`, or a symmetric `oct` key). */
+function privateJwksKeys(out: Messages, jwks: string, path: FieldPath): void {
+  const record = recordOf(JSON.parse(jwks)) ?? {};
+  const keys = Array.isArray(record.keys) ? record.keys : [record];
+  keys.forEach((entry, index) => {
+    const key = recordOf(entry) ?? {};
+    const privateKey = key.kty === "oct" || (["RSA", "EC", "OKP"].includes(String(key.kty)) && key.d !== undefined);
+    if (privateKey) out.warning(path, `jwks key at index ${index} contains private key material; only public keys are used for verification`);
+  });
 }

@@ -116,6 +116,7 @@ export function validateServiceEntry(spec: Spec, namespace: string, labels: Reco
       break;
     }
     case "DYNAMIC_DNS":
+      if (hosts.length === 0) out.error(["spec", "hosts"], `at least one wildcard host must be provided for resolution type ${resolution}`);
       for (const host of hosts) if (!host.startsWith("*")) out.error(["spec", "hosts"], `host must be wildcarded for resolution mode ${resolution}`);
       if (addresses.length > 0) out.error(["spec", "addresses"], `addresses cannot be set for resolution type ${resolution}. HTTP route domains will only be generatedfrom the hosts field values`);
       if (endpoints.length > 0) out.error(["spec", "endpoints"], `endpoints cannot be set for resolution type ${resolution}. Destination IP address determined from hostsfield values`);
@@ -195,6 +196,11 @@ function readinessProbe(out: Messages, probe: Spec, path: FieldPath): void {
     if (port) out.error([...path, "httpGet", "port"], port);
     const scheme = str(http.scheme);
     if (scheme !== "" && scheme !== "HTTPS" && scheme !== "HTTP") out.error([...path, "httpGet", "scheme"], 'httpGet.scheme must be one of "HTTPS", "HTTP"');
+    arrayOf<unknown>(http.httpHeaders).forEach((header, index) => {
+      const name = str(recordOf(header)?.name);
+      if (name === "") out.error([...path, "httpGet", "httpHeaders", index, "name"], "header name cannot be empty");
+      else if (!/^[-A-Za-z0-9]+$/.test(name)) out.error([...path, "httpGet", "httpHeaders", index, "name"], `header name ${name} is not a valid header name`);
+    });
   } else if (tcp) {
     const port = portProblem(tcp.port ?? 0);
     if (port) out.error([...path, "tcpSocket", "port"], port);

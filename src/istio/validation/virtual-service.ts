@@ -4,10 +4,12 @@
  * Unreachable and ineffective rules (IST0130/IST0131) are istio/virtualservice-unreachable-rule.
  */
 import { arrayOf, recordOf } from "../meta.js";
-import { checkExportTo, durationProblem, type FieldPath, fqdnProblem, isDnsLabel, isIpAddress, labelProblem, Messages, percentageProblem, portProblem, type Spec, subsetNameProblem, wildcardDomainProblem } from "./common.js";
+import { checkExportTo, durationProblem, type FieldPath, fqdnProblem, ipSubnetProblem, isDnsLabel, isIpAddress, labelsProblems, Messages, percentageProblem, portProblem, type Spec, subsetNameProblem, wildcardDomainProblem } from "./common.js";
+import { headerValueProblem } from "./header-value.js";
+import { regexProblem } from "./regexp.js";
 
 const RETRY_ON = new Set([
-  "5xx", "gateway-error", "reset", "connect-failure", "retriable-4xx", "refused-stream", "retriable-status-codes", "retriable-headers", "envoy-ratelimited",
+  "5xx", "gateway-error", "reset", "reset-before-request", "connect-failure", "retriable-4xx", "refused-stream", "retriable-status-codes", "retriable-headers", "envoy-ratelimited",
   "http3-post-connect-failure", "cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable",
 ]);
 const GRPC_STATUS = new Set(["OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"]);
@@ -32,6 +34,7 @@ export function validateVirtualService(spec: Spec, namespace: string): Messages 
   const appliesToGateway = gateways.length > 0 && !gateways.includes("mesh");
   const appliesToMesh = !appliesToGateway;
   if (gateways.length > 0) gatewayNames(out, gateways, ["spec", "gateways"]);
+  if (!appliesToGateway) jwtClaimRoutesOnMesh(out, http, gateways);
 
   let allHostsValid = true;
   const sni = tls.some((route) => arrayOf<Spec>(recordOf(route)?.match).some((match) => nonEmpty(recordOf(match)?.sniHosts)));
@@ -62,7 +65,8 @@ export function validateVirtualService(spec: Spec, namespace: string): Messages 
   });
   tls.forEach((route, index) => {
     const record = recordOf(route);
-    if (record) tlsRoute(out, record, ["spec", "tls", index], appliesToGateway);
+    // Istio reads a VirtualService that does not name the mesh gateway as bound to gateways here.
+    if (record) tlsRoute(out, record, ["spec", "tls", index], !gateways.includes("mesh"), hosts);
   });
   tcp.forEach((route, index) => {
     const record = recordOf(route);
@@ -79,17 +83,53 @@ function hostMatches(a: string, b: string): boolean {
   return covers(a, b) || covers(b, a);
 }
 
+/** Istio's ValidateWildcardDomainForVirtualServiceBoundToGateway: with SNI, the `outbound_.<port>_._.<host>` names AUTO_PASSTHROUGH generates are allowed. */
 function gatewayBoundHostProblem(host: string, sni: boolean): string | undefined {
-  // A VirtualService bound to a gateway may use "*" alone, or a wildcard first label.
-  if (host === "*" && !sni) return undefined;
-  return wildcardDomainProblem(host);
+  if (!sni || !host.startsWith("outbound_")) return wildcardDomainProblem(host);
+  if (host.length > 255) return `domain name "${host}" too long (max 255)`;
+  const parts = host.split("_");
+  const format = "outbound_.<PORT>_._.<HOSTNAME>";
+  if (parts.length < 4) return `domain name ${host} invalid, should follow '${format}' format`;
+  const trim = (value: string) => value.replace(/^\.+|\.+$/g, "");
+  const [direction, port, name] = [parts[0]!, trim(parts[1]!), trim(parts[3]!)];
+  if (direction !== "outbound") return `domain name "${host}" invalid (label "${direction}" invalid)`;
+  if (!/[0-9]/.test(port)) return `domain name "${host}" invalid (label "${port}" invalid). should follow ${format} format`;
+  if (!/[a-zA-Z]/.test(name)) return `domain name "${host}" invalid (label "${name}" invalid). should follow ${format} format`;
+  return undefined;
 }
 
-function gatewayNames(out: Messages, names: string[], path: FieldPath): void {
+/** Istio's host.Name.SubsetOf. */
+function hostSubsetOf(name: string, other: string): boolean {
+  const [nameWild, otherWild] = [name.startsWith("*"), other.startsWith("*")];
+  if (nameWild) return otherWild && name.length >= other.length && name.slice(1).endsWith(other.slice(1));
+  return otherWild ? name.endsWith(other.slice(1)) : name === other;
+}
+
+/** Routing on JWT claims (`@request.auth.claims.*` headers) happens only at gateways. */
+function jwtClaimRoutesOnMesh(out: Messages, http: unknown[], gateways: string[]): void {
+  http.forEach((route, index) => {
+    arrayOf<unknown>(recordOf(route)?.match).forEach((entry, matchIndex) => {
+      for (const field of ["headers", "withoutHeaders"]) {
+        for (const key of Object.keys(recordOf(recordOf(entry)?.[field]) ?? {})) {
+          if (isJwtClaimHeader(key)) out.error(["spec", "http", index, "match", matchIndex, field, key], `JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: [${gateways.join(" ")}]`);
+        }
+      }
+    });
+  });
+}
+
+function isJwtClaimHeader(name: string): boolean {
+  if (!name.toLowerCase().startsWith("@request.auth.claims")) return false;
+  const rest = name.slice("@request.auth.claims".length);
+  return (rest.startsWith(".") && rest.length > 1) || (rest.startsWith("[") && rest.endsWith("]") && rest.length > 2);
+}
+
+/** Gateway names up to the first without a `/`, as Istio reads them; warnings are dropped where Istio drops them (HTTP and TCP matches). */
+function gatewayNames(out: Messages, names: string[], path: FieldPath, warn = true): void {
   for (const [index, name] of names.entries()) {
     const slash = name.indexOf("/");
     if (slash < 0) {
-      if (name.includes(".")) {
+      if (name.includes(".") && warn) {
         const parts = name.split(".");
         out.warning([...path, index], `using legacy gatewayName format "${name}"; prefer the <namespace>/<name> format: "${parts[1]}/${parts[0]}"`);
       }
@@ -130,6 +170,7 @@ function httpRoute(out: Messages, route: Spec, path: FieldPath, delegateService:
   }
   httpMatches(out, route, path);
   headerOperations(out, recordOf(route.headers), [...path, "headers"]);
+  corsPolicy(out, recordOf(route.corsPolicy), [...path, "corsPolicy"]);
   fault(out, recordOf(route.fault), [...path, "fault"]);
   const mirrorPercent = route.mirrorPercent ?? route.mirror_percent;
   if (present(mirrorPercent)) {
@@ -152,12 +193,16 @@ function httpRoute(out: Messages, route: Spec, path: FieldPath, delegateService:
   });
   if (redirect) redirectProblems(out, redirect, arrayOf<Spec>(route.match), [...path, "redirect"]);
   if (directResponse) {
+    const body = recordOf(directResponse.body);
+    const size = typeof body?.string === "string" ? Buffer.byteLength(body.string) : typeof body?.bytes === "string" ? Math.floor((body.bytes.length * 3) / 4) : 0;
+    if (size > 1024 * 1024) out.error([...path, "directResponse", "body"], "large direct_responses may impact control plane performance, must be less than 1MB");
     const status = directResponse.status;
     const code = typeof status === "number" ? status : 0;
     if (code < 200 || code > 600) out.error([...path, "directResponse", "status"], `HTTP status ${code} is not in range 200-599`);
   }
   retries(out, recordOf(route.retries), [...path, "retries"]);
   rewrite(out, recordOf(route.rewrite), [...path, "rewrite"]);
+  authorityRewrite(out, recordOf(route.rewrite), recordOf(route.headers), [...path, "headers"]);
   routeDestinations(out, destinations, [...path, "route"], true);
   const timeout = durationProblem(route.timeout);
   if (timeout) out.error([...path, "timeout"], timeout);
@@ -166,11 +211,12 @@ function httpRoute(out: Messages, route: Spec, path: FieldPath, delegateService:
 function stringMatchProblem(match: unknown, where: string): string | undefined {
   const record = recordOf(match);
   if (!record) return undefined;
-  if ("prefix" in record && str(record.prefix) === "") return `"${where}": prefix string match should not be empty`;
+  // A URI may match an empty prefix (Envoy allows it there only).
+  if ("prefix" in record && str(record.prefix) === "" && where !== "uri") return `"${where}": prefix string match should not be empty`;
   if ("regex" in record) {
     const regex = str(record.regex);
     if (regex === "") return `"${where}": regex string match should not be empty`;
-    if (regex.length > 1024) return `"${where}": regex string match is too long`;
+    return regexProblem(regex, where);
   }
   return undefined;
 }
@@ -217,9 +263,8 @@ function httpMatches(out: Messages, route: Spec, path: FieldPath): void {
       const problem = portProblem(match.port);
       if (problem) out.error([...at, "port"], problem);
     }
-    const labels = labelProblem(match.sourceLabels);
-    if (labels) out.error([...at, "sourceLabels"], labels);
-    gatewayNames(out, arrayOf<unknown>(match.gateways).filter((gateway): gateway is string => typeof gateway === "string"), [...at, "gateways"]);
+    for (const problem of labelsProblems(match.sourceLabels)) out.error([...at, "sourceLabels"], problem);
+    gatewayNames(out, arrayOf<unknown>(match.gateways).filter((gateway): gateway is string => typeof gateway === "string"), [...at, "gateways"], false);
     const sourceNamespace = str(match.sourceNamespace);
     if (sourceNamespace !== "" && !isDnsLabel(sourceNamespace)) out.error([...at, "sourceNamespace"], `sourceNamespace match ${sourceNamespace} is invalid`);
   });
@@ -231,10 +276,12 @@ function headerOperations(out: Messages, headers: Spec | undefined, path: FieldP
     const ops = recordOf(headers[direction]);
     if (!ops) continue;
     for (const op of ["set", "add"]) {
-      for (const name of Object.keys(recordOf(ops[op]) ?? {})) {
+      for (const [name, value] of Object.entries(recordOf(ops[op]) ?? {})) {
         // The request may rewrite :authority/Host (checked once below); nothing else internal.
         const problem = direction === "request" && isAuthorityHeader(name) ? undefined : operationNameProblem(name);
         if (problem) out.error([...path, direction, op, name], problem);
+        const valueProblem = typeof value === "string" ? headerValueProblem(value) : undefined;
+        if (valueProblem) out.error([...path, direction, op, name], valueProblem);
       }
     }
     arrayOf<unknown>(ops.remove).forEach((name, index) => {
@@ -245,6 +292,48 @@ function headerOperations(out: Messages, headers: Spec | undefined, path: FieldP
 }
 
 const isAuthorityHeader = (name: string): boolean => name.toLowerCase() === ":authority" || name.toLowerCase() === "host";
+
+/** The authority is rewritten in one place only: rewrite.authority, or one request header set or added. */
+function authorityRewrite(out: Messages, rewrite: Spec | undefined, headers: Spec | undefined, path: FieldPath): void {
+  let current = str(rewrite?.authority);
+  const request = recordOf(headers?.request);
+  for (const op of ["set", "add"]) {
+    for (const [name, value] of Object.entries(recordOf(request?.[op]) ?? {})) {
+      if (!isAuthorityHeader(name)) continue;
+      if (current !== "") return out.error([...path, "request", op, name], `authority header cannot be set multiple times: have ${JSON.stringify(current)}, attempting to set ${JSON.stringify(str(value))}`);
+      current = str(value);
+    }
+  }
+}
+
+const CORS_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "*"]);
+
+function corsPolicy(out: Messages, policy: Spec | undefined, path: FieldPath): void {
+  if (!policy) return;
+  arrayOf<unknown>(policy.allowOrigins).forEach((origin, index) => {
+    const match = recordOf(origin) ?? {};
+    const value = str(match.exact ?? match.prefix ?? match.regex);
+    if (value === "") return out.error([...path, "allowOrigins", index], `'${value}' is not a valid match type for CORS allow origins`);
+    const problem = "regex" in match ? regexProblem(value, "corsPolicy.allowOrigins") : undefined;
+    if (problem) out.error([...path, "allowOrigins", index], problem);
+  });
+  arrayOf<unknown>(policy.allowMethods).forEach((method, index) => {
+    if (!CORS_METHODS.has(str(method))) out.error([...path, "allowMethods", index], `${JSON.stringify(str(method))} is not a supported HTTP method`);
+  });
+  for (const field of ["allowHeaders", "exposeHeaders"]) {
+    arrayOf<unknown>(policy[field]).forEach((name, index) => {
+      const header = str(name);
+      if (header === "") out.error([...path, field, index], "header name cannot be empty");
+      else if (header !== "*" && !HEADER_NAME.test(header)) out.error([...path, field, index], `header name ${header} is not a valid header name`);
+    });
+  }
+  if (typeof policy.maxAge === "string") {
+    const problem = durationProblem(policy.maxAge);
+    if (problem) out.error([...path, "maxAge"], problem);
+    const seconds = /^(-?\d+)(?:\.(\d+))?s$/.exec(policy.maxAge);
+    if (seconds?.[2] && Number(seconds[2]) > 0) out.error([...path, "maxAge"], "max_age duration is accurate only to seconds precision");
+  }
+}
 
 function operationNameProblem(name: string): string | undefined {
   if (name === "") return "header name cannot be empty";
@@ -319,7 +408,10 @@ function rewrite(out: Messages, value: Spec | undefined, path: FieldPath): void 
   const regex = recordOf(value.uriRegexRewrite);
   if (uri !== "" && regex) return out.error(path, "rewrite may only contain one of URI or UriRegexRewrite");
   if (uri === "" && !regex && str(value.authority) === "") return out.error(path, "rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified");
-  if (regex && (str(regex.match) === "" || !("rewrite" in regex))) out.error([...path, "uriRegexRewrite"], "UriRegexRewrite has errors: UriRegexRewrite requires both Rewrite and Match fields to be specified");
+  if (!regex) return;
+  if (str(regex.match) === "" || str(regex.rewrite) === "") return out.error([...path, "uriRegexRewrite"], "UriRegexRewrite has errors: UriRegexRewrite requires both Rewrite and Match fields to be specified");
+  const problem = regexProblem(str(regex.match), "HTTPRewrite.UriRegexRewrite.Match");
+  if (problem) out.error([...path, "uriRegexRewrite", "match"], `UriRegexRewrite has errors: ${problem}`);
 }
 
 export function destination(out: Messages, value: Spec | undefined, path: FieldPath): void {
@@ -354,7 +446,7 @@ function routeDestinations(out: Messages, destinations: unknown[], path: FieldPa
   if (destinations.length > 1 && total === 0) out.error(path, "total destination weight = 0");
 }
 
-function tlsRoute(out: Messages, route: Spec, path: FieldPath, appliesToGateway: boolean): void {
+function tlsRoute(out: Messages, route: Spec, path: FieldPath, boundToGateway: boolean, hosts: string[]): void {
   const matches = arrayOf<unknown>(route.match);
   if (matches.length === 0) out.error([...path, "match"], "TLS route must have at least one match condition");
   matches.forEach((entry, index) => {
@@ -364,10 +456,15 @@ function tlsRoute(out: Messages, route: Spec, path: FieldPath, appliesToGateway:
     const sni = arrayOf<unknown>(match.sniHosts).filter((host): host is string => typeof host === "string");
     if (sni.length === 0) out.error([...at, "sniHosts"], "TLS match must have at least one SNI host");
     sni.forEach((host, hostIndex) => {
-      const problem = appliesToGateway && host === "*" ? undefined : wildcardDomainProblem(host);
-      if (problem) out.error([...at, "sniHosts", hostIndex], problem);
+      const problem = boundToGateway ? gatewayBoundHostProblem(host, true) : wildcardDomainProblem(host);
+      // An IP address is a warning (istio/schema-warning).
+      if (problem) {
+        if (!isIpAddress(host)) out.error([...at, "sniHosts", hostIndex], problem);
+      } else if (!hosts.some((name) => hostSubsetOf(host, name))) {
+        out.error([...at, "sniHosts", hostIndex], `SNI host ${JSON.stringify(host)} is not a compatible subset of any of the virtual service hosts: [${hosts.join(", ")}]`);
+      }
     });
-    l4Match(out, match, at);
+    l4Match(out, match, at, true);
   });
   if (arrayOf(route.route).length === 0) out.error([...path, "route"], "TLS route is required");
   routeDestinations(out, arrayOf(route.route), [...path, "route"], false);
@@ -376,18 +473,21 @@ function tlsRoute(out: Messages, route: Spec, path: FieldPath, appliesToGateway:
 function tcpRoute(out: Messages, route: Spec, path: FieldPath): void {
   arrayOf<unknown>(route.match).forEach((entry, index) => {
     const match = recordOf(entry);
-    if (match) l4Match(out, match, [...path, "match", index]);
+    if (match) l4Match(out, match, [...path, "match", index], false);
   });
   if (arrayOf(route.route).length === 0) out.error([...path, "route"], "TCP route is required");
   routeDestinations(out, arrayOf(route.route), [...path, "route"], false);
 }
 
-function l4Match(out: Messages, match: Spec, path: FieldPath): void {
+function l4Match(out: Messages, match: Spec, path: FieldPath, warn: boolean): void {
+  arrayOf<unknown>(match.destinationSubnets).forEach((subnet, index) => {
+    const problem = ipSubnetProblem(str(subnet));
+    if (problem) out.error([...path, "destinationSubnets", index], problem);
+  });
   if (present(match.port) && match.port !== 0) {
     const problem = portProblem(match.port);
     if (problem) out.error([...path, "port"], problem);
   }
-  const labels = labelProblem(match.sourceLabels);
-  if (labels) out.error([...path, "sourceLabels"], labels);
-  gatewayNames(out, arrayOf<unknown>(match.gateways).filter((gateway): gateway is string => typeof gateway === "string"), [...path, "gateways"]);
+  for (const problem of labelsProblems(match.sourceLabels)) out.error([...path, "sourceLabels"], problem);
+  gatewayNames(out, arrayOf<unknown>(match.gateways).filter((gateway): gateway is string => typeof gateway === "string"), [...path, "gateways"], warn);
 }

@@ -35,16 +35,27 @@ function emptySelector(field: "selector" | "workloadSelector", labelsKey: "match
 /** Protocols Istio treats as HTTP (`protocol.IsHTTP`). */
 const HTTP_PROTOCOLS = new Set(["HTTP", "HTTP2", "GRPC", "GRPC-WEB", "HTTP_PROXY"]);
 const CERTIFICATE_FIELDS = ["caCrl", "serverCertificate", "privateKey", "caCertificates", "tlsCertificates", "credentialName", "credentialNames"];
+/** The cipher suites Istio knows for a Gateway (security.ValidCipherSuites); an entry not starting with a letter or digit is an OpenSSL operator, not judged. */
+const CIPHER_SUITES = new Set([
+  "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305",
+  "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA", "AES128-GCM-SHA256",
+  "AES256-GCM-SHA384", "AES128-SHA", "AES256-SHA", "DES-CBC3-SHA",
+]);
+const isValidCipherSuite = (cipher: string): boolean => cipher === "" || cipher === "ALL" || !/^[\p{L}\p{N}]/u.test(cipher) || CIPHER_SUITES.has(cipher);
 
 function serverTlsWarnings(tls: Spec | undefined, path: Array<string | number>): SchemaWarning[] {
   if (!tls) return [];
   const out: SchemaWarning[] = [];
-  const mode = String(tls.mode ?? "");
+  // An unset mode is the enum's first value.
+  const mode = String(tls.mode ?? "PASSTHROUGH");
   const ciphers = arrayOf<unknown>(tls.cipherSuites);
   if ((tls.minProtocolVersion === "TLSV1_0" || tls.minProtocolVersion === "TLSV1_1") && ciphers.length === 0) {
     out.push({ path: [...path, "minProtocolVersion"], message: "TLS version below TLSV1_2 require setting compatible ciphers as by default they no longer include compatible ciphers.", fix: "Raise minProtocolVersion to TLSV1_2, or list cipherSuites that the old clients support." });
   }
-  const duplicates = ciphers.filter((cipher, index) => ciphers.indexOf(cipher) !== index);
+  const invalid = ciphers.map(String).filter((cipher) => !isValidCipherSuite(cipher));
+  if (invalid.length > 0) out.push({ path: [...path, "cipherSuites"], message: `ignoring invalid cipher suites: [${[...new Set(invalid)].sort().join(" ")}]`, fix: `Remove ${[...new Set(invalid)].join(", ")}: Envoy would reject them, so Istio leaves them out.` });
+  const valid = ciphers.filter((cipher) => isValidCipherSuite(String(cipher)));
+  const duplicates = valid.filter((cipher, index) => valid.indexOf(cipher) !== index);
   if (duplicates.length > 0) out.push({ path: [...path, "cipherSuites"], message: `ignoring duplicate cipher suites: [${[...new Set(duplicates.map(String))].sort().join(" ")}]`, fix: "List each cipher suite once." });
   if (mode === "PASSTHROUGH" || mode === "AUTO_PASSTHROUGH") {
     const set = CERTIFICATE_FIELDS.filter((field) => tls[field] !== undefined && tls[field] !== "" && !(Array.isArray(tls[field]) && (tls[field] as unknown[]).length === 0));
@@ -166,13 +177,15 @@ const virtualService: Check = (spec) => {
   return out;
 };
 
+/** Istio looks at gateway names up to the first one without a `/` (`mesh` included), and warns when that one is `name.namespace...`. */
 function legacyGateways(value: unknown, path: Array<string | number>): SchemaWarning[] {
-  return arrayOf<unknown>(value).flatMap((name, index) => {
-    if (typeof name !== "string" || name.includes("/") || !name.includes(".") || name === "mesh") return [];
-    const [gatewayName, namespace] = [name.slice(0, name.indexOf(".")), name.slice(name.indexOf(".") + 1)];
-    const preferred = `${namespace}/${gatewayName}`;
-    return [{ path: [...path, index], message: `using legacy gatewayName format ${JSON.stringify(name)}; prefer the <namespace>/<name> format: ${JSON.stringify(preferred)}`, fix: `Write ${preferred}.` }];
-  });
+  const names = arrayOf<unknown>(value).map((name) => (typeof name === "string" ? name : ""));
+  const index = names.findIndex((name) => !name.includes("/"));
+  const name = names[index];
+  if (name === undefined || !name.includes(".")) return [];
+  const [gatewayName, namespace] = name.split(".") as [string, string];
+  const preferred = `${namespace}/${gatewayName}`;
+  return [{ path: [...path, index], message: `using legacy gatewayName format ${JSON.stringify(name)}; prefer the <namespace>/<name> format: ${JSON.stringify(preferred)}`, fix: `Write ${preferred}.` }];
 }
 
 const TCP_PROTOCOLS = new Set(["", "TCP", "TLS", "HTTPS", "MONGO", "MYSQL", "REDIS"]);
