@@ -5,7 +5,9 @@
 //                    dist/chunks/cli-<hash>.js, the whole command line as one CommonJS bundle, through
 //                    V8's code cache (scripts/lib/cli-launcher.js): Node 20 has no compile cache for ES
 //                    modules, and compiling the bundle was a third of a small lint's start-up;
-//   dist/ktriage.js  the library (import ... from "ktriage"), with its types in dist/ktriage.d.ts.
+//   dist/ktriage.js  the library (import ... from "ktriage"), with its types in dist/ktriage.d.ts;
+//   dist/chunks/access-log-worker.js  the thread that reads part of a large access log (the library reads
+//                    such logs in one thread).
 // @kubernetes/client-node and prom-client stay outside both: only live mode with an exec or
 // auth-provider kubeconfig, and watch's metrics, load them.
 import { createHash } from "node:crypto";
@@ -33,6 +35,8 @@ rmSync(`${root}dist/chunks`, { recursive: true, force: true });
 await Promise.all([
   buildCli(),
   build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/ktriage.js` }),
+  // The thread that reads part of a large access-log file, beside the bundle that starts it.
+  build({ ...common, entryPoints: [`${root}src/envoy/access-log/access-log-worker.ts`], outfile: `${root}dist/chunks/access-log-worker.js` }),
   bundleTypes(),
 ]);
 chmodSync(`${root}dist/cli.js`, 0o755);

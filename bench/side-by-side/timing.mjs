@@ -5,15 +5,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 
-/** Runs `command args` `runs` times; returns medians and the last run's output and exit status. */
-export function timeRuns(command, args, { runs, out, okStatus = [0, 1] }) {
+/** Runs `command args` `runs` times (with `env` added to the environment); returns medians and the last run's output and exit status. */
+export function timeRuns(command, args, { runs, out, okStatus = [0, 1], env = {} }) {
   const walls = [];
   const cpu = [];
   let last;
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
     // `times` prints the children's user and system time once the command has exited.
-    const result = spawnSync("bash", ["-c", '"$@" > "$OUT" 2> "$OUT.err"; status=$?; times; exit $status', "time", command, ...args], { encoding: "utf8", env: { ...process.env, OUT: out, NO_COLOR: "1" } });
+    const result = spawnSync("bash", ["-c", '"$@" > "$OUT" 2> "$OUT.err"; status=$?; times; exit $status', "time", command, ...args], { encoding: "utf8", env: { ...process.env, ...env, OUT: out, NO_COLOR: "1" } });
     walls.push(Number(process.hrtime.bigint() - started) / 1e6);
     const children = result.stdout.trim().split("\n").pop() ?? "";
     cpu.push(children.split(/\s+/).reduce((sum, part) => sum + seconds(part), 0) * 1000);

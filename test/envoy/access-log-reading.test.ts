@@ -6,39 +6,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { scanIstioTextLine, scanPlainIstioText, plainLine } from "../../src/envoy/access-log/fast-parsers.js";
 import { AccessLogReader, summarizeLines } from "../../src/envoy/access-log/reader.js";
 import type { AccessLogSummary } from "../../src/envoy/access-log/summary.js";
-import { blackHoleLines, connectFailureLines, downstreamDisconnectLines, healthyLines, noRouteLines, rbacDeniedLines } from "./fixtures/failure-lines.js";
-import { jsonLine, proxyAgentLines, seed004GatewayRequests, textLine } from "./fixtures/access-lines.js";
+import { textLine } from "./fixtures/access-lines.js";
+import { mixedLines, requests } from "./fixtures/mixed-lines.js";
 
 /**
  * Files are read in place: plain TEXT lines (1xx-3xx, no flag) are counted without an entry, every
  * other line goes through the line parsers. Whatever the lines, the summary must be the one the
  * line-by-line reader (summarizeLines) makes, line numbers included.
  */
-const requests = seed004GatewayRequests(40);
-const base = [...requests.map(textLine), ...requests.slice(0, 10).map(jsonLine), ...healthyLines.map(textLine), ...connectFailureLines.map(textLine), ...noRouteLines.map(textLine), ...downstreamDisconnectLines.map(textLine), ...rbacDeniedLines.map(textLine), ...blackHoleLines.map(textLine), ...proxyAgentLines];
-
-/** A deterministic mix of the lines above and damaged copies of them (characters dropped, doubled, replaced). */
-function mixedLines(count: number, seed: number): string[] {
-  let state = seed;
-  const random = (below: number) => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % below;
-  };
-  const lines: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let line = base[random(base.length)]!;
-    const damage = random(6);
-    const at = random(line.length + 1);
-    if (damage === 1) line = line.slice(0, at) + line.slice(at + 1);
-    else if (damage === 2) line = line.slice(0, at) + " " + line.slice(at);
-    else if (damage === 3) line = line.slice(0, at) + ["\"", "-", "x", "é", "9", "\r"][random(6)] + line.slice(at + 1);
-    else if (damage === 4 && random(4) === 0) line = "";
-    lines.push(line);
-  }
-  // A file's reader cannot tell a last empty line from the line break before it.
-  if (lines.at(-1) === "") lines[lines.length - 1] = base[0]!;
-  return lines;
-}
 
 /** A summary as plain data (Maps as entry lists), to compare two summaries whole. */
 function plain(summary: AccessLogSummary): unknown {

@@ -370,7 +370,8 @@ Examples:
       try {
         const onEntry = timeline ? (entry: AccessLogEntry) => timeline.add(entry) : undefined;
         if (source.path !== undefined) {
-          reader.feedFile(source.path, onEntry);
+          if (onEntry) reader.feedFile(source.path, onEntry);
+          else await reader.feedFileInParallel(source.path);
         } else {
           const opened = await source.open();
           await reader.feedStream(opened.stream as import("node:stream").Readable, onEntry);

@@ -28,6 +28,16 @@ export class DurationHistogram {
     this.total++;
   }
 
+  /** Adds the counts of a histogram of other requests (one made in another thread: its fields, not its class). */
+  addCounts(other: DurationHistogram): void {
+    if (other.dense) {
+      const dense = (this.dense ??= new Uint32Array(DENSE_LIMIT));
+      for (let key = 0; key < DENSE_LIMIT; key++) dense[key]! += other.dense[key]!;
+    }
+    for (const [key, count] of other.sparse) this.sparse.set(key, (this.sparse.get(key) ?? 0) + count);
+    this.total += other.total;
+  }
+
   merge(other: DurationHistogram): void {
     for (const [key, count] of other.counts) {
       for (let i = 0; i < count; i++) this.add(key);
@@ -73,6 +83,11 @@ function bump(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
+/** Adds `other`'s counts to `into`; keys new to `into` go after its own, in `other`'s order (first seen first). */
+function addCounts<K>(into: Map<K, number>, other: ReadonlyMap<K, number>): void {
+  for (const [key, count] of other) into.set(key, (into.get(key) ?? 0) + count);
+}
+
 /** Requests grouped by one key (cluster, host ...), with latency percentiles. */
 export class TrafficGroup {
   requests = 0;
@@ -95,6 +110,17 @@ export class TrafficGroup {
     this.codes.set(entry.responseCode, (this.codes.get(entry.responseCode) ?? 0) + 1);
     for (const flag of flags) bump(this.flags, flag);
     if (this.cluster === "") this.cluster = entry.upstreamCluster;
+  }
+
+  /** Adds the requests of the same group in the lines that follow this group's. */
+  addFollowing(other: TrafficGroup): void {
+    this.requests += other.requests;
+    this.errors += other.errors;
+    this.durations.addCounts(other.durations);
+    this.successDurations.addCounts(other.successDurations);
+    addCounts(this.codes, other.codes);
+    addCounts(this.flags, other.flags);
+    if (this.cluster === "") this.cluster = other.cluster;
   }
 
   /** What `add` does with a request answered 1xx-3xx with no response flag (see AccessLogSummary.addPlain). */
@@ -125,12 +151,21 @@ export class IssueBucket {
   readonly durations = new DurationHistogram();
   firstTime = "";
   lastTime = "";
+  /**
+   * Kept when the lines are part of a file (AccessLogSummary.keepSampleCandidates): every line `add` could keep
+   * as a sample had the lines before been read too. It keeps a line while it has fewer than 5 samples, or fewer
+   * than 10 and none of the line's kind: only the first 5 lines and the first line of each kind qualify, and
+   * past the first 25 kinds no line does (10 kept, at most 10 kinds in the samples before).
+   */
+  sampleCandidates: LineSample[] | undefined;
 
   add(entry: AccessLogEntry, line: number, text: string, flags: readonly string[] = []): void {
     this.count++;
     for (const flag of flags) bump(this.flags, flag);
     const kind = flags.join(",");
     if (this.samples.length < 5 || (this.samples.length < 10 && !this.samples.some((sample) => sample.kind === kind))) this.samples.push({ line, text, kind });
+    const candidates = this.sampleCandidates;
+    if (candidates && (this.count <= 5 || (candidates.length < 5 + 25 && !candidates.some((sample) => sample.kind === kind)))) candidates.push({ line, text, kind });
     bump(this.clusters, entry.upstreamCluster);
     bump(this.routes, entry.routeName);
     bump(this.hosts, entry.upstreamHost);
@@ -141,6 +176,19 @@ export class IssueBucket {
     if (entry.duration !== undefined) this.durations.add(entry.duration);
     if (entry.startTime && (this.firstTime === "" || entry.startTime < this.firstTime)) this.firstTime = entry.startTime;
     if (entry.startTime > this.lastTime) this.lastTime = entry.startTime;
+  }
+
+  /** Adds the same bucket of the lines that follow this bucket's (`lineOffset` lines later), as if `add` had read them. */
+  addFollowing(other: IssueBucket, lineOffset: number): void {
+    this.count += other.count;
+    for (const candidate of other.sampleCandidates ?? other.samples) {
+      const { kind } = candidate;
+      if (this.samples.length < 5 || (this.samples.length < 10 && !this.samples.some((sample) => sample.kind === kind))) this.samples.push({ ...candidate, line: candidate.line + lineOffset });
+    }
+    for (const name of ["clusters", "routes", "hosts", "authorities", "details", "codes", "transportFailures", "flags"] as const) addCounts(this[name], other[name]);
+    this.durations.addCounts(other.durations);
+    if (other.firstTime && (this.firstTime === "" || other.firstTime < this.firstTime)) this.firstTime = other.firstTime;
+    if (other.lastTime > this.lastTime) this.lastTime = other.lastTime;
   }
 
   /** Adds another bucket's counts (several flags reported as one problem). */
@@ -190,6 +238,29 @@ export class AccessLogSummary {
   readonly byHost = new Map<string, TrafficGroup>();
   readonly issues = new Map<IssueKey, IssueBucket>();
   readonly durations = new DurationHistogram();
+  /** The lines are part of a file whose other parts are read elsewhere: issues keep their sample candidates. */
+  keepSampleCandidates = false;
+
+  /**
+   * Adds the summary of the lines that follow this summary's (read in another thread: its fields, not its
+   * class); the result is the summary of all the lines read in order, line numbers included.
+   */
+  addFollowing(other: AccessLogSummary): void {
+    const lineOffset = this.lines;
+    this.lines += other.lines;
+    this.entries += other.entries;
+    this.otherLines += other.otherLines;
+    this.skipped.count += other.skipped.count;
+    for (const sample of other.skipped.samples) if (this.skipped.samples.length < 5) this.skipped.samples.push({ ...sample, line: sample.line + lineOffset });
+    this.jsonEntries += other.jsonEntries;
+    this.textEntries += other.textEntries;
+    addCounts(this.codes, other.codes);
+    addCounts(this.flags, other.flags);
+    for (const [key, group] of other.byCluster) this.group(this.byCluster, key).addFollowing(group);
+    for (const [key, group] of other.byHost) this.group(this.byHost, key).addFollowing(group);
+    for (const [key, bucket] of other.issues) this.issue(key).addFollowing(bucket, lineOffset);
+    this.durations.addCounts(other.durations);
+  }
 
   addEntry(entry: AccessLogEntry, line: number, text: string, json: boolean): void {
     this.entries++;
@@ -241,7 +312,10 @@ export class AccessLogSummary {
 
   issue(key: IssueKey): IssueBucket {
     let bucket = this.issues.get(key);
-    if (!bucket) this.issues.set(key, (bucket = new IssueBucket()));
+    if (!bucket) {
+      this.issues.set(key, (bucket = new IssueBucket()));
+      if (this.keepSampleCandidates) bucket.sampleCandidates = [];
+    }
     return bucket;
   }
 
