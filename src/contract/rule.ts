@@ -45,7 +45,8 @@ export interface Report {
   /** The cause in plain words. */
   cause: string;
   evidence?: Evidence[];
-  fix?: Fix;
+  /** The fix, or how to build it: a function is called only when the fix is wanted (the prover's re-runs read none). */
+  fix?: Fix | (() => Fix | undefined);
   /** Commands that confirm the fix worked; the rule's `docs.verify` when absent. */
   verify?: string[];
   /** 0..1, 0.9 when absent. */
@@ -112,6 +113,8 @@ export interface RuleContext {
   /** Reading an input the rule does not declare is recorded, and refused with an internal error in tests and with KTRIAGE_STRICT_INPUTS=1. */
   readonly view: ClusterView;
   report(report: Report): void;
+  /** False while the prover re-runs rules on a changed view: it reads only each finding's rule, resource, severity and summary, so a fix need not be built. */
+  readonly fixes: boolean;
   /** A cause rule: the outcomes of its competition that its detectors won. A rule that runs `after` a competition: all of them. Absent otherwise. */
   readonly causes?: readonly unknown[];
 }

@@ -32,8 +32,8 @@ export function resourceOf(view: ClusterView, object: KubeObject, fieldPath: Fie
   return resource;
 }
 
-/** The Finding a rule's report makes: summary from its message, resource and file:line from its object and field, the rule's defaults. */
-export function buildFinding(rule: Rule, view: ClusterView, report: Report): Finding {
+/** The Finding a rule's report makes: summary from its message, resource and file:line from its object and field, the rule's defaults; its fix only when `fixes`. */
+export function buildFinding(rule: Rule, view: ClusterView, report: Report, fixes = true): Finding {
   const summary = fillMessage(rule, report);
   let resource: ResourceRef;
   if (report.resource) resource = report.container ? { ...report.resource, container: report.container } : report.resource;
@@ -51,7 +51,8 @@ export function buildFinding(rule: Rule, view: ClusterView, report: Report): Fin
     verify: report.verify ?? rule.docs.verify,
     equivalents: report.equivalents ?? rule.equivalents,
   };
-  if (report.fix) finding.fix = report.fix;
+  const fix = typeof report.fix === "function" ? (fixes ? report.fix() : undefined) : fixes ? report.fix : undefined;
+  if (fix) finding.fix = fix;
   if (report.istioMessage) finding.message = report.istioMessage;
   else if (report.summaryIsIstioMessage) finding.message = summary;
   return finding;

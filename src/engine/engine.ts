@@ -46,17 +46,17 @@ export interface RunOptions {
 
 const REFUSE_BY_DEFAULT = ((env) => env?.VITEST !== undefined || env?.KTRIAGE_STRICT_INPUTS === "1")((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env);
 
-/** What one rule reports on a view, as Findings (unredacted, before scope, proof and ranking); a cause rule gets its share of its competition's outcome. */
-export function analyzeRule(rule: Rule, view: ClusterView, causes?: readonly unknown[]): Finding[] {
+/** What one rule reports on a view, as Findings (unredacted, before scope, proof and ranking); a cause rule gets its share of its competition's outcome. Without `fixes`, findings carry no fix. */
+export function analyzeRule(rule: Rule, view: ClusterView, causes?: readonly unknown[], fixes = true): Finding[] {
   const findings: Finding[] = [];
-  rule.analyze({ view, report: (report) => findings.push(buildFinding(rule, view, report)), ...(causes ? { causes } : {}) });
+  rule.analyze({ view, report: (report) => findings.push(buildFinding(rule, view, report, fixes)), fixes, ...(causes ? { causes } : {}) });
   return findings;
 }
 
 /** Runs every rule whose inputs are present, proves every fix, then ranks findings per resource. */
 export function runRules(rules: readonly Rule[], view: ClusterView, options: RunOptions): EngineResult {
   const producers = new Map<string, string>();
-  const result = collect(rules, view, { ...options, recordInputs: true }, { redact: true, producers });
+  const result = collect(rules, view, { ...options, recordInputs: true }, { redact: true, producers, fixes: true });
   const prover = new FixProver(view, proofRunner(rules, options, result.inputsRead!, producers));
   // The redaction boundary: after proving (the prover applies the real change), before anything reads the result.
   const proven = result.findings.map((finding) => redactDeep(prover.prove(finding)));
@@ -81,9 +81,10 @@ function proofRunner(rules: readonly Rule[], options: RunOptions, inputsRead: Re
     return { id: rule.id, inputs };
   });
   return {
-    run: (changed, only) => collect(rules, changed, { ...options, focus: undefined, keep: undefined, recordInputs: false }, { redact: false }, only).findings,
+    run: (changed, only) => collect(rules, changed, { ...options, focus: undefined, keep: undefined, recordInputs: false }, { redact: false, fixes: false }, only).findings,
     rulesSeeing: (changed) => (changed ? new Set(dependencies.filter((rule) => [...changed].some((input) => rule.inputs.has(input))).map((rule) => rule.id)) : undefined),
     producerOf: (ruleId) => producers.get(ruleId) ?? ruleId,
+    ruleCount: rules.filter((rule) => rule.scopes.includes(options.scope)).length,
   };
 }
 
@@ -137,13 +138,15 @@ interface CollectOutput {
   redact: boolean;
   /** Filled with the rule that reported each rule id seen. */
   producers?: Map<string, string>;
+  /** Whether findings carry their fixes (the prover's re-runs read none). */
+  fixes: boolean;
 }
 
 /**
  * The findings of every rule whose inputs are present (of `subset` when given), before proof and ranking.
  * Competitions arbitrate between all of `rules`, whichever of them run.
  */
-function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions, output: CollectOutput = { redact: true }, subset?: ReadonlySet<string>): Omit<EngineResult, "fixes"> {
+function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions, output: CollectOutput = { redact: true, fixes: true }, subset?: ReadonlySet<string>): Omit<EngineResult, "fixes"> {
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
   const failures: EngineResult["failures"] = [];
@@ -175,7 +178,7 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
     }
     const reads = view.recordReads(declaredInputs(rule), refuse);
     try {
-      for (const finding of analyzeRule(rule, view, causes)) {
+      for (const finding of analyzeRule(rule, view, causes, output.fixes)) {
         output.producers?.set(finding.rule, rule.id);
         if (!view.inScope(finding.resource.namespace) && finding.resource.kind !== "Namespace") continue;
         if (options.focus && !matchesFocus(finding, options.focus)) continue;

@@ -21,6 +21,8 @@ export interface ProofRunner {
   rulesSeeing(changed: ReadonlySet<InputKind> | undefined): ReadonlySet<string> | undefined;
   /** The rule that reports findings with this id. */
   producerOf(ruleId: string): string;
+  /** How many rules a run of every rule runs at most. */
+  readonly ruleCount: number;
 }
 
 /** Distinct changes re-checked in one run: each costs two runs of the rules on the part of the view it touches. */
@@ -30,6 +32,9 @@ export interface ProofFigures {
   proven: number;
   guidance: number;
   dropped: number;
+  /** How many times the rules ran again on a part of the view, and how many rule runs that made in all. */
+  reruns: number;
+  ruleRuns: number;
 }
 
 /** Commands that change the cluster; `--dry-run` ones only ask the API server. */
@@ -333,7 +338,7 @@ export class FixProver {
   private readonly before = new Map<string, BeforePart>();
   private readonly verdicts = new Map<string, Verdict>();
   private readonly index: NamespaceIndex;
-  readonly figures: ProofFigures = { proven: 0, guidance: 0, dropped: 0 };
+  readonly figures: ProofFigures = { proven: 0, guidance: 0, dropped: 0, reruns: 0, ruleRuns: 0 };
 
   constructor(
     private readonly view: ClusterView,
@@ -432,7 +437,7 @@ export class FixProver {
     const beforeFindings = this.findingsBefore(before, rules);
     const answered = findingKey(finding);
     if (!beforeFindings.some((other) => findingKey(other) === answered)) return { proven: false, dropped: false, proof: "this finding depends on more of the inputs than the change touches, so it was not re-checked" };
-    const after = this.runner.run(viewOf(this.view, afterParts), rules);
+    const after = this.rerun(viewOf(this.view, afterParts), rules);
     const stillThere = stillReported(finding, beforeFindings, after);
     const known = new Set(beforeFindings.map(findingKey));
     const fresh = after.filter((other) => other.severity !== "info" && !known.has(findingKey(other)));
@@ -442,6 +447,12 @@ export class FixProver {
     }
     if (stillThere) return { proven: false, dropped: false, proof: "applied to the view, the change does not make this finding go away; check the cause before changing anything" };
     return { proven: true, proof: `applied to ${changes.map(objectLabel).join(", ")} in the view and re-checked: this finding is gone and no new error or warning appears` };
+  }
+
+  private rerun(view: ClusterView, rules: ReadonlySet<string> | undefined): Finding[] {
+    this.figures.reruns++;
+    this.figures.ruleRuns += rules?.size ?? this.runner.ruleCount;
+    return this.runner.run(view, rules);
   }
 
   private beforePart(changes: readonly FixChange[], reach: Reach | undefined): BeforePart {
@@ -459,7 +470,7 @@ export class FixProver {
   private findingsBefore(part: BeforePart, rules: ReadonlySet<string> | undefined): Finding[] {
     const missing = rules && !part.everyRule ? new Set([...rules].filter((rule) => !part.findings.has(rule))) : undefined;
     if (!part.everyRule && (rules === undefined || missing!.size > 0)) {
-      const found = this.runner.run(part.view, rules === undefined ? undefined : missing);
+      const found = this.rerun(part.view, rules === undefined ? undefined : missing);
       if (rules === undefined) part.findings.clear();
       if (missing) for (const rule of missing) part.findings.set(rule, []);
       for (const finding of found) {

@@ -51,7 +51,7 @@ export const annotationDeprecated = defineRule({
           ? { message: "deprecated-annotation-replaced", data: { block: blockLabel(block), key, replacement: known.replacement } }
           : { message: "deprecated-annotation", data: { block: blockLabel(block), key } }),
         cause: `Istio has deprecated the ${key} annotation; it may stop working in a later release.${known.replacement ? ` Its replacement is ${known.replacement}.` : " It has no replacement: remove it."}`,
-        fix: replacementFix(view, block, key, value, known.replacement),
+        fix: () => replacementFix(view, block, key, value, known.replacement),
         verify: [analyzeCommand(block.object)],
       });
     }

@@ -52,7 +52,7 @@ export const annotationMisplaced = defineRule({
         message: "misplaced-annotation",
         data: { block: blockLabel(block), key, where },
         cause: `Istio reads ${key} on ${where} only; on ${block.kind === "Pod" && block.metadataPath.length > 1 ? "a pod template" : `a ${block.kind}`} it has no effect.`,
-        fix: moveFix(view, block, key, value, known),
+        fix: () => moveFix(view, block, key, value, known),
         verify: [analyzeCommand(block.object)],
       });
     }

@@ -51,7 +51,7 @@ export const annotationUnknown = defineRule({
           ? { message: "unknown-annotation-typo", data: { block: blockLabel(block), key, suggestion } }
           : { message: "unknown-annotation", data: { block: blockLabel(block), key } }),
         cause: `Istio defines no annotation ${key}, so it ignores it${suggestion ? `; ${suggestion} is the closest one it defines` : ""}. Whatever it was meant to set is not applied.`,
-        fix: metadataFix(view, block.object, [{ metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: after } }], suggestion ? `Rename ${key} to ${suggestion}.` : `Remove ${key}; Istio has no such annotation.`),
+        fix: () => metadataFix(view, block.object, [{ metadataPath: block.metadataPath, before: { annotations: { [key]: value } }, after: { annotations: after } }], suggestion ? `Rename ${key} to ${suggestion}.` : `Remove ${key}; Istio has no such annotation.`),
         verify: [analyzeCommand(block.object)],
       });
     }

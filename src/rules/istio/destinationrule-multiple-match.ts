@@ -77,7 +77,7 @@ export const destinationRuleMultipleMatch = defineRule({
             message: "shadowed",
             data: { rule: refOf(wildcard), wildcard: ruleHost(wildcard), host: ruleHost(specific), other: refOf(specific) },
             cause: `DestinationRules are not inherited: for ${ruleHost(specific)} istiod picks the most specific rule, ${refOf(specific)}, and none of the subsets or traffic policy of ${refOf(wildcard)} reach it.`,
-            fix: guidance(specific, wildcard, `Copy the settings ${ruleHost(specific)} needs from ${refOf(wildcard)} into ${refOf(specific)}.`),
+            fix: () => guidance(specific, wildcard, `Copy the settings ${ruleHost(specific)} needs from ${refOf(wildcard)} into ${refOf(specific)}.`),
           });
           continue;
         }
@@ -90,7 +90,7 @@ export const destinationRuleMultipleMatch = defineRule({
             message: "other-namespace",
             data: { rule: refOf(rule), other: refOf(other), host: firstHost, namespace: namespaceOf(rule) || "(none)" },
             cause: `istiod looks for a client's DestinationRule in the client's namespace first, then in the service's, then in the root namespace, and uses the first namespace that has one: clients in ${namespaceOf(rule) || "(none)"} never see the subsets or policy of ${refOf(other)}.`,
-            fix: guidance(rule, other, `Keep one DestinationRule for ${firstHost} (in its Service's namespace), or make ${refOf(rule)} define everything its namespace's clients need.`),
+            fix: () => guidance(rule, other, `Keep one DestinationRule for ${firstHost} (in its Service's namespace), or make ${refOf(rule)} define everything its namespace's clients need.`),
           });
           continue;
         }
@@ -102,7 +102,7 @@ export const destinationRuleMultipleMatch = defineRule({
             message: "duplicate-subset",
             data: { rule: refOf(second), subset, host: firstHost, other: refOf(first) },
             cause: `istiod merges DestinationRules of one namespace for the same host and keeps the first definition of each subset name (the rule created first; here the one listed first): the labels and policy of this "${subset}" are not used.`,
-            fix: guidance(second, first, `Remove subset "${subset}" from ${refOf(second)}, or rename it and route to the new name.`),
+            fix: () => guidance(second, first, `Remove subset "${subset}" from ${refOf(second)}, or rename it and route to the new name.`),
           });
         }
         if (hasPolicy(first) && hasPolicy(second)) {
@@ -113,7 +113,7 @@ export const destinationRuleMultipleMatch = defineRule({
             data: { rule: refOf(second), host: firstHost, other: refOf(first) },
             equivalents: kialiCollides ? KIALI : [],
             cause: `When istiod merges DestinationRules for one host it adopts a top-level trafficPolicy only if the merged rule has none yet; ${refOf(first)} already has one, so this rule's policy (TLS, load balancing, connection pool, outlier detection) is not applied.`,
-            fix: guidance(first, second, `Move the trafficPolicy of ${refOf(second)} into ${refOf(first)}.`),
+            fix: () => guidance(first, second, `Move the trafficPolicy of ${refOf(second)} into ${refOf(first)}.`),
           });
         } else if (shared.length === 0 && kialiCollides) {
           report({
@@ -122,7 +122,7 @@ export const destinationRuleMultipleMatch = defineRule({
             severity: "info",
             data: { rule: refOf(second), other: refOf(first), host: firstHost },
             cause: `istiod merges the subsets of the two rules and the one trafficPolicy between them, so traffic is configured as written; Kiali reports the pair because one of them has no subsets.`,
-            fix: guidance(second, first, `Merge ${refOf(second)} into ${refOf(first)} so ${firstHost} is configured in one place.`),
+            fix: () => guidance(second, first, `Merge ${refOf(second)} into ${refOf(first)} so ${firstHost} is configured in one place.`),
           });
         }
       }

@@ -38,7 +38,7 @@ interface IstioReportBase {
   /** The offending field: the finding points at its line. */
   path?: FieldPath;
   cause: string;
-  fix: Fix;
+  fix: NonNullable<Report["fix"]>;
   /** More evidence after the offending field itself. */
   evidence?: Evidence[];
   /** Codes beyond the rule's own (`KIA1107` next to `IST0101`). */

@@ -60,6 +60,7 @@ function atSource(ctx: RuleContext, source: MeshSource | undefined, path: Array<
   const where = { file: source.file, ...(line !== undefined ? { line } : {}) };
   return {
     view: ctx.view,
+    fixes: ctx.fixes,
     report(report) {
       const [first, ...rest] = report.evidence ?? [];
       // The MeshNetworks object is not one of the view's: the finding points at its file instead.

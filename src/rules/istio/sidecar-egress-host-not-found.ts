@@ -97,7 +97,7 @@ export const sidecarEgressHostNotFound = defineRule({
             data: { sidecar: sidecarRef, host: value, dnsName: host.dnsName, actual: actual.namespace, namespace: host.namespace },
             cause: `istiod imports ${host.dnsName} only from namespace ${host.namespace}; ${actual.object.kind} ${actual.namespace}/${nameOf(actual.object)} defines it in ${actual.namespace}, so the proxies this Sidecar selects get no cluster for it.`,
             evidence: [...base.evidence, fieldEvidence(view, actual.object, [], `${actual.object.kind} ${actual.namespace}/${nameOf(actual.object)} has the hostname ${actual.host}`)],
-            fix: replaceFix(sidecar, path, value, replacement, `Import ${host.dnsName} from namespace ${actual.namespace}.`),
+            fix: () => replaceFix(sidecar, path, value, replacement, `Import ${host.dnsName} from namespace ${actual.namespace}.`),
           });
           continue;
         }
@@ -122,7 +122,7 @@ export const sidecarEgressHostNotFound = defineRule({
             message: "half-qualified",
             data: { sidecar: sidecarRef, host: value, fqdn: halfQualified.host },
             cause: `Egress hosts are matched against hostnames without expanding them; "${host.dnsName}" is the DNS search-path form of ${halfQualified.host}, which istiod does not recognise here.`,
-            fix: replaceFix(sidecar, path, value, replacement, `Write the Service's full hostname, ${halfQualified.host}.`),
+            fix: () => replaceFix(sidecar, path, value, replacement, `Write the Service's full hostname, ${halfQualified.host}.`),
           });
           continue;
         }

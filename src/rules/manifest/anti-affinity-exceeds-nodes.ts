@@ -54,7 +54,7 @@ export const antiAffinityExceedsNodesRule = defineRule({
           : "The new ReplicaSet's first pod cannot be scheduled while every node holds an old one, so the rollout stalls until progressDeadlineSeconds.",
         severity: over ? "error" : "warning",
         confidence: 0.8,
-        fix: podChangeFix(
+        fix: () => podChangeFix(
           view,
           workload,
           { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } },

@@ -71,7 +71,7 @@ export const configMountHidesDirectoryRule = defineRule({
             data: { sourceKind: source.kind, source: source.name, clean, container: ref.name },
             cause: `Mounting a ${source.kind} without subPath replaces the directory with its keys (${provided.join(", ") || "unknown keys"}): ${reason}. The app fails at start looking for a file that is gone.`,
             confidence: 0.8,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { volumeMounts: mounts }, init: ref.init }, file ? `Mount only ${file} with subPath.` : "Mount the volume in a directory of its own (or one file at a time with subPath)."),
+            fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set: { volumeMounts: mounts }, init: ref.init }, file ? `Mount only ${file} with subPath.` : "Mount the volume in a directory of its own (or one file at a time with subPath)."),
           });
         });
       }

@@ -230,7 +230,7 @@ export const configReferenceMissingRule = defineRule({
             },
           ],
           confidence: 0.95,
-          fix: fixFor(view, workload, ref, { key: suggestion ?? ref.key }, description, []),
+          fix: () => fixFor(view, workload, ref, { key: suggestion ?? ref.key }, description, []),
           verify: verifyFor({ ...ref, key: suggestion ?? ref.key }, workload.namespace, workload),
           equivalents: ["kube-linter:env-value-from", "popeye:POP-407"],
         });

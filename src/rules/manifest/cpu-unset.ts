@@ -46,7 +46,7 @@ export const cpuUnsetRule = defineRule({
             ? "Without a CPU request the container is first to be starved on a busy node: start-up stretches and liveness or startup probes can kill it before it is up."
             : "Without a CPU limit a busy container can take the node's spare CPU from its neighbours; set one that does not throttle start-up.",
           confidence: 0.35,
-          fix: containerChangeFix(
+          fix: () => containerChangeFix(
             view,
             workload,
             ref.name,

@@ -47,7 +47,7 @@ export const envVarDuplicateRule = defineRule({
             cause: `Kubernetes keeps the last definition of ${name}; env[${first}] is ignored, so the app may run with a value nobody intended.`,
             evidence: [fieldEvidence(view, workload.object, [...ref.path, "env", first, "name"])],
             confidence: 0.7,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { env: env.filter((_, i) => i !== first) }, init: ref.init }, `Keep a single ${name} entry.`),
+            fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set: { env: env.filter((_, i) => i !== first) }, init: ref.init }, `Keep a single ${name} entry.`),
           });
         });
       }

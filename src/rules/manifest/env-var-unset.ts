@@ -109,7 +109,7 @@ export const envVarUnsetRule = defineRule({
               : `The command reads ${use.name} (\`${use.text}\`) and no env or envFrom entry sets it: it expands to ${use.text.startsWith("$(") ? "the literal text" : "an empty string"}, and the process starts misconfigured.`,
             severity: use.required ? "error" : "warning",
             confidence: use.required ? 0.85 : 0.6,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { env }, init: ref.init }, `Set ${use.name} in the container's env (here from a Secret key; use value: for a plain setting).`),
+            fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set: { env }, init: ref.init }, `Set ${use.name} in the container's env (here from a Secret key; use value: for a plain setting).`),
             verify: [`kubectl set env ${workload.kind.toLowerCase()}/${workload.name}${namespaceFlag(workload.namespace)} --list | grep ${use.name}`, `kubectl logs <pod>${namespaceFlag(workload.namespace)} -c ${ref.name} --previous`],
           });
         }

@@ -42,7 +42,7 @@ export const ephemeralStorageUnboundedRule = defineRule({
           data: { container: ref.name, set: request === undefined ? "limit" : "request", unset: request === undefined ? "request" : "limit" },
           cause: request === undefined ? "Without a request the scheduler does not reserve disk for the container; it can land on a node that is nearly full and be evicted." : "Without a limit nothing stops the container from filling the node's disk; the kubelet then evicts pods under DiskPressure.",
           confidence: 0.4,
-          fix: containerChangeFix(
+          fix: () => containerChangeFix(
             view,
             workload,
             ref.name,

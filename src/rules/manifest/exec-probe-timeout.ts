@@ -47,7 +47,7 @@ export const execProbeTimeoutRule = defineRule({
             severity: field === "readinessProbe" ? "info" : "warning",
             cause: `Forking the probe command must finish within ${timeout}s on every check; under CPU pressure it does not, the probe "fails", and ${field === "readinessProbe" ? "the pod drops out of its Service" : "the kubelet restarts a healthy container"}.`,
             confidence: 0.5,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [field]: { ...probe, timeoutSeconds: 5 } }, init: ref.init }, "Raise timeoutSeconds to 5 (or what the command measurably needs)."),
+            fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [field]: { ...probe, timeoutSeconds: 5 } }, init: ref.init }, "Raise timeoutSeconds to 5 (or what the command measurably needs)."),
           });
         }
       }

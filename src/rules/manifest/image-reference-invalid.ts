@@ -71,7 +71,7 @@ export const imageReferenceInvalidRule = defineRule({
           data: { container: ref.name, text, reason },
           cause: `The kubelet cannot parse it: \`couldn't parse image reference "${text}": invalid reference format${reason === "repository name must be lowercase" ? ": repository name must be lowercase" : ""}\`. The pod waits in InvalidImageName and never starts.`,
           confidence: 0.95,
-          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { image: fixed }, init: ref.init }, `Use a valid reference${fixed !== text ? ` (${fixed})` : ""}.`),
+          fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set: { image: fixed }, init: ref.init }, `Use a valid reference${fixed !== text ? ` (${fixed})` : ""}.`),
         });
       }
     }

@@ -50,7 +50,7 @@ export const imageTagUnpinnedRule = defineRule({
           data: { container: ref.name, tag: tag === "" ? "an untagged image" : "the latest tag", image },
           cause: "What runs depends on when and where the image is pulled: pods of one workload can run different builds, a reschedule picks up untested code, and rolling back does not restore the old image.",
           confidence: 0.6,
-          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { image: `${base}:<version>` }, init: ref.init }, "Pin the version you tested (a tag such as 1.4.2, or @sha256:<digest>)."),
+          fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set: { image: `${base}:<version>` }, init: ref.init }, "Pin the version you tested (a tag such as 1.4.2, or @sha256:<digest>)."),
         });
       }
     }

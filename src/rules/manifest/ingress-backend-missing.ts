@@ -85,7 +85,7 @@ export const ingressBackendMissingRule = defineRule({
           data: { ingress: ingress.metadata.name ?? "", className, classes: classes.join(", ") },
           cause: "No controller watches that class, so the Ingress gets no address and serves nothing.",
           confidence: 0.85,
-          fix: objectChangeFix(view, ingress, { spec: { ingressClassName: className } }, { spec: { ingressClassName: suggestion } }, `Use the IngressClass "${suggestion}".`),
+          fix: () => objectChangeFix(view, ingress, { spec: { ingressClassName: className } }, { spec: { ingressClassName: suggestion } }, `Use the IngressClass "${suggestion}".`),
         });
       }
       const servicesKnown = certain || inNamespace(view, "Service", namespace).length > 0;

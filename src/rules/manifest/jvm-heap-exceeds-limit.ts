@@ -90,7 +90,7 @@ export const jvmHeapExceedsLimitRule = defineRule({
               evidence: [{ source: "manifest", text: `resources.limits.memory: ${rawLimit}` }],
               severity: over ? "error" : "warning",
               confidence: over ? 0.9 : 0.65,
-              fix: containerChangeFix(
+              fix: () => containerChangeFix(
                 view,
                 workload,
                 ref.name,

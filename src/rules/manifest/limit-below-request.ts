@@ -45,7 +45,7 @@ export const limitBelowRequestRule = defineRule({
             cause: `The API server refuses it: \`spec.containers[].resources.requests: Invalid value: "${rawRequest}": must be less than or equal to ${name} limit\`. No pod is created.`,
             evidence: [{ source: "manifest", text: `requests.${name}: ${rawRequest}` }],
             confidence: 0.95,
-            fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, limits: { ...(isObject(resources.limits) ? resources.limits : {}), [name]: rawRequest } } }, init: ref.init }, `Raise limits.${name} to at least the request (${rawRequest}).`),
+            fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, limits: { ...(isObject(resources.limits) ? resources.limits : {}), [name]: rawRequest } } }, init: ref.init }, `Raise limits.${name} to at least the request (${rawRequest}).`),
           });
         }
       }

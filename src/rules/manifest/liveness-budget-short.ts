@@ -61,7 +61,7 @@ export const livenessBudgetShortRule = defineRule({
           fieldText: `livenessProbe: initialDelaySeconds ${t.initialDelaySeconds}, periodSeconds ${t.periodSeconds}, failureThreshold ${t.failureThreshold}, timeoutSeconds ${t.timeoutSeconds} -> ${budget}s before the first kill`,
           cause: `Start-up gets ${budget}s before the kubelet's liveness kills begin${slow ? `; ${String(ref.container.image)} is a runtime that usually needs longer` : ""}. A start that takes longer (JIT, migrations, cache warm-up, a slow node or a low CPU limit) is killed every time and never completes.`,
           confidence: slow ? 0.75 : 0.55,
-          fix: containerChangeFix(
+          fix: () => containerChangeFix(
             view,
             workload,
             ref.name,

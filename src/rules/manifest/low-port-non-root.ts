@@ -53,7 +53,7 @@ export const lowPortNonRootRule = defineRule({
           data: { container: ref.name, user: typeof user === "number" ? `UID ${user}` : "runAsNonRoot", port },
           cause: `Binding port ${port} needs CAP_NET_BIND_SERVICE for a non-root user; without it the listen fails with \`Permission denied\` (nginx: \`bind() to 0.0.0.0:${port} failed (13: Permission denied)\`) and the container exits, unless the runtime sets net.ipv4.ip_unprivileged_port_start=0.`,
           confidence: fromImage !== undefined ? 0.7 : 0.6,
-          fix: containerChangeFix(
+          fix: () => containerChangeFix(
             view,
             workload,
             ref.name,

@@ -52,7 +52,7 @@ export const memoryUnsetRule = defineRule({
             ? "Nothing bounds the container's memory: a leak or a burst grows until the node is short, and the kernel OOM-kills it or the kubelet evicts the pod."
             : "With no memory request the scheduler counts the container as using the limit only if set; without a request it may be packed onto a node that cannot hold its real use.",
           confidence: 0.5,
-          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, requests, limits } }, init: ref.init }, "Set memory requests and limits from measurement: the request near the working set `kubectl top` shows, the limit above the measured peak."),
+          fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set: { resources: { ...resources, requests, limits } }, init: ref.init }, "Set memory requests and limits from measurement: the request near the working set `kubectl top` shows, the limit above the measured peak."),
         });
       }
     }

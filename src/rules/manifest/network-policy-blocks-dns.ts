@@ -72,7 +72,7 @@ export const networkPolicyBlocksDnsRule = defineRule({
         data: { policy: policy.metadata.name ?? "", affected },
         cause: "With Egress in policyTypes only the listed egress rules are allowed, and none reaches port 53 on kube-dns: every lookup times out and the app cannot resolve its dependencies at start-up.",
         confidence: 0.85,
-        fix: objectChangeFix(view, policy, { spec: { egress } }, { spec: { egress: [...egress, DNS_RULE] } }, "Allow DNS to kube-dns (UDP and TCP 53)."),
+        fix: () => objectChangeFix(view, policy, { spec: { egress } }, { spec: { egress: [...egress, DNS_RULE] } }, "Allow DNS to kube-dns (UDP and TCP 53)."),
       });
     };
     for (const workload of workloads) {

@@ -142,7 +142,7 @@ export const networkPolicyIsolatesClientsRule = defineRule({
           data: { policy: policy.metadata.name ?? "", serverKind: server.kind, server: server.name, service: service.metadata.name ?? "", blocked: blocked.join("; ") },
           cause: `Once a policy selects the pods for Ingress, only what its rules admit gets in. No rule admits ${blocked.length === 1 ? "this caller" : "these callers"} on port ${String(targetPort)}, so their connections time out (\`dial tcp ...:${String(targetPort)}: i/o timeout\`) while both sides look healthy.`,
           confidence: 0.75,
-          fix: objectChangeFix(view, policy, { spec: { ingress } }, { spec: { ingress: [...ingress, { from, ports: [{ protocol, port: targetPort }] }] } }, "Admit the callers on the Service's target port."),
+          fix: () => objectChangeFix(view, policy, { spec: { ingress } }, { spec: { ingress: [...ingress, { from, ports: [{ protocol, port: targetPort }] }] } }, "Admit the callers on the Service's target port."),
         });
       }
     }

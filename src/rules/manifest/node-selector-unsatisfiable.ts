@@ -62,7 +62,7 @@ export const nodeSelectorUnsatisfiableRule = defineRule({
         data: { kind: workload.kind, name: workload.name, taints: taints.join(", ") },
         cause: `The scheduler will report \`0/${nodes.length} nodes are available: ${selected.length} node(s) had untolerated taint {${String(first.key)}: ${String(first.value ?? "")}}\` and the pods stay Pending.`,
         confidence: 0.8,
-        fix: podChangeFix(
+        fix: () => podChangeFix(
           view,
           workload,
           { tolerations: spec.tolerations ?? [] },

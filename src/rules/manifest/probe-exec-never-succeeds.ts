@@ -61,7 +61,7 @@ export const probeExecNeverSucceedsRule = defineRule({
             data: { kind, container: ref.name, reason: reason.split(":")[0] },
             cause: `The ${kind} probe ${reason}. It fails on every check: ${field === "readinessProbe" ? "the pod never becomes Ready" : "the kubelet kills the container after failureThreshold checks and it crash-loops"}.`,
             confidence: 0.9,
-            fix: containerChangeFix(
+            fix: () => containerChangeFix(
               view,
               workload,
               ref.name,

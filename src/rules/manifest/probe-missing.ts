@@ -52,7 +52,7 @@ export const probeMissingRule = defineRule({
             ? "Without a readiness probe the pod is added to its Service as soon as the process starts: requests fail during start-up and while it is unhealthy."
             : "Without a liveness probe a deadlocked process keeps running and is never restarted.",
           confidence: 0.4,
-          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set, init: ref.init }, "Add the missing probes (adjust to the app's real health endpoint)."),
+          fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set, init: ref.init }, "Add the missing probes (adjust to the app's real health endpoint)."),
         });
       }
     }

@@ -47,7 +47,7 @@ export const probesIdenticalRule = defineRule({
           cause: "A failing dependency makes readiness fail, which is right, but the same check in liveness then restarts the container, which cannot help and turns a slow dependency into a crash loop.",
           evidence: [fieldEvidence(view, workload.object, [...ref.path, "readinessProbe"], `readinessProbe checks the same ${handler.type} handler`)],
           confidence: 0.7,
-          fix: containerChangeFix(
+          fix: () => containerChangeFix(
             view,
             workload,
             ref.name,

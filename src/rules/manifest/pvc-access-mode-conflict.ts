@@ -81,7 +81,7 @@ export const pvcAccessModeConflictRule = defineRule({
         severity: once === "ReadWriteOncePod" ? "error" : "warning",
         confidence: once === "ReadWriteOncePod" ? 0.9 : 0.7,
         evidence: [fieldEvidence(view, pvc, ["spec", "accessModes"], `PVC ${claimName} accessModes: ${modes.join(", ")}`)],
-        fix: objectChangeFix(view, pvc, { spec: { accessModes: modes } }, { spec: { accessModes: ["ReadWriteMany"] } }, `Ask for ReadWriteMany (its StorageClass must support it), or give each pod its own claim (StatefulSet volumeClaimTemplates).`),
+        fix: () => objectChangeFix(view, pvc, { spec: { accessModes: modes } }, { spec: { accessModes: ["ReadWriteMany"] } }, `Ask for ReadWriteMany (its StorageClass must support it), or give each pod its own claim (StatefulSet volumeClaimTemplates).`),
       });
     }
   },

@@ -117,7 +117,7 @@ export const pvcCannotBindRule = defineRule({
             data: { claim: claim.label, volumeName, pending: pending(claim) },
             cause: `A claim with volumeName waits for that volume; no PersistentVolume ${volumeName} is defined (there are: ${volumes.map((v) => v.metadata.name).join(", ")}).`,
             confidence: 0.8,
-            ...(claim.object.kind === "PersistentVolumeClaim" ? { fix: objectChangeFix(view, claim.object, { spec: { volumeName } }, { spec: { volumeName: null } }, "Name an existing PersistentVolume, or remove volumeName so the claim binds any matching volume.") } : {}),
+            ...(claim.object.kind === "PersistentVolumeClaim" ? { fix: () => objectChangeFix(view, claim.object, { spec: { volumeName } }, { spec: { volumeName: null } }, "Name an existing PersistentVolume, or remove volumeName so the claim binds any matching volume.") } : {}),
           });
           return;
         }
@@ -144,7 +144,7 @@ export const pvcCannotBindRule = defineRule({
           cause: "With Immediate binding the claim is bound to a local volume before the scheduler picks the pod's node; the pod is then tied to that volume's node and stays Pending with `volume node affinity conflict` when it cannot run there.",
           severity: "warning",
           confidence: 0.7,
-          fix: objectChangeFix(view, storageClass, { volumeBindingMode: str(storageClass.volumeBindingMode) ?? null }, { volumeBindingMode: "WaitForFirstConsumer" }, "Bind when the first pod is scheduled (volumeBindingMode is immutable: recreate the StorageClass)."),
+          fix: () => objectChangeFix(view, storageClass, { volumeBindingMode: str(storageClass.volumeBindingMode) ?? null }, { volumeBindingMode: "WaitForFirstConsumer" }, "Bind when the first pod is scheduled (volumeBindingMode is immutable: recreate the StorageClass)."),
         });
       }
       const selector = objects([claim.spec.selector])[0];

@@ -78,7 +78,7 @@ export const quotaWillRejectRule = defineRule({
             cause: `The API server rejects every pod: \`pods "${workload.name}-..." is forbidden: failed quota: ${quotaName}: must specify ${key}\`. The controller reports FailedCreate and no pod runs.`,
             evidence: [fieldEvidence(view, quota, ["spec", "hard", key])],
             confidence: 0.9,
-            fix: containerChangeFix(
+            fix: () => containerChangeFix(
               view,
               workload,
               first.name,

@@ -92,7 +92,7 @@ export const readOnlyRootWritesRule = defineRule({
           data: { container: ref.name, paths: uncovered.map((u) => u.path).join(", ") },
           cause: `With readOnlyRootFilesystem every write outside a writable volume fails with EROFS (\`${uncovered[0]!.path}: read-only file system\`); ${uncovered.map((u) => `${u.path} (${u.from})`).join(", ")} ${uncovered.length === 1 ? "is" : "are"} not covered by any volumeMount, so the app fails at its first write.`,
           confidence: uncovered.some((u) => u.from.startsWith("image")) ? 0.8 : 0.7,
-          fix: containerChangeFix(
+          fix: () => containerChangeFix(
             view,
             workload,
             ref.name,

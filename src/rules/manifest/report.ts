@@ -31,7 +31,7 @@ export interface ObjectReport {
   evidence?: Evidence[];
   /** Overrides the text of the offending-field evidence. */
   fieldText?: string;
-  fix?: Fix;
+  fix?: Report["fix"];
   severity?: Severity;
   category?: Category;
   confidence: number;

@@ -48,7 +48,7 @@ export const restartPolicyInvalidRule = defineRule({
         data: { kind: workload.kind, name: workload.name, problem },
         cause: `The API server rejects the object (\`spec.template.spec.restartPolicy: ${policy === undefined ? "Required value" : `Unsupported value: "${policy}"`}\`), so nothing is created.`,
         confidence: 0.9,
-        fix: podChangeFix(view, workload, { restartPolicy: policy ?? null }, { restartPolicy: replacement ?? null }, replacement ? `Set restartPolicy: ${replacement} (the Job controller then retries up to backoffLimit).` : "Remove restartPolicy (Always is the default)."),
+        fix: () => podChangeFix(view, workload, { restartPolicy: policy ?? null }, { restartPolicy: replacement ?? null }, replacement ? `Set restartPolicy: ${replacement} (the Job controller then retries up to backoffLimit).` : "Remove restartPolicy (Always is the default)."),
       });
     }
   },

@@ -50,7 +50,7 @@ export const runAsNonRootConflictRule = defineRule({
           data: { container: ref.name, problem: user.value === 0 ? "sets runAsUser: 0" : `runs as root (the default user of ${String(ref.container.image)})` },
           cause: `The kubelet refuses to start it: \`Error: ${message} (pod: "${workload.name}-...", container: ${ref.name})\`, and the pod waits in CreateContainerConfigError.`,
           confidence: user.value === 0 ? 0.95 : 0.75,
-          fix: containerChangeFix(
+          fix: () => containerChangeFix(
             view,
             workload,
             ref.name,

@@ -64,7 +64,7 @@ export const scriptAlwaysFailsRule = defineRule({
           data: { containerKind: ref.init ? "init container" : "container", container: ref.name, command: failing.text, status: failing.status },
           cause: `\`${failing.text}\` runs on every start, outside any condition, so the container always exits ${failing.status}: ${ref.init ? "the init container fails and the app never starts (Init:CrashLoopBackOff)" : isJob ? "every Job pod fails until backoffLimit is reached (BackoffLimitExceeded)" : "the kubelet restarts it with growing back-off (CrashLoopBackOff)"}.`,
           confidence: 0.85,
-          fix: containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [found.field]: fixedList }, init: ref.init }, `Remove the unconditional \`${failing.text}\` (or guard it: \`<command> || exit ${failing.status}\`).`),
+          fix: () => containerChangeFix(view, workload, ref.name, { current: ref.container, set: { [found.field]: fixedList }, init: ref.init }, `Remove the unconditional \`${failing.text}\` (or guard it: \`<command> || exit ${failing.status}\`).`),
         });
       }
     }

@@ -40,7 +40,7 @@ export const selectorMismatchRule = defineRule({
           data: { kind: workload.kind, name: workload.name },
           cause: "apps/v1 requires a selector: `spec.selector: Required value`; the object is rejected.",
           confidence: 0.9,
-          fix: objectChangeFix(view, workload.object, { spec: {} }, { spec: { selector: { matchLabels: workload.labels } } }, "Select the template's labels."),
+          fix: () => objectChangeFix(view, workload.object, { spec: {} }, { spec: { selector: { matchLabels: workload.labels } } }, "Select the template's labels."),
         });
         continue;
       }
@@ -52,7 +52,7 @@ export const selectorMismatchRule = defineRule({
         cause: "The API server rejects it: `spec.template.metadata.labels: Invalid value: ...: `selector` does not match template `labels``. Nothing is created.",
         confidence: 0.95,
         evidence: [{ source: "manifest", text: `template labels: ${JSON.stringify(workload.labels)}` }],
-        fix: objectChangeFix(view, workload.object, { spec: { selector } }, { spec: { selector: { matchLabels: workload.labels } } }, "Select exactly the labels the template sets (or add the selected labels to the template)."),
+        fix: () => objectChangeFix(view, workload.object, { spec: { selector } }, { spec: { selector: { matchLabels: workload.labels } } }, "Select exactly the labels the template sets (or add the selected labels to the template)."),
       });
     }
   },

@@ -42,7 +42,7 @@ export const statefulSetServiceMissingRule = defineRule({
           cause: "Without a governing headless Service the pods get no stable DNS names; peers that look each other up by name cannot connect.",
           severity: "warning",
           confidence: 0.6,
-          fix: objectChangeFix(view, workload.object, { spec: {} }, { spec: { serviceName: workload.name } }, `Name a headless Service (e.g. ${workload.name}) and create it.`),
+          fix: () => objectChangeFix(view, workload.object, { spec: {} }, { spec: { serviceName: workload.name } }, `Name a headless Service (e.g. ${workload.name}) and create it.`),
         });
         continue;
       }

@@ -45,7 +45,7 @@ export const storageClassMissingRule = defineRule({
         data: { claimName, storageClass: name, hint: suggestion ? `; did you mean "${suggestion}"?` : "" },
         cause: `No StorageClass "${name}" exists (the cluster has: ${classes.join(", ") || "none"}). The claim stays Pending and the pods that mount it are unschedulable (\`pod has unbound immediate PersistentVolumeClaims\`).`,
         confidence: 0.9,
-        fix: objectChangeFix(view, object, change.before, change.after, replacement ? `Use StorageClass "${replacement}".` : "Remove storageClassName to use the cluster's default class, or create the class."),
+        fix: () => objectChangeFix(view, object, change.before, change.after, replacement ? `Use StorageClass "${replacement}".` : "Remove storageClassName to use the cluster's default class, or create the class."),
       });
     };
     for (const pvc of view.kind("PersistentVolumeClaim")) check(pvc, pvc.spec, ["spec"], pvc.metadata.name ?? "");

@@ -53,7 +53,7 @@ export const sysctlUnsafeRule = defineRule({
           data: { kind: workload.kind, name: workload.name, sysctl: name },
           cause: `The kubelet rejects the pod unless it allows ${name} (--allowed-unsafe-sysctls): \`SysctlForbidden: forbidden sysctl: "${name}" not allowlisted\`.`,
           confidence: 0.6,
-          fix: podChangeFix(view, workload, { securityContext: context }, { securityContext: { ...context, sysctls: sysctls.filter((_, i) => i !== index) } }, `Remove ${name}, or schedule onto nodes whose kubelet allows it.`),
+          fix: () => podChangeFix(view, workload, { securityContext: context }, { securityContext: { ...context, sysctls: sysctls.filter((_, i) => i !== index) } }, `Remove ${name}, or schedule onto nodes whose kubelet allows it.`),
         });
       });
     }

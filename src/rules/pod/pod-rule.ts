@@ -262,13 +262,14 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
         evidence.push(...othersEvidence(d));
         const rollout = rolloutEvidence(view, d, owner);
         if (rollout) evidence.push(rollout);
-        let fix = spec.fix(context);
-        if (rollout && owner) {
+        const fix = (): Fix | undefined => {
+          const built = spec.fix(context);
+          if (!rollout || !owner) return built;
           const undo = rolloutUndoCommand(owner);
-          fix = fix
-            ? { ...fix, commands: [`${undo}   # quickest way back: the previous ReplicaSet was healthy`, ...fix.commands] }
+          return built
+            ? { ...built, commands: [`${undo}   # quickest way back: the previous ReplicaSet was healthy`, ...built.commands] }
             : { description: "Roll back to the previous ReplicaSet, which was healthy, then fix the new version.", commands: [undo, `kubectl rollout status ${kubectlRef(owner)}${namespaceFlag(owner.namespace)}`] };
-        }
+        };
         const refined = spec.refine?.(context);
         // The Pod object at the container's status, placed by the engine (file:line from a file, none for a live pod);
         // a pod known only from its events or logs (or without a name) is named as they name it.
@@ -286,7 +287,7 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
           evidence,
           cause: refined?.cause ?? (d.cause.cause || spec.explain?.(context) || spec.docs.cause),
           verify: spec.verify(names, context),
-          ...(fix ? { fix } : {}),
+          fix,
         });
       }
     },

@@ -93,7 +93,7 @@ function initContainerFailure(view: ClusterView, pod: KubeObject): Report | unde
       data: { container: name, reason: missingPrivilege ? "iptables: permission denied" : terminated ? `exit code ${terminated.exitCode}` : "CrashLoopBackOff" },
       evidence,
       cause,
-      fix: cniFix(namespace, owner.kind === "Pod" ? `pod/${owner.name}` : kubectlRef(owner), missingPrivilege),
+      fix: () => cniFix(namespace, owner.kind === "Pod" ? `pod/${owner.name}` : kubectlRef(owner), missingPrivilege),
       verify: [`kubectl get pods${ns(namespace)}   # no Init:CrashLoopBackOff, READY 2/2`, `kubectl logs ${pod.metadata.name}${ns(namespace)} -c ${name}`],
     };
   }
@@ -144,7 +144,7 @@ function podSecurityRejection(view: ClusterView, event: EventRecord): Report {
     data: { level, namespace },
     evidence,
     cause: `The namespace enforces the ${level} Pod Security level. The injector adds istio-init, which needs NET_ADMIN and NET_RAW and runs as root to set up iptables, so the API server rejects every new pod of ${ownerKind} ${ownerName}.`,
-    fix: cniFix(namespace, `${ownerKind.toLowerCase()}/${ownerName}`, true, level),
+    fix: () => cniFix(namespace, `${ownerKind.toLowerCase()}/${ownerName}`, true, level),
     verify: [`kubectl get ${event.involved.kind.toLowerCase()} ${event.involved.name}${ns(namespace)}   # READY matches DESIRED`, `kubectl get events${ns(namespace)} --field-selector reason=FailedCreate`, `kubectl get pods${ns(namespace)}   # READY 2/2`],
   };
 }
@@ -167,7 +167,7 @@ function restrictedNamespaceTemplates(view: ClusterView, reported: Set<string>):
       data: { kind: subject.owner.kind, name: subject.owner.name, level, namespace: subject.namespace },
       evidence: [specEvidence(view, nsObject, ["metadata", "labels", PSA_ENFORCE], `namespace ${subject.namespace}: ${PSA_ENFORCE}=${level} and sidecar injection enabled; no istio-cni-node DaemonSet in the inputs`)],
       cause: `Without the Istio CNI, every injected pod carries istio-init with NET_ADMIN, NET_RAW and runAsUser 0, which the ${level} Pod Security level forbids: the pods will not be created.`,
-      fix: cniFix(subject.namespace, kubectlRef(subject.owner), true, level),
+      fix: () => cniFix(subject.namespace, kubectlRef(subject.owner), true, level),
       verify: [`kubectl get pods${ns(subject.namespace)}   # READY 2/2`, `kubectl get events${ns(subject.namespace)} --field-selector reason=FailedCreate`],
     });
   }

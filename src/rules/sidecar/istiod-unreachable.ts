@@ -80,7 +80,7 @@ export function diagnose(view: ClusterView, pod: KubeObject): Report | undefined
       data: { policies: egress.blocked[0]!.isolating.map((policy) => policy.metadata.name).join(", "), what },
       evidence,
       cause: `The NetworkPolicies that select this pod isolate its egress and none allows ${what}. The proxy cannot resolve or reach istiod, so it never receives its listeners, clusters and certificate and stays not ready.`,
-      fix: applyFix(
+      fix: () => applyFix(
         `Add a NetworkPolicy that allows egress to istiod (istio-system, TCP 15012) and to DNS (kube-dns, UDP/TCP 53) for ${Object.keys(selector).length > 0 ? `the pods ${formatSelector({ matchLabels: selector }, { absent: "(all)", empty: "{} (all pods)" })}` : `every pod in ${namespace}`}; NetworkPolicies are additive, so the existing ones stay.`,
         `NetworkPolicy ${namespace}/allow-istio-control-plane`,
         yaml,

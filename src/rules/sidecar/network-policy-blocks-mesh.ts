@@ -61,7 +61,7 @@ export const networkPolicyBlocksMesh = defineRule({
           { source: "network-policy", text: `selects meshed ${subject.pod ? "pod" : subject.owner.kind} ${subject.pod?.metadata.name ?? subject.owner.name}${selected.length > 1 ? ` and ${selected.length - 1} more` : ""}; egress to ${what}: denied` },
         ],
         cause: "Sidecars need istiod (15012) and DNS (53). This policy denies them, so the proxies it selects cannot get configuration or certificates once they restart: READY 1/2.",
-        fix: applyFix(
+        fix: () => applyFix(
           "Allow the sidecar's control-plane traffic next to the existing policy (NetworkPolicies add up).",
           `NetworkPolicy ${subject.namespace}/allow-istio-control-plane`,
           allowControlPlanePolicy(subject.namespace, spec.podSelector?.matchLabels ?? {}),

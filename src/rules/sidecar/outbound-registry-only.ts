@@ -76,7 +76,7 @@ export const outboundRegistryOnly = defineRule({
         data: { hosts: blocked.map((entry) => `${entry.host}:${entry.port}`).join(", ") },
         evidence,
         cause: `The mesh only lets traffic out to registered hosts (REGISTRY_ONLY), and ${blocked.map((entry) => entry.host).join(", ")} ${blocked.length === 1 ? "has" : "have"} no ServiceEntry, so the sidecar sends ${blocked.length === 1 ? "it" : "them"} to BlackHoleCluster: TLS connections are reset and HTTP requests get 502.`,
-        fix: applyFix(
+        fix: () => applyFix(
           `Register ${blocked.length === 1 ? "the external host" : "each external host"} with a ServiceEntry (generated below). In development only, the mesh-wide alternative is ALLOW_ANY.`,
           `ServiceEntry ${namespace}/${blocked.map((entry) => seName(entry.host)).join(", ")}`,
           yaml,

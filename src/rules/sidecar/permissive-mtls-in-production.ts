@@ -63,7 +63,7 @@ export const permissiveMtlsInProduction = defineRule({
         data: { namespace, mode: mtls.mode === "STRICT" ? "PERMISSIVE for some workloads" : mtls.mode },
         evidence,
         cause: "Sidecars in this production namespace accept plain-text connections as well as mTLS, so callers outside the mesh are neither authenticated nor encrypted. That is the development setting, not the production one.",
-        fix: applyFix(
+        fix: () => applyFix(
           "When every client has a sidecar, enforce STRICT for the namespace" + (workloadPolicies.length > 0 ? ` and remove the PERMISSIVE workload policies (${workloadPolicies.map((policy) => policy.metadata.name).join(", ")})` : "") + ".",
           `PeerAuthentication ${namespace}/default`,
           strict,

@@ -105,7 +105,7 @@ export const proxyCpuStarved = defineRule({
         cause: `With only ${String(limitText)} CPU, Envoy is throttled while it loads and applies its configuration and certificates${
           timeouts.length > 0 ? ", so /healthz/ready on 15021 does not answer within the probe timeout and the pod stays 1/2" : ""
         }${stale.length > 0 ? `${timeouts.length > 0 ? "; and" : ","} it is too slow to apply and acknowledge what istiod pushes, so proxy-status shows it STALE: the out-of-sync proxy is the symptom, the CPU limit the cause` : ""}.`,
-        fix: annotationFix(owner, before, { ...before, [CPU_ANNOTATION]: "100m", [CPU_LIMIT_ANNOTATION]: "500m" }, "Give istio-proxy at least 100m CPU request and 500m limit through the pod template annotations, then roll the workload out."),
+        fix: () => annotationFix(owner, before, { ...before, [CPU_ANNOTATION]: "100m", [CPU_LIMIT_ANNOTATION]: "500m" }, "Give istio-proxy at least 100m CPU request and 500m limit through the pod template annotations, then roll the workload out."),
         verify: [...sidecarVerify(pod, owner), `kubectl get events${namespaceFlag(appliedNamespace(pod.metadata.namespace))} --field-selector involvedObject.name=${pod.metadata.name},reason=Unhealthy`],
       });
     }

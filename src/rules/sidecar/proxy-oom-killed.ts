@@ -85,7 +85,7 @@ export const proxyOomKilled = defineRule({
         data: { restarts: status.restartCount ?? 0, limit: String(annotations[MEMORY_LIMIT_ANNOTATION] ?? limits.memory ?? "(none set)") },
         evidence,
         cause: `The sidecar needed more memory than its limit ${String(annotations[MEMORY_LIMIT_ANNOTATION] ?? limits.memory ?? "")}, so the kernel killed Envoy (exit 137) and the kubelet restarts istio-proxy; while it is down the pod is 1/2 and its traffic fails.`,
-        fix: annotationFix(
+        fix: () => annotationFix(
           owner,
           before,
           { ...before, [MEMORY_ANNOTATION]: newRequest, [MEMORY_LIMIT_ANNOTATION]: newLimit },

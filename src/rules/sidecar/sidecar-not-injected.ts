@@ -107,7 +107,7 @@ function diagnose(view: ClusterView, subject: MeshSubject): Report | undefined {
     data: { target, expectation },
     evidence,
     cause: `${target} runs outside the mesh (READY 1/1): ${reason}.`,
-    fix: fixFor(view, subject, decision),
+    fix: () => fixFor(view, subject, decision),
     verify: [`kubectl get namespace ${namespace} --show-labels`, `kubectl get pods${ns(namespace)}   # READY 2/2 (App + Sidecar)`, `istioctl x describe pod ${subject.pod?.metadata.name ?? "<pod>"}${ns(namespace)}`],
     // istioctl reports a missing proxy (IST0103) on pods only; a workload template gets the finding without the code.
     equivalents: decision.requestedBy && subject.pod ? ["IST0103"] : [],

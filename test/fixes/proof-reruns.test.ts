@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { defineRule, type Rule } from "../../src/contract/rule.js";
+import { runRules } from "../../src/engine/engine.js";
+import type { Fix } from "../../src/model/finding.js";
+import { buildView } from "../helpers/rule-tester.js";
+
+const deployment = (name: string, labels: Record<string, string>) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace: "shop", labels }, spec: { template: { spec: { containers: [{ name: "app", image: "app:1" }] } } } });
+
+const view = () => buildView({ name: "shop", mode: "lint", files: { "shop.json": JSON.stringify({ apiVersion: "v1", kind: "List", items: [deployment("api", {}), deployment("web", { tier: "front" })] }) } });
+
+/** A rule that asks every Deployment for a tier label, with a fix that adds it; counts how often its fix is built. */
+function tierRule(): { rule: Rule; builds: { count: number; contexts: boolean[] } } {
+  const builds = { count: 0, contexts: [] as boolean[] };
+  const rule = defineRule({
+    id: "manifest/test-tier-label",
+    category: "config-error",
+    severity: "warning",
+    title: "A test rule: every Deployment has a tier label",
+    docs: { cause: "No tier.", fix: "Add one.", verify: ["kubectl get deploy"], references: ["https://kubernetes.io/docs/"] },
+    equivalents: [],
+    inputs: ["workloads"],
+    scopes: ["lint"],
+    messages: { "no-tier": "Deployment {name} has no tier label" },
+    analyze({ view, report, fixes }) {
+      builds.contexts.push(fixes);
+      for (const object of view.kind("Deployment")) {
+        if (object.metadata.labels?.tier) continue;
+        const name = object.metadata.name!;
+        report({
+          message: "no-tier",
+          data: { name },
+          object,
+          cause: "No tier.",
+          fix: (): Fix => {
+            builds.count++;
+            const patch = JSON.stringify({ metadata: { labels: { tier: "back" } } });
+            return { description: "Add a tier.", commands: [`kubectl patch deployment ${name} -n shop --type merge -p '${patch}'`] };
+          },
+        });
+      }
+    },
+  });
+  return { rule, builds };
+}
+
+describe("fix proofs re-run rules without building fixes", () => {
+  it("builds each printed finding's fix once; the prover's re-runs build none and still prove it", () => {
+    const { rule, builds } = tierRule();
+    const result = runRules([rule], view(), { scope: "lint" });
+    expect(result.findings.map((finding) => [finding.resource.name, finding.fix?.proven])).toEqual([["api", true]]);
+    expect(result.fixes.reruns).toBeGreaterThan(0);
+    expect(builds.count).toBe(1);
+    expect(builds.contexts).toEqual([true, ...Array(result.fixes.reruns).fill(false)]);
+  });
+});
