@@ -57,6 +57,9 @@ function failuresOn(objects: KubeObject[], rounds: number, rate: number, mode: "
   return [...failures];
 }
 
+/** Every rule runs over many mutated inputs here; what is checked is that none throws, not how long it takes. */
+const MUTATION_ROUNDS_TIMEOUT_MS = 300_000;
+
 describe("every rule on malformed objects", () => {
   const lab = viewFromPaths([resolve(__dirname, "../../examples/lab")]);
   const labObjects = lab.objects.map((loaded) => loaded.object);
@@ -68,12 +71,12 @@ describe("every rule on malformed objects", () => {
   for (const mode of ["offline", "lint"] as const) {
     it(`no rule throws on 12 rounds of mutated lab objects (${mode})`, () => {
       expect(failuresOn(labObjects, 12, 0.12, mode, withLabEvidence, lab.now)).toEqual([]);
-    });
+    }, MUTATION_ROUNDS_TIMEOUT_MS);
   }
 
   const peer = resolve(__dirname, "../../../shared/peer/istio-analyzers/testdata");
   it.skipIf(!existsSync(peer))("no rule throws on 40 rounds of mutated objects from Istio's analyzer suite", () => {
     const { view } = buildLintInput({ paths: [peer] });
     expect(failuresOn(view.objects.map((loaded) => loaded.object), 40, 0.15, "lint")).toEqual([]);
-  });
+  }, MUTATION_ROUNDS_TIMEOUT_MS);
 });
