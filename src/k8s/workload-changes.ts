@@ -59,6 +59,58 @@ export interface TemplateChange {
  * the strategic-merge patch that applies it, and the rollout commands.
  */
 export function containerTemplateChange(owner: TemplateOwner, containerName: string, change: ContainerChange): TemplateChange {
+  const key = textsKey(owner, containerName, change);
+  let texts = key === undefined ? undefined : writtenTexts.get(key);
+  if (!texts) {
+    const { before, after, patch } = writeContainerChange(owner, containerName, change);
+    texts = { before, after, patch };
+    if (key !== undefined) {
+      if (writtenTexts.size >= WRITTEN_TEXTS) writtenTexts.clear();
+      writtenTexts.set(key, texts);
+    }
+  }
+  return { target: targetOf(owner), before: texts.before, after: texts.after, patch: texts.patch, patchable: isPatchable(owner), commands: templateChangeCommands(owner, texts.patch, "strategic") };
+}
+
+/**
+ * The YAML and patch of container changes already written, by what they are made of: the workloads of a
+ * cluster share a few template shapes, so thousands of findings get the same texts under different names.
+ */
+const writtenTexts = new Map<string, { before: string; after: string; patch: string }>();
+const WRITTEN_TEXTS = 10_000;
+
+/**
+ * What the texts of a container change depend on, as one string: the template path, the container, and the JSON
+ * of each changed field before and after (the texts are written from JSON copies of them). Undefined when a
+ * value has no JSON form, and the change is then written without the cache.
+ */
+function textsKey(owner: TemplateOwner, containerName: string, change: ContainerChange): string | undefined {
+  const entries = (set: JsonObject | undefined, current: JsonObject | undefined): string[] | undefined => {
+    const out: string[] = [];
+    for (const [key, value] of Object.entries(set ?? {})) {
+      const before = jsonOf(current?.[key]);
+      const after = jsonOf(value);
+      if (before === undefined || after === undefined) return undefined;
+      out.push(key, before, after);
+    }
+    return out;
+  };
+  const container = entries(change.set, change.current);
+  const pod = entries(change.podSet, change.podCurrent);
+  if (!container || !pod) return undefined;
+  return JSON.stringify([templateSpecPath(owner), change.init === true, containerName, container, pod]);
+}
+
+/** JSON text of a value, "" for undefined, undefined when it has none (a function). */
+function jsonOf(value: unknown): string | undefined {
+  return value === undefined ? "" : (JSON.stringify(value) as string | undefined);
+}
+
+function templateSpecPath(owner: TemplateOwner): string[] {
+  return owner.kind === "Pod" ? ["spec"] : [...owner.templatePath, "spec"];
+}
+
+function writeContainerChange(owner: TemplateOwner, containerName: string, change: ContainerChange): TemplateChange {
   const listKey = change.init ? "initContainers" : "containers";
   const beforeContainer: JsonObject = { name: containerName };
   const afterContainer: JsonObject = { name: containerName };
@@ -84,7 +136,7 @@ export function containerTemplateChange(owner: TemplateOwner, containerName: str
 
 /** The same for any change of the pod spec: before/after YAML under the template path, patch and commands. */
 export function templateChange(owner: TemplateOwner, beforeSpec: JsonObject, afterSpec: JsonObject, patchSpec: JsonObject = afterSpec): TemplateChange {
-  const wrap = (spec: JsonObject): JsonObject => nest(owner.kind === "Pod" ? ["spec"] : [...owner.templatePath, "spec"], spec);
+  const wrap = (spec: JsonObject): JsonObject => nest(templateSpecPath(owner), spec);
   const patch = JSON.stringify(wrap(patchSpec));
   return {
     target: targetOf(owner),
