@@ -1,8 +1,7 @@
 import type { Finding, ResourceRef } from "../model/finding.js";
-import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import type { Rule, FieldPath, Report } from "../contract/rule.js";
-import { nameOf, namespaceOf } from "../istio/meta.js";
+import type { Rule, Report } from "../contract/rule.js";
+import { resourceOf } from "../contract/resource.js";
 import { fillTemplate } from "../util/template.js";
 
 /** A rule broke its own contract (reported an id it does not declare, left a placeholder unfilled): a bug in the rule, never an input problem. */
@@ -15,21 +14,6 @@ export function fillMessage(rule: Rule, report: Report): string {
   return fillTemplate(template, report.data, (name) => {
     throw new RuleContractError(`internal error: ${rule.id} message "${report.message}" needs {${name}}, which the report's data lacks`);
   });
-}
-
-
-/** The object's kind, namespace and name, and the file:line of the field (the object's own line without one); live objects have no file. */
-export function resourceOf(view: ClusterView, object: KubeObject, fieldPath: FieldPath | undefined, container?: string): ResourceRef {
-  const namespace = namespaceOf(object);
-  const resource: ResourceRef = { kind: object.kind, ...(namespace ? { namespace } : {}), name: nameOf(object) };
-  if (container) resource.container = container;
-  const loaded = view.loadedOf(object);
-  if (!loaded) return resource;
-  const file = loaded.origin.file;
-  if (!file.startsWith("api:")) resource.file = file;
-  const line = (fieldPath && fieldPath.length > 0 ? loaded.locate?.(fieldPath) : undefined) ?? loaded.origin.line;
-  if (line !== undefined) resource.line = line;
-  return resource;
 }
 
 /** The Finding a rule's report makes: summary from its message, resource and file:line from its object and field, the rule's defaults; its fix only when `fixes`. */

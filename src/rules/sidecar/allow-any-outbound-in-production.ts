@@ -1,6 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
-import { resourceRef, specEvidence } from "./evidence.js";
+import { specEvidence } from "./evidence.js";
+import { resourceOf } from "../../contract/resource.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { outboundPolicy } from "../../istio/mesh-config.js";
 import { hasSidecar } from "../../istio/sidecar.js";
@@ -54,7 +55,7 @@ export const allowAnyOutboundInProduction = defineRule({
       const namespaceObject = view.get("Namespace", undefined, namespace);
       report({
         confidence: 0.65,
-        resource: namespaceObject ? { ...resourceRef(view, namespaceObject), namespace } : { kind: "Namespace", name: namespace, namespace },
+        resource: namespaceObject ? { ...resourceOf(view, namespaceObject, undefined), namespace } : { kind: "Namespace", name: namespace, namespace },
         message: "allows-any-outbound",
         data: { namespace },
         evidence: [

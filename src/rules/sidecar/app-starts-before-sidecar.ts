@@ -2,7 +2,7 @@ import { defineRule, type Report } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { resourceRef, specEvidence, statusEvidence } from "./evidence.js";
+import { specEvidence, statusEvidence } from "./evidence.js";
 import { annotationFix } from "../workload-fixes.js";
 import { findInLogs, logEvidence } from "../../istio/proxy-log-signatures.js";
 import { holdsApplicationUntilProxyStarts, PROXY_CONFIG_ANNOTATION, parseProxyConfigAnnotation, meshConfigSource } from "../../istio/mesh-config.js";
@@ -97,7 +97,7 @@ function diagnose(view: ClusterView, pod: KubeObject, appName: string): Report |
   );
   return {
     confidence: 0.9,
-    resource: resourceRef(view, pod, { container: appName }),
+    object: pod, container: appName,
     message: "failed-before-proxy-ready",
     data: { container: appName, seconds: appLived },
     evidence,

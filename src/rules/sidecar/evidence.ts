@@ -1,23 +1,9 @@
-import type { Evidence, ResourceRef } from "../../model/finding.js";
+import type { Evidence } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { containerStatusPath } from "../../istio/pods.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
-
-/** The finding's resource for an object, with its file and the line of `path` when it came from a file. */
-export function resourceRef(view: ClusterView, object: KubeObject, options: { container?: string; path?: Array<string | number> } = {}): ResourceRef {
-  const loaded = view.loadedOf(object);
-  const ref: ResourceRef = { kind: object.kind, name: object.metadata.name ?? "" };
-  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
-  if (options.container) ref.container = options.container;
-  if (loaded && !loaded.origin.file.startsWith("api:")) {
-    ref.file = loaded.origin.file;
-    const line = (options.path ? loaded.locate?.(options.path) : undefined) ?? loaded.origin.line;
-    if (line !== undefined) ref.line = line;
-  }
-  return ref;
-}
 
 /** A manifest field as evidence: `file:line`. */
 export function specEvidence(view: ClusterView, object: KubeObject, path: Array<string | number>, text: string): Evidence {

@@ -3,7 +3,8 @@ import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence, Fix } from "../../model/finding.js";
 import type { EventRecord } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
-import { eventEvidence, ns, resourceRef, specEvidence, statusEvidence } from "./evidence.js";
+import { eventEvidence, ns, specEvidence, statusEvidence } from "./evidence.js";
+import { resourceOf } from "../../contract/resource.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { findInLogs, INIT_SIGNATURES, logEvidence } from "../../istio/proxy-log-signatures.js";
 import { namespaceLabels } from "../../k8s/namespaces.js";
@@ -88,7 +89,7 @@ function initContainerFailure(view: ClusterView, pod: KubeObject): Report | unde
       : `${name} exited with an error while setting up iptables redirection${iptables.length > 0 ? " (see the log lines)" : ""}: the node's iptables (nat table, legacy vs nf_tables) did not accept the rules, so the pod never starts.`;
     return {
       confidence: permission.length + iptables.length > 0 ? 0.95 : 0.85,
-      resource: resourceRef(view, pod, { container: name }),
+      object: pod, container: name,
       message: "init-container-fails",
       data: { container: name, reason: missingPrivilege ? "iptables: permission denied" : terminated ? `exit code ${terminated.exitCode}` : "CrashLoopBackOff" },
       evidence,
@@ -107,7 +108,7 @@ function cniSandboxFailure(view: ClusterView, pod: KubeObject): Report | undefin
   const ztunnel = events.some((event) => /ztunnel/.test(event.message));
   return {
     confidence: 0.9,
-    resource: resourceRef(view, pod),
+    object: pod,
     message: "cni-sandbox-fails",
     evidence: events.slice(0, 2).map(eventEvidence),
     cause: ztunnel
@@ -136,7 +137,7 @@ function podSecurityRejection(view: ClusterView, event: EventRecord): Report {
   const evidence: Evidence[] = [eventEvidence(event)];
   const nsObject = view.get("Namespace", undefined, namespace);
   if (nsObject?.metadata.labels?.[PSA_ENFORCE]) evidence.push(specEvidence(view, nsObject, ["metadata", "labels", PSA_ENFORCE], `namespace ${namespace}: ${PSA_ENFORCE}=${nsObject.metadata.labels[PSA_ENFORCE]}`));
-  const resource = ownerObject ? resourceRef(view, ownerObject) : { kind: ownerKind, namespace, name: ownerName };
+  const resource = ownerObject ? resourceOf(view, ownerObject, undefined) : { kind: ownerKind, namespace, name: ownerName };
   return {
     confidence: 0.95,
     resource: { ...resource, container: "istio-init" },
@@ -162,7 +163,7 @@ function restrictedNamespaceTemplates(view: ClusterView, reported: Set<string>):
     const nsObject = view.get("Namespace", undefined, subject.namespace)!;
     findings.push({
       confidence: 0.8,
-      resource: resourceRef(view, subject.object, { container: "istio-init" }),
+      object: subject.object, container: "istio-init",
       message: "pod-security-will-reject-init",
       data: { kind: subject.owner.kind, name: subject.owner.name, level, namespace: subject.namespace },
       evidence: [specEvidence(view, nsObject, ["metadata", "labels", PSA_ENFORCE], `namespace ${subject.namespace}: ${PSA_ENFORCE}=${level} and sidecar injection enabled; no istio-cni-node DaemonSet in the inputs`)],

@@ -2,7 +2,7 @@ import { defineRule, type Report } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { resourceRef, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
+import { sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
 import { applyFix } from "../workload-fixes.js";
 import { istiodChecks, istiodHealth, proxySymptoms } from "../../istio/istiod.js";
 import { logEvidence } from "../../istio/proxy-log-signatures.js";
@@ -75,7 +75,7 @@ export function diagnose(view: ClusterView, pod: KubeObject): Report | undefined
     const what = blockedSummary(egress.blocked);
     return {
       confidence: connectionHits.length > 0 ? 0.95 : 0.85,
-      resource: resourceRef(view, pod, { container: PROXY_CONTAINER }),
+      object: pod, container: PROXY_CONTAINER,
       message: "policy-blocks-control-plane",
       data: { policies: egress.blocked[0]!.isolating.map((policy) => policy.metadata.name).join(", "), what },
       evidence,
@@ -92,7 +92,7 @@ export function diagnose(view: ClusterView, pod: KubeObject): Report | undefined
   }
   return {
     confidence: 0.9,
-    resource: resourceRef(view, pod, { container: PROXY_CONTAINER }),
+    object: pod, container: PROXY_CONTAINER,
     message: "istiod-down",
     evidence,
     cause: "istiod, the control plane, has no ready pod: every proxy started since then waits for configuration and certificates and stays not ready.",

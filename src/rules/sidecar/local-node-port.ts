@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
-import { resourceRef, specEvidence } from "./evidence.js";
+import { specEvidence } from "./evidence.js";
 import type { ServiceSpec } from "../../k8s/types.js";
 import { detectLocalCluster } from "../../k8s/local-cluster.js";
 import { SYSTEM_NAMESPACES } from "../../istio/pods.js";
@@ -54,7 +54,7 @@ export const localNodePort = defineRule({
       ].join("\n");
       report({
         confidence: 0.5,
-        resource: resourceRef(view, service, { path: ["spec", "ports", index, "nodePort"] }),
+        object: service, fieldPath: ["spec", "ports", index, "nodePort"],
         message: "node-port-not-mapped",
         data: { ports: mappings.join(", "), service: name, tool: cluster.tool },
         evidence: [cluster.evidence, specEvidence(view, service, ["spec", "ports", index, "nodePort"], `Service ${name}: type NodePort, ${ports.map((port) => `port ${port.port} -> nodePort ${port.nodePort}`).join(", ")}`)],

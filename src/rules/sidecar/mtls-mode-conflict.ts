@@ -3,7 +3,7 @@ import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { accessLineParser } from "../../envoy/access-log/entries.js";
-import { ns, resourceRef, specEvidence } from "./evidence.js";
+import { ns, specEvidence } from "./evidence.js";
 import { kubectlRef, namespaceFlag } from "../../k8s/workload-changes.js";
 import { applyFix } from "../workload-fixes.js";
 import { appContainers, podSpec, podStatus, PROXY_CONTAINER, SYSTEM_NAMESPACES, userPods } from "../../istio/pods.js";
@@ -164,7 +164,7 @@ function plaintextClients(view: ClusterView): Report[] {
     const injectFirst = production || clients.length > 0;
     findings.push({
       confidence: clients.length > 0 ? 0.9 : 0.75,
-      resource: resourceRef(view, server, { container: PROXY_CONTAINER }),
+      object: server, container: PROXY_CONTAINER,
       message: "strict-rejects-plain-text",
       data: { server: String(server.metadata.name), clients: clients.length > 0 ? clients.map(({ client }) => `${client.metadata.namespace}/${client.metadata.name}`).join(", ") : "a client without sidecar" },
       evidence,

@@ -1,5 +1,5 @@
 import { defineRule } from "../../contract/rule.js";
-import { resourceRef, specEvidence } from "./evidence.js";
+import { specEvidence } from "./evidence.js";
 import { applyFix } from "../workload-fixes.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { proxySymptoms } from "../../istio/istiod.js";
@@ -53,7 +53,7 @@ export const networkPolicyBlocksMesh = defineRule({
       const what = blockedSummary(egress.blocked);
       report({
         confidence: 0.75,
-        resource: resourceRef(view, policy, { path: ["spec", "policyTypes"] }),
+        object: policy, fieldPath: ["spec", "policyTypes"],
         message: "isolates-mesh-egress",
         data: { policy: String(policy.metadata.name), what },
         evidence: [

@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
-import { resourceRef, specEvidence } from "./evidence.js";
+import { specEvidence } from "./evidence.js";
 import { applyFix } from "../workload-fixes.js";
 import { meshSubjects, type MeshSubject } from "../../istio/mesh-subjects.js";
 import { hasProxyContainer } from "../../istio/sidecar.js";
@@ -153,7 +153,7 @@ export const networkPolicyBlocksScraping = defineRule({
         );
         report({
           confidence: 0.8,
-          resource: resourceRef(view, policy, { path: ["spec", "ingress"] }),
+          object: policy, fieldPath: ["spec", "ingress"],
           message: "drops-scrapes",
           data: { policy: String(policy.metadata.name), ports: portsText },
           evidence,
@@ -164,7 +164,7 @@ export const networkPolicyBlocksScraping = defineRule({
       } else {
         report({
           confidence: 0.7,
-          resource: resourceRef(view, policy, { path: ["spec", "egress"] }),
+          object: policy, fieldPath: ["spec", "egress"],
           message: "blocks-prometheus-egress",
           data: { policy: String(policy.metadata.name), ports: portsText },
           evidence,

@@ -4,7 +4,7 @@ import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { accessLineParser, destinationOf, isRegistryOnlyBlock } from "../../envoy/access-log/entries.js";
 import { registryOf } from "../../istio/registry.js";
-import { ns, resourceRef, specEvidence } from "./evidence.js";
+import { ns, specEvidence } from "./evidence.js";
 import { applyFix } from "../workload-fixes.js";
 import { outboundPolicy } from "../../istio/mesh-config.js";
 import { appContainers, podSpec, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
@@ -71,7 +71,7 @@ export const outboundRegistryOnly = defineRule({
       const app = appContainers(podSpec(pod))[0]?.name ?? PROXY_CONTAINER;
       report({
         confidence: blocked.some((entry) => entry.evidence.some((item) => item.source === "access-log")) ? 0.95 : 0.85,
-        resource: resourceRef(view, pod, { container: app }),
+        object: pod, container: app,
         message: "calls-dropped",
         data: { hosts: blocked.map((entry) => `${entry.host}:${entry.port}`).join(", ") },
         evidence,

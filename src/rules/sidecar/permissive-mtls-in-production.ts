@@ -1,6 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
-import { resourceRef, specEvidence } from "./evidence.js";
+import { specEvidence } from "./evidence.js";
+import { resourceOf } from "../../contract/resource.js";
 import { applyFix } from "../workload-fixes.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { hasSidecar } from "../../istio/sidecar.js";
@@ -58,7 +59,7 @@ export const permissiveMtlsInProduction = defineRule({
       const namespaceObject = view.get("Namespace", undefined, namespace);
       report({
         confidence: 0.7,
-        resource: target ? resourceRef(view, target, { path: ["spec", "mtls", "mode"] }) : namespaceObject ? { ...resourceRef(view, namespaceObject), namespace } : { kind: "Namespace", name: namespace, namespace },
+        resource: target ? resourceOf(view, target, ["spec", "mtls", "mode"]) : namespaceObject ? { ...resourceOf(view, namespaceObject, undefined), namespace } : { kind: "Namespace", name: namespace, namespace },
         message: "accepts-plain-text",
         data: { namespace, mode: mtls.mode === "STRICT" ? "PERMISSIVE for some workloads" : mtls.mode },
         evidence,

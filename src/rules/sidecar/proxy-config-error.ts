@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import type { Evidence } from "../../model/finding.js";
-import { ns, resourceRef, specEvidence } from "./evidence.js";
+import { ns, specEvidence } from "./evidence.js";
 import { kubectlRef } from "../../k8s/workload-changes.js";
 import { annotationFix } from "../workload-fixes.js";
 import { proxyConfigProblems, proxyConfigResourceProblems, sidecarAnnotationProblems } from "../../istio/annotation-values.js";
@@ -62,7 +62,7 @@ export const proxyConfigError = defineRule({
       report({
         severity: malformed.length > 0 ? "error" : "warning",
         confidence: 0.9,
-        resource: resourceRef(view, subject.object, { path: [...subject.metadataPath, "annotations", problems[0]!.key] }),
+        object: subject.object, fieldPath: [...subject.metadataPath, "annotations", problems[0]!.key],
         message: problems.length === 1 ? (malformed.length > 0 ? "annotation-invalid" : "annotation-unknown") : malformed.length > 0 ? "annotations-invalid" : "annotations-unknown",
         data: { count: problems.length, keys: problems.map((problem) => problem.key).join(", ") },
         evidence,
@@ -79,7 +79,7 @@ export const proxyConfigError = defineRule({
       const namespace = proxyConfig.metadata.namespace;
       report({
         confidence: 0.85,
-        resource: resourceRef(view, proxyConfig, { path: problems[0]!.path }),
+        object: proxyConfig, fieldPath: problems[0]!.path,
         message: "proxy-config-invalid",
         data: { name: String(proxyConfig.metadata.name), problem: problems[0]!.problem },
         evidence: problems.map((problem) => specEvidence(view, proxyConfig, problem.path, problem.problem)),
@@ -100,7 +100,7 @@ export const proxyConfigError = defineRule({
       if (problems.length > 0 && configMap) {
         report({
           confidence: 0.8,
-          resource: resourceRef(view, configMap, { path: ["data", "mesh"] }),
+          object: configMap, fieldPath: ["data", "mesh"],
           message: "default-config-invalid",
           data: { problem: String(problems[0]) },
           evidence: problems.map((problem) => specEvidence(view, configMap, ["data", "mesh"], `meshConfig.defaultConfig: ${problem}`)),

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
-import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
+import { eventEvidence, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
 import { annotationFix } from "../workload-fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
 import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
@@ -98,7 +98,7 @@ export const proxyCpuStarved = defineRule({
       for (const key of [CPU_ANNOTATION, CPU_LIMIT_ANNOTATION]) if (templateAnnotations[key]) before[key] = templateAnnotations[key];
       report({
         confidence: 0.8,
-        resource: resourceRef(view, pod, { container: PROXY_CONTAINER, path: ["spec", ...containerPath, "resources"] }),
+        object: pod, fieldPath: ["spec", ...containerPath, "resources"], container: PROXY_CONTAINER,
         message: timeouts.length > 0 && stale.length > 0 ? "throttled-readiness-and-pushes" : timeouts.length > 0 ? "throttled-readiness" : "throttled-pushes",
         data: { limit: String(limitText) },
         evidence,

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
-import { eventEvidence, resourceRef, sidecarVerify, statusEvidence } from "./evidence.js";
+import { eventEvidence, sidecarVerify, statusEvidence } from "./evidence.js";
 import { istiodChecks, istiodHealth, PROXY_WARMUP_SECONDS, proxySymptoms } from "../../istio/istiod.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
 import { controlPlaneEgress } from "../../istio/control-plane-egress.js";
@@ -69,7 +69,7 @@ export const proxyNotReady = defineRule({
       report({
         severity: symptoms.runningFor === undefined || symptoms.runningFor > STUCK_ERROR_SECONDS ? "error" : "warning",
         confidence: logged && probeEvents.length > 0 ? 0.92 : logged || probeEvents.length > 0 ? 0.8 : 0.6,
-        resource: resourceRef(view, pod, { container: PROXY_CONTAINER }),
+        object: pod, container: PROXY_CONTAINER,
         message: symptoms.runningFor !== undefined ? "not-ready-after" : "not-ready",
         data: { ready: readyColumn(pod), ...(symptoms.runningFor !== undefined ? { duration: formatDuration(symptoms.runningFor) } : {}) },
         evidence,

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
-import { eventEvidence, resourceRef, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
+import { eventEvidence, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
 import { annotationFix } from "../workload-fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
 import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
@@ -80,7 +80,7 @@ export const proxyOomKilled = defineRule({
       for (const key of [MEMORY_ANNOTATION, MEMORY_LIMIT_ANNOTATION]) if (templateAnnotations[key]) before[key] = templateAnnotations[key];
       report({
         confidence: 0.97,
-        resource: resourceRef(view, pod, { container: PROXY_CONTAINER, path: containerPath ? ["spec", ...containerPath, "resources"] : undefined }),
+        object: pod, fieldPath: containerPath ? ["spec", ...containerPath, "resources"] : undefined, container: PROXY_CONTAINER,
         message: status.restartCount ? "oom-killed-restarts" : "oom-killed",
         data: { restarts: status.restartCount ?? 0, limit: String(annotations[MEMORY_LIMIT_ANNOTATION] ?? limits.memory ?? "(none set)") },
         evidence,

@@ -2,7 +2,7 @@ import { defineRule, type Report } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { eventEvidence, ns, resourceRef, sidecarVerify, specEvidence } from "./evidence.js";
+import { eventEvidence, ns, sidecarVerify, specEvidence } from "./evidence.js";
 import { podInjectionDecision, injectionDecision } from "../../istio/injection-decision.js";
 import type { Container, ServiceSpec } from "../../k8s/types.js";
 import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
@@ -202,7 +202,7 @@ function toFinding(view: ClusterView, subject: MeshSubject, conflicts: Conflict[
   const hasSpec = evidence.some((item) => !item.source.endsWith("log"));
   return {
     confidence: hasLog && hasSpec ? 0.95 : hasSpec ? 0.85 : 0.8,
-    resource: resourceRef(view, subject.object, { container: proxyFailing(subject) ? PROXY_CONTAINER : containerName, path: containerPath && portIndex >= 0 ? [...subject.specPath, ...containerPath, "ports", portIndex, "containerPort"] : undefined }),
+    object: subject.object, fieldPath: containerPath && portIndex >= 0 ? [...subject.specPath, ...containerPath, "ports", portIndex, "containerPort"] : undefined, container: proxyFailing(subject) ? PROXY_CONTAINER : containerName,
     message: conflicts.length > 1 ? "uses-reserved-ports" : "uses-reserved-port",
     data: { container: containerName, ports: conflicts.map((conflict) => conflict.port).join(", ") },
     evidence,

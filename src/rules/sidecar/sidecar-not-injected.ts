@@ -1,7 +1,7 @@
 import { defineRule, type Report } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence, Fix } from "../../model/finding.js";
-import { ns, resourceRef, specEvidence } from "./evidence.js";
+import { ns, specEvidence } from "./evidence.js";
 import { injectionDecision, INJECT_LABEL, knownRevisions, NAMESPACE_INJECTION_LABEL, REV_LABEL, type InjectionDecision } from "../../istio/injection-decision.js";
 import { namespaceLabels } from "../../k8s/namespaces.js";
 import { readyColumn, SYSTEM_NAMESPACES } from "../../istio/pods.js";
@@ -102,7 +102,7 @@ function diagnose(view: ClusterView, subject: MeshSubject): Report | undefined {
   return {
     severity: decision.requestedBy ? "error" : "warning",
     confidence: decision.requestedBy ? 0.9 : 0.7,
-    resource: resourceRef(view, subject.object, { path: subject.specPath.length > 1 ? [...subject.metadataPath] : undefined }),
+    object: subject.object, fieldPath: subject.specPath.length > 1 ? [...subject.metadataPath] : undefined,
     message: "not-injected",
     data: { target, expectation },
     evidence,
