@@ -24,9 +24,6 @@ const DEPARTURES: Record<string, string> = {
   "VirtualService default/vs-timeout": "a negative duration is reported by the structural schema",
   "AuthorizationPolicy default/ap-targetref": "Istio prefixes the policy name; ktriage names the policy in the finding",
   "AuthorizationPolicy default/ap-targetrefs-bad": "Istio lists the allowed kinds as group/version/kind",
-  // The redactor masks a word of these messages (a finding-wide concern, not validation's).
-  "VirtualService default/vs-jwt-mesh": "the message's first word is masked",
-  "RequestAuthentication default/ra-bad": "the cookie message's first word is masked",
   // Istio's protobuf decoder keeps the last field of a oneof; ktriage reads the listener match.
   "EnvoyFilter default/ef-listener-name": "a match with both listener and routeConfiguration",
   // Istio builds the patch value's Envoy proto, which ktriage does not have.

@@ -50,3 +50,13 @@ describe("redact stops a secret's value at the end of its line", () => {
     expect(redact("api_token =  abc123def")).toBe("api_token =  [REDACTED]");
   });
 });
+
+describe("redact leaves Istio's field paths alone", () => {
+  it("a JWT claim route and a list of cookie names are no credentials", () => {
+    const claim = "VirtualService default/vs spec.http[0].match[0].headers.@request.auth.claims.group: JWT claim based routing (key: @request.auth.claims.group) is only supported for gateway";
+    expect(redact(claim)).toBe(claim);
+    const cookies = "RequestAuthentication default/ra spec.jwtRules[0].fromCookies: cookie name must be non-empty string";
+    expect(redact(cookies)).toBe(cookies);
+    expect(redact("session_cookie: abc123def")).toBe("session_cookie: [REDACTED]");
+  });
+});
