@@ -64,13 +64,14 @@ export function kialiMtlsChecks(view: ClusterView): KialiMtlsCheck[] {
   for (const rule of rules) {
     const namespace = appliedNamespaceOf(rule);
     const meshMode = drMode(rule, MESH_HOST);
-    if (meshMode === "ISTIO_MUTUAL" && !autoMtls && !meshPolicies.some((policy) => enables(peerMode(policy)))) out.push({ code: "KIA0205", object: rule, path: tlsPath });
+    // Kiali judges the rule's missing policy whatever auto mTLS says: the rule's ISTIO_MUTUAL replaces auto mTLS's choice.
+    if (meshMode === "ISTIO_MUTUAL" && !meshPolicies.some((policy) => enables(peerMode(policy)))) out.push({ code: "KIA0205", object: rule, path: tlsPath });
     if (meshMode === "DISABLE") {
       const strict = meshPolicies.find((policy) => peerMode(policy) === "STRICT");
       if (strict) out.push({ code: "KIA0208", object: rule, path: tlsPath, other: strict });
     }
     const nsMode = drMode(rule, namespaceHost(namespace));
-    if (nsMode === "ISTIO_MUTUAL" && !autoMtls && ![...namespacePolicies(namespace), ...meshPolicies].some((policy) => enables(peerMode(policy)))) {
+    if (nsMode === "ISTIO_MUTUAL" && ![...namespacePolicies(namespace), ...meshPolicies].some((policy) => enables(peerMode(policy)))) {
       out.push({ code: "KIA0206", object: rule, path: tlsPath });
     }
     if (nsMode === "DISABLE") {

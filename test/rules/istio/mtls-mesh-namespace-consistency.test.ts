@@ -62,15 +62,15 @@ const PA = (code: string) => `${code} PeerAuthentication`;
 const GRID: Record<Scope, Partial<Record<PeerMode, Partial<Record<TlsMode, [string[], string[]]>>>>> = {
   mesh: {
     STRICT: { MUTUAL: [[], [PA("KIA0401")]], SIMPLE: [[], [PA("KIA0401")]], DISABLE: [[DR("KIA0208")], [DR("KIA0208"), PA("KIA0401")]], none: [[], [PA("KIA0401")]] },
-    DISABLE: { ISTIO_MUTUAL: [[PA("KIA0506")], [DR("KIA0205"), PA("KIA0506")]], MUTUAL: [[PA("KIA0506")], [PA("KIA0506")]] },
-    UNSET: { ISTIO_MUTUAL: [[], [DR("KIA0205")]] },
-    none: { ISTIO_MUTUAL: [[], [DR("KIA0205")]] },
+    DISABLE: { ISTIO_MUTUAL: [[DR("KIA0205"), PA("KIA0506")], [DR("KIA0205"), PA("KIA0506")]], MUTUAL: [[PA("KIA0506")], [PA("KIA0506")]] },
+    UNSET: { ISTIO_MUTUAL: [[DR("KIA0205")], [DR("KIA0205")]] },
+    none: { ISTIO_MUTUAL: [[DR("KIA0205")], [DR("KIA0205")]] },
   },
   namespace: {
     STRICT: { MUTUAL: [[], [PA("KIA0501")]], SIMPLE: [[], [PA("KIA0501")]], DISABLE: [[DR("KIA0207")], [DR("KIA0207"), PA("KIA0501")]], none: [[], [PA("KIA0501")]] },
-    DISABLE: { ISTIO_MUTUAL: [[PA("KIA0505")], [DR("KIA0206"), PA("KIA0505")]], MUTUAL: [[PA("KIA0505")], [PA("KIA0505")]] },
-    UNSET: { ISTIO_MUTUAL: [[], [DR("KIA0206")]] },
-    none: { ISTIO_MUTUAL: [[], [DR("KIA0206")]] },
+    DISABLE: { ISTIO_MUTUAL: [[DR("KIA0206"), PA("KIA0505")], [DR("KIA0206"), PA("KIA0505")]], MUTUAL: [[PA("KIA0505")], [PA("KIA0505")]] },
+    UNSET: { ISTIO_MUTUAL: [[DR("KIA0206")], [DR("KIA0206")]] },
+    none: { ISTIO_MUTUAL: [[DR("KIA0206")], [DR("KIA0206")]] },
   },
   workload: {},
   port: {},
@@ -104,6 +104,18 @@ describe("Kiali mTLS grid (5 PeerAuthentication modes x 5 DestinationRule modes 
   it("namespace DISABLE with a mesh-wide ISTIO_MUTUAL rule and no namespace rule", () => {
     const files = { "mesh.yaml": meshConfig(true), "pa.yaml": peerAuthentication("namespace", "DISABLE"), "dr.yaml": destinationRule("mesh", "ISTIO_MUTUAL"), "mesh-pa.yaml": peerAuthentication("mesh", "PERMISSIVE") };
     expect(codesOf(files, "mesh rule")).toEqual([PA("KIA0505")]);
+  });
+  it("a namespace STRICT policy is answered by a mesh-wide ISTIO_MUTUAL rule (auto mTLS off); the rule still lacks a mesh policy", () => {
+    const files = { "mesh.yaml": meshConfig(false), "pa.yaml": peerAuthentication("namespace", "STRICT"), "dr.yaml": destinationRule("mesh", "ISTIO_MUTUAL") };
+    expect(codesOf(files, "mesh rule answers namespace")).toEqual([DR("KIA0205")]);
+  });
+  it("a namespace-wide ISTIO_MUTUAL rule is answered by a mesh PERMISSIVE policy", () => {
+    const files = { "mesh.yaml": meshConfig(false), "mesh-pa.yaml": peerAuthentication("mesh", "PERMISSIVE"), "dr.yaml": destinationRule("namespace", "ISTIO_MUTUAL") };
+    expect(codesOf(files, "mesh policy answers namespace rule")).toEqual([]);
+  });
+  it("namespace DISABLE with its own DISABLE rule beside a mesh-wide ISTIO_MUTUAL rule", () => {
+    const files = { "mesh.yaml": meshConfig(true), "pa.yaml": peerAuthentication("namespace", "DISABLE"), "ns-dr.yaml": destinationRule("namespace", "DISABLE"), "dr.yaml": destinationRule("mesh", "ISTIO_MUTUAL").replace("name: default", "name: mesh") };
+    expect(codesOf(files, "own disable rule")).toEqual([DR("KIA0205")]);
   });
   it("a tls block without a mode is DISABLE", () => {
     const files = { "mesh.yaml": meshConfig(true), "pa.yaml": peerAuthentication("mesh", "STRICT"), "dr.yaml": destinationRule("mesh", "no mode") };
