@@ -455,8 +455,14 @@ export class FixProver {
     return this.runner.run(view, rules);
   }
 
+  /**
+   * The part before a change, shared by every change it is the same for: a change of anything but workloads
+   * keeps its whole namespace (with cluster-scoped objects and the mesh root namespace), so all such changes
+   * in one namespace share one part and the findings of each rule on it.
+   */
   private beforePart(changes: readonly FixChange[], reach: Reach | undefined): BeforePart {
-    const key = `${changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`).sort().join(",")}#${reach?.key ?? ""}`;
+    const wholeNamespace = !changes.every((change) => WORKLOAD_KINDS.has(change.kind));
+    const key = wholeNamespace ? `namespace ${changes[0]!.namespace ?? ""}` : `${changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`).sort().join(",")}#${reach?.key ?? ""}`;
     let part = this.before.get(key);
     if (!part) {
       const nearby = this.index.near(changes);

@@ -6,7 +6,30 @@ import { buildView } from "../helpers/rule-tester.js";
 
 const deployment = (name: string, labels: Record<string, string>) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace: "shop", labels }, spec: { template: { spec: { containers: [{ name: "app", image: "app:1" }] } } } });
 
+const service = (name: string) => ({ apiVersion: "v1", kind: "Service", metadata: { name, namespace: "shop" }, spec: { selector: { app: name }, ports: [{ port: 80 }] } });
+
 const view = () => buildView({ name: "shop", mode: "lint", files: { "shop.json": JSON.stringify({ apiVersion: "v1", kind: "List", items: [deployment("api", {}), deployment("web", { tier: "front" })] }) } });
+
+/** A rule that asks every Service for an owner label, with a fix that adds it. */
+const ownerRule = defineRule({
+  id: "manifest/test-owner-label",
+  category: "config-error",
+  severity: "warning",
+  title: "A test rule: every Service has an owner label",
+  docs: { cause: "No owner.", fix: "Add one.", verify: ["kubectl get svc"], references: ["https://kubernetes.io/docs/"] },
+  equivalents: [],
+  inputs: ["services"],
+  scopes: ["lint"],
+  messages: { "no-owner": "Service {name} has no owner label" },
+  analyze({ view, report }) {
+    for (const object of view.kind("Service")) {
+      if (object.metadata.labels?.owner) continue;
+      const name = object.metadata.name!;
+      const patch = JSON.stringify({ metadata: { labels: { owner: "shop" } } });
+      report({ message: "no-owner", data: { name }, object, cause: "No owner.", fix: { description: "Add an owner.", commands: [`kubectl patch service ${name} -n shop --type merge -p '${patch}'`] } });
+    }
+  },
+});
 
 /** A rule that asks every Deployment for a tier label, with a fix that adds it; counts how often its fix is built. */
 function tierRule(): { rule: Rule; builds: { count: number; contexts: boolean[] } } {
@@ -51,5 +74,12 @@ describe("fix proofs re-run rules without building fixes", () => {
     expect(result.fixes.reruns).toBeGreaterThan(0);
     expect(builds.count).toBe(1);
     expect(builds.contexts).toEqual([true, ...Array(result.fixes.reruns).fill(false)]);
+  });
+
+  it("proves changes of two Services of one namespace against one part before the changes: three re-runs, not four", () => {
+    const services = buildView({ name: "shop", mode: "lint", files: { "shop.json": JSON.stringify({ apiVersion: "v1", kind: "List", items: [service("api"), service("web")] }) } });
+    const result = runRules([ownerRule], services, { scope: "lint" });
+    expect(result.findings.map((finding) => [finding.resource.name, finding.fix?.proven])).toEqual([["api", true], ["web", true]]);
+    expect(result.fixes.reruns).toBe(3);
   });
 });
