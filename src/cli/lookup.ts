@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { knownNamespaces } from "../istio/meta.js";
 import { didYouMean, nearestNames } from "../util/suggest.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { UsageError } from "./shared.js";
@@ -21,18 +22,6 @@ export function requireExistingPaths(paths: readonly string[]): void {
     const near = nearestNames(basename(trimmed), siblings).map((name) => (parent === "." ? name : join(parent, name)));
     throw new UsageError(`no file or folder ${path}${didYouMean(near)}`);
   }
-}
-
-/** Namespaces the inputs know: those of every object, and Namespace objects. */
-export function knownNamespaces(view: ClusterView): Set<string> {
-  const names = new Set<string>();
-  for (const kind of view.kinds()) {
-    for (const object of view.kind(kind)) {
-      if (object.metadata.namespace) names.add(object.metadata.namespace);
-      if (kind === "Namespace" && object.metadata.name) names.add(object.metadata.name);
-    }
-  }
-  return names;
 }
 
 /** `-n NS` offline: a namespace the snapshot or files do not hold is a usage error with the nearest ones. */

@@ -1,5 +1,6 @@
 import type { KubeObject } from "../model/kube.js";
 import { appliedNamespace } from "../model/namespace.js";
+import type { ClusterView } from "../view/cluster-view.js";
 
 /** The namespace of an object as the inputs give it; "" when the input names none. */
 export function namespaceOf(object: KubeObject): string {
@@ -19,6 +20,14 @@ export function nameOf(object: KubeObject): string {
 function textOf(value: unknown): string {
   if (typeof value === "string") return value;
   return value === undefined || value === null || typeof value === "object" ? "" : String(value);
+}
+
+/** The namespaces the inputs know: the Namespace objects', then those every object names. */
+export function knownNamespaces(view: ClusterView): Set<string> {
+  const known = new Set<string>();
+  for (const namespace of view.kind("Namespace")) if (nameOf(namespace)) known.add(nameOf(namespace));
+  for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
+  return known;
 }
 
 /** `Kind namespace/name`, or `Kind name` for objects without a namespace. */

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, knownNamespaces, recordOf, refOf } from "../../istio/meta.js";
 
 /** `prod-*`, `*-test`, `*` or an exact name, as AuthorizationPolicy namespaces are matched. */
 function namespacePatternMatches(pattern: string, namespace: string): boolean {
@@ -29,9 +29,7 @@ export const authorizationPolicyNamespaceNotFound = defineRule({
   },
   analyze(ctx) {
     const { view } = ctx;
-    const known = new Set<string>();
-    for (const ns of view.kind("Namespace")) if (nameOf(ns)) known.add(nameOf(ns));
-    for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
+    const known = knownNamespaces(view);
     for (const policy of view.kind("AuthorizationPolicy")) {
       arrayOf<Record<string, unknown>>(recordOf(policy.spec)?.rules).forEach((rule, ruleIndex) => {
         arrayOf<Record<string, unknown>>(rule?.from).forEach((from, fromIndex) => {

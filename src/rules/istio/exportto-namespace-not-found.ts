@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, knownNamespaces, nameOf, recordOf, refOf } from "../../istio/meta.js";
 import { closest } from "../../istio/suggest.js";
 
 /**
@@ -29,10 +29,8 @@ export const exportToNamespaceNotFound = defineRule({
   },
   analyze(ctx) {
     const { view } = ctx;
-    const namespaces = view.kind("Namespace").map(nameOf).filter(Boolean);
-    if (namespaces.length === 0) return;
-    const known = new Set(namespaces);
-    for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
+    if (!view.kind("Namespace").some(nameOf)) return;
+    const known = knownNamespaces(view);
     for (const kind of ["VirtualService", "DestinationRule", "ServiceEntry"]) {
       for (const object of view.kind(kind)) {
         if (!(object.apiVersion ?? "").includes("istio.io/")) continue;

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl } from "./finding.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, knownNamespaces, nameOf, recordOf, refOf } from "../../istio/meta.js";
 import { isGatewayApiObject } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
 
@@ -25,10 +25,8 @@ export const referenceGrantNamespaceNotFound = defineRule({
   },
   analyze(ctx) {
     const { view } = ctx;
-    const namespaces = view.kind("Namespace").map(nameOf).filter(Boolean);
-    if (namespaces.length === 0) return;
-    const known = new Set(namespaces);
-    for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
+    if (!view.kind("Namespace").some(nameOf)) return;
+    const known = knownNamespaces(view);
     for (const grant of view.kind("ReferenceGrant")) {
       if (!isGatewayApiObject(grant)) continue;
       arrayOf(recordOf(grant.spec)?.from).forEach((entry, index) => {

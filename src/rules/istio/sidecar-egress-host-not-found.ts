@@ -3,7 +3,7 @@ import type { Fix } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { isVisible } from "../../istio/export-to.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { knownNamespaces, nameOf, namespaceOf, refOf } from "../../istio/meta.js";
 import { registryOf, type RegistryEntry, type ServiceRegistry } from "../../istio/registry.js";
 import { egressHosts, importedBy, importsHostname, parseEgressHost, type EgressHost } from "../../istio/sidecar-egress.js";
 import { closest } from "../../istio/suggest.js";
@@ -15,13 +15,6 @@ import { namespaceFlag } from "../../k8s/workload-changes.js";
 function clusterLocalNamespace(hostname: string, domain: string): string | undefined {
   const match = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${domain.replace(/\./g, "\\.")}$`).exec(hostname);
   return match?.[1];
-}
-
-function knownNamespaces(view: ClusterView): Set<string> {
-  const known = new Set<string>();
-  for (const namespace of view.kind("Namespace")) known.add(nameOf(namespace));
-  for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
-  return known;
 }
 
 /** Whether the inputs can tell that nothing matches: the namespace the host must live in is among them, or the name's own namespace is. */
