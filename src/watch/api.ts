@@ -2,7 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { createGunzip } from "node:zlib";
 import type { Credentials, ResolvedKubeConfig } from "../sources/live/kubeconfig.js";
-import { statusError, withQuery } from "../sources/live/client.js";
+import { apiAgent, statusError, withQuery } from "../sources/live/client.js";
 import { ApiError } from "../sources/live/errors.js";
 
 export type Verb = "GET" | "LIST" | "WATCH" | "POST" | "PUT" | "PATCH";
@@ -167,12 +167,12 @@ export class WatchApi {
   }
 
   private agentFor(credentials: Credentials): http.Agent {
-    if (!this.agent) this.agent = credentials.agent ?? makeAgent(this.base, credentials, 8);
+    if (!this.agent) this.agent = credentials.agent ?? apiAgent(this.base, credentials, 8);
     return this.agent;
   }
 
   private watchAgentFor(credentials: Credentials): http.Agent {
-    if (!this.watchAgent) this.watchAgent = credentials.agent ?? makeAgent(this.base, credentials, Number.POSITIVE_INFINITY);
+    if (!this.watchAgent) this.watchAgent = credentials.agent ?? apiAgent(this.base, credentials, Number.POSITIVE_INFINITY);
     return this.watchAgent;
   }
 
@@ -218,21 +218,6 @@ export class WatchApi {
       request.end();
     });
   }
-}
-
-function makeAgent(base: URL, credentials: Credentials, maxSockets: number): http.Agent {
-  if (base.protocol === "http:") return new http.Agent({ keepAlive: true, maxSockets });
-  return new https.Agent({
-    keepAlive: true,
-    maxSockets,
-    ca: credentials.ca,
-    cert: credentials.cert,
-    key: credentials.key,
-    pfx: credentials.pfx,
-    passphrase: credentials.passphrase,
-    servername: credentials.servername,
-    ...(credentials.rejectUnauthorized !== undefined ? { rejectUnauthorized: credentials.rejectUnauthorized } : {}),
-  });
 }
 
 function backOff(attempt: number, retryAfterSeconds?: number): number {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { createGunzip } from "node:zlib";
-import type { ResolvedKubeConfig } from "./kubeconfig.js";
+import type { Credentials, ResolvedKubeConfig } from "./kubeconfig.js";
 import { ApiError } from "./errors.js";
 
 export interface ClientLimits {
@@ -170,20 +170,7 @@ export class KubeClient {
     if (this.authorised) return;
     const credentials = await this.kube.credentials();
     if (!this.agent) {
-      if (credentials.agent) this.agent = credentials.agent;
-      else if (this.base.protocol === "http:") this.agent = new http.Agent({ keepAlive: true, maxSockets: this.limits.concurrency });
-      else
-        this.agent = new https.Agent({
-          keepAlive: true,
-          maxSockets: this.limits.concurrency,
-          ca: credentials.ca,
-          cert: credentials.cert,
-          key: credentials.key,
-          pfx: credentials.pfx,
-          passphrase: credentials.passphrase,
-          servername: credentials.servername,
-          ...(credentials.rejectUnauthorized !== undefined ? { rejectUnauthorized: credentials.rejectUnauthorized } : {}),
-        });
+      this.agent = credentials.agent ?? apiAgent(this.base, credentials, this.limits.concurrency);
     }
     this.requestOptions = { headers: credentials.headers, auth: credentials.auth };
     this.authorised = true;
@@ -329,4 +316,20 @@ export function withQuery(path: string, query: GetOptions["query"]): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The keep-alive agent for the API server at `base`: plain HTTP, or HTTPS with the kubeconfig's certificates. */
+export function apiAgent(base: URL, credentials: Credentials, maxSockets: number): http.Agent {
+  if (base.protocol === "http:") return new http.Agent({ keepAlive: true, maxSockets });
+  return new https.Agent({
+    keepAlive: true,
+    maxSockets,
+    ca: credentials.ca,
+    cert: credentials.cert,
+    key: credentials.key,
+    pfx: credentials.pfx,
+    passphrase: credentials.passphrase,
+    servername: credentials.servername,
+    ...(credentials.rejectUnauthorized !== undefined ? { rejectUnauthorized: credentials.rejectUnauthorized } : {}),
+  });
 }
