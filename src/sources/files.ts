@@ -412,11 +412,20 @@ function isBinary(buffer: Buffer): boolean {
   return suspicious / sample.length > 0.1;
 }
 
-/** Reads at most the cap (a file that grows while it is read stops there). */
+/**
+ * Files up to this size are read into one buffer, reused from file to file: a snapshot is thousands of files,
+ * and a buffer each was garbage for the collector to find (its text is what is kept).
+ */
+const REUSED_BUFFER_BYTES = 16 * 1024 * 1024;
+let reusedBuffer: Buffer | undefined;
+
+/** Reads at most the cap (a file that grows while it is read stops there). The bytes are valid until the next file is read. */
 function readRegularFile(file: string, size: number): Buffer {
   const descriptor = openSync(file, "r");
   try {
-    const buffer = Buffer.alloc(Math.min(size, MAX_WHOLE_FILE_BYTES));
+    const length = Math.min(size, MAX_WHOLE_FILE_BYTES);
+    if (length <= REUSED_BUFFER_BYTES && (reusedBuffer?.length ?? 0) < length) reusedBuffer = Buffer.allocUnsafe(Math.max(length, 64 * 1024));
+    const buffer = length <= REUSED_BUFFER_BYTES ? reusedBuffer!.subarray(0, length) : Buffer.allocUnsafe(length);
     let offset = 0;
     while (offset < buffer.length) {
       const read = readSync(descriptor, buffer, offset, buffer.length - offset, offset);

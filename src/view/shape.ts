@@ -204,7 +204,8 @@ function checkStringFields(check: ShapeChecker, node: unknown, path: (string | n
     return;
   }
   if (!isObject(node)) return;
-  for (const key of Object.keys(node)) {
+  // for-in rather than Object.keys: no array per node (this walks every object loaded); a key deleted below was already visited.
+  for (const key in node) {
     const value = node[key];
     if (OPAQUE_SUBTREES.has(key) && path.length > 0) continue;
     if (STRING_FIELDS.has(key) && value !== null && value !== undefined && typeof value !== "string") {
