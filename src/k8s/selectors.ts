@@ -44,8 +44,17 @@ function labelMapOf(value: unknown): Labels {
   return out;
 }
 
+/** The requirements of each matchExpressions list read so far: the view never changes, and the same selectors are matched against every pod. */
+const readRequirements = new WeakMap<readonly unknown[], LabelSelectorRequirement[]>();
+
 function requirementsOf(value: unknown): LabelSelectorRequirement[] {
   if (!Array.isArray(value)) return [];
+  let requirements = readRequirements.get(value);
+  if (!requirements) readRequirements.set(value, (requirements = readRequirementsOf(value)));
+  return requirements;
+}
+
+function readRequirementsOf(value: readonly unknown[]): LabelSelectorRequirement[] {
   return value.flatMap((item) => {
     const record = recordOf(item);
     if (!record) return [];

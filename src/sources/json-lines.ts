@@ -32,11 +32,26 @@ export class JsonLines {
       else high = middle - 1;
     }
     let line = this.knownLines[low]!;
-    for (let i = this.text.indexOf("\n", offsets[low]!); i !== -1 && i < offset; i = this.text.indexOf("\n", i + 1)) line++;
-    if (offset - offsets[low]! > KNOWN_OFFSET_SPACING) {
-      // Keep the pair, in order, so later lookups nearby count few newlines (findings cite objects in any order).
-      offsets.splice(low + 1, 0, offset);
-      this.knownLines.splice(low + 1, 0, line);
+    // The starts of lines passed on the way, one every KNOWN_OFFSET_SPACING characters, and the offset itself are
+    // kept, in order, so a later lookup anywhere in this stretch counts few newlines (findings cite objects in any order).
+    let marked = offsets[low]!;
+    const passedOffsets: number[] = [];
+    const passedLines: number[] = [];
+    for (let i = this.text.indexOf("\n", marked); i !== -1 && i < offset; i = this.text.indexOf("\n", i + 1)) {
+      line++;
+      if (i + 1 - marked > KNOWN_OFFSET_SPACING) {
+        marked = i + 1;
+        passedOffsets.push(marked);
+        passedLines.push(line);
+      }
+    }
+    if (offset - marked > KNOWN_OFFSET_SPACING) {
+      passedOffsets.push(offset);
+      passedLines.push(line);
+    }
+    if (passedOffsets.length > 0) {
+      offsets.splice(low + 1, 0, ...passedOffsets);
+      this.knownLines.splice(low + 1, 0, ...passedLines);
     }
     return line;
   }

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LineCounter, isMap, isSeq, parseDocument, type Node } from "yaml";
 import { parseKubeDocuments } from "../../src/sources/kube-documents.js";
+import { JsonLines } from "../../src/sources/json-lines.js";
 
 /** The line a positional YAML parse gives for a path: key of a mapping entry, start of an array item, else the deepest existing parent. */
 function yamlLine(text: string, path: ReadonlyArray<string | number>): number | undefined {
@@ -92,5 +93,16 @@ describe("field lines in JSON inputs", () => {
     expect(parsed.objects).toEqual([]);
     expect(parsed.problems).toHaveLength(1);
     expect(parsed.problems[0]!.message).toMatch(/invalid JSON/);
+  });
+});
+
+describe("line of an offset", () => {
+  it("is the count of newlines before it plus one, whatever the order of lookups", () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `${"x".repeat(i % 97)}${i % 5 === 0 ? "\n\n" : "\n"}`).join("");
+    const lines = new JsonLines(text);
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const offsets = [text.length - 1, 0, 1, text.length >> 1, ...Array.from({ length: 400 }, () => next() % text.length)];
+    for (const offset of offsets) expect(lines.lineOf(offset)).toBe(text.slice(0, offset).split("\n").length);
   });
 });
