@@ -1,5 +1,5 @@
 import { CORE_SCHEMA, load } from "js-yaml";
-import { parse } from "yaml";
+import { yamlPackage } from "../util/yaml-package.js";
 import type { Category } from "../model/categories.js";
 import type { Finding } from "../model/finding.js";
 import { writtenValueOf } from "../util/yaml-text.js";
@@ -136,7 +136,7 @@ function parseYaml(text: string): unknown {
     }
   }
   try {
-    return parse(text, { maxAliasCount: 10 });
+    return yamlPackage().parse(text, { maxAliasCount: 10 });
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlPackage } from "../util/yaml-package.js";
 import { renderMarkdown } from "./markdown.js";
 import { toJsonDocument, type OutputFormat, type RenderOptions, type Report } from "./report.js";
 import { renderText } from "./text.js";
@@ -12,7 +12,7 @@ export async function renderReport(format: OutputFormat, report: Report, options
     case "json":
       return JSON.stringify(toJsonDocument(report), null, 2) + "\n";
     case "yaml":
-      return stringify(toJsonDocument(report), { lineWidth: 0 });
+      return yamlPackage().stringify(toJsonDocument(report), { lineWidth: 0 });
     case "markdown":
       return renderMarkdown(report);
     case "sarif": {

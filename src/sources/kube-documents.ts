@@ -1,10 +1,11 @@
 import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
-import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node } from "yaml";
+import type { Document, Node } from "yaml";
 import type { FieldLocator, KubeObject, Origin } from "../model/kube.js";
 import { JsonLines } from "./json-lines.js";
 import { findJsonSyntaxError } from "../util/json-syntax.js";
 import { checkExpansion, describeBytes, jsonTooDeep, LimitError, PARSE_LIMITS, valueTooDeep, yamlTooDeep } from "../util/limits.js";
 import { BlockYamlLines } from "./yaml-lines.js";
+import { yamlPackage } from "../util/yaml-package.js";
 
 export interface ParsedObject {
   object: KubeObject;
@@ -170,8 +171,8 @@ function lazyPositions(document: DocumentText, firstContent: number): Locators {
   let parsed: { doc: Document.Parsed; lineAt: (offset: number | undefined) => number | undefined } | undefined;
   const load = () => {
     if (!parsed) {
-      const lineCounter = new LineCounter();
-      const doc = parseAllDocuments(document.text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false }) as Document.Parsed[];
+      const lineCounter = new (yamlPackage().LineCounter)();
+      const doc = yamlPackage().parseAllDocuments(document.text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false }) as Document.Parsed[];
       const first = Array.isArray(doc) ? doc[0]! : (doc as unknown as Document.Parsed);
       parsed = { doc: first, lineAt: (offset) => (offset === undefined ? undefined : lineCounter.linePos(offset).line + document.firstLine - 1) };
     }
@@ -239,10 +240,10 @@ function parseWithPositions(text: string, file: string): ParseResult {
     result.problems.push({ origin: { file, line: deep.line }, message: `YAML nests deeper than ${PARSE_LIMITS.maxDepth} levels; not read` });
     return result;
   }
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlPackage().LineCounter)();
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false }) as Document.Parsed[];
+    documents = yamlPackage().parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false }) as Document.Parsed[];
   } catch (error) {
     result.problems.push({ origin: { file, line: 1 }, message: `cannot parse: ${error instanceof Error ? error.message : String(error)}` });
     return result;
@@ -290,12 +291,12 @@ function keyOffset(doc: Document.Parsed, path: ReadonlyArray<string | number>): 
   if (path.length === 0) return undefined;
   const parent = doc.getIn(path.slice(0, -1), true) as Node | undefined;
   const last = path[path.length - 1];
-  if (parent && isMap(parent)) {
+  if (parent && yamlPackage().isMap(parent)) {
     const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === last);
     const keyNode = pair?.key as Node | undefined;
     return keyNode?.range?.[0];
   }
-  if (parent && isSeq(parent) && typeof last === "number") {
+  if (parent && yamlPackage().isSeq(parent) && typeof last === "number") {
     return (parent.items[last] as Node | undefined)?.range?.[0];
   }
   return undefined;

@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { yamlPackage } from "./yaml-package.js";
 import { checkExpansion, LimitError, PARSE_LIMITS, yamlTooDeep } from "./limits.js";
 
 /**
@@ -12,7 +12,7 @@ export function parseBoundedYaml(text: string): unknown {
   if (deep) throw new LimitError(`nests deeper than ${PARSE_LIMITS.maxDepth} levels; not read`, deep.line);
   let value: unknown;
   try {
-    value = parse(text, { maxAliasCount: 100 });
+    value = yamlPackage().parse(text, { maxAliasCount: 100 });
   } catch (error) {
     if (error instanceof RangeError) throw new LimitError("is too deeply nested to read");
     throw error;

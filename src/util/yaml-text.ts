@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { yamlPackage } from "./yaml-package.js";
 
 /**
  * YAML text of a fix's before/after, exactly as `stringify(value, { lineWidth: 0 })` of the
@@ -13,7 +13,7 @@ export function yamlText(value: unknown): string {
     if (written.size < WRITTEN_ENTRIES && !written.has(text)) written.set(text, value);
     return text;
   }
-  return stringify(value, { lineWidth: 0 });
+  return yamlPackage().stringify(value, { lineWidth: 0 });
 }
 
 /**

@@ -51,7 +51,7 @@ function bin(name: string, args: string[]) {
 
 describe("npm package", () => {
   it("holds the bundles, the typed library, the schemas, the deploy files, README, LICENSE and CHANGELOG, nothing else", () => {
-    const unexpected = files.filter((path) => !/^(dist\/(cli|ktriage)\.js|dist\/chunks\/[a-z]+-[A-Z0-9]+\.js|dist\/ktriage\.d\.ts|schema\/[a-z-]+\.schema\.json|deploy\/.+\.yaml|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(path));
+    const unexpected = files.filter((path) => !/^(dist\/(cli|ktriage)\.js|dist\/chunks\/(?:[a-z]+-[A-Z0-9]+|access-log-worker)\.js|dist\/ktriage\.d\.ts|schema\/[a-z-]+\.schema\.json|deploy\/.+\.yaml|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(path));
     expect(unexpected).toEqual([]);
     for (const wanted of ["dist/cli.js", "dist/ktriage.js", "dist/ktriage.d.ts", "schema/report.schema.json", "deploy/rbac.yaml", "LICENSE", "README.md", "CHANGELOG.md"]) expect(files).toContain(wanted);
     const license = readFileSync(join(repoRoot, "LICENSE"), "utf8");

@@ -6,7 +6,6 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { AccessLogSummary } from "./summary.js";
 
 /** Below this size one thread reads the file: starting a thread costs more than it saves. */
@@ -72,7 +71,9 @@ export function lineAlignedRanges(path: string, size: number, parts: number): Fi
 }
 
 /** Starts a thread that summarises `task.range`; resolves to its summary (its fields: the class stays behind). */
-export function summarizeRangeInThread(task: RangeTask): Promise<AccessLogSummary> {
+export async function summarizeRangeInThread(task: RangeTask): Promise<AccessLogSummary> {
+  // Loaded here: most runs start no thread, and node:worker_threads costs a few modules to load.
+  const { Worker } = await import("node:worker_threads");
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SCRIPT, { workerData: task });
     let result: AccessLogSummary | undefined;

@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { yamlPackage } from "../../util/yaml-package.js";
 import { completeReason } from "./reasons.js";
 
 type Json = Record<string, unknown>;
@@ -31,7 +31,7 @@ function has(object: Json, keys: readonly string[]): boolean {
 /** Parses fragment text (YAML, which JSON is too); undefined when it is neither. */
 export function parseFragment(text: string): unknown {
   try {
-    return parse(text, { strict: false, uniqueKeys: false, maxAliasCount: 20, prettyErrors: false });
+    return yamlPackage().parse(text, { strict: false, uniqueKeys: false, maxAliasCount: 20, prettyErrors: false });
   } catch {
     return undefined;
   }
