@@ -11,8 +11,8 @@
  */
 const SECRET_WORDS = "(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth(?![a-z])|credentials?|session[_-]?id|cookie)";
 const SECRET_NAME = new RegExp(SECRET_WORDS, "i");
-/** Names that hold a secret word but no secret: field names of Kubernetes and Istio objects (`fromCookies` lists cookie names) and JWT claim routes (`@request.auth.claims.group`). */
-const NOT_A_KEY = /(?:Error|Exception|Warning|Failure|Ref|Name|Names|Path|File|Mode|Type|Refs|Policy|Policies|Cookies)$|auth\.claims[.[]/;
+/** Names that hold a secret word but no secret: field names of Kubernetes and Istio objects (`fromCookies` lists cookie names, `imagePullSecret` names a Secret) and JWT claim routes (`@request.auth.claims.group`). */
+const NOT_A_KEY = /(?:Error|Exception|Warning|Failure|Ref|Name|Names|Path|File|Mode|Type|Refs|Policy|Policies|Cookies|PullSecrets?)$|auth\.claims[.[]/;
 
 export const REDACTED = "[REDACTED]";
 

@@ -58,5 +58,7 @@ describe("redact leaves Istio's field paths alone", () => {
     const cookies = "RequestAuthentication default/ra spec.jwtRules[0].fromCookies: cookie name must be non-empty string";
     expect(redact(cookies)).toBe(cookies);
     expect(redact("session_cookie: abc123def")).toBe("session_cookie: [REDACTED]");
+    const pullSecret = "WasmPlugin default/w spec.imagePullSecret: imagePullSecret field must be less than 253 characters long";
+    expect(redact(pullSecret)).toBe(pullSecret);
   });
 });
