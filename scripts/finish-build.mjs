@@ -2,10 +2,9 @@
 // modules from it). What the package ships is bundled: Node 20 spends about 0.1 s resolving and
 // compiling ~300 modules on every run, so
 //   dist/cli.js      the command line (bins ktriage and kubectl-ktriage): a small launcher that runs
-//                    dist/chunks/cli-<hash>.js and the chunks it loads, CommonJS, through V8's code cache
-//                    (scripts/lib/cli-launcher.js): Node 20 has no compile cache for ES modules, and
-//                    compiling the bundle was a third of a small lint's start-up; a command loads only the
-//                    chunks of its own code (buildCli);
+//                    dist/chunks/cli-<hash>.js, the whole command line as one CommonJS bundle, through
+//                    V8's code cache (scripts/lib/cli-launcher.js): Node 20 has no compile cache for ES
+//                    modules, and compiling the bundle was a third of a small lint's start-up;
 //   dist/ktriage.js  the library (import ... from "ktriage"), with its types in dist/ktriage.d.ts;
 //   dist/chunks/access-log-worker.js  the thread that reads part of a large access log (the library reads
 //                    such logs in one thread).
@@ -14,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { build, transform } from "esbuild";
+import { build } from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -57,55 +56,35 @@ function lazyCommanderChildProcess() {
   } };
 }
 
-/**
- * dist/chunks/cli-<hash>.js and the chunks it loads (chunk-<hash>.js), and dist/cli.js, the launcher that
- * runs them. esbuild splits the command line at its dynamic imports: each command, rule family and
- * report format is a chunk of its own, with the code they share in further chunks, so a command reads
- * and compiles only the code it runs. The chunks are ES modules turned into CommonJS, which the
- * launcher compiles through V8's code cache (Node 20 has none for ES modules) and links itself.
- */
+/** dist/chunks/cli-<hash>.js, the CommonJS bundle of src/cli.ts, and dist/cli.js, the launcher that runs it. */
 async function buildCli() {
   const { banner: _esmOnly, ...options } = common;
-  const sourcemap = process.env.KTRIAGE_SOURCEMAP === "1";
   const result = await build({
     ...options,
-    format: "esm",
-    splitting: true,
+    format: "cjs",
     entryPoints: [`${root}src/cli.ts`],
     write: false,
-    outdir: `${root}dist/chunks`,
-    entryNames: "cli-[hash]",
-    chunkNames: "chunk-[hash]",
-    metafile: true,
-    // The launcher passes each chunk's own URL (version.ts finds package.json from it; every chunk is in dist/chunks).
+    outfile: `${root}dist/chunks/cli.js`,
+    // The launcher passes the bundle's own URL (version.ts finds package.json from it).
     define: { "import.meta.url": "__ktriageModuleUrl" },
     plugins: [lazyCommanderChildProcess()],
-    // KTRIAGE_SOURCEMAP=1: a source map beside each chunk, for bench/startup-profile.mjs (not shipped by default).
-    ...(sourcemap ? { sourcemap: "inline", sourcesContent: false } : {}),
+    // KTRIAGE_SOURCEMAP=1: a source map beside the bundle, for bench/startup-profile.mjs (not shipped by default).
+    ...(process.env.KTRIAGE_SOURCEMAP === "1" ? { sourcemap: "external", sourcesContent: false } : {}),
   });
+  // import() inside a vm.Script needs a callback V8 loses with the code cache: the launcher's own import() stands in.
+  const bundle = result.outputFiles.find((file) => file.path.endsWith(".js"));
+  const code = bundle.text.replace(/^#!.*\n/, "").replace(/\bimport\((?=")/g, "__ktriageImport(");
+  if (/\bimport\.meta\b|\bimport\(/.test(code)) throw new Error("the CLI bundle still reads import.meta or calls import()");
+  const hash = createHash("sha256").update(code).digest("base64url").replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
   mkdirSync(`${root}dist/chunks`, { recursive: true });
-  // KTRIAGE_META=FILE: esbuild's metafile of the split (which sources went into which chunk), for looking into start-up.
-  if (process.env.KTRIAGE_META) writeFileSync(process.env.KTRIAGE_META, JSON.stringify(result.metafile));
-  const digest = createHash("sha256");
-  let entry;
-  for (const file of result.outputFiles.filter((output) => output.path.endsWith(".js"))) {
-    const name = file.path.slice(file.path.lastIndexOf("/") + 1);
-    // import() inside a vm.Script needs a callback V8 loses with the code cache: the launcher's import stands in
-    // (it links chunks itself and hands other modules to Node's import()).
-    const esm = file.text.replace(/^#!.*\n/, "").replace(/\bimport\((?=")/g, "__ktriageImport(");
-    const converted = await transform(esm, { loader: "js", format: "cjs", target: "node20", minifyWhitespace: true, minifySyntax: true, legalComments: "none", logLevel: "warning", ...(sourcemap ? { sourcemap: "external", sourcefile: name } : {}) });
-    const code = converted.code;
-    if (/\bimport\.meta\b|\bimport\(/.test(code)) throw new Error(`the CLI chunk ${name} still reads import.meta or calls import()`);
-    writeFileSync(`${root}dist/chunks/${name}`, code);
-    if (converted.map) writeFileSync(`${root}dist/chunks/${name}.map`, converted.map);
-    digest.update(name).update(code);
-    if (name.startsWith("cli-")) entry = name;
-  }
-  const hash = digest.digest("base64url").replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
+  writeFileSync(`${root}dist/chunks/cli-${hash}.js`, code);
+  const map = result.outputFiles.find((file) => file.path.endsWith(".map"));
+  // The map is of esbuild's output: the profiler adds back the shebang line and the import() renames.
+  if (map) writeFileSync(`${root}dist/chunks/cli-${hash}.js.map`, JSON.stringify({ ...JSON.parse(map.text), x_ktriage_lines_removed: bundle.text.startsWith("#!") ? 1 : 0 }));
   const version = JSON.parse(readFileSync(`${root}package.json`, "utf8")).version;
   const commands = [...readFileSync(`${root}src/cli/main.ts`, "utf8").matchAll(/\["([a-z]+)", \(\) => import\(/g)].map((match) => match[1]);
   const launcher = readFileSync(`${root}scripts/lib/cli-launcher.js`, "utf8")
-    .replace('"__BUNDLE__"', JSON.stringify(entry))
+    .replace('"__BUNDLE__"', JSON.stringify(`./chunks/cli-${hash}.js`))
     .replace('"__KEY__"', JSON.stringify(`ktriage${version}-${hash}`))
     .replace("__COMMANDS__", JSON.stringify(commands));
   writeFileSync(`${root}dist/cli.js`, launcher);
