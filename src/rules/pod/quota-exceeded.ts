@@ -37,8 +37,8 @@ export const quotaExceeded = defineRule({
   analyze({ view, report }) {
     const seen = new Set<string>();
     const candidates: Array<{ kind: string; namespace?: string; name: string; message: string; event?: EventRecord; path?: string }> = [];
-    for (const event of view.events) {
-      if (event.reason === "FailedCreate" && CONTROLLERS.has(event.involved.kind) && QUOTA.test(event.message)) candidates.push({ kind: event.involved.kind, namespace: event.involved.namespace, name: event.involved.name, message: event.message, event });
+    for (const event of view.eventsWithReason("FailedCreate")) {
+      if (CONTROLLERS.has(event.involved.kind) && QUOTA.test(event.message)) candidates.push({ kind: event.involved.kind, namespace: event.involved.namespace, name: event.involved.name, message: event.message, event });
     }
     for (const kind of ["ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job"]) {
       for (const object of view.kind(kind)) {
