@@ -6,6 +6,7 @@
  */
 import { arrayOf, recordOf } from "../meta.js";
 import { Messages, type Spec } from "./common.js";
+import { re2SyntaxError } from "./regexp.js";
 
 const LISTENER_CLASS = new Set(["LISTENER", "FILTER_CHAIN", "NETWORK_FILTER", "HTTP_FILTER"]);
 const ROUTE_CLASS = new Set(["ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE"]);
@@ -53,7 +54,8 @@ export function validateEnvoyFilter(spec: Spec): Messages {
     if (operation === "" || operation === "INVALID") return out.error([...path, "patch", "operation"], "Envoy filter: missing patch operation");
     if (operation !== "REMOVE" && (body.value === undefined || body.value === null)) return out.error([...path, "patch", "value"], "Envoy filter: missing patch value for non-remove operation");
     const proxyVersion = recordOf(match?.proxy)?.proxyVersion;
-    if (typeof proxyVersion === "string" && proxyVersion.length <= 1024 && !compiles(proxyVersion)) return out.error([...path, "match", "proxy", "proxyVersion"], "Envoy filter: invalid regex for proxy version");
+    const versionError = typeof proxyVersion === "string" && proxyVersion.length <= 1024 ? re2SyntaxError(proxyVersion) : undefined;
+    if (versionError) return out.error([...path, "match", "proxy", "proxyVersion"], `Envoy filter: invalid regex for proxy version, [error parsing regexp: ${versionError}]`);
     const listener = recordOf(match?.listener);
     const hasObjectMatch = match !== undefined && ["listener", "routeConfiguration", "cluster"].some((field) => match[field] !== undefined);
     if (LISTENER_CLASS.has(applyTo) && hasObjectMatch) {
@@ -77,16 +79,33 @@ export function validateEnvoyFilter(spec: Spec): Messages {
     } else if (applyTo === "CLUSTER" && hasObjectMatch && !recordOf(match?.cluster)) {
       out.error([...path, "match"], "Envoy filter: applyTo for cluster class objects cannot have non cluster match");
     }
+    const v2 = envoyV2Type(body.value);
+    if (v2) out.error([...path, "patch", "value"], `referenced type unknown${v2.includes(".v2.") ? " (hint: try using the v3 XDS API)" : ""}: Envoy filter: could not resolve Any message type: ${v2}`);
   });
   return out;
 }
 
-/** Whether a regular expression (RE2 syntax, as Istio compiles it) parses; patterns are bounded by the caller. */
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern, "u");
-    return true;
-  } catch {
-    return false;
+/**
+ * The first `@type` of the patch value that names an Envoy v2 API (`envoy.config.filter.http.lua.v2.Lua`,
+ * `envoy.api.v2.Cluster`): Istio builds the value with Envoy's v3 protos only, so it cannot resolve
+ * the type and rejects the EnvoyFilter. Types of other publishers are not judged.
+ */
+function envoyV2Type(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = envoyV2Type(item);
+      if (found) return found;
+    }
+    return undefined;
   }
+  const record = recordOf(value);
+  if (!record) return undefined;
+  const type = record["@type"];
+  if (typeof type === "string" && /^envoy\.(?:[a-z0-9_]+\.)*v2(?:alpha\d*|beta\d*)?\./.test(type.slice(type.lastIndexOf("/") + 1))) return type;
+  for (const [key, item] of Object.entries(record)) {
+    if (key === "@type") continue;
+    const found = envoyV2Type(item);
+    if (found) return found;
+  }
+  return undefined;
 }
