@@ -131,6 +131,13 @@ export interface RuleMeta {
   equivalents: string[];
   /** The evidence the rule reads (and all it may read); the engine skips the rule, and says so, when none of `requires` is present. */
   inputs: InputKind[];
+  /**
+   * The Kubernetes kinds the rule reads from the view, through its helpers too (`*`: any object, as
+   * `view.objects` gives them). A fix proof re-runs the rule only when the change makes an object of one
+   * of them different; the rule contract test runs each rule alone and fails on a kind read but not declared.
+   * Absent: any kind.
+   */
+  reads?: readonly string[];
   /** Inputs that must all be present to run; defaults to `inputs[0]`. */
   requires?: InputKind[];
   scopes: RuleScope[];

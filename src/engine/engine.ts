@@ -5,7 +5,7 @@ import { redact, redactDeep } from "../util/redact.js";
 import { UndeclaredInputError, type ClusterView, type InputKind } from "../view/cluster-view.js";
 import { arbiterOf, competitionsOf, type Arbiter } from "./arbitration.js";
 import { buildFinding } from "./build-finding.js";
-import { FixProver, type ProofFigures, type ProofRunner } from "./fix-proof.js";
+import { FixProver, type ChangedInputs, type ProofFigures, type ProofRunner } from "./fix-proof.js";
 import { foldInto, rankAndFold } from "./ranking.js";
 import { applySuppressions, type SuppressedFinding, type SuppressRule } from "./suppress.js";
 import type { Competition, Rule, RuleScope } from "../contract/rule.js";
@@ -21,6 +21,8 @@ export interface EngineResult {
   fixes: ProofFigures;
   /** With `recordInputs`: the input kinds each rule that ran read. */
   inputsRead?: Map<string, ReadonlySet<InputKind>>;
+  /** With `recordInputs`: the Kubernetes kinds each rule that ran read (`*`: every object), its competition's walk included. */
+  kindsRead?: Map<string, ReadonlySet<string>>;
 }
 
 export interface RunOptions {
@@ -57,32 +59,43 @@ export function analyzeRule(rule: Rule, view: ClusterView, causes?: readonly unk
 export function runRules(rules: readonly Rule[], view: ClusterView, options: RunOptions): EngineResult {
   const producers = new Map<string, string>();
   const result = collect(rules, view, { ...options, recordInputs: true }, { redact: true, producers, fixes: true });
-  const prover = new FixProver(view, proofRunner(rules, options, result.inputsRead!, producers));
+  const prover = new FixProver(view, proofRunner(rules, options, result.inputsRead!, result.kindsRead!, producers));
   // The redaction boundary: after proving (the prover applies the real change), before anything reads the result.
   const proven = result.findings.map((finding) => redactDeep(prover.prove(finding)));
   const fallbackRules = new Set(rules.filter((rule) => rule.fallback).map((rule) => rule.id));
   const explains = new Map(rules.filter((rule) => rule.explains?.length).map((rule) => [rule.id, rule.explains!]));
-  const { inputsRead, ...rest } = result;
-  return { ...rest, ...(options.recordInputs ? { inputsRead } : {}), findings: foldWorkloadPredictions(view, rankAndFold(proven, fallbackRules, explains)), fixes: prover.figures };
+  const { inputsRead, kindsRead, ...rest } = result;
+  return { ...rest, ...(options.recordInputs ? { inputsRead, kindsRead } : {}), findings: foldWorkloadPredictions(view, rankAndFold(proven, fallbackRules, explains)), fixes: prover.figures };
 }
 
 /**
  * Re-runs for fix proofs: unredacted (only the prover reads them) and limited to the rules that can see a
- * change, those whose declared inputs, or the inputs they read on the whole view, include what changed. A
- * rule in a competition (or after one) depends on every input the competition's rules declare, since any
- * of their detectors may decide its cause; a re-run still arbitrates between all of them.
+ * change: those whose declared inputs, or the inputs they read on the whole view, include what changed, and
+ * that read a Kubernetes kind the change makes different (declared in `reads`, or read on the whole view)
+ * or read the events when they differ. A rule in a competition (or after one) depends on every input and
+ * kind the competition's rules declare, since any of their detectors may decide its cause; a re-run still
+ * arbitrates between all of them.
  */
-function proofRunner(rules: readonly Rule[], options: RunOptions, inputsRead: ReadonlyMap<string, ReadonlySet<InputKind>>, producers: ReadonlyMap<string, string>): ProofRunner {
+function proofRunner(rules: readonly Rule[], options: RunOptions, inputsRead: ReadonlyMap<string, ReadonlySet<InputKind>>, kindsRead: ReadonlyMap<string, ReadonlySet<string>>, producers: ReadonlyMap<string, string>): ProofRunner {
   const arbiters = arbitersOf(rules);
-  const dependencies = rules.map((rule) => {
+  const dependencies = rules.filter((rule) => rule.scopes.includes(options.scope)).map((rule) => {
     const inputs = new Set<InputKind>([...rule.inputs, ...(rule.requires ?? []), ...(inputsRead.get(rule.id) ?? [])]);
+    const kinds = new Set<string>([...declaredKinds(rule), ...(kindsRead.get(rule.id) ?? [])]);
     const competition = rule.detection?.competition ?? rule.after;
-    if (competition) for (const input of competitionInputs(arbiters.get(competition)!)) inputs.add(input);
-    return { id: rule.id, inputs };
+    if (competition) {
+      for (const input of competitionInputs(arbiters.get(competition)!)) inputs.add(input);
+      for (const kind of competitionKinds(arbiters.get(competition)!)) kinds.add(kind);
+    }
+    return { id: rule.id, inputs, kinds };
   });
+  const sees = (rule: (typeof dependencies)[number], changed: ChangedInputs): boolean => {
+    if (![...changed.inputs].some((input) => rule.inputs.has(input))) return false;
+    if (changed.creates || rule.kinds.has("*")) return true;
+    return [...changed.kinds].some((kind) => rule.kinds.has(kind)) || (changed.inputs.has("events") && rule.inputs.has("events"));
+  };
   return {
     run: (changed, only) => collect(rules, changed, { ...options, focus: undefined, keep: undefined, recordInputs: false }, { redact: false, fixes: false }, only).findings,
-    rulesSeeing: (changed) => (changed ? new Set(dependencies.filter((rule) => [...changed].some((input) => rule.inputs.has(input))).map((rule) => rule.id)) : undefined),
+    rulesSeeing: (changed) => (changed ? new Set(dependencies.filter((rule) => sees(rule, changed)).map((rule) => rule.id)) : undefined),
     producerOf: (ruleId) => producers.get(ruleId) ?? ruleId,
     ruleCount: rules.filter((rule) => rule.scopes.includes(options.scope)).length,
   };
@@ -109,12 +122,27 @@ function competitionInputs(arbiter: Arbiter): ReadonlySet<InputKind> {
   return inputs;
 }
 
-/** A competition's outcome on one view: each rule's share, and all of it; or why the walk failed. */
-type Outcome = { byRule: Map<string, unknown[]>; all: readonly unknown[] } | { error: string };
+const kindsByArbiter = new WeakMap<Arbiter, ReadonlySet<string>>();
+
+/** The union of the kinds a competition's rules (and those that read its outcome) declare. */
+function competitionKinds(arbiter: Arbiter): ReadonlySet<string> {
+  let kinds = kindsByArbiter.get(arbiter);
+  if (!kinds) kindsByArbiter.set(arbiter, (kinds = new Set([...arbiter.members, ...arbiter.readers].flatMap((rule) => [...declaredKinds(rule)]))));
+  return kinds;
+}
+
+/** The kinds a rule declares it reads; every kind (`*`) when it declares none. */
+function declaredKinds(rule: Rule): readonly string[] {
+  return rule.reads ?? ["*"];
+}
+
+/** A competition's outcome on one view: each rule's share, and all of it, with the kinds its walk read; or why the walk failed. */
+type Outcome = { byRule: Map<string, unknown[]>; all: readonly unknown[]; kinds: ReadonlySet<string> } | { error: string; kinds: ReadonlySet<string> };
 
 /** Runs a competition's walk on the view, with the detectors of all its rules, reading only what they declare. */
-function decide(arbiter: Arbiter, view: ClusterView, refuse: boolean): Outcome {
-  view.recordReads(competitionInputs(arbiter), refuse);
+function decide(arbiter: Arbiter, view: ClusterView, refuse: boolean, recordKinds: boolean): Outcome {
+  view.recordReads(competitionInputs(arbiter), refuse, recordKinds);
+  const kinds = new Set<string>();
   try {
     const all = arbiter.competition.decide(view, arbiter);
     const byRule = new Map<string, unknown[]>();
@@ -125,10 +153,11 @@ function decide(arbiter: Arbiter, view: ClusterView, refuse: boolean): Outcome {
       if (!list) byRule.set(owner, (list = []));
       list.push(outcome);
     }
-    return { byRule, all };
+    return { byRule, all, kinds };
   } catch (error) {
-    return { error: error instanceof UndeclaredInputError ? `internal error: ${arbiter.competition.id} ${error.message}` : error instanceof Error ? error.message : String(error) };
+    return { error: error instanceof UndeclaredInputError ? `internal error: ${arbiter.competition.id} ${error.message}` : error instanceof Error ? error.message : String(error), kinds };
   } finally {
+    for (const kind of view.kindsRead) kinds.add(kind);
     view.stopRecording();
   }
 }
@@ -151,6 +180,7 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
   const skipped: SkippedRule[] = [];
   const failures: EngineResult["failures"] = [];
   const inputsRead = options.recordInputs ? new Map<string, ReadonlySet<InputKind>>() : undefined;
+  const kindsRead = options.recordInputs ? new Map<string, ReadonlySet<string>>() : undefined;
   const refuse = options.refuseUndeclared ?? REFUSE_BY_DEFAULT;
   const arbiters = arbitersOf(rules);
   const outcomes = new Map<Competition<unknown>, Outcome>();
@@ -166,17 +196,19 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
       continue;
     }
     let causes: readonly unknown[] | undefined;
+    let walkKinds: ReadonlySet<string> = new Set();
     const competition = rule.detection?.competition ?? rule.after;
     if (competition) {
       let outcome = outcomes.get(competition);
-      if (!outcome) outcomes.set(competition, (outcome = decide(arbiters.get(competition)!, view, refuse)));
+      if (!outcome) outcomes.set(competition, (outcome = decide(arbiters.get(competition)!, view, refuse, Boolean(kindsRead))));
+      walkKinds = outcome.kinds;
       if ("error" in outcome) {
         failures.push({ rule: rule.id, message: outcome.error });
         continue;
       }
       causes = rule.detection ? (outcome.byRule.get(rule.id) ?? []) : outcome.all;
     }
-    const reads = view.recordReads(declaredInputs(rule), refuse);
+    const reads = view.recordReads(declaredInputs(rule), refuse, Boolean(kindsRead));
     try {
       for (const finding of analyzeRule(rule, view, causes, output.fixes)) {
         output.producers?.set(finding.rule, rule.id);
@@ -189,12 +221,13 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
       const message = error instanceof UndeclaredInputError ? `internal error: ${rule.id} ${error.message}` : error instanceof Error ? error.message : String(error);
       failures.push({ rule: rule.id, message });
     } finally {
+      kindsRead?.set(rule.id, new Set([...walkKinds, ...view.kindsRead]));
       view.stopRecording();
       inputsRead?.set(rule.id, reads);
     }
   }
   const { kept, suppressed } = applySuppressions(view, findings, options.suppress ?? []);
-  return { findings: kept, skipped, failures, suppressed, ...(inputsRead ? { inputsRead } : {}) };
+  return { findings: kept, skipped, failures, suppressed, ...(inputsRead ? { inputsRead, kindsRead } : {}) };
 }
 
 const declaredByRule = new WeakMap<Rule, ReadonlySet<InputKind>>();

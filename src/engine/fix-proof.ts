@@ -18,11 +18,19 @@ export interface ProofRunner {
   /** The findings, before proof and ranking, of these rules (of every rule when undefined) on a view. */
   run(view: ClusterView, only?: ReadonlySet<string>): Finding[];
   /** The rules whose findings can differ when these inputs differ (undefined: any input may differ); undefined when every rule can. */
-  rulesSeeing(changed: ReadonlySet<InputKind> | undefined): ReadonlySet<string> | undefined;
+  rulesSeeing(changed: ChangedInputs | undefined): ReadonlySet<string> | undefined;
   /** The rule that reports findings with this id. */
   producerOf(ruleId: string): string;
   /** How many rules a run of every rule runs at most. */
   readonly ruleCount: number;
+}
+
+/** What differs between the part of the view before and after a change: input kinds, and the Kubernetes kinds of the objects that differ. */
+export interface ChangedInputs {
+  inputs: ReadonlySet<InputKind>;
+  kinds: ReadonlySet<string>;
+  /** Whether the change creates an object: a kind may then appear that was absent, which any rule requiring its input sees. */
+  creates: boolean;
 }
 
 /** Distinct changes re-checked in one run: each costs two runs of the rules on the part of the view it touches. */
@@ -245,8 +253,9 @@ function viewOf(view: ClusterView, parts: FocusedParts): ClusterView {
  * objects unless the change made them anew); undefined when a difference can reach any rule: a Namespace
  * (context every rule may read) or a log stream (the Envoy access-log summaries are built from them).
  */
-function changedInputs(before: FocusedParts, after: FocusedParts): Set<InputKind> | undefined {
+function changedInputs(before: FocusedParts, after: FocusedParts, creates: boolean): ChangedInputs | undefined {
   const changed = new Set<InputKind>();
+  const kinds = new Set<string>();
   const beforeObjects = new Set(before.objects.map((loaded) => loaded.object));
   const afterObjects = new Set(after.objects.map((loaded) => loaded.object));
   const differing = [...before.objects.filter((loaded) => !afterObjects.has(loaded.object)), ...after.objects.filter((loaded) => !beforeObjects.has(loaded.object))];
@@ -254,13 +263,14 @@ function changedInputs(before: FocusedParts, after: FocusedParts): Set<InputKind
     const input = inputOfKind(object.kind);
     if (!input) return undefined;
     changed.add(input).add("manifests");
+    kinds.add(object.kind);
     // A Pod counts for `workloads` too (ClusterView.has), and an istio.io apiVersion for `istio`.
     if (object.kind === "Pod") changed.add("workloads");
     if (typeof object.apiVersion === "string" && object.apiVersion.includes("istio.io")) changed.add("istio");
   }
   if (!sameItems(before.logs, after.logs)) return undefined;
   if (!sameItems(before.events, after.events)) changed.add("events");
-  return changed;
+  return { inputs: changed, kinds, creates };
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -432,7 +442,7 @@ export class FixProver {
     const before = this.beforePart(changes, reach);
     const afterParts = focusedParts(this.view, changes, [...changedObjects(this.view, this.index.objectsIn([...nearby.namespaces, ...changes.map((change) => change.namespace)]), replaced, changes), ...created], nearby, reach);
     // Rules that cannot see what the change makes different find the same before and after: only the others run, with the answered one.
-    const seeing = this.runner.rulesSeeing(changedInputs(before.parts, afterParts));
+    const seeing = this.runner.rulesSeeing(changedInputs(before.parts, afterParts, created.length > 0));
     const rules = seeing ? new Set([...seeing, this.runner.producerOf(finding.rule)]) : undefined;
     const beforeFindings = this.findingsBefore(before, rules);
     const answered = findingKey(finding);

@@ -105,6 +105,8 @@ export class ClusterView {
   private readonly init: ConstructorParameters<typeof ClusterView>[0];
   /** The input kinds read since `recordReads()`, while a rule runs. */
   private reads: Set<InputKind> | undefined;
+  /** The Kubernetes kinds read since `recordReads()` (`*` for every object), indexes built `unrecorded` included. */
+  private kindReads: Set<string> | undefined;
   /** While a rule runs: the inputs it declares, and whether reading another one throws. */
   private declared: ReadonlySet<InputKind> | undefined;
   private refuseUndeclared = false;
@@ -197,6 +199,7 @@ export class ClusterView {
   /** Every loaded object, whatever its kind. */
   get objects(): readonly LoadedObject[] {
     this.note("manifests");
+    this.kindReads?.add("*");
     return this.allObjects;
   }
 
@@ -226,17 +229,25 @@ export class ClusterView {
 
   /**
    * Starts recording which input kinds are read (the engine does, around each
-   * rule); the set fills as the rule reads, until `stopRecording()`.
+   * rule); the set fills as the rule reads, until `stopRecording()`. With `kinds`,
+   * the Kubernetes kinds read are recorded too (`kindsRead`).
    */
-  recordReads(declared?: ReadonlySet<InputKind>, refuseUndeclared = false): Set<InputKind> {
+  recordReads(declared?: ReadonlySet<InputKind>, refuseUndeclared = false, kinds = false): Set<InputKind> {
     this.reads = new Set();
+    this.kindReads = kinds ? new Set() : undefined;
     this.declared = declared;
     this.refuseUndeclared = refuseUndeclared;
     return this.reads;
   }
 
+  /** The Kubernetes kinds read since `recordReads()`, until `stopRecording()`. */
+  get kindsRead(): ReadonlySet<string> {
+    return this.kindReads ?? new Set();
+  }
+
   stopRecording(): void {
     this.reads = undefined;
+    this.kindReads = undefined;
     this.declared = undefined;
   }
 
@@ -263,6 +274,7 @@ export class ClusterView {
   }
 
   private noteKind(kind: string): void {
+    this.kindReads?.add(kind);
     if (this.reads) this.note(inputOfKind(kind));
   }
 
@@ -319,7 +331,7 @@ export class ClusterView {
 
   /** Pods whose `spec.nodeName` is `node`, in the order of `kind("Pod")`. */
   podsOnNode(node: string): KubeObject[] {
-    this.note("pods");
+    this.noteKind("Pod");
     if (!this.podsByNodeIndex) {
       this.podsByNodeIndex = new Map();
       for (const pod of this.kind("Pod")) {
@@ -334,6 +346,7 @@ export class ClusterView {
   }
 
   kinds(): string[] {
+    this.kindReads?.add("*");
     return [...this.byKind.keys()];
   }
 

@@ -83,3 +83,38 @@ describe("fix proofs re-run rules without building fixes", () => {
     expect(result.fixes.reruns).toBe(3);
   });
 });
+
+/** A rule of config objects of one kind: each without a `checked` label is reported, with a fix that adds it. */
+function labelRule(kind: "ConfigMap" | "Secret"): Rule {
+  const resource = kind.toLowerCase();
+  return defineRule({
+    id: `manifest/test-${resource}-checked`,
+    category: "config-error",
+    severity: "warning",
+    title: `A test rule: every ${kind} is checked`,
+    docs: { cause: "Not checked.", fix: "Check it.", verify: [`kubectl get ${resource}`], references: ["https://kubernetes.io/docs/"] },
+    equivalents: [],
+    inputs: ["config"],
+    reads: [kind],
+    scopes: ["lint"],
+    messages: { unchecked: `${kind} {name} is not checked` },
+    analyze({ view, report }) {
+      for (const object of view.kind(kind)) {
+        if (object.metadata.labels?.checked) continue;
+        const name = object.metadata.name!;
+        const patch = JSON.stringify({ metadata: { labels: { checked: "yes" } } });
+        report({ message: "unchecked", data: { name }, object, cause: "Not checked.", fix: { description: "Check it.", commands: [`kubectl patch ${resource} ${name} -n shop --type merge -p '${patch}'`] } });
+      }
+    },
+  });
+}
+
+describe("fix proofs re-run only the rules that read a kind the change makes different", () => {
+  it("proves a ConfigMap change with the ConfigMap rule alone: the Secret rule, reading config too, is not re-run", () => {
+    const config = buildView({ name: "shop", mode: "lint", files: { "shop.json": JSON.stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "shop" }, data: { a: "1" } }, { apiVersion: "v1", kind: "Secret", metadata: { name: "token", namespace: "shop", labels: { checked: "yes" } }, data: {} }] }) } });
+    const result = runRules([labelRule("ConfigMap"), labelRule("Secret")], config, { scope: "lint", recordInputs: true });
+    expect(result.findings.map((finding) => [finding.resource.name, finding.fix?.proven])).toEqual([["settings", true]]);
+    expect(result.fixes).toMatchObject({ reruns: 2, ruleRuns: 2 });
+    expect([...result.kindsRead!.get("manifest/test-secret-checked")!]).toEqual(["Secret"]);
+  });
+});

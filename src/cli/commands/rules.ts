@@ -9,8 +9,8 @@ export function register(program: Command): void {
       .addOption(outputOption(["text", "json"]))
       .action(async (flags: { output: string }) => {
         if (flags.output === "json") {
-          // How a rule analyses and what it competes with are code, not metadata.
-          const rules = allRules.map(({ analyze: _analyze, detection: _detection, after: _after, ...meta }) => meta);
+          // How a rule analyses, what it competes with and what fix proofs re-run it for are code, not metadata.
+          const rules = allRules.map(({ analyze: _analyze, detection: _detection, after: _after, reads: _reads, ...meta }) => meta);
           await writeStdout(JSON.stringify(rules, null, 2) + "\n");
           return;
         }

@@ -17,6 +17,7 @@ export const accessLoggingOff = defineRule({
   },
   equivalents: [],
   inputs: ["access-logs", "mesh-config", "istio", "pods", "config"],
+  reads: ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet", "Telemetry"],
   requires: ["access-logs"],
   scopes: ["diagnose"],
   messages: {

@@ -33,6 +33,7 @@ export const blackholeTraffic = defineRule({
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   requires: [],
   scopes: ["diagnose"],
   messages: {

@@ -21,6 +21,7 @@ export const missingCluster = defineRule({
   },
   equivalents: ["IST0101", "KIA1107"],
   inputs: ["envoy-config", "access-logs", "logs", "pods", "services", "istio"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DestinationRule", "EndpointSlice", "Endpoints", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   requires: [],
   scopes: ["diagnose"],
   messages: {

@@ -17,6 +17,7 @@ export const noHealthyUpstream = defineRule({
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: [],
   scopes: ["diagnose"],
   messages: {

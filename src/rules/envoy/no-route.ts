@@ -15,6 +15,7 @@ export const noRoute = defineRule({
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: [],
   scopes: ["diagnose"],
   messages: {

@@ -25,6 +25,7 @@ export const proxyStatusStale = defineRule({
   },
   equivalents: [],
   inputs: ["proxy-status"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose"],
   messages: {
     "out-of-sync": "proxy {proxy} is {states} against {istiod}",

@@ -20,6 +20,7 @@ export const proxySubscriptionsMissing = defineRule({
   },
   equivalents: [],
   inputs: ["proxy-status"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose"],
   messages: {
     "subscriptions-missing": "proxy {proxy} subscribes to {subscribed}: no {missing} from {istiod}",

@@ -16,6 +16,7 @@ export const proxySyncStateUnknown = defineRule({
   },
   equivalents: [],
   inputs: ["proxy-status"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose"],
   messages: {
     "sync-state-not-shown": "{count} proxies listed without sync state: STALE and ERROR are not visible in this layout",

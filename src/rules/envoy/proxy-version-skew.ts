@@ -41,6 +41,7 @@ export const proxyVersionSkew = defineRule({
   },
   equivalents: [],
   inputs: ["proxy-status", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose"],
   messages: {
     "differs-from-istiod": "proxy {proxy} runs Istio {version}, istiod runs {reference}",

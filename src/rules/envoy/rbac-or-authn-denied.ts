@@ -16,6 +16,7 @@ export const rbacOrAuthnDenied = defineRule({
   },
   equivalents: [],
   inputs: ["access-logs", "logs"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: [],
   scopes: ["diagnose"],
   messages: {

@@ -29,6 +29,7 @@ export const slowUpstreamHost = defineRule({
   },
   equivalents: [],
   inputs: ["access-logs", "logs", "pods"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: [],
   scopes: ["diagnose"],
   messages: {

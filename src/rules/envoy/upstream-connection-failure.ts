@@ -17,6 +17,7 @@ export const upstreamConnectionFailure = defineRule({
   },
   equivalents: [],
   inputs: ["access-logs", "logs", "pods"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: [],
   scopes: ["diagnose"],
   messages: {

@@ -74,6 +74,7 @@ export const upstreamTimeout = defineRule({
   },
   equivalents: [],
   inputs: ["access-logs", "logs", "envoy-config", "istio", "pods"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet", "VirtualService"],
   requires: [],
   scopes: ["diagnose"],
   messages: {

@@ -56,6 +56,7 @@ export const ambientAuthorizationWithoutWaypoint = defineRule({
   },
   equivalents: ["KIA1317"],
   inputs: ["istio", "pods", "workloads", "services"],
+  reads: ["AuthorizationPolicy", "CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Gateway", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "l7-policy-without-waypoint": "{workload} runs in ambient mode without a waypoint, yet {policy} applies L7 rules ({reason}) to it",

@@ -46,6 +46,7 @@ export const ambientPolicySelectorIgnored = defineRule({
   },
   equivalents: ["KIA0110", "KIA1115", "KIA1116", "KIA1117"],
   inputs: ["istio", "services", "pods", "workloads"],
+  reads: ["AuthorizationPolicy", "EndpointSlice", "Endpoints", "Gateway", "Namespace", "RequestAuthentication", "Service", "ServiceEntry", "Telemetry", "WasmPlugin", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "selector-ignored": "{policy} uses {reason} but attaches by selector; waypoints in ambient namespace {namespace} ignore it",

@@ -27,6 +27,7 @@ export const ambientPolicyWithoutWaypoint = defineRule({
   },
   equivalents: ["KIA0109", "KIA1110", "KIA1111", "KIA1112"],
   inputs: ["istio", "services", "pods", "workloads"],
+  reads: ["AuthorizationPolicy", "Namespace", "RequestAuthentication", "Telemetry", "WasmPlugin"],
   scopes: ["lint", "diagnose"],
   messages: {
     "needs-waypoint": "{policy} uses {reason}, which only a waypoint applies, but {why}",

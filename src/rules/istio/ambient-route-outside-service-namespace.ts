@@ -21,6 +21,7 @@ export const ambientRouteOutsideServiceNamespace = defineRule({
   },
   equivalents: ["KIA1114", "KIA0212"],
   inputs: ["istio", "services"],
+  reads: ["DestinationRule", "Namespace", "VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "route-in-client-namespace": "{route} configures {service} in ambient namespace {serviceNamespace} from namespace {routeNamespace}: its waypoint does not apply it",

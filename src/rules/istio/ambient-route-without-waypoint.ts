@@ -23,6 +23,7 @@ export const ambientRouteWithoutWaypoint = defineRule({
   },
   equivalents: ["KIA1109", "KIA1113", "KIA0210", "KIA0211"],
   inputs: ["istio", "services"],
+  reads: ["DestinationRule", "Namespace", "VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "service-without-waypoint": "{route} has {reason} for {service}, which is in ambient mode but uses no waypoint: they are not applied",

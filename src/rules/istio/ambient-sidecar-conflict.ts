@@ -46,6 +46,7 @@ export const ambientSidecarConflict = defineRule({
   },
   equivalents: ["KIA1311", "KIA1314", "KIA1315", "KIA1316"],
   inputs: ["pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: [],
   scopes: ["lint", "diagnose"],
   messages: {

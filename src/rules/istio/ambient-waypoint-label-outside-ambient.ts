@@ -31,6 +31,7 @@ export const ambientWaypointLabelOutsideAmbient = defineRule({
   },
   equivalents: ["KIA1312"],
   inputs: ["pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   // Pods decide; without them (manifests) the template and the Namespace do.
   requires: ["workloads"],
   scopes: ["diagnose", "lint"],

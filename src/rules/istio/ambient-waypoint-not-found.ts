@@ -32,6 +32,7 @@ export const ambientWaypointNotFound = defineRule({
   },
   equivalents: ["KIA1313"],
   inputs: ["pods", "workloads", "istio"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   // Pods decide; without them (manifests) the template and the Namespace do.
   requires: ["workloads"],
   scopes: ["diagnose", "lint"],

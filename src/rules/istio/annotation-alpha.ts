@@ -33,6 +33,7 @@ export const annotationAlpha = defineRule({
   },
   equivalents: ["IST0136"],
   inputs: ["manifests", "pods", "workloads", "services"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   optIn: true,
   messages: {

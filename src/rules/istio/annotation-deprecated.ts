@@ -33,6 +33,7 @@ export const annotationDeprecated = defineRule({
   },
   equivalents: ["IST0135"],
   inputs: ["manifests", "pods", "workloads", "services"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "deprecated-annotation": "{block}: {key} is deprecated",

@@ -35,6 +35,7 @@ export const annotationMisplaced = defineRule({
   },
   equivalents: ["IST0107"],
   inputs: ["manifests", "pods", "workloads", "services"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "misplaced-annotation": "{block}: {key} only applies to {where}",

@@ -31,6 +31,7 @@ export const annotationUnknown = defineRule({
   },
   equivalents: ["IST0108"],
   inputs: ["manifests", "pods", "workloads", "services"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "unknown-annotation": "{block}: unknown Istio annotation {key}",

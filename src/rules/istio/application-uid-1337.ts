@@ -18,6 +18,7 @@ export const applicationUid1337 = defineRule({
   },
   equivalents: ["IST0144"],
   inputs: ["workloads", "pods"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "runs-as-proxy-uid": "{workload} runs its application as UID 1337, which Istio reserves for the sidecar",

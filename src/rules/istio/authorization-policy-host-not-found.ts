@@ -26,6 +26,7 @@ export const authorizationPolicyHostNotFound = defineRule({
   },
   equivalents: ["KIA0104"],
   inputs: ["istio", "services", "manifests", "mesh-config"],
+  reads: ["*"],
   requires: ["istio", "services"],
   scopes: ["lint", "diagnose"],
   messages: {

@@ -18,6 +18,7 @@ export const authorizationPolicyMethodInvalid = defineRule({
   },
   equivalents: ["KIA0102"],
   inputs: ["istio"],
+  reads: ["AuthorizationPolicy"],
   scopes: ["lint", "diagnose"],
   messages: {
     "not-a-method": "{policy} {field} \"{value}\" is not an HTTP method; this operation {effect}",

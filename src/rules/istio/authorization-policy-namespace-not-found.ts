@@ -23,6 +23,7 @@ export const authorizationPolicyNamespaceNotFound = defineRule({
   },
   equivalents: ["IST0101", "KIA0101"],
   inputs: ["istio", "manifests"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "namespace-not-found": "{policy} {field} \"{pattern}\" matches no namespace",

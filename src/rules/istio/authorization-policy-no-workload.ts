@@ -18,6 +18,7 @@ export const authorizationPolicyNoWorkload = defineRule({
   },
   equivalents: ["IST0127"],
   inputs: ["istio", "pods", "workloads", "mesh-config"],
+  reads: ["AuthorizationPolicy", "CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "selector-matches-nothing-in-mesh": "{policy} selects {selector}, and no workload in the mesh has those labels",

@@ -43,6 +43,7 @@ export const authorizationPolicyPrincipalNotFound = defineRule({
   },
   equivalents: ["KIA0106", "KIA0107", "KIA0108"],
   inputs: ["istio", "pods", "workloads", "manifests", "mesh-config"],
+  reads: ["AuthorizationPolicy", "CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "ServiceAccount", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "service-account-not-found": "{policy} {field} \"{value}\": no workload in namespace {namespace} runs as service account {account}",

@@ -30,6 +30,7 @@ export const authorizationPolicyRequiresMtls = defineRule({
   },
   equivalents: ["KIA0105"],
   inputs: ["istio", "services", "mesh-config"],
+  reads: ["AuthorizationPolicy", "DestinationRule", "EndpointSlice", "Endpoints", "PeerAuthentication", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "needs-mtls": "{policy} {field} needs the peer's mTLS identity, but the workloads it applies to in {namespace} do not receive mTLS ({reason})",

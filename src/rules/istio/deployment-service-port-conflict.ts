@@ -27,6 +27,7 @@ export const deploymentServicePortConflict = defineRule({
   },
   equivalents: ["IST0116", "IST0137"],
   inputs: ["services", "pods", "workloads", "istio", "mesh-config"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "port-protocol-conflict": "{workload} is behind {services}, which give port {port} different protocols ({protocols})",

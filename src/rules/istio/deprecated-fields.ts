@@ -46,6 +46,7 @@ export const deprecatedFields = defineRule({
   },
   equivalents: ["IST0002"],
   inputs: ["istio", "mesh-config"],
+  reads: ["Sidecar", "Telemetry", "VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "deprecated-field": "{object} uses {field}, which is deprecated",

@@ -18,6 +18,7 @@ export const destinationRuleHostNotFound = defineRule({
   },
   equivalents: ["IST0174", "KIA0202"],
   inputs: ["istio", "services", "mesh-config"],
+  reads: ["DestinationRule", "EndpointSlice", "Endpoints", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "host-not-found": "{rule} is for host {host}, which matches no Service or ServiceEntry",

@@ -69,6 +69,7 @@ export const destinationRuleMtlsOverridden = defineRule({
   },
   equivalents: ["KIA0204"],
   inputs: ["istio", "mesh-config"],
+  reads: ["DestinationRule"],
   scopes: ["lint", "diagnose"],
   messages: {
     "auto-mtls": "{rule} sets no TLS for {host}, replacing the ISTIO_MUTUAL of {other}; auto mTLS still sends mTLS to its sidecar endpoints",

@@ -32,6 +32,7 @@ export const destinationRuleMultipleMatch = defineRule({
   },
   equivalents: KIALI,
   inputs: ["istio"],
+  reads: ["DestinationRule"],
   scopes: ["lint", "diagnose"],
   messages: {
     "duplicate-subset": '{rule} defines subset "{subset}" of {host} again: istiod merges it into {other}, which defines it first, and ignores this one',

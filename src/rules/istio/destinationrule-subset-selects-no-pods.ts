@@ -23,6 +23,7 @@ export const destinationRuleSubsetSelectsNoPods = defineRule({
   },
   equivalents: ["IST0173", "KIA0203"],
   inputs: ["istio", "pods", "workloads", "nodes", "services", "mesh-config"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DestinationRule", "EndpointSlice", "Endpoints", "Job", "Node", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "subset-selects-no-pods": "{rule} subset \"{subset}\" selects {labels}, and none of the {pods} pod(s) behind {host} has those labels",

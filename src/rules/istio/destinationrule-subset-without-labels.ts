@@ -21,6 +21,7 @@ export const destinationRuleSubsetWithoutLabels = defineRule({
   },
   equivalents: ["KIA0209"],
   inputs: ["istio"],
+  reads: ["DestinationRule"],
   scopes: ["lint", "diagnose"],
   messages: {
     "subset-without-labels": "{rule} subset \"{subset}\" has no labels: it selects every pod of the host",

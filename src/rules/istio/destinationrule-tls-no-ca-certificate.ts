@@ -15,6 +15,7 @@ export const destinationRuleTlsNoCaCertificate = defineRule({
   },
   equivalents: ["IST0128", "IST0129"],
   inputs: ["istio"],
+  reads: ["DestinationRule"],
   scopes: ["lint", "diagnose"],
   messages: {
     "tls-without-ca": "{rule} uses TLS mode {mode} to {host} without caCertificates: the server certificate is not verified",

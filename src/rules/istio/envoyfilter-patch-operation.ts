@@ -20,6 +20,7 @@ export const envoyFilterPatchOperation = defineRule({
   },
   equivalents: ["IST0151", "IST0152", "IST0153", "IST0154", "IST0155"],
   inputs: ["istio"],
+  reads: ["EnvoyFilter"],
   scopes: ["lint", "diagnose"],
   messages: {
     "relative-patch-without-priority": "{filter} patch {index} uses {operation} on {applyTo} without a priority",

@@ -22,6 +22,7 @@ export const exportToNamespaceNotFound = defineRule({
   },
   equivalents: ["KIA0005"],
   inputs: ["istio", "manifests"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "namespace-not-found": "{object} exportTo names namespace \"{namespace}\", which does not exist",

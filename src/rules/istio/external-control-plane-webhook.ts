@@ -21,6 +21,7 @@ export const externalControlPlaneWebhook = defineRule({
   },
   equivalents: ["IST0163", "IST0164"],
   inputs: ["manifests"],
+  reads: ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"],
   scopes: ["lint", "diagnose"],
   messages: {
     "invalid-url": "{config} webhook {webhook} has an invalid URL \"{url}\"",

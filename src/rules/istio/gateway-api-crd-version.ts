@@ -30,6 +30,7 @@ export const gatewayApiCrdVersion = defineRule({
   },
   equivalents: ["IST0176"],
   inputs: ["manifests"],
+  reads: ["CustomResourceDefinition"],
   scopes: ["lint", "diagnose"],
   messages: {
     "crd-too-old": "{crd} is at Gateway API {installed}; Istio needs at least v{minimum}",

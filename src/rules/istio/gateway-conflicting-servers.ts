@@ -39,6 +39,7 @@ export const gatewayConflictingServers = defineRule({
   },
   equivalents: ["IST0145", "KIA0301"],
   inputs: ["istio", "pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Gateway", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "conflicting-servers": "{gateway} and {others} both serve {hosts} on port {port} of the same gateway pods",

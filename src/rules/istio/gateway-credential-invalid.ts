@@ -17,6 +17,7 @@ export const gatewayCredentialInvalid = defineRule({
   },
   equivalents: ["IST0161"],
   inputs: ["istio", "pods", "workloads", "config", "manifests"],
+  reads: ["Certificate", "CronJob", "DaemonSet", "Deployment", "Gateway", "Job", "Pod", "ReplicaSet", "ReplicationController", "Secret", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "credential-unusable": "{gateway} credential {credential} is unusable: {problem}",

@@ -18,6 +18,7 @@ export const gatewayCredentialNotFound = defineRule({
   },
   equivalents: ["IST0101"],
   inputs: ["istio", "pods", "workloads", "config", "manifests"],
+  reads: ["Certificate", "CronJob", "DaemonSet", "Deployment", "Gateway", "Job", "Pod", "ReplicaSet", "ReplicationController", "Secret", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "credential-not-found": "{gateway} uses credential \"{credential}\", which is not a Secret in namespace {namespace} where its gateway pods run",

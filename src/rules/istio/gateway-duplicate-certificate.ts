@@ -28,6 +28,7 @@ export const gatewayDuplicateCertificate = defineRule({
   },
   equivalents: ["IST0138"],
   inputs: ["istio"],
+  reads: ["Gateway"],
   scopes: ["lint", "diagnose"],
   messages: {
     "shared-certificate": "{gateway} uses certificate {certificate}, as {others} on the same gateway pods",

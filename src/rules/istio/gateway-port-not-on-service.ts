@@ -18,6 +18,7 @@ export const gatewayPortNotOnService = defineRule({
   },
   equivalents: ["IST0162"],
   inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Gateway", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "port-not-exposed": "{gateway} listens on port {port}, which {service} does not expose (it exposes {exposed})",

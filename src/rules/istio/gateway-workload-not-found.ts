@@ -18,6 +18,7 @@ export const gatewayWorkloadNotFound = defineRule({
   },
   equivalents: ["IST0101", "KIA0302"],
   inputs: ["istio", "pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Gateway", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "selects-no-pods": "{gateway} selects pods with {selector}, and no pod has those labels",

@@ -18,6 +18,7 @@ export const imageAutoWithoutInjection = defineRule({
   },
   equivalents: ["IST0146", "IST0147"],
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "MutatingWebhookConfiguration", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "image-auto-not-injected": "{workload} uses image: auto but no injection webhook selects it, so the image is never replaced",

@@ -57,6 +57,7 @@ export const injectionWebhookInvalid = defineRule({
   },
   equivalents: ["IST0139"],
   inputs: ["manifests", "services"],
+  reads: ["EndpointSlice", "Endpoints", "MutatingWebhookConfiguration", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "service-not-found": "{resource} webhook {webhook} calls Service {service}, which does not exist",

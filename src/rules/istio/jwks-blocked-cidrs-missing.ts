@@ -17,6 +17,7 @@ export const jwksBlockedCidrsMissing = defineRule({
   },
   equivalents: ["IST0175"],
   inputs: ["istio", "pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "RequestAuthentication", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "no-blocklist": "{resource} has no BLOCKED_CIDRS_IN_JWKS_URIS while {count} RequestAuthentication resource(s) exist",

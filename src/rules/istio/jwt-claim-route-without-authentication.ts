@@ -21,6 +21,7 @@ export const jwtClaimRouteWithoutAuthentication = defineRule({
   },
   equivalents: ["IST0149"],
   inputs: ["istio", "pods", "workloads", "mesh-config"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Gateway", "Job", "Pod", "ReplicaSet", "ReplicationController", "RequestAuthentication", "StatefulSet", "VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "claims-never-validated": "{resource} routes on {claim}, but no RequestAuthentication applies to the pods of gateway {gateway} ({pod})",

@@ -53,6 +53,7 @@ export const kialiMtlsConsistency = defineRule({
   },
   equivalents: ["KIA0205", "KIA0206", "KIA0207", "KIA0208", "KIA0401", "KIA0501", "KIA0505", "KIA0506"],
   inputs: ["istio", "mesh-config"],
+  reads: ["DestinationRule", "PeerAuthentication"],
   scopes: ["lint", "diagnose"],
   messages: {
     "mtls-inconsistent": "{resource}: {problem}",

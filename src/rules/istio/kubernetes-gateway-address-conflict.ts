@@ -24,6 +24,7 @@ export const kubernetesGatewayAddressConflict = defineRule({
   },
   equivalents: ["KIA1502"],
   inputs: ["manifests", "istio"],
+  reads: ["Gateway"],
   scopes: ["lint", "diagnose"],
   messages: {
     "same-address": "{resource} requests address {address} ({type}), as {rivals} {verb}",

@@ -22,6 +22,7 @@ export const kubernetesGatewayClassNotFound = defineRule({
   },
   equivalents: ["KIA1504"],
   inputs: ["manifests", "istio"],
+  reads: ["GatewayClass"],
   scopes: ["lint", "diagnose"],
   messages: {
     "class-not-found": "{resource} uses GatewayClass {className}, which does not exist ({known})",

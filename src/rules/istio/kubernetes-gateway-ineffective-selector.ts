@@ -19,6 +19,7 @@ export const kubernetesGatewayIneffectiveSelector = defineRule({
   },
   equivalents: ["IST0166"],
   inputs: ["istio", "pods", "workloads"],
+  reads: ["AuthorizationPolicy", "CronJob", "DaemonSet", "Deployment", "Gateway", "Job", "Pod", "ReplicaSet", "ReplicationController", "RequestAuthentication", "StatefulSet", "Telemetry", "WasmPlugin"],
   scopes: ["lint", "diagnose"],
   messages: {
     "selects-gateway-pods": "{resource} selects the pods of Kubernetes Gateway {gateway} by label, which Istio ignores",

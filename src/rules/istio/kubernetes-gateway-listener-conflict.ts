@@ -22,6 +22,7 @@ export const kubernetesGatewayListenerConflict = defineRule({
   },
   equivalents: ["KIA1503", "KIA1501"],
   inputs: ["manifests", "istio"],
+  reads: ["Gateway"],
   scopes: ["lint", "diagnose"],
   messages: {
     "listeners-conflict": "{resource} listeners {twin} and {listener} both serve {serves}",

@@ -19,6 +19,7 @@ export const meshNetworksUnknownRegistry = defineRule({
   },
   equivalents: ["IST0126"],
   inputs: ["mesh-config", "config"],
+  reads: ["Secret"],
   requires: [],
   scopes: ["lint", "diagnose"],
   messages: {

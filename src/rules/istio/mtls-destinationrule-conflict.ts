@@ -37,6 +37,7 @@ export const mtlsDestinationRuleConflict = defineRule({
   // this rule judges the workloads behind one host.
   equivalents: ["IST0113", "IST0115"],
   inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DestinationRule", "EndpointSlice", "Endpoints", "Job", "PeerAuthentication", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: MESSAGES,
   analyze(ctx) {

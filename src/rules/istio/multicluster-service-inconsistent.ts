@@ -40,6 +40,7 @@ export const multiclusterServiceInconsistent = defineRule({
   },
   equivalents: ["IST0170"],
   inputs: ["services"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "service-differs": "Service {service} differs between clusters {clusters}: {reasons}",

@@ -42,6 +42,7 @@ export const namespaceInjectionLabels = defineRule({
   },
   equivalents: ["IST0102", "IST0123", "IST0148"],
   inputs: ["manifests", "config", "workloads", "pods"],
+  reads: ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "Job", "MutatingWebhookConfiguration", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "several-injection-labels": "{resource} has {count} injection labels ({labels})",

@@ -23,6 +23,7 @@ export const negativeCondition = defineRule({
   },
   equivalents: ["IST0171"],
   inputs: ["manifests"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "negative-condition": "{resource} has condition {type}={status} ({reason})",

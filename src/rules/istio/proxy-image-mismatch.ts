@@ -48,6 +48,7 @@ export const proxyImageMismatch = defineRule({
   },
   equivalents: ["IST0158"],
   inputs: ["pods", "workloads", "config"],
+  reads: ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "stale-proxy-image": "{count} pod(s) in namespace {namespace} run {images}, but the {revision} injector now injects {image}",

@@ -18,6 +18,7 @@ export const referenceGrantNamespaceNotFound = defineRule({
   },
   equivalents: ["KIA1601"],
   inputs: ["manifests"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "namespace-not-found": "{resource} allows references from namespace \"{namespace}\", which does not exist",

@@ -23,6 +23,7 @@ export const routeBackendNotFound = defineRule({
   },
   equivalents: ["KIA1402"],
   inputs: ["manifests", "services"],
+  reads: ["EndpointSlice", "Endpoints", "GRPCRoute", "HTTPRoute", "ReferenceGrant", "Service", "ServiceEntry", "TCPRoute", "TLSRoute", "UDPRoute", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "backend-unusable": "{resource} sends traffic to a Service it cannot use: {problem}",

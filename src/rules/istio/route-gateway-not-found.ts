@@ -22,6 +22,7 @@ export const routeGatewayNotFound = defineRule({
   },
   equivalents: ["KIA1401"],
   inputs: ["manifests", "istio"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "not-attached": "{resource} is attached to nothing: {problem}",

@@ -20,6 +20,7 @@ export const schemaValidation = defineRule({
   },
   equivalents: ["IST0106", "IST0101"],
   inputs: ["istio", "manifests", "pods", "workloads"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "schema-error": "{resource} {field}: {problem}",

@@ -290,6 +290,7 @@ export const schemaWarning = defineRule({
   // KIA1108 (Kiali: preferred nomenclature <namespace>/<name>) goes with the legacy gateway-name warning only.
   equivalents: ["IST0133", "KIA1108"],
   inputs: ["istio"],
+  reads: ["AuthorizationPolicy", "DestinationRule", "EndpointSlice", "Endpoints", "EnvoyFilter", "Gateway", "PeerAuthentication", "ProxyConfig", "RequestAuthentication", "Service", "ServiceEntry", "Sidecar", "Telemetry", "VirtualService", "WasmPlugin", "WorkloadEntry", "WorkloadGroup"],
   scopes: ["lint", "diagnose"],
   messages: {
     "validation-warning": "{resource} {field}: {warning}",

@@ -16,6 +16,7 @@ export const serviceAppProtocolUnknown = defineRule({
   },
   equivalents: ["KIA0602"],
   inputs: ["services"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "unknown-app-protocol": "{resource} port {port} has appProtocol \"{appProtocol}\", which Istio does not recognise",

@@ -16,6 +16,7 @@ export const serviceExternalNamePortName = defineRule({
   },
   equivalents: ["IST0150"],
   inputs: ["services"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "tcp-port-named": "{resource} (ExternalName {externalName}) port {port} is named \"{name}\", which the sidecar treats as plain TCP",

@@ -16,6 +16,7 @@ export const servicePortNameConvention = defineRule({
   },
   equivalents: ["IST0118", "KIA0601"],
   inputs: ["services"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "port-name-without-protocol": "{resource} port {port} is named \"{name}\", so Istio cannot tell its protocol",

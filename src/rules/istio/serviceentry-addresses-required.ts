@@ -15,6 +15,7 @@ export const serviceEntryAddressesRequired = defineRule({
   },
   equivalents: ["IST0134"],
   inputs: ["istio", "mesh-config"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "tcp-without-addresses": "{resource} port {port} is {protocol} and the entry has no addresses",

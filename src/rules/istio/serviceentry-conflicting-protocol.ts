@@ -36,6 +36,7 @@ export const serviceEntryConflictingProtocol = defineRule({
   },
   equivalents: ["IST0177", "KIA1212"],
   inputs: ["istio", "mesh-config"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "conflicting-protocol": "{resource} declares {host}:{port} as {protocol}, while {others}",

@@ -26,6 +26,7 @@ export const serviceEntryDuplicateHostPort = defineRule({
   },
   equivalents: ["KIA1211"],
   inputs: ["istio"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "duplicate-host-port": "{resource} declares {hostPort}, as {others} {verb} too",

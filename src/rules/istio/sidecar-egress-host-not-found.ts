@@ -55,6 +55,7 @@ export const sidecarEgressHostNotFound = defineRule({
   },
   equivalents: ["KIA1004"],
   inputs: ["istio", "services", "mesh-config", "manifests"],
+  reads: ["*"],
   requires: ["istio"],
   scopes: ["lint", "diagnose"],
   messages: {

@@ -18,6 +18,7 @@ export const sidecarIneffectiveInAmbient = defineRule({
   },
   equivalents: ["IST0167"],
   inputs: ["istio", "pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "Sidecar", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "no-effect-in-ambient": "{resource} has no effect: {reason}",

@@ -15,6 +15,7 @@ export const sidecarMultipleDefault = defineRule({
   },
   equivalents: ["IST0111", "KIA0002"],
   inputs: ["istio"],
+  reads: ["Sidecar"],
   scopes: ["lint", "diagnose"],
   messages: {
     "several-defaults": "{resource} is one of {count} Sidecars without a selector in namespace {namespace} ({names})",

@@ -22,6 +22,7 @@ export const sidecarOutboundModeUnset = defineRule({
   },
   equivalents: ["KIA1007"],
   inputs: ["istio", "mesh-config", "config"],
+  reads: ["ConfigMap", "Sidecar"],
   scopes: ["lint", "diagnose"],
   messages: {
     "mode-unset": "{resource} sets outboundTrafficPolicy without a mode, so its workloads are REGISTRY_ONLY{mesh}",

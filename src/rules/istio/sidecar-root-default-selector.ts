@@ -17,6 +17,7 @@ export const sidecarRootDefaultSelector = defineRule({
   },
   equivalents: ["KIA1006"],
   inputs: ["istio", "mesh-config"],
+  reads: ["Sidecar"],
   scopes: ["lint", "diagnose"],
   messages: {
     "root-sidecar-selects": "{resource} is in the root namespace {root} but selects {labels}: it is no mesh-wide default",

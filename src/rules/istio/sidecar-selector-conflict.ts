@@ -15,6 +15,7 @@ export const sidecarSelectorConflict = defineRule({
   },
   equivalents: ["IST0110", "KIA0003"],
   inputs: ["istio", "pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "Sidecar", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "selects-same-pod": "{resource} and {others} all select {pod}",

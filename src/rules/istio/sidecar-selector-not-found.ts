@@ -15,6 +15,7 @@ export const sidecarSelectorNotFound = defineRule({
   },
   equivalents: ["IST0101", "KIA0004"],
   inputs: ["istio", "pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "Sidecar", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "selects-nothing": "{resource} selects {labels}, and no workload in namespace {namespace} has those labels",

@@ -17,6 +17,7 @@ export const telemetryEmptyProviders = defineRule({
   },
   equivalents: ["IST0157"],
   inputs: ["istio", "mesh-config"],
+  reads: ["Telemetry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "no-provider": "{resource} {section}[{index}] names no provider, so Istio ignores it",

@@ -27,6 +27,7 @@ export const telemetryFilterUnknownAttribute = defineRule({
   },
   equivalents: [],
   inputs: ["istio"],
+  reads: ["Telemetry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "unknown-attribute": "{resource} accessLogging[{index}] filter refers to {path}, which {reason}: the filter is false wherever it needs it and those requests are not logged",

@@ -15,6 +15,7 @@ export const telemetryMultipleDefault = defineRule({
   },
   equivalents: ["IST0160"],
   inputs: ["istio"],
+  reads: ["Telemetry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "several-defaults": "{resource} is one of {count} Telemetrys without a selector in namespace {namespace} ({names})",

@@ -15,6 +15,7 @@ export const telemetrySelectorConflict = defineRule({
   },
   equivalents: ["IST0159"],
   inputs: ["istio", "pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet", "Telemetry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "selects-same-pod": "{resource} and {others} all select {pod}",

@@ -15,6 +15,7 @@ export const telemetrySelectorNotFound = defineRule({
   },
   equivalents: ["IST0101"],
   inputs: ["istio", "pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet", "Telemetry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "selects-nothing": "{resource} selects {labels}, and no workload in namespace {namespace} has those labels",

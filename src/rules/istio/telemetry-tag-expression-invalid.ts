@@ -35,6 +35,7 @@ export const telemetryTagExpressionInvalid = defineRule({
   },
   equivalents: [],
   inputs: ["istio"],
+  reads: ["Telemetry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "tag-expression-invalid": "{resource} metrics[{metric}] tag override {tag} is not a valid CEL expression ({problem}): the proxy {effect}",

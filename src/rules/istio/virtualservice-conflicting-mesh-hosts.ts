@@ -40,6 +40,7 @@ export const virtualServiceConflictingMeshHosts = defineRule({
   },
   equivalents: ["IST0109", "KIA1106"],
   inputs: ["istio", "mesh-config"],
+  reads: ["VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "conflicting-mesh-host": "{resource} and {others} all route host {host} for the mesh",

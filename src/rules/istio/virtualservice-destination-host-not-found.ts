@@ -21,6 +21,7 @@ export const virtualServiceDestinationHostNotFound = defineRule({
   },
   equivalents: ["IST0101", "KIA1101"],
   inputs: ["istio", "services", "mesh-config"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "VirtualService", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "host-not-found": "{resource} routes to host \"{host}\", which no Service or ServiceEntry in {where} provides",

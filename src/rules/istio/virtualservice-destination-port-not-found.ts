@@ -19,6 +19,7 @@ export const virtualServiceDestinationPortNotFound = defineRule({
   },
   equivalents: ["IST0101"],
   inputs: ["istio", "services", "mesh-config"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "VirtualService", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "port-not-found": "{resource} routes to {destination}, but {service} exposes only port {ports}",

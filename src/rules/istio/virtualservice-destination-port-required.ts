@@ -18,6 +18,7 @@ export const virtualServiceDestinationPortRequired = defineRule({
   },
   equivalents: ["IST0112"],
   inputs: ["istio", "services", "mesh-config"],
+  reads: ["EndpointSlice", "Endpoints", "Service", "ServiceEntry", "VirtualService", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "port-required": "{resource} routes to {host}, which exposes ports {ports}, without choosing one",

@@ -18,6 +18,7 @@ export const virtualServiceGatewayNotFound = defineRule({
   },
   equivalents: ["IST0101", "KIA1102"],
   inputs: ["istio"],
+  reads: ["Gateway", "VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "gateway-not-found": "{resource} is bound to gateway \"{gateway}\", which does not exist in namespace {namespace}",

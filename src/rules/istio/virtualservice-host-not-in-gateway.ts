@@ -17,6 +17,7 @@ export const virtualServiceHostNotInGateway = defineRule({
   },
   equivalents: ["IST0132"],
   inputs: ["istio"],
+  reads: ["Gateway", "VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "hosts-not-in-gateway": "{resource} hosts {hosts} are not among the hosts of gateway {gateway} ({serverHosts})",

@@ -18,6 +18,7 @@ export const virtualServiceIngressSubsetIgnored = defineRule({
   },
   equivalents: ["IST0140"],
   inputs: ["istio"],
+  reads: ["VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "subset-routing-bypassed": "{resource} sends gateway traffic to {host} without a subset, so the subset routing in {splitting} does not apply to it",

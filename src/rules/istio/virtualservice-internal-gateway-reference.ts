@@ -16,6 +16,7 @@ export const virtualServiceInternalGatewayReference = defineRule({
   },
   equivalents: ["IST0165"],
   inputs: ["istio"],
+  reads: ["HTTPRoute", "VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "internal-gateway": "{resource} is bound to the internal gateway {gateway}",

@@ -22,6 +22,7 @@ export const virtualServiceRepeatedSubset = defineRule({
   },
   equivalents: ["KIA1105"],
   inputs: ["istio"],
+  reads: ["VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "repeated-destination": "{resource} {protocol}[{rule}] sends to {destination} in destinations {first} and {second}",

@@ -16,6 +16,7 @@ export const virtualServiceRouteWeights = defineRule({
   },
   equivalents: ["KIA1104"],
   inputs: ["istio"],
+  reads: ["VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "single-weighted-destination": "{resource} {protocol}[{rule}] has one destination with weight {weight}, which Istio treats as 100",

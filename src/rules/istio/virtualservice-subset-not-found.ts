@@ -52,6 +52,7 @@ export const virtualServiceSubsetNotFound = defineRule({
   },
   equivalents: ["IST0101", "KIA1107"],
   inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DestinationRule", "EndpointSlice", "Endpoints", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "VirtualService", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "host-not-expanded": "{resource} routes to {host}, which Istio does not expand to {expanded}: {rule}'s subset \"{subset}\" does not apply",

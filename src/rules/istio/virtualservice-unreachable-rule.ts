@@ -55,6 +55,7 @@ export const virtualServiceUnreachableRule = defineRule({
   },
   equivalents: ["IST0130", "IST0131"],
   inputs: ["istio"],
+  reads: ["VirtualService"],
   scopes: ["lint", "diagnose"],
   messages: {
     "after-catch-all": "{resource} {protocol} rule {rule} is never used: rule {catchAll} before it has no match and takes every request",

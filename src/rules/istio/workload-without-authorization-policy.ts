@@ -45,6 +45,7 @@ export const workloadWithoutAuthorizationPolicy = defineRule({
   },
   equivalents: ["KIA1301"],
   inputs: ["istio", "workloads", "pods", "services", "mesh-config"],
+  reads: ["AuthorizationPolicy", "CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Gateway", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   requires: ["istio"],
   scopes: ["lint", "diagnose"],
   messages: {

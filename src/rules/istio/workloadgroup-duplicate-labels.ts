@@ -22,6 +22,7 @@ export const workloadGroupDuplicateLabels = defineRule({
   },
   equivalents: ["KIA1702"],
   inputs: ["istio"],
+  reads: ["WorkloadGroup"],
   scopes: ["lint", "diagnose"],
   messages: {
     "duplicate-labels": "{resource} gives the labels {labels}, as {others} {verb}",

@@ -21,6 +21,7 @@ export const workloadGroupServiceAccountMissing = defineRule({
   },
   equivalents: ["KIA1701"],
   inputs: ["istio", "manifests"],
+  reads: ["ServiceAccount", "WorkloadGroup"],
   scopes: ["lint", "diagnose"],
   messages: {
     "service-account-not-found": "{resource} template names ServiceAccount {account}, which is not in namespace {namespace}",

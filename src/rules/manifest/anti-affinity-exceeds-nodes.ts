@@ -23,6 +23,7 @@ export const antiAffinityExceedsNodesRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity"],
   },
   inputs: ["workloads", "nodes", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Node", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
   messages: {

@@ -56,6 +56,7 @@ export const apiVersionRemovedRule = defineRule({
     references: ["https://kubernetes.io/docs/reference/using-api/deprecation-guide/"],
   },
   inputs: ["manifests"],
+  reads: ["*"],
   scopes: ["lint"],
   messages: {
     "api-removed": "{kind} {name} uses {apiVersion}, which Kubernetes stopped serving in {release}",

@@ -41,6 +41,7 @@ export const commandExitsImmediatelyRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "exits-at-once": "Container {container} of {kind} {name} runs `{command}`, which exits at once under restartPolicy Always",

@@ -33,6 +33,7 @@ export const commandNotInImageRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/", "https://github.com/GoogleContainerTools/distroless#debug-images", "https://hub.docker.com/_/alpine"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "command-not-in-image": "Container {container} runs {program} as {where}, and {reason}",

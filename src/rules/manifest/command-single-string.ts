@@ -29,6 +29,7 @@ export const commandSingleStringRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "not-an-executable": "Container {container}: command[0] {problem}, which is not an executable",

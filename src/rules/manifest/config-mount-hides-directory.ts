@@ -28,6 +28,7 @@ export const configMountHidesDirectoryRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/storage/volumes/"],
   },
   inputs: ["workloads", "pods", "config", "manifests"],
+  reads: ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "Secret", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "mount-hides-directory": "{sourceKind} {source} is mounted over {clean} in container {container}, hiding what the image has there",

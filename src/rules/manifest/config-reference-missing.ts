@@ -168,6 +168,7 @@ export const configReferenceMissingRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/configuration/secret/"],
   },
   inputs: ["workloads", "config", "pods", "nodes", "manifests"],
+  reads: ["*"],
   requires: ["workloads"],
   scopes: ["lint", "diagnose"],
   messages: {

@@ -22,6 +22,7 @@ export const cpuUnsetRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "LimitRange", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "cpu-unset": "Container {container} of {kind} {name} has no {missing}",

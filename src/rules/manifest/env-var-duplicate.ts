@@ -21,6 +21,7 @@ export const envVarDuplicateRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "set-twice": "Container {container} sets {name} twice (env[{first}] and env[{index}]); only the last one applies",

@@ -83,6 +83,7 @@ export const envVarUnsetRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/"],
   },
   inputs: ["workloads", "pods", "manifests", "config"],
+  reads: ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "Secret", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "never-set": "{uses} {variable} (`{text}`) but {kind} {name} never sets it",

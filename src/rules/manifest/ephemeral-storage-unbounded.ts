@@ -22,6 +22,7 @@ export const ephemeralStorageUnboundedRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "request-or-limit-missing": "Container {container} sets an ephemeral-storage {set} but no {unset}",

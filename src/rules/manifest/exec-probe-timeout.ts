@@ -22,6 +22,7 @@ export const execProbeTimeoutRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "timeout-short": "The {kind} exec probe of container {container} has a {timeout}s timeout{defaulted}",

@@ -23,6 +23,7 @@ export const imagePullSecretMissingRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"],
   },
   inputs: ["workloads", "pods", "nodes", "config", "manifests"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "secret-missing": "imagePullSecrets of {kind} {name} names Secret \"{secret}\", which does not exist{hint}",

@@ -37,6 +37,7 @@ export const imageReferenceInvalidRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/containers/images/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "image-missing": "Container {container} has no image",

@@ -30,6 +30,7 @@ export const imageTagUnpinnedRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/containers/images/#image-names"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "tag-unpinned": "Container {container} uses {tag}: {image}",

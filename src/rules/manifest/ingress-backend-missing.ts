@@ -64,6 +64,7 @@ export const ingressBackendMissingRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/services-networking/ingress/"],
   },
   inputs: ["manifests", "nodes", "services"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "class-missing": "Ingress {ingress} uses IngressClass \"{className}\", which does not exist (classes: {classes})",

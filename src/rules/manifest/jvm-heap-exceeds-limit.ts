@@ -59,6 +59,7 @@ export const jvmHeapExceedsLimitRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "xmx-exceeds-limit": "Container {container}: -Xmx{value} (in {where}) {relation} the {rawLimit} memory limit",

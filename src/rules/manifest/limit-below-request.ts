@@ -22,6 +22,7 @@ export const limitBelowRequestRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "limit-below-request": "Container {container}: limits.{resource} {rawLimit} is below requests.{resource} {rawRequest}",

@@ -33,6 +33,7 @@ export const livenessBudgetShortRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "budget-short": "Container {container}: liveness kills the container if it is not up within {budget}s ({initialDelay} + {failureThreshold} x {period}s) and there is no startupProbe",

@@ -23,6 +23,7 @@ export const lowPortNonRootRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "low-port": "Container {container} runs as non-root ({user}) and listens on port {port} without NET_BIND_SERVICE",

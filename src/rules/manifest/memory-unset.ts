@@ -27,6 +27,7 @@ export const memoryUnsetRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "LimitRange", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "memory-unset": "Container {container} of {kind} {name} has no {missing}",

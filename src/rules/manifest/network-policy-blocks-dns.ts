@@ -52,6 +52,7 @@ export const networkPolicyBlocksDnsRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
   },
   inputs: ["network-policies", "workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Namespace", "NetworkPolicy", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["network-policies"],
   scopes: ["lint", "diagnose"],
   messages: {

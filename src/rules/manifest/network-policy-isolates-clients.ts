@@ -96,6 +96,7 @@ export const networkPolicyIsolatesClientsRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
   },
   inputs: ["network-policies", "workloads", "services", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "EndpointSlice", "Endpoints", "Ingress", "Job", "Namespace", "NetworkPolicy", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   requires: ["network-policies", "services"],
   scopes: ["lint", "diagnose"],
   messages: {

@@ -23,6 +23,7 @@ export const networkPolicySelectsNothingRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"],
   },
   inputs: ["network-policies", "workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "NetworkPolicy", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["network-policies"],
   scopes: ["lint"],
   messages: {

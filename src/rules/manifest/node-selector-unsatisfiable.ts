@@ -22,6 +22,7 @@ export const nodeSelectorUnsatisfiableRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/", "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/"],
   },
   inputs: ["workloads", "nodes", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Node", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
   messages: {

@@ -24,6 +24,7 @@ export const probeMissingRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "probe-missing": "Container {container} of {kind} {name} has no {missing}",

@@ -22,6 +22,7 @@ export const probesIdenticalRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "liveness-same-as-readiness": "Container {container}: the liveness probe is identical to the readiness probe ({handler}{path})",

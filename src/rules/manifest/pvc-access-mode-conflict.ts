@@ -37,6 +37,7 @@ export const pvcAccessModeConflictRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes"],
   },
   inputs: ["workloads", "manifests", "pods"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "PersistentVolumeClaim", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["manifests"],
   scopes: ["lint", "diagnose"],
   messages: {

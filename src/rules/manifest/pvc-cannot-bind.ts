@@ -81,6 +81,7 @@ export const pvcCannotBindRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/storage/persistent-volumes/#binding", "https://kubernetes.io/docs/concepts/storage/storage-classes/#volume-binding-mode"],
   },
   inputs: ["workloads", "manifests", "pods"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "PersistentVolume", "PersistentVolumeClaim", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet", "StorageClass"],
   requires: ["manifests"],
   scopes: ["lint", "diagnose"],
   messages: {

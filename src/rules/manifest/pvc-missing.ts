@@ -23,6 +23,7 @@ export const pvcMissingRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/storage/persistent-volumes/#claims-as-volumes"],
   },
   inputs: ["workloads", "pods", "nodes", "manifests"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "claim-missing": "Volume {volume} of {kind} {name} uses PVC \"{claim}\", which does not exist{hint}",

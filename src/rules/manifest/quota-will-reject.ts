@@ -37,6 +37,7 @@ export const quotaWillRejectRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/policy/resource-quotas/", "https://kubernetes.io/docs/concepts/policy/limit-range/"],
   },
   inputs: ["workloads", "manifests", "pods"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "LimitRange", "Pod", "ReplicaSet", "ReplicationController", "ResourceQuota", "StatefulSet"],
   requires: ["workloads"],
   scopes: ["lint", "diagnose"],
   messages: {

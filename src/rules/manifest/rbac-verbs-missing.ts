@@ -158,6 +158,7 @@ export const rbacVerbsMissingRule = defineRule({
     references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
   },
   inputs: ["workloads", "pods", "nodes", "manifests"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "verbs-not-granted": "`{command}` needs {verbs} on {resource}, which ServiceAccount {account} is not granted{binding}",

@@ -65,6 +65,7 @@ export const readOnlyRootWritesRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/storage/volumes/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "writes-read-only-root": "Container {container} has a read-only root filesystem but writes to {paths} with no writable volume there",

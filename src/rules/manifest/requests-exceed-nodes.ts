@@ -23,6 +23,7 @@ export const requestsExceedNodesRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"],
   },
   inputs: ["workloads", "nodes", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Node", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["workloads", "nodes"],
   scopes: ["lint", "diagnose"],
   messages: {

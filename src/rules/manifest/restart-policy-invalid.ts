@@ -23,6 +23,7 @@ export const restartPolicyInvalidRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "restart-policy-invalid": "{kind} {name}: {problem}",

@@ -22,6 +22,7 @@ export const runAsNonRootConflictRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "runs-as-root": "Container {container}: runAsNonRoot is true but it {problem}",

@@ -23,6 +23,7 @@ export const scriptAlwaysFailsRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/workloads/pods/init-containers/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "always-fails": "The script of {containerKind} {container} always ends with `{command}` (exit {status})",

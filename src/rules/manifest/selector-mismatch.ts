@@ -22,6 +22,7 @@ export const selectorMismatchRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "selector-missing": "{kind} {name} has no spec.selector",

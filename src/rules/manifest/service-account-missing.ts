@@ -23,6 +23,7 @@ export const serviceAccountMissingRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"],
   },
   inputs: ["workloads", "pods", "nodes", "manifests"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "service-account-missing": "{kind} {name} runs as ServiceAccount \"{serviceAccount}\", which does not exist{hint}",

@@ -24,6 +24,7 @@ export const serviceSelectorMatchesNothingRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/services-networking/service/"],
   },
   inputs: ["services", "workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "EndpointSlice", "Endpoints", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   requires: ["services"],
   scopes: ["lint", "diagnose"],
   messages: {

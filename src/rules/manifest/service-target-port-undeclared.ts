@@ -44,6 +44,7 @@ export const serviceTargetPortUndeclaredRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/services-networking/service/"],
   },
   inputs: ["services", "workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "EndpointSlice", "Endpoints", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   requires: ["services", "workloads"],
   scopes: ["lint", "diagnose"],
   messages: {

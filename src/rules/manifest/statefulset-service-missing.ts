@@ -23,6 +23,7 @@ export const statefulSetServiceMissingRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id"],
   },
   inputs: ["workloads", "pods", "nodes", "services", "manifests"],
+  reads: ["*"],
   scopes: ["lint", "diagnose"],
   messages: {
     "service-name-missing": "StatefulSet {name} has no serviceName",

@@ -23,6 +23,7 @@ export const storageClassMissingRule = defineRule({
     references: ["https://kubernetes.io/docs/concepts/storage/storage-classes/"],
   },
   inputs: ["workloads", "manifests", "pods"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "PersistentVolumeClaim", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet", "StorageClass"],
   requires: ["manifests"],
   scopes: ["lint", "diagnose"],
   messages: {

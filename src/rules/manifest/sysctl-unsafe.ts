@@ -35,6 +35,7 @@ export const sysctlUnsafeRule = defineRule({
     references: ["https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/"],
   },
   inputs: ["workloads", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DeploymentConfig", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["lint", "diagnose"],
   messages: {
     "sysctl-unsafe": "{kind} {name} sets the unsafe sysctl {sysctl}",

@@ -47,6 +47,7 @@ export const jobBackoffLimit = defineRule({
   },
   equivalents: [],
   inputs: ["workloads", "events", "pods", "logs"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: [],
   scopes: ["diagnose"],
   // The pods' causes as the pod rules' arbitration decided them: this rule reads them, it does not compete.

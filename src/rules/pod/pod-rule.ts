@@ -64,6 +64,8 @@ export interface PodRuleSpec {
   severity?: Severity;
   fallback?: boolean;
   inputs?: InputKind[];
+  /** The Kubernetes kinds its detectors and fix read beyond those every pod cause reads (POD_CAUSE_READS). */
+  reads?: string[];
   /**
    * The rule's detection: what it answers at which stage of the pod causes' precedences (competition.ts).
    * Every answer is of the rule's category; the engine arbitrates between the detectors of all pod rules.
@@ -225,6 +227,9 @@ export function fixBuilderOf(rule: Rule): PodRuleSpec["fix"] | undefined {
   return FIX_BUILDERS.get(rule);
 }
 
+/** The kinds the pod causes' walk and their fixes read: pods and their owners, nodes and metrics, the config and Services they name. */
+const POD_CAUSE_READS = ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "Node", "Pod", "PodMetrics", "ReplicaSet", "ReplicationController", "Secret", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"];
+
 /** Builds the Rule for one pod cause: its detectors join the pod causes' competition, and it reports the causes they win. */
 export function podCauseRule(spec: PodRuleSpec): Rule {
   const rule = defineRule({
@@ -235,6 +240,7 @@ export function podCauseRule(spec: PodRuleSpec): Rule {
     docs: spec.docs,
     equivalents: spec.equivalents ?? [],
     inputs: spec.inputs ?? ["pods", "events", "logs", "workloads"],
+    reads: [...new Set([...POD_CAUSE_READS, ...(spec.reads ?? [])])],
     requires: [],
     scopes: ["diagnose"],
     ...(spec.fallback ? { fallback: true } : {}),

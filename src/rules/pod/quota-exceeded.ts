@@ -27,6 +27,7 @@ export const quotaExceeded = defineRule({
   },
   equivalents: [],
   inputs: ["events", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: [],
   scopes: ["diagnose"],
   messages: {

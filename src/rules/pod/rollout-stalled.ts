@@ -55,6 +55,7 @@ export const rolloutStalled = defineRule({
   },
   equivalents: [],
   inputs: ["workloads", "pods"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose"],
   messages: { "rollout-stalled": "rollout of deployment/{deployment} stalled: new ReplicaSet {newReplicaSet} has {available} available pods, {oldReplicaSet} still serves" },
   analyze({ view, report }) {

@@ -25,6 +25,7 @@ export const allowAnyOutboundInProduction = defineRule({
   // Kiali's KIA1007 is a Sidecar policy without a mode (istio/sidecar-outbound-mode-unset), not this.
   equivalents: [],
   inputs: ["mesh-config", "workloads", "pods", "config", "istio"],
+  reads: ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "Sidecar", "StatefulSet"],
   requires: ["mesh-config"],
   scopes: ["diagnose", "lint"],
   messages: {

@@ -35,6 +35,7 @@ export const appStartsBeforeSidecar = defineRule({
   },
   equivalents: [],
   inputs: ["pods", "logs", "workloads", "config", "mesh-config"],
+  reads: ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["pods", "logs"],
   scopes: ["diagnose"],
   messages: {

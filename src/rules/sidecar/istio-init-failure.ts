@@ -37,6 +37,7 @@ export const istioInitFailure = defineRule({
   },
   equivalents: [],
   inputs: ["workloads", "events", "logs", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "MutatingWebhookConfiguration", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose", "lint"],
   messages: {
     "init-container-fails": "{container} fails ({reason}): the pod's traffic capture cannot be set up",

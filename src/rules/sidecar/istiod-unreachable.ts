@@ -34,6 +34,7 @@ export const istiodUnreachable = defineRule({
   },
   equivalents: [],
   inputs: ["pods", "logs", "network-policies", "events", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Namespace", "NetworkPolicy", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose"],
   messages: {
     "policy-blocks-control-plane": "NetworkPolicy {policies} blocks the sidecar's egress to {what}",

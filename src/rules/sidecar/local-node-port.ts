@@ -22,6 +22,7 @@ export const localNodePort = defineRule({
   },
   equivalents: [],
   inputs: ["nodes", "services"],
+  reads: ["EndpointSlice", "Endpoints", "Node", "Service", "ServiceEntry", "WorkloadEntry"],
   requires: ["nodes", "services"],
   scopes: ["diagnose"],
   messages: {

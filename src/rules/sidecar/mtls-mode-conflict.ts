@@ -37,6 +37,7 @@ export const mtlsModeConflict = defineRule({
   },
   equivalents: [],
   inputs: ["istio", "pods", "logs", "workloads", "services", "mesh-config"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "Namespace", "PeerAuthentication", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   requires: ["istio", "logs"],
   scopes: ["diagnose"],
   messages: {

@@ -26,6 +26,7 @@ export const networkPolicyBlocksMesh = defineRule({
   },
   equivalents: [],
   inputs: ["network-policies", "workloads", "pods", "logs", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "MutatingWebhookConfiguration", "Namespace", "NetworkPolicy", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["network-policies"],
   scopes: ["diagnose", "lint"],
   messages: {

@@ -101,6 +101,7 @@ export const networkPolicyBlocksScraping = defineRule({
   },
   equivalents: [],
   inputs: ["network-policies", "pods", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Ingress", "Job", "Namespace", "NetworkPolicy", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["network-policies", "pods"],
   scopes: ["diagnose", "lint"],
   messages: {

@@ -42,6 +42,7 @@ export const outboundRegistryOnly = defineRule({
   },
   equivalents: [],
   inputs: ["pods", "logs", "access-logs", "mesh-config", "istio", "services", "config"],
+  reads: ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "Sidecar", "StatefulSet", "WorkloadEntry"],
   requires: ["pods"],
   scopes: ["diagnose"],
   messages: {

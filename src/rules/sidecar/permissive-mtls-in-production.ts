@@ -24,6 +24,7 @@ export const permissiveMtlsInProduction = defineRule({
   },
   equivalents: [],
   inputs: ["istio", "workloads", "pods", "manifests", "mesh-config"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "MutatingWebhookConfiguration", "Namespace", "PeerAuthentication", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   requires: ["istio"],
   scopes: ["diagnose", "lint"],
   messages: {

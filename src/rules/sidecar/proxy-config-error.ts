@@ -22,6 +22,7 @@ export const proxyConfigError = defineRule({
   },
   equivalents: ["IST0108", "IST0125"],
   inputs: ["workloads", "istio", "mesh-config", "pods", "config"],
+  reads: ["ConfigMap", "CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ProxyConfig", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose", "lint"],
   messages: {
     "annotation-invalid": "sidecar annotation {keys} invalid",

@@ -59,6 +59,7 @@ export const proxyCpuStarved = defineRule({
   },
   equivalents: [],
   inputs: ["pods", "events", "proxy-status", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose"],
   explains: EXPLAINS,
   messages: {

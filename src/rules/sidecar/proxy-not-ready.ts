@@ -31,6 +31,7 @@ export const proxyNotReady = defineRule({
   },
   equivalents: [],
   inputs: ["pods", "events", "logs", "workloads", "network-policies"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Namespace", "NetworkPolicy", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose"],
   messages: {
     "not-ready": "READY {ready}: istio-proxy is still not ready, past the normal 30-60 s start",

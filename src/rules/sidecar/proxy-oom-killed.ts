@@ -36,6 +36,7 @@ export const proxyOomKilled = defineRule({
   },
   equivalents: [],
   inputs: ["pods", "events", "logs", "workloads"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"],
   scopes: ["diagnose"],
   messages: {
     "oom-killed": "istio-proxy was OOMKilled at its memory limit {limit}",

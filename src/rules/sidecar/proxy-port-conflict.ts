@@ -40,6 +40,7 @@ export const proxyPortConflict = defineRule({
   },
   equivalents: [],
   inputs: ["workloads", "services", "logs", "events", "pods", "manifests"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "EndpointSlice", "Endpoints", "Job", "MutatingWebhookConfiguration", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "WorkloadEntry"],
   requires: ["workloads"],
   scopes: ["diagnose", "lint"],
   messages: {

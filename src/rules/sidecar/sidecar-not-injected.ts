@@ -32,6 +32,7 @@ export const sidecarNotInjected = defineRule({
   // a pod without its sidecar is IST0103 only when injection was asked for.
   equivalents: ["IST0103"],
   inputs: ["workloads", "istio", "mesh-config", "pods", "services", "manifests"],
+  reads: ["AuthorizationPolicy", "CronJob", "DaemonSet", "Deployment", "DestinationRule", "EndpointSlice", "Endpoints", "Job", "MutatingWebhookConfiguration", "Namespace", "PeerAuthentication", "Pod", "ReplicaSet", "ReplicationController", "RequestAuthentication", "Service", "ServiceEntry", "Sidecar", "StatefulSet", "Telemetry", "VirtualService", "WorkloadEntry"],
   scopes: ["diagnose", "lint"],
   messages: {
     "not-injected": "{target} has no istio-proxy sidecar although {expectation}",
