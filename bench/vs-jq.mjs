@@ -2,8 +2,8 @@
 // default TEXT log (response codes, flags, upstream clusters and hosts, latency percentiles and the
 // findings); jq runs the group-by it can express (counts by code, flags, cluster and host) on the same
 // records as Envoy's JSON encoding. `cat > /dev/null` of the TEXT file is the floor: reading it.
-// ktriage runs twice: in one thread (KTRIAGE_WORKERS=1) and as users run it (a thread per core for a
-// file of 32 MiB or more).
+// ktriage runs in one thread (KTRIAGE_WORKERS=1), in a thread per core, and as users run it (a thread
+// per core the load average leaves idle, for a file of 32 MiB or more).
 // Prints each tool's median wall and CPU time, the throughput and the ratio. Asserts nothing.
 //
 //   npm run build && node bench/vs-jq.mjs [--size-mb 122] [--runs 5]
@@ -42,10 +42,14 @@ try {
   const out = join(dir, "out");
   const cat = timeRuns("cat", [text], { runs, out: "/dev/null" });
   const ktriageArgs = [cli, "envoy", "logs", text, "-o", "json", "--fail-on", "none"];
+  const cores = availableParallelism();
   const oneThread = timeRuns(process.execPath, ktriageArgs, { runs, out, env: { KTRIAGE_WORKERS: "1" } });
+  const everyCore = timeRuns(process.execPath, ktriageArgs, { runs, out, env: { KTRIAGE_WORKERS: String(cores) } });
+  // As users run it: a thread per core the load average leaves idle (src/envoy/access-log/parallel.ts).
+  const threadsNow = Math.max(1, Math.round(cores - loadavg()[0]));
   const ours = timeRuns(process.execPath, ktriageArgs, { runs, out });
   const summary = JSON.parse(ours.last.stdout || "{}");
-  const sameAsOneThread = oneThread.last.stdout === ours.last.stdout;
+  const sameAsOneThread = oneThread.last.stdout === ours.last.stdout && everyCore.last.stdout === ours.last.stdout;
   const program = "reduce inputs as $r ({}; .code[$r.response_code|tostring] += 1 | .flags[$r.response_flags] += 1 | .cluster[$r.upstream_cluster] += 1 | .host[$r.upstream_host] += 1)";
   const theirs = timeRuns(jq, ["-n", "-c", program, json], { runs, out, okStatus: [0] });
   const jqCodes = JSON.parse(theirs.last.stdout || "{}").code ?? {};
@@ -53,8 +57,11 @@ try {
   const same = JSON.stringify(sortKeys(jqCodes)) === JSON.stringify(sortKeys(ourCodes));
 
   console.log(`cat > /dev/null (TEXT):   wall ${ms(cat.wall)}  cpu ${ms(cat.cpu)}  ${(textMb / (cat.wall / 1000)).toFixed(0)} MB/s`);
-  console.log(`ktriage envoy logs TEXT, one thread (KTRIAGE_WORKERS=1):  wall ${ms(oneThread.wall)}  cpu ${ms(oneThread.cpu)}  ${(textMb / (oneThread.wall / 1000)).toFixed(0)} MB/s wall, ${(textMb / (oneThread.cpu / 1000)).toFixed(0)} MB/s per core (exit ${oneThread.last.status})`);
-  console.log(`ktriage envoy logs TEXT, a thread per core (${availableParallelism()}):  wall ${ms(ours.wall)}  cpu ${ms(ours.cpu)}  ${(textMb / (ours.wall / 1000)).toFixed(0)} MB/s wall, ${(textMb / (ours.cpu / 1000)).toFixed(0)} MB/s per core (exit ${ours.last.status}); output the same as one thread's: ${sameAsOneThread}`);
+  const row = (label, run) => console.log(`ktriage envoy logs TEXT, ${label}:  wall ${ms(run.wall)}  cpu ${ms(run.cpu)}  ${(textMb / (run.wall / 1000)).toFixed(0)} MB/s wall, ${(textMb / (run.cpu / 1000)).toFixed(0)} MB/s per core (exit ${run.last.status})`);
+  row("one thread (KTRIAGE_WORKERS=1)", oneThread);
+  row(`${cores} threads (KTRIAGE_WORKERS=${cores})`, everyCore);
+  row(`as run by default (${threadsNow} thread(s) at this load)`, ours);
+  console.log(`the same output with 1 and ${cores} threads: ${sameAsOneThread}`);
   console.log(`jq group-by JSON:         wall ${ms(theirs.wall)}  cpu ${ms(theirs.cpu)}  ${(jsonMb / (theirs.wall / 1000)).toFixed(0)} MB/s (exit ${theirs.last.status})`);
   console.log(`same response-code counts: ${same}`);
   console.log(`ratio (wall): ${ratio(ours.wall, theirs.wall)}; ratio (cpu): ${ratio(ours.cpu, theirs.cpu)}; one thread (cpu): ${ratio(oneThread.cpu, theirs.cpu)}; ktriage at ${((100 * cat.wall) / ours.wall).toFixed(0)}% of cat's speed (one thread ${((100 * cat.wall) / oneThread.wall).toFixed(0)}%)`);
