@@ -127,18 +127,21 @@ function egressPortAndBind(out: Messages, port: Spec, bind: string, captureMode:
   if (captureMode !== "" && captureMode !== "DEFAULT" && captureMode !== "NONE") out.error([...path, "captureMode"], "sidecar: captureMode must be DEFAULT/NONE for unix domain socket listeners");
 }
 
+const notANumber = (port: string): string => `sidecar: defaultEndpoint port (${port}) is not a number: strconv.Atoi: parsing ${JSON.stringify(port)}: invalid syntax`;
+
 /** `127.0.0.1:port`, `0.0.0.0:port`, `[::1]:port`, `[::]:port`, `:port` or `unix:///path`. */
 function defaultEndpointProblems(endpoint: string): string[] {
   if (endpoint.startsWith(UNIX)) return [unixAddressProblem(endpoint.slice(UNIX.length))].filter((problem): problem is string => problem !== undefined);
   const colon = endpoint.lastIndexOf(":");
-  if (colon < 0) return [`address ${endpoint}: missing port in address`];
+  // Go's net.SplitHostPort leaves the host and port empty when it fails, and Istio then reads the empty port.
+  if (colon < 0) return [`address ${endpoint}: missing port in address`, notANumber("")];
   let host = endpoint.slice(0, colon);
   const port = endpoint.slice(colon + 1);
   const out: string[] = [];
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  else if (host.includes(":")) return [`address ${endpoint}: too many colons in address`];
+  else if (host.includes(":")) return [`address ${endpoint}: too many colons in address`, notANumber("")];
   if (host !== "" && !["127.0.0.1", "0.0.0.0", "::1", "::"].includes(host)) out.push("sidecar: defaultEndpoint must be of form 127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,[::]:port,unix://filepath or unset");
-  if (!/^[+-]?\d+$/.test(port)) out.push(`sidecar: defaultEndpoint port (${port}) is not a number`);
+  if (!/^[+-]?\d+$/.test(port)) out.push(notANumber(port));
   else {
     const problem = portProblem(Number(port));
     if (problem) out.push(problem);
