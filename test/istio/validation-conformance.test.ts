@@ -30,7 +30,6 @@ const DEPARTURES: Record<string, string> = {
   "EnvoyFilter default/ef-priority-deprecated": "the patch value's deprecated typed_config is not judged",
   "EnvoyFilter default/ef-unknown-type": "a type URL of another publisher may be registered; it is not judged",
   "EnvoyFilter default/ef-v3-unknown-field": "the fields of an Envoy v3 message are not known",
-  "WorkloadGroup default/wg-probe-grpc": "Istio names the Go type of the unsupported probe",
   "WorkloadGroup default/wg-tmpl-address": "Istio's multi-error layout",
 };
 

@@ -207,6 +207,7 @@ function readinessProbe(out: Messages, probe: Spec, path: FieldPath): void {
   } else if (exec) {
     if (arrayOf(exec.command).length === 0) out.error([...path, "exec", "command"], "exec.command is required");
   } else {
-    out.error(path, "unknown health check method <nil>");
+    // Istio names the Go type of the probe it has no check for (a gRPC probe), <nil> for none.
+    out.error(path, `unknown health check method ${recordOf(probe.grpc) ? "*v1alpha3.ReadinessProbe_Grpc" : "<nil>"}`);
   }
 }
