@@ -234,10 +234,11 @@ interface FocusedParts {
   logs: LogStream[];
 }
 
+/** A view of a focused part; its objects have no field locator: a proof reads no file:line, so none is looked up in the YAML. */
 function viewOf(view: ClusterView, parts: FocusedParts): ClusterView {
   return new ClusterView({
     options: { mode: view.mode, now: view.now, ...(view.namespaces ? { namespaces: [...view.namespaces] } : {}), clusters: view.clusters },
-    objects: parts.objects,
+    objects: parts.objects.map(({ locate: _locate, ...loaded }) => loaded),
     events: parts.events,
     logs: parts.logs,
     envoy: view.envoy,
