@@ -100,8 +100,16 @@ function redactGluedPasswords(text: string): string {
 
 /** Whether an env var, header or field name says its value is a credential. */
 export function isCredentialName(name: string): boolean {
-  return SECRET_NAME.test(name) && !NOT_A_KEY.test(name);
+  let known = credentialNames.get(name);
+  if (known === undefined) {
+    known = SECRET_NAME.test(name) && !NOT_A_KEY.test(name);
+    if (credentialNames.size < MEMO_ENTRIES && name.length <= 256) credentialNames.set(name, known);
+  }
+  return known;
 }
+
+/** The answer for names met before: redactDeep asks it for every key of every finding, and findings repeat their keys. */
+const credentialNames = new Map<string, boolean>();
 
 const SENSITIVE_HEADERS = /^(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-amz-security-token|x-goog-api-key)$/i;
 

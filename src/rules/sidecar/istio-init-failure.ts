@@ -55,8 +55,8 @@ export const istioInitFailure = defineRule({
         reported.add(`${pod.metadata.namespace}/${templateOwnerOf(view, pod).name}`);
       }
     }
-    for (const event of view.events) {
-      if (event.reason !== "FailedCreate" || !PSA_ISTIO_INIT.test(event.message)) continue;
+    for (const event of view.eventsWithReason("FailedCreate")) {
+      if (!PSA_ISTIO_INIT.test(event.message)) continue;
       const namespace = appliedNamespace(event.involved.namespace);
       if (!view.inScope(namespace)) continue;
       const finding = podSecurityRejection(view, event);
