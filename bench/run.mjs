@@ -13,11 +13,12 @@
 //   npm run bench                       # 1k, 10k, 100k pods
 //   npm run bench -- 1000 10000         # chosen sizes
 //   BENCH_KEEP=1 npm run bench          # keep the generated snapshots (printed on stderr)
+//   BENCH_REUSE=1 npm run bench         # measure the snapshots kept by an earlier run (generated and kept when missing)
 //   BENCH_TIMEOUT_S=600 npm run bench   # stop a size whose analysis runs longer (default 900 s)
 //
 // Needs a build (dist/, or BENCH_DIST=<dir>); runs `npm run build` when dist/ is missing.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir, totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import { dirname, join, resolve } from "node:path";
@@ -48,8 +49,9 @@ async function main(args) {
   const { heapFlagsFor } = await import(pathToFileURL(join(DIST, "cli", "heap.js")).href);
   for (const pods of sizes) {
     const dir = join(tmpdir(), `ktriage-bench-${pods}`);
-    process.stderr.write(`bench: generating ${pods} pods in ${dir}\n`);
-    const generated = JSON.parse(execFileSync(process.execPath, [join(HERE, "generate-snapshot.mjs"), "--pods", String(pods), "--out", dir], { encoding: "utf8", maxBuffer: 1 << 20 }).trim());
+    const reused = process.env.BENCH_REUSE && existsSync(join(dir, "ktriage-snapshot.json"));
+    process.stderr.write(reused ? `bench: reusing the snapshot in ${dir}\n` : `bench: generating ${pods} pods in ${dir}\n`);
+    const generated = reused ? describeSnapshot(dir, pods) : JSON.parse(execFileSync(process.execPath, [join(HERE, "generate-snapshot.mjs"), "--pods", String(pods), "--out", dir], { encoding: "utf8", maxBuffer: 1 << 20 }).trim());
     // The heap the CLI would run with for this much input: Node's default, or the one ktriage restarts itself with.
     const sizing = heapFlagsFor(generated.bytes, getHeapStatistics().heap_size_limit, totalmem());
     const child = spawnSync(process.execPath, [...(sizing?.flags ?? []), fileURLToPath(import.meta.url), "--measure", dir], { encoding: "utf8", maxBuffer: 1 << 20, timeout: TIMEOUT_S * 1000 });
@@ -65,9 +67,27 @@ async function main(args) {
       console.log(`pods=${loaded?.pods ?? generated.pods} events=${loaded?.events ?? generated.events} load_ms=${loaded?.loadMs ?? "NaN"} analyze_ms=${why} rss_mb=${loaded?.rssMb ?? "NaN"}`);
       process.stderr.write(`bench:   analysis did not finish; rss_mb is the peak after loading\n`);
     }
-    if (process.env.BENCH_KEEP) process.stderr.write(`bench:   kept ${dir}\n`);
+    if (process.env.BENCH_KEEP || process.env.BENCH_REUSE) process.stderr.write(`bench:   kept ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What generate-snapshot.mjs prints, for a snapshot kept from an earlier run: its size on disk and its log files. */
+function describeSnapshot(dir, pods) {
+  let bytes = 0;
+  let logs = 0;
+  const walk = (folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        bytes += statSync(path).size;
+        if (entry.name.endsWith(".log")) logs++;
+      }
+    }
+  };
+  walk(dir);
+  return { pods, bytes, logs, dir };
 }
 
 /** The module with viewFromPaths: sources/load-view.js, or view/load.js in builds before it moved. */
