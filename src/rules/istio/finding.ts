@@ -69,7 +69,8 @@ interface IstioParts {
   istioMessage?: string;
 }
 
-function istioParts(rule: IstioRule, view: ClusterView, report: IstioReportBase, freeMessage: string | undefined): IstioParts {
+/** Without `withEvidence` (the prover's re-runs read none), the evidence is left empty. */
+function istioParts(rule: IstioRule, view: ClusterView, report: IstioReportBase, freeMessage: string | undefined, withEvidence = true): IstioParts {
   const { object } = report;
   const loaded = view.loadedOf(object);
   const path = report.path ?? [];
@@ -78,14 +79,14 @@ function istioParts(rule: IstioRule, view: ClusterView, report: IstioReportBase,
   const code = report.code ? IST_CODES[report.code] : undefined;
   const istioMessage = code ? formatTemplate(code.template, report.args ?? []) : freeMessage;
   const evidence: Evidence[] = [];
-  if (path.length > 0) {
+  if (withEvidence && path.length > 0) {
     const value = valueAt(object, path);
     const shown = value === undefined ? "(not set)" : typeof value === "object" ? JSON.stringify(value) : String(value);
     evidence.push({ source: "manifest", text: `${refOf(object)} ${formatPath(path)}: ${shown.length > 200 ? `${shown.slice(0, 200)}...` : shown}`, ...(file ? { path: file } : {}), ...(line ? { line } : {}) });
-  } else {
+  } else if (withEvidence) {
     evidence.push({ source: "manifest", text: `${refOf(object)}`, ...(file ? { path: file } : {}), ...(line ? { line } : {}) });
   }
-  evidence.push(...(report.evidence ?? []));
+  if (withEvidence) evidence.push(...(report.evidence ?? []));
   // A report that lists its equivalents decides them; otherwise the rule's non-IST codes apply to every finding.
   const others = report.equivalents ?? rule.equivalents.filter((item) => !/^IST\d+$/.test(item));
   const equivalents = [...new Set([...(report.code ? [report.code] : []), ...others])];
@@ -103,7 +104,7 @@ function istioParts(rule: IstioRule, view: ClusterView, report: IstioReportBase,
  * mirrors an IST code; the summary from the rule's message template. `rule` is the rule itself (`this` inside `analyze`).
  */
 export function reportIstio(rule: IstioRule, ctx: RuleContext, report: IstioMessageReport): void {
-  const parts = istioParts(rule, ctx.view, report, report.istioMessage);
+  const parts = istioParts(rule, ctx.view, report, report.istioMessage, ctx.fixes);
   ctx.report({
     message: report.message,
     ...(report.data ? { data: report.data } : {}),
