@@ -168,3 +168,10 @@ export interface Rule extends RuleMeta {
 export function defineRule(rule: Rule): Rule {
   return rule;
 }
+
+/** A rule's published metadata: how it analyses, what it competes with and which kinds fix proofs re-run it for are code, not metadata. */
+export type RuleMetadata = Omit<Rule, "analyze" | "detection" | "after" | "reads">;
+
+export function metadataOf({ analyze: _analyze, detection: _detection, after: _after, reads: _reads, ...metadata }: Rule): RuleMetadata {
+  return metadata;
+}

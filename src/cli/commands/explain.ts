@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { Rule } from "../../contract/rule.js";
+import { metadataOf, type Rule, type RuleMetadata } from "../../contract/rule.js";
 import { CATEGORIES, isCategory } from "../../model/categories.js";
 import { findTerm, type Term } from "../../model/terms.js";
 import { allRules } from "../../rules/index.js";
@@ -11,12 +11,12 @@ export interface Explanation {
   kind: "rule" | "category" | "term" | "code";
   category?: { id: string; meaning: string };
   term?: Term;
-  rules: Array<Omit<Rule, "analyze" | "detection">>;
+  rules: RuleMetadata[];
 }
 
 /** Looks a topic up as a rule id, a category, a reason/exit code/response flag, or another tool's code (IST0101, KIA1107, kube-linter:latest-tag). */
 export function lookUp(topic: string): Explanation {
-  const meta = (rules: readonly Rule[]) => rules.map(({ analyze: _analyze, detection: _detection, ...rest }) => rest);
+  const meta = (rules: readonly Rule[]) => rules.map(metadataOf);
   const rule = allRules.find((candidate) => candidate.id === topic);
   if (rule) return { topic, kind: "rule", rules: meta([rule]) };
   if (isCategory(topic)) return { topic, kind: "category", category: { id: topic, meaning: CATEGORIES[topic] }, rules: meta(allRules.filter((candidate) => candidate.category === topic)) };

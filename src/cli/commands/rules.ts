@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { metadataOf } from "../../contract/rule.js";
 import { allRules } from "../../rules/index.js";
 import { outputOption, writeStdout } from "../shared.js";
 
@@ -9,9 +10,7 @@ export function register(program: Command): void {
       .addOption(outputOption(["text", "json"]))
       .action(async (flags: { output: string }) => {
         if (flags.output === "json") {
-          // How a rule analyses, what it competes with and what fix proofs re-run it for are code, not metadata.
-          const rules = allRules.map(({ analyze: _analyze, detection: _detection, after: _after, reads: _reads, ...meta }) => meta);
-          await writeStdout(JSON.stringify(rules, null, 2) + "\n");
+          await writeStdout(JSON.stringify(allRules.map(metadataOf), null, 2) + "\n");
           return;
         }
         const idWidth = Math.max(...allRules.map((rule) => rule.id.length), 4) + 2;
