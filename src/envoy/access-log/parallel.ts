@@ -27,16 +27,19 @@ export interface RangeTask {
 /** The thread script: beside this module in dist/, beside the command line's bundle in dist/chunks/. */
 const WORKER_SCRIPT = new URL("./access-log-worker.js", import.meta.url);
 
+/** A thread reads at least this much: on a machine with many cores, a thread for a few MiB costs more than it saves. */
+const MIN_BYTES_PER_THREAD = PARALLEL_FROM_BYTES / 2;
+
 /**
  * How many threads read a file of `size` bytes: one per core the load average leaves idle, from
- * PARALLEL_FROM_BYTES on (at least one); one below. On a busy machine
+ * PARALLEL_FROM_BYTES on (at least one, and at most one per MIN_BYTES_PER_THREAD); one below. On a busy machine
  * more threads only add their start-up and each one's compiling of the reader.
  * KTRIAGE_WORKERS=N reads any file with N. One when the thread script is not there (the sources run
  * under a TypeScript loader, or the library bundle, which does not ship it).
  */
 export function threadsFor(size: number): number {
   const asked = Number(process.env.KTRIAGE_WORKERS);
-  const threads = Number.isInteger(asked) && asked > 0 ? asked : size >= PARALLEL_FROM_BYTES ? Math.max(1, Math.round(availableParallelism() - loadavg()[0]!)) : 1;
+  const threads = Number.isInteger(asked) && asked > 0 ? asked : size >= PARALLEL_FROM_BYTES ? Math.max(1, Math.min(Math.round(availableParallelism() - loadavg()[0]!), Math.floor(size / MIN_BYTES_PER_THREAD))) : 1;
   return threads > 1 && existsSync(fileURLToPath(WORKER_SCRIPT)) ? threads : 1;
 }
 
