@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 /**
  * An object without a namespace has `metadata.namespace` undefined; the namespace it is applied to
- * comes from `appliedNamespace` (src/model/namespace.ts), or `appliedNamespaceOf` (src/istio/meta.ts)
+ * comes from `appliedNamespace` (src/model/namespace.ts), or `appliedNamespaceOf` (src/k8s/objects.ts)
  * for an object, not from `?? "default"` or `|| "default"` spelled again after a namespace
  * (`pod.metadata.namespace ?? "default"`, `namespaceOf(policy) || "default"`, `(namespace || "default")`).
  */

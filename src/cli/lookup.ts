@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { knownNamespaces } from "../istio/meta.js";
+import { knownNamespaces } from "../k8s/namespaces.js";
 import { didYouMean, nearestNames } from "../util/suggest.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { UsageError } from "./shared.js";

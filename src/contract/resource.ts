@@ -2,7 +2,7 @@ import type { ResourceRef } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { FieldPath } from "./rule.js";
-import { nameOf, namespaceOf } from "../istio/meta.js";
+import { nameOf, namespaceOf } from "../k8s/objects.js";
 
 /** The object's kind, namespace and name, and the file:line of the field (the object's own line without one); live objects have no file. */
 export function resourceOf(view: ClusterView, object: KubeObject, fieldPath: FieldPath | undefined, container?: string): ResourceRef {

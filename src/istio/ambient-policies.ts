@@ -16,7 +16,7 @@ import {
   policyTargets,
   virtualServiceNeedsWaypoint,
 } from "./ambient.js";
-import { arrayOf, namespaceOf, recordOf, stringMapOf } from "./meta.js";
+import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 import { selectorMatches } from "./workloads.js";
 
 /** The policy kinds a waypoint enforces in ambient mode, with the Kiali codes for each. */

@@ -2,7 +2,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { templateOwnerOf, podTemplatePath, labelsOf } from "../k8s/workloads.js";
 import type { Labels } from "../k8s/selectors.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, stringMapOf } from "./meta.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 import { hasProxyContainer } from "./sidecar.js";
 import { TEMPLATE_KINDS } from "./workloads.js";
 import { DEFAULT_DOMAIN } from "./hosts.js";

@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { appliedNamespaceOf, arrayOf, nameOf, recordOf } from "./meta.js";
+import { appliedNamespaceOf, arrayOf, nameOf, recordOf } from "../k8s/objects.js";
 import { appliedNamespace } from "../model/namespace.js";
 import { workloadInstances } from "./workloads.js";
 

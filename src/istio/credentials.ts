@@ -2,7 +2,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { CertificateFacts } from "../view/secrets.js";
 import { gatewayPods, gatewayServers } from "./gateways.js";
-import { namespaceOf, recordOf } from "./meta.js";
+import { namespaceOf, recordOf } from "../k8s/objects.js";
 
 export interface GatewayCredential {
   gateway: KubeObject;

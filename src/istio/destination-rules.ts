@@ -1,6 +1,6 @@
 import type { KubeObject } from "../model/kube.js";
 import { DEFAULT_DOMAIN, hostCovers, toFqdn } from "./hosts.js";
-import { arrayOf, namespaceOf, recordOf } from "./meta.js";
+import { arrayOf, namespaceOf, recordOf } from "../k8s/objects.js";
 
 /** The DestinationRules of the Istio API (not other CRDs of that name). */
 export function istioDestinationRules(rules: readonly KubeObject[]): KubeObject[] {

@@ -1,7 +1,7 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { labelSelectorMatches } from "../k8s/selectors.js";
-import { arrayOf, namespaceOf, recordOf, stringMapOf } from "./meta.js";
+import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 
 /**
  * Gateway API references as the spec defines them (https://gateway-api.sigs.k8s.io/reference/spec/):

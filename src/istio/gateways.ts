@@ -1,7 +1,7 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { hostsOverlap, splitNamespacedHost } from "./hosts.js";
-import { arrayOf, namespaceOf, recordOf, stringMapOf } from "./meta.js";
+import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 import { podInstances, selectorMatches, type WorkloadInstance } from "./workloads.js";
 
 export interface GatewayServer {

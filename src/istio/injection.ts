@@ -1,7 +1,7 @@
 import { declaredNamespaceLabels } from "../k8s/namespaces.js";
 import { labelSelectorMatches, type LabelSelector } from "../k8s/selectors.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { arrayOf, nameOf, recordOf, stringMapOf } from "./meta.js";
+import { arrayOf, nameOf, recordOf, stringMapOf } from "../k8s/objects.js";
 
 /** A webhook's namespaceSelector / objectSelector: left out, it selects everything (admissionregistration/v1 defaults it to {}). */
 function webhookSelectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {

@@ -9,7 +9,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { isVisible, specExportTo } from "./export-to.js";
 import { autoMtlsEnabled } from "./kiali-mtls.js";
-import { appliedNamespaceOf, nameOf, recordOf, stringMapOf } from "./meta.js";
+import { appliedNamespaceOf, nameOf, recordOf, stringMapOf } from "../k8s/objects.js";
 import { rootNamespace } from "./mtls.js";
 import { selectorMatches } from "./workloads.js";
 

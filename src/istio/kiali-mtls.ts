@@ -8,7 +8,7 @@
  */
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { appliedNamespaceOf, recordOf } from "./meta.js";
+import { appliedNamespaceOf, recordOf } from "../k8s/objects.js";
 import { rootNamespace } from "./mtls.js";
 
 export type KialiMtlsCode = "KIA0205" | "KIA0206" | "KIA0207" | "KIA0208" | "KIA0401" | "KIA0501" | "KIA0505" | "KIA0506";

@@ -1,7 +1,7 @@
 import { declaredNamespaceLabels } from "../k8s/namespaces.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { namespaceOf, recordOf, stringMapOf } from "./meta.js";
+import { namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 import { selectorMatches, hasSidecarContainer, type WorkloadInstance } from "./workloads.js";
 
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";

@@ -2,7 +2,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { isVisible, serviceExportTo, specExportTo } from "./export-to.js";
 import { hostCovers, serviceFqdn, DEFAULT_DOMAIN } from "./hosts.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, stringMapOf } from "./meta.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 
 export interface ServicePort {
   number: number;

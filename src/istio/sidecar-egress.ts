@@ -2,7 +2,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { isVisible, specExportTo } from "./export-to.js";
 import { hostCovers, toFqdn } from "./hosts.js";
-import { arrayOf, namespaceOf, recordOf } from "./meta.js";
+import { arrayOf, namespaceOf, recordOf } from "../k8s/objects.js";
 import type { ServiceRegistry } from "./registry.js";
 
 /**

@@ -1,7 +1,7 @@
 import { hasProxyContainer } from "./sidecar.js";
 import { formatSelector as formatLabels, labelMapMatches } from "../k8s/selectors.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { namespaceOf, recordOf } from "./meta.js";
+import { namespaceOf, recordOf } from "../k8s/objects.js";
 import { hasTemplate, placed, podTemplatePath, podWorkload, templateWorkload, type JsonObject, type Workload } from "../k8s/workloads.js";
 
 /** Kinds whose pod template becomes pods once deployed. */

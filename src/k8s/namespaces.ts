@@ -2,6 +2,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { Labels } from "./selectors.js";
 import { appliedNamespace } from "../model/namespace.js";
+import { nameOf, namespaceOf } from "./objects.js";
 
 /** The Namespace object of that name, when the inputs hold it (a manifest may give it a stray metadata.namespace). */
 export function namespaceObject(view: ClusterView, name: string): KubeObject | undefined {
@@ -34,4 +35,12 @@ export function namespaceLabels(view: ClusterView, namespace: string | undefined
 /** Whether two objects can share a namespace: one without a namespace is applied to the current one, so it matches any. */
 export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
   return a === undefined || b === undefined || a === b;
+}
+
+/** The namespaces the inputs know: the Namespace objects', then those every object names. */
+export function knownNamespaces(view: ClusterView): Set<string> {
+  const known = new Set<string>();
+  for (const namespace of view.kind("Namespace")) if (nameOf(namespace)) known.add(nameOf(namespace));
+  for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
+  return known;
 }

@@ -1,3 +1,5 @@
+import { recordOf } from "./objects.js";
+
 /**
  * Label selectors, as Kubernetes evaluates them
  * (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors).
@@ -30,10 +32,6 @@ export interface SelectorMeaning {
   absent: Selects;
   /** What a selector with no terms (`{}`) selects; Kubernetes: everything. */
   empty?: Selects;
-}
-
-function recordOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 function labelMapOf(value: unknown): Labels {

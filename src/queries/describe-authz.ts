@@ -1,6 +1,6 @@
 import type { ClusterView } from "../view/cluster-view.js";
 import { rootNamespace } from "../istio/mtls.js";
-import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../istio/meta.js";
+import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 import { selectorMatches } from "../istio/workloads.js";
 
 export interface AuthorizationPolicyEffect {

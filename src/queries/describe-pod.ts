@@ -4,7 +4,7 @@ import { effectiveMtls, rootNamespace, type MtlsMode } from "../istio/mtls.js";
 import { registryOf } from "../istio/registry.js";
 import { portProtocol } from "../istio/protocols.js";
 import { serviceFqdn, toFqdn } from "../istio/hosts.js";
-import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../istio/meta.js";
+import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 import { selectorMatches } from "../istio/workloads.js";
 import { destinationRulesFor, gatewaysOf, resolveGatewayRef, routeDestinations, subsetsOf, vsHosts } from "../istio/virtual-service.js";
 import { gatewayServers, serverHostAdmits } from "../istio/gateways.js";

@@ -6,7 +6,7 @@ import { loadPaths } from "./files.js";
 import { meshTextLocator, parseMeshConfigText } from "./mesh-config.js";
 import { ViewBuilder } from "../view/builder.js";
 import type { ClusterView, ViewMode } from "../view/cluster-view.js";
-import { CLUSTER_SCOPED_KINDS } from "../istio/meta.js";
+import { CLUSTER_SCOPED_KINDS } from "../k8s/objects.js";
 
 /** Where the assumed ingress gateway comes from, as shown in evidence. */
 export const DEFAULT_GATEWAY_ORIGIN = "(assumed istio-ingressgateway)";

@@ -4,7 +4,7 @@
  * wildcard only in the first label, ports 1..65535, durations of at least 1ms at millisecond
  * precision, percentages in [0.0001, 100], exportTo values.
  */
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 
 export type Level = "error" | "warning";
 export type FieldPath = Array<string | number>;

@@ -2,7 +2,7 @@
  * What Istio's validation rejects in a DestinationRule
  * (https://istio.io/latest/docs/reference/config/networking/destination-rule/).
  */
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 import { checkExportTo, durationProblem, type FieldPath, fqdnProblem, isIpAddress, labelsProblems, Messages, percentProblem, portProblem, type Spec, subsetNameProblem, wildcardDomainProblem } from "./common.js";
 import { localityLbSetting, zoneAwareLbSetting } from "./locality.js";
 

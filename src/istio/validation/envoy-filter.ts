@@ -4,7 +4,7 @@
  * is accepted with a warning: it patches Envoy's internal configuration, which changes between
  * releases.
  */
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 import { Messages, type Spec } from "./common.js";
 import { re2SyntaxError } from "./regexp.js";
 

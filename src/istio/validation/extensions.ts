@@ -4,7 +4,7 @@
  * (https://istio.io/latest/docs/reference/config/proxy_extensions/wasm-plugin/) and ProxyConfig.
  */
 import { formatCelProblem, parseCel } from "../cel.js";
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 import { type FieldPath, Messages, policyTargets, type Spec, workloadSelector } from "./common.js";
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");

@@ -3,7 +3,7 @@
  * (https://istio.io/latest/docs/reference/config/networking/gateway/). Its warnings (httpsRedirect
  * on a non-HTTP server, ignored certificates, old TLS versions) are istio/schema-warning's.
  */
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 import { isDnsLabel, isIpAddress, Messages, portProblem, type Spec, wildcardDomainProblem } from "./common.js";
 
 const PROTOCOLS = new Set(["tcp", "udp", "grpc", "grpc-web", "http", "http_proxy", "http2", "https", "tls", "mongo", "redis", "mysql"]);

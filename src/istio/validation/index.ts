@@ -3,7 +3,7 @@
  * validating webhook rejects (IST0106) and what it accepts with a warning (IST0133).
  */
 import type { KubeObject } from "../../model/kube.js";
-import { recordOf } from "../meta.js";
+import { recordOf } from "../../k8s/objects.js";
 import { Messages, type ValidationMessage } from "./common.js";
 import { validateDestinationRule } from "./destination-rule.js";
 import { validateEnvoyFilter } from "./envoy-filter.js";

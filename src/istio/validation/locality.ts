@@ -4,7 +4,7 @@
  * https://istio.io/latest/docs/reference/config/networking/destination-rule/#LocalityLoadBalancerSetting).
  * The warning for failover without outlier detection is istio/schema-warning's.
  */
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 import type { FieldPath, Messages, Spec } from "./common.js";
 
 const TOPOLOGY_LABELS = new Set(["topology.kubernetes.io/region", "topology.kubernetes.io/zone", "topology.istio.io/subzone"]);

@@ -4,7 +4,7 @@
  * warnings (a selector without labels, a DENY rule of HTTP attributes only) are
  * istio/schema-warning's.
  */
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 import { durationProblem, type FieldPath, isCidr, isIpAddress, Messages, policyTargets, type Spec, workloadSelector } from "./common.js";
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");

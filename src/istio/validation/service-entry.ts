@@ -3,7 +3,7 @@
  * (https://istio.io/latest/docs/reference/config/networking/service-entry/), and in a
  * WorkloadEntry or WorkloadGroup (https://istio.io/latest/docs/reference/config/networking/workload-entry/).
  */
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 import {
   checkExportTo,
   type FieldPath,

@@ -4,7 +4,7 @@
  * without labels, duplicated egress hosts, HTTP pool settings on a TCP port) are
  * istio/schema-warning's.
  */
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 import { connectionPool } from "./destination-rule.js";
 import { tlsOptions } from "./gateway.js";
 import { fqdnProblem, type FieldPath, isDnsLabel, isIpAddress, isTlsProtocol, Messages, partialWildcardProblem, portNameProblem, portProblem, protocolOf, protocolProblem, type Spec, unixAddressProblem, wildcardDomainProblem } from "./common.js";

@@ -3,7 +3,7 @@
  * (https://istio.io/latest/docs/reference/config/networking/virtual-service/).
  * Unreachable and ineffective rules (IST0130/IST0131) are istio/virtualservice-unreachable-rule.
  */
-import { arrayOf, recordOf } from "../meta.js";
+import { arrayOf, recordOf } from "../../k8s/objects.js";
 import { checkExportTo, durationProblem, type FieldPath, fqdnProblem, ipSubnetProblem, isDnsLabel, isIpAddress, labelsProblems, Messages, percentageProblem, portProblem, type Spec, subsetNameProblem, wildcardDomainProblem } from "./common.js";
 import { headerValueProblem } from "./header-value.js";
 import { regexProblem } from "./regexp.js";

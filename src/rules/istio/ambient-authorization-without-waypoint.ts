@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { fieldEvidence, reportIstio } from "./finding.js";
-import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { namespaceOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import {
   ambientByLabels,
   ambientWorkloads,

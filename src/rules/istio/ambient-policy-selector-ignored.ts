@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { nameOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { ambientWorkloads, hasTargetRefs, USE_WAYPOINT_LABEL } from "../../istio/ambient.js";
 import { ambientL7Policies, type AmbientPolicy } from "../../istio/ambient-policies.js";
 import { selectorMatches } from "../../istio/workloads.js";

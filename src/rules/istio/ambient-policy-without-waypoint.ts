@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { refOf } from "../../istio/meta.js";
+import { refOf } from "../../k8s/objects.js";
 import { USE_WAYPOINT_LABEL } from "../../istio/ambient.js";
 import { ambientL7Policies, unenrolledTargets } from "../../istio/ambient-policies.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { nameOf, refOf } from "../../istio/meta.js";
+import { nameOf, refOf } from "../../k8s/objects.js";
 import { ambientRoutes } from "../../istio/ambient-policies.js";
 
 /**

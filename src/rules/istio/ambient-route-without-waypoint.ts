@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
-import { nameOf, refOf } from "../../istio/meta.js";
+import { nameOf, refOf } from "../../k8s/objects.js";
 import { USE_WAYPOINT_LABEL } from "../../istio/ambient.js";
 import { ambientRoutes } from "../../istio/ambient-policies.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio } from "./finding.js";
-import { nameOf, refOf } from "../../istio/meta.js";
+import { nameOf, refOf } from "../../k8s/objects.js";
 import {
   ambientByLabels,
   ambientWorkloads,

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { fieldEvidence, reportIstio } from "./finding.js";
-import { refOf } from "../../istio/meta.js";
+import { refOf } from "../../k8s/objects.js";
 import {
   ambientWorkloads,
   isWaypointWorkload,

@@ -5,7 +5,7 @@ import { namespaceFlag, nest, templateChangeCommands } from "../../k8s/workload-
 import { yamlText } from "../../util/yaml-text.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { ANNOTATED_KINDS, ISTIO_ANNOTATIONS, isIstioAnnotation, type IstioAnnotation } from "../../istio/annotation-catalogue.js";
-import { nameOf, namespaceOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf } from "../../k8s/objects.js";
 
 /** One metadata block whose Istio annotations the annotation rules judge. */
 export interface AnnotatedMetadata {

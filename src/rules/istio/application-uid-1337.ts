@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { refOf } from "../../istio/meta.js";
+import { refOf } from "../../k8s/objects.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";
 
 const PROXY_UID = 1337;

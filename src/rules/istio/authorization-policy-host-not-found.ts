@@ -3,7 +3,7 @@ import { appliedNamespace } from "../../model/namespace.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { operationValues } from "../../istio/authorization.js";
 import { hostCovers } from "../../istio/hosts.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { registryOf } from "../../istio/registry.js";
 import { closest } from "../../istio/suggest.js";
 

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { HTTP_METHODS, methodProblem, operationValues } from "../../istio/authorization.js";
-import { recordOf, refOf } from "../../istio/meta.js";
+import { recordOf, refOf } from "../../k8s/objects.js";
 
 /** Kiali's KIA0102: an operation's method is neither an HTTP method nor one of Istio's prefix, suffix or presence forms. */
 export const authorizationPolicyMethodInvalid = defineRule({

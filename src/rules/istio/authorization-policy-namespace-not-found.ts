@@ -1,6 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { arrayOf, knownNamespaces, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, recordOf, refOf } from "../../k8s/objects.js";
+import { knownNamespaces } from "../../k8s/namespaces.js";
 
 /** `prod-*`, `*-test`, `*` or an exact name, as AuthorizationPolicy namespaces are matched. */
 function namespacePatternMatches(pattern: string, namespace: string): boolean {

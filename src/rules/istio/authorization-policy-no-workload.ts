@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { rootNamespace } from "../../istio/mtls.js";
-import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { namespaceOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { formatSelector, selectInstances, workloadInstances } from "../../istio/workloads.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 

@@ -4,7 +4,7 @@ import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { parsePrincipal, principalVerdict, serviceAccountIndex, sourceValues, trustDomains, type PrincipalVerdict, type ServiceAccountIndex } from "../../istio/authorization.js";
-import { appliedNamespaceOf, nameOf, refOf } from "../../istio/meta.js";
+import { appliedNamespaceOf, nameOf, refOf } from "../../k8s/objects.js";
 import { closest } from "../../istio/suggest.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 

@@ -4,7 +4,7 @@ import { analyzeCommand, formatPath, reportIstio, kubectl, valueAt } from "./fin
 import { peerIdentityFields } from "../../istio/authorization.js";
 import { autoMtlsEnabled } from "../../istio/kiali-mtls.js";
 import { KialiMtlsStatus } from "../../istio/kiali-mtls-status.js";
-import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { namespaceOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**

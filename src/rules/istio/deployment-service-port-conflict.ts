@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { portProtocol, SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 import { registryOf, type RegistryEntry, type ServicePort } from "../../istio/registry.js";
 import { selectorMatches, workloadInstances } from "../../istio/workloads.js";

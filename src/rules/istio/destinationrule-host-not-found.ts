@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
-import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { registryOf } from "../../istio/registry.js";
 import { closest } from "../../istio/suggest.js";
 

@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { enablesNonLocalMtls, hasTlsSettings, hostNamespace, istioDestinationRules, MESH_WIDE_HOST, namespaceWideHost, ruleHost, topLevelTlsMode } from "../../istio/destination-rules.js";
 import { autoMtlsEnabled } from "../../istio/kiali-mtls.js";
-import { nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { analyzeCommand, fieldEvidence, yamlOf } from "./finding.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 

@@ -1,7 +1,7 @@
 import { defineRule, type Report } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { enablesNonLocalMtls, hostNamespace, istioDestinationRules, ruleHost, ruleHostsOverlap, subsetNames } from "../../istio/destination-rules.js";
-import { arrayOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { arrayOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { analyzeCommand, fieldEvidence, kubectl } from "./finding.js";
 
 const KIALI = ["KIA0201"];

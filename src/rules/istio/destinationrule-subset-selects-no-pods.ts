@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
-import { namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { namespaceOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { registryOf } from "../../istio/registry.js";
 import { subsetsOf } from "../../istio/virtual-service.js";
 import { selectInstances, workloadInstances, type WorkloadInstance } from "../../istio/workloads.js";

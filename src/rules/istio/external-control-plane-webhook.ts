@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl } from "./finding.js";
-import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, recordOf, refOf } from "../../k8s/objects.js";
 
 const IP_HOST = /^(?:\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-f:]+\]?$/i;
 

@@ -4,7 +4,7 @@ import type { Evidence, Fix, Severity } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { IST_CODES } from "../../istio/codes.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { formatFieldPath as formatPath, valueAt } from "../../k8s/field-paths.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio } from "./finding.js";
-import { nameOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { nameOf, refOf, stringMapOf } from "../../k8s/objects.js";
 
 /** Gateway API CRDs older than these bundle versions are ignored by current Istio releases. */
 const MINIMUM_BUNDLE_VERSIONS: Record<string, string> = {

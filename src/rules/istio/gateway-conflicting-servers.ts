@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { gatewayPods, gatewaySelector, gatewayServers, type GatewayServer } from "../../istio/gateways.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { formatSelector } from "../../istio/workloads.js";
 
 function sameWorkloads(a: KubeObject, b: KubeObject, podsOf: (gateway: KubeObject) => Set<KubeObject>): boolean {

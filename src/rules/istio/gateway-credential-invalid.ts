@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { credentialProblem, credentialSource, gatewayCredentials } from "../../istio/credentials.js";
 import { analyzeCommand, fieldEvidence, reportIstio } from "./finding.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 export const gatewayCredentialInvalid = defineRule({

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { credentialSource, gatewayCredentials, secretsKnown } from "../../istio/credentials.js";
 import { analyzeCommand, reportIstio } from "./finding.js";
-import { namespaceOf, refOf } from "../../istio/meta.js";
+import { namespaceOf, refOf } from "../../k8s/objects.js";
 import { closest } from "../../istio/suggest.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 

@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { gatewaySelector, gatewayServers } from "../../istio/gateways.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 
 function certificateOf(tls: Record<string, unknown> | undefined): string | undefined {
   if (!tls) return undefined;

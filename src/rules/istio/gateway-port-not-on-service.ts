@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods, gatewaySelector, gatewayServers } from "../../istio/gateways.js";
-import { refOf } from "../../istio/meta.js";
+import { refOf } from "../../k8s/objects.js";
 import { registryOf } from "../../istio/registry.js";
 import { formatSelector, selectorMatches } from "../../istio/workloads.js";
 

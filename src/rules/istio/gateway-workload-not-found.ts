@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods, gatewaySelector } from "../../istio/gateways.js";
-import { refOf } from "../../istio/meta.js";
+import { refOf } from "../../k8s/objects.js";
 import { closest } from "../../istio/suggest.js";
 import { formatSelector, podInstances } from "../../istio/workloads.js";
 

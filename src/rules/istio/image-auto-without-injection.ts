@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, yamlOf } from "./finding.js";
 import { wouldBeInjected } from "../../istio/injection.js";
-import { refOf } from "../../istio/meta.js";
+import { refOf } from "../../k8s/objects.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { reportIstio, kubectl } from "./finding.js";
-import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, recordOf, refOf } from "../../k8s/objects.js";
 import { labelSelectorMatches } from "../../k8s/selectors.js";
 
 interface Injector {

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, yamlOf } from "./finding.js";
-import { namespaceOf, nameOf, refOf } from "../../istio/meta.js";
+import { namespaceOf, nameOf, refOf } from "../../k8s/objects.js";
 import { containersOf, workloadInstances } from "../../istio/workloads.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 

@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { gatewayPods } from "../../istio/gateways.js";
 import { rootNamespace } from "../../istio/mtls.js";
-import { arrayOf, namespaceOf, nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { arrayOf, namespaceOf, nameOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { resolveGatewayRef } from "../../istio/virtual-service.js";
 import { selectorMatches } from "../../istio/workloads.js";
 

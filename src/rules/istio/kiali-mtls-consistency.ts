@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { Severity } from "../../model/finding.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { kialiMtlsChecks, type KialiMtlsCode } from "../../istio/kiali-mtls.js";
-import { refOf } from "../../istio/meta.js";
+import { refOf } from "../../k8s/objects.js";
 
 interface CodeText {
   severity: Severity;

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl } from "./finding.js";
-import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, recordOf, refOf } from "../../k8s/objects.js";
 import { kubernetesGateways } from "../../istio/gateway-api.js";
 
 function addressesOf(gateway: { spec?: unknown }): Array<{ type: string; value: string; index: number }> {

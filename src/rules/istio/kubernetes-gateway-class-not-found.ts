@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl } from "./finding.js";
-import { nameOf, recordOf, refOf } from "../../istio/meta.js";
+import { nameOf, recordOf, refOf } from "../../k8s/objects.js";
 import { ISTIO_GATEWAY_CLASSES, kubernetesGateways } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
 

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { nameOf, refOf } from "../../istio/meta.js";
+import { nameOf, refOf } from "../../k8s/objects.js";
 import { kubernetesGateways, listenersOf, sameListener } from "../../istio/gateway-api.js";
 
 const describe = (listener: { hostname?: string; port: unknown; protocol: unknown }) => `${listener.hostname}:${String(listener.port)}/${String(listener.protocol)}`;

@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from "../../contract/rule.js";
 import type { KubeObject, MeshSource } from "../../model/kube.js";
 import { reportIstio } from "./finding.js";
-import { arrayOf, recordOf, stringMapOf } from "../../istio/meta.js";
+import { arrayOf, recordOf, stringMapOf } from "../../k8s/objects.js";
 
 /** The registry name of the local cluster. */
 const LOCAL_REGISTRY = "Kubernetes";

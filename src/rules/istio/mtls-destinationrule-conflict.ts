@@ -3,7 +3,7 @@ import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, fieldEvidence, kubectl, reportIstio, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
 import { destinationRuleTlsMode, effectiveMtls, injectionKnown, runsWithSidecar, type EffectiveMtls } from "../../istio/mtls.js";
-import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { registryOf } from "../../istio/registry.js";
 import { selectInstances, workloadInstances } from "../../istio/workloads.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";

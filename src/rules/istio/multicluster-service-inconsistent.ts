@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { fieldEvidence, reportIstio } from "./finding.js";
-import { arrayOf, nameOf, namespaceOf, recordOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, namespaceOf, recordOf } from "../../k8s/objects.js";
 import { yamlText } from "../../util/yaml-text.js";
 import type { ClusterMember } from "../../view/cluster-view.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";

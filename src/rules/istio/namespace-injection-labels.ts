@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, yamlOf } from "./finding.js";
-import { nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { nameOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl } from "./finding.js";
-import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, recordOf, refOf } from "../../k8s/objects.js";
 
 /** Condition types that Istio sets; other controllers' conditions (Argo CD ...) are not ours to judge. */
 /** The kinds istiod writes status conditions on; a Deployment's Available=False is the workload's own state. */

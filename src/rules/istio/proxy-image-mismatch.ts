@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { fieldEvidence, reportIstio } from "./finding.js";
-import { arrayOf, nameOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { podInstances } from "../../istio/workloads.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";

@@ -1,6 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl } from "./finding.js";
-import { arrayOf, knownNamespaces, nameOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, recordOf, refOf } from "../../k8s/objects.js";
+import { knownNamespaces } from "../../k8s/namespaces.js";
 import { isGatewayApiObject } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
 

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl, yamlOf } from "./finding.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { backendRefsOf, isGatewayApiObject, isServiceReference, parentRefsOf, referenceGranted, ROUTE_KINDS } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";

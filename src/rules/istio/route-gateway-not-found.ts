@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { reportIstio, kubectl } from "./finding.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { GATEWAY_API_GROUP, gatewayAcceptsNamespace, isGatewayApiObject, kubernetesGateways, parentRefsOf, ROUTE_KINDS } from "../../istio/gateway-api.js";
 import { closest } from "../../istio/suggest.js";
 

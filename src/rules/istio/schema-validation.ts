@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, formatPath, reportIstio, valueAt, yamlOf } from "./finding.js";
-import { refOf } from "../../istio/meta.js";
+import { refOf } from "../../k8s/objects.js";
 import { GROUP_KINDS, GROUP_VERSIONS, SPEC_SCHEMAS, validate, type SchemaProblem } from "../../istio/schema.js";
 import { closest } from "../../istio/suggest.js";
 import { istioValidation } from "../../istio/validation/index.js";

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, formatPath, reportIstio, kubectl } from "./finding.js";
-import { arrayOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { ENVOY_FILTER_WARNING } from "../../istio/validation/envoy-filter.js";
 import { istioValidationResult, VALIDATED_KINDS } from "../../istio/validation/index.js";
 

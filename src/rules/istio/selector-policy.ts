@@ -2,7 +2,7 @@ import type { RuleContext, RuleMeta } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { analyzeCommand, fieldEvidence, kubectl, reportIstio, yamlOf } from "./finding.js";
-import { nameOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { closest } from "../../istio/suggest.js";
 import { formatSelector, selectInstances, workloadInstances } from "../../istio/workloads.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { arrayOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { arrayOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { portProtocol, suggestPortName, SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 
 export const servicePortNameConvention = defineRule({

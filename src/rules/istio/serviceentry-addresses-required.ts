@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, recordOf, refOf } from "../../k8s/objects.js";
 
 export const serviceEntryAddressesRequired = defineRule({
   id: "istio/serviceentry-addresses-required",

@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { specExportTo } from "../../istio/export-to.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 
 interface PortClaim {
   entry: KubeObject;

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
-import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, recordOf, refOf } from "../../k8s/objects.js";
 
 interface PortUse {
   entry: KubeObject;

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { namespaceOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { namespaceOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { policyLabels } from "./selector-policy.js";
 import { podInstances, selectInstances } from "../../istio/workloads.js";
 import { SIDECAR_KIND } from "./selector-kinds.js";

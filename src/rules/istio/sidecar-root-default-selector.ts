@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { rootNamespace } from "../../istio/mtls.js";
 
 /** Kiali's KIA1006: a Sidecar in the root namespace with workload labels is no mesh-wide default. */

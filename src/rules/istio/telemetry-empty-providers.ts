@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 
 const SECTIONS = ["accessLogging", "tracing", "metrics"] as const;
 

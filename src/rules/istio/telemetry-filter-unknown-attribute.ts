@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, kubectl, reportIstio } from "./finding.js";
-import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, recordOf, refOf } from "../../k8s/objects.js";
 import { parseCel } from "../../istio/cel.js";
 import { closest } from "../../istio/suggest.js";
 import { unknownAttributes, type AttributeProblem } from "../../envoy/attributes.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, kubectl, reportIstio } from "./finding.js";
-import { arrayOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, recordOf, refOf } from "../../k8s/objects.js";
 import { formatCelProblem, parseCel } from "../../istio/cel.js";
 
 const STATS_PLUGIN = "https://github.com/istio/proxy/blob/master/source/extensions/filters/http/istio_stats/istio_stats.cc";

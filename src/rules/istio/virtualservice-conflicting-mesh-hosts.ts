@@ -3,7 +3,7 @@ import type { KubeObject } from "../../model/kube.js";
 import { specExportTo } from "../../istio/export-to.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.js";
 import { hostsOverlap, toFqdn } from "../../istio/hosts.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { gatewaysOf, vsHosts } from "../../istio/virtual-service.js";
 
 interface MeshHost {

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { specExportTo } from "../../istio/export-to.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { namespaceOf, refOf } from "../../istio/meta.js";
+import { namespaceOf, refOf } from "../../k8s/objects.js";
 import { registryOf, resolveHostFor } from "../../istio/registry.js";
 import { routeDestinations } from "../../istio/virtual-service.js";
 

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { gatewayServers, INTERNAL_GATEWAY_MARKER, serverHostAdmits } from "../../istio/gateways.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { resolveGatewayRef, vsHosts } from "../../istio/virtual-service.js";
 
 export const virtualServiceHostNotInGateway = defineRule({

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
-import { nameOf, namespaceOf, refOf } from "../../istio/meta.js";
+import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { gatewaysOf, routeDestinations, vsHosts } from "../../istio/virtual-service.js";
 
 export const virtualServiceIngressSubsetIgnored = defineRule({

@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { INTERNAL_GATEWAY_MARKER } from "../../istio/gateways.js";
-import { arrayOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, recordOf, refOf } from "../../k8s/objects.js";
 
 export const virtualServiceInternalGatewayReference = defineRule({
   id: "istio/virtualservice-internal-gateway-reference",

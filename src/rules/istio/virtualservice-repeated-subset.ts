@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
-import { appliedNamespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { appliedNamespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { routeLists } from "../../istio/virtual-service.js";
 
 /**

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { recordOf, refOf } from "../../istio/meta.js";
+import { recordOf, refOf } from "../../k8s/objects.js";
 import { routeLists } from "../../istio/virtual-service.js";
 
 export const virtualServiceRouteWeights = defineRule({

@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { toFqdn } from "../../istio/hosts.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { registryOf } from "../../istio/registry.js";
 import { destinationRulesFor, destinationRulesForHost, routeDestinations, subsetsOf } from "../../istio/virtual-service.js";
 import { selectInstances, workloadInstances } from "../../istio/workloads.js";

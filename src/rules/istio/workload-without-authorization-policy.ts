@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
-import { arrayOf, nameOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../istio/meta.js";
+import { arrayOf, nameOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { rootNamespace } from "../../istio/mtls.js";
 import { formatSelector, selectorMatches, workloadInstances, type WorkloadInstance } from "../../istio/workloads.js";
 import { yamlOf } from "./finding.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { appliedNamespaceOf, recordOf, refOf } from "../../istio/meta.js";
+import { appliedNamespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 
 const labelKey = (labels: Record<string, unknown>): string =>
   Object.entries(labels)

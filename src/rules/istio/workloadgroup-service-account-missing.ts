@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { analyzeCommand, reportIstio, kubectl } from "./finding.js";
-import { appliedNamespaceOf, nameOf, recordOf, refOf } from "../../istio/meta.js";
+import { appliedNamespaceOf, nameOf, recordOf, refOf } from "../../k8s/objects.js";
 import { closest } from "../../istio/suggest.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 

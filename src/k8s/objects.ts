@@ -1,6 +1,5 @@
 import type { KubeObject } from "../model/kube.js";
 import { appliedNamespace } from "../model/namespace.js";
-import type { ClusterView } from "../view/cluster-view.js";
 
 /** The namespace of an object as the inputs give it; "" when the input names none. */
 export function namespaceOf(object: KubeObject): string {
@@ -22,29 +21,10 @@ function textOf(value: unknown): string {
   return value === undefined || value === null || typeof value === "object" ? "" : String(value);
 }
 
-/** The namespaces the inputs know: the Namespace objects', then those every object names. */
-export function knownNamespaces(view: ClusterView): Set<string> {
-  const known = new Set<string>();
-  for (const namespace of view.kind("Namespace")) if (nameOf(namespace)) known.add(nameOf(namespace));
-  for (const loaded of view.objects) if (namespaceOf(loaded.object)) known.add(namespaceOf(loaded.object));
-  return known;
-}
-
 /** `Kind namespace/name`, or `Kind name` for objects without a namespace. */
 export function refOf(object: KubeObject): string {
   const namespace = namespaceOf(object);
   return namespace ? `${object.kind} ${namespace}/${nameOf(object)}` : `${object.kind} ${nameOf(object)}`;
-}
-
-/** `name.namespace` as istioctl prints resources in messages. */
-export function dottedName(object: KubeObject): string {
-  const namespace = namespaceOf(object);
-  return namespace ? `${nameOf(object)}.${namespace}` : nameOf(object);
-}
-
-/** Whether the object belongs to an Istio API group (`networking.istio.io`, `security.istio.io` ...). */
-export function isIstioObject(object: KubeObject): boolean {
-  return (object.apiVersion ?? "").includes("istio.io/");
 }
 
 /** A plain mapping from a spec field, or undefined for anything else (wrong type, absent). */
