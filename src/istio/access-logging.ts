@@ -6,11 +6,10 @@
  * https://istio.io/latest/docs/tasks/observability/logs/access-log/
  * https://istio.io/latest/docs/reference/config/telemetry/
  */
-import type { Evidence } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { labelMapMatches } from "../k8s/selectors.js";
-import { meshConfigSource } from "./mesh-config.js";
+import { meshConfigSource, type MeshConfigSource } from "./mesh-config.js";
 
 export interface AccessLoggingState {
   /** undefined: the inputs hold neither the mesh config nor a Telemetry that decides. */
@@ -19,10 +18,13 @@ export interface AccessLoggingState {
   decidedBy: string;
   /** The providers that write the logs (envoy = the built-in /dev/stdout provider). */
   providers: string[];
-  evidence: Evidence[];
+  /** The deciding Telemetry's accessLogging entries, with the file and line they sit at. */
+  telemetry?: { entries: AccessLoggingEntry[]; path?: string; line?: number };
+  /** Without a deciding Telemetry: MeshConfig's accessLogFile ("" when empty or unset) and where the mesh config came from. */
+  meshConfig?: { accessLogFile: string; set: boolean; rootNamespace: string; source: MeshConfigSource };
 }
 
-interface AccessLoggingEntry {
+export interface AccessLoggingEntry {
   providers?: Array<{ name?: string }>;
   disabled?: boolean;
 }
@@ -58,22 +60,20 @@ export function accessLoggingFor(view: ClusterView, namespace: string, labels: R
     const entries = entriesOf(telemetry)!;
     const active = entries.filter((entry) => entry.disabled !== true);
     const providers = [...new Set(active.flatMap((entry) => (entry.providers?.length ? entry.providers.map((provider) => provider.name ?? "") : defaultProviders.length ? defaultProviders : ["envoy"])).filter(Boolean))];
-    const name = `Telemetry ${telemetry.metadata.namespace}/${telemetry.metadata.name}`;
     return {
       enabled: active.length > 0,
-      decidedBy: name,
+      decidedBy: `Telemetry ${telemetry.metadata.namespace}/${telemetry.metadata.name}`,
       providers,
-      evidence: [{ source: "manifest", text: `${name}: accessLogging ${JSON.stringify(entries)}`, path: loaded?.origin.file, line: loaded?.locate?.(["spec", "accessLogging"]) ?? loaded?.origin.line }],
+      telemetry: { entries, path: loaded?.origin.file, line: loaded?.locate?.(["spec", "accessLogging"]) ?? loaded?.origin.line },
     };
   }
-  if (!mesh) return { enabled: undefined, decidedBy: "unknown", providers: [], evidence: [] };
-  const source = meshConfigSource(view);
+  if (!mesh) return { enabled: undefined, decidedBy: "unknown", providers: [] };
   const file = typeof mesh.accessLogFile === "string" ? mesh.accessLogFile : "";
   return {
     enabled: file !== "",
     decidedBy: "meshConfig.accessLogFile",
     providers: file ? [`file ${file}`] : [],
-    evidence: [{ source: "mesh-config", text: file ? `meshConfig.accessLogFile: ${file}` : `meshConfig.accessLogFile is ${"accessLogFile" in mesh ? "empty" : "not set"}, and no Telemetry in ${namespace} or ${rootNamespace} configures accessLogging`, path: source.path, line: source.line }],
+    meshConfig: { accessLogFile: file, set: "accessLogFile" in mesh, rootNamespace, source: meshConfigSource(view) },
   };
 }
 

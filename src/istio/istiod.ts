@@ -1,4 +1,3 @@
-import type { Evidence } from "../model/finding.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { firstHits, PROXY_SIGNATURES, type LogHit } from "./proxy-log-signatures.js";
@@ -18,7 +17,17 @@ export interface IstiodHealth {
   known: boolean;
   ready: number;
   total: number;
-  evidence: Evidence[];
+  pods: IstiodPodState[];
+}
+
+export interface IstiodPodState {
+  name?: string;
+  phase?: string;
+  ready: boolean;
+  /** The discovery container's waiting reason and last termination reason. */
+  waiting?: string;
+  lastTerminated?: string;
+  restarts: number;
 }
 
 export function istiodHealth(view: ClusterView): IstiodHealth {
@@ -31,18 +40,18 @@ export function istiodHealth(view: ClusterView): IstiodHealth {
     const containers = status.containerStatuses ?? [];
     return containers.length > 0 && containers.every((entry) => entry.ready === true);
   });
-  const evidence: Evidence[] = pods.map((pod) => {
+  const states = pods.map((pod): IstiodPodState => {
     const discovery = podStatus(pod).containerStatuses?.[0];
-    const waiting = discovery?.state?.waiting?.reason;
-    const last = discovery?.lastState?.terminated?.reason;
     return {
-      source: "status",
-      text: `istiod pod ${pod.metadata.name}: phase ${podStatus(pod).phase ?? "?"}, ready ${ready.includes(pod)}${waiting ? `, waiting ${waiting}` : ""}${last ? `, last terminated ${last}` : ""}, restarts ${discovery?.restartCount ?? 0}`,
-      path: `pods/${ISTIO_NAMESPACE}/${pod.metadata.name}`,
+      name: pod.metadata.name,
+      phase: podStatus(pod).phase,
+      ready: ready.includes(pod),
+      waiting: discovery?.state?.waiting?.reason,
+      lastTerminated: discovery?.lastState?.terminated?.reason,
+      restarts: discovery?.restartCount ?? 0,
     };
   });
-  if (known && pods.length === 0) evidence.push({ source: "api", text: `no istiod pod (label app=istiod) in ${ISTIO_NAMESPACE}`, path: `pods/${ISTIO_NAMESPACE}` });
-  return { known, ready: ready.length, total: pods.length, evidence };
+  return { known, ready: ready.length, total: pods.length, pods: states };
 }
 
 export interface ProxySymptoms {

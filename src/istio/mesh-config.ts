@@ -1,5 +1,4 @@
 import { parseBoundedYaml as parse } from "../util/bounded-yaml.js";
-import type { Evidence } from "../model/finding.js";
 import type { ClusterView } from "../view/cluster-view.js";
 
 export const PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config";
@@ -10,11 +9,17 @@ export interface OutboundPolicy {
   mode: OutboundMode;
   /** Whether the mesh config says so, or the mode is Istio's default (ALLOW_ANY). */
   explicit: boolean;
-  evidence: Evidence;
+  /** Where the mesh config came from. */
+  source: MeshConfigSource;
 }
 
-/** Where the mesh config came from, for evidence: the `istio` ConfigMap's `mesh` key, or a meshconfig file. */
-export function meshConfigSource(view: ClusterView): { path: string; line?: number } {
+export interface MeshConfigSource {
+  path: string;
+  line?: number;
+}
+
+/** Where the mesh config came from: the `istio` ConfigMap's `mesh` key, or a meshconfig file. */
+export function meshConfigSource(view: ClusterView): MeshConfigSource {
   const loaded = view.getLoaded("ConfigMap", "istio-system", "istio");
   if (loaded) return { path: loaded.origin.file, line: loaded.locate?.(["data", "mesh"]) ?? loaded.origin.line };
   return { path: "mesh config" };
@@ -24,20 +29,8 @@ export function meshConfigSource(view: ClusterView): { path: string; line?: numb
 export function outboundPolicy(view: ClusterView): OutboundPolicy | undefined {
   const mesh = view.meshConfig;
   if (!mesh) return undefined;
-  const source = meshConfigSource(view);
   const raw: unknown = mesh.outboundTrafficPolicy?.mode;
-  const mode: OutboundMode = raw === "REGISTRY_ONLY" ? "REGISTRY_ONLY" : "ALLOW_ANY";
-  const explicit = typeof raw === "string";
-  return {
-    mode,
-    explicit,
-    evidence: {
-      source: "mesh-config",
-      text: explicit ? `meshConfig.outboundTrafficPolicy.mode: ${mode}` : "meshConfig.outboundTrafficPolicy.mode is not set (Istio's default is ALLOW_ANY)",
-      path: source.path,
-      line: source.line,
-    },
-  };
+  return { mode: raw === "REGISTRY_ONLY" ? "REGISTRY_ONLY" : "ALLOW_ANY", explicit: typeof raw === "string", source: meshConfigSource(view) };
 }
 
 export interface ProxyConfigParse {

@@ -1,4 +1,3 @@
-import type { Evidence } from "../model/finding.js";
 import type { LogStream } from "../model/inputs.js";
 import type { ClusterView } from "../view/cluster-view.js";
 
@@ -21,16 +20,6 @@ export function findInLogs(view: ClusterView, namespace: string | undefined, pod
     });
   }
   return hits;
-}
-
-/** A log line as evidence, with its file and line number. */
-export function logEvidence(hit: LogHit): Evidence {
-  return {
-    source: hit.stream.previous ? "previous-log" : "log",
-    text: `${hit.stream.container ?? ""}${hit.stream.previous ? " (previous)" : ""}: ${hit.text.trim().slice(0, 400)}`,
-    path: hit.stream.origin.file,
-    line: hit.stream.firstLine + hit.index,
-  };
 }
 
 /** The first hit of each pattern, in pattern order. */

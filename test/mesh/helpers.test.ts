@@ -61,7 +61,7 @@ describe("mesh helpers", () => {
   it("reads outboundTrafficPolicy from the istio ConfigMap, ALLOW_ANY when unset", () => {
     const cm = (mesh: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |-\n${mesh.split("\n").map((line) => `    ${line}`).join("\n")}\n`;
     expect(outboundPolicy(buildView({ name: "a", files: { "cm.yaml": cm("rootNamespace: istio-system") } }))).toMatchObject({ mode: "ALLOW_ANY", explicit: false });
-    expect(outboundPolicy(buildView({ name: "b", files: { "cm.yaml": cm("outboundTrafficPolicy:\n  mode: REGISTRY_ONLY") } }))).toMatchObject({ mode: "REGISTRY_ONLY", explicit: true, evidence: { path: "cm.yaml" } });
+    expect(outboundPolicy(buildView({ name: "b", files: { "cm.yaml": cm("outboundTrafficPolicy:\n  mode: REGISTRY_ONLY") } }))).toMatchObject({ mode: "REGISTRY_ONLY", explicit: true, source: { path: "cm.yaml" } });
     expect(outboundPolicy(buildView({ name: "c", files: {} }))).toBeUndefined();
   });
 });

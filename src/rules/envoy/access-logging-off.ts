@@ -1,5 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
-import { accessLoggingFor, accessLoggingTelemetryYaml } from "../../istio/access-logging.js";
+import type { Evidence } from "../../model/finding.js";
+import { accessLoggingFor, accessLoggingTelemetryYaml, type AccessLoggingState } from "../../istio/access-logging.js";
 import { envoyData } from "../../envoy/view-data.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
@@ -38,7 +39,7 @@ export const accessLoggingOff = defineRule({
         resource: pod ? { kind: "Pod", namespace, name: pod.metadata.name ?? log.pod ?? "", container: "istio-proxy" } : { kind: "Namespace", name: namespace },
         message: log.summary.entries > 0 ? "logging-off-lines-read" : "logging-off",
         data: { subject: log.pod ? `${namespace}/${log.pod}` : `namespace ${namespace}`, decidedBy: state.decidedBy, entries: log.summary.entries },
-        evidence: [...state.evidence, { source: "access-log", text: `${log.summary.entries} access-log entries in ${log.origin.file}`, path: log.origin.file }],
+        evidence: [...decisionEvidence(state, namespace), { source: "access-log", text: `${log.summary.entries} access-log entries in ${log.origin.file}`, path: log.origin.file }],
         cause: `${state.decidedBy === "meshConfig.accessLogFile" ? "MeshConfig accessLogFile is empty and no Telemetry resource enables accessLogging" : `${state.decidedBy} disables accessLogging`} for this workload, so Envoy logs no requests: response codes, response flags and upstream hosts are not recorded.`,
         fix: {
           description: `Enable access logs for namespace ${namespace} with the Telemetry API (the built-in envoy provider writes to the istio-proxy container's stdout); the proxies pick it up without a restart.`,
@@ -50,3 +51,12 @@ export const accessLoggingOff = defineRule({
     }
   },
 });
+
+/** What decided that the workload logs no requests: the Telemetry's accessLogging, or MeshConfig's accessLogFile. */
+function decisionEvidence(state: AccessLoggingState, namespace: string): Evidence[] {
+  if (state.telemetry) return [{ source: "manifest", text: `${state.decidedBy}: accessLogging ${JSON.stringify(state.telemetry.entries)}`, path: state.telemetry.path, line: state.telemetry.line }];
+  const mesh = state.meshConfig;
+  if (!mesh) return [];
+  const text = mesh.accessLogFile ? `meshConfig.accessLogFile: ${mesh.accessLogFile}` : `meshConfig.accessLogFile is ${mesh.set ? "empty" : "not set"}, and no Telemetry in ${namespace} or ${mesh.rootNamespace} configures accessLogging`;
+  return [{ source: "mesh-config", text, path: mesh.source.path, line: mesh.source.line }];
+}

@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { isProductionNamespace, productionReason } from "../../k8s/environment.js";
-import { specEvidence } from "./evidence.js";
+import { outboundPolicyEvidence, specEvidence } from "./evidence.js";
 import { resourceOf } from "../../contract/resource.js";
 import { injectionDecision } from "../../istio/injection-decision.js";
 import { outboundPolicy } from "../../istio/mesh-config.js";
@@ -61,7 +61,7 @@ export const allowAnyOutboundInProduction = defineRule({
         data: { namespace },
         evidence: [
           { source: "api", text: `namespace ${namespace} is production (${productionReason(view, namespace)}) and runs meshed workloads` },
-          configMap ? specEvidence(view, configMap, ["data", "mesh"], policy.evidence.text) : policy.evidence,
+          configMap ? specEvidence(view, configMap, ["data", "mesh"], outboundPolicyEvidence(policy).text) : outboundPolicyEvidence(policy),
           { source: "api", text: `no Sidecar in ${namespace} sets outboundTrafficPolicy REGISTRY_ONLY` },
         ],
         cause: "Every sidecar of this production namespace lets traffic out to any host, so nothing limits or records which external services the workloads reach. ALLOW_ANY suits development.",

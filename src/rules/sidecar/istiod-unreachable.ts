@@ -2,10 +2,9 @@ import { defineRule, type Report } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
-import { sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
+import { istiodEvidence, logEvidence, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
 import { applyFix } from "../workload-fixes.js";
 import { istiodChecks, istiodHealth, proxySymptoms } from "../../istio/istiod.js";
-import { logEvidence } from "../../istio/proxy-log-signatures.js";
 import { blockedSummary, controlPlaneEgress, type ControlPlaneEgress } from "../../istio/control-plane-egress.js";
 import type { NetworkPolicySpec } from "../../k8s/network-policy.js";
 import { allowControlPlanePolicy } from "./control-plane-policy.js";
@@ -65,7 +64,7 @@ export function diagnose(view: ClusterView, pod: KubeObject): Report | undefined
   const evidence: Evidence[] = [statusEvidence(pod, PROXY_CONTAINER, "ready", `istio-proxy ready ${symptoms.ready}, restartCount ${symptoms.restarts}${symptoms.runningFor !== undefined ? `, running for ${symptoms.runningFor}s` : ""}`)];
   evidence.push(...connectionHits.map(logEvidence));
   if (blocked) evidence.push(...policyEvidence(view, egress));
-  if (istiodDown) evidence.push(...health.evidence);
+  if (istiodDown) evidence.push(...istiodEvidence(health));
 
   const owner = templateOwnerOf(view, pod);
   const verify = [...sidecarVerify(pod, owner), `istioctl proxy-status ${pod.metadata.name}.${namespace}   # SYNCED`];

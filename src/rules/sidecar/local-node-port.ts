@@ -1,8 +1,9 @@
 import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
+import type { Evidence } from "../../model/finding.js";
 import { specEvidence } from "./evidence.js";
 import type { ServiceSpec } from "../../k8s/types.js";
-import { detectLocalCluster } from "../../k8s/local-cluster.js";
+import { detectLocalCluster, type LocalCluster } from "../../k8s/local-cluster.js";
 import { SYSTEM_NAMESPACES } from "../../istio/pods.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
@@ -58,7 +59,7 @@ export const localNodePort = defineRule({
         object: service, fieldPath: ["spec", "ports", index, "nodePort"],
         message: "node-port-not-mapped",
         data: { ports: mappings.join(", "), service: name, tool: cluster.tool },
-        evidence: [cluster.evidence, specEvidence(view, service, ["spec", "ports", index, "nodePort"], `Service ${name}: type NodePort, ${ports.map((port) => `port ${port.port} -> nodePort ${port.nodePort}`).join(", ")}`)],
+        evidence: [localClusterEvidence(cluster), specEvidence(view, service, ["spec", "ports", index, "nodePort"], `Service ${name}: type NodePort, ${ports.map((port) => `port ${port.port} -> nodePort ${port.nodePort}`).join(", ")}`)],
         cause: `${cluster.tool} nodes are containers: the NodePort opens on them, and the host only reaches ports mapped when the cluster was created (k3d, unlike a plain node, does not expose NodePorts by itself).`,
         fix: {
           description:
@@ -73,3 +74,9 @@ export const localNodePort = defineRule({
     }
   },
 });
+
+/** The node that shows the cluster is k3d or kind. */
+function localClusterEvidence(cluster: LocalCluster): Evidence {
+  const detail = cluster.tool === "k3d" ? (cluster.k3sLabel ? ", label node.kubernetes.io/instance-type=k3s" : "") : cluster.providerId ? ` providerID ${cluster.providerId}` : "";
+  return { source: "api", text: `node ${cluster.node}${detail}: a ${cluster.tool} cluster "${cluster.name}"`, path: `nodes/${cluster.node}` };
+}

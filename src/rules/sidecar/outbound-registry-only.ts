@@ -4,7 +4,7 @@ import type { Evidence } from "../../model/finding.js";
 import type { KubeObject } from "../../model/kube.js";
 import { accessLineParser, destinationOf, isRegistryOnlyBlock } from "../../envoy/access-log/entries.js";
 import { registryOf } from "../../istio/registry.js";
-import { ns, specEvidence } from "./evidence.js";
+import { ns, outboundPolicyEvidence, specEvidence } from "./evidence.js";
 import { applyFix } from "../workload-fixes.js";
 import { outboundPolicy } from "../../istio/mesh-config.js";
 import { appContainers, podSpec, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
@@ -60,7 +60,7 @@ export const outboundRegistryOnly = defineRule({
       if (blocked.length === 0) continue;
       const evidence: Evidence[] = [];
       if (sidecarMode) evidence.push(sidecarMode.evidence);
-      else if (policy) evidence.push(policy.evidence);
+      else if (policy) evidence.push(outboundPolicyEvidence(policy));
       for (const entry of blocked) {
         // One line of each kind per host: the app's failure and the sidecar's BlackHoleCluster entry.
         const bySource = new Map<string, Evidence>();

@@ -1,9 +1,9 @@
 import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
-import { eventEvidence, sidecarVerify, statusEvidence } from "./evidence.js";
+import { eventEvidence, istiodEvidence, logEvidence, sidecarVerify, statusEvidence } from "./evidence.js";
 import { istiodChecks, istiodHealth, PROXY_WARMUP_SECONDS, proxySymptoms } from "../../istio/istiod.js";
-import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
+import { findInLogs, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
 import { controlPlaneEgress } from "../../istio/control-plane-egress.js";
 import { containerStatus, PROXY_CONTAINER, readyColumn, userPods } from "../../istio/pods.js";
 import { hasSidecar } from "../../istio/sidecar.js";
@@ -64,7 +64,7 @@ export const proxyNotReady = defineRule({
         text: egress.isolated ? `egress to istiod 15012 ${egress.istiod.allowed ? `allowed by ${egress.istiod.allowedBy}` : "denied"}; DNS ${egress.dns.every((verdict) => verdict.allowed) ? "allowed" : "denied"}` : "no NetworkPolicy isolates the pod's egress: istiod 15012 and DNS are reachable as far as policies go",
       });
       const health = istiodHealth(view);
-      if (health.known) evidence.push(...health.evidence);
+      if (health.known) evidence.push(...istiodEvidence(health));
       const owner = templateOwnerOf(view, pod);
       const logged = rejected.length > 0 || notReadyLines.length > 0;
       report({

@@ -1,11 +1,11 @@
 import { defineRule } from "../../contract/rule.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { Evidence } from "../../model/finding.js";
-import { eventEvidence, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
+import { eventEvidence, logEvidence, sidecarVerify, specEvidence, statusEvidence } from "./evidence.js";
 import { annotationFix } from "../workload-fixes.js";
 import { parseQuantity } from "../../k8s/quantities.js";
 import { containerSpecPath, containerStatus, podSpec, proxyContainer, PROXY_CONTAINER, userPods } from "../../istio/pods.js";
-import { findInLogs, logEvidence, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
+import { findInLogs, PROXY_SIGNATURES } from "../../istio/proxy-log-signatures.js";
 import { templateOwnerOf } from "../../k8s/workloads.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
