@@ -1,11 +1,10 @@
 import { defineRule } from "../../contract/rule.js";
-import type { KubeObject } from "../../model/kube.js";
-import type { ClusterView } from "../../view/cluster-view.js";
 import { commandLine } from "../../k8s/commands.js";
-import { findNamed, hasClusterContext, inNamespace } from "../../k8s/lookup.js";
-import { sameNamespace } from "../../k8s/namespaces.js";
+import { hasClusterContext } from "../../k8s/lookup.js";
+import { grantsAllow, grantsOf } from "../../k8s/rbac-grants.js";
+import { reportControllerNeeds, serviceAccountOf } from "./controller-rbac.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
-import { asArray, containersOf, objects, str, workloadsOf } from "../../k8s/pod-templates.js";
+import { containersOf, objects, workloadsOf } from "../../k8s/pod-templates.js";
 import type { Workload } from "../../k8s/workloads.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
@@ -105,36 +104,6 @@ export function kubectlNeeds(words: string[]): Need[] {
   }
 }
 
-interface Grant {
-  role: KubeObject;
-  rules: Array<Record<string, unknown>>;
-}
-
-function grantsFor(view: ClusterView, namespace: string | undefined, account: string): Grant[] | undefined {
-  const isSubject = (binding: KubeObject) =>
-    objects(binding.subjects).some((s) => s.kind === "ServiceAccount" && s.name === account && sameNamespace(str(s.namespace) ?? binding.metadata.namespace, namespace));
-  const bindings = [...inNamespace(view, "RoleBinding", namespace), ...view.kind("ClusterRoleBinding")].filter(isSubject);
-  const grants: Grant[] = [];
-  for (const binding of bindings) {
-    const ref = binding.roleRef ?? {};
-    const role = ref.kind === "ClusterRole" ? findNamed(view, "ClusterRole", undefined, String(ref.name)) : findNamed(view, "Role", binding.metadata.namespace ?? namespace, String(ref.name));
-    if (!role) return undefined; // a role we cannot see might grant anything
-    grants.push({ role, rules: objects(role.rules) });
-  }
-  return grants;
-}
-
-function allows(grants: Grant[], need: Need, verb: string): boolean {
-  return grants.some((grant) =>
-    grant.rules.some((rule) => {
-      const groups = asArray(rule.apiGroups).map(String);
-      const resources = asArray(rule.resources).map(String);
-      const verbs = asArray(rule.verbs).map(String);
-      return (groups.includes("*") || groups.includes(need.group)) && (resources.includes("*") || resources.includes(need.resource)) && (verbs.includes("*") || verbs.includes(verb)) && !(asArray(rule.resourceNames).length > 0 && verb === "list");
-    }),
-  );
-}
-
 function kubectlCalls(workload: Workload): Array<{ container: string; words: string[]; path: (string | number)[] }> {
   const calls: Array<{ container: string; words: string[]; path: (string | number)[] }> = [];
   for (const ref of containersOf(workload)) {
@@ -149,10 +118,10 @@ function kubectlCalls(workload: Workload): Array<{ container: string; words: str
 
 export const rbacVerbsMissingRule = defineRule({
   ...meta,
-  title: "The workload's ServiceAccount lacks the RBAC its kubectl commands need",
+  title: "The workload's ServiceAccount lacks the RBAC its kubectl commands or its controller need",
   docs: {
     cause:
-      "The container runs kubectl (or an API client) as its ServiceAccount, and the Roles bound to that account do not grant the verb on the resource (`kubectl get pods` needs list, `-w` needs watch, `logs` needs pods/log). The call fails with `Error from server (Forbidden): pods is forbidden: User \"system:serviceaccount:ns:sa\" cannot list resource \"pods\"` and the script exits.",
+      "The container runs kubectl (or an API client) as its ServiceAccount, and the Roles bound to that account do not grant the verb on the resource (`kubectl get pods` needs list, `-w` needs watch, `logs` needs pods/log). The call fails with `Error from server (Forbidden): pods is forbidden: User \"system:serviceaccount:ns:sa\" cannot list resource \"pods\"` and the script exits. A well-known controller image (ingress-nginx, cert-manager, external-dns, metrics-server, Argo CD) lists and watches the resources its upstream Role grants before it does any work: when no binding of its ServiceAccount grants one of them, its caches never sync and it stalls or exits.",
     fix: "Add the missing verbs to the Role bound to the ServiceAccount (least privilege: only these resources and verbs).",
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
@@ -162,23 +131,25 @@ export const rbacVerbsMissingRule = defineRule({
   scopes: ["lint", "diagnose"],
   messages: {
     "verbs-not-granted": "`{command}` needs {verbs} on {resource}, which ServiceAccount {account} is not granted{binding}",
+    "controller-verbs-not-granted": "{controller} needs {missing}, which ServiceAccount {account} is not granted{binding}",
   },
   analyze(ctx) {
     const { view } = ctx;
     const rbacKnown = hasClusterContext(view) || view.list("Role").length + view.list("ClusterRole").length + view.list("RoleBinding").length > 0;
     if (!rbacKnown) return;
     for (const workload of workloadsOf(view)) {
+      reportControllerNeeds(ctx, meta, workload);
       const calls = kubectlCalls(workload);
       if (calls.length === 0) continue;
-      const account = str(workload.spec.serviceAccountName) ?? str(workload.spec.serviceAccount) ?? "default";
-      const grants = grantsFor(view, workload.namespace, account);
+      const account = serviceAccountOf(workload);
+      const grants = grantsOf(view, workload.namespace, account);
       if (!grants) continue;
       for (const call of calls) {
         for (const need of kubectlNeeds(call.words)) {
-          const missing = need.verbs.filter((verb) => !allows(grants, need, verb));
+          const missing = need.verbs.filter((verb) => !grantsAllow(grants, need.group, need.resource, verb));
           if (missing.length === 0) continue;
           const ns = workload.namespace ?? "<namespace>";
-          const role = grants.find((g) => g.role.kind === "Role")?.role ?? grants[0]?.role;
+          const role = grants.find((g) => g.role?.kind === "Role")?.role ?? grants.find((g) => g.role)?.role;
           const newRule = { apiGroups: [need.group], resources: [need.resource], verbs: need.verbs };
           reportObject(ctx, meta, workload.object, {
             field: call.path,

@@ -1,0 +1,182 @@
+/**
+ * The API permissions well-known controllers cannot run without, taken from each project's
+ * published Role/ClusterRole and kept to the list/watch of the informers a controller waits on
+ * before it does any work (a forbidden list never syncs, and the controller stalls or exits).
+ * Permissions a controller only degrades without (events, status updates, leader election
+ * leases, optional sources) are left out: a wrong entry here is a false error on a working install.
+ */
+import type { JsonObject } from "./workloads.js";
+import { asArray, str } from "./pod-templates.js";
+
+/** One resource a controller needs, with the verbs it needs on it. */
+export interface PermissionNeed {
+  group: string;
+  resource: string;
+  verbs: string[];
+}
+
+export interface ControllerNeeds {
+  /** The controller as its project names it. */
+  controller: string;
+  /** Where the needs come from (the upstream Role/ClusterRole). */
+  source: string;
+  needs: PermissionNeed[];
+}
+
+interface ControllerEntry {
+  controller: string;
+  source: string;
+  /** Repository path of the image (registry host and tag stripped), or the binary the container runs. */
+  images?: string[];
+  binaries?: string[];
+  /** The first release (major, minor) these needs hold for; older tags are not judged. */
+  since?: [number, number];
+  needs: (args: string[], version: Version | undefined) => PermissionNeed[];
+}
+
+type Version = [number, number];
+
+/** `v1.15.1`, `1.9.0-beta.1` -> [1, 15]; tags such as `latest` or a bare digest give undefined. */
+export function tagVersion(image: string): Version | undefined {
+  const tag = /:([^/@]+)(?:@|$)/.exec(image.split("/").pop() ?? "")?.[1];
+  const match = tag ? /^v?(\d+)\.(\d+)/.exec(tag) : null;
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+const atLeast = (version: Version | undefined, since: Version) => version === undefined || version[0] > since[0] || (version[0] === since[0] && version[1] >= since[1]);
+
+const listWatch = (group: string, ...resources: string[]): PermissionNeed[] => resources.map((resource) => ({ group, resource, verbs: ["list", "watch"] }));
+
+/** Values of a repeated `--flag=value` / `--flag value` argument. */
+export function flagValues(args: readonly string[], flag: string): string[] {
+  const values: string[] = [];
+  args.forEach((arg, index) => {
+    if (arg.startsWith(`${flag}=`)) values.push(arg.slice(flag.length + 1));
+    else if (arg === flag && args[index + 1] !== undefined) values.push(args[index + 1]!);
+  });
+  return values.flatMap((value) => value.split(","));
+}
+
+const argoSettings = listWatch("", "configmaps", "secrets");
+
+/** external-dns sources and the informers each starts (charts/external-dns/templates/clusterrole.yaml). */
+const EXTERNAL_DNS_SOURCES: Record<string, PermissionNeed[]> = {
+  service: [...listWatch("", "services", "pods")],
+  ingress: listWatch("networking.k8s.io", "ingresses"),
+  "istio-gateway": [...listWatch("networking.istio.io", "gateways"), ...listWatch("", "services")],
+  "istio-virtualservice": listWatch("networking.istio.io", "virtualservices", "gateways"),
+  crd: listWatch("externaldns.k8s.io", "dnsendpoints"),
+  "gateway-httproute": listWatch("gateway.networking.k8s.io", "httproutes", "gateways"),
+};
+
+const CONTROLLERS: ControllerEntry[] = [
+  {
+    controller: "ingress-nginx controller",
+    source: "kubernetes/ingress-nginx deploy/static/provider/cloud/deploy.yaml (ClusterRole and Role ingress-nginx)",
+    images: ["ingress-nginx/controller", "ingress-nginx/controller-chroot"],
+    since: [1, 0],
+    // EndpointSlices replaced Endpoints in v1.9.0.
+    needs: (_args, version) => [...listWatch("", "services", "secrets", "configmaps"), ...(atLeast(version, [1, 9]) ? listWatch("discovery.k8s.io", "endpointslices") : []), ...listWatch("networking.k8s.io", "ingresses")],
+  },
+  {
+    controller: "cert-manager controller",
+    source: "cert-manager/cert-manager deploy/charts/cert-manager/templates/rbac.yaml (controller-certificates, -issuers, -clusterissuers, -orders, -challenges)",
+    images: ["jetstack/cert-manager-controller"],
+    since: [1, 0],
+    needs: () => [...listWatch("cert-manager.io", "certificates", "certificaterequests", "issuers", "clusterissuers"), ...listWatch("acme.cert-manager.io", "orders", "challenges"), ...listWatch("", "secrets")],
+  },
+  {
+    controller: "cert-manager cainjector",
+    source: "cert-manager/cert-manager deploy/charts/cert-manager/templates/cainjector-rbac.yaml (ClusterRole cert-manager-cainjector)",
+    images: ["jetstack/cert-manager-cainjector"],
+    since: [1, 0],
+    needs: () => [...listWatch("cert-manager.io", "certificates"), ...listWatch("", "secrets"), ...listWatch("admissionregistration.k8s.io", "validatingwebhookconfigurations", "mutatingwebhookconfigurations")],
+  },
+  {
+    controller: "cert-manager webhook",
+    source: "cert-manager/cert-manager deploy/charts/cert-manager/templates/webhook-rbac.yaml (Role cert-manager-webhook:dynamic-serving)",
+    images: ["jetstack/cert-manager-webhook"],
+    since: [1, 0],
+    needs: (args) => (flagValues(args, "--dynamic-serving-ca-secret-name").length > 0 ? [{ group: "", resource: "secrets", verbs: ["list", "watch", "create"] }] : []),
+  },
+  {
+    controller: "external-dns",
+    source: "kubernetes-sigs/external-dns charts/external-dns/templates/clusterrole.yaml (per --source)",
+    images: ["external-dns/external-dns", "bitnami/external-dns"],
+    since: [0, 10],
+    needs: (args) => flagValues(args, "--source").flatMap((source) => EXTERNAL_DNS_SOURCES[source] ?? []),
+  },
+  {
+    controller: "metrics-server",
+    source: "kubernetes-sigs/metrics-server manifests/base/rbac.yaml (ClusterRole system:metrics-server)",
+    images: ["metrics-server/metrics-server"],
+    needs: () => listWatch("", "nodes", "pods"),
+  },
+  {
+    controller: "argocd-server",
+    source: "argoproj/argo-cd manifests/install.yaml (Role argocd-server)",
+    binaries: ["argocd-server"],
+    needs: () => [...argoSettings, ...listWatch("argoproj.io", "applications", "appprojects")],
+  },
+  {
+    controller: "argocd-application-controller",
+    source: "argoproj/argo-cd manifests/install.yaml (Role argocd-application-controller)",
+    binaries: ["argocd-application-controller"],
+    needs: () => [...argoSettings, ...listWatch("argoproj.io", "applications", "appprojects")],
+  },
+  {
+    controller: "argocd-applicationset-controller",
+    source: "argoproj/argo-cd manifests/install.yaml (Role argocd-applicationset-controller)",
+    binaries: ["argocd-applicationset-controller"],
+    needs: () => [...argoSettings, ...listWatch("argoproj.io", "applicationsets", "applications")],
+  },
+  {
+    controller: "argocd-notifications-controller",
+    source: "argoproj/argo-cd manifests/install.yaml (Role argocd-notifications-controller)",
+    binaries: ["argocd-notifications"],
+    needs: () => [...argoSettings, ...listWatch("argoproj.io", "applications")],
+  },
+  {
+    controller: "argocd-dex-server",
+    source: "argoproj/argo-cd manifests/install.yaml (Role argocd-dex-server)",
+    binaries: ["argocd-dex"],
+    needs: () => argoSettings,
+  },
+];
+
+/** `registry.k8s.io/ingress-nginx/controller:v1.15.1@sha256:...` -> `ingress-nginx/controller`. */
+export function imageRepository(image: string): string {
+  const withoutDigest = image.split("@")[0]!;
+  const parts = withoutDigest.split("/");
+  const last = parts.pop()!.split(":")[0]!;
+  if (parts.length > 0 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
+  return [...parts, last].join("/");
+}
+
+function words(value: unknown): string[] {
+  return asArray(value).map((word) => String(word));
+}
+
+/** The controller a container runs, and what it needs, if it is one ktriage knows. */
+export function controllerNeeds(container: JsonObject): ControllerNeeds | undefined {
+  const image = str(container.image);
+  const line = [...words(container.command), ...words(container.args)];
+  const binary = line[0]?.split("/").pop();
+  const repository = image ? imageRepository(image) : undefined;
+  const entry = CONTROLLERS.find((candidate) => (repository !== undefined && candidate.images?.some((known) => repository === known || repository.endsWith(`/${known}`))) || (binary !== undefined && candidate.binaries?.includes(binary)));
+  if (!entry) return undefined;
+  const version = image ? tagVersion(image) : undefined;
+  if (entry.since && !atLeast(version, entry.since)) return undefined;
+  const needs = entry.needs(line, version);
+  return needs.length > 0 ? { controller: entry.controller, source: entry.source, needs } : undefined;
+}
+
+/** Bootstrap roles every cluster has, which manifests bind without defining. */
+export const BOOTSTRAP_ROLES: Record<string, Array<Record<string, unknown>>> = {
+  "ClusterRole/cluster-admin": [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
+  "ClusterRole/system:auth-delegator": [
+    { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
+    { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
+  ],
+  "Role/kube-system/extension-apiserver-authentication-reader": [{ apiGroups: [""], resources: ["configmaps"], resourceNames: ["extension-apiserver-authentication"], verbs: ["get", "list", "watch"] }],
+};

@@ -1,0 +1,74 @@
+/** Well-known controller images whose ServiceAccount is not granted what the controller cannot run without. */
+import type { RuleContext } from "../../contract/rule.js";
+import { controllerNeeds, type PermissionNeed } from "../../k8s/controller-permissions.js";
+import { asArray, containersOf, objects, str } from "../../k8s/pod-templates.js";
+import { grantsAllow, grantsOf, type Grant } from "../../k8s/rbac-grants.js";
+import { namespaceFlag } from "../../k8s/workload-changes.js";
+import type { Workload } from "../../k8s/workloads.js";
+import { fieldEvidence, objectChangeFix, reportObject, type RuleMeta } from "./report.js";
+
+export function serviceAccountOf(workload: Workload): string {
+  return str(workload.spec.serviceAccountName) ?? str(workload.spec.serviceAccount) ?? "default";
+}
+
+const qualified = (need: PermissionNeed) => (need.group ? `${need.resource}.${need.group}` : need.resource);
+
+/** Missing needs as RBAC rules, one per API group and verb set. */
+function rulesFor(missing: PermissionNeed[]): Array<Record<string, unknown>> {
+  const byKey = new Map<string, { apiGroups: string[]; resources: string[]; verbs: string[] }>();
+  for (const need of missing) {
+    const key = `${need.group}|${need.verbs.join(",")}`;
+    const rule = byKey.get(key) ?? { apiGroups: [need.group], resources: [], verbs: need.verbs };
+    if (!rule.resources.includes(need.resource)) rule.resources.push(need.resource);
+    byKey.set(key, rule);
+  }
+  return [...byKey.values()];
+}
+
+/** The role to extend: a ClusterRole (a controller watches every namespace unless told otherwise) that already names the API group, else any role that does, else the first defined. */
+function roleToChange(grants: Grant[], missing: PermissionNeed[]): Grant | undefined {
+  const defined = grants.filter((grant) => grant.role);
+  const namesGroup = (grant: Grant) => grant.rules.some((rule) => missing.some((need) => asArray(rule.apiGroups).includes(need.group)));
+  const cluster = (grant: Grant) => grant.role!.kind === "ClusterRole";
+  return defined.find((grant) => cluster(grant) && namesGroup(grant)) ?? defined.find(namesGroup) ?? defined.find(cluster) ?? defined[0];
+}
+
+export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload: Workload): void {
+  const { view } = ctx;
+  for (const ref of containersOf(workload)) {
+    const known = controllerNeeds(ref.container);
+    if (!known) continue;
+    const account = serviceAccountOf(workload);
+    const grants = grantsOf(view, workload.namespace, account, { anyNamespace: true });
+    if (!grants) return;
+    const missing = known.needs
+      .map((need) => ({ ...need, verbs: need.verbs.filter((verb) => !grantsAllow(grants, need.group, need.resource, verb, { namedListAllowed: true })) }))
+      .filter((need) => need.verbs.length > 0);
+    if (missing.length === 0) continue;
+    const ns = workload.namespace ?? "<namespace>";
+    const target = roleToChange(grants, missing);
+    const role = target?.role;
+    const newRules = rulesFor(missing);
+    const text = missing.map((need) => `${need.verbs.join(", ")} on ${qualified(need)}`).join("; ");
+    const first = missing[0]!;
+    reportObject(ctx, meta, workload.object, {
+      field: [...ref.path, "image"],
+      container: ref.name,
+      message: "controller-verbs-not-granted",
+      data: { controller: known.controller, missing: text, account, binding: role ? ` (bound to ${role.kind} ${role.metadata.name ?? ""})` : grants.length === 0 ? " (no RoleBinding or ClusterRoleBinding)" : "" },
+      cause: `The ${known.controller} lists and watches these resources before it does any work. The API server refuses it (\`${first.resource} is forbidden: User "system:serviceaccount:${ns}:${account}" cannot ${first.verbs[0]} resource "${first.resource}" in API group "${first.group}"\`), its caches never sync, and it serves nothing. Its upstream Role grants them: ${known.source}.`,
+      evidence: role ? [fieldEvidence(view, role, ["rules"], `${role.kind} ${role.metadata.name ?? ""} rules: ${JSON.stringify(role.rules ?? [])}`)] : [],
+      confidence: 0.9,
+      fix: role
+        ? objectChangeFix(view, role, { rules: role.rules ?? [] }, { rules: [...objects(role.rules), ...newRules] }, `Add ${text} to the rules of ${role.kind} ${role.metadata.name ?? ""}.`)
+        : {
+            description: `Create a ClusterRole granting ${text} and bind it to ServiceAccount ${account}.`,
+            commands: [
+              `kubectl create clusterrole ${workload.name}-controller --verb=${[...new Set(missing.flatMap((need) => need.verbs))].join(",")} --resource=${missing.map(qualified).join(",")}`,
+              `kubectl create clusterrolebinding ${workload.name}-controller --clusterrole=${workload.name}-controller --serviceaccount=${ns}:${account}`,
+            ],
+          },
+      verify: missing.flatMap((need) => need.verbs.map((verb) => `kubectl auth can-i ${verb} ${qualified(need)}${role?.kind === "Role" ? namespaceFlag(ns) : " --all-namespaces"} --as=system:serviceaccount:${ns}:${account}`)),
+    });
+  }
+}

@@ -1,0 +1,151 @@
+// Well-known controller images whose ServiceAccount lacks what the controller lists and watches before it
+// does any work: the published manifests of ../shared/peer/healthy pass as published, and fail with the
+// Role trimmed the way upgrades and hand-written RBAC get it wrong.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { controllerNeeds, flagValues, imageRepository, tagVersion } from "../../../src/k8s/controller-permissions.js";
+import { rbacVerbsMissingRule } from "../../../src/rules/manifest/rbac-verbs-missing.js";
+import { runRule, testRule } from "../../helpers/rule-tester.js";
+
+const healthy = (path: string) => readFileSync(resolve(import.meta.dirname, "../../../../shared/peer/healthy", path), "utf8");
+const ingressNginx = healthy("ingress-nginx/deploy.yaml");
+const metricsServer = healthy("metrics-server/components.yaml");
+const argoCd = healthy("argo-cd/install.yaml");
+
+/** The ingress-nginx set as published, with its EndpointSlice rules reduced to `get` (the RBAC of a pre-1.9 install). */
+const endpointSlicesTrimmed = ingressNginx.replaceAll("  - endpointslices\n  verbs:\n  - list\n  - watch\n  - get\n", "  - endpointslices\n  verbs:\n  - get\n");
+/** metrics-server with `nodes` dropped from ClusterRole system:metrics-server. */
+const nodesTrimmed = metricsServer.replace('  - nodes/metrics\n  verbs:\n  - get\n- apiGroups:\n  - ""\n  resources:\n  - pods\n  - nodes\n', '  - nodes/metrics\n  verbs:\n  - get\n- apiGroups:\n  - ""\n  resources:\n  - pods\n');
+
+/** Argo CD with Role argocd-dex-server granting get only (the dex server reads Argo CD's settings through informers). */
+const dexTrimmed = argoCd.replace("  name: argocd-dex-server\nrules:\n- apiGroups:\n  - \"\"\n  resources:\n  - secrets\n  - configmaps\n  verbs:\n  - get\n  - list\n  - watch\n", "  name: argocd-dex-server\nrules:\n- apiGroups:\n  - \"\"\n  resources:\n  - secrets\n  - configmaps\n  verbs:\n  - get\n");
+
+const certManager = (controllerRules: string) => `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: cert-manager, namespace: cert-manager}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cert-manager, namespace: cert-manager}
+spec:
+  selector: {matchLabels: {app: cert-manager}}
+  template:
+    metadata: {labels: {app: cert-manager}}
+    spec:
+      serviceAccountName: cert-manager
+      containers:
+      - name: cert-manager-controller
+        image: quay.io/jetstack/cert-manager-controller:v1.16.2
+        args: ["--v=2", "--leader-election-namespace=kube-system"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cert-manager-controller-certificates}
+rules:
+${controllerRules}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: cert-manager-controller-certificates}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cert-manager-controller-certificates}
+subjects:
+- {kind: ServiceAccount, name: cert-manager, namespace: cert-manager}
+`;
+const certManagerRules = `- apiGroups: ["cert-manager.io"]
+  resources: ["certificates", "certificaterequests", "clusterissuers", "issuers"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["acme.cert-manager.io"]
+  resources: ["orders", "challenges"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "update", "delete", "patch"]`;
+
+testRule(rbacVerbsMissingRule, {
+  valid: [
+    { name: "ingress-nginx as published", mode: "lint", files: { "deploy.yaml": ingressNginx } },
+    { name: "metrics-server as published (bootstrap roles system:auth-delegator and extension-apiserver-authentication-reader bound, not defined)", mode: "lint", files: { "components.yaml": metricsServer } },
+    { name: "Argo CD as published", mode: "lint", files: { "install.yaml": argoCd } },
+    { name: "cert-manager controller with the chart's rules", mode: "lint", files: { "cm.yaml": certManager(certManagerRules) } },
+    {
+      name: "a bound role the inputs do not define might grant it: not judged",
+      mode: "lint",
+      files: { "cm.yaml": certManager(certManagerRules.replace('"orders", "challenges"', '"orders"')).replace("name: cert-manager-controller-certificates}\nsubjects", "name: cert-manager-edit}\nsubjects") },
+    },
+    { name: "ingress-nginx before v1.9 read Endpoints, not EndpointSlices", mode: "lint", files: { "deploy.yaml": endpointSlicesTrimmed.replaceAll("ingress-nginx/controller:v1.15.1", "ingress-nginx/controller:v1.8.2") } },
+  ],
+  invalid: [
+    {
+      name: "ingress-nginx with EndpointSlices granted get only: names the verbs, the resource and the ClusterRole's rules line",
+      mode: "lint",
+      files: { "deploy.yaml": endpointSlicesTrimmed },
+      expect: {
+        count: 1,
+        category: "api-permission-denied",
+        severity: "error",
+        resource: { kind: "Deployment", name: "ingress-nginx-controller", container: "controller" },
+        summary: /ingress-nginx controller needs list, watch on endpointslices\.discovery\.k8s\.io, which ServiceAccount ingress-nginx is not granted \(bound to ClusterRole ingress-nginx\)/,
+        evidence: [/ClusterRole ingress-nginx rules/],
+        fixIncludes: ["endpointslices", "- list", "- watch"],
+      },
+    },
+    {
+      name: "metrics-server without nodes in its ClusterRole",
+      mode: "lint",
+      files: { "components.yaml": nodesTrimmed },
+      expect: { count: 1, severity: "error", resource: { kind: "Deployment", name: "metrics-server" }, summary: /metrics-server needs list, watch on nodes, which ServiceAccount metrics-server is not granted \(bound to ClusterRole system:metrics-server\)/ },
+    },
+    {
+      name: "Argo CD's dex server with its Role granting get only",
+      mode: "lint",
+      files: { "install.yaml": dexTrimmed },
+      expect: { count: 1, severity: "error", resource: { kind: "Deployment", name: "argocd-dex-server", container: "dex" }, summary: /argocd-dex-server needs list, watch on configmaps; list, watch on secrets, which ServiceAccount argocd-dex-server is not granted \(bound to Role argocd-dex-server\)/ },
+    },
+    {
+      name: "cert-manager controller whose ClusterRole misses challenges",
+      mode: "lint",
+      files: { "cm.yaml": certManager(certManagerRules.replace('"orders", "challenges"', '"orders"')) },
+      expect: { count: 1, severity: "error", summary: /cert-manager controller needs list, watch on challenges\.acme\.cert-manager\.io/, fixIncludes: ["challenges"] },
+    },
+  ],
+});
+
+describe("the line to change", () => {
+  it("the trimmed manifests differ from the published ones", () => {
+    expect(endpointSlicesTrimmed).not.toBe(ingressNginx);
+    expect(nodesTrimmed).not.toBe(metricsServer);
+    expect(dexTrimmed).not.toBe(argoCd);
+  });
+  it("points at the rules of the ClusterRole in deploy.yaml", () => {
+    const [finding] = runRule(rbacVerbsMissingRule, { name: "trimmed", mode: "lint", files: { "deploy.yaml": endpointSlicesTrimmed } });
+    const rules = finding!.evidence.find((e) => e.text.startsWith("ClusterRole ingress-nginx rules"))!;
+    expect(rules.path).toBe("deploy.yaml");
+    const lines = endpointSlicesTrimmed.split("\n");
+    expect(lines[rules.line! - 1]).toBe("rules:");
+    const kindLine = lines.slice(0, rules.line! - 1).findLast((line) => line.startsWith("kind: "));
+    expect(kindLine).toBe("kind: ClusterRole");
+  });
+});
+
+describe("controllerNeeds", () => {
+  it("knows controllers by image repository or by the binary they run", () => {
+    expect(controllerNeeds({ image: "registry.k8s.io/ingress-nginx/controller:v1.15.1@sha256:594c" })?.controller).toBe("ingress-nginx controller");
+    expect(controllerNeeds({ image: "quay.io/argoproj/argocd:v3.5.1", args: ["/usr/local/bin/argocd-server"] })?.controller).toBe("argocd-server");
+    expect(controllerNeeds({ image: "quay.io/argoproj/argocd:v3.5.1", args: ["/usr/local/bin/argocd-repo-server"] })).toBeUndefined();
+    expect(controllerNeeds({ image: "nginx:1.27" })).toBeUndefined();
+  });
+  it("reads external-dns sources and the webhook's dynamic serving flag", () => {
+    expect(controllerNeeds({ image: "registry.k8s.io/external-dns/external-dns:v0.15.0", args: ["--source=service", "--source=ingress", "--provider=aws"] })?.needs.map((n) => n.resource)).toEqual(["services", "pods", "ingresses"]);
+    expect(controllerNeeds({ image: "registry.k8s.io/external-dns/external-dns:v0.15.0", args: ["--provider=aws"] })).toBeUndefined();
+    expect(controllerNeeds({ image: "quay.io/jetstack/cert-manager-webhook:v1.16.2", args: ["--secure-port=10250"] })).toBeUndefined();
+    expect(flagValues(["--source", "service", "--source=crd,ingress"], "--source")).toEqual(["service", "crd", "ingress"]);
+  });
+  it("parses image repositories and tags", () => {
+    expect(imageRepository("registry.k8s.io/ingress-nginx/controller:v1.15.1@sha256:abc")).toBe("ingress-nginx/controller");
+    expect(imageRepository("localhost:5000/metrics-server/metrics-server")).toBe("metrics-server/metrics-server");
+    expect(tagVersion("quay.io/jetstack/cert-manager-controller:v1.16.2")).toEqual([1, 16]);
+    expect(tagVersion("bitnami/external-dns:0.14.0-debian-12-r0")).toEqual([0, 14]);
+    expect(tagVersion("ingress-nginx/controller:latest")).toBeUndefined();
+  });
+});
