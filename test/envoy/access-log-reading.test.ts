@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
+import { plainBytes, scanPlainBytes } from "../../src/envoy/access-log/byte-scanner.js";
 import { scanIstioTextLine, scanPlainIstioText, plainLine } from "../../src/envoy/access-log/fast-parsers.js";
 import { AccessLogReader, summarizeLines } from "../../src/envoy/access-log/reader.js";
 import type { AccessLogSummary } from "../../src/envoy/access-log/summary.js";
@@ -60,6 +61,29 @@ describe("reading access-log files", () => {
       expect(text.slice(plainLine.hostStart, plainLine.hostEnd).replace(/^-$/, "")).toBe(entry!.upstreamHost);
     }
     expect(plainCount).toBeGreaterThan(500);
+  });
+
+  it("reads a plain line from its bytes exactly as from its text", () => {
+    let accepted = 0;
+    for (const line of mixedLines(6000, 11)) {
+      if (!/^[\x00-\x7f]*$/.test(line)) continue;
+      const text = `x\n${line}\ny`;
+      const newline = 2 + line.length;
+      const fromText = newline > 2 && scanPlainIstioText(text, 2, line.endsWith("\r") ? newline - 1 : newline);
+      const fromBytes = scanPlainBytes(Buffer.from(text, "latin1"), 2, newline);
+      expect(fromBytes, line).toBe(fromText);
+      if (!fromBytes) continue;
+      accepted++;
+      expect([plainBytes.code, plainBytes.duration, plainBytes.hostStart, plainBytes.hostEnd, plainBytes.clusterStart, plainBytes.clusterEnd]).toEqual([plainLine.code, plainLine.duration, plainLine.hostStart, plainLine.hostEnd, plainLine.clusterStart, plainLine.clusterEnd]);
+    }
+    expect(accepted).toBeGreaterThan(1000);
+  });
+
+  it.each(["\n", "\r\n"])("a file of ASCII lines, read from its bytes, gives the summary the line-by-line reader gives (%j)", (ending) => {
+    const lines = mixedLines(20000, 5).filter((line) => /^[\x00-\x7f]*$/.test(line));
+    const file = join(dir, "ascii.log");
+    writeFileSync(file, lines.join(ending) + ending);
+    expect(plain(new AccessLogReader().feedFile(file))).toEqual(plain(summarizeLines(lines.join(ending).split("\n"))));
   });
 
   it("names the file line of a line that is not an access-log line", () => {
