@@ -1,6 +1,6 @@
 import { resolveLargeEnvoyInputs } from "../sources/envoy-load.js";
 import { loadPaths, type LoadOptions } from "../sources/files.js";
-import { gatherLive, LiveUnavailableError, type LiveResult } from "../sources/live/index.js";
+import { gatherLive, LiveUnavailableError, type LiveOptions, type LiveResult } from "../sources/live/index.js";
 import { labelSelectorMatches, parseLabelSelector, type LabelSelector } from "../k8s/selectors.js";
 import { ViewBuilder } from "../view/builder.js";
 import type { ClusterView } from "../view/cluster-view.js";
@@ -9,15 +9,38 @@ import { ensureHeapFor } from "./heap.js";
 import { requireExistingPaths, requireNamespace } from "./lookup.js";
 import { UsageError } from "./shared.js";
 
-export interface InputFlags {
-  filename?: string[];
-  snapshot?: string;
+/** Which cluster to read live, and how much of it (`addInputOptions` declares the flags). */
+export interface ClusterFlags {
   namespace?: string;
   allNamespaces?: boolean;
   selector?: string;
   context?: string;
   kubeconfig?: string;
   timeout?: number;
+}
+
+export interface InputFlags extends ClusterFlags {
+  filename?: string[];
+  snapshot?: string;
+}
+
+/** The live read the cluster flags ask for, with progress on a terminal; a --timeout that is not a positive number is a usage error. */
+export function liveOptions(flags: ClusterFlags): LiveOptions {
+  if (flags.timeout !== undefined && !(flags.timeout > 0)) throw new UsageError("--timeout takes a number of seconds greater than 0");
+  return {
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    namespace: flags.namespace,
+    allNamespaces: flags.allNamespaces,
+    selector: flags.selector,
+    timeoutMs: flags.timeout ? flags.timeout * 1000 : undefined,
+    progress: process.stderr.isTTY ? (message) => process.stderr.write(`\r\x1b[2K${message}`) : undefined,
+  };
+}
+
+/** Clears the progress line `liveOptions` writes. */
+export function clearProgress(): void {
+  if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
 }
 
 export interface Gathered {
@@ -34,7 +57,7 @@ export function hasOfflineInputs(flags: InputFlags): boolean {
  * pre-filled (extra logs and events given to `pod`).
  */
 export async function gather(flags: InputFlags, extra: { pod?: string; builder?: ViewBuilder; load?: LoadOptions; istiodLogs?: boolean } = {}): Promise<Gathered> {
-  if (flags.timeout !== undefined && !(flags.timeout > 0)) throw new UsageError("--timeout takes a number of seconds greater than 0");
+  const live = liveOptions(flags);
   const builder = extra.builder ?? new ViewBuilder();
   if (hasOfflineInputs(flags) || extra.builder) {
     const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...(flags.filename ?? [])];
@@ -48,26 +71,16 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
   }
   const started = new Date();
   try {
-    const live = await gatherLive(builder, {
-      kubeconfig: flags.kubeconfig,
-      context: flags.context,
-      namespace: flags.namespace,
-      allNamespaces: flags.allNamespaces,
-      selector: flags.selector,
-      pod: extra.pod,
-      ...(extra.istiodLogs ? { istiodLogs: true } : {}),
-      timeoutMs: flags.timeout ? flags.timeout * 1000 : undefined,
-      progress: process.stderr.isTTY ? (message) => process.stderr.write(`\r\x1b[2K${message}`) : undefined,
-    });
-    if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
-    const namespaces = flags.allNamespaces ? undefined : [live.namespace];
+    const result = await gatherLive(builder, { ...live, pod: extra.pod, ...(extra.istiodLogs ? { istiodLogs: true } : {}) });
+    clearProgress();
+    const namespaces = flags.allNamespaces ? undefined : [result.namespace];
     const view = builder.build({ mode: "live", now: started, namespaces });
     const missingNamespace = flags.namespace && !flags.allNamespaces ? view.inputs.problems.find((problem) => problem.message.startsWith(`namespace "${flags.namespace}" does not exist`)) : undefined;
     if (missingNamespace) {
       const suggestion = /; did you mean .*\?$/.exec(missingNamespace.message)?.[0] ?? "";
-      throw new UsageError(`no namespace ${flags.namespace} in the cluster${live.context ? ` of context ${live.context}` : ""}${suggestion} (kubectl get namespaces lists them)`);
+      throw new UsageError(`no namespace ${flags.namespace} in the cluster${result.context ? ` of context ${result.context}` : ""}${suggestion} (kubectl get namespaces lists them)`);
     }
-    return { view, live };
+    return { view, live: result };
   } catch (error) {
     if (error instanceof LiveUnavailableError) throw new UsageError(error.message);
     throw error;
