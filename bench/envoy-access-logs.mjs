@@ -18,7 +18,7 @@ const textMb = option("--size-mb", 2048);
 const jsonMb = option("--json-size-mb", 200);
 
 const out = compiled();
-const { summarizeFile } = await import(pathToFileURL(join(out, "envoy/access-log/reader.js")).href);
+const { summarizeFile } = await import(pathToFileURL(join(out, "sources/access-log-files.js")).href);
 
 console.log(`load average at start: ${(await import("node:os")).loadavg().map((value) => value.toFixed(1)).join(" ")} on ${(await import("node:os")).cpus().length} CPUs`);
 const dir = mkdtempSync(join(tmpdir(), "ktriage-bench-"));

@@ -45,7 +45,7 @@ try {
   const cores = availableParallelism();
   const oneThread = timeRuns(process.execPath, ktriageArgs, { runs, out, env: { KTRIAGE_WORKERS: "1" } });
   const everyCore = timeRuns(process.execPath, ktriageArgs, { runs, out, env: { KTRIAGE_WORKERS: String(cores) } });
-  // As users run it: a thread per core the load average leaves idle (src/envoy/access-log/parallel.ts).
+  // As users run it: a thread per core the load average leaves idle (src/sources/access-log-threads.ts).
   const threadsNow = Math.max(1, Math.round(cores - loadavg()[0]));
   const ours = timeRuns(process.execPath, ktriageArgs, { runs, out });
   const summary = JSON.parse(ours.last.stdout || "{}");

@@ -36,7 +36,7 @@ await Promise.all([
   buildCli(),
   build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/ktriage.js` }),
   // The thread that reads part of a large access-log file, beside the bundle that starts it.
-  build({ ...common, entryPoints: [`${root}src/envoy/access-log/access-log-worker.ts`], outfile: `${root}dist/chunks/access-log-worker.js` }),
+  build({ ...common, entryPoints: [`${root}src/sources/access-log-worker.ts`], outfile: `${root}dist/chunks/access-log-worker.js` }),
   bundleTypes(),
 ]);
 chmodSync(`${root}dist/cli.js`, 0o755);

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { AccessLogReader } from "../envoy/access-log/reader.js";
+import { readAccessLogStream } from "../sources/access-log-files.js";
 import { envoyData, podForAddress, podLabel } from "../envoy/view-data.js";
 import type { RenderOptions, Report } from "../report/index.js";
 import { incidentFigures } from "../report/html/figures.js";
@@ -27,7 +28,7 @@ export async function trafficOf(view: ClusterView): Promise<TrafficInput[]> {
       });
     } else if (input.path) {
       try {
-        await reader.feedStream(createReadStream(input.path, { highWaterMark: 1 << 20 }), (entry) => timeline.add(entry));
+        await readAccessLogStream(reader, createReadStream(input.path, { highWaterMark: 1 << 20 }), (entry) => timeline.add(entry));
       } catch {
         continue; // already reported as an input problem when the view was built
       }

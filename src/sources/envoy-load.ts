@@ -4,7 +4,7 @@ import { fileTypeOf } from "../util/file-types.js";
 import { findJsonSyntaxError } from "../util/json-syntax.js";
 import { jsonTooDeep, LimitError, PARSE_LIMITS } from "../util/limits.js";
 import type { Origin } from "../model/kube.js";
-import { summarizeFile } from "../envoy/access-log/reader.js";
+import { summarizeFile } from "./access-log-files.js";
 import { ConfigDump } from "../envoy/config-dump.js";
 import type { EnvoyInputs } from "../model/envoy-inputs.js";
 import { readJsonStreaming } from "../envoy/stream-json.js";

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { lineAlignedRanges } from "../../src/envoy/access-log/parallel.js";
+import { lineAlignedRanges } from "../../src/sources/access-log-threads.js";
 import { AccessLogReader } from "../../src/envoy/access-log/reader.js";
 import type { AccessLogSummary } from "../../src/envoy/access-log/summary.js";
 import { connectFailureLines, healthyLines } from "./fixtures/failure-lines.js";
 import { mixedLines } from "./fixtures/mixed-lines.js";
+import { readAccessLogFile } from "../../src/sources/access-log-files.js";
 
 /**
  * A large file is read in parts, each by its own thread, and the parts' summaries are added up in file
@@ -25,11 +26,11 @@ function plain(summary: AccessLogSummary): unknown {
 function readInParts(file: string, parts: number): AccessLogSummary {
   const [first, ...rest] = lineAlignedRanges(file, statSync(file).size, parts);
   const whole = new AccessLogReader();
-  whole.feedFile(file, undefined, first);
+  readAccessLogFile(whole, file, undefined, first);
   for (const range of rest) {
     const reader = new AccessLogReader();
     reader.summary.keepSampleCandidates = true;
-    whole.summary.addFollowing(structuredClone(reader.feedFile(file, undefined, range)));
+    whole.summary.addFollowing(structuredClone(readAccessLogFile(reader, file, undefined, range)));
   }
   return whole.summary;
 }
@@ -56,7 +57,7 @@ describe("reading a file in parts", () => {
   it.each([1, 2, 3, 4])("gives the summary of the file read whole, in 2 to 9 parts (mix %i)", (seed) => {
     for (const ending of ["\n", "\r\n"]) {
       const file = writeMix(`mix-${seed}.log`, mixedLines(6000, seed), ending);
-      const expected = plain(new AccessLogReader().feedFile(file));
+      const expected = plain(readAccessLogFile(new AccessLogReader(), file));
       for (const parts of [2, 3, 5, 9]) expect(plain(readInParts(file, parts))).toEqual(expected);
     }
   });
@@ -65,7 +66,7 @@ describe("reading a file in parts", () => {
     const lines = mixedLines(20000, 11).filter((line) => / (UF|URX|UH|NR|DC|UT|UC|UO|URX,UF|UF,URX) /.test(line) || line.startsWith("{"));
     expect(lines.length).toBeGreaterThan(1000);
     const file = writeMix("failures.log", lines, "\n");
-    const expected = plain(new AccessLogReader().feedFile(file));
+    const expected = plain(readAccessLogFile(new AccessLogReader(), file));
     for (const parts of [2, 4, 16, 50]) expect(plain(readInParts(file, parts))).toEqual(expected);
   });
 
@@ -87,7 +88,7 @@ describe("reading a file in parts", () => {
       return i < 1000 || pick % 8 === 0 ? line : line.replace(" UF,URX ", ` ${kinds[(pick >> 3) % kinds.length]} `);
     });
     const file = writeMix("kinds.log", lines, "\n");
-    const expected = plain(new AccessLogReader().feedFile(file));
+    const expected = plain(readAccessLogFile(new AccessLogReader(), file));
     for (const parts of [2, 3, 4, 7, 40, 300]) expect(plain(readInParts(file, parts))).toEqual(expected);
   });
 });
@@ -100,7 +101,7 @@ describe("reading a file in parts, samples", () => {
     // 2 samples of UF,URX, then in the second part 5 of UF and 6 more kinds: the file keeps UF x3 and 5 of those kinds (not UF,URX again).
     const lines = [connect, connect, ...filler, ...filler, ...Array.from({ length: 5 }, () => kind("UF")), connect, ...["UC", "UR", "URX", "UF,UC", "UR,UF", "UC,UR"].map(kind)];
     const file = writeMix("room.log", lines, "\n");
-    const expected = new AccessLogReader().feedFile(file);
+    const expected = readAccessLogFile(new AccessLogReader(), file);
     expect(expected.issues.get("CONNECT")!.samples.map((sample) => sample.kind)).toEqual(["UF,URX", "UF,URX", "UF", "UF", "UF", "UC", "UR", "URX", "UF,UC", "UR,UF"]);
     expect(plain(readInParts(file, 2))).toEqual(plain(expected));
   });

@@ -9,6 +9,7 @@ import { AccessLogReader, summarizeLines } from "../../src/envoy/access-log/read
 import type { AccessLogSummary } from "../../src/envoy/access-log/summary.js";
 import { textLine } from "./fixtures/access-lines.js";
 import { mixedLines, requests } from "./fixtures/mixed-lines.js";
+import { readAccessLogFile, readAccessLogStream } from "../../src/sources/access-log-files.js";
 
 /**
  * Files are read in place: plain TEXT lines (1xx-3xx, no flag) are counted without an entry, every
@@ -32,8 +33,8 @@ describe("reading access-log files", () => {
       const file = join(dir, `mix-${seed}.log`);
       const body = lines.join(ending);
       writeFileSync(file, seed % 2 ? body : body + ending);
-      const fromFile = new AccessLogReader().feedFile(file);
-      const fromStream = await new AccessLogReader().feedStream(Readable.from([Buffer.from(body.slice(0, 5000)), Buffer.from(body.slice(5000))]));
+      const fromFile = readAccessLogFile(new AccessLogReader(), file);
+      const fromStream = await readAccessLogStream(new AccessLogReader(), Readable.from([Buffer.from(body.slice(0, 5000)), Buffer.from(body.slice(5000))]));
       if (ending === "\n") {
         expect(plain(fromFile)).toEqual(expected);
         expect(plain(fromStream)).toEqual(expected);
@@ -83,13 +84,13 @@ describe("reading access-log files", () => {
     const lines = mixedLines(20000, 5).filter((line) => /^[\x00-\x7f]*$/.test(line));
     const file = join(dir, "ascii.log");
     writeFileSync(file, lines.join(ending) + ending);
-    expect(plain(new AccessLogReader().feedFile(file))).toEqual(plain(summarizeLines(lines.join(ending).split("\n"))));
+    expect(plain(readAccessLogFile(new AccessLogReader(), file))).toEqual(plain(summarizeLines(lines.join(ending).split("\n"))));
   });
 
   it("names the file line of a line that is not an access-log line", () => {
     const file = join(dir, "bad.log");
     writeFileSync(file, [textLine(requests[0]!), "not an access log line", textLine(requests[1]!)].join("\n") + "\n");
-    const summary = new AccessLogReader().feedFile(file);
+    const summary = readAccessLogFile(new AccessLogReader(), file);
     expect(summary.skipped).toEqual({ count: 1, samples: [{ line: 2, text: "not an access log line" }] });
   });
 });

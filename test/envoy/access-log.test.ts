@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { blackHoleLines, connectFailureLines, downstreamDisconnectLines, noRouteLines, rbacDeniedLines } from "./fixtures/failure-lines.js";
 import { jsonLine, proxyAgentLines, seed004GatewayRequests, textLine } from "./fixtures/access-lines.js";
+import { readAccessLogStream } from "../../src/sources/access-log-files.js";
 
 const requests = seed004GatewayRequests(30);
 const textLines = [...requests.map(textLine), ...connectFailureLines, ...noRouteLines, ...downstreamDisconnectLines, ...rbacDeniedLines, ...blackHoleLines];
@@ -110,7 +111,7 @@ describe("access-log summary", () => {
     for (const size of [1, 13, 4096]) {
       const chunks: Buffer[] = [];
       for (let offset = 0; offset < bytes.length; offset += size) chunks.push(bytes.subarray(offset, offset + size));
-      const streamed = await new AccessLogReader().feedStream(Readable.from(chunks));
+      const streamed = await readAccessLogStream(new AccessLogReader(), Readable.from(chunks));
       const inMemory = summarizeLines(text.split("\n"));
       expect(streamed.entries).toBe(inMemory.entries);
       expect(Object.fromEntries(streamed.codes)).toEqual(Object.fromEntries(inMemory.codes));

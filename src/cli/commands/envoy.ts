@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { Command, Option } from "commander";
 import { runRules } from "../../engine/engine.js";
 import { AccessLogReader } from "../../envoy/access-log/reader.js";
+import { readAccessLogFile, readAccessLogFileInParallel, readAccessLogStream } from "../../sources/access-log-files.js";
 import type { AccessLogEntry } from "../../envoy/access-log/format.js";
 import type { TrafficTimeline } from "../../report/html/traffic.js";
 import { accessLogsJson, accessLogText } from "../../report/access-logs.js";
@@ -370,11 +371,11 @@ Examples:
       try {
         const onEntry = timeline ? (entry: AccessLogEntry) => timeline.add(entry) : undefined;
         if (source.path !== undefined) {
-          if (onEntry) reader.feedFile(source.path, onEntry);
-          else await reader.feedFileInParallel(source.path);
+          if (onEntry) readAccessLogFile(reader, source.path, onEntry);
+          else await readAccessLogFileInParallel(reader, source.path);
         } else {
           const opened = await source.open();
-          await reader.feedStream(opened.stream as import("node:stream").Readable, onEntry);
+          await readAccessLogStream(reader, opened.stream as import("node:stream").Readable, onEntry);
           await opened.done;
         }
       } catch (error) {

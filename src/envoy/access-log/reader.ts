@@ -1,11 +1,7 @@
 import { isAscii } from "node:buffer";
-import { closeSync, openSync, readSync, statSync } from "node:fs";
-import type { Readable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import { plainBytes, scanPlainBytes } from "./byte-scanner.js";
 import { plainLine, scanIstioTextLine, scanPlainIstioText, scanSuccessfulJsonLine } from "./fast-parsers.js";
 import { compileFormat, parseJsonLine, type AccessLogEntry, type LineParser } from "./format.js";
-import { lineAlignedRanges, summarizeRangeInThread, threadsFor } from "./parallel.js";
 import { AccessLogSummary } from "./summary.js";
 
 export interface ReaderOptions {
@@ -21,12 +17,15 @@ export interface ReaderOptions {
 /** pilot-agent / Envoy log lines: `2025-10-26T05:23:38.971889Z\tinfo\txdsproxy\t...` or `[2025-...][14][warning][config] ...`. */
 const PROXY_MESSAGE = /^(?:\d{4}-\d{2}-\d{2}T[\d:.]+Z\s+(?:debug|info|warn|warning|error|critical|fatal)\b|\[\d{4}-\d{2}-\d{2}[ T][\d:.]+\]\[)/;
 
-/** Feeds lines to a summary; the same code serves files, stdin, container logs and in-memory lines. */
+/**
+ * Feeds lines to a summary: text or bytes, in chunks of any size; the same code serves files, stdin, container logs
+ * and in-memory lines (the files and streams are read in sources/access-log-files.ts).
+ */
 export class AccessLogReader {
   readonly summary = new AccessLogSummary();
   private readonly textParser: LineParser;
-  private readonly format: string | undefined;
-  private readonly containerLog: boolean;
+  readonly format: string | undefined;
+  readonly containerLog: boolean;
   /** Istio's default TEXT format: its plain lines are counted without building an entry. */
   private readonly plainText: boolean;
   /** The next line's number, the unfinished last line, and the clusters and hosts seen last (feedText). */
@@ -73,87 +72,12 @@ export class AccessLogReader {
     return this.summary;
   }
 
-  /** Reads a stream chunk by chunk; memory stays bounded by the chunk size and the summary. */
-  async feedStream(stream: Readable, onEntry?: (entry: AccessLogEntry, line: number) => void): Promise<AccessLogSummary> {
-    const decoder = new StringDecoder("utf8");
-    let carryBytes: Buffer | undefined;
-    for await (const chunk of stream) {
-      if (typeof chunk === "string") {
-        this.feedText(chunk, onEntry);
-        continue;
-      }
-      // Decode up to the last newline so no character is split; the tail waits for the next chunk.
-      let bytes = chunk as Buffer;
-      if (carryBytes) {
-        bytes = Buffer.concat([carryBytes, bytes]);
-        carryBytes = undefined;
-      }
-      const lastNewline = bytes.lastIndexOf(10);
-      if (lastNewline < 0) {
-        carryBytes = bytes;
-        continue;
-      }
-      this.feedBytes(bytes, lastNewline + 1, onEntry);
-      if (lastNewline + 1 < bytes.length) carryBytes = bytes.subarray(lastNewline + 1);
-    }
-    return this.finish(carryBytes ? decoder.write(carryBytes) + decoder.end() : decoder.end(), onEntry);
-  }
-
-  /**
-   * Reads a file in 1 MiB reads into one buffer (a line longer than the buffer grows it), the same
-   * lines feedStream reads. Synchronous: nothing else runs while a file is summarised.
-   */
-  feedFile(path: string, onEntry?: (entry: AccessLogEntry, line: number) => void, range?: { start: number; end: number }): AccessLogSummary {
-    let buffer = Buffer.allocUnsafe(READ_SIZE);
-    let filled = 0;
-    let position = range?.start ?? 0;
-    const end = range?.end ?? Number.POSITIVE_INFINITY;
-    const fd = openSync(path, "r");
-    try {
-      for (;;) {
-        if (filled === buffer.length) {
-          const larger = Buffer.allocUnsafe(buffer.length * 2);
-          buffer.copy(larger, 0, 0, filled);
-          buffer = larger;
-        }
-        const read = readSync(fd, buffer, filled, Math.min(buffer.length - filled, end - position), position);
-        if (read === 0) break;
-        position += read;
-        filled += read;
-        const lastNewline = buffer.lastIndexOf(10, filled - 1);
-        if (lastNewline < 0) continue;
-        this.feedBytes(buffer, lastNewline + 1, onEntry);
-        buffer.copy(buffer, 0, lastNewline + 1, filled);
-        filled -= lastNewline + 1;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return this.finish(buffer.toString("utf8", 0, filled), onEntry);
-  }
-
-  /**
-   * feedFile's summary of a whole file, read by a thread per core when the file is large (parallel.ts):
-   * this thread reads the first part while the others read the rest.
-   */
-  async feedFileInParallel(path: string): Promise<AccessLogSummary> {
-    const stats = statSync(path);
-    const threads = stats.isFile() && this.line === 1 ? threadsFor(stats.size) : 1;
-    if (threads === 1) return this.feedFile(path);
-    const [first, ...rest] = lineAlignedRanges(path, stats.size, threads);
-    if (first === undefined) return this.feedFile(path);
-    const others = rest.map((range) => summarizeRangeInThread({ path, range, format: this.format, containerLog: this.containerLog }));
-    this.feedFile(path, undefined, first);
-    for (const other of await Promise.all(others)) this.summary.addFollowing(other);
-    return this.summary;
-  }
-
   /**
    * Whole lines (bytes[0, end) ends with a line break), DECODE_SIZE bytes at a time. Plain ASCII in Istio's
    * TEXT format is read as bytes (feedAsciiBytes); anything else is decoded first: V8 makes a string of a
    * megabyte outside its heap, several times slower than strings of 64 KiB.
    */
-  private feedBytes(bytes: Buffer, end: number, onEntry?: (entry: AccessLogEntry, line: number) => void): void {
+  feedBytes(bytes: Buffer, end: number, onEntry?: (entry: AccessLogEntry, line: number) => void): void {
     const inPlace = this.plainText && onEntry === undefined;
     let start = 0;
     while (start < end) {
@@ -185,8 +109,8 @@ export class AccessLogReader {
     }
   }
 
-  /** Whole lines (text ends with a line break): each goes to `feed`, the plain TEXT ones are counted in place. */
-  private feedText(text: string, onEntry?: (entry: AccessLogEntry, line: number) => void): void {
+  /** Text of any length: each whole line goes to `feed` (the plain TEXT ones are counted in place); the rest waits for the next text or `finish`. */
+  feedText(text: string, onEntry?: (entry: AccessLogEntry, line: number) => void): void {
     const text0 = this.carry.length > 0 ? this.carry + text : text;
     const summary = this.summary;
     const plain = this.plainText && onEntry === undefined;
@@ -208,8 +132,13 @@ export class AccessLogReader {
     this.carry = text0.slice(start);
   }
 
-  /** The last line, when the input does not end with a line break. */
-  private finish(tail: string, onEntry?: (entry: AccessLogEntry, line: number) => void): AccessLogSummary {
+  /** Whether no line has been read yet. */
+  get atStart(): boolean {
+    return this.line === 1 && this.carry.length === 0;
+  }
+
+  /** Ends the input: `tail` (the text after the last line break) and any text left waiting make the last line. */
+  finish(tail: string, onEntry?: (entry: AccessLogEntry, line: number) => void): AccessLogSummary {
     const carry = this.carry + tail;
     this.carry = "";
     if (carry.length > 0) {
@@ -275,7 +204,6 @@ function sameBytes(kept: Buffer, bytes: Buffer, start: number): boolean {
   return true;
 }
 
-const READ_SIZE = 1 << 20;
 const DECODE_SIZE = 1 << 16;
 
 /** bytes[start, end) as text: plain ASCII (almost every access log) decodes much faster as latin1, with the same result. */
@@ -285,8 +213,4 @@ function decodeLines(bytes: Buffer, start: number, end: number): string {
 
 export function summarizeLines(lines: readonly string[], options: ReaderOptions & { firstLine?: number } = {}): AccessLogSummary {
   return new AccessLogReader(options).feedLines(lines, options.firstLine ?? 1);
-}
-
-export async function summarizeFile(path: string, options: ReaderOptions = {}): Promise<AccessLogSummary> {
-  return new AccessLogReader(options).feedFileInParallel(path);
 }

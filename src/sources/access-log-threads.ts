@@ -1,12 +1,12 @@
 /**
  * Large access-log files are read by a thread per core: each reads a part of the file that starts and
  * ends at a line break, and the summaries are added up in file order, which gives the summary of the
- * whole file read in one thread (see AccessLogSummary.addFollowing).
+ * whole file read in one thread (see AccessLogSummary.addFollowing in src/envoy/access-log/summary.ts).
  */
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import type { AccessLogSummary } from "./summary.js";
+import type { AccessLogSummary } from "../envoy/access-log/summary.js";
 
 /** Below this size one thread reads the file: starting a thread costs more than it saves. */
 export const PARALLEL_FROM_BYTES = 32 * 1024 * 1024;
