@@ -44,6 +44,8 @@ export interface RunOptions {
    * On by default in tests and with KTRIAGE_STRICT_INPUTS=1; otherwise the read is only recorded.
    */
   refuseUndeclared?: boolean;
+  /** Run the rules the view holds nothing for as well (see `hasNothingToRead`): the rule-contract test does, to check they report nothing. */
+  runRulesWithNothingToRead?: boolean;
 }
 
 const REFUSE_BY_DEFAULT = ((env) => env?.VITEST !== undefined || env?.KTRIAGE_STRICT_INPUTS === "1")((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env);
@@ -195,6 +197,7 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
       skipped.push({ rule: rule.id, reason: `no ${absent.join(", ")} in the inputs` });
       continue;
     }
+    if (!options.runRulesWithNothingToRead && hasNothingToRead(rule, view)) continue;
     let causes: readonly unknown[] | undefined;
     let walkKinds: ReadonlySet<string> = new Set();
     const competition = rule.detection?.competition ?? rule.after;
@@ -228,6 +231,23 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
   }
   const { kept, suppressed } = applySuppressions(view, findings, options.suppress ?? []);
   return { findings: kept, skipped, failures, suppressed, ...(inputsRead ? { inputsRead, kindsRead } : {}) };
+}
+
+/** The inputs that are Kubernetes objects: a rule reads them only through the kinds it declares in `reads`. */
+const OBJECT_INPUTS: ReadonlySet<InputKind> = new Set<InputKind>(["pods", "workloads", "nodes", "services", "config", "network-policies", "istio", "manifests"]);
+
+/**
+ * Whether the view holds no object of the kinds a rule reads and none of the other inputs it declares (events,
+ * logs, mesh config, Envoy data): the rule then reads only empty lists and reports nothing (the rule-contract
+ * test checks it on every corpus), so the engine does not run it and it is not listed as skipped. Rules that
+ * read every object or no object, that compete for causes or read a competition's outcome, and multi-cluster
+ * views, run.
+ */
+export function hasNothingToRead(rule: Rule, view: ClusterView): boolean {
+  const kinds = rule.reads;
+  if (!kinds || kinds.length === 0 || kinds.includes("*") || rule.detection || rule.after || view.clusters.length > 0) return false;
+  for (const input of declaredInputs(rule)) if (!OBJECT_INPUTS.has(input) && view.has(input)) return false;
+  return !view.holdsAnyOf(kinds);
 }
 
 const declaredByRule = new WeakMap<Rule, ReadonlySet<InputKind>>();

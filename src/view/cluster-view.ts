@@ -470,6 +470,11 @@ export class ClusterView {
     }
   }
 
+  /** Whether the inputs hold an object of one of these kinds (not recorded as a read). */
+  holdsAnyOf(kinds: readonly string[]): boolean {
+    return kinds.some((kind) => this.count(kind) > 0);
+  }
+
   private count(kind: string): number {
     return this.byKind.get(kind)?.length ?? 0;
   }

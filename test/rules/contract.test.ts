@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runRules } from "../../src/engine/engine.js";
+import { hasNothingToRead, runRules } from "../../src/engine/engine.js";
 import type { Rule } from "../../src/contract/rule.js";
 import { buildLintInput } from "../../src/sources/lint-input.js";
 import { CATEGORIES } from "../../src/model/categories.js";
@@ -67,6 +67,8 @@ function corpora(): Corpus[] {
 
 /** Internal errors rules raised on the corpora: an undeclared read refused, a message id not declared, a placeholder left unfilled. */
 const internalErrors: string[] = [];
+/** Rules that reported (or failed) on a corpus that holds nothing they read: the engine leaves such rules out. */
+const spokeWithNothingToRead: string[] = [];
 
 interface Reads {
   inputs: Map<string, Map<InputKind, string>>;
@@ -85,8 +87,9 @@ function readsOfEveryRule(): Reads {
     const view = corpus.view();
     for (const rule of allRules) {
       if (!rule.scopes.includes(corpus.scope)) continue;
-      const result = runRules([rule], view.fork(), { scope: corpus.scope, enable: [rule.id], recordInputs: true });
+      const result = runRules([rule], view.fork(), { scope: corpus.scope, enable: [rule.id], recordInputs: true, runRulesWithNothingToRead: true });
       for (const failure of result.failures) if (failure.message.startsWith("internal error")) internalErrors.push(`${failure.message} (in ${corpus.name})`);
+      if (hasNothingToRead(rule, view) && result.findings.length + result.failures.length > 0) spokeWithNothingToRead.push(`${rule.id} in ${corpus.name}: ${[...result.findings.map((finding) => finding.summary), ...result.failures.map((failure) => failure.message)].join("; ")}`);
       for (const input of result.inputsRead?.get(rule.id) ?? []) {
         const seen = reads.get(rule.id)!;
         if (!seen.has(input)) seen.set(input, corpus.name);
@@ -147,6 +150,13 @@ describe("the rule contract", () => {
       }
     }
     expect(undeclared).toEqual([]);
+  });
+
+  // The engine leaves out a rule when the view holds no object of the kinds it reads and none of its other
+  // inputs (hasNothingToRead); run anyway, such a rule must report nothing, or leaving it out changes the output.
+  it("every rule reports nothing where the inputs hold nothing it reads", { timeout: 600_000 }, () => {
+    readsOfEveryRule();
+    expect(spokeWithNothingToRead).toEqual([]);
   });
 
   it("every message a rule declares is kebab-case, and its source reports it", () => {
