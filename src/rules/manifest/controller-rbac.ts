@@ -33,7 +33,8 @@ function roleToChange(grants: Grant[], missing: PermissionNeed[]): Grant | undef
   return defined.find((grant) => cluster(grant) && namesGroup(grant)) ?? defined.find(namesGroup) ?? defined.find(cluster) ?? defined[0];
 }
 
-export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload: Workload): void {
+/** Reports, as the rule's `message`, each well-known controller container of the workload whose ServiceAccount lacks verbs its upstream Role grants. */
+export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload: Workload, message: string): void {
   const { view } = ctx;
   for (const ref of containersOf(workload)) {
     const known = controllerNeeds(ref.container);
@@ -54,7 +55,7 @@ export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload
     reportObject(ctx, meta, workload.object, {
       field: [...ref.path, "image"],
       container: ref.name,
-      message: "controller-verbs-not-granted",
+      message,
       data: { controller: known.controller, missing: text, account, binding: role ? ` (bound to ${role.kind} ${role.metadata.name ?? ""})` : grants.length === 0 ? " (no RoleBinding or ClusterRoleBinding)" : "" },
       cause: `The ${known.controller} lists and watches these resources before it does any work. The API server refuses it (\`${first.resource} is forbidden: User "system:serviceaccount:${ns}:${account}" cannot ${first.verbs[0]} resource "${first.resource}" in API group "${first.group}"\`), its caches never sync, and it serves nothing. Its upstream Role grants them: ${known.source}.`,
       evidence: role ? [fieldEvidence(view, role, ["rules"], `${role.kind} ${role.metadata.name ?? ""} rules: ${JSON.stringify(role.rules ?? [])}`)] : [],

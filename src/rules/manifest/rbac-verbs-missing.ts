@@ -138,7 +138,7 @@ export const rbacVerbsMissingRule = defineRule({
     const rbacKnown = hasClusterContext(view) || view.list("Role").length + view.list("ClusterRole").length + view.list("RoleBinding").length > 0;
     if (!rbacKnown) return;
     for (const workload of workloadsOf(view)) {
-      reportControllerNeeds(ctx, meta, workload);
+      reportControllerNeeds(ctx, meta, workload, "controller-verbs-not-granted");
       const calls = kubectlCalls(workload);
       if (calls.length === 0) continue;
       const account = serviceAccountOf(workload);
