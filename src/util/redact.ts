@@ -9,9 +9,8 @@
  * first character of a run (a lookbehind rules out the middle of one) and
  * every repetition is bounded, so a 1 MB line costs one pass per pattern.
  */
-import { holdsTriggerWord } from "./trigger-words.js";
+import { holdsTriggerWord, SECRET_WORDS } from "./trigger-words.js";
 
-const SECRET_WORDS = "(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth(?![a-z])|credentials?|session[_-]?id|cookie)";
 const SECRET_NAME = new RegExp(SECRET_WORDS, "i");
 /** Names that hold a secret word but no secret: field names of Kubernetes and Istio objects (`fromCookies` lists cookie names, `imagePullSecret` names a Secret) and JWT claim routes (`@request.auth.claims.group`). */
 const NOT_A_KEY = /(?:Error|Exception|Warning|Failure|Ref|Name|Names|Path|File|Mode|Type|Refs|Policy|Policies|Cookies|PullSecrets?)$|auth\.claims[.[]/;

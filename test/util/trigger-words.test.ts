@@ -1,11 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { holdsTriggerWord } from "../../src/util/trigger-words.js";
-
-/** The regular expression holdsTriggerWord replaced in redact: it must answer as this does, on any text. */
-const SECRET_WORDS = "(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth(?![a-z])|credentials?|session[_-]?id|cookie)";
-const ANY_TRIGGER = new RegExp(`-----BEGIN |eyJ|AKIA|ASIA|AGPA|AIDA|AROA|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt)-|xox|hooks\\.slack\\.com|AIza|k_live_|@|bearer|basic|digest|negotiate|mysql|mariadb|${SECRET_WORDS}`, "i");
+import { holdsTriggerWord, scanForTriggerWord, TRIGGER_EXPRESSION } from "../../src/util/trigger-words.js";
 
 const WORDS = ["-----BEGIN ", "eyJ", "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "xox", "hooks.slack.com", "AIza", "k_live_", "@", "bearer", "basic", "digest", "negotiate", "mysql", "mariadb", "password", "passwd", "pwd", "secret", "token", "api_key", "api-key", "apikey", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "client_secret", "client-secret", "clientsecret", "authorization", "auth", "credential", "credentials", "session_id", "session-id", "sessionid", "cookie"];
 /** Characters whose case folding differs between Unicode and the `i` flag without `u`: the Kelvin sign, dotted and dotless i, long s. */
@@ -16,7 +12,7 @@ const ASCII_EDGES = ["@", "[", "`", "{", "~"];
 
 function disagreements(texts: Iterable<string>): string[] {
   const wrong: string[] = [];
-  for (const text of texts) if (holdsTriggerWord(text) !== ANY_TRIGGER.test(text)) wrong.push(JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}...` : text));
+  for (const text of texts) if (scanForTriggerWord(text) !== TRIGGER_EXPRESSION.test(text)) wrong.push(JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}...` : text));
   return wrong;
 }
 
@@ -58,18 +54,18 @@ function* randomTexts(count: number): Generator<string> {
   }
 }
 
-describe("holdsTriggerWord", () => {
+describe("the scan for trigger words (long texts)", () => {
   it("answers as the case-insensitive regular expression it replaced, for every word in every case and neighbourhood", () => {
     expect(disagreements(WORDS.flatMap((word) => [...variants(word)]))).toEqual([]);
   });
 
   it("finds each word wherever it is, and no word in text without one", () => {
-    for (const word of WORDS) expect(holdsTriggerWord(`the ${word.toUpperCase()} here`), word).toBe(true);
-    expect(holdsTriggerWord("VirtualService reviews.default routes to subset v1, which no DestinationRule defines")).toBe(false);
-    expect(holdsTriggerWord("")).toBe(false);
-    expect(holdsTriggerWord("authority")).toBe(false);
-    expect(holdsTriggerWord("auth")).toBe(true);
-    expect(holdsTriggerWord("to\u212Aen")).toBe(false);
+    for (const word of WORDS) expect(scanForTriggerWord(`the ${word.toUpperCase()} here`), word).toBe(true);
+    expect(scanForTriggerWord("VirtualService reviews.default routes to subset v1, which no DestinationRule defines")).toBe(false);
+    expect(scanForTriggerWord("")).toBe(false);
+    expect(scanForTriggerWord("authority")).toBe(false);
+    expect(scanForTriggerWord("auth")).toBe(true);
+    expect(scanForTriggerWord("to\u212Aen")).toBe(false);
   });
 
   it("answers as the regular expression on random text made of pieces of the words", () => {
@@ -78,5 +74,12 @@ describe("holdsTriggerWord", () => {
 
   it("answers as the regular expression on the examples' manifests, logs and config dumps, line by line and whole", () => {
     expect(disagreements(exampleTexts(resolve(import.meta.dirname, "../../examples")))).toEqual([]);
+  });
+
+  it("is what redaction asks about long texts (a whole report); short ones go to the expression", () => {
+    const report = `${"  \"kind\": \"VirtualService\",\n".repeat(4000)}`;
+    expect(report.length).toBeGreaterThan(64 * 1024);
+    for (const text of [report, `${report}"credentialName": "x"`, `${report}to\u212Aen`, `${report}AUTH`]) expect(holdsTriggerWord(text)).toBe(TRIGGER_EXPRESSION.test(text));
+    expect(holdsTriggerWord(`${report}x@y`)).toBe(true);
   });
 });
