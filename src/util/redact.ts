@@ -9,8 +9,7 @@
  * first character of a run (a lookbehind rules out the middle of one) and
  * every repetition is bounded, so a 1 MB line costs one pass per pattern.
  */
-import { holdsTriggerWord, SECRET_WORDS } from "./trigger-words.js";
-
+const SECRET_WORDS = "(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth(?![a-z])|credentials?|session[_-]?id|cookie)";
 const SECRET_NAME = new RegExp(SECRET_WORDS, "i");
 /** Names that hold a secret word but no secret: field names of Kubernetes and Istio objects (`fromCookies` lists cookie names, `imagePullSecret` names a Secret) and JWT claim routes (`@request.auth.claims.group`). */
 const NOT_A_KEY = /(?:Error|Exception|Warning|Failure|Ref|Name|Names|Path|File|Mode|Type|Refs|Policy|Policies|Cookies|PullSecrets?)$|auth\.claims[.[]/;
@@ -57,6 +56,9 @@ const AUTH_SCHEME = /(?:bearer|basic|token|digest|negotiate)\s/i;
 const AWS_PREFIX = /AKIA|ASIA|AGPA|AIDA|AROA/;
 const GITHUB_PREFIX = /gh[pousr]_|github_pat_/;
 const GITLAB_PREFIX = /gl(?:pat|dt|rt|ptt|cbt)-/;
+/** Text none of whose patterns can match passes unchanged: one pass instead of one per pattern. */
+const ANY_TRIGGER = new RegExp(`-----BEGIN |eyJ|AKIA|ASIA|AGPA|AIDA|AROA|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt)-|xox|hooks\\.slack\\.com|AIza|k_live_|@|bearer|basic|digest|negotiate|mysql|mariadb|${SECRET_WORDS}`, "i");
+
 /** MySQL and MariaDB clients take the password glued to -p: `mysql -uroot -pSECRET`. */
 const GLUED_PASSWORD = /(\s|^|")-p(?!\s|\[REDACTED)([^\s"',]{1,1024})/g;
 const MYSQL_CLIENT = /\b(?:mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlsh)\b/g;
@@ -78,8 +80,7 @@ export function redact(text: string): string {
 }
 
 function redactText(text: string): string {
-  // Text none of whose patterns can match passes unchanged: one pass instead of one per pattern.
-  if (!holdsTriggerWord(text)) return text;
+  if (!ANY_TRIGGER.test(text)) return text;
   let out = text;
   for (const [pattern, replacement, mayMatch] of PATTERNS) if (mayMatch(out)) out = out.replace(pattern, replacement as string);
   return redactGluedPasswords(out);
