@@ -244,10 +244,23 @@ const OBJECT_INPUTS: ReadonlySet<InputKind> = new Set<InputKind>(["pods", "workl
  * views, run.
  */
 export function hasNothingToRead(rule: Rule, view: ClusterView): boolean {
-  const kinds = rule.reads;
-  if (!kinds || kinds.length === 0 || kinds.includes("*") || rule.detection || rule.after || view.clusters.length > 0) return false;
-  for (const input of declaredInputs(rule)) if (!OBJECT_INPUTS.has(input) && view.has(input)) return false;
-  return !view.holdsAnyOf(kinds);
+  const reads = readsOf(rule);
+  if (!reads || view.clusters.length > 0 || view.holdsAnyOf(reads.kinds)) return false;
+  return !reads.otherInputs.some((input) => view.has(input));
+}
+
+/** What hasNothingToRead looks for, once per rule; null for a rule that always runs. */
+const readsByRule = new WeakMap<Rule, { kinds: readonly string[]; otherInputs: readonly InputKind[] } | null>();
+
+function readsOf(rule: Rule): { kinds: readonly string[]; otherInputs: readonly InputKind[] } | null {
+  let reads = readsByRule.get(rule);
+  if (reads === undefined) {
+    const kinds = rule.reads;
+    const always = !kinds || kinds.length === 0 || kinds.includes("*") || rule.detection !== undefined || rule.after !== undefined;
+    reads = always ? null : { kinds, otherInputs: [...declaredInputs(rule)].filter((input) => !OBJECT_INPUTS.has(input)) };
+    readsByRule.set(rule, reads);
+  }
+  return reads;
 }
 
 const declaredByRule = new WeakMap<Rule, ReadonlySet<InputKind>>();
