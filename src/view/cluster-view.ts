@@ -458,7 +458,7 @@ export class ClusterView {
       case "istio":
         return (this.hasIstio ??= this.allObjects.some((o) => typeof o.object.apiVersion === "string" && o.object.apiVersion.includes("istio.io")));
       case "mesh-config":
-        return this.mesh !== undefined;
+        return this.mesh !== undefined || this.networks !== undefined;
       case "envoy-config":
         return this.envoyInputs.configDumps.length > 0;
       case "proxy-status":

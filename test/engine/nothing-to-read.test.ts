@@ -66,6 +66,14 @@ describe("the engine leaves out the rules the inputs hold nothing for", () => {
     expect(hasNothingToRead(rule(["istio"]), lintView(virtualService, event))).toBe(true);
   });
 
+  it("counts MeshNetworks given on its own as the mesh config input (reading it is a mesh-config read)", () => {
+    const builder = new ViewBuilder();
+    builder.setMeshNetworks({ networks: { network2: { endpoints: [{ fromRegistry: "cluster-east" }] } } }, { file: "meshnetworks.yaml" });
+    const view = builder.build({ mode: "lint" });
+    expect(view.has("mesh-config")).toBe(true);
+    expect(hasNothingToRead(telemetryRule({ count: 0 }, { inputs: ["mesh-config"] }), view)).toBe(false);
+  });
+
   it("always runs rules that read every object, no object, or do not say what they read", () => {
     const view = lintView(virtualService);
     expect(hasNothingToRead(telemetryRule({ count: 0 }, { reads: ["*"] }), view)).toBe(false);
