@@ -36,12 +36,15 @@ function roleToChange(grants: Grant[], missing: PermissionNeed[]): Grant | undef
 /** Reports, as the rule's `message`, each well-known controller container of the workload whose ServiceAccount lacks verbs its upstream Role grants. */
 export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload: Workload, message: string): void {
   const { view } = ctx;
-  for (const ref of containersOf(workload)) {
+  const controllers = containersOf(workload).flatMap((ref) => {
     const known = controllerNeeds(ref.container);
-    if (!known) continue;
-    const account = serviceAccountOf(workload);
-    const grants = grantsOf(view, workload.namespace, account, { anyNamespace: true });
-    if (!grants) return;
+    return known ? [{ ref, known }] : [];
+  });
+  if (controllers.length === 0) return;
+  const account = serviceAccountOf(workload);
+  const grants = grantsOf(view, workload.namespace, account, { anyNamespace: true });
+  if (!grants) return;
+  for (const { ref, known } of controllers) {
     const missing = known.needs
       .map((need) => ({ ...need, verbs: need.verbs.filter((verb) => !grantsAllow(grants, need.group, need.resource, verb, { namedListAllowed: true })) }))
       .filter((need) => need.verbs.length > 0);
