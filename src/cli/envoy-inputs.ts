@@ -8,6 +8,7 @@ import type { Readable } from "node:stream";
 import { AccessLogReader } from "../envoy/access-log/reader.js";
 import type { AccessLogEntry } from "../envoy/access-log/format.js";
 import type { ConfigDump } from "../envoy/config-dump.js";
+import type { KubeObject } from "../model/kube.js";
 import { parseGoDuration } from "../k8s/durations.js";
 import type { TrafficTimeline } from "../report/html/traffic.js";
 import { readAccessLogFile, readAccessLogFileInParallel, readAccessLogStream } from "../sources/access-log-files.js";
@@ -99,6 +100,30 @@ export function contextView(paths: string[]): ClusterView {
   const builder = new ViewBuilder();
   if (paths.length > 0) loadPaths(paths, builder);
   return builder.build({ mode: "offline" });
+}
+
+/**
+ * The proxy a request is traced through: how to name it, its pod and the Services. They come from the objects given,
+ * or live when only --pod names the proxy and no --port is given: the URL's Service port then becomes the Service's targetPort.
+ */
+export async function tracedProxy(dump: ConfigDump, view: ClusterView, flags: { pod?: string; port?: number } & LiveFlags): Promise<{ label: string; pod?: KubeObject; services: KubeObject[] }> {
+  const bootstrap = dump.bootstrap();
+  const label = flags.pod ? `${flags.pod}${flags.namespace ? `.${flags.namespace}` : ""}` : bootstrap?.podName ? `${bootstrap.podName}.${bootstrap.namespace}` : "the proxy";
+  const podName = flags.pod ?? bootstrap?.podName;
+  const namespace = flags.pod ? flags.namespace : bootstrap?.namespace;
+  let pod = view.kind("Pod").find((candidate) => candidate.metadata.name === podName && (!namespace || candidate.metadata.namespace === namespace));
+  let services = view.kind("Service");
+  if (!pod && flags.pod && flags.port === undefined) {
+    const admin = await openAdmin(flags);
+    try {
+      ({ pod, services } = await admin.podAndServices(flags.pod));
+    } catch (error) {
+      warn(`${(error as Error).message}: the URL's port is used as the listener port`);
+    } finally {
+      admin.close();
+    }
+  }
+  return { label, pod, services };
 }
 
 /** The objects and config dumps beside the access logs (--snapshot, --objects, --dump), large dumps resolved. */

@@ -18,7 +18,7 @@ import { istiodSynczPath, needsPost } from "../../sources/live/envoy-admin.js";
 import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { requireExistingPaths } from "../lookup.js";
-import { accessLogContext, addLiveAccessLogging, contextView, fileAccessLogs, liveAccessLog, openAdmin, readAccessLogs, readAdmin, readDump, readTextInput, type LiveFlags, type ReadAccessLog } from "../envoy-inputs.js";
+import { accessLogContext, addLiveAccessLogging, contextView, fileAccessLogs, liveAccessLog, openAdmin, readAccessLogs, readAdmin, readDump, readTextInput, tracedProxy, type LiveFlags, type ReadAccessLog } from "../envoy-inputs.js";
 import { addInputOptions, outputOption, failOnOption, collect, emit, exitCodeFor, EXIT_USAGE, toReport, UsageError, warn, writeStdout, type OutputOptions } from "../shared.js";
 
 function port(value: string): number {
@@ -221,27 +221,10 @@ function registerTrace(envoy: Command): void {
     const dump = await readDump(flags);
     const headers = headersOf(flags.header);
     const view = contextView([...(flags.snapshot ? [flags.snapshot] : []), ...flags.objects]);
-    const data = envoyData(view);
-    const bootstrap = dump.bootstrap();
-    const proxyLabel = flags.pod ? `${flags.pod}${flags.namespace ? `.${flags.namespace}` : ""}` : bootstrap?.podName ? `${bootstrap.podName}.${bootstrap.namespace}` : "the proxy";
-    const proxyPodName = flags.pod ?? bootstrap?.podName;
-    const proxyNamespace = flags.pod ? flags.namespace : bootstrap?.namespace;
-    let proxyPod = view.kind("Pod").find((pod) => pod.metadata.name === proxyPodName && (!proxyNamespace || pod.metadata.namespace === proxyNamespace));
-    let services = view.kind("Service");
-    if (!proxyPod && flags.pod && flags.port === undefined) {
-      // Live: the Service port in the URL reaches the proxy on the Service's targetPort.
-      const admin = await openAdmin(flags);
-      try {
-        ({ pod: proxyPod, services } = await admin.podAndServices(flags.pod));
-      } catch (error) {
-        warn(`${(error as Error).message}: the URL's port is used as the listener port`);
-      } finally {
-        admin.close();
-      }
-    }
+    const proxy = await tracedProxy(dump, view, flags);
     let result: TraceResult;
     try {
-      result = traceRequest(dump, { url: flags.url, port: flags.port, method: flags.method, headers }, { proxyPod, podsByIp: data.podsByIp, pods: view.kind("Pod"), services, destinationRules: view.kind("DestinationRule") }, proxyLabel);
+      result = traceRequest(dump, { url: flags.url, port: flags.port, method: flags.method, headers }, { proxyPod: proxy.pod, podsByIp: envoyData(view).podsByIp, pods: view.kind("Pod"), services: proxy.services, destinationRules: view.kind("DestinationRule") }, proxy.label);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -249,7 +232,7 @@ function registerTrace(envoy: Command): void {
       // No --port and nothing listens on the URL's port: the question was not the one meant; propose the ports that exist.
       const ports = proposedPorts(dump);
       const again = ports.length > 0 ? `: trace again with ${ports.map((candidate) => `--port ${candidate}`).join(" or ")}` : "";
-      warn(`no listener on port ${result.request.port}, the URL's port, and no --port given; ${proxyLabel} listens on ${ports.length > 0 ? ports.join(", ") : "no application port"}${again} (a gateway listens on the Service's targetPort, e.g. 8080 for port 80)`);
+      warn(`no listener on port ${result.request.port}, the URL's port, and no --port given; ${proxy.label} listens on ${ports.length > 0 ? ports.join(", ") : "no application port"}${again} (a gateway listens on the Service's targetPort, e.g. 8080 for port 80)`);
       setExitCode(envoy, EXIT_USAGE);
       return;
     }
