@@ -115,6 +115,11 @@ export interface BootstrapInfo {
   namespace?: string;
 }
 
+/** `pod.namespace` of the proxy a bootstrap names, when it names both. */
+export function bootstrapProxy(info: BootstrapInfo | undefined): string | undefined {
+  return info?.podName && info.namespace ? `${info.podName}.${info.namespace}` : undefined;
+}
+
 const TYPE_PREFIX = "type.googleapis.com/envoy.admin.v3.";
 
 /** An Envoy config dump with typed accessors; builds each list once. */
@@ -199,6 +204,24 @@ export class ConfigDump {
   }
 
   private readonly found = new Map<string, JsonObject | undefined>();
+
+  /**
+   * What keeps the bootstrap section from saying which proxy the dump is from: it cannot be parsed,
+   * or holds no bootstrap or node. Undefined when it can, or when the dump has no bootstrap section.
+   */
+  bootstrapProblem(): string | undefined {
+    let section: JsonObject | undefined;
+    try {
+      section = this.section("BootstrapConfigDump")[0];
+    } catch (error) {
+      return `cannot be read (${(error as Error).message})`;
+    }
+    if (!section) return undefined;
+    const bootstrap = field(section, "bootstrap");
+    if (!isObject(bootstrap)) return "has no bootstrap";
+    if (!isObject(field(bootstrap, "node"))) return "has no node";
+    return undefined;
+  }
 
   bootstrap(): BootstrapInfo | undefined {
     const section = this.section("BootstrapConfigDump")[0];

@@ -1,13 +1,15 @@
 /**
- * The Envoy evidence in a ClusterView, gathered once per view: the config dumps, proxy-status
- * tables and access-log summaries the sources parsed (sources/envoy.ts), and the access-log lines
- * of istio-proxy container logs, summarised here on first use since most runs never read them.
+ * The Envoy evidence in a ClusterView, gathered once per view: the config dumps (named after their
+ * proxy), proxy-status tables and access-log summaries the sources parsed (sources/envoy.ts), and the
+ * summaries of istio-proxy container logs the sources stored on each log. Views built without the
+ * sources (by the library's callers and tests) have their dumps named and their logs summarised here.
  */
+import type { LogStream } from "../model/inputs.js";
 import type { KubeObject, Origin } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { summarizeLines } from "./access-log/reader.js";
 import { AccessLogSummary } from "./access-log/summary.js";
-import { ConfigDump } from "./config-dump.js";
+import { bootstrapProxy, ConfigDump } from "./config-dump.js";
 import type { ProxyStatusTable } from "./proxy-status.js";
 import { appliedNamespace } from "../model/namespace.js";
 
@@ -80,19 +82,18 @@ export function envoyData(view: ClusterView): EnvoyViewData {
   };
 }
 
-/** istio-proxy container logs summarised once each: views made from the same inputs (the fix prover makes one per change) share them. */
-const streamSummaries = new WeakMap<object, AccessLogSummary>();
+/** Summarised once per log, on the log: views made from the same inputs (the fix prover makes one per change) share it. */
+function proxyLogSummary(stream: LogStream): AccessLogSummary {
+  if (!(stream.accessLogSummary instanceof AccessLogSummary)) stream.accessLogSummary = summarizeLines(stream.lines, { firstLine: stream.firstLine, containerLog: true });
+  return stream.accessLogSummary as AccessLogSummary;
+}
 
 function buildEnvoyData(view: ClusterView): EnvoyViewData {
   let data: EnvoyViewData;
   const dumps: ViewDump[] = [];
   for (const input of view.envoy.configDumps) {
     const dump = input.dump;
-    if (dump instanceof ConfigDump) {
-      const bootstrap = dump.bootstrap();
-      const proxy = input.proxy ?? (bootstrap?.podName && bootstrap.namespace ? `${bootstrap.podName}.${bootstrap.namespace}` : undefined);
-      dumps.push({ proxy, origin: input.origin, dump });
-    }
+    if (dump instanceof ConfigDump) dumps.push({ proxy: input.bootstrapRead ? input.proxy : (input.proxy ?? bootstrapProxy(dump.bootstrap())), origin: input.origin, dump });
   }
   const accessLogs: ViewAccessLog[] = [];
   for (const input of view.envoy.accessLogs) {
@@ -101,8 +102,7 @@ function buildEnvoyData(view: ClusterView): EnvoyViewData {
   }
   for (const stream of view.logs) {
     if (stream.container !== "istio-proxy" || stream.previous) continue;
-    let summary = streamSummaries.get(stream);
-    if (!summary) streamSummaries.set(stream, (summary = summarizeLines(stream.lines, { firstLine: stream.firstLine, containerLog: true })));
+    const summary = proxyLogSummary(stream);
     if (summary.entries === 0) continue;
     accessLogs.push({
       proxy: stream.pod && stream.namespace ? `${stream.pod}.${stream.namespace}` : stream.pod,

@@ -19,6 +19,8 @@ export interface ConfigDumpInput {
    * `{ streamFrom: path }` for files too large to read whole until `resolveLargeEnvoyInputs` has indexed them.
    */
   dump: unknown;
+  /** Set once the source has read the dump's bootstrap: `proxy` then holds the name the bootstrap gives, and what is wrong with it was reported. */
+  bootstrapRead?: boolean;
 }
 
 export interface ProxyStatusInput {

@@ -25,6 +25,8 @@ export interface LogStream {
   /** Line number in `origin.file` of `lines[0]`. */
   firstLine: number;
   lines: string[];
+  /** An istio-proxy log's access-log lines summarised (an Envoy `AccessLogSummary`), made by the source that read the log. */
+  accessLogSummary?: unknown;
 }
 
 /** One line said about a bad input; the rest of the input is still analysed. */

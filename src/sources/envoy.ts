@@ -1,13 +1,15 @@
 /**
  * The Envoy inputs parsed when the view is built, before any rule runs: each config dump becomes a
- * ConfigDump, each access log an AccessLogSummary, each proxy-status text a ProxyStatusTable. Input
+ * ConfigDump named after the proxy its bootstrap gives, each access log and istio-proxy container log an
+ * AccessLogSummary, each proxy-status text a ProxyStatusTable. Input
  * that is not what it claims to be is an input problem naming its file and line; the rest is still read.
  */
 import { summarizeLines } from "../envoy/access-log/reader.js";
 import type { AccessLogSummary } from "../envoy/access-log/summary.js";
-import { ConfigDump } from "../envoy/config-dump.js";
+import { bootstrapProxy, ConfigDump } from "../envoy/config-dump.js";
 import { parseProxyStatus } from "../envoy/proxy-status.js";
 import type { AccessLogInput, ConfigDumpInput, EnvoyInputs, ProxyStatusInput } from "../model/envoy-inputs.js";
+import type { LogStream } from "../model/inputs.js";
 import type { Origin } from "../model/kube.js";
 
 export type ReportProblem = (origin: Origin, message: string) => void;
@@ -24,13 +26,39 @@ function waitsToBeStreamed(dump: unknown): boolean {
 }
 
 export function parseConfigDump(input: ConfigDumpInput, report: ReportProblem): void {
-  if (input.dump === undefined || input.dump instanceof ConfigDump || waitsToBeStreamed(input.dump)) return;
-  if (ConfigDump.isConfigDump(input.dump)) {
-    input.dump = new ConfigDump(input.dump);
+  if (input.dump === undefined || waitsToBeStreamed(input.dump)) return;
+  if (input.dump instanceof ConfigDump) {
+    nameFromBootstrap(input, input.dump, report);
     return;
   }
-  report({ file: input.origin.file, line: 1 }, 'Envoy config dump: not an Envoy config dump (no "configs" list); give the output of `curl localhost:15000/config_dump` or `istioctl proxy-config all -o json`');
-  input.dump = undefined;
+  if (!ConfigDump.isConfigDump(input.dump)) {
+    report({ file: input.origin.file, line: 1 }, 'Envoy config dump: not an Envoy config dump (no "configs" list); give the output of `curl localhost:15000/config_dump` or `istioctl proxy-config all -o json`');
+    input.dump = undefined;
+    return;
+  }
+  const dump = new ConfigDump(input.dump);
+  input.dump = dump;
+  nameFromBootstrap(input, dump, report);
+}
+
+/** The proxy a dump is from, when its input does not say: the pod and namespace its bootstrap node names. */
+function nameFromBootstrap(input: ConfigDumpInput, dump: ConfigDump, report: ReportProblem): void {
+  if (input.bootstrapRead) return;
+  input.bootstrapRead = true;
+  const problem = dump.bootstrapProblem();
+  if (problem) {
+    report({ file: input.origin.file, line: 1 }, `Envoy config dump: its bootstrap section ${problem}, so it does not say which proxy the dump is from; the rest of the dump is read`);
+    return;
+  }
+  input.proxy ??= bootstrapProxy(dump.bootstrap());
+}
+
+/** An istio-proxy log's access-log lines, summarised as the log is read: rules read the summary. */
+export function summariseProxyLog(stream: LogStream): LogStream {
+  if (stream.container === "istio-proxy" && !stream.previous && stream.accessLogSummary === undefined) {
+    stream.accessLogSummary = summarizeLines(stream.lines, { firstLine: stream.firstLine, containerLog: true });
+  }
+  return stream;
 }
 
 export function parseAccessLog(input: AccessLogInput, report: ReportProblem): void {

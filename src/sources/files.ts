@@ -9,7 +9,7 @@ import { fileTypeOf } from "../util/file-types.js";
 import { describeBytes, LimitError, PARSE_LIMITS } from "../util/limits.js";
 import { findJsonSyntaxError } from "../util/json-syntax.js";
 import { describeJsonError, parseDumpText } from "./envoy-load.js";
-import { parseAccessLog, parseConfigDump, parseProxyStatusInput } from "./envoy.js";
+import { parseAccessLog, parseConfigDump, parseProxyStatusInput, summariseProxyLog } from "./envoy.js";
 import { parseKubeDocuments } from "./kube-documents.js";
 import { addMeshConfigFromObjects, meshTextLocator, parseMeshConfigText } from "./mesh-config.js";
 import { envoyPathInfo, logPathInfo, SNAPSHOT_MANIFEST, type SnapshotManifest } from "./snapshot-layout.js";
@@ -250,10 +250,10 @@ function loadFile(file: string, relativePath: string, size: number, builder: Vie
       return;
     }
     if (relativePath.endsWith("logs.txt")) {
-      for (const stream of splitClusterInfoDumpLogs(splitLines(text), file, logInfo.namespace, logInfo.pod)) builder.addLog(stream);
+      for (const stream of splitClusterInfoDumpLogs(splitLines(text), file, logInfo.namespace, logInfo.pod)) builder.addLog(summariseProxyLog(stream));
       return;
     }
-    builder.addLog({ namespace: logInfo.namespace, pod: logInfo.pod, container: logInfo.container, previous: logInfo.previous, origin: { file, line: 1 }, firstLine: 1, lines: splitLines(text) });
+    builder.addLog(summariseProxyLog({ namespace: logInfo.namespace, pod: logInfo.pod, container: logInfo.container, previous: logInfo.previous, origin: { file, line: 1 }, firstLine: 1, lines: splitLines(text) }));
     return;
   }
   if (envoyInfo) {
@@ -336,7 +336,7 @@ function addPasted(text: string, file: string, builder: ViewBuilder, hint: Intak
   if (read.pod) builder.addObject(read.pod.object, read.pod.origin);
   for (const { object, origin, locate } of read.objects) builder.addObject(object, origin, locate);
   read.events.forEach((event) => builder.addEvent(event));
-  read.logs.forEach((stream) => builder.addLog(stream));
+  read.logs.forEach((stream) => builder.addLog(summariseProxyLog(stream)));
   read.problems.forEach((problem) => builder.addProblem(problem.origin, problem.message));
   if (!read.pod && read.objects.length === 0 && read.events.length === 0 && read.logs.length === 0) builder.addProblem({ file }, "nothing in this input could be read as describe output, events, a Pod fragment or log lines");
 }

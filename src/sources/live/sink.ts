@@ -1,5 +1,6 @@
 import type { MissingEvidence } from "../../model/inputs.js";
 import type { KubeObject } from "../../model/kube.js";
+import { summariseProxyLog } from "../envoy.js";
 import { splitLines } from "../files.js";
 import { addMeshConfigFromObjects } from "../mesh-config.js";
 import type { ViewBuilder } from "../../view/builder.js";
@@ -32,15 +33,17 @@ export function builderSink(builder: ViewBuilder): LiveSink {
       if (object.kind === "ConfigMap") addMeshConfigFromObjects([object], origin.file, builder);
     },
     log(log) {
-      builder.addLog({
-        namespace: log.namespace,
-        pod: log.pod,
-        container: log.container,
-        previous: log.previous,
-        origin: { file: `api:${log.call}`, line: 1 },
-        firstLine: 1,
-        lines: splitLines(log.text),
-      });
+      builder.addLog(
+        summariseProxyLog({
+          namespace: log.namespace,
+          pod: log.pod,
+          container: log.container,
+          previous: log.previous,
+          origin: { file: `api:${log.call}`, line: 1 },
+          firstLine: 1,
+          lines: splitLines(log.text),
+        }),
+      );
     },
     missing(missing) {
       builder.addMissing(missing);
