@@ -1,11 +1,10 @@
 /**
- * Reads a JSON document too large for one string (V8 strings stop near
- * 512 MB). The top levels are built node by node; every value at
+ * Parses a JSON document too large for one string (V8 strings stop near
+ * 512 MB), from the chunks it is given. The top levels are built node by node; every value at
  * `captureDepth` or deeper (one cluster, one listener ...) is collected as
  * bytes and handed to JSON.parse whole, so no string is ever larger than one
  * such value.
  */
-import { createReadStream } from "node:fs";
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from "../util/json-chars.js";
 
 export class JsonStreamError extends Error {
@@ -226,11 +225,4 @@ export class StreamingJsonParser {
   private fail(message: string, index: number): never {
     throw new JsonStreamError(`${message} at byte ${this.offset + index}`, this.offset + index);
   }
-}
-
-/** Parses a JSON file of any size. */
-export async function readJsonStreaming(path: string, captureDepth = 4): Promise<unknown> {
-  const parser = new StreamingJsonParser(captureDepth);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) parser.write(chunk as Buffer);
-  return parser.end();
 }

@@ -1,5 +1,5 @@
 /** Reading Envoy inputs that need more than one readFile: large dumps and large access logs. */
-import { readFileSync, statSync, type Stats } from "node:fs";
+import { createReadStream, readFileSync, statSync, type Stats } from "node:fs";
 import { fileTypeOf } from "../util/file-types.js";
 import { findJsonSyntaxError } from "../util/json-syntax.js";
 import { jsonTooDeep, LimitError, PARSE_LIMITS } from "../util/limits.js";
@@ -7,7 +7,7 @@ import type { Origin } from "../model/kube.js";
 import { summarizeFile } from "./access-log-files.js";
 import { ConfigDump } from "../envoy/config-dump.js";
 import type { EnvoyInputs } from "../model/envoy-inputs.js";
-import { readJsonStreaming } from "../envoy/stream-json.js";
+import { StreamingJsonParser } from "../envoy/stream-json.js";
 import { parseEnvoyInputs, reportSkippedLines } from "./envoy.js";
 
 /** Above this a file cannot be held as one V8 string. */
@@ -17,6 +17,13 @@ export const WHOLE_STRING_LIMIT = 512 * 1024 * 1024;
 const INDEX_THRESHOLD = 16 * 1024 * 1024;
 /** Larger files are streamed rather than held as one Buffer. */
 const MAX_BUFFER = 2 * 1024 * 1024 * 1024 - 1;
+
+/** A JSON file too large for one string, parsed as it is read: values `captureDepth` deep and deeper are parsed whole. */
+export async function readJsonStreaming(path: string, captureDepth = 4): Promise<unknown> {
+  const parser = new StreamingJsonParser(captureDepth);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) parser.write(chunk as Buffer);
+  return parser.end();
+}
 
 export type LoadedDump = { dump: ConfigDump; bytes: number } | { error: string };
 

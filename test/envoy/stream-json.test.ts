@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readJsonStreaming, StreamingJsonParser } from "../../src/envoy/stream-json.js";
+import { StreamingJsonParser } from "../../src/envoy/stream-json.js";
+import { readJsonStreaming } from "../../src/sources/envoy-load.js";
 
 const scratchDirs: string[] = [];
 /** A temp folder removed when the file's tests end. */
