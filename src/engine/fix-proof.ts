@@ -1,10 +1,12 @@
 import type { Finding, Fix, FixChange } from "../model/finding.js";
 import type { KubeObject, LoadedObject } from "../model/kube.js";
-import { templateOwnerOf } from "../k8s/workloads.js";
 import { immutableChanges, recreateSteps } from "../k8s/immutable-fields.js";
-import type { EventRecord, LogStream } from "../model/inputs.js";
-import { ClusterView, inputOfKind, type InputKind } from "../view/cluster-view.js";
-import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from "./patch/strategic-merge.js";
+import type { ClusterView } from "../view/cluster-view.js";
+import { changedInputs, NamespaceIndex, reachOf, WORKLOAD_KINDS, type ChangedInputs, type FocusedParts, type Reach } from "./focused-parts.js";
+import { applyChange } from "./patch/apply-change.js";
+
+export { applyChange } from "./patch/apply-change.js";
+export type { ChangedInputs } from "./focused-parts.js";
 
 /**
  * Every fix is proven before it is printed: its change is applied to the object in memory (as
@@ -23,14 +25,6 @@ export interface ProofRunner {
   producerOf(ruleId: string): string;
   /** How many rules a run of every rule runs at most. */
   readonly ruleCount: number;
-}
-
-/** What differs between the part of the view before and after a change: input kinds, and the Kubernetes kinds of the objects that differ. */
-export interface ChangedInputs {
-  inputs: ReadonlySet<InputKind>;
-  kinds: ReadonlySet<string>;
-  /** Whether the change creates an object: a kind may then appear that was absent, which any rule requiring its input sees. */
-  creates: boolean;
 }
 
 /** Distinct changes re-checked in one run: each costs two runs of the rules on the part of the view it touches. */
@@ -79,23 +73,6 @@ export function changesOf(fix: Fix): FixChange[] {
   return fix.change ? [fix.change] : [];
 }
 
-export function applyChange(object: KubeObject, change: FixChange): KubeObject {
-  let patch: Json;
-  try {
-    patch = JSON.parse(change.patch) as Json;
-  } catch {
-    throw new PatchError("the patch is not valid JSON");
-  }
-  const original = object as unknown as Json;
-  const apiVersion = object.apiVersion ?? "";
-  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
-  const isCustom = group.includes(".") && !group.endsWith(".k8s.io");
-  if (change.type === "strategic" && isCustom) throw new PatchError(`a strategic merge patch is not supported for ${object.kind} (a custom resource); kubectl needs --type merge or json`);
-  if (change.type === "create") throw new PatchError("a new object is not a patch");
-  const result = change.type === "json" ? jsonPatch(original, patch) : change.type === "merge" ? mergePatch(original, patch) : strategicMerge(original, patch);
-  return result as unknown as KubeObject;
-}
-
 /** The rule and the object (and container) a finding is about; one rule may report several findings under one key. */
 function findingKey(finding: Finding): string {
   const r = finding.resource;
@@ -118,218 +95,6 @@ function stillReported(finding: Finding, before: readonly Finding[], after: read
 
 function objectLabel(change: FixChange): string {
   return `${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`;
-}
-
-const WORKLOAD_KINDS = new Set(["Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]);
-
-/**
- * The part of the view a change can affect: the changed objects, the pods and ReplicaSets they own, and
- * every other object of their namespace but other workloads (Services, config, policies, Istio config)
- * and what selects only their pods (`reach`), with cluster-scoped objects and the mesh root namespace. When a non-workload object changes (a
- * Service, a DestinationRule), the namespace's workloads and pods stay: its selectors reach them.
- * Before and after are measured on the same part, so a proof costs what the change touches.
- */
-function focusedParts(view: ClusterView, changes: readonly FixChange[], objects: readonly LoadedObject[], candidates: Candidates, reach?: Reach): FocusedParts {
-  const namespace = changes[0]!.namespace;
-  const targets = new Set(changes.map((change) => `${change.kind}/${change.namespace ?? ""}/${change.name}`));
-  const workloadsOnly = changes.every((change) => WORKLOAD_KINDS.has(change.kind));
-  const near = (ns: string | undefined) => ns === undefined || ns === namespace || ns === "istio-system";
-  const keep = (object: KubeObject) => {
-    if (!near(object.metadata.namespace)) return false;
-    if (!WORKLOAD_KINDS.has(object.kind) || !workloadsOnly) return reach === undefined || object.metadata.namespace !== namespace || reach.concerns(object);
-    if (object.metadata.namespace !== namespace) return object.metadata.namespace === "istio-system";
-    if (targets.has(`${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`)) return true;
-    if (object.kind === "Pod") {
-      const owner = templateOwnerOf(view, object);
-      return targets.has(`${owner.kind}/${owner.namespace ?? ""}/${owner.name}`);
-    }
-    return view.ownerChain(object).some((owner) => targets.has(`${owner.kind}/${owner.metadata.namespace ?? ""}/${owner.metadata.name ?? ""}`));
-  };
-  const kept = objects.filter((loaded) => keep(loaded.object));
-  const names = new Set(kept.map((loaded) => `${loaded.object.kind}/${loaded.object.metadata.namespace ?? ""}/${loaded.object.metadata.name ?? ""}`));
-  const pods = new Set(kept.filter((loaded) => loaded.object.kind === "Pod").map((loaded) => `${loaded.object.metadata.namespace ?? ""}/${loaded.object.metadata.name ?? ""}`));
-  return {
-    objects: kept,
-    events: candidates.events.filter((event) => names.has(`${event.involved.kind}/${event.involved.namespace ?? ""}/${event.involved.name}`) || (!WORKLOAD_KINDS.has(event.involved.kind) && near(event.involved.namespace))),
-    logs: candidates.logs.filter((stream) => pods.has(`${stream.namespace ?? ""}/${stream.pod ?? ""}`)),
-  };
-}
-
-/**
- * Which of the namespace's other objects a change of workloads can reach: everything but what selects
- * other pods. An object with a label selector (a Service, NetworkPolicy, PodDisruptionBudget, an Istio
- * policy's selector or workloadSelector) is left out when it selects none of the changed workloads' pods,
- * before or after the change; a VirtualService or DestinationRule is left out when every host it names is
- * such a Service. Left out on both sides of the proof, such objects can only add findings that are the
- * same before and after.
- */
-interface Reach {
-  key: string;
-  concerns(object: KubeObject): boolean;
-}
-
-function reachOf(namespace: string | undefined, workloads: readonly KubeObject[], objects: readonly LoadedObject[]): Reach | undefined {
-  const labelSets = workloads.map(podLabelsOf).filter((labels): labels is Record<string, string> => labels !== undefined);
-  if (labelSets.length === 0 || labelSets.length < workloads.length) return undefined;
-  const selects = (selector: Record<string, unknown>) => labelSets.some((labels) => Object.entries(selector).every(([key, value]) => labels[key] === value));
-  const unreached = (object: KubeObject): boolean => {
-    const selector = selectorOf(object);
-    return selector !== undefined && !selects(selector);
-  };
-  const otherServices = new Set(objects.filter((loaded) => loaded.object.kind === "Service" && loaded.object.metadata.namespace === namespace && unreached(loaded.object)).map((loaded) => loaded.object.metadata.name));
-  const concerns = (object: KubeObject): boolean => {
-    if (object.kind === "VirtualService" || object.kind === "DestinationRule") {
-      let hosts = hostNames.get(object);
-      if (!hosts) hostNames.set(object, (hosts = hostNamesOf(object.spec)));
-      return hosts.length === 0 || hosts.some((host) => !otherServices.has(host));
-    }
-    return !unreached(object);
-  };
-  return { key: JSON.stringify(labelSets), concerns };
-}
-
-const hostNames = new WeakMap<KubeObject, string[]>();
-
-/** The labels of a workload's pods (its template's), or of a pod. */
-function podLabelsOf(object: KubeObject): Record<string, string> | undefined {
-  let node: any = object.kind === "Pod" ? object : object.kind === "CronJob" ? object.spec?.jobTemplate?.spec?.template : object.spec?.template;
-  const labels = node?.metadata?.labels;
-  return labels && typeof labels === "object" && !Array.isArray(labels) ? (labels as Record<string, string>) : undefined;
-}
-
-/** A plain label selector (key: value pairs) of an object, when it has one; undefined for none or one with expressions. */
-function selectorOf(object: KubeObject): Record<string, unknown> | undefined {
-  const spec = object.spec;
-  if (!spec || typeof spec !== "object" || object.kind === "Gateway") return undefined;
-  const candidates = object.kind === "Service" ? [spec.selector] : [spec.selector?.matchLabels !== undefined && spec.selector?.matchExpressions === undefined ? spec.selector.matchLabels : undefined, spec.podSelector?.matchLabels !== undefined && spec.podSelector?.matchExpressions === undefined ? spec.podSelector.matchLabels : undefined, spec.workloadSelector?.labels];
-  const selector = candidates.find((candidate) => candidate && typeof candidate === "object" && !Array.isArray(candidate) && Object.keys(candidate).length > 0);
-  return selector as Record<string, unknown> | undefined;
-}
-
-/** The first DNS label of every host a VirtualService or DestinationRule names (`host`, `hosts`, route destinations). */
-function hostNamesOf(spec: unknown): string[] {
-  const names: string[] = [];
-  const visit = (node: unknown, key: string | undefined): void => {
-    if (typeof node === "string") {
-      if (key === "host" || key === "hosts") names.push(node.split(".")[0]!);
-    } else if (Array.isArray(node)) {
-      for (const item of node) visit(item, key);
-    } else if (node && typeof node === "object") {
-      for (const [child, value] of Object.entries(node)) visit(value, child);
-    }
-  };
-  visit(spec, undefined);
-  return names;
-}
-
-/** Events and logs a focused part can hold: those of its namespaces, in the view's order. */
-interface Candidates {
-  events: readonly EventRecord[];
-  logs: readonly LogStream[];
-}
-
-interface FocusedParts {
-  objects: LoadedObject[];
-  events: EventRecord[];
-  logs: LogStream[];
-}
-
-/** A view of a focused part; its objects have no field locator: a proof reads no file:line, so none is looked up in the YAML. */
-function viewOf(view: ClusterView, parts: FocusedParts): ClusterView {
-  return new ClusterView({
-    options: { mode: view.mode, now: view.now, ...(view.namespaces ? { namespaces: [...view.namespaces] } : {}), clusters: view.clusters },
-    objects: parts.objects.map(({ locate: _locate, ...loaded }) => loaded),
-    events: parts.events,
-    logs: parts.logs,
-    envoy: view.envoy,
-    ...(view.meshConfig ? { meshConfig: view.meshConfig } : {}),
-    ...(view.meshNetworks ? { meshNetworks: view.meshNetworks } : {}),
-    ...(view.meshNetworksSource ? { meshNetworksSource: view.meshNetworksSource } : {}),
-    inputs: view.inputs,
-  });
-}
-
-/**
- * The inputs that differ between the part of the view before and after a change (objects are the same
- * objects unless the change made them anew); undefined when a difference can reach any rule: a Namespace
- * (context every rule may read) or a log stream (the Envoy access-log summaries are built from them).
- */
-function changedInputs(before: FocusedParts, after: FocusedParts, creates: boolean): ChangedInputs | undefined {
-  const changed = new Set<InputKind>();
-  const kinds = new Set<string>();
-  const beforeObjects = new Set(before.objects.map((loaded) => loaded.object));
-  const afterObjects = new Set(after.objects.map((loaded) => loaded.object));
-  const differing = [...before.objects.filter((loaded) => !afterObjects.has(loaded.object)), ...after.objects.filter((loaded) => !beforeObjects.has(loaded.object))];
-  for (const { object } of differing) {
-    const input = inputOfKind(object.kind);
-    if (!input) return undefined;
-    changed.add(input).add("manifests");
-    kinds.add(object.kind);
-    // A Pod counts for `workloads` too (ClusterView.has), and an istio.io apiVersion for `istio`.
-    if (object.kind === "Pod") changed.add("workloads");
-    if (typeof object.apiVersion === "string" && object.apiVersion.includes("istio.io")) changed.add("istio");
-  }
-  if (!sameItems(before.logs, after.logs)) return undefined;
-  if (!sameItems(before.events, after.events)) changed.add("events");
-  return { inputs: changed, kinds, creates };
-}
-
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
-}
-
-/**
- * The objects after the change. Observed pods of a changed workload get the same change on their spec
- * (the part of the patch under the pod template), so what admission added to them (an injected sidecar,
- * token volumes) stays; their observed status stays too: a rule reading that status against the new
- * spec still sees what happened.
- */
-function changedObjects(view: ClusterView, objects: readonly LoadedObject[], replaced: Map<KubeObject, KubeObject>, changes: readonly FixChange[]): LoadedObject[] {
-  const changed = new Map<string, FixChange[]>();
-  for (const change of changes) {
-    const key = `${change.kind}/${change.namespace ?? ""}/${change.name}`;
-    changed.set(key, [...(changed.get(key) ?? []), change]);
-  }
-  return objects.map((loaded) => {
-    const direct = replaced.get(loaded.object);
-    if (direct) return { ...loaded, object: direct, ...(direct.kind === "Pod" ? { observed: loaded.object } : {}) };
-    if (loaded.object.kind !== "Pod" || view.mode === "lint" || !loaded.object.metadata.ownerReferences?.length) return loaded;
-    const owner = templateOwnerOf(view, loaded.object);
-    const ownerChanges = changed.get(`${owner.kind}/${owner.namespace ?? ""}/${owner.name}`);
-    if (!ownerChanges) return loaded;
-    let pod: KubeObject = loaded.object;
-    for (const change of ownerChanges) {
-      const podChange = underTemplate(change, owner.templatePath);
-      if (!podChange) continue;
-      try {
-        pod = applyChange(pod, podChange);
-      } catch {
-        return loaded;
-      }
-    }
-    return { ...loaded, object: pod, observed: loaded.object };
-  });
-}
-
-/** The part of a workload patch that changes its pod template, as a patch of the pod itself. */
-function underTemplate(change: FixChange, templatePath: readonly string[]): FixChange | undefined {
-  let patch: unknown;
-  try {
-    patch = JSON.parse(change.patch);
-  } catch {
-    return undefined;
-  }
-  if (change.type === "json") {
-    const prefix = `/${templatePath.join("/")}/`;
-    const operations = (Array.isArray(patch) ? patch : []).filter((op) => typeof op?.path === "string" && op.path.startsWith(prefix));
-    if (operations.length === 0) return undefined;
-    return { ...change, kind: "Pod", patch: JSON.stringify(operations.map((op) => ({ ...op, path: `/${op.path.slice(prefix.length)}`, ...(typeof op.from === "string" && op.from.startsWith(prefix) ? { from: `/${op.from.slice(prefix.length)}` } : {}) }))) };
-  }
-  let node: any = patch;
-  for (const key of templatePath) node = node?.[key];
-  if (!node || typeof node !== "object") return undefined;
-  const { spec, metadata } = node as { spec?: unknown; metadata?: unknown };
-  return { ...change, kind: "Pod", patch: JSON.stringify({ ...(spec ? { spec } : {}), ...(metadata ? { metadata } : {}) }) };
 }
 
 /** `steps`: what to run instead when the change cannot be made in place. */
@@ -441,14 +206,16 @@ export class FixProver {
     const changedWorkloads = [...replaced.keys(), ...replaced.values(), ...created.map((loaded) => loaded.object)];
     const reach = changes.every((change) => WORKLOAD_KINDS.has(change.kind)) ? reachOf(changes[0]!.namespace, changedWorkloads, nearObjects) : undefined;
     const before = this.beforePart(changes, reach);
-    const afterParts = focusedParts(this.view, changes, [...changedObjects(this.view, this.index.objectsIn([...nearby.namespaces, ...changes.map((change) => change.namespace)]), replaced, changes), ...created], nearby, reach);
+    const afterParts = this.index.focusedParts(changes, [...this.index.changedObjects(this.index.objectsIn([...nearby.namespaces, ...changes.map((change) => change.namespace)]), replaced, changes), ...created], nearby, reach);
     // Rules that cannot see what the change makes different find the same before and after: only the others run, with the answered one.
     const seeing = this.runner.rulesSeeing(changedInputs(before.parts, afterParts, created.length > 0));
-    const rules = seeing ? new Set([...seeing, this.runner.producerOf(finding.rule)]) : undefined;
-    const beforeFindings = this.findingsBefore(before, rules);
+    const producer = this.runner.producerOf(finding.rule);
+    const rules = seeing ? new Set([...seeing, producer]) : undefined;
+    const after = this.rerun(this.index.viewOf(afterParts), rules);
+    // A finding's key holds the rule that reported it: on the part before, only the answered rule and the rules with an error or warning after the change decide the verdict.
+    const beforeFindings = this.findingsBefore(before, new Set([producer, ...after.filter((other) => other.severity !== "info").map((other) => this.runner.producerOf(other.rule))]));
     const answered = findingKey(finding);
     if (!beforeFindings.some((other) => findingKey(other) === answered)) return { proven: false, dropped: false, proof: "this finding depends on more of the inputs than the change touches, so it was not re-checked" };
-    const after = this.rerun(viewOf(this.view, afterParts), rules);
     const stillThere = stillReported(finding, beforeFindings, after);
     const known = new Set(beforeFindings.map(findingKey));
     const fresh = after.filter((other) => other.severity !== "info" && !known.has(findingKey(other)));
@@ -477,8 +244,8 @@ export class FixProver {
     let part = this.before.get(key);
     if (!part) {
       const nearby = this.index.near(changes);
-      const parts = focusedParts(this.view, changes, this.index.objectsIn(nearby.namespaces), nearby, reach);
-      this.before.set(key, (part = { parts, view: viewOf(this.view, parts), findings: new Map(), everyRule: false }));
+      const parts = this.index.focusedParts(changes, this.index.objectsIn(nearby.namespaces), nearby, reach);
+      this.before.set(key, (part = { parts, view: this.index.viewOf(parts), findings: new Map(), everyRule: false }));
     }
     return part;
   }
@@ -501,60 +268,6 @@ export class FixProver {
     if (rules === undefined) return [...part.findings.values()].flat();
     return [...rules].flatMap((rule) => part.findings.get(rule) ?? []);
   }
-}
-
-/**
- * The view's objects, events and logs by namespace, so that a proof reads only the namespaces it
- * focuses on (each list keeps the view's order: rules see the same order as on the whole view).
- */
-class NamespaceIndex {
-  private readonly objects = new Map<string | undefined, Array<{ loaded: LoadedObject; at: number }>>();
-  private readonly events = new Map<string, Array<{ item: EventRecord; at: number }>>();
-  private readonly logs = new Map<string, Array<{ item: LogStream; at: number }>>();
-  private readonly nearby = new Map<string | undefined, { namespaces: (string | undefined)[] } & Candidates>();
-  private readonly merged = new Map<string, readonly LoadedObject[]>();
-
-  constructor(view: ClusterView) {
-    view.objects.forEach((loaded, at) => push(this.objects, loaded.object.metadata.namespace, { loaded, at }));
-    view.events.forEach((item, at) => push(this.events, item.involved.namespace ?? "", { item, at }));
-    view.logs.forEach((item, at) => push(this.logs, item.namespace ?? "", { item, at }));
-  }
-
-  /** What a focused part of these changes may hold: the first change's namespace, cluster-scoped objects and the mesh root namespace. */
-  near(changes: readonly FixChange[]): { namespaces: (string | undefined)[] } & Candidates {
-    const namespace = changes[0]!.namespace;
-    let near = this.nearby.get(namespace);
-    if (!near) {
-      const namespaces = [...new Set([namespace, undefined, "istio-system"])];
-      // Events and logs name their namespace as "" when they have none (the focused part's keys do too).
-      const keys = [...new Set(namespaces.map((name) => name ?? ""))];
-      near = { namespaces, events: inOrder(keys.map((key) => this.events.get(key) ?? [])).map((entry) => entry.item), logs: inOrder(keys.map((key) => this.logs.get(key) ?? [])).map((entry) => entry.item) };
-      this.nearby.set(namespace, near);
-    }
-    return near;
-  }
-
-  /** The objects of these namespaces in the view's order; each distinct set is merged once (callers only read the list). */
-  objectsIn(namespaces: readonly (string | undefined)[]): readonly LoadedObject[] {
-    const distinct = [...new Set(namespaces)];
-    const key = distinct.map((namespace) => (namespace === undefined ? "\u0000" : namespace)).join("\u0001");
-    let objects = this.merged.get(key);
-    if (!objects) this.merged.set(key, (objects = inOrder(distinct.map((namespace) => this.objects.get(namespace) ?? [])).map((entry) => entry.loaded)));
-    return objects;
-  }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  list.push(value);
-}
-
-/** Lists each in the view's order, merged into one in that order. */
-function inOrder<T extends { at: number }>(lists: readonly (readonly T[])[]): T[] {
-  const nonEmpty = lists.filter((list) => list.length > 0);
-  if (nonEmpty.length === 1) return [...nonEmpty[0]!];
-  return nonEmpty.flat().sort((a, b) => a.at - b.at);
 }
 
 /**

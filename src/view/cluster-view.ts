@@ -142,6 +142,8 @@ export class ClusterView {
     meshNetworks?: Record<string, any>;
     meshNetworksSource?: MeshSource;
     inputs: InputSummary;
+    /** The key (objectKey) of each object, when the caller has them already: a fix proof builds many views of the same objects. */
+    objectKeys?: readonly string[];
   }) {
     this.mode = init.options.mode;
     this.now = init.options.now;
@@ -173,15 +175,16 @@ export class ClusterView {
     this.meshNetworksSource = init.meshNetworksSource;
     this.inputs = init.inputs;
 
-    for (const loaded of init.objects) {
+    const keys = init.objectKeys;
+    init.objects.forEach((loaded, at) => {
       const { kind, metadata } = loaded.object;
       let list = this.byKind.get(kind);
       if (!list) this.byKind.set(kind, (list = []));
       list.push(loaded);
-      this.byKey.set(objectKey(kind, metadata.namespace, metadata.name), loaded);
+      this.byKey.set(keys?.[at] ?? objectKey(kind, metadata.namespace, metadata.name), loaded);
       if (metadata.uid) this.byUid.set(metadata.uid, loaded);
       this.loadedByObject.set(loaded.object, loaded);
-    }
+    });
     for (const event of init.events) {
       const key = objectKey(event.involved.kind, event.involved.namespace, event.involved.name);
       let list = this.eventsByObject.get(key);

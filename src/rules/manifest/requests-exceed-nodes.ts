@@ -1,4 +1,5 @@
 import { defineRule } from "../../contract/rule.js";
+import type { KubeObject } from "../../model/kube.js";
 import { formatBytes, formatCpu, parseQuantity } from "../../k8s/quantities.js";
 import { reportObject, type RuleMeta } from "./report.js";
 import { podRequest } from "../../k8s/pod-requests.js";
@@ -11,6 +12,18 @@ const meta: RuleMeta = {
   equivalents: ["popeye:POP-602", "popeye:POP-603"],
   docs: { verify: ["kubectl describe nodes | grep -A6 'Allocatable'", "kubectl get pods -n <namespace> --field-selector status.phase=Pending", "kubectl describe pod <pod> -n <namespace> | grep -A3 FailedScheduling"] },
 };
+
+/** What a node offers (allocatable, else capacity), read once per node: fix proofs run the rule on many views of the same nodes. */
+const offered = new WeakMap<KubeObject, { cpu: number; memory: number }>();
+
+function allocatableOf(node: KubeObject): { cpu: number; memory: number } {
+  let found = offered.get(node);
+  if (!found) {
+    const of = (resource: "cpu" | "memory") => parseQuantity(node.status?.allocatable?.[resource] ?? node.status?.capacity?.[resource]) ?? 0;
+    offered.set(node, (found = { cpu: of("cpu"), memory: of("memory") }));
+  }
+  return found;
+}
 
 export const requestsExceedNodesRule = defineRule({
   ...meta,
@@ -33,7 +46,7 @@ export const requestsExceedNodesRule = defineRule({
     const { view } = ctx;
     const nodes = view.kind("Node").filter((node) => node.spec?.unschedulable !== true);
     if (nodes.length === 0) return;
-    const allocatable = (resource: "cpu" | "memory") => Math.max(...nodes.map((node) => parseQuantity(node.status?.allocatable?.[resource] ?? node.status?.capacity?.[resource]) ?? 0));
+    const allocatable = (resource: "cpu" | "memory") => Math.max(...nodes.map((node) => allocatableOf(node)[resource]));
     const most = { cpu: allocatable("cpu"), memory: allocatable("memory") };
     for (const workload of workloadsOf(view)) {
       for (const resource of ["memory", "cpu"] as const) {
