@@ -85,7 +85,7 @@ function planPath(path: string, builder: ViewBuilder): PlannedPath {
   }
   const files: ListedFile[] = [];
   const seen = new Set<string>();
-  for (const file of walk(path, builder, new Set(), 0)) {
+  for (const { file, real: known } of walk(path, builder, new Set(), 0)) {
     let size: number;
     try {
       const target = statSync(file);
@@ -93,7 +93,7 @@ function planPath(path: string, builder: ViewBuilder): PlannedPath {
         builder.addProblem({ file }, `${fileTypeOf(target)}, not a regular file: skipped`);
         continue;
       }
-      const real = realpathSync(file);
+      const real = known ?? realpathSync(file);
       if (seen.has(real)) {
         builder.addProblem({ file }, `the same file as another one in the folder (a symbolic link to ${real}): read once`);
         continue;
@@ -126,7 +126,13 @@ function loadDirectory(directory: { root: string; files: readonly ListedFile[] }
   }
 }
 
-function* walk(dir: string, builder: ViewBuilder, walked: Set<string>, depth: number): Generator<string> {
+/** A file found in a walk; `real` is its real path when its folder's is known and it is no symbolic link. */
+interface WalkedFile {
+  file: string;
+  real?: string;
+}
+
+function* walk(dir: string, builder: ViewBuilder, walked: Set<string>, depth: number): Generator<WalkedFile> {
   let real: string;
   let entries;
   try {
@@ -149,7 +155,7 @@ function* walk(dir: string, builder: ViewBuilder, walked: Set<string>, depth: nu
     if (SKIPPED_NAMES.has(entry.name)) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(full, builder, walked, depth + 1);
-    else if (entry.isFile()) yield full;
+    else if (entry.isFile()) yield { file: full, real: join(real, entry.name) };
     else if (entry.isSymbolicLink()) {
       let target;
       try {
@@ -159,7 +165,7 @@ function* walk(dir: string, builder: ViewBuilder, walked: Set<string>, depth: nu
         continue;
       }
       if (target.isDirectory()) yield* walk(full, builder, walked, depth + 1);
-      else yield full;
+      else yield { file: full };
     } else {
       let kind = "not a regular file";
       try {

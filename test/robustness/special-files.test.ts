@@ -2,7 +2,7 @@
 // (and a device) given as a file or found in a folder, a folder of symbolic links to manifests,
 // a symbolic link to a folder, a link loop and a dangling link.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,6 +41,19 @@ describe("special files", () => {
     const named = report.inputs.problems.map((problem) => `${problem.file}: ${problem.message}`);
     expect(named).toContainEqual(expect.stringMatching(new RegExp(`^${join(folder, "stream.yaml")}: a FIFO \\(named pipe\\), not a regular file: skipped`)));
     expect(named).toContainEqual(expect.stringMatching(/^\/dev\/zero: a character device, not a regular file: skipped/));
+  }, 20_000);
+
+  it("a link to a file of the same folder is read once, also when the folder is given by a symbolic link", async () => {
+    const folder = join(dir, "real-folder");
+    mkdirSync(folder);
+    copyFileSync(join(broken, "workloads.yaml"), join(folder, "a.yaml"));
+    symlinkSync(join(folder, "a.yaml"), join(folder, "b.yaml"));
+    const via = join(dir, "via-link");
+    symlinkSync(folder, via);
+    const run = await lintJson([via]);
+    const report = JSON.parse(run.stdout) as { inputs: { problems: Array<{ file: string; message: string }> } };
+    const named = report.inputs.problems.map((problem) => `${problem.file}: ${problem.message}`);
+    expect(named).toContainEqual(`${join(via, "b.yaml")}: the same file as another one in the folder (a symbolic link to ${realpathSync(join(folder, "a.yaml"))}): read once`);
   }, 20_000);
 
   it("a folder of symbolic links to manifests is read like the files, with the same findings", async () => {
