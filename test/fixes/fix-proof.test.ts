@@ -16,6 +16,22 @@ const patchOf = (spec: unknown) => ({ spec: { template: { spec } } });
 describe("strategic merge, as kubectl patch --type strategic applies it", () => {
   const original = template([{ name: "app", image: "api:1", command: ["/app"], env: [{ name: "A", value: "1" }], ports: [{ containerPort: 8080, name: "http" }], volumeMounts: [{ name: "cfg", mountPath: "/etc/app" }] }], { volumes: [{ name: "cfg", configMap: { name: "a" } }, { name: "tmp", emptyDir: {} }] });
 
+  it("leaves the original as it was (a frozen original merges without error) and shares what the patch does not touch", () => {
+    const freeze = (value: unknown): unknown => {
+      if (value && typeof value === "object") for (const child of Object.values(Object.freeze(value))) freeze(child);
+      return value;
+    };
+    const frozen = freeze(JSON.parse(JSON.stringify({ ...original, metadata: { name: "api", labels: { a: "1" }, finalizers: ["x"] } }))) as any;
+    const before = JSON.stringify(frozen);
+    const merged = strategicMerge(frozen, { metadata: { labels: { a: null, b: "2" }, $retainKeys: ["name", "labels"], "$deleteFromPrimitiveList/finalizers": ["x"] }, spec: { template: { spec: { volumes: [{ name: "tmp", $patch: "delete" }], containers: [{ name: "app", command: null, env: [{ name: "A", value: "9" }] }] } } } }) as any;
+    expect(JSON.stringify(frozen)).toBe(before);
+    expect(merged.metadata).toEqual({ name: "api", labels: { b: "2" } });
+    expect(merged.spec.template.spec.containers[0]).toEqual({ name: "app", image: "api:1", env: [{ name: "A", value: "9" }], ports: [{ containerPort: 8080, name: "http" }], volumeMounts: [{ name: "cfg", mountPath: "/etc/app" }] });
+    expect(merged.spec.template.spec.volumes).toEqual([{ name: "cfg", configMap: { name: "a" } }]);
+    expect(merged.spec.template.spec.volumes[0]).toBe(frozen.spec.template.spec.volumes[0]);
+    expect(merged.spec.template.spec.containers[0].ports).toBe(frozen.spec.template.spec.containers[0].ports);
+  });
+
   it("an empty env list and a bare container name change nothing (the two patches that left generation at 1)", () => {
     expect(strategicMerge(original, patchOf({ containers: [{ name: "app", env: [] }] }))).toEqual(original);
     expect(strategicMerge(original, patchOf({ containers: [{ name: "app" }] }))).toEqual(original);

@@ -59,9 +59,12 @@ function clone<T extends Json>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** `original` with a strategic-merge `patch` applied; neither argument is changed. */
+/**
+ * `original` with a strategic-merge `patch` applied; neither argument is changed. Maps and lists on the
+ * way to a change are copied; what the patch does not touch is shared with `original` (objects in a view are never changed).
+ */
 export function strategicMerge(original: Json, patch: Json): Json {
-  return mergeValue(original === undefined ? null : clone(original), patch, []);
+  return mergeValue(original === undefined ? null : original, patch, []);
 }
 
 function mergeValue(original: Json, patch: Json, path: string[]): Json {
