@@ -56,7 +56,7 @@ const cases: Array<{ name: string; yaml: string; expect: Array<[level: "error" |
   {
     name: "EnvoyFilter (always warned)",
     yaml: ef("  configPatches:\n  - applyTo: HTTP_FILTER\n    match:\n      context: SIDECAR_INBOUND\n      listener:\n        filterChain:\n          filter:\n            name: envoy.filters.network.http_connection_manager\n    patch:\n      operation: INSERT_BEFORE\n      value:\n        name: envoy.lua\n"),
-    expect: [["warning", /EnvoyFilter exposes internal implementation details/]],
+    expect: [["warning", /EnvoyFilter exposes internal implementation details/], ["warning", /using deprecated types by name without typed_config; envoy.lua/]],
   },
   { name: "EnvoyFilter without a patch", yaml: ef("  configPatches:\n  - applyTo: CLUSTER\n    match:\n      cluster:\n        service: reviews.bookinfo.svc.cluster.local\n"), expect: [["warning", /EnvoyFilter exposes/], ["error", /Envoy filter: missing patch/]] },
   { name: "route patch with a listener match", yaml: ef("  configPatches:\n  - applyTo: HTTP_ROUTE\n    match:\n      listener:\n        portNumber: 80\n    patch:\n      operation: MERGE\n      value: {}\n"), expect: [["warning", /EnvoyFilter exposes/], ["error", /http route class objects cannot have non route configuration match/]] },

@@ -7,6 +7,7 @@
 import { arrayOf, recordOf } from "../../k8s/objects.js";
 import { Messages, type Spec } from "./common.js";
 import { re2SyntaxError } from "./regexp.js";
+import { patchValueVerdict } from "./envoy-patch-value.js";
 
 const LISTENER_CLASS = new Set(["LISTENER", "FILTER_CHAIN", "NETWORK_FILTER", "HTTP_FILTER"]);
 const ROUTE_CLASS = new Set(["ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE"]);
@@ -79,33 +80,11 @@ export function validateEnvoyFilter(spec: Spec): Messages {
     } else if (applyTo === "CLUSTER" && hasObjectMatch && !recordOf(match?.cluster)) {
       out.error([...path, "match"], "Envoy filter: applyTo for cluster class objects cannot have non cluster match");
     }
-    const v2 = envoyV2Type(body.value);
-    if (v2) out.error([...path, "patch", "value"], `referenced type unknown${v2.includes(".v2.") ? " (hint: try using the v3 XDS API)" : ""}: Envoy filter: could not resolve Any message type: ${v2}`);
+    const verdict = patchValueVerdict(applyTo, body.value);
+    const at = [...path, "patch", "value"];
+    if (verdict?.error) out.error(at, verdict.error);
+    if (verdict?.warning) out.warning(at, verdict.warning);
+    if (verdict?.withoutTypedConfig) out.warning(at, `using deprecated types by name without typed_config; ${verdict.withoutTypedConfig.join(", ")}`);
   });
   return out;
-}
-
-/**
- * The first `@type` of the patch value that names an Envoy v2 API (`envoy.config.filter.http.lua.v2.Lua`,
- * `envoy.api.v2.Cluster`): Istio builds the value with Envoy's v3 protos only, so it cannot resolve
- * the type and rejects the EnvoyFilter. Types of other publishers are not judged.
- */
-function envoyV2Type(value: unknown): string | undefined {
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = envoyV2Type(item);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  const record = recordOf(value);
-  if (!record) return undefined;
-  const type = record["@type"];
-  if (typeof type === "string" && /^envoy\.(?:[a-z0-9_]+\.)*v2(?:alpha\d*|beta\d*)?\./.test(type.slice(type.lastIndexOf("/") + 1))) return type;
-  for (const [key, item] of Object.entries(record)) {
-    if (key === "@type") continue;
-    const found = envoyV2Type(item);
-    if (found) return found;
-  }
-  return undefined;
 }
