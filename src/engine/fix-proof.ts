@@ -206,7 +206,8 @@ export class FixProver {
     const changedWorkloads = [...replaced.keys(), ...replaced.values(), ...created.map((loaded) => loaded.object)];
     const reach = changes.every((change) => WORKLOAD_KINDS.has(change.kind)) ? reachOf(changes[0]!.namespace, changedWorkloads, nearObjects) : undefined;
     const before = this.beforePart(changes, reach);
-    const afterParts = this.index.focusedParts(changes, [...this.index.changedObjects(this.index.objectsIn([...nearby.namespaces, ...changes.map((change) => change.namespace)]), replaced, changes), ...created], nearby, reach);
+    const inOneNamespace = created.length === 0 && changes.every((change) => change.namespace === changes[0]!.namespace);
+    const afterParts = (inOneNamespace ? this.index.changedPart(before.parts, replaced, changes) : undefined) ?? this.index.focusedParts(changes, [...this.index.changedObjects(this.index.objectsIn([...nearby.namespaces, ...changes.map((change) => change.namespace)]), replaced, changes), ...created], nearby, reach);
     // Rules that cannot see what the change makes different find the same before and after: only the others run, with the answered one.
     const seeing = this.runner.rulesSeeing(changedInputs(before.parts, afterParts, created.length > 0));
     const producer = this.runner.producerOf(finding.rule);

@@ -230,6 +230,21 @@ export class NamespaceIndex {
     });
   }
 
+  /**
+   * The part after a change, from the part before it: the same objects with the changed ones in their place,
+   * and the same events and logs. It is what focusedParts would keep from the changed namespace when every
+   * changed object keeps its kind, namespace, name and owners (what the part is chosen by); undefined otherwise.
+   */
+  changedPart(before: FocusedParts, replaced: Map<KubeObject, KubeObject>, changes: readonly FixChange[]): FocusedParts | undefined {
+    const objects = this.changedObjects(before.objects, replaced, changes);
+    for (let at = 0; at < objects.length; at++) {
+      const was = before.objects[at]!.object;
+      const now = objects[at]!.object;
+      if (was !== now && !sameIdentity(was, now)) return undefined;
+    }
+    return { objects, events: before.events, logs: before.logs };
+  }
+
   /** A view of a focused part; its objects have no field locator: a proof reads no file:line, so none is looked up in the YAML. */
   viewOf(parts: FocusedParts): ClusterView {
     const view = this.view;
@@ -279,6 +294,11 @@ export class NamespaceIndex {
     if (!keys) this.chains.set(object, (keys = this.view.ownerChain(object).map((owner) => this.keyOf(owner))));
     return keys;
   }
+}
+
+/** Whether two versions of an object have the same kind, namespace, name and owners. */
+function sameIdentity(a: KubeObject, b: KubeObject): boolean {
+  return a.kind === b.kind && a.metadata.namespace === b.metadata.namespace && a.metadata.name === b.metadata.name && JSON.stringify(a.metadata.ownerReferences) === JSON.stringify(b.metadata.ownerReferences);
 }
 
 /** Whether a focused part of `namespace` holds objects of `objectNamespace`: cluster-scoped ones and the mesh root namespace's too. */

@@ -60,6 +60,23 @@ describe("the focused part of a workload change", () => {
     expect(part.events.map((event) => `${event.involved.kind}/${event.involved.name}`)).toEqual(["Pod/api-5f-x", "Service/api", "ConfigMap/settings"]);
   });
 
+  it("the part after a change, made from the part before, is the part focused on the changed objects; a renamed object gives none", () => {
+    const index = new NamespaceIndex(view);
+    const nearby = index.near([change]);
+    const before = index.focusedParts([change], index.objectsIn(nearby.namespaces), nearby);
+    const target = view.get("Deployment", "shop", "api")!;
+    const scaled = { ...target, spec: { ...target.spec, replicas: 3 } } as KubeObject;
+    const replaced = new Map([[target, scaled]]);
+    const focused = index.focusedParts([change], index.changedObjects(index.objectsIn(nearby.namespaces), replaced, [change]), nearby);
+    const after = index.changedPart(before, replaced, [change])!;
+    expect(after.objects.map((item) => item.object)).toEqual(focused.objects.map((item) => item.object));
+    expect(after.objects.map((item) => item.object)).toContain(scaled);
+    expect(after.events).toEqual(focused.events);
+    expect(after.logs).toEqual(focused.logs);
+    const renamed = { ...target, metadata: { ...target.metadata, name: "api-2" } } as KubeObject;
+    expect(index.changedPart(before, new Map([[target, renamed]]), [change])).toBeUndefined();
+  });
+
   it("views of parts find objects by kind, namespace and name, as the whole view does, with no field locator", () => {
     const index = new NamespaceIndex(view);
     const nearby = index.near([change]);
