@@ -21,6 +21,8 @@ export interface ControllerNeeds {
   /** Where the needs come from (the upstream Role/ClusterRole). */
   source: string;
   needs: PermissionNeed[];
+  /** The controller lists its resources across all namespaces, so only a ClusterRoleBinding grants them. */
+  clusterWide: boolean;
 }
 
 interface ControllerEntry {
@@ -32,6 +34,8 @@ interface ControllerEntry {
   /** The first release (major, minor) these needs hold for; older tags are not judged. */
   since?: [number, number];
   needs: (args: string[], version: Version | undefined) => PermissionNeed[];
+  /** Flags that limit the controller to some namespaces; without any of them it watches every namespace. Absent: scope not judged. */
+  namespaceFlags?: string[];
 }
 
 type Version = [number, number];
@@ -75,6 +79,7 @@ const CONTROLLERS: ControllerEntry[] = [
     source: "kubernetes/ingress-nginx deploy/static/provider/cloud/deploy.yaml (ClusterRole and Role ingress-nginx)",
     images: ["ingress-nginx/controller", "ingress-nginx/controller-chroot"],
     since: [1, 0],
+    namespaceFlags: ["--watch-namespace", "--watch-namespace-selector"],
     // EndpointSlices replaced Endpoints in v1.9.0.
     needs: (_args, version) => [...listWatch("", "services", "secrets", "configmaps"), ...(atLeast(version, [1, 9]) ? listWatch("discovery.k8s.io", "endpointslices") : []), ...listWatch("networking.k8s.io", "ingresses")],
   },
@@ -83,6 +88,7 @@ const CONTROLLERS: ControllerEntry[] = [
     source: "cert-manager/cert-manager deploy/charts/cert-manager/templates/rbac.yaml (controller-certificates, -issuers, -clusterissuers, -orders, -challenges)",
     images: ["jetstack/cert-manager-controller"],
     since: [1, 0],
+    namespaceFlags: ["--namespace"],
     needs: () => [...listWatch("cert-manager.io", "certificates", "certificaterequests", "issuers", "clusterissuers"), ...listWatch("acme.cert-manager.io", "orders", "challenges"), ...listWatch("", "secrets")],
   },
   {
@@ -104,12 +110,14 @@ const CONTROLLERS: ControllerEntry[] = [
     source: "kubernetes-sigs/external-dns charts/external-dns/templates/clusterrole.yaml (per --source)",
     images: ["external-dns/external-dns", "bitnami/external-dns"],
     since: [0, 10],
+    namespaceFlags: ["--namespace"],
     needs: (args) => flagValues(args, "--source").flatMap((source) => EXTERNAL_DNS_SOURCES[source] ?? []),
   },
   {
     controller: "metrics-server",
     source: "kubernetes-sigs/metrics-server manifests/base/rbac.yaml (ClusterRole system:metrics-server)",
     images: ["metrics-server/metrics-server"],
+    namespaceFlags: [],
     needs: () => listWatch("", "nodes", "pods"),
   },
   {
@@ -168,7 +176,8 @@ export function controllerNeeds(container: JsonObject): ControllerNeeds | undefi
   const version = image ? tagVersion(image) : undefined;
   if (entry.since && !atLeast(version, entry.since)) return undefined;
   const needs = entry.needs(line, version);
-  return needs.length > 0 ? { controller: entry.controller, source: entry.source, needs } : undefined;
+  const clusterWide = entry.namespaceFlags !== undefined && entry.namespaceFlags.every((flag) => !line.some((arg) => arg === flag || arg.startsWith(`${flag}=`)));
+  return needs.length > 0 ? { controller: entry.controller, source: entry.source, needs, clusterWide } : undefined;
 }
 
 /** Bootstrap roles every cluster has, which manifests bind without defining. */

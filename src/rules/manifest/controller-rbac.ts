@@ -33,6 +33,14 @@ function roleToChange(grants: Grant[], missing: PermissionNeed[]): Grant | undef
   return defined.find((grant) => cluster(grant) && namesGroup(grant)) ?? defined.find(namesGroup) ?? defined.find(cluster) ?? defined[0];
 }
 
+/** The RoleBinding grant that covers what a cluster-wide controller lacks cluster-wide, when one does. */
+function namespacedOnly(grants: Grant[], missing: PermissionNeed[]): { grant: Grant; missing: PermissionNeed[] } | undefined {
+  const first = missing[0];
+  if (!first) return undefined;
+  const grant = grants.find((candidate) => candidate.binding.kind === "RoleBinding" && grantsAllow([candidate], first.group, first.resource, first.verbs[0]!, { namedListAllowed: true }));
+  return grant ? { grant, missing } : undefined;
+}
+
 /** Reports, as the rule's `message`, each well-known controller container of the workload whose ServiceAccount lacks verbs its upstream Role grants. */
 export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload: Workload, message: string): void {
   const { view } = ctx;
@@ -45,12 +53,15 @@ export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload
   const grants = grantsOf(view, workload.namespace, account, { anyNamespace: true });
   if (!grants) return;
   for (const { ref, known } of controllers) {
-    const missing = known.needs
-      .map((need) => ({ ...need, verbs: need.verbs.filter((verb) => !grantsAllow(grants, need.group, need.resource, verb, { namedListAllowed: true })) }))
-      .filter((need) => need.verbs.length > 0);
+    const missingFrom = (held: Grant[]) =>
+      known.needs.map((need) => ({ ...need, verbs: need.verbs.filter((verb) => !grantsAllow(held, need.group, need.resource, verb, { namedListAllowed: true })) })).filter((need) => need.verbs.length > 0);
+    let missing = missingFrom(grants);
+    // A cluster-wide controller lists across all namespaces: a grant through a RoleBinding covers one namespace only.
+    const narrow = missing.length === 0 && known.clusterWide ? namespacedOnly(grants, missingFrom(grants.filter((grant) => grant.binding.kind === "ClusterRoleBinding"))) : undefined;
+    if (narrow) missing = narrow.missing;
     if (missing.length === 0) continue;
     const ns = workload.namespace ?? "<namespace>";
-    const target = roleToChange(grants, missing);
+    const target = narrow ? narrow.grant : roleToChange(grants, missing);
     const role = target?.role;
     const newRules = rulesFor(missing);
     const text = missing.map((need) => `${need.verbs.join(", ")} on ${qualified(need)}`).join("; ");
@@ -59,11 +70,11 @@ export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload
       field: [...ref.path, "image"],
       container: ref.name,
       message,
-      data: { controller: known.controller, missing: text, account, binding: role ? ` (bound to ${role.kind} ${role.metadata.name ?? ""})` : grants.length === 0 ? " (no RoleBinding or ClusterRoleBinding)" : "" },
+      data: { controller: known.controller, missing: text, account, binding: narrow ? ` across all namespaces (only ${role?.kind ?? "Role"} ${target?.roleName ?? ""} grants them, through RoleBinding ${narrow.grant.binding.metadata.name ?? ""} in namespace ${narrow.grant.binding.metadata.namespace ?? ns}; the controller watches every namespace)` : role ? ` (bound to ${role.kind} ${role.metadata.name ?? ""})` : grants.length === 0 ? " (no RoleBinding or ClusterRoleBinding)" : "" },
       cause: `The ${known.controller} lists and watches these resources before it does any work. The API server refuses it (\`${first.resource} is forbidden: User "system:serviceaccount:${ns}:${account}" cannot ${first.verbs[0]} resource "${first.resource}" in API group "${first.group}"\`), its caches never sync, and it serves nothing. Its upstream Role grants them: ${known.source}.`,
       evidence: role ? [fieldEvidence(view, role, ["rules"], `${role.kind} ${role.metadata.name ?? ""} rules: ${JSON.stringify(role.rules ?? [])}`)] : [],
       confidence: 0.9,
-      fix: role
+      fix: role && !narrow
         ? objectChangeFix(view, role, { rules: role.rules ?? [] }, { rules: [...objects(role.rules), ...newRules] }, `Add ${text} to the rules of ${role.kind} ${role.metadata.name ?? ""}.`)
         : {
             description: `Create a ClusterRole granting ${text} and bind it to ServiceAccount ${account}.`,
@@ -72,7 +83,7 @@ export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload
               `kubectl create clusterrolebinding ${workload.name}-controller --clusterrole=${workload.name}-controller --serviceaccount=${ns}:${account}`,
             ],
           },
-      verify: missing.flatMap((need) => need.verbs.map((verb) => `kubectl auth can-i ${verb} ${qualified(need)}${role?.kind === "Role" ? namespaceFlag(ns) : " --all-namespaces"} --as=system:serviceaccount:${ns}:${account}`)),
+      verify: missing.flatMap((need) => need.verbs.map((verb) => `kubectl auth can-i ${verb} ${qualified(need)}${role?.kind === "Role" && !narrow ? namespaceFlag(ns) : " --all-namespaces"} --as=system:serviceaccount:${ns}:${account}`)),
     });
   }
 }

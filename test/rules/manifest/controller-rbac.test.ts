@@ -74,6 +74,11 @@ testRule(rbacVerbsMissingRule, {
       files: { "cm.yaml": certManager(certManagerRules.replace('"orders", "challenges"', '"orders"')).replace("name: cert-manager-controller-certificates}\nsubjects", "name: cert-manager-edit}\nsubjects") },
     },
     { name: "ingress-nginx before v1.9 read Endpoints, not EndpointSlices", mode: "lint", files: { "deploy.yaml": endpointSlicesTrimmed.replaceAll("ingress-nginx/controller:v1.15.1", "ingress-nginx/controller:v1.8.2") } },
+    {
+      name: "the same controller limited to its namespace with --namespace",
+      mode: "lint",
+      files: { "cm.yaml": certManager(certManagerRules).replace("kind: ClusterRoleBinding\nmetadata: {name: cert-manager-controller-certificates}", "kind: RoleBinding\nmetadata: {name: cert-manager-controller-certificates, namespace: cert-manager}").replace('"--v=2"', '"--v=2", "--namespace=cert-manager"') },
+    },
   ],
   invalid: [
     {
@@ -107,6 +112,12 @@ testRule(rbacVerbsMissingRule, {
       mode: "lint",
       files: { "cm.yaml": certManager(certManagerRules.replace('"orders", "challenges"', '"orders"')) },
       expect: { count: 1, severity: "error", summary: /cert-manager controller needs list, watch on challenges\.acme\.cert-manager\.io/, fixIncludes: ["challenges"] },
+    },
+    {
+      name: "cluster-wide cert-manager controller granted only through a RoleBinding in its namespace",
+      mode: "lint",
+      files: { "cm.yaml": certManager(certManagerRules).replace("kind: ClusterRoleBinding\nmetadata: {name: cert-manager-controller-certificates}", "kind: RoleBinding\nmetadata: {name: cert-manager-controller-certificates, namespace: cert-manager}") },
+      expect: { count: 1, severity: "error", summary: /across all namespaces \(only ClusterRole cert-manager-controller-certificates grants them, through RoleBinding cert-manager-controller-certificates in namespace cert-manager/, fixIncludes: ["clusterrolebinding"] },
     },
   ],
 });
