@@ -6,11 +6,11 @@ import type { Rule } from "../contract/rule.js";
 import { groupIncidents } from "../engine/incidents.js";
 import { describeRules, RuleSelectionError, selectRules, type RuleSelection } from "../engine/selection.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
-import { OUTPUT_FORMATS, renderReport, type OutputFormat, type Report } from "../report/index.js";
+import { OUTPUT_FORMATS, renderReport, toJsonDocument, type OutputFormat, type Report } from "../report/index.js";
 import { everyRule } from "../rules/registry.js";
 import { VERSION } from "../version.js";
 import { inputProblemLines } from "../report/text.js";
-import { redact, redactDeep } from "../util/redact.js";
+import { jsonMayNeedRedaction, redact, redactDeep } from "../util/redact.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { TrafficInput } from "../report/html/traffic.js";
 
@@ -151,7 +151,14 @@ export async function emit(report: Report, options: OutputOptions, html?: HtmlCo
   for (const rule of requestedSkipped) warn(`--rule ${rule} could not run: ${report.skipped.find((item) => item.rule === rule)?.reason ?? "its inputs are missing"}`);
   const tty = Boolean(process.stdout.isTTY);
   const width = Math.min(Math.max(process.stdout.columns ?? 100, 60), 100);
-  const text = await renderReport(options.output, { ...report, requestedSkipped: [] }, {
+  const printed = { ...report, requestedSkipped: [] };
+  if (options.output === "json") {
+    const document = toJsonDocument(printed);
+    const json = JSON.stringify(document, null, 2) + "\n";
+    await (jsonMayNeedRedaction(document) ? writeStdout(json) : writeRedacted(json));
+    return exitCodeFor(report.findings, options.failOn);
+  }
+  const text = await renderReport(options.output, printed, {
     color: useColor(options),
     width,
     showSkipped: options.showSkipped,
@@ -180,7 +187,11 @@ export function nothingLoaded(report: Report): boolean {
 
 /** Everything ktriage prints passes here: the last redaction pass, whatever the command and format. */
 export function writeStdout(text: string): Promise<void> {
-  const safe = redact(text);
+  return writeRedacted(redact(text));
+}
+
+/** Writes text redact would leave unchanged; only writeStdout and a check that proves that call it. */
+function writeRedacted(safe: string): Promise<void> {
   return new Promise((resolve) => {
     if (process.stdout.write(safe)) resolve();
     else process.stdout.once("drain", () => resolve());

@@ -136,3 +136,42 @@ function redactValue(value: unknown, depth: number): unknown {
   }
   return out;
 }
+
+/**
+ * Whether `JSON.stringify(value)` could hold a text redact changes. A credential pattern can only
+ * match where one of its trigger words is, and no trigger word holds a quote, so each would lie
+ * inside one key or string as JSON writes it (escapes included: a tab before "oken" prints `\token`);
+ * numbers, literals and punctuation hold none. Anything JSON.stringify would not write plainly
+ * (toJSON, class instances, Maps) counts as possibly holding one.
+ */
+export function jsonMayNeedRedaction(value: unknown): boolean {
+  return mayNeedRedaction(value, 0);
+}
+
+const NEEDS_ESCAPE = /[\u0000-\u001f\ud800-\udfff]/;
+const cleanJsonTexts = new Set<string>();
+
+function jsonTextMayNeedRedaction(text: string): boolean {
+  if (cleanJsonTexts.has(text)) return false;
+  const written = NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : text;
+  if (ANY_TRIGGER.test(written)) return true;
+  if (text.length <= MEMO_TEXT_LENGTH && cleanJsonTexts.size < MEMO_ENTRIES) cleanJsonTexts.add(text);
+  return false;
+}
+
+function mayNeedRedaction(value: unknown, depth: number): boolean {
+  if (typeof value === "string") return jsonTextMayNeedRedaction(value);
+  if (value === null || typeof value !== "object") return typeof value === "bigint";
+  if (depth > 200) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (mayNeedRedaction(item, depth + 1)) return true;
+    return false;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if ((prototype !== Object.prototype && prototype !== null) || typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (jsonTextMayNeedRedaction(key) || mayNeedRedaction((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
