@@ -6,7 +6,7 @@ import type { Rule } from "../contract/rule.js";
 import { groupIncidents } from "../engine/incidents.js";
 import { describeRules, RuleSelectionError, selectRules, type RuleSelection } from "../engine/selection.js";
 import { SEVERITY_ORDER, type Finding, type Severity } from "../model/finding.js";
-import { OUTPUT_FORMATS, renderReport, toJsonDocument, type OutputFormat, type Report } from "../report/index.js";
+import { jsonReportText, OUTPUT_FORMATS, renderReport, toJsonDocument, type OutputFormat, type Report } from "../report/index.js";
 import { everyRule } from "../rules/registry.js";
 import { VERSION } from "../version.js";
 import { inputProblemLines } from "../report/text.js";
@@ -154,7 +154,7 @@ export async function emit(report: Report, options: OutputOptions, html?: HtmlCo
   const printed = { ...report, requestedSkipped: [] };
   if (options.output === "json") {
     const document = toJsonDocument(printed);
-    const json = JSON.stringify(document, null, 2) + "\n";
+    const json = jsonReportText(document);
     await (jsonMayNeedRedaction(document) ? writeStdout(json) : writeRedacted(json));
     return exitCodeFor(report.findings, options.failOn);
   }

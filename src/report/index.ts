@@ -6,11 +6,16 @@ import { renderText } from "./text.js";
 export type { OutputFormat, RenderOptions, Report, RuleDescriptor } from "./report.js";
 export { OUTPUT_FORMATS, toJsonDocument } from "./report.js";
 
+/** The JSON report document as `-o json` prints it. */
+export function jsonReportText(document: unknown): string {
+  return JSON.stringify(document, null, 2) + "\n";
+}
+
 /** Formats a report; reporters never change what the rules found. */
 export async function renderReport(format: OutputFormat, report: Report, options: RenderOptions): Promise<string> {
   switch (format) {
     case "json":
-      return JSON.stringify(toJsonDocument(report), null, 2) + "\n";
+      return jsonReportText(toJsonDocument(report));
     case "yaml":
       return yamlPackage().stringify(toJsonDocument(report), { lineWidth: 0 });
     case "markdown":

@@ -33,12 +33,18 @@ function roleToChange(grants: Grant[], missing: PermissionNeed[]): Grant | undef
   return defined.find((grant) => cluster(grant) && namesGroup(grant)) ?? defined.find(namesGroup) ?? defined.find(cluster) ?? defined[0];
 }
 
-/** The RoleBinding grant that covers what a cluster-wide controller lacks cluster-wide, when one does. */
-function namespacedOnly(grants: Grant[], missing: PermissionNeed[]): { grant: Grant; missing: PermissionNeed[] } | undefined {
+/** The RoleBinding that grants the first of `missing` in its namespace only, when one does. */
+function roleBindingGranting(grants: Grant[], missing: PermissionNeed[]): Grant | undefined {
   const first = missing[0];
-  if (!first) return undefined;
-  const grant = grants.find((candidate) => candidate.binding.kind === "RoleBinding" && grantsAllow([candidate], first.group, first.resource, first.verbs[0]!, { namedListAllowed: true }));
-  return grant ? { grant, missing } : undefined;
+  return first && grants.find((grant) => grant.binding.kind === "RoleBinding" && grantsAllow([grant], first.group, first.resource, first.verbs[0]!, { namedListAllowed: true }));
+}
+
+/** How the message names the grant: the RoleBinding too narrow for a cluster-wide controller, the role to change, or no binding at all. */
+function bindingNote(grants: Grant[], target: Grant | undefined, narrow: boolean, ns: string): string {
+  const role = target?.role;
+  if (narrow && target) return ` across all namespaces (only ${role?.kind ?? "Role"} ${target.roleName ?? ""} grants them, through RoleBinding ${target.binding.metadata.name ?? ""} in namespace ${target.binding.metadata.namespace ?? ns}; the controller watches every namespace)`;
+  if (role) return ` (bound to ${role.kind} ${role.metadata.name ?? ""})`;
+  return grants.length === 0 ? " (no RoleBinding or ClusterRoleBinding)" : "";
 }
 
 /** Reports, as the rule's `message`, each well-known controller container of the workload whose ServiceAccount lacks verbs its upstream Role grants. */
@@ -56,12 +62,16 @@ export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload
     const missingFrom = (held: Grant[]) =>
       known.needs.map((need) => ({ ...need, verbs: need.verbs.filter((verb) => !grantsAllow(held, need.group, need.resource, verb, { namedListAllowed: true })) })).filter((need) => need.verbs.length > 0);
     let missing = missingFrom(grants);
-    // A cluster-wide controller lists across all namespaces: a grant through a RoleBinding covers one namespace only.
-    const narrow = missing.length === 0 && known.clusterWide ? namespacedOnly(grants, missingFrom(grants.filter((grant) => grant.binding.kind === "ClusterRoleBinding"))) : undefined;
-    if (narrow) missing = narrow.missing;
+    let narrow: Grant | undefined;
+    if (missing.length === 0 && known.clusterWide) {
+      // A cluster-wide controller lists across all namespaces: a grant through a RoleBinding covers one namespace only.
+      const missingClusterWide = missingFrom(grants.filter((grant) => grant.binding.kind === "ClusterRoleBinding"));
+      narrow = roleBindingGranting(grants, missingClusterWide);
+      if (narrow) missing = missingClusterWide;
+    }
     if (missing.length === 0) continue;
     const ns = workload.namespace ?? "<namespace>";
-    const target = narrow ? narrow.grant : roleToChange(grants, missing);
+    const target = narrow ?? roleToChange(grants, missing);
     const role = target?.role;
     const newRules = rulesFor(missing);
     const text = missing.map((need) => `${need.verbs.join(", ")} on ${qualified(need)}`).join("; ");
@@ -70,7 +80,7 @@ export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload
       field: [...ref.path, "image"],
       container: ref.name,
       message,
-      data: { controller: known.controller, missing: text, account, binding: narrow ? ` across all namespaces (only ${role?.kind ?? "Role"} ${target?.roleName ?? ""} grants them, through RoleBinding ${narrow.grant.binding.metadata.name ?? ""} in namespace ${narrow.grant.binding.metadata.namespace ?? ns}; the controller watches every namespace)` : role ? ` (bound to ${role.kind} ${role.metadata.name ?? ""})` : grants.length === 0 ? " (no RoleBinding or ClusterRoleBinding)" : "" },
+      data: { controller: known.controller, missing: text, account, binding: bindingNote(grants, target, narrow !== undefined, ns) },
       cause: `The ${known.controller} lists and watches these resources before it does any work. The API server refuses it (\`${first.resource} is forbidden: User "system:serviceaccount:${ns}:${account}" cannot ${first.verbs[0]} resource "${first.resource}" in API group "${first.group}"\`), its caches never sync, and it serves nothing. Its upstream Role grants them: ${known.source}.`,
       evidence: role ? [fieldEvidence(view, role, ["rules"], `${role.kind} ${role.metadata.name ?? ""} rules: ${JSON.stringify(role.rules ?? [])}`)] : [],
       confidence: 0.9,
