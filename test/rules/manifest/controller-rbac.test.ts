@@ -18,6 +18,9 @@ const endpointSlicesTrimmed = ingressNginx.replaceAll("  - endpointslices\n  ver
 /** metrics-server with `nodes` dropped from ClusterRole system:metrics-server. */
 const nodesTrimmed = metricsServer.replace('  - nodes/metrics\n  verbs:\n  - get\n- apiGroups:\n  - ""\n  resources:\n  - pods\n  - nodes\n', '  - nodes/metrics\n  verbs:\n  - get\n- apiGroups:\n  - ""\n  resources:\n  - pods\n');
 
+/** metrics-server as published with its ClusterRoleBinding system:metrics-server made a RoleBinding in kube-system. */
+const bindingNarrowed = metricsServer.replace("kind: ClusterRoleBinding\nmetadata:\n  labels:\n    k8s-app: metrics-server\n  name: system:metrics-server\n", "kind: RoleBinding\nmetadata:\n  labels:\n    k8s-app: metrics-server\n  name: system:metrics-server\n  namespace: kube-system\n");
+
 /** Argo CD with Role argocd-dex-server granting get only (the dex server reads Argo CD's settings through informers). */
 const dexTrimmed = argoCd.replace("  name: argocd-dex-server\nrules:\n- apiGroups:\n  - \"\"\n  resources:\n  - secrets\n  - configmaps\n  verbs:\n  - get\n  - list\n  - watch\n", "  name: argocd-dex-server\nrules:\n- apiGroups:\n  - \"\"\n  resources:\n  - secrets\n  - configmaps\n  verbs:\n  - get\n");
 
@@ -100,6 +103,12 @@ testRule(rbacVerbsMissingRule, {
       mode: "lint",
       files: { "components.yaml": nodesTrimmed },
       expect: { count: 1, severity: "error", resource: { kind: "Deployment", name: "metrics-server" }, summary: /metrics-server needs list, watch on nodes, which ServiceAccount metrics-server is not granted \(bound to ClusterRole system:metrics-server\)/ },
+    },
+    {
+      name: "metrics-server as published with its ClusterRole bound through a RoleBinding in kube-system: it lists nodes and pods cluster-wide",
+      mode: "lint",
+      files: { "components.yaml": bindingNarrowed },
+      expect: { count: 1, severity: "error", resource: { kind: "Deployment", name: "metrics-server" }, summary: /metrics-server needs list, watch on nodes; list, watch on pods, which ServiceAccount metrics-server is not granted across all namespaces \(only ClusterRole system:metrics-server grants them, through RoleBinding system:metrics-server in namespace kube-system/, fixIncludes: ["clusterrolebinding"] },
     },
     {
       name: "Argo CD's dex server with its Role granting get only",
