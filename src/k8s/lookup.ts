@@ -1,4 +1,4 @@
-import { formatSelector as formatAnySelector, hasNoTerms, selectorMatches as anySelectorMatches } from "./selectors.js";
+import { formatSelector as formatAnySelector, hasNoTerms } from "./selectors.js";
 import type { KubeObject } from "../model/kube.js";
 import { nearest } from "../util/suggest.js";
 import { sameNamespace } from "./namespaces.js";
@@ -104,11 +104,6 @@ export function absenceConfidence(view: ClusterView, kind: string): "certain" | 
  */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   return nearest(name, candidates, { compare: "folded-equal", allowed: (length) => Math.max(2, Math.floor(length / 3)), dashExtensions: true });
-}
-
-/** A label selector (matchLabels + matchExpressions, or a plain map for Services) against labels; none selects nothing, `{}` everything. */
-export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-  return anySelectorMatches(selector, labels, { absent: "nothing" });
 }
 
 /** `{}` or a selector with nothing in it selects everything. */

@@ -1,5 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
-import { formatSelector, selectorMatches } from "../../k8s/lookup.js";
+import { formatSelector } from "../../k8s/lookup.js";
+import { selectorMatches } from "../../k8s/selectors.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -45,7 +46,7 @@ export const selectorMismatchRule = defineRule({
         });
         continue;
       }
-      if (selectorMatches(selector, workload.labels)) continue;
+      if (selectorMatches(selector, workload.labels, { absent: "nothing" })) continue;
       reportObject(ctx, meta, workload.object, {
         field: ["spec", "selector"],
         message: "selector-mismatch",

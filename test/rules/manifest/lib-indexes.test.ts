@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findNamed, inNamespace, selectorMatches } from "../../../src/k8s/lookup.js";
+import { findNamed, inNamespace } from "../../../src/k8s/lookup.js";
+import { selectorMatches } from "../../../src/k8s/selectors.js";
 import { sameNamespace } from "../../../src/k8s/namespaces.js";
 import { nodeMatchesPod, placementOf, schedulableNodes, untoleratedTaints } from "../../../src/k8s/nodes.js";
 import { podSources, podSourcesIn, selectedBy } from "../../../src/k8s/services.js";
@@ -87,7 +88,7 @@ describe("manifest lookups", () => {
       const visible = podSources(view).filter((source) => sameNamespace(source.namespace, namespace));
       expect(podSourcesIn(view, namespace)).toEqual(visible);
       const selector = { app: "web" };
-      expect(selectedBy(view, namespace, selector)).toEqual(visible.filter((source) => selectorMatches(selector, source.labels)));
+      expect(selectedBy(view, namespace, selector)).toEqual(visible.filter((source) => selectorMatches(selector, source.labels, { absent: "nothing" })));
     }
     expect(selectedBy(view, "ml", { app: "web" }).map((source) => `${source.namespace ?? "-"}/${source.name}`)).toEqual(["-/web", "ml/cache"]);
     expect(selectedBy(view, "shop", { matchLabels: { tier: "frontend" } }).map((source) => `${source.namespace ?? "-"}/${source.name}`)).toEqual(["shop/web", "-/web"]);
