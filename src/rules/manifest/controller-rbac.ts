@@ -33,10 +33,11 @@ function roleToChange(grants: Grant[], missing: PermissionNeed[]): Grant | undef
   return defined.find((grant) => cluster(grant) && namesGroup(grant)) ?? defined.find(namesGroup) ?? defined.find(cluster) ?? defined[0];
 }
 
-/** The RoleBinding that grants the first of `missing` in its namespace only, when one does. */
+/** The RoleBinding that grants the first of `missing` in its namespace only, when one does: a ClusterRole's before a Role's, since a ClusterRole bound in one namespace is the grant meant to be cluster-wide. */
 function roleBindingGranting(grants: Grant[], missing: PermissionNeed[]): Grant | undefined {
   const first = missing[0];
-  return first && grants.find((grant) => grant.binding.kind === "RoleBinding" && grantsAllow([grant], first.group, first.resource, first.verbs[0]!, { namedListAllowed: true }));
+  const granting = first ? grants.filter((grant) => grant.binding.kind === "RoleBinding" && grantsAllow([grant], first.group, first.resource, first.verbs[0]!, { namedListAllowed: true })) : [];
+  return granting.find((grant) => grant.binding.roleRef?.kind === "ClusterRole") ?? granting[0];
 }
 
 /** How the message names the grant: the RoleBinding too narrow for a cluster-wide controller, the role to change, or no binding at all. */
@@ -86,7 +87,12 @@ export function reportControllerNeeds(ctx: RuleContext, meta: RuleMeta, workload
       confidence: 0.9,
       fix: role && !narrow
         ? objectChangeFix(view, role, { rules: role.rules ?? [] }, { rules: [...objects(role.rules), ...newRules] }, `Add ${text} to the rules of ${role.kind} ${role.metadata.name ?? ""}.`)
-        : {
+        : narrow?.binding.roleRef?.kind === "ClusterRole"
+          ? {
+              description: `Bind ClusterRole ${narrow.roleName} to ServiceAccount ${account} with a ClusterRoleBinding instead of RoleBinding ${narrow.binding.metadata.name ?? ""}, which grants it in namespace ${narrow.binding.metadata.namespace ?? ns} only.`,
+              commands: [`kubectl create clusterrolebinding ${narrow.binding.metadata.name ?? workload.name} --clusterrole=${narrow.roleName} --serviceaccount=${ns}:${account}`],
+            }
+          : {
             description: `Create a ClusterRole granting ${text} and bind it to ServiceAccount ${account}.`,
             commands: [
               `kubectl create clusterrole ${workload.name}-controller --verb=${[...new Set(missing.flatMap((need) => need.verbs))].join(",")} --resource=${missing.map(qualified).join(",")}`,

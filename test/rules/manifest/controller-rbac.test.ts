@@ -21,6 +21,12 @@ const nodesTrimmed = metricsServer.replace('  - nodes/metrics\n  verbs:\n  - get
 /** metrics-server as published with its ClusterRoleBinding system:metrics-server made a RoleBinding in kube-system. */
 const bindingNarrowed = metricsServer.replace("kind: ClusterRoleBinding\nmetadata:\n  labels:\n    k8s-app: metrics-server\n  name: system:metrics-server\n", "kind: RoleBinding\nmetadata:\n  labels:\n    k8s-app: metrics-server\n  name: system:metrics-server\n  namespace: kube-system\n");
 
+/** ingress-nginx as published with its ClusterRoleBinding ingress-nginx made a RoleBinding ingress-nginx-cluster in its namespace (its Role ingress-nginx already grants the same reads there). */
+const ingressBindingNarrowed = ingressNginx.replace(
+  "kind: ClusterRoleBinding\nmetadata:\n  labels:\n    app.kubernetes.io/instance: ingress-nginx\n    app.kubernetes.io/name: ingress-nginx\n    app.kubernetes.io/part-of: ingress-nginx\n    app.kubernetes.io/version: 1.15.1\n  name: ingress-nginx\n",
+  "kind: RoleBinding\nmetadata:\n  labels:\n    app.kubernetes.io/instance: ingress-nginx\n    app.kubernetes.io/name: ingress-nginx\n    app.kubernetes.io/part-of: ingress-nginx\n    app.kubernetes.io/version: 1.15.1\n  name: ingress-nginx-cluster\n  namespace: ingress-nginx\n",
+);
+
 /** Argo CD with Role argocd-dex-server granting get only (the dex server reads Argo CD's settings through informers). */
 const dexTrimmed = argoCd.replace("  name: argocd-dex-server\nrules:\n- apiGroups:\n  - \"\"\n  resources:\n  - secrets\n  - configmaps\n  verbs:\n  - get\n  - list\n  - watch\n", "  name: argocd-dex-server\nrules:\n- apiGroups:\n  - \"\"\n  resources:\n  - secrets\n  - configmaps\n  verbs:\n  - get\n");
 
@@ -111,6 +117,18 @@ testRule(rbacVerbsMissingRule, {
       expect: { count: 1, severity: "error", resource: { kind: "Deployment", name: "metrics-server" }, summary: /metrics-server needs list, watch on nodes; list, watch on pods, which ServiceAccount metrics-server is not granted across all namespaces \(only ClusterRole system:metrics-server grants them, through RoleBinding system:metrics-server in namespace kube-system/, fixIncludes: ["clusterrolebinding"] },
     },
     {
+      name: "ingress-nginx as published with its ClusterRole bound through a RoleBinding in its namespace: without --watch-namespace it watches every namespace",
+      mode: "lint",
+      files: { "deploy.yaml": ingressBindingNarrowed },
+      expect: {
+        count: 1,
+        severity: "error",
+        resource: { kind: "Deployment", name: "ingress-nginx-controller", container: "controller" },
+        summary: /ingress-nginx controller needs list, watch on services; .*list, watch on ingresses\.networking\.k8s\.io, which ServiceAccount ingress-nginx is not granted across all namespaces \(only ClusterRole ingress-nginx grants them, through RoleBinding ingress-nginx-cluster in namespace ingress-nginx/,
+        fixIncludes: ["kubectl create clusterrolebinding ingress-nginx-cluster --clusterrole=ingress-nginx --serviceaccount=ingress-nginx:ingress-nginx"],
+      },
+    },
+    {
       name: "Argo CD's dex server with its Role granting get only",
       mode: "lint",
       files: { "install.yaml": dexTrimmed },
@@ -136,6 +154,7 @@ describe("the line to change", () => {
     expect(endpointSlicesTrimmed).not.toBe(ingressNginx);
     expect(nodesTrimmed).not.toBe(metricsServer);
     expect(dexTrimmed).not.toBe(argoCd);
+    expect(ingressBindingNarrowed).not.toBe(ingressNginx);
   });
   it("points at the rules of the ClusterRole in deploy.yaml", () => {
     const [finding] = runRule(rbacVerbsMissingRule, { name: "trimmed", mode: "lint", files: { "deploy.yaml": endpointSlicesTrimmed } });
