@@ -1,4 +1,4 @@
-import type { Finding, Fix, FixChange } from "../model/finding.js";
+import { OBSERVED_EVIDENCE, type Finding, type Fix, type FixChange } from "../model/finding.js";
 import type { KubeObject, LoadedObject } from "../model/kube.js";
 import { immutableChanges, recreateSteps } from "../k8s/immutable-fields.js";
 import type { ClusterView } from "../view/cluster-view.js";
@@ -91,6 +91,19 @@ function stillReported(finding: Finding, before: readonly Finding[], after: read
   if (remaining.length === 0) return false;
   const earlier = before.filter((other) => findingKey(other) === key).length;
   return earlier <= 1 || remaining.length >= earlier || remaining.some((other) => other.summary === finding.summary);
+}
+
+/**
+ * What a finding rests on that was recorded rather than declared (a pod's status, events, logs, access
+ * logs), from the sources of its evidence: in scan and pod mode a re-check keeps such records as they
+ * were, so it cannot show the finding go away, only that the change is safe.
+ */
+function recordsOf(finding: Finding): string[] {
+  return [...new Set(finding.evidence.map((item) => OBSERVED_EVIDENCE[item.source]).filter((words): words is string => words !== undefined))];
+}
+
+function joinWords(words: readonly string[]): string {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 
 function objectLabel(change: FixChange): string {
@@ -224,7 +237,11 @@ export class FixProver {
       const list = fresh.slice(0, 3).map((other) => `${other.rule} (${other.severity}): ${other.summary}`).join("; ");
       return { proven: false, dropped: true, proof: `applied to the view, the change brings a new problem: ${list}` };
     }
-    if (stillThere) return { proven: false, dropped: false, proof: "applied to the view, the change does not make this finding go away; check the cause before changing anything" };
+    if (stillThere) {
+      const records = this.view.mode === "lint" ? [] : recordsOf(finding);
+      if (records.length > 0) return { proven: false, dropped: false, proof: `checked safe: applied to ${changes.map(objectLabel).join(", ")} in the view, the change brings no new error or warning; what this finding rests on (${joinWords(records)}) was recorded before the change, so its effect shows only once the change is rolled out: run the verify commands then` };
+      return { proven: false, dropped: false, proof: "applied to the view, the change does not make this finding go away; check the cause before changing anything" };
+    }
     return { proven: true, proof: `applied to ${changes.map(objectLabel).join(", ")} in the view and re-checked: this finding is gone and no new error or warning appears` };
   }
 

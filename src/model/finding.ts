@@ -28,6 +28,13 @@ export interface Evidence {
   line?: number;
 }
 
+/**
+ * Evidence sources that record what happened (a pod's status, events, logs, access logs, proxies' sync
+ * status), as opposed to what objects declare (`spec`, `manifest`, `api`, `config-dump`). A change to the
+ * view cannot change such a record: a fix's effect on it shows only once the change rolls out.
+ */
+export const OBSERVED_EVIDENCE: Readonly<Record<string, string>> = { status: "status", event: "events", log: "logs", "previous-log": "logs", "access-log": "access logs", "proxy-status": "proxy sync status" };
+
 export interface YamlChange {
   /** What the object (usually the owner's pod template) says now, trimmed to the part that changes. */
   before: string;

@@ -35,7 +35,11 @@ describe("memory: proven only when the evidence states what the container needs"
   it("no size in the evidence: doubling the limit may or may not be enough, so it stays guidance", () => {
     const f = finding("pod/oom-killed", { resources: { limits: { memory: "128Mi" } }, status: oomStatus });
     expect(f.fix!.proven).toBe(false);
-    expect(f.fix!.proof).toMatch(/does not make this finding go away/);
+    // The OOMKilled status stays in the changed view: the re-check shows the change safe, not the kill gone.
+    expect(f.fix!.proof).toMatch(/^checked safe: applied to Deployment default\/api in the view, the change brings no new error or warning; what this finding rests on \(status\) was recorded before the change, so its effect shows only once the change is rolled out: run the verify commands then$/);
+    expect(f.fix!.proof).not.toMatch(/does not make this finding go away/);
+    const patch = f.fix!.commands.find((command) => command.startsWith("kubectl patch"));
+    expect(patch).toContain("'<the change shown above, once checked>'");
   });
 
   it("a JVM heap set in the spec above its limit: the new limit holds heap and non-heap, so it is proven", () => {
