@@ -75,6 +75,10 @@ async function buildCli() {
   const bundle = result.outputFiles.find((file) => file.path.endsWith(".js"));
   const code = bundle.text.replace(/^#!.*\n/, "").replace(/\bimport\((?=")/g, "__ktriageImport(");
   if (/\bimport\.meta\b|\bimport\(/.test(code)) throw new Error("the CLI bundle still reads import.meta or calls import()");
+  // esbuild escapes non-ASCII characters in strings but not in regular expression literals; one such character
+  // makes Node decode the whole bundle as UTF-8 and V8 hold it as a two-byte string (10 ms of every start-up).
+  const nonAscii = /[^\x00-\x7f]/.exec(code);
+  if (nonAscii) throw new Error(`the CLI bundle holds the non-ASCII character ${JSON.stringify(nonAscii[0])} near ${JSON.stringify(code.slice(Math.max(0, nonAscii.index - 40), nonAscii.index + 10))}: write it as \\u${nonAscii[0].charCodeAt(0).toString(16).padStart(4, "0")} in the source`);
   const hash = createHash("sha256").update(code).digest("base64url").replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
   mkdirSync(`${root}dist/chunks`, { recursive: true });
   writeFileSync(`${root}dist/chunks/cli-${hash}.js`, code);

@@ -25,7 +25,8 @@ try {
 } catch {
   // No cache yet, or not readable: compile from source.
 }
-const script = new Script(`(function (exports, require, module, __filename, __dirname, __ktriageModuleUrl, __ktriageImport) {${readFileSync(filename, "utf8")}\n})`, {
+// The bundle is ASCII (the build checks it): read as latin1 it needs no UTF-8 decoding and gives the same text.
+const script = new Script(`(function (exports, require, module, __filename, __dirname, __ktriageModuleUrl, __ktriageImport) {${readFileSync(filename, "latin1")}\n})`, {
   filename,
   ...(cachedData ? { cachedData } : {}),
 });

@@ -212,7 +212,7 @@ export interface SchemaProblem {
   severity: "error" | "warning";
 }
 
-const DURATION = /^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/;
+const DURATION = /^(\d+(\.\d+)?(h|m|s|ms|us|\u00b5s|ns))+$/;
 
 function typeName(value: unknown): string {
   if (value === null) return "null";

@@ -100,7 +100,7 @@ export const FILESYSTEM_SIGNATURES: readonly LogSignature[] = [
     category: "file-permission-denied",
     runtime: "shell",
     keyword: "permission denied",
-    pattern: /(?:cannot create (?:regular file|directory)|cannot open|cannot touch|cannot remove|can't create|can't open|cannot access) .?(?<path>\/[^'’:]+)['’]?: Permission denied/,
+    pattern: /(?:cannot create (?:regular file|directory)|cannot open|cannot touch|cannot remove|can't create|can't open|cannot access) .?(?<path>\/[^'\u2019:]+)['\u2019]?: Permission denied/,
     weight: 84,
     example: "mkdir: cannot create directory '/var/lib/pgsql/data': Permission denied",
     source: "https://github.com/konveyor/operator/issues/172",

@@ -20,7 +20,7 @@ const MIN_PREFIX = 5;
 /** `CreateContainerConfigE` -> `CreateContainerConfigError`; a complete or unknown word is returned as it is. */
 export function completeReason(word: string | undefined, known: readonly string[] = [...WAITING_REASONS, ...TERMINATED_REASONS, ...POD_REASONS]): string | undefined {
   if (!word) return word;
-  const trimmed = word.trim().replace(/(?:\.\.\.|…)$/, "");
+  const trimmed = word.trim().replace(/(?:\.\.\.|\u2026)$/, "");
   if (known.includes(trimmed)) return trimmed;
   if (trimmed.length < MIN_PREFIX) return trimmed;
   const candidates = known.filter((reason) => reason.startsWith(trimmed));
