@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { highestSeverity, type EngineResult, type RunOptions } from "../engine/engine.js";
+import type { EngineResult, RunOptions } from "../engine/engine.js";
 import type { Rule } from "../contract/rule.js";
 import { groupIncidents } from "../engine/incidents.js";
 import { describeRules, RuleSelectionError, selectRules, type RuleSelection } from "../engine/selection.js";
@@ -102,9 +102,17 @@ export function useColor(options: { color?: boolean }): boolean {
   return Boolean(process.stdout.isTTY);
 }
 
-export function exitCodeFor(findings: readonly Finding[], failOn: Severity | "none"): number {
+/** The exit code for what a command reported (findings, or readiness checks as severities) against `--fail-on`. */
+export function exitCodeFor(reported: readonly { severity: Severity }[], failOn: Severity | "none"): number {
   if (failOn === "none") return EXIT_CLEAN;
-  return highestSeverity(findings) >= SEVERITY_ORDER[failOn] ? EXIT_FINDINGS : EXIT_CLEAN;
+  return reported.some((item) => SEVERITY_ORDER[item.severity] >= SEVERITY_ORDER[failOn]) ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** Every command leaves its exit code on the root program, where main reads it. */
+export function setExitCode(command: Command, code: number): void {
+  let root = command;
+  while (root.parent) root = root.parent;
+  root.setOptionValue("exitCode", code);
 }
 
 /** The report of a command that ran `rules`; `keep` narrows the suppressed list as the command narrowed its findings. */

@@ -15,6 +15,7 @@ import { isReservedPort } from "../istio/reserved-ports.js";
 import { readIstiodLogs } from "./istiod-logs.js";
 import { chooseTestService } from "./readiness-candidates.js";
 import { appliedNamespace } from "../model/namespace.js";
+import type { Severity } from "../model/finding.js";
 
 /** The numbers the adoption checklist compares the cluster with. */
 export const READINESS_THRESHOLDS = {
@@ -32,6 +33,17 @@ export const READINESS_THRESHOLDS = {
 } as const;
 
 export type CheckStatus = "ok" | "warn" | "fail" | "info" | "unknown";
+
+/** A checklist status as the finding severity `--fail-on` compares it with; ok and unknown never fail a run. */
+const STATUS_SEVERITY: Partial<Record<CheckStatus, Severity>> = { fail: "error", warn: "warning", info: "info" };
+
+/** The checks that count for `--fail-on`, each with the severity of its status. */
+export function checkSeverities(checks: readonly ReadinessCheck[]): Array<{ check: string; severity: Severity }> {
+  return checks.flatMap((check) => {
+    const severity = STATUS_SEVERITY[check.status];
+    return severity === undefined ? [] : [{ check: check.id, severity }];
+  });
+}
 
 export interface ReadinessCheck {
   id: string;

@@ -19,7 +19,7 @@ import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { requireExistingPaths } from "../lookup.js";
 import { accessLogContext, addLiveAccessLogging, contextView, fileAccessLogs, liveAccessLog, openAdmin, readAccessLogs, readAdmin, readDump, readTextInput, tracedProxy, type LiveFlags, type ReadAccessLog } from "../envoy-inputs.js";
-import { addInputOptions, outputOption, failOnOption, collect, emit, exitCodeFor, EXIT_USAGE, toReport, UsageError, warn, writeStdout, type OutputOptions } from "../shared.js";
+import { addInputOptions, outputOption, failOnOption, collect, emit, exitCodeFor, EXIT_USAGE, setExitCode, toReport, UsageError, warn, writeStdout, type OutputOptions } from "../shared.js";
 
 function port(value: string): number {
   const parsed = Number(value);
@@ -364,10 +364,6 @@ async function readSyncz(flags: StatusFlags): Promise<string> {
   } finally {
     admin.close();
   }
-}
-
-function setExitCode(envoy: Command, code: number): void {
-  envoy.parent?.setOptionValue("exitCode", code);
 }
 
 export function register(program: Command): void {

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { computeReadiness, type CheckStatus } from "../../queries/readiness.js";
+import { checkSeverities, computeReadiness } from "../../queries/readiness.js";
 import { renderReadiness } from "../../report/mesh-readiness.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { gather, type InputFlags } from "../gather.js";
@@ -7,7 +7,7 @@ import { describePod } from "../../queries/describe-pod.js";
 import { describeText } from "../../report/mesh-describe.js";
 import { didYouMean, nearestNames } from "../lookup.js";
 import { VERSION } from "../../version.js";
-import { addInputOptions, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, failOnOption, outputOption, UsageError, useColor, warn, writeStdout } from "../shared.js";
+import { addInputOptions, EXIT_USAGE, exitCodeFor, failOnOption, outputOption, setExitCode, UsageError, useColor, warn, writeStdout } from "../shared.js";
 
 interface ReadinessFlags extends InputFlags {
   output: "text" | "json" | "markdown" | "html";
@@ -22,10 +22,6 @@ const KUBECONFIG_WORDING = "kubeconfig file (live mode)";
 function warnInputProblems(view: ClusterView): void {
   for (const problem of view.inputs.problems) warn(`${problem.origin.file}${problem.origin.line ? `:${problem.origin.line}` : ""}: ${problem.message}`);
 }
-
-/** A checklist item's status as a finding severity, for --fail-on. */
-const STATUS_SEVERITY: Partial<Record<CheckStatus, number>> = { fail: 3, warn: 2, info: 1 };
-const FAIL_ON_LEVEL = { error: 3, warning: 2, info: 1 } as const;
 
 export function register(program: Command): void {
   const mesh = new Command("mesh").description("service mesh adoption: readiness checklist, rollout and rollback plan");
@@ -58,7 +54,7 @@ Examples:
     if (view.inputs.objects === 0) {
       warnInputProblems(view);
       warn("no Kubernetes objects in the inputs: give a snapshot (--snapshot DIR) or kubectl output (-f FILE)");
-      program.setOptionValue("exitCode", EXIT_USAGE);
+      setExitCode(readiness, EXIT_USAGE);
       return;
     }
     warnInputProblems(view);
@@ -66,8 +62,7 @@ Examples:
     await writeStdout(await renderReadiness(report, flags.output, { color: useColor(flags), now: view.now, sources: view.inputs.sources, toolVersion: VERSION }));
     if (flags.failOnFail) warn("--fail-on-fail is deprecated: use --fail-on error");
     const failOn = flags.failOnFail && flags.failOn === "none" ? "error" : (flags.failOn ?? "none");
-    const threshold = failOn === "none" ? Infinity : FAIL_ON_LEVEL[failOn];
-    program.setOptionValue("exitCode", report.checks.some((check) => (STATUS_SEVERITY[check.status] ?? 0) >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN);
+    setExitCode(readiness, exitCodeFor(checkSeverities(report.checks), failOn));
   });
   readiness.exitOverride();
   mesh.addCommand(readiness);
