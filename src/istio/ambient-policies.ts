@@ -1,6 +1,6 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import type { Labels } from "../k8s/selectors.js";
+import { ISTIO_WORKLOAD_SELECTOR, labelMapMatches, type Labels } from "../k8s/selectors.js";
 import {
   ambientWorkloads,
   DATAPLANE_MODE_LABEL,
@@ -17,7 +17,6 @@ import {
   virtualServiceNeedsWaypoint,
 } from "./ambient.js";
 import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
-import { selectorMatches } from "./workloads.js";
 
 /** The policy kinds a waypoint enforces in ambient mode, with the Kiali codes for each. */
 export interface AmbientPolicyKind {
@@ -83,7 +82,7 @@ export function unenrolledTargets(view: ClusterView, policy: AmbientPolicy): str
   let matchedAmbient = false;
   let matchedOptedOut = false;
   for (const workload of ambientWorkloads(view)) {
-    if (workload.namespace !== namespace || isWaypointWorkload(workload.labels) || !selectorMatches(matchLabels, workload.labels)) continue;
+    if (workload.namespace !== namespace || isWaypointWorkload(workload.labels) || !labelMapMatches(matchLabels, workload.labels, ISTIO_WORKLOAD_SELECTOR)) continue;
     if (workload.labels[DATAPLANE_MODE_LABEL] === "none") {
       matchedOptedOut = true;
       continue;

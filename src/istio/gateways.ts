@@ -2,7 +2,8 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { hostsOverlap, splitNamespacedHost } from "./hosts.js";
 import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
-import { podInstances, selectorMatches, type WorkloadInstance } from "./workloads.js";
+import { podInstances, type WorkloadInstance } from "./workloads.js";
+import { ISTIO_WORKLOAD_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 
 export interface GatewayServer {
   index: number;
@@ -46,7 +47,7 @@ export function gatewaySelector(gateway: KubeObject): Record<string, string> {
 export function gatewayPods(view: ClusterView, gateway: KubeObject): WorkloadInstance[] {
   const selector = gatewaySelector(gateway);
   if (Object.keys(selector).length === 0) return [];
-  return podInstances(view).filter((pod) => selectorMatches(selector, pod.labels));
+  return podInstances(view).filter((pod) => labelMapMatches(selector, pod.labels, ISTIO_WORKLOAD_SELECTOR));
 }
 
 /**
@@ -94,7 +95,7 @@ export function selectorUnindexedWithoutServers(view: ClusterView, gateway: Kube
     const otherSelector = gatewaySelector(other);
     const text = selectorString(otherSelector);
     if (text === own) return undefined;
-    if ((text.includes(own) || own.includes(text)) && pods.some((pod) => selectorMatches(selector, pod.labels) && selectorMatches(otherSelector, pod.labels))) return undefined;
+    if ((text.includes(own) || own.includes(text)) && pods.some((pod) => labelMapMatches(selector, pod.labels, ISTIO_WORKLOAD_SELECTOR) && labelMapMatches(otherSelector, pod.labels, ISTIO_WORKLOAD_SELECTOR))) return undefined;
   }
   return own;
 }

@@ -11,7 +11,7 @@ import { isVisible, specExportTo } from "./export-to.js";
 import { autoMtlsEnabled } from "./kiali-mtls.js";
 import { appliedNamespaceOf, nameOf, recordOf, stringMapOf } from "../k8s/objects.js";
 import { rootNamespace } from "./mtls.js";
-import { selectorMatches } from "./workloads.js";
+import { ISTIO_WORKLOAD_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 
 export type MtlsStatus = "enabled" | "partial" | "not-enabled" | "disabled";
 
@@ -119,7 +119,7 @@ export class KialiMtlsStatus {
     for (const policy of this.policies) {
       if (appliedNamespaceOf(policy) !== namespace) continue;
       const selector = stringMapOf(recordOf(recordOf(policy.spec)?.selector)?.matchLabels);
-      if (Object.keys(selector).length === 0 || !selectorMatches(selector, labels)) continue;
+      if (Object.keys(selector).length === 0 || !labelMapMatches(selector, labels, ISTIO_WORKLOAD_SELECTOR)) continue;
       const mode = peerMode(policy);
       if (mode === "STRICT") return "enabled";
       if (mode === "DISABLE") return "disabled";
@@ -127,7 +127,7 @@ export class KialiMtlsStatus {
       const rules = this.visibleRules(namespace);
       for (const service of this.services) {
         const serviceSelector = stringMapOf(recordOf(service.spec)?.selector);
-        if (appliedNamespaceOf(service) !== namespace || Object.keys(serviceSelector).length === 0 || !selectorMatches(selector, serviceSelector)) continue;
+        if (appliedNamespaceOf(service) !== namespace || Object.keys(serviceSelector).length === 0 || !labelMapMatches(selector, serviceSelector, ISTIO_WORKLOAD_SELECTOR)) continue;
         for (const rule of rules) {
           if (!hostNamesService(String(recordOf(rule.spec)?.host ?? ""), appliedNamespaceOf(rule), nameOf(service), namespace)) continue;
           const mode = ruleMode(rule);

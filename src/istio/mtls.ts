@@ -2,7 +2,8 @@ import { declaredNamespaceLabels } from "../k8s/namespaces.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
-import { selectorMatches, hasSidecarContainer, type WorkloadInstance } from "./workloads.js";
+import { hasSidecarContainer, type WorkloadInstance } from "./workloads.js";
+import { ISTIO_WORKLOAD_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
 
@@ -34,7 +35,7 @@ function modeOf(policy: KubeObject | undefined): MtlsMode | undefined {
 export function effectiveMtls(view: ClusterView, namespace: string, labels: Record<string, string>, targetPort?: number): EffectiveMtls {
   const policies = view.kind("PeerAuthentication");
   const selectorOf = (policy: KubeObject) => stringMapOf(recordOf(recordOf(policy.spec)?.selector)?.matchLabels);
-  const workload = policies.find((policy) => namespaceOf(policy) === namespace && Object.keys(selectorOf(policy)).length > 0 && selectorMatches(selectorOf(policy), labels));
+  const workload = policies.find((policy) => namespaceOf(policy) === namespace && Object.keys(selectorOf(policy)).length > 0 && labelMapMatches(selectorOf(policy), labels, ISTIO_WORKLOAD_SELECTOR));
   const namespaced = policies.find((policy) => namespaceOf(policy) === namespace && Object.keys(selectorOf(policy)).length === 0);
   const mesh = policies.find((policy) => namespaceOf(policy) === rootNamespace(view) && Object.keys(selectorOf(policy)).length === 0);
   if (workload && targetPort !== undefined) {

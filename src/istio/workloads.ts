@@ -1,5 +1,5 @@
 import { hasProxyContainer } from "./sidecar.js";
-import { formatSelector as formatLabels, labelMapMatches } from "../k8s/selectors.js";
+import { formatSelector as formatLabels, ISTIO_WORKLOAD_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { namespaceOf, recordOf } from "../k8s/objects.js";
 import { hasTemplate, placed, podTemplatePath, podWorkload, templateWorkload, type JsonObject, type Workload } from "../k8s/workloads.js";
@@ -9,11 +9,6 @@ export const TEMPLATE_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Replic
 
 /** A set of pods as Istio selects them: a running Pod, or the pods a workload's template will create; no namespace reads `""`. */
 export type WorkloadInstance = Workload<string>;
-
-/** Whether a `workloadSelector.labels` / `selector.matchLabels` map selects the labels; no selector selects every workload. */
-export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  return labelMapMatches(selector, labels, { absent: "everything" });
-}
 
 /** `app=reviews,version=v1` as istioctl prints selectors. */
 export function formatSelector(selector: Record<string, string>): string {
@@ -78,9 +73,9 @@ export function workloadInstances(view: ClusterView, namespace?: string): Worklo
   return index.workloadsByNamespace.get(namespace) ?? [];
 }
 
-/** Instances a `selector.matchLabels` / `workloadSelector.labels` selects in a namespace. */
+/** Instances a selector label map selects, as Istio reads one: no labels select every candidate. */
 export function selectInstances(candidates: readonly WorkloadInstance[], selector: Record<string, string>): WorkloadInstance[] {
-  return candidates.filter((candidate) => selectorMatches(selector, candidate.labels));
+  return candidates.filter((candidate) => labelMapMatches(selector, candidate.labels, ISTIO_WORKLOAD_SELECTOR));
 }
 
 /** Containers of a pod spec, as records. */

@@ -34,6 +34,18 @@ export interface SelectorMeaning {
   empty?: Selects;
 }
 
+/**
+ * A Kubernetes selector field (Service `spec.selector`, workload `spec.selector`, affinity and PVC selectors):
+ * a missing one selects nothing (a Service without a selector gets no endpoints), one with no terms selects everything.
+ */
+export const KUBERNETES_SELECTOR: SelectorMeaning = { absent: "nothing", empty: "everything" };
+
+/**
+ * An Istio selector (`selector.matchLabels`, `workloadSelector.labels`, a Gateway's `selector`, a DestinationRule
+ * subset's `labels`): missing or with no labels, it selects every workload of its namespace.
+ */
+export const ISTIO_WORKLOAD_SELECTOR: SelectorMeaning = { absent: "everything", empty: "everything" };
+
 function labelMapOf(value: unknown): Labels {
   const out: Labels = {};
   const record = recordOf(value);

@@ -1,6 +1,6 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { selectorMatches } from "./selectors.js";
+import { KUBERNETES_SELECTOR, selectorMatches } from "./selectors.js";
 import { sameNamespace } from "./namespaces.js";
 import { isObject, workloadsOf } from "./pod-templates.js";
 import type { Workload } from "./workloads.js";
@@ -123,7 +123,7 @@ export function selectedBy(view: ClusterView, namespace: string | undefined, sel
   const plain = isObject(selector) && !("matchLabels" in selector) && !("matchExpressions" in selector) ? selector : isObject(selector) && isObject(selector.matchLabels) ? selector.matchLabels : undefined;
   const first = plain ? Object.entries(plain)[0] : undefined;
   const candidates = first ? withLabel(view, namespace, first[0], String(first[1])) : podSourcesIn(view, namespace);
-  return candidates.filter((source) => sameNamespace(source.namespace, namespace) && selectorMatches(selector, source.labels, { absent: "nothing" }));
+  return candidates.filter((source) => sameNamespace(source.namespace, namespace) && selectorMatches(selector, source.labels, KUBERNETES_SELECTOR));
 }
 
 export function serviceSelector(service: KubeObject): Record<string, unknown> | undefined {

@@ -1,7 +1,7 @@
 import type { ClusterView } from "../view/cluster-view.js";
 import { rootNamespace } from "../istio/mtls.js";
 import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
-import { selectorMatches } from "../istio/workloads.js";
+import { ISTIO_WORKLOAD_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 
 export interface AuthorizationPolicyEffect {
   name: string;
@@ -63,7 +63,7 @@ export function describeAuthorization(view: ClusterView, namespace: string, labe
     const selector = stringMapOf(recordOf(spec.selector)?.matchLabels);
     const hasSelector = Object.keys(selector).length > 0;
     let scope: AuthorizationPolicyEffect["scope"] | undefined;
-    if (policyNamespace === namespace && hasSelector && selectorMatches(selector, labels)) scope = "workload";
+    if (policyNamespace === namespace && hasSelector && labelMapMatches(selector, labels, ISTIO_WORKLOAD_SELECTOR)) scope = "workload";
     else if (policyNamespace === namespace && !hasSelector) scope = "namespace";
     else if (policyNamespace === root && !hasSelector) scope = "mesh";
     if (!scope) continue;

@@ -5,7 +5,7 @@ import { registryOf } from "../istio/registry.js";
 import { portProtocol } from "../istio/protocols.js";
 import { serviceFqdn, toFqdn } from "../istio/hosts.js";
 import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
-import { selectorMatches } from "../istio/workloads.js";
+import { ISTIO_WORKLOAD_SELECTOR, KUBERNETES_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 import { destinationRulesFor, gatewaysOf, resolveGatewayRef, routeDestinations, subsetsOf, vsHosts } from "../istio/virtual-service.js";
 import { gatewayServers, serverHostAdmits } from "../istio/gateways.js";
 import { hasSidecar } from "../istio/sidecar.js";
@@ -166,7 +166,7 @@ export function describePod(view: ClusterView, pod: KubeObject): PodDescription 
     .kindIn("Service", namespace)
     .filter((svc) => {
       const selector = recordOf(svc.spec)?.selector;
-      return recordOf(selector) !== undefined && Object.keys(recordOf(selector)!).length > 0 && selectorMatches(stringMapOf(selector), labels);
+      return recordOf(selector) !== undefined && Object.keys(recordOf(selector)!).length > 0 && labelMapMatches(stringMapOf(selector), labels, KUBERNETES_SELECTOR);
     })
     .slice(0, MAX_LISTED);
   if (services.length === 0) notes.push("No Service selects this pod: nothing in the mesh routes to it by name.");
@@ -189,7 +189,7 @@ export function describePod(view: ClusterView, pod: KubeObject): PodDescription 
     const podSubsets = new Set<string>();
     const destinationRules = rules.map((dr) => {
       const subsets = subsetsOf(dr);
-      const mine = subsets.find((subset) => selectorMatches(subset.labels, labels));
+      const mine = subsets.find((subset) => labelMapMatches(subset.labels, labels, ISTIO_WORKLOAD_SELECTOR));
       if (mine) podSubsets.add(mine.name);
       const raw = arrayOf<Record<string, unknown>>(recordOf(dr.spec)?.subsets);
       return {

@@ -1,6 +1,6 @@
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
-import { selectorMatches } from "../istio/workloads.js";
+import { KUBERNETES_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 import { gatewaysOf, routeDestinations } from "../istio/virtual-service.js";
 import { appliedNamespace } from "../model/namespace.js";
 
@@ -63,7 +63,7 @@ export function workloadHealth(view: ClusterView, workload: CandidateWorkload): 
 export function exposureOf(view: ClusterView, workload: CandidateWorkload): Exposure {
   const object = view.get(workload.kind, workload.namespace, workload.name);
   const labels = (object?.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
-  const services = view.kindIn("Service", workload.namespace).filter((svc) => svc.spec?.selector && Object.keys(svc.spec.selector).length > 0 && selectorMatches(svc.spec.selector, labels));
+  const services = view.kindIn("Service", workload.namespace).filter((svc) => svc.spec?.selector && Object.keys(svc.spec.selector).length > 0 && labelMapMatches(svc.spec.selector, labels, KUBERNETES_SELECTOR));
   const how: string[] = [];
   for (const svc of services) {
     const name = svc.metadata.name ?? "";

@@ -18,7 +18,7 @@ import {
   waypointsOf,
   type AmbientWorkload,
 } from "../../istio/ambient.js";
-import { selectorMatches } from "../../istio/workloads.js";
+import { ISTIO_WORKLOAD_SELECTOR, KUBERNETES_SELECTOR, labelMapMatches } from "../../k8s/selectors.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
@@ -28,7 +28,7 @@ function servicesOf(view: ClusterView, workload: AmbientWorkload): KubeObject[] 
   return view.kind("Service").filter((service) => {
     if (namespaceOf(service) !== workload.namespace) return false;
     const selector = stringMapOf(recordOf(service.spec)?.selector);
-    return Object.keys(selector).length > 0 && selectorMatches(selector, workload.labels);
+    return Object.keys(selector).length > 0 && labelMapMatches(selector, workload.labels, KUBERNETES_SELECTOR);
   });
 }
 
@@ -36,7 +36,7 @@ function servicesOf(view: ClusterView, workload: AmbientWorkload): KubeObject[] 
 function appliesTo(policySpec: Record<string, unknown>, workload: AmbientWorkload, services: readonly KubeObject[]): boolean {
   if (hasTargetRefs(policySpec)) return policyTargets(policySpec).some((target) => isServiceTarget(target) && services.some((service) => service.metadata.name === target.name));
   const matchLabels = stringMapOf(recordOf(policySpec.selector)?.matchLabels);
-  return Object.keys(matchLabels).length === 0 || selectorMatches(matchLabels, workload.labels);
+  return Object.keys(matchLabels).length === 0 || labelMapMatches(matchLabels, workload.labels, ISTIO_WORKLOAD_SELECTOR);
 }
 
 /**

@@ -3,20 +3,20 @@ import { analyzeCommand, reportIstio, kubectl, yamlOf } from "./finding.js";
 import { nameOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { ambientWorkloads, hasTargetRefs, USE_WAYPOINT_LABEL } from "../../istio/ambient.js";
 import { ambientL7Policies, type AmbientPolicy } from "../../istio/ambient-policies.js";
-import { selectorMatches } from "../../istio/workloads.js";
+import { ISTIO_WORKLOAD_SELECTOR, KUBERNETES_SELECTOR, labelMapMatches } from "../../k8s/selectors.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 
 /** The targetRefs that replace a selector: the Services in front of the selected workloads, or the namespace's waypoint. */
 function targetRefsFor(view: ClusterView, policy: AmbientPolicy): Array<Record<string, string>> {
   const matchLabels = stringMapOf(recordOf(policy.spec.selector)?.matchLabels);
   if (Object.keys(matchLabels).length > 0) {
-    const selected = ambientWorkloads(view).filter((workload) => workload.namespace === policy.namespace && selectorMatches(matchLabels, workload.labels));
+    const selected = ambientWorkloads(view).filter((workload) => workload.namespace === policy.namespace && labelMapMatches(matchLabels, workload.labels, ISTIO_WORKLOAD_SELECTOR));
     const services = view
       .kind("Service")
       .filter((service) => service.metadata.namespace === policy.namespace)
       .filter((service) => {
         const selector = stringMapOf(recordOf(service.spec)?.selector);
-        return Object.keys(selector).length > 0 && selected.some((workload) => selectorMatches(selector, workload.labels));
+        return Object.keys(selector).length > 0 && selected.some((workload) => labelMapMatches(selector, workload.labels, KUBERNETES_SELECTOR));
       });
     if (services.length > 0) return services.map((service) => ({ kind: "Service", group: "", name: nameOf(service) }));
   }

@@ -3,7 +3,8 @@ import { analyzeCommand, fieldEvidence, reportIstio, kubectl } from "./finding.j
 import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { portProtocol, SYSTEM_NAMESPACES } from "../../istio/protocols.js";
 import { registryOf, type RegistryEntry, type ServicePort } from "../../istio/registry.js";
-import { selectorMatches, workloadInstances } from "../../istio/workloads.js";
+import { workloadInstances } from "../../istio/workloads.js";
+import { KUBERNETES_SELECTOR, labelMapMatches } from "../../k8s/selectors.js";
 
 interface Exposure {
   service: RegistryEntry;
@@ -44,7 +45,7 @@ export const deploymentServicePortConflict = defineRule({
       if (workload.object.kind !== "Deployment" || SYSTEM_NAMESPACES.has(workload.namespace)) continue;
       if (workload.annotations["sidecar.istio.io/inject"] === "false" || workload.labels["sidecar.istio.io/inject"] === "false") continue;
       if (workload.labels["gateway.networking.k8s.io/gateway-name"]) continue;
-      const selecting = (servicesByNamespace.get(workload.namespace) ?? []).filter((entry) => selectorMatches(entry.selector, workload.labels));
+      const selecting = (servicesByNamespace.get(workload.namespace) ?? []).filter((entry) => labelMapMatches(entry.selector, workload.labels, KUBERNETES_SELECTOR));
       if (selecting.length < 2) continue;
       const exposures: Exposure[] = selecting.flatMap((service) =>
         service.ports.map((port, index) => ({ service, port, index, protocol: (portProtocol(port) ?? (port.protocol ?? "TCP").toLowerCase()).toUpperCase(), targetPort: String(port.targetPort ?? port.number) })),

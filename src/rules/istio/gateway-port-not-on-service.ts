@@ -3,7 +3,8 @@ import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./f
 import { gatewayPods, gatewaySelector, gatewayServers } from "../../istio/gateways.js";
 import { refOf } from "../../k8s/objects.js";
 import { registryOf } from "../../istio/registry.js";
-import { formatSelector, selectorMatches } from "../../istio/workloads.js";
+import { formatSelector } from "../../istio/workloads.js";
+import { KUBERNETES_SELECTOR, labelMapMatches } from "../../k8s/selectors.js";
 
 export const gatewayPortNotOnService = defineRule({
   id: "istio/gateway-port-not-on-service",
@@ -31,7 +32,7 @@ export const gatewayPortNotOnService = defineRule({
       if (!(gateway.apiVersion ?? "").includes("istio.io")) continue;
       const pods = gatewayPods(view, gateway);
       if (pods.length === 0) continue;
-      const fronting = services.filter((entry) => pods.some((pod) => pod.namespace === entry.namespace && selectorMatches(entry.selector, pod.labels)));
+      const fronting = services.filter((entry) => pods.some((pod) => pod.namespace === entry.namespace && labelMapMatches(entry.selector, pod.labels, KUBERNETES_SELECTOR)));
       const ports = new Set<number>();
       for (const entry of fronting) {
         for (const port of entry.ports) {

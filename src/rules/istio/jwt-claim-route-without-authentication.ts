@@ -4,7 +4,7 @@ import { gatewayPods } from "../../istio/gateways.js";
 import { rootNamespace } from "../../istio/mtls.js";
 import { arrayOf, namespaceOf, nameOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { resolveGatewayRef } from "../../istio/virtual-service.js";
-import { selectorMatches } from "../../istio/workloads.js";
+import { ISTIO_WORKLOAD_SELECTOR, labelMapMatches } from "../../k8s/selectors.js";
 
 const CLAIM_PREFIX = "@request.auth.claims.";
 
@@ -48,7 +48,7 @@ export const jwtClaimRouteWithoutAuthentication = defineRule({
             const selector = stringMapOf(recordOf(recordOf(ra.spec)?.selector)?.matchLabels);
             const namespace = namespaceOf(ra);
             if (Object.keys(selector).length === 0) return namespace === pod.namespace || namespace === rootNamespace(view);
-            return namespace === pod.namespace && selectorMatches(selector, pod.labels);
+            return namespace === pod.namespace && labelMapMatches(selector, pod.labels, ISTIO_WORKLOAD_SELECTOR);
           });
           if (covered) continue;
           reportIstio(this, ctx, {

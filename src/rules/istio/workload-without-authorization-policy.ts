@@ -2,7 +2,8 @@ import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf, stringMapOf } from "../../k8s/objects.js";
 import { rootNamespace } from "../../istio/mtls.js";
-import { formatSelector, selectorMatches, workloadInstances, type WorkloadInstance } from "../../istio/workloads.js";
+import { formatSelector, workloadInstances, type WorkloadInstance } from "../../istio/workloads.js";
+import { ISTIO_WORKLOAD_SELECTOR, KUBERNETES_SELECTOR, labelMapMatches } from "../../k8s/selectors.js";
 import { yamlOf } from "./finding.js";
 
 const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
@@ -16,13 +17,13 @@ function covers(policy: KubeObject, workload: WorkloadInstance, root: string, se
   if (refs.length > 0) {
     return refs.some((ref) => {
       if (ref.kind === "Service") {
-        return services.some((service) => nameOf(service) === ref.name && namespaceOf(service) === namespace && namespace === workload.namespace && recordOf(service.spec)?.selector !== undefined && selectorMatches(stringMapOf(recordOf(service.spec)?.selector), workload.labels));
+        return services.some((service) => nameOf(service) === ref.name && namespaceOf(service) === namespace && namespace === workload.namespace && recordOf(service.spec)?.selector !== undefined && labelMapMatches(stringMapOf(recordOf(service.spec)?.selector), workload.labels, KUBERNETES_SELECTOR));
       }
       return ref.kind === "Gateway" && namespace === workload.namespace && workload.labels[GATEWAY_NAME_LABEL] === ref.name;
     });
   }
   const selector = recordOf(spec.selector) ? stringMapOf(recordOf(spec.selector)?.matchLabels) : undefined;
-  return selectorMatches(selector, workload.labels);
+  return labelMapMatches(selector, workload.labels, ISTIO_WORKLOAD_SELECTOR);
 }
 
 /** Workloads no policy can apply to: the ones that opt out of the sidecar, and istiod itself. */

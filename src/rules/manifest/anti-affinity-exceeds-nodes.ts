@@ -1,5 +1,5 @@
 import { defineRule } from "../../contract/rule.js";
-import { selectorMatches } from "../../k8s/selectors.js";
+import { KUBERNETES_SELECTOR, selectorMatches } from "../../k8s/selectors.js";
 import { placementOf, schedulableNodesOf } from "../../k8s/nodes.js";
 import { podChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { isObject, objects, stringMap, workloadsOf } from "../../k8s/pod-templates.js";
@@ -38,7 +38,7 @@ export const antiAffinityExceedsNodesRule = defineRule({
       if (!["Deployment", "StatefulSet", "ReplicaSet"].includes(workload.kind)) continue;
       const antiAffinity = isObject(workload.spec.affinity) && isObject(workload.spec.affinity.podAntiAffinity) ? workload.spec.affinity.podAntiAffinity : undefined;
       const required = objects(antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
-      const termIndex = required.findIndex((term) => term.topologyKey === "kubernetes.io/hostname" && selectorMatches(term.labelSelector, workload.labels, { absent: "nothing" }));
+      const termIndex = required.findIndex((term) => term.topologyKey === "kubernetes.io/hostname" && selectorMatches(term.labelSelector, workload.labels, KUBERNETES_SELECTOR));
       if (termIndex < 0) continue;
       const placement = placementOf(view, workload.spec);
       const eligible = placement.placeable.length;

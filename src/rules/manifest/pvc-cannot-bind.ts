@@ -4,7 +4,7 @@ import type { KubeObject } from "../../model/kube.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { findNamed } from "../../k8s/lookup.js";
-import { selectorMatches } from "../../k8s/selectors.js";
+import { KUBERNETES_SELECTOR, selectorMatches } from "../../k8s/selectors.js";
 import { fieldEvidence, objectChangeFix, reportObject, workloadLabel, type RuleMeta } from "./report.js";
 import { asArray, objects, str, stringMap, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -153,7 +153,7 @@ export const pvcCannotBindRule = defineRule({
       const needsStaticVolume = claim.storageClass === "" || local || selector !== undefined || (claim.storageClass !== undefined && classes.size > 0 && !storageClass);
       // A class that does not exist is manifest/storage-class-missing's; without a PV inventory nothing can be said.
       if (!needsStaticVolume || volumes.length === 0 || (claim.storageClass !== undefined && claim.storageClass !== "" && classes.size > 0 && !storageClass)) return;
-      const fits = volumes.filter((pv) => !mismatch(claim, pv) && (!selector || selectorMatches(selector, stringMap(pv.metadata.labels), { absent: "nothing" })));
+      const fits = volumes.filter((pv) => !mismatch(claim, pv) && (!selector || selectorMatches(selector, stringMap(pv.metadata.labels), KUBERNETES_SELECTOR)));
       if (fits.length > 0) return;
       const why = selector ? "it has a selector, which no provisioner serves" : claim.storageClass === "" ? "it has no StorageClass, so nothing provisions one" : `StorageClass ${claim.storageClass} provisions nothing (${NO_PROVISIONER})`;
       const nearest = volumes.map((pv) => ({ pv, problem: mismatch(claim, pv) ?? (selector ? { reason: "its labels do not match the claim's selector", field: "selector" } : undefined) })).find((entry) => entry.problem);

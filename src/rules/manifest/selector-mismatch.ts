@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { formatSelector } from "../../k8s/lookup.js";
-import { selectorMatches } from "../../k8s/selectors.js";
+import { KUBERNETES_SELECTOR, selectorMatches } from "../../k8s/selectors.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { isObject, workloadsOf } from "../../k8s/pod-templates.js";
 
@@ -46,7 +46,7 @@ export const selectorMismatchRule = defineRule({
         });
         continue;
       }
-      if (selectorMatches(selector, workload.labels, { absent: "nothing" })) continue;
+      if (selectorMatches(selector, workload.labels, KUBERNETES_SELECTOR)) continue;
       reportObject(ctx, meta, workload.object, {
         field: ["spec", "selector"],
         message: "selector-mismatch",

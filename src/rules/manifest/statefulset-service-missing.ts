@@ -1,6 +1,6 @@
 import { defineRule } from "../../contract/rule.js";
 import { closest, findNamed, hasClusterContext, inNamespace, namesIn } from "../../k8s/lookup.js";
-import { selectorMatches } from "../../k8s/selectors.js";
+import { KUBERNETES_SELECTOR, selectorMatches } from "../../k8s/selectors.js";
 import { objectChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { str, workloadsOf } from "../../k8s/pod-templates.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
@@ -56,7 +56,7 @@ export const statefulSetServiceMissingRule = defineRule({
         problem = `names Service "${serviceName}", which does not exist${suggestion ? `; did you mean "${suggestion}"?` : ""}`;
       } else if (service.spec?.clusterIP !== "None") {
         problem = `names Service ${serviceName}, which is not headless (clusterIP is not None)`;
-      } else if (service.spec?.selector && !selectorMatches(service.spec.selector, workload.labels, { absent: "nothing" })) {
+      } else if (service.spec?.selector && !selectorMatches(service.spec.selector, workload.labels, KUBERNETES_SELECTOR)) {
         problem = `names Service ${serviceName}, whose selector does not match the StatefulSet's pod labels`;
       }
       if (!problem) continue;
