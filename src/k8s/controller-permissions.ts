@@ -2,8 +2,9 @@
  * The API permissions well-known controllers cannot run without, taken from each project's
  * published Role/ClusterRole and kept to the list/watch of the informers a controller waits on
  * before it does any work (a forbidden list never syncs, and the controller stalls or exits).
- * Permissions a controller only degrades without (events, status updates, leader election
- * leases, optional sources) are left out: a wrong entry here is a false error on a working install.
+ * Permissions a controller only degrades without (events, status updates, optional sources) are
+ * left out: a wrong entry here is a false error on a working install. The Lease a controller elects
+ * its leader on is its own need: some do no work until they hold it, others only stop a leader duty.
  */
 import type { JsonObject } from "./workloads.js";
 import { asArray, str } from "./pod-templates.js";
@@ -15,6 +16,22 @@ export interface PermissionNeed {
   verbs: string[];
 }
 
+/** The Lease a controller takes for leader election (get, create, update on coordination.k8s.io leases). */
+export interface LeaseNeed {
+  /** The lease's name (the election id). */
+  name: string;
+  /** The lease's namespace; undefined: the controller's own namespace. */
+  namespace?: string;
+  /** The controller does no work until it holds the lease (else only its leader duties stop). */
+  blocksWork: boolean;
+  /** What the controller does without the lease, for the finding's cause. */
+  withoutIt: string;
+  /** Where the need comes from (the upstream Role and the election flags). */
+  source: string;
+}
+
+export const LEASE_VERBS = ["get", "create", "update"];
+
 export interface ControllerNeeds {
   /** The controller as its project names it. */
   controller: string;
@@ -23,6 +40,8 @@ export interface ControllerNeeds {
   needs: PermissionNeed[];
   /** The controller lists its resources across all namespaces, so only a ClusterRoleBinding grants them. */
   clusterWide: boolean;
+  /** The leader election lease, when the controller elects one and its flags say where. */
+  lease?: LeaseNeed;
 }
 
 interface ControllerEntry {
@@ -36,6 +55,8 @@ interface ControllerEntry {
   needs: (args: string[], version: Version | undefined) => PermissionNeed[];
   /** Flags that limit the controller to some namespaces; without any of them it watches every namespace. Absent: scope not judged. */
   namespaceFlags?: string[];
+  /** The lease the controller elects its leader on, or undefined when it does not elect (or its flags cannot be read). */
+  leaderElection?: (args: string[], version: Version | undefined) => LeaseNeed | undefined;
 }
 
 type Version = [number, number];
@@ -61,6 +82,25 @@ export function flagValues(args: readonly string[], flag: string): string[] {
   return values.flatMap((value) => value.split(","));
 }
 
+/** The last value of a flag, `fallback` when it is absent, undefined when the kubelet expands it from the environment (`$(POD_NAMESPACE)`). */
+function flagOr(args: readonly string[], flag: string, fallback: string): string | undefined {
+  const value = flagValues(args, flag).pop() ?? fallback;
+  return value.includes("$(") ? undefined : value;
+}
+
+/**
+ * cert-manager's controller and cainjector elect on a Lease (since v1.4; ConfigMaps before) in
+ * `--leader-election-namespace`, kube-system by default, unless `--leader-elect=false`. A `--config`
+ * file may set both: not judged.
+ */
+function certManagerElection(args: readonly string[], version: Version | undefined, name: string, withoutIt: string, source: string): LeaseNeed | undefined {
+  if (!atLeast(version, [1, 4]) || flagValues(args, "--config").length > 0) return undefined;
+  const elect = flagValues(args, "--leader-elect").pop();
+  if (elect !== undefined && /^(false|0)$/i.test(elect)) return undefined;
+  const namespace = flagOr(args, "--leader-election-namespace", "kube-system");
+  return namespace === undefined ? undefined : { name, namespace, blocksWork: true, withoutIt, source };
+}
+
 const argoSettings = listWatch("", "configmaps", "secrets");
 
 /** external-dns sources and the informers each starts (charts/external-dns/templates/clusterrole.yaml). */
@@ -82,6 +122,19 @@ const CONTROLLERS: ControllerEntry[] = [
     namespaceFlags: ["--watch-namespace", "--watch-namespace-selector"],
     // EndpointSlices replaced Endpoints in v1.9.0.
     needs: (_args, version) => [...listWatch("", "services", "secrets", "configmaps"), ...(atLeast(version, [1, 9]) ? listWatch("discovery.k8s.io", "endpointslices") : []), ...listWatch("networking.k8s.io", "ingresses")],
+    // Every replica elects, in its own namespace, on `--election-id`: a Lease since v1.3 (ConfigMaps before). Only the leader writes Ingress status.
+    leaderElection: (args, version) => {
+      if (!atLeast(version, [1, 3])) return undefined;
+      const name = flagOr(args, "--election-id", "ingress-controller-leader");
+      return name === undefined
+        ? undefined
+        : {
+            name,
+            blocksWork: false,
+            withoutIt: "it still serves traffic, but no replica becomes leader, and only the leader writes the load balancer address into the status of the Ingresses it serves: their status.loadBalancer stays empty, for `kubectl get ingress` and for tools that read it (external-dns, Argo CD health)",
+            source: "kubernetes/ingress-nginx deploy/static/provider/cloud/deploy.yaml (Role ingress-nginx: leases get, update on the election id, create)",
+          };
+    },
   },
   {
     controller: "cert-manager controller",
@@ -90,6 +143,8 @@ const CONTROLLERS: ControllerEntry[] = [
     since: [1, 0],
     namespaceFlags: ["--namespace"],
     needs: () => [...listWatch("cert-manager.io", "certificates", "certificaterequests", "issuers", "clusterissuers"), ...listWatch("acme.cert-manager.io", "orders", "challenges"), ...listWatch("", "secrets")],
+    leaderElection: (args, version) =>
+      certManagerElection(args, version, "cert-manager-controller", "it starts none of its controllers until it holds the lease, so no Certificate is issued or renewed", "cert-manager/cert-manager deploy/charts/cert-manager/templates/rbac.yaml (Role cert-manager:leaderelection in the leader election namespace)"),
   },
   {
     controller: "cert-manager cainjector",
@@ -97,6 +152,8 @@ const CONTROLLERS: ControllerEntry[] = [
     images: ["jetstack/cert-manager-cainjector"],
     since: [1, 0],
     needs: () => [...listWatch("cert-manager.io", "certificates"), ...listWatch("", "secrets"), ...listWatch("admissionregistration.k8s.io", "validatingwebhookconfigurations", "mutatingwebhookconfigurations")],
+    leaderElection: (args, version) =>
+      certManagerElection(args, version, "cert-manager-cainjector-leader-election", "it injects no CA bundle until it holds the lease, so the API server cannot call cert-manager's webhook and every cert-manager resource is refused", "cert-manager/cert-manager deploy/charts/cert-manager/templates/cainjector-rbac.yaml (Role cert-manager-cainjector:leaderelection in the leader election namespace)"),
   },
   {
     controller: "cert-manager webhook",
@@ -177,7 +234,9 @@ export function controllerNeeds(container: JsonObject): ControllerNeeds | undefi
   if (entry.since && !atLeast(version, entry.since)) return undefined;
   const needs = entry.needs(line, version);
   const clusterWide = entry.namespaceFlags !== undefined && entry.namespaceFlags.every((flag) => !line.some((arg) => arg === flag || arg.startsWith(`${flag}=`)));
-  return needs.length > 0 ? { controller: entry.controller, source: entry.source, needs, clusterWide } : undefined;
+  const lease = entry.leaderElection?.(line, version);
+  if (needs.length === 0 && !lease) return undefined;
+  return { controller: entry.controller, source: entry.source, needs, clusterWide, ...(lease ? { lease } : {}) };
 }
 
 /** Bootstrap roles every cluster has, which manifests bind without defining. */

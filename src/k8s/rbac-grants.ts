@@ -63,3 +63,19 @@ export function grantsAllow(grants: readonly Grant[], group: string, resource: s
     }),
   );
 }
+
+/**
+ * Whether any of the grants allows the verb on the object of that name: a rule limited to resourceNames
+ * must list it, and never allows create (the API server authorizes a create before the object has a name).
+ */
+export function grantsAllowOn(grants: readonly Grant[], group: string, resource: string, verb: string, name: string): boolean {
+  return grants.some((grant) =>
+    grant.rules.some((rule) => {
+      const groups = asArray(rule.apiGroups).map(String);
+      const resources = asArray(rule.resources).map(String);
+      const verbs = asArray(rule.verbs).map(String);
+      const names = asArray(rule.resourceNames).map(String);
+      return (groups.includes("*") || groups.includes(group)) && (resources.includes("*") || resources.includes(resource)) && (verbs.includes("*") || verbs.includes(verb)) && (names.length === 0 || (verb !== "create" && names.includes(name)));
+    }),
+  );
+}

@@ -121,7 +121,7 @@ export const rbacVerbsMissingRule = defineRule({
   title: "The workload's ServiceAccount lacks the RBAC its kubectl commands or its controller need",
   docs: {
     cause:
-      "The container runs kubectl (or an API client) as its ServiceAccount, and the Roles bound to that account do not grant the verb on the resource (`kubectl get pods` needs list, `-w` needs watch, `logs` needs pods/log). The call fails with `Error from server (Forbidden): pods is forbidden: User \"system:serviceaccount:ns:sa\" cannot list resource \"pods\"` and the script exits. A well-known controller image (ingress-nginx, cert-manager, external-dns, metrics-server, Argo CD) lists and watches the resources its upstream Role grants before it does any work: when no binding of its ServiceAccount grants one of them, its caches never sync and it stalls or exits. One that watches every namespace (ingress-nginx without `--watch-namespace`, cert-manager and external-dns without `--namespace`, metrics-server) needs them through a ClusterRoleBinding: a RoleBinding grants them in its own namespace only.",
+      "The container runs kubectl (or an API client) as its ServiceAccount, and the Roles bound to that account do not grant the verb on the resource (`kubectl get pods` needs list, `-w` needs watch, `logs` needs pods/log). The call fails with `Error from server (Forbidden): pods is forbidden: User \"system:serviceaccount:ns:sa\" cannot list resource \"pods\"` and the script exits. A well-known controller image (ingress-nginx, cert-manager, external-dns, metrics-server, Argo CD) lists and watches the resources its upstream Role grants before it does any work: when no binding of its ServiceAccount grants one of them, its caches never sync and it stalls or exits. One that watches every namespace (ingress-nginx without `--watch-namespace`, cert-manager and external-dns without `--namespace`, metrics-server) needs them through a ClusterRoleBinding: a RoleBinding grants them in its own namespace only. A controller that elects a leader needs get, create and update on its Lease in the election namespace: cert-manager's controller and cainjector (Lease cert-manager-controller, cert-manager-cainjector-leader-election in `--leader-election-namespace`, kube-system by default, unless `--leader-elect=false`) do no work without it (error); ingress-nginx (Lease `--election-id` in its own namespace) still serves traffic, but no Ingress gets its load balancer address in status (warning).",
     fix: "Add the missing verbs to the Role bound to the ServiceAccount (least privilege: only these resources and verbs).",
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
@@ -132,13 +132,14 @@ export const rbacVerbsMissingRule = defineRule({
   messages: {
     "verbs-not-granted": "`{command}` needs {verbs} on {resource}, which ServiceAccount {account} is not granted{binding}",
     "controller-verbs-not-granted": "{controller} needs {missing}, which ServiceAccount {account} is not granted{binding}",
+    "controller-lease-not-granted": "{controller} needs {verbs} on Lease {lease} in namespace {namespace} for leader election, which ServiceAccount {account} is not granted{binding}",
   },
   analyze(ctx) {
     const { view } = ctx;
     const rbacKnown = hasClusterContext(view) || view.list("Role").length + view.list("ClusterRole").length + view.list("RoleBinding").length > 0;
     if (!rbacKnown) return;
     for (const workload of workloadsOf(view)) {
-      reportControllerNeeds(ctx, meta, workload, "controller-verbs-not-granted");
+      reportControllerNeeds(ctx, meta, workload, { reads: "controller-verbs-not-granted", lease: "controller-lease-not-granted" });
       const calls = kubectlCalls(workload);
       if (calls.length === 0) continue;
       const account = serviceAccountOf(workload);

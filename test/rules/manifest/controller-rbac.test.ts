@@ -27,6 +27,11 @@ const ingressBindingNarrowed = ingressNginx.replace(
   "kind: RoleBinding\nmetadata:\n  labels:\n    app.kubernetes.io/instance: ingress-nginx\n    app.kubernetes.io/name: ingress-nginx\n    app.kubernetes.io/part-of: ingress-nginx\n    app.kubernetes.io/version: 1.15.1\n  name: ingress-nginx-cluster\n  namespace: ingress-nginx\n",
 );
 
+/** The lease rules of Role ingress-nginx as published (get, update on the election id; create). */
+const ingressLeaseRules = "- apiGroups:\n  - coordination.k8s.io\n  resourceNames:\n  - ingress-nginx-leader\n  resources:\n  - leases\n  verbs:\n  - get\n  - update\n- apiGroups:\n  - coordination.k8s.io\n  resources:\n  - leases\n  verbs:\n  - create\n";
+/** ingress-nginx as published without the lease rules of its Role. */
+const leaseRulesRemoved = ingressNginx.replace(ingressLeaseRules, "");
+
 /** Argo CD with Role argocd-dex-server granting get only (the dex server reads Argo CD's settings through informers). */
 const dexTrimmed = argoCd.replace("  name: argocd-dex-server\nrules:\n- apiGroups:\n  - \"\"\n  resources:\n  - secrets\n  - configmaps\n  verbs:\n  - get\n  - list\n  - watch\n", "  name: argocd-dex-server\nrules:\n- apiGroups:\n  - \"\"\n  resources:\n  - secrets\n  - configmaps\n  verbs:\n  - get\n");
 
@@ -60,7 +65,28 @@ metadata: {name: cert-manager-controller-certificates}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cert-manager-controller-certificates}
 subjects:
 - {kind: ServiceAccount, name: cert-manager, namespace: cert-manager}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: "cert-manager:leaderelection", namespace: kube-system}
+rules:
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  resourceNames: ["cert-manager-controller"]
+  verbs: ["get", "update", "patch"]
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["create"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: "cert-manager:leaderelection", namespace: kube-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: "cert-manager:leaderelection"}
+subjects:
+- {kind: ServiceAccount, name: cert-manager, namespace: cert-manager}
 `;
+/** The cert-manager fixture without the chart's leader election Role and RoleBinding in kube-system. */
+const withoutLeaderElectionRole = (manifest: string) => manifest.slice(0, manifest.indexOf('---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: "cert-manager:leaderelection"'));
 const certManagerRules = `- apiGroups: ["cert-manager.io"]
   resources: ["certificates", "certificaterequests", "clusterissuers", "issuers"]
   verbs: ["get", "list", "watch"]
@@ -88,8 +114,57 @@ testRule(rbacVerbsMissingRule, {
       mode: "lint",
       files: { "cm.yaml": certManager(certManagerRules).replace("kind: ClusterRoleBinding\nmetadata: {name: cert-manager-controller-certificates}", "kind: RoleBinding\nmetadata: {name: cert-manager-controller-certificates, namespace: cert-manager}").replace('"--v=2"', '"--v=2", "--namespace=cert-manager"') },
     },
+    { name: "cert-manager controller with --leader-elect=false needs no lease", mode: "lint", files: { "cm.yaml": withoutLeaderElectionRole(certManager(certManagerRules)).replace('"--v=2"', '"--v=2", "--leader-elect=false"') } },
+    { name: "cert-manager controller electing in a namespace the kubelet fills in: not judged", mode: "lint", files: { "cm.yaml": withoutLeaderElectionRole(certManager(certManagerRules)).replace("--leader-election-namespace=kube-system", "--leader-election-namespace=$(POD_NAMESPACE)") } },
+    { name: "cert-manager before v1.4 elected on a ConfigMap", mode: "lint", files: { "cm.yaml": withoutLeaderElectionRole(certManager(certManagerRules)).replace("cert-manager-controller:v1.16.2", "cert-manager-controller:v1.3.1") } },
+    { name: "ingress-nginx before v1.3 elected on a ConfigMap", mode: "lint", files: { "deploy.yaml": leaseRulesRemoved.replaceAll("ingress-nginx/controller:v1.15.1", "ingress-nginx/controller:v1.2.1") } },
+    { name: "ingress-nginx with its lease granted by a ClusterRole through a ClusterRoleBinding", mode: "lint", files: { "deploy.yaml": leaseRulesRemoved.replace("  name: ingress-nginx\nrules:\n", "  name: ingress-nginx\nrules:\n- apiGroups: [coordination.k8s.io]\n  resources: [leases]\n  verbs: [get, create, update]\n") } },
   ],
   invalid: [
+    {
+      name: "ingress-nginx as published without the lease rules of its Role: it still serves, but Ingress status stays empty (warning)",
+      mode: "lint",
+      files: { "deploy.yaml": leaseRulesRemoved },
+      expect: {
+        count: 1,
+        severity: "warning",
+        category: "api-permission-denied",
+        resource: { kind: "Deployment", name: "ingress-nginx-controller", container: "controller" },
+        summary: /ingress-nginx controller needs get, create, update on Lease ingress-nginx-leader in namespace ingress-nginx for leader election, which ServiceAccount ingress-nginx is not granted \(bound to Role ingress-nginx in namespace ingress-nginx\)/,
+        evidence: [/Role ingress-nginx rules/],
+        fixIncludes: ["resourceNames", "ingress-nginx-leader", "leases", "- create"],
+      },
+    },
+    {
+      name: "ingress-nginx electing under another --election-id than the name its Role grants",
+      mode: "lint",
+      files: { "deploy.yaml": ingressNginx.replace("--election-id=ingress-nginx-leader", "--election-id=ingress-nginx-internal-leader") },
+      expect: { count: 1, severity: "warning", summary: /needs get, update on Lease ingress-nginx-internal-leader in namespace ingress-nginx/ },
+    },
+    {
+      name: "cert-manager controller without the chart's leader election Role in kube-system: it never starts its controllers (error)",
+      mode: "lint",
+      files: { "cm.yaml": withoutLeaderElectionRole(certManager(certManagerRules)) },
+      expect: {
+        count: 1,
+        severity: "error",
+        resource: { kind: "Deployment", name: "cert-manager", container: "cert-manager-controller" },
+        summary: /cert-manager controller needs get, create, update on Lease cert-manager-controller in namespace kube-system for leader election, which ServiceAccount cert-manager is not granted \(no Role bound to it in namespace kube-system\)/,
+        fixIncludes: ["kubectl create role cert-manager-leader-election -n kube-system --verb=get,create,update --resource=leases.coordination.k8s.io", "kubectl create rolebinding cert-manager-leader-election -n kube-system --role=cert-manager-leader-election --serviceaccount=cert-manager:cert-manager"],
+      },
+    },
+    {
+      name: "cert-manager controller electing in its own namespace while the chart's Role is in kube-system",
+      mode: "lint",
+      files: { "cm.yaml": certManager(certManagerRules).replace("--leader-election-namespace=kube-system", "--leader-election-namespace=cert-manager") },
+      expect: { count: 1, severity: "error", summary: /on Lease cert-manager-controller in namespace cert-manager for leader election/ },
+    },
+    {
+      name: "cert-manager controller with no --leader-election-namespace elects in kube-system",
+      mode: "lint",
+      files: { "cm.yaml": certManager(certManagerRules).replace(', "--leader-election-namespace=kube-system"', "").replaceAll("namespace: kube-system}", "namespace: cert-manager}") },
+      expect: { count: 1, severity: "error", summary: /on Lease cert-manager-controller in namespace kube-system/ },
+    },
     {
       name: "ingress-nginx with EndpointSlices granted get only: names the verbs, the resource and the ClusterRole's rules line",
       mode: "lint",
@@ -155,6 +230,7 @@ describe("the line to change", () => {
     expect(nodesTrimmed).not.toBe(metricsServer);
     expect(dexTrimmed).not.toBe(argoCd);
     expect(ingressBindingNarrowed).not.toBe(ingressNginx);
+    expect(leaseRulesRemoved).not.toBe(ingressNginx);
   });
   it("points at the rules of the ClusterRole in deploy.yaml", () => {
     const [finding] = runRule(rbacVerbsMissingRule, { name: "trimmed", mode: "lint", files: { "deploy.yaml": endpointSlicesTrimmed } });
@@ -179,6 +255,13 @@ describe("controllerNeeds", () => {
     expect(controllerNeeds({ image: "registry.k8s.io/external-dns/external-dns:v0.15.0", args: ["--provider=aws"] })).toBeUndefined();
     expect(controllerNeeds({ image: "quay.io/jetstack/cert-manager-webhook:v1.16.2", args: ["--secure-port=10250"] })).toBeUndefined();
     expect(flagValues(["--source", "service", "--source=crd,ingress"], "--source")).toEqual(["service", "crd", "ingress"]);
+  });
+  it("reads where each controller elects its leader", () => {
+    expect(controllerNeeds({ image: "quay.io/jetstack/cert-manager-cainjector:v1.16.2", args: ["--v=2"] })?.lease).toMatchObject({ name: "cert-manager-cainjector-leader-election", namespace: "kube-system", blocksWork: true });
+    expect(controllerNeeds({ image: "quay.io/jetstack/cert-manager-controller:v1.16.2", args: ["--leader-election-namespace", "cert-manager"] })?.lease).toMatchObject({ name: "cert-manager-controller", namespace: "cert-manager" });
+    expect(controllerNeeds({ image: "quay.io/jetstack/cert-manager-controller:v1.16.2", args: ["--config=/var/cert-manager/config/config.yaml"] })?.lease).toBeUndefined();
+    expect(controllerNeeds({ image: "registry.k8s.io/ingress-nginx/controller:v1.15.1", args: ["/nginx-ingress-controller"] })?.lease).toMatchObject({ name: "ingress-controller-leader", blocksWork: false });
+    expect(controllerNeeds({ image: "registry.k8s.io/metrics-server/metrics-server:v0.8.0" })?.lease).toBeUndefined();
   });
   it("parses image repositories and tags", () => {
     expect(imageRepository("registry.k8s.io/ingress-nginx/controller:v1.15.1@sha256:abc")).toBe("ingress-nginx/controller");
