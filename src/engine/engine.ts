@@ -61,7 +61,7 @@ export function analyzeRule(rule: Rule, view: ClusterView, causes?: readonly unk
 export function runRules(rules: readonly Rule[], view: ClusterView, options: RunOptions): EngineResult {
   const producers = new Map<string, string>();
   const result = collect(rules, view, { ...options, recordInputs: true }, { redact: true, producers, fixes: true });
-  const prover = new FixProver(view, proofRunner(rules, options, result.inputsRead!, result.kindsRead!, producers));
+  const prover = new FixProver(view, proofRunner(rules, options, result.inputsRead!, result.kindsRead!, producers), result.findings);
   // The redaction boundary: after proving (the prover applies the real change), before anything reads the result.
   const proven = result.findings.map((finding) => redactDeep(prover.prove(finding)));
   const fallbackRules = new Set(rules.filter((rule) => rule.fallback).map((rule) => rule.id));
@@ -95,13 +95,18 @@ function proofRunner(rules: readonly Rule[], options: RunOptions, inputsRead: Re
     if (changed.creates || rule.kinds.has("*")) return true;
     return [...changed.kinds].some((kind) => rule.kinds.has(kind)) || (changed.inputs.has("events") && rule.inputs.has("events"));
   };
+  const onRecords = new Set(rules.filter((rule) => !rule.scopes.includes("lint") && [...declaredInputs(rule)].some((input) => RECORD_INPUTS.has(input))).map((rule) => rule.id));
   return {
+    restsOnRecords: (ruleId) => onRecords.has(ruleId),
     run: (changed, only) => collect(rules, changed, { ...options, focus: undefined, keep: undefined, recordInputs: false }, { redact: false, fixes: false }, only).findings,
     rulesSeeing: (changed) => (changed ? new Set(dependencies.filter((rule) => sees(rule, changed)).map((rule) => rule.id)) : undefined),
     producerOf: (ruleId) => producers.get(ruleId) ?? ruleId,
     ruleCount: rules.filter((rule) => rule.scopes.includes(options.scope)).length,
   };
 }
+
+/** Inputs that record what happened (events, logs, access logs, proxies' sync status): a rule that declares one and runs on observed state only rests on records. */
+const RECORD_INPUTS: ReadonlySet<InputKind> = new Set<InputKind>(["events", "logs", "access-logs", "proxy-status"]);
 
 const arbitersByRules = new WeakMap<readonly Rule[], Map<Competition<unknown>, Arbiter>>();
 

@@ -21,6 +21,8 @@ export interface ProofRunner {
   run(view: ClusterView, only?: ReadonlySet<string>): Finding[];
   /** The rules whose findings can differ when these inputs differ (undefined: any input may differ); undefined when every rule can. */
   rulesSeeing(changed: ChangedInputs | undefined): ReadonlySet<string> | undefined;
+  /** Whether a rule rests on records only (what pods and proxies recorded: status, events, logs), not on what objects declare: it runs on observed state alone. */
+  restsOnRecords(ruleId: string): boolean;
   /** The rule that reports findings with this id. */
   producerOf(ruleId: string): string;
   /** How many rules a run of every rule runs at most. */
@@ -111,12 +113,13 @@ function objectLabel(change: FixChange): string {
 }
 
 /** `steps`: what to run instead when the change cannot be made in place. */
-type Verdict = { proven: true; proof: string; steps?: string[] } | { proven: false; dropped: boolean; proof: string; steps?: string[]; refused?: boolean };
+type Verdict = { proven: true; proof: string; steps?: string[] } | { proven: false; dropped: boolean; proof: string; steps?: string[]; refused?: boolean; checkedSafe?: boolean };
 
 /** A focused part of the view before any change, and the findings of each rule run on it so far. */
 interface BeforePart {
   parts: FocusedParts;
-  view: ClusterView;
+  /** Built when a rule first runs on the part. */
+  view?: ClusterView;
   findings: Map<string, Finding[]>;
   everyRule: boolean;
 }
@@ -129,11 +132,16 @@ export class FixProver {
   private readonly index: NamespaceIndex;
   readonly figures: ProofFigures = { proven: 0, guidance: 0, dropped: 0, reruns: 0, ruleRuns: 0 };
 
+  /** How many findings the run being proven reported under each key: all were there before any change. */
+  private readonly reported = new Map<string, number>();
+
   constructor(
     private readonly view: ClusterView,
     private readonly runner: ProofRunner,
+    reported: readonly Finding[] = [],
   ) {
     this.index = new NamespaceIndex(view);
+    for (const other of reported) this.reported.set(findingKey(other), (this.reported.get(findingKey(other)) ?? 0) + 1);
   }
 
   prove(finding: Finding): Finding {
@@ -225,21 +233,42 @@ export class FixProver {
     const seeing = this.runner.rulesSeeing(changedInputs(before.parts, afterParts, created.length > 0));
     const producer = this.runner.producerOf(finding.rule);
     const rules = seeing ? new Set([...seeing, producer]) : undefined;
-    const after = this.rerun(this.index.viewOf(afterParts), rules);
-    // A finding's key holds the rule that reported it: on the part before, only the answered rule and the rules with an error or warning after the change decide the verdict.
-    const beforeFindings = this.findingsBefore(before, new Set([producer, ...after.filter((other) => other.severity !== "info").map((other) => this.runner.producerOf(other.rule))]));
+    const afterView = this.index.viewOf(afterParts);
+    const records = this.view.mode === "lint" ? [] : recordsOf(finding);
+    if (records.length > 0 && seeing) {
+      // Rules that rest on records too (what a pod or a proxy recorded) read the same records after a change of templates: a finding
+      // resting on records is re-checked with the rules that read templates first. Unless that shows it checked safe, every rule that sees the change runs.
+      const readingTemplates = new Set([...seeing].filter((rule) => !this.runner.restsOnRecords(rule)));
+      const verdict = this.judge(finding, changes, before, this.rerun(afterView, readingTemplates.add(producer)), records);
+      if (!verdict.proven && verdict.checkedSafe) return verdict;
+    }
+    return this.judge(finding, changes, before, this.rerun(afterView, rules), records);
+  }
+
+  /** The verdict on the findings after the change, against those of the part before it. */
+  private judge(finding: Finding, changes: readonly FixChange[], before: BeforePart, after: readonly Finding[], records: readonly string[]): Verdict {
+    const producer = this.runner.producerOf(finding.rule);
     const answered = findingKey(finding);
-    if (!beforeFindings.some((other) => findingKey(other) === answered)) return { proven: false, dropped: false, proof: "this finding depends on more of the inputs than the change touches, so it was not re-checked" };
-    const stillThere = stillReported(finding, beforeFindings, after);
+    // Every finding of the answered rule after the change was reported before it (on other pods of the workload too), and under the
+    // answered one's key as many as before (the change fixed none of them): the answered rule's run on the part before would only say so.
+    const producerAfter = after.filter((other) => this.runner.producerOf(other.rule) === producer);
+    const asItWas = records.length > 0 && producerAfter.every((other) => this.reported.has(findingKey(other))) && producerAfter.filter((other) => findingKey(other) === answered).length >= (this.reported.get(answered) ?? Infinity);
+    // A finding's key holds the rule that reported it: on the part before, only the answered rule and the rules with an error or warning after the change decide the verdict.
+    const deciding = new Set(after.filter((other) => other.severity !== "info").map((other) => this.runner.producerOf(other.rule)));
+    if (asItWas) deciding.delete(producer);
+    else deciding.add(producer);
+    const beforeFindings = deciding.size > 0 ? this.findingsBefore(before, deciding) : [];
+    if (!asItWas && !beforeFindings.some((other) => findingKey(other) === answered)) return { proven: false, dropped: false, proof: "this finding depends on more of the inputs than the change touches, so it was not re-checked" };
+    const stillThere = asItWas || stillReported(finding, beforeFindings, after);
     const known = new Set(beforeFindings.map(findingKey));
+    if (asItWas) for (const other of producerAfter) known.add(findingKey(other));
     const fresh = after.filter((other) => other.severity !== "info" && !known.has(findingKey(other)));
     if (fresh.length > 0) {
       const list = fresh.slice(0, 3).map((other) => `${other.rule} (${other.severity}): ${other.summary}`).join("; ");
       return { proven: false, dropped: true, proof: `applied to the view, the change brings a new problem: ${list}` };
     }
     if (stillThere) {
-      const records = this.view.mode === "lint" ? [] : recordsOf(finding);
-      if (records.length > 0) return { proven: false, dropped: false, proof: `checked safe: applied to ${changes.map(objectLabel).join(", ")} in the view, the change brings no new error or warning; what this finding rests on (${joinWords(records)}) was recorded before the change, so its effect shows only once the change is rolled out: run the verify commands then` };
+      if (records.length > 0) return { proven: false, dropped: false, checkedSafe: true, proof: `checked safe: applied to ${changes.map(objectLabel).join(", ")} in the view, the change brings no new error or warning; what this finding rests on (${joinWords(records)}) was recorded before the change, so its effect shows only once the change is rolled out: run the verify commands then` };
       return { proven: false, dropped: false, proof: "applied to the view, the change does not make this finding go away; check the cause before changing anything" };
     }
     return { proven: true, proof: `applied to ${changes.map(objectLabel).join(", ")} in the view and re-checked: this finding is gone and no new error or warning appears` };
@@ -263,7 +292,7 @@ export class FixProver {
     if (!part) {
       const nearby = this.index.near(changes);
       const parts = this.index.focusedParts(changes, this.index.objectsIn(nearby.namespaces), nearby, reach);
-      this.before.set(key, (part = { parts, view: this.index.viewOf(parts), findings: new Map(), everyRule: false }));
+      this.before.set(key, (part = { parts, findings: new Map(), everyRule: false }));
     }
     return part;
   }
@@ -272,7 +301,7 @@ export class FixProver {
   private findingsBefore(part: BeforePart, rules: ReadonlySet<string> | undefined): Finding[] {
     const missing = rules && !part.everyRule ? new Set([...rules].filter((rule) => !part.findings.has(rule))) : undefined;
     if (!part.everyRule && (rules === undefined || missing!.size > 0)) {
-      const found = this.rerun(part.view, rules === undefined ? undefined : missing);
+      const found = this.rerun((part.view ??= this.index.viewOf(part.parts)), rules === undefined ? undefined : missing);
       if (rules === undefined) part.findings.clear();
       if (missing) for (const rule of missing) part.findings.set(rule, []);
       for (const finding of found) {

@@ -33,7 +33,7 @@ function findingWith(evidence: Evidence[]): Finding {
 
 /** A runner whose only rule reports the finding on any view: the change never makes it go away. */
 function alwaysReporting(finding: Finding): ProofRunner {
-  return { run: () => [{ ...finding, fix: undefined }], rulesSeeing: () => undefined, producerOf: (rule) => rule, ruleCount: 1 };
+  return { run: () => [{ ...finding, fix: undefined }], rulesSeeing: () => undefined, restsOnRecords: () => false, producerOf: (rule) => rule, ruleCount: 1 };
 }
 
 function prove(view: ClusterView, finding: Finding): Finding {
@@ -64,6 +64,59 @@ describe("a finding that rests on what was recorded, in scan and pod mode", () =
     unchanged.fix!.commands = [patch.replace("256Mi", "128Mi")];
     const proven = prove(scanView(), unchanged);
     expect(proven.fix!.proof).toMatch(/^the patch changes nothing in Deployment default\/api/);
+  });
+});
+
+describe("re-checking a finding that rests on records: the rules that read templates, with the answered one", () => {
+  /** Three rules see the change: the answered one, one resting on records and one reading templates; each reports `after` on the changed view. */
+  function runner(finding: Finding, after: { records?: boolean; template?: boolean }, ran: string[][]): ProofRunner {
+    const warning = (rule: string): Finding => ({ ...finding, rule, severity: "warning", summary: `${rule} warns`, fix: undefined });
+    return {
+      run: (view, only) => {
+        ran.push([...(only ?? [])].sort());
+        const changed = (view.get("Deployment", "default", "api") as any)?.spec.template.spec.containers[0].resources.limits.memory === "256Mi";
+        const found = only === undefined || only.has(finding.rule) ? [{ ...finding, fix: undefined }] : [];
+        if (changed && after.records && only?.has("test/records")) found.push(warning("test/records"));
+        if (changed && after.template && only?.has("test/template")) found.push(warning("test/template"));
+        return found;
+      },
+      rulesSeeing: () => new Set([finding.rule, "test/records", "test/template"]),
+      restsOnRecords: (rule) => rule === "test/records",
+      producerOf: (rule) => rule,
+      ruleCount: 3,
+    };
+  }
+  const recorded = () => findingWith([{ source: "status", text: "OOMKilled" }]);
+
+  it("checked safe without running the rules that rest on records, nor the answered rule on the part before", () => {
+    const ran: string[][] = [];
+    const finding = recorded();
+    const proven = new FixProver(scanView(), runner(finding, { records: true }, ran), [finding]).prove(finding);
+    expect(proven.fix!.proof).toMatch(/^checked safe: /);
+    expect(ran).toEqual([["test/any-rule", "test/template"]]);
+  });
+
+  it("without the run's findings to say the answered one was there, the answered rule runs on the part before too", () => {
+    const ran: string[][] = [];
+    const finding = recorded();
+    expect(new FixProver(scanView(), runner(finding, { records: true }, ran)).prove(finding).fix!.proof).toMatch(/^checked safe: /);
+    expect(ran).toEqual([["test/any-rule", "test/template"], ["test/any-rule"]]);
+  });
+
+  it("a new warning from a rule reading templates still drops the fix, listed as the full re-check lists it", () => {
+    const ran: string[][] = [];
+    const finding = recorded();
+    const proven = new FixProver(scanView(), runner(finding, { template: true }, ran)).prove(finding);
+    expect(proven.fix!.proof).toBe("applied to the view, the change brings a new problem: test/template (warning): test/template warns");
+    expect(ran).toContainEqual(["test/any-rule", "test/records", "test/template"]);
+  });
+
+  it("a finding resting on what objects declare is re-checked by every rule that sees the change", () => {
+    const ran: string[][] = [];
+    const finding = findingWith([{ source: "spec", text: "limits.memory 128Mi" }]);
+    const proven = new FixProver(scanView(), runner(finding, { records: true }, ran)).prove(finding);
+    expect(proven.fix!.proof).toBe("applied to the view, the change brings a new problem: test/records (warning): test/records warns");
+    expect(ran[0]).toEqual(["test/any-rule", "test/records", "test/template"]);
   });
 });
 
