@@ -3,7 +3,6 @@ import type { ClusterView } from "../view/cluster-view.js";
 import { templateOwnerOf, podTemplatePath, labelsOf } from "../k8s/workloads.js";
 import type { Labels } from "../k8s/selectors.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
-import { hasProxyContainer } from "./sidecar.js";
 import { TEMPLATE_KINDS } from "./workloads.js";
 import { DEFAULT_DOMAIN } from "./hosts.js";
 
@@ -163,11 +162,6 @@ export function ambientWorkloads(view: ClusterView): AmbientWorkload[] {
 /** The pod is captured by ztunnel (the CNI agent marks it). */
 export function podRedirectedToAmbient(pod: KubeObject): boolean {
   return stringMapOf(pod.metadata.annotations)[REDIRECTION_ANNOTATION] === "enabled";
-}
-
-/** The pod runs an istio-proxy sidecar (container or native sidecar). */
-export function podHasSidecar(pod: KubeObject): boolean {
-  return hasProxyContainer(pod.spec);
 }
 
 /** A policy attaches by `targetRef` / `targetRefs` rather than by selector. */

@@ -11,7 +11,18 @@ export function hasProxyContainer(podSpec: unknown): boolean {
   return named(spec.containers) || named(spec.initContainers);
 }
 
-/** Whether a pod runs an Istio sidecar. */
+/** The annotation Istio's injector writes on every pod it injects (what it added, and from which revision). */
+export const INJECTION_STATUS_ANNOTATION = "sidecar.istio.io/status";
+
+/** Whether a pod runs an Istio sidecar: it holds an istio-proxy container, regular or native. */
 export function hasSidecar(pod: KubeObject): boolean {
   return hasProxyContainer(pod.spec);
+}
+
+/**
+ * Whether a pod has a sidecar or was marked by Istio's injector: an istio-proxy container, or the injector's
+ * status annotation (kept when the proxy container has another name or was taken out after injection).
+ */
+export function hasSidecarOrInjectionStatus(pod: KubeObject): boolean {
+  return hasSidecar(pod) || Boolean(pod.metadata.annotations?.[INJECTION_STATUS_ANNOTATION]);
 }

@@ -8,7 +8,7 @@ import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 import { ISTIO_WORKLOAD_SELECTOR, KUBERNETES_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 import { destinationRulesFor, gatewaysOf, resolveGatewayRef, routeDestinations, subsetsOf, vsHosts } from "../istio/virtual-service.js";
 import { gatewayServers, serverHostAdmits } from "../istio/gateways.js";
-import { hasSidecar } from "../istio/sidecar.js";
+import { hasSidecar, INJECTION_STATUS_ANNOTATION } from "../istio/sidecar.js";
 import { describeAuthorization, type AuthorizationSummary } from "./describe-authz.js";
 import { appliedNamespace } from "../model/namespace.js";
 
@@ -155,7 +155,7 @@ export function describePod(view: ClusterView, pod: KubeObject): PodDescription 
   const ports = containerPorts(pod);
   const inMesh = hasSidecar(pod);
   const annotations = stringMapOf(pod.metadata.annotations);
-  const revision = labels["istio.io/rev"] ?? (annotations["sidecar.istio.io/status"] ? /"revision":"([^"]+)"/.exec(annotations["sidecar.istio.io/status"])?.[1] : undefined);
+  const revision = labels["istio.io/rev"] ?? (annotations[INJECTION_STATUS_ANNOTATION] ? /"revision":"([^"]+)"/.exec(annotations[INJECTION_STATUS_ANNOTATION])?.[1] : undefined);
   const notes: string[] = [];
   const ambient = labels["istio.io/dataplane-mode"] === "ambient" || stringMapOf(view.get("Namespace", undefined, namespace)?.metadata.labels)["istio.io/dataplane-mode"] === "ambient";
   const mesh = inMesh ? "sidecar (istio-proxy)" : ambient ? "ambient (no sidecar)" : "not in the mesh: no istio-proxy container";

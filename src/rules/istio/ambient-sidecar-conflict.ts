@@ -9,12 +9,12 @@ import {
   isGatewayWorkload,
   isWaypointWorkload,
   namespaceLabelsOf,
-  podHasSidecar,
   podRedirectedToAmbient,
   predictedPods,
   sidecarByLabels,
   type AmbientWorkload,
 } from "../../istio/ambient.js";
+import { hasSidecar } from "../../istio/sidecar.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /** A merge patch setting `sidecar.istio.io/inject=false` at the workload's labels, then the restart that applies it. */
@@ -60,7 +60,7 @@ export const ambientSidecarConflict = defineRule({
       const ambient = ambientByLabels(workload.labels, namespaceLabels);
       const sidecar = sidecarByLabels(workload.labels, namespaceLabels);
       const redirected = workload.pods.filter(podRedirectedToAmbient);
-      const withSidecar = workload.pods.filter(podHasSidecar);
+      const withSidecar = workload.pods.filter(hasSidecar);
       const predicted = predictedPods(view, workload);
       const reasons: Array<{ codes: string[]; text: string }> = [];
       // On manifests the pods are foretold: labels for both modes give them a sidecar, which is Kiali's KIA1315 once they run.

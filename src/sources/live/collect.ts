@@ -2,7 +2,8 @@ import type { KubeObject } from "../../model/kube.js";
 import { didYouMean, nearestNames } from "../../util/suggest.js";
 import { LiveUnavailableError, ApiError } from "./errors.js";
 import { Gatherer, messageOf } from "./gatherer.js";
-import { hasSidecar, isFailing, logsToRead, referencedObjects, wantsSidecar, wasOomKilled } from "./pod-health.js";
+import { isFailing, logsToRead, referencedObjects, wantsSidecar, wasOomKilled } from "./pod-health.js";
+import { hasSidecarOrInjectionStatus } from "../../istio/sidecar.js";
 import {
   collectionPath,
   CONFIGMAPS,
@@ -130,7 +131,7 @@ export async function collectPod(gatherer: Gatherer, namespace: string, name: st
     gatherer.list(NETWORK_POLICIES, namespace),
     nodeName ? gatherer.get(NODES, undefined, nodeName, { what: `conditions of node ${nodeName}` }) : Promise.resolve(undefined),
     Promise.all([namespaceObject, discovery]).then(async ([ns, served]) => {
-      if (hasSidecar(pod)) await collectIstio(gatherer, namespace, discovery, true);
+      if (hasSidecarOrInjectionStatus(pod)) await collectIstio(gatherer, namespace, discovery, true);
       // Injection was asked for but no sidecar is there: the injector webhooks tell why.
       else if (wantsSidecar(pod, ns) && served.size > 0) await gatherer.list(MUTATING_WEBHOOKS, undefined, { what: "sidecar injector webhooks (MutatingWebhookConfigurations)" });
     }),

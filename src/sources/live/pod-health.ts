@@ -1,4 +1,3 @@
-import { hasProxyContainer } from "../../istio/sidecar.js";
 import type { KubeObject } from "../../model/kube.js";
 
 interface ContainerStatus {
@@ -112,11 +111,6 @@ export function referencedObjects(pod: KubeObject): { secrets: string[]; configM
   }
   for (const pull of spec.imagePullSecrets ?? []) if (pull?.name) secrets.add(pull.name);
   return { secrets: [...secrets], configMaps: [...configMaps], claims: [...claims] };
-}
-
-/** Whether a pod runs an Istio sidecar. */
-export function hasSidecar(pod: KubeObject): boolean {
-  return hasProxyContainer(pod.spec) || Boolean(pod.metadata.annotations?.["sidecar.istio.io/status"]);
 }
 
 /** Whether a pod should have been given a sidecar (its labels or its namespace ask for injection). */
