@@ -52,9 +52,9 @@ function decidingTelemetry(view: ClusterView, namespace: string, labels: Record<
 
 export function accessLoggingFor(view: ClusterView, namespace: string, labels: Record<string, string>): AccessLoggingState {
   const mesh = view.meshConfig;
-  const rootNamespace = typeof mesh?.rootNamespace === "string" ? mesh.rootNamespace : "istio-system";
+  const rootNamespace = mesh?.rootNamespace ?? "istio-system";
   const telemetry = decidingTelemetry(view, namespace, labels, rootNamespace);
-  const defaultProviders = Array.isArray(mesh?.defaultProviders?.accessLogging) ? (mesh.defaultProviders.accessLogging as string[]) : [];
+  const defaultProviders = mesh?.defaultProviders?.accessLogging ?? [];
   if (telemetry) {
     const loaded = view.getLoaded("Telemetry", telemetry.metadata.namespace ?? "", telemetry.metadata.name ?? "");
     const entries = entriesOf(telemetry)!;
@@ -68,12 +68,12 @@ export function accessLoggingFor(view: ClusterView, namespace: string, labels: R
     };
   }
   if (!mesh) return { enabled: undefined, decidedBy: "unknown", providers: [] };
-  const file = typeof mesh.accessLogFile === "string" ? mesh.accessLogFile : "";
+  const file = mesh.accessLogFile ?? "";
   return {
     enabled: file !== "",
     decidedBy: "meshConfig.accessLogFile",
     providers: file ? [`file ${file}`] : [],
-    meshConfig: { accessLogFile: file, set: "accessLogFile" in mesh, rootNamespace, source: meshConfigSource(view) },
+    meshConfig: { accessLogFile: file, set: mesh.accessLogFile !== undefined, rootNamespace, source: meshConfigSource(view) },
   };
 }
 

@@ -93,8 +93,8 @@ export function methodProblem(method: string): MethodProblem | undefined {
  */
 export function trustDomains(view: ClusterView): string[] {
   const mesh = view.meshConfig;
-  const primary = typeof mesh?.trustDomain === "string" && mesh.trustDomain !== "" ? mesh.trustDomain : "cluster.local";
-  const aliases = Array.isArray(mesh?.trustDomainAliases) ? mesh.trustDomainAliases.filter((item: unknown): item is string => typeof item === "string" && item !== "") : [];
+  const primary = mesh?.trustDomain || "cluster.local";
+  const aliases = (mesh?.trustDomainAliases ?? []).filter((alias) => alias !== "");
   return [...new Set([primary, ...aliases, "cluster.local"])];
 }
 

@@ -28,9 +28,9 @@ export function serviceExportTo(annotations: Record<string, string> | undefined)
 }
 
 /** exportTo from a spec, or the MeshConfig default for that kind (`defaultVirtualServiceExportTo` ...). */
-export function specExportTo(spec: unknown, meshDefault: unknown): string[] | undefined {
+export function specExportTo(spec: unknown, meshDefault: readonly string[] | undefined): string[] | undefined {
   const value = (spec as { exportTo?: unknown } | undefined)?.exportTo;
   if (Array.isArray(value) && value.length > 0) return value.map(String);
-  if (Array.isArray(meshDefault) && meshDefault.length > 0) return meshDefault.map(String);
+  if (meshDefault && meshDefault.length > 0) return [...meshDefault];
   return undefined;
 }

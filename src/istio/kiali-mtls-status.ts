@@ -64,7 +64,7 @@ export class KialiMtlsStatus {
   private readonly policies: KubeObject[];
   private readonly rules: KubeObject[];
   private readonly services: KubeObject[];
-  private readonly meshDefault: unknown;
+  private readonly meshDefault: readonly string[] | undefined;
 
   constructor(view: ClusterView) {
     this.autoMtls = autoMtlsEnabled(view);

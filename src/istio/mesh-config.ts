@@ -29,8 +29,8 @@ export function meshConfigSource(view: ClusterView): MeshConfigSource {
 export function outboundPolicy(view: ClusterView): OutboundPolicy | undefined {
   const mesh = view.meshConfig;
   if (!mesh) return undefined;
-  const raw: unknown = mesh.outboundTrafficPolicy?.mode;
-  return { mode: raw === "REGISTRY_ONLY" ? "REGISTRY_ONLY" : "ALLOW_ANY", explicit: typeof raw === "string", source: meshConfigSource(view) };
+  const mode = mesh.outboundTrafficPolicy?.mode;
+  return { mode: mode === "REGISTRY_ONLY" ? "REGISTRY_ONLY" : "ALLOW_ANY", explicit: mode !== undefined, source: meshConfigSource(view) };
 }
 
 export interface ProxyConfigParse {

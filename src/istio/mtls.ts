@@ -17,8 +17,7 @@ export interface EffectiveMtls {
 
 /** The mesh root namespace (MeshConfig rootNamespace, istio-system by default). */
 export function rootNamespace(view: ClusterView): string {
-  const value = view.meshConfig?.rootNamespace;
-  return typeof value === "string" && value !== "" ? value : "istio-system";
+  return view.meshConfig?.rootNamespace || "istio-system";
 }
 
 function modeOf(policy: KubeObject | undefined): MtlsMode | undefined {

@@ -39,7 +39,7 @@ export class ServiceRegistry {
         host: serviceFqdn(nameOf(service), namespace, this.domain),
         namespace,
         ports: arrayOf<Record<string, unknown>>(spec.ports).map(portOf),
-        exportTo: serviceExportTo(stringMapOf(service.metadata.annotations)) ?? (Array.isArray(meshDefault) ? meshDefault.map(String) : undefined),
+        exportTo: serviceExportTo(stringMapOf(service.metadata.annotations)) ?? (meshDefault ? [...meshDefault] : undefined),
         object: service,
         selector: recordOf(spec.selector) ? stringMapOf(spec.selector) : undefined,
       });

@@ -11,7 +11,7 @@ import { findJsonSyntaxError } from "../util/json-syntax.js";
 import { describeJsonError, parseDumpText } from "./envoy-load.js";
 import { parseAccessLog, parseConfigDump, parseProxyStatusInput, summariseProxyLog } from "./envoy.js";
 import { parseKubeDocuments } from "./kube-documents.js";
-import { addMeshConfigFromObjects, meshTextLocator, parseMeshConfigText } from "./mesh-config.js";
+import { addMeshConfigFromObjects, meshTextLocator, parseMeshConfigText, setMeshConfig } from "./mesh-config.js";
 import { envoyPathInfo, logPathInfo, SNAPSHOT_MANIFEST, type SnapshotManifest } from "./snapshot-layout.js";
 import { parseEventsTable } from "./text/events-table.js";
 import { readPastedText, type IntakeHint } from "./text/intake.js";
@@ -275,7 +275,7 @@ function loadFile(file: string, relativePath: string, size: number, builder: Vie
   }
   if (/(^|\/)mesh\/meshconfig\.ya?ml$/.test(relativePath)) {
     const mesh = parseMeshConfigText(text, file, builder);
-    if (mesh) builder.setMeshConfig(mesh);
+    if (mesh) setMeshConfig(mesh, builder, file, { locate: meshTextLocator(text), line: 1 });
     return;
   }
   if (/(^|\/)mesh\/meshnetworks\.ya?ml$/.test(relativePath)) {
@@ -303,7 +303,7 @@ export function loadText(text: string, file: string, relativePath: string, build
       }
       for (const problem of parsed.problems) builder.addProblem(problem.origin, problem.message);
       for (const { object, origin: objectOrigin, locate } of parsed.objects) builder.addObject(object, objectOrigin, locate);
-      addMeshConfigFromObjects(parsed.objects.map((p) => p.object), file, builder);
+      addMeshConfigFromObjects(parsed.objects.map((p) => p.object), file, builder, (object) => parsed.objects.find((p) => p.object === object)?.locate);
       return;
     }
     case "describe-pod":

@@ -3,7 +3,7 @@ import type { Finding } from "../model/finding.js";
 import type { FieldLocator, KubeObject, LoadedObject } from "../model/kube.js";
 import { objectKey } from "../model/kube.js";
 import { loadPaths } from "./files.js";
-import { meshTextLocator, parseMeshConfigText } from "./mesh-config.js";
+import { meshTextLocator, parseMeshConfigText, setMeshConfig } from "./mesh-config.js";
 import { ViewBuilder } from "../view/builder.js";
 import type { ClusterView, ViewMode } from "../view/cluster-view.js";
 import { CLUSTER_SCOPED_KINDS } from "../k8s/objects.js";
@@ -106,7 +106,7 @@ export function buildLintInput(options: LintInputOptions): LintInput {
   if (networks?.meshNetworks) builder.setMeshNetworks(networks.meshNetworks, networks.meshNetworksSource);
   if (options.meshConfigFile) {
     const parsed = readMeshFile(options.meshConfigFile, builder);
-    if (parsed) builder.setMeshConfig(parsed.value);
+    if (parsed) setMeshConfig(parsed.value, builder, options.meshConfigFile, { ...(parsed.locate ? { locate: parsed.locate } : {}), line: parsed.line });
   }
   if (options.meshNetworksFile) {
     const parsed = readMeshFile(options.meshNetworksFile, builder);
@@ -144,7 +144,7 @@ function withNamespace(item: LoadedObject, namespace: string | undefined): KubeO
   return { ...object, metadata: { ...object.metadata, namespace } };
 }
 
-function readMeshFile(file: string, builder: ViewBuilder): { value: Record<string, unknown>; locate?: FieldLocator } | undefined {
+function readMeshFile(file: string, builder: ViewBuilder): { value: Record<string, unknown>; locate?: FieldLocator; line?: number } | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -156,7 +156,7 @@ function readMeshFile(file: string, builder: ViewBuilder): { value: Record<strin
   // The istio ConfigMap form keeps MeshConfig under data.mesh.
   if (parsed?.data && typeof (parsed.data as Record<string, unknown>).mesh === "string") {
     const mesh = parseMeshConfigText(String((parsed.data as Record<string, unknown>).mesh), file, builder);
-    return mesh ? { value: mesh } : undefined;
+    return mesh ? { value: mesh, line: meshTextLocator(text)(["data", "mesh"]) } : undefined;
   }
-  return parsed ? { value: parsed, locate: meshTextLocator(text) } : undefined;
+  return parsed ? { value: parsed, locate: meshTextLocator(text), line: 1 } : undefined;
 }

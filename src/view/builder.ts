@@ -1,4 +1,5 @@
 import { emptyEnvoyInputs, type EnvoyInputs } from "../model/envoy-inputs.js";
+import type { MeshConfig } from "../model/mesh-config.js";
 import type { EventRecord, InputProblem, LogStream, MissingEvidence } from "../model/inputs.js";
 import { UNNAMED_POD } from "../model/unnamed.js";
 import { objectKey, type KubeObject, type LoadedObject, type Origin, type FieldLocator, type MeshSource } from "../model/kube.js";
@@ -16,7 +17,7 @@ export class ViewBuilder {
   private readonly problems: InputProblem[] = [];
   private readonly missing: MissingEvidence[] = [];
   private readonly sources: string[] = [];
-  private meshConfig: Record<string, any> | undefined;
+  private meshConfig: MeshConfig | undefined;
   private meshNetworks: Record<string, any> | undefined;
   private meshNetworksSource: MeshSource | undefined;
   private capturedAt: Date | undefined;
@@ -82,7 +83,7 @@ export class ViewBuilder {
     this.missing.push(missing);
   }
 
-  setMeshConfig(config: Record<string, any>): void {
+  setMeshConfig(config: MeshConfig): void {
     this.meshConfig = config;
   }
 

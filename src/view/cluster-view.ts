@@ -1,4 +1,5 @@
 import type { EnvoyInputs } from "../model/envoy-inputs.js";
+import type { MeshConfig } from "../model/mesh-config.js";
 import type { EventRecord, InputSummary, LogStream } from "../model/inputs.js";
 import { objectKey, type KubeObject, type LoadedObject, type MeshSource } from "../model/kube.js";
 
@@ -100,7 +101,7 @@ export class ClusterView {
   private readonly allLogs: readonly LogStream[];
   private readonly envoyInputs: EnvoyInputs;
   private readonly recordedEnvoy: EnvoyInputs;
-  private readonly mesh: Record<string, any> | undefined;
+  private readonly mesh: MeshConfig | undefined;
   private readonly networks: Record<string, any> | undefined;
   private readonly init: ConstructorParameters<typeof ClusterView>[0];
   /** The input kinds read since `recordReads()`, while a rule runs. */
@@ -138,7 +139,7 @@ export class ClusterView {
     events: EventRecord[];
     logs: LogStream[];
     envoy: EnvoyInputs;
-    meshConfig?: Record<string, any>;
+    meshConfig?: MeshConfig;
     meshNetworks?: Record<string, any>;
     meshNetworksSource?: MeshSource;
     inputs: InputSummary;
@@ -220,7 +221,7 @@ export class ClusterView {
     return this.recordedEnvoy;
   }
 
-  get meshConfig(): Record<string, any> | undefined {
+  get meshConfig(): MeshConfig | undefined {
     this.note("mesh-config");
     return this.mesh;
   }

@@ -24,8 +24,8 @@ function textParserFor(format: string | undefined): LineParser {
 }
 
 /** The parser for lines logged with this `accessLogFormat` (meshConfig); JSON lines are read whatever it is. */
-export function accessLineParser(format?: unknown): LineParser {
-  const text = textParserFor(typeof format === "string" && format.trim() !== "" ? format : undefined);
+export function accessLineParser(format?: string): LineParser {
+  const text = textParserFor(format && format.trim() !== "" ? format : undefined);
   return (line: string) => {
     const trimmed = line.trim();
     if (trimmed.startsWith("{")) return scanSuccessfulJsonLine(trimmed) ?? parseJsonLine(trimmed);

@@ -53,7 +53,7 @@ export const deprecatedFields = defineRule({
   },
   analyze(ctx) {
     const { view } = ctx;
-    const providers = arrayOf<Record<string, unknown>>(view.meshConfig?.extensionProviders);
+    const providers = view.meshConfig?.extensionProviders ?? [];
     for (const kind of ["VirtualService", "Sidecar", "Telemetry"]) {
       for (const object of view.kind(kind)) {
         for (const deprecation of deprecationsOf(object, providers)) {

@@ -23,7 +23,7 @@ export const serviceEntryAddressesRequired = defineRule({
   },
   analyze(ctx) {
     const { view } = ctx;
-    const metadata = recordOf(recordOf(view.meshConfig?.defaultConfig)?.proxyMetadata);
+    const metadata = recordOf(view.meshConfig?.defaultConfig?.proxyMetadata);
     if (String(metadata?.ISTIO_META_DNS_AUTO_ALLOCATE ?? "").toLowerCase() === "true") return;
     for (const entry of view.kind("ServiceEntry")) {
       const spec = recordOf(entry.spec) ?? {};

@@ -11,7 +11,7 @@ interface PortClaim {
   scope: Set<string> | undefined;
 }
 
-function scopeOf(entry: KubeObject, meshDefault: unknown): Set<string> | undefined {
+function scopeOf(entry: KubeObject, meshDefault: readonly string[] | undefined): Set<string> | undefined {
   const exportTo = specExportTo(entry.spec, meshDefault);
   if (!exportTo || exportTo.includes("*")) return undefined;
   return new Set(exportTo.map((item) => (item === "." ? namespaceOf(entry) : item)));

@@ -24,13 +24,13 @@ export const telemetryEmptyProviders = defineRule({
   },
   analyze(ctx) {
     const { view } = ctx;
-    const defaults = recordOf(view.meshConfig?.defaultProviders) ?? {};
+    const defaults = view.meshConfig?.defaultProviders ?? {};
     for (const telemetry of view.kind("Telemetry")) {
       const spec = recordOf(telemetry.spec) ?? {};
       let reported = false;
       for (const section of SECTIONS) {
         if (reported) break;
-        if (arrayOf(defaults[section]).length > 0) continue;
+        if ((defaults[section] ?? []).length > 0) continue;
         arrayOf<Record<string, unknown>>(spec[section]).forEach((entry, index) => {
           if (reported || entry?.disabled === true || arrayOf(entry?.providers).length > 0) return;
           reported = true;

@@ -14,7 +14,7 @@ interface MeshHost {
   scope: Set<string> | undefined;
 }
 
-function scopeOf(vs: KubeObject, meshDefault: unknown): Set<string> | undefined {
+function scopeOf(vs: KubeObject, meshDefault: readonly string[] | undefined): Set<string> | undefined {
   const exportTo = specExportTo(vs.spec, meshDefault);
   if (!exportTo || exportTo.includes("*")) return undefined;
   return new Set(exportTo.map((item) => (item === "." ? namespaceOf(vs) : item)).filter((item) => item !== "~"));

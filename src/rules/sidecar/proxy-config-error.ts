@@ -95,8 +95,8 @@ export const proxyConfigError = defineRule({
     }
 
     const defaultConfig = view.meshConfig?.defaultConfig;
-    if (defaultConfig && typeof defaultConfig === "object") {
-      const problems = proxyConfigProblems(defaultConfig as Record<string, unknown>);
+    if (defaultConfig) {
+      const problems = proxyConfigProblems(defaultConfig);
       const configMap = view.get("ConfigMap", "istio-system", "istio");
       if (problems.length > 0 && configMap) {
         report({
