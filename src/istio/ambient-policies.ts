@@ -12,10 +12,10 @@ import {
   l7AuthorizationReason,
   l7DestinationRuleReason,
   l7TelemetryReason,
-  namespaceLabelsOf,
   policyTargets,
   virtualServiceNeedsWaypoint,
 } from "./ambient.js";
+import { declaredNamespaceLabels } from "../k8s/namespaces.js";
 import { arrayOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
 
 /** The policy kinds a waypoint enforces in ambient mode, with the Kiali codes for each. */
@@ -52,7 +52,7 @@ export function ambientL7Policies(view: ClusterView): AmbientPolicy[] {
     for (const object of view.kind(kind.kind)) {
       if (!(object.apiVersion ?? "").includes("istio.io/")) continue;
       const namespace = namespaceOf(object);
-      const namespaceLabels = namespaceLabelsOf(view, namespace);
+      const namespaceLabels = declaredNamespaceLabels(view, namespace);
       if (!isAmbientNamespace(namespaceLabels)) continue;
       const spec = recordOf(object.spec) ?? {};
       const reason = kind.l7Reason(spec);
@@ -124,7 +124,7 @@ export function ambientRoutes(view: ClusterView): AmbientRoute[] {
       if (typeof host !== "string") return;
       const target = hostAsService(host, namespace, namespaces);
       if (!target) return;
-      const labels = namespaceLabelsOf(view, target.namespace);
+      const labels = declaredNamespaceLabels(view, target.namespace);
       if (!isAmbientNamespace(labels)) return;
       const service = view.get("Service", target.namespace, target.name);
       if (!service) return;
@@ -133,7 +133,7 @@ export function ambientRoutes(view: ClusterView): AmbientRoute[] {
       seen.add(key);
       destinations.push({ service, namespace: target.namespace, enrolled: enrolledForWaypoint(stringMapOf(service.metadata.labels), labels), hostIndex });
     });
-    const own = namespaceLabelsOf(view, namespace);
+    const own = declaredNamespaceLabels(view, namespace);
     out.push({ object, namespace, codes, hostPath, reason, destinations, namespaceFallback: { ambient: isAmbientNamespace(own), enrolled: enrolledForWaypoint(undefined, own) } });
   };
   for (const vs of view.kind("VirtualService")) {

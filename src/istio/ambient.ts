@@ -3,6 +3,7 @@ import type { ClusterView } from "../view/cluster-view.js";
 import { templateOwnerOf, podTemplatePath, labelsOf } from "../k8s/workloads.js";
 import type { Labels } from "../k8s/selectors.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
+import { declaredNamespaceLabels } from "../k8s/namespaces.js";
 import { TEMPLATE_KINDS } from "./workloads.js";
 import { DEFAULT_DOMAIN } from "./hosts.js";
 
@@ -19,12 +20,6 @@ export const REDIRECTION_ANNOTATION = "ambient.istio.io/redirection";
 export const WAYPOINT_GATEWAY_CLASS = "istio-waypoint";
 const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 const INJECT_LABEL = "sidecar.istio.io/inject";
-
-/** Labels of a Namespace object, or undefined when the inputs do not hold it. */
-export function namespaceLabelsOf(view: ClusterView, namespace: string): Labels | undefined {
-  const object = view.get("Namespace", undefined, namespace);
-  return object ? stringMapOf(object.metadata.labels) : undefined;
-}
 
 /** A namespace whose data plane is ambient (`istio.io/dataplane-mode=ambient`). */
 export function isAmbientNamespace(labels: Labels | undefined): boolean {
@@ -304,7 +299,7 @@ export interface PredictedPods {
 export function predictedPods(view: ClusterView, workload: AmbientWorkload): PredictedPods | undefined {
   if (workload.pods.length > 0 || workload.object.kind === "Pod") return undefined;
   if (recordOf(workload.object.spec)?.replicas === 0) return undefined;
-  const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
+  const namespaceLabels = declaredNamespaceLabels(view, workload.namespace);
   if (!namespaceLabels) return undefined;
   const sidecar = sidecarByLabels(workload.labels, namespaceLabels);
   const ambient = ambientByLabels(workload.labels, namespaceLabels);

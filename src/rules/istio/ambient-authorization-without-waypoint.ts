@@ -10,7 +10,6 @@ import {
   isServiceTarget,
   isWaypointWorkload,
   l7AuthorizationReason,
-  namespaceLabelsOf,
   podRedirectedToAmbient,
   policyTargets,
   resolveWaypoint,
@@ -18,6 +17,7 @@ import {
   waypointsOf,
   type AmbientWorkload,
 } from "../../istio/ambient.js";
+import { declaredNamespaceLabels } from "../../k8s/namespaces.js";
 import { ISTIO_WORKLOAD_SELECTOR, KUBERNETES_SELECTOR, labelMapMatches } from "../../k8s/selectors.js";
 import type { KubeObject } from "../../model/kube.js";
 import type { ClusterView } from "../../view/cluster-view.js";
@@ -76,7 +76,7 @@ export const ambientAuthorizationWithoutWaypoint = defineRule({
     const waypoints = waypointsOf(view);
     for (const workload of ambientWorkloads(view)) {
       if (isWaypointWorkload(workload.labels) || isGatewayWorkload(workload) || workload.labels[DATAPLANE_MODE_LABEL] === "none") continue;
-      const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
+      const namespaceLabels = declaredNamespaceLabels(view, workload.namespace);
       if (!workload.pods.some(podRedirectedToAmbient) && !ambientByLabels(workload.labels, namespaceLabels)) continue;
       const services = servicesOf(view, workload);
       const references = [waypointReferenceOf(workload.labels, workload.namespace, namespaceLabels), ...services.map((service) => waypointReferenceOf(stringMapOf(service.metadata.labels), workload.namespace, namespaceLabels))];

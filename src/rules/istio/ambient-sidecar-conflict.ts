@@ -8,12 +8,12 @@ import {
   isAmbientNamespace,
   isGatewayWorkload,
   isWaypointWorkload,
-  namespaceLabelsOf,
   podRedirectedToAmbient,
   predictedPods,
   sidecarByLabels,
   type AmbientWorkload,
 } from "../../istio/ambient.js";
+import { declaredNamespaceLabels } from "../../k8s/namespaces.js";
 import { hasSidecar } from "../../istio/sidecar.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
@@ -56,7 +56,7 @@ export const ambientSidecarConflict = defineRule({
     const { view } = ctx;
     for (const workload of ambientWorkloads(view)) {
       if (isWaypointWorkload(workload.labels) || isGatewayWorkload(workload)) continue;
-      const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
+      const namespaceLabels = declaredNamespaceLabels(view, workload.namespace);
       const ambient = ambientByLabels(workload.labels, namespaceLabels);
       const sidecar = sidecarByLabels(workload.labels, namespaceLabels);
       const redirected = workload.pods.filter(podRedirectedToAmbient);

@@ -6,12 +6,12 @@ import {
   DATAPLANE_MODE_LABEL,
   isGatewayWorkload,
   isWaypointWorkload,
-  namespaceLabelsOf,
   podRedirectedToAmbient,
   predictedPods,
   USE_WAYPOINT_LABEL,
   waypointReferenceOf,
 } from "../../istio/ambient.js";
+import { declaredNamespaceLabels } from "../../k8s/namespaces.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
@@ -45,7 +45,7 @@ export const ambientWaypointLabelOutsideAmbient = defineRule({
       if (isWaypointWorkload(workload.labels) || isGatewayWorkload(workload) || workload.pods.some(podRedirectedToAmbient)) continue;
       const predicted = workload.pods.length === 0 ? predictedPods(view, workload) : undefined;
       if (workload.pods.length === 0 && (!predicted || predicted.captured)) continue;
-      const reference = waypointReferenceOf(workload.labels, workload.namespace, namespaceLabelsOf(view, workload.namespace));
+      const reference = waypointReferenceOf(workload.labels, workload.namespace, declaredNamespaceLabels(view, workload.namespace));
       if (!reference) continue;
       reportIstio(this, ctx, {
         object: workload.object,

@@ -5,13 +5,13 @@ import {
   ambientWorkloads,
   isWaypointWorkload,
   namespaceInInputs,
-  namespaceLabelsOf,
   predictedPods,
   resolveWaypoint,
   USE_WAYPOINT_LABEL,
   waypointReferenceOf,
   waypointsOf,
 } from "../../istio/ambient.js";
+import { declaredNamespaceLabels } from "../../k8s/namespaces.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
 
 /**
@@ -44,7 +44,7 @@ export const ambientWaypointNotFound = defineRule({
     let waypoints: ReturnType<typeof waypointsOf> | undefined;
     for (const workload of ambientWorkloads(view)) {
       if (isWaypointWorkload(workload.labels) || (workload.pods.length === 0 && !predictedPods(view, workload))) continue;
-      const namespaceLabels = namespaceLabelsOf(view, workload.namespace);
+      const namespaceLabels = declaredNamespaceLabels(view, workload.namespace);
       const reference = waypointReferenceOf(workload.labels, workload.namespace, namespaceLabels);
       if (!reference || !namespaceInInputs(view, reference.namespace)) continue;
       waypoints ??= waypointsOf(view);

@@ -24,6 +24,11 @@ testRule(ambientSidecarConflict, {
       expect: { severity: "warning", resource: { kind: "Deployment", name: "reviews-v1" }, summary: /ask for both ambient mode and sidecar injection/, fixIncludes: [`{"spec":{"template":{"metadata":{"labels":{"sidecar.istio.io/inject":"false"}}}}}`, "rollout restart deployment reviews-v1"], equivalents: ["KIA1311"] },
     },
     {
+      name: "namespace labelled for both modes, its manifest giving it a stray metadata.namespace",
+      files: { "a.yaml": docs(`${both}\n  namespace: default`, deployment("reviews", "bookinfo")) },
+      expect: { severity: "warning", resource: { kind: "Deployment", name: "reviews-v1" }, summary: /ask for both ambient mode and sidecar injection/, equivalents: ["KIA1311"] },
+    },
+    {
       name: "workload asks for a sidecar in an ambient namespace (labels only, manifests)",
       files: { "a.yaml": docs(ambient, deployment("reviews", "bookinfo", { "sidecar.istio.io/inject": "true" })) },
       expect: { summary: /its pods will run a sidecar \(its template's label sidecar.istio.io\/inject=true\) in namespace bookinfo, whose data plane is ambient/, equivalents: ["KIA1311", "KIA1315", "KIA1316"], count: 1 },
