@@ -18,8 +18,18 @@ export const REDACTED = "[REDACTED]";
 
 type Replacer = (match: string, ...groups: any[]) => string;
 
+/**
+ * Where every match of a pattern starts: at most `before` characters ahead of a hit of `anchor` (a word
+ * the match must contain, found left to right) or inside that hit. The pattern is then tried only at
+ * those positions, which finds the same matches as a scan of the whole text.
+ */
+interface Anchor {
+  anchor: RegExp;
+  before: number;
+}
+
 /** Each pattern with a cheap test the text must pass for the pattern to match at all (a substring it needs). */
-const PATTERNS: Array<[RegExp, string | Replacer, (text: string) => boolean]> = [
+const PATTERNS: ReadonlyArray<[RegExp, string | Replacer, (text: string) => boolean, Anchor?]> = [
   // A block cut short (a log line, a JSON string) ends at the first character that is not base64.
   [/-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s\\]{0,16384}(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?/g, "[REDACTED PRIVATE KEY]", (text) => text.includes("-----BEGIN ")],
   // ANTLR's "token recognition error at: ..." (cel-go's syntax errors, quoted in Istio's messages) names no credential.
@@ -33,14 +43,15 @@ const PATTERNS: Array<[RegExp, string | Replacer, (text: string) => boolean]> = 
   [/(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, "[REDACTED GOOGLE API KEY]", (text) => text.includes("AIza")],
   [/(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{16,255}/g, "[REDACTED STRIPE KEY]", (text) => text.includes("k_live_")],
   // scheme://user:password@host (connection strings, git remotes, registry URLs); the user may be empty (redis://:pw@).
-  [/(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@"'<>]{0,256}):(?!\[REDACTED)([^\s@/"'<>]{1,1024})@/g, "$1:[REDACTED]@", (text) => text.includes("@") && text.includes("://")],
+  [/(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@"'<>]{0,256}):(?!\[REDACTED)([^\s@/"'<>]{1,1024})@/g, "$1:[REDACTED]@", (text) => text.includes("@") && text.includes("://"), { anchor: /:\/\//g, before: 31 }],
   // user:password@host without a scheme (an image reference, an HTTP authority in an access log).
-  [/(?<![A-Za-z0-9._~%:/@-])([A-Za-z0-9._~%-]{1,128}):(?!\[REDACTED)([^\s@/:"'<>[\]]{1,256})@(?=[A-Za-z0-9-]{1,63}(?:(?:\.[A-Za-z0-9-]{1,63}){1,10}(?![A-Za-z0-9-])|[:/]))/g, "$1:[REDACTED]@", (text) => text.includes("@")],
+  [/(?<![A-Za-z0-9._~%:/@-])([A-Za-z0-9._~%-]{1,128}):(?!\[REDACTED)([^\s@/:"'<>[\]]{1,256})@(?=[A-Za-z0-9-]{1,63}(?:(?:\.[A-Za-z0-9-]{1,63}){1,10}(?![A-Za-z0-9-])|[:/]))/g, "$1:[REDACTED]@", (text) => text.includes("@"), { anchor: /@/g, before: 385 }],
   // NAME: value, NAME=value, "name": "value" where the name says secret.
   [
     new RegExp(`(?<![A-Za-z0-9_.-])("?[A-Za-z0-9_.-]{0,64}${SECRET_WORDS}[A-Za-z0-9_.-]{0,64}"?)([ \\t]{0,8}[:=][ \\t]{0,8}"?)(?!Bearer\\b|Basic\\b|\\[REDACTED|<|\\{|\\[|\\$\\()([^"\\s,;&}\\]]{1,4096})`, "gi"),
     (match: string, key: string, separator: string, _value: string) => (NOT_A_KEY.test(key.replace(/"$/, "")) ? match : `${key}${separator}${REDACTED}`),
     (text) => SECRET_NAME.test(text),
+    { anchor: new RegExp(SECRET_WORDS, "gi"), before: 65 },
   ],
   // `--password SECRET`, `--token SECRET` (the value as the next argument).
   [/(?<![A-Za-z0-9_-])(--?(?:password|passwd|token|secret|api-key|client-secret))(\s{1,4})(?!-|\[REDACTED|<)([^\s"',]{1,1024})/gi, `$1$2${REDACTED}`, (text) => SECRET_NAME.test(text)],
@@ -51,6 +62,9 @@ const PATTERNS: Array<[RegExp, string | Replacer, (text: string) => boolean]> = 
     (text) => text.includes("value") && SECRET_NAME.test(text),
   ],
 ];
+
+/** The patterns tried only near their anchors, for tests comparing that with a scan of the whole text. */
+export const ANCHORED_PATTERNS = PATTERNS.flatMap(([pattern, replacement, , near]) => (near ? [{ pattern, replacement, near }] : []));
 
 const AUTH_SCHEME = /(?:bearer|basic|token|digest|negotiate)\s/i;
 const AWS_PREFIX = /AKIA|ASIA|AGPA|AIDA|AROA/;
@@ -82,8 +96,47 @@ export function redact(text: string): string {
 function redactText(text: string): string {
   if (!ANY_TRIGGER.test(text)) return text;
   let out = text;
-  for (const [pattern, replacement, mayMatch] of PATTERNS) if (mayMatch(out)) out = out.replace(pattern, replacement as string);
+  for (const [pattern, replacement, mayMatch, near] of PATTERNS) {
+    if (!mayMatch(out)) continue;
+    out = near ? replaceNearAnchors(out, pattern, replacement, near) : out.replace(pattern, replacement as string);
+  }
   return redactGluedPasswords(out);
+}
+
+const stickyPatterns = new Map<RegExp, RegExp>();
+
+/**
+ * `text.replace(pattern, replacement)` trying the pattern only where a match can start (see Anchor):
+ * positions are tried in increasing order, each at most once, and a match resumes the search at its
+ * end, as a global replace does.
+ */
+export function replaceNearAnchors(text: string, pattern: RegExp, replacement: string | Replacer, near: Anchor): string {
+  let sticky = stickyPatterns.get(pattern);
+  if (!sticky) stickyPatterns.set(pattern, (sticky = new RegExp(pattern.source, `${pattern.flags.replace("g", "")}y`)));
+  const anchor = near.anchor;
+  anchor.lastIndex = 0;
+  let out = "";
+  let copied = 0;
+  let next = 0;
+  for (let hit = anchor.exec(text); hit !== null; hit = anchor.exec(text)) {
+    const last = hit.index + Math.max(hit[0].length, 1) - 1;
+    for (let start = Math.max(next, hit.index - near.before); start <= last; start++) {
+      sticky.lastIndex = start;
+      const match = sticky.exec(text);
+      if (match === null) continue;
+      out += text.slice(copied, start) + replaced(match, replacement);
+      copied = start + match[0].length;
+      start = Math.max(copied, start + 1) - 1;
+    }
+    next = Math.max(next, last + 1, copied);
+    if (hit[0].length === 0) anchor.lastIndex++;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function replaced(match: RegExpExecArray, replacement: string | Replacer): string {
+  if (typeof replacement === "function") return replacement(match[0], ...match.slice(1), match.index, match.input);
+  return replacement.replace(/\$(\d)/g, (_, group: string) => match[Number(group)] ?? "");
 }
 
 /** `-pSECRET` within 200 characters after a MySQL client's name (positions found once, walked in order). */
