@@ -111,6 +111,12 @@ export function destinationRulesFor(view: ClusterView, host: string, namespace: 
   return candidates.filter((dr) => isVisible(specExportTo(dr.spec, meshDefault), namespaceOf(dr), namespace));
 }
 
+/** DestinationRules exported to `namespace`, whatever their host. */
+export function destinationRulesVisibleFrom(view: ClusterView, namespace: string): KubeObject[] {
+  const meshDefault = view.meshConfig?.defaultDestinationRuleExportTo;
+  return view.kind("DestinationRule").filter((dr) => isVisible(specExportTo(dr.spec, meshDefault), namespaceOf(dr), namespace));
+}
+
 /** Every DestinationRule for exactly this host (FQDN), whatever its exportTo. */
 export function destinationRulesForHost(view: ClusterView, host: string): KubeObject[] {
   return destinationRuleIndex(view).exact.get(host) ?? [];

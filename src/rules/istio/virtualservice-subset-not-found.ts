@@ -1,10 +1,11 @@
 import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { toFqdn } from "../../istio/hosts.js";
+import { DEFAULT_DOMAIN, toFqdn } from "../../istio/hosts.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { registryOf } from "../../istio/registry.js";
-import { destinationRulesFor, destinationRulesForHost, routeDestinations, subsetsOf } from "../../istio/virtual-service.js";
+import { destinationRulesFor, destinationRulesForHost, destinationRulesVisibleFrom, routeDestinations, subsetsOf, type RouteDestination } from "../../istio/virtual-service.js";
+import { kialiHost, kialiHostMatches, kialiNamespaces, kialiRuleHost } from "../../istio/kiali-hosts.js";
 import { selectInstances, workloadInstances } from "../../istio/workloads.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
@@ -38,6 +39,20 @@ function subsetLabels(view: ClusterView, host: string, subset: string): Record<s
   return { "<label key>": `<the label value the pods of subset ${subset} carry>` };
 }
 
+/**
+ * Whether Kiali reports KIA1107 for the destination: it checks route destinations (not mirrors) against the
+ * DestinationRules exported to the VirtualService's namespace, reading both hosts its way (kiali-hosts.ts), so it
+ * finds `reviews.bookinfo`'s subset in a rule for reviews in bookinfo, and a rule whose host is `reviews.bookinfo`.
+ */
+function kialiMissesSubset(view: ClusterView, vs: KubeObject, destination: RouteDestination, namespaces: ReadonlySet<string>): boolean {
+  if (destination.mirror) return false;
+  const route = kialiHost(destination.host, namespaceOf(vs), namespaces);
+  return !destinationRulesVisibleFrom(view, namespaceOf(vs)).some((dr) => {
+    const ruleHost = kialiRuleHost(dr, namespaces);
+    return ruleHost !== undefined && subsetsOf(dr).some((subset) => subset.name === destination.subset) && kialiHostMatches(route, ruleHost);
+  });
+}
+
 export const virtualServiceSubsetNotFound = defineRule({
   id: "istio/virtualservice-subset-not-found",
   category: "routing-reference-not-found",
@@ -52,15 +67,17 @@ export const virtualServiceSubsetNotFound = defineRule({
   },
   equivalents: ["IST0101", "KIA1107"],
   inputs: ["istio", "pods", "workloads", "services", "mesh-config"],
-  reads: ["CronJob", "DaemonSet", "Deployment", "DestinationRule", "EndpointSlice", "Endpoints", "Job", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "VirtualService", "WorkloadEntry"],
+  reads: ["CronJob", "DaemonSet", "Deployment", "DestinationRule", "EndpointSlice", "Endpoints", "Job", "Namespace", "Pod", "ReplicaSet", "ReplicationController", "Service", "ServiceEntry", "StatefulSet", "VirtualService", "WorkloadEntry"],
   scopes: ["lint", "diagnose"],
   messages: {
     "host-not-expanded": "{resource} routes to {host}, which Istio does not expand to {expanded}: {rule}'s subset \"{subset}\" does not apply",
     "subset-not-defined": "{resource} routes to subset \"{subset}\" of {host}, which {rule} does not define (it defines {defined})",
     "no-destination-rule": "{resource} routes to subset \"{subset}\" of {host}, which no DestinationRule defines",
+    "rule-host-not-expanded": "{resource} routes to subset \"{subset}\" of {host}, which {rule} defines for {ruleHost}: Istio does not expand that name to {expanded}, so the subset does not apply",
   },
   analyze(ctx) {
     const { view } = ctx;
+    const namespaces = kialiNamespaces(view, ["Service", "ServiceEntry", "DestinationRule", "VirtualService", "Deployment", "StatefulSet", "Pod"]);
     for (const vs of view.kind("VirtualService")) {
       const namespace = namespaceOf(vs);
       const missingByHost = new Map<string, Set<string>>();
@@ -79,12 +96,40 @@ export const virtualServiceSubsetNotFound = defineRule({
             code: "IST0101",
             args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
             path: [...destination.path, "host"],
-            equivalents: [],
+            equivalents: kialiMissesSubset(view, vs, destination, namespaces) ? ["KIA1107"] : [],
             message: "host-not-expanded",
             data: { resource: refOf(vs), host: destination.host, expanded: halfQualified, rule: refOf(intended), subset: destination.subset },
             cause: `Istio completes only names without a dot (reviews -> reviews.<namespace>.svc.cluster.local); ${destination.host} is taken as a full name that no service has, so the route and its subset match nothing.`,
             fix: { description: `Write the host as ${halfQualified} (or the short name from its own namespace).`, yaml: { before: yamlOf({ destination: { host: destination.host, subset: destination.subset } }), after: yamlOf({ destination: { host: halfQualified, subset: destination.subset } }), target: refOf(vs) }, commands: [kubectl("edit", vs)] },
             evidence: [fieldEvidence(view, intended, ["spec", "subsets"], `${refOf(intended)} defines subset "${destination.subset}" for ${halfQualified}`)],
+            verify: [analyzeCommand(vs)],
+          });
+          continue;
+        }
+        // A DestinationRule for `reviews.bookinfo` configures no service in Istio either, while Kiali places it at reviews in bookinfo.
+        const unexpandedRule = destinationRulesVisibleFrom(view, namespace).find((dr) => {
+          const host = recordOf(dr.spec)?.host;
+          return typeof host === "string" && host.split(".").length === 2 && `${host}.svc.${DEFAULT_DOMAIN}` === fqdn && subsetsOf(dr).some((subset) => subset.name === destination.subset);
+        });
+        if (unexpandedRule) {
+          const ruleHost = String(recordOf(unexpandedRule.spec)?.host);
+          const patch = JSON.stringify({ spec: { host: fqdn } });
+          reportIstio(this, ctx, {
+            object: vs,
+            code: "IST0101",
+            args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
+            path: [...destination.path, "subset"],
+            equivalents: kialiMissesSubset(view, vs, destination, namespaces) ? ["KIA1107"] : [],
+            message: "rule-host-not-expanded",
+            data: { resource: refOf(vs), subset: destination.subset, host: destination.host, rule: refOf(unexpandedRule), ruleHost, expanded: fqdn },
+            cause: `Istio completes only names without a dot; ${refOf(unexpandedRule)} is for ${ruleHost}, taken as a full name that no service has, so its subsets apply to nothing and Envoy has no cluster for this route (503 NR).`,
+            fix: {
+              description: `Write the host of ${refOf(unexpandedRule)} as ${fqdn}.`,
+              yaml: { before: yamlOf({ spec: { host: ruleHost } }), after: yamlOf({ spec: { host: fqdn } }), target: refOf(unexpandedRule) },
+              change: { kind: "DestinationRule", ...(namespaceOf(unexpandedRule) ? { namespace: namespaceOf(unexpandedRule) } : {}), name: nameOf(unexpandedRule), type: "merge" as const, patch },
+              commands: [`kubectl patch destinationrule ${nameOf(unexpandedRule)}${namespaceFlag(namespaceOf(unexpandedRule))} --type merge -p '${patch}'`],
+            },
+            evidence: [fieldEvidence(view, unexpandedRule, ["spec", "host"], `${refOf(unexpandedRule)} host ${ruleHost} defines subset "${destination.subset}"`)],
             verify: [analyzeCommand(vs)],
           });
           continue;
@@ -100,6 +145,7 @@ export const virtualServiceSubsetNotFound = defineRule({
           code: "IST0101",
           args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
           path: [...destination.path, "subset"],
+          equivalents: kialiMissesSubset(view, vs, destination, namespaces) ? ["KIA1107"] : [],
           message: existing ? "subset-not-defined" : "no-destination-rule",
           data: { resource: refOf(vs), subset: destination.subset, host: destination.host, ...(existing ? { rule: refOf(existing), defined: defined.length ? defined.join(", ") : "no subsets" } : {}) },
           cause: hidden.length
