@@ -46,6 +46,12 @@ export interface RunOptions {
   refuseUndeclared?: boolean;
   /** Run the rules the view holds nothing for as well (see `hasNothingToRead`): the rule-contract test does, to check they report nothing. */
   runRulesWithNothingToRead?: boolean;
+  /**
+   * Objects of the view the command assumed and never reports on (lint's assumed ingress gateway), counted by
+   * kind: a rule that would read only these (and no other input) reports only about them, so it is left out of
+   * the run whose findings are reported (fix proofs, on parts of the view, still run it).
+   */
+  assumed?: ReadonlyMap<string, number>;
 }
 
 const REFUSE_BY_DEFAULT = ((env) => env?.VITEST !== undefined || env?.KTRIAGE_STRICT_INPUTS === "1")((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env);
@@ -98,7 +104,7 @@ function proofRunner(rules: readonly Rule[], options: RunOptions, inputsRead: Re
   const onRecords = new Set(rules.filter((rule) => !rule.scopes.includes("lint") && [...declaredInputs(rule)].some((input) => RECORD_INPUTS.has(input))).map((rule) => rule.id));
   return {
     restsOnRecords: (ruleId) => onRecords.has(ruleId),
-    run: (changed, only) => collect(rules, changed, { ...options, focus: undefined, keep: undefined, recordInputs: false }, { redact: false, fixes: false }, only).findings,
+    run: (changed, only) => collect(rules, changed, { ...options, focus: undefined, keep: undefined, recordInputs: false, assumed: undefined }, { redact: false, fixes: false }, only).findings,
     rulesSeeing: (changed) => (changed ? new Set(dependencies.filter((rule) => sees(rule, changed)).map((rule) => rule.id)) : undefined),
     producerOf: (ruleId) => producers.get(ruleId) ?? ruleId,
     ruleCount: rules.filter((rule) => rule.scopes.includes(options.scope)).length,
@@ -202,7 +208,7 @@ function collect(rules: readonly Rule[], view: ClusterView, options: RunOptions,
       skipped.push({ rule: rule.id, reason: `no ${absent.join(", ")} in the inputs` });
       continue;
     }
-    if (!options.runRulesWithNothingToRead && hasNothingToRead(rule, view)) continue;
+    if (!options.runRulesWithNothingToRead && hasNothingToRead(rule, view, options.assumed)) continue;
     let causes: readonly unknown[] | undefined;
     let walkKinds: ReadonlySet<string> = new Set();
     const competition = rule.detection?.competition ?? rule.after;
@@ -244,13 +250,14 @@ const OBJECT_INPUTS: ReadonlySet<InputKind> = new Set<InputKind>(["pods", "workl
 /**
  * Whether the view holds no object of the kinds a rule reads and none of the other inputs it declares (events,
  * logs, mesh config, Envoy data): the rule then reads only empty lists and reports nothing (the rule-contract
- * test checks it on every corpus), so the engine does not run it and it is not listed as skipped. Rules that
- * read every object or no object, that compete for causes or read a competition's outcome, and multi-cluster
- * views, run.
+ * test checks it on every corpus), so the engine does not run it and it is not listed as skipped. With `assumed`,
+ * the objects counted there are left out: a rule that reads only them reports only about them (the contract test
+ * checks that too). Rules that read every object or no object, that compete for causes or read a competition's
+ * outcome, and multi-cluster views, run.
  */
-export function hasNothingToRead(rule: Rule, view: ClusterView): boolean {
+export function hasNothingToRead(rule: Rule, view: ClusterView, assumed?: ReadonlyMap<string, number>): boolean {
   const reads = readsOf(rule);
-  if (!reads || view.clusters.length > 0 || view.holdsAnyOf(reads.kinds)) return false;
+  if (!reads || view.clusters.length > 0 || view.holdsAnyOf(reads.kinds, assumed)) return false;
   return !reads.otherInputs.some((input) => view.has(input));
 }
 

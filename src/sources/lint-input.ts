@@ -69,6 +69,8 @@ export interface LintInput {
   view: ClusterView;
   /** Keys (`Kind/ns/name`) of the objects given as PATHs: only findings about these are reported. */
   reportable: Set<string>;
+  /** The assumed ingress gateway objects (never reportable), counted by kind: see RunOptions.assumed. */
+  assumed: Map<string, number>;
 }
 
 /** Loads manifests for `ktriage lint` and builds the view the rules read. */
@@ -113,15 +115,18 @@ export function buildLintInput(options: LintInputOptions): LintInput {
     if (parsed) builder.setMeshNetworks(parsed.value, { file: options.meshNetworksFile, ...(parsed.locate ? { locate: parsed.locate } : {}) });
   }
 
+  const assumed = new Map<string, number>();
   if (options.defaultGateway !== false) {
     const [pod, service] = defaultIngressGateway() as [KubeObject, KubeObject];
     const all = [...(contextView?.objects ?? []), ...given.flatMap((view) => view.objects)].map((item) => item.object);
     const hasPod = all.some((object) => object.kind === "Pod" && object.metadata.namespace === "istio-system" && object.metadata.labels?.istio === "ingressgateway");
     const hasService = all.some((object) => object.kind === "Service" && object.metadata.namespace === "istio-system" && object.metadata.name === "istio-ingressgateway");
-    if (!hasPod) builder.addObject(pod, { file: DEFAULT_GATEWAY_ORIGIN });
-    if (!hasService) builder.addObject(service, { file: DEFAULT_GATEWAY_ORIGIN });
+    for (const object of [...(hasPod ? [] : [pod]), ...(hasService ? [] : [service])]) {
+      builder.addObject(object, { file: DEFAULT_GATEWAY_ORIGIN });
+      if (!reportable.has(objectKey(object.kind, object.metadata.namespace, object.metadata.name))) assumed.set(object.kind, (assumed.get(object.kind) ?? 0) + 1);
+    }
   }
-  return { view: builder.build({ mode: options.mode ?? "lint", ...(clusters.length > 0 ? { clusters } : {}) }), reportable };
+  return { view: builder.build({ mode: options.mode ?? "lint", ...(clusters.length > 0 ? { clusters } : {}) }), reportable, assumed };
 }
 
 /** Kinds of findings that are about the mesh configuration given with --mesh-config/--mesh-networks. */

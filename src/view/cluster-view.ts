@@ -474,9 +474,9 @@ export class ClusterView {
     }
   }
 
-  /** Whether the inputs hold an object of one of these kinds (not recorded as a read). */
-  holdsAnyOf(kinds: readonly string[]): boolean {
-    return kinds.some((kind) => this.count(kind) > 0);
+  /** Whether the inputs hold an object of one of these kinds, beyond the number `beyond` counts for the kind (not recorded as a read). */
+  holdsAnyOf(kinds: readonly string[], beyond?: ReadonlyMap<string, number>): boolean {
+    return kinds.some((kind) => this.count(kind) > (beyond?.get(kind) ?? 0));
   }
 
   private count(kind: string): number {

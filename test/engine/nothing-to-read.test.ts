@@ -81,6 +81,18 @@ describe("the engine leaves out the rules the inputs hold nothing for", () => {
     expect(hasNothingToRead(telemetryRule({ count: 0 }, { reads: undefined }), view)).toBe(false);
   });
 
+  it("with assumed objects (lint's assumed ingress gateway), leaves out a rule whose kinds the view holds only as those", () => {
+    const runs = { count: 0 };
+    const rule = telemetryRule(runs);
+    const assumed = new Map([["Telemetry", 1]]);
+    expect(hasNothingToRead(rule, lintView(virtualService, telemetry), assumed)).toBe(true);
+    expect(hasNothingToRead(rule, lintView(virtualService, telemetry))).toBe(false);
+    expect(hasNothingToRead(rule, lintView(virtualService, telemetry, { ...telemetry, metadata: { name: "other", namespace: "shop" } }), assumed)).toBe(false);
+    const result = runRules([rule], lintView(virtualService, telemetry), { scope: "lint", assumed });
+    expect(runs.count).toBe(0);
+    expect(result.skipped).toEqual([]);
+  });
+
   it("runs every rule with runRulesWithNothingToRead (the rule contract test checks such rules report nothing)", () => {
     const runs = { count: 0 };
     runRules([telemetryRule(runs)], lintView(virtualService), { scope: "lint", runRulesWithNothingToRead: true });

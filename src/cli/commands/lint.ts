@@ -75,7 +75,7 @@ Examples:
         throw error;
       }
     }
-    const { view, reportable } = buildLintInput({
+    const { view, reportable, assumed } = buildLintInput({
       paths,
       defaultNamespace: flags.namespace,
       defaultGateway: flags.defaultGateway,
@@ -85,7 +85,7 @@ Examples:
       ...(clusters.length > 0 ? { clusters } : {}),
       onListed: ensureHeapFor,
     });
-    const result = runRules(rules, view, { scope: "lint", ...selection });
+    const result = runRules(rules, view, { scope: "lint", ...selection, assumed });
     const keep = (finding: Finding) => isReportable(finding, reportable, Boolean(flags.meshConfig || flags.meshNetworks));
     const report = toReport("lint", view, result, rules, result.findings.filter(keep), keep);
     if (reportable.size === 0 && !flags.meshConfig && !flags.meshNetworks) {
