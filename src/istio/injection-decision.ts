@@ -2,7 +2,7 @@ import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import type { LabelSelector } from "../k8s/types.js";
 import { namespaceLabels } from "../k8s/namespaces.js";
-import { labelSelectorMatches } from "../k8s/selectors.js";
+import { labelSelectorMatches, WEBHOOK_SELECTOR } from "../k8s/selectors.js";
 import { appliedNamespace } from "../model/namespace.js";
 
 export const INJECT_LABEL = "sidecar.istio.io/inject";
@@ -138,7 +138,7 @@ function decideInjection(view: ClusterView, namespace: string, meta: { labels?: 
 
   const seen = viewWebhooks(view);
   const hooks = seen.length > 0 ? seen : DEFAULT_WEBHOOKS;
-  const match = hooks.find((hook) => labelSelectorMatches(hook.namespaceSelector, nsLabels, { absent: "everything" }) && labelSelectorMatches(hook.objectSelector, podLabels, { absent: "everything" }));
+  const match = hooks.find((hook) => labelSelectorMatches(hook.namespaceSelector, nsLabels, WEBHOOK_SELECTOR) && labelSelectorMatches(hook.objectSelector, podLabels, WEBHOOK_SELECTOR));
   decision.webhookSelects = match !== undefined;
 
   if (decision.requestedBy && !decision.optedOut) {

@@ -1,12 +1,7 @@
 import { declaredNamespaceLabels } from "../k8s/namespaces.js";
-import { labelSelectorMatches, type LabelSelector } from "../k8s/selectors.js";
+import { labelSelectorMatches, WEBHOOK_SELECTOR, type LabelSelector } from "../k8s/selectors.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { arrayOf, nameOf, recordOf, stringMapOf } from "../k8s/objects.js";
-
-/** A webhook's namespaceSelector / objectSelector: left out, it selects everything (admissionregistration/v1 defaults it to {}). */
-function webhookSelectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  return labelSelectorMatches(selector, labels, { absent: "everything" });
-}
 
 function selectorOf(value: unknown): LabelSelector | undefined {
   const record = recordOf(value);
@@ -52,5 +47,5 @@ export function injectionWebhooks(view: ClusterView): InjectionWebhook[] {
 /** Whether some injection webhook would inject a pod with these labels in this namespace. */
 export function wouldBeInjected(view: ClusterView, namespace: string, podLabels: Record<string, string>): boolean {
   const nsLabels = { ...(declaredNamespaceLabels(view, namespace) ?? {}), "kubernetes.io/metadata.name": namespace };
-  return injectionWebhooks(view).some((webhook) => webhookSelectorMatches(webhook.namespaceSelector, nsLabels) && webhookSelectorMatches(webhook.objectSelector, podLabels));
+  return injectionWebhooks(view).some((webhook) => labelSelectorMatches(webhook.namespaceSelector, nsLabels, WEBHOOK_SELECTOR) && labelSelectorMatches(webhook.objectSelector, podLabels, WEBHOOK_SELECTOR));
 }

@@ -2,7 +2,8 @@ import { declaredNamespaceLabels } from "../k8s/namespaces.js";
 import type { KubeObject } from "../model/kube.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { namespaceOf, recordOf, stringMapOf } from "../k8s/objects.js";
-import { hasSidecarContainer, type WorkloadInstance } from "./workloads.js";
+import type { WorkloadInstance } from "./workloads.js";
+import { hasProxyContainer } from "./sidecar.js";
 import { ISTIO_WORKLOAD_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
@@ -58,7 +59,7 @@ export function effectiveMtls(view: ClusterView, namespace: string, labels: Reco
  * namespace's injection labels. Ambient pods have none.
  */
 export function runsWithSidecar(view: ClusterView, instance: WorkloadInstance): boolean {
-  if (hasSidecarContainer(instance)) return true;
+  if (hasProxyContainer(instance.spec)) return true;
   // A running pod without istio-proxy has no sidecar, whatever its labels say; a Pod manifest is injected when created.
   if (instance.object.kind === "Pod" && view.mode !== "lint") return false;
   const explicit = instance.labels["sidecar.istio.io/inject"] ?? instance.annotations["sidecar.istio.io/inject"];

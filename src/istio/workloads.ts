@@ -1,4 +1,3 @@
-import { hasProxyContainer } from "./sidecar.js";
 import { formatSelector as formatLabels, ISTIO_WORKLOAD_SELECTOR, labelMapMatches } from "../k8s/selectors.js";
 import type { ClusterView } from "../view/cluster-view.js";
 import { namespaceOf, recordOf } from "../k8s/objects.js";
@@ -82,9 +81,4 @@ export function selectInstances(candidates: readonly WorkloadInstance[], selecto
 export function containersOf(podSpec: Record<string, unknown>): Record<string, unknown>[] {
   const list = podSpec.containers;
   return Array.isArray(list) ? list.filter((item): item is Record<string, unknown> => recordOf(item) !== undefined) : [];
-}
-
-/** Whether a pod (or template) has, or will get, an istio-proxy container. */
-export function hasSidecarContainer(instance: WorkloadInstance): boolean {
-  return hasProxyContainer(instance.spec);
 }

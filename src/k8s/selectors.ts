@@ -46,6 +46,9 @@ export const KUBERNETES_SELECTOR: SelectorMeaning = { absent: "nothing", empty: 
  */
 export const ISTIO_WORKLOAD_SELECTOR: SelectorMeaning = { absent: "everything", empty: "everything" };
 
+/** An admission webhook's `namespaceSelector` / `objectSelector`: left out, it selects everything (admissionregistration/v1 defaults it to `{}`). */
+export const WEBHOOK_SELECTOR: SelectorMeaning = { absent: "everything", empty: "everything" };
+
 function labelMapOf(value: unknown): Labels {
   const out: Labels = {};
   const record = recordOf(value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatSelector, hasNoTerms, ISTIO_WORKLOAD_SELECTOR, KUBERNETES_SELECTOR, labelMapMatches, labelSelectorMatches, parseLabelSelector, selectorMatches } from "../../src/k8s/selectors.js";
+import { formatSelector, hasNoTerms, ISTIO_WORKLOAD_SELECTOR, KUBERNETES_SELECTOR, labelMapMatches, labelSelectorMatches, parseLabelSelector, selectorMatches, WEBHOOK_SELECTOR } from "../../src/k8s/selectors.js";
 
 describe("label selectors as kubectl reads them", () => {
   const labels = { app: "api", tier: "web", env: "prod" };
@@ -54,7 +54,7 @@ describe("what an absent or empty selector selects, as each field means it", () 
     expect(hasNoTerms(null, true)).toBe(false);
     expect(hasNoTerms({ matchExpressions: [] }, true)).toBe(true);
   });
-  it("a missing Kubernetes selector selects nothing, a missing Istio one every workload; an empty one of either everything", () => {
+  it("a missing Kubernetes selector selects nothing, a missing Istio or webhook one everything; an empty one of any everything", () => {
     expect(labelMapMatches(undefined, labels, KUBERNETES_SELECTOR)).toBe(false);
     expect(labelMapMatches({}, labels, KUBERNETES_SELECTOR)).toBe(true);
     expect(labelSelectorMatches(undefined, labels, KUBERNETES_SELECTOR)).toBe(false);
@@ -62,6 +62,8 @@ describe("what an absent or empty selector selects, as each field means it", () 
     expect(labelMapMatches(undefined, labels, ISTIO_WORKLOAD_SELECTOR)).toBe(true);
     expect(labelMapMatches({}, labels, ISTIO_WORKLOAD_SELECTOR)).toBe(true);
     expect(labelMapMatches({ app: "web" }, labels, ISTIO_WORKLOAD_SELECTOR)).toBe(false);
+    expect(labelSelectorMatches(undefined, labels, WEBHOOK_SELECTOR)).toBe(true);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "app", operator: "NotIn", values: ["api"] }] }, labels, WEBHOOK_SELECTOR)).toBe(false);
   });
   it("prints selectors for messages", () => {
     expect(formatSelector({ matchLabels: { b: "2", a: "1" }, matchExpressions: [{ key: "env", operator: "In", values: ["prod", "stage"] }] }, { absent: "-", empty: "{}" })).toBe("b=2,a=1,env In (prod,stage)");

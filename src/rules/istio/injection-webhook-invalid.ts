@@ -2,7 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { reportIstio, kubectl } from "./finding.js";
 import { arrayOf, nameOf, recordOf, refOf } from "../../k8s/objects.js";
-import { labelSelectorMatches } from "../../k8s/selectors.js";
+import { labelSelectorMatches, WEBHOOK_SELECTOR } from "../../k8s/selectors.js";
 
 interface Injector {
   config: KubeObject;
@@ -35,10 +35,6 @@ function isDefaultRevisioned(config: KubeObject): boolean {
   return labels["istio.io/tag"] === undefined && labels["istio.io/rev"] === "default";
 }
 
-/** A webhook selector: absent selects everything, as the webhook API defaults it. */
-function webhookSelects(selector: unknown, labels: Record<string, string>): boolean {
-  return labelSelectorMatches(selector, labels, { absent: "everything", empty: "everything" });
-}
 
 function isInjector(config: KubeObject, webhook: Record<string, unknown>): boolean {
   return nameOf(config).startsWith("istio-sidecar-injector") || nameOf(config).startsWith("istio-revision-tag") || String(webhook.name ?? "").endsWith("sidecar-injector.istio.io");
@@ -100,7 +96,7 @@ export const injectionWebhookInvalid = defineRule({
     const overlaps = new Map<Injector, Set<Injector>>();
     for (const namespaceLabels of namespaceSets) {
       for (const objectLabels of objectSets) {
-        const matching = injectors.filter((injector) => webhookSelects(injector.namespaceSelector, namespaceLabels) && webhookSelects(injector.objectSelector, objectLabels));
+        const matching = injectors.filter((injector) => labelSelectorMatches(injector.namespaceSelector, namespaceLabels, WEBHOOK_SELECTOR) && labelSelectorMatches(injector.objectSelector, objectLabels, WEBHOOK_SELECTOR));
         if (matching.length < 2) continue;
         for (const injector of matching) {
           const others = overlaps.get(injector) ?? new Set<Injector>();
