@@ -10,7 +10,7 @@ import type { AccessLogEntry } from "../envoy/access-log/format.js";
 import type { ConfigDump } from "../envoy/config-dump.js";
 import type { KubeObject } from "../model/kube.js";
 import { parseGoDuration } from "../k8s/durations.js";
-import type { TrafficTimeline } from "../report/html/traffic.js";
+import type { TrafficTimeline } from "../envoy/access-log/timeline.js";
 import { readAccessLogFile, readAccessLogFileInParallel, readAccessLogStream } from "../sources/access-log-files.js";
 import { describeJsonError, loadConfigDumpFile, parseDumpText, resolveLargeEnvoyInputs, toDump } from "../sources/envoy-load.js";
 import { loadPaths } from "../sources/files.js";
@@ -202,7 +202,7 @@ export async function readAccessLogs(inputs: AccessLogInput[], builder: ViewBuil
   let failed = 0;
   for (const input of inputs) {
     const reader = new AccessLogReader({ format: options.format, containerLog: Boolean(input.proxy) });
-    const timeline = options.timelines ? new (await import("../report/html/traffic.js")).TrafficTimeline() : undefined;
+    const timeline = options.timelines ? new (await import("../envoy/access-log/timeline.js")).TrafficTimeline() : undefined;
     try {
       const onEntry = timeline ? (entry: AccessLogEntry) => timeline.add(entry) : undefined;
       if (input.path !== undefined) {

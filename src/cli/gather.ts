@@ -1,4 +1,5 @@
 import { resolveLargeEnvoyInputs } from "../sources/envoy-load.js";
+import { summariseLateProxyLogs } from "../sources/envoy.js";
 import { loadPaths, type LoadOptions } from "../sources/files.js";
 import { gatherLive, LiveUnavailableError, type LiveOptions, type LiveResult } from "../sources/live/index.js";
 import { labelSelectorMatches, parseLabelSelector, type LabelSelector } from "../k8s/selectors.js";
@@ -56,16 +57,18 @@ export function hasOfflineInputs(flags: InputFlags): boolean {
  * Offline when -f or --snapshot is given, live otherwise. The builder may be
  * pre-filled (extra logs and events given to `pod`).
  */
-export async function gather(flags: InputFlags, extra: { pod?: string; builder?: ViewBuilder; load?: LoadOptions; istiodLogs?: boolean } = {}): Promise<Gathered> {
+export async function gather(flags: InputFlags, extra: { pod?: string; builder?: ViewBuilder; load?: LoadOptions; istiodLogs?: boolean; timelines?: boolean } = {}): Promise<Gathered> {
   const live = liveOptions(flags);
   const builder = extra.builder ?? new ViewBuilder();
+  if (extra.timelines) builder.trafficTimelines = true;
   if (hasOfflineInputs(flags) || extra.builder) {
     const paths = [...(flags.snapshot ? [flags.snapshot] : []), ...(flags.filename ?? [])];
     requireExistingPaths(paths);
     loadPaths(paths, builder, { ...extra.load, onListed: ensureHeapFor });
-    await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message));
+    await resolveLargeEnvoyInputs(builder.envoy, (origin, message) => builder.addProblem(origin, message), { timelines: builder.trafficTimelines });
     const namespaces = flags.namespace && !flags.allNamespaces ? [flags.namespace] : undefined;
     const view = builder.build({ mode: "offline", namespaces });
+    if (builder.trafficTimelines) summariseLateProxyLogs(view.logs);
     if (flags.namespace && !flags.allNamespaces) requireNamespace(view, flags.namespace, flags.snapshot ? "the snapshot" : "the inputs");
     return { view };
   }
@@ -75,6 +78,7 @@ export async function gather(flags: InputFlags, extra: { pod?: string; builder?:
     clearProgress();
     const namespaces = flags.allNamespaces ? undefined : [result.namespace];
     const view = builder.build({ mode: "live", now: started, namespaces });
+    if (builder.trafficTimelines) summariseLateProxyLogs(view.logs);
     const missingNamespace = flags.namespace && !flags.allNamespaces ? view.inputs.problems.find((problem) => problem.message.startsWith(`namespace "${flags.namespace}" does not exist`)) : undefined;
     if (missingNamespace) {
       const suggestion = /; did you mean .*\?$/.exec(missingNamespace.message)?.[0] ?? "";

@@ -42,6 +42,8 @@ export interface AccessLogInput {
   format?: string;
   /** The one-pass summary rules read (an Envoy `AccessLogSummary`): made by the source from `lines`, or by `resolveLargeEnvoyInputs` for `path` inputs. */
   summary?: unknown;
+  /** Its requests over time (an Envoy `TrafficTimeline`), made with the summary when the view is read for an HTML page. */
+  timeline?: unknown;
 }
 
 export function emptyEnvoyInputs(): EnvoyInputs {

@@ -27,6 +27,8 @@ export interface LogStream {
   lines: string[];
   /** An istio-proxy log's access-log lines summarised (an Envoy `AccessLogSummary`), made by the source that read the log. */
   accessLogSummary?: unknown;
+  /** Its requests over time (an Envoy `TrafficTimeline`), made with the summary when the view is read for an HTML page. */
+  accessLogTimeline?: unknown;
 }
 
 /** One line said about a bad input; the rest of the input is still analysed. */

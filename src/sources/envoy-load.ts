@@ -4,9 +4,12 @@ import { fileTypeOf } from "../util/file-types.js";
 import { findJsonSyntaxError } from "../util/json-syntax.js";
 import { jsonTooDeep, LimitError, PARSE_LIMITS } from "../util/limits.js";
 import type { Origin } from "../model/kube.js";
-import { summarizeFile } from "./access-log-files.js";
+import { readAccessLogStream, summarizeFile } from "./access-log-files.js";
+import { AccessLogReader } from "../envoy/access-log/reader.js";
+import type { AccessLogSummary } from "../envoy/access-log/summary.js";
+import { TrafficTimeline } from "../envoy/access-log/timeline.js";
 import { ConfigDump } from "../envoy/config-dump.js";
-import type { EnvoyInputs } from "../model/envoy-inputs.js";
+import type { AccessLogInput, EnvoyInputs } from "../model/envoy-inputs.js";
 import { StreamingJsonParser } from "../envoy/stream-json.js";
 import { parseEnvoyInputs, reportSkippedLines } from "./envoy.js";
 
@@ -119,7 +122,7 @@ export function toDump(parsed: unknown, path: string, bytes = 0): LoadedDump {
  * Streams what the file loader left for later: dumps over 512 MB and large
  * access logs, then parses any Envoy input not parsed yet. Each failure is reported and the rest still loads.
  */
-export async function resolveLargeEnvoyInputs(envoy: EnvoyInputs, report: (origin: Origin, message: string) => void): Promise<void> {
+export async function resolveLargeEnvoyInputs(envoy: EnvoyInputs, report: (origin: Origin, message: string) => void, options: { timelines?: boolean } = {}): Promise<void> {
   for (const input of envoy.configDumps) {
     const dump = input.dump as { streamFrom?: unknown } | undefined;
     if (dump && typeof dump.streamFrom === "string") {
@@ -136,7 +139,7 @@ export async function resolveLargeEnvoyInputs(envoy: EnvoyInputs, report: (origi
   for (const input of envoy.accessLogs) {
     if (input.path && !input.lines && !input.summary) {
       try {
-        const summary = await summarizeFile(input.path, { format: input.format });
+        const summary = options.timelines ? await readWithTimeline(input, input.path) : await summarizeFile(input.path, { format: input.format });
         input.summary = summary;
         reportSkippedLines(input.origin, summary, report);
       } catch (error) {
@@ -144,5 +147,14 @@ export async function resolveLargeEnvoyInputs(envoy: EnvoyInputs, report: (origi
       }
     }
   }
-  parseEnvoyInputs(envoy, report);
+  parseEnvoyInputs(envoy, report, options.timelines);
+}
+
+/** An access-log file read once for its summary and its requests over time (one stream: a timeline needs the entries in order). */
+async function readWithTimeline(input: AccessLogInput, path: string): Promise<AccessLogSummary> {
+  const reader = new AccessLogReader({ format: input.format });
+  const timeline = new TrafficTimeline();
+  await readAccessLogStream(reader, createReadStream(path, { highWaterMark: 1 << 20 }), (entry) => timeline.add(entry));
+  input.timeline = timeline;
+  return reader.summary;
 }

@@ -4,8 +4,9 @@
  * AccessLogSummary, each proxy-status text a ProxyStatusTable. Input
  * that is not what it claims to be is an input problem naming its file and line; the rest is still read.
  */
-import { summarizeLines } from "../envoy/access-log/reader.js";
+import { AccessLogReader, type ReaderOptions } from "../envoy/access-log/reader.js";
 import type { AccessLogSummary } from "../envoy/access-log/summary.js";
+import { TrafficTimeline } from "../envoy/access-log/timeline.js";
 import { bootstrapProxy, ConfigDump } from "../envoy/config-dump.js";
 import { parseProxyStatus } from "../envoy/proxy-status.js";
 import type { AccessLogInput, ConfigDumpInput, EnvoyInputs, ProxyStatusInput } from "../model/envoy-inputs.js";
@@ -15,9 +16,9 @@ import type { Origin } from "../model/kube.js";
 export type ReportProblem = (origin: Origin, message: string) => void;
 
 /** Parses every Envoy input not parsed yet; large files still waiting to be streamed are left to `resolveLargeEnvoyInputs`. */
-export function parseEnvoyInputs(envoy: EnvoyInputs, report: ReportProblem): void {
+export function parseEnvoyInputs(envoy: EnvoyInputs, report: ReportProblem, timelines = false): void {
   for (const input of envoy.configDumps) parseConfigDump(input, report);
-  for (const input of envoy.accessLogs) parseAccessLog(input, report);
+  for (const input of envoy.accessLogs) parseAccessLog(input, report, timelines);
   for (const input of envoy.proxyStatus) parseProxyStatusInput(input, report);
 }
 
@@ -54,18 +55,38 @@ function nameFromBootstrap(input: ConfigDumpInput, dump: ConfigDump, report: Rep
 }
 
 /** An istio-proxy log's access-log lines, summarised as the log is read: rules read the summary. */
-export function summariseProxyLog(stream: LogStream): LogStream {
+export function summariseProxyLog(stream: LogStream, timelines = false): LogStream {
   if (stream.container === "istio-proxy" && !stream.previous && stream.accessLogSummary === undefined) {
-    stream.accessLogSummary = summarizeLines(stream.lines, { firstLine: stream.firstLine, containerLog: true });
+    const read = readLines(stream.lines, stream.firstLine, { containerLog: true }, timelines);
+    stream.accessLogSummary = read.summary;
+    if (read.timeline) stream.accessLogTimeline = read.timeline;
   }
   return stream;
 }
 
-export function parseAccessLog(input: AccessLogInput, report: ReportProblem): void {
+/** With timelines: the istio-proxy logs that became so only when the view was built (a log given alone for a one-container gateway pod) are summarised now, with their timeline. */
+export function summariseLateProxyLogs(logs: readonly LogStream[]): void {
+  for (const stream of logs) summariseProxyLog(stream, true);
+}
+
+export function parseAccessLog(input: AccessLogInput, report: ReportProblem, timelines = false): void {
   if (input.summary !== undefined || !input.lines) return;
-  const summary = summarizeLines(input.lines, { firstLine: input.firstLine ?? 1, format: input.format });
+  const { summary, timeline } = readLines(input.lines, input.firstLine ?? 1, { format: input.format }, timelines);
   input.summary = summary;
+  if (timeline) input.timeline = timeline;
   reportSkippedLines(input.origin, summary, report);
+}
+
+/** One pass over access-log lines: their summary, and with `timelines` their requests over time. */
+function readLines(lines: readonly string[], firstLine: number, options: ReaderOptions, timelines: boolean): { summary: AccessLogSummary; timeline?: TrafficTimeline } {
+  const reader = new AccessLogReader(options);
+  if (!timelines) return { summary: reader.feedLines(lines, firstLine) };
+  const timeline = new TrafficTimeline();
+  for (let index = 0; index < lines.length; index++) {
+    const entry = reader.feed(lines[index]!, firstLine + index);
+    if (entry) timeline.add(entry);
+  }
+  return { summary: reader.summary, timeline };
 }
 
 /** Lines of an access-log input that match no access-log format: one problem, at the first of them. */

@@ -256,10 +256,10 @@ function loadFile(file: string, relativePath: string, size: number, builder: Vie
       return;
     }
     if (relativePath.endsWith("logs.txt")) {
-      for (const stream of splitClusterInfoDumpLogs(splitLines(text), file, logInfo.namespace, logInfo.pod)) builder.addLog(summariseProxyLog(stream));
+      for (const stream of splitClusterInfoDumpLogs(splitLines(text), file, logInfo.namespace, logInfo.pod)) builder.addLog(summariseProxyLog(stream, builder.trafficTimelines));
       return;
     }
-    builder.addLog(summariseProxyLog({ namespace: logInfo.namespace, pod: logInfo.pod, container: logInfo.container, previous: logInfo.previous, origin: { file, line: 1 }, firstLine: 1, lines: splitLines(text) }));
+    builder.addLog(summariseProxyLog({ namespace: logInfo.namespace, pod: logInfo.pod, container: logInfo.container, previous: logInfo.previous, origin: { file, line: 1 }, firstLine: 1, lines: splitLines(text) }, builder.trafficTimelines));
     return;
   }
   if (envoyInfo) {
@@ -342,7 +342,7 @@ function addPasted(text: string, file: string, builder: ViewBuilder, hint: Intak
   if (read.pod) builder.addObject(read.pod.object, read.pod.origin);
   for (const { object, origin, locate } of read.objects) builder.addObject(object, origin, locate);
   read.events.forEach((event) => builder.addEvent(event));
-  read.logs.forEach((stream) => builder.addLog(summariseProxyLog(stream)));
+  read.logs.forEach((stream) => builder.addLog(summariseProxyLog(stream, builder.trafficTimelines)));
   read.problems.forEach((problem) => builder.addProblem(problem.origin, problem.message));
   if (!read.pod && read.objects.length === 0 && read.events.length === 0 && read.logs.length === 0) builder.addProblem({ file }, "nothing in this input could be read as describe output, events, a Pod fragment or log lines");
 }
@@ -350,7 +350,7 @@ function addPasted(text: string, file: string, builder: ViewBuilder, hint: Intak
 /* Envoy inputs are parsed as they are read: what is wrong with one is an input problem, before any rule runs. */
 function addAccessLog(input: AccessLogInput, builder: ViewBuilder): void {
   builder.envoy.accessLogs.push(input);
-  parseAccessLog(input, (origin, message) => builder.addProblem(origin, message));
+  parseAccessLog(input, (origin, message) => builder.addProblem(origin, message), builder.trafficTimelines);
 }
 
 function addProxyStatus(input: ProxyStatusInput, builder: ViewBuilder): void {

@@ -22,6 +22,8 @@ export class ViewBuilder {
   private meshNetworksSource: MeshSource | undefined;
   private capturedAt: Date | undefined;
   private latestSeen = 0;
+  /** The sources also put each access log's requests on a timeline, in the same pass as its summary (HTML output draws them). */
+  trafficTimelines = false;
 
   addSource(description: string): void {
     this.sources.push(description);

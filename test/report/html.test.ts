@@ -10,7 +10,7 @@ import { SCRIPT } from "../../src/report/html/script.js";
 import { STYLE } from "../../src/report/html/style.js";
 import { parseGoDuration } from "../../src/k8s/durations.js";
 import { backoffSeconds, podRestartTimelines, restartFigure } from "../../src/report/html/restarts.js";
-import { TrafficTimeline } from "../../src/report/html/traffic.js";
+import { TrafficTimeline } from "../../src/envoy/access-log/timeline.js";
 import { timedEvents } from "../../src/report/html/events.js";
 import { redact } from "../../src/util/redact.js";
 import { runCli } from "../robustness/support/run-cli.js";

@@ -53,6 +53,7 @@ export async function diagnosePod(name: string | undefined, flags: PodFlags) {
   if (extraFiles || hasOfflineInputs(flags)) {
     requireExistingPaths([...flags.previousLogs, ...flags.logs, ...flags.events]);
     builder = new ViewBuilder();
+    builder.trafficTimelines = flags.output === "html";
     const target = { namespace: flags.namespace, pod: name, container: flags.container };
     loadPaths(flags.previousLogs, builder, { forceKind: "log", pasted: true, logTarget: { ...target, previous: true } });
     loadPaths(flags.logs, builder, { forceKind: "log", pasted: true, logTarget: { ...target, previous: false } });
@@ -60,7 +61,7 @@ export async function diagnosePod(name: string | undefined, flags: PodFlags) {
   } else if (!name) {
     throw new UsageError("pod: give the pod NAME (live), or inputs with -f, --snapshot, --logs, --previous-logs or --events");
   }
-  const { view } = await gather(flags, { pod: name, builder, load: { pasted: true } });
+  const { view } = await gather(flags, { pod: name, builder, load: { pasted: true }, timelines: flags.output === "html" });
   const pod = choosePod(view, name, flags.namespace);
   if (name && !pod) requirePod(view, name, flags, extraFiles);
   if (pod && flags.container) requireContainer(pod, flags.container);

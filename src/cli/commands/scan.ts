@@ -23,7 +23,7 @@ Examples:
   command.action(async (flags: InputFlags & OutputOptions) => {
     const rules = await rulesFor("diagnose");
     const selection = await ruleSelection(flags, rules);
-    const { view } = await gather(flags);
+    const { view } = await gather(flags, { timelines: flags.output === "html" });
     const result = runRules(rules, view, { scope: "diagnose", ...selection });
     const selector = view.mode === "live" ? undefined : flags.selector;
     const findings = filterBySelector(view, result.findings, selector);

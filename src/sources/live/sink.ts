@@ -42,7 +42,7 @@ export function builderSink(builder: ViewBuilder): LiveSink {
           origin: { file: `api:${log.call}`, line: 1 },
           firstLine: 1,
           lines: splitLines(log.text),
-        }),
+        }, builder.trafficTimelines),
       );
     },
     missing(missing) {
