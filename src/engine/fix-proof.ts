@@ -268,7 +268,7 @@ export class FixProver {
       return { proven: false, dropped: true, proof: `applied to the view, the change brings a new problem: ${list}` };
     }
     if (stillThere) {
-      if (records.length > 0) return { proven: false, dropped: false, checkedSafe: true, proof: `checked safe: applied to ${changes.map(objectLabel).join(", ")} in the view, the change brings no new error or warning; what this finding rests on (${joinWords(records)}) was recorded before the change, so its effect shows only once the change is rolled out: run the verify commands then` };
+      if (records.length > 0) return { proven: false, dropped: false, checkedSafe: true, proof: `applied to ${changes.map(objectLabel).join(", ")} in the view, the change brings no new error or warning; this finding rests on ${joinWords(records)} recorded before the change, so run the verify commands once it is rolled out` };
       return { proven: false, dropped: false, proof: "applied to the view, the change does not make this finding go away; check the cause before changing anything" };
     }
     return { proven: true, proof: `applied to ${changes.map(objectLabel).join(", ")} in the view and re-checked: this finding is gone and no new error or warning appears` };
@@ -322,7 +322,7 @@ export class FixProver {
  * cluster no longer run as printed (their patch becomes a placeholder, other changing commands are
  * commented out); read-only commands stay.
  */
-function asGuidance(fix: Fix, verdict: { dropped: boolean; proof: string; steps?: string[]; refused?: boolean }): Fix {
+function asGuidance(fix: Fix, verdict: { dropped: boolean; proof: string; steps?: string[]; refused?: boolean; checkedSafe?: boolean }): Fix {
   // A patch the API server refuses is left out: the steps that re-create the object take its place.
   const commands = fix.commands.filter((command) => !(verdict.refused && /^kubectl patch /.test(command))).map((command) => {
     if (!CHANGING.test(command) || /--dry-run/.test(command)) return command;
@@ -337,5 +337,5 @@ function asGuidance(fix: Fix, verdict: { dropped: boolean; proof: string; steps?
     const { yaml: _yaml, ...withoutYaml } = rest;
     return { ...withoutYaml, commands, proven: false, proof: verdict.proof };
   }
-  return { ...rest, commands, proven: false, proof: verdict.proof };
+  return { ...rest, commands, proven: false, proof: verdict.proof, ...(verdict.checkedSafe ? { checkedSafe: true } : {}) };
 }

@@ -71,6 +71,12 @@ export interface Fix {
   proven?: boolean;
   /** What the proof found, in one sentence. */
   proof?: string;
+  /**
+   * Set by the engine on guidance whose change applies and brings no new error or warning, for a finding
+   * that rests on records taken before the change (a pod's status, events, logs): a re-check keeps those
+   * records, so only the verify commands, once the change is rolled out, show the finding gone.
+   */
+  checkedSafe?: boolean;
   commands: string[];
 }
 

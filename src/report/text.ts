@@ -3,6 +3,7 @@ import type { Evidence, Finding, YamlChange } from "../model/finding.js";
 import type { Incident } from "../model/incident.js";
 import { formatHunks, unifiedHunks } from "../util/unified-diff.js";
 import { incidentTitle, renderSummary } from "./triage.js";
+import { fixProofLabel } from "./fix-proof-label.js";
 import type { Report, RenderOptions } from "./report.js";
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -101,7 +102,8 @@ function renderFinding(finding: Finding, options: RenderOptions, c: Colors, numb
     lines.push(...wrap(finding.cause, width, "     "));
   }
   if (finding.fix) {
-    const proof = finding.fix.proven === true ? c.green("proven: applied to the view and re-checked") : finding.fix.proven === false ? c.yellow(`guidance, not proven: ${finding.fix.proof ?? "check before running"}; fill in every <...>`) : "";
+    const label = fixProofLabel(finding.fix);
+    const proof = label ? (label.proven ? c.green(label.text) : c.yellow(label.text)) : "";
     lines.push(`   ${c.underline("Fix")}${proof ? ` ${c.dim("·")} ${proof}` : ""}`);
     lines.push(...wrap(finding.fix.description, width, "     "));
     if (finding.fix.yaml) lines.push(...renderYamlChange(finding.fix.yaml, options, c));

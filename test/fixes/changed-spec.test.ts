@@ -36,7 +36,8 @@ describe("memory: proven only when the evidence states what the container needs"
     const f = finding("pod/oom-killed", { resources: { limits: { memory: "128Mi" } }, status: oomStatus });
     expect(f.fix!.proven).toBe(false);
     // The OOMKilled status stays in the changed view: the re-check shows the change safe, not the kill gone.
-    expect(f.fix!.proof).toMatch(/^checked safe: applied to Deployment default\/api in the view, the change brings no new error or warning; what this finding rests on \(status\) was recorded before the change, so its effect shows only once the change is rolled out: run the verify commands then$/);
+    expect(f.fix!.checkedSafe).toBe(true);
+    expect(f.fix!.proof).toBe("applied to Deployment default/api in the view, the change brings no new error or warning; this finding rests on status recorded before the change, so run the verify commands once it is rolled out");
     expect(f.fix!.proof).not.toMatch(/does not make this finding go away/);
     const patch = f.fix!.commands.find((command) => command.startsWith("kubectl patch"));
     expect(patch).toContain("'<the change shown above, once checked>'");

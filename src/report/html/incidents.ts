@@ -2,6 +2,7 @@ import type { Evidence, Finding, YamlChange } from "../../model/finding.js";
 import { URGENCY_LABEL, type Incident } from "../../model/incident.js";
 import { formatHunks, unifiedHunks } from "../../util/unified-diff.js";
 import type { Report } from "../report.js";
+import { fixProofLabel } from "../fix-proof-label.js";
 import { FIX_DIFF_CONTEXT } from "../text.js";
 import { cells, incidentTitle, summaryRows, type SummaryRow } from "../triage.js";
 import { own, safe } from "./escape.js";
@@ -76,7 +77,8 @@ export function findingBlock(finding: Finding): string {
   }
   if (finding.cause) out.push(`<h4>Why</h4><p>${safe(finding.cause)}</p>`);
   if (finding.fix) {
-    const proof = finding.fix.proven === true ? `<span class="proof proven">proven: applied to the view and re-checked</span>` : finding.fix.proven === false ? `<span class="proof guidance">${safe(`guidance, not proven: ${finding.fix.proof ?? "check before running"}; fill in every <...>`)}</span>` : "";
+    const label = fixProofLabel(finding.fix);
+    const proof = label ? `<span class="proof ${label.proven ? "proven" : "guidance"}">${safe(label.text)}</span>` : "";
     out.push(`<h4>Fix ${proof}</h4><p>${safe(finding.fix.description)}</p>`);
     if (finding.fix.yaml) out.push(diffBlock(finding.fix.yaml));
     out.push(commandBlock(finding.fix.commands, "copy the fix commands"));
