@@ -282,4 +282,7 @@ function numberValue(value: unknown): number | undefined {
   return Number.isNaN(number) ? undefined : number;
 }
 
-export const parseIstioTextLine: LineParser = compileFormat(ISTIO_TEXT_FORMAT);
+let istioTextParser: LineParser | undefined;
+
+/** A line in Istio's default TEXT format; the format is compiled on the first line, not when the module loads. */
+export const parseIstioTextLine: LineParser = (line) => (istioTextParser ??= compileFormat(ISTIO_TEXT_FORMAT))(line);
