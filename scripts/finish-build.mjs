@@ -56,6 +56,18 @@ function lazyCommanderChildProcess() {
   } };
 }
 
+/** The command line's version is written into its bundle: it does not read package.json on every start. */
+function builtInVersion() {
+  return { name: "built-in-version", setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!/^export const VERSION: string = /m.test(source) || /^export (?!const VERSION\b)/m.test(source)) throw new Error(`${args.path} no longer exports only VERSION; update the built-in-version plugin`);
+      const { version } = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
+      return { contents: `export const VERSION: string = ${JSON.stringify(version)};\n`, loader: "ts" };
+    });
+  } };
+}
+
 /** dist/chunks/cli-<hash>.js, the CommonJS bundle of src/cli.ts, and dist/cli.js, the launcher that runs it. */
 async function buildCli() {
   const { banner: _esmOnly, ...options } = common;
@@ -67,7 +79,7 @@ async function buildCli() {
     outfile: `${root}dist/chunks/cli.js`,
     // The launcher passes the bundle's own URL (version.ts finds package.json from it).
     define: { "import.meta.url": "__ktriageModuleUrl" },
-    plugins: [lazyCommanderChildProcess()],
+    plugins: [lazyCommanderChildProcess(), builtInVersion()],
     // KTRIAGE_SOURCEMAP=1: a source map beside the bundle, for bench/startup-profile.mjs (not shipped by default).
     ...(process.env.KTRIAGE_SOURCEMAP === "1" ? { sourcemap: "external", sourcesContent: false } : {}),
   });
