@@ -6,14 +6,18 @@ import { probeEvidence } from "./fixes/probe-fix.js";
 import { CRASH, QUIET } from "./causes/competition.js";
 import { claim, probeKillReading, readinessReading, worded } from "./causes/detectors.js";
 
-/** A health path the image most likely serves, from what it is. */
-function likelyPath(context: FixContext): string {
+/**
+ * A health path the evidence points at: a Spring app's actuator (its logs or image say Spring), a web
+ * server's root; never the path that already fails. Otherwise the evidence shows none.
+ */
+function likelyPath(context: FixContext, failing: string): string | undefined {
   const image = context.current?.image ?? "";
   const text = context.d.container?.logs.flatMap((s) => s.lines.slice(0, 200)).join("\n") ?? "";
-  if (/spring|actuator/i.test(text) || /spring/i.test(image)) return "/actuator/health";
-  if (/nginx|httpd|apache/i.test(image)) return "/";
-  return "/healthz";
+  const path = /spring|actuator/i.test(text) || /spring/i.test(image) ? "/actuator/health" : /nginx|httpd|apache/i.test(image) ? "/" : undefined;
+  return path === failing ? undefined : path;
 }
+
+const UNKNOWN_PATH = "<a path the app serves, checked with curl>";
 
 function fix(context: FixContext): Fix {
   const failure = context.d.cause.probe;
@@ -25,9 +29,10 @@ function fix(context: FixContext): Fix {
   let fixed: ProbeSpec;
   let words: string;
   if (mode === "status-4xx" && probe.httpGet) {
-    const path = likelyPath(context);
-    fixed = { ...probe, httpGet: { ...probe.httpGet, path } };
-    words = `${probe.httpGet.path ?? "/"} answers ${failure?.statusCode}: point the probe at a path the app serves without auth (e.g. ${path}; check with port-forward + curl first)`;
+    const failing = probe.httpGet.path ?? "/";
+    const path = likelyPath(context, failing);
+    fixed = { ...probe, httpGet: { ...probe.httpGet, path: path ?? UNKNOWN_PATH } };
+    words = `${failing} answers ${failure?.statusCode}: point the probe at a path the app serves without auth (${path ? `e.g. ${path}; ` : ""}check with port-forward + curl first)`;
   } else if (mode === "scheme" && probe.httpGet) {
     const scheme = (probe.httpGet.scheme ?? "HTTP").toUpperCase() === "HTTPS" ? "HTTP" : "HTTPS";
     fixed = { ...probe, httpGet: { ...probe.httpGet, scheme } };
@@ -41,7 +46,7 @@ function fix(context: FixContext): Fix {
     words = `${failure?.message ? "" : ""}Point the probe at the port the app listens on (${target})`;
   }
   return changeContainer(context, { [`${kind}Probe`]: fixed }, words, [
-    `kubectl port-forward pod/${context.names.pod}${context.names.ns} ${port ?? 8080}:${port ?? 8080} & curl -i http://localhost:${port ?? 8080}${fixed.httpGet?.path ?? "/"}`,
+    `kubectl port-forward pod/${context.names.pod}${context.names.ns} ${port ?? 8080}:${port ?? 8080} & curl -i http://localhost:${port ?? 8080}${fixed.httpGet?.path === UNKNOWN_PATH ? "/<path>" : fixed.httpGet?.path ?? "/"}`,
   ]);
 }
 

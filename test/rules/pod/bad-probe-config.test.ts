@@ -12,10 +12,16 @@ testRule(badProbeConfig, {
   ],
   invalid: [
     {
-      name: "seed 001 11.2: nginx has no /healthz -> 404",
+      name: "nginx has no /healthz -> 404: the fix points the probe at /, which nginx serves",
       files: { "pod.json": list(pod({ name: "live-tight-5f7c9d8b6-m4kqz", owner: "Deployment/live-tight", hash: "5f7c9d8b6", containers: [{ ...nginx, status: crashLoop({ exitCode: 0, reason: "Completed" }, 5, "2m40s", "app", "live-tight-5f7c9d8b6-m4kqz") }] }), deployment("live-tight", [nginx]), event("Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 404", { name: "live-tight-5f7c9d8b6-m4kqz", count: 15 }), event("Killing", "Container app failed liveness probe, will be restarted", { type: "Normal", name: "live-tight-5f7c9d8b6-m4kqz", count: 5 })) },
       now: NOW,
       expect: { category: "bad-probe-config", summary: /wrong path/, fixIncludes: [/path: \//, /kubectl patch deployment live-tight/] },
+    },
+    {
+      name: "an app whose /healthz answers 404 and whose evidence names no health path: the fix asks for the path instead of proposing /healthz again",
+      files: { "pod.json": list(pod({ name: "api-5f7c9d8b6-m4kqz", owner: "Deployment/api", hash: "5f7c9d8b6", containers: [{ ...nginx, image: "registry.example.com/shop/api:1.4.2", status: crashLoop({ exitCode: 137 }, 5, "2m40s", "app", "api-5f7c9d8b6-m4kqz") }] }), deployment("api", [{ ...nginx, image: "registry.example.com/shop/api:1.4.2" }]), event("Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 404", { name: "api-5f7c9d8b6-m4kqz", count: 15 }), event("Killing", "Container app failed liveness probe, will be restarted", { type: "Normal", name: "api-5f7c9d8b6-m4kqz", count: 5 })) },
+      now: NOW,
+      expect: { category: "bad-probe-config", summary: /wrong path/, fixIncludes: [/path: <a path the app serves, checked with curl>/, /\/healthz answers 404/] },
     },
     {
       name: "probe on 8080, app listens on 3000 (log says so)",
