@@ -19,6 +19,12 @@ testRule(destinationRuleSubsetSelectsNoPods, {
       expect: { severity: "warning", summary: /subset "v3"/ },
     },
     {
+      // Kiali's NoDestinationChecker places reviews.default at reviews in default (GetHost) and checks the subset's labels; Istio applies the rule to nothing.
+      name: "a half-qualified host: Kiali's code only",
+      files: { "a.yaml": docs(reviewsService, reviewsPod("v1", "7f9c6d8d5b-x2x4q"), reviewsDestinationRule("v1", "v3").replace("host: reviews", "host: reviews.default")) },
+      expect: { count: 1, severity: "info", summary: /subset "v3" selects version=v3, and none of the 1 pod\(s\) behind reviews.default/, equivalents: ["KIA0203"] },
+    },
+    {
       name: "a Service without selector: its endpoints carry no pod labels",
       files: { "a.yaml": docs(reviewsService.replace(/\n  selector:\n    app: reviews/, ""), reviewsPod("v1", "7f9c6d8d5b-x2x4q"), reviewsDestinationRule("v1")) },
       expect: { summary: /subset "v1" selects version=v1, and none of the 0 pod\(s\)/, equivalents: ["IST0173"] },
