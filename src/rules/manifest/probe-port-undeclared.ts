@@ -2,6 +2,7 @@ import { defineRule } from "../../contract/rule.js";
 import { containerChangeFix, reportObject, type RuleMeta } from "./report.js";
 import { handlerOf, PROBE_FIELDS, portsOf, resolvePort } from "../../k8s/probes.js";
 import { containersOf, isObject, workloadsOf } from "../../k8s/pod-templates.js";
+import { nearestWithin } from "../../util/suggest.js";
 
 const meta: RuleMeta = {
   id: "manifest/probe-port-undeclared",
@@ -22,7 +23,7 @@ export const probePortUndeclaredRule = defineRule({
   docs: {
     cause:
       "A liveness, readiness or startup probe uses a named port the container does not define, or a port declared as UDP. The kubelet cannot resolve the named port (or gets no TCP answer), so every check fails: liveness kills a healthy container and readiness keeps it out of its Service. A numeric port needs no declared containerPort: apps often serve health on a port they do not list (CoreDNS on 8080 and 8181).",
-    fix: "Declare the named port with the port number the app serves the probe on, or use that number in the probe. Check the path and port locally first (`kubectl port-forward` then `curl`).",
+    fix: "When the name is a typo of a declared port's name, point the probe at that name (renaming the port would break Services that target it by name). Otherwise declare the named port with the port number the app serves the probe on, or use that number in the probe. Check the path and port locally first (`kubectl port-forward` then `curl`).",
     verify: meta.docs.verify,
     references: ["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
   },
@@ -53,6 +54,9 @@ export const probePortUndeclaredRule = defineRule({
           }
           if (!problem) continue;
           const portName = typeof handler.handler.port === "string" ? handler.handler.port : undefined;
+          // A near miss of a declared TCP port's name is a typo in the probe: renaming or adding a port would break what uses the declared name.
+          const declaredNames = ports.filter((port) => port.protocol !== "UDP" && typeof port.name === "string").map((port) => port.name as string);
+          const meant = portName && !resolved.declared ? nearestWithin(portName, declaredNames, 2) : undefined;
           const kind = field.replace("Probe", "");
           reportObject(ctx, meta, workload.object, {
             field: [...ref.path, field, handler.type, "port"],
@@ -63,7 +67,15 @@ export const probePortUndeclaredRule = defineRule({
             category: "bad-probe-config",
             confidence: 0.9,
             // Which port serves the probe is not in the manifest: the fix says what it needs instead of guessing a port.
-            fix: portName && !resolved.declared
+            fix: meant
+              ? containerChangeFix(
+                  view,
+                  workload,
+                  ref.name,
+                  { current: ref.container, set: { [field]: { ...probe, [handler.type]: { ...handler.handler, port: meant } } }, init: ref.init },
+                  `Point the probe at the declared port "${meant}": "${portName}" is one typo away from it.`,
+                )
+              : portName && !resolved.declared
               ? containerChangeFix(
                   view,
                   workload,

@@ -4,7 +4,7 @@ import { deployment, healthy, web } from "./fixtures.js";
 
 testRule(probePortUndeclaredRule, {
   valid: [
-    { name: "probes on the named declared port (seed 001 section 7 values)", mode: "lint", files: { "d.yaml": deployment(healthy) } },
+    { name: "probes on the named declared port (recommended probe values)", mode: "lint", files: { "d.yaml": deployment(healthy) } },
     { name: "numeric probe port with no ports declared", mode: "lint", files: { "d.yaml": deployment(web("  livenessProbe:\n    tcpSocket: { port: 6379 }", "")) } },
     // CoreDNS as published: health on 8080 and ready on 8181, neither declared; probes need no declared containerPort.
     {
@@ -20,6 +20,12 @@ testRule(probePortUndeclaredRule, {
       files: { "d.yaml": deployment(web("  readinessProbe:\n    httpGet: { path: /ready, port: healthcheck }")) },
       // The port number is not in the manifest: the fix declares the name with a marked placeholder, never another port.
       expect: { category: "bad-probe-config", severity: "error", resource: { container: "web", line: 23 }, summary: /named port "healthcheck"/, fixIncludes: ["name: healthcheck", "<the TCP port the app serves this probe on>"], equivalents: ["kube-linter:readiness-port"] },
+    },
+    {
+      name: "named port one typo away from a declared one: the probe is pointed at the declared name, the ports stay as they are",
+      mode: "lint",
+      files: { "d.yaml": deployment(web("  readinessProbe:\n    httpGet: { path: /ready, port: telemetri }", "  ports:\n  - name: telemetry\n    containerPort: 8081\n  - name: http\n    containerPort: 8080")) },
+      expect: { category: "bad-probe-config", summary: /named port "telemetri"/, fixIncludes: ["port: telemetry", 'Point the probe at the declared port "telemetry"'] },
     },
     {
       name: "tcpSocket probe on a UDP port",
