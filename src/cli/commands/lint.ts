@@ -8,7 +8,7 @@ import { loadPaths } from "../../sources/files.js";
 import { ViewBuilder } from "../../view/builder.js";
 import { inputProblemLines } from "../../report/text.js";
 import { requireExistingPaths } from "../lookup.js";
-import { addOutputOptions, collect, emit, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, toReport, UsageError, warn, type OutputOptions, ruleSelection } from "../shared.js";
+import { addOutputOptions, collect, emit, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, setExitCode, toReport, UsageError, warn, type OutputOptions, ruleSelection } from "../shared.js";
 
 interface LintFlags extends OutputOptions {
   filename: string[];
@@ -92,13 +92,13 @@ Examples:
       // Nothing in PATH could be read, or PATH holds no object (an empty file or stdin): an input error, never "no problems".
       for (const line of inputProblemLines(report)) warn(line);
       warn(`nothing to lint: ${paths.join(", ") || "the --cluster paths"} hold${paths.length === 1 ? "s" : ""} no Kubernetes or Istio object`);
-      program.setOptionValue("exitCode", EXIT_USAGE);
+      setExitCode(program, EXIT_USAGE);
       return;
     }
     const code = await emit(report, flags, { view });
     // A manifest that cannot be read would fail `kubectl apply`: it fails the lint like an error finding.
     const unreadable = view.inputs.problems.length > 0 && flags.failOn !== "none" ? EXIT_FINDINGS : EXIT_CLEAN;
-    program.setOptionValue("exitCode", Math.max(code, unreadable));
+    setExitCode(program, Math.max(code, unreadable));
   });
   program.addCommand(command);
 }

@@ -8,7 +8,7 @@ import { ViewBuilder } from "../../view/builder.js";
 import type { ClusterView } from "../../view/cluster-view.js";
 import { gather, hasOfflineInputs, type InputFlags } from "../gather.js";
 import { didYouMean, nearestNames, requireExistingPaths } from "../lookup.js";
-import { addInputOptions, addOutputOptions, collect, emit, toReport, UsageError, type OutputOptions, ruleSelection } from "../shared.js";
+import { addInputOptions, addOutputOptions, collect, emit, setExitCode, toReport, UsageError, type OutputOptions, ruleSelection } from "../shared.js";
 
 export interface PodFlags extends InputFlags, OutputOptions {
   container?: string;
@@ -39,7 +39,7 @@ Examples:
   command.action(async (name: string | undefined, flags: PodFlags) => {
     const { view, result, rules, findings, keep, pod } = await diagnosePod(name, flags);
     const page = pod ? { name: pod.metadata.name ?? "", namespace: pod.metadata.namespace } : name ? { name, namespace: flags.namespace } : undefined;
-    program.setOptionValue("exitCode", await emit(toReport(name ? `pod ${name}` : "pod", view, result, rules, findings, keep), flags, { view, pod: page }));
+    setExitCode(program, await emit(toReport(name ? `pod ${name}` : "pod", view, result, rules, findings, keep), flags, { view, pod: page }));
   });
   program.addCommand(command);
 }

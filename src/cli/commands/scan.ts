@@ -3,7 +3,7 @@ import { runRules } from "../../engine/engine.js";
 import type { Finding } from "../../model/finding.js";
 import { rulesFor } from "../../rules/registry.js";
 import { filterBySelector, gather, type InputFlags } from "../gather.js";
-import { addInputOptions, addOutputOptions, emit, toReport, type OutputOptions, ruleSelection } from "../shared.js";
+import { addInputOptions, addOutputOptions, emit, setExitCode, toReport, type OutputOptions, ruleSelection } from "../shared.js";
 
 export function register(program: Command): void {
   const command = new Command("scan")
@@ -28,7 +28,7 @@ Examples:
     const selector = view.mode === "live" ? undefined : flags.selector;
     const findings = filterBySelector(view, result.findings, selector);
     const keep = (finding: Finding) => filterBySelector(view, [finding], selector).length > 0;
-    program.setOptionValue("exitCode", await emit(toReport("scan", view, result, rules, findings, keep), flags, { view }));
+    setExitCode(program, await emit(toReport("scan", view, result, rules, findings, keep), flags, { view }));
   });
   program.addCommand(command);
 }
