@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes examples/lab: a ktriage snapshot of a kind cluster (Kubernetes 1.32, containerd 2.0,
-// Istio 1.27) that reproduces every scenario of the runbooks, next to healthy workloads.
+// Istio 1.27) that reproduces every scenario of docs/lab.md, next to healthy workloads.
 //
 //   node examples/lab-generator/generate.mjs [out-dir]
 //
@@ -26,8 +26,8 @@ const lab = new Cluster({ date: "2025-06-02", capturedAt: CAPTURED, nodes: NODES
 const t = (time) => lab.t(time);
 const expected = [];
 
-function expect(scenario, kind, namespace, name, container, category, seedRef) {
-  expected.push([scenario, kind, namespace, name, container ?? "", category, seedRef]);
+function expect(scenario, kind, namespace, name, container, category) {
+  expected.push([scenario, kind, namespace, name, container ?? "", category]);
 }
 function healthy(kind, namespace, name) {
   expected.push(["healthy", kind, namespace, name, "", "none"]);
@@ -369,7 +369,7 @@ const istiod = lab.deployment({
   pods: [{ name: "istiod-85798b5866-8ptm6", node: "lab-worker", created: "2025-05-26T08:31:06Z" }],
 });
 healthy("Pod", "istio-system", "istiod-85798b5866-8ptm6");
-// 002 problem 2: istiod's own log, read by mesh readiness; pushes and reconnects, no error and no rejected push.
+// istiod's own log, read by mesh readiness; pushes and reconnects, no error and no rejected push.
 lab.log("istio-system", "istiod-85798b5866-8ptm6", "discovery", [
   "2025-06-02T10:38:51.204117Z\tinfo\tads\tADS: new connection for node:catalog-v2-7cc6f578cd-rjrms.istioinaction-41",
   "2025-06-02T10:38:51.205420Z\tinfo\tads\tCDS: PUSH request for node:catalog-v2-7cc6f578cd-rjrms.istioinaction resources:31 size:27.6kB",
@@ -811,9 +811,9 @@ service("bookinfo", "reviews", { selector: { app: "reviews" }, ports: [{ name: "
   healthy("Pod", "bookinfo", reviews.pods[0].metadata.name);
 }
 
-// ============================================================== pod and container scenarios (seed 001, 003)
+// ============================================================== pod and container scenarios
 
-// 001 §11.1: crash-sample, command /bin/not-exist.
+// crash-sample: command /bin/not-exist.
 namespace("lab-bad-command");
 rootCaConfigMaps("lab-bad-command");
 {
@@ -829,10 +829,10 @@ rootCaConfigMaps("lab-bad-command");
     pods: [{ key: "c", node: "lab-worker", created: "10:29:10", statuses: { c: crashStatus(crash) }, events: crash.events }],
   });
   finishCrashLoop(pods[0], "c", crash.loop);
-  expect("crash-sample-bad-command", "Pod", "lab-bad-command", pods[0].metadata.name, "c", "bad-command", "001 §11.1, §4.1");
+  expect("crash-sample-bad-command", "Pod", "lab-bad-command", pods[0].metadata.name, "c", "bad-command");
 }
 
-// 001 §11.2: live-tight, liveness probe on a path nginx does not serve.
+// live-tight: liveness probe on a path nginx does not serve.
 namespace("lab-liveness-404");
 rootCaConfigMaps("lab-liveness-404");
 {
@@ -906,10 +906,10 @@ rootCaConfigMaps("lab-liveness-404");
     `${clock(16)} [notice] 1#1: worker process 29 exited with code 0`,
     `${clock(16)} [notice] 1#1: exit`,
   ], { previous: true });
-  expect("live-tight-probe-404", "Pod", "lab-liveness-404", pod.metadata.name, "app", "bad-probe-config", "001 §11.2, row 20");
+  expect("live-tight-probe-404", "Pod", "lab-liveness-404", pod.metadata.name, "app", "bad-probe-config");
 }
 
-// 003: nginx:invalid-tag.
+// An image tag that does not exist: nginx:invalid-tag.
 namespace("lab-image-pull");
 rootCaConfigMaps("lab-image-pull");
 {
@@ -938,10 +938,10 @@ rootCaConfigMaps("lab-image-pull");
       },
     ],
   });
-  expect("nginx-invalid-tag", "Pod", "lab-image-pull", pods[0].metadata.name, "nginx", "image-pull-failure", "003");
+  expect("nginx-invalid-tag", "Pod", "lab-image-pull", pods[0].metadata.name, "nginx", "image-pull-failure");
 }
 
-// 001 §4.2: Secret key typo `passwrod`.
+// Secret key typo `passwrod`.
 namespace("lab-secret-typo");
 rootCaConfigMaps("lab-secret-typo");
 secret("lab-secret-typo", "db-secret", ["password", "username"]);
@@ -983,10 +983,10 @@ secret("lab-secret-typo", "db-secret", ["password", "username"]);
       },
     ],
   });
-  expect("secret-key-typo", "Pod", "lab-secret-typo", pods[0].metadata.name, "app", "missing-config-reference", "001 §4.2, row 3");
+  expect("secret-key-typo", "Pod", "lab-secret-typo", pods[0].metadata.name, "app", "missing-config-reference");
 }
 
-// 001 §4.3: ConfigMap mounted at /etc/appconf, the app reads /etc/app/config.yaml.
+// ConfigMap mounted at /etc/appconf, the app reads /etc/app/config.yaml.
 namespace("lab-config-path");
 rootCaConfigMaps("lab-config-path");
 configMap("lab-config-path", "app-config", { "config.yaml": "listen: :8080\nlogLevel: info\nfeatures:\n  exportCsv: true\n" });
@@ -1018,10 +1018,10 @@ configMap("lab-config-path", "app-config", { "config.yaml": "listen: :8080\nlogL
   const run = crash.loop.runs.at(-1);
   const clock = run.start.slice(0, 19).replace("T", " ").replaceAll("-", "/");
   lab.log("lab-config-path", pods[0].metadata.name, "app", [`${clock} settings-api 1.4.2 starting`, `${clock} load config: open /etc/app/config.yaml: no such file or directory`], { previous: true });
-  expect("configmap-mount-path", "Pod", "lab-config-path", pods[0].metadata.name, "app", "config-file-missing", "001 §4.3, row 4");
+  expect("configmap-mount-path", "Pod", "lab-config-path", pods[0].metadata.name, "app", "config-file-missing");
 }
 
-// 001 §4.4: liveness initialDelaySeconds 5 on an app that needs 10 s to initialise its context.
+// Liveness initialDelaySeconds 5 on an app that needs 10 s to initialise its context.
 namespace("lab-liveness-slow");
 rootCaConfigMaps("lab-liveness-slow");
 {
@@ -1101,10 +1101,10 @@ rootCaConfigMaps("lab-liveness-slow");
     `${ts(15318)}  INFO 1 --- [inventory-service] [ionShutdownHook] com.zaxxer.hikari.HikariDataSource       : HikariPool-1 - Shutdown initiated...`,
     `${ts(15327)}  INFO 1 --- [inventory-service] [ionShutdownHook] com.zaxxer.hikari.HikariDataSource       : HikariPool-1 - Shutdown completed.`,
   ], { previous: true });
-  expect("liveness-too-aggressive", "Pod", "lab-liveness-slow", pod.metadata.name, "app", "liveness-probe-failure", "001 §4.4, row 7");
+  expect("liveness-too-aggressive", "Pod", "lab-liveness-slow", pod.metadata.name, "app", "liveness-probe-failure");
 }
 
-// 001 §4.5: OOMKilled at a 256Mi limit.
+// OOMKilled at a 256Mi limit.
 namespace("lab-oom");
 rootCaConfigMaps("lab-oom");
 {
@@ -1141,10 +1141,10 @@ rootCaConfigMaps("lab-oom");
     `${ts(16102)} INFO reports.source: loaded 1200000 rows`,
     `${ts(20550)} INFO reports.build: building pivot by region, product_line, week`,
   ], { previous: true });
-  expect("oom-killed-256mi", "Pod", "lab-oom", pods[0].metadata.name, "worker", "oom-killed", "001 §4.5, row 9");
+  expect("oom-killed-256mi", "Pod", "lab-oom", pods[0].metadata.name, "worker", "oom-killed");
 }
 
-// 001 §4.6: read-only root filesystem, the app writes /app/logs.
+// Read-only root filesystem, the app writes /app/logs.
 namespace("lab-readonly-fs");
 rootCaConfigMaps("lab-readonly-fs");
 {
@@ -1172,10 +1172,10 @@ rootCaConfigMaps("lab-readonly-fs");
   finishCrashLoop(pods[0], "app", crash.loop);
   const clock = crash.loop.runs.at(-1).start.slice(0, 19).replace("T", " ").replaceAll("-", "/");
   lab.log("lab-readonly-fs", pods[0].metadata.name, "app", [`${clock} audit-api 0.9.3 starting`, `${clock} open /app/logs/app.log: read-only file system`], { previous: true });
-  expect("read-only-root-fs", "Pod", "lab-readonly-fs", pods[0].metadata.name, "app", "read-only-filesystem", "001 §4.6, row 11");
+  expect("read-only-root-fs", "Pod", "lab-readonly-fs", pods[0].metadata.name, "app", "read-only-filesystem");
 }
 
-// 001 §4.7: a failing `migrate` init container.
+// A failing `migrate` init container.
 namespace("lab-init-fail");
 rootCaConfigMaps("lab-init-fail");
 secret("lab-init-fail", "db-secret", ["DATABASE_URL"]);
@@ -1207,10 +1207,10 @@ secret("lab-init-fail", "db-secret", ["DATABASE_URL"]);
   const pod = pods[0];
   finishCrashLoop(pod, "migrate", crash.loop);
   lab.log("lab-init-fail", pod.metadata.name, "migrate", ["error: Dirty database version 20250528101500. Fix and force version."], { previous: true });
-  expect("init-migrate-fails", "Pod", "lab-init-fail", pod.metadata.name, "migrate", "init-container-failure", "001 §4.7, row 14");
+  expect("init-migrate-fails", "Pod", "lab-init-fail", pod.metadata.name, "migrate", "init-container-failure");
 }
 
-// 001 §4.9: `operation not permitted`.
+// `operation not permitted`.
 namespace("lab-privileges");
 rootCaConfigMaps("lab-privileges");
 {
@@ -1239,10 +1239,10 @@ rootCaConfigMaps("lab-privileges");
   });
   finishCrashLoop(pods[0], "app", crash.loop);
   lab.log("lab-privileges", pods[0].metadata.name, "app", ["+ chown -R indexer:indexer /srv/media", "chown: /srv/media: Operation not permitted"], { previous: true });
-  expect("operation-not-permitted", "Pod", "lab-privileges", pods[0].metadata.name, "app", "insufficient-privileges", "001 §4.9, row 12");
+  expect("operation-not-permitted", "Pod", "lab-privileges", pods[0].metadata.name, "app", "insufficient-privileges");
 }
 
-// 001 §4.10: `address already in use` between two containers of one pod.
+// `address already in use` between two containers of one pod.
 namespace("lab-port-in-use");
 rootCaConfigMaps("lab-port-in-use");
 {
@@ -1278,10 +1278,10 @@ rootCaConfigMaps("lab-port-in-use");
     `ts=${ts} caller=main.go:131 level=info msg="Listening on" address=:8080`,
     `ts=${ts} caller=main.go:134 level=error msg="Error starting HTTP server" err="listen tcp :8080: bind: address already in use"`,
   ], { previous: true });
-  expect("address-already-in-use", "Pod", "lab-port-in-use", pods[0].metadata.name, "exporter", "port-in-use", "001 §4.10, row 5");
+  expect("address-already-in-use", "Pod", "lab-port-in-use", pods[0].metadata.name, "exporter", "port-in-use");
 }
 
-// exit-codes.tsv row 0: a python image with no command runs the REPL, which exits 0 at once without a TTY.
+// Exit code 0 under restartPolicy Always: a python image with no command runs the REPL, which exits 0 at once without a TTY.
 namespace("lab-exit-zero");
 rootCaConfigMaps("lab-exit-zero");
 {
@@ -1296,7 +1296,7 @@ rootCaConfigMaps("lab-exit-zero");
     pods: [{ key: "py", node: "lab-worker2", created: "10:25:58", statuses: { tool: crashStatus(crash) }, events: crash.events }],
   });
   finishCrashLoop(pods[0], "tool", crash.loop);
-  expect("exits-zero-under-always", "Pod", "lab-exit-zero", pods[0].metadata.name, "tool", "exits-zero-under-always", "exit-codes.tsv row 0");
+  expect("exits-zero-under-always", "Pod", "lab-exit-zero", pods[0].metadata.name, "tool", "exits-zero-under-always");
 }
 
 // Pending: more memory requested than any node has.
@@ -1316,10 +1316,10 @@ rootCaConfigMaps("lab-pending");
     },
     pods: [{ key: "ml", created: "10:33:20", unschedulableMessage: message, events: [["Warning", "FailedScheduling", message, 3, t("10:33:20"), t("10:43:21")]] }],
   });
-  expect("pending-insufficient-memory", "Pod", "lab-pending", pods[0].metadata.name, "", "unschedulable", "001 (Pending next to crash loops)");
+  expect("pending-insufficient-memory", "Pod", "lab-pending", pods[0].metadata.name, "", "unschedulable");
 }
 
-// 001 FAQ Q2: a Job whose pods keep failing until backoffLimit.
+// A Job whose pods keep failing until backoffLimit.
 namespace("lab-job-fail");
 rootCaConfigMaps("lab-job-fail");
 {
@@ -1402,10 +1402,10 @@ rootCaConfigMaps("lab-job-fail");
     lab.event(job, { reason: "SuccessfulCreate", message: `Created pod: ${podName}`, first: created, component: "job-controller" });
   });
   lab.event(job, { type: "Warning", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", first: "10:31:23", component: "job-controller" });
-  expect("job-backoff-limit", "Job", "lab-job-fail", jobName, "", "job-backoff-limit", "001 FAQ Q2");
+  expect("job-backoff-limit", "Job", "lab-job-fail", jobName, "", "job-backoff-limit");
 }
 
-// 001 row 6: the database Service has no pods yet; the app gives up at start-up.
+// The database Service has no pods yet; the app gives up at start-up.
 namespace("lab-dependency");
 rootCaConfigMaps("lab-dependency");
 secret("lab-dependency", "orders-db", ["DATABASE_URL"]);
@@ -1437,10 +1437,10 @@ secret("lab-dependency", "orders-db", ["DATABASE_URL"]);
     "\tIs the server running on that host and accepting TCP/IP connections?",
     "",
   ], { previous: true });
-  expect("database-not-up", "Pod", "lab-dependency", pods[0].metadata.name, "app", "dependency-unavailable", "001 row 6");
+  expect("database-not-up", "Pod", "lab-dependency", pods[0].metadata.name, "app", "dependency-unavailable");
 }
 
-// 001 rows 2, 13: an amd64-only image on the lab's arm64 nodes.
+// An amd64-only image on the lab's arm64 nodes.
 namespace("lab-arch");
 rootCaConfigMaps("lab-arch");
 {
@@ -1456,12 +1456,12 @@ rootCaConfigMaps("lab-arch");
   });
   finishCrashLoop(pods[0], "webhook", crash.loop);
   lab.log("lab-arch", pods[0].metadata.name, "webhook", ["exec /usr/local/bin/webhook: exec format error"], { previous: true });
-  expect("exec-format-error", "Pod", "lab-arch", pods[0].metadata.name, "webhook", "exec-format-error", "001 rows 2, 13");
+  expect("exec-format-error", "Pod", "lab-arch", pods[0].metadata.name, "webhook", "exec-format-error");
 }
 
-// ============================================================== sidecar scenarios (seed 000, 002)
+// ============================================================== sidecar scenarios
 
-// 001 §4.8: the app starts before its Envoy sidecar and its first outbound call is refused.
+// The app starts before its Envoy sidecar and its first outbound call is refused.
 namespace("lab-mesh-startup", INJECTED);
 rootCaConfigMaps("lab-mesh-startup", true);
 {
@@ -1549,10 +1549,10 @@ rootCaConfigMaps("lab-mesh-startup", true);
     `{"level":30,"time":1748860274502,"pid":1,"hostname":"${pod.metadata.name}","msg":"listening on :3000"}`,
   ]);
   lab.log("lab-mesh-startup", pod.metadata.name, "istio-proxy", proxyStartLines({ start: t("10:31:02"), pod: pod.metadata.name, namespace: "lab-mesh-startup", ip: pod.status.podIP, readyAfterMs: 1512 }));
-  expect("app-starts-before-sidecar", "Pod", "lab-mesh-startup", pod.metadata.name, "app", "sidecar-dependency", "001 §4.8, row 15");
+  expect("app-starts-before-sidecar", "Pod", "lab-mesh-startup", pod.metadata.name, "app", "sidecar-dependency");
 }
 
-// 000 cause 1: the app listens on 15020, pilot-agent's status port. pilot-agent logs the bind error and
+// The app listens on 15020, pilot-agent's status port. pilot-agent logs the bind error and
 // runs without its status server, so Envoy's /healthz/ready (15021, answered through 15020) reaches the
 // app and gets 404: istio-proxy never passes its start-up probe and the kubelet restarts it every ~10 minutes.
 namespace("lab-mesh-ports", INJECTED);
@@ -1627,10 +1627,10 @@ rootCaConfigMaps("lab-mesh-ports", true);
     "2025-06-02T10:04:00.913Z INFO  legacy-metrics 3.2.1: serving API on :8080",
     "2025-06-02T10:04:00.915Z INFO  legacy-metrics 3.2.1: serving Prometheus metrics on :15020/metrics",
   ]);
-  expect("istio-proxy-port-15020", "Pod", "lab-mesh-ports", pod.metadata.name, "", "sidecar-port-conflict", "000 cause 1, step 2");
+  expect("istio-proxy-port-15020", "Pod", "lab-mesh-ports", pod.metadata.name, "", "sidecar-port-conflict");
 }
 
-// 000 cause 3: istio-proxy OOMKilled under a 64Mi limit set by annotation.
+// istio-proxy OOMKilled under a 64Mi limit set by annotation.
 namespace("lab-mesh-oom", INJECTED);
 rootCaConfigMaps("lab-mesh-oom", true);
 {
@@ -1667,10 +1667,10 @@ rootCaConfigMaps("lab-mesh-oom", true);
     ...proxyStartLines({ start: run.start, pod: pod.metadata.name, namespace: "lab-mesh-oom", ip: pod.status.podIP, cpu: 1, readyAfterMs: 2210 }),
     `${micro(run.start, 9120, 417)}\twarning\tenvoy main external/envoy/source/server/server.cc:952\tThere is no configured limit to the number of allowed active downstream connections. Configure a limit in \`envoy.resource_monitors.global_downstream_max_connections\` resource monitor.\tthread=14`,
   ], { previous: true });
-  expect("istio-proxy-oom-killed", "Pod", "lab-mesh-oom", pod.metadata.name, "istio-proxy", "sidecar-oom-killed", "000 cause 3, step 3");
+  expect("istio-proxy-oom-killed", "Pod", "lab-mesh-oom", pod.metadata.name, "istio-proxy", "sidecar-oom-killed");
 }
 
-// 000 cause 2, 002 §3: a deny-all NetworkPolicy cuts the proxy off istiod (and DNS).
+// A deny-all NetworkPolicy cuts the proxy off istiod (and DNS).
 namespace("lab-mesh-netpol", INJECTED);
 rootCaConfigMaps("lab-mesh-netpol", true);
 {
@@ -1734,10 +1734,10 @@ rootCaConfigMaps("lab-mesh-netpol", true);
     `${micro(start, 70_551, 903)}\twarning\tenvoy config external/envoy/source/extensions/config_subscription/grpc/grpc_stream.h:193\tStreamAggregatedResources gRPC config stream to xds-grpc closed since 70s ago: 14, upstream connect error or disconnect/reset before headers. reset reason: connection timeout\tthread=15`,
     `${micro(start, 90_210, 497)}\twarn\tEnvoy proxy is NOT ready: config not received from XDS server (is Istiod running?): cds updates: 0 successful, 0 rejected; lds updates: 0 successful, 0 rejected`,
   ]);
-  expect("netpol-cuts-proxy-off-istiod", "Pod", "lab-mesh-netpol", pod.metadata.name, "istio-proxy", "sidecar-istiod-unreachable", "000 cause 2, step 4; 002 §3");
+  expect("netpol-cuts-proxy-off-istiod", "Pod", "lab-mesh-netpol", pod.metadata.name, "istio-proxy", "sidecar-istiod-unreachable");
 }
 
-// 002 §3 checklist: a deny-all policy was just applied where meshed pods run. Their proxies still hold
+// A deny-all policy was just applied where meshed pods run. Their proxies still hold
 // their istiod streams, but any restart will leave them without config or certificates.
 namespace("lab-mesh-netpol-new", INJECTED);
 rootCaConfigMaps("lab-mesh-netpol-new", true);
@@ -1766,10 +1766,10 @@ rootCaConfigMaps("lab-mesh-netpol-new", true);
     pods: [{ key: "inv", node: "lab-worker", created: "2025-06-02T09:20:41Z", mesh: "classic" }],
   });
   lab.log("lab-mesh-netpol-new", pods[0].metadata.name, "istio-proxy", proxyStartLines({ start: "2025-06-02T09:20:43Z", pod: pods[0].metadata.name, namespace: "lab-mesh-netpol-new", ip: pods[0].status.podIP }));
-  expect("netpol-deny-all-new", "NetworkPolicy", "lab-mesh-netpol-new", "deny-all", "", "network-policy-conflict", "002 §3, checklist; 000 step 4");
+  expect("netpol-deny-all-new", "NetworkPolicy", "lab-mesh-netpol-new", "deny-all", "", "network-policy-conflict");
 }
 
-// 002 problem 1: a namespace without the injection label.
+// A namespace without the injection label.
 namespace("lab-no-injection");
 rootCaConfigMaps("lab-no-injection");
 {
@@ -1787,10 +1787,10 @@ rootCaConfigMaps("lab-no-injection");
     template: { spec: { containers: [{ image: "ghcr.io/acme/my-service:1.0.3", name: "my-service", ports: [{ containerPort: 8080, name: "http" }] }] } },
     pods: [{ key: "ms", node: "lab-worker", created: "10:05:10", events: startEvents("my-service", "ghcr.io/acme/my-service:1.0.3", "10:05:12") }],
   });
-  expect("namespace-not-injected", "Pod", "lab-no-injection", pods[0].metadata.name, "", "sidecar-not-injected", "002 problem 1");
+  expect("namespace-not-injected", "Pod", "lab-no-injection", pods[0].metadata.name, "", "sidecar-not-injected");
 }
 
-// 002 problem 2: READY 1/2, the proxy's config is rejected (an EnvoyFilter with a wrong type URL).
+// READY 1/2, the proxy's config is rejected (an EnvoyFilter with a wrong type URL).
 namespace("lab-mesh-notready", INJECTED);
 rootCaConfigMaps("lab-mesh-notready", true);
 {
@@ -1854,10 +1854,10 @@ rootCaConfigMaps("lab-mesh-notready", true);
     `${micro(start, 32_216, 902)}\twarn\tEnvoy proxy is NOT ready: config received from XDS server, but was rejected: cds updates: 1 successful, 0 rejected; lds updates: 0 successful, 1 rejected`,
     `${micro(start, 540_411, 58)}\twarning\tenvoy config external/envoy/source/extensions/config_subscription/grpc/grpc_subscription_impl.cc:138\tgRPC config for type.googleapis.com/envoy.config.listener.v3.Listener rejected: Error adding/updating listener(s) virtualInbound: Didn't find a registered implementation for 'envoy.filters.http.local_ratelimit' with type URL: 'envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimits'\tthread=15`,
   ]);
-  expect("pod-ready-1-of-2", "Pod", "lab-mesh-notready", pod.metadata.name, "istio-proxy", "sidecar-not-ready", "002 problem 2");
+  expect("pod-ready-1-of-2", "Pod", "lab-mesh-notready", pod.metadata.name, "istio-proxy", "sidecar-not-ready");
 }
 
-// 002 problem 3: STRICT mTLS, and a client without a sidecar talks plaintext.
+// STRICT mTLS, and a client without a sidecar talks plaintext.
 namespace("lab-mtls", INJECTED);
 rootCaConfigMaps("lab-mtls", true);
 namespace("lab-mtls-client");
@@ -1904,10 +1904,10 @@ rootCaConfigMaps("lab-mtls-client");
   }
   lab.log("lab-mtls-client", pods[0].metadata.name, "reporter", lines);
   void ledgerSvc;
-  expect("strict-mtls-plaintext-client", "Pod", "lab-mtls", ledger.pods[0].metadata.name, "istio-proxy", "mtls-mode-conflict", "002 problem 3");
+  expect("strict-mtls-plaintext-client", "Pod", "lab-mtls", ledger.pods[0].metadata.name, "istio-proxy", "mtls-mode-conflict");
 }
 
-// 002 problem 4: REGISTRY_ONLY (istio ConfigMap above) and calls to api.github.com without a ServiceEntry.
+// REGISTRY_ONLY (istio ConfigMap above) and calls to api.github.com without a ServiceEntry.
 namespace("lab-egress", INJECTED);
 rootCaConfigMaps("lab-egress", true);
 {
@@ -1947,10 +1947,10 @@ rootCaConfigMaps("lab-egress", true);
   }
   lab.log("lab-egress", pod.metadata.name, "app", appLines);
   lab.log("lab-egress", pod.metadata.name, "istio-proxy", proxyLines);
-  expect("registry-only-github", "Pod", "lab-egress", pod.metadata.name, "app", "outbound-traffic-blocked", "002 problem 4");
+  expect("registry-only-github", "Pod", "lab-egress", pod.metadata.name, "app", "outbound-traffic-blocked");
 }
 
-// 002 problem 5: a NodePort on a kind cluster whose nodes map no host ports.
+// A NodePort on a kind cluster whose nodes map no host ports.
 namespace("lab-nodeport");
 rootCaConfigMaps("lab-nodeport");
 {
@@ -1962,13 +1962,13 @@ rootCaConfigMaps("lab-nodeport");
     template: { spec: { containers: [{ image: "ghcr.io/acme/hello:1.0.0", name: "hello", ports: [{ containerPort: 8080, name: "http" }] }] } },
     pods: [{ key: "h", node: "lab-worker2", created: "10:02:30" }],
   });
-  expect("nodeport-not-exposed", "Service", "lab-nodeport", "web-nodeport", "", "node-port-not-exposed", "002 problem 5");
+  expect("nodeport-not-exposed", "Service", "lab-nodeport", "web-nodeport", "", "node-port-not-exposed");
   healthy("Pod", "lab-nodeport", pods[0].metadata.name);
 }
 
-// ============================================================== Istio configuration and Envoy (seed 004)
+// ============================================================== Istio configuration and Envoy
 
-// 004 §10.2.2-10.2.3: VirtualService catalog-v1-v2 routes to subsets no DestinationRule defines.
+// VirtualService catalog-v1-v2 routes to subsets no DestinationRule defines.
 namespace("istioinaction", INJECTED);
 rootCaConfigMaps("istioinaction", true);
 const catalogPods = {};
@@ -2029,11 +2029,11 @@ const catalogPods = {};
       ],
     },
   });
-  expect("vs-subsets-without-destinationrule", "VirtualService", "istioinaction", "catalog-v1-v2", "", "routing-reference-not-found", "004 §10.2.2-10.2.3 (IST0101, KIA1107)");
-  expect("proxy-status-stale", "Pod", "istioinaction", "catalog-v2-7cc6f578cd-rjrms", "istio-proxy", "proxy-config-stale", "004 §10.2.1");
+  expect("vs-subsets-without-destinationrule", "VirtualService", "istioinaction", "catalog-v1-v2", "", "routing-reference-not-found");
+  expect("proxy-status-stale", "Pod", "istioinaction", "catalog-v2-7cc6f578cd-rjrms", "istio-proxy", "proxy-config-stale");
 }
 
-// 004 §10.3.3: with the DestinationRule in place and a 0.5 s route timeout, one catalog-v2 pod is slow:
+// With the DestinationRule in place and a 0.5 s route timeout, one catalog-v2 pod is slow:
 // the ingress gateway logs 504 UT for the requests it served.
 namespace("storefront", INJECTED);
 rootCaConfigMaps("storefront", true);
@@ -2170,8 +2170,8 @@ rootCaConfigMaps("storefront", true);
   lab.file(`envoy/istio-system/${gatewayPod.metadata.name}/access.log`, `${lines.join("\n")}\n`);
   lab.log("istio-system", gatewayPod.metadata.name, "istio-proxy", proxyStartLines({ start: "2025-05-26T08:31:33Z", pod: gatewayPod.metadata.name, namespace: "istio-system", ip: gwIp }).map((line) => line.replace("type=sidecar", "type=router")));
   void catalogSvc;
-  expect("ingress-504-ut", "Pod", "istio-system", gatewayPod.metadata.name, "", "upstream-timeout", "004 §10.3.3");
-  expect("one-slow-catalog-v2-pod", "Pod", "storefront", slowPod.metadata.name, "", "slow-upstream-host", "004 §10.3.3");
+  expect("ingress-504-ut", "Pod", "istio-system", gatewayPod.metadata.name, "", "upstream-timeout");
+  expect("one-slow-catalog-v2-pod", "Pod", "storefront", slowPod.metadata.name, "", "slow-upstream-host");
 }
 
 // ============================================================== kube-system (DNS)
@@ -2281,7 +2281,7 @@ lab.deployment({
   pods: [{ name: "prometheus-7f467df8b6-zhmxj", node: "lab-worker2", created: "2025-05-26T08:33:40Z" }],
 });
 healthy("Pod", "istio-system", "prometheus-7f467df8b6-zhmxj");
-expect("netpol-drops-prometheus-scrapes", "NetworkPolicy", "lab-mesh-netpol", "deny-all", "", "network-policy-conflict", "000 step 4 (metrics collection)");
+expect("netpol-drops-prometheus-scrapes", "NetworkPolicy", "lab-mesh-netpol", "deny-all", "", "network-policy-conflict");
 
 // Every namespace has its `default` ServiceAccount; named ones exist for the pods that use them.
 {
@@ -2322,7 +2322,7 @@ expect("netpol-drops-prometheus-scrapes", "NetworkPolicy", "lab-mesh-netpol", "d
   lab.file("envoy/proxy-status.txt", `${text}\n`);
 }
 
-// 001 §5: a rollout that stalls: revision 2 changed the command, its pod never starts, revision 1 still serves.
+// A rollout that stalls: revision 2 changed the command, its pod never starts, revision 1 still serves.
 namespace("lab-rollout");
 rootCaConfigMaps("lab-rollout");
 {
@@ -2358,8 +2358,8 @@ rootCaConfigMaps("lab-rollout");
   finishCrashLoop(newPod, "api", crash.loop);
   lab.event(rollout.deployment, { reason: "ScalingReplicaSet", message: `Scaled up replica set ${rollout.replicaSets.at(-1).metadata.name} from 0 to 1`, first: "10:31:16", component: "deployment-controller" });
   for (const pod of rollout.pods.slice(0, 2)) healthy("Pod", "lab-rollout", pod.metadata.name);
-  expect("rollout-stalled-old-serving", "Deployment", "lab-rollout", "checkout-api", "", "rollout-stalled", "001 §5 (rollout status, rollout undo)");
-  expect("rollout-new-command-typo", "Pod", "lab-rollout", newPod.metadata.name, "api", "bad-command", "001 §4.1");
+  expect("rollout-stalled-old-serving", "Deployment", "lab-rollout", "checkout-api", "", "rollout-stalled");
+  expect("rollout-new-command-typo", "Pod", "lab-rollout", newPod.metadata.name, "api", "bad-command");
 }
 
 // ============================================================== fix-ups and output
@@ -2386,6 +2386,6 @@ lab.write(OUT, {
 });
 
 import { writeFileSync } from "node:fs";
-const header = "scenario\tkind\tnamespace\tname\tcontainer\tcategory\tseed_ref";
+const header = "scenario\tkind\tnamespace\tname\tcontainer\tcategory";
 writeFileSync(resolve(OUT, "expected.tsv"), `${header}\n${expected.map((row) => row.join("\t")).join("\n")}\n`);
 console.log(`wrote ${OUT}: ${lab.objects.length} objects, ${lab.logs.length} logs, ${expected.length} expected rows`);

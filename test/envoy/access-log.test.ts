@@ -7,10 +7,10 @@ import { RESPONSE_FLAGS, responseFlag, splitResponseFlags } from "../../src/envo
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { blackHoleLines, connectFailureLines, downstreamDisconnectLines, noRouteLines, rbacDeniedLines } from "./fixtures/failure-lines.js";
-import { jsonLine, proxyAgentLines, seed004GatewayRequests, textLine } from "./fixtures/access-lines.js";
+import { jsonLine, proxyAgentLines, catalogGatewayRequests, textLine } from "./fixtures/access-lines.js";
 import { readAccessLogStream } from "../../src/sources/access-log-files.js";
 
-const requests = seed004GatewayRequests(30);
+const requests = catalogGatewayRequests(30);
 const textLines = [...requests.map(textLine), ...connectFailureLines, ...noRouteLines, ...downstreamDisconnectLines, ...rbacDeniedLines, ...blackHoleLines];
 
 describe("access-log parsing", () => {
@@ -123,7 +123,7 @@ describe("access-log summary", () => {
 describe("the JSON fast path", () => {
   it("reads successful requests to the same summary as a full parse, and leaves every other line to JSON.parse", async () => {
     const { scanSuccessfulJsonLine } = await import("../../src/envoy/access-log/fast-parsers.js");
-    for (const request of seed004GatewayRequests(30)) {
+    for (const request of catalogGatewayRequests(30)) {
       const line = jsonLine(request);
       const fast = scanSuccessfulJsonLine(line);
       const full = parseJsonLine(line)!;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { liveEndpointRows, logLevelCommands, notableStats, parseAdminClusters, parseAdminStats, parseLogLevels, parseServerInfo } from "../../src/envoy/admin.js";
 import { liveEndpointTable } from "../../src/report/proxy-config-tables.js";
 
-/** /clusters?format=json as Envoy 1.35 prints it (envoy.admin.v3.Clusters), for the seed's gateway and catalog endpoints. */
+/** /clusters?format=json as Envoy 1.35 prints it (envoy.admin.v3.Clusters), for the ingress gateway and catalog endpoints. */
 const clusters = JSON.stringify({
   cluster_statuses: [
     {

@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
 }
 import { catalogGatewayDump } from "./fixtures/catalog-gateway-dump.js";
 import { catalogObjectsYaml } from "./fixtures/catalog-objects.js";
-import { seed004GatewayRequests, textLine } from "./fixtures/access-lines.js";
+import { catalogGatewayRequests, textLine } from "./fixtures/access-lines.js";
 
 const scratchDirs: string[] = [];
 /** A temp folder removed when the file's tests end. */
@@ -75,7 +75,7 @@ describe("ktriage envoy", () => {
     expect(result.code).toBe(0);
   });
 
-  it("config clusters --fqdn --port --subset filters like istioctl (seed 004: no cluster for the subset)", async () => {
+  it("config clusters --fqdn --port --subset filters like istioctl (no cluster for a subset no DestinationRule defines)", async () => {
     const result = await run("envoy", "config", "-f", broken, "clusters", "--fqdn", "catalog.istioinaction.svc.cluster.local", "--port", "80", "--subset", "version-v1");
     expect(result.out).toBe("SERVICE FQDN     PORT     SUBSET     DIRECTION     TYPE     DESTINATION RULE\n");
   });
@@ -108,7 +108,7 @@ describe("ktriage envoy", () => {
   });
 
   it("logs summarises, reports skipped lines, and diagnoses UT and the slow host", async () => {
-    const log = file("gateway.log", [...seed004GatewayRequests(60).map(textLine), "GET /items 504 - this line is not an access log"].join("\n") + "\n");
+    const log = file("gateway.log", [...catalogGatewayRequests(60).map(textLine), "GET /items 504 - this line is not an access log"].join("\n") + "\n");
     const result = await run("envoy", "logs", log, "--objects", objects, "--dump", fixed, "-o", "json");
     const document = JSON.parse(result.out);
     expect(document.summaries[0].requests).toBe(60);

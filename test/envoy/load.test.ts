@@ -6,7 +6,7 @@ import { ConfigDump } from "../../src/envoy/config-dump.js";
 import { loadConfigDumpFile, resolveLargeEnvoyInputs } from "../../src/sources/envoy-load.js";
 import { envoyData } from "../../src/envoy/view-data.js";
 import { ViewBuilder } from "../../src/view/builder.js";
-import { seed004GatewayRequests, textLine } from "./fixtures/access-lines.js";
+import { catalogGatewayRequests, textLine } from "./fixtures/access-lines.js";
 
 const scratchDirs: string[] = [];
 /** A temp folder removed when the file's tests end. */
@@ -25,7 +25,7 @@ describe("large Envoy inputs the file loader leaves for later", () => {
   it("indexes a dump registered as { streamFrom } and summarises an access log registered by path", async () => {
     const dir = scratchDir("ktriage-load-");
     const log = join(dir, "access.log");
-    writeFileSync(log, seed004GatewayRequests(20).map(textLine).join("\n") + "\n");
+    writeFileSync(log, catalogGatewayRequests(20).map(textLine).join("\n") + "\n");
     const builder = new ViewBuilder();
     const dumpPath = join(peer, "writer__compare__configdump.json");
     builder.envoy.configDumps.push({ proxy: "productpage-v1-6b746f74dc-9stvs.default", origin: { file: dumpPath }, dump: { streamFrom: dumpPath } });

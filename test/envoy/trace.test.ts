@@ -20,7 +20,7 @@ const context: TraceContext = {
 };
 const url = "http://catalog.istioinaction.io/items";
 
-describe("envoy trace (seed 004, 10.3.2)", () => {
+describe("envoy trace (ingress gateway routing to catalog subsets)", () => {
   it("stops at the missing subset clusters and writes the DestinationRule that fixes them", () => {
     const result = traceRequest(new ConfigDump(catalogGatewayDump({ withSubsets: false })), { url, port: 8080 }, context, "deploy/istio-ingressgateway -n istio-system");
     expect(result.steps.map((step) => [step.stage, step.ok])).toEqual([
@@ -82,7 +82,7 @@ spec:
     expect(result.steps[0]!.summary).toContain("no listener on port 80 (listeners on 8080)");
   });
 
-  it("prints the cluster table seed 004 shows after the fix", () => {
+  it("prints the cluster table istioctl shows once the DestinationRule defines the subsets", () => {
     const table = clusterTable(new ConfigDump(catalogGatewayDump({ withSubsets: true })), { fqdn: "catalog.istioinaction.svc.cluster.local", port: 80 });
     expect(table).toBe(
       "SERVICE FQDN                                PORT     SUBSET         DIRECTION     TYPE     DESTINATION RULE\n" +

@@ -64,7 +64,7 @@ export function outboundPolicyEvidence(policy: OutboundPolicy): Evidence {
 /** ` -n <namespace>` when there is one. */
 export const ns = namespaceFlag;
 
-/** The seed's verification: READY 2/2 and a clean istio-proxy log. */
+/** Verify commands: the pod shows READY 2/2 and its istio-proxy log has no error. */
 export function sidecarVerify(pod: KubeObject, owner?: { kind: string; name: string }): string[] {
   const namespace = pod.metadata.namespace;
   const selector = owner && owner.kind !== "Pod" ? `${owner.kind.toLowerCase()}/${owner.name}` : `pod/${pod.metadata.name}`;

@@ -6,7 +6,7 @@ import { accessLoggingFor } from "../../../src/istio/access-logging.js";
 import { accessLoggingOff } from "../../../src/rules/envoy/access-logging-off.js";
 import { loadPaths, loadText } from "../../../src/sources/files.js";
 import { ViewBuilder } from "../../../src/view/builder.js";
-import { proxyAgentLines, seed004GatewayRequests, textLine } from "../../envoy/fixtures/access-lines.js";
+import { proxyAgentLines, catalogGatewayRequests, textLine } from "../../envoy/fixtures/access-lines.js";
 
 const GATEWAY = "istio-ingressgateway-74df47f5f9-nv65v";
 
@@ -35,7 +35,7 @@ describe("envoy/access-logging-off", () => {
   });
 
   it("the lab's mesh (accessLogFile: /dev/stdout) logs requests: nothing to report", () => {
-    expect(analyzeRule(accessLoggingOff, gatewayView({ lines: seed004GatewayRequests(5).map(textLine) }))).toEqual([]);
+    expect(analyzeRule(accessLoggingOff, gatewayView({ lines: catalogGatewayRequests(5).map(textLine) }))).toEqual([]);
   });
 
   it("a root-namespace Telemetry enables access logs without accessLogFile", () => {

@@ -25,7 +25,7 @@ testRule(missingCluster, {
   ],
   invalid: [
     {
-      name: "seed 004 10.3.2: route sends 20%/80% to subsets no DestinationRule defines",
+      name: "route sends 20%/80% to subsets no DestinationRule defines",
       files: { "config_dump.json": broken, "catalog.yaml": catalogObjectsYaml },
       expect: {
         category: "missing-cluster",

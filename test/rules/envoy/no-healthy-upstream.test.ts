@@ -16,7 +16,7 @@ testRule(noHealthyUpstream, {
       expect: { category: "no-healthy-upstream", resource: { kind: "Pod", name: "webapp-7685bcb84-hqxzs", container: "istio-proxy" }, summary: /6 requests .* no healthy upstream \(503 UH\) in outbound\|80\|\|catalog/, evidence: [/6 of 12 requests ended 503 UH/, /503 UH no_healthy_upstream/], fixIncludes: [/istioctl proxy-config endpoints webapp-7685bcb84-hqxzs.istioinaction --cluster "outbound\|80\|\|catalog.istioinaction.svc.cluster.local"/, /kubectl get endpoints catalog -n istioinaction/] },
     },
     {
-      name: "the response body in the caller's application log (seed 002)",
+      name: "the response body in the caller's application log",
       files: {},
       logs: [{ namespace: "istioinaction", pod: "webapp-7685bcb84-hqxzs", container: "webapp", text: "2025-10-26T07:01:12.351Z ERROR catalog call failed: status=503 body=no healthy upstream\n" }],
       expect: { resource: { name: "webapp-7685bcb84-hqxzs", container: "webapp" }, evidence: [/1 line says "no healthy upstream"/, /status=503 body=no healthy upstream/] },

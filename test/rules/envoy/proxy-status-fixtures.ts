@@ -1,7 +1,7 @@
 /** proxy-status outputs as istioctl and istiod print them, shared by the proxy-status rules' tests. */
 
-/** Seed 004, 10.2.1, as istioctl 1.27 prints it (columns collapsed to single spaces in the seed). */
-export const seed004 = `NAME CLUSTER ISTIOD VERSION SUBSCRIBED TYPES
+/** The istioinaction catalog mesh (Istio in Action, ch. 10) as istioctl 1.27 prints it, columns collapsed to single spaces. */
+export const catalogMesh127 = `NAME CLUSTER ISTIOD VERSION SUBSCRIBED TYPES
 catalog-5899bbc954-xnq22.istioinaction Kubernetes istiod-85798b5866-8ptm6 1.27.0 4 (CDS,LDS,EDS,RDS)
 catalog-primary-658c756d7f-kv52g.istioinaction Kubernetes istiod-85798b5866-8ptm6 1.27.0 4 (CDS,LDS,EDS,RDS)
 catalog-v2-7cc6f578cd-5jzdl.istioinaction Kubernetes istiod-85798b5866-8ptm6 1.27.0 4 (CDS,LDS,EDS,RDS)

@@ -1,9 +1,9 @@
 import { proxyStatusStale } from "../../../src/rules/envoy/proxy-status-stale.js";
 import { testRule } from "../../helpers/rule-tester.js";
-import { seed004, perType124, verbose127, json130, syncz124 } from "./proxy-status-fixtures.js";
+import { catalogMesh127, perType124, verbose127, json130, syncz124 } from "./proxy-status-fixtures.js";
 
 testRule(proxyStatusStale, {
-  valid: [{ name: "seed 004: every proxy subscribed on istiod 1.27 (SUBSCRIBED TYPES layout)", files: { "proxy-status.txt": seed004 } }],
+  valid: [{ name: "every proxy subscribed on istiod 1.27 (SUBSCRIBED TYPES layout)", files: { "proxy-status.txt": catalogMesh127 } }],
   invalid: [
     {
       name: "1.24 per-type layout with a STALE proxy",

@@ -1,10 +1,10 @@
 import { proxySubscriptionsMissing } from "../../../src/rules/envoy/proxy-subscriptions-missing.js";
 import { testRule } from "../../helpers/rule-tester.js";
-import { seed004, perType124, subscribed127 } from "./proxy-status-fixtures.js";
+import { catalogMesh127, perType124, subscribed127 } from "./proxy-status-fixtures.js";
 
 testRule(proxySubscriptionsMissing, {
   valid: [
-    { name: "the 1.27 default layout with every sidecar subscribed (egress gateway without RDS is normal)", files: { "proxy-status.txt": seed004 } },
+    { name: "the 1.27 default layout with every sidecar subscribed (egress gateway without RDS is normal)", files: { "proxy-status.txt": catalogMesh127 } },
     { name: "per-type layouts are read by the sync rule instead", files: { "proxy-status.txt": perType124 } },
   ],
   invalid: [

@@ -1,9 +1,9 @@
 import { slowUpstreamHost } from "../../../src/rules/envoy/slow-upstream-host.js";
 import { catalogObjectsYaml } from "../../envoy/fixtures/catalog-objects.js";
-import { jsonLine, seed004GatewayRequests, textLine } from "../../envoy/fixtures/access-lines.js";
+import { jsonLine, catalogGatewayRequests, textLine } from "../../envoy/fixtures/access-lines.js";
 import { testRule } from "../../helpers/rule-tester.js";
 
-const requests = seed004GatewayRequests(60);
+const requests = catalogGatewayRequests(60);
 const evenLatency = requests.map((request) => ({ ...request, code: 200, flags: undefined, details: "via_upstream", sent: 357, duration: 20 + (request.duration % 7), serviceTime: 19 }));
 
 testRule(slowUpstreamHost, {
@@ -13,7 +13,7 @@ testRule(slowUpstreamHost, {
   ],
   invalid: [
     {
-      name: "seed 004 10.3.3: catalog-v2-7cc6f578cd-5jzdl (10.244.0.19) is slow, mapped to its pod",
+      name: "catalog-v2-7cc6f578cd-5jzdl (10.244.0.19) is slow, mapped to its pod",
       files: { "access.log": requests.map(textLine).join("\n") + "\n", "catalog.yaml": catalogObjectsYaml },
       expect: {
         category: "slow-upstream-host",

@@ -1,9 +1,9 @@
 import { upstreamTimeout } from "../../../src/rules/envoy/upstream-timeout.js";
 import { catalogObjectsYaml } from "../../envoy/fixtures/catalog-objects.js";
-import { jsonLine, proxyAgentLines, seed004GatewayRequests, textLine } from "../../envoy/fixtures/access-lines.js";
+import { jsonLine, proxyAgentLines, catalogGatewayRequests, textLine } from "../../envoy/fixtures/access-lines.js";
 import { testRule } from "../../helpers/rule-tester.js";
 
-const requests = seed004GatewayRequests(40);
+const requests = catalogGatewayRequests(40);
 const healthy = requests.filter((request) => request.code === 200);
 const timeoutVs = catalogObjectsYaml.replace("    http:\n    - route:", "    http:\n    - timeout: 0.5s\n      route:");
 
@@ -14,7 +14,7 @@ testRule(upstreamTimeout, {
   ],
   invalid: [
     {
-      name: "seed 004 10.3.3: 504 UT from the ingress gateway, one slow catalog-v2 pod (TEXT)",
+      name: "504 UT from the ingress gateway after a 0.5s route timeout, one slow catalog-v2 pod (TEXT)",
       files: { "access.log": requests.map(textLine).join("\n") + "\n", "catalog.yaml": timeoutVs },
       expect: {
         category: "upstream-timeout",

@@ -16,7 +16,7 @@ testRule(virtualServiceSubsetNotFound, {
   ],
   invalid: [
     {
-      name: "seed 004: reviews+v3 with only v1 and v2 defined",
+      name: "reviews+v3 with only v1 and v2 defined",
       files: { "bookinfo.yaml": docs(reviewsService, reviewsDeployment("v3"), reviewsDestinationRule("v1", "v2"), reviewsVirtualService("v3")) },
       expect: {
         category: "routing-reference-not-found",

@@ -11,7 +11,7 @@ const sh = (script: string) => `containers:\n- name: app\n  image: alpine:3.20\n
 
 testRule(commandExitsImmediatelyRule, {
   valid: [
-    { name: "seed 001 debug overlay sleeps an hour", mode: "lint", files: { "d.yaml": deployment('containers:\n- name: c\n  image: alpine:3.20\n  command: ["sh","-c","echo OK; sleep 3600"]') } },
+    { name: "debug container that echoes, then sleeps an hour", mode: "lint", files: { "d.yaml": deployment('containers:\n- name: c\n  image: alpine:3.20\n  command: ["sh","-c","echo OK; sleep 3600"]') } },
     { name: "exec of a server", mode: "lint", files: { "d.yaml": deployment(sh("echo starting\nexec /app/server --port 8080")) } },
     { name: "chown then exec of the server, chained with &&", mode: "lint", files: { "d.yaml": deployment(sh("chown -R indexer:indexer /srv/media && exec su-exec indexer /usr/local/bin/media-indexer")) } },
     { name: "Job may finish", mode: "lint", files: { "cj.yaml": cronJob('containers:\n- name: report\n  image: alpine:3.20\n  command: ["sh", "-c", "date; echo done"]') } },

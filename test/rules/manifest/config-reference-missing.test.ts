@@ -79,7 +79,7 @@ testRule(configReferenceMissingRule, {
   ],
   invalid: [
     {
-      name: "secret key typo from the runbook (passwrod)",
+      name: "secret key typo passwrod",
       mode: "lint",
       files: { "deploy.yaml": deployment(passwordRef("db-secret", "passwrod")), "secret.yaml": dbSecret },
       expect: {

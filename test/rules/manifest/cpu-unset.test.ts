@@ -8,9 +8,9 @@ const app = (resources: string, extra = "") => `containers:
 ${extra}  resources:
 ${resources}`;
 
-const seedResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
+const typicalResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
 
 testRule(cpuUnsetRule, {
-  valid: [{ name: "cpu requests and limits", mode: "lint", files: { "d.yaml": deployment(app(seedResources)) } }],
+  valid: [{ name: "cpu requests and limits", mode: "lint", files: { "d.yaml": deployment(app(typicalResources)) } }],
   invalid: [{ name: "memory only", mode: "lint", files: { "d.yaml": deployment(app('    requests: { memory: "128Mi" }\n    limits: { memory: "256Mi" }')) }, expect: { category: "cpu-throttling", severity: "info", fixIncludes: ["cpu: <measured CPU use>"] } }],
 });

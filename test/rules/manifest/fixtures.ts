@@ -164,7 +164,7 @@ export const web = (probes: string, ports = "  ports:\n  - name: http\n    conta
 ${ports}
 ${probes}`;
 
-/** The runbook's recommended probes (seed 001, section 7) on `web`. */
+/** Recommended probes on `web`: a startup probe that allows 2 minutes, then liveness and readiness on their own paths. */
 export const healthy = web(`  startupProbe:
     httpGet: { path: /healthz/startup, port: http }
     periodSeconds: 2

@@ -8,10 +8,10 @@ const app = (resources: string, extra = "") => `containers:
 ${extra}  resources:
 ${resources}`;
 
-const seedResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
+const typicalResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
 
 testRule(limitBelowRequestRule, {
-  valid: [{ name: "limit above request", mode: "lint", files: { "d.yaml": deployment(app(seedResources)) } }],
+  valid: [{ name: "limit above request", mode: "lint", files: { "d.yaml": deployment(app(typicalResources)) } }],
   invalid: [
     {
       name: "memory limit below request",

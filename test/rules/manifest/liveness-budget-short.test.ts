@@ -9,7 +9,7 @@ testRule(livenessBudgetShortRule, {
   ],
   invalid: [
     {
-      name: "seed 001 section 4.4: initialDelaySeconds 5, periodSeconds 5",
+      name: "initialDelaySeconds 5, periodSeconds 5: 20s before the first restart",
       mode: "lint",
       files: { "d.yaml": deployment(web("  livenessProbe:\n    httpGet: { path: /healthz, port: 8080 }\n    initialDelaySeconds: 5\n    periodSeconds: 5\n    timeoutSeconds: 1")) },
       expect: {

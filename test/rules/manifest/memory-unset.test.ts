@@ -8,11 +8,11 @@ const app = (resources: string, extra = "") => `containers:
 ${extra}  resources:
 ${resources}`;
 
-const seedResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
+const typicalResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
 
 testRule(memoryUnsetRule, {
   valid: [
-    { name: "seed 001 section 8 values", mode: "lint", files: { "d.yaml": deployment(app(seedResources)) } },
+    { name: "cpu and memory requests and limits", mode: "lint", files: { "d.yaml": deployment(app(typicalResources)) } },
     {
       name: "LimitRange default supplies the limit",
       mode: "lint",

@@ -47,7 +47,7 @@ testRule(networkPolicyBlocksDnsRule, {
   ],
   invalid: [
     {
-      name: "deny-all egress without port 53 (seed 002 deny-all)",
+      name: "deny-all egress without port 53",
       mode: "lint",
       files: { "d.yaml": api, "np.yaml": denyEgress },
       expect: { category: "network-policy-conflict", resource: { kind: "NetworkPolicy", name: "default-deny", line: 8 }, summary: /blocks DNS \(port 53\) egress for Deployment api/, fixIncludes: ["port: 53", "k8s-app: kube-dns"] },

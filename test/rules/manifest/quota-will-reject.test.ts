@@ -8,7 +8,7 @@ const app = (resources: string, extra = "") => `containers:
 ${extra}  resources:
 ${resources}`;
 
-const seedResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
+const typicalResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
 
 const quota = `apiVersion: v1
 kind: ResourceQuota
@@ -27,7 +27,7 @@ status:
 `;
 
 testRule(quotaWillRejectRule, {
-  valid: [{ name: "fits the quota", mode: "lint", files: { "d.yaml": deployment(app(seedResources)), "q.yaml": quota } }],
+  valid: [{ name: "fits the quota", mode: "lint", files: { "d.yaml": deployment(app(typicalResources)), "q.yaml": quota } }],
   invalid: [
     {
       name: "limits.memory tracked but not set",
@@ -38,7 +38,7 @@ testRule(quotaWillRejectRule, {
     {
       name: "replicas x requests above what is left",
       mode: "lint",
-      files: { "d.yaml": deployment(app(seedResources), { replicas: 6 }), "q.yaml": quota },
+      files: { "d.yaml": deployment(app(typicalResources), { replicas: 6 }), "q.yaml": quota },
       expect: { summary: /needs requests.memory=3Gi \(6 pods\) but ResourceQuota compute has 2Gi left of 8Gi/, resource: { line: 7 } },
     },
     {

@@ -33,7 +33,7 @@ volumes:
       files: { "d.yaml": deployment(`containers:\n- name: redis\n  image: public.ecr.aws/docker/library/redis:8.2.3-alpine\n  args: ["--save", "", "--appendonly", "no"]\n  securityContext:\n    readOnlyRootFilesystem: true`) },
     },
     {
-      name: "seed 001 section 4.6 fix: emptyDir at /app/logs",
+      name: "the fix: emptyDir mounted at /app/logs",
       mode: "lint",
       files: {
         "d.yaml": deployment(`containers:
@@ -58,7 +58,7 @@ volumes:
   ],
   invalid: [
     {
-      name: "seed 001 section 4.6: log path with no volume",
+      name: "log file under /app/logs with no volume there",
       mode: "lint",
       files: { "d.yaml": deployment('containers:\n- name: app\n  image: ghcr.io/acme/billing:4.2.0\n  args: ["--log-file=/app/logs/app.log"]\n  securityContext:\n    readOnlyRootFilesystem: true') },
       expect: { category: "read-only-filesystem", severity: "error", resource: { container: "app", line: 21 }, summary: /writes to \/app\/logs\/app.log/, fixIncludes: ["mountPath: /app/logs", "emptyDir: {}"] },

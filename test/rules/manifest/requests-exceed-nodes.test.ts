@@ -8,11 +8,11 @@ const app = (resources: string, extra = "") => `containers:
 ${extra}  resources:
 ${resources}`;
 
-const seedResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
+const typicalResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
 
 testRule(requestsExceedNodesRule, {
   valid: [
-    { name: "fits the largest node", mode: "lint", files: { "d.yaml": deployment(app(seedResources)), "n.json": nodes([{ name: "n1", cpu: "2", memory: "7Gi" }]) } },
+    { name: "fits the largest node", mode: "lint", files: { "d.yaml": deployment(app(typicalResources)), "n.json": nodes([{ name: "n1", cpu: "2", memory: "7Gi" }]) } },
   ],
   invalid: [
     {

@@ -11,7 +11,7 @@ const sh = (script: string) => `containers:\n- name: app\n  image: alpine:3.20\n
 
 testRule(scriptAlwaysFailsRule, {
   valid: [
-    { name: "guarded exit (seed 001 section 4.7)", mode: "lint", files: { "d.yaml": deployment(sh("./migrate up || exit 1\nexec /app/server")) } },
+    { name: "exit 1 only when the migration fails, then exec of the server", mode: "lint", files: { "d.yaml": deployment(sh("./migrate up || exit 1\nexec /app/server")) } },
     {
       // microservices-demo's loadgenerator frontend-check init container, as published: the loop exits 0 on success.
       name: "retry loop that exits 0 on success, exit 1 only when the retries run out",

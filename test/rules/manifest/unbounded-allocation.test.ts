@@ -8,10 +8,10 @@ const app = (resources: string, extra = "") => `containers:
 ${extra}  resources:
 ${resources}`;
 
-const seedResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
+const typicalResources = `    requests: { cpu: "300m", memory: "512Mi" }\n    limits:   { cpu: "1",    memory: "1Gi"   }`;
 
 testRule(unboundedAllocationRule, {
-  valid: [{ name: "ordinary server", mode: "lint", files: { "d.yaml": deployment(app(seedResources, '  args: ["--port=8080"]\n')) } }],
+  valid: [{ name: "ordinary server", mode: "lint", files: { "d.yaml": deployment(app(typicalResources, '  args: ["--port=8080"]\n')) } }],
   invalid: [
     {
       name: "tail /dev/zero",

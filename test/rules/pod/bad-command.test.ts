@@ -12,7 +12,7 @@ testRule(badCommand, {
   ],
   invalid: [
     {
-      name: "seed 001 11.1: command /bin/not-exist, StartError 128 under containerd",
+      name: "command /bin/not-exist, StartError 128 under containerd",
       files: {
         "pod.json": list(
           pod({ name: "crash-sample-6b8f9d7c4-lx2vq", owner: "Deployment/crash-sample", hash: "6b8f9d7c4", containers: [{ name: "c", image: "alpine:3.20", command: ["/bin/not-exist"], status: { ...crashLoop({ exitCode: 128, reason: "StartError", message: START_ERROR, startedAt: "1970-01-01T00:00:00Z" }, 4, "1m20s", "c", "crash-sample-6b8f9d7c4-lx2vq") } }] }),

@@ -12,7 +12,7 @@ testRule(configFileMissing, {
   ],
   invalid: [
     {
-      name: "seed 001 4.3: the app reads /etc/app/config.yaml, ConfigMap mounted at /etc/appconf",
+      name: "the app reads /etc/app/config.yaml, ConfigMap mounted at /etc/appconf",
       files: {
         "pod.json": list(
           pod({ owner: "Deployment/api", containers: [{ args: ["--config=/etc/app/config.yaml"], volumeMounts: [{ name: "cfg", mountPath: "/etc/appconf" }], status: crashLoop({ exitCode: 1 }) }], volumes: cfgVolume }),

@@ -1,7 +1,7 @@
 /**
  * Builders for Pod, workload and event objects shaped exactly as
  * `kubectl get -o json` prints them (Kubernetes 1.30-1.33). Messages come
- * from ../shared/reference/reasons.tsv and the seeds.
+ * from the kubelet and container runtime (../shared/reference/reasons.tsv).
  */
 
 export const NOW = "2025-06-02T10:15:00Z";

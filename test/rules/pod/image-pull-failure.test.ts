@@ -19,7 +19,7 @@ testRule(imagePullFailure, {
   ],
   invalid: [
     {
-      name: "tag not found (seed 003: nginx:invalid-tag)",
+      name: "tag not found (nginx:invalid-tag)",
       files: {
         "pod.json": list(
           pulling("ImagePullBackOff", "nginx:invalid-tag", 'Back-off pulling image "nginx:invalid-tag"'),

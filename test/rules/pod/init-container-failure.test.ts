@@ -32,7 +32,7 @@ testRule(initContainerFailure, {
       expect: { category: "init-container-failure", fixIncludes: [/initContainers/, /<the init step, exiting 0 once it is done and on a re-run>/] },
     },
     {
-      name: "seed 001 4.7: migration init container fails, its log names the database",
+      name: "migration init container fails, its log names the database",
       files: { "pod.json": list(pod({ phase: "Pending", initContainers: [{ ...migrate, status: crashLoop({ exitCode: 1 }, 4, "1m20s", "migrate") }], containers: [{ status: appWaiting }] })) },
       logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "migrate", previous: true, text: "error: failed to connect to `host=postgres user=app database=shop`: dial error (dial tcp 10.96.12.7:5432: connect: connection refused)\n" }],
       now: NOW,

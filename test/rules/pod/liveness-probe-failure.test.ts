@@ -16,7 +16,7 @@ testRule(livenessProbeFailure, {
   ],
   invalid: [
     {
-      name: "seed 001 4.4: start-up takes ~45s, liveness allows 20s (Spring Boot log)",
+      name: "start-up takes ~45s, liveness allows 20s (Spring Boot log)",
       files: { "pod.json": list(pod({ owner: "Deployment/api", containers: [{ ...app, status: killed() }] }), deployment("api", [app]), unhealthy('Liveness probe failed: Get "http://10.244.1.17:8080/healthz": dial tcp 10.244.1.17:8080: connect: connection refused'), killing) },
       logs: [{ pod: "api-7d9f8b6c5d-x2k9p", container: "app", previous: true, text: "2025-06-02T10:11:50.120Z  INFO 1 --- [main] c.e.shop.ApiApplication : Starting ApiApplication v1.4.2 using Java 21\n2025-06-02T10:12:08.900Z  INFO 1 --- [main] o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat initialized with port 8080 (http)\n" }],
       now: NOW,

@@ -13,7 +13,7 @@ testRule(missingConfigReference, {
   ],
   invalid: [
     {
-      name: "seed 001 4.2: key typo passwrod, the Secret has password",
+      name: "key typo passwrod, the Secret has password",
       files: {
         "pod.json": list(
           pod({ owner: "Deployment/api", phase: "Pending", containers: [{ env: envFromSecret, status: configError("couldn't find key passwrod in Secret default/db-secret") }] }),

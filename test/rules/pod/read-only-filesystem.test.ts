@@ -13,7 +13,7 @@ testRule(readOnlyFilesystem, {
   ],
   invalid: [
     {
-      name: "seed 001 4.6: open /app/logs/app.log: read-only file system",
+      name: "open /app/logs/app.log: read-only file system",
       files: { "pod.json": crashing() },
       logs: log("2025/06/02 10:12:08 open /app/logs/app.log: read-only file system\n"),
       now: NOW,

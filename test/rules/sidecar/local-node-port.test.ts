@@ -46,7 +46,7 @@ testRule(localNodePort, {
   ],
   invalid: [
     {
-      name: "seed 002 problem 5: NodePort 30080 in k3d",
+      name: "NodePort 30080 in k3d",
       files: { "node.yaml": k3dNode, "svc.yaml": nodePortService },
       expect: {
         count: 1,

@@ -51,7 +51,7 @@ testRule(mtlsModeConflict, {
   ],
   invalid: [
     {
-      name: "seed 002 problem 3: mesh-wide STRICT, a client without sidecar is reset",
+      name: "mesh-wide STRICT, a client without sidecar is reset",
       files: { "shop.yaml": shop, "legacy.yaml": legacy, "pa.yaml": meshStrict, "svc.yaml": service(), "server.yaml": server, "client.yaml": client },
       logs: [
         { namespace: "shop", pod: "orders-7c9d8b6f5-x2k4q", container: "istio-proxy", text: serverProxyLog },

@@ -80,7 +80,7 @@ testRule(outboundRegistryOnly, {
       },
     },
     {
-      name: "seed 002 problem 4: REGISTRY_ONLY, the app's call to api.github.com fails and there is no ServiceEntry",
+      name: "REGISTRY_ONLY, the app's call to api.github.com fails and there is no ServiceEntry",
       files: { "ns.yaml": ns, "cm.yaml": meshConfig("REGISTRY_ONLY"), "pod.yaml": pod },
       logs: [
         { namespace: "my-app", pod: "my-pod-6b8f9d7c4-q7wzp", container: "my-pod", text: [appLog, goAppLog].join("\n") },

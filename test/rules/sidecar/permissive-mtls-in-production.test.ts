@@ -16,7 +16,7 @@ spec:
 `;
 testRule(permissiveMtlsInProduction, {
   valid: [
-    { name: "PERMISSIVE in a dev namespace (the seed's development setting)", files: { "ns.yaml": dev, "pa.yaml": pa("shop-dev", "PERMISSIVE"), "pod.yaml": meshedPod({ namespace: "shop-dev" }) } },
+    { name: "PERMISSIVE in a dev namespace (a development setting)", files: { "ns.yaml": dev, "pa.yaml": pa("shop-dev", "PERMISSIVE"), "pod.yaml": meshedPod({ namespace: "shop-dev" }) } },
     { name: "mesh-wide STRICT covers the production namespace", files: { "ns.yaml": prod, "pa.yaml": pa("istio-system", "STRICT"), "pod.yaml": meshedPod({ namespace: "shop-prod" }) } },
   ],
   invalid: [

@@ -9,7 +9,7 @@ const ns = namespace("my-app", ["istio-injection: enabled"]);
 const pod = (proxyStarted: string, ready = false): string =>
   meshedPod({ namespace: "my-app", name: "my-service-abc123", app: "my-service", hash: "abc123", proxy_status: { ready, state: `running:\n  startedAt: "${proxyStarted}"` }, startTime: proxyStarted });
 
-// The seed's event (kubectl describe prints the proxy's readiness probe failing on 15021).
+// The Unhealthy event for the proxy's readiness probe on 15021, as kubectl describe prints it.
 const unhealthy = `apiVersion: v1
 kind: Event
 metadata:
@@ -65,7 +65,7 @@ testRule(proxyNotReady, {
   ],
   invalid: [
     {
-      name: "seed 002 problem 2: still 1/2 after 15 minutes",
+      name: "still 1/2 after 15 minutes",
       files: { "ns.yaml": ns, "pod.yaml": pod("2025-10-23T05:00:00Z"), "events.yaml": unhealthy, "istiod.yaml": ISTIOD_POD },
       logs: [{ namespace: "my-app", pod: "my-service-abc123", container: "istio-proxy", text: notReadyLog }],
       now: "2025-10-23T05:15:00Z",

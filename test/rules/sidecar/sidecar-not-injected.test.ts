@@ -101,7 +101,7 @@ testRule(sidecarNotInjected, {
   ],
   invalid: [
     {
-      name: "seed 002 problem 1: namespace has no istio-injection label, but the namespace has a STRICT PeerAuthentication",
+      name: "namespace has no istio-injection label, but the namespace has a STRICT PeerAuthentication",
       files: { "ns.yaml": namespace("my-app"), "pod.yaml": plainPod(), "pa.yaml": peerAuth, "wh.yaml": injectorWebhook },
       expect: {
         count: 1,
