@@ -113,7 +113,8 @@ function objectLabel(change: FixChange): string {
 }
 
 /** `steps`: what to run instead when the change cannot be made in place. */
-type Verdict = { proven: true; proof: string; steps?: string[] } | { proven: false; dropped: boolean; proof: string; steps?: string[]; refused?: boolean; checkedSafe?: boolean };
+type Verdict = { proven: true; proof: string; steps?: string[] } | Unproven;
+type Unproven = { proven: false; dropped: boolean; proof: string; steps?: string[]; refused?: boolean; checkedSafe?: boolean };
 
 /** A focused part of the view before any change, and the findings of each rule run on it so far. */
 interface BeforePart {
@@ -322,7 +323,7 @@ export class FixProver {
  * cluster no longer run as printed (their patch becomes a placeholder, other changing commands are
  * commented out); read-only commands stay.
  */
-function asGuidance(fix: Fix, verdict: { dropped: boolean; proof: string; steps?: string[]; refused?: boolean; checkedSafe?: boolean }): Fix {
+function asGuidance(fix: Fix, verdict: Unproven): Fix {
   // A patch the API server refuses is left out: the steps that re-create the object take its place.
   const commands = fix.commands.filter((command) => !(verdict.refused && /^kubectl patch /.test(command))).map((command) => {
     if (!CHANGING.test(command) || /--dry-run/.test(command)) return command;

@@ -18,6 +18,14 @@ export function serviceFqdn(name: string, namespace: string, domain = DEFAULT_DO
   return `${name}.${namespace}.svc.${domain}`;
 }
 
+/**
+ * The Service a half-qualified name (`reviews.bookinfo`) means to a reader, which Istio does not expand:
+ * it takes a name with a dot as written. Undefined for any other name.
+ */
+export function halfQualifiedServiceFqdn(host: string, domain = DEFAULT_DOMAIN): string | undefined {
+  return host.split(".").length === 2 ? `${host}.svc.${domain}` : undefined;
+}
+
 /** Whether `pattern` (which may start with `*`) covers `host`. `*` covers everything. */
 export function hostCovers(pattern: string, host: string): boolean {
   if (pattern === "*") return true;

@@ -1,6 +1,7 @@
 import { parseBoundedYaml as parse } from "../util/bounded-yaml.js";
 import type { FieldLocator, KubeObject } from "../model/kube.js";
 import type { MeshConfig } from "../model/mesh-config.js";
+import { isObject } from "../k8s/pod-templates.js";
 import { BlockYamlLines } from "./yaml-lines.js";
 import type { ViewBuilder } from "../view/builder.js";
 
@@ -82,13 +83,13 @@ export function typedMeshConfig(document: Record<string, unknown>): { config: Me
     if (present(file) && typeof file !== "string") wrong(["accessLogFile"], "a string");
   }
   const outbound = document.outboundTrafficPolicy;
-  if (isRecord(outbound)) {
+  if (isObject(outbound)) {
     config.outboundTrafficPolicy = {};
     if (typeof outbound.mode === "string") config.outboundTrafficPolicy.mode = outbound.mode;
     else if (present(outbound.mode)) wrong(["outboundTrafficPolicy", "mode"], "a string");
   } else if (present(outbound)) wrong(["outboundTrafficPolicy"], "a mapping");
   const providers = document.defaultProviders;
-  if (isRecord(providers)) {
+  if (isObject(providers)) {
     config.defaultProviders = {};
     for (const section of ["accessLogging", "tracing", "metrics"] as const) {
       const names = providers[section];
@@ -97,19 +98,15 @@ export function typedMeshConfig(document: Record<string, unknown>): { config: Me
     }
   } else if (present(providers)) wrong(["defaultProviders"], "a mapping");
   if (Array.isArray(document.extensionProviders)) {
-    config.extensionProviders = document.extensionProviders.filter((provider, index) => isRecord(provider) || (wrong(["extensionProviders", index], "a mapping"), false)) as Array<Record<string, unknown>>;
+    config.extensionProviders = document.extensionProviders.filter((provider, index) => isObject(provider) || (wrong(["extensionProviders", index], "a mapping"), false)) as Array<Record<string, unknown>>;
   } else if (present(document.extensionProviders)) wrong(["extensionProviders"], "a list");
-  if (isRecord(document.defaultConfig)) config.defaultConfig = document.defaultConfig;
+  if (isObject(document.defaultConfig)) config.defaultConfig = document.defaultConfig;
   else if (present(document.defaultConfig)) wrong(["defaultConfig"], "a mapping of ProxyConfig fields");
   return { config, problems };
 }
 
 function stringsOf(items: readonly unknown[], path: Array<string | number>, wrong: (path: Array<string | number>, expected: string) => void): string[] {
   return items.filter((item, index) => typeof item === "string" || (wrong([...path, index], "a string"), false)) as string[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Sets the typed MeshConfig of a parsed document; each problem is reported at its field's line (`locate`), else at `line`. */

@@ -8,6 +8,7 @@ import { nameOf, namespaceOf, refOf } from "../../k8s/objects.js";
 import { registryOf, type RegistryEntry, type ServiceRegistry } from "../../istio/registry.js";
 import { egressHosts, importedBy, importsHostname, parseEgressHost, type EgressHost } from "../../istio/sidecar-egress.js";
 import { closest } from "../../istio/suggest.js";
+import { halfQualifiedServiceFqdn } from "../../istio/hosts.js";
 import { appliedNamespace } from "../../model/namespace.js";
 import { analyzeCommand, fieldEvidence, kubectl } from "./finding.js";
 import { namespaceFlag } from "../../k8s/workload-changes.js";
@@ -108,7 +109,7 @@ export const sidecarEgressHostNotFound = defineRule({
           });
           continue;
         }
-        const expanded = host.dnsName.split(".").length === 2 ? `${host.dnsName}.svc.${registry.domain}` : undefined;
+        const expanded = halfQualifiedServiceFqdn(host.dnsName, registry.domain);
         const halfQualified = expanded ? registry.entries(expanded).find((entry) => entry.object.kind === "Service") : undefined;
         if (halfQualified) {
           const replacement = `${host.namespace === halfQualified.namespace ? value.split("/")[0] : halfQualified.namespace}/${halfQualified.host}`;

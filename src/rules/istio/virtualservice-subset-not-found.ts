@@ -1,7 +1,7 @@
 import { defineRule } from "../../contract/rule.js";
 import type { KubeObject } from "../../model/kube.js";
 import { analyzeCommand, fieldEvidence, reportIstio, kubectl, yamlOf } from "./finding.js";
-import { DEFAULT_DOMAIN, toFqdn } from "../../istio/hosts.js";
+import { halfQualifiedServiceFqdn, toFqdn } from "../../istio/hosts.js";
 import { arrayOf, nameOf, namespaceOf, recordOf, refOf } from "../../k8s/objects.js";
 import { registryOf } from "../../istio/registry.js";
 import { destinationRulesFor, destinationRulesForHost, destinationRulesVisibleFrom, routeDestinations, subsetsOf, type RouteDestination } from "../../istio/virtual-service.js";
@@ -88,15 +88,18 @@ export const virtualServiceSubsetNotFound = defineRule({
         if (rules.some((dr) => subsetsOf(dr).some((subset) => subset.name === destination.subset))) continue;
         // `reviews.bookinfo`: Istio does not expand a name with a dot, so the route names no service; Kiali reads it as
         // reviews in bookinfo and finds the subset. Only Istio's code applies, and the fix is the host.
-        const halfQualified = destination.host.split(".").length === 2 ? `${destination.host}.svc.cluster.local` : undefined;
+        const halfQualified = halfQualifiedServiceFqdn(destination.host);
+        const missingSubset = {
+          object: vs,
+          code: "IST0101",
+          args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
+          equivalents: kialiMissesSubset(view, vs, destination, namespaces) ? ["KIA1107"] : [],
+        };
         const intended = halfQualified ? destinationRulesFor(view, halfQualified, namespace).find((dr) => subsetsOf(dr).some((subset) => subset.name === destination.subset)) : undefined;
         if (halfQualified && intended) {
           reportIstio(this, ctx, {
-            object: vs,
-            code: "IST0101",
-            args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
+            ...missingSubset,
             path: [...destination.path, "host"],
-            equivalents: kialiMissesSubset(view, vs, destination, namespaces) ? ["KIA1107"] : [],
             message: "host-not-expanded",
             data: { resource: refOf(vs), host: destination.host, expanded: halfQualified, rule: refOf(intended), subset: destination.subset },
             cause: `Istio completes only names without a dot (reviews -> reviews.<namespace>.svc.cluster.local); ${destination.host} is taken as a full name that no service has, so the route and its subset match nothing.`,
@@ -109,17 +112,14 @@ export const virtualServiceSubsetNotFound = defineRule({
         // A DestinationRule for `reviews.bookinfo` configures no service in Istio either, while Kiali places it at reviews in bookinfo.
         const unexpandedRule = destinationRulesVisibleFrom(view, namespace).find((dr) => {
           const host = recordOf(dr.spec)?.host;
-          return typeof host === "string" && host.split(".").length === 2 && `${host}.svc.${DEFAULT_DOMAIN}` === fqdn && subsetsOf(dr).some((subset) => subset.name === destination.subset);
+          return typeof host === "string" && halfQualifiedServiceFqdn(host) === fqdn && subsetsOf(dr).some((subset) => subset.name === destination.subset);
         });
         if (unexpandedRule) {
           const ruleHost = String(recordOf(unexpandedRule.spec)?.host);
           const patch = JSON.stringify({ spec: { host: fqdn } });
           reportIstio(this, ctx, {
-            object: vs,
-            code: "IST0101",
-            args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
+            ...missingSubset,
             path: [...destination.path, "subset"],
-            equivalents: kialiMissesSubset(view, vs, destination, namespaces) ? ["KIA1107"] : [],
             message: "rule-host-not-expanded",
             data: { resource: refOf(vs), subset: destination.subset, host: destination.host, rule: refOf(unexpandedRule), ruleHost, expanded: fqdn },
             cause: `Istio completes only names without a dot; ${refOf(unexpandedRule)} is for ${ruleHost}, taken as a full name that no service has, so its subsets apply to nothing and Envoy has no cluster for this route (503 NR).`,
@@ -141,11 +141,8 @@ export const virtualServiceSubsetNotFound = defineRule({
         const existing = rules[0];
         const defined = rules.flatMap((dr) => subsetsOf(dr).map((subset) => subset.name));
         reportIstio(this, ctx, {
-          object: vs,
-          code: "IST0101",
-          args: ["host+subset in destinationrule", `${destination.host}+${destination.subset}`],
+          ...missingSubset,
           path: [...destination.path, "subset"],
-          equivalents: kialiMissesSubset(view, vs, destination, namespaces) ? ["KIA1107"] : [],
           message: existing ? "subset-not-defined" : "no-destination-rule",
           data: { resource: refOf(vs), subset: destination.subset, host: destination.host, ...(existing ? { rule: refOf(existing), defined: defined.length ? defined.join(", ") : "no subsets" } : {}) },
           cause: hidden.length
